@@ -1,0 +1,45 @@
+import { buildK8sObjects, type K8sObject } from './model/k8s';
+import { buildWorkflow, type Workflow } from './model/workflow';
+import { isMap, mapFields, scalarToString, type YamlDoc, type YamlFile } from './yamlFile';
+
+export type Classified =
+  | { type: 'workflow'; workflow: Workflow }
+  | { type: 'k8s'; objects: K8sObject[] }
+  | { type: 'other' };
+
+const WORKFLOW_PATH = /(^|[\\/])\.github[\\/]workflows[\\/][^\\/]+\.ya?ml$/i;
+const ACTION_PATH = /(^|[\\/])action\.ya?ml$/i;
+
+export function isWorkflowPath(path: string): boolean {
+  return WORKFLOW_PATH.test(path);
+}
+
+/** What a document is: a workflow, a composite action, Kubernetes objects, or something we do not check. */
+export function classify(file: YamlFile, yaml: YamlDoc): Classified {
+  const root = yaml.resolve(yaml.doc.contents);
+  if (!isMap(root)) return { type: 'other' };
+  const fields = mapFields(yaml, root);
+  if (fields.has('apiVersion') && fields.has('kind')) {
+    const objects = buildK8sObjects(yaml, root);
+    return objects.length > 0 ? { type: 'k8s', objects } : { type: 'other' };
+  }
+  if (ACTION_PATH.test(file.path) && fields.has('runs')) {
+    const runs = fields.get('runs')?.value;
+    if (isMap(runs) && scalarToString(mapFields(yaml, runs).get('using')?.value) === 'composite') {
+      return { type: 'workflow', workflow: buildWorkflow(yaml, root, file.text, 'composite-action') };
+    }
+    return { type: 'other' };
+  }
+  const jobs = fields.get('jobs')?.value;
+  if (!isMap(jobs)) return { type: 'other' };
+  if (isWorkflowPath(file.path) || (fields.has('on') && looksLikeJobs(yaml, jobs))) {
+    return { type: 'workflow', workflow: buildWorkflow(yaml, root, file.text, 'workflow') };
+  }
+  return { type: 'other' };
+}
+
+// Outside .github/workflows a file is a workflow only if its jobs look like GitHub's (other CI systems have `jobs:` too).
+function looksLikeJobs(yaml: YamlDoc, jobs: import('yaml').YAMLMap): boolean {
+  const all = [...mapFields(yaml, jobs).values()];
+  return all.length > 0 && all.every((job) => isMap(job.value) && (mapFields(yaml, job.value).has('runs-on') || mapFields(yaml, job.value).has('uses')));
+}

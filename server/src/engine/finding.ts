@@ -1,0 +1,40 @@
+/** Offsets are UTF-16 code units into the file's text (LSP's unit). `end` is exclusive. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
+
+/** One replacement against the original text. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+/** `safe` cannot change what the pipeline does; `suggestion` can, so it is never applied without being asked. */
+export type FixKind = 'safe' | 'suggestion';
+
+export interface Fix {
+  kind: FixKind;
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  span: Span;
+  fix?: Fix;
+}
+
+/** Findings the engine itself reports (not rules): they have no fix and cannot be configured off. */
+export const ENGINE_RULES = {
+  syntax: 'shipcheck/yaml-syntax',
+  internal: 'shipcheck/internal-error',
+  tooLarge: 'shipcheck/too-large',
+} as const;

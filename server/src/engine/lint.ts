@@ -1,0 +1,215 @@
+import { classify } from './classify';
+import { ENGINE_RULES, type Finding, type Severity, type Span } from './finding';
+import { combineFixes, applyEdits } from './fixes';
+import type { K8sObject } from './model/k8s';
+import type { Report, Rule, RuleContext, Visitor } from './rule';
+import { isSuppressed, parseSuppressions } from './suppress';
+import { parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
+import type { FixKind } from './finding';
+
+export type RuleSetting = Severity | 'off';
+
+export interface LintOptions {
+  rules: readonly Rule[];
+  /** Per-rule severity overrides from configuration; `off` disables the rule. */
+  ruleSettings?: Readonly<Record<string, RuleSetting>>;
+  /** Larger files get one finding saying so instead of a check (keystroke latency matters more). */
+  maxFileSize?: number;
+}
+
+export type FileKind = 'workflow' | 'composite-action' | 'k8s' | 'other';
+
+export interface LintResult {
+  file: YamlFile;
+  findings: Finding[];
+  /** What each document was classified as, in order. */
+  kinds: FileKind[];
+  /** Why the file was not checked, when it was not (a Helm template, say). */
+  skipped?: string;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024;
+
+// `{{ .Values.x }}` but not GitHub's `${{ }}`: Go templates are not YAML until rendered.
+const GO_TEMPLATE = /(^|[^$]){{/;
+
+export function lint(text: string, path: string, options: LintOptions): LintResult {
+  const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  if (text.length > maxSize) {
+    const file = parseYamlFile('', path);
+    const firstLine = text.indexOf('\n');
+    return {
+      file: { ...file, text },
+      kinds: [],
+      findings: [
+        {
+          ruleId: ENGINE_RULES.tooLarge,
+          severity: 'info',
+          message: `File not checked: it is ${Math.round(text.length / 1024)} KiB, over the ${Math.round(maxSize / 1024)} KiB limit (shipcheck.maxFileSize).`,
+          span: { start: 0, end: firstLine < 0 ? text.length : firstLine },
+        },
+      ],
+    };
+  }
+  return lintFile(parseYamlFile(text, path), options);
+}
+
+export function lintFile(file: YamlFile, options: LintOptions): LintResult {
+  const settings = options.ruleSettings ?? {};
+  const rules = options.rules.filter((rule) => settings[rule.id] !== 'off');
+  const findings: Finding[] = [];
+  const kinds: FileKind[] = [];
+
+  const broken = file.documents.find((doc) => doc.hasErrors);
+  if (broken) {
+    if (GO_TEMPLATE.test(file.text)) {
+      return { file, findings: [], kinds: [], skipped: 'a Go/Helm template ({{ }}) is not YAML until rendered; check the output of `helm template` instead' };
+    }
+    const error = broken.doc.errors[0]!;
+    findings.push({
+      ruleId: ENGINE_RULES.syntax,
+      severity: 'error',
+      message: `YAML syntax error: ${error.message.split('\n')[0]}`,
+      span: { start: error.pos[0], end: Math.max(error.pos[1], Math.min(error.pos[0] + 1, file.text.length)) },
+    });
+  }
+
+  const failed = new Map<string, unknown>();
+  for (const yaml of file.documents) {
+    if (yaml.hasErrors) {
+      kinds.push('other');
+      continue;
+    }
+    const classified = classify(file, yaml);
+    if (classified.type === 'other') {
+      kinds.push('other');
+      continue;
+    }
+    const run = new RuleRunner(file, yaml, rules, settings, findings, failed);
+    if (classified.type === 'workflow') {
+      const { workflow } = classified;
+      kinds.push(workflow.kind);
+      run.hook('workflow', workflow);
+      for (const job of workflow.jobs) {
+        run.hook('job', job);
+        for (const step of job.steps) run.hook('step', step);
+      }
+    } else {
+      kinds.push('k8s');
+      for (const object of classified.objects) {
+        run.object = object;
+        run.hook('k8sObject', object);
+        for (const pod of object.podSpecs) {
+          for (const container of [...pod.containers, ...pod.initContainers, ...pod.ephemeralContainers]) run.hook('container', container);
+        }
+      }
+    }
+  }
+
+  for (const [ruleId, error] of failed) {
+    const firstLine = file.text.indexOf('\n');
+    findings.push({
+      ruleId: ENGINE_RULES.internal,
+      severity: 'warning',
+      message: `shipcheck's rule ${ruleId} failed on this file and was skipped (${error instanceof Error ? error.message : String(error)}). Please report this.`,
+      span: { start: 0, end: firstLine < 0 ? file.text.length : firstLine },
+    });
+  }
+
+  const suppressions = parseSuppressions(file.text, file.lineCounter);
+  const seen = new Set<string>();
+  const kept = findings.filter((finding) => {
+    // A step or container reached through two aliases reports twice at the same place.
+    const key = `${finding.ruleId}\0${finding.span.start}\0${finding.span.end}\0${finding.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return !isSuppressed(suppressions, finding.ruleId, file.lineCounter.linePos(finding.span.start).line);
+  });
+  kept.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.ruleId.localeCompare(b.ruleId));
+  return { file, findings: kept, kinds };
+}
+
+type HookName = keyof Visitor<Record<string, never>>;
+
+/** Runs one document's hooks for every rule, isolating rules that throw. */
+class RuleRunner {
+  object: K8sObject | undefined;
+
+  constructor(
+    private readonly file: YamlFile,
+    private readonly yaml: YamlDoc,
+    private readonly rules: readonly Rule[],
+    private readonly settings: Readonly<Record<string, RuleSetting>>,
+    private readonly findings: Finding[],
+    private readonly failed: Map<string, unknown>,
+  ) {}
+
+  hook<H extends HookName>(name: H, node: Parameters<NonNullable<Visitor<Record<string, never>>[H]>>[0]): void {
+    for (const rule of this.rules) {
+      const hook = rule.visit[name] as ((node: unknown, ctx: RuleContext<Rule['messages']>) => void) | undefined;
+      if (!hook || this.failed.has(rule.id)) continue;
+      if (this.object?.ignoredRules.has(rule.id)) continue;
+      try {
+        hook(node, this.context(rule));
+      } catch (error) {
+        this.failed.set(rule.id, error);
+      }
+    }
+  }
+
+  private context(rule: Rule): RuleContext<Rule['messages']> {
+    return {
+      file: this.file,
+      doc: this.yaml,
+      report: (report: Report<Rule['messages']>) => {
+        this.findings.push(toFinding(rule, report, this.settings[rule.id], this.file.text.length));
+      },
+    };
+  }
+}
+
+function toFinding(rule: Rule, report: Report<Rule['messages']>, setting: RuleSetting | undefined, textLength: number): Finding {
+  const format = rule.messages[report.message as string];
+  if (!format) throw new Error(`unknown message id ${String(report.message)}`);
+  checkSpan(report.span, textLength);
+  const finding: Finding = {
+    ruleId: rule.id,
+    severity: setting && setting !== 'off' ? setting : (report.severity ?? rule.severity),
+    message: format(...(report.args as never[])),
+    span: report.span,
+  };
+  if (report.fix) {
+    if (!rule.fixable) throw new Error(`rule ${rule.id} reported a fix but declares fixable: false`);
+    for (const edit of report.fix.edits) checkSpan(edit, textLength);
+    finding.fix = { kind: rule.fixable, title: report.fix.title, edits: report.fix.edits };
+  }
+  return finding;
+}
+
+function checkSpan(span: Span, textLength: number): void {
+  if (!(span.start >= 0 && span.end >= span.start && span.end <= textLength)) {
+    throw new Error(`invalid span ${span.start}-${span.end}`);
+  }
+}
+
+export interface FixAllResult {
+  text: string;
+  /** How many fixes were applied over all passes. */
+  applied: number;
+}
+
+/** Applies fixes of the given kinds, re-linting between passes until nothing changes (at most 10 passes). */
+export function fixAll(text: string, path: string, options: LintOptions, kinds: readonly FixKind[] = ['safe']): FixAllResult {
+  let current = text;
+  let applied = 0;
+  for (let pass = 0; pass < 10; pass++) {
+    const { findings } = lint(current, path, options);
+    const combined = combineFixes(findings, kinds);
+    if (combined.applied === 0) break;
+    const next = applyEdits(current, combined.edits);
+    applied += combined.applied;
+    if (next === current) break;
+    current = next;
+  }
+  return { text: current, applied };
+}

@@ -1,0 +1,207 @@
+import type { Span } from '../finding';
+import {
+  type Field,
+  isMap,
+  isSeq,
+  mapFields,
+  type Node,
+  scalarToNumber,
+  scalarToString,
+  seqItems,
+  type YamlDoc,
+  type YAMLMap,
+} from '../yamlFile';
+
+export const IGNORE_ANNOTATION = 'shipcheck.dev/ignore';
+
+/** One Kubernetes object (a document with `apiVersion` and `kind`, or an item of a `List`). */
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  name?: string;
+  node: YAMLMap;
+  fields: Map<string, Field>;
+  /** Rule ids listed in the `shipcheck.dev/ignore` annotation. */
+  ignoredRules: Set<string>;
+  podSpecs: PodSpec[];
+}
+
+export interface PodSpec {
+  node: YAMLMap;
+  fields: Map<string, Field>;
+  owner: K8sObject;
+  /** `containers` only: probes, resources and env rules read these. */
+  containers: Container[];
+  initContainers: Container[];
+  ephemeralContainers: Container[];
+}
+
+export type ContainerRole = 'container' | 'init' | 'ephemeral';
+
+export interface Container {
+  name?: string;
+  role: ContainerRole;
+  node: YAMLMap;
+  fields: Map<string, Field>;
+  pod: PodSpec;
+  ports: ContainerPort[];
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
+  startupProbe?: Probe;
+}
+
+export interface ContainerPort {
+  name?: string;
+  containerPort?: number;
+}
+
+export interface Probe {
+  /** The probe's key (`livenessProbe`), where findings about the probe as a whole point. */
+  keySpan: Span;
+  node: YAMLMap;
+  fields: Map<string, Field>;
+  handler?: ProbeHandler;
+}
+
+export type ProbeHandlerType = 'httpGet' | 'tcpSocket' | 'exec' | 'grpc';
+
+export interface ProbeHandler {
+  type: ProbeHandlerType;
+  keySpan: Span;
+  node: YAMLMap;
+  fields: Map<string, Field>;
+}
+
+/** Where each workload kind keeps its pod template's spec, as a path of keys from the object root. */
+const POD_SPEC_PATHS: Record<string, string[]> = {
+  Pod: ['spec'],
+  PodTemplate: ['template', 'spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+  Rollout: ['spec', 'template', 'spec'],
+};
+
+/** Long-running workloads: readiness matters for them, unlike Jobs. */
+export const LONG_RUNNING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Rollout']);
+
+/** The Kubernetes objects of a document: the document itself, or the items of a `List`. */
+export function buildK8sObjects(yaml: YamlDoc, root: YAMLMap): K8sObject[] {
+  const object = buildObject(yaml, root);
+  if (!object) return [];
+  if (object.kind !== 'List' && !object.kind.endsWith('List')) return [object];
+  const items = object.fields.get('items')?.value;
+  if (!isSeq(items)) return [object];
+  return seqItems(yaml, items).flatMap((item) => (isMap(item) ? (buildObject(yaml, item) ?? []) : []));
+}
+
+function buildObject(yaml: YamlDoc, node: YAMLMap): K8sObject | undefined {
+  const fields = mapFields(yaml, node);
+  const apiVersion = scalarToString(fields.get('apiVersion')?.value);
+  const kind = scalarToString(fields.get('kind')?.value);
+  if (apiVersion === undefined || kind === undefined) return undefined;
+  const metadata = fields.get('metadata')?.value;
+  const metadataFields = isMap(metadata) ? mapFields(yaml, metadata) : undefined;
+  const annotations = metadataFields?.get('annotations')?.value;
+  const ignore = isMap(annotations) ? scalarToString(mapFields(yaml, annotations).get(IGNORE_ANNOTATION)?.value) : undefined;
+  const object: K8sObject = {
+    apiVersion,
+    kind,
+    node,
+    fields,
+    ignoredRules: new Set((ignore ?? '').split(',').map((id) => id.trim()).filter(Boolean)),
+    podSpecs: [],
+  };
+  const name = scalarToString(metadataFields?.get('name')?.value);
+  if (name !== undefined) object.name = name;
+  const path = isRollout(object) && fields.get('spec') && hasWorkloadRef(yaml, fields) ? undefined : POD_SPEC_PATHS[kind];
+  const specNode = path ? walk(yaml, node, path) : undefined;
+  if (isMap(specNode)) object.podSpecs.push(buildPodSpec(yaml, specNode, object));
+  return object;
+}
+
+export function isRollout(object: K8sObject): boolean {
+  return object.kind === 'Rollout' && object.apiVersion.startsWith('argoproj.io/');
+}
+
+function hasWorkloadRef(yaml: YamlDoc, fields: Map<string, Field>): boolean {
+  const spec = fields.get('spec')?.value;
+  return isMap(spec) && mapFields(yaml, spec).has('workloadRef');
+}
+
+function walk(yaml: YamlDoc, node: YAMLMap, path: string[]): Node | undefined {
+  let current: Node | undefined = node;
+  for (const key of path) {
+    if (!isMap(current)) return undefined;
+    current = mapFields(yaml, current).get(key)?.value;
+  }
+  return current;
+}
+
+function buildPodSpec(yaml: YamlDoc, node: YAMLMap, owner: K8sObject): PodSpec {
+  const fields = mapFields(yaml, node);
+  const pod: PodSpec = { node, fields, owner, containers: [], initContainers: [], ephemeralContainers: [] };
+  pod.containers = buildContainers(yaml, fields.get('containers')?.value, pod, 'container');
+  pod.initContainers = buildContainers(yaml, fields.get('initContainers')?.value, pod, 'init');
+  pod.ephemeralContainers = buildContainers(yaml, fields.get('ephemeralContainers')?.value, pod, 'ephemeral');
+  return pod;
+}
+
+function buildContainers(yaml: YamlDoc, list: Node | undefined, pod: PodSpec, role: ContainerRole): Container[] {
+  if (!isSeq(list)) return [];
+  return seqItems(yaml, list).flatMap((item) => {
+    if (!isMap(item)) return [];
+    const fields = mapFields(yaml, item);
+    const container: Container = { role, node: item, fields, pod, ports: buildPorts(yaml, fields.get('ports')?.value) };
+    const name = scalarToString(fields.get('name')?.value);
+    if (name !== undefined) container.name = name;
+    for (const key of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
+      const probe = buildProbe(yaml, fields.get(key));
+      if (probe) container[key] = probe;
+    }
+    return [container];
+  });
+}
+
+function buildPorts(yaml: YamlDoc, list: Node | undefined): ContainerPort[] {
+  if (!isSeq(list)) return [];
+  return seqItems(yaml, list).flatMap((item) => {
+    if (!isMap(item)) return [];
+    const fields = mapFields(yaml, item);
+    const port: ContainerPort = {};
+    const name = scalarToString(fields.get('name')?.value);
+    const number = scalarToNumber(fields.get('containerPort')?.value);
+    if (name !== undefined) port.name = name;
+    if (number !== undefined) port.containerPort = number;
+    return [port];
+  });
+}
+
+const HANDLER_TYPES: ProbeHandlerType[] = ['httpGet', 'tcpSocket', 'exec', 'grpc'];
+
+function buildProbe(yaml: YamlDoc, field: Field | undefined): Probe | undefined {
+  if (!field || !isMap(field.value)) return undefined;
+  const fields = mapFields(yaml, field.value);
+  const probe: Probe = { keySpan: field.keySpan, node: field.value, fields };
+  for (const type of HANDLER_TYPES) {
+    const handler = fields.get(type);
+    if (handler && isMap(handler.value)) {
+      probe.handler = { type, keySpan: handler.keySpan, node: handler.value, fields: mapFields(yaml, handler.value) };
+      break;
+    }
+  }
+  return probe;
+}
+
+/** A probe timing field with Kubernetes' default filled in. */
+export function probeNumber(probe: Probe, key: 'initialDelaySeconds' | 'periodSeconds' | 'failureThreshold' | 'timeoutSeconds'): number {
+  const value = scalarToNumber(probe.fields.get(key)?.value);
+  if (value !== undefined) return value;
+  return PROBE_DEFAULTS[key];
+}
+
+export const PROBE_DEFAULTS = { initialDelaySeconds: 0, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 1 } as const;

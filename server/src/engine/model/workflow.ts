@@ -1,0 +1,114 @@
+import type { Span } from '../finding';
+import { scalarText, type ScalarText } from '../scalarText';
+import {
+  type Field,
+  isMap,
+  isScalar,
+  isSeq,
+  mapFields,
+  type Node,
+  type Scalar,
+  scalarToString,
+  seqItems,
+  spanOf,
+  type YamlDoc,
+  type YAMLMap,
+} from '../yamlFile';
+
+/** A GitHub Actions workflow (or a composite action, whose steps are the only jobs-like part). */
+export interface Workflow {
+  kind: 'workflow' | 'composite-action';
+  node: YAMLMap;
+  fields: Map<string, Field>;
+  jobs: Job[];
+}
+
+export interface Job {
+  id: string;
+  /** The job's key in `jobs:`. */
+  idSpan: Span;
+  node: YAMLMap;
+  fields: Map<string, Field>;
+  /** Ids this job `needs:` (unknown ids kept: the graph decides what to do with them). */
+  needs: string[];
+  steps: Step[];
+  /** For a composite action there is no real job: the steps live under `runs:`. */
+  synthetic: boolean;
+}
+
+export interface Step {
+  index: number;
+  node: YAMLMap;
+  fields: Map<string, Field>;
+  /** `uses:` value, e.g. `actions/setup-node@v4`. */
+  uses?: string;
+  /** The `run:` script with its map back to the file; absent for `uses:` steps or non-string scripts. */
+  run?: RunScript;
+  job: Job;
+}
+
+export interface RunScript {
+  node: Scalar;
+  span: Span;
+  /** Undefined when the scalar's text cannot be mapped back to the file (exotic escapes): report on `span`, offer no fix. */
+  text: ScalarText | undefined;
+  value: string;
+}
+
+export function buildWorkflow(yaml: YamlDoc, root: YAMLMap, text: string, kind: Workflow['kind']): Workflow {
+  const fields = mapFields(yaml, root);
+  const workflow: Workflow = { kind, node: root, fields, jobs: [] };
+  if (kind === 'composite-action') {
+    const runs = fields.get('runs')?.value;
+    if (isMap(runs)) {
+      const runsFields = mapFields(yaml, runs);
+      const job: Job = { id: '', idSpan: runsFields.get('steps')?.keySpan ?? spanOf(runs), node: runs, fields: runsFields, needs: [], steps: [], synthetic: true };
+      job.steps = buildSteps(yaml, runsFields.get('steps')?.value, job, text);
+      workflow.jobs.push(job);
+    }
+    return workflow;
+  }
+  const jobs = fields.get('jobs')?.value;
+  if (!isMap(jobs)) return workflow;
+  for (const [id, field] of mapFields(yaml, jobs)) {
+    if (!isMap(field.value)) continue;
+    const jobFields = mapFields(yaml, field.value);
+    const job: Job = {
+      id,
+      idSpan: field.keySpan,
+      node: field.value,
+      fields: jobFields,
+      needs: stringList(yaml, jobFields.get('needs')?.value),
+      steps: [],
+      synthetic: false,
+    };
+    job.steps = buildSteps(yaml, jobFields.get('steps')?.value, job, text);
+    workflow.jobs.push(job);
+  }
+  return workflow;
+}
+
+function buildSteps(yaml: YamlDoc, stepsNode: Node | undefined, job: Job, text: string): Step[] {
+  if (!isSeq(stepsNode)) return [];
+  const steps: Step[] = [];
+  seqItems(yaml, stepsNode).forEach((item, index) => {
+    if (!isMap(item)) return;
+    const fields = mapFields(yaml, item);
+    const step: Step = { index, node: item, fields, job };
+    const uses = scalarToString(fields.get('uses')?.value);
+    if (uses !== undefined) step.uses = uses;
+    const run = fields.get('run')?.value;
+    if (isScalar(run) && typeof run.value === 'string') {
+      step.run = { node: run, span: spanOf(run), text: scalarText(text, run), value: run.value };
+    }
+    steps.push(step);
+  });
+  return steps;
+}
+
+/** A scalar or a sequence of scalars, as strings (`needs: build` and `needs: [build, lint]`). */
+export function stringList(yaml: YamlDoc, node: Node | undefined): string[] {
+  if (isSeq(node)) return seqItems(yaml, node).flatMap((item) => scalarToString(item) ?? []);
+  const single = scalarToString(node);
+  return single === undefined ? [] : [single];
+}

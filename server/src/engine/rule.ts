@@ -1,0 +1,62 @@
+import type { FixKind, Severity, Span, TextEdit } from './finding';
+import type { Container, K8sObject } from './model/k8s';
+import type { Job, Step, Workflow } from './model/workflow';
+import type { YamlDoc, YamlFile } from './yamlFile';
+
+/** The four DORA metrics a rule can protect. */
+export type DoraMetric = 'deployment-frequency' | 'lead-time' | 'change-failure-rate' | 'time-to-restore';
+
+/** Prose that feeds both the hover and `docs/rules/<id>.md`. `bad` must fire the rule; `good` must not. */
+export interface RuleDocs {
+  summary: string;
+  rationale: string;
+  symptom: string;
+  fix: string;
+  bad: string;
+  good: string;
+}
+
+type MessageFormatters = Record<string, (...args: never[]) => string>;
+
+export interface Report<M extends MessageFormatters, K extends keyof M = keyof M> {
+  span: Span;
+  message: K;
+  args: Parameters<M[K]>;
+  /** A finding may be milder (or harsher) than the rule's default; configuration still overrides both. */
+  severity?: Severity;
+  fix?: { title: string; edits: TextEdit[] };
+}
+
+export interface RuleContext<M extends MessageFormatters> {
+  file: YamlFile;
+  doc: YamlDoc;
+  report<K extends keyof M>(report: Report<M, K>): void;
+}
+
+export interface Visitor<M extends MessageFormatters> {
+  workflow?(workflow: Workflow, ctx: RuleContext<M>): void;
+  job?(job: Job, ctx: RuleContext<M>): void;
+  step?(step: Step, ctx: RuleContext<M>): void;
+  k8sObject?(object: K8sObject, ctx: RuleContext<M>): void;
+  /** Every container of every pod spec (containers, init and ephemeral): check `container.role`. */
+  container?(container: Container, ctx: RuleContext<M>): void;
+}
+
+export interface RuleDefinition<M extends MessageFormatters> {
+  /** Stable, kebab-case, `gha/` or `k8s/` prefix; the file name is the id's tail. */
+  id: string;
+  severity: Severity;
+  dora: DoraMetric[];
+  messages: M;
+  docs: RuleDocs;
+  /** What the rule's fixes are; a rule that reports a fix it did not declare is an internal error. */
+  fixable: FixKind | false;
+  visit: Visitor<M>;
+}
+
+/** A rule with its message types erased, as the registry and the engine hold it. */
+export type Rule = RuleDefinition<MessageFormatters>;
+
+export function defineRule<M extends MessageFormatters>(rule: RuleDefinition<M>): Rule {
+  return rule as unknown as Rule;
+}

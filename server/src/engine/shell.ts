@@ -1,0 +1,200 @@
+/**
+ * Just enough of POSIX shell to find the commands of a `run:` script: words, quotes, `${{ }}`,
+ * `$( )`, separators (newline ; && || | &), comments, line continuations and heredoc bodies.
+ * Rules match commands, not substrings, so `echo "npm install"` or `# npm install` never fire.
+ */
+
+export interface ShellWord {
+  /** The word with quotes and backslashes removed (`${{ }}` and `$( )` kept as written). */
+  value: string;
+  /** Offsets of the word as written, into the script. */
+  start: number;
+  end: number;
+}
+
+export interface ShellCommand {
+  /** Words after leading `VAR=value` assignments, `sudo` and shell keywords: `words[0]` is the program. */
+  words: ShellWord[];
+  /** Every word as written, assignments included. */
+  allWords: ShellWord[];
+}
+
+const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', 'time', '{', '}', 'sudo', 'exec', 'command']);
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+export function parseShell(script: string): ShellCommand[] {
+  const commands: ShellCommand[] = [];
+  let words: ShellWord[] = [];
+  const pendingHeredocs: { tag: string; stripTabs: boolean }[] = [];
+  let i = 0;
+  const n = script.length;
+
+  const endCommand = () => {
+    if (words.length > 0) {
+      let first = 0;
+      while (first < words.length && (ASSIGNMENT.test(words[first]!.value) || KEYWORDS.has(words[first]!.value))) first++;
+      commands.push({ words: words.slice(first), allWords: words });
+    }
+    words = [];
+  };
+
+  const skipHeredocBodies = () => {
+    // Called at a line break: the bodies of heredocs opened on this line follow it.
+    for (const { tag, stripTabs } of pendingHeredocs) {
+      while (i < n) {
+        const lineEnd = script.indexOf('\n', i);
+        const stop = lineEnd < 0 ? n : lineEnd;
+        let line = script.slice(i, stop).replace(/\r$/, '');
+        if (stripTabs) line = line.replace(/^\t+/, '');
+        i = lineEnd < 0 ? n : lineEnd + 1;
+        if (line.trim() === tag) break;
+      }
+    }
+    pendingHeredocs.length = 0;
+  };
+
+  while (i < n) {
+    const ch = script[i]!;
+    if (ch === '\n') {
+      endCommand();
+      i++;
+      skipHeredocBodies();
+      continue;
+    }
+    if (ch === ' ' || ch === '\t' || ch === '\r') {
+      i++;
+      continue;
+    }
+    if (ch === '\\' && (script[i + 1] === '\n' || (script[i + 1] === '\r' && script[i + 2] === '\n'))) {
+      i += script[i + 1] === '\n' ? 2 : 3;
+      continue;
+    }
+    if (ch === '#') {
+      while (i < n && script[i] !== '\n') i++;
+      continue;
+    }
+    if (ch === ';' || ch === '|' || ch === '&' || ch === '(' || ch === ')') {
+      endCommand();
+      i++;
+      continue;
+    }
+    if (ch === '<' && script[i + 1] === '<' && script[i + 2] !== '<') {
+      i += 2;
+      const stripTabs = script[i] === '-';
+      if (stripTabs) i++;
+      while (script[i] === ' ' || script[i] === '\t') i++;
+      const tagWord = readWord(script, i);
+      i = tagWord.end;
+      if (tagWord.value) pendingHeredocs.push({ tag: tagWord.value, stripTabs });
+      continue;
+    }
+    const redirect = /^\d*(?:>>?|<<<|<)&?/.exec(script.slice(i, i + 8));
+    if (redirect && (redirect[0].length > 1 || !/\d/.test(ch))) {
+      // `> file`, `2>&1`, `<<< word`: the operator and its target are not arguments.
+      i += redirect[0].length;
+      while (script[i] === ' ' || script[i] === '\t') i++;
+      i = readWord(script, i).end;
+      continue;
+    }
+    const word = readWord(script, i);
+    if (word.end === i) {
+      i++;
+      continue;
+    }
+    words.push(word);
+    i = word.end;
+  }
+  endCommand();
+  return commands;
+}
+
+const WORD_END = new Set([' ', '\t', '\r', '\n', ';', '|', '&', '(', ')', '<', '>']);
+
+function readWord(script: string, start: number): ShellWord {
+  let i = start;
+  let value = '';
+  const n = script.length;
+  while (i < n) {
+    const ch = script[i]!;
+    if (WORD_END.has(ch)) break;
+    if (ch === '\\' && i + 1 < n) {
+      if (script[i + 1] === '\n') {
+        i += 2;
+        continue;
+      }
+      value += script[i + 1];
+      i += 2;
+      continue;
+    }
+    if (ch === "'") {
+      const close = script.indexOf("'", i + 1);
+      const stop = close < 0 ? n : close;
+      value += script.slice(i + 1, stop);
+      i = stop + 1;
+      continue;
+    }
+    if (ch === '"') {
+      i++;
+      while (i < n && script[i] !== '"') {
+        if (script[i] === '\\' && i + 1 < n) {
+          value += script[i + 1];
+          i += 2;
+          continue;
+        }
+        if (script[i] === '$' && (script[i + 1] === '(' || script[i + 1] === '{')) {
+          const end = skipBalanced(script, i + 1);
+          value += script.slice(i, end);
+          i = end;
+          continue;
+        }
+        value += script[i];
+        i++;
+      }
+      i++;
+      continue;
+    }
+    if (ch === '$' && (script[i + 1] === '(' || script[i + 1] === '{')) {
+      const end = skipBalanced(script, i + 1);
+      value += script.slice(i, end);
+      i = end;
+      continue;
+    }
+    if (ch === '`') {
+      const close = script.indexOf('`', i + 1);
+      const stop = close < 0 ? n : close + 1;
+      value += script.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    value += ch;
+    i++;
+  }
+  return { value, start, end: Math.min(i, n) };
+}
+
+/** From an opening bracket, the offset just past its matching close (quotes inside are respected). */
+function skipBalanced(script: string, open: number): number {
+  const opener = script[open]!;
+  const closer = opener === '(' ? ')' : '}';
+  let depth = 0;
+  let i = open;
+  while (i < script.length) {
+    const ch = script[i]!;
+    if (ch === '\\') {
+      i += 2;
+      continue;
+    }
+    if (ch === "'" && opener === '(') {
+      const close = script.indexOf("'", i + 1);
+      i = close < 0 ? script.length : close + 1;
+      continue;
+    }
+    if (ch === opener) depth++;
+    else if (ch === closer) {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+    i++;
+  }
+  return script.length;
+}

@@ -1,0 +1,168 @@
+import {
+  Alias,
+  Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  Node,
+  parseAllDocuments,
+  Scalar,
+  visit,
+  YAMLMap,
+  YAMLSeq,
+} from 'yaml';
+import type { Span } from './finding';
+
+/** One YAML document of a file, with the anchors its aliases point to. */
+export class YamlDoc {
+  private aliasTargets: Map<Alias, Node> | undefined;
+
+  constructor(
+    readonly doc: Document.Parsed,
+    readonly index: number,
+  ) {}
+
+  get span(): Span {
+    return { start: this.doc.range[0], end: this.doc.range[2] };
+  }
+
+  get hasErrors(): boolean {
+    return this.doc.errors.length > 0;
+  }
+
+  /** Follows aliases (GitHub Actions accepts them) to the node they name; other nodes come back as they are. */
+  resolve(node: unknown): Node | undefined {
+    if (isAlias(node)) return this.aliasTarget(node);
+    return node instanceof Object && 'range' in node ? (node as Node) : undefined;
+  }
+
+  // One pass over the document builds every alias's target: `Alias.resolve` walks the whole document per call.
+  private aliasTarget(alias: Alias): Node | undefined {
+    if (!this.aliasTargets) {
+      const targets = new Map<Alias, Node>();
+      const anchors = new Map<string, Node>();
+      visit(this.doc, {
+        Node: (_key, node) => {
+          if (isAlias(node)) {
+            const target = anchors.get(node.source);
+            if (target) targets.set(node, target);
+          } else if (node.anchor) {
+            anchors.set(node.anchor, node);
+          }
+        },
+      });
+      this.aliasTargets = targets;
+    }
+    const target = this.aliasTargets.get(alias);
+    return isAlias(target) ? undefined : target;
+  }
+}
+
+export interface YamlFile {
+  /** The path as given (used for classification by location); may be empty for unsaved text. */
+  path: string;
+  text: string;
+  documents: YamlDoc[];
+  lineCounter: LineCounter;
+  /** `\r\n` when the file uses it, so inserted lines match. */
+  eol: string;
+}
+
+export function parseYamlFile(text: string, path = ''): YamlFile {
+  const lineCounter = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  // parseAllDocuments returns an EmptyStream (an array with no documents) for empty input.
+  const documents = Array.from(parsed, (doc, index) => new YamlDoc(doc, index));
+  return { path, text, documents, lineCounter, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+}
+
+/** A key/value pair of a mapping, the value seen through aliases. */
+export interface Field {
+  key: Scalar;
+  value: Node | undefined;
+  /** The key's span: where a finding about this field points when the value is missing or elsewhere. */
+  keySpan: Span;
+}
+
+const MAX_MERGE_DEPTH = 16;
+
+/**
+ * The mapping's fields by key, with merge keys (`<<: *base`) expanded: own keys win over merged ones,
+ * as YAML's merge-key spec says. Non-scalar keys are skipped.
+ */
+export function mapFields(yaml: YamlDoc, map: YAMLMap, depth = 0): Map<string, Field> {
+  const fields = new Map<string, Field>();
+  const merged: Field[][] = [];
+  for (const pair of map.items) {
+    const key = pair.key;
+    if (!isScalar(key)) continue;
+    const name = scalarToString(key);
+    if (name === undefined) continue;
+    if (name === '<<' && key.type === 'PLAIN') {
+      if (depth < MAX_MERGE_DEPTH) merged.push(...mergeSources(yaml, pair.value, depth));
+      continue;
+    }
+    if (!fields.has(name)) fields.set(name, { key, value: yaml.resolve(pair.value), keySpan: spanOf(key) });
+  }
+  for (const source of merged) {
+    for (const field of source) {
+      const name = scalarToString(field.key);
+      if (name !== undefined && !fields.has(name)) fields.set(name, field);
+    }
+  }
+  return fields;
+}
+
+function mergeSources(yaml: YamlDoc, value: unknown, depth: number): Field[][] {
+  const target = yaml.resolve(value);
+  if (isMap(target)) return [[...mapFields(yaml, target, depth + 1).values()]];
+  if (isSeq(target)) {
+    return target.items.flatMap((item) => {
+      const map = yaml.resolve(item);
+      return isMap(map) ? [[...mapFields(yaml, map, depth + 1).values()]] : [];
+    });
+  }
+  return [];
+}
+
+/** The items of a sequence, each seen through aliases. */
+export function seqItems(yaml: YamlDoc, seq: YAMLSeq): Node[] {
+  const items: Node[] = [];
+  for (const item of seq.items) {
+    const node = yaml.resolve(item);
+    if (node) items.push(node);
+  }
+  return items;
+}
+
+/** A scalar's value as a string (numbers and booleans as written), or undefined for null and non-scalars. */
+export function scalarToString(node: unknown): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const value = node.value;
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return node.source ?? String(value);
+  }
+  return undefined;
+}
+
+export function scalarToNumber(node: unknown): number | undefined {
+  if (!isScalar(node)) return undefined;
+  const value = node.value;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
+  return undefined;
+}
+
+/** The span of a node's value (without trailing comments); every parsed node has a range. */
+export function spanOf(node: Node): Span {
+  const range = node.range;
+  if (!range) return { start: 0, end: 0 };
+  return { start: range[0], end: range[1] };
+}
+
+export { isMap, isScalar, isSeq };
+export type { Node, Scalar, YAMLMap, YAMLSeq };

@@ -1,0 +1,73 @@
+import type { Rule } from '../engine/rule';
+import { DORA_METRICS } from './dora';
+
+/** Where a rule's page lives, relative to the repository (and the packaged extension) root. */
+export function ruleDocPath(ruleId: string): string {
+  return `docs/rules/${ruleId}.md`;
+}
+
+function doraLines(rule: Rule): string[] {
+  return rule.dora.map((metric) => `- **${DORA_METRICS[metric].title}**: ${DORA_METRICS[metric].measures}.`);
+}
+
+/** The hover for a finding: its message first, then why it matters, the symptom, the fix and the DORA metrics. */
+export function findingHoverMarkdown(rule: Rule, message: string, docsHref: string | undefined): string {
+  const { docs } = rule;
+  const parts = [
+    `**shipcheck · ${rule.id}**`,
+    message,
+    `**Why it matters.** ${docs.rationale}`,
+    `**What you will see.** ${docs.symptom}`,
+    `**Fix.** ${docs.fix}`,
+  ];
+  const dora = doraLines(rule);
+  if (dora.length > 0) parts.push(`**DORA metrics it protects**\n\n${dora.join('\n')}`);
+  if (docsHref) parts.push(`[Rule page: ${rule.id}](${docsHref})`);
+  return parts.join('\n\n');
+}
+
+/** The full page written to docs/rules/<id>.md. */
+export function ruleDocMarkdown(rule: Rule): string {
+  const { docs } = rule;
+  const fixable = rule.fixable === 'safe' ? 'yes (safe: applied by `--fix`)' : rule.fixable === 'suggestion' ? 'suggestion (offered in the editor, changes behaviour; not applied by `--fix`)' : 'no';
+  const dora = doraLines(rule);
+  return [
+    `# ${rule.id}`,
+    '',
+    `> ${docs.summary}`,
+    '',
+    `Default severity: **${rule.severity}** · Quick-fix: ${fixable}`,
+    '',
+    '## Why it matters',
+    '',
+    docs.rationale,
+    '',
+    '## What you will see',
+    '',
+    docs.symptom,
+    '',
+    '## How to fix it',
+    '',
+    docs.fix,
+    '',
+    ...(dora.length > 0 ? ['## DORA metrics it protects', '', ...dora, ''] : []),
+    '## Flagged',
+    '',
+    '```yaml',
+    docs.bad.trimEnd(),
+    '```',
+    '',
+    '## Not flagged',
+    '',
+    '```yaml',
+    docs.good.trimEnd(),
+    '```',
+    '',
+    '## Turning it off',
+    '',
+    `For one line: \`# shipcheck-disable-next-line ${rule.id} -- reason\`. For a whole file: \`# shipcheck-disable ${rule.id}\`.`,
+    '',
+    '<!-- Generated from the rule\'s metadata by `npm run docs`; edit the rule, not this page. -->',
+    '',
+  ].join('\n');
+}

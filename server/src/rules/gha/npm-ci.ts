@@ -1,0 +1,150 @@
+import type { Span, TextEdit } from '../../engine/finding';
+import type { Step } from '../../engine/model/workflow';
+import { defineRule } from '../../engine/rule';
+import { parseShell, type ShellWord } from '../../engine/shell';
+import { scalarToString } from '../../engine/yamlFile';
+
+// npm's own aliases for `install` (npm help install).
+const INSTALL_ALIASES = new Set(['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall', 'add']);
+// Options that take the next word as their value (unless written --opt=value).
+const NPM_VALUE_OPTIONS = new Set(['--prefix', '-C', '--registry', '--cache', '--workspace', '-w', '--loglevel', '--omit', '--include', '--userconfig', '--install-strategy', '--before', '--location', '--tag', '--script-shell']);
+// Options that only make sense when install may change package.json or the lockfile: `npm ci` has no use for them.
+const SAVE_OPTIONS = new Set(['--save', '-S', '--save-dev', '-D', '--save-optional', '-O', '--save-prod', '-P', '--save-exact', '-E', '--save-bundle', '-B', '--save-peer', '--no-save']);
+// With these, `npm install` is not a lockfile install that `npm ci` could replace.
+const NOT_A_LOCKFILE_INSTALL = new Set(['-g', '--global', '--no-package-lock', '--package-lock=false', '--package-lock-only', '--lockfile-version']);
+const YARN_VALUE_OPTIONS = new Set(['--cwd', '--modules-folder', '--cache-folder', '--network-timeout', '--mutex', '--registry']);
+const YARN_LOCKED = new Set(['--frozen-lockfile', '--immutable', '--immutable-cache']);
+// Shells whose scripts are not shell commands.
+const NON_SHELL = /^(python|node|perl|ruby)\b/;
+
+export default defineRule({
+  id: 'gha/npm-ci',
+  severity: 'warning',
+  dora: ['change-failure-rate', 'lead-time'],
+  fixable: 'safe',
+  messages: {
+    npmInstall: (command: string) =>
+      `\`${command}\` resolves versions afresh and may rewrite package-lock.json, so CI can build something other than what was reviewed. Use \`npm ci\`: it installs exactly the lockfile and fails when it is out of date.`,
+    yarnInstall: (command: string) =>
+      `\`${command}\` without --frozen-lockfile lets Yarn 1 update yarn.lock during the build instead of failing on drift (Yarn 2+ is immutable on CI by default).`,
+  },
+  docs: {
+    summary: 'Install dependencies from the lockfile with `npm ci` in CI, never with `npm install`.',
+    rationale:
+      '`npm install` treats package.json ranges as a wish list: when the lockfile and package.json disagree it quietly picks new versions and rewrites package-lock.json. In CI that means the build can test a dependency tree that nobody reviewed and that production will not get. `npm ci` deletes node_modules, installs exactly what the lockfile pins, never writes the lockfile, and stops with an error when the lockfile is out of sync, which is the signal you want before merging. Yarn 1 has the same gap unless `--frozen-lockfile` is given.',
+    symptom:
+      'A build passes locally and fails in CI with a peer-dependency conflict, or worse passes in CI with a slightly different version than the one that ships, and the bug reproduces nowhere else.',
+    fix: 'Replace `npm install` (or `npm i`) with `npm ci`, keeping options such as `--ignore-scripts` or `--omit=dev`; options that only save to package.json are dropped. For Yarn 1 add `--frozen-lockfile`. The quick-fix does both. Installing named packages (`npm install -g tool`, `npm install left-pad`) is not flagged.',
+    bad: `on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: npm install
+      - run: npm test
+`,
+    good: `on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: npm ci
+      - run: npm install -g npm@10
+      - run: npm test
+`,
+  },
+  visit: {
+    step(step, ctx) {
+      const run = step.run;
+      if (!run || NON_SHELL.test(shellOf(step))) return;
+      if (!/\b(npm|yarn)\b/.test(run.value)) return;
+      for (const command of parseShell(run.value)) {
+        const [program, ...args] = command.words;
+        if (!program) continue;
+        const problem = program.value === 'npm' ? npmProblem(args) : program.value === 'yarn' ? yarnProblem(args) : undefined;
+        if (!problem) continue;
+        const last = problem.subcommand ?? program;
+        const written = run.value.slice(program.start, last.end);
+        const span = run.text?.sourceSpan(program.start, last.end);
+        const fix = span ? buildFix(step, problem, last, run.value) : undefined;
+        ctx.report({
+          span: span ?? run.span,
+          message: problem.kind,
+          args: [written],
+          ...(problem.kind === 'yarnInstall' ? { severity: 'info' as const } : {}),
+          ...(fix ? { fix } : {}),
+        });
+      }
+    },
+  },
+});
+
+interface Problem {
+  kind: 'npmInstall' | 'yarnInstall';
+  /** `install` / `i` for npm; `install` or nothing (bare `yarn`) for yarn. */
+  subcommand?: ShellWord;
+  dropOptions: ShellWord[];
+}
+
+function npmProblem(args: ShellWord[]): Problem | undefined {
+  let index = 0;
+  // npm accepts options before the subcommand: `npm --prefix web install`.
+  while (index < args.length && args[index]!.value.startsWith('-')) {
+    index += NPM_VALUE_OPTIONS.has(args[index]!.value) ? 2 : 1;
+  }
+  const subcommand = args[index];
+  if (!subcommand || !INSTALL_ALIASES.has(subcommand.value)) return undefined;
+  const dropOptions: ShellWord[] = [];
+  for (let i = index + 1; i < args.length; i++) {
+    const word = args[i]!.value;
+    if (!word.startsWith('-')) return undefined; // a package name: installing something specific
+    if (NOT_A_LOCKFILE_INSTALL.has(word) || word.startsWith('--lockfile-version')) return undefined;
+    if (SAVE_OPTIONS.has(word)) dropOptions.push(args[i]!);
+    if (NPM_VALUE_OPTIONS.has(word)) i++;
+  }
+  return { kind: 'npmInstall', subcommand, dropOptions };
+}
+
+function yarnProblem(args: ShellWord[]): Problem | undefined {
+  let index = 0;
+  while (index < args.length && args[index]!.value.startsWith('-')) {
+    index += YARN_VALUE_OPTIONS.has(args[index]!.value) ? 2 : 1;
+  }
+  const subcommand = args[index];
+  if (subcommand && subcommand.value !== 'install') return undefined;
+  if (args.some((word) => YARN_LOCKED.has(word.value))) return undefined;
+  return subcommand ? { kind: 'yarnInstall', subcommand, dropOptions: [] } : { kind: 'yarnInstall', dropOptions: [] };
+}
+
+function shellOf(step: Step): string {
+  return scalarToString(step.fields.get('shell')?.value) ?? '';
+}
+
+function buildFix(step: Step, problem: Problem, last: ShellWord, script: string): { title: string; edits: TextEdit[] } | undefined {
+  const text = step.run?.text;
+  if (!text) return undefined;
+  const installSpan = text.sourceSpan(last.start, last.end);
+  if (!installSpan) return undefined;
+  if (problem.kind === 'yarnInstall') {
+    return { title: 'Add `--frozen-lockfile`', edits: [{ start: installSpan.end, end: installSpan.end, newText: ' --frozen-lockfile' }] };
+  }
+  const edits: TextEdit[] = [{ start: installSpan.start, end: installSpan.end, newText: 'ci' }];
+  for (const option of problem.dropOptions) {
+    const removal = removalSpan(text.sourceSpan.bind(text), script, option);
+    if (!removal) return undefined;
+    edits.push({ ...removal, newText: '' });
+  }
+  return { title: 'Use `npm ci`', edits };
+}
+
+/** The option together with the blanks before it, as a source span. */
+function removalSpan(sourceSpan: (start: number, end: number) => Span | undefined, script: string, option: ShellWord): Span | undefined {
+  let start = option.start;
+  while (start > 0 && (script[start - 1] === ' ' || script[start - 1] === '\t')) start--;
+  if (start === option.start) return undefined;
+  const first = sourceSpan(start, start + 1);
+  const word = sourceSpan(option.start, option.end);
+  return first && word ? { start: first.start, end: word.end } : undefined;
+}

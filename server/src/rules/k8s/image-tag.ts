@@ -1,0 +1,99 @@
+import { defineRule } from '../../engine/rule';
+import { isScalar, scalarToString, spanOf } from '../../engine/yamlFile';
+
+// Tags that name a moving target rather than a build.
+const MUTABLE_TAGS = new Set(['main', 'master', 'stable', 'dev', 'develop', 'edge', 'nightly']);
+// Values filled in later by Helm, Kustomize, envsubst, Skaffold, ko and friends: not ours to judge.
+const PLACEHOLDER = /\{\{|\}\}|\$\{|\$\(|<[^>]*>|^ko:\/\/|REPLACE_?ME|CHANGE_?ME|PLACEHOLDER/i;
+// `app:TAG`, `IMAGE`: an upper-case word is a variable name waiting to be substituted.
+const VARIABLE = /^[A-Z][A-Z0-9_]*$/;
+
+export interface ImageReference {
+  /** Everything before the tag or digest. */
+  repository: string;
+  tag?: string;
+  digest?: string;
+}
+
+/** Splits `registry:5000/team/app:1.2@sha256:…`; the tag is after the last `:` that follows the last `/`. */
+export function parseImage(image: string): ImageReference {
+  const at = image.indexOf('@');
+  const digest = at >= 0 ? image.slice(at + 1) : undefined;
+  const name = at >= 0 ? image.slice(0, at) : image;
+  const slash = name.lastIndexOf('/');
+  const colon = name.lastIndexOf(':');
+  const ref: ImageReference = colon > slash ? { repository: name.slice(0, colon), tag: name.slice(colon + 1) } : { repository: name };
+  if (digest !== undefined) ref.digest = digest;
+  return ref;
+}
+
+export default defineRule({
+  id: 'k8s/image-tag',
+  severity: 'warning',
+  dora: ['time-to-restore', 'change-failure-rate'],
+  fixable: false,
+  messages: {
+    latest: (image: string) =>
+      `Image \`${image}\` uses the \`latest\` tag: which build runs depends on when each node pulled it, and \`kubectl rollout undo\` cannot bring the old one back. Pin a commit-SHA or version tag (or a digest).`,
+    untagged: (image: string) =>
+      `Image \`${image}\` has no tag, so Kubernetes pulls \`latest\`: nodes can run different builds and a rollback restores nothing. Pin a commit-SHA or version tag (or a digest).`,
+    mutable: (image: string, tag: string) =>
+      `Image \`${image}\` uses the branch-like tag \`${tag}\`, which is re-pointed at every build; pods started a day apart run different code. Prefer an immutable SHA or version tag.`,
+  },
+  docs: {
+    summary: 'Run images by an immutable tag (commit SHA or version) or digest, never `:latest`, an untagged name or a branch-like tag.',
+    rationale:
+      'A tag like `latest` or `main` is a pointer that moves with every push. Two replicas scheduled an hour apart can run different code, the manifest in Git no longer says what is deployed, and a rollback re-applies the same moving tag, so it brings back the broken build instead of the previous one. An image without a tag is the same as `:latest`. Tagging each build with its Git commit SHA (for example `type=sha` in docker/metadata-action) gives every deployment an exact, auditable, reversible identity.',
+    symptom:
+      '`kubectl rollout undo` "succeeds" but the bug stays, because the previous ReplicaSet points at the same `latest` tag, which now resolves to the broken image; nobody can say which commit is running where.',
+    fix: 'Tag images with the commit SHA or a release version and reference that tag (or an `@sha256:` digest) in the manifest. Values left to Helm, Kustomize or envsubst (`{{ }}`, `${VAR}`) are not flagged.',
+    bad: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:latest
+`,
+    good: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:sha-3f9c2e1
+`,
+  },
+  visit: {
+    container(container, ctx) {
+      const node = container.fields.get('image')?.value;
+      if (!isScalar(node)) return;
+      const image = scalarToString(node)?.trim();
+      if (!image || PLACEHOLDER.test(image)) return;
+      const ref = parseImage(image);
+      if (ref.digest !== undefined || VARIABLE.test(ref.repository.split('/').pop() ?? '') || (ref.tag !== undefined && VARIABLE.test(ref.tag))) return;
+      const span = spanOf(node);
+      if (ref.tag === undefined) {
+        ctx.report({ span, message: 'untagged', args: [image] });
+      } else if (ref.tag.toLowerCase() === 'latest') {
+        ctx.report({ span, message: 'latest', args: [image] });
+      } else if (MUTABLE_TAGS.has(ref.tag.toLowerCase())) {
+        ctx.report({ span, message: 'mutable', args: [image, ref.tag], severity: 'info' });
+      }
+    },
+  },
+});
