@@ -4,7 +4,7 @@ import { isScalar, scalarToString, spanOf } from '../../engine/yamlFile';
 // Tags that name a moving target rather than a build.
 const MUTABLE_TAGS = new Set(['main', 'master', 'stable', 'dev', 'develop', 'edge', 'nightly']);
 // Values filled in later by Helm, Kustomize, envsubst, Skaffold, ko and friends: not ours to judge.
-const PLACEHOLDER = /\{\{|\}\}|\$\{|\$\(|<[^>]*>|^ko:\/\/|REPLACE_?ME|CHANGE_?ME|PLACEHOLDER/i;
+const PLACEHOLDER = /\{\{|\}\}|\$\{|\$\(|\(\$|<[^>]*>|^ko:\/\/|REPLACE_?ME|CHANGE_?ME|PLACEHOLDER/i;
 // `app:TAG`, `IMAGE`: an upper-case word is a variable name waiting to be substituted.
 const VARIABLE = /^[A-Z][A-Z0-9_]*$/;
 
@@ -85,7 +85,7 @@ spec:
       const image = scalarToString(node)?.trim();
       if (!image || PLACEHOLDER.test(image)) return;
       const ref = parseImage(image);
-      if (ref.digest !== undefined || VARIABLE.test(ref.repository.split('/').pop() ?? '') || (ref.tag !== undefined && VARIABLE.test(ref.tag))) return;
+      if (ref.digest !== undefined || VARIABLE.test(ref.repository.split('/').pop() ?? '') || (ref.tag !== undefined && ref.tag.toLowerCase() !== 'latest' && VARIABLE.test(ref.tag))) return;
       const span = spanOf(node);
       if (ref.tag === undefined) {
         ctx.report({ span, message: 'untagged', args: [image] });

@@ -2,7 +2,7 @@ import type { TextEdit } from '../../engine/finding';
 import { type Container, type Probe, type ProbeHandler, probeNumber } from '../../engine/model/k8s';
 import { defineRule } from '../../engine/rule';
 import { appendMapEntry, replaceScalar } from '../../engine/yamlEdit';
-import { isScalar, isSeq, scalarToNumber, scalarToString, seqItems, type YamlFile, type YamlDoc } from '../../engine/yamlFile';
+import { isMap, isScalar, isSeq, mapFields, scalarToNumber, scalarToString, seqItems, type YamlFile, type YamlDoc } from '../../engine/yamlFile';
 
 /** Liveness failureThreshold the fix raises to: tolerates a transient stall of five periods. */
 export const LIVENESS_FAILURE_THRESHOLD = 5;
@@ -121,7 +121,12 @@ function describeHandler(yaml: YamlDoc, container: Container, handler: ProbeHand
       const path = scalarToString(fields.get('path')?.value) ?? '/';
       const scheme = (scalarToString(fields.get('scheme')?.value) ?? 'HTTP').toUpperCase();
       const host = scalarToString(fields.get('host')?.value) ?? '';
-      return { key: `http ${scheme} ${host} ${port.key} ${path}`, label: `GET ${path} on port ${port.label}` };
+      // Some servers answer liveness and readiness on one path, told apart by a header.
+      const headers = fields.get('httpHeaders')?.value;
+      const headerKey = isSeq(headers)
+        ? JSON.stringify(seqItems(yaml, headers).map((item) => (isMap(item) ? [...mapFields(yaml, item)].map(([key, field]) => `${key}=${scalarToString(field.value) ?? ''}`) : [])))
+        : '';
+      return { key: `http ${scheme} ${host} ${port.key} ${path} ${headerKey}`, label: `GET ${path} on port ${port.label}` };
     }
     case 'tcpSocket':
       return port === undefined ? undefined : { key: `tcp ${port.key}`, label: `TCP port ${port.label}` };

@@ -1,0 +1,59 @@
+import { CodeActionKind, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { findingCodeActions } from './codeActions';
+import { DocumentLinter } from './diagnostics';
+import { findingsHover } from './hover';
+
+/** What differs between the Node and the browser server. */
+export interface ServerHost {
+  /** The link a diagnostic's rule id points to, or undefined when this transport has no pages to show. */
+  docsHref(ruleId: string): string | undefined;
+  /** The local path of a `file:` URI, which classification matches against (`.github/workflows/…`). */
+  filePath(url: URL): string;
+}
+
+/** Wires documents, diagnostics, hover and code actions onto a connection and starts listening. */
+export function init(connection: Connection, host: ServerHost): void {
+  const documents = new TextDocuments(TextDocument);
+  const logError = (what: string, error: unknown): void => {
+    connection.console.error(`shipcheck: ${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  };
+  // A handler that throws must cost one answer, not the server.
+  const guarded = <T>(what: string, fallback: T, handler: () => T): T => {
+    try {
+      return handler();
+    } catch (error) {
+      logError(what, error);
+      return fallback;
+    }
+  };
+  const linter = new DocumentLinter(connection, documents, host, logError);
+
+  connection.onInitialize(() => ({
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    },
+    serverInfo: { name: 'shipcheck' },
+  }));
+
+  documents.onDidChangeContent(({ document }) => guarded('scheduling a check', undefined, () => linter.schedule(document)));
+  documents.onDidClose(({ document }) => guarded('closing a document', undefined, () => linter.forget(document.uri)));
+
+  connection.onHover((params) =>
+    guarded('hover', null, () => {
+      const document = documents.get(params.textDocument.uri);
+      return document ? findingsHover(document, linter.resultFor(document), params.position, host) : null;
+    }),
+  );
+  connection.onCodeAction((params) =>
+    guarded('code actions', [], () => {
+      const document = documents.get(params.textDocument.uri);
+      return document ? findingCodeActions(document, linter.resultFor(document), params) : [];
+    }),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}

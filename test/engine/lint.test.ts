@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ENGINE_RULES } from '../../server/src/engine/finding';
+import { lint } from '../../server/src/engine/lint';
+import { defineRule } from '../../server/src/engine/rule';
+import { RULES } from '../../server/src/rules';
+
+const WORKFLOW = '.github/workflows/ci.yml';
+const ids = (text: string, path = WORKFLOW) => lint(text, path, { rules: RULES }).findings.map((f) => f.ruleId);
+
+describe('classification', () => {
+  const steps = 'jobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm install\n';
+  it('treats files under .github/workflows as workflows', () => {
+    assert.deepEqual(ids(steps), ['gha/npm-ci']);
+  });
+  it('recognises a workflow elsewhere by on: and GitHub-style jobs', () => {
+    assert.deepEqual(ids(`on: push\n${steps}`, 'ci/build.yaml'), ['gha/npm-ci']);
+  });
+  it('leaves other YAML with jobs: alone', () => {
+    assert.deepEqual(ids(steps, 'config/jobs.yaml'), []);
+    assert.deepEqual(ids('on: push\njobs:\n  t:\n    script: npm install\n', 'gitlab.yml'), []);
+  });
+  it('reports kinds per document', () => {
+    const result = lint('a: 1\n---\napiVersion: v1\nkind: Pod\nspec: {}\n', 'x.yaml', { rules: RULES });
+    assert.deepEqual(result.kinds, ['other', 'k8s']);
+  });
+});
+
+describe('YAML features', () => {
+  it('sees through anchors, aliases and merge keys', () => {
+    const text = [
+      'on: push',
+      'x-install: &install',
+      '  run: npm install',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - *install',
+      '      - <<: *install',
+      '        name: merged',
+      '',
+    ].join('\n');
+    const findings = lint(text, WORKFLOW, { rules: RULES }).findings;
+    // Both steps resolve to the anchored `run:`: one finding at that place, not two.
+    assert.equal(findings.length, 1);
+    assert.equal(text.slice(findings[0]!.span.start, findings[0]!.span.end), 'npm install');
+  });
+
+  it('checks every document of a multi-document file', () => {
+    const pod = (image: string) => `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: ${image}\n`;
+    assert.deepEqual(ids(`${pod('a:latest')}---\n${pod('b:1.0')}---\n${pod('c')}`, 'pods.yaml'), ['k8s/image-tag', 'k8s/image-tag']);
+  });
+});
+
+describe('bad input gets a clear answer', () => {
+  it('reports a syntax error once, with a position, and checks nothing else', () => {
+    const result = lint('on: push\njobs:\n  a: [\n  b: 1\n', WORKFLOW, { rules: RULES });
+    assert.equal(result.findings.length, 1);
+    assert.equal(result.findings[0]!.ruleId, ENGINE_RULES.syntax);
+    assert.match(result.findings[0]!.message, /^YAML syntax error: /);
+  });
+
+  it('skips Helm templates with a reason instead of syntax errors', () => {
+    const result = lint('apiVersion: v1\nkind: Pod\n{{- if .Values.x }}\nspec: {}\n{{- end }}\n', 'templates/pod.yaml', { rules: RULES });
+    assert.deepEqual(result.findings, []);
+    assert.match(result.skipped ?? '', /template/);
+  });
+
+  it('does not check files over the size limit', () => {
+    const result = lint(`a: ${'x'.repeat(100)}\n`, 'big.yaml', { rules: RULES, maxFileSize: 50 });
+    assert.deepEqual(result.findings.map((f) => f.ruleId), [ENGINE_RULES.tooLarge]);
+  });
+
+  it('survives empty files, binary junk and alias bombs', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    bomb.push('apiVersion: v1', 'kind: Pod', 'spec:', '  containers: *i');
+    for (const text of ['', '\u0000\u0001\u0002\uFFFD', '\uFEFF', bomb.join('\n')]) {
+      const started = Date.now();
+      assert.doesNotThrow(() => lint(text, 'x.yaml', { rules: RULES }));
+      assert.ok(Date.now() - started < 1000);
+    }
+  });
+});
+
+describe('rule isolation', () => {
+  const exploding = defineRule({
+    id: 'gha/exploding',
+    severity: 'error',
+    dora: [],
+    fixable: false,
+    messages: { never: () => 'never' },
+    docs: { summary: '', rationale: '', symptom: '', fix: '', bad: '', good: '' },
+    visit: {
+      step() {
+        throw new Error('boom');
+      },
+    },
+  });
+
+  it('reports a crashing rule once and keeps the other rules running', () => {
+    const text = 'jobs:\n  t:\n    runs-on: x\n    steps:\n      - run: npm install\n      - run: npm install\n';
+    const findings = lint(text, WORKFLOW, { rules: [exploding, ...RULES] }).findings;
+    assert.deepEqual(findings.map((f) => f.ruleId).sort(), ['gha/npm-ci', 'gha/npm-ci', ENGINE_RULES.internal]);
+    assert.match(findings.find((f) => f.ruleId === ENGINE_RULES.internal)!.message, /gha\/exploding.*boom/);
+  });
+
+  it('refuses a fix from a rule that declares none', () => {
+    const sneaky = defineRule({
+      ...exploding,
+      id: 'gha/sneaky',
+      visit: { step: (_step, ctx) => ctx.report({ span: { start: 0, end: 1 }, message: 'never', args: [], fix: { title: 't', edits: [] } }) },
+    });
+    const findings = lint('jobs:\n  t:\n    runs-on: x\n    steps:\n      - run: x\n', WORKFLOW, { rules: [sneaky] }).findings;
+    assert.deepEqual(findings.map((f) => f.ruleId), [ENGINE_RULES.internal]);
+  });
+});
+
+describe('configuration', () => {
+  const text = 'jobs:\n  t:\n    runs-on: x\n    steps:\n      - run: npm install\n';
+  it('turns a rule off', () => {
+    assert.deepEqual(lint(text, WORKFLOW, { rules: RULES, ruleSettings: { 'gha/npm-ci': 'off' } }).findings, []);
+  });
+  it('overrides a severity', () => {
+    assert.equal(lint(text, WORKFLOW, { rules: RULES, ruleSettings: { 'gha/npm-ci': 'error' } }).findings[0]!.severity, 'error');
+  });
+});

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { lint } from '../../server/src/engine/lint';
+import { RULES } from '../../server/src/rules';
+
+const WORKFLOW = '.github/workflows/ci.yml';
+const job = (steps: string) => `on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+const count = (text: string) => lint(text, WORKFLOW, { rules: RULES }).findings.length;
+
+describe('suppression comments', () => {
+  it('disable-next-line hides the named rule on the next line only', () => {
+    const text = job('      # shipcheck-disable-next-line gha/npm-ci -- refreshing the lockfile on purpose\n      - run: npm install\n      - run: npm install\n');
+    assert.equal(count(text), 1);
+  });
+
+  it('works as a shell comment inside a run: script', () => {
+    const text = job('      - run: |\n          # shipcheck-disable-next-line gha/npm-ci\n          npm install\n          npm install\n');
+    assert.equal(count(text), 1);
+  });
+
+  it('accepts several ids, and ignores other ids and message text', () => {
+    assert.equal(count(job('      # shipcheck-disable-next-line k8s/image-tag, gha/npm-ci\n      - run: npm install\n')), 0);
+    assert.equal(count(job('      # shipcheck-disable-next-line k8s/image-tag\n      - run: npm install\n')), 1);
+    assert.equal(count(job('      # shipcheck-disable-next-line npm install\n      - run: npm install\n')), 1);
+  });
+
+  it('disable without next-line covers the whole file', () => {
+    assert.equal(count(`# shipcheck-disable gha/npm-ci\n${job('      - run: npm install\n      - run: npm i\n')}`), 0);
+  });
+
+  it('is not fooled by the words inside a string', () => {
+    assert.equal(count(job('      - run: echo "#shipcheck-disable gha/npm-ci" && npm install\n')), 1);
+  });
+});
