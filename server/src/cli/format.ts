@@ -38,9 +38,7 @@ export function formatText(reports: readonly FileReport[]): string {
 }
 
 function findingLines(report: Checked): string[] {
-  const rows = report.findings.map((finding) => {
-    return { position: `${finding.range.line}:${finding.range.column}`, finding };
-  });
+  const rows = report.findings.map((finding) => ({ position: `${finding.range.line}:${finding.range.column}`, finding }));
   const positionWidth = Math.max(...rows.map((row) => row.position.length));
   const severityWidth = Math.max(...rows.map((row) => row.finding.severity.length));
   return rows.map(({ position, finding }) => `  ${position.padEnd(positionWidth)}  ${finding.severity.padEnd(severityWidth)}  ${finding.message}  ${finding.ruleId}`);

@@ -1,0 +1,360 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+
+// Compiled to out/test/cli/; the CLI is the bundle `npm test` builds into dist/.
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+
+const WORKFLOW = `# CI for the app
+name: ci
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: npm install   # install deps
+      - run: npm test
+`;
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: nginx:latest
+`;
+
+const BRANCH_TAGGED_POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: side
+spec:
+  containers:
+    - name: side
+      image: ghcr.io/acme/side:main
+`;
+
+const COMPOSE = `services:
+  web:
+    image: nginx:latest
+`;
+
+const BROKEN = `on: push
+jobs:
+  test:
+    runs-on: [ubuntu-latest
+    steps: []
+`;
+
+const HELM_TEMPLATE = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+  labels:
+    {{- include "chart.labels" . | nindent 4 }}
+`;
+
+const temporaryDirectories: string[] = [];
+after(() => {
+  for (const directory of temporaryDirectories) fs.rmSync(directory, { recursive: true, force: true });
+});
+
+/** A fresh directory holding the given files (paths relative to it). */
+function workspace(files: Record<string, string | Buffer>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'shipcheck-cli-'));
+  temporaryDirectories.push(root);
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(root, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+  return root;
+}
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function shipcheck(cwd: string, ...args: string[]): Run {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface JsonFinding {
+  file: string;
+  ruleId: string;
+  severity: string;
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  fixable: string | null;
+}
+
+interface JsonReport {
+  findings: JsonFinding[];
+  skipped: { file: string; reason: string }[];
+}
+
+function json(run: Run): JsonReport {
+  return JSON.parse(run.stdout) as JsonReport;
+}
+
+function assertNoStackTrace(run: Run): void {
+  assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at .+[:(]/);
+}
+
+describe('text output', () => {
+  it('groups findings under their file, aligns columns and ends with a summary', () => {
+    const twoContainers = `${DEPLOYMENT}        - name: side\n          image: ghcr.io/acme/side:main\n`;
+    const root = workspace({ '.github/workflows/ci.yml': WORKFLOW, 'deploy/web.yaml': twoContainers, 'deploy/side.yaml': BRANCH_TAGGED_POD });
+    const run = shipcheck(root);
+    assert.equal(run.status, 0);
+    assert.equal(run.stderr, '');
+    const lines = run.stdout.trimEnd().split('\n');
+    assert.deepEqual(
+      lines.filter((line) => line !== '' && !line.startsWith(' ')),
+      ['.github/workflows/ci.yml', 'deploy/side.yaml', 'deploy/web.yaml', '✖ 4 problems (2 warnings, 2 info) · 1 fixable with --fix'],
+    );
+    const linesAfter = (file: string, count: number): string[] => lines.slice(lines.indexOf(file) + 1, lines.indexOf(file) + 1 + count);
+    assert.match(linesAfter('.github/workflows/ci.yml', 1)[0]!, /^ {2}9:14 {2}warning {2}`npm install` .+ {2}gha\/npm-ci$/);
+    assert.match(linesAfter('deploy/side.yaml', 1)[0]!, /^ {2}8:14 {2}info {2}Image .+ {2}k8s\/image-tag$/);
+    const [latest, branch] = linesAfter('deploy/web.yaml', 2);
+    assert.match(latest!, /^ {2}10:18 {2}warning {2}Image `nginx:latest` .+ {2}k8s\/image-tag$/);
+    assert.match(branch!, /^ {2}12:18 {2}info {5}Image `ghcr\.io\/acme\/side:main` .+ {2}k8s\/image-tag$/);
+  });
+
+  it('says so when there is nothing to report', () => {
+    const root = workspace({ '.github/workflows/ci.yml': WORKFLOW.replace('npm install', 'npm ci'), 'deploy/web.yaml': DEPLOYMENT.replace(':latest', ':1.27.3') });
+    const run = shipcheck(root);
+    assert.equal(run.status, 0);
+    assert.equal(run.stdout, '✔ No problems in 2 files\n');
+  });
+
+  it('notes a Helm template as skipped, with the reason', () => {
+    const root = workspace({ 'chart/templates/deployment.yaml': HELM_TEMPLATE });
+    const run = shipcheck(root);
+    assert.equal(run.status, 0);
+    assert.match(run.stdout, /^chart\/templates\/deployment\.yaml\n {2}skipped {2}.*template/m);
+  });
+});
+
+describe('JSON output', () => {
+  it('follows the contract: 1-based positions, exclusive end column, fixable kind or null', () => {
+    const root = workspace({ '.github/workflows/ci.yml': WORKFLOW, 'deploy/web.yaml': DEPLOYMENT });
+    const run = shipcheck(root, '--format', 'json');
+    assert.equal(run.status, 0);
+    const report = json(run);
+    assert.deepEqual(report.skipped, []);
+    assert.equal(report.findings.length, 2);
+    const [npm, image] = report.findings;
+    assert.deepEqual(
+      { ...npm, message: undefined },
+      {
+        file: '.github/workflows/ci.yml',
+        ruleId: 'gha/npm-ci',
+        severity: 'warning',
+        message: undefined,
+        line: 9,
+        column: 14,
+        endLine: 9,
+        endColumn: 25,
+        fixable: 'safe',
+        docs: 'docs/rules/gha/npm-ci.md',
+      },
+    );
+    assert.match(npm!.message, /npm install/);
+    const line9 = WORKFLOW.split('\n')[npm!.line - 1]!;
+    assert.equal(line9.slice(npm!.column - 1, npm!.endColumn - 1), 'npm install');
+    assert.deepEqual(
+      { file: image!.file, ruleId: image!.ruleId, severity: image!.severity, line: image!.line, column: image!.column, endLine: image!.endLine, endColumn: image!.endColumn, fixable: image!.fixable },
+      { file: 'deploy/web.yaml', ruleId: 'k8s/image-tag', severity: 'warning', line: 10, column: 18, endLine: 10, endColumn: 30, fixable: null },
+    );
+    assert.equal(typeof image!.message, 'string');
+  });
+
+  it('lists skipped files with their reason', () => {
+    const root = workspace({ 'chart/templates/deployment.yaml': HELM_TEMPLATE });
+    const report = json(shipcheck(root, '--format', 'json'));
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.skipped.length, 1);
+    assert.equal(report.skipped[0]!.file, 'chart/templates/deployment.yaml');
+    assert.match(report.skipped[0]!.reason, /template/);
+  });
+
+  const manyManifests = (): string => {
+    const files: Record<string, string> = {};
+    for (let index = 0; index < 300; index++) files[`deploy/web-${String(index).padStart(3, '0')}.yaml`] = DEPLOYMENT;
+    return workspace(files);
+  };
+
+  it('stays valid JSON for a large report', () => {
+    const run = shipcheck(manyManifests(), '--format', 'json');
+    assert.equal(json(run).findings.length, 300);
+    assert.equal(json(run).findings[0]!.file, 'deploy/web-000.yaml');
+  });
+
+  it('stays quiet when the reader stops early', async () => {
+    const child = spawn(process.execPath, [CLI, '--format', 'json'], { cwd: manyManifests() });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const [status] = (await once(child, 'close')) as [number | null];
+    assert.equal(stderr, '');
+    assert.equal(status, 0);
+  });
+});
+
+describe('exit codes', () => {
+  const root = workspace({ '.github/workflows/ci.yml': WORKFLOW, 'pods/side.yaml': BRANCH_TAGGED_POD, 'broken.yml': BROKEN });
+
+  it('exits 0 below --fail-on (default error) and 1 at or above it', () => {
+    assert.equal(shipcheck(root, '.github').status, 0);
+    assert.equal(shipcheck(root, '--fail-on', 'warning', '.github').status, 1);
+    assert.equal(shipcheck(root, '--fail-on=warning', 'pods').status, 0);
+    assert.equal(shipcheck(root, '--fail-on', 'info', 'pods').status, 1);
+    assert.equal(shipcheck(root, '--fail-on', 'hint', 'pods').status, 1);
+    assert.equal(shipcheck(root, 'broken.yml').status, 1);
+    assert.equal(shipcheck(root, '--fail-on', 'none', 'broken.yml').status, 0);
+  });
+
+  for (const args of [['--frobnicate'], ['--format', 'xml'], ['--format'], ['--fail-on', 'sometimes'], ['--fix=yes']]) {
+    it(`exits 2 with one line on stderr for ${args.join(' ')}`, () => {
+      const run = shipcheck(root, ...args);
+      assert.equal(run.status, 2);
+      assert.equal(run.stdout, '');
+      assert.match(run.stderr, /^shipcheck: [^\n]+\n$/);
+    });
+  }
+
+  it('exits 2 naming a path that does not exist', () => {
+    const run = shipcheck(root, 'no-such-dir', '.github');
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /^shipcheck: no-such-dir: [^\n]+\n$/);
+    assertNoStackTrace(run);
+  });
+
+  it('prints usage for --help and the version for --version', () => {
+    const help = shipcheck(root, '--help');
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /^Usage: shipcheck/);
+    assert.match(help.stdout, /--fail-on/);
+    const version = shipcheck(root, '--version');
+    assert.equal(version.status, 0);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('discovery', () => {
+  it('finds workflows and manifests, skips dependencies, hidden folders and unrelated YAML', () => {
+    const root = workspace({
+      '.github/workflows/ci.yml': WORKFLOW,
+      'k8s/web.yaml': DEPLOYMENT,
+      'node_modules/dep/.github/workflows/ci.yml': WORKFLOW,
+      'node_modules/dep/deploy.yaml': DEPLOYMENT,
+      '.cache/deploy.yaml': DEPLOYMENT,
+      'docker-compose.yml': COMPOSE,
+      'config/broken.yml': 'settings: [unclosed\n',
+      'README.md': 'image: nginx:latest\n',
+    });
+    const run = shipcheck(root, '--format', 'json');
+    assert.equal(run.stderr, '');
+    assert.deepEqual(
+      json(run).findings.map((finding) => `${finding.file} ${finding.ruleId}`),
+      ['.github/workflows/ci.yml gha/npm-ci', 'k8s/web.yaml k8s/image-tag'],
+    );
+    assert.equal(shipcheck(root).stdout.split('\n').at(-2), '✖ 2 problems (2 warnings) · 1 fixable with --fix');
+  });
+
+  it('counts only workflows and manifests among the files it found', () => {
+    const root = workspace({
+      'k8s/web.yaml': DEPLOYMENT.replace(':latest', ':1.27.3'),
+      'docker-compose.yml': COMPOSE,
+      '.golangci.yml': 'linters:\n  enable: [govet]\n',
+      'chart/values.yaml': 'image:\n  tag: latest\n',
+    });
+    assert.equal(shipcheck(root).stdout, '✔ No problems in 1 file\n');
+  });
+
+  it('always checks files named on the command line, and keeps paths as given', () => {
+    const root = workspace({ 'docker-compose.yml': COMPOSE, 'config/broken.yml': 'settings: [unclosed\n', 'k8s/web.yaml': DEPLOYMENT });
+    assert.equal(shipcheck(root, 'docker-compose.yml').stdout, '✔ No problems in 1 file\n');
+    const broken = json(shipcheck(root, '--format', 'json', 'config/broken.yml'));
+    assert.deepEqual(broken.findings.map((finding) => finding.ruleId), ['shipcheck/yaml-syntax']);
+    const relative = json(shipcheck(path.join(root, 'config'), '--format', 'json', '../k8s'));
+    assert.deepEqual(relative.findings.map((finding) => finding.file), [path.join('..', 'k8s', 'web.yaml')]);
+    const absolute = json(shipcheck(root, '--format', 'json', path.join(root, 'k8s')));
+    assert.deepEqual(absolute.findings.map((finding) => finding.file), [path.join(root, 'k8s', 'web.yaml')]);
+  });
+
+  it('reports a file once when it is reached twice', () => {
+    const root = workspace({ 'k8s/web.yaml': DEPLOYMENT });
+    assert.equal(json(shipcheck(root, '--format', 'json', 'k8s', 'k8s/web.yaml', '.')).findings.length, 1);
+  });
+});
+
+describe('--fix', () => {
+  it('applies safe fixes in place, keeping every other byte, and leaves unchanged files untouched', () => {
+    const root = workspace({ '.github/workflows/ci.yml': WORKFLOW, 'k8s/web.yaml': DEPLOYMENT });
+    const manifest = path.join(root, 'k8s/web.yaml');
+    const longAgo = new Date('2001-02-03T04:05:06Z');
+    fs.utimesSync(manifest, longAgo, longAgo);
+
+    const run = shipcheck(root, '--fix');
+    assert.equal(run.status, 0);
+    assert.equal(fs.readFileSync(path.join(root, '.github/workflows/ci.yml'), 'utf8'), WORKFLOW.replace('npm install   # install deps', 'npm ci   # install deps'));
+    assert.equal(fs.readFileSync(manifest, 'utf8'), DEPLOYMENT);
+    assert.equal(fs.statSync(manifest).mtimeMs, longAgo.getTime());
+    assert.deepEqual(fs.readdirSync(path.join(root, '.github/workflows')), ['ci.yml']);
+    assert.match(run.stdout, /Fixed 1 problem in 1 file/);
+    assert.doesNotMatch(run.stdout, /gha\/npm-ci/);
+    assert.match(run.stdout, /k8s\/image-tag/);
+
+    const again = json(shipcheck(root, '--fix', '--format', 'json'));
+    assert.deepEqual(again.findings.map((finding) => finding.ruleId), ['k8s/image-tag']);
+  });
+
+  it('keeps CRLF line endings and a byte-order mark', () => {
+    const original = `\uFEFF${WORKFLOW.replace(/\n/g, '\r\n')}`;
+    const root = workspace({ '.github/workflows/ci.yml': original });
+    shipcheck(root, '--fix');
+    assert.equal(fs.readFileSync(path.join(root, '.github/workflows/ci.yml'), 'utf8'), original.replace('npm install', 'npm ci'));
+  });
+});
+
+describe('bad input', () => {
+  it('reports broken YAML as shipcheck/yaml-syntax with a position, without a stack trace', () => {
+    const root = workspace({ '.github/workflows/broken.yml': BROKEN });
+    const text = shipcheck(root);
+    assert.equal(text.status, 1);
+    assert.match(text.stdout, /^ {2}\d+:\d+ {2}error {2}.+ {2}shipcheck\/yaml-syntax$/m);
+    assert.equal(text.stderr, '');
+    assertNoStackTrace(text);
+    const [finding] = json(shipcheck(root, '--format', 'json')).findings;
+    assert.equal(finding!.ruleId, 'shipcheck/yaml-syntax');
+    assert.equal(finding!.severity, 'error');
+    assert.ok(finding!.line >= 4 && finding!.column >= 1, `position ${finding!.line}:${finding!.column}`);
+  });
+
+  it('skips a binary file named on the command line instead of crashing', () => {
+    const root = workspace({ 'junk.yml': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0xff, 0xfe, 0x00, 0x0a]) });
+    const text = shipcheck(root, 'junk.yml');
+    assert.equal(text.status, 0);
+    assert.equal(text.stderr, '');
+    assert.match(text.stdout, /^junk\.yml\n {2}skipped {2}binary file/m);
+    assertNoStackTrace(text);
+    assert.deepEqual(json(shipcheck(root, '--format', 'json', 'junk.yml')).skipped.map((skip) => skip.file), ['junk.yml']);
+  });
+});
