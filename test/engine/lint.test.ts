@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ENGINE_RULES } from '../../server/src/engine/finding';
-import { lint } from '../../server/src/engine/lint';
+import { lint, looksLikeGoTemplate } from '../../server/src/engine/lint';
 import { defineRule } from '../../server/src/engine/rule';
 import { RULES } from '../../server/src/rules';
 
@@ -124,5 +124,16 @@ describe('configuration', () => {
   });
   it('overrides a severity', () => {
     assert.equal(lint(text, WORKFLOW, { rules: RULES, ruleSettings: { 'gha/npm-ci': 'error' } }).findings[0]!.severity, 'error');
+  });
+});
+
+describe('looksLikeGoTemplate', () => {
+  it('spots template actions outside quotes', () => {
+    assert.ok(looksLikeGoTemplate('{{- if .Values.enabled }}\nkind: Pod\n'));
+    assert.ok(looksLikeGoTemplate('  image: {{ .Values.image }}\n'));
+  });
+  it("leaves quoted placeholders and GitHub's ${{ }} alone", () => {
+    assert.ok(!looksLikeGoTemplate('value: "{{inputs.parameters.x}}:{{item.tag}}"\n'));
+    assert.ok(!looksLikeGoTemplate("run: echo ${{ github.sha }}\n"));
   });
 });

@@ -4,6 +4,7 @@ import { isWorkflowPath } from '../engine/classify';
 import { ENGINE_RULES, type Finding, type Span } from '../engine/finding';
 import { fixAll, lint, type FileKind, type LintOptions } from '../engine/lint';
 import type { YamlFile } from '../engine/yamlFile';
+import { projectFacts } from '../project/facts';
 import { RULES } from '../rules/index';
 import { describeFsError, type Target } from './discover';
 
@@ -28,8 +29,6 @@ export type FileReport =
   /** Could not be read, or its fixes could not be written. */
   | { status: 'error'; path: string; reason: string };
 
-const OPTIONS: LintOptions = { rules: RULES };
-
 // fatal: junk bytes are reported rather than replaced (and then written back by --fix); ignoreBOM keeps a BOM byte-exact.
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -45,13 +44,14 @@ export function checkFile(target: Target, fix: boolean): FileReport {
     return target.explicit || isWorkflowPath(target.path) ? { status: 'skipped', path: target.path, reason: text.reason } : { status: 'unrelated', path: target.path };
   }
 
-  let result = lint(text, target.path, OPTIONS);
+  const options: LintOptions = { rules: RULES, project: projectFacts(path.resolve(target.path)) };
+  let result = lint(text, target.path, options);
   if (result.skipped !== undefined) return { status: 'skipped', path: target.path, reason: result.skipped };
   if (!target.explicit && !isRelevant(target.path, result.kinds, result.findings)) return { status: 'unrelated', path: target.path };
 
   let fixed = 0;
   if (fix && result.findings.some((finding) => finding.fix?.kind === 'safe')) {
-    const output = fixAll(text, target.path, OPTIONS, ['safe']);
+    const output = fixAll(text, target.path, options, ['safe']);
     if (output.text !== text) {
       try {
         writeAtomically(target.path, output.text);
@@ -59,7 +59,7 @@ export function checkFile(target: Target, fix: boolean): FileReport {
         return { status: 'error', path: target.path, reason: `could not write the fixes: ${describeFsError(error)}` };
       }
       fixed = output.applied;
-      result = lint(output.text, target.path, OPTIONS);
+      result = lint(output.text, target.path, options);
     }
   }
   const { file } = result;

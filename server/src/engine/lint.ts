@@ -9,8 +9,18 @@ import type { FixKind } from './finding';
 
 export type RuleSetting = Severity | 'off';
 
+/**
+ * Facts about the project around a file that the text alone cannot tell, gathered by the adapter
+ * (the engine never touches the file system). Undefined means unknown: rules then assume the common case.
+ */
+export interface ProjectFacts {
+  /** Whether the repository has a package-lock.json or npm-shrinkwrap.json (without one, `npm ci` fails). */
+  npmLockfile?: boolean;
+}
+
 export interface LintOptions {
   rules: readonly Rule[];
+  project?: ProjectFacts;
   /** Per-rule severity overrides from configuration; `off` disables the rule. */
   ruleSettings?: Readonly<Record<string, RuleSetting>>;
   /** Larger files get one finding saying so instead of a check (keystroke latency matters more). */
@@ -30,8 +40,20 @@ export interface LintResult {
 
 export const DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024;
 
-// `{{ .Values.x }}` but not GitHub's `${{ }}`: Go templates are not YAML until rendered.
-const GO_TEMPLATE = /(^|[^$]){{/;
+/**
+ * Go/Helm templates are not YAML until rendered: a `{{` outside any quotes on its line (`{{- if }}`,
+ * `image: {{ .Values.image }}`). Quoted ones (Argo's `"{{inputs.x}}"`) and GitHub's `${{ }}` are YAML.
+ */
+export function looksLikeGoTemplate(text: string): boolean {
+  for (const line of text.split('\n')) {
+    for (let at = line.indexOf('{{'); at >= 0; at = line.indexOf('{{', at + 2)) {
+      if (line[at - 1] === '$') continue;
+      const before = line.slice(0, at);
+      if (before.split('"').length % 2 === 1 && before.split("'").length % 2 === 1) return true;
+    }
+  }
+  return false;
+}
 
 export function lint(text: string, path: string, options: LintOptions): LintResult {
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
@@ -62,7 +84,7 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
 
   const broken = file.documents.find((doc) => doc.hasErrors);
   if (broken) {
-    if (GO_TEMPLATE.test(file.text)) {
+    if (looksLikeGoTemplate(file.text)) {
       return { file, findings: [], kinds: [], skipped: 'a Go/Helm template ({{ }}) is not YAML until rendered; check the output of `helm template` instead' };
     }
     const error = broken.doc.errors[0]!;
@@ -85,7 +107,7 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
       kinds.push('other');
       continue;
     }
-    const run = new RuleRunner(file, yaml, rules, settings, findings, failed);
+    const run = new RuleRunner(file, yaml, rules, settings, findings, failed, options.project ?? {});
     if (classified.type === 'workflow') {
       const { workflow } = classified;
       kinds.push(workflow.kind);
@@ -142,6 +164,7 @@ class RuleRunner {
     private readonly settings: Readonly<Record<string, RuleSetting>>,
     private readonly findings: Finding[],
     private readonly failed: Map<string, unknown>,
+    private readonly project: ProjectFacts,
   ) {}
 
   hook<H extends HookName>(name: H, node: Parameters<NonNullable<Visitor<Record<string, never>>[H]>>[0]): void {
@@ -161,6 +184,7 @@ class RuleRunner {
     return {
       file: this.file,
       doc: this.yaml,
+      project: this.project,
       report: (report: Report<Rule['messages']>) => {
         this.findings.push(toFinding(rule, report, this.settings[rule.id], this.file.text.length));
       },

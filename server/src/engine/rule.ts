@@ -1,6 +1,7 @@
 import type { FixKind, Severity, Span, TextEdit } from './finding';
 import type { Container, K8sObject } from './model/k8s';
 import type { Job, Step, Workflow } from './model/workflow';
+import type { ProjectFacts } from './lint';
 import type { YamlDoc, YamlFile } from './yamlFile';
 
 /** The four DORA metrics a rule can protect. */
@@ -30,6 +31,7 @@ export interface Report<M extends MessageFormatters, K extends keyof M = keyof M
 export interface RuleContext<M extends MessageFormatters> {
   file: YamlFile;
   doc: YamlDoc;
+  project: ProjectFacts;
   report<K extends keyof M>(report: Report<M, K>): void;
 }
 

@@ -46,7 +46,8 @@ export class DocumentLinter {
   resultFor(document: TextDocument): LintResult {
     const cached = this.results.get(document.uri);
     if (cached?.version === document.version) return cached.result;
-    const result = lint(document.getText(), documentPath(document.uri, this.host), { rules: RULES });
+    const path = documentPath(document.uri, this.host);
+    const result = lint(document.getText(), path, { rules: RULES, project: this.host.projectFacts(path) });
     this.results.set(document.uri, { version: document.version, result });
     return result;
   }

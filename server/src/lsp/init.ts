@@ -1,5 +1,6 @@
 import { CodeActionKind, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ProjectFacts } from '../engine/lint';
 import { findingCodeActions } from './codeActions';
 import { DocumentLinter } from './diagnostics';
 import { findingsHover } from './hover';
@@ -10,6 +11,8 @@ export interface ServerHost {
   docsHref(ruleId: string): string | undefined;
   /** The local path of a `file:` URI, which classification matches against (`.github/workflows/…`). */
   filePath(url: URL): string;
+  /** What the file system says about the project around a file (lockfiles…); `{}` where there is none to ask. */
+  projectFacts(filePath: string): ProjectFacts;
 }
 
 /** Wires documents, diagnostics, hover and code actions onto a connection and starts listening. */

@@ -25,6 +25,7 @@ export interface Workflow {
 
 export interface Job {
   id: string;
+  workflow: Workflow;
   /** The job's key in `jobs:`. */
   idSpan: Span;
   node: YAMLMap;
@@ -42,6 +43,8 @@ export interface Step {
   fields: Map<string, Field>;
   /** `uses:` value, e.g. `actions/setup-node@v4`. */
   uses?: string;
+  /** The action's inputs (`with:`), empty when there are none. */
+  inputs: Map<string, Field>;
   /** The `run:` script with its map back to the file; absent for `uses:` steps or non-string scripts. */
   run?: RunScript;
   job: Job;
@@ -62,7 +65,7 @@ export function buildWorkflow(yaml: YamlDoc, root: YAMLMap, text: string, kind: 
     const runs = fields.get('runs')?.value;
     if (isMap(runs)) {
       const runsFields = mapFields(yaml, runs);
-      const job: Job = { id: '', idSpan: runsFields.get('steps')?.keySpan ?? spanOf(runs), node: runs, fields: runsFields, needs: [], steps: [], synthetic: true };
+      const job: Job = { id: '', workflow, idSpan: runsFields.get('steps')?.keySpan ?? spanOf(runs), node: runs, fields: runsFields, needs: [], steps: [], synthetic: true };
       job.steps = buildSteps(yaml, runsFields.get('steps')?.value, job, text);
       workflow.jobs.push(job);
     }
@@ -75,6 +78,7 @@ export function buildWorkflow(yaml: YamlDoc, root: YAMLMap, text: string, kind: 
     const jobFields = mapFields(yaml, field.value);
     const job: Job = {
       id,
+      workflow,
       idSpan: field.keySpan,
       node: field.value,
       fields: jobFields,
@@ -94,7 +98,8 @@ function buildSteps(yaml: YamlDoc, stepsNode: Node | undefined, job: Job, text: 
   seqItems(yaml, stepsNode).forEach((item, index) => {
     if (!isMap(item)) return;
     const fields = mapFields(yaml, item);
-    const step: Step = { index, node: item, fields, job };
+    const inputsNode = fields.get('with')?.value;
+    const step: Step = { index, node: item, fields, job, inputs: isMap(inputsNode) ? mapFields(yaml, inputsNode) : new Map() };
     const uses = scalarToString(fields.get('uses')?.value);
     if (uses !== undefined) step.uses = uses;
     const run = fields.get('run')?.value;

@@ -1,5 +1,5 @@
 import type { Span, TextEdit } from '../../engine/finding';
-import type { Step } from '../../engine/model/workflow';
+import type { Job, Step, Workflow } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
 import { parseShell, type ShellWord } from '../../engine/shell';
 import { scalarToString } from '../../engine/yamlFile';
@@ -14,6 +14,8 @@ const SAVE_OPTIONS = new Set(['--save', '-S', '--save-dev', '-D', '--save-option
 const NOT_A_LOCKFILE_INSTALL = new Set(['-g', '--global', '--no-package-lock', '--package-lock=false', '--package-lock-only', '--lockfile-version']);
 const YARN_VALUE_OPTIONS = new Set(['--cwd', '--modules-folder', '--cache-folder', '--network-timeout', '--mutex', '--registry']);
 const YARN_LOCKED = new Set(['--frozen-lockfile', '--immutable', '--immutable-cache']);
+// Yarn 2+ (Berry) installs are immutable on CI by default; these commands only exist there or set it up.
+const YARN_BERRY = /\bcorepack\s+enable\b|\byarn\s+(set\s+version|dlx|workspaces\s+foreach)\b|--immutable\b/;
 // Shells whose scripts are not shell commands.
 const NON_SHELL = /^(python|node|perl|ruby)\b/;
 
@@ -34,7 +36,7 @@ export default defineRule({
       '`npm install` treats package.json ranges as a wish list: when the lockfile and package.json disagree it quietly picks new versions and rewrites package-lock.json. In CI that means the build can test a dependency tree that nobody reviewed and that production will not get. `npm ci` deletes node_modules, installs exactly what the lockfile pins, never writes the lockfile, and stops with an error when the lockfile is out of sync, which is the signal you want before merging. Yarn 1 has the same gap unless `--frozen-lockfile` is given.',
     symptom:
       'A build passes locally and fails in CI with a peer-dependency conflict, or worse passes in CI with a slightly different version than the one that ships, and the bug reproduces nowhere else.',
-    fix: 'Replace `npm install` (or `npm i`) with `npm ci`, keeping options such as `--ignore-scripts` or `--omit=dev`; options that only save to package.json are dropped. For Yarn 1 add `--frozen-lockfile`. The quick-fix does both. Installing named packages (`npm install -g tool`, `npm install left-pad`) is not flagged.',
+    fix: 'Replace `npm install` (or `npm i`) with `npm ci`, keeping options such as `--ignore-scripts` or `--omit=dev`; options that only save to package.json are dropped. For Yarn 1 add `--frozen-lockfile`. The quick-fix does both. Installing named packages (`npm install -g tool`, `npm install left-pad`) is not flagged, nor is `npm install` in a repository that has no package-lock.json at all (`npm ci` needs one: commit it first), nor Yarn in workflows that set up Yarn 2+.',
     bad: `on: push
 jobs:
   test:
@@ -65,6 +67,9 @@ jobs:
         if (!program) continue;
         const problem = program.value === 'npm' ? npmProblem(args) : program.value === 'yarn' ? yarnProblem(args) : undefined;
         if (!problem) continue;
+        // Without a lockfile `npm ci` cannot run: the advice would break the build (libraries that test against fresh ranges).
+        if (problem.kind === 'npmInstall' && ctx.project.npmLockfile === false && !cachesNpm(step.job)) continue;
+        if (problem.kind === 'yarnInstall' && usesYarnBerry(step.job.workflow)) continue;
         const last = problem.subcommand ?? program;
         const written = run.value.slice(program.start, last.end);
         const span = run.text?.sourceSpan(program.start, last.end);
@@ -116,6 +121,22 @@ function yarnProblem(args: ShellWord[]): Problem | undefined {
   if (subcommand && subcommand.value !== 'install') return undefined;
   if (args.some((word) => YARN_LOCKED.has(word.value))) return undefined;
   return subcommand ? { kind: 'yarnInstall', subcommand, dropOptions: [] } : { kind: 'yarnInstall', dropOptions: [] };
+}
+
+// setup-node's npm cache needs a lockfile, so a job using it has one whatever the file system says.
+function cachesNpm(job: Job): boolean {
+  return job.steps.some((step) => step.uses?.startsWith('actions/setup-node@') && scalarToString(step.inputs.get('cache')?.value) === 'npm');
+}
+
+const berryCache = new WeakMap<Workflow, boolean>();
+
+function usesYarnBerry(workflow: Workflow): boolean {
+  let berry = berryCache.get(workflow);
+  if (berry === undefined) {
+    berry = workflow.jobs.some((job) => job.steps.some((step) => step.run !== undefined && YARN_BERRY.test(step.run.value)));
+    berryCache.set(workflow, berry);
+  }
+  return berry;
 }
 
 function shellOf(step: Step): string {

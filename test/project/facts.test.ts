@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { projectFacts } from '../../server/src/project/facts';
+
+describe('projectFacts', () => {
+  const base = mkdtempSync(join(tmpdir(), 'shipcheck-facts-'));
+  after(() => rmSync(base, { recursive: true, force: true }));
+
+  function repo(name: string, files: string[]): string {
+    const root = join(base, name);
+    mkdirSync(join(root, '.git'), { recursive: true });
+    mkdirSync(join(root, '.github', 'workflows'), { recursive: true });
+    for (const file of files) {
+      mkdirSync(join(root, file, '..'), { recursive: true });
+      writeFileSync(join(root, file), '{}');
+    }
+    return join(root, '.github', 'workflows', 'ci.yml');
+  }
+
+  it('finds a lockfile at the root or in a package folder', () => {
+    assert.deepEqual(projectFacts(repo('root', ['package-lock.json'])), { npmLockfile: true });
+    assert.deepEqual(projectFacts(repo('nested', ['packages/web/npm-shrinkwrap.json'])), { npmLockfile: true });
+  });
+
+  it('knows when there is none, and ignores node_modules', () => {
+    assert.deepEqual(projectFacts(repo('none', ['package.json', 'node_modules/x/package-lock.json'])), { npmLockfile: false });
+  });
+
+  it('knows nothing outside a repository', () => {
+    assert.deepEqual(projectFacts(join(base, 'loose', 'ci.yml')), {});
+    assert.deepEqual(projectFacts(''), {});
+  });
+});
