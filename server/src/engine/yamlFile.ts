@@ -157,10 +157,10 @@ export function scalarToNumber(node: unknown): number | undefined {
   return undefined;
 }
 
-/** The span of a node's value (without trailing comments); every parsed node has a range. */
+/** The span of a node's value (without trailing comments). Parsed nodes always have a range; a built one is a bug. */
 export function spanOf(node: Node): Span {
   const range = node.range;
-  if (!range) return { start: 0, end: 0 };
+  if (!range) throw new Error('node without a source range');
   return { start: range[0], end: range[1] };
 }
 
