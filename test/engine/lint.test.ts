@@ -137,3 +137,32 @@ describe('looksLikeGoTemplate', () => {
     assert.ok(!looksLikeGoTemplate("run: echo ${{ github.sha }}\n"));
   });
 });
+
+describe('rule options and object exemptions', () => {
+  const optionRule = defineRule({
+    id: 'gha/option-probe',
+    severity: 'info',
+    dora: [],
+    fixable: false,
+    messages: { value: (n: number) => `minutes=${n}` },
+    docs: { summary: '', rationale: '', symptom: '', fix: '', bad: '', good: '' },
+    visit: { job: (job, ctx) => ctx.report({ span: job.idSpan, message: 'value', args: [ctx.option('minutes', 30)] }) },
+  });
+  const text = 'jobs:\n  t:\n    runs-on: x\n';
+
+  it('reads a configured option, else the fallback, and ignores one of the wrong type', () => {
+    const message = (ruleOptions?: Record<string, Record<string, string | number>>) =>
+      lint(text, WORKFLOW, { rules: [optionRule], ...(ruleOptions ? { ruleOptions } : {}) }).findings[0]!.message;
+    assert.equal(message(), 'minutes=30');
+    assert.equal(message({ 'gha/option-probe': { minutes: 12 } }), 'minutes=12');
+    assert.equal(message({ 'gha/option-probe': { minutes: 'soon' } }), 'minutes=30');
+  });
+
+  it('exempts an object annotated with a rule id or "all"', () => {
+    const pod = (ignore: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    shipcheck.dev/ignore: "${ignore}"\nspec:\n  containers:\n    - name: a\n      image: a:latest\n`;
+    assert.deepEqual(ids(pod('k8s/image-tag'), 'pod.yaml'), []);
+    assert.deepEqual(ids(pod('all'), 'pod.yaml'), []);
+    assert.deepEqual(ids(pod('k8s/probe-identical'), 'pod.yaml'), ['k8s/image-tag']);
+  });
+});

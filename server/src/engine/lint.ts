@@ -8,6 +8,7 @@ import { parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
 import type { FixKind } from './finding';
 
 export type RuleSetting = Severity | 'off';
+export type RuleOptionValue = string | number | boolean;
 
 /**
  * Facts about the project around a file that the text alone cannot tell, gathered by the adapter
@@ -23,6 +24,8 @@ export interface LintOptions {
   project?: ProjectFacts;
   /** Per-rule severity overrides from configuration; `off` disables the rule. */
   ruleSettings?: Readonly<Record<string, RuleSetting>>;
+  /** Per-rule options from configuration (`{ 'gha/job-timeout': { minutes: 20 } }`), read with `ctx.option`. */
+  ruleOptions?: Readonly<Record<string, Readonly<Record<string, RuleOptionValue>>>>;
   /** Larger files get one finding saying so instead of a check (keystroke latency matters more). */
   maxFileSize?: number;
 }
@@ -107,7 +110,7 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
       kinds.push('other');
       continue;
     }
-    const run = new RuleRunner(file, yaml, rules, settings, findings, failed, options.project ?? {});
+    const run = new RuleRunner(file, yaml, rules, settings, findings, failed, options.project ?? {}, options.ruleOptions ?? {});
     if (classified.type === 'workflow') {
       const { workflow } = classified;
       kinds.push(workflow.kind);
@@ -165,13 +168,14 @@ class RuleRunner {
     private readonly findings: Finding[],
     private readonly failed: Map<string, unknown>,
     private readonly project: ProjectFacts,
+    private readonly ruleOptions: Readonly<Record<string, Readonly<Record<string, RuleOptionValue>>>>,
   ) {}
 
   hook<H extends HookName>(name: H, node: Parameters<NonNullable<Visitor<Record<string, never>>[H]>>[0]): void {
     for (const rule of this.rules) {
       const hook = rule.visit[name] as ((node: unknown, ctx: RuleContext<Rule['messages']>) => void) | undefined;
       if (!hook || this.failed.has(rule.id)) continue;
-      if (this.object?.ignoredRules.has(rule.id)) continue;
+      if (this.object && (this.object.ignoredRules.has(rule.id) || this.object.ignoredRules.has('all'))) continue;
       try {
         hook(node, this.context(rule));
       } catch (error) {
@@ -185,6 +189,11 @@ class RuleRunner {
       file: this.file,
       doc: this.yaml,
       project: this.project,
+      option: <T extends RuleOptionValue>(name: string, fallback: T): T => {
+        const value = this.ruleOptions[rule.id]?.[name];
+        // A configured value of the wrong type falls back: config validation reports it, rules stay simple.
+        return typeof value === typeof fallback ? (value as T) : fallback;
+      },
       report: (report: Report<Rule['messages']>) => {
         this.findings.push(toFinding(rule, report, this.settings[rule.id], this.file.text.length));
       },

@@ -1,7 +1,7 @@
 import type { FixKind, Severity, Span, TextEdit } from './finding';
 import type { Container, K8sObject } from './model/k8s';
 import type { Job, Step, Workflow } from './model/workflow';
-import type { ProjectFacts } from './lint';
+import type { ProjectFacts, RuleOptionValue } from './lint';
 import type { YamlDoc, YamlFile } from './yamlFile';
 
 /** The four DORA metrics a rule can protect. */
@@ -32,6 +32,8 @@ export interface RuleContext<M extends MessageFormatters> {
   file: YamlFile;
   doc: YamlDoc;
   project: ProjectFacts;
+  /** A configurable value of this rule (e.g. a default timeout), or `fallback` when not configured. */
+  option<T extends RuleOptionValue>(name: string, fallback: T): T;
   report<K extends keyof M>(report: Report<M, K>): void;
 }
 
