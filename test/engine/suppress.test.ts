@@ -5,7 +5,8 @@ import { RULES } from '../../server/src/rules';
 
 const WORKFLOW = '.github/workflows/ci.yml';
 const job = (steps: string) => `on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
-const count = (text: string) => lint(text, WORKFLOW, { rules: RULES }).findings.length;
+// Rule findings only: unused-suppression hints are tested on their own below.
+const count = (text: string) => lint(text, WORKFLOW, { rules: RULES }).findings.filter((f) => !f.ruleId.startsWith('shipcheck/')).length;
 
 describe('suppression comments', () => {
   it('disable-next-line hides the named rule on the next line only', () => {
@@ -30,5 +31,28 @@ describe('suppression comments', () => {
 
   it('is not fooled by the words inside a string', () => {
     assert.equal(count(job('      - run: echo "#shipcheck-disable gha/npm-ci" && npm install\n')), 1);
+  });
+});
+
+describe('unused suppressions', () => {
+  const findings = (text: string, ruleSettings = {}) => lint(text, WORKFLOW, { rules: RULES, ruleSettings }).findings;
+
+  it('reports a directive that hides nothing as a hint on the comment', () => {
+    const text = job('      # shipcheck-disable-next-line gha/npm-ci -- stale\n      - run: npm ci\n');
+    const [hint] = findings(text);
+    assert.equal(hint?.ruleId, 'shipcheck/unused-suppression');
+    assert.equal(hint?.severity, 'hint');
+    assert.equal(text.slice(hint!.span.start, hint!.span.end), '# shipcheck-disable-next-line gha/npm-ci -- stale');
+  });
+
+  it('reports unknown rule ids, but not rules switched off in configuration', () => {
+    const text = job('      # shipcheck-disable-next-line gha/npm-cl\n      - run: npm ci\n');
+    assert.match(findings(text)[0]?.message ?? '', /Unknown rule id gha\/npm-cl/);
+    const off = job('      # shipcheck-disable-next-line gha/npm-ci\n      - run: npm install\n');
+    assert.deepEqual(findings(off, { 'gha/npm-ci': 'off' }), []);
+  });
+
+  it('says nothing about a directive that is used', () => {
+    assert.deepEqual(findings(job('      # shipcheck-disable-next-line gha/npm-ci\n      - run: npm install\n')), []);
   });
 });

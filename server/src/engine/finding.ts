@@ -37,4 +37,5 @@ export const ENGINE_RULES = {
   syntax: 'shipcheck/yaml-syntax',
   internal: 'shipcheck/internal-error',
   tooLarge: 'shipcheck/too-large',
+  unusedSuppression: 'shipcheck/unused-suppression',
 } as const;

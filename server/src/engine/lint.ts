@@ -3,7 +3,7 @@ import { ENGINE_RULES, type Finding, type Severity, type Span } from './finding'
 import { combineFixes, applyEdits } from './fixes';
 import type { K8sObject } from './model/k8s';
 import type { Report, Rule, RuleContext, Visitor } from './rule';
-import { isSuppressed, parseSuppressions } from './suppress';
+import { parseSuppressions, SuppressionIndex } from './suppress';
 import { parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
 import type { FixKind } from './finding';
 
@@ -141,17 +141,32 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
     });
   }
 
-  const suppressions = parseSuppressions(file.text, file.lineCounter);
+  const suppressions = new SuppressionIndex(parseSuppressions(file.text, file.lineCounter));
   const seen = new Set<string>();
   const kept = findings.filter((finding) => {
     // A step or container reached through two aliases reports twice at the same place.
     const key = `${finding.ruleId}\0${finding.span.start}\0${finding.span.end}\0${finding.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
-    return !isSuppressed(suppressions, finding.ruleId, file.lineCounter.linePos(finding.span.start).line);
+    return !suppressions.suppresses(finding.ruleId, file.lineCounter.linePos(finding.span.start).line);
   });
+  // Unused directives only make sense when the file was checked, and only for rules that ran.
+  if (!broken) kept.push(...unusedSuppressions(suppressions, rules, settings));
   kept.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.ruleId.localeCompare(b.ruleId));
   return { file, findings: kept, kinds };
+}
+
+function unusedSuppressions(index: SuppressionIndex, rules: readonly Rule[], settings: Readonly<Record<string, RuleSetting>>): Finding[] {
+  const active = new Set(rules.map((rule) => rule.id));
+  return index.unused().flatMap(({ directive, ruleId }): Finding[] => {
+    if (active.has(ruleId)) {
+      const where = directive.scope === 'file' ? 'in this file' : 'on the next line';
+      return [{ ruleId: ENGINE_RULES.unusedSuppression, severity: 'hint', message: `Unused suppression: ${ruleId} reports nothing ${where}; remove the comment.`, span: directive.span }];
+    }
+    // A rule switched off in configuration is not a typo; anything else is.
+    if (settings[ruleId] === 'off') return [];
+    return [{ ruleId: ENGINE_RULES.unusedSuppression, severity: 'hint', message: `Unknown rule id ${ruleId} in a suppression comment.`, span: directive.span }];
+  });
 }
 
 type HookName = keyof Visitor<Record<string, never>>;

@@ -1,4 +1,5 @@
 import type { LineCounter } from 'yaml';
+import type { Span } from './finding';
 
 /**
  * Inline suppressions, by rule id only:
@@ -6,40 +7,56 @@ import type { LineCounter } from 'yaml';
  *   # shipcheck-disable k8s/image-tag          (the whole file)
  * They work in YAML comments and in shell comments inside `run:` scripts alike.
  */
-export interface Suppressions {
-  file: Set<string>;
-  /** 1-based line number → rule ids suppressed on that line. */
-  lines: Map<number, Set<string>>;
+export interface SuppressionDirective {
+  scope: 'next-line' | 'file';
+  ruleIds: string[];
+  /** The comment, from `#` to the end of its line. */
+  span: Span;
+  /** For `next-line`: the 1-based line it covers. */
+  line?: number;
+  reason?: string;
 }
 
 const DIRECTIVE = /(?<![^\s])#\s*shipcheck-(disable-next-line|disable)(?=\s|$)([^\r\n]*)/gm;
 
-export function parseSuppressions(text: string, lineCounter: LineCounter): Suppressions {
-  const result: Suppressions = { file: new Set(), lines: new Map() };
-  if (!text.includes('shipcheck-disable')) return result;
+export function parseSuppressions(text: string, lineCounter: LineCounter): SuppressionDirective[] {
+  if (!text.includes('shipcheck-disable')) return [];
+  const directives: SuppressionDirective[] = [];
   for (const match of text.matchAll(DIRECTIVE)) {
-    const ids = parseIds(match[2] ?? '');
-    if (ids.length === 0) continue;
-    if (match[1] === 'disable') {
-      for (const id of ids) result.file.add(id);
-      continue;
-    }
-    const line = lineCounter.linePos(match.index ?? 0).line + 1;
-    const set = result.lines.get(line) ?? new Set<string>();
-    for (const id of ids) set.add(id);
-    result.lines.set(line, set);
+    const [idsText, reason] = (match[2] ?? '').split(/\s--(?:\s|$)/, 2);
+    const ruleIds = (idsText ?? '').split(/[\s,]+/).filter((id) => /^[a-z0-9-]+\/[a-z0-9-]+$/.test(id));
+    if (ruleIds.length === 0) continue;
+    const start = match.index ?? 0;
+    const directive: SuppressionDirective = { scope: match[1] === 'disable' ? 'file' : 'next-line', ruleIds, span: { start, end: start + match[0].trimEnd().length } };
+    if (directive.scope === 'next-line') directive.line = lineCounter.linePos(start).line + 1;
+    if (reason?.trim()) directive.reason = reason.trim();
+    directives.push(directive);
   }
-  return result;
+  return directives;
 }
 
-function parseIds(rest: string): string[] {
-  const beforeReason = rest.split(/\s--(?:\s|$)/)[0] ?? '';
-  return beforeReason
-    .split(/[\s,]+/)
-    .map((id) => id.trim())
-    .filter((id) => /^[a-z0-9-]+\/[a-z0-9-]+$/.test(id));
-}
+/** Answers whether a finding is hidden, and remembers which directive ids hid something. */
+export class SuppressionIndex {
+  private readonly used = new Set<string>();
 
-export function isSuppressed(suppressions: Suppressions, ruleId: string, line: number): boolean {
-  return suppressions.file.has(ruleId) || (suppressions.lines.get(line)?.has(ruleId) ?? false);
+  constructor(readonly directives: readonly SuppressionDirective[]) {}
+
+  suppresses(ruleId: string, line: number): boolean {
+    let hidden = false;
+    this.directives.forEach((directive, index) => {
+      if (!directive.ruleIds.includes(ruleId)) return;
+      if (directive.scope === 'file' || directive.line === line) {
+        this.used.add(`${index}\0${ruleId}`);
+        hidden = true;
+      }
+    });
+    return hidden;
+  }
+
+  /** Every (directive, rule id) pair that hid nothing. */
+  unused(): { directive: SuppressionDirective; ruleId: string }[] {
+    return this.directives.flatMap((directive, index) =>
+      directive.ruleIds.filter((ruleId) => !this.used.has(`${index}\0${ruleId}`)).map((ruleId) => ({ directive, ruleId })),
+    );
+  }
 }
