@@ -215,7 +215,7 @@ describe('language server over stdio', { timeout: 6 * TIMEOUT_MS }, () => {
     const { capabilities } = initialized;
     assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: TextDocumentSyncKind.Incremental });
     assert.equal(capabilities.hoverProvider, true);
-    assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: [CodeActionKind.QuickFix] });
+    assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: [CodeActionKind.QuickFix, 'source.fixAll.shipcheck'] });
   });
 
   const ci = uriOf('.github/workflows/ci.yml');
@@ -281,8 +281,48 @@ describe('language server over stdio', { timeout: 6 * TIMEOUT_MS }, () => {
     const image = diagnostics.find((diagnostic) => diagnostic.code === 'k8s/image-tag')!;
     assert.deepEqual(
       (await session.codeActions(uri, image)).map((action) => action.title),
-      ['Disable k8s/image-tag for this line'],
+      ['Disable k8s/image-tag for this line', 'Disable k8s/image-tag for this file'],
     );
+  });
+
+  it('fixes every safe problem at once through source.fixAll.shipcheck, leaving suggestions alone', async () => {
+    const uri = uriOf('.github/workflows/fixall.yml');
+    const text = `${WORKFLOW}      - run: npm i --no-audit\n`;
+    assert.equal((await session.open(uri, text)).length, 2);
+    const actions = await session.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    });
+    const fixAll = (actions ?? []).filter((action): action is CodeAction => CodeAction.is(action));
+    assert.deepEqual(fixAll.map((action) => action.kind), ['source.fixAll.shipcheck']);
+    const result = await session.applyEdits(uri, editsOf(fixAll[0]!, uri));
+    assert.equal(result.text, text.replace('npm install', 'npm ci').replace('npm i --no-audit', 'npm ci --no-audit'));
+    assert.deepEqual(codes(result.diagnostics), []);
+    // Suggestions (probe changes) are not part of fix-all, and plain quick-fix requests never get it.
+    const k8s = uriOf('k8s/fixall.yaml');
+    await session.open(k8s, DEPLOYMENT);
+    const none = await session.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: k8s },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll.shipcheck'] },
+    });
+    assert.deepEqual(none, []);
+  });
+
+  it('disables a rule for the whole file, and explains on hover what the comment hides', async () => {
+    const uri = uriOf('.github/workflows/file-off.yml');
+    const [diagnostic] = await session.open(uri, WORKFLOW);
+    const actions = await session.codeActions(uri, diagnostic!);
+    const disable = actions.find((action) => action.title === 'Disable gha/npm-ci for this file');
+    assert.ok(disable, `no file-level disable among ${actions.map((action) => action.title).join(', ')}`);
+    const { text, diagnostics } = await session.applyEdits(uri, editsOf(disable, uri));
+    assert.equal(text, `# shipcheck-disable gha/npm-ci\n${WORKFLOW}`);
+    assert.deepEqual(codes(diagnostics), []);
+    const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 5 } });
+    assert.ok(hover && typeof hover.contents === 'object' && 'value' in hover.contents, 'expected a hover on the comment');
+    assert.match(hover.contents.value, /hides one finding in this file/);
+    assert.match(hover.contents.value, /gha\/npm-ci/);
   });
 
   it('publishes only the newest version after two quick changes', async () => {

@@ -3,7 +3,7 @@ import { ENGINE_RULES, type Finding, type Severity, type Span } from './finding'
 import { combineFixes, applyEdits } from './fixes';
 import type { K8sObject } from './model/k8s';
 import type { Report, Rule, RuleContext, Visitor } from './rule';
-import { parseSuppressions, SuppressionIndex } from './suppress';
+import { parseSuppressions, SuppressionIndex, type SuppressionDirective } from './suppress';
 import { parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
 import type { FixKind } from './finding';
 
@@ -39,6 +39,13 @@ export interface LintResult {
   kinds: FileKind[];
   /** Why the file was not checked, when it was not (a Helm template, say). */
   skipped?: string;
+  /** Findings hidden by suppression comments, with the comment that hid each (for hovers on the comment). */
+  suppressed?: SuppressedFinding[];
+}
+
+export interface SuppressedFinding {
+  finding: Finding;
+  directive: SuppressionDirective;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024;
@@ -142,18 +149,21 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
   }
 
   const suppressions = new SuppressionIndex(parseSuppressions(file.text, file.lineCounter));
+  const suppressed: SuppressedFinding[] = [];
   const seen = new Set<string>();
   const kept = findings.filter((finding) => {
     // A step or container reached through two aliases reports twice at the same place.
     const key = `${finding.ruleId}\0${finding.span.start}\0${finding.span.end}\0${finding.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
-    return !suppressions.suppresses(finding.ruleId, file.lineCounter.linePos(finding.span.start).line);
+    const directive = suppressions.suppresses(finding.ruleId, file.lineCounter.linePos(finding.span.start).line);
+    if (directive) suppressed.push({ finding, directive });
+    return !directive;
   });
   // Unused directives only make sense when the file was checked, and only for rules that ran.
   if (!broken) kept.push(...unusedSuppressions(suppressions, rules, settings));
   kept.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.ruleId.localeCompare(b.ruleId));
-  return { file, findings: kept, kinds };
+  return { file, findings: kept, kinds, suppressed };
 }
 
 function unusedSuppressions(index: SuppressionIndex, rules: readonly Rule[], settings: Readonly<Record<string, RuleSetting>>): Finding[] {

@@ -41,16 +41,17 @@ export class SuppressionIndex {
 
   constructor(readonly directives: readonly SuppressionDirective[]) {}
 
-  suppresses(ruleId: string, line: number): boolean {
-    let hidden = false;
+  /** The directive that hides a finding of `ruleId` on `line` (1-based), if any. */
+  suppresses(ruleId: string, line: number): SuppressionDirective | undefined {
+    let hiddenBy: SuppressionDirective | undefined;
     this.directives.forEach((directive, index) => {
       if (!directive.ruleIds.includes(ruleId)) return;
       if (directive.scope === 'file' || directive.line === line) {
         this.used.add(`${index}\0${ruleId}`);
-        hidden = true;
+        hiddenBy ??= directive;
       }
     });
-    return hidden;
+    return hiddenBy;
   }
 
   /** Every (directive, rule id) pair that hid nothing. */

@@ -6,9 +6,20 @@ import { ruleById } from '../rules';
 import { DIAGNOSTIC_SOURCE, isDiagnosticData } from './diagnostics';
 import { sameRange, toRange } from './positions';
 
-/** Quick-fixes and line suppressions for shipcheck's diagnostics, matched to findings by rule id and range. */
-export function findingCodeActions(document: TextDocument, result: LintResult, params: CodeActionParams): CodeAction[] {
-  if (!wantsQuickFixes(params.context.only)) return [];
+/** The code action kind of "fix everything safe in this file" (editor.codeActionsOnSave: { "source.fixAll.shipcheck": "explicit" }). */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.shipcheck`;
+
+/** Quick-fixes and suppressions for shipcheck's diagnostics, matched to findings by rule id and range, plus fix-all. */
+export function findingCodeActions(document: TextDocument, result: LintResult, params: CodeActionParams, fixAllText: () => string): CodeAction[] {
+  const actions = wantsQuickFixes(params.context.only) ? quickFixes(document, result, params) : [];
+  if (wantsKind(params.context.only, FIX_ALL_KIND)) {
+    const fixAll = fixAllAction(document, fixAllText());
+    if (fixAll) actions.push(fixAll);
+  }
+  return actions;
+}
+
+function quickFixes(document: TextDocument, result: LintResult, params: CodeActionParams): CodeAction[] {
   const fixes: CodeAction[] = [];
   const suppressions: CodeAction[] = [];
   const suppressed = new Set<string>();
@@ -28,12 +39,37 @@ export function findingCodeActions(document: TextDocument, result: LintResult, p
     if (suppressed.has(key)) continue;
     suppressed.add(key);
     suppressions.push(disableLineAction(document, result, diagnostic, finding, line));
+    if (!suppressed.has(rule.id)) {
+      suppressed.add(rule.id);
+      suppressions.push(disableFileAction(document, result, diagnostic, rule.id));
+    }
   }
   return [...fixes, ...suppressions];
 }
 
 function wantsQuickFixes(only: string[] | undefined): boolean {
   return !only || only.some((kind) => kind === CodeActionKind.Empty || kind === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${kind}.`));
+}
+
+// Fix-all is a source action: offered only when asked for by kind (on save, or the command), never in the lightbulb.
+function wantsKind(only: string[] | undefined, kind: string): boolean {
+  return only !== undefined && only.some((asked) => asked !== CodeActionKind.Empty && (kind === asked || kind.startsWith(`${asked}.`)));
+}
+
+/** One edit covering the changed middle of the text, so the editor keeps cursors and folds elsewhere. */
+function fixAllAction(document: TextDocument, fixed: string): CodeAction | undefined {
+  const text = document.getText();
+  if (fixed === text) return undefined;
+  let start = 0;
+  while (start < text.length && start < fixed.length && text[start] === fixed[start]) start++;
+  let end = 0;
+  while (end < text.length - start && end < fixed.length - start && text[text.length - 1 - end] === fixed[fixed.length - 1 - end]) end++;
+  const range = toRange(document, { start, end: text.length - end });
+  return {
+    title: 'Fix all auto-fixable shipcheck problems',
+    kind: FIX_ALL_KIND,
+    edit: { changes: { [document.uri]: [{ range, newText: fixed.slice(start, fixed.length - end) }] } },
+  };
 }
 
 function fixAction(document: TextDocument, diagnostic: Diagnostic, fix: Fix): CodeAction {
@@ -44,6 +80,17 @@ function fixAction(document: TextDocument, diagnostic: Diagnostic, fix: Fix): Co
     diagnostics: [diagnostic],
     isPreferred: fix.kind === 'safe',
     edit: { changes: { [document.uri]: edits } },
+  };
+}
+
+/** Turns the rule off for the whole file with a comment on the first line. */
+function disableFileAction(document: TextDocument, result: LintResult, diagnostic: Diagnostic, ruleId: string): CodeAction {
+  const top = { line: 0, character: 0 };
+  return {
+    title: `Disable ${ruleId} for this file`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: { changes: { [document.uri]: [{ range: { start: top, end: top }, newText: `# shipcheck-disable ${ruleId}${result.file.eol}` }] } },
   };
 }
 

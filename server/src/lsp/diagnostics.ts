@@ -1,7 +1,7 @@
 import { DiagnosticSeverity, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, FixKind, Severity } from '../engine/finding';
-import { lint, type LintResult } from '../engine/lint';
+import { fixAll, lint, type LintOptions, type LintResult } from '../engine/lint';
 import { RULES, ruleById } from '../rules';
 import type { ServerHost } from './init';
 import { toRange } from './positions';
@@ -47,9 +47,19 @@ export class DocumentLinter {
     const cached = this.results.get(document.uri);
     if (cached?.version === document.version) return cached.result;
     const path = documentPath(document.uri, this.host);
-    const result = lint(document.getText(), path, { rules: RULES, project: this.host.projectFacts(path) });
+    const result = lint(document.getText(), path, this.options(path));
     this.results.set(document.uri, { version: document.version, result });
     return result;
+  }
+
+  /** The document's text with every safe fix applied (what fix-all writes). */
+  fixAllText(document: TextDocument): string {
+    const path = documentPath(document.uri, this.host);
+    return fixAll(document.getText(), path, this.options(path), ['safe']).text;
+  }
+
+  private options(path: string): LintOptions {
+    return { rules: RULES, project: this.host.projectFacts(path) };
   }
 
   schedule(document: TextDocument): void {

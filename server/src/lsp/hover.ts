@@ -14,7 +14,7 @@ export function findingsHover(document: TextDocument, result: LintResult, positi
     .filter(({ span }) => span.start <= offset && (offset < span.end || span.start === span.end))
     .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
   const first = hits[0];
-  if (!first) return null;
+  if (!first) return suppressionHover(document, result, offset);
   return {
     contents: { kind: MarkupKind.Markdown, value: hits.map((finding) => findingMarkdown(finding, host)).join('\n\n---\n\n') },
     range: toRange(document, first.span),
@@ -25,4 +25,18 @@ function findingMarkdown(finding: Finding, host: ServerHost): string {
   const rule = ruleById(finding.ruleId);
   // Engine findings (syntax errors and the like) have no rule prose: their message is the whole story.
   return rule ? findingHoverMarkdown(rule, finding.message, host.docsHref(rule.id)) : `**shipcheck · ${finding.ruleId}**\n\n${finding.message}`;
+}
+
+/** On a suppression comment: what it hides right now, so stale or too-broad comments are easy to spot. */
+function suppressionHover(document: TextDocument, result: LintResult, offset: number): Hover | null {
+  const hidden = (result.suppressed ?? []).filter(({ directive }) => directive.span.start <= offset && offset < directive.span.end);
+  const directive = hidden[0]?.directive;
+  if (!directive) return null;
+  const where = directive.scope === 'file' ? 'in this file' : 'on the next line';
+  const lines = hidden.map(({ finding }) => `- **${finding.ruleId}** (${finding.severity}): ${finding.message}`);
+  const reason = directive.reason ? `\n\nReason given: ${directive.reason}` : '';
+  return {
+    contents: { kind: MarkupKind.Markdown, value: `**shipcheck** · this comment hides ${hidden.length === 1 ? 'one finding' : `${hidden.length} findings`} ${where}:\n\n${lines.join('\n')}${reason}` },
+    range: toRange(document, directive.span),
+  };
 }

@@ -1,7 +1,7 @@
 import { CodeActionKind, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ProjectFacts } from '../engine/lint';
-import { findingCodeActions } from './codeActions';
+import { FIX_ALL_KIND, findingCodeActions } from './codeActions';
 import { DocumentLinter } from './diagnostics';
 import { findingsHover } from './hover';
 
@@ -36,7 +36,7 @@ export function init(connection: Connection, host: ServerHost): void {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       hoverProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
     },
     serverInfo: { name: 'shipcheck' },
   }));
@@ -53,7 +53,7 @@ export function init(connection: Connection, host: ServerHost): void {
   connection.onCodeAction((params) =>
     guarded('code actions', [], () => {
       const document = documents.get(params.textDocument.uri);
-      return document ? findingCodeActions(document, linter.resultFor(document), params) : [];
+      return document ? findingCodeActions(document, linter.resultFor(document), params, () => linter.fixAllText(document)) : [];
     }),
   );
 
