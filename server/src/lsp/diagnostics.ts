@@ -1,10 +1,12 @@
 import { DiagnosticSeverity, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding, FixKind, Severity } from '../engine/finding';
+import { ENGINE_RULES, type Finding, type FixKind, type Severity } from '../engine/finding';
 import { fixAll, lint, type LintOptions, type LintResult } from '../engine/lint';
 import { RULES, ruleById } from '../rules';
 import type { ServerHost } from './init';
 import { toRange } from './positions';
+import type { EditorSettings, SettingsCache } from './settings';
+import { parseYamlFile } from '../engine/yamlFile';
 
 export const DIAGNOSTIC_SOURCE = 'shipcheck';
 
@@ -32,56 +34,84 @@ const LINT_DELAY_MS = 15;
 
 /** Lints open documents, publishes their diagnostics and keeps the latest result per document for hover and code actions. */
 export class DocumentLinter {
-  private readonly results = new Map<string, { version: number; result: LintResult }>();
+  private readonly results = new Map<string, { version: number; generation: number; result: LintResult }>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  // Bumped when settings change, so cached results made under the old settings are not reused.
+  private generation = 0;
 
   constructor(
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
     private readonly host: ServerHost,
+    private readonly settings: SettingsCache,
+    private readonly editorReportsSyntaxErrors: () => boolean,
     private readonly logError: (what: string, error: unknown) => void,
   ) {}
 
   /** The lint result for the document's current version, linting again when the cached one is older. */
   resultFor(document: TextDocument): LintResult {
     const cached = this.results.get(document.uri);
-    if (cached?.version === document.version) return cached.result;
+    if (cached?.version === document.version && cached.generation === this.generation) return cached.result;
     const path = documentPath(document.uri, this.host);
-    const result = lint(document.getText(), path, this.options(path));
-    this.results.set(document.uri, { version: document.version, result });
+    const settings = this.settings.get(document.uri);
+    const result = settings.enable ? lint(document.getText(), path, this.options(path, settings)) : disabledResult(document, path);
+    if (!this.showSyntaxErrors(settings)) result.findings = result.findings.filter((finding) => finding.ruleId !== ENGINE_RULES.syntax);
+    this.results.set(document.uri, { version: document.version, generation: this.generation, result });
     return result;
   }
 
   /** The document's text with every safe fix applied (what fix-all writes). */
   fixAllText(document: TextDocument): string {
+    const settings = this.settings.get(document.uri);
+    if (!settings.enable) return document.getText();
     const path = documentPath(document.uri, this.host);
-    return fixAll(document.getText(), path, this.options(path), ['safe']).text;
+    return fixAll(document.getText(), path, this.options(path, settings), ['safe']).text;
   }
 
-  private options(path: string): LintOptions {
-    return { rules: RULES, project: this.host.projectFacts(path) };
+  private options(path: string, settings: EditorSettings): LintOptions {
+    return { rules: RULES, project: this.host.projectFacts(path), ruleSettings: settings.rules, maxFileSize: settings.maxFileSize * 1024 };
   }
 
-  schedule(document: TextDocument): void {
+  private showSyntaxErrors(settings: EditorSettings): boolean {
+    return settings.syntaxErrors === 'on' || (settings.syntaxErrors === 'auto' && !this.editorReportsSyntaxErrors());
+  }
+
+  /** Checks a document soon; `change` is ignored when the user asked for checks on save only. */
+  schedule(document: TextDocument, trigger: 'open' | 'change' | 'save'): void {
     const { uri, version } = document;
+    if (trigger === 'change' && this.settings.get(uri).run === 'onSave') return;
     clearTimeout(this.pending.get(uri));
     this.pending.set(
       uri,
       setTimeout(() => {
         this.pending.delete(uri);
-        this.publish(uri, version);
+        void this.publish(uri, version);
       }, LINT_DELAY_MS),
     );
+  }
+
+  /** After a settings change: forget cached settings and results, and check every open document again. */
+  settingsChanged(): void {
+    this.settings.clear();
+    this.generation++;
+    for (const document of this.documents.all()) this.schedule(document, 'open');
   }
 
   forget(uri: string): void {
     clearTimeout(this.pending.get(uri));
     this.pending.delete(uri);
     this.results.delete(uri);
+    this.settings.forget(uri);
     this.send(uri, undefined, []);
   }
 
-  private publish(uri: string, version: number): void {
+  private async publish(uri: string, version: number): Promise<void> {
+    try {
+      await this.settings.refresh(uri);
+    } catch (error) {
+      // A client that cannot answer configuration requests gets the defaults.
+      this.logError(`reading settings for ${uri}`, error);
+    }
     const document = this.documents.get(uri);
     // A newer version has its own run scheduled; results for this one must not overwrite it.
     if (!document || document.version !== version) return;
@@ -100,6 +130,10 @@ export class DocumentLinter {
       .sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics })
       .catch((error: unknown) => this.logError(`publishing diagnostics for ${uri}`, error));
   }
+}
+
+function disabledResult(document: TextDocument, path: string): LintResult {
+  return { file: parseYamlFile('', path), findings: [], kinds: [], skipped: `shipcheck is disabled for ${document.uri}` };
 }
 
 function toDiagnostic(document: TextDocument, finding: Finding, host: ServerHost): Diagnostic {

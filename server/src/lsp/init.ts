@@ -1,8 +1,9 @@
-import { CodeActionKind, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver';
+import { CodeActionKind, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ProjectFacts } from '../engine/lint';
 import { FIX_ALL_KIND, findingCodeActions } from './codeActions';
 import { DocumentLinter } from './diagnostics';
+import { SettingsCache } from './settings';
 import { findingsHover } from './hover';
 
 /** What differs between the Node and the browser server. */
@@ -30,18 +31,30 @@ export function init(connection: Connection, host: ServerHost): void {
       return fallback;
     }
   };
-  const linter = new DocumentLinter(connection, documents, host, logError);
+  let canPullSettings = false;
+  let yamlExtensionActive = false;
+  const settings = new SettingsCache(connection, () => canPullSettings);
+  const linter = new DocumentLinter(connection, documents, host, settings, () => yamlExtensionActive, logError);
 
-  connection.onInitialize(() => ({
+  const initializeResult: InitializeResult = {
     capabilities: {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
     },
     serverInfo: { name: 'shipcheck' },
-  }));
+  };
 
-  documents.onDidChangeContent(({ document }) => guarded('scheduling a check', undefined, () => linter.schedule(document)));
+  connection.onInitialize((params) => {
+    canPullSettings = params.capabilities.workspace?.configuration === true;
+    yamlExtensionActive = readInitializationOptions(params.initializationOptions).yamlExtensionActive;
+    return initializeResult;
+  });
+
+  documents.onDidOpen(({ document }) => guarded('scheduling a check', undefined, () => linter.schedule(document, 'open')));
+  documents.onDidChangeContent(({ document }) => guarded('scheduling a check', undefined, () => linter.schedule(document, 'change')));
+  documents.onDidSave(({ document }) => guarded('scheduling a check', undefined, () => linter.schedule(document, 'save')));
+  connection.onDidChangeConfiguration(() => guarded('reloading settings', undefined, () => linter.settingsChanged()));
   documents.onDidClose(({ document }) => guarded('closing a document', undefined, () => linter.forget(document.uri)));
 
   connection.onHover((params) =>
@@ -59,4 +72,10 @@ export function init(connection: Connection, host: ServerHost): void {
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** What the VS Code client tells the server at start (other clients send nothing). */
+function readInitializationOptions(options: unknown): { yamlExtensionActive: boolean } {
+  const value = typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {};
+  return { yamlExtensionActive: value.yamlExtensionActive === true };
 }

@@ -1,0 +1,85 @@
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import {
+  ConfigurationRequest,
+  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+  DidSaveTextDocumentNotification,
+  HoverRequest,
+} from 'vscode-languageserver-protocol/node';
+import { codes, type Session, startSession, stopSession, TIMEOUT_MS, uriOf } from './session';
+
+const WORKFLOW = 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm install\n';
+const BROKEN = 'jobs:\n  build: [unclosed\n';
+
+describe('language server settings (workspace/configuration)', { timeout: 6 * TIMEOUT_MS }, () => {
+  let session: Session;
+  let settings: Record<string, unknown> = {};
+  const asked: (string | undefined)[] = [];
+
+  before(async () => {
+    ({ session } = await startSession({
+      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+      // The VS Code client says so when the Red Hat YAML extension, which reports syntax errors itself, is active.
+      initializationOptions: { yamlExtensionActive: true },
+    }));
+    session.connection.onRequest(ConfigurationRequest.type, (params) => {
+      asked.push(...params.items.map((item) => item.section));
+      return params.items.map(() => settings);
+    });
+  }, { timeout: TIMEOUT_MS });
+
+  after(() => stopSession(session));
+
+  async function changeSettings(next: Record<string, unknown>, uri: string, version: number): Promise<void> {
+    settings = next;
+    const from = session.published.length;
+    await session.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await session.waitForDiagnostics(from, (params) => params.uri === uri && params.version === version);
+  }
+
+  it('asks for the shipcheck section and honours a rule turned off, then a severity raised without a restart', async () => {
+    settings = { rules: { 'gha/npm-ci': 'off' } };
+    const uri = uriOf('.github/workflows/settings.yml');
+    assert.deepEqual(codes(await session.open(uri, WORKFLOW)), []);
+    assert.ok(asked.includes('shipcheck'));
+    const from = session.published.length;
+    await changeSettings({ rules: { 'gha/npm-ci': 'error' } }, uri, 1);
+    const republished = session.published.slice(from).find((params) => params.uri === uri)!;
+    const npm = republished.diagnostics.find((diagnostic) => diagnostic.code === 'gha/npm-ci');
+    assert.equal(npm?.severity, DiagnosticSeverity.Error);
+  });
+
+  it('checks nothing when disabled', async () => {
+    const uri = uriOf('.github/workflows/settings.yml');
+    const from = session.published.length;
+    await changeSettings({ enable: false }, uri, 1);
+    assert.deepEqual(session.published.slice(from).find((params) => params.uri === uri)?.diagnostics, []);
+  });
+
+  it('leaves syntax errors to the YAML extension in auto mode, and reports them when asked to', async () => {
+    settings = {};
+    const uri = uriOf('broken.yaml');
+    assert.deepEqual(codes(await session.open(uri, BROKEN)), []);
+    const from = session.published.length;
+    await changeSettings({ syntaxErrors: 'on' }, uri, 1);
+    assert.deepEqual(codes(session.published.slice(from).find((params) => params.uri === uri)!.diagnostics), ['shipcheck/yaml-syntax']);
+  });
+
+  it('with run: onSave, checks on save and not on every change', async () => {
+    settings = { run: 'onSave' };
+    const uri = uriOf('.github/workflows/on-save.yml');
+    assert.deepEqual(codes(await session.open(uri, WORKFLOW.replace('npm install', 'npm ci'))), []);
+    const from = session.published.length;
+    await session.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: WORKFLOW }] });
+    // A request round trip gives a change-triggered check time to publish, if the server wrongly made one.
+    await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
+    // Proving a negative needs a window: well past the server's 15 ms debounce.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(session.published.slice(from).filter((params) => params.uri === uri).length, 0, 'published on change');
+    await session.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
+    const saved = await session.waitForDiagnostics(from, (params) => params.uri === uri && params.version === 2);
+    assert.deepEqual(codes(saved.diagnostics), ['gha/npm-ci']);
+  });
+});
