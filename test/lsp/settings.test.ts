@@ -20,7 +20,8 @@ describe('language server settings (workspace/configuration)', { timeout: 6 * TI
 
   before(async () => {
     ({ session } = await startSession({
-      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+      // A client that shows hovers as plain text only.
+      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true }, hover: { contentFormat: ['plaintext'] } } },
       // The VS Code client says so when the Red Hat YAML extension, which reports syntax errors itself, is active.
       initializationOptions: { yamlExtensionActive: true },
     }));
@@ -81,5 +82,17 @@ describe('language server settings (workspace/configuration)', { timeout: 6 * TI
     await session.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
     const saved = await session.waitForDiagnostics(from, (params) => params.uri === uri && params.version === 2);
     assert.deepEqual(codes(saved.diagnostics), ['gha/npm-ci']);
+  });
+
+  it('answers hovers in plain text to a client that does not take Markdown', async () => {
+    settings = {};
+    const uri = uriOf('k8s/rollout.yaml');
+    const text = 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: web\nspec:\n  strategy:\n    canary:\n      steps:\n        - setWeight: 50\n';
+    await session.open(uri, text);
+    const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 5, character: 4 } });
+    assert.ok(hover && typeof hover.contents === 'object' && 'kind' in hover.contents, 'expected a hover');
+    assert.equal(hover.contents.kind, 'plaintext');
+    assert.match(hover.contents.value, /^This Rollout releases as a canary/);
+    assert.doesNotMatch(hover.contents.value, /\*\*|\|---/);
   });
 });

@@ -1,20 +1,37 @@
-import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
+import { MarkupKind, type Hover, type MarkupContent, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { SEVERITY_RANK, type Finding } from '../engine/finding';
 import type { LintResult } from '../engine/lint';
+import { knowledgeHover } from '../knowledge/hover';
+import { markdownToPlainText } from '../knowledge/plainText';
 import { findingHoverMarkdown } from '../knowledge/ruleDocs';
 import { ruleById } from '../rules';
 import type { ServerHost } from './init';
 import { toRange } from './positions';
 
-/** Explains every finding under the cursor, the most severe first. */
-export function findingsHover(document: TextDocument, result: LintResult, position: Position, host: ServerHost): Hover | null {
+/**
+ * Explains every finding under the cursor, the most severe first; else what a suppression comment hides;
+ * else the key under the cursor (strategy, rollout steps, probes, workflow keys). Plain text for clients that want it.
+ */
+export function hover(document: TextDocument, result: LintResult, position: Position, host: ServerHost, markdown: boolean): Hover | null {
+  const found = findingsHover(document, result, position, host) ?? suppressionHover(document, result, document.offsetAt(position)) ?? keyHover(document, result, document.offsetAt(position));
+  if (!found || markdown) return found;
+  const contents = found.contents as MarkupContent;
+  return { ...found, contents: { kind: MarkupKind.PlainText, value: markdownToPlainText(contents.value) } };
+}
+
+function keyHover(document: TextDocument, result: LintResult, offset: number): Hover | null {
+  const knowledge = knowledgeHover(result.file, offset);
+  return knowledge ? { contents: { kind: MarkupKind.Markdown, value: knowledge.markdown }, range: toRange(document, knowledge.span) } : null;
+}
+
+function findingsHover(document: TextDocument, result: LintResult, position: Position, host: ServerHost): Hover | null {
   const offset = document.offsetAt(position);
   const hits = result.findings
     .filter(({ span }) => span.start <= offset && (offset < span.end || span.start === span.end))
     .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
   const first = hits[0];
-  if (!first) return suppressionHover(document, result, offset);
+  if (!first) return null;
   return {
     contents: { kind: MarkupKind.Markdown, value: hits.map((finding) => findingMarkdown(finding, host)).join('\n\n---\n\n') },
     range: toRange(document, first.span),

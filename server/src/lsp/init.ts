@@ -1,10 +1,10 @@
-import { CodeActionKind, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
+import { CodeActionKind, MarkupKind, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ProjectFacts } from '../engine/lint';
 import { FIX_ALL_KIND, findingCodeActions } from './codeActions';
 import { DocumentLinter } from './diagnostics';
 import { SettingsCache } from './settings';
-import { findingsHover } from './hover';
+import { hover } from './hover';
 
 /** What differs between the Node and the browser server. */
 export interface ServerHost {
@@ -33,6 +33,7 @@ export function init(connection: Connection, host: ServerHost): void {
   };
   let canPullSettings = false;
   let yamlExtensionActive = false;
+  let hoverMarkdown = true;
   const settings = new SettingsCache(connection, () => canPullSettings);
   const linter = new DocumentLinter(connection, documents, host, settings, () => yamlExtensionActive, logError);
 
@@ -48,6 +49,9 @@ export function init(connection: Connection, host: ServerHost): void {
   connection.onInitialize((params) => {
     canPullSettings = params.capabilities.workspace?.configuration === true;
     yamlExtensionActive = readInitializationOptions(params.initializationOptions).yamlExtensionActive;
+    // Clients that list hover formats without Markdown get plain text; those that say nothing get Markdown.
+    const formats = params.capabilities.textDocument?.hover?.contentFormat;
+    hoverMarkdown = !formats || formats.includes(MarkupKind.Markdown);
     return initializeResult;
   });
 
@@ -60,7 +64,7 @@ export function init(connection: Connection, host: ServerHost): void {
   connection.onHover((params) =>
     guarded('hover', null, () => {
       const document = documents.get(params.textDocument.uri);
-      return document ? findingsHover(document, linter.resultFor(document), params.position, host) : null;
+      return document ? hover(document, linter.resultFor(document), params.position, host, hoverMarkdown) : null;
     }),
   );
   connection.onCodeAction((params) =>

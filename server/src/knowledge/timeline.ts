@@ -1,0 +1,59 @@
+import { formatSeconds } from '../engine/duration';
+import type { BlueGreenStrategy, CanaryStrategy } from '../engine/model/rollout';
+
+/**
+ * A canary's steps as a timeline: the weight after each step, pauses and analysis gates, and the
+ * shortest time to full traffic, e.g. `10 % → pause 5m → analysis → 100 % · at least 5m`.
+ */
+export function canaryTimeline(canary: CanaryStrategy): { line: string; minimumSeconds: number; manual: boolean } {
+  const parts: string[] = [];
+  let seconds = 0;
+  let manual = false;
+  let weight = 0;
+  for (const step of canary.steps) {
+    if (step.setWeight) {
+      weight = step.setWeight.value;
+      parts.push(`${weight} %`);
+    } else if (step.pause) {
+      const duration = step.pause.duration;
+      if (duration.kind === 'indefinite') {
+        manual = true;
+        parts.push('pause (waits for manual promotion)');
+      } else if (duration.kind === 'timed') {
+        seconds += duration.seconds;
+        parts.push(`pause ${formatSeconds(duration.seconds)}`);
+      } else parts.push(`pause "${duration.text}" (invalid)`);
+    } else if (step.analysis) {
+      parts.push(`analysis${step.analysis.templates.length > 0 ? ` (${step.analysis.templates.map((t) => t.name).join(', ')})` : ''}`);
+    } else if (step.experiment) {
+      const duration = step.experiment.duration;
+      if (duration?.kind === 'timed') seconds += duration.seconds;
+      parts.push(`experiment${duration?.kind === 'timed' ? ` ${formatSeconds(duration.seconds)}` : ''}`);
+    } else if (step.action) {
+      parts.push(step.action.type);
+    }
+  }
+  if (weight !== 100) parts.push('100 %');
+  const total = seconds > 0 ? `at least ${formatSeconds(seconds)}` : 'no timed pauses';
+  return { line: `${parts.join(' → ')} · ${total}${manual ? ' plus manual promotion' : ''}`, minimumSeconds: seconds, manual };
+}
+
+export function canaryTimelineMarkdown(canary: CanaryStrategy): string {
+  const { line, manual } = canaryTimeline(canary);
+  const lines = [`**Rollout timeline** (weights are the share of traffic on the new version):`, `\`${line}\``];
+  if (canary.backgroundAnalysis) lines.push('A background analysis runs for the whole rollout and aborts it when it fails.');
+  if (manual) lines.push('`pause: {}` stops until someone promotes the rollout (`kubectl argo rollouts promote`).');
+  if (!canary.steps.some((step) => step.analysis || step.experiment) && !canary.backgroundAnalysis) {
+    lines.push('Nothing measures the new version on the way: each step only waits. Add an `analysis` step so bad releases roll back on their own.');
+  }
+  return lines.join('\n\n');
+}
+
+export function blueGreenTimelineMarkdown(blueGreen: BlueGreenStrategy): string {
+  const parts = ['new version starts beside the old (preview)'];
+  if (blueGreen.prePromotionAnalysis) parts.push('pre-promotion analysis');
+  parts.push(blueGreen.autoPromotionEnabled ? 'automatic promotion: all traffic switches' : 'waits for manual promotion: then all traffic switches');
+  if (blueGreen.postPromotionAnalysis) parts.push('post-promotion analysis');
+  parts.push('old version scaled down');
+  return [`**Rollout timeline** (blue-green):`, parts.join(' → ')].join('\n\n');
+}

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseYamlFile } from '../../server/src/engine/yamlFile';
+import { knowledgeHover } from '../../server/src/knowledge/hover';
+import { markdownToPlainText } from '../../server/src/knowledge/plainText';
+
+/** The hover at the `|` in `source` (the bar is removed before parsing). */
+function hoverAt(source: string, path = 'x.yaml'): string | undefined {
+  const offset = source.indexOf('|');
+  assert.ok(offset >= 0, 'mark the cursor with |');
+  const text = source.slice(0, offset) + source.slice(offset + 1);
+  return knowledgeHover(parseYamlFile(text, path), offset)?.markdown;
+}
+
+const rollout = (strategy: string) => `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: web
+spec:
+  replicas: 10
+  strategy:
+${strategy}
+  template:
+    spec:
+      containers:
+        - name: web
+          image: web:1.0.0
+`;
+
+const CANARY_STEPS = `    canary:
+      st|eps:
+        - setWeight: 10
+        - pause: { duration: 5m }
+        - analysis:
+            templates:
+              - templateName: success-rate
+        - setWeight: 30
+        - pause: { duration: 10m }
+        - analysis:
+            templates:
+              - templateName: success-rate`;
+
+describe('knowledge hovers', () => {
+  it('compares release strategies on a Rollout, its own (canary) first', () => {
+    const markdown = hoverAt(rollout('    canary:\n      steps:\n        - setWeight: 50').replace('  strategy:', '  strat|egy:'))!;
+    assert.match(markdown, /^This Rollout releases as a \*\*canary\*\*/);
+    assert.match(markdown, /^\| \| Canary \| Blue-green \| Feature flags \|$/m);
+    for (const row of ['Traffic control', 'Rollback speed', 'Infrastructure cost', 'Tested on real traffic', 'Database migrations', 'Best for', 'Risk surface', 'Tooling', 'DORA impact']) {
+      assert.match(markdown, new RegExp(`^\\| ${row} \\|`, 'm'));
+    }
+    assert.match(markdown, /Choose blue-green/);
+  });
+
+  it('puts blue-green first for a blue-green Rollout, and explains a Deployment strategy', () => {
+    const blueGreen = hoverAt(rollout('    blueGreen:\n      activeService: web').replace('  strategy:', '  |strategy:'))!;
+    assert.match(blueGreen, /^\| \| Blue-green \| Canary \| Feature flags \|$/m);
+    const deployment = hoverAt('apiVersion: apps/v1\nkind: Deployment\nspec:\n  strateg|y:\n    type: Recreate\n');
+    assert.match(deployment ?? '', /uses \*\*Recreate\*\*/);
+    const defaulted = hoverAt('apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: 2\n  str|ategy: {}\n');
+    assert.match(defaulted ?? '', /uses \*\*RollingUpdate\*\*/);
+  });
+
+  it('draws the canary timeline with the minimum time to full traffic', () => {
+    const markdown = hoverAt(rollout(CANARY_STEPS))!;
+    assert.ok(markdown.includes('`10 % → pause 5m → analysis (success-rate) → 30 % → pause 10m → analysis (success-rate) → 100 % · at least 15m`'), markdown);
+  });
+
+  it('shows the timeline from inside any step, and says when it waits for a person', () => {
+    const steps = '    canary:\n      steps:\n        - setWeight: 20\n        - pa|use: {}\n        - setWeight: 100';
+    const markdown = hoverAt(rollout(steps))!;
+    assert.ok(markdown.includes('`20 % → pause (waits for manual promotion) → 100 % · no timed pauses plus manual promotion`'), markdown);
+    assert.match(markdown, /Nothing measures the new version/);
+  });
+
+  it('explains a probe with the container\'s effective timings, defaults filled in', () => {
+    const markdown = hoverAt(`apiVersion: v1
+kind: Pod
+spec:
+  containers:
+    - name: api
+      image: api:1.0.0
+      liveness|Probe:
+        httpGet: { path: /livez, port: 8080 }
+        periodSeconds: 5
+`)!;
+    assert.match(markdown, /^\*\*Liveness\*\* decides whether this container is restarted/);
+    assert.match(markdown, /For `api`: a restart comes after about \*\*15s\*\* of failures/);
+    assert.match(markdown, /\| 0 \(default\) \| 5 \| 1 \(default\) \| 3 \(default\) \|/);
+    const readiness = hoverAt('apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: api\n      |readinessProbe:\n        tcpSocket: { port: 80 }\n        failureThreshold: 2\n')!;
+    assert.match(readiness, /traffic stops after about \*\*20s\*\*/);
+  });
+
+  const WORKFLOW = `name: release
+o|n: push
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm run lint
+  test:
+    needs: lint
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm test
+  deploy:
+    ne|eds: [test]
+    runs-on: ubuntu-latest
+    timeout-m|inutes: 15
+    steps:
+      - run: kubectl apply -f k8s/
+`;
+
+  it('on `on:` lists the DORA metrics with elite benchmarks and what this workflow moves', () => {
+    const markdown = hoverAt(WORKFLOW.replace('ne|eds', 'needs').replace('timeout-m|inutes', 'timeout-minutes'), '.github/workflows/release.yml')!;
+    assert.match(markdown, /This workflow moves deployment frequency and lead time \(it ships\); change failure rate/);
+    assert.match(markdown, /\| Change failure rate \| .* \| under 5 % \|/);
+  });
+
+  it('on `needs:` shows the stage order and the skip trap', () => {
+    const markdown = hoverAt(WORKFLOW.replace('o|n:', 'on:').replace('timeout-m|inutes', 'timeout-minutes'), '.github/workflows/release.yml')!;
+    assert.ok(markdown.includes('`lint (fast gate) → test (tests) → deploy (deploy)`'), markdown);
+    assert.match(markdown, /`deploy` waits for: `test`/);
+    assert.match(markdown, /skip trap/);
+  });
+
+  it('on `timeout-minutes:` explains the 360-minute default', () => {
+    const markdown = hoverAt(WORKFLOW.replace('o|n:', 'on:').replace('ne|eds', 'needs'), '.github/workflows/release.yml')!;
+    assert.match(markdown, /360 minutes/);
+  });
+
+  it('says nothing on values or unknown keys', () => {
+    assert.equal(hoverAt('apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a|pi\n'), undefined);
+    assert.equal(hoverAt('plain: |yaml\n'), undefined);
+  });
+
+  it('degrades to plain text: no emphasis, code spans or table rules', () => {
+    assert.equal(markdownToPlainText('**Bold** `code` [page](file:///x)\n\n| a | b |\n|---|---|\n| 1 | 2 |'), 'Bold code page (file:///x)\n\na — b\n1 — 2');
+  });
+});
