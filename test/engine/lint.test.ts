@@ -3,7 +3,10 @@ import { describe, it } from 'node:test';
 import { ENGINE_RULES } from '../../server/src/engine/finding';
 import { lint, looksLikeGoTemplate } from '../../server/src/engine/lint';
 import { defineRule } from '../../server/src/engine/rule';
-import { RULES } from '../../server/src/rules';
+import { ruleById } from '../../server/src/rules';
+
+// A fixed set of rules, so these engine tests do not change meaning as the catalog grows.
+const RULES = ['gha/npm-ci', 'k8s/image-tag', 'k8s/probe-identical'].map((id) => ruleById(id)!);
 
 const WORKFLOW = '.github/workflows/ci.yml';
 const ids = (text: string, path = WORKFLOW) => lint(text, path, { rules: RULES }).findings.map((f) => f.ruleId);

@@ -41,4 +41,11 @@ describe('parseShell', () => {
     const install = npm!.words[1]!;
     assert.equal(script.slice(install.start, install.end), 'install');
   });
+
+  it('keeps redirections aside with their operators, and marks commands that pipe their output', () => {
+    const commands = parseShell('echo "a=$X" >> "$GITHUB_OUTPUT"\necho $T | docker login --password-stdin\nfoo 2>&1 || bar\ncat <<EOF\nbody\nEOF');
+    const redirects = commands.map((command) => command.redirects.map((r) => `${r.operator} ${r.target.value}`));
+    assert.deepEqual(redirects, [['>> $GITHUB_OUTPUT'], [], [], ['2>& 1'], [], ['<< EOF']]);
+    assert.deepEqual(commands.map((command) => command.pipesOut), [false, true, false, false, false, false]);
+  });
 });
