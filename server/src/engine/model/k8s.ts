@@ -11,6 +11,7 @@ import {
   type YamlDoc,
   type YAMLMap,
 } from '../yamlFile';
+import { isPartialObject } from './partial';
 
 export const IGNORE_ANNOTATION = 'shipcheck.dev/ignore';
 
@@ -24,6 +25,8 @@ export interface K8sObject {
   /** Rule ids listed in the `shipcheck.dev/ignore` annotation. */
   ignoredRules: Set<string>;
   podSpecs: PodSpec[];
+  /** A fragment to be merged onto a whole object (Kustomize patch): rules about missing fields skip it. */
+  partial: boolean;
 }
 
 export interface PodSpec {
@@ -115,12 +118,14 @@ function buildObject(yaml: YamlDoc, node: YAMLMap): K8sObject | undefined {
     fields,
     ignoredRules: new Set((ignore ?? '').split(',').map((id) => id.trim()).filter(Boolean)),
     podSpecs: [],
+    partial: false,
   };
   const name = scalarToString(metadataFields?.get('name')?.value);
   if (name !== undefined) object.name = name;
   const path = isRollout(object) && fields.get('spec') && hasWorkloadRef(yaml, fields) ? undefined : POD_SPEC_PATHS[kind];
   const specNode = path ? walk(yaml, node, path) : undefined;
   if (isMap(specNode)) object.podSpecs.push(buildPodSpec(yaml, specNode, object));
+  object.partial = isPartialObject(yaml, object);
   return object;
 }
 

@@ -1,0 +1,104 @@
+import type { Span } from '../../engine/finding';
+import type { Container, Probe } from '../../engine/model/k8s';
+import { containerLabel, isAuthoredContainer } from '../../engine/model/k8sContainer';
+import { defineRule } from '../../engine/rule';
+import { isScalar, scalarToNumber, scalarToString, spanOf } from '../../engine/yamlFile';
+
+// A port name as Kubernetes accepts it (IANA_SVC_NAME); anything else is a placeholder we cannot judge.
+const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/;
+const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
+
+export default defineRule({
+  id: 'k8s/probe-port',
+  severity: 'error',
+  dora: ['change-failure-rate'],
+  fixable: false,
+  messages: {
+    unknownName: (container: string, probe: string, port: string, declared: string) =>
+      `${container}: the ${probe} uses port \`${port}\`, but no entry of \`ports\` has that name (declared: ${declared}). The kubelet cannot resolve it, so the probe fails every time.`,
+  },
+  docs: {
+    summary: 'A probe that names its port must use a name from the container\'s `ports`.',
+    rationale:
+      'Probes are the only thing that tells Kubernetes whether a pod can serve. A probe that names its port (`port: http`) is resolved against the container\'s `ports` list; when no entry has that name (it was renamed, or spelled `web` in one place and `http` in the other) the kubelet cannot resolve it and the probe fails every time: readiness never passes, so a rollout stalls or the pod gets no traffic, and liveness restarts the container in a loop. The mistake is easy to miss in review because both names look plausible on their own.',
+    symptom:
+      'New pods stay 0/1 Ready with "connection refused" or "port not found" probe events, or restart over and over in CrashLoopBackOff, although the application logs look healthy.',
+    fix: 'Use a name that the container\'s `ports` list declares (names are compared exactly: `http` is not `web` or `HTTP`), or rename the port. Only named ports are checked: a numeric port that is not declared is legal and common (a separate management or health port), so it is not reported. Containers that declare no `ports`, and probes that set `host`, are not checked either.',
+    bad: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:2.1.0
+          ports:
+            - name: http
+              containerPort: 3000
+          readinessProbe:
+            httpGet: { path: /health/ready, port: web }
+`,
+    good: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:2.1.0
+          ports:
+            - name: http
+              containerPort: 3000
+          readinessProbe:
+            httpGet: { path: /health/ready, port: http }
+`,
+  },
+  visit: {
+    container(container, ctx) {
+      if (!isAuthoredContainer(ctx.doc, container) || container.ports.length === 0) return;
+      for (const key of PROBES) {
+        const probe = container[key];
+        const problem = probe && checkProbe(container, probe);
+        if (!problem) continue;
+        ctx.report({ span: problem.span, message: 'unknownName', args: [containerLabel(container), key, problem.name, describePorts(container)] });
+      }
+    },
+  },
+});
+
+interface PortProblem {
+  span: Span;
+  name: string;
+}
+
+function checkProbe(container: Container, probe: Probe): PortProblem | undefined {
+  const handler = probe.handler;
+  if (!handler || handler.type === 'exec') return undefined;
+  // A probe aimed at another host checks that host's port, not ours.
+  if (handler.fields.has('host')) return undefined;
+  const node = handler.fields.get('port')?.value;
+  if (!isScalar(node) || !node.range) return undefined;
+  // A number is not checked: apps often serve health on an undeclared management port (ingress-nginx 10254, controller-runtime 8081).
+  if (scalarToNumber(node) !== undefined) return undefined;
+  const name = scalarToString(node);
+  if (name === undefined || !PORT_NAME.test(name) || handler.type === 'grpc') return undefined;
+  // A declared name we cannot read (a template value) might be the one.
+  if (container.ports.some((port) => port.name !== undefined && !PORT_NAME.test(port.name))) return undefined;
+  return container.ports.some((port) => port.name === name) ? undefined : { span: spanOf(node), name };
+}
+
+function describePorts(container: Container): string {
+  return container.ports.map((port) => (port.name !== undefined ? `${port.name} (${port.containerPort ?? '?'})` : String(port.containerPort ?? '?'))).join(', ');
+}

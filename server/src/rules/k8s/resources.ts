@@ -1,0 +1,226 @@
+import type { Span, TextEdit } from '../../engine/finding';
+import type { Container } from '../../engine/model/k8s';
+import { containerLabel, containerSpan, isAuthoredContainer } from '../../engine/model/k8sContainer';
+import { defineRule } from '../../engine/rule';
+import { appendToFlowMap, insertionEdits, type LineInsertion, mapInsertion, replaceEmptyValue } from '../../engine/yamlBlockEdit';
+import { type Field, isMap, isScalar, mapFields, type YamlDoc, type YamlFile, type YAMLMap } from '../../engine/yamlFile';
+
+type Section = 'requests' | 'limits';
+type Resource = 'cpu' | 'memory';
+interface Missing {
+  section: Section;
+  resource: Resource;
+}
+
+const ORDER: Missing[] = [
+  { section: 'requests', resource: 'cpu' },
+  { section: 'requests', resource: 'memory' },
+  { section: 'limits', resource: 'cpu' },
+  { section: 'limits', resource: 'memory' },
+];
+
+export default defineRule({
+  id: 'k8s/resources',
+  severity: 'warning',
+  dora: ['change-failure-rate', 'time-to-restore'],
+  fixable: 'suggestion',
+  messages: {
+    none: (container: string) =>
+      `${container} sets no resource requests or limits: the scheduler places it blind, and one leaking or busy pod can starve everything else on its node.`,
+    missing: (container: string, missing: string) =>
+      `${container} does not set ${missing}. ${consequences(missing)}`,
+    cpuLimit: (container: string) =>
+      `${container} has no CPU limit: a busy pod can take CPU its neighbours were counting on. Leaving it out can be deliberate (CPU limits throttle), so this is only a note.`,
+  },
+  docs: {
+    summary: 'Containers should set CPU and memory requests and limits.',
+    rationale:
+      'Requests are what the scheduler reserves: without them it packs pods onto nodes by count, and under load they fight over CPU and memory that was never reserved for them. Limits bound the damage one pod can do: without a memory limit a leak grows until the kernel kills whatever it picks on the node, which may be a different, healthy service. Pods without requests are also the first to be evicted under node pressure, so the service that did not declare what it needs is the one that disappears.',
+    symptom:
+      'Latency spikes and OOMKilled or evicted pods on busy nodes, noisy-neighbour incidents that move around the cluster, and autoscaling that does not react because there is no request to measure utilisation against.',
+    fix: 'Set `resources.requests` (cpu, memory) to what the container typically uses and `resources.limits` to the most it may use. The suggested fix inserts only the missing keys with defaults of 250m CPU / 256Mi memory for requests and 500m / 512Mi for limits (configurable as `requestsCpu`, `requestsMemory`, `limitsCpu`, `limitsMemory`); tune them to measured usage. A limit without a request counts as both (Kubernetes copies it), a missing CPU limit alone is only reported as info (some teams leave it out on purpose to avoid throttling), and init containers and Kustomize patches are not checked.',
+    bad: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:2.1.0
+`,
+    good: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:2.1.0
+          resources:
+            requests: { cpu: 250m, memory: 256Mi }
+            limits: { cpu: 500m, memory: 512Mi }
+`,
+  },
+  visit: {
+    container(container, ctx) {
+      if (!isAuthoredContainer(ctx.doc, container) || container.pod.owner.partial) return;
+      const resources = container.fields.get('resources');
+      const sections = readSections(ctx.doc, resources);
+      if (!sections) return;
+      const has = (section: Section, resource: Resource): boolean => sections[section]?.fields.has(resource) ?? false;
+      // Kubernetes copies a limit into a missing request of the same resource.
+      const missing = ORDER.filter(({ section, resource }) => !has(section, resource) && !(section === 'requests' && has('limits', resource)));
+      if (missing.length === 0) return;
+
+      const defaults: Record<Section, Record<Resource, string>> = {
+        requests: { cpu: ctx.option('requestsCpu', '250m'), memory: ctx.option('requestsMemory', '256Mi') },
+        limits: { cpu: ctx.option('limitsCpu', '500m'), memory: ctx.option('limitsMemory', '512Mi') },
+      };
+      const edits = insertMissing(ctx.file, container, resources, sections, missing, defaults);
+      const fix = edits ? { fix: { title: `Add ${missing.map(describe).join(', ')}`, edits } } : {};
+      const label = containerLabel(container);
+      const span = findingSpan(container, resources, sections, missing);
+      if (missing.length === ORDER.length) ctx.report({ span, message: 'none', args: [label], ...fix });
+      else if (missing.length === 1 && missing[0]!.section === 'limits' && missing[0]!.resource === 'cpu') ctx.report({ span, message: 'cpuLimit', args: [label], severity: 'info', ...fix });
+      else ctx.report({ span, message: 'missing', args: [label, missing.map(describe).join(', ')], ...fix });
+    },
+  },
+});
+
+function consequences(missing: string): string {
+  const reasons = [
+    missing.includes('requests.') ? 'without requests the scheduler over-packs nodes and the pod is among the first evicted under pressure' : '',
+    missing.includes('limits.memory') ? "without a memory limit one leaking pod can exhaust its node's memory" : '',
+    missing.includes('limits.cpu') ? 'without a CPU limit a busy pod can take CPU its neighbours were counting on' : '',
+  ].filter(Boolean);
+  const sentence = reasons.join('; ');
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
+}
+
+interface SectionNode {
+  field: Field;
+  map: YAMLMap | undefined;
+  fields: Map<string, Field>;
+}
+
+/** `requests` and `limits` of a resources block; undefined when the block is not something we can read (a template string). */
+function readSections(yaml: YamlDoc, resources: Field | undefined): Partial<Record<Section, SectionNode>> | undefined {
+  if (!resources) return {};
+  const value = resources.value;
+  if (value === undefined || (isScalar(value) && value.value === null)) return {};
+  if (!isMap(value)) return undefined;
+  const fields = mapFields(yaml, value);
+  const sections: Partial<Record<Section, SectionNode>> = {};
+  for (const section of ['requests', 'limits'] as const) {
+    const field = fields.get(section);
+    if (!field) continue;
+    const node = field.value;
+    if (isMap(node)) sections[section] = { field, map: node, fields: mapFields(yaml, node) };
+    else if (node === undefined || (isScalar(node) && node.value === null)) sections[section] = { field, map: undefined, fields: new Map() };
+    else return undefined;
+  }
+  return sections;
+}
+
+function describe({ section, resource }: Missing): string {
+  return `${section}.${resource}`;
+}
+
+function findingSpan(container: Container, resources: Field | undefined, sections: Partial<Record<Section, SectionNode>>, missing: Missing[]): Span {
+  if (!resources) return containerSpan(container);
+  const only = missing.every((m) => m.section === missing[0]!.section) ? sections[missing[0]!.section] : undefined;
+  return only ? only.field.keySpan : resources.keySpan;
+}
+
+function insertMissing(
+  file: YamlFile,
+  container: Container,
+  resources: Field | undefined,
+  sections: Partial<Record<Section, SectionNode>>,
+  missing: Missing[],
+  defaults: Record<Section, Record<Resource, string>>,
+): TextEdit[] | undefined {
+  const bySection = (section: Section) => missing.filter((m) => m.section === section).map((m) => `${m.resource}: ${defaults[section][m.resource]}`);
+  const wholeSection = (section: Section) => `${section}:\n${bySection(section).map((line) => `  ${line}`).join('\n')}`;
+  const sectionsToAdd = (['requests', 'limits'] as const).filter((section) => bySection(section).length > 0 && !sections[section]);
+  const edits: TextEdit[] = [];
+  const insertions: LineInsertion[] = [];
+
+  if (resources && isShared(container, resources, sections)) return undefined;
+  if (!resources) {
+    const insertion = mapInsertion(file, container.node, `resources:\n${sectionsToAdd.map(wholeSection).join('\n').replace(/^/gm, '  ')}`);
+    if (!insertion) return undefined;
+    return insertionEdits(file, [insertion]);
+  }
+  // Existing sections first: their lines go before any section appended after them at the same place.
+  for (const section of ['requests', 'limits'] as const) {
+    const node = sections[section];
+    const entries = bySection(section);
+    if (!node || entries.length === 0) continue;
+    if (node.map?.flow) {
+      if (node.map.items.length === 0) {
+        const replaced = replaceEmptyValue(file, node.field.key, node.map, entries.join('\n'));
+        if (!replaced) return undefined;
+        if (replaced.edit) edits.push(replaced.edit);
+        insertions.push(replaced.insertion);
+        continue;
+      }
+      const edit = appendToFlowMap(file, node.map, entries.join(', '));
+      if (!edit) return undefined;
+      edits.push(edit);
+    } else if (node.map) {
+      const insertion = mapInsertion(file, node.map, entries.join('\n'));
+      if (!insertion) return undefined;
+      insertions.push(insertion);
+    } else {
+      const replaced = replaceEmptyValue(file, node.field.key, node.field.value, entries.join('\n'));
+      if (!replaced) return undefined;
+      if (replaced.edit) edits.push(replaced.edit);
+      insertions.push(replaced.insertion);
+    }
+  }
+  if (sectionsToAdd.length > 0) {
+    const value = resources.value;
+    const block = sectionsToAdd.map(wholeSection).join('\n');
+    if (isMap(value) && value.flow && value.items.length > 0) {
+      const flow = sectionsToAdd.map((section) => `${section}: { ${bySection(section).join(', ')} }`).join(', ');
+      const edit = appendToFlowMap(file, value, flow);
+      if (!edit) return undefined;
+      edits.push(edit);
+    } else if (isMap(value) && !value.flow) {
+      const insertion = mapInsertion(file, value, block);
+      if (!insertion) return undefined;
+      insertions.push(insertion);
+    } else {
+      const replaced = replaceEmptyValue(file, resources.key, value, block);
+      if (!replaced) return undefined;
+      if (replaced.edit) edits.push(replaced.edit);
+      insertions.push(replaced.insertion);
+    }
+  }
+  const all = [...edits, ...insertionEdits(file, insertions)];
+  return overlapFree(all) ? all : undefined;
+}
+
+// An anchored block may be used elsewhere too (`resources: *small`), and a merged-in key lives elsewhere: editing either edits others.
+function isShared(container: Container, resources: Field, sections: Partial<Record<Section, SectionNode>>): boolean {
+  if (!container.node.items.some((pair) => pair.key === resources.key)) return true;
+  return [resources.value, sections.requests?.map, sections.limits?.map].some((node) => node !== undefined && node !== null && 'anchor' in node && node.anchor !== undefined);
+}
+
+function overlapFree(edits: TextEdit[]): boolean {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  return sorted.every((edit, i) => i === 0 || (edit.start >= sorted[i - 1]!.end && edit.start !== sorted[i - 1]!.start));
+}

@@ -1,0 +1,147 @@
+import { buildK8sObjects } from '../../engine/model/k8s';
+import { type Rollout, rolloutOf } from '../../engine/model/rollout';
+import { defineRule } from '../../engine/rule';
+import { isMap, mapFields, scalarToNumber, scalarToString, type YamlFile } from '../../engine/yamlFile';
+
+export default defineRule({
+  id: 'k8s/rollout-weight-granularity',
+  severity: 'info',
+  dora: ['change-failure-rate'],
+  fixable: false,
+  messages: {
+    coarse: (weight: number, replicas: number, canary: number, total: number, actual: number, source: string) =>
+      `\`setWeight: ${weight}\` cannot be met with ${replicas} replica${replicas === 1 ? '' : 's'}${source}: without trafficRouting the split is made by pod counts, and the closest Argo Rollouts gets is ${canary} canary pod${canary === 1 ? '' : 's'} of ${total}, about ${actual}% of traffic.`,
+  },
+  docs: {
+    summary: 'Without trafficRouting, a canary weight is approximated by pod counts; small weights need enough replicas.',
+    rationale:
+      'A Rollout without `trafficRouting` has no mesh or ingress to split requests; it scales the canary and stable ReplicaSets so that the Service spreads traffic roughly in proportion to pod counts. With few replicas most weights cannot be expressed: 10% needs at least 10 pods, and with 3 replicas a "10%" step sends a quarter or a third of users to the new version. The blast radius you planned for is not the one you get.',
+    symptom:
+      'A "10% canary" incident affects far more users than expected; `kubectl argo rollouts get rollout` shows a canary weight different from the step\'s setWeight.',
+    fix: 'Raise `replicas` so that each weight is a whole number of pods (weight × replicas / 100), choose weights the replica count can express (with 4 replicas: 25, 50, 75), or add `trafficRouting` (Istio, NGINX, ALB, SMI, …) for exact percentages independent of pod counts. The controller may surge one extra pod to get closer; the rule accounts for that.',
+    bad: `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: checkout
+spec:
+  replicas: 3
+  selector:
+    matchLabels: { app: checkout }
+  template:
+    metadata:
+      labels: { app: checkout }
+    spec:
+      containers:
+        - name: checkout
+          image: ghcr.io/acme/checkout:1.8.0
+  strategy:
+    canary:
+      steps:
+        - setWeight: 10
+        - pause: { duration: 5m }
+`,
+    good: `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: checkout
+spec:
+  replicas: 10
+  selector:
+    matchLabels: { app: checkout }
+  template:
+    metadata:
+      labels: { app: checkout }
+    spec:
+      containers:
+        - name: checkout
+          image: ghcr.io/acme/checkout:1.8.0
+  strategy:
+    canary:
+      steps:
+        - setWeight: 10
+        - pause: { duration: 5m }
+`,
+  },
+  visit: {
+    k8sObject(object, ctx) {
+      const rollout = rolloutOf(object, ctx.doc);
+      const canary = rollout?.canary;
+      // A patch's base may set trafficRouting or replicas.
+      if (!rollout || rollout.partial || !canary || canary.trafficRouting) return;
+      // An autoscaler owns the replica count; the fewest pods it allows is where weights are coarsest.
+      const hpaMin = object.name === undefined ? undefined : autoscaledMinimum(ctx.file).get(object.name);
+      const replicas = hpaMin ?? rollout.replicas;
+      const source = hpaMin !== undefined ? ' (the HorizontalPodAutoscaler\'s minReplicas)' : rollout.replicasField ? '' : ' (replicas is unset, so 1)';
+      if (replicas <= 0) return;
+      const surge = maxSurge(rollout, replicas);
+      for (const step of canary.steps) {
+        const setWeight = step.actions.find((action) => action.type === 'setWeight');
+        if (!setWeight || !step.setWeight) continue;
+        const weight = step.setWeight.value;
+        if (weight <= 0 || weight >= 100) continue;
+        const best = approximate(replicas, weight, surge);
+        const actual = (100 * best.canary) / best.total;
+        const off = Math.abs(actual - weight);
+        if (off >= 5 && off > weight / 4) {
+          ctx.report({ span: setWeight.span, message: 'coarse', args: [weight, replicas, best.canary, best.total, Math.round(actual), source] });
+        }
+      }
+    },
+  },
+});
+
+/** `maxSurge` in pods: an int, or a percentage of replicas rounded up; Argo's default is 25%. */
+function maxSurge(rollout: Rollout, replicas: number): number {
+  const text = rollout.canary?.maxSurge?.value.trim() ?? '25%';
+  const percent = /^(\d+)%$/.exec(text);
+  if (percent) return Math.ceil((replicas * Number(percent[1])) / 100);
+  return /^\d+$/.test(text) ? Number(text) : Math.ceil(replicas / 4);
+}
+
+const autoscaled = new WeakMap<YamlFile, Map<string, number>>();
+
+/** Rollout name → minReplicas (default 1) of the HorizontalPodAutoscalers in this file that scale a Rollout. */
+function autoscaledMinimum(file: YamlFile): Map<string, number> {
+  let minimums = autoscaled.get(file);
+  if (minimums) return minimums;
+  minimums = new Map();
+  for (const yaml of file.documents) {
+    const root = yaml.doc.contents;
+    if (yaml.hasErrors || !isMap(root)) continue;
+    for (const object of buildK8sObjects(yaml, root)) {
+      const spec = object.fields.get('spec')?.value;
+      if (object.kind !== 'HorizontalPodAutoscaler' || !isMap(spec)) continue;
+      const fields = mapFields(yaml, spec);
+      const target = fields.get('scaleTargetRef')?.value;
+      if (!isMap(target)) continue;
+      const targetFields = mapFields(yaml, target);
+      const name = scalarToString(targetFields.get('name')?.value);
+      if (scalarToString(targetFields.get('kind')?.value) === 'Rollout' && name !== undefined) minimums.set(name, scalarToNumber(fields.get('minReplicas')?.value) ?? 1);
+    }
+  }
+  autoscaled.set(file, minimums);
+  return minimums;
+}
+
+/**
+ * The canary/total pod counts the controller picks for a weight without traffic routing
+ * (argo-rollouts utils/replicaset approximateWeightedCanaryStableReplicaCounts): round up or down,
+ * optionally surging one extra pod, whichever lands closest; never zero canary pods for a weight of 1–99.
+ */
+export function approximate(replicas: number, weight: number, surge: number): { canary: number; total: number } {
+  const ceil = Math.ceil((replicas * weight) / 100);
+  const floor = Math.floor((replicas * weight) / 100);
+  // Halfway between two pod counts: the controller rounds up.
+  const tied = (total: number) => ((total * weight) / 100) % 1 === 0.5;
+  const zeroAllowed = replicas === 1 && surge === 0;
+  const options: { canary: number; total: number }[] = [];
+  if (ceil < replicas || zeroAllowed) options.push({ canary: ceil, total: replicas });
+  if (!tied(replicas) && (floor !== 0 || zeroAllowed)) options.push({ canary: floor, total: replicas });
+  if (surge > 0) {
+    options.push({ canary: ceil, total: replicas + 1 });
+    if (!tied(replicas + 1) && (floor !== 0 || zeroAllowed)) options.push({ canary: floor, total: replicas + 1 });
+  }
+  if (options.length === 0) return { canary: 0, total: replicas };
+  const delta = (option: { canary: number; total: number }) => Math.abs((100 * option.canary) / option.total - weight);
+  return options.reduce((best, option) => (delta(option) < delta(best) ? option : best));
+}

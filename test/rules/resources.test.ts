@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { applyEdits } from '../../server/src/engine/fixes';
+import { lint } from '../../server/src/engine/lint';
+import resources from '../../server/src/rules/k8s/resources';
+
+const pod = (container: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: ghcr.io/acme/app:1.0.0\n${container}`;
+
+describe('k8s/resources', () => {
+  it('inserts the configured defaults', () => {
+    const text = pod('      resources:\n        limits:\n          memory: 1Gi\n');
+    const result = lint(text, 'pod.yaml', { rules: [resources], ruleOptions: { 'k8s/resources': { requestsCpu: '100m', limitsCpu: '2' } } });
+    const finding = result.findings.find((f) => f.ruleId === 'k8s/resources')!;
+    assert.match(finding.message, /requests\.cpu, limits\.cpu/);
+    assert.equal(applyEdits(text, finding.fix!.edits), pod('      resources:\n        limits:\n          memory: 1Gi\n          cpu: 2\n        requests:\n          cpu: 100m\n'));
+  });
+
+  it('reports but does not edit a resources block shared through an anchor', () => {
+    const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: x:1\n      resources: &small\n        requests: { cpu: 10m, memory: 16Mi }\n    - name: b\n      image: x:1\n      resources: *small\n`;
+    const findings = lint(text, 'pod.yaml', { rules: [resources] }).findings.filter((f) => f.ruleId === 'k8s/resources');
+    assert.equal(findings.length, 2);
+    assert.ok(findings.every((f) => f.fix === undefined));
+  });
+
+  it('leaves templated resources alone', () => {
+    assert.equal(lint(pod('      resources: "${RESOURCES}"\n'), 'pod.yaml', { rules: [resources] }).findings.length, 0);
+  });
+});
