@@ -1,0 +1,729 @@
+/**
+ * GitHub Actions `${{ }}` expressions: find them in text, parse them (never throwing), list the
+ * context paths they read, and evaluate them three-valued (true / false / unknown) over what is known.
+ *
+ * API:
+ * - `findExpressions(text)`: every `${{ … }}` span (whole and inner offsets, inner source).
+ * - `parseExpression(source)`: `{ ok: true, ast }` or `{ ok: false, error, offset }`.
+ * - `parseCondition(ifValue)`: an `if:` value, with or without `${{ }}`.
+ * - `contextPaths(ast)`: every context path read (`github.event.pull_request.title`, `needs.build.result` …).
+ * - `usesStatusFunction(ast)`: whether it calls always() / success() / failure() / cancelled().
+ * - `evaluate(ast, env)`: a `Value` (UNKNOWN when it cannot be known); `truthiness(value)`: true/false/'unknown'.
+ * Offsets inside an AST are relative to the parsed source; add `innerStart` of the found expression for the file.
+ */
+
+// ---------------------------------------------------------------- finding ${{ }}
+
+export interface ExpressionSpan {
+  /** Offsets of the whole `${{ … }}` in the text. */
+  start: number;
+  end: number;
+  /** Offsets of what is between `${{` and `}}`. */
+  innerStart: number;
+  innerEnd: number;
+  /** The text between the braces, as written. */
+  inner: string;
+}
+
+/** The `${{ … }}` spans of a string, in order. A `}}` inside a '…' string literal does not close one; an unclosed one is skipped. */
+export function findExpressions(text: string): ExpressionSpan[] {
+  const spans: ExpressionSpan[] = [];
+  let from = 0;
+  while (from < text.length) {
+    const open = text.indexOf('${{', from);
+    if (open < 0) break;
+    const innerStart = open + 3;
+    let i = innerStart;
+    let close = -1;
+    while (i < text.length) {
+      const ch = text[i];
+      if (ch === "'") {
+        // '' inside a literal is an escaped quote: skipping to the next quote twice handles it.
+        const endQuote = text.indexOf("'", i + 1);
+        if (endQuote < 0) break;
+        i = endQuote + 1;
+        continue;
+      }
+      if (ch === '}' && text[i + 1] === '}') {
+        close = i;
+        break;
+      }
+      i++;
+    }
+    if (close < 0) {
+      from = innerStart;
+      continue;
+    }
+    spans.push({ start: open, end: close + 2, innerStart, innerEnd: close, inner: text.slice(innerStart, close) });
+    from = close + 2;
+  }
+  return spans;
+}
+
+// ---------------------------------------------------------------- AST
+
+export type Literal = string | number | boolean | null;
+
+export type Expr =
+  | { kind: 'literal'; value: Literal; start: number; end: number }
+  /** A bare name: a context (`github`, `needs`, `matrix` …). */
+  | { kind: 'context'; name: string; start: number; end: number }
+  | { kind: 'property'; object: Expr; name: string; start: number; end: number }
+  | { kind: 'index'; object: Expr; index: Expr; start: number; end: number }
+  /** `.*` or `[*]`: the object filter. */
+  | { kind: 'star'; object: Expr; start: number; end: number }
+  | { kind: 'call'; name: string; args: Expr[]; start: number; end: number }
+  | { kind: 'not'; operand: Expr; start: number; end: number }
+  | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; start: number; end: number };
+
+export type BinaryOp = '==' | '!=' | '<' | '>' | '<=' | '>=' | '&&' | '||';
+
+export type ParseResult = { ok: true; ast: Expr } | { ok: false; error: string; offset: number };
+
+export const STATUS_FUNCTIONS: ReadonlySet<string> = new Set(['always', 'success', 'failure', 'cancelled']);
+
+// ---------------------------------------------------------------- tokens
+
+type Token =
+  | { type: 'number'; value: number; start: number; end: number }
+  | { type: 'string'; value: string; start: number; end: number }
+  | { type: 'ident'; value: string; start: number; end: number }
+  | { type: 'punct'; value: string; start: number; end: number }
+  | { type: 'eof'; start: number; end: number };
+
+class ParseError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+const PUNCT = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '(', ')', '[', ']', ',', '.', '*'];
+
+function tokenize(source: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < source.length) {
+    const ch = source[i]!;
+    if (/\s/.test(ch)) {
+      i++;
+      continue;
+    }
+    if (ch === "'") {
+      let value = '';
+      let j = i + 1;
+      for (;;) {
+        if (j >= source.length) throw new ParseError('unterminated string literal', i);
+        if (source[j] === "'") {
+          if (source[j + 1] === "'") {
+            value += "'";
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        value += source[j];
+        j++;
+      }
+      tokens.push({ type: 'string', value, start: i, end: j + 1 });
+      i = j + 1;
+      continue;
+    }
+    const previous = tokens[tokens.length - 1];
+    // A '-' starts a number only where an operand is expected (there is no subtraction).
+    const operandExpected = !previous || (previous.type === 'punct' && previous.value !== ')' && previous.value !== ']' && previous.value !== '*');
+    if (/[0-9]/.test(ch) || ((ch === '-' || ch === '+') && operandExpected && /[0-9.]/.test(source[i + 1] ?? '')) || (ch === '.' && /[0-9]/.test(source[i + 1] ?? '') && operandExpected)) {
+      const match = /^[+-]?(0x[0-9a-fA-F]+|0o[0-7]+|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)/.exec(source.slice(i));
+      if (!match) throw new ParseError('bad number', i);
+      const text = match[0];
+      const sign = text.startsWith('-') ? -1 : 1;
+      const body = text.replace(/^[+-]/, '');
+      const value = body.startsWith('0x') ? parseInt(body.slice(2), 16) : body.startsWith('0o') ? parseInt(body.slice(2), 8) : Number(body);
+      tokens.push({ type: 'number', value: sign * value, start: i, end: i + text.length });
+      i += text.length;
+      continue;
+    }
+    if (/[A-Za-z_]/.test(ch)) {
+      let j = i + 1;
+      while (j < source.length && /[A-Za-z0-9_-]/.test(source[j]!)) j++;
+      tokens.push({ type: 'ident', value: source.slice(i, j), start: i, end: j });
+      i = j;
+      continue;
+    }
+    const punct = PUNCT.find((p) => source.startsWith(p, i));
+    if (!punct) throw new ParseError(`unexpected character '${ch}'`, i);
+    tokens.push({ type: 'punct', value: punct, start: i, end: i + punct.length });
+    i += punct.length;
+  }
+  tokens.push({ type: 'eof', start: source.length, end: source.length });
+  return tokens;
+}
+
+// ---------------------------------------------------------------- parser
+
+const MAX_DEPTH = 64;
+
+class Parser {
+  private at = 0;
+  private depth = 0;
+
+  constructor(private readonly tokens: Token[]) {}
+
+  parse(): Expr {
+    const expr = this.or();
+    const next = this.peek();
+    if (next.type !== 'eof') throw new ParseError('unexpected token after the expression', next.start);
+    return expr;
+  }
+
+  private peek(): Token {
+    return this.tokens[this.at]!;
+  }
+
+  private isPunct(value: string): boolean {
+    const token = this.peek();
+    return token.type === 'punct' && token.value === value;
+  }
+
+  private expect(value: string): Token {
+    const token = this.peek();
+    if (token.type !== 'punct' || token.value !== value) throw new ParseError(`expected '${value}'`, token.start);
+    this.at++;
+    return token;
+  }
+
+  private nested<T>(parse: () => T): T {
+    if (++this.depth > MAX_DEPTH) throw new ParseError('expression nested too deeply', this.peek().start);
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private binary(ops: readonly BinaryOp[], next: () => Expr): Expr {
+    let left = next();
+    for (;;) {
+      const token = this.peek();
+      if (token.type !== 'punct' || !(ops as readonly string[]).includes(token.value)) return left;
+      this.at++;
+      const right = next();
+      left = { kind: 'binary', op: token.value as BinaryOp, left, right, start: left.start, end: right.end };
+    }
+  }
+
+  private or(): Expr {
+    return this.nested(() => this.binary(['||'], () => this.and()));
+  }
+
+  private and(): Expr {
+    return this.binary(['&&'], () => this.equality());
+  }
+
+  private equality(): Expr {
+    return this.binary(['==', '!='], () => this.comparison());
+  }
+
+  private comparison(): Expr {
+    return this.binary(['<', '>', '<=', '>='], () => this.unary());
+  }
+
+  private unary(): Expr {
+    if (this.isPunct('!')) {
+      const bang = this.peek();
+      this.at++;
+      const operand = this.nested(() => this.unary());
+      return { kind: 'not', operand, start: bang.start, end: operand.end };
+    }
+    return this.postfix();
+  }
+
+  private postfix(): Expr {
+    let expr = this.primary();
+    for (;;) {
+      if (this.isPunct('.')) {
+        this.at++;
+        const token = this.peek();
+        if (token.type === 'punct' && token.value === '*') {
+          this.at++;
+          expr = { kind: 'star', object: expr, start: expr.start, end: token.end };
+        } else if (token.type === 'ident') {
+          this.at++;
+          expr = { kind: 'property', object: expr, name: token.value, start: expr.start, end: token.end };
+        } else {
+          throw new ParseError('expected a property name after .', token.start);
+        }
+      } else if (this.isPunct('[')) {
+        this.at++;
+        if (this.isPunct('*')) {
+          this.at++;
+          const close = this.expect(']');
+          expr = { kind: 'star', object: expr, start: expr.start, end: close.end };
+        } else {
+          const index = this.or();
+          const close = this.expect(']');
+          expr = { kind: 'index', object: expr, index, start: expr.start, end: close.end };
+        }
+      } else {
+        return expr;
+      }
+    }
+  }
+
+  private primary(): Expr {
+    const token = this.peek();
+    switch (token.type) {
+      case 'number':
+      case 'string':
+        this.at++;
+        return { kind: 'literal', value: token.value, start: token.start, end: token.end };
+      case 'ident': {
+        this.at++;
+        const lower = token.value.toLowerCase();
+        if (this.isPunct('(')) {
+          this.at++;
+          const args: Expr[] = [];
+          if (!this.isPunct(')')) {
+            for (;;) {
+              args.push(this.or());
+              if (this.isPunct(',')) {
+                this.at++;
+                continue;
+              }
+              break;
+            }
+          }
+          const close = this.expect(')');
+          return { kind: 'call', name: lower, args, start: token.start, end: close.end };
+        }
+        if (lower === 'true' || lower === 'false') return { kind: 'literal', value: lower === 'true', start: token.start, end: token.end };
+        if (lower === 'null') return { kind: 'literal', value: null, start: token.start, end: token.end };
+        if (token.value === 'NaN') return { kind: 'literal', value: NaN, start: token.start, end: token.end };
+        if (token.value === 'Infinity') return { kind: 'literal', value: Infinity, start: token.start, end: token.end };
+        return { kind: 'context', name: token.value, start: token.start, end: token.end };
+      }
+      case 'punct':
+        if (token.value === '(') {
+          this.at++;
+          const inner = this.or();
+          this.expect(')');
+          return inner;
+        }
+        throw new ParseError(`unexpected '${token.value}'`, token.start);
+      case 'eof':
+        throw new ParseError('unexpected end of expression', token.start);
+    }
+  }
+}
+
+/** Parses the inside of `${{ }}`. Never throws: bad input gives `{ ok: false }` with the offset of the problem. */
+export function parseExpression(source: string): ParseResult {
+  try {
+    return { ok: true, ast: new Parser(tokenize(source)).parse() };
+  } catch (error) {
+    if (error instanceof ParseError) return { ok: false, error: error.message, offset: error.offset };
+    return { ok: false, error: String(error), offset: 0 };
+  }
+}
+
+/**
+ * Parses an `if:` value: a bare expression, or one wrapped whole in `${{ }}`. `offset` is where the
+ * parsed source starts inside `value`. Text around an embedded `${{ }}` makes it a string template
+ * (always truthy when non-empty): reported as not parseable.
+ */
+export function parseCondition(value: string): ParseResult & { offset: number } {
+  const found = findExpressions(value);
+  if (found.length === 0) return { ...parseExpression(value), offset: 0 };
+  const only = found[0]!;
+  if (found.length === 1 && value.slice(0, only.start).trim() === '' && value.slice(only.end).trim() === '') {
+    return { ...parseExpression(only.inner), offset: only.innerStart };
+  }
+  return { ok: false, error: 'text around ${{ }} makes this a string, not a condition', offset: 0 };
+}
+
+// ---------------------------------------------------------------- context paths
+
+export interface ContextPath {
+  /** Lowercased, joined with '.', indexes as segments and filters as '*': `github.event.commits.*.message`. */
+  path: string;
+  /** The same segments, as written (string and number indexes included). */
+  segments: string[];
+  /** Offsets in the parsed source. */
+  start: number;
+  end: number;
+}
+
+/**
+ * Every context path the expression reads, longest form only (`github.event.issue.title`, not also
+ * `github.event`). A computed index (`matrix[inputs.key]`) ends the path; its own paths are listed too.
+ */
+export function contextPaths(ast: Expr): ContextPath[] {
+  const paths: ContextPath[] = [];
+  const visit = (expr: Expr, partOfPath: boolean): void => {
+    switch (expr.kind) {
+      case 'literal':
+        return;
+      case 'context':
+      case 'property':
+      case 'star':
+      case 'index': {
+        const segments = pathSegments(expr);
+        if (segments) {
+          if (!partOfPath) paths.push({ path: segments.map((s) => s.toLowerCase()).join('.'), segments, start: expr.start, end: expr.end });
+          if (expr.kind === 'index') visit(expr.index, false);
+          if (expr.kind !== 'context') visit(expr.object, true);
+          return;
+        }
+        // A computed index: the prefix before it is the path; the index is read on its own.
+        if (expr.kind === 'index') {
+          visit(expr.object, false);
+          visit(expr.index, false);
+        } else if (expr.kind !== 'context') {
+          visit(expr.object, false);
+        }
+        return;
+      }
+      case 'call':
+        expr.args.forEach((arg) => visit(arg, false));
+        return;
+      case 'not':
+        visit(expr.operand, false);
+        return;
+      case 'binary':
+        visit(expr.left, false);
+        visit(expr.right, false);
+        return;
+    }
+  };
+  visit(ast, false);
+  return paths;
+}
+
+/** The segments of a pure path (context, properties, literal indexes, filters), or undefined. */
+function pathSegments(expr: Expr): string[] | undefined {
+  switch (expr.kind) {
+    case 'context':
+      return [expr.name];
+    case 'property': {
+      const base = pathSegments(expr.object);
+      return base ? [...base, expr.name] : undefined;
+    }
+    case 'star': {
+      const base = pathSegments(expr.object);
+      return base ? [...base, '*'] : undefined;
+    }
+    case 'index': {
+      if (expr.index.kind !== 'literal' || (typeof expr.index.value !== 'string' && typeof expr.index.value !== 'number')) return undefined;
+      const base = pathSegments(expr.object);
+      return base ? [...base, String(expr.index.value)] : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Whether the expression calls always(), success(), failure() or cancelled() anywhere. */
+export function usesStatusFunction(ast: Expr): boolean {
+  switch (ast.kind) {
+    case 'call':
+      return STATUS_FUNCTIONS.has(ast.name) || ast.args.some(usesStatusFunction);
+    case 'not':
+      return usesStatusFunction(ast.operand);
+    case 'binary':
+      return usesStatusFunction(ast.left) || usesStatusFunction(ast.right);
+    case 'property':
+    case 'star':
+      return usesStatusFunction(ast.object);
+    case 'index':
+      return usesStatusFunction(ast.object) || usesStatusFunction(ast.index);
+    default:
+      return false;
+  }
+}
+
+// ---------------------------------------------------------------- evaluation
+
+/** A value that cannot be known statically. */
+export const UNKNOWN: unique symbol = Symbol('unknown');
+export type Unknown = typeof UNKNOWN;
+
+/** A string known only by its start and end (`refs/pull/<n>/merge`, `refs/tags/<any>`). */
+export interface StringPattern {
+  pattern: true;
+  prefix: string;
+  suffix: string;
+}
+
+export type Value = Literal | Value[] | { [key: string]: Value } | StringPattern | Unknown;
+
+export type Truth = true | false | 'unknown';
+
+export interface EvalEnv {
+  /** The value at a context path (segments lowercased), or undefined when unknown. */
+  lookup?(path: readonly string[]): Value | undefined;
+  /** What always(), success(), failure() and cancelled() return here; unknown when absent. */
+  status?: Partial<Record<'always' | 'success' | 'failure' | 'cancelled', Truth>>;
+}
+
+export function isPattern(value: Value): value is StringPattern {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && (value as { pattern?: unknown }).pattern === true;
+}
+
+/** Whether a value is truthy: false, 0, -0, '', null and NaN are not; UNKNOWN gives 'unknown'. */
+export function truthiness(value: Value): Truth {
+  if (value === UNKNOWN) return 'unknown';
+  if (value === null || value === false || value === '') return false;
+  if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
+  if (isPattern(value)) return value.prefix !== '' || value.suffix !== '' ? true : 'unknown';
+  return true;
+}
+
+/** Evaluates an expression; anything it cannot know is UNKNOWN, and `&&` / `||` follow Kleene logic. */
+export function evaluate(ast: Expr, env: EvalEnv = {}): Value {
+  switch (ast.kind) {
+    case 'literal':
+      return ast.value;
+    case 'context':
+    case 'property':
+    case 'index':
+    case 'star': {
+      const segments = pathSegments(ast);
+      if (segments && !segments.includes('*')) {
+        const known = env.lookup?.(segments.map((s) => s.toLowerCase()));
+        if (known !== undefined) return known;
+        if (ast.kind === 'context') return UNKNOWN;
+      }
+      if (ast.kind === 'context') return UNKNOWN;
+      const object = evaluate(ast.object, env);
+      if (object === UNKNOWN || isPattern(object)) return UNKNOWN;
+      if (ast.kind === 'star') {
+        if (Array.isArray(object)) return object;
+        if (object !== null && typeof object === 'object') return Object.values(object);
+        return [];
+      }
+      const key = ast.kind === 'property' ? ast.name : evaluate(ast.index, env);
+      return member(object, key);
+    }
+    case 'not': {
+      const truth = truthiness(evaluate(ast.operand, env));
+      return truth === 'unknown' ? UNKNOWN : !truth;
+    }
+    case 'binary':
+      return evaluateBinary(ast.op, ast.left, ast.right, env);
+    case 'call':
+      return evaluateCall(ast.name, ast.args, env);
+  }
+}
+
+/** The truth of a condition: `evaluate` then `truthiness`. */
+export function evaluateCondition(ast: Expr, env: EvalEnv = {}): Truth {
+  return truthiness(evaluate(ast, env));
+}
+
+function member(object: Value, key: Value): Value {
+  if (key === UNKNOWN || isPattern(key)) return UNKNOWN;
+  if (Array.isArray(object)) {
+    if (typeof key !== 'number') return null;
+    return object[Math.trunc(key)] ?? null;
+  }
+  if (object === null || typeof object !== 'object') return null;
+  // Property names are case-insensitive.
+  const wanted = String(key).toLowerCase();
+  for (const [name, value] of Object.entries(object)) {
+    if (name.toLowerCase() === wanted) return value;
+  }
+  return null;
+}
+
+function evaluateBinary(op: BinaryOp, leftExpr: Expr, rightExpr: Expr, env: EvalEnv): Value {
+  const left = evaluate(leftExpr, env);
+  if (op === '&&' || op === '||') {
+    const leftTruth = truthiness(left);
+    if (leftTruth !== 'unknown') {
+      // Known left: GitHub returns one of the operands.
+      if (op === '&&') return leftTruth ? evaluate(rightExpr, env) : left;
+      return leftTruth ? left : evaluate(rightExpr, env);
+    }
+    // Unknown left: only the truth of the result can be known, and only from the right.
+    const rightTruth = truthiness(evaluate(rightExpr, env));
+    if (op === '&&') return rightTruth === false ? false : UNKNOWN;
+    return rightTruth === true ? true : UNKNOWN;
+  }
+  const right = evaluate(rightExpr, env);
+  if (op === '==' || op === '!=') {
+    const equal = looseEquals(left, right);
+    if (equal === 'unknown') return UNKNOWN;
+    return op === '==' ? equal : !equal;
+  }
+  return compare(op, left, right);
+}
+
+type Primitive = Literal;
+
+function isPrimitive(value: Value): value is Primitive {
+  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+function toNumber(value: Primitive): number {
+  if (value === null) return 0;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'number') return value;
+  const trimmed = value.trim();
+  if (trimmed === '') return 0;
+  const hex = /^([+-]?)0x([0-9a-f]+)$/i.exec(trimmed);
+  if (hex) return (hex[1] === '-' ? -1 : 1) * parseInt(hex[2]!, 16);
+  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(trimmed) ? Number(trimmed) : NaN;
+}
+
+/** GitHub's `==`: strings case-insensitively, other type mismatches compared as numbers. */
+function looseEquals(left: Value, right: Value): Truth {
+  if (left === UNKNOWN || right === UNKNOWN) return 'unknown';
+  if (isPattern(left) || isPattern(right)) {
+    const pattern = (isPattern(left) ? left : right) as StringPattern;
+    const other = isPattern(left) ? right : left;
+    if (typeof other !== 'string') return 'unknown';
+    return patternCouldBe(pattern, other) ? 'unknown' : false;
+  }
+  if (!isPrimitive(left) || !isPrimitive(right)) return left === right;
+  if (typeof left === 'string' && typeof right === 'string') return left.toLowerCase() === right.toLowerCase();
+  if (typeof left === typeof right) return left === right;
+  return toNumber(left) === toNumber(right);
+}
+
+function patternCouldBe(pattern: StringPattern, value: string): boolean {
+  const lower = value.toLowerCase();
+  return lower.length >= pattern.prefix.length + pattern.suffix.length && lower.startsWith(pattern.prefix.toLowerCase()) && lower.endsWith(pattern.suffix.toLowerCase());
+}
+
+function compare(op: BinaryOp, left: Value, right: Value): Value {
+  if (!isPrimitive(left) || !isPrimitive(right)) return left === UNKNOWN || right === UNKNOWN || isPattern(left) || isPattern(right) ? UNKNOWN : false;
+  let a: string | number;
+  let b: string | number;
+  if (typeof left === 'string' && typeof right === 'string') {
+    a = left.toLowerCase();
+    b = right.toLowerCase();
+  } else {
+    a = toNumber(left);
+    b = toNumber(right);
+    if (Number.isNaN(a) || Number.isNaN(b)) return false;
+  }
+  switch (op) {
+    case '<':
+      return a < b;
+    case '>':
+      return a > b;
+    case '<=':
+      return a <= b;
+    default:
+      return a >= b;
+  }
+}
+
+/** GitHub's string coercion; undefined when the value has no single string form (unknown, pattern, object). */
+function toText(value: Value): string | undefined {
+  if (value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (value === UNKNOWN || isPattern(value)) return undefined;
+  return Array.isArray(value) ? 'Array' : 'Object';
+}
+
+function evaluateCall(name: string, argExprs: Expr[], env: EvalEnv): Value {
+  if (STATUS_FUNCTIONS.has(name)) {
+    if (name === 'always') return env.status?.always ?? true;
+    const truth = env.status?.[name as 'success' | 'failure' | 'cancelled'];
+    return truth === undefined || truth === 'unknown' ? UNKNOWN : truth;
+  }
+  const args = argExprs.map((arg) => evaluate(arg, env));
+  switch (name) {
+    case 'contains': {
+      const [search, item] = args;
+      if (search === undefined || item === undefined) return UNKNOWN;
+      if (Array.isArray(search)) {
+        let sawUnknown = false;
+        for (const element of search) {
+          const equal = looseEquals(element, item);
+          if (equal === true) return true;
+          if (equal === 'unknown') sawUnknown = true;
+        }
+        return sawUnknown ? UNKNOWN : false;
+      }
+      const needle = toText(item);
+      if (isPattern(search) && needle !== undefined) {
+        const lower = needle.toLowerCase();
+        return search.prefix.toLowerCase().includes(lower) || search.suffix.toLowerCase().includes(lower) ? true : UNKNOWN;
+      }
+      const haystack = toText(search);
+      if (haystack === undefined || needle === undefined) return UNKNOWN;
+      return haystack.toLowerCase().includes(needle.toLowerCase());
+    }
+    case 'startswith':
+    case 'endswith': {
+      const [subject, affix] = args;
+      if (subject === undefined || affix === undefined) return UNKNOWN;
+      const wanted = toText(affix)?.toLowerCase();
+      if (wanted === undefined) return UNKNOWN;
+      if (isPattern(subject)) {
+        const known = (name === 'startswith' ? subject.prefix : subject.suffix).toLowerCase();
+        if (name === 'startswith' ? known.startsWith(wanted) : known.endsWith(wanted)) return true;
+        const overlap = Math.min(known.length, wanted.length);
+        const agree = name === 'startswith' ? known.slice(0, overlap) === wanted.slice(0, overlap) : known.slice(known.length - overlap) === wanted.slice(wanted.length - overlap);
+        return agree ? UNKNOWN : false;
+      }
+      const text = toText(subject)?.toLowerCase();
+      if (text === undefined) return UNKNOWN;
+      return name === 'startswith' ? text.startsWith(wanted) : text.endsWith(wanted);
+    }
+    case 'format': {
+      const [template, ...rest] = args;
+      const pattern = template === undefined ? undefined : toText(template);
+      if (pattern === undefined) return UNKNOWN;
+      let unknown = false;
+      const result = pattern.replace(/\{\{|\}\}|\{(\d+)\}/g, (match, index: string | undefined) => {
+        if (match === '{{') return '{';
+        if (match === '}}') return '}';
+        const arg = rest[Number(index)];
+        const text = arg === undefined ? undefined : toText(arg);
+        if (text === undefined) unknown = true;
+        return text ?? '';
+      });
+      return unknown ? UNKNOWN : result;
+    }
+    case 'join': {
+      const [list, separator] = args;
+      const sep = separator === undefined ? ',' : toText(separator);
+      if (list === undefined || sep === undefined) return UNKNOWN;
+      if (!Array.isArray(list)) return toText(list) ?? UNKNOWN;
+      const parts = list.map(toText);
+      return parts.some((part) => part === undefined) ? UNKNOWN : parts.join(sep);
+    }
+    case 'tojson': {
+      const [value] = args;
+      if (value === undefined || containsUnknown(value)) return UNKNOWN;
+      return JSON.stringify(value, null, 2);
+    }
+    case 'fromjson': {
+      const [value] = args;
+      const text = value === undefined ? undefined : toText(value);
+      if (text === undefined) return UNKNOWN;
+      try {
+        return JSON.parse(text) as Value;
+      } catch {
+        return UNKNOWN;
+      }
+    }
+    default:
+      // hashFiles and anything unknown.
+      return UNKNOWN;
+  }
+}
+
+function containsUnknown(value: Value): boolean {
+  if (value === UNKNOWN || isPattern(value)) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(containsUnknown);
+  return false;
+}

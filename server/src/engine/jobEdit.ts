@@ -1,0 +1,83 @@
+import type { TextEdit } from './finding';
+import type { Job } from './model/workflow';
+import { appendToMap, appendToSeq, columnOf, indentUnit } from './yamlEdit';
+import { isScalar, isSeq, type Node, type Scalar, type YamlFile } from './yamlFile';
+
+/** The job's own `key:` pair (not one brought in by a merge key). */
+function ownPair(job: Job, key: string): { key: Scalar; value: Node | null } | undefined {
+  const pair = job.node.items.find((item) => isScalar(item.key) && item.key.value === key);
+  return pair ? { key: pair.key as Scalar, value: pair.value as Node | null } : undefined;
+}
+
+/**
+ * Adds a job-level entry (`block` written at column 0, nested with two spaces, e.g.
+ * "concurrency:\n  group: deploy-production") in the file's indentation: right after the first of
+ * `after` the job has (e.g. `runs-on`), else just before `steps:` so it sits with the job's other
+ * settings, else at the end of the job. Undefined for flow-style jobs or when the key already exists
+ * (merge keys included).
+ */
+export function insertJobEntry(file: YamlFile, job: Job, block: string, after: readonly string[] = []): TextEdit | undefined {
+  const map = job.node;
+  if (map.flow || job.synthetic) return undefined;
+  const newKey = /^([^:\n]+):/.exec(block)?.[1];
+  if (newKey === undefined || job.fields.has(newKey)) return undefined;
+  const indexOf = (key: string) => map.items.findIndex((item) => isScalar(item.key) && item.key.value === key);
+  const anchor = after.map(indexOf).find((index) => index >= 0);
+  const stepsIndex = indexOf('steps');
+  const before = anchor !== undefined ? map.items[anchor] : stepsIndex > 0 ? map.items[stepsIndex - 1] : undefined;
+  const beforeKey = before?.key;
+  if (!before || !isScalar(beforeKey) || !beforeKey.range) return appendToMap(file, map, block);
+  const text = file.text;
+  const keyStart = beforeKey.range[0];
+  const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
+  if (text.slice(lineStart, keyStart).trim() !== '') return appendToMap(file, map, block);
+  const indent = ' '.repeat(columnOf(file, keyStart));
+  const unit = indentUnit(file);
+  const lines = block.split('\n').map((line) => indent + unit.repeat(/^ */.exec(line)![0].length / 2) + line.trimStart());
+  const valueEnd = (before.value as Node | null)?.range?.[1] ?? beforeKey.range[1];
+  if (valueEnd > 0 && text[valueEnd - 1] === '\n') return { start: valueEnd, end: valueEnd, newText: lines.join(file.eol) + file.eol };
+  let lineEnd = text.indexOf('\n', valueEnd);
+  if (lineEnd < 0) lineEnd = text.length;
+  else if (text[lineEnd - 1] === '\r') lineEnd--;
+  return { start: lineEnd, end: lineEnd, newText: file.eol + lines.join(file.eol) };
+}
+
+/**
+ * Adds job ids to a job's `needs:`, merging into what is there: a scalar becomes a flow list, a flow
+ * list grows before its `]`, a block list gets new `- id` lines; without `needs:` one is added before
+ * `steps:`. Undefined when `needs:` cannot be edited in place (an alias, a merge key, a flow job).
+ */
+export function addNeeds(file: YamlFile, job: Job, ids: readonly string[]): TextEdit | undefined {
+  const missing = ids.filter((id) => !job.needs.some((need) => need.toLowerCase() === id.toLowerCase()));
+  if (missing.length === 0) return undefined;
+  const pair = ownPair(job, 'needs');
+  if (!pair) {
+    if (job.fields.has('needs')) return undefined;
+    return insertJobEntry(file, job, missing.length === 1 ? `needs: ${missing[0]}` : `needs: [${missing.join(', ')}]`, ['runs-on', 'name']);
+  }
+  const value = pair.value;
+  if (!value || !value.range) return undefined;
+  if (isScalar(value)) {
+    if (typeof value.value !== 'string' || (value.type !== 'PLAIN' && value.type !== 'QUOTE_SINGLE' && value.type !== 'QUOTE_DOUBLE')) return undefined;
+    const written = file.text.slice(value.range[0], value.range[1]);
+    return { start: value.range[0], end: value.range[1], newText: `[${[written, ...missing].join(', ')}]` };
+  }
+  if (!isSeq(value)) return undefined;
+  if (value.flow) {
+    const last = value.items[value.items.length - 1] as Node | null | undefined;
+    if (!last) {
+      const close = file.text.lastIndexOf(']', value.range[1]);
+      if (close < value.range[0]) return undefined;
+      return { start: close, end: close, newText: missing.join(', ') };
+    }
+    if (!last.range) return undefined;
+    return { start: last.range[1], end: last.range[1], newText: missing.map((id) => `, ${id}`).join('') };
+  }
+  if (value.items.some((item) => !isScalar(item))) return undefined;
+  const edits = missing.map((id) => appendToSeq(file, value, id));
+  if (edits.some((edit) => edit === undefined)) return undefined;
+  // All insert at the same point: one edit with the lines in order.
+  const first = edits[0]!;
+  return { start: first.start, end: first.end, newText: edits.map((edit) => edit!.newText).join('') };
+}
+

@@ -1,0 +1,201 @@
+import {
+  contextPaths,
+  type EvalEnv,
+  evaluateCondition,
+  type Expr,
+  parseCondition,
+  type Truth,
+  UNKNOWN,
+  usesStatusFunction,
+  type Value,
+} from '../expressions';
+import { scalarText, type ScalarText } from '../scalarText';
+import { isScalar, scalarToString, type Field, type YamlDoc } from '../yamlFile';
+import { jobGraph } from './jobGraph';
+import { type TriggerCase, triggerCases, workflowTriggers } from './triggers';
+import type { Job, Step, Workflow } from './workflow';
+
+/** A job's `if:`, parsed. */
+export interface JobCondition {
+  /** The `if:` field, when the job has one. */
+  field?: Field;
+  /** The condition, when present and parseable. */
+  ast?: Expr;
+  /** The parsed expression source (inside `${{ }}` when wrapped). */
+  source?: string;
+  /** Where `source` starts in the scalar's value, and the scalar's map back to the file. */
+  offset: number;
+  text?: ScalarText;
+  /** Present but not parseable (or not a string): nothing can be concluded from it. */
+  unreadable: boolean;
+  usesStatus: boolean;
+  /**
+   * A deliberate switch: false whatever the contexts and statuses (`if: false`, `always() && false && …`),
+   * or reading no context at all (`if: true`).
+   */
+  constant: boolean;
+}
+
+const conditions = new WeakMap<Job, JobCondition>();
+
+export function jobCondition(job: Job, fileText: string): JobCondition {
+  let condition = conditions.get(job);
+  if (!condition) {
+    condition = readCondition(job, fileText);
+    conditions.set(job, condition);
+  }
+  return condition;
+}
+
+function readCondition(job: Job, fileText: string): JobCondition {
+  const field = job.fields.get('if');
+  if (!field) return { offset: 0, unreadable: false, usesStatus: false, constant: false };
+  const value = scalarToString(field.value);
+  if (value === undefined || value.trim() === '') return { field, offset: 0, unreadable: true, usesStatus: false, constant: false };
+  const parsed = parseCondition(value);
+  const text = isScalar(field.value) ? scalarText(fileText, field.value) : undefined;
+  if (!parsed.ok) {
+    // Still worth knowing whether it would take a status function (a skipped need then does not skip the job).
+    const usesStatus = /\b(always|success|failure|cancelled)\s*\(/i.test(value);
+    return { field, offset: 0, unreadable: true, usesStatus, constant: false, ...(text ? { text } : {}) };
+  }
+  const source = parsed.offset === 0 ? value : findInner(value, parsed.offset);
+  const usesStatus = usesStatusFunction(parsed.ast);
+  return {
+    field,
+    ast: parsed.ast,
+    source,
+    offset: parsed.offset,
+    ...(text ? { text } : {}),
+    unreadable: false,
+    usesStatus,
+    constant: (!usesStatus && contextPaths(parsed.ast).length === 0) || evaluateCondition(parsed.ast, { status: { always: true } }) === false,
+  };
+}
+
+function findInner(value: string, offset: number): string {
+  const close = value.lastIndexOf('}}');
+  return value.slice(offset, close < offset ? value.length : close);
+}
+
+/** Kleene conjunction. */
+export function and3(a: Truth, b: Truth): Truth {
+  if (a === false || b === false) return false;
+  return a === true && b === true ? true : 'unknown';
+}
+
+export function or3(a: Truth, b: Truth): Truth {
+  if (a === true || b === true) return true;
+  return a === false && b === false ? false : 'unknown';
+}
+
+/**
+ * Which jobs can run, per way the workflow can start (see `triggerCases`). In a case, a job "runs"
+ * when it would start provided the jobs before it succeed: `false` means it certainly does not
+ * (its condition is false, or a need is skipped and its condition has no status function), and
+ * `'unknown'` means it cannot be decided. Constant conditions (`if: false`) count as unknown:
+ * switching a job off is deliberate, not a mistake to report.
+ */
+export interface Reachability {
+  cases: TriggerCase[];
+  runs(job: Job, caseIndex: number): Truth;
+  /** Whether the job can run in some case: false only when every case rules it out. */
+  canRun(job: Job): Truth;
+  /**
+   * The job's own `if:` in a case, as if every need had succeeded: true when absent, 'unknown'
+   * when unreadable or constant.
+   */
+  ownCondition(job: Job, caseIndex: number): Truth;
+}
+
+/**
+ * Whether a step's own `if:` lets it run in a trigger case: true without one, 'unknown' when it
+ * calls a status function or cannot be read (step conditions see the same `github` context).
+ */
+export function stepRunsIn(step: Step, triggerCase: TriggerCase): Truth {
+  const value = scalarToString(step.fields.get('if')?.value);
+  if (value === undefined) return step.fields.has('if') ? 'unknown' : true;
+  const parsed = parseCondition(value);
+  if (!parsed.ok || usesStatusFunction(parsed.ast)) return 'unknown';
+  return evaluateCondition(parsed.ast, caseEnv(triggerCase.values, new Map(), undefined));
+}
+
+const analyses = new WeakMap<Workflow, Reachability>();
+
+export function reachability(workflow: Workflow, yaml: YamlDoc, fileText: string): Reachability {
+  let analysis = analyses.get(workflow);
+  if (!analysis) {
+    analysis = analyse(workflow, yaml, fileText);
+    analyses.set(workflow, analysis);
+  }
+  return analysis;
+}
+
+function caseEnv(values: Map<string, Value>, needResults: Map<string, Value>, status: EvalEnv['status']): EvalEnv {
+  return {
+    lookup(path) {
+      if (path[0] === 'needs' && path.length === 3 && path[2] === 'result') return needResults.get(path[1]!);
+      return values.get(path.join('.'));
+    },
+    ...(status ? { status } : {}),
+  };
+}
+
+function analyse(workflow: Workflow, yaml: YamlDoc, fileText: string): Reachability {
+  const graph = jobGraph(workflow);
+  const cases = triggerCases(workflowTriggers(workflow, yaml));
+  const memo = cases.map(() => new Map<Job, Truth>());
+  const inProgress = new Set<Job>();
+
+  const ownCondition = (job: Job, caseIndex: number): Truth => {
+    const condition = jobCondition(job, fileText);
+    if (!condition.field) return true;
+    if (!condition.ast || condition.constant) return 'unknown';
+    const needs = graph.needs(job);
+    const status = { success: needs.length === 0 ? true : ('unknown' as Truth), failure: 'unknown' as Truth, cancelled: 'unknown' as Truth };
+    return evaluateCondition(condition.ast, caseEnv(cases[caseIndex]!.values, new Map(), status));
+  };
+
+  const runs = (job: Job, caseIndex: number): Truth => {
+    const known = memo[caseIndex]!.get(job);
+    if (known !== undefined) return known;
+    if (inProgress.has(job) || graph.inCycle(job)) return 'unknown';
+    inProgress.add(job);
+    const result = decide(job, caseIndex);
+    inProgress.delete(job);
+    memo[caseIndex]!.set(job, result);
+    return result;
+  };
+
+  const decide = (job: Job, caseIndex: number): Truth => {
+    const condition = jobCondition(job, fileText);
+    const needs = graph.needs(job);
+    const needRuns = needs.map((need) => runs(need, caseIndex));
+    const someSkipped = needRuns.includes(false);
+    if (!condition.usesStatus && someSkipped) return false;
+    if (condition.field && (!condition.ast || condition.constant)) return 'unknown';
+    if (!condition.usesStatus) {
+      const allRan: Truth = needRuns.every((ran) => ran === true) ? true : 'unknown';
+      return and3(allRan, ownCondition(job, caseIndex));
+    }
+    const results = new Map<string, Value>();
+    needs.forEach((need, i) => results.set(need.id.toLowerCase(), needRuns[i] === false ? 'skipped' : UNKNOWN));
+    const status = {
+      success: someSkipped ? false : needs.length === 0 ? true : ('unknown' as Truth),
+      failure: 'unknown' as Truth,
+      cancelled: 'unknown' as Truth,
+    };
+    return evaluateCondition(condition.ast!, caseEnv(cases[caseIndex]!.values, results, status));
+  };
+
+  return {
+    cases,
+    runs,
+    ownCondition,
+    canRun(job) {
+      let truth: Truth = false;
+      for (let i = 0; i < cases.length && truth !== true; i++) truth = or3(truth, runs(job, i));
+      return truth;
+    },
+  };
+}

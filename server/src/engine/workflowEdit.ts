@@ -1,0 +1,41 @@
+import type { TextEdit } from './finding';
+import type { Step } from './model/workflow';
+import { appendToMap } from './yamlEdit';
+import { isMap, isScalar, type Node, type YamlFile, type YAMLMap } from './yamlFile';
+
+/** The value node a mapping holds directly under `key` (not through a merge key), or undefined. */
+export function ownValue(map: YAMLMap, key: string): Node | null | undefined {
+  const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
+  return pair ? (pair.value as Node | null) : undefined;
+}
+
+/**
+ * Adds `key: value` inputs to a step's `with:`, merging into an existing block mapping or creating
+ * `with:` when the step has none. Undefined when `with:` is there but cannot be edited in place
+ * (a flow mapping, an alias, an empty value): better no fix than a duplicate key.
+ */
+export function addStepInputs(file: YamlFile, step: Step, entries: [string, string][]): TextEdit | undefined {
+  if (entries.length === 0) return undefined;
+  // A value may span lines (a `|` block); its lines nest under their key.
+  const lines = (indent: string) => entries.map(([key, value]) => `${indent}${key}: ${value.split('\n').join(`\n${indent}`)}`);
+  const existing = ownValue(step.node, 'with');
+  if (existing === undefined) {
+    if (step.fields.has('with')) return undefined; // `with:` comes from a merge key: editing it would change other steps
+    return appendToMap(file, step.node, ['with:', ...lines('  ')].join('\n'));
+  }
+  if (!isMap(existing)) return undefined;
+  return appendToMap(file, existing, lines('').join('\n'));
+}
+
+/** A step's `uses:` split into the action (`owner/repo[/path]`, lower-cased) and its ref. */
+export function actionName(step: Step): string | undefined {
+  const uses = step.uses;
+  if (!uses || uses.startsWith('./') || uses.startsWith('docker://')) return undefined;
+  const at = uses.indexOf('@');
+  return (at < 0 ? uses : uses.slice(0, at)).toLowerCase();
+}
+
+/** The span of a step's `uses:` value, where findings about the action point. */
+export function usesNode(step: Step): Node | undefined {
+  return step.fields.get('uses')?.value;
+}

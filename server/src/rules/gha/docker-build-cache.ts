@@ -1,0 +1,78 @@
+import { defineRule } from '../../engine/rule';
+import { actionName, addStepInputs, usesNode } from '../../engine/workflowEdit';
+import { scalarToString, spanOf } from '../../engine/yamlFile';
+import type { Step } from '../../engine/model/workflow';
+
+export default defineRule({
+  id: 'gha/docker-build-cache',
+  severity: 'info',
+  dora: ['lead-time'],
+  // Builds then read and write GitHub's cache (and need a buildx builder): what the step does changes.
+  fixable: 'suggestion',
+  messages: {
+    missing: (action: string) =>
+      `\`${action}\` has neither \`cache-from\` nor \`cache-to\`: every run starts on a fresh runner and rebuilds all layers, dependency installs included.`,
+    missingNoBuildx: (action: string) =>
+      `\`${action}\` has neither \`cache-from\` nor \`cache-to\`: every run rebuilds all layers. Exporting a layer cache needs a buildx builder, so add \`docker/setup-buildx-action\` before this step too.`,
+  },
+  docs: {
+    summary: 'Give `docker/build-push-action` a layer cache (`cache-from` / `cache-to`).',
+    rationale:
+      'Hosted runners are new machines each time, so Docker\'s local layer cache is always empty. Without an exported cache, every build re-downloads base images and re-runs `npm ci`, `pip install` or `go mod download` even when only one source file changed, which adds minutes to every pipeline and to every fix you need to ship in a hurry.',
+    symptom: 'Image builds take the same long time on every run, and the log shows every `RUN` step executing instead of `CACHED`.',
+    fix: 'Add `cache-from: type=gha` and `cache-to: type=gha,mode=max` (or a registry cache: `type=registry,ref=<image>:buildcache`). The GitHub cache backend needs a buildx builder created by `docker/setup-buildx-action`; the quick-fix is only offered when the job has one. Steps with `no-cache: true` are not flagged.',
+    bad: `on: push
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: docker/setup-buildx-action@v3
+      - uses: docker/build-push-action@v6
+        with:
+          push: false
+          tags: app:test
+`,
+    good: `on: push
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: docker/setup-buildx-action@v3
+      - uses: docker/build-push-action@v6
+        with:
+          push: false
+          tags: app:test
+          cache-from: type=gha
+          cache-to: type=gha,mode=max
+`,
+  },
+  visit: {
+    step(step, ctx) {
+      if (step.job.synthetic || actionName(step) !== 'docker/build-push-action') return;
+      if (step.inputs.has('cache-from') || step.inputs.has('cache-to')) return;
+      if (scalarToString(step.inputs.get('no-cache')?.value) === 'true') return;
+      const uses = usesNode(step);
+      if (!uses) return;
+      const buildx = hasBuildxBefore(step);
+      const edit = buildx
+        ? addStepInputs(ctx.file, step, [
+            ['cache-from', 'type=gha'],
+            ['cache-to', 'type=gha,mode=max'],
+          ])
+        : undefined;
+      ctx.report({
+        span: spanOf(uses),
+        message: buildx ? 'missing' : 'missingNoBuildx',
+        args: [step.uses ?? 'docker/build-push-action'],
+        ...(edit ? { fix: { title: 'Cache layers in the GitHub Actions cache', edits: [edit] } } : {}),
+      });
+    },
+  },
+});
+
+// The default `docker` driver cannot export a cache; a builder from setup-buildx (or `docker buildx create`) can.
+function hasBuildxBefore(step: Step): boolean {
+  return step.job.steps.some(
+    (earlier) => earlier.index < step.index && (actionName(earlier) === 'docker/setup-buildx-action' || (earlier.run !== undefined && /\bdocker\s+buildx\s+create\b/.test(earlier.run.value))),
+  );
+}

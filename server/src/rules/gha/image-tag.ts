@@ -1,0 +1,268 @@
+import { stepCommands } from '../../engine/commandLine';
+import type { Span, TextEdit } from '../../engine/finding';
+import type { Step, Workflow } from '../../engine/model/workflow';
+import { defineRule } from '../../engine/rule';
+import type { ShellWord } from '../../engine/shell';
+import { actionName, addStepInputs, usesNode } from '../../engine/workflowEdit';
+import { isMap, isScalar, mapFields, scalarToString, spanOf, type Node, type Scalar, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
+import { parseImage } from '../k8s/image-tag';
+
+// docker/metadata-action's tags when `tags:` is not given.
+const METADATA_DEFAULT_TAGS = ['type=schedule', 'type=ref,event=branch', 'type=ref,event=tag', 'type=ref,event=pr'];
+// A tag entry that names the commit: `type=sha`, or a raw value built from the SHA.
+const SHA_ENTRY = /^\s*type=sha\b|github\.sha|head[._]sha|\{\{\s*sha\s*\}\}|\bGITHUB_SHA\b/;
+// Entries that only produce tags for git tags/releases: immutable when the workflow builds nothing else.
+const RELEASE_ENTRY = /^\s*type=(semver|pep440|match)\b|^\s*type=ref\b.*\bevent=tag\b/;
+
+interface PushedRef {
+  repository: string;
+  tag: string | undefined;
+  step: Step;
+  word: ShellWord | undefined;
+}
+
+export default defineRule({
+  id: 'gha/image-tag',
+  severity: 'warning',
+  dora: ['time-to-restore', 'change-failure-rate'],
+  // Adding a tag makes the pipeline push one more tag: not behaviour-neutral.
+  fixable: 'suggestion',
+  messages: {
+    containerLatest: (where: string, image: string) =>
+      `${where} image \`${image}\` floats with \`latest\`: the next upstream release changes what this job runs on, and a build that passed yesterday fails today with nothing changed here. Pin a version tag (or a digest).`,
+    pushLatest: (image: string) =>
+      `\`${image}\` is the only tag this workflow pushes for that image: each push overwrites the last, so no deployment can name (or roll back to) a specific build. Also push a tag with the commit SHA.`,
+    setImageLatest: (image: string) =>
+      `\`kubectl set image\` to \`${image}\` deploys whatever \`latest\` points to when each node pulls, and \`kubectl rollout undo\` brings back the same moving tag. Deploy the commit-SHA tag instead.`,
+    metadataNoSha: () =>
+      'docker/metadata-action builds no commit-SHA tag here, so images built from branches only get moving tags (`main`, `latest`) that each build overwrites. Add `type=sha` to `tags:` to give every build a name you can deploy and roll back to.',
+  },
+  docs: {
+    summary: 'Build, push and run images by immutable tags: a commit SHA or a version, not only `latest`.',
+    rationale:
+      'A moving tag like `latest` is rewritten by every build, so it never says which code it holds. Pushing only that tag leaves a deployment nothing precise to point at, and `kubectl rollout undo` re-applies the same tag, which now holds the broken build. For `container:` and `services:` images the risk runs the other way: the job silently switches to whatever upstream released last night. Tagging each build with its commit SHA (docker/metadata-action\'s `type=sha`) gives it a permanent, auditable name.',
+    symptom: 'A rollback "succeeds" but the bug stays; or CI breaks one morning with no change in the repository because `postgres` or `node` moved to a new major version.',
+    fix: 'Add a SHA tag (`type=sha,prefix=sha-` in docker/metadata-action, `:${{ github.sha }}` in `docker build -t`) and deploy that tag; pin `container:` and `services:` images to a version. The quick-fix adds `type=sha,prefix=sha-` to metadata-action\'s `tags:`. Digests, SHA tags and version tags are not flagged, nor semver tags in workflows that only build releases, nor a metadata-action step read only for its labels.',
+    bad: `on:
+  push:
+    branches: [main]
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: docker/metadata-action@v5
+        id: meta
+        with:
+          images: ghcr.io/acme/web
+          tags: |
+            type=ref,event=branch
+            type=raw,value=latest
+      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: \${{ steps.meta.outputs.tags }}
+`,
+    good: `on:
+  push:
+    branches: [main]
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: docker/metadata-action@v5
+        id: meta
+        with:
+          images: ghcr.io/acme/web
+          tags: |
+            type=ref,event=branch
+            type=sha,prefix=sha-
+      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: \${{ steps.meta.outputs.tags }}
+`,
+  },
+  visit: {
+    workflow(workflow, ctx) {
+      if (workflow.kind !== 'workflow') return;
+      for (const ref of latestOnlyPushes(workflow)) {
+        const run = ref.step.run;
+        if (!run || !ref.word) continue;
+        ctx.report({ span: run.text?.sourceSpan(ref.word.start, ref.word.end) ?? run.span, message: 'pushLatest', args: [ref.word.value] });
+      }
+    },
+    job(job, ctx) {
+      if (job.synthetic) return;
+      const container = job.fields.get('container')?.value;
+      const containerImage = isMap(container) ? mapFields(ctx.doc, container).get('image')?.value : container;
+      checkRunImage(containerImage, `Job container`, ctx.report.bind(ctx));
+      const services = job.fields.get('services')?.value;
+      if (!isMap(services)) return;
+      for (const [name, service] of mapFields(ctx.doc, services)) {
+        if (isMap(service.value)) checkRunImage(mapFields(ctx.doc, service.value).get('image')?.value, `Service \`${name}\``, ctx.report.bind(ctx));
+      }
+    },
+    step(step, ctx) {
+      if (step.job.synthetic) return;
+      const action = actionName(step);
+      if (action === 'docker/metadata-action' || action === 'crazy-max/ghaction-docker-meta') {
+        const finding = metadataFinding(ctx.file, ctx.doc, step);
+        if (finding) ctx.report({ span: finding.span, message: 'metadataNoSha', args: [], ...(finding.fix ? { fix: finding.fix } : {}) });
+        return;
+      }
+      const run = step.run;
+      if (!run || !/\bset\s+image\b/.test(run.value)) return;
+      for (const command of stepCommands(step)) {
+        if (command.program !== 'kubectl' && command.program !== 'oc') continue;
+        const at = command.args.findIndex((word, index) => word.value === 'set' && command.args[index + 1]?.value === 'image');
+        if (at < 0) continue;
+        for (const word of command.args.slice(at + 2)) {
+          const equals = word.value.indexOf('=');
+          if (word.value.startsWith('-') || equals < 0) continue;
+          const image = word.value.slice(equals + 1);
+          if (!floats(image)) continue;
+          ctx.report({ span: run.text?.sourceSpan(word.start, word.end) ?? run.span, message: 'setImageLatest', args: [image] });
+        }
+      }
+    },
+  },
+});
+
+type Reporter = (report: { span: Span; message: 'containerLatest'; args: [string, string] }) => void;
+
+function checkRunImage(node: Node | undefined, where: string, report: Reporter): void {
+  const image = scalarToString(node);
+  if (!node || image === undefined || !floats(image.replace(/^docker:\/\//, ''))) return;
+  report({ span: spanOf(node), message: 'containerLatest', args: [where, image] });
+}
+
+/** `:latest` or no tag at all, for an image written out in full (expressions and variables are not judged). */
+function floats(image: string): boolean {
+  if (image === '' || /[${}<>]/.test(image)) return false;
+  const ref = parseImage(image);
+  return ref.digest === undefined && (ref.tag === undefined || ref.tag === 'latest');
+}
+
+// Every image the workflow pushes from `run:` scripts, by repository: a repository whose pushes are all `latest` is reported.
+function latestOnlyPushes(workflow: Workflow): PushedRef[] {
+  const pushed: PushedRef[] = [];
+  const tagged: PushedRef[] = [];
+  const allTags = new Set<string>();
+  for (const job of workflow.jobs) {
+    for (const step of job.steps) {
+      if (!step.run || !/\bdocker\b/.test(step.run.value)) continue;
+      for (const command of stepCommands(step)) {
+        if (command.program !== 'docker') continue;
+        let args = command.args;
+        if (args[0]?.value === 'image' || args[0]?.value === 'buildx') args = args.slice(1);
+        const sub = args[0]?.value;
+        if (sub === 'push') {
+          const all = args.some((word) => word.value === '-a' || word.value === '--all-tags');
+          const target = args.slice(1).find((word) => !word.value.startsWith('-'));
+          if (!target) continue;
+          const ref = refOf(target.value, step, target);
+          if (all) allTags.add(ref.repository);
+          else pushed.push(ref);
+        } else if (sub === 'build' || sub === 'b') {
+          const tags = tagWords(args);
+          const refs = tags.map((word) => refOf(word.value, step, word));
+          tagged.push(...refs);
+          if (args.some((word) => word.value === '--push' || /^--output=.*type=registry|push=true/.test(word.value))) pushed.push(...refs);
+        } else if (sub === 'tag') {
+          const target = args.slice(1).filter((word) => !word.value.startsWith('-'))[1];
+          if (target) tagged.push(refOf(target.value, step, target));
+        }
+      }
+    }
+  }
+  // `docker push --all-tags repo` pushes every tag built or tagged for it.
+  for (const ref of tagged) if (allTags.has(ref.repository)) pushed.push({ ...ref, word: ref.tag === 'latest' || ref.tag === undefined ? ref.word : undefined });
+  const byRepository = new Map<string, PushedRef[]>();
+  for (const ref of pushed) byRepository.set(ref.repository, [...(byRepository.get(ref.repository) ?? []), ref]);
+  return [...byRepository.values()].filter((refs) => refs.every((ref) => ref.tag === 'latest' || ref.tag === undefined)).flat();
+}
+
+function refOf(image: string, step: Step, word: ShellWord): PushedRef {
+  const ref = parseImage(image);
+  // Variables, expressions and digests are not `latest`: count them as a specific tag.
+  const specific = /[$`{]/.test(image) || ref.digest !== undefined;
+  return { repository: ref.repository, tag: specific ? (ref.tag ?? 'specific') : ref.tag, step, word };
+}
+
+function tagWords(args: ShellWord[]): ShellWord[] {
+  const words: ShellWord[] = [];
+  args.forEach((word, index) => {
+    if ((word.value === '-t' || word.value === '--tag') && args[index + 1]) words.push(args[index + 1]!);
+    else if (word.value.startsWith('--tag=') || word.value.startsWith('-t=')) words.push({ ...word, value: word.value.slice(word.value.indexOf('=') + 1) });
+  });
+  return words;
+}
+
+interface MetadataFinding {
+  span: Span;
+  fix?: { title: string; edits: TextEdit[] };
+}
+
+function metadataFinding(file: YamlFile, doc: YamlDoc, step: Step): MetadataFinding | undefined {
+  if (!tagsAreUsed(file, step)) return undefined;
+  const field = step.inputs.get('tags');
+  const releasesOnly = buildsOnlyReleases(doc, step.job.workflow);
+  if (!field) {
+    const uses = usesNode(step);
+    if (!uses || METADATA_DEFAULT_TAGS.some((entry) => isImmutable(entry, releasesOnly))) return undefined;
+    // Spell out the defaults so adding the SHA tag keeps every tag the action made before.
+    const block = ['|', ...METADATA_DEFAULT_TAGS.map((entry) => `  ${entry}`), '  type=sha,prefix=sha-'].join('\n');
+    const edit = addStepInputs(file, step, [['tags', block]]);
+    return { span: spanOf(uses), ...(edit ? { fix: { title: 'Add a `type=sha,prefix=sha-` tag', edits: [edit] } } : {}) };
+  }
+  const tags = scalarToString(field.value);
+  if (tags === undefined || !field.value || (tags.includes('${{') && !/github\.sha|head[._]sha/.test(tags))) return undefined;
+  const entries = tags.split('\n').filter((line) => line.trim() !== '' && !line.trim().startsWith('#'));
+  if (entries.some((entry) => isImmutable(entry, releasesOnly))) return undefined;
+  const edit = isScalar(field.value) ? appendLine(file, field.value, 'type=sha,prefix=sha-') : undefined;
+  // A `|` block spans many lines: point at its key.
+  const span = isScalar(field.value) && field.value.type === 'BLOCK_LITERAL' ? field.keySpan : spanOf(field.value);
+  return { span, ...(edit ? { fix: { title: 'Add a `type=sha,prefix=sha-` tag', edits: [edit] } } : {}) };
+}
+
+// A metadata step read only for its labels (push-by-digest builds tag elsewhere) names no image.
+function tagsAreUsed(file: YamlFile, step: Step): boolean {
+  const range = step.job.node.range;
+  const jobText = range ? file.text.slice(range[0], range[1]) : file.text;
+  if (/DOCKER_METADATA_OUTPUT_(TAGS|JSON)/.test(jobText)) return true;
+  const id = scalarToString(step.fields.get('id')?.value);
+  if (id === undefined) return false;
+  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`steps\\.${escaped}\\.outputs\\.(tags|json|bake-file)\\b|steps\\[['"]${escaped}['"]\\]\\.outputs`).test(jobText);
+}
+
+function isImmutable(entry: string, releasesOnly: boolean): boolean {
+  return SHA_ENTRY.test(entry) || (releasesOnly && RELEASE_ENTRY.test(entry));
+}
+
+/** Adds a line at the end of a `|` block scalar, indented like its content. */
+function appendLine(file: YamlFile, node: Scalar, line: string): TextEdit | undefined {
+  if (node.type !== 'BLOCK_LITERAL' || !node.range) return undefined;
+  const source = file.text.slice(node.range[0], node.range[1]);
+  const trimmed = source.replace(/\s+$/, '');
+  const lastBreak = trimmed.lastIndexOf('\n');
+  if (lastBreak < 0) return undefined;
+  const indent = /^[ \t]*/.exec(trimmed.slice(lastBreak + 1))![0];
+  const end = node.range[0] + trimmed.length;
+  return { start: end, end, newText: `${file.eol}${indent}${line}` };
+}
+
+/** True when every trigger only fires for git tags or releases, where version tags are already unique. */
+function buildsOnlyReleases(doc: YamlDoc, workflow: Workflow): boolean {
+  const on = workflow.fields.get('on')?.value;
+  if (!isMap(on)) return false;
+  const events = mapFields(doc, on);
+  if (events.size === 0) return false;
+  for (const [event, field] of events) {
+    if (event === 'release') continue;
+    if (event !== 'push' || !isMap(field.value)) return false;
+    const filters = mapFields(doc, field.value);
+    if (!filters.has('tags') || filters.has('branches') || filters.has('branches-ignore')) return false;
+  }
+  return true;
+}

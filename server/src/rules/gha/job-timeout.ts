@@ -1,0 +1,56 @@
+import { insertJobEntry } from '../../engine/jobEdit';
+import { defineRule } from '../../engine/rule';
+
+export default defineRule({
+  id: 'gha/job-timeout',
+  severity: 'info',
+  dora: ['lead-time'],
+  // A timeout cancels a job that used to be allowed to run longer: it changes what the pipeline does.
+  fixable: 'suggestion',
+  messages: {
+    missing: (job: string) =>
+      `Job \`${job}\` has no \`timeout-minutes\`, so a hung step (a stuck test, a prompt waiting for input, a wait on a dead service) keeps the runner busy for GitHub's default of 6 hours before anyone finds out.`,
+  },
+  docs: {
+    summary: 'Give every job that runs on a runner an explicit `timeout-minutes`.',
+    rationale:
+      'GitHub cancels a job only after 360 minutes by default. A deadlocked test, an interactive prompt or a network call without its own timeout then holds a runner for six hours, blocks the queue behind it (and a concurrency group, if any), and burns paid minutes. A timeout a few times longer than the job normally takes turns that into a quick, visible failure.',
+    symptom:
+      'A run shows "in progress" for hours, other workflows wait for runners, and it finally ends with "The job running on runner … has exceeded the maximum execution time of 360 minutes."',
+    fix: 'Add `timeout-minutes:` to the job, set to a few times its usual duration. The quick-fix inserts `timeout-minutes: 30` (configurable as `minutes`) next to `runs-on`. Jobs that call a reusable workflow (`uses:` at job level) are not flagged: the called workflow sets its own timeouts.',
+    bad: `on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: make test
+`,
+    good: `on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    timeout-minutes: 20
+    steps:
+      - uses: actions/checkout@v4
+      - run: make test
+  release:
+    uses: ./.github/workflows/release.yml
+`,
+  },
+  visit: {
+    job(job, ctx) {
+      // Composite actions have no job of their own; reusable-workflow calls run the callee's jobs and its timeouts.
+      if (job.synthetic || job.workflow.kind !== 'workflow') return;
+      if (!job.fields.has('runs-on') || job.fields.has('uses') || job.fields.has('timeout-minutes')) return;
+      const minutes = ctx.option('minutes', 30);
+      const edit = insertJobEntry(ctx.file, job, `timeout-minutes: ${minutes}`, ['runs-on']);
+      ctx.report({
+        span: job.idSpan,
+        message: 'missing',
+        args: [job.id],
+        ...(edit ? { fix: { title: `Add \`timeout-minutes: ${minutes}\``, edits: [edit] } } : {}),
+      });
+    },
+  },
+});

@@ -1,0 +1,144 @@
+import type { Span, TextEdit } from '../../engine/finding';
+import { contextPaths, type Expr } from '../../engine/expressions';
+import { jobGraph } from '../../engine/model/jobGraph';
+import { type JobCondition, jobCondition, reachability } from '../../engine/model/reachability';
+import type { Job } from '../../engine/model/workflow';
+import { defineRule } from '../../engine/rule';
+import { isScalar, isSeq, scalarToString, seqItems, spanOf, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
+
+/** Contexts the trigger decides (see triggerCases). */
+const TRIGGER_PATHS = new Set(['github.event_name', 'github.ref', 'github.ref_name', 'github.ref_type', 'github.base_ref', 'github.head_ref', 'github.event.action']);
+
+export default defineRule({
+  id: 'gha/needs-skipped',
+  severity: 'warning',
+  dora: ['deployment-frequency', 'lead-time'],
+  fixable: 'suggestion',
+  messages: {
+    skipTrap: (job: string, needs: string) =>
+      `\`${job}\` needs ${needs}; whenever that job is skipped, \`${job}\` is skipped too, even when its own \`if:\` is true, because a condition without a status function only runs after every need succeeded. Say what should happen when the need was skipped.`,
+  },
+  docs: {
+    summary: 'A job with its own `if:` that needs a conditional job is silently skipped whenever that job is.',
+    rationale:
+      'A job-level `if:` that calls no status function (`always()`, `success()`, `failure()`, `cancelled()`) is implicitly `success() && (<condition>)`, and `success()` is false when any needed job was skipped. So when job B needs job A and A has a condition of its own, B only ever runs when A\'s condition holds too, whatever B\'s `if:` says. Authors usually expect B\'s condition to decide. The skip also propagates: everything that needs B is skipped with it.',
+    symptom:
+      'The job shows as skipped with no error, on exactly the runs where it mattered (a push to main, a release tag), because some upstream job only runs on pull requests or on a label. Nothing fails, so nothing alerts.',
+    fix: 'Decide explicitly: `if: ${{ !cancelled() && !failure() && (needs.A.result == \'success\' || needs.A.result == \'skipped\') && (<old condition>) }}` lets the job run when A succeeded or was skipped, still stops it when anything upstream failed or the run was cancelled, and keeps its own condition. The suggested fix writes exactly that. Jobs whose `if:` already uses a status function or reads `needs.A.result` are not reported, nor jobs whose condition already includes the needed job\'s condition (they are meant to run together), nor jobs without an `if:` of their own or whose `if:` says nothing about the event or ref (a condition on inputs or outputs usually means "only after that job"). Only needs that are certainly skipped for some event or ref the workflow runs on are reported.',
+    bad: `on: [push, pull_request]
+jobs:
+  integration:
+    if: github.event_name == 'pull_request'
+    runs-on: ubuntu-latest
+    steps:
+      - run: make integration-test
+  release:
+    needs: integration
+    if: github.ref == 'refs/heads/main'
+    runs-on: ubuntu-latest
+    steps:
+      - run: make release
+`,
+    good: `on: [push, pull_request]
+jobs:
+  integration:
+    if: github.event_name == 'pull_request'
+    runs-on: ubuntu-latest
+    steps:
+      - run: make integration-test
+  release:
+    needs: integration
+    if: \${{ !cancelled() && !failure() && (needs.integration.result == 'success' || needs.integration.result == 'skipped') && github.ref == 'refs/heads/main' }}
+    runs-on: ubuntu-latest
+    steps:
+      - run: make release
+`,
+  },
+  visit: {
+    workflow(workflow, ctx) {
+      if (workflow.kind !== 'workflow') return;
+      const text = ctx.file.text;
+      const graph = jobGraph(workflow);
+      const analysis = reachability(workflow, ctx.doc, text);
+      for (const job of workflow.jobs) {
+        const condition = jobCondition(job, text);
+        // No `if:` of its own: the job simply runs whenever its needs did (it inherits their conditions).
+        if (!condition.ast || condition.usesStatus || condition.constant || graph.inCycle(job)) continue;
+        const paths = contextPaths(condition.ast);
+        // Only a condition about the trigger (event, ref) says when the job itself wants to run; one about
+        // inputs or outputs of earlier jobs usually means "after that job", and skipping along is the design.
+        if (!paths.some((path) => TRIGGER_PATHS.has(path.path))) continue;
+        const readsResult = new Set(
+          paths
+            .filter((path) => path.segments.length >= 3 && path.segments[0]!.toLowerCase() === 'needs' && path.segments[2]!.toLowerCase() === 'result')
+            .map((path) => path.segments[1]!.toLowerCase()),
+        );
+        const trapped = graph.needs(job).filter((need) => {
+          if (readsResult.has(need.id.toLowerCase())) return false;
+          const needCondition = jobCondition(need, text);
+          if (!needCondition.ast || needCondition.constant || impliesCondition(condition, needCondition)) return false;
+          // Some way the workflow starts (event, ref) where the need is certainly skipped by its own condition while this
+          // job's condition may hold. Conditions on inputs, outputs or the repository are left alone: skipping along is often the design.
+          return analysis.cases.some((_, i) => analysis.ownCondition(need, i) === false && analysis.ownCondition(job, i) !== false);
+        });
+        if (trapped.length === 0) continue;
+        const named = trapped.map((need) => `\`${need.id}\` (which only runs when \`${shorten(jobCondition(need, text).source ?? '')}\`)`).join(' and ');
+        const fix = buildFix(ctx.file, job, condition, trapped);
+        ctx.report({ span: needSpan(ctx.doc, job, trapped[0]!), message: 'skipTrap', args: [job.id, named], ...(fix ? { fix } : {}) });
+      }
+    },
+  },
+});
+
+function shorten(source: string): string {
+  const flat = source.trim().replace(/\s+/g, ' ');
+  return flat.length > 80 ? `${flat.slice(0, 77)}…` : flat;
+}
+
+/** Top-level `&&` operands, normalised (no blanks, lowercase) for comparison. */
+function conjuncts(condition: JobCondition): Set<string> {
+  const found = new Set<string>();
+  const source = condition.source ?? '';
+  const walk = (expr: Expr): void => {
+    if (expr.kind === 'binary' && expr.op === '&&') {
+      walk(expr.left);
+      walk(expr.right);
+      return;
+    }
+    found.add(source.slice(expr.start, expr.end).replace(/[\s()]+/g, '').toLowerCase());
+  };
+  if (condition.ast) walk(condition.ast);
+  return found;
+}
+
+/** Whether the job's condition already requires everything the need's condition does (they are meant to run together). */
+function impliesCondition(job: JobCondition, need: JobCondition): boolean {
+  const own = conjuncts(job);
+  return [...conjuncts(need)].every((part) => own.has(part));
+}
+
+function needSpan(yaml: YamlDoc, job: Job, need: Job): Span {
+  const field = job.fields.get('needs')!;
+  const value = field.value;
+  if (isSeq(value)) {
+    const item = seqItems(yaml, value).find((node) => scalarToString(node)?.toLowerCase() === need.id.toLowerCase());
+    if (item) return spanOf(item);
+  }
+  return value ? spanOf(value) : field.keySpan;
+}
+
+/** `${{ !cancelled() && !failure() && (needs.K.result == 'success' || needs.K.result == 'skipped') && (<old>) }}` in place of the old value. */
+function buildFix(file: YamlFile, job: Job, condition: JobCondition, trapped: Job[]): { title: string; edits: TextEdit[] } | undefined {
+  const own = job.node.items.find((item) => isScalar(item.key) && item.key.value === 'if');
+  const node = own?.value;
+  if (!isScalar(node) || !node.range || condition.source === undefined) return undefined;
+  const old = condition.source.trim().replace(/\s*\n\s*/g, ' ');
+  const allowSkip = trapped.map((need) => `(needs.${need.id}.result == 'success' || needs.${need.id}.result == 'skipped')`);
+  const value = `\${{ ${['!cancelled()', '!failure()', ...allowSkip, `(${old})`].join(' && ')} }}`;
+  const [start, end] = node.range;
+  const plainOk = !/: |\s#|[\r\n]/.test(value);
+  let newText = plainOk ? value : JSON.stringify(value);
+  // A block scalar's range ends after its last line break: keep one.
+  if (file.text[end - 1] === '\n') newText += file.eol;
+  return { title: `Let \`${job.id}\` run when ${trapped.map((need) => `\`${need.id}\``).join(' or ')} was skipped`, edits: [{ start, end, newText }] };
+}

@@ -1,0 +1,226 @@
+import { stepCommands, type ResolvedCommand } from '../../engine/commandLine';
+import type { Job, Step } from '../../engine/model/workflow';
+import { defineRule } from '../../engine/rule';
+import { actionName, addStepInputs, usesNode } from '../../engine/workflowEdit';
+import { isMap, scalarToString, spanOf } from '../../engine/yamlFile';
+
+type Manager = 'npm' | 'yarn' | 'pnpm' | 'pip' | 'maven' | 'gradle' | 'sbt';
+
+const SETUP_ACTIONS: Record<string, Manager[]> = {
+  'actions/setup-node': ['npm', 'yarn', 'pnpm'],
+  'actions/setup-python': ['pip'],
+  'actions/setup-java': ['maven', 'gradle', 'sbt'],
+};
+
+const LOCKFILE: Partial<Record<Manager, string>> = { npm: 'package-lock.json', yarn: 'yarn.lock', pnpm: 'pnpm-lock.yaml' };
+const NPM_INSTALL = new Set(['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall']);
+// Actions that cache the same directories themselves.
+const CACHING_ACTIONS = /(^|\/)[^/]*cache[^/]*(\/|$)|^bahmutov\/npm-install$|^gradle\/(actions\/setup-gradle|gradle-build-action)$/;
+
+/** Where and how a job installs packages with one manager. */
+interface Install {
+  manager: Manager;
+  /** The directory the install runs in, relative to the workspace ('' = root); undefined when it is computed at run time. */
+  directory: string | undefined;
+  /** pip's requirement files (`-r`), relative to the workspace; undefined for one computed at run time. */
+  requirements: (string | undefined)[];
+}
+
+export default defineRule({
+  id: 'gha/setup-cache',
+  severity: 'info',
+  dora: ['lead-time'],
+  // The setup step then restores and saves a cache, and fails when it finds no lockfile: not behaviour-neutral.
+  fixable: 'suggestion',
+  messages: {
+    noCache: (action: string, manager: string) =>
+      `\`${action}\` has no \`cache:\` although this job installs packages with ${manager}: every run downloads all dependencies again. Add \`cache: '${manager}'\`.`,
+  },
+  docs: {
+    summary: 'Let the setup action cache the package manager\'s downloads (`cache: npm`, `pip`, `maven`, …).',
+    rationale:
+      'Hosted runners start empty, so without a cache every run fetches the whole dependency tree from the registry: minutes per job, multiplied by every push and matrix entry, and a dependence on the registry being up. `actions/setup-node`, `setup-python` and `setup-java` can cache the package manager\'s download directory keyed by the lockfile with one input, which usually cuts install time by more than half.',
+    symptom: 'The install step takes the same minutes on every run, and registry outages or rate limits fail builds that changed nothing.',
+    fix: 'Add `cache:` with the package manager the job uses (`npm`, `yarn`, `pnpm`, `pip`, `maven`, `gradle`, `sbt`). When the lockfile is not at the repository root, also set `cache-dependency-path:`; the quick-fix does so for a literal `working-directory:` or `cd`. Jobs that already use `actions/cache` (or another caching action) are not flagged, nor `setup-go`, which caches by default.',
+    bad: `on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+      - run: npm ci
+      - run: npm test
+`,
+    good: `on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+          cache: npm
+      - run: npm ci
+      - run: npm test
+`,
+  },
+  visit: {
+    step(step, ctx) {
+      const action = actionName(step);
+      const managers = action ? SETUP_ACTIONS[action] : undefined;
+      if (!managers || step.inputs.has('cache') || scalarToString(step.inputs.get('package-manager-cache')?.value) === 'false') return;
+      if (step.job.steps.some((other) => CACHING_ACTIONS.test(actionName(other) ?? ''))) return;
+      const install = installsOf(step.job, ctx.project.npmLockfile === true).find((candidate) => managers.includes(candidate.manager));
+      if (!install) return;
+      const uses = usesNode(step);
+      if (!uses) return;
+      const inputs = cacheInputs(install, step);
+      const edit = inputs ? addStepInputs(ctx.file, step, inputs) : undefined;
+      ctx.report({
+        span: spanOf(uses),
+        message: 'noCache',
+        args: [step.uses ?? action!, install.manager],
+        ...(edit ? { fix: { title: `Add \`cache: '${install.manager}'\``, edits: [edit] } } : {}),
+      });
+    },
+  },
+});
+
+/** The `with:` entries that turn the cache on, or undefined when no safe value is known. */
+function cacheInputs(install: Install, setup: Step): [string, string][] | undefined {
+  const entries: [string, string][] = [['cache', `'${install.manager}'`]];
+  // setup-node resolves pnpm when the step runs: pnpm must be installed before it.
+  if (install.manager === 'pnpm' && !pnpmBefore(setup)) return undefined;
+  const lockfile = LOCKFILE[install.manager];
+  if (lockfile) {
+    if (install.directory === undefined) return undefined;
+    if (install.directory !== '' && !setup.inputs.has('cache-dependency-path')) entries.push(['cache-dependency-path', `${install.directory}/${lockfile}`]);
+  } else if (install.manager === 'pip') {
+    // setup-python looks for **/requirements.txt by default; other names must be given.
+    const unusual = install.requirements.filter((file) => file === undefined || !/(^|\/)requirements\.txt$/.test(file));
+    if (unusual.length > 1 || (unusual.length === 1 && unusual[0] === undefined)) return undefined;
+    if (unusual.length === 1 && !setup.inputs.has('cache-dependency-path')) entries.push(['cache-dependency-path', unusual[0]!]);
+  }
+  return entries;
+}
+
+function pnpmBefore(setup: Step): boolean {
+  return setup.job.steps.some(
+    (step) =>
+      step.index < setup.index &&
+      (actionName(step) === 'pnpm/action-setup' || (step.run !== undefined && /\bcorepack\s+enable\b|\bnpm\s+(i|install)\s+(-g|--global)\s+pnpm\b/.test(step.run.value))),
+  );
+}
+
+const installCache = new WeakMap<Job, Install[]>();
+
+function installsOf(job: Job, npmLockfileKnown: boolean): Install[] {
+  let installs = installCache.get(job);
+  if (installs) return installs;
+  installs = [];
+  for (const step of job.steps) {
+    let directory: string | undefined = workingDirectory(step);
+    for (const resolved of stepCommands(step)) {
+      if (resolved.program === 'cd') {
+        const target = resolved.args[0]?.value;
+        directory = target !== undefined && directory !== undefined && isLiteralPath(target) ? joinPath(directory, target) : undefined;
+        continue;
+      }
+      const found = installOf(resolved, npmLockfileKnown);
+      if (!found) continue;
+      const prefix = found.prefix;
+      const dir = prefix === undefined ? directory : directory !== undefined && isLiteralPath(prefix) ? joinPath(directory, prefix) : undefined;
+      installs.push({
+        manager: found.manager,
+        directory: dir,
+        requirements: found.requirements.map((file) => (dir !== undefined && isLiteralPath(file) ? joinPath(dir, file) : undefined)),
+      });
+    }
+  }
+  installCache.set(job, installs);
+  return installs;
+}
+
+function installOf(resolved: ResolvedCommand, npmLockfileKnown: boolean): { manager: Manager; prefix?: string; requirements: string[] } | undefined {
+  const { program, args } = resolved;
+  const values = args.map((word) => word.value);
+  const positional = values.filter((value) => !value.startsWith('-'));
+  switch (program) {
+    case 'npm': {
+      const prefixAt = values.findIndex((value) => value === '--prefix' || value === '-C');
+      const prefix = prefixAt >= 0 ? values[prefixAt + 1] : values.find((value) => value.startsWith('--prefix='))?.slice(9);
+      const sub = values.filter((value, index) => !value.startsWith('-') && !(prefixAt >= 0 && index === prefixAt + 1));
+      if (sub[0] === 'ci') return { manager: 'npm', ...(prefix !== undefined ? { prefix } : {}), requirements: [] };
+      // Many libraries commit no package-lock.json and use `npm install`; setup-node's npm cache fails without one.
+      if (!npmLockfileKnown || !NPM_INSTALL.has(sub[0] ?? '') || sub.length > 1 || values.some((value) => value === '-g' || value === '--global')) return undefined;
+      return { manager: 'npm', ...(prefix !== undefined ? { prefix } : {}), requirements: [] };
+    }
+    case 'yarn': {
+      const cwdAt = values.indexOf('--cwd');
+      const sub = positional.filter((value) => cwdAt < 0 || value !== values[cwdAt + 1]);
+      if (sub.length > 0 && sub[0] !== 'install') return undefined;
+      if (values.some((value) => /^(-v|-V|--version|-h|--help)$/.test(value))) return undefined;
+      return { manager: 'yarn', ...(cwdAt >= 0 && values[cwdAt + 1] ? { prefix: values[cwdAt + 1]! } : {}), requirements: [] };
+    }
+    case 'pnpm': {
+      const dirAt = values.findIndex((value) => value === '--dir' || value === '-C');
+      const sub = positional.filter((value) => dirAt < 0 || value !== values[dirAt + 1]);
+      if (sub[0] !== 'install' && sub[0] !== 'i') return undefined;
+      return { manager: 'pnpm', ...(dirAt >= 0 && values[dirAt + 1] ? { prefix: values[dirAt + 1]! } : {}), requirements: [] };
+    }
+    case 'pip':
+    case 'pip3': {
+      if (positional[0] !== 'install') return undefined;
+      const requirements: string[] = [];
+      values.forEach((value, index) => {
+        if ((value === '-r' || value === '--requirement') && values[index + 1]) requirements.push(values[index + 1]!);
+        else if (value.startsWith('--requirement=')) requirements.push(value.slice(14));
+        else if (/^-r\S/.test(value)) requirements.push(value.slice(2));
+      });
+      // Without a requirements file there is nothing for setup-python to key the cache on.
+      return requirements.length > 0 ? { manager: 'pip', requirements } : undefined;
+    }
+    case 'mvn':
+    case 'mvnw':
+      return args.length > 0 ? { manager: 'maven', requirements: [] } : undefined;
+    case 'gradle':
+    case 'gradlew':
+      return args.length > 0 ? { manager: 'gradle', requirements: [] } : undefined;
+    case 'sbt':
+      return { manager: 'sbt', requirements: [] };
+    default:
+      return undefined;
+  }
+}
+
+function workingDirectory(step: Step): string | undefined {
+  const own = step.fields.get('working-directory');
+  if (own) return literalDirectory(scalarToString(own.value));
+  for (const fields of [step.job.fields, step.job.workflow.fields]) {
+    const defaults = fields.get('defaults')?.value;
+    if (!isMap(defaults)) continue;
+    const run = defaults.items.find((pair) => scalarToString(pair.key) === 'run')?.value;
+    if (!isMap(run)) continue;
+    const dir = run.items.find((pair) => scalarToString(pair.key) === 'working-directory');
+    if (dir) return literalDirectory(scalarToString(dir.value));
+  }
+  return '';
+}
+
+function literalDirectory(dir: string | undefined): string | undefined {
+  if (dir === undefined || !isLiteralPath(dir)) return undefined;
+  return joinPath('', dir);
+}
+
+function isLiteralPath(path: string): boolean {
+  return !/[$`*?{}~]/.test(path) && !path.startsWith('/') && !path.split('/').includes('..');
+}
+
+function joinPath(base: string, relative: string): string {
+  const parts = [...base.split('/'), ...relative.split('/')].filter((part) => part !== '' && part !== '.');
+  return parts.join('/');
+}

@@ -1,0 +1,122 @@
+import type { Span } from '../../engine/finding';
+import { addNeeds } from '../../engine/jobEdit';
+import { jobGraph } from '../../engine/model/jobGraph';
+import { classifyJob, isFastGate } from '../../engine/model/jobKind';
+import { jobCondition } from '../../engine/model/reachability';
+import type { Job } from '../../engine/model/workflow';
+import { defineRule } from '../../engine/rule';
+import { isSeq, scalarToString, seqItems, spanOf, type YamlDoc } from '../../engine/yamlFile';
+
+export default defineRule({
+  id: 'gha/stage-order',
+  severity: 'warning',
+  dora: ['lead-time'],
+  fixable: 'suggestion',
+  messages: {
+    ungated: (job: string, why: string, gates: string) =>
+      `\`${job}\` is ${why} but does not wait for ${gates}: a typo or lint error then costs a full run of this job before anyone hears about it. Make it need the fast gate.`,
+    backwards: (gate: string, slow: string, why: string) =>
+      `The fast gate \`${gate}\` needs \`${slow}\` (${why}), so the quickest feedback waits for the slowest job. Fast checks should run first and gate the slow ones, not the other way round.`,
+  },
+  docs: {
+    summary: 'Slow and deploy jobs should wait for the fast gates (lint, type check, format) of the same workflow.',
+    rationale:
+      'A pipeline gives its best feedback when cheap checks fail first. Lint, type checks and format checks take seconds; integration, browser and end-to-end tests, jobs with service containers and deployments take minutes and cost runner time. When a slow job does not `needs:` the fast gate, a missing semicolon still pays for the whole slow run, and a deploy can start before the code was even linted. The reverse, a fast gate that needs a slow job, delays the quick feedback until the slowest job is done.',
+    symptom:
+      'Pull requests sit for fifteen minutes before reporting a lint error that took ten seconds to find, integration runners are always busy, and deploys go out for commits that fail the type check.',
+    fix: 'Add the fast gate jobs to the slow or deploy job\'s `needs:` (the suggested fix merges them into an existing `needs:`). Only gates without an `if:` of their own are suggested, so the fix cannot make the slow job skip. Workflows with a single job or without a fast gate are not checked, nor jobs that run their own lint step, nor reusable-workflow calls.',
+    bad: `on: pull_request
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm ci && npm run lint
+  e2e:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm ci
+      - run: npx playwright test
+`,
+    good: `on: pull_request
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm ci && npm run lint
+  e2e:
+    needs: lint
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm ci
+      - run: npx playwright test
+`,
+  },
+  visit: {
+    workflow(workflow, ctx) {
+      if (workflow.kind !== 'workflow' || workflow.jobs.length < 2) return;
+      const graph = jobGraph(workflow);
+      const gates = workflow.jobs.filter((job) => isFastGate(job) && !graph.inCycle(job));
+      if (gates.length === 0) return;
+      // Gates that always run: needing a conditional one could make the slow job skip (gha/needs-skipped).
+      const unconditional = gates.filter((gate) => !gate.fields.has('if'));
+      const pure = unconditional.filter((gate) => classifyJob(gate).role === 'fast-gate');
+      const candidates = pure.length > 0 ? pure : unconditional;
+
+      for (const job of workflow.jobs) {
+        const kind = classifyJob(job);
+        if (kind.opaque || graph.inCycle(job)) continue;
+        if (gates.includes(job)) {
+          const slowNeed = [...graph.ancestors(job)].find((need) => classifyJob(need).slow && !classifyJob(need).fastChecks);
+          if (slowNeed && (kind.role === 'fast-gate')) {
+            ctx.report({ span: needSpan(ctx.doc, job, slowNeed), message: 'backwards', args: [job.id, slowNeed.id, describe(slowNeed)] });
+          }
+          continue;
+        }
+        if (!kind.slow && !kind.deploy) continue;
+        // Reporters and clean-ups (`if: always()`) run after the others on purpose.
+        if (jobCondition(job, ctx.file.text).usesStatus) continue;
+        // A job that lints first gates itself.
+        if (kind.fastChecks) continue;
+        const ancestors = graph.ancestors(job);
+        if (gates.some((gate) => ancestors.has(gate))) continue;
+        const addable = candidates.filter((gate) => !graph.dependsOn(gate, job));
+        if (addable.length === 0) continue;
+        const edit = addNeeds(ctx.file, job, addable.map((gate) => gate.id));
+        const names = addable.map((gate) => `\`${gate.id}\``);
+        const gatesText = names.length === 1 ? `the fast gate ${names[0]}` : `the fast gates ${names.join(', ')}`;
+        ctx.report({
+          span: needsSpan(job),
+          message: 'ungated',
+          args: [job.id, describe(job), gatesText],
+          ...(edit ? { fix: { title: `Add ${names.join(', ')} to \`${job.id}\`'s needs`, edits: [edit] } } : {}),
+        });
+      }
+    },
+  },
+});
+
+/** "a deploy job (`kubectl apply -f`)", "a slow job (`services:`)". */
+function describe(job: Job): string {
+  const kind = classifyJob(job);
+  const evidence = kind.evidence.find((item) => item.what !== 'its name') ?? kind.evidence[0];
+  const what = evidence ? (evidence.what === 'its name' ? ' (judging by its name)' : ` (${evidence.what})`) : '';
+  return kind.deploy ? `a deploy job${what}` : `a slow job${what}`;
+}
+
+/** The `needs:` value when it is on the key's line (scalar, flow list), the key for a block list, the job id without one. */
+function needsSpan(job: Job): Span {
+  const field = job.fields.get('needs');
+  if (!field) return job.idSpan;
+  const value = field.value;
+  return value && !(isSeq(value) && !value.flow) ? spanOf(value) : field.keySpan;
+}
+
+function needSpan(yaml: YamlDoc, job: Job, need: Job): Span {
+  const field = job.fields.get('needs');
+  const value = field?.value;
+  if (isSeq(value)) {
+    const item = seqItems(yaml, value).find((node) => scalarToString(node)?.toLowerCase() === need.id.toLowerCase());
+    if (item) return spanOf(item);
+  }
+  return value ? spanOf(value) : (field?.keySpan ?? job.idSpan);
+}
