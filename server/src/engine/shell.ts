@@ -17,6 +17,16 @@ export interface ShellCommand {
   words: ShellWord[];
   /** Every word as written, assignments included. */
   allWords: ShellWord[];
+  /** Redirections in the order written (`> out.txt`, `>> "$GITHUB_OUTPUT"`, `2>&1`, `<<< word`, `<<EOF`): not among the words. */
+  redirects: ShellRedirect[];
+  /** Whether the command's output goes into a pipe (`cmd | next`), not to the log. */
+  pipesOut: boolean;
+}
+
+export interface ShellRedirect {
+  /** The operator as written: `>`, `>>`, `2>`, `&>`, `>&`, `<`, `<<<`, `<<`, `<<-`. */
+  operator: string;
+  target: ShellWord;
 }
 
 const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', 'time', '{', '}', 'sudo', 'exec', 'command']);
@@ -25,17 +35,19 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 export function parseShell(script: string): ShellCommand[] {
   const commands: ShellCommand[] = [];
   let words: ShellWord[] = [];
+  let redirects: ShellRedirect[] = [];
   const pendingHeredocs: { tag: string; stripTabs: boolean }[] = [];
   let i = 0;
   const n = script.length;
 
-  const endCommand = () => {
+  const endCommand = (pipesOut = false) => {
     if (words.length > 0) {
       let first = 0;
       while (first < words.length && (ASSIGNMENT.test(words[first]!.value) || KEYWORDS.has(words[first]!.value))) first++;
-      commands.push({ words: words.slice(first), allWords: words });
+      commands.push({ words: words.slice(first), allWords: words, redirects, pipesOut });
     }
     words = [];
+    redirects = [];
   };
 
   const skipHeredocBodies = () => {
@@ -74,7 +86,8 @@ export function parseShell(script: string): ShellCommand[] {
       continue;
     }
     if (ch === ';' || ch === '|' || ch === '&' || ch === '(' || ch === ')') {
-      endCommand();
+      // `a | b` pipes a's output (`|&` too); `a || b` does not.
+      endCommand(ch === '|' && script[i + 1] !== '|' && script[i - 1] !== '|');
       i++;
       continue;
     }
@@ -85,7 +98,10 @@ export function parseShell(script: string): ShellCommand[] {
       while (script[i] === ' ' || script[i] === '\t') i++;
       const tagWord = readWord(script, i);
       i = tagWord.end;
-      if (tagWord.value) pendingHeredocs.push({ tag: tagWord.value, stripTabs });
+      if (tagWord.value) {
+        pendingHeredocs.push({ tag: tagWord.value, stripTabs });
+        redirects.push({ operator: stripTabs ? '<<-' : '<<', target: tagWord });
+      }
       continue;
     }
     const redirect = /^\d*(?:>>?|<<<|<)&?/.exec(script.slice(i, i + 8));
@@ -93,7 +109,9 @@ export function parseShell(script: string): ShellCommand[] {
       // `> file`, `2>&1`, `<<< word`: the operator and its target are not arguments.
       i += redirect[0].length;
       while (script[i] === ' ' || script[i] === '\t') i++;
-      i = readWord(script, i).end;
+      const target = readWord(script, i);
+      i = target.end;
+      redirects.push({ operator: redirect[0], target });
       continue;
     }
     const word = readWord(script, i);

@@ -1,0 +1,123 @@
+import { contextPaths, findExpressions, parseExpression } from '../expressions';
+import type { ShellCommand, ShellRedirect, ShellWord } from '../shell';
+import { type Field, isMap, isScalar, mapFields, scalarToString, type YamlDoc } from '../yamlFile';
+import type { Step } from './workflow';
+
+/** The `secrets.*` contexts an expression-bearing text reads (`secrets.NPM_TOKEN`), as written. */
+export function secretsIn(text: string): string[] {
+  if (!text.includes('secrets')) return [];
+  const found: string[] = [];
+  for (const expression of findExpressions(text)) {
+    const parsed = parseExpression(expression.inner);
+    if (!parsed.ok) continue;
+    for (const { segments } of contextPaths(parsed.ast)) {
+      if (segments[0] === 'secrets' && segments.length > 1) found.push(segments.slice(0, 2).join('.'));
+    }
+  }
+  return found;
+}
+
+function secretVars(yaml: YamlDoc, fields: Map<string, Field>, into: Map<string, string>): void {
+  const env = fields.get('env')?.value;
+  if (!isMap(env)) return;
+  for (const [name, field] of mapFields(yaml, env)) {
+    const value = isScalar(field.value) ? scalarToString(field.value) : undefined;
+    const secret = value === undefined ? undefined : secretsIn(value)[0];
+    if (secret) into.set(name, secret);
+    else into.delete(name); // a step's own value hides the job's
+  }
+}
+
+/** Environment variables a step sees whose value comes from a secret: name → `secrets.X`. */
+export function secretEnv(yaml: YamlDoc, step: Step): Map<string, string> {
+  const vars = new Map<string, string>();
+  if (!step.job.synthetic) {
+    secretVars(yaml, step.job.workflow.fields, vars);
+    secretVars(yaml, step.job.fields, vars);
+  }
+  secretVars(yaml, step.fields, vars);
+  return vars;
+}
+
+/**
+ * The secret a shell word expands: `${{ secrets.X }}` or `$VAR` / `${VAR}` of a secret variable.
+ * `${#VAR}` (its length) and `${VAR:+…}` (a test) do not expand the value.
+ */
+export function secretInWord(text: string, vars: Map<string, string>): string | undefined {
+  const direct = secretsIn(text)[0];
+  if (direct) return direct;
+  for (const match of text.matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g)) {
+    const name = match[1] ?? match[3]!;
+    const operator = match[2] ?? '';
+    if (/^:?\+/.test(operator)) continue;
+    const secret = vars.get(name);
+    if (secret) return secret;
+  }
+  return undefined;
+}
+
+/** The text with `$( … )` and backtick command substitutions cut out: what they print is their command's output. */
+export function outsideSubstitutions(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] === '$' && text[i + 1] === '(') {
+      let depth = 0;
+      let j = i + 1;
+      for (; j < text.length; j++) {
+        if (text[j] === '(') depth++;
+        else if (text[j] === ')' && --depth === 0) break;
+      }
+      i = j + 1;
+      continue;
+    }
+    if (text[i] === '`') {
+      const close = text.indexOf('`', i + 1);
+      i = close < 0 ? text.length : close + 1;
+      continue;
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
+/** The body of a heredoc opened by this redirect (`<<EOF` … `EOF`), with its offset in the script. */
+export function heredocBody(script: string, redirect: ShellRedirect): { text: string; start: number } | undefined {
+  if (!redirect.operator.startsWith('<<') || redirect.operator === '<<<') return undefined;
+  const tag = redirect.target.value;
+  const lineEnd = script.indexOf('\n', redirect.target.end);
+  if (lineEnd < 0) return undefined;
+  const start = lineEnd + 1;
+  let at = start;
+  while (at < script.length) {
+    const end = script.indexOf('\n', at);
+    const stop = end < 0 ? script.length : end;
+    const line = script.slice(at, stop);
+    if ((redirect.operator === '<<-' ? line.replace(/^\t+/, '') : line).trim() === tag) break;
+    at = stop + 1;
+  }
+  return { text: script.slice(start, Math.min(at, script.length)), start };
+}
+
+/** Whether the command's standard output goes to a file (or is discarded) rather than to the log. */
+export function stdoutRedirected(command: ShellCommand): boolean {
+  return command.redirects.some(
+    ({ operator, target }) => /^1?>[>|]?$/.test(operator) && !/^(\/dev\/(stderr|stdout|tty))$/.test(target.value),
+  );
+}
+
+/** Where a command writes into `$GITHUB_OUTPUT` or `$GITHUB_ENV` (`>> "$GITHUB_OUTPUT"`, `tee -a $GITHUB_ENV`). */
+export function workflowFileTarget(command: ShellCommand): { file: 'GITHUB_OUTPUT' | 'GITHUB_ENV'; word: ShellWord } | undefined {
+  for (const { operator, target } of command.redirects) {
+    if (!/^1?>>?$/.test(operator)) continue;
+    const file = /GITHUB_(OUTPUT|ENV)\b/.exec(target.value)?.[0] as 'GITHUB_OUTPUT' | 'GITHUB_ENV' | undefined;
+    if (file) return { file, word: target };
+  }
+  if (command.words[0]?.value === 'tee') {
+    for (const word of command.words.slice(1)) {
+      const file = /GITHUB_(OUTPUT|ENV)\b/.exec(word.value)?.[0] as 'GITHUB_OUTPUT' | 'GITHUB_ENV' | undefined;
+      if (file) return { file, word };
+    }
+  }
+  return undefined;
+}

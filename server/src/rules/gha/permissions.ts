@@ -1,0 +1,101 @@
+import { actionName, idTokenUse } from '../../engine/model/oidc';
+import { declaredPermissions, onlyCalledByOtherWorkflows } from '../../engine/model/permissions';
+import type { Job } from '../../engine/model/workflow';
+import { addWorkflowPermissions } from '../../engine/permissionsEdit';
+import { defineRule } from '../../engine/rule';
+import { spanOf } from '../../engine/yamlFile';
+
+// Actions that never act on the repository with the job's token beyond reading it.
+const READ_ONLY_ACTIONS = /^actions\/(checkout|setup-[a-z]+|cache|upload-artifact|download-artifact)$/;
+// Script text that talks to GitHub with the token.
+const TOKEN_IN_SCRIPT = /\bgh\s|\bgit\s+push\b|GITHUB_TOKEN|github\.token|api\.github\.com|ghcr\.io|docker\s+push\b/;
+
+export default defineRule({
+  id: 'gha/permissions',
+  severity: 'info',
+  dora: ['change-failure-rate'],
+  fixable: 'suggestion',
+  messages: {
+    missing: (jobIds: string) =>
+      `No top-level \`permissions:\`, and ${jobIds} ${jobIds.startsWith('jobs') ? 'set none of their' : 'sets none of its'} own: the GITHUB_TOKEN then gets the repository default, which may be write access to contents, packages, issues and more.`,
+    writeAll: (where: string) =>
+      `\`permissions: write-all\` on ${where} gives the GITHUB_TOKEN write access to every scope: one compromised step or action can push code, publish packages or rewrite releases.`,
+    broadScope: (scope: string, jobId: string) =>
+      `\`${scope}: write\` at the top level reaches every job that declares no permissions, but only \`${jobId}\` looks like it needs it: grant it on that job instead.`,
+  },
+  docs: {
+    summary: 'Give the GITHUB_TOKEN least privilege: declare `permissions:` at the top level and widen per job.',
+    rationale:
+      'Without a `permissions:` block the token gets whatever the repository or organisation default is, and for many older repositories that is write access to nearly every scope. Any step (a compromised dependency, an injected script, a third-party action) can then push commits, create releases or publish packages with it. Declaring `contents: read` at the top and adding write scopes only on the job that needs them limits the damage of any single step, and makes the required access visible in review.',
+    symptom:
+      'A supply-chain incident in one action ends with tags rewritten or a package published from CI; or a workflow breaks the day the organisation switches its default to read-only.',
+    fix: 'Add `permissions: contents: read` at the top of the workflow (the quick-fix does this, before `jobs:`; review jobs that push, comment or publish, and give them their own `permissions:`). Replace `write-all` with the scopes actually used. Move a write scope that only one job uses onto that job. Reusable workflows that declare nothing inherit the caller\'s token and are not flagged.',
+    bad: `on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: make test
+`,
+    good: `on: push
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: make test
+`,
+  },
+  visit: {
+    workflow(workflow, ctx) {
+      if (workflow.kind !== 'workflow' || workflow.jobs.length === 0) return;
+      const top = declaredPermissions(ctx.doc, workflow.fields);
+      if (top?.shorthand === 'write-all' && top.field.value) {
+        ctx.report({ span: spanOf(top.field.value), message: 'writeAll', args: ['the workflow'], severity: 'warning' });
+      }
+      for (const job of workflow.jobs) {
+        const own = declaredPermissions(ctx.doc, job.fields);
+        if (own?.shorthand === 'write-all' && own.field.value) {
+          ctx.report({ span: spanOf(own.field.value), message: 'writeAll', args: [`job \`${job.id}\``], severity: 'warning' });
+        }
+      }
+      const inheriting = workflow.jobs.filter((job) => !job.fields.has('permissions'));
+      if (inheriting.length === 0) return;
+      if (!top) {
+        if (onlyCalledByOtherWorkflows(ctx.doc, workflow)) return;
+        const jobsField = workflow.fields.get('jobs')!;
+        const names = inheriting.length > 3 ? `${inheriting.slice(0, 3).map((job) => `\`${job.id}\``).join(', ')} and ${inheriting.length - 3} more jobs` : inheriting.map((job) => `\`${job.id}\``).join(', ');
+        const edit = addWorkflowPermissions(ctx.file, workflow);
+        ctx.report({
+          span: jobsField.keySpan,
+          message: 'missing',
+          args: [inheriting.length === 1 ? `job ${names}` : `jobs ${names}`],
+          ...(edit ? { fix: { title: 'Add top-level `permissions: contents: read`', edits: [edit] } } : {}),
+        });
+        return;
+      }
+      if (inheriting.length < 2) return;
+      for (const [scope, { level, field }] of top.scopes) {
+        if (level !== 'write') continue;
+        const users = inheriting.filter((job) => (scope === 'id-token' ? job.steps.some((step) => idTokenUse(step)) : mayUseToken(job)));
+        if (users.length !== 1) continue;
+        ctx.report({ span: field.keySpan, message: 'broadScope', args: [scope, users[0]!.id], severity: 'hint' });
+      }
+    },
+  },
+});
+
+/** Whether the job could act with its token: a call to another workflow, an action that may use it, or a script that talks to GitHub. */
+function mayUseToken(job: Job): boolean {
+  if (job.fields.has('uses')) return true;
+  return job.steps.some((step) => {
+    if (step.uses !== undefined) {
+      const name = actionName(step.uses);
+      if (name === undefined || !READ_ONLY_ACTIONS.test(name)) return true;
+    }
+    return step.run !== undefined && TOKEN_IN_SCRIPT.test(step.run.value);
+  });
+}

