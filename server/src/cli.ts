@@ -1,39 +1,153 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { version } from '../../package.json';
-import { parseCommand, UsageError, USAGE, type FailOn, type LintCommand } from './cli/args';
-import { checkFile, type FileReport } from './cli/check';
-import { discover, type Target } from './cli/discover';
-import { formatJson, formatText } from './cli/format';
+import { parseCommand, UsageError, USAGE, type FailOn, type LintCommand, type OutputFormat } from './cli/args';
+import { checkFile, checkText, type CheckSettings, type FileReport } from './cli/check';
+import { discover, type InputError, type Target } from './cli/discover';
+import { checkedOf, formatJson, formatText, styleFor } from './cli/format';
+import { formatGithub } from './cli/github';
+import { docsBaseUrl, formatSarif } from './cli/sarif';
+import { withRuleSettings } from './config/config';
+import { ignoreMatcher } from './config/ignore';
+import { ConfigError, loadConfig } from './config/load';
 import { SEVERITY_RANK, type Severity } from './engine/finding';
+import { projectFacts } from './project/facts';
+import { RULES } from './rules/index';
+
+/** Exit codes after Ctrl-C or a termination request (128 + the signal's number), as shells report them. */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+type StopSignal = keyof typeof SIGNAL_EXIT;
 
 // Output goes through process.stdout.write and exitCode, never process.exit(), so a large report is not cut off.
-function main(argv: readonly string[]): void {
+async function main(argv: readonly string[]): Promise<void> {
   const command = parseCommand(argv);
   if (command.kind === 'help') {
     process.stdout.write(USAGE);
   } else if (command.kind === 'version') {
     process.stdout.write(`${version}\n`);
+  } else if (command.kind === 'list-rules') {
+    process.stdout.write(listRules(command.format));
   } else {
-    process.exitCode = run(command);
+    process.exitCode = await run(command);
   }
 }
 
-function run(command: LintCommand): number {
-  const { targets, errors } = discover(command.paths);
-  const reports = targets.map((target) => checkIsolated(target, command.fix));
+let interrupted: StopSignal | undefined;
+
+async function run(command: LintCommand): Promise<number> {
+  const cwd = process.cwd();
+  const known = new Set(RULES.map((rule) => rule.id));
+  for (const id of Object.keys(command.rules)) {
+    if (!known.has(id)) throw new UsageError(`--rule: unknown rule '${id}' (shipcheck --list-rules lists them)`);
+  }
+  let loaded;
+  try {
+    loaded = loadConfig(cwd, known, command.config);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`shipcheck: ${error.message}\n`);
+    return 2;
+  }
+  const config = withRuleSettings(loaded.config, command.rules);
+  const isIgnored = ignoreTest(command, loaded.baseDirectory, config.ignore, cwd);
+  const sources = [...(loaded.file && config.ignore.length > 0 ? [path.relative(cwd, loaded.file) || loaded.file] : []), ...(command.ignore.length > 0 ? ['--ignore'] : [])];
+  const ignoredBecause = `ignored by ${sources.join(' or ')} (--no-ignore checks it)`;
+
+  const settings: CheckSettings = {
+    lintOptions: (filePath) => ({ rules: RULES, project: projectFacts(path.resolve(filePath)), ruleSettings: config.ruleSettings, ruleOptions: config.ruleOptions }),
+    fix: command.fix,
+    dryRun: command.dryRun,
+  };
+
+  let reports: FileReport[];
+  let errors: InputError[];
+  if (command.stdin) {
+    const target: Target = { path: command.stdinFilename ?? '<stdin>', explicit: true };
+    errors = [];
+    reports = [command.stdinFilename !== undefined && isIgnored(command.stdinFilename) ? { status: 'skipped', path: target.path, reason: ignoredBecause } : checkStdin(target, settings)];
+  } else {
+    const discovery = discover(command.paths, isIgnored);
+    errors = discovery.errors;
+    reports = [];
+    process.on('SIGINT', onInterrupt).on('SIGTERM', onInterrupt);
+    for (const target of discovery.targets) {
+      // Between files the event loop runs, so Ctrl-C is seen there and never in the middle of a write.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (interrupted) break;
+      reports.push(checkIsolated(target, settings));
+    }
+    process.off('SIGINT', onInterrupt).off('SIGTERM', onInterrupt);
+    if (interrupted) {
+      const written = checkedOf(reports).filter((report) => report.fixed > 0 && report.diff === undefined).length;
+      process.stderr.write(`shipcheck: interrupted after ${reports.length} of ${discovery.targets.length} files${written > 0 ? ` (${written} fixed and written in full)` : ''}; nothing is half-written\n`);
+      return SIGNAL_EXIT[interrupted];
+    }
+    reports.push(...discovery.ignored.map((target): FileReport => ({ status: 'skipped', path: target.path, reason: ignoredBecause })));
+    reports.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  process.stdout.write(format(command, reports, errors, cwd));
+  if (command.dryRun && command.format !== 'text' && command.format !== 'json') {
+    for (const report of checkedOf(reports)) if (report.diff !== undefined) process.stderr.write(report.diff);
+  }
+  for (const report of checkedOf(reports)) if (report.warning) process.stderr.write(`shipcheck: warning: ${report.path}: ${report.warning}\n`);
   const problems = [...errors, ...reports.filter((report) => report.status === 'error')];
-  process.stdout.write(command.format === 'json' ? formatJson(reports) : formatText(reports));
   for (const problem of problems) process.stderr.write(`shipcheck: ${problem.path}: ${problem.reason}\n`);
   if (problems.length > 0) return 2;
   return reports.some((report) => report.status === 'checked' && report.findings.some((finding) => reaches(finding.severity, command.failOn))) ? 1 : 0;
 }
 
-// One file tripping a bug (a rule's overlapping fix, say) should not lose the report on all the others.
-function checkIsolated(target: Target, fix: boolean): FileReport {
+function format(command: LintCommand, reports: readonly FileReport[], errors: readonly InputError[], cwd: string): string {
+  switch (command.format) {
+    case 'json':
+      return formatJson(reports);
+    case 'sarif':
+      return formatSarif(reports, { rules: RULES, version, cwd, docsBaseUrl: docsBaseUrl(process.env, __dirname), errors });
+    case 'github':
+      return formatGithub(reports, cwd);
+    case 'text':
+      return formatText(reports, styleFor(process.stdout.isTTY === true, process.env), command.dryRun);
+  }
+}
+
+/** `ignore:` globs are relative to the configuration file's directory, `--ignore` ones to the working directory. */
+function ignoreTest(command: LintCommand, baseDirectory: string, configGlobs: readonly string[], cwd: string): (filePath: string) => boolean {
+  if (command.noIgnore) return () => false;
+  const fromConfig = ignoreMatcher(configGlobs);
+  const fromFlags = ignoreMatcher(command.ignore);
+  const relative = (from: string, to: string): string => path.relative(from, to).split(path.sep).join('/');
+  return (filePath) => {
+    const absolute = path.resolve(filePath);
+    return fromConfig(relative(baseDirectory, absolute)) || fromFlags(relative(cwd, absolute));
+  };
+}
+
+function checkStdin(target: Target, settings: CheckSettings): FileReport {
+  let text: string;
   try {
-    return checkFile(target, fix);
+    text = fs.readFileSync(0, 'utf8');
+  } catch (error) {
+    return { status: 'error', path: target.path, reason: `could not read standard input: ${firstLine(error)}` };
+  }
+  return checkText(text, target, settings);
+}
+
+// One file tripping a bug (a rule's overlapping fix, say) should not lose the report on all the others.
+function checkIsolated(target: Target, settings: CheckSettings): FileReport {
+  try {
+    return checkFile(target, settings);
   } catch (error) {
     return { status: 'error', path: target.path, reason: `internal error: ${firstLine(error)}` };
   }
+}
+
+function listRules(outputFormat: OutputFormat): string {
+  if (outputFormat === 'json') {
+    return `${JSON.stringify(RULES.map((rule) => ({ id: rule.id, severity: rule.severity, fixable: rule.fixable === false ? null : rule.fixable, summary: rule.docs.summary })))}\n`;
+  }
+  const idWidth = Math.max(...RULES.map((rule) => rule.id.length));
+  const rows = RULES.map((rule) => `${rule.id.padEnd(idWidth)}  ${rule.severity.padEnd(7)}  ${(rule.fixable === false ? '-' : rule.fixable).padEnd(10)}  ${rule.docs.summary}`);
+  return `${['rule'.padEnd(idWidth), 'default'.padEnd(7), 'fix'.padEnd(10), 'summary'].join('  ')}\n${rows.join('\n')}\n`;
 }
 
 function reaches(severity: Severity, failOn: FailOn): boolean {
@@ -51,9 +165,15 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exitCode = 2;
 });
 
-try {
-  main(process.argv.slice(2));
-} catch (error) {
+// While files are checked, the first Ctrl-C (or SIGTERM, as CI sends on cancel) stops after the file in hand,
+// whose fixes are written whole or not at all, and a second one stops at once. Outside that loop the signals
+// keep their default (reading stdin, say).
+function onInterrupt(signal: StopSignal): void {
+  if (interrupted) process.exit(SIGNAL_EXIT[signal]);
+  interrupted = signal;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(error instanceof UsageError ? `shipcheck: ${firstLine(error)}\n` : `shipcheck: internal error: ${firstLine(error)}\n`);
   process.exitCode = 2;
-}
+});

@@ -1,47 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
-
-// Compiled to out/test/cli/; the CLI is the bundle `npm test` builds into dist/.
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
-
-const WORKFLOW = `# CI for the app
-name: ci
-on: push
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - run: npm install   # install deps
-      - run: npm test
-`;
-
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  template:
-    spec:
-      containers:
-        - name: web
-          image: nginx:latest
-`;
-
-const BRANCH_TAGGED_POD = `apiVersion: v1
-kind: Pod
-metadata:
-  name: side
-spec:
-  containers:
-    - name: side
-      image: ghcr.io/acme/side:main
-`;
+import { describe, it } from 'node:test';
+import { BRANCH_TAGGED_POD, CLI, DEPLOYMENT, json, shipcheck, workspace, WORKFLOW, type Run } from './helpers';
 
 const COMPOSE = `services:
   web:
@@ -63,55 +26,6 @@ metadata:
     {{- include "chart.labels" . | nindent 4 }}
 `;
 
-const temporaryDirectories: string[] = [];
-after(() => {
-  for (const directory of temporaryDirectories) fs.rmSync(directory, { recursive: true, force: true });
-});
-
-/** A fresh directory holding the given files (paths relative to it). */
-function workspace(files: Record<string, string | Buffer>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'shipcheck-cli-'));
-  temporaryDirectories.push(root);
-  for (const [name, content] of Object.entries(files)) {
-    const file = path.join(root, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-  }
-  return root;
-}
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function shipcheck(cwd: string, ...args: string[]): Run {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-interface JsonFinding {
-  file: string;
-  ruleId: string;
-  severity: string;
-  message: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  fixable: string | null;
-}
-
-interface JsonReport {
-  findings: JsonFinding[];
-  skipped: { file: string; reason: string }[];
-}
-
-function json(run: Run): JsonReport {
-  return JSON.parse(run.stdout) as JsonReport;
-}
-
 function assertNoStackTrace(run: Run): void {
   assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at .+[:(]/);
 }
@@ -131,9 +45,14 @@ describe('text output', () => {
     const linesAfter = (file: string, count: number): string[] => lines.slice(lines.indexOf(file) + 1, lines.indexOf(file) + 1 + count);
     assert.match(linesAfter('.github/workflows/ci.yml', 1)[0]!, /^ {2}9:14 {2}warning {2}`npm install` .+ {2}gha\/npm-ci$/);
     assert.match(linesAfter('deploy/side.yaml', 1)[0]!, /^ {2}8:14 {2}info {2}Image .+ {2}k8s\/image-tag$/);
-    const [latest, branch] = linesAfter('deploy/web.yaml', 2);
+    const [latest, latestSource, latestCarets, branch, branchSource, branchCarets] = linesAfter('deploy/web.yaml', 6);
     assert.match(latest!, /^ {2}10:18 {2}warning {2}Image `nginx:latest` .+ {2}k8s\/image-tag$/);
     assert.match(branch!, /^ {2}12:18 {2}info {5}Image `ghcr\.io\/acme\/side:main` .+ {2}k8s\/image-tag$/);
+    // A code frame under each finding: the source line, then carets under exactly the span.
+    assert.equal(latestSource, '    10 |           image: nginx:latest');
+    assert.equal(latestCarets, '       |                  ^^^^^^^^^^^^');
+    assert.equal(branchSource, '    12 |           image: ghcr.io/acme/side:main');
+    assert.equal(branchCarets, `       |                  ${'^'.repeat('ghcr.io/acme/side:main'.length)}`);
   });
 
   it('says so when there is nothing to report', () => {
@@ -230,7 +149,21 @@ describe('exit codes', () => {
     assert.equal(shipcheck(root, '--fail-on', 'none', 'broken.yml').status, 0);
   });
 
-  for (const args of [['--frobnicate'], ['--format', 'xml'], ['--format'], ['--fail-on', 'sometimes'], ['--fix=yes']]) {
+  const usageErrors = [
+    ['--frobnicate'],
+    ['--format', 'xml'],
+    ['--format'],
+    ['--fail-on', 'sometimes'],
+    ['--fix=yes'],
+    ['--rule', 'gha/no-such-rule=off'],
+    ['--rule', 'gha/npm-ci'],
+    ['--rule', 'gha/npm-ci=loud'],
+    ['--dry-run'],
+    ['--stdin-filename', 'ci.yml'],
+    ['--stdin', '--fix'],
+    ['--stdin', 'ci.yml'],
+  ];
+  for (const args of usageErrors) {
     it(`exits 2 with one line on stderr for ${args.join(' ')}`, () => {
       const run = shipcheck(root, ...args);
       assert.equal(run.status, 2);

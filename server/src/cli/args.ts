@@ -1,29 +1,53 @@
 import { parseArgs } from 'node:util';
+import { RULE_SETTINGS } from '../config/config';
 import type { Severity } from '../engine/finding';
+import type { RuleSetting } from '../engine/lint';
 
-export type OutputFormat = 'text' | 'json';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
 export type FailOn = Severity | 'none';
+/** What `--fix` applies: nothing, safe fixes, or safe fixes and suggestions. */
+export type FixMode = 'none' | 'safe' | 'suggestions';
 
 export interface LintCommand {
   kind: 'lint';
   paths: string[];
   format: OutputFormat;
-  fix: boolean;
+  fix: FixMode;
+  /** Print the fixes as a unified diff instead of writing them. */
+  dryRun: boolean;
   failOn: FailOn;
+  /** `--rule id=level`, later ones winning; checked against the registry by the caller. */
+  rules: Record<string, RuleSetting>;
+  config: string | undefined;
+  ignore: string[];
+  /** `--no-ignore`: check everything, whatever the configuration's `ignore:` and `--ignore` say. */
+  noIgnore: boolean;
+  /** Read one file from standard input; `stdinFilename` is the path it is checked as. */
+  stdin: boolean;
+  stdinFilename: string | undefined;
 }
 
-export type Command = LintCommand | { kind: 'help' } | { kind: 'version' };
+export type Command = LintCommand | { kind: 'help' } | { kind: 'version' } | { kind: 'list-rules'; format: OutputFormat };
 
 /** Bad command line: reported in one line with exit code 2. */
 export class UsageError extends Error {}
 
-const FORMATS: readonly OutputFormat[] = ['text', 'json'];
+const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github'];
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'hint', 'none'];
 
 const OPTIONS = {
   format: { type: 'string' },
   'fail-on': { type: 'string' },
   fix: { type: 'boolean' },
+  'fix-suggestions': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  rule: { type: 'string', multiple: true },
+  config: { type: 'string' },
+  ignore: { type: 'string', multiple: true },
+  'no-ignore': { type: 'boolean' },
+  stdin: { type: 'boolean' },
+  'stdin-filename': { type: 'string' },
+  'list-rules': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -31,6 +55,7 @@ const OPTIONS = {
 type OptionName = keyof typeof OPTIONS;
 
 export const USAGE = `Usage: shipcheck [options] [paths...]
+       shipcheck --stdin --stdin-filename <path> [options]
 
 Checks GitHub Actions workflows, composite actions and Kubernetes manifests.
 Directories are searched for *.yml and *.yaml files (node_modules and hidden
@@ -38,29 +63,66 @@ directories other than .github are left out); YAML files that are neither
 workflows nor manifests are passed over quietly. Files named on the command
 line are always checked. Without paths, the current directory is searched.
 
-Options:
-  --format <text|json>    output format (default: text)
-  --fix                   apply safe fixes in place, then report what is left
+Output:
+  --format <name>         text (default), json, sarif (SARIF 2.1.0 for code
+                          scanning) or github (annotations on pull requests)
   --fail-on <level>       exit with 1 when a finding is at least this severe:
                           error, warning, info, hint or none (default: error)
+
+Fixing:
+  --fix                   apply safe fixes in place, then report what is left
+  --fix-suggestions       apply suggestions too (they can change behaviour)
+  --dry-run               with --fix or --fix-suggestions: print a unified diff
+                          and write nothing
+
+Selection:
+  --rule <id>=<level>     set a rule to off, hint, info, warning or error;
+                          repeatable, wins over the configuration file
+  --config <file>         use this configuration instead of the nearest
+                          .shipcheck.yaml in the current directory or above
+  --ignore <glob>         leave out matching paths (relative to the current
+                          directory); repeatable, adds to the file's ignore:
+  --no-ignore             check ignored paths too
+  --stdin                 check standard input instead of files
+  --stdin-filename <path> the path standard input is checked as (it decides
+                          whether the text is a workflow)
+
+  --list-rules            list every rule: id, default level, fix, summary
   -h, --help              show this help
   -v, --version           show the version
 
-Exit codes: 0 nothing at or above --fail-on, 1 something is, 2 bad usage or
-a path that cannot be read.
+Configuration (.shipcheck.yaml):
+  rules:
+    gha/npm-ci: error                  # or off, hint, info, warning
+    k8s/image-tag: { level: info }     # a mapping can carry rule options
+  ignore:
+    - test/fixtures/**                 # relative to the configuration file
+
+Ignored paths are left out even when named on the command line (as ESLint
+does); a named file that is ignored is listed as skipped. Use --no-ignore to
+check them anyway.
+
+Exit codes: 0 nothing at or above --fail-on, 1 something is, 2 bad usage, a
+malformed configuration, or a path that cannot be read. 130 when interrupted.
 
 Examples:
   shipcheck                                 check the current directory
   shipcheck .github/workflows k8s/          check two folders
   shipcheck --fix                           turn \`npm install\` into \`npm ci\` and similar
+  shipcheck --fix-suggestions --dry-run     show every fix as a diff, write nothing
   shipcheck --format json > findings.json   machine-readable output
+  shipcheck --format sarif > shipcheck.sarif    for github/codeql-action/upload-sarif
+  shipcheck --format github                 annotations in a GitHub Actions job
   shipcheck --fail-on warning deploy.yaml   fail CI on warnings too
+  shipcheck --rule k8s/image-tag=off --ignore 'charts/**'
+  cat deploy.yaml | shipcheck --stdin --stdin-filename k8s/deploy.yaml
 `;
 
 // Tokens from a lenient parse let the messages name the offending option in our own words.
 export function parseCommand(argv: readonly string[]): Command {
   const { tokens, positionals } = parseArgs({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
   const values: Partial<Record<OptionName, string | true>> = {};
+  const lists: Record<'rule' | 'ignore', string[]> = { rule: [], ignore: [] };
   for (const token of tokens) {
     if (token.kind !== 'option') continue;
     if (!isOptionName(token.name)) throw new UsageError(`unknown option ${token.rawName} (see shipcheck --help)`);
@@ -69,18 +131,51 @@ export function parseCommand(argv: readonly string[]): Command {
       values[token.name] = true;
     } else {
       if (token.value === undefined) throw new UsageError(`${token.rawName} needs a value`);
-      values[token.name] = token.value;
+      if (token.name === 'rule' || token.name === 'ignore') lists[token.name].push(token.value);
+      else values[token.name] = token.value;
     }
   }
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
+  const format = choice('--format', values.format, FORMATS, 'text');
+  if (values['list-rules']) return { kind: 'list-rules', format };
+
+  const fix: FixMode = values['fix-suggestions'] ? 'suggestions' : values.fix ? 'safe' : 'none';
+  const dryRun = values['dry-run'] === true;
+  if (dryRun && fix === 'none') throw new UsageError('--dry-run needs --fix or --fix-suggestions');
+  const stdin = values.stdin === true;
+  const stdinFilename = typeof values['stdin-filename'] === 'string' ? values['stdin-filename'] : undefined;
+  if (stdinFilename !== undefined && !stdin) throw new UsageError('--stdin-filename needs --stdin');
+  if (stdin && positionals.length > 0) throw new UsageError(`--stdin checks standard input only; leave out ${positionals[0]}`);
+  if (stdin && fix !== 'none' && !dryRun) throw new UsageError('--stdin cannot be fixed in place: add --dry-run to see the fixes as a diff');
+
   return {
     kind: 'lint',
     paths: positionals.length > 0 ? positionals : ['.'],
-    format: choice('--format', values.format, FORMATS, 'text'),
+    format,
     failOn: choice('--fail-on', values['fail-on'], FAIL_ON, 'error'),
-    fix: values.fix === true,
+    fix,
+    dryRun,
+    rules: ruleFlags(lists.rule),
+    config: typeof values.config === 'string' ? values.config : undefined,
+    ignore: lists.ignore,
+    noIgnore: values['no-ignore'] === true,
+    stdin,
+    stdinFilename,
   };
+}
+
+function ruleFlags(flags: readonly string[]): Record<string, RuleSetting> {
+  const settings: Record<string, RuleSetting> = {};
+  for (const flag of flags) {
+    const at = flag.lastIndexOf('=');
+    const id = flag.slice(0, at).trim();
+    const level = flag.slice(at + 1).trim();
+    const setting = RULE_SETTINGS.find((candidate) => candidate === level);
+    if (at <= 0 || setting === undefined) throw new UsageError(`--rule takes <id>=<level> with a level of ${RULE_SETTINGS.join(', ')}, not '${flag}'`);
+    settings[id] = setting;
+  }
+  return settings;
 }
 
 function isOptionName(name: string): name is OptionName {

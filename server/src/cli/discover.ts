@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CONFIG_FILE_NAMES } from '../config/load';
 
 export interface Target {
   /** As given on the command line, or joined onto it when found in a directory. */
@@ -16,14 +17,20 @@ export interface InputError {
 export interface Discovery {
   targets: Target[];
   errors: InputError[];
+  /** Files named on the command line that the ignore globs leave out: listed as skipped, not checked. */
+  ignored: Target[];
 }
+
+/** Whether a path (as given or joined while walking) is left out by `ignore:` / `--ignore`. */
+export type IgnoreTest = (filePath: string) => boolean;
 
 const YAML_FILE = /\.ya?ml$/i;
 
 /** The files to check, sorted by path, each once even when reached through two inputs. */
-export function discover(inputs: readonly string[]): Discovery {
+export function discover(inputs: readonly string[], isIgnored: IgnoreTest = () => false): Discovery {
   const byRealPath = new Map<string, Target>();
   const errors: InputError[] = [];
+  const ignored: Target[] = [];
   const add = (target: Target): void => {
     const key = path.resolve(target.path);
     const known = byRealPath.get(key);
@@ -38,16 +45,40 @@ export function discover(inputs: readonly string[]): Discovery {
       errors.push({ path: input, reason: describeFsError(error) });
       continue;
     }
-    if (stats.isDirectory()) walk(input, add, errors);
-    else if (stats.isFile()) add({ path: input, explicit: true });
-    else errors.push({ path: input, reason: 'not a regular file or directory' });
+    if (stats.isDirectory()) {
+      const walker: Walker = { add, errors, isIgnored, found: 0, ignored: 0 };
+      walk(input, walker);
+      if (walker.found === 0) {
+        const reason =
+          walker.ignored > 0
+            ? 'no YAML files to check: everything here is ignored by the configuration or --ignore (--no-ignore checks it)'
+            : 'no YAML files (*.yml, *.yaml) in this directory';
+        errors.push({ path: input, reason });
+      }
+    } else if (stats.isFile()) {
+      if (isIgnored(input)) ignored.push({ path: input, explicit: true });
+      else add({ path: input, explicit: true });
+    } else {
+      errors.push({ path: input, reason: 'not a regular file or directory' });
+    }
   }
 
-  const targets = [...byRealPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { targets, errors };
+  const byPath = (a: Target, b: Target): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const targets = [...byRealPath.values()].sort(byPath);
+  return { targets, errors, ignored: ignored.sort(byPath) };
 }
 
-function walk(directory: string, add: (target: Target) => void, errors: InputError[]): void {
+interface Walker {
+  add(target: Target): void;
+  errors: InputError[];
+  isIgnored: IgnoreTest;
+  /** YAML files found, and how many of them (or of whole directories) were ignored. */
+  found: number;
+  ignored: number;
+}
+
+function walk(directory: string, walker: Walker): void {
+  const { add, errors } = walker;
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(directory, { withFileTypes: true });
@@ -59,9 +90,16 @@ function walk(directory: string, add: (target: Target) => void, errors: InputErr
     const child = path.join(directory, entry.name);
     // Symlinked directories are not followed: they can loop back on themselves.
     if (entry.isDirectory()) {
-      if (isSearched(entry.name)) walk(child, add, errors);
-    } else if (YAML_FILE.test(entry.name) && (entry.isFile() || isFileLink(entry, child))) {
-      add({ path: child, explicit: false });
+      if (!isSearched(entry.name)) continue;
+      if (walker.isIgnored(child)) walker.ignored++;
+      else walk(child, walker);
+    } else if (YAML_FILE.test(entry.name) && !CONFIG_FILE_NAMES.includes(entry.name) && (entry.isFile() || isFileLink(entry, child))) {
+      if (walker.isIgnored(child)) {
+        walker.ignored++;
+      } else {
+        walker.found++;
+        add({ path: child, explicit: false });
+      }
     }
   }
 }

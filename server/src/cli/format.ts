@@ -1,9 +1,10 @@
 import type { Severity } from '../engine/finding';
+import { ruleDocPath } from '../knowledge/ruleDocs';
 import { ruleById } from '../rules/index';
-import type { FileReport } from './check';
+import type { FileReport, PlacedFinding } from './check';
 
-type Checked = Extract<FileReport, { status: 'checked' }>;
-type Skipped = Extract<FileReport, { status: 'skipped' }>;
+export type Checked = Extract<FileReport, { status: 'checked' }>;
+export type Skipped = Extract<FileReport, { status: 'skipped' }>;
 
 export function formatJson(reports: readonly FileReport[]): string {
   const findings = checkedOf(reports).flatMap((report) =>
@@ -14,37 +15,96 @@ export function formatJson(reports: readonly FileReport[]): string {
       message: finding.message,
       ...finding.range,
       fixable: finding.fix?.kind ?? null,
-      docs: ruleById(finding.ruleId) ? `docs/rules/${finding.ruleId}.md` : null,
+      docs: ruleById(finding.ruleId) ? ruleDocPath(finding.ruleId) : null,
     })),
   );
   const skipped = skippedOf(reports).map((report) => ({ file: report.path, reason: report.reason }));
   const fixed = checkedOf(reports).reduce((sum, report) => sum + report.fixed, 0);
-  return `${JSON.stringify({ findings, skipped, fixed })}\n`;
+  const diffs = checkedOf(reports).flatMap((report) => (report.diff === undefined ? [] : [{ file: report.path, diff: report.diff }]));
+  return `${JSON.stringify({ findings, skipped, fixed, ...(diffs.length > 0 ? { diffs } : {}) })}\n`;
+}
+
+/** ANSI styling, or none: colour only when writing to a terminal and NO_COLOR is not set. */
+export interface Style {
+  severity(severity: Severity, text: string): string;
+  dim(text: string): string;
+  bold(text: string): string;
+  ok(text: string): string;
+  bad(text: string): string;
+}
+
+const PLAIN: Style = { severity: (_severity, text) => text, dim: (text) => text, bold: (text) => text, ok: (text) => text, bad: (text) => text };
+
+const SEVERITY_COLOURS: Record<Severity, string> = { error: '31', warning: '33', info: '36', hint: '2' };
+const ansi = (code: string, text: string): string => `\u001b[${code}m${text}\u001b[0m`;
+const COLOURED: Style = {
+  severity: (severity, text) => ansi(SEVERITY_COLOURS[severity], text),
+  dim: (text) => ansi('2', text),
+  bold: (text) => ansi('1', text),
+  ok: (text) => ansi('32', text),
+  bad: (text) => ansi('31', text),
+};
+
+/** https://no-color.org: any non-empty NO_COLOR turns colour off; FORCE_COLOR turns it on without a terminal. */
+export function styleFor(isTerminal: boolean, env: NodeJS.ProcessEnv): Style {
+  if (env.NO_COLOR) return PLAIN;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return COLOURED;
+  return isTerminal ? COLOURED : PLAIN;
 }
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
 
-export function formatText(reports: readonly FileReport[]): string {
+export function formatText(reports: readonly FileReport[], style: Style = PLAIN, dryRun = false): string {
   const lines: string[] = [];
+  for (const report of checkedOf(reports)) if (report.diff !== undefined) lines.push(report.diff.trimEnd(), '');
   for (const report of reports) {
     if (report.status === 'skipped') {
-      lines.push(report.path, `  skipped  ${report.reason}`, '');
+      lines.push(style.bold(report.path), `  ${style.dim('skipped')}  ${report.reason}`, '');
     } else if (report.status === 'checked' && report.findings.length > 0) {
-      lines.push(report.path, ...findingLines(report), '');
+      lines.push(style.bold(report.path), ...findingLines(report, style), '');
     }
   }
-  lines.push(...summary(reports));
+  lines.push(...summary(reports, style, dryRun));
   return `${lines.join('\n')}\n`;
 }
 
-function findingLines(report: Checked): string[] {
+function findingLines(report: Checked, style: Style): string[] {
   const rows = report.findings.map((finding) => ({ position: `${finding.range.line}:${finding.range.column}`, finding }));
   const positionWidth = Math.max(...rows.map((row) => row.position.length));
   const severityWidth = Math.max(...rows.map((row) => row.finding.severity.length));
-  return rows.map(({ position, finding }) => `  ${position.padEnd(positionWidth)}  ${finding.severity.padEnd(severityWidth)}  ${finding.message}  ${finding.ruleId}`);
+  const gutterWidth = Math.max(...rows.map((row) => String(row.finding.range.line).length));
+  return rows.flatMap(({ position, finding }) => [
+    `  ${position.padEnd(positionWidth)}  ${style.severity(finding.severity, finding.severity.padEnd(severityWidth))}  ${finding.message}  ${style.dim(finding.ruleId)}`,
+    ...codeFrame(finding, gutterWidth, style),
+  ]);
 }
 
-function summary(reports: readonly FileReport[]): string[] {
+const FRAME_WIDTH = 100;
+
+/** The finding's first line with carets under its span (to the end of the line when it spans several). */
+export function codeFrame(finding: PlacedFinding, gutterWidth: number, style: Style = PLAIN): string[] {
+  const { line, column, endLine, endColumn } = finding.range;
+  // A tab would shift the carets by a terminal-dependent amount; one space keeps them aligned.
+  const text = finding.lineText.replace(/\t/g, ' ');
+  const start = Math.min(column - 1, text.length);
+  const end = Math.max(start + 1, endLine === line ? endColumn - 1 : text.length);
+  let from = 0;
+  let to = text.length;
+  if (text.length > FRAME_WIDTH) {
+    from = Math.max(0, Math.min(start - 20, text.length - FRAME_WIDTH));
+    to = from + FRAME_WIDTH;
+  }
+  const shown = `${from > 0 ? '…' : ''}${text.slice(from, to)}${to < text.length ? '…' : ''}`;
+  const caretAt = start - from + (from > 0 ? 1 : 0);
+  const caretLength = Math.max(1, Math.min(end, to) - start);
+  const gutter = ' '.repeat(gutterWidth);
+  return [
+    `    ${style.dim(`${String(line).padStart(gutterWidth)} |`)} ${shown}`.trimEnd(),
+    `    ${style.dim(`${gutter} |`)} ${' '.repeat(caretAt)}${style.severity(finding.severity, '^'.repeat(caretLength))}`,
+  ];
+}
+
+function summary(reports: readonly FileReport[], style: Style, dryRun: boolean): string[] {
   const checked = checkedOf(reports);
   const skipped = skippedOf(reports).length;
   const lines: string[] = [];
@@ -52,13 +112,17 @@ function summary(reports: readonly FileReport[]): string[] {
   const fixedFiles = checked.filter((report) => report.fixed > 0);
   if (fixedFiles.length > 0) {
     const fixed = fixedFiles.reduce((sum, report) => sum + report.fixed, 0);
-    lines.push(`✔ Fixed ${count(fixed, 'problem')} in ${count(fixedFiles.length, 'file')}`);
+    lines.push(
+      dryRun
+        ? style.ok(`✔ Would fix ${count(fixed, 'problem')} in ${count(fixedFiles.length, 'file')} (--dry-run: nothing written)`)
+        : style.ok(`✔ Fixed ${count(fixed, 'problem')} in ${count(fixedFiles.length, 'file')}`),
+    );
   }
 
   const findings = checked.flatMap((report) => report.findings);
   const skippedNote = skipped > 0 ? ` (${count(skipped, 'file')} skipped)` : '';
   if (findings.length === 0) {
-    if (checked.length > 0) lines.push(`✔ No problems in ${count(checked.length, 'file')}${skippedNote}`);
+    if (checked.length > 0) lines.push(style.ok(`✔ No problems in ${count(checked.length, 'file')}${skippedNote}`));
     else lines.push(skipped > 0 ? `Nothing checked: ${count(skipped, 'file')} skipped` : 'No workflows or Kubernetes manifests found');
     return lines;
   }
@@ -66,8 +130,11 @@ function summary(reports: readonly FileReport[]): string[] {
     .filter(({ total }) => total > 0)
     .map(({ severity, total }) => (severity === 'info' ? `${total} info` : count(total, severity)));
   const fixable = findings.filter((finding) => finding.fix?.kind === 'safe').length;
-  const fixableNote = fixable > 0 ? ` · ${fixable} fixable with --fix` : '';
-  lines.push(`✖ ${count(findings.length, 'problem')} (${bySeverity.join(', ')})${fixableNote}${skippedNote}`);
+  const suggestions = findings.filter((finding) => finding.fix?.kind === 'suggestion').length;
+  const fixableNote = (fixable > 0 ? ` · ${fixable} fixable with --fix` : '') + (suggestions > 0 ? ` · ${suggestions} more with --fix-suggestions` : '');
+  const worst = findings.some((finding) => finding.severity === 'error');
+  const headline = `✖ ${count(findings.length, 'problem')} (${bySeverity.join(', ')})`;
+  lines.push(`${worst ? style.bad(headline) : style.bold(headline)}${fixableNote}${skippedNote}`);
   return lines;
 }
 
@@ -75,10 +142,10 @@ function count(total: number, noun: string): string {
   return `${total} ${noun}${total === 1 ? '' : 's'}`;
 }
 
-function checkedOf(reports: readonly FileReport[]): Checked[] {
+export function checkedOf(reports: readonly FileReport[]): Checked[] {
   return reports.filter((report): report is Checked => report.status === 'checked');
 }
 
-function skippedOf(reports: readonly FileReport[]): Skipped[] {
+export function skippedOf(reports: readonly FileReport[]): Skipped[] {
   return reports.filter((report): report is Skipped => report.status === 'skipped');
 }

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { parseDocument } from 'yaml';
+import { json, REPO, shipcheck, shipcheckWith } from './helpers';
+
+const README = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+
+describe('the GitHub Action and the project pipeline', () => {
+  it("the README's ready-to-paste workflow passes shipcheck", () => {
+    const block = /<!-- action-workflow:start -->\n```yaml\n([\s\S]*?)```\n<!-- action-workflow:end -->/.exec(README);
+    assert.ok(block, 'README has the action workflow block');
+    const run = shipcheckWith({ cwd: REPO, input: block[1] }, '--stdin', '--stdin-filename', '.github/workflows/shipcheck.yml', '--format', 'json', '--fail-on', 'warning');
+    assert.equal(run.status, 0, run.stdout);
+    assert.deepEqual(json(run).findings, []);
+  });
+
+  it('the repository passes shipcheck at warning and above (fixtures and examples are ignored by its .shipcheck.yaml)', () => {
+    const run = shipcheck(REPO, '--fail-on', 'warning', '--format', 'json', '.', 'action.yml');
+    assert.equal(run.status, 0, run.stdout);
+    assert.deepEqual(json(run).findings.filter((finding) => finding.severity === 'error' || finding.severity === 'warning'), []);
+  });
+
+  it('action.yml is a composite action that annotates by default and can upload SARIF', () => {
+    const action = parseDocument(fs.readFileSync(path.join(REPO, 'action.yml'), 'utf8')).toJS() as {
+      inputs: Record<string, { default?: string }>;
+      runs: { using: string; steps: { uses?: string; run?: string; if?: string }[] };
+    };
+    assert.equal(action.runs.using, 'composite');
+    assert.equal(action.inputs.sarif?.default, 'false');
+    const uses = action.runs.steps.flatMap((step) => (step.uses ? [step.uses] : []));
+    assert.ok(uses.some((use) => use.startsWith('actions/setup-node@')));
+    assert.ok(uses.some((use) => use.startsWith('github/codeql-action/upload-sarif@')));
+    for (const use of uses) assert.match(use, /@[0-9a-f]{40}$/, `${use} is pinned to a commit`);
+    const script = action.runs.steps.map((step) => step.run ?? '').join('\n');
+    assert.match(script, /--format github/);
+    assert.match(script, /--format sarif/);
+    // Inputs reach the script through env, never spliced into it with ${{ }}.
+    assert.doesNotMatch(script, /\$\{\{/);
+  });
+});
