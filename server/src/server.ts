@@ -1,8 +1,11 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { ruleDocPath } from './knowledge/ruleDocs';
 import { init } from './lsp/init';
+import { discover } from './cli/discover';
+import { projectConfig } from './project/config';
 import { projectFacts } from './project/facts';
 
 // The bundle runs as dist/server.js, one level below the extension (or repository) root that holds docs/.
@@ -13,4 +16,17 @@ init(createConnection(ProposedFeatures.all), {
   docsHref: (ruleId) => pathToFileURL(path.join(root, ruleDocPath(ruleId))).href,
   filePath: (url) => fileURLToPath(url),
   projectFacts,
+  projectConfig,
+  workspace: {
+    yamlFiles: (folder) => discover([folder]).targets.map((target) => target.path),
+    readFile: (filePath) => {
+      try {
+        const text = fs.readFileSync(filePath, 'utf8');
+        // Binary junk with a YAML name is not ours to report on.
+        return text.includes('\u0000') ? undefined : text;
+      } catch {
+        return undefined;
+      }
+    },
+  },
 });

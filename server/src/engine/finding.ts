@@ -38,4 +38,5 @@ export const ENGINE_RULES = {
   internal: 'shipcheck/internal-error',
   tooLarge: 'shipcheck/too-large',
   unusedSuppression: 'shipcheck/unused-suppression',
+  config: 'shipcheck/config',
 } as const;

@@ -1,4 +1,4 @@
-import { classify } from './classify';
+import { classify, isWorkflowPath } from './classify';
 import { ENGINE_RULES, type Finding, type Severity, type Span } from './finding';
 import { combineFixes, applyEdits } from './fixes';
 import type { K8sObject } from './model/k8s';
@@ -46,6 +46,14 @@ export interface LintResult {
 export interface SuppressedFinding {
   finding: Finding;
   directive: SuppressionDirective;
+}
+
+/**
+ * Whether a file is one shipcheck checks: a workflow, composite action or Kubernetes document, or one with
+ * findings other than a syntax error. Other YAML met while walking a tree (compose files, Helm values) is not.
+ */
+export function isCheckedFile(path: string, result: LintResult): boolean {
+  return result.kinds.some((kind) => kind !== 'other') || isWorkflowPath(path) || result.findings.some((finding) => finding.ruleId !== ENGINE_RULES.syntax);
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024;

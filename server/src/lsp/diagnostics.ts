@@ -7,6 +7,7 @@ import type { ServerHost } from './init';
 import { toRange } from './positions';
 import type { EditorSettings, SettingsCache } from './settings';
 import { parseYamlFile } from '../engine/yamlFile';
+import { CONFIG_FILE_NAMES, parseConfig } from '../config/config';
 
 export const DIAGNOSTIC_SOURCE = 'shipcheck';
 
@@ -52,24 +53,43 @@ export class DocumentLinter {
   resultFor(document: TextDocument): LintResult {
     const cached = this.results.get(document.uri);
     if (cached?.version === document.version && cached.generation === this.generation) return cached.result;
-    const path = documentPath(document.uri, this.host);
-    const settings = this.settings.get(document.uri);
-    const result = settings.enable ? lint(document.getText(), path, this.options(path, settings)) : disabledResult(document, path);
-    if (!this.showSyntaxErrors(settings)) result.findings = result.findings.filter((finding) => finding.ruleId !== ENGINE_RULES.syntax);
+    const result = this.lintText(document.uri, document.getText());
     this.results.set(document.uri, { version: document.version, generation: this.generation, result });
+    return result;
+  }
+
+  /**
+   * Lints text as the settings and the project's `.shipcheck.yaml` say: nothing when disabled or ignored,
+   * the configuration's own problems for a configuration file, and syntax errors only when wanted.
+   */
+  lintText(uri: string, text: string, settings: EditorSettings = this.settings.get(uri)): LintResult {
+    const path = documentPath(uri, this.host);
+    const project = this.host.projectConfig?.(path);
+    if (isConfigFile(path)) return configResult(text, path);
+    if (!settings.enable || project?.isIgnored(path)) return emptyResult(path);
+    const result = lint(text, path, this.options(path, settings));
+    if (!this.showSyntaxErrors(settings)) result.findings = result.findings.filter((finding) => finding.ruleId !== ENGINE_RULES.syntax);
     return result;
   }
 
   /** The document's text with every safe fix applied (what fix-all writes). */
   fixAllText(document: TextDocument): string {
-    const settings = this.settings.get(document.uri);
-    if (!settings.enable) return document.getText();
     const path = documentPath(document.uri, this.host);
+    const settings = this.settings.get(document.uri);
+    if (!settings.enable || isConfigFile(path) || this.host.projectConfig?.(path).isIgnored(path)) return document.getText();
     return fixAll(document.getText(), path, this.options(path, settings), ['safe']).text;
   }
 
+  /** Editor settings win over `.shipcheck.yaml`, which wins over the rules' defaults. */
   private options(path: string, settings: EditorSettings): LintOptions {
-    return { rules: RULES, project: this.host.projectFacts(path), ruleSettings: settings.rules, maxFileSize: settings.maxFileSize * 1024 };
+    const config = this.host.projectConfig?.(path).config;
+    return {
+      rules: RULES,
+      project: this.host.projectFacts(path),
+      ruleSettings: { ...config?.ruleSettings, ...settings.rules },
+      ruleOptions: config?.ruleOptions ?? {},
+      maxFileSize: settings.maxFileSize * 1024,
+    };
   }
 
   private showSyntaxErrors(settings: EditorSettings): boolean {
@@ -88,6 +108,16 @@ export class DocumentLinter {
         void this.publish(uri, version);
       }, LINT_DELAY_MS),
     );
+  }
+
+  /** Settings for a scope (a workspace folder, for files that are not open), asked once and cached. */
+  async settingsFor(scopeUri: string): Promise<EditorSettings> {
+    try {
+      return await this.settings.refresh(scopeUri);
+    } catch (error) {
+      this.logError(`reading settings for ${scopeUri}`, error);
+      return this.settings.get(scopeUri);
+    }
   }
 
   /** After a settings change: forget cached settings and results, and check every open document again. */
@@ -132,11 +162,30 @@ export class DocumentLinter {
   }
 }
 
-function disabledResult(document: TextDocument, path: string): LintResult {
-  return { file: parseYamlFile('', path), findings: [], kinds: [], skipped: `shipcheck is disabled for ${document.uri}` };
+function emptyResult(path: string): LintResult {
+  return { file: parseYamlFile('', path), findings: [], kinds: [] };
 }
 
-function toDiagnostic(document: TextDocument, finding: Finding, host: ServerHost): Diagnostic {
+function isConfigFile(path: string): boolean {
+  return CONFIG_FILE_NAMES.includes(path.split(/[\\/]/).pop() ?? '');
+}
+
+/** A `.shipcheck.yaml` is checked as configuration: its one problem, at its place, or nothing. */
+function configResult(text: string, path: string): LintResult {
+  const file = parseYamlFile(text, path);
+  const parsed = parseConfig(text, KNOWN_RULES);
+  if (parsed.ok) return { file, findings: [], kinds: [] };
+  const { line, column, message } = parsed.problem;
+  const start = Math.min((file.lineCounter.lineStarts[line - 1] ?? 0) + column - 1, text.length);
+  const lineEnd = text.indexOf('\n', start);
+  const end = Math.max(start + 1 <= text.length ? start + 1 : start, lineEnd < 0 ? text.length : lineEnd);
+  return { file, findings: [{ ruleId: ENGINE_RULES.config, severity: 'error', message: `shipcheck configuration: ${message} (using the defaults until it is fixed)`, span: { start, end } }], kinds: [] };
+}
+
+const KNOWN_RULES: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
+
+
+export function toDiagnostic(document: TextDocument, finding: Finding, host: ServerHost): Diagnostic {
   const rule = ruleById(finding.ruleId);
   const data: DiagnosticData = { ruleId: finding.ruleId, fixable: finding.fix?.kind ?? false };
   const diagnostic: Diagnostic = {
@@ -153,7 +202,7 @@ function toDiagnostic(document: TextDocument, finding: Finding, host: ServerHost
 }
 
 /** The path classification sees: workflows are recognised by where they live. */
-function documentPath(uri: string, host: ServerHost): string {
+export function documentPath(uri: string, host: ServerHost): string {
   let url: URL;
   try {
     url = new URL(uri);

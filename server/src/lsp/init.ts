@@ -1,9 +1,11 @@
-import { CodeActionKind, MarkupKind, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
+import { CodeActionKind, DidChangeWatchedFilesNotification, MarkupKind, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ProjectFacts } from '../engine/lint';
+import type { ProjectConfig } from '../project/config';
 import { FIX_ALL_KIND, findingCodeActions } from './codeActions';
 import { DocumentLinter } from './diagnostics';
 import { SettingsCache } from './settings';
+import { WorkspaceChecker } from './workspace';
 import { hover } from './hover';
 
 /** What differs between the Node and the browser server. */
@@ -14,6 +16,16 @@ export interface ServerHost {
   filePath(url: URL): string;
   /** What the file system says about the project around a file (lockfiles…); `{}` where there is none to ask. */
   projectFacts(filePath: string): ProjectFacts;
+  /** The `.shipcheck.yaml` governing a file; absent where there is no file system (the browser). */
+  projectConfig?(filePath: string): ProjectConfig;
+  /** Reading the workspace from disk, for findings in files that are not open; absent in the browser. */
+  workspace?: WorkspaceFiles;
+}
+
+export interface WorkspaceFiles {
+  /** The YAML files under a folder that shipcheck may check (node_modules and hidden folders skipped). */
+  yamlFiles(folder: string): string[];
+  readFile(filePath: string): string | undefined;
 }
 
 /** Wires documents, diagnostics, hover and code actions onto a connection and starts listening. */
@@ -46,8 +58,23 @@ export function init(connection: Connection, host: ServerHost): void {
     serverInfo: { name: 'shipcheck' },
   };
 
+  let folders: string[] = [];
+  let canWatchFiles = false;
+  const workspace = host.workspace
+    ? new WorkspaceChecker(connection, documents, host, host.workspace, linter, (folderUri) => filesExclude(folderUri), logError)
+    : undefined;
+  // VS Code's files.exclude, honoured when scanning the workspace (other clients have no such setting).
+  const filesExclude = async (folderUri: string): Promise<string[]> => {
+    if (!canPullSettings) return [];
+    const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: folderUri, section: 'files.exclude' });
+    if (typeof raw !== 'object' || raw === null) return [];
+    return Object.entries(raw as Record<string, unknown>).flatMap(([glob, on]) => (on === true ? [glob] : []));
+  };
+
   connection.onInitialize((params) => {
     canPullSettings = params.capabilities.workspace?.configuration === true;
+    canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
     yamlExtensionActive = readInitializationOptions(params.initializationOptions).yamlExtensionActive;
     // Clients that list hover formats without Markdown get plain text; those that say nothing get Markdown.
     const formats = params.capabilities.textDocument?.hover?.contentFormat;
@@ -58,8 +85,27 @@ export function init(connection: Connection, host: ServerHost): void {
   documents.onDidOpen(({ document }) => guarded('scheduling a check', undefined, () => linter.schedule(document, 'open')));
   documents.onDidChangeContent(({ document }) => guarded('scheduling a check', undefined, () => linter.schedule(document, 'change')));
   documents.onDidSave(({ document }) => guarded('scheduling a check', undefined, () => linter.schedule(document, 'save')));
-  connection.onDidChangeConfiguration(() => guarded('reloading settings', undefined, () => linter.settingsChanged()));
-  documents.onDidClose(({ document }) => guarded('closing a document', undefined, () => linter.forget(document.uri)));
+  connection.onDidChangeConfiguration(() =>
+    guarded('reloading settings', undefined, () => {
+      linter.settingsChanged();
+      void workspace?.rescan();
+    }),
+  );
+  documents.onDidClose(({ document }) =>
+    guarded('closing a document', undefined, () => {
+      linter.forget(document.uri);
+      workspace?.closed(document.uri);
+    }),
+  );
+  connection.onDidChangeWatchedFiles(({ changes }) => void workspace?.filesChanged(changes));
+  // After the handshake: watch YAML and configuration files, then check the whole workspace (open files come first anyway).
+  connection.onInitialized(() => {
+    if (!workspace) return;
+    if (canWatchFiles) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yml,yaml}' }] });
+    }
+    void workspace.scan(folders);
+  });
 
   connection.onHover((params) =>
     guarded('hover', null, () => {
