@@ -5,7 +5,7 @@ import type { Span } from '../../server/src/engine/finding';
 import { buildK8sObjects } from '../../server/src/engine/model/k8s';
 import { analysisTemplateOf, rolloutAnalyses, rolloutOf } from '../../server/src/engine/model/rollout';
 import { applyEdits } from '../../server/src/engine/fixes';
-import { removeFieldKeepingComments } from '../../server/src/engine/removeField';
+import { removeFieldKeepingComments } from '../../server/src/engine/yamlBlockEdit';
 import { isMap, parseYamlFile, type YamlFile } from '../../server/src/engine/yamlFile';
 
 function objects(text: string): { file: YamlFile; views: ReturnType<typeof buildK8sObjects>; yaml: YamlFile['documents'][number] }[] {

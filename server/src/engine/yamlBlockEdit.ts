@@ -1,6 +1,6 @@
 import type { TextEdit } from './finding';
 import { appendMapEntry, columnOf, indentUnit } from './yamlEdit';
-import { isScalar, mapFields, type Node, type YamlDoc, type YamlFile, type YAMLMap, type YAMLSeq } from './yamlFile';
+import { isScalar, mapFields, type Node, type Scalar, type YamlDoc, type YamlFile, type YAMLMap, type YAMLSeq } from './yamlFile';
 
 /**
  * Lines to insert at the start of a line (`at`), written at column 0 with two-space nesting in `block` and
@@ -111,6 +111,19 @@ export function removeLinesKeepingComments(file: YamlFile, lineStart: number, en
   return { start: lineStart, end, newText: kept.join('') };
 }
 
+/**
+ * Deletes a `key: value` entry of a block mapping with its whole lines, keeping comments written on them.
+ * Undefined for flow mappings, for a key that shares its line (`- key: v`), and for a key merged in from an anchor.
+ */
+export function removeFieldKeepingComments(file: YamlFile, map: YAMLMap, key: Scalar): TextEdit | undefined {
+  const pair = map.items.find((item) => item.key === key);
+  if (map.flow || !pair || !key.range) return undefined;
+  const lineStart = file.text.lastIndexOf('\n', key.range[0] - 1) + 1;
+  if (file.text.slice(lineStart, key.range[0]).trim() !== '') return undefined;
+  const valueEnd = (pair.value as Ranged)?.range?.[1] ?? key.range[1];
+  return removeLinesKeepingComments(file, lineStart, lineStartAfter(file, valueEnd), key.range[0] - lineStart);
+}
+
 /** Removes one item of a block sequence with its lines (comments kept); undefined when the item shares a line. */
 export function removeSeqItem(file: YamlFile, item: Node): TextEdit | undefined {
   const range = item.range;
@@ -139,22 +152,6 @@ function dashBefore(file: YamlFile, offset: number): number | undefined {
   return match ? lineStart + match[1]!.length : undefined;
 }
 
-/** The comment of a YAML line: a `#` at the start or after a blank, outside quotes. */
-export function lineComment(line: string): string | undefined {
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i]!;
-    if (quote) {
-      if (char === quote) quote = undefined;
-    } else if (char === '"' || char === "'") {
-      if (i === 0 || /[\s:[{,-]/.test(line[i - 1]!)) quote = char;
-    } else if (char === '#' && (i === 0 || /\s/.test(line[i - 1]!))) {
-      return line.slice(i);
-    }
-  }
-  return undefined;
-}
-
 /** Sets `key: <number>` in a mapping: replaces the scalar that is there (as a plain number), or appends the entry (block or flow). */
 export function setMapNumber(file: YamlFile, yaml: YamlDoc, map: YAMLMap, key: string, value: number): TextEdit | undefined {
   const current = mapFields(yaml, map).get(key);
@@ -165,4 +162,25 @@ export function setMapNumber(file: YamlFile, yaml: YamlDoc, map: YAMLMap, key: s
     return { start: range[0], end: range[1], newText: String(value) };
   }
   return map.flow ? appendToFlowMap(file, map, `${key}: ${value}`) : appendMapEntry(file, map, key, String(value));
+}
+
+/** The comment of one line of YAML (`# …` after whitespace, outside quotes), if any. */
+export function lineComment(line: string): string | undefined {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    const before = i === 0 ? ' ' : line[i - 1]!;
+    if (quote) {
+      if (quote === '"' && c === '\\') i++;
+      else if (c === quote) {
+        if (quote === "'" && line[i + 1] === "'") i++;
+        else quote = undefined;
+      }
+      continue;
+    }
+    // A quote only opens a scalar where a token starts (not inside `don't`).
+    if ((c === '"' || c === "'") && /[\s:[{,-]/.test(before)) quote = c;
+    else if (c === '#' && /\s/.test(before)) return line.slice(i).trimEnd();
+  }
+  return undefined;
 }

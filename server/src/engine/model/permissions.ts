@@ -1,4 +1,5 @@
-import { type Field, isMap, isScalar, isSeq, mapFields, scalarToString, seqItems, type YamlDoc, type YAMLMap } from '../yamlFile';
+import { type Field, isMap, isScalar, mapFields, scalarToString, type YamlDoc, type YAMLMap } from '../yamlFile';
+import { workflowTriggers } from './triggers';
 import type { Job, Workflow } from './workflow';
 
 /** What a GITHUB_TOKEN scope allows. `default` = not declared anywhere: the repository setting decides (may be write). */
@@ -80,11 +81,7 @@ export function effectivePermissions(job: Job, yaml: YamlDoc): EffectivePermissi
 
 /** The workflow's trigger names (`on: push`, `on: [push, pull_request]`, `on: { push: … }`). */
 export function triggers(yaml: YamlDoc, workflow: Workflow): string[] {
-  const on = workflow.fields.get('on')?.value;
-  if (isMap(on)) return [...mapFields(yaml, on).keys()];
-  if (isSeq(on)) return seqItems(yaml, on).flatMap((item) => scalarToString(item) ?? []);
-  const single = scalarToString(on);
-  return single === undefined ? [] : [single];
+  return [...workflowTriggers(workflow, yaml).events.keys()];
 }
 
 /** A reusable workflow's jobs get their token from the caller when they declare nothing themselves. */

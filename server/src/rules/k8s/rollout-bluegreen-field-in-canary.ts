@@ -1,5 +1,5 @@
 import { rolloutOf, pairSpan } from '../../engine/model/rollout';
-import { removeFieldKeepingComments } from '../../engine/removeField';
+import { removeFieldKeepingComments } from '../../engine/yamlBlockEdit';
 import { defineRule } from '../../engine/rule';
 import { isScalar } from '../../engine/yamlFile';
 
