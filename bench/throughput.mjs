@@ -1,5 +1,5 @@
 // Engine throughput against the parse floor (yaml's parseAllDocuments alone), on the same files in one run.
-// Usage: npm run build:test && node bench/throughput.mjs [dir…]   (default: ../shared/corpus, else test/)
+// Usage: npm run build:test && node bench/throughput.mjs [--per-rule] [dir…]   (default: ../shared/corpus, else test/)
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -11,7 +11,10 @@ const { RULES } = require('../out/server/src/rules/index.js');
 
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
 const corpus = join(root, '..', 'shared', 'corpus');
-const dirs = process.argv.slice(2).length > 0 ? process.argv.slice(2) : [existsSync(corpus) ? corpus : join(root, 'test')];
+const args = process.argv.slice(2);
+const perRuleWanted = args.includes('--per-rule');
+const inputs = args.filter((arg) => arg !== '--per-rule');
+const dirs = inputs.length > 0 ? inputs : [existsSync(corpus) ? corpus : join(root, 'test')];
 
 function yamlFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -28,7 +31,7 @@ const files = dirs.flatMap((dir) => (statSync(dir).isDirectory() ? yamlFiles(dir
 }));
 const bytes = files.reduce((sum, file) => sum + Buffer.byteLength(file.text), 0);
 
-function time(label, fn, rounds = 5) {
+function time(label, fn, rounds = 3) {
   fn(); // warm-up
   const samples = [];
   for (let i = 0; i < rounds; i++) {
@@ -46,9 +49,12 @@ const floor = time('yaml parseAllDocuments (floor)', () => {
 const full = time('shipcheck engine (all rules)', () => {
   for (const file of files) lint(file.text, file.path, { rules: RULES });
 });
-const perRule = RULES.map((rule) => time(`  only ${rule.id}`, () => {
-  for (const file of files) lint(file.text, file.path, { rules: [rule] });
-}, 3));
+// One run per rule (each re-parses): slow with many rules, so only on request.
+const perRule = perRuleWanted
+  ? RULES.map((rule) => time(`  only ${rule.id}`, () => {
+      for (const file of files) lint(file.text, file.path, { rules: [rule] });
+    }, 1))
+  : [];
 
 const mb = bytes / 1024 / 1024;
 console.log(`${files.length} files, ${mb.toFixed(1)} MiB`);
