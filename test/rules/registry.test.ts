@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
 import { DORA_METRICS } from '../../server/src/knowledge/dora';
 import { ruleDocMarkdown, ruleDocPath } from '../../server/src/knowledge/ruleDocs';
 import { RULES } from '../../server/src/rules';
-import { readmeRuleList } from '../../scripts/generateDocs';
+import { CONFIG_SCHEMA_PATH, configSchema, readmeRuleList } from '../../scripts/generateDocs';
 import { lintPath, lintWith, ROOT } from '../helpers/fixtures';
 
 describe('rule registry', () => {
@@ -46,5 +48,23 @@ describe('rule registry', () => {
   it("README's rule list is up to date (npm run docs)", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     assert.ok(readme.includes(readmeRuleList()), 'README rule list is stale');
+  });
+});
+
+describe('.shipcheck.yaml schema', () => {
+  it('is up to date (npm run docs), names every rule, and is what package.json hands to the YAML extension', () => {
+    const written = JSON.parse(readFileSync(join(ROOT, CONFIG_SCHEMA_PATH), 'utf8')) as { properties: { rules: { properties: Record<string, unknown> } } };
+    assert.deepEqual(written, JSON.parse(JSON.stringify(configSchema())));
+    assert.deepEqual(Object.keys(written.properties.rules.properties), RULES.map((rule) => rule.id));
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { contributes: { yamlValidation: { url: string }[] } };
+    assert.deepEqual(manifest.contributes.yamlValidation.map((entry) => entry.url), [`./${CONFIG_SCHEMA_PATH}`]);
+  });
+
+  it('accepts the repository\'s own .shipcheck.yaml and rejects typos', () => {
+    const validate = new Ajv({ strict: false }).compile(configSchema());
+    assert.ok(validate(parse(readFileSync(join(ROOT, '.shipcheck.yaml'), 'utf8'))), JSON.stringify(validate.errors));
+    assert.ok(validate({ rules: { 'gha/npm-ci': 'error', 'gha/job-timeout': { level: 'warning', minutes: 20 } } }), JSON.stringify(validate.errors));
+    assert.equal(validate({ rules: { 'gha/npm-cl': 'error' } }), false);
+    assert.equal(validate({ rules: { 'gha/npm-ci': 'loud' } }), false);
   });
 });

@@ -39,6 +39,7 @@ export class DocumentLinter {
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   // Bumped when settings change, so cached results made under the old settings are not reused.
   private generation = 0;
+  private readonly announced = new Map<string, string>();
 
   constructor(
     private readonly connection: Connection,
@@ -65,11 +66,19 @@ export class DocumentLinter {
   lintText(uri: string, text: string, settings: EditorSettings = this.settings.get(uri)): LintResult {
     const path = documentPath(uri, this.host);
     const project = this.host.projectConfig?.(path);
+    if (project?.file) this.announce(project.file, project.problem ? `has a problem, using the defaults: ${project.problem.message}` : 'loaded');
     if (isConfigFile(path)) return configResult(text, path);
     if (!settings.enable || project?.isIgnored(path)) return emptyResult(path);
     const result = lint(text, path, this.options(path, settings));
     if (!this.showSyntaxErrors(settings)) result.findings = result.findings.filter((finding) => finding.ruleId !== ENGINE_RULES.syntax);
     return result;
+  }
+
+  /** Logs each configuration file once per state, so the output channel says which one is in force. */
+  private announce(file: string, state: string): void {
+    if (this.announced.get(file) === state) return;
+    this.announced.set(file, state);
+    this.connection.console.info(`shipcheck: configuration ${file} ${state}`);
   }
 
   /** The document's text with every safe fix applied (what fix-all writes). */

@@ -4,6 +4,7 @@ import type { ProjectFacts } from '../engine/lint';
 import type { ProjectConfig } from '../project/config';
 import { FIX_ALL_KIND, findingCodeActions } from './codeActions';
 import { DocumentLinter } from './diagnostics';
+import { RULES } from '../rules';
 import { SettingsCache } from './settings';
 import { WorkspaceChecker } from './workspace';
 import { hover } from './hover';
@@ -100,6 +101,7 @@ export function init(connection: Connection, host: ServerHost): void {
   connection.onDidChangeWatchedFiles(({ changes }) => void workspace?.filesChanged(changes));
   // After the handshake: watch YAML and configuration files, then check the whole workspace (open files come first anyway).
   connection.onInitialized(() => {
+    connection.console.info(`shipcheck: server ready with ${RULES.length} rules${workspace ? `, checking ${folders.length} workspace folder(s)` : ''}`);
     if (!workspace) return;
     if (canWatchFiles) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yml,yaml}' }] });
