@@ -135,7 +135,7 @@ describe('language server over stdio', { timeout: 6 * TIMEOUT_MS }, () => {
     const image = diagnostics.find((diagnostic) => diagnostic.code === 'k8s/image-tag')!;
     assert.deepEqual(
       (await session.codeActions(uri, image)).map((action) => action.title),
-      ['Disable k8s/image-tag for this line', 'Disable k8s/image-tag for this file'],
+      ['Disable k8s/image-tag for this line', 'Disable k8s/image-tag for this file', 'Ignore k8s/image-tag for this object'],
     );
   });
 

@@ -1,6 +1,7 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, Fix } from '../engine/finding';
+import { ignoreInObjectEdit } from '../engine/ignoreObject';
 import type { LintResult } from '../engine/lint';
 import { ruleById } from '../rules';
 import { DIAGNOSTIC_SOURCE, isDiagnosticData } from './diagnostics';
@@ -42,6 +43,16 @@ function quickFixes(document: TextDocument, result: LintResult, params: CodeActi
     if (!suppressed.has(rule.id)) {
       suppressed.add(rule.id);
       suppressions.push(disableFileAction(document, result, diagnostic, rule.id));
+    }
+    const objectEdit = rule.id.startsWith('k8s/') ? ignoreInObjectEdit(result.file, finding.span.start, rule.id) : undefined;
+    if (objectEdit && !suppressed.has(`${rule.id}\0object\0${objectEdit.start}`)) {
+      suppressed.add(`${rule.id}\0object\0${objectEdit.start}`);
+      suppressions.push({
+        title: `Ignore ${rule.id} for this object`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        edit: { changes: { [document.uri]: [{ range: toRange(document, objectEdit), newText: objectEdit.newText }] } },
+      });
     }
   }
   return [...fixes, ...suppressions];
