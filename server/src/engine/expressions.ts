@@ -28,29 +28,16 @@ export interface ExpressionSpan {
 /** The `${{ … }}` spans of a string, in order. A `}}` inside a '…' string literal does not close one; an unclosed one is skipped. */
 export function findExpressions(text: string): ExpressionSpan[] {
   const spans: ExpressionSpan[] = [];
+  // Built at the first unclosed `${{`: rescanning to the end for each later one would be quadratic.
+  let closeFrom: Int32Array | undefined;
   let from = 0;
   while (from < text.length) {
     const open = text.indexOf('${{', from);
     if (open < 0) break;
     const innerStart = open + 3;
-    let i = innerStart;
-    let close = -1;
-    while (i < text.length) {
-      const ch = text[i];
-      if (ch === "'") {
-        // '' inside a literal is an escaped quote: skipping to the next quote twice handles it.
-        const endQuote = text.indexOf("'", i + 1);
-        if (endQuote < 0) break;
-        i = endQuote + 1;
-        continue;
-      }
-      if (ch === '}' && text[i + 1] === '}') {
-        close = i;
-        break;
-      }
-      i++;
-    }
+    const close = closeFrom ? closeFrom[innerStart]! : closingBraces(text, innerStart);
     if (close < 0) {
+      closeFrom ??= closingBracesFromEach(text);
       from = innerStart;
       continue;
     }
@@ -58,6 +45,40 @@ export function findExpressions(text: string): ExpressionSpan[] {
     from = close + 2;
   }
   return spans;
+}
+
+/** The offset of the `}}` that closes an expression whose inside starts at `from`, skipping '…' literals; -1 when none does. */
+function closingBraces(text: string, from: number): number {
+  let i = from;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === "'") {
+      // '' inside a literal is an escaped quote: skipping to the next quote twice handles it.
+      const endQuote = text.indexOf("'", i + 1);
+      if (endQuote < 0) return -1;
+      i = endQuote + 1;
+      continue;
+    }
+    if (ch === '}' && text[i + 1] === '}') return i;
+    i++;
+  }
+  return -1;
+}
+
+/** `closingBraces(text, i)` for every i in 0..length, in one pass from the end. */
+function closingBracesFromEach(text: string): Int32Array {
+  const close = new Int32Array(text.length + 1).fill(-1);
+  let nextQuote = -1;
+  for (let i = text.length - 1; i >= 0; i--) {
+    const ch = text[i];
+    if (ch === "'") {
+      close[i] = nextQuote < 0 ? -1 : close[nextQuote + 1]!;
+      nextQuote = i;
+    } else {
+      close[i] = ch === '}' && text[i + 1] === '}' ? i : close[i + 1]!;
+    }
+  }
+  return close;
 }
 
 // ---------------------------------------------------------------- AST

@@ -59,7 +59,9 @@ export function addNeeds(file: YamlFile, job: Job, ids: readonly string[]): Text
   if (!value || !value.range) return undefined;
   if (isScalar(value)) {
     if (typeof value.value !== 'string' || (value.type !== 'PLAIN' && value.type !== 'QUOTE_SINGLE' && value.type !== 'QUOTE_DOUBLE')) return undefined;
-    const written = file.text.slice(value.range[0], value.range[1]);
+    // A plain scalar with flow indicators (`lint{x}`) is valid in block context but not inside `[ ]`.
+    const plain = file.text.slice(value.range[0], value.range[1]);
+    const written = value.type === 'PLAIN' && /[,[\]{}]/.test(plain) ? `'${value.value.replace(/'/g, "''")}'` : plain;
     return { start: value.range[0], end: value.range[1], newText: `[${[written, ...missing].join(', ')}]` };
   }
   if (!isSeq(value)) return undefined;

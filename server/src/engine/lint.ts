@@ -1,5 +1,5 @@
 import { classify, isWorkflowPath } from './classify';
-import { ENGINE_RULES, type Finding, type Severity, type Span } from './finding';
+import { ENGINE_RULES, type Finding, type Severity, type Span, type TextEdit } from './finding';
 import { combineFixes, applyEdits } from './fixes';
 import type { K8sObject } from './model/k8s';
 import type { Report, Rule, RuleContext, Visitor } from './rule';
@@ -64,10 +64,17 @@ export const DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024;
  */
 export function looksLikeGoTemplate(text: string): boolean {
   for (const line of text.split('\n')) {
+    // Quotes before each `{{`, counted as the scan moves on: a line of many `{{` stays linear.
+    let doubles = 0;
+    let singles = 0;
+    let counted = 0;
     for (let at = line.indexOf('{{'); at >= 0; at = line.indexOf('{{', at + 2)) {
+      for (; counted < at; counted++) {
+        if (line[counted] === '"') doubles++;
+        else if (line[counted] === "'") singles++;
+      }
       if (line[at - 1] === '$') continue;
-      const before = line.slice(0, at);
-      if (before.split('"').length % 2 === 1 && before.split("'").length % 2 === 1) return true;
+      if (doubles % 2 === 0 && singles % 2 === 0) return true;
     }
   }
   return false;
@@ -110,42 +117,58 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
       ruleId: ENGINE_RULES.syntax,
       severity: 'error',
       message: `YAML syntax error: ${error.message.split('\n')[0]}`,
-      span: { start: error.pos[0], end: Math.max(error.pos[1], Math.min(error.pos[0] + 1, file.text.length)) },
+      span: syntaxErrorSpan(error.pos, file.text.length),
     });
   }
 
   const failed = new Map<string, unknown>();
-  for (const yaml of file.documents) {
-    if (yaml.hasErrors) {
-      kinds.push('other');
-      continue;
+  const run: DocumentRun = { rules, settings, findings, failed, project: options.project ?? {}, ruleOptions: options.ruleOptions ?? {} };
+  for (const yaml of file.documents) kinds.push(checkDocument(file, yaml, run));
+  return { file, kinds, ...finishFindings(file, findings, failed, rules, settings, broken !== undefined) };
+}
+
+/** What checking one document needs; `findings` and `failed` collect across the documents of a file. */
+export interface DocumentRun {
+  rules: readonly Rule[];
+  settings: Readonly<Record<string, RuleSetting>>;
+  findings: Finding[];
+  failed: Map<string, unknown>;
+  project: ProjectFacts;
+  ruleOptions: Readonly<Record<string, Readonly<Record<string, RuleOptionValue>>>>;
+}
+
+/** Classifies one document (unless told what it is) and runs every rule's hooks on it; returns what it was classified as. */
+export function checkDocument(file: YamlFile, yaml: YamlDoc, run: DocumentRun, classified = yaml.hasErrors ? undefined : classify(file, yaml)): FileKind {
+  if (!classified || classified.type === 'other') return 'other';
+  const runner = new RuleRunner(file, yaml, run.rules, run.settings, run.findings, run.failed, run.project, run.ruleOptions);
+  if (classified.type === 'workflow') {
+    const { workflow } = classified;
+    runner.hook('workflow', workflow);
+    for (const job of workflow.jobs) {
+      runner.hook('job', job);
+      for (const step of job.steps) runner.hook('step', step);
     }
-    const classified = classify(file, yaml);
-    if (classified.type === 'other') {
-      kinds.push('other');
-      continue;
-    }
-    const run = new RuleRunner(file, yaml, rules, settings, findings, failed, options.project ?? {}, options.ruleOptions ?? {});
-    if (classified.type === 'workflow') {
-      const { workflow } = classified;
-      kinds.push(workflow.kind);
-      run.hook('workflow', workflow);
-      for (const job of workflow.jobs) {
-        run.hook('job', job);
-        for (const step of job.steps) run.hook('step', step);
-      }
-    } else {
-      kinds.push('k8s');
-      for (const object of classified.objects) {
-        run.object = object;
-        run.hook('k8sObject', object);
-        for (const pod of object.podSpecs) {
-          for (const container of [...pod.containers, ...pod.initContainers, ...pod.ephemeralContainers]) run.hook('container', container);
-        }
-      }
+    return workflow.kind;
+  }
+  for (const object of classified.objects) {
+    runner.object = object;
+    runner.hook('k8sObject', object);
+    for (const pod of object.podSpecs) {
+      for (const container of [...pod.containers, ...pod.initContainers, ...pod.ephemeralContainers]) runner.hook('container', container);
     }
   }
+  return 'k8s';
+}
 
+/** Adds internal errors, drops duplicates, applies suppression comments and sorts: the last step of every lint. */
+export function finishFindings(
+  file: YamlFile,
+  findings: Finding[],
+  failed: ReadonlyMap<string, unknown>,
+  rules: readonly Rule[],
+  settings: Readonly<Record<string, RuleSetting>>,
+  broken: boolean,
+): { findings: Finding[]; suppressed: SuppressedFinding[] } {
   for (const [ruleId, error] of failed) {
     const firstLine = file.text.indexOf('\n');
     findings.push({
@@ -156,7 +179,8 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
     });
   }
 
-  const suppressions = new SuppressionIndex(parseSuppressions(file.text, file.lineCounter));
+  // Only files with directives need line numbers (an incremental result counts its lines only when asked).
+  const suppressions = new SuppressionIndex(file.text.includes('shipcheck-disable') ? parseSuppressions(file.text, file.lineCounter) : []);
   const suppressed: SuppressedFinding[] = [];
   const seen = new Set<string>();
   const kept = findings.filter((finding) => {
@@ -164,6 +188,7 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
     const key = `${finding.ruleId}\0${finding.span.start}\0${finding.span.end}\0${finding.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
+    if (suppressions.directives.length === 0) return true;
     const directive = suppressions.suppresses(finding.ruleId, file.lineCounter.linePos(finding.span.start).line);
     if (directive) suppressed.push({ finding, directive });
     return !directive;
@@ -171,7 +196,13 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
   // Unused directives only make sense when the file was checked, and only for rules that ran.
   if (!broken) kept.push(...unusedSuppressions(suppressions, rules, settings));
   kept.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.ruleId.localeCompare(b.ruleId));
-  return { file, findings: kept, kinds, suppressed };
+  return { findings: kept, suppressed };
+}
+
+/** At least one character where there is one; `yaml` puts errors at the end of the input one past it. */
+function syntaxErrorSpan([from, to]: [number, number], textLength: number): Span {
+  const start = Math.min(from, textLength);
+  return { start, end: Math.min(Math.max(to, start + 1), textLength) };
 }
 
 function unusedSuppressions(index: SuppressionIndex, rules: readonly Rule[], settings: Readonly<Record<string, RuleSetting>>): Finding[] {
@@ -246,11 +277,18 @@ function toFinding(rule: Rule, report: Report<Rule['messages']>, setting: RuleSe
   };
   if (report.fix) {
     if (!rule.fixable) throw new Error(`rule ${rule.id} reported a fix but declares fixable: false`);
-    for (const edit of report.fix.edits) checkSpan(edit, textLength);
+    // One fix shared by many findings (a step's every expression moved at once) is checked once, not once per finding.
+    if (checkedEdits.get(report.fix.edits) !== textLength) {
+      for (const edit of report.fix.edits) checkSpan(edit, textLength);
+      checkedEdits.set(report.fix.edits, textLength);
+    }
     finding.fix = { kind: rule.fixable, title: report.fix.title, edits: report.fix.edits };
   }
   return finding;
 }
+
+/** Edit lists already checked, with the text length they were checked against. */
+const checkedEdits = new WeakMap<readonly TextEdit[], number>();
 
 function checkSpan(span: Span, textLength: number): void {
   if (!(span.start >= 0 && span.end >= span.start && span.end <= textLength)) {

@@ -232,8 +232,13 @@ function tagsAreUsed(file: YamlFile, step: Step): boolean {
   if (/DOCKER_METADATA_OUTPUT_(TAGS|JSON)/.test(jobText)) return true;
   const id = scalarToString(step.fields.get('id')?.value);
   if (id === undefined) return false;
-  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`steps\\.${escaped}\\.outputs\\.(tags|json|bake-file)\\b|steps\\[['"]${escaped}['"]\\]\\.outputs`).test(jobText);
+  // Plain string search: a regex built from the id breaks on ids too long to compile.
+  const outputs = `steps.${id}.outputs.`;
+  for (let at = jobText.indexOf(outputs); at >= 0; at = jobText.indexOf(outputs, at + 1)) {
+    const after = at + outputs.length;
+    if (/^(tags|json|bake-file)(?!\w)/.test(jobText.slice(after, after + 10))) return true;
+  }
+  return jobText.includes(`steps['${id}'].outputs`) || jobText.includes(`steps["${id}"].outputs`);
 }
 
 function isImmutable(entry: string, releasesOnly: boolean): boolean {
@@ -244,7 +249,7 @@ function isImmutable(entry: string, releasesOnly: boolean): boolean {
 function appendLine(file: YamlFile, node: Scalar, line: string): TextEdit | undefined {
   if (node.type !== 'BLOCK_LITERAL' || !node.range) return undefined;
   const source = file.text.slice(node.range[0], node.range[1]);
-  const trimmed = source.replace(/\s+$/, '');
+  const trimmed = source.trimEnd();
   const lastBreak = trimmed.lastIndexOf('\n');
   if (lastBreak < 0) return undefined;
   const indent = /^[ \t]*/.exec(trimmed.slice(lastBreak + 1))![0];

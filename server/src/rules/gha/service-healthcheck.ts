@@ -176,7 +176,7 @@ function appendToScalar(file: YamlFile, node: Scalar, options: string[]): TextEd
       return { start: range[1] - 1, end: range[1] - 1, newText: ` ${addition.replace(/'/g, "''")}` };
     case 'BLOCK_FOLDED': {
       // Folded lines join with spaces: one option a line, like the lines above.
-      const trimmed = source.replace(/\s+$/, '');
+      const trimmed = source.trimEnd();
       const lastBreak = trimmed.lastIndexOf('\n');
       if (lastBreak < 0) return undefined;
       const indent = /^[ \t]*/.exec(trimmed.slice(lastBreak + 1))![0];
@@ -185,7 +185,7 @@ function appendToScalar(file: YamlFile, node: Scalar, options: string[]): TextEd
     }
     case 'BLOCK_LITERAL': {
       // Join the last content line, so `|` does not put a line break into the options.
-      const trimmed = source.replace(/\s+$/, '');
+      const trimmed = source.trimEnd();
       if (!trimmed.includes('\n')) return undefined;
       const end = range[0] + trimmed.length;
       return { start: end, end, newText: ` ${addition}` };
