@@ -11,9 +11,16 @@ import { projectFacts } from './project/facts';
 // The bundle runs as dist/server.js, one level below the extension (or repository) root that holds docs/.
 const root = path.resolve(__dirname, '..');
 
+const docLinks = new Map<string, string>();
+
 // createConnection reads the transport from the command line (--stdio, --node-ipc, --socket=<port>, --pipe=<name>).
 init(createConnection(ProposedFeatures.all), {
-  docsHref: (ruleId) => pathToFileURL(path.join(root, ruleDocPath(ruleId))).href,
+  // Asked once per diagnostic on every keystroke: build each rule's link once.
+  docsHref: (ruleId) => {
+    let href = docLinks.get(ruleId);
+    if (href === undefined) docLinks.set(ruleId, (href = pathToFileURL(path.join(root, ruleDocPath(ruleId))).href));
+    return href;
+  },
   filePath: (url) => fileURLToPath(url),
   projectFacts,
   projectConfig,

@@ -55,6 +55,11 @@ export interface RuleDefinition<M extends MessageFormatters> {
   docs: RuleDocs;
   /** What the rule's fixes are; a rule that reports a fix it did not declare is an internal error. */
   fixable: FixKind | false;
+  /**
+   * Kubernetes kinds this rule reads from the file's other documents (`ctx.file.documents`). Incremental
+   * checking re-runs the rule on every document when a document mentioning one of them changes.
+   */
+  crossDocumentKinds?: readonly string[];
   visit: Visitor<M>;
 }
 

@@ -30,6 +30,7 @@ export function columnOf(file: YamlFile, offset: number): number {
 
 /** The file's indentation step: the smallest indentation of any line (2 when nothing is indented). */
 export function indentUnit(file: YamlFile): string {
+  if (file.indent !== undefined) return file.indent;
   let unit = 0;
   for (const match of file.text.matchAll(/^( +)\S/gm)) {
     const width = match[1]!.length;

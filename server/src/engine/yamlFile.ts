@@ -68,6 +68,8 @@ export interface YamlFile {
   lineCounter: LineCounter;
   /** `\r\n` when the file uses it, so inserted lines match. */
   eol: string;
+  /** The whole file's indentation step, set when this is one piece of a larger text (incremental linting). */
+  indent?: string;
 }
 
 export function parseYamlFile(text: string, path = ''): YamlFile {

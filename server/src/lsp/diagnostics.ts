@@ -1,6 +1,7 @@
 import { DiagnosticSeverity, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ENGINE_RULES, type Finding, type FixKind, type Severity } from '../engine/finding';
+import { deferredYamlFile, IncrementalLinter } from '../engine/incremental';
 import { fixAll, lint, type LintOptions, type LintResult } from '../engine/lint';
 import { RULES, ruleById } from '../rules';
 import type { ServerHost } from './init';
@@ -30,13 +31,18 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-// Coalesces a burst of keystrokes into one check while staying well under what a typist notices.
-const LINT_DELAY_MS = 15;
+// No waiting: a check of an open file takes milliseconds (only the changed document is checked again), and
+// changes that arrive together still coalesce, because the timer fires after all pending input is read.
+const LINT_DELAY_MS = 0;
+// How many documents keep their parsed pieces between checks: the ones being typed in.
+const INCREMENTAL_DOCUMENTS = 4;
 
 /** Lints open documents, publishes their diagnostics and keeps the latest result per document for hover and code actions. */
 export class DocumentLinter {
   private readonly results = new Map<string, { version: number; generation: number; result: LintResult }>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  // For the documents edited last: parses and findings of their YAML documents, kept between keystrokes.
+  private readonly incremental = new Map<string, IncrementalLinter>();
   // Bumped when settings change, so cached results made under the old settings are not reused.
   private generation = 0;
   private readonly announced = new Map<string, string>();
@@ -54,7 +60,15 @@ export class DocumentLinter {
   resultFor(document: TextDocument): LintResult {
     const cached = this.results.get(document.uri);
     if (cached?.version === document.version && cached.generation === this.generation) return cached.result;
-    const result = this.lintText(document.uri, document.getText());
+    const linter = this.incremental.get(document.uri) ?? new IncrementalLinter();
+    this.incremental.delete(document.uri);
+    this.incremental.set(document.uri, linter);
+    for (const uri of this.incremental.keys()) if (this.incremental.size > INCREMENTAL_DOCUMENTS) this.incremental.delete(uri);
+    const text = document.getText();
+    const linted = this.lintText(document.uri, text, this.settings.get(document.uri), linter);
+    // Syntax trees are large (many times the text): keep findings, and parse again only for a hover or code action.
+    const tooLarge = linted.findings.some((finding) => finding.ruleId === ENGINE_RULES.tooLarge);
+    const result = tooLarge ? linted : { ...linted, file: deferredYamlFile(text, linted.file.path) };
     this.results.set(document.uri, { version: document.version, generation: this.generation, result });
     return result;
   }
@@ -63,13 +77,14 @@ export class DocumentLinter {
    * Lints text as the settings and the project's `.shipcheck.yaml` say: nothing when disabled or ignored,
    * the configuration's own problems for a configuration file, and syntax errors only when wanted.
    */
-  lintText(uri: string, text: string, settings: EditorSettings = this.settings.get(uri)): LintResult {
+  lintText(uri: string, text: string, settings: EditorSettings = this.settings.get(uri), linter?: IncrementalLinter): LintResult {
     const path = documentPath(uri, this.host);
     const project = this.host.projectConfig?.(path);
     if (project?.file) this.announce(project.file, project.problem ? `has a problem, using the defaults: ${project.problem.message}` : 'loaded');
     if (isConfigFile(path)) return configResult(text, path);
     if (!settings.enable || project?.isIgnored(path)) return emptyResult(path);
-    const result = lint(text, path, this.options(path, settings));
+    const options = this.options(path, settings);
+    const result = linter ? linter.lint(text, path, options) : lint(text, path, options);
     if (!this.showSyntaxErrors(settings)) result.findings = result.findings.filter((finding) => finding.ruleId !== ENGINE_RULES.syntax);
     return result;
   }
@@ -140,6 +155,7 @@ export class DocumentLinter {
     clearTimeout(this.pending.get(uri));
     this.pending.delete(uri);
     this.results.delete(uri);
+    this.incremental.delete(uri);
     this.settings.forget(uri);
     this.send(uri, undefined, []);
   }

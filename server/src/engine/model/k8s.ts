@@ -92,8 +92,20 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
 /** Long-running workloads: readiness matters for them, unlike Jobs. */
 export const LONG_RUNNING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Rollout']);
 
+// Classification and rules that read other documents ask for the same objects: build them once per node.
+const built = new WeakMap<YAMLMap, K8sObject[]>();
+
 /** The Kubernetes objects of a document: the document itself, or the items of a `List`. */
 export function buildK8sObjects(yaml: YamlDoc, root: YAMLMap): K8sObject[] {
+  let objects = built.get(root);
+  if (!objects) {
+    objects = buildObjects(yaml, root);
+    built.set(root, objects);
+  }
+  return objects;
+}
+
+function buildObjects(yaml: YamlDoc, root: YAMLMap): K8sObject[] {
   const object = buildObject(yaml, root);
   if (!object) return [];
   if (object.kind !== 'List' && !object.kind.endsWith('List')) return [object];

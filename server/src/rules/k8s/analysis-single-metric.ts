@@ -1,7 +1,7 @@
 import { buildK8sObjects } from '../../engine/model/k8s';
 import { analysisTemplateOf, type Metric, rolloutAnalyses, rolloutOf } from '../../engine/model/rollout';
 import { defineRule } from '../../engine/rule';
-import { isMap, scalarToString, type YamlFile } from '../../engine/yamlFile';
+import { isMap, scalarToString, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
 
 /** Providers that run a query (Kayenta compares many metrics itself; a Job decides by its exit). */
 const QUERY_PROVIDERS = new Set(['prometheus', 'datadog', 'newRelic', 'cloudWatch', 'wavefront', 'graphite', 'influxdb', 'skywalking', 'web']);
@@ -15,6 +15,7 @@ export default defineRule({
   severity: 'hint',
   dora: ['change-failure-rate'],
   fixable: false,
+  crossDocumentKinds: ['Rollout'],
   messages: {
     onlyRate: (template: string, metric: string) =>
       `AnalysisTemplate ${template} judges a release only by ${metric}, a success/error rate: a version that answers correctly but slowly passes. Consider a latency metric next to it (in this template or a second template run in the same analysis).`,
@@ -84,11 +85,12 @@ function isRateMetric(metric: Metric): boolean {
   return RATE_NAME.test(name) || STATUS_QUERY.test(query);
 }
 
-const paired = new WeakMap<YamlFile, Set<string>>();
+// Keyed by the documents, which incremental checking shares between the pieces of one file.
+const paired = new WeakMap<readonly YamlDoc[], Set<string>>();
 
 /** Names of templates that a Rollout in this file runs together with another template in one analysis. */
 function pairedTemplates(file: YamlFile): Set<string> {
-  let names = paired.get(file);
+  let names = paired.get(file.documents);
   if (names) return names;
   names = new Set();
   for (const yaml of file.documents) {
@@ -102,6 +104,6 @@ function pairedTemplates(file: YamlFile): Set<string> {
       }
     }
   }
-  paired.set(file, names);
+  paired.set(file.documents, names);
   return names;
 }

@@ -1,13 +1,14 @@
 import { buildK8sObjects } from '../../engine/model/k8s';
 import { type Rollout, rolloutOf } from '../../engine/model/rollout';
 import { defineRule } from '../../engine/rule';
-import { isMap, mapFields, scalarToNumber, scalarToString, type YamlFile } from '../../engine/yamlFile';
+import { isMap, mapFields, scalarToNumber, scalarToString, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
 
 export default defineRule({
   id: 'k8s/rollout-weight-granularity',
   severity: 'info',
   dora: ['change-failure-rate'],
   fixable: false,
+  crossDocumentKinds: ['HorizontalPodAutoscaler'],
   messages: {
     coarse: (weight: number, replicas: number, canary: number, total: number, actual: number, source: string) =>
       `\`setWeight: ${weight}\` cannot be met with ${replicas} replica${replicas === 1 ? '' : 's'}${source}: without trafficRouting the split is made by pod counts, and the closest Argo Rollouts gets is ${canary} canary pod${canary === 1 ? '' : 's'} of ${total}, about ${actual}% of traffic.`,
@@ -98,11 +99,12 @@ function maxSurge(rollout: Rollout, replicas: number): number {
   return /^\d+$/.test(text) ? Number(text) : Math.ceil(replicas / 4);
 }
 
-const autoscaled = new WeakMap<YamlFile, Map<string, number>>();
+// Keyed by the documents, which incremental checking shares between the pieces of one file.
+const autoscaled = new WeakMap<readonly YamlDoc[], Map<string, number>>();
 
 /** Rollout name → minReplicas (default 1) of the HorizontalPodAutoscalers in this file that scale a Rollout. */
 function autoscaledMinimum(file: YamlFile): Map<string, number> {
-  let minimums = autoscaled.get(file);
+  let minimums = autoscaled.get(file.documents);
   if (minimums) return minimums;
   minimums = new Map();
   for (const yaml of file.documents) {
@@ -119,7 +121,7 @@ function autoscaledMinimum(file: YamlFile): Map<string, number> {
       if (scalarToString(targetFields.get('kind')?.value) === 'Rollout' && name !== undefined) minimums.set(name, scalarToNumber(fields.get('minReplicas')?.value) ?? 1);
     }
   }
-  autoscaled.set(file, minimums);
+  autoscaled.set(file.documents, minimums);
   return minimums;
 }
 

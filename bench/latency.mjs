@@ -1,0 +1,77 @@
+// Keystroke latency through each language server over stdio: didChange → publishDiagnostics for that version,
+// one character at a time at the end, the middle and the start of each input.
+// Usage: npm run build && node bench/latency.mjs
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchInputs, typingSpots } from './inputs.mjs';
+import { LspServer } from './lsp.mjs';
+import { availableServers, spawnArgs } from './servers.mjs';
+
+const TYPED = 'abcdefghijklmnopq'; // 17 characters at each of 3 places: 51 timed edits
+const WARM_UP = 'abcdefghijklmnopqrst'; // 20 untimed edits first: every server is warmed up (JIT) as in an editor after a few seconds
+const BUDGET_MS = 120_000; // a peer slower than this per input is stopped and reported with fewer edits
+
+export function percentile(samples, p) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+async function typeInto(server, input, workspace) {
+  const path = join(workspace, input.path);
+  const opened = await server.open(path, input.text, input.languageId);
+  const samples = [];
+  const spots = typingSpots(input.text).reverse(); // end first, so earlier offsets stay valid
+  const started = performance.now();
+  let offset = spots[0];
+  for (const char of WARM_UP) await server.type(opened.uri, offset++, char);
+  let stopped = false;
+  for (const spot of spots) {
+    offset = spot === spots[0] ? offset : spot;
+    for (const char of TYPED) {
+      if (performance.now() - started > BUDGET_MS) {
+        stopped = true;
+        break;
+      }
+      samples.push(await server.type(opened.uri, offset++, char));
+    }
+    if (stopped) break;
+  }
+  return { samples, stopped };
+}
+
+export async function measureLatency(log = console.log, only = undefined) {
+  const available = availableServers();
+  const notes = available.notes;
+  const servers = available.servers.filter((server) => !only || server.name === only);
+  const inputs = benchInputs();
+  const workspace = mkdtempSync(join(tmpdir(), 'shipcheck-bench-'));
+  const rows = [];
+  for (const input of inputs) {
+    const lines = input.text.split('\n').length;
+    for (const config of servers) {
+      if (!config.handles(input)) continue;
+      let server;
+      try {
+        server = await LspServer.start({ ...spawnArgs(config), workspace });
+        const { samples, stopped } = await typeInto(server, { ...input, languageId: config.languageId(input) }, workspace);
+        const row = { input: input.name, lines, server: config.name, edits: samples.length, p50: percentile(samples, 50), p95: percentile(samples, 95), max: Math.max(...samples), stopped };
+        rows.push(row);
+        log(`  ${input.name} · ${config.name}: p50 ${row.p50.toFixed(1)} ms, p95 ${row.p95.toFixed(1)} ms over ${row.edits} edits${stopped ? ' (stopped at the time budget)' : ''}`);
+      } catch (error) {
+        notes.push(`${config.name} on ${input.name}: ${error.message}`);
+        log(`  ${input.name} · ${config.name}: failed: ${error.message}`);
+      } finally {
+        await server?.stop();
+      }
+    }
+  }
+  return { rows, notes };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+  const { rows, notes } = await measureLatency(console.log, only);
+  console.table(rows);
+  for (const note of notes) console.log(note);
+}

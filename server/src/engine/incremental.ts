@@ -1,0 +1,204 @@
+import { LineCounter } from 'yaml';
+import { classify, type Classified } from './classify';
+import type { Finding } from './finding';
+import { checkDocument, DEFAULT_MAX_FILE_SIZE, finishFindings, lint, type DocumentRun, type FileKind, type LintOptions, type LintResult } from './lint';
+import type { Rule } from './rule';
+import { indentUnit } from './yamlEdit';
+import { parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
+
+/**
+ * Keystroke-speed linting of multi-document files: the text is cut at `---` lines, and a piece that lies wholly in
+ * the text before or after the edit keeps its parse and findings from the previous run (shifted to its new offset);
+ * only the pieces the edit touched are parsed and checked again. Rules that read other documents
+ * (`crossDocumentKinds`) re-run on every piece when a piece mentioning such a kind changed. The result equals `lint`
+ * on the whole text; what this cannot be sure of (syntax errors, directives, `...` markers, a rule that threw) is
+ * linted whole.
+ */
+export class IncrementalLinter {
+  private previous: { text: string; pieces: Map<number, Placed> } | undefined;
+  private optionsKey: string | undefined;
+  private rules: readonly Rule[] | undefined;
+  // The pieces cross-document rules read from, in order; when they differ, so may those rules' findings.
+  private factPieces: Piece[] = [];
+  private factsVersion = 0;
+
+  lint(text: string, path: string, options: LintOptions): LintResult {
+    if (text.length > (options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE)) return this.whole(text, path, options);
+    const starts = pieceStarts(text);
+    if (starts.length < MIN_PIECES) return this.whole(text, path, options);
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    // Fixes indent by the whole file's step: a piece alone might suggest another.
+    const indent = indentUnit({ path, text, eol, documents: [], lineCounter: new LineCounter() });
+    const key = JSON.stringify([path, eol, indent, options.project ?? {}, options.ruleSettings ?? {}, options.ruleOptions ?? {}]);
+    if (key !== this.optionsKey || options.rules !== this.rules) {
+      this.previous = undefined;
+      this.factPieces = [];
+      this.optionsKey = key;
+      this.rules = options.rules;
+    }
+    const settings = options.ruleSettings ?? {};
+    const rules = options.rules.filter((rule) => settings[rule.id] !== 'off');
+    const localRules = rules.filter((rule) => rule.crossDocumentKinds === undefined);
+    const crossRules = rules.filter((rule) => rule.crossDocumentKinds !== undefined);
+    const readKinds = crossRules.flatMap((rule) => rule.crossDocumentKinds ?? []);
+
+    // What the edit left alone: a common prefix and, after it, a common suffix.
+    const before = this.previous;
+    const prefix = before ? commonPrefix(before.text, text) : 0;
+    const suffix = before ? commonSuffix(before.text, text, prefix) : 0;
+    const delta = text.length - (before?.text.length ?? 0);
+    const placed = new Map<number, Placed>();
+    const ordered: Piece[] = starts.map((start, index) => {
+      const end = starts[index + 1] ?? text.length;
+      const old = start >= text.length - suffix ? before?.pieces.get(start - delta) : end <= prefix ? before?.pieces.get(start) : undefined;
+      const piece = old && old.end === (start >= text.length - suffix ? end - delta : end) ? old.piece : parsePiece(text.slice(start, end), path, eol, indent, readKinds);
+      placed.set(start, { end, piece });
+      return piece;
+    });
+    this.previous = { text, pieces: placed };
+    if (ordered.some((piece) => piece.broken || piece.markers)) return lint(text, path, options);
+
+    const factPieces = ordered.filter((piece) => piece.mentionsReadKind);
+    if (factPieces.length !== this.factPieces.length || factPieces.some((piece, index) => piece !== this.factPieces[index])) this.factsVersion++;
+    this.factPieces = factPieces;
+    const documents: YamlDoc[] = ordered.flatMap((piece) => piece.documents);
+    const check = (piece: Piece, ruleSet: readonly Rule[]): Finding[] => {
+      const findings: Finding[] = [];
+      const failed = new Map<string, unknown>();
+      const file: YamlFile = { ...piece.file, documents };
+      const run: DocumentRun = { rules: ruleSet, settings, findings, failed, project: options.project ?? {}, ruleOptions: options.ruleOptions ?? {} };
+      piece.classified ??= piece.documents.map((yaml) => classify(file, yaml));
+      piece.kinds = piece.documents.map((yaml, index) => checkDocument(file, yaml, run, piece.classified![index]));
+      if (failed.size > 0) piece.failed = true;
+      return findings;
+    };
+    for (const piece of ordered) {
+      if (!piece.local) piece.local = check(piece, localRules);
+      if (piece.crossVersion !== this.factsVersion) {
+        const cross = check(piece, crossRules);
+        // Most pieces have no cross-document findings before or after: their placed findings stay valid.
+        if (cross.length > 0 || piece.cross.length > 0) piece.placedAt = undefined;
+        piece.cross = cross;
+        piece.crossVersion = this.factsVersion;
+      }
+    }
+    // A rule that throws is skipped for the rest of the file, which only a whole lint reproduces.
+    if (ordered.some((piece) => piece.failed)) return lint(text, path, options);
+
+    const findings: Finding[] = [];
+    const kinds: FileKind[] = [];
+    ordered.forEach((piece, index) => {
+      const offset = starts[index]!;
+      if (piece.placedAt?.offset !== offset) {
+        piece.placedAt = { offset, findings: [...piece.local!, ...piece.cross].map((finding) => shifted(finding, offset)) };
+      }
+      findings.push(...piece.placedAt.findings);
+      kinds.push(...piece.kinds);
+    });
+    const file = deferredYamlFile(text, path);
+    return { file, kinds, ...finishFindings(file, findings, new Map(), rules, settings, false) };
+  }
+
+  private whole(text: string, path: string, options: LintOptions): LintResult {
+    this.previous = undefined;
+    return lint(text, path, options);
+  }
+}
+
+interface Placed {
+  end: number;
+  piece: Piece;
+}
+
+// Strings built by edits are ropes, slow to read a character at a time: compare blocks, then characters.
+const BLOCK = 4096;
+
+function commonPrefix(a: string, b: string): number {
+  const limit = Math.min(a.length, b.length);
+  let at = 0;
+  while (at + BLOCK <= limit && a.slice(at, at + BLOCK) === b.slice(at, at + BLOCK)) at += BLOCK;
+  while (at < limit && a.charCodeAt(at) === b.charCodeAt(at)) at++;
+  return at;
+}
+
+/** The length of the common tail that does not overlap the common head. */
+function commonSuffix(a: string, b: string, prefix: number): number {
+  const limit = Math.min(a.length, b.length) - prefix;
+  let length = 0;
+  while (length + BLOCK <= limit && a.slice(a.length - length - BLOCK, a.length - length) === b.slice(b.length - length - BLOCK, b.length - length)) length += BLOCK;
+  while (length < limit && a.charCodeAt(a.length - 1 - length) === b.charCodeAt(b.length - 1 - length)) length++;
+  return length;
+}
+
+// Below this many pieces a whole lint costs no more than the bookkeeping.
+const MIN_PIECES = 3;
+
+/** One `---`-separated piece of the text, parsed on its own (offsets relative to the piece). */
+interface Piece {
+  text: string;
+  file: YamlFile;
+  documents: YamlDoc[];
+  broken: boolean;
+  markers: boolean;
+  mentionsReadKind: boolean;
+  kinds: FileKind[];
+  /** Findings of the rules that read only their own document; undefined until checked. */
+  local: Finding[] | undefined;
+  cross: Finding[];
+  crossVersion: number;
+  failed: boolean;
+  /** What the piece's documents are, worked out once. */
+  classified?: Classified[];
+  /** The findings at the piece's offset (the same until an edit before the piece moves it). */
+  placedAt?: { offset: number; findings: Finding[] } | undefined;
+}
+
+// `%YAML`/`%TAG` directives and `...` end markers change how documents split: such files are linted whole.
+const MARKERS = /^(%|\.\.\.(?:[ \t\r]|$))/m;
+const DOCUMENT_START = /^---(?=[ \t\r]|$)/gm;
+
+/** Offsets where pieces start: 0 and every line that opens a document with `---`. */
+function pieceStarts(text: string): number[] {
+  const starts = [0];
+  for (const match of text.matchAll(DOCUMENT_START)) if (match.index !== 0) starts.push(match.index);
+  return starts;
+}
+
+function parsePiece(text: string, path: string, eol: string, indent: string, readKinds: readonly string[]): Piece {
+  const file = { ...parseYamlFile(text, path), eol, indent };
+  // A kind can only be spelled without its letters in a row through an escape in a quoted string.
+  const mentionsReadKind = readKinds.some((kind) => text.includes(kind)) || (readKinds.length > 0 && text.includes('\\'));
+  return { text, file, documents: file.documents, broken: file.documents.some((doc) => doc.hasErrors), markers: MARKERS.test(text), mentionsReadKind, kinds: [], local: undefined, cross: [], crossVersion: -1, failed: false };
+}
+
+function shifted(finding: Finding, offset: number): Finding {
+  if (offset === 0) return finding;
+  const moved: Finding = { ...finding, span: { start: finding.span.start + offset, end: finding.span.end + offset } };
+  if (finding.fix) moved.fix = { ...finding.fix, edits: finding.fix.edits.map((edit) => ({ ...edit, start: edit.start + offset, end: edit.end + offset })) };
+  return moved;
+}
+
+/** The whole file as `lint` returns it, parsed only when asked for (hovers and code actions read it, diagnostics do not). */
+export function deferredYamlFile(text: string, path: string): YamlFile {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  let parsed: YamlFile | undefined;
+  let lineCounter: LineCounter | undefined;
+  const whole = (): YamlFile => (parsed ??= parseYamlFile(text, path));
+  return {
+    path,
+    text,
+    eol,
+    get documents() {
+      return whole().documents;
+    },
+    get lineCounter() {
+      if (parsed) return parsed.lineCounter;
+      if (!lineCounter) {
+        lineCounter = new LineCounter();
+        lineCounter.addNewLine(0);
+        for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
+      }
+      return lineCounter;
+    },
+  };
+}

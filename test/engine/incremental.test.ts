@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import { IncrementalLinter } from '../../server/src/engine/incremental';
+import { lint, type LintOptions, type LintResult } from '../../server/src/engine/lint';
+import { RULES } from '../../server/src/rules';
+import { FIXTURES, ROOT } from '../helpers/fixtures';
+
+const OPTIONS: LintOptions = { rules: RULES };
+
+/** Every Kubernetes fixture and ok manifest, as texts (bad ones too: they carry the most findings). */
+function manifests(): string[] {
+  const dir = join(FIXTURES, 'k8s');
+  const files = readdirSync(dir)
+    .sort()
+    .flatMap((rule) => readdirSync(join(dir, rule)).sort().filter((name) => !name.includes('.fixed.')).map((name) => join(dir, rule, name)));
+  return [...files, join(ROOT, 'test/ok/k8s/app.yaml'), join(ROOT, 'test/ok/k8s/rollout.yaml')].map((path) => readFileSync(path, 'utf8'));
+}
+
+/** A small deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SNIPPETS = ['a', 'Z', '7', ' ', ':', '-', '#', '"', "'", '[', '{', '\n', '\n---\n', 'kind: HorizontalPodAutoscaler', 'Rollout', 'minReplicas: 2', 'replicas: 3', '# shipcheck-disable-next-line k8s/image-tag\n', '\n  '];
+
+function edit(text: string, next: () => number): string {
+  const at = Math.floor(next() * (text.length + 1));
+  const choice = next();
+  if (choice < 0.25 && text.length > 0) {
+    // Delete a few characters, sometimes a whole `---` separator with them.
+    return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(next() * 12)));
+  }
+  if (choice < 0.35) {
+    // Move a whole line elsewhere (documents change kind, names and replica counts this way).
+    const lines = text.split('\n');
+    const [line] = lines.splice(Math.floor(next() * lines.length), 1);
+    lines.splice(Math.floor(next() * lines.length), 0, line ?? '');
+    return lines.join('\n');
+  }
+  const snippet = SNIPPETS[Math.floor(next() * SNIPPETS.length)]!;
+  return text.slice(0, at) + snippet + text.slice(at);
+}
+
+function comparable(result: LintResult): unknown {
+  return { findings: result.findings, kinds: result.kinds, skipped: result.skipped, suppressed: result.suppressed ?? [] };
+}
+
+describe('incremental linting', () => {
+  const texts = manifests();
+
+  it('equals a whole lint over many random edits of multi-document files', () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const next = random(seed);
+      const picked = Array.from({ length: 6 + Math.floor(next() * 8) }, () => texts[Math.floor(next() * texts.length)]!);
+      let text = picked.map((part) => part.trimEnd()).join('\n---\n') + '\n';
+      let valid = text;
+      const linter = new IncrementalLinter();
+      for (let step = 0; step < 40; step++) {
+        const incremental = linter.lint(text, 'k8s/all.yaml', OPTIONS);
+        const whole = lint(text, 'k8s/all.yaml', OPTIONS);
+        assert.deepEqual(comparable(incremental), comparable(whole), `seed ${seed}, edit ${step}`);
+        // Edits go on from the last valid text (broken files are linted whole); some broken ones are checked too.
+        const edited = edit(valid, next);
+        if (parseAllDocuments(edited).every((doc) => doc.errors.length === 0)) valid = text = edited;
+        else text = next() < 0.15 ? edited : valid;
+      }
+    }
+  });
+
+  it('re-runs cross-document rules when the autoscaler in another document changes', () => {
+    const rollout = 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: web\nspec:\n  replicas: 10\n  selector:\n    matchLabels: { app: web }\n  template:\n    metadata:\n      labels: { app: web }\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:1.0.0\n  strategy:\n    canary:\n      steps:\n        - setWeight: 10\n';
+    const hpa = (min: number) => `apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: argoproj.io/v1alpha1\n    kind: Rollout\n    name: web\n  minReplicas: ${min}\n  maxReplicas: 20\n`;
+    const linter = new IncrementalLinter();
+    const ids = (text: string) => linter.lint(text, 'k8s/web.yaml', OPTIONS).findings.map((finding) => finding.ruleId);
+    const file = (min: number) => `${rollout}---\n${hpa(min)}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata: {}\n`;
+    assert.ok(!ids(file(10)).includes('k8s/rollout-weight-granularity'));
+    assert.ok(ids(file(3)).includes('k8s/rollout-weight-granularity'));
+    assert.deepEqual(linter.lint(file(3), 'k8s/web.yaml', OPTIONS).findings, lint(file(3), 'k8s/web.yaml', OPTIONS).findings);
+  });
+
+  it('knows every rule that reads other documents of the file', () => {
+    for (const rule of RULES) {
+      const source = readFileSync(join(ROOT, 'server/src/rules', `${rule.id}.ts`), 'utf8');
+      if (/\.documents\b/.test(source)) assert.ok(rule.crossDocumentKinds && rule.crossDocumentKinds.length > 0, `${rule.id} reads file.documents but declares no crossDocumentKinds`);
+    }
+  });
+
+  it('gives a whole lint’s result for files it cannot split safely', () => {
+    const linter = new IncrementalLinter();
+    for (const text of ['a: "open\n---\nb: 1\n---\nc: 1\n', '%YAML 1.2\n---\na: 1\n---\nb: 2\n---\nc: 3\n', 'a: 1\n...\n---\nb: 1\n---\nc: 1\n']) {
+      assert.deepEqual(comparable(linter.lint(text, 'x.yaml', OPTIONS)), comparable(lint(text, 'x.yaml', OPTIONS)));
+    }
+  });
+});
