@@ -10,7 +10,8 @@ const UNIT_SECONDS: Record<string, number> = {
   h: 3600,
 };
 
-const TERM = /^(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
+// `\d+(?:\.\d*)?`, not `\d+\.?\d*`: two digit runs that can split one number backtrack quadratically on a long one.
+const TERM = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
 
 /**
  * A Go duration string (`30s`, `1h30m`, `1.5h`, `0`) in seconds, or undefined when Go would reject it

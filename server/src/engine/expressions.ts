@@ -156,7 +156,7 @@ function tokenize(source: string): Token[] {
     // A '-' starts a number only where an operand is expected (there is no subtraction).
     const operandExpected = !previous || (previous.type === 'punct' && previous.value !== ')' && previous.value !== ']' && previous.value !== '*');
     if (/[0-9]/.test(ch) || ((ch === '-' || ch === '+') && operandExpected && /[0-9.]/.test(source[i + 1] ?? '')) || (ch === '.' && /[0-9]/.test(source[i + 1] ?? '') && operandExpected)) {
-      const match = /^[+-]?(0x[0-9a-fA-F]+|0o[0-7]+|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)/.exec(source.slice(i));
+      const match = /^[+-]?(0x[0-9a-fA-F]+|0o[0-7]+|(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?)/.exec(source.slice(i));
       if (!match) throw new ParseError('bad number', i);
       const text = match[0];
       const sign = text.startsWith('-') ? -1 : 1;
@@ -595,7 +595,8 @@ function toNumber(value: Primitive): number {
   if (trimmed === '') return 0;
   const hex = /^([+-]?)0x([0-9a-f]+)$/i.exec(trimmed);
   if (hex) return (hex[1] === '-' ? -1 : 1) * parseInt(hex[2]!, 16);
-  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(trimmed) ? Number(trimmed) : NaN;
+  // `\d+(?:\.\d*)?`, not `\d+\.?\d*`, which backtracks quadratically on a long run of digits that fails at the end.
+  return /^[+-]?(\d+(?:\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(trimmed) ? Number(trimmed) : NaN;
 }
 
 /** GitHub's `==`: strings case-insensitively, other type mismatches compared as numbers. */

@@ -4,12 +4,56 @@ export function markdownToPlainText(markdown: string): string {
     .split('\n')
     .filter((line) => !/^\|?\s*:?-{3,}/.test(line))
     .map((line) =>
-      line
-        .replace(/^\|\s*|\s*\|$/g, '')
-        .replace(/\s*\|\s*/g, ' — ')
-        .replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1 ($2)')
+      unlink(joinCells(stripTableEdges(line)))
         .replace(/\*\*([^*]*)\*\*/g, '$1')
         .replace(/`([^`]*)`/g, '$1'),
     )
     .join('\n');
+}
+
+// The helpers below are scans rather than the regexes they replace (`/^\|\s*|\s*\|$/g`, `/\s*\|\s*/g`,
+// `/\[([^\]]*)\]\(([^)]*)\)/g`): each of those retries from every offset of a long run that fails at its end
+// (spaces without a `|`, `[` without a `](…)`), which is quadratic. `trim` strips what `\s` matches.
+
+/** `| a | b |` → `a | b`: without the leading `|` and the trailing `|`, and the spaces next to them. */
+function stripTableEdges(line: string): string {
+  let text = line;
+  if (text.startsWith('|')) text = text.slice(1).trimStart();
+  if (text.endsWith('|')) text = text.slice(0, -1).trimEnd();
+  return text;
+}
+
+/** `a | b` → `a — b`: each `|`, with the spaces around it, becomes ` — `. */
+function joinCells(line: string): string {
+  const cells = line.split('|');
+  const last = cells.length - 1;
+  return cells
+    .map((cell, i) => {
+      const start = i > 0 ? cell.trimStart() : cell;
+      return i < last ? start.trimEnd() : start;
+    })
+    .join(' — ');
+}
+
+/** `[text](url)` → `text (url)`; the text runs from the first `[` to the next `]`, the url to the next `)`. */
+function unlink(line: string): string {
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const open = line.indexOf('[', from);
+    // Every `[` before the first `]` after `open` ends its text at that same `]`.
+    const textEnd = open < 0 ? -1 : line.indexOf(']', open + 1);
+    if (textEnd < 0) break;
+    if (line[textEnd + 1] !== '(') {
+      out += line.slice(from, textEnd + 1);
+      from = textEnd + 1;
+      continue;
+    }
+    const urlEnd = line.indexOf(')', textEnd + 2);
+    // No `)` here means none after any later `](` either.
+    if (urlEnd < 0) break;
+    out += `${line.slice(from, open)}${line.slice(open + 1, textEnd)} (${line.slice(textEnd + 2, urlEnd)})`;
+    from = urlEnd + 1;
+  }
+  return out + line.slice(from);
 }

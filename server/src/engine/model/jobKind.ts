@@ -246,8 +246,10 @@ const CLUSTER_ACTIONS = /^(helm\/kind-action|container-tools\/kind-action|engine
 const LOCAL_CLUSTER = /(^|[/_-])(kind|k3d|k3s|minikube|microk8s)([/_-]|$)/i;
 const DEPLOY_ACTIONS = /^(azure\/webapps-deploy|azure\/k8s-deploy|azure\/functions-action|azure\/container-apps-deploy-action|azure\/aks-set-context-deploy|aws-actions\/amazon-ecs-deploy-task-definition|aws-actions\/aws-cloudformation-github-deploy|google-github-actions\/deploy-cloudrun|google-github-actions\/deploy-appengine|google-github-actions\/deploy-cloud-functions|akhileshns\/heroku-deploy|cloudflare\/wrangler-action|deliverybot\/helm|bitovi\/github-actions-deploy-)/i;
 
+/** `owner/repo/path` of `owner/repo/path@ref`. */
 function actionName(uses: string): string {
-  return uses.replace(/@.*$/, '');
+  const at = uses.indexOf('@');
+  return at < 0 ? uses : uses.slice(0, at);
 }
 
 // ---------------------------------------------------------------- classification
@@ -294,7 +296,24 @@ export function classifyJob(job: Job): JobClassification {
 /** The job's id and `name:` words. */
 export function jobWords(job: Job): string[] {
   const name = scalarToString(job.fields.get('name')?.value) ?? '';
-  return [...nameWords(job.id), ...nameWords(name.replace(/\$\{\{[\s\S]*?\}\}/g, ' '))];
+  return [...nameWords(job.id), ...nameWords(blankExpressions(name))];
+}
+
+/**
+ * The text with each `${{ … }}` (up to the first `}}`) replaced by a space. A scan, not
+ * `/\$\{\{[\s\S]*?\}\}/g`, which rescans to the end from every unclosed `${{` (quadratic).
+ */
+export function blankExpressions(text: string): string {
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf('${{', from);
+    const close = open < 0 ? -1 : text.indexOf('}}', open + 3);
+    // No `}}` after this `${{` means none after any later one either.
+    if (close < 0) return out + text.slice(from);
+    out += `${text.slice(from, open)} `;
+    from = close + 2;
+  }
 }
 
 function computeClassification(job: Job): JobClassification {

@@ -46,14 +46,58 @@ export function secretEnv(yaml: YamlDoc, step: Step): Map<string, string> {
 export function secretInWord(text: string, vars: Map<string, string>): string | undefined {
   const direct = secretsIn(text)[0];
   if (direct) return direct;
-  for (const match of text.matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g)) {
-    const name = match[1] ?? match[3]!;
-    const operator = match[2] ?? '';
+  for (const { name, operator } of parameterReferences(text)) {
     if (/^:?\+/.test(operator)) continue;
     const secret = vars.get(name);
     if (secret) return secret;
   }
   return undefined;
+}
+
+export interface ParameterReference {
+  name: string;
+  /** What follows the name inside `${…}`: `:-default`, `:+set`, `#prefix`; empty for `$NAME` and `${NAME}`. */
+  operator: string;
+}
+
+/**
+ * The `$NAME` and `${NAME…}` references of a shell word, left to right; a `${` without a name or a closing
+ * `}` is skipped. The same as `/\$(?:\{(NAME)([^}]*)\}|(NAME))/g`, scanned by hand: that regex rescans to the
+ * end from every unclosed `${NAME` (quadratic).
+ */
+export function parameterReferences(text: string): ParameterReference[] {
+  const found: ParameterReference[] = [];
+  // Once a `${NAME` has no `}` after it, no later one has: stop looking (looking again is the quadratic part).
+  let unclosed = false;
+  let i = text.indexOf('$');
+  while (i >= 0) {
+    const braced = text[i + 1] === '{';
+    const nameStart = braced ? i + 2 : i + 1;
+    const nameEnd = shellNameEnd(text, nameStart);
+    let next = i + 1;
+    if (nameEnd > nameStart && !braced) {
+      found.push({ name: text.slice(nameStart, nameEnd), operator: '' });
+      next = nameEnd;
+    } else if (nameEnd > nameStart && !unclosed) {
+      const close = text.indexOf('}', nameEnd);
+      if (close < 0) {
+        unclosed = true;
+      } else {
+        found.push({ name: text.slice(nameStart, nameEnd), operator: text.slice(nameEnd, close) });
+        next = close + 1;
+      }
+    }
+    i = text.indexOf('$', next);
+  }
+  return found;
+}
+
+/** The end of the shell variable name (`[A-Za-z_][A-Za-z0-9_]*`) starting at `start`; `start` when there is none. */
+function shellNameEnd(text: string, start: number): number {
+  if (!/[A-Za-z_]/.test(text[start] ?? '')) return start;
+  let end = start + 1;
+  while (end < text.length && /[A-Za-z0-9_]/.test(text[end]!)) end++;
+  return end;
 }
 
 /** The text with `$( … )` and backtick command substitutions cut out: what they print is their command's output. */

@@ -78,7 +78,9 @@ jobs:
       if (!run || !/100/.test(run.value)) return;
       const gates: Gate[] = stepCommands(step).flatMap(commandGates);
       for (const match of run.value.matchAll(CONFIG_LINE)) {
-        const text = match[0].replace(/#.*$/, '').trim();
+        // A matched line holds no line break: its comment is everything from the first `#`.
+        const comment = match[0].indexOf('#');
+        const text = (comment < 0 ? match[0] : match[0].slice(0, comment)).trim();
         const start = match.index + match[0].indexOf(text);
         gates.push({ start, end: start + text.length, text });
       }
@@ -128,7 +130,8 @@ function gate(first: ShellWord, last: ShellWord): Gate {
 
 function isHundred(value: string | undefined): boolean {
   if (value === undefined) return false;
-  const number = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(value);
+  // Spaces on both sides of an optional `%` would overlap (`\s*%?\s*`) and backtrack quadratically.
+  const number = /^\s*(\d+(?:\.\d+)?)\s*(?:%\s*)?$/.exec(value);
   return number !== null && Number(number[1]) >= 100;
 }
 

@@ -16,7 +16,8 @@ const SECRET_NAME = /(?:^|[_-])(?:pass(?:word|wd)?|secret(?:[_-]?key)?|token|api
 const VALUE_MAPS = new Set(['env', 'with', 'credentials', 'secrets']);
 // Sibling values that show the credential is for a service started by the job itself.
 const LOCAL = /localhost|127\.0\.0\.1|0\.0\.0\.0|\bexample\.com\b|\bminio\b/i;
-const PLACEHOLDER = /example|dummy|change[_-]?me|placeholder|your[_-]|fake|sample|redacted|test|random|p[a@]ss?w[o0]rd|<[^>]*>|xxx|\*\*\*|\.\.\.|^(secret|password|pass|token|none|null|foo|bar|admin|root|postgres|mysql|mongo|redis|guest|user|local|dev|ci)$/i;
+// `<[^<>]*>`, not `<[^>]*>`: the same test (is a `<` followed by a `>`?) without rescanning to the end from every `<`.
+const PLACEHOLDER = /example|dummy|change[_-]?me|placeholder|your[_-]|fake|sample|redacted|test|random|p[a@]ss?w[o0]rd|<[^<>]*>|xxx|\*\*\*|\.\.\.|^(secret|password|pass|token|none|null|foo|bar|admin|root|postgres|mysql|mongo|redis|guest|user|local|dev|ci)$/i;
 
 const messages = {
   shape: (kind: string, masked: string) => `This looks like ${kind} (\`${masked}\`) written into the workflow: everyone who can read the repository, its forks and its history has it. Revoke it and use a secret.`,

@@ -132,7 +132,8 @@ function buildFix(file: YamlFile, job: Job, condition: JobCondition, trapped: Jo
   const own = job.node.items.find((item) => isScalar(item.key) && item.key.value === 'if');
   const node = own?.value;
   if (!isScalar(node) || !node.range || condition.source === undefined) return undefined;
-  const old = condition.source.trim().replace(/\s*\n\s*/g, ' ');
+  // Each run of spaces that holds a line break becomes one space (`/\s*\n\s*/g` would retry every offset of a long run without one).
+  const old = condition.source.trim().replace(/\s+/g, (run) => (run.includes('\n') ? ' ' : run));
   const allowSkip = trapped.map((need) => `(needs.${need.id}.result == 'success' || needs.${need.id}.result == 'skipped')`);
   const value = `\${{ ${['!cancelled()', '!failure()', ...allowSkip, `(${old})`].join(' && ')} }}`;
   const [start, end] = node.range;

@@ -14,8 +14,6 @@ const HEAD_CONTEXTS = new Set([
   'github.event.pull_request.merge_commit_sha',
   'github.head_ref',
 ]);
-// `refs/pull/<n>/merge` and `/head` are the PR's code too.
-const PULL_REF = /refs\/pull\/|pull\/\$\{\{[^}]*\}\}\/(head|merge)/;
 // A guard that lets only branches of this repository (pushed by people with write access) through.
 const SAME_REPO_GUARD = /pull_request\.user\.login\s*==\s*'dependabot\[bot\]'|head\.repo\.full_name\s*==\s*github\.repository\b|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name|head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork\b/;
 
@@ -89,10 +87,27 @@ function runsNoCheckedOutCode(step: Step): boolean {
 }
 
 function pointsAtHead(value: string, input: string): boolean {
-  if (input === 'ref' && PULL_REF.test(value)) return true;
+  if (input === 'ref' && isPullRef(value)) return true;
   return findExpressions(value).some((expression) => {
     const parsed = parseExpression(expression.inner);
     if (!parsed.ok) return false;
     return contextPaths(parsed.ast).some(({ path }) => (input === 'repository' ? path === 'github.event.pull_request.head.repo.full_name' : HEAD_CONTEXTS.has(path)));
   });
+}
+
+/**
+ * `refs/pull/<n>/merge` and `pull/${{ … }}/head` name the pull request's code too. A scan, not
+ * `/pull\/\$\{\{[^}]*\}\}\/(head|merge)/`, which rescans to the next `}` from every `pull/${{` (quadratic).
+ */
+export function isPullRef(value: string): boolean {
+  if (value.includes('refs/pull/')) return true;
+  let from = 0;
+  for (;;) {
+    const open = value.indexOf('pull/${{', from);
+    const close = open < 0 ? -1 : value.indexOf('}', open + 8);
+    if (close < 0) return false;
+    // Every `pull/${{` before this `}` would end its expression here: one look decides them all.
+    if (value.startsWith('}}/head', close) || value.startsWith('}}/merge', close)) return true;
+    from = close + 1;
+  }
 }

@@ -3,7 +3,10 @@ import { defineRule, type RuleContext } from '../../engine/rule';
 import { scalarToString, spanOf } from '../../engine/yamlFile';
 
 const FULL_SHA = /^[0-9a-f]{40}$/i;
-const VERSION = /^v?\d+(\.\d+)*([-+.][0-9A-Za-z.-]+)?$/;
+// A version tag: `v4`, `v1.2.3`, `2.0.0-rc.1`, `1.2+build`. The same strings as `^v?\d+(\.\d+)*([-+.][0-9A-Za-z.-]+)?$`
+// without its overlap (`.1.2` read as numbers or as a suffix: quadratic on a long one): a suffix taking only
+// `[0-9A-Za-z.-]` can also take any `.1.2` before it, so numbers are spelled out only before a `+`.
+const VERSION = /^v?\d+(?:[-+.][0-9A-Za-z.-]+|(?:\.\d+)+\+[0-9A-Za-z.-]+)?$/;
 // Refs that are branches by convention: whatever is pushed there runs next time.
 const BRANCHES = new Set(['main', 'master', 'develop', 'development', 'dev', 'trunk', 'head', 'latest', 'nightly', 'edge', 'canary']);
 // GitHub's own actions: tags there are maintained by GitHub, so a tag is an acceptable trade-off.

@@ -6,8 +6,9 @@ import { isMap, scalarToString, type YamlDoc, type YamlFile } from '../../engine
 /** Providers that run a query (Kayenta compares many metrics itself; a Job decides by its exit). */
 const QUERY_PROVIDERS = new Set(['prometheus', 'datadog', 'newRelic', 'cloudWatch', 'wavefront', 'graphite', 'influxdb', 'skywalking', 'web']);
 const RATE_NAME = /success|error|fail|5xx|availab/i;
-// `status!~"5.."`, `code=~"5.*"`, `status_code >= 500`, `5xx`.
-const STATUS_QUERY = /(status|code)\w*"?\s*(=~|!~|!=|=|>=|>|<)\s*["'`]?[45]|\b[45]xx\b/i;
+// `status!~"5.."`, `code=~"5.*"`, `status_code >= 500`, `5xx`. The name runs from the last `status`/`code` of
+// a word to its end: from each of them, `(status|code)\w*` would rescan the word to its end (quadratic).
+const STATUS_QUERY = /(status|code)(?:(?!status|code)\w)*"?\s*(=~|!~|!=|=|>=|>|<)\s*["'`]?[45]|\b[45]xx\b/i;
 const NOT_A_RATE = /latenc|duration|quantile|percentile|p9\d|response[-_ ]?time|_seconds|apdex|saturation|cpu|memory/i;
 
 export default defineRule({

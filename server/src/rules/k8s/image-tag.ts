@@ -4,7 +4,8 @@ import { isScalar, scalarToString, spanOf } from '../../engine/yamlFile';
 // Tags that name a moving target rather than a build.
 const MUTABLE_TAGS = new Set(['main', 'master', 'stable', 'dev', 'develop', 'edge', 'nightly']);
 // Values filled in later by Helm, Kustomize, envsubst, Skaffold, ko and friends: not ours to judge.
-const PLACEHOLDER = /\{\{|\}\}|\$\{|\$\(|\(\$|<[^>]*>|^ko:\/\/|REPLACE_?ME|CHANGE_?ME|PLACEHOLDER/i;
+// `<[^<>]*>`, not `<[^>]*>`: the same test (is a `<` followed by a `>`?) without rescanning to the end from every `<`.
+const PLACEHOLDER = /\{\{|\}\}|\$\{|\$\(|\(\$|<[^<>]*>|^ko:\/\/|REPLACE_?ME|CHANGE_?ME|PLACEHOLDER/i;
 // `app:TAG`, `IMAGE`: an upper-case word is a variable name waiting to be substituted.
 const VARIABLE = /^[A-Z][A-Z0-9_]*$/;
 

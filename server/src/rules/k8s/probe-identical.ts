@@ -161,8 +161,15 @@ export function splitPath(path: string): { live: string; ready: string } {
   const base = query >= 0 ? path.slice(0, query) : path;
   const rest = query >= 0 ? path.slice(query) : '';
   if (base === '/healthz') return { live: `/livez${rest}`, ready: `/readyz${rest}` };
-  const trimmed = base.replace(/\/+$/, '');
+  const trimmed = withoutTrailing(base, '/');
   return { live: `${trimmed}/live${rest}`, ready: `${trimmed}/ready${rest}` };
+}
+
+/** The text without the copies of `char` it ends with. A loop, not `/\/+$/`, which retries from each `/` of a run not at the end (quadratic). */
+function withoutTrailing(text: string, char: string): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === char) end--;
+  return text.slice(0, end);
 }
 
 function splitProbes(file: YamlFile, container: Container, readiness: Probe, liveness: Probe): { title: string; edits: TextEdit[] } | undefined {

@@ -151,7 +151,7 @@ function moveToVolume(file: YamlFile, yaml: YamlDoc, container: Container, env: 
     const source = volume.fields.get('secret')?.value;
     return isMap(source) && scalarToString(mapFields(yaml, source).get('secretName')?.value) === secret;
   });
-  const volumeName = existing?.name ?? freeName(secret.replace(/\./g, '-').slice(0, 63).replace(/-+$/, ''), new Set(volumes.flatMap((v) => v.name ?? [])));
+  const volumeName = existing?.name ?? freeName(withoutTrailing(secret.replace(/\./g, '-').slice(0, 63), '-'), new Set(volumes.flatMap((v) => v.name ?? [])));
   if (volumeName === undefined) return undefined;
   const mounted = mounts.find((mount) => mount.name === volumeName && scalarToString(mount.fields.get('mountPath')?.value) === mountPath);
   if (!mounted && mounts.some((mount) => scalarToString(mount.fields.get('mountPath')?.value) === mountPath)) return undefined;
@@ -200,6 +200,13 @@ function removeEntry(file: YamlFile, field: Field): TextEdit | undefined {
   const lineStart = file.text.lastIndexOf('\n', keyStart - 1) + 1;
   if (file.text.slice(lineStart, keyStart).trim() !== '') return undefined;
   return removeLinesKeepingComments(file, lineStart, lineStartAfter(file, valueEnd), columnOf(file, keyStart));
+}
+
+/** The text without the copies of `char` it ends with. A loop, not `/-+$/`, which retries from each `-` of a run not at the end (quadratic). */
+function withoutTrailing(text: string, char: string): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === char) end--;
+  return text.slice(0, end);
 }
 
 function freeName(base: string, taken: Set<string>): string | undefined {

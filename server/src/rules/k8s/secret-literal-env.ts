@@ -14,7 +14,8 @@ const METADATA_WORDS = new Set([
 ]);
 // Values that are not a credential: empty, references to other variables, template or example placeholders, booleans.
 const NOT_A_SECRET = [
-  /^\s*$|\$\(|\$\{|\{\{|<[^>]*>/,
+  // `<[^<>]*>`, not `<[^>]*>`: the same test (is a `<` followed by a `>`?) without rescanning to the end from every `<`.
+  /^\s*$|\$\(|\$\{|\{\{|<[^<>]*>/,
   /^(true|false|yes|no|on|off|none|null|nil|disabled?|enabled?|required|optional)$/i,
   /^(x+|\*+|\.+|-+)$|^(changeit|todo|tbd|redacted|secret|password|token)$/i,
   /(change|replace)[-_]?me|placeholder|dummy|example|^(insert|your|enter|put)[-_ ]/i,
