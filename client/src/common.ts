@@ -1,0 +1,68 @@
+import * as vscode from 'vscode';
+import type { BaseLanguageClient, DocumentFilter, LanguageClientOptions } from 'vscode-languageclient';
+
+// `github-actions-workflow` is the id GitHub's Actions extension gives workflow files; plain YAML covers the rest.
+const LANGUAGES = ['yaml', 'github-actions-workflow'];
+// The Red Hat YAML extension reports syntax errors itself; with `shipcheck.syntaxErrors: auto` we then stay quiet about them.
+const YAML_EXTENSION = 'redhat.vscode-yaml';
+
+/** How the desktop (Node) and the web entry differ: where documents live and how the server is started. */
+export interface ClientFlavour {
+  /** URI schemes of the documents to check (never `git:` or `output:`, which show copies of files). */
+  schemes: string[];
+  /** Where the server comes from, for the output channel. */
+  serverLocation: string;
+  create(options: LanguageClientOptions): BaseLanguageClient;
+}
+
+/** Starts the language client and everything around it (commands, status item) for either entry. */
+export async function activateClient(context: vscode.ExtensionContext, flavour: ClientFlavour): Promise<BaseLanguageClient> {
+  const outputChannel = vscode.window.createOutputChannel('shipcheck', { log: true });
+  context.subscriptions.push(outputChannel);
+  const documentSelector: DocumentFilter[] = LANGUAGES.flatMap((language) => flavour.schemes.map((scheme) => ({ language, scheme })));
+  const clientOptions: LanguageClientOptions = {
+    documentSelector,
+    outputChannel,
+    initializationOptions: { yamlExtensionActive: vscode.extensions.getExtension(YAML_EXTENSION) !== undefined },
+    // Tells the server when `shipcheck.*` settings change, so they apply without a restart.
+    synchronize: { configurationSection: 'shipcheck' },
+  };
+
+  const client = flavour.create(clientOptions);
+  const status = createStatusItem(context);
+  context.subscriptions.push(
+    vscode.commands.registerCommand('shipcheck.restartServer', async () => {
+      outputChannel.info('Restarting the language server on request.');
+      await client.stop();
+      await client.start();
+    }),
+    vscode.commands.registerCommand('shipcheck.fixAll', async () => {
+      await vscode.commands.executeCommand('editor.action.sourceAction', { kind: 'source.fixAll.shipcheck', apply: 'first' });
+    }),
+  );
+  outputChannel.info(`Starting the language server from ${flavour.serverLocation}.`);
+  await client.start();
+  outputChannel.info('Language server started.');
+  status.update();
+  return client;
+}
+
+/** A status-bar item on YAML files: shipcheck is on, and how many findings this file has; a click opens Problems. */
+function createStatusItem(context: vscode.ExtensionContext): { update(): void } {
+  const item = vscode.window.createStatusBarItem('shipcheck.status', vscode.StatusBarAlignment.Right, 100);
+  item.name = 'shipcheck';
+  item.command = 'workbench.actions.view.problems';
+  const update = (): void => {
+    const document = vscode.window.activeTextEditor?.document;
+    if (!document || !LANGUAGES.includes(document.languageId)) {
+      item.hide();
+      return;
+    }
+    const findings = vscode.languages.getDiagnostics(document.uri).filter((diagnostic) => diagnostic.source === 'shipcheck').length;
+    item.text = findings === 0 ? '$(check) shipcheck' : `$(warning) shipcheck: ${findings}`;
+    item.tooltip = findings === 0 ? 'shipcheck found nothing in this file' : `shipcheck: ${findings} finding${findings === 1 ? '' : 's'} in this file — click to open Problems`;
+    item.show();
+  };
+  context.subscriptions.push(item, vscode.window.onDidChangeActiveTextEditor(update), vscode.languages.onDidChangeDiagnostics(update));
+  return { update };
+}
