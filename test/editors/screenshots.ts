@@ -1,0 +1,89 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/fixtures';
+import { launchChromium, packageVsix, startCodeServer, stop, type Page } from './vscode/codeServer';
+import { freePort, scratchWorkspace } from './vscode/harness';
+
+// `npm run screenshots`: pictures of shipcheck at work in a real VS Code (code-server 4.99 in Debian's
+// chromium, after `npm run editors:install`) for the README: a squiggle with its hover, and the quick-fix menu.
+
+const OUT = join(ROOT, 'assets', 'screenshots');
+const WAIT_MS = 60_000;
+
+const SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.colorTheme': 'Default Dark Modern',
+  'workbench.tips.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.commandCenter.enabled': false,
+  'editor.minimap.enabled': false,
+  'editor.fontSize': 15,
+  'editor.hover.delay': 100,
+  'window.commandCenter': false,
+  'telemetry.telemetryLevel': 'off',
+};
+
+async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget .quick-input-box input', { timeout: WAIT_MS });
+  await page.keyboard.type(name);
+  await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: WAIT_MS });
+  await page.keyboard.press('Enter');
+}
+
+/** The middle of the first warning squiggle in the editor, once the server has published it. */
+async function squiggle(page: Page): Promise<{ x: number; y: number }> {
+  const element = await page.waitForSelector('.monaco-editor .squiggly-warning', { timeout: WAIT_MS });
+  const box = await element.boundingBox();
+  if (!box) throw new Error('the squiggle has no box');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+async function main(): Promise<void> {
+  const state = mkdtempSync(join(tmpdir(), 'shipcheck-screenshots-'));
+  const workspace = scratchWorkspace();
+  mkdirSync(join(state, 'user-data', 'User'), { recursive: true });
+  writeFileSync(join(state, 'user-data', 'User', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+  const port = await freePort();
+  const server = await startCodeServer(port, state, [packageVsix(state)]);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 });
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace.path)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: WAIT_MS });
+    await openFile(page, 'ci.yml');
+    const at = await squiggle(page).catch(async (error: unknown) => {
+      await page.screenshot({ path: join(state, '..', 'shipcheck-screenshots-failed.png') });
+      throw error;
+    });
+    mkdirSync(OUT, { recursive: true });
+
+    await page.mouse.move(at.x, at.y);
+    await page.waitForSelector('.monaco-hover .hover-contents', { timeout: WAIT_MS });
+    await page.waitForTimeout(500); // the hover fades in
+    await page.screenshot({ path: join(OUT, 'hover.png') });
+
+    await page.mouse.move(5, 400);
+    await page.keyboard.press('Escape');
+    await page.mouse.click(at.x, at.y);
+    await page.keyboard.press('Control+.');
+    await page.waitForSelector('.action-widget', { timeout: WAIT_MS });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(OUT, 'quick-fix.png') });
+    console.log(`screenshots written to ${OUT}`);
+  } finally {
+    await browser.close();
+    stop(server.child);
+    workspace.dispose();
+    rmSync(state, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
