@@ -11,6 +11,8 @@ import { availableServers, spawnArgs } from './servers.mjs';
 const TYPED = 'abcdefghijklmnopq'; // 17 characters at each of 3 places: 51 timed edits
 const WARM_UP = 'abcdefghijklmnopqrst'; // 20 untimed edits first: every server is warmed up (JIT) as in an editor after a few seconds
 const BUDGET_MS = 120_000; // a peer slower than this per input is stopped and reported with fewer edits
+const BURST = 'abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwx'; // 50 changes sent at once
+const BURSTS = 5;
 
 export function percentile(samples, p) {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -37,7 +39,22 @@ async function typeInto(server, input, workspace) {
     }
     if (stopped) break;
   }
-  return { samples, stopped };
+  return { samples, stopped, uri: opened.uri };
+}
+
+/**
+ * Bursts of changes sent without waiting, each at the middle typing spot (after the typing above): time until
+ * the last version's diagnostics, and how many of the burst's earlier versions were published on the way. Only
+ * servers that send the version with their diagnostics can be asked which version a publication is for.
+ */
+async function burstsInto(server, uri, text) {
+  const runs = [];
+  let offset = typingSpots(text)[1];
+  for (let i = 0; i < BURSTS; i++) {
+    runs.push(await server.burst(uri, offset, BURST));
+    offset += BURST.length;
+  }
+  return runs;
 }
 
 export async function measureLatency(log = console.log, only = undefined) {
@@ -47,6 +64,7 @@ export async function measureLatency(log = console.log, only = undefined) {
   const inputs = benchInputs();
   const workspace = mkdtempSync(join(tmpdir(), 'shipcheck-bench-'));
   const rows = [];
+  const bursts = [];
   for (const input of inputs) {
     const lines = input.text.split('\n').length;
     for (const config of servers) {
@@ -54,10 +72,17 @@ export async function measureLatency(log = console.log, only = undefined) {
       let server;
       try {
         server = await LspServer.start({ ...spawnArgs(config), workspace });
-        const { samples, stopped } = await typeInto(server, { ...input, languageId: config.languageId(input) }, workspace);
+        const { samples, stopped, uri } = await typeInto(server, { ...input, languageId: config.languageId(input) }, workspace);
         const row = { input: input.name, lines, server: config.name, edits: samples.length, p50: percentile(samples, 50), p95: percentile(samples, 95), max: Math.max(...samples), stopped };
         rows.push(row);
         log(`  ${input.name} · ${config.name}: p50 ${row.p50.toFixed(1)} ms, p95 ${row.p95.toFixed(1)} ms over ${row.edits} edits${stopped ? ' (stopped at the time budget)' : ''}`);
+        if (config.versionedDiagnostics) {
+          const runs = await burstsInto(server, uri, server.texts.get(uri));
+          const times = runs.map((run) => run.ms);
+          const burst = { input: input.name, lines, server: config.name, changes: BURST.length, bursts: runs.length, p50: percentile(times, 50), max: Math.max(...times), intermediate: runs.map((run) => run.intermediate) };
+          bursts.push(burst);
+          log(`  ${input.name} · ${config.name}: ${BURST.length} changes at once → last version's diagnostics in ${burst.p50.toFixed(1)} ms (median of ${runs.length}), intermediate versions published: ${burst.intermediate.join(', ')}`);
+        }
       } catch (error) {
         notes.push(`${config.name} on ${input.name}: ${error.message}`);
         log(`  ${input.name} · ${config.name}: failed: ${error.message}`);
@@ -66,12 +91,13 @@ export async function measureLatency(log = console.log, only = undefined) {
       }
     }
   }
-  return { rows, notes };
+  return { rows, bursts, notes };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-  const { rows, notes } = await measureLatency(console.log, only);
+  const { rows, bursts, notes } = await measureLatency(console.log, only);
   console.table(rows);
+  console.table(bursts);
   for (const note of notes) console.log(note);
 }

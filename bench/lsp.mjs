@@ -16,7 +16,7 @@ const SETTINGS = {
 
 export class LspServer {
   /** Starts `command args` and completes the initialize handshake for a workspace folder. */
-  static async start({ name, command, args, workspace, initializationOptions }) {
+  static async start({ name, command, args, workspace, initializationOptions, workDoneProgress = false }) {
     const started = performance.now();
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
@@ -35,6 +35,8 @@ export class LspServer {
         capabilities: {
           workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false } },
           textDocument: { publishDiagnostics: { versionSupport: true }, synchronization: { didSave: true } },
+          // Only where a benchmark waits for a server's progress (the workspace scan's end).
+          ...(workDoneProgress ? { window: { workDoneProgress: true } } : {}),
         },
         initializationOptions,
       }),
@@ -55,6 +57,10 @@ export class LspServer {
     this.waiters = new Set();
     this.versions = new Map();
     this.texts = new Map();
+    // Every publication with its arrival time (for bursts: which versions were published), and finished progress.
+    this.publications = [];
+    this.progressEnds = 0;
+    this.progressWaiters = new Set();
     this.exited = false;
     child.on('exit', () => {
       this.exited = true;
@@ -65,8 +71,14 @@ export class LspServer {
     connection.onRequest('client/unregisterCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onRequest('workspace/workspaceFolders', () => []);
+    connection.onUnhandledProgress(({ value }) => {
+      if (value?.kind !== 'end') return;
+      this.progressEnds++;
+      for (const wake of [...this.progressWaiters]) wake();
+    });
     connection.onNotification(protocol.PublishDiagnosticsNotification.type, (params) => {
       const at = performance.now();
+      this.publications.push({ uri: params.uri, version: params.version, at });
       for (const waiter of [...this.waiters]) if (waiter.matches(params)) waiter.done(at, params);
     });
     connection.onNotification(() => {});
@@ -134,6 +146,50 @@ export class LspServer {
     });
     const { at } = await published;
     return at - sent;
+  }
+
+  /**
+   * Inserts `chars` at `offset` one character a change, all sent without waiting (a paste typed out, a macro, an
+   * editor's burst), and resolves when the last version's diagnostics arrive: the milliseconds from the first
+   * change, and how many earlier versions of the burst were published (and so checked) on the way.
+   */
+  async burst(uri, offset, chars) {
+    const first = this.versions.get(uri) + 1;
+    const last = first + chars.length - 1;
+    const published = this.nextDiagnostics(uri, last);
+    const from = this.publications.length;
+    const sent = performance.now();
+    let text = this.texts.get(uri);
+    const writes = [];
+    for (const [index, char] of [...chars].entries()) {
+      const position = positionAt(text, offset + index);
+      text = text.slice(0, offset + index) + char + text.slice(offset + index);
+      writes.push(this.connection.sendNotification(protocol.DidChangeTextDocumentNotification.type, { textDocument: { uri, version: first + index }, contentChanges: [{ range: { start: position, end: position }, text: char }] }));
+    }
+    this.versions.set(uri, last);
+    this.texts.set(uri, text);
+    await Promise.all(writes);
+    const { at } = await published;
+    const intermediate = this.publications.slice(from).filter((entry) => entry.uri === uri && entry.version >= first && entry.version < last).length;
+    return { ms: at - sent, intermediate };
+  }
+
+  /** Resolves when the server has ended `count` progress reports in all (a workspace scan reports one). */
+  progressEnded(count = 1, ms = 600_000) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.progressWaiters.delete(wake);
+        reject(new Error(`${this.name}: no end of progress within ${ms} ms`));
+      }, ms);
+      const wake = () => {
+        if (this.progressEnds < count) return;
+        this.progressWaiters.delete(wake);
+        clearTimeout(timer);
+        resolve(performance.now());
+      };
+      this.progressWaiters.add(wake);
+      wake();
+    });
   }
 
   async stop() {

@@ -4,14 +4,20 @@ import { join } from 'node:path';
 import { ROOT } from './inputs.mjs';
 
 const PEERS = join(ROOT, 'bench', 'node_modules');
+// Node options for shipcheck's server process (SHIPCHECK_BENCH_NODE_ARGS="--max-semi-space-size=4", say), to measure
+// it as a client that passes them would start it; none by default, as `shipcheck-language-server --stdio` runs.
+const SHIPCHECK_NODE_ARGS = (process.env.SHIPCHECK_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 export const SERVERS = [
   {
     name: 'shipcheck',
+    nodeArgs: SHIPCHECK_NODE_ARGS,
     bin: join(ROOT, 'dist', 'server.js'),
     args: ['--stdio'],
     handles: () => true,
     languageId: () => 'yaml',
+    // Its diagnostics say which document version they are for (the peers' do not).
+    versionedDiagnostics: true,
   },
   {
     name: 'yaml-language-server',
@@ -44,7 +50,7 @@ export function availableServers() {
 }
 
 export function spawnArgs(server) {
-  return { name: server.name, command: process.execPath, args: [server.bin, ...server.args], initializationOptions: server.initializationOptions };
+  return { name: server.name, command: process.execPath, args: [...(server.nodeArgs ?? []), server.bin, ...server.args], initializationOptions: server.initializationOptions };
 }
 
 export function packageVersion(name) {

@@ -1,9 +1,10 @@
 // Cold start (process spawn → first diagnostics for an opened workflow), peak memory with the whole corpus open,
 // and the size of what ships.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { benchInputs, ROOT } from './inputs.mjs';
+import { benchInputs, ROOT, typingSpots } from './inputs.mjs';
+import { percentile } from './latency.mjs';
 import { LspServer, rssMiB } from './lsp.mjs';
 import { availableServers, spawnArgs } from './servers.mjs';
 import { CORPUS, yamlFiles } from './throughput.mjs';
@@ -54,11 +55,7 @@ export async function measureMemory(log = console.log, names = ['shipcheck', 'ya
       const idle = rssMiB(server.child.pid);
       const started = performance.now();
       // Workflows under .github/workflows, the rest where they are: the same classification the CLI gets.
-      const opened = files.map((path) => {
-        const name = relative(CORPUS, path).replaceAll('/', '__');
-        const target = path.includes('/workflows/') ? join(workspace, '.github', 'workflows', name) : join(workspace, name);
-        return server.open(target, readFileSync(path, 'utf8'), 'yaml');
-      });
+      const opened = files.map((path) => server.open(workspacePath(workspace, path), readFileSync(path, 'utf8'), 'yaml'));
       await Promise.all(opened);
       const row = { server: config.name, files: files.length, mib: bytes / 1024 / 1024, idleMiB: idle, rssMiB: rssMiB(server.child.pid), peakMiB: rssMiB(server.child.pid, 'VmHWM'), seconds: (performance.now() - started) / 1000 };
       rows.push(row);
@@ -67,7 +64,63 @@ export async function measureMemory(log = console.log, names = ['shipcheck', 'ya
       notes.push(`memory of ${config.name}: ${error.message}`);
     } finally {
       await server?.stop();
+      rmSync(workspace, { recursive: true, force: true });
     }
+  }
+  return { rows, notes };
+}
+
+/** Where a corpus file goes in a workspace: workflows under .github/workflows, the rest where they are. */
+function workspacePath(workspace, path) {
+  const name = relative(CORPUS, path).replaceAll('/', '__');
+  return path.includes('/workflows/') ? join(workspace, '.github', 'workflows', name) : join(workspace, name);
+}
+
+const SCAN_TYPED = 'abcdefghijklmnopqrst';
+
+/**
+ * The corpus as files on disk in the workspace folder, none of them open: shipcheck checks them all at start
+ * (its workspace scan) while one small workflow is open and typed in. Peak RSS once the scan has ended, the time
+ * it took, and the keystroke latency in the open workflow while the scan was running.
+ */
+export async function measureWorkspaceScan(log = console.log) {
+  const notes = [];
+  if (!existsSync(CORPUS)) return { rows: [], notes: [`no corpus at ${CORPUS}: workspace scan skipped`] };
+  const { servers } = availableServers();
+  const config = servers.find((server) => server.name === 'shipcheck');
+  const workspace = mkdtempSync(join(tmpdir(), 'shipcheck-scan-'));
+  const files = yamlFiles(CORPUS);
+  for (const path of files) {
+    const target = workspacePath(workspace, path);
+    mkdirSync(join(target, '..'), { recursive: true });
+    copyFileSync(path, target);
+  }
+  const bytes = files.reduce((sum, path) => sum + statSync(path).size, 0);
+  let server;
+  const rows = [];
+  try {
+    server = await LspServer.start({ ...spawnArgs(config), workspace, workDoneProgress: true });
+    const ended = server.progressEnded(1);
+    // Typing while the scan runs: the open document's checks go before the files on disk.
+    const input = benchInputs()[0];
+    const opened = await server.open(join(workspace, input.path), input.text, 'yaml');
+    let offset = typingSpots(input.text)[2];
+    const samples = [];
+    let scanning = true;
+    void ended.then(() => (scanning = false), () => {});
+    for (const char of SCAN_TYPED) {
+      if (!scanning) break;
+      samples.push(await server.type(opened.uri, offset++, char));
+    }
+    const at = await ended;
+    const row = { server: config.name, files: files.length, mib: bytes / 1024 / 1024, seconds: (at - server.started) / 1000, peakMiB: rssMiB(server.child.pid, 'VmHWM'), rssMiB: rssMiB(server.child.pid), edits: samples.length, p50: samples.length ? percentile(samples, 50) : undefined, p95: samples.length ? percentile(samples, 95) : undefined };
+    rows.push(row);
+    log(`  ${config.name}: workspace scan of ${files.length} files in ${row.seconds.toFixed(1)} s, peak ${row.peakMiB?.toFixed(0)} MiB; typing meanwhile p50 ${row.p50?.toFixed(1)} ms, p95 ${row.p95?.toFixed(1)} ms over ${samples.length} edits`);
+  } catch (error) {
+    notes.push(`workspace scan of ${config?.name}: ${error.message}`);
+  } finally {
+    await server?.stop();
+    rmSync(workspace, { recursive: true, force: true });
   }
   return { rows, notes };
 }
@@ -86,5 +139,6 @@ export function bundleSizes() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(await measureColdStart());
   console.log(await measureMemory());
+  console.log(await measureWorkspaceScan());
   console.log(bundleSizes());
 }

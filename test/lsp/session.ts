@@ -137,11 +137,14 @@ export function editsOf(action: CodeAction, uri: string): TextEdit[] {
 }
 
 
-/** Starts `shipcheck-language-server --stdio` (the package's bin) and initializes it with the given client capabilities. */
-export async function startSession(init: Partial<InitializeParams> = {}): Promise<{ session: Session; initialized: InitializeResult }> {
+/**
+ * Starts `shipcheck-language-server --stdio` (the package's bin, unless another server script is given) and
+ * initializes it with the given client capabilities.
+ */
+export async function startSession(init: Partial<InitializeParams> = {}, script?: string): Promise<{ session: Session; initialized: InitializeResult }> {
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
   assert.equal(manifest.bin['shipcheck-language-server'], 'dist/server.js');
-  const server = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [script ?? path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
   const session = new Session(server, connection);
   connection.listen();

@@ -4,6 +4,7 @@ import { ENGINE_RULES, type Finding, type FixKind, type Severity } from '../engi
 import { deferredYamlFile, IncrementalLinter } from '../engine/incremental';
 import { fixAll, lint, type LintOptions, type LintResult } from '../engine/lint';
 import { RULES, ruleById } from '../rules';
+import type { CheckQueue } from './checkQueue';
 import type { ServerHost } from './init';
 import { toRange } from './positions';
 import type { EditorSettings, SettingsCache } from './settings';
@@ -31,16 +32,16 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-// No waiting: a check of an open file takes milliseconds (only the changed document is checked again), and
-// changes that arrive together still coalesce, because the timer fires after all pending input is read.
-const LINT_DELAY_MS = 0;
 // How many documents keep their parsed pieces between checks: the ones being typed in.
 const INCREMENTAL_DOCUMENTS = 4;
 
 /** Lints open documents, publishes their diagnostics and keeps the latest result per document for hover and code actions. */
 export class DocumentLinter {
   private readonly results = new Map<string, { version: number; generation: number; result: LintResult }>();
-  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  // Settings requests on their way, so a burst of changes to a new document asks once.
+  private readonly loadingSettings = new Map<string, Promise<unknown>>();
+  // Rule failures already written to the log (a failing rule fails again on every keystroke).
+  private readonly loggedFailures = new Set<string>();
   // For the documents edited last: parses and findings of their YAML documents, kept between keystrokes.
   private readonly incremental = new Map<string, IncrementalLinter>();
   // Bumped when settings change, so cached results made under the old settings are not reused.
@@ -54,6 +55,7 @@ export class DocumentLinter {
     private readonly settings: SettingsCache,
     private readonly editorReportsSyntaxErrors: () => boolean,
     private readonly logError: (what: string, error: unknown) => void,
+    private readonly queue: CheckQueue,
   ) {}
 
   /** The lint result for the document's current version, linting again when the cached one is older. */
@@ -120,18 +122,34 @@ export class DocumentLinter {
     return settings.syntaxErrors === 'on' || (settings.syntaxErrors === 'auto' && !this.editorReportsSyntaxErrors());
   }
 
-  /** Checks a document soon; `change` is ignored when the user asked for checks on save only. */
+  /**
+   * Queues a check of the document's latest version: changes (the document being typed in) before other documents,
+   * and a change that arrives before the check ran replaces it. `change` is ignored when checks run on save only.
+   */
   schedule(document: TextDocument, trigger: 'open' | 'change' | 'save'): void {
-    const { uri, version } = document;
+    const { uri } = document;
     if (trigger === 'change' && this.settings.get(uri).run === 'onSave') return;
-    clearTimeout(this.pending.get(uri));
-    this.pending.set(
-      uri,
-      setTimeout(() => {
-        this.pending.delete(uri);
-        void this.publish(uri, version);
-      }, LINT_DELAY_MS),
-    );
+    const urgency = trigger === 'open' ? 'open' : 'typing';
+    void this.settingsLoaded(uri).then(() => {
+      if (this.documents.get(uri)) this.queue.add(uri, urgency, () => this.publish(uri));
+    });
+  }
+
+  /** Pulls the document's settings once (the defaults if the client cannot answer); later calls wait for the same answer. */
+  private settingsLoaded(uri: string): Promise<unknown> {
+    let loading = this.loadingSettings.get(uri);
+    if (!loading) {
+      loading = this.settings.refresh(uri).then(
+        () => this.loadingSettings.delete(uri),
+        (error: unknown) => {
+          this.loadingSettings.delete(uri);
+          // A client that cannot answer configuration requests gets the defaults.
+          this.logError(`reading settings for ${uri}`, error);
+        },
+      );
+      this.loadingSettings.set(uri, loading);
+    }
+    return loading;
   }
 
   /** Settings for a scope (a workspace folder, for files that are not open), asked once and cached. */
@@ -152,38 +170,45 @@ export class DocumentLinter {
   }
 
   forget(uri: string): void {
-    clearTimeout(this.pending.get(uri));
-    this.pending.delete(uri);
+    this.queue.remove(uri);
     this.results.delete(uri);
     this.incremental.delete(uri);
     this.settings.forget(uri);
     this.send(uri, undefined, []);
   }
 
-  private async publish(uri: string, version: number): Promise<void> {
-    try {
-      await this.settings.refresh(uri);
-    } catch (error) {
-      // A client that cannot answer configuration requests gets the defaults.
-      this.logError(`reading settings for ${uri}`, error);
-    }
+  /** Checks the document as it is now and publishes the findings for its current version. */
+  private publish(uri: string): void {
     const document = this.documents.get(uri);
-    // A newer version has its own run scheduled; results for this one must not overwrite it.
-    if (!document || document.version !== version) return;
+    if (!document) return;
     let diagnostics: Diagnostic[];
     try {
-      diagnostics = this.resultFor(document).findings.map((finding) => toDiagnostic(document, finding, this.host));
+      const { findings } = this.resultFor(document);
+      this.logRuleFailures(uri, findings);
+      diagnostics = findings.map((finding) => toDiagnostic(document, finding, this.host));
     } catch (error) {
       this.logError(`checking ${uri}`, error);
       return;
     }
-    this.send(uri, version, diagnostics);
+    this.send(uri, document.version, diagnostics);
+  }
+
+  /**
+   * A rule that threw is reported in the file as an internal-error finding (the engine skips it there and the other
+   * rules still run); the log gets each failure once, not on every keystroke.
+   */
+  logRuleFailures(uri: string, findings: readonly Finding[]): void {
+    for (const finding of findings) {
+      if (finding.ruleId !== ENGINE_RULES.internal || this.loggedFailures.has(finding.message)) continue;
+      this.loggedFailures.add(finding.message);
+      this.connection.console.error(`shipcheck: ${finding.message} (first seen in ${uri})`);
+    }
   }
 
   private send(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void {
-    this.connection
-      .sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics })
-      .catch((error: unknown) => this.logError(`publishing diagnostics for ${uri}`, error));
+    const sent = this.connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
+    this.queue.sending(sent);
+    sent.catch((error: unknown) => this.logError(`publishing diagnostics for ${uri}`, error));
   }
 }
 

@@ -1,7 +1,19 @@
-import { CodeActionKind, DidChangeWatchedFilesNotification, MarkupKind, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
+import {
+  CodeActionKind,
+  DidChangeWatchedFilesNotification,
+  LSPErrorCodes,
+  MarkupKind,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeResult,
+  type TextDocumentContentChangeEvent,
+} from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ProjectFacts } from '../engine/lint';
 import type { ProjectConfig } from '../project/config';
+import { CheckQueue, nextTurn } from './checkQueue';
 import { FIX_ALL_KIND, findingCodeActions } from './codeActions';
 import { DocumentLinter } from './diagnostics';
 import { RULES } from '../rules';
@@ -31,7 +43,7 @@ export interface WorkspaceFiles {
 
 /** Wires documents, diagnostics, hover and code actions onto a connection and starts listening. */
 export function init(connection: Connection, host: ServerHost): void {
-  const documents = new TextDocuments(TextDocument);
+  const documents = new EditorDocuments(connection);
   const logError = (what: string, error: unknown): void => {
     connection.console.error(`shipcheck: ${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   };
@@ -48,7 +60,9 @@ export function init(connection: Connection, host: ServerHost): void {
   let yamlExtensionActive = false;
   let hoverMarkdown = true;
   const settings = new SettingsCache(connection, () => canPullSettings);
-  const linter = new DocumentLinter(connection, documents, host, settings, () => yamlExtensionActive, logError);
+  // One queue for every check, so typing in one document is never stuck behind others or the workspace scan.
+  const queue = new CheckQueue(logError);
+  const linter = new DocumentLinter(connection, documents, host, settings, () => yamlExtensionActive, logError, queue);
 
   const initializeResult: InitializeResult = {
     capabilities: {
@@ -62,7 +76,7 @@ export function init(connection: Connection, host: ServerHost): void {
   let folders: string[] = [];
   let canWatchFiles = false;
   const workspace = host.workspace
-    ? new WorkspaceChecker(connection, documents, host, host.workspace, linter, (folderUri) => filesExclude(folderUri), logError)
+    ? new WorkspaceChecker(connection, documents, host, host.workspace, linter, (folderUri) => filesExclude(folderUri), logError, queue)
     : undefined;
   // VS Code's files.exclude, honoured when scanning the workspace (other clients have no such setting).
   const filesExclude = async (folderUri: string): Promise<string[]> => {
@@ -84,7 +98,11 @@ export function init(connection: Connection, host: ServerHost): void {
   });
 
   documents.onDidOpen(({ document }) => guarded('scheduling a check', undefined, () => linter.schedule(document, 'open')));
-  documents.onDidChangeContent(({ document }) => guarded('scheduling a check', undefined, () => linter.schedule(document, 'change')));
+  documents.onDidChangeContent(({ document }) =>
+    guarded('scheduling a check', undefined, () => {
+      if (documents.isEdit(document)) linter.schedule(document, 'change');
+    }),
+  );
   documents.onDidSave(({ document }) => guarded('scheduling a check', undefined, () => linter.schedule(document, 'save')));
   connection.onDidChangeConfiguration(() =>
     guarded('reloading settings', undefined, () => {
@@ -94,6 +112,7 @@ export function init(connection: Connection, host: ServerHost): void {
   );
   documents.onDidClose(({ document }) =>
     guarded('closing a document', undefined, () => {
+      documents.closed(document.uri);
       linter.forget(document.uri);
       workspace?.closed(document.uri);
     }),
@@ -109,21 +128,75 @@ export function init(connection: Connection, host: ServerHost): void {
     void workspace.scan(folders);
   });
 
-  connection.onHover((params) =>
-    guarded('hover', null, () => {
+  // A request that waited behind a long check and was cancelled meanwhile is answered as cancelled, without work.
+  connection.onHover((params, token) => {
+    if (token.isCancellationRequested) return cancelled();
+    return guarded('hover', null, () => {
       const document = documents.get(params.textDocument.uri);
       return document ? hover(document, linter.resultFor(document), params.position, host, hoverMarkdown) : null;
-    }),
-  );
-  connection.onCodeAction((params) =>
-    guarded('code actions', [], () => {
-      const document = documents.get(params.textDocument.uri);
-      return document ? findingCodeActions(document, linter.resultFor(document), params, () => linter.fixAllText(document)) : [];
-    }),
-  );
+    });
+  });
+  connection.onCodeAction(async (params, token) => {
+    if (token.isCancellationRequested) return cancelled();
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const { version } = document;
+    const result = guarded('code actions', undefined, () => linter.resultFor(document));
+    if (!result) return [];
+    // Building the actions can mean linting again (fix-all): first read what came in while checking.
+    await new Promise<void>((resolve) => nextTurn(resolve));
+    if (token.isCancellationRequested) return cancelled();
+    // Node handles the next message after this resumes; a browser worker may have applied changes meanwhile.
+    if (document.version !== version) return new ResponseError(LSPErrorCodes.ContentModified, 'the document changed while code actions were computed');
+    return guarded('code actions', [], () => findingCodeActions(document, result, params, () => linter.fixAllText(document)));
+  });
 
   documents.listen(connection);
   connection.listen();
+}
+
+function cancelled(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
+}
+
+/**
+ * The open documents. A change whose version is not newer than the document's is ignored (and logged once per
+ * document): its ranges refer to a text the server never had, and applying it would corrupt the document and
+ * publish findings for a version older than the one the editor shows.
+ */
+class EditorDocuments extends TextDocuments<TextDocument> {
+  // The document whose content event (which fires on open too) is not an edit: just opened, or a change ignored.
+  private notAnEdit: TextDocument | undefined;
+  private readonly warned = new Set<string>();
+
+  constructor(connection: Connection) {
+    super({
+      create: TextDocument.create,
+      update: (document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument => {
+        if (version > document.version) return TextDocument.update(document, changes, version);
+        this.notAnEdit = document;
+        if (!this.warned.has(document.uri)) {
+          this.warned.add(document.uri);
+          connection.console.warn(`shipcheck: ignored a change to ${document.uri} with version ${version}, not newer than ${document.version} (the client sent changes out of order)`);
+        }
+        return document;
+      },
+    });
+    this.onDidOpen(({ document }) => {
+      this.notAnEdit = document;
+    });
+  }
+
+  /** Whether the content event that just fired is an edit to apply and check (not an open, not an ignored change). */
+  isEdit(document: TextDocument): boolean {
+    const edit = this.notAnEdit !== document;
+    this.notAnEdit = undefined;
+    return edit;
+  }
+
+  closed(uri: string): void {
+    this.warned.delete(uri);
+  }
 }
 
 /** What the VS Code client tells the server at start (other clients send nothing). */

@@ -1,20 +1,24 @@
-import { FileChangeType, type Connection, type FileEvent, type TextDocuments } from 'vscode-languageserver';
+import { FileChangeType, type Connection, type FileEvent, type TextDocuments, type WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ignoreMatcher } from '../config/ignore';
 import { CONFIG_FILE_NAMES } from '../config/config';
 import { isCheckedFile } from '../engine/lint';
+import type { CheckQueue } from './checkQueue';
 import { documentPath, type DocumentLinter, toDiagnostic } from './diagnostics';
 import type { ServerHost, WorkspaceFiles } from './init';
 import type { EditorSettings } from './settings';
 
 // Above this many files the scan shows a progress notification.
 const PROGRESS_THRESHOLD = 100;
-// Files checked between yields to the event loop, so keystrokes in open documents are never held up.
-const CHUNK = 20;
+// Progress is reported every this many files.
+const PROGRESS_STEP = 20;
+// The queue key of the job that works through the files to check from disk.
+const DISK_JOB = '\0workspace files';
 
 /**
  * Findings for the files of the workspace that are not open, so the Problems panel shows the whole
- * repository. Open documents are the editor's business (DocumentLinter); this only reads from disk.
+ * repository. Open documents are the editor's business (DocumentLinter); this only reads from disk, one file
+ * at a time through the check queue, after open documents: only one file's text and syntax tree are in memory at once.
  */
 export class WorkspaceChecker {
   private folders: string[] = [];
@@ -22,6 +26,10 @@ export class WorkspaceChecker {
   private folderSettings = new Map<string, EditorSettings>();
   private published = new Set<string>();
   private scanning: Promise<void> | undefined;
+  // Files waiting to be read and checked, in order, and who waits for the last of them.
+  private readonly pending = new Set<string>();
+  private drained: (() => void)[] = [];
+  private progress: { reporter: WorkDoneProgressServerReporter; total: number; checked: number } | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -31,6 +39,7 @@ export class WorkspaceChecker {
     private readonly linter: DocumentLinter,
     private readonly excludesFor: (folderUri: string) => Promise<string[]>,
     private readonly logError: (what: string, error: unknown) => void,
+    private readonly queue: CheckQueue,
   ) {}
 
   /** Checks every workspace folder; a new scan waits for the running one. */
@@ -59,21 +68,43 @@ export class WorkspaceChecker {
         if (!excluded(relative)) uris.push(fileUri(file));
       }
     }
-    const progress = uris.length > PROGRESS_THRESHOLD ? await this.connection.window.createWorkDoneProgress() : undefined;
-    progress?.begin('shipcheck', 0, `Checking ${uris.length} YAML files`, false);
+    const reporter = uris.length > PROGRESS_THRESHOLD ? await this.connection.window.createWorkDoneProgress() : undefined;
+    reporter?.begin('shipcheck', 0, `Checking ${uris.length} YAML files`, false);
+    this.progress = reporter ? { reporter, total: uris.length, checked: 0 } : undefined;
     const stale = new Set(this.published);
-    for (let index = 0; index < uris.length; index++) {
-      const uri = uris[index]!;
-      stale.delete(uri);
-      if (!this.documents.get(uri)) this.checkFromDisk(uri);
-      if (index % CHUNK === CHUNK - 1) {
-        progress?.report(Math.round((100 * index) / uris.length), `${index + 1} of ${uris.length}`);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    }
+    for (const uri of uris) stale.delete(uri);
+    await this.check(uris);
     // Files now excluded or ignored lose their findings.
     for (const uri of stale) if (!this.documents.get(uri)) this.clear(uri);
-    progress?.done();
+    this.progress = undefined;
+    reporter?.done();
+  }
+
+  /** Queues files to be checked from disk; resolves once every queued file has been checked. */
+  private check(uris: Iterable<string>): Promise<void> {
+    for (const uri of uris) this.pending.add(uri);
+    if (this.pending.size === 0) return Promise.resolve();
+    this.queue.add(DISK_JOB, 'workspace', () => this.checkNext());
+    return new Promise((resolve) => this.drained.push(resolve));
+  }
+
+  /** The queue's job: checks the next file; true while more are waiting. */
+  private checkNext(): boolean {
+    const [uri] = this.pending;
+    if (uri !== undefined) {
+      this.pending.delete(uri);
+      if (!this.documents.get(uri)) this.checkFromDisk(uri);
+      this.reportProgress();
+    }
+    if (this.pending.size > 0) return true;
+    for (const resolve of this.drained.splice(0)) resolve();
+    return false;
+  }
+
+  private reportProgress(): void {
+    const progress = this.progress;
+    if (!progress || ++progress.checked % PROGRESS_STEP !== 0) return;
+    progress.reporter.report(Math.round((100 * progress.checked) / progress.total), `${progress.checked} of ${progress.total}`);
   }
 
   /** Watched-file events from the client: re-check, clear, or (for a configuration file) rescan everything. */
@@ -83,17 +114,22 @@ export class WorkspaceChecker {
       await this.rescan();
       return;
     }
+    const changed: string[] = [];
     for (const change of changes) {
       if (this.documents.get(change.uri)) continue;
-      if (change.type === FileChangeType.Deleted) this.clear(change.uri);
-      else this.checkFromDisk(change.uri);
+      if (change.type !== FileChangeType.Deleted) changed.push(change.uri);
+      else {
+        this.pending.delete(change.uri);
+        this.clear(change.uri);
+      }
     }
+    await this.check(changed);
   }
 
   /** A closed document goes back to its on-disk findings (or none, if it is gone). */
   closed(uri: string): void {
     if (this.folders.length === 0) return;
-    this.checkFromDisk(uri);
+    void this.check([uri]);
   }
 
   private checkFromDisk(uri: string): void {
@@ -106,6 +142,7 @@ export class WorkspaceChecker {
     try {
       const folder = [...this.folderSettings.keys()].find((candidate) => path.startsWith(`${candidate}/`));
       const result = this.linter.lintText(uri, text, folder ? this.folderSettings.get(folder) : undefined);
+      this.linter.logRuleFailures(uri, result.findings);
       if (!isCheckedFile(path, result) && result.findings.length === 0) {
         this.clear(uri);
         return;
@@ -126,7 +163,9 @@ export class WorkspaceChecker {
   private send(uri: string, diagnostics: ReturnType<typeof toDiagnostic>[]): void {
     if (diagnostics.length > 0) this.published.add(uri);
     else this.published.delete(uri);
-    this.connection.sendDiagnostics({ uri, diagnostics }).catch((error: unknown) => this.logError(`publishing diagnostics for ${uri}`, error));
+    const sent = this.connection.sendDiagnostics({ uri, diagnostics });
+    this.queue.sending(sent);
+    sent.catch((error: unknown) => this.logError(`publishing diagnostics for ${uri}`, error));
   }
 }
 
