@@ -23,7 +23,8 @@ export async function activateClient(context: vscode.ExtensionContext, flavour: 
   const clientOptions: LanguageClientOptions = {
     documentSelector,
     outputChannel,
-    initializationOptions: { yamlExtensionActive: vscode.extensions.getExtension(YAML_EXTENSION) !== undefined },
+    // VS Code shows a diagnostic's message in the hover, right above the extension's explanation.
+    initializationOptions: { yamlExtensionActive: vscode.extensions.getExtension(YAML_EXTENSION) !== undefined, diagnosticsInHover: true },
     // Tells the server when `shipcheck.*` settings change, so they apply without a restart.
     synchronize: { configurationSection: 'shipcheck' },
   };

@@ -99,6 +99,13 @@ describe('language server over stdio', { timeout: 6 * TIMEOUT_MS }, () => {
     assert.deepEqual(hover.range, range);
   });
 
+  it('starts the hover with the finding\'s message (editors other than VS Code do not show it there)', async () => {
+    const message = String((await session.waitForDiagnostics(0, (params) => params.uri === ci)).diagnostics.find((candidate) => candidate.code === 'gha/npm-ci')!.message);
+    const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri: ci }, position: rangeOf(WORKFLOW, 'npm install').start });
+    assert.ok(hover && typeof hover.contents === 'object' && 'kind' in hover.contents, 'expected markdown hover');
+    assert.ok(hover.contents.value.includes(message), 'the message is in the hover');
+  });
+
   it('offers a preferred quick-fix whose edit clears the finding in the next version', async () => {
     const diagnostic = (await session.waitForDiagnostics(0, (params) => params.uri === ci && params.version === 1)).diagnostics.find((candidate) => candidate.code === 'gha/npm-ci');
     const actions = await session.codeActions(ci, diagnostic!);
@@ -221,5 +228,25 @@ describe('language server over stdio', { timeout: 6 * TIMEOUT_MS }, () => {
       newest.set(uri, version);
     }
     assert.deepEqual(session.logs.filter((log) => log.type === MessageType.Error), []);
+  });
+});
+
+describe('language server for VS Code, which shows diagnostic messages in its hover', { timeout: 2 * TIMEOUT_MS }, () => {
+  let session: Session;
+  before(async () => {
+    ({ session } = await startSession({ initializationOptions: { diagnosticsInHover: true } }));
+  }, { timeout: TIMEOUT_MS });
+  after(() => stopSession(session));
+
+  it('explains the finding without repeating its message', async () => {
+    const ci = uriOf('.github/workflows/ci.yml');
+    const diagnostic = (await session.open(ci, WORKFLOW)).find((candidate) => candidate.code === 'gha/npm-ci');
+    assert.ok(diagnostic && typeof diagnostic.message === 'string', 'gha/npm-ci reported');
+    const { message } = diagnostic;
+    const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri: ci }, position: rangeOf(WORKFLOW, 'npm install').start });
+    assert.ok(hover && typeof hover.contents === 'object' && 'kind' in hover.contents, 'expected markdown hover');
+    assert.match(hover.contents.value, /\*\*shipcheck · gha\/npm-ci\*\*/);
+    assert.match(hover.contents.value, /Why it matters/);
+    assert.ok(!hover.contents.value.includes(message), 'the message is not repeated');
   });
 });

@@ -10,12 +10,15 @@ function doraLines(rule: Rule): string[] {
   return rule.dora.map((metric) => `- **${DORA_METRICS[metric].title}**: ${DORA_METRICS[metric].measures}.`);
 }
 
-/** The hover for a finding: its message first, then why it matters, the symptom, the fix and the DORA metrics. */
-export function findingHoverMarkdown(rule: Rule, message: string, docsHref: string | undefined): string {
+/**
+ * The hover for a finding: its message first (left out when the editor shows it already), then why it
+ * matters, the symptom, the fix and the DORA metrics.
+ */
+export function findingHoverMarkdown(rule: Rule, message: string | undefined, docsHref: string | undefined): string {
   const { docs } = rule;
   const parts = [
     `**shipcheck · ${rule.id}**`,
-    message,
+    ...(message === undefined ? [] : [message]),
     `**Why it matters.** ${docs.rationale}`,
     `**What you will see.** ${docs.symptom}`,
     `**Fix.** ${docs.fix}`,

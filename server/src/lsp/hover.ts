@@ -13,8 +13,15 @@ import { toRange } from './positions';
  * Explains every finding under the cursor, the most severe first; else what a suppression comment hides;
  * else the key under the cursor (strategy, rollout steps, probes, workflow keys). Plain text for clients that want it.
  */
-export function hover(document: TextDocument, result: LintResult, position: Position, host: ServerHost, markdown: boolean): Hover | null {
-  const found = findingsHover(document, result, position, host) ?? suppressionHover(document, result, document.offsetAt(position)) ?? keyHover(document, result, document.offsetAt(position));
+export interface HoverOptions {
+  /** Markdown, or plain text for clients that list hover formats without it. */
+  markdown: boolean;
+  /** Whether a finding's hover starts with its message (not when the editor shows it right above, as VS Code does). */
+  repeatMessage: boolean;
+}
+
+export function hover(document: TextDocument, result: LintResult, position: Position, host: ServerHost, { markdown, repeatMessage }: HoverOptions): Hover | null {
+  const found = findingsHover(document, result, position, host, repeatMessage) ?? suppressionHover(document, result, document.offsetAt(position)) ?? keyHover(document, result, document.offsetAt(position));
   if (!found || markdown) return found;
   const contents = found.contents as MarkupContent;
   return { ...found, contents: { kind: MarkupKind.PlainText, value: markdownToPlainText(contents.value) } };
@@ -25,7 +32,7 @@ function keyHover(document: TextDocument, result: LintResult, offset: number): H
   return knowledge ? { contents: { kind: MarkupKind.Markdown, value: knowledge.markdown }, range: toRange(document, knowledge.span) } : null;
 }
 
-function findingsHover(document: TextDocument, result: LintResult, position: Position, host: ServerHost): Hover | null {
+function findingsHover(document: TextDocument, result: LintResult, position: Position, host: ServerHost, repeatMessage: boolean): Hover | null {
   const offset = document.offsetAt(position);
   const hits = result.findings
     .filter(({ span }) => span.start <= offset && (offset < span.end || span.start === span.end))
@@ -33,15 +40,15 @@ function findingsHover(document: TextDocument, result: LintResult, position: Pos
   const first = hits[0];
   if (!first) return null;
   return {
-    contents: { kind: MarkupKind.Markdown, value: hits.map((finding) => findingMarkdown(finding, host)).join('\n\n---\n\n') },
+    contents: { kind: MarkupKind.Markdown, value: hits.map((finding) => findingMarkdown(finding, host, repeatMessage)).join('\n\n---\n\n') },
     range: toRange(document, first.span),
   };
 }
 
-function findingMarkdown(finding: Finding, host: ServerHost): string {
+function findingMarkdown(finding: Finding, host: ServerHost, repeatMessage: boolean): string {
   const rule = ruleById(finding.ruleId);
   // Engine findings (syntax errors and the like) have no rule prose: their message is the whole story.
-  return rule ? findingHoverMarkdown(rule, finding.message, host.docsHref(rule.id)) : `**shipcheck · ${finding.ruleId}**\n\n${finding.message}`;
+  return rule ? findingHoverMarkdown(rule, repeatMessage ? finding.message : undefined, host.docsHref(rule.id)) : `**shipcheck · ${finding.ruleId}**\n\n${finding.message}`;
 }
 
 /** On a suppression comment: what it hides right now, so stale or too-broad comments are easy to spot. */

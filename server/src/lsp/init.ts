@@ -59,6 +59,7 @@ export function init(connection: Connection, host: ServerHost): void {
   let canPullSettings = false;
   let yamlExtensionActive = false;
   let hoverMarkdown = true;
+  let editorShowsMessages = false;
   const settings = new SettingsCache(connection, () => canPullSettings);
   // One queue for every check, so typing in one document is never stuck behind others or the workspace scan.
   const queue = new CheckQueue(logError);
@@ -90,7 +91,7 @@ export function init(connection: Connection, host: ServerHost): void {
     canPullSettings = params.capabilities.workspace?.configuration === true;
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    yamlExtensionActive = readInitializationOptions(params.initializationOptions).yamlExtensionActive;
+    ({ yamlExtensionActive, diagnosticsInHover: editorShowsMessages } = readInitializationOptions(params.initializationOptions));
     // Clients that list hover formats without Markdown get plain text; those that say nothing get Markdown.
     const formats = params.capabilities.textDocument?.hover?.contentFormat;
     hoverMarkdown = !formats || formats.includes(MarkupKind.Markdown);
@@ -133,7 +134,7 @@ export function init(connection: Connection, host: ServerHost): void {
     if (token.isCancellationRequested) return cancelled();
     return guarded('hover', null, () => {
       const document = documents.get(params.textDocument.uri);
-      return document ? hover(document, linter.resultFor(document), params.position, host, hoverMarkdown) : null;
+      return document ? hover(document, linter.resultFor(document), params.position, host, { markdown: hoverMarkdown, repeatMessage: !editorShowsMessages }) : null;
     });
   });
   connection.onCodeAction(async (params, token) => {
@@ -199,8 +200,12 @@ class EditorDocuments extends TextDocuments<TextDocument> {
   }
 }
 
-/** What the VS Code client tells the server at start (other clients send nothing). */
-function readInitializationOptions(options: unknown): { yamlExtensionActive: boolean } {
+/**
+ * What the VS Code client tells the server at start (other clients send nothing): whether the Red Hat YAML
+ * extension reports syntax errors, and whether the editor already shows a diagnostic's message in the hover
+ * (VS Code does, right above ours), so the finding's hover need not say it again.
+ */
+function readInitializationOptions(options: unknown): { yamlExtensionActive: boolean; diagnosticsInHover: boolean } {
   const value = typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {};
-  return { yamlExtensionActive: value.yamlExtensionActive === true };
+  return { yamlExtensionActive: value.yamlExtensionActive === true, diagnosticsInHover: value.diagnosticsInHover === true };
 }
