@@ -7,6 +7,7 @@ import { IncrementalLinter } from '../../server/src/engine/incremental';
 import { lint, type LintOptions, type LintResult } from '../../server/src/engine/lint';
 import { RULES } from '../../server/src/rules';
 import { FIXTURES, ROOT } from '../helpers/fixtures';
+import { editText, manyJobWorkflow, workflowTexts } from './workflowEdits';
 
 const OPTIONS: LintOptions = { rules: RULES };
 
@@ -71,6 +72,25 @@ describe('incremental linting', () => {
         assert.deepEqual(comparable(incremental), comparable(whole), `seed ${seed}, edit ${step}`);
         // Edits go on from the last valid text (broken files are linted whole); some broken ones are checked too.
         const edited = edit(valid, next);
+        if (parseAllDocuments(edited).every((doc) => doc.errors.length === 0)) valid = text = edited;
+        else text = next() < 0.15 ? edited : valid;
+      }
+    }
+  });
+
+  it('equals a whole lint over many random edits of many-job workflows, inside jobs, between them and in the header', () => {
+    const workflows = workflowTexts();
+    const path = '.github/workflows/ci.yml';
+    for (let seed = 1; seed <= 5; seed++) {
+      const next = random(seed);
+      let text = manyJobWorkflow(workflows, next, 4 + Math.floor(next() * 8));
+      let valid = text;
+      const linter = new IncrementalLinter();
+      for (let step = 0; step < 40; step++) {
+        const incremental = linter.lint(text, path, OPTIONS);
+        const whole = lint(text, path, OPTIONS);
+        assert.deepEqual(comparable(incremental), comparable(whole), `seed ${seed}, edit ${step}`);
+        const edited = editText(valid, next);
         if (parseAllDocuments(edited).every((doc) => doc.errors.length === 0)) valid = text = edited;
         else text = next() < 0.15 ? edited : valid;
       }

@@ -1,7 +1,8 @@
 import { LineCounter } from 'yaml';
 import { classify, type Classified } from './classify';
 import type { Finding } from './finding';
-import { checkDocument, DEFAULT_MAX_FILE_SIZE, finishFindings, lint, type DocumentRun, type FileKind, type LintOptions, type LintResult } from './lint';
+import { commonPrefix, commonSuffix, JobSplicer } from './jobSplice';
+import { checkDocument, DEFAULT_MAX_FILE_SIZE, finishFindings, lint, lintFile, type DocumentRun, type FileKind, type LintOptions, type LintResult } from './lint';
 import type { Rule } from './rule';
 import { indentUnit } from './yamlEdit';
 import { parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
@@ -12,7 +13,7 @@ import { parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
  * only the pieces the edit touched are parsed and checked again. Rules that read other documents
  * (`crossDocumentKinds`) re-run on every piece when a piece mentioning such a kind changed. The result equals `lint`
  * on the whole text; what this cannot be sure of (syntax errors, directives, `...` markers, a rule that threw) is
- * linted whole.
+ * linted whole. A file of one document (a workflow) is parsed again only in the job the edit lies in (`JobSplicer`).
  */
 export class IncrementalLinter {
   private previous: { text: string; pieces: Map<number, Placed> } | undefined;
@@ -21,11 +22,13 @@ export class IncrementalLinter {
   // The pieces cross-document rules read from, in order; when they differ, so may those rules' findings.
   private factPieces: Piece[] = [];
   private factsVersion = 0;
+  private readonly splicer = new JobSplicer();
 
   lint(text: string, path: string, options: LintOptions): LintResult {
     if (text.length > (options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE)) return this.whole(text, path, options);
     const starts = pieceStarts(text);
-    if (starts.length < MIN_PIECES) return this.whole(text, path, options);
+    if (starts.length < MIN_PIECES) return this.single(text, path, options);
+    this.splicer.reset();
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     // Fixes indent by the whole file's step: a piece alone might suggest another.
     const indent = indentUnit({ path, text, eol, documents: [], lineCounter: new LineCounter() });
@@ -101,33 +104,25 @@ export class IncrementalLinter {
 
   private whole(text: string, path: string, options: LintOptions): LintResult {
     this.previous = undefined;
+    this.splicer.reset();
     return lint(text, path, options);
+  }
+
+  /** A file of few documents: its parse is kept for the next edit (the tree changes then, so the result gets its own). */
+  private single(text: string, path: string, options: LintOptions): LintResult {
+    this.previous = undefined;
+    let file = this.splicer.splice(text, path);
+    if (!file) {
+      file = parseYamlFile(text, path);
+      this.splicer.remember(file);
+    }
+    return { ...lintFile(file, options), file: deferredYamlFile(text, path) };
   }
 }
 
 interface Placed {
   end: number;
   piece: Piece;
-}
-
-// Strings built by edits are ropes, slow to read a character at a time: compare blocks, then characters.
-const BLOCK = 4096;
-
-function commonPrefix(a: string, b: string): number {
-  const limit = Math.min(a.length, b.length);
-  let at = 0;
-  while (at + BLOCK <= limit && a.slice(at, at + BLOCK) === b.slice(at, at + BLOCK)) at += BLOCK;
-  while (at < limit && a.charCodeAt(at) === b.charCodeAt(at)) at++;
-  return at;
-}
-
-/** The length of the common tail that does not overlap the common head. */
-function commonSuffix(a: string, b: string, prefix: number): number {
-  const limit = Math.min(a.length, b.length) - prefix;
-  let length = 0;
-  while (length + BLOCK <= limit && a.slice(a.length - length - BLOCK, a.length - length) === b.slice(b.length - length - BLOCK, b.length - length)) length += BLOCK;
-  while (length < limit && a.charCodeAt(a.length - 1 - length) === b.charCodeAt(b.length - 1 - length)) length++;
-  return length;
 }
 
 // Below this many pieces a whole lint costs no more than the bookkeeping.

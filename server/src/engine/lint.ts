@@ -223,6 +223,8 @@ type HookName = keyof Visitor<Record<string, never>>;
 /** Runs one document's hooks for every rule, isolating rules that throw. */
 class RuleRunner {
   object: K8sObject | undefined;
+  // A workflow calls each hook once per job and step: each rule's context is made once.
+  private contexts: Map<Rule, RuleContext<Rule['messages']>> | undefined;
 
   constructor(
     private readonly file: YamlFile,
@@ -236,12 +238,15 @@ class RuleRunner {
   ) {}
 
   hook<H extends HookName>(name: H, node: Parameters<NonNullable<Visitor<Record<string, never>>[H]>>[0]): void {
-    for (const rule of this.rules) {
-      const hook = rule.visit[name] as ((node: unknown, ctx: RuleContext<Rule['messages']>) => void) | undefined;
-      if (!hook || this.failed.has(rule.id)) continue;
+    for (const rule of rulesWithHook(this.rules, name)) {
+      const hook = rule.visit[name] as (node: unknown, ctx: RuleContext<Rule['messages']>) => void;
+      if (this.failed.has(rule.id)) continue;
       if (this.object && (this.object.ignoredRules.has(rule.id) || this.object.ignoredRules.has('all'))) continue;
+      this.contexts ??= new Map();
+      let context = this.contexts.get(rule);
+      if (!context) this.contexts.set(rule, (context = this.context(rule)));
       try {
-        hook(node, this.context(rule));
+        hook(node, context);
       } catch (error) {
         this.failed.set(rule.id, error);
       }
@@ -264,6 +269,17 @@ class RuleRunner {
     };
   }
 }
+
+/** The rules of a list that have a hook, in order; worked out once per list (one lint uses one list for every document). */
+function rulesWithHook(rules: readonly Rule[], name: HookName): readonly Rule[] {
+  let byHook = hookedRules.get(rules);
+  if (!byHook) hookedRules.set(rules, (byHook = new Map()));
+  let hooked = byHook.get(name);
+  if (!hooked) byHook.set(name, (hooked = rules.filter((rule) => rule.visit[name])));
+  return hooked;
+}
+
+const hookedRules = new WeakMap<readonly Rule[], Map<HookName, readonly Rule[]>>();
 
 function toFinding(rule: Rule, report: Report<Rule['messages']>, setting: RuleSetting | undefined, textLength: number): Finding {
   const format = rule.messages[report.message as string];

@@ -72,9 +72,12 @@ export interface YamlFile {
   indent?: string;
 }
 
+/** How every YAML text is parsed (a part of a text parsed again must be parsed the same way). */
+export const YAML_OPTIONS = { uniqueKeys: false } as const;
+
 export function parseYamlFile(text: string, path = ''): YamlFile {
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const parsed = parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter, prettyErrors: false });
   // parseAllDocuments returns an EmptyStream (an array with no documents) for empty input.
   const documents = Array.from(parsed, (doc, index) => new YamlDoc(doc, index));
   return { path, text, documents, lineCounter, eol: text.includes('\r\n') ? '\r\n' : '\n' };

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isCollection, isPair, isScalar } from 'yaml';
+import { JobSplicer } from '../../server/src/engine/jobSplice';
+import { parseYamlFile, type YamlFile } from '../../server/src/engine/yamlFile';
+import { editText, manyJobWorkflow, random, workflowTexts } from './workflowEdits';
+
+/** Everything of a parse a rule can read: node kinds, values, styles, properties and ranges (comments aside). */
+function tree(node: unknown): unknown {
+  if (node === null || node === undefined) return node;
+  if (isPair(node)) return { key: tree(node.key), value: tree(node.value) };
+  if (isScalar(node)) return { scalar: node.value, type: node.type, range: node.range, tag: node.tag, anchor: node.anchor, source: node.source };
+  if (isCollection(node)) return { collection: node.constructor.name, flow: node.flow, range: node.range, tag: node.tag, anchor: node.anchor, items: node.items.map(tree) };
+  return { other: String(node) };
+}
+
+function parsed(file: YamlFile): unknown {
+  return {
+    text: file.text,
+    eol: file.eol,
+    lineStarts: file.lineCounter.lineStarts,
+    documents: file.documents.map((yaml) => ({ index: yaml.index, range: yaml.doc.range, errors: yaml.doc.errors.length, contents: tree(yaml.doc.contents) })),
+  };
+}
+
+const PATH = '.github/workflows/ci.yml';
+
+describe('re-parsing one job of a workflow', () => {
+  const texts = workflowTexts();
+
+  it('gives the tree a whole parse gives, over many random edits of many-job workflows', () => {
+    let spliced = 0;
+    let edits = 0;
+    for (let seed = 1; seed <= 8; seed++) {
+      const next = random(seed);
+      let text = manyJobWorkflow(texts, next, 4 + Math.floor(next() * 6));
+      let valid = text;
+      const splicer = new JobSplicer();
+      for (let step = 0; step < 60; step++, edits++) {
+        const whole = parseYamlFile(text, PATH);
+        const result = splicer.splice(text, PATH);
+        if (result) {
+          spliced++;
+          // Strings compare fast; the structures only when they differ, for a readable difference.
+          if (JSON.stringify(parsed(result)) !== JSON.stringify(parsed(whole))) assert.deepEqual(parsed(result), parsed(whole), `seed ${seed}, edit ${step}`);
+        } else {
+          splicer.remember(whole);
+        }
+        const edited = editText(valid, next);
+        if (parseYamlFile(edited).documents.every((yaml) => !yaml.hasErrors)) valid = text = edited;
+        else text = next() < 0.15 ? edited : valid;
+      }
+    }
+    // The proof only counts if most edits took the fast way.
+    assert.ok(spliced > edits * 0.4, `only ${spliced} of ${edits} edits were spliced`);
+  });
+
+  it('parses whole what it cannot prove safe', () => {
+    const base = 'on: push\njobs:\n  a:\n    runs-on: x\n  b:\n    runs-on: y\n';
+    const cases = [
+      base.replace('    runs-on: x\n', '    runs-on: x\n  c:\n    runs-on: z\n'), // a new job inside a's lines
+      base.replace('    runs-on: x\n', '    runs-on: &r x\n'), // an anchor
+      base.replace('    runs-on: x\n', '    runs-on: !!str x\n'), // a tag
+      base.replace('    runs-on: x\n', '    runs-on: x\nenv: {}\n'), // a root key inside a's lines
+      base.replace('  b:', ' b:'), // a job key's column
+      base.replace('jobs:\n', 'jobs:\n  # all of them\n'), // between `jobs:` and its first job
+      base.replace('x\n  b:\n    runs-on: y', 'y'), // across two jobs
+      base.replace('on: push', '%YAML 1.1\n---\non: push'), // a directive
+    ];
+    for (const text of cases) {
+      const splicer = new JobSplicer();
+      splicer.remember(parseYamlFile(base, PATH));
+      assert.equal(splicer.splice(text, PATH), undefined, text);
+    }
+    for (const typed of [base.replace('runs-on: x', 'runs-on: xy'), base.replace('on: push', 'on: pull_request')]) {
+      const splicer = new JobSplicer();
+      splicer.remember(parseYamlFile(base, PATH));
+      const result = splicer.splice(typed, PATH);
+      assert.ok(result, typed);
+      assert.deepEqual(parsed(result), parsed(parseYamlFile(typed, PATH)), typed);
+    }
+  });
+});
