@@ -7,7 +7,7 @@ import { IncrementalLinter } from '../../server/src/engine/incremental';
 import { lint, type LintOptions, type LintResult } from '../../server/src/engine/lint';
 import { RULES } from '../../server/src/rules';
 import { FIXTURES, ROOT } from '../helpers/fixtures';
-import { editText, manyJobWorkflow, workflowTexts } from './workflowEdits';
+import { editText, manyJobWorkflow, random, randomEdit, workflowTexts } from './workflowEdits';
 
 const OPTIONS: LintOptions = { rules: RULES };
 
@@ -20,36 +20,11 @@ function manifests(): string[] {
   return [...files, join(ROOT, 'test/ok/k8s/app.yaml'), join(ROOT, 'test/ok/k8s/rollout.yaml')].map((path) => readFileSync(path, 'utf8'));
 }
 
-/** A small deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SNIPPETS = ['a', 'Z', '7', ' ', ':', '-', '#', '"', "'", '[', '{', '\n', '\n---\n', 'kind: HorizontalPodAutoscaler', 'Rollout', 'minReplicas: 2', 'replicas: 3', '# shipcheck-disable-next-line k8s/image-tag\n', '\n  '];
 
+/** Deletions, moved lines (documents change kind, names and replica counts this way) and typed snippets. */
 function edit(text: string, next: () => number): string {
-  const at = Math.floor(next() * (text.length + 1));
-  const choice = next();
-  if (choice < 0.25 && text.length > 0) {
-    // Delete a few characters, sometimes a whole `---` separator with them.
-    return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(next() * 12)));
-  }
-  if (choice < 0.35) {
-    // Move a whole line elsewhere (documents change kind, names and replica counts this way).
-    const lines = text.split('\n');
-    const [line] = lines.splice(Math.floor(next() * lines.length), 1);
-    lines.splice(Math.floor(next() * lines.length), 0, line ?? '');
-    return lines.join('\n');
-  }
-  const snippet = SNIPPETS[Math.floor(next() * SNIPPETS.length)]!;
-  return text.slice(0, at) + snippet + text.slice(at);
+  return randomEdit(text, next, SNIPPETS, 0.35);
 }
 
 function comparable(result: LintResult): unknown {

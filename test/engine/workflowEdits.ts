@@ -61,18 +61,25 @@ const SNIPPETS = [
   ' &base', ' *base', ' !!str', ' !custom', '<<: *base', ' { a: 1,\n b: 2 }', ' [x,\ny]', '"multi\n  line"', 'password: hunter2hunter2',
 ];
 
-/** One random edit: an insertion, a deletion, or a line moved elsewhere. */
-export function editText(text: string, next: () => number): string {
+/**
+ * One random edit: a few characters deleted (a quarter of the time), a whole line moved elsewhere (up to
+ * `moveBelow`), or one of `snippets` inserted at a random offset.
+ */
+export function randomEdit(text: string, next: () => number, snippets: readonly string[], moveBelow: number): string {
   const at = Math.floor(next() * (text.length + 1));
   const choice = next();
   if (choice < 0.25 && text.length > 0) return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(next() * 12)));
-  if (choice < 0.32) {
+  if (choice < moveBelow) {
     const lines = text.split('\n');
     const [line] = lines.splice(Math.floor(next() * lines.length), 1);
     lines.splice(Math.floor(next() * lines.length), 0, line ?? '');
     return lines.join('\n');
   }
-  // Most typing happens inside a job: there the snippet is a few characters or a line.
-  const snippet = SNIPPETS[Math.floor(next() * SNIPPETS.length)]!;
+  const snippet = snippets[Math.floor(next() * snippets.length)]!;
   return text.slice(0, at) + snippet + text.slice(at);
+}
+
+/** One random edit of a workflow: most typing happens inside a job, a few characters or a line at a time. */
+export function editText(text: string, next: () => number): string {
+  return randomEdit(text, next, SNIPPETS, 0.32);
 }
