@@ -3,8 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { IncrementalLinter } from '../../server/src/engine/incremental';
+import { IncrementalLinter, pieceStarts, pieceStartsAfterEdit } from '../../server/src/engine/incremental';
+import { commonPrefix, commonSuffix } from '../../server/src/engine/jobSplice';
 import { lint, type LintOptions, type LintResult } from '../../server/src/engine/lint';
+import { defineRule } from '../../server/src/engine/rule';
 import { RULES } from '../../server/src/rules';
 import { FIXTURES, ROOT } from '../helpers/fixtures';
 import { editText, manyJobWorkflow, random, randomEdit, workflowTexts } from './workflowEdits';
@@ -68,6 +70,63 @@ describe('incremental linting', () => {
         const edited = editText(valid, next);
         if (parseAllDocuments(edited).every((doc) => doc.errors.length === 0)) valid = text = edited;
         else text = next() < 0.15 ? edited : valid;
+      }
+    }
+  });
+
+  it('runs job-scoped rules again only on the job an edit lies in, and on every job when the header changes', () => {
+    const seen: string[] = [];
+    const counting = defineRule({
+      id: 'gha/test-counting',
+      severity: 'info',
+      dora: [],
+      messages: { job: (id: string) => `job ${id}` },
+      docs: { summary: '', rationale: '', symptom: '', fix: '', bad: '', good: '' },
+      fixable: false,
+      scope: 'job',
+      visit: {
+        job(job, ctx) {
+          seen.push(job.id);
+          ctx.report({ span: job.idSpan, message: 'job', args: [job.id] });
+        },
+      },
+    });
+    const options: LintOptions = { rules: [...RULES, counting] };
+    const jobs = ['build', 'test', 'lint', 'deploy'].map((id) => `  ${id}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${id}\n`).join('');
+    let text = `name: ci\non: push\njobs:\n${jobs}`;
+    const linter = new IncrementalLinter();
+    const path = '.github/workflows/ci.yml';
+    linter.lint(text, path, options);
+    assert.deepEqual(seen.splice(0), ['build', 'test', 'lint', 'deploy']);
+    text = text.replace('echo lint', 'echo lint twice');
+    const result = linter.lint(text, path, options);
+    assert.deepEqual(seen.splice(0), ['lint'], 'only the edited job runs again');
+    assert.deepEqual(comparable(result), comparable(lint(text, path, options)));
+    seen.length = 0;
+    text = text.replace('echo build', 'echo build!');
+    linter.lint(text, path, options);
+    assert.deepEqual(seen.splice(0), ['build']);
+    text = text.replace('on: push', 'on: [push]');
+    linter.lint(text, path, options);
+    assert.deepEqual(seen.splice(0), ['build', 'test', 'lint', 'deploy'], 'a header edit runs every job again');
+  });
+
+  it('finds the same document starts after an edit as a search of the whole text', () => {
+    const pieces = ['a: 1\n', '---\n', '--- x\n', '---\r\n', '----\n', ' ---\n', '---', '--', '-', '\n', '\r', 'b', '# ---\n'];
+    for (let seed = 1; seed <= 300; seed++) {
+      const next = random(seed);
+      const make = (length: number) => Array.from({ length }, () => pieces[Math.floor(next() * pieces.length)]!).join('');
+      let text = make(3 + Math.floor(next() * 30));
+      let starts = pieceStarts(text);
+      for (let step = 0; step < 20; step++) {
+        const at = Math.floor(next() * (text.length + 1));
+        const cut = Math.min(text.length - at, Math.floor(next() * 6));
+        const edited = text.slice(0, at) + make(Math.floor(next() * 3)) + text.slice(at + cut);
+        const prefix = commonPrefix(text, edited);
+        const suffix = commonSuffix(text, edited, prefix);
+        starts = pieceStartsAfterEdit(starts, edited, prefix, suffix, edited.length - text.length);
+        assert.deepEqual(starts, pieceStarts(edited), `seed ${seed}, step ${step}: ${JSON.stringify(text)} → ${JSON.stringify(edited)}`);
+        text = edited;
       }
     }
   });

@@ -40,3 +40,11 @@ export const ENGINE_RULES = {
   unusedSuppression: 'shipcheck/unused-suppression',
   config: 'shipcheck/config',
 } as const;
+
+/** The finding moved by `delta` (its span and its fix's edits), or the finding itself when `delta` is 0. */
+export function shiftFinding(finding: Finding, delta: number): Finding {
+  if (delta === 0) return finding;
+  const moved: Finding = { ...finding, span: { start: finding.span.start + delta, end: finding.span.end + delta } };
+  if (finding.fix) moved.fix = { ...finding.fix, edits: finding.fix.edits.map((edit) => ({ ...edit, start: edit.start + delta, end: edit.end + delta })) };
+  return moved;
+}

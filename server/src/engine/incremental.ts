@@ -1,6 +1,7 @@
 import { LineCounter } from 'yaml';
 import { classify, type Classified } from './classify';
-import type { Finding } from './finding';
+import { shiftFinding, type Finding } from './finding';
+import { JobFindingsCache } from './jobCache';
 import { commonPrefix, commonSuffix, JobSplicer } from './jobSplice';
 import { checkDocument, DEFAULT_MAX_FILE_SIZE, finishFindings, lint, lintFile, type DocumentRun, type FileKind, type LintOptions, type LintResult } from './lint';
 import type { Rule } from './rule';
@@ -16,17 +17,23 @@ import { parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
  * linted whole. A file of one document (a workflow) is parsed again only in the job the edit lies in (`JobSplicer`).
  */
 export class IncrementalLinter {
-  private previous: { text: string; pieces: Map<number, Placed> } | undefined;
+  private previous: { text: string; starts: number[]; pieces: Map<number, Placed> } | undefined;
   private optionsKey: string | undefined;
   private rules: readonly Rule[] | undefined;
   // The pieces cross-document rules read from, in order; when they differ, so may those rules' findings.
   private factPieces: Piece[] = [];
   private factsVersion = 0;
   private readonly splicer = new JobSplicer();
+  private readonly jobs = new JobFindingsCache();
+  private jobRules: readonly Rule[] | undefined;
 
   lint(text: string, path: string, options: LintOptions): LintResult {
     if (text.length > (options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE)) return this.whole(text, path, options);
-    const starts = pieceStarts(text);
+    // What the edit left alone: a common prefix and, after it, a common suffix.
+    let before = this.previous;
+    let prefix = before ? commonPrefix(before.text, text) : 0;
+    let suffix = before ? commonSuffix(before.text, text, prefix) : 0;
+    const starts = before ? pieceStartsAfterEdit(before.starts, text, prefix, suffix, text.length - before.text.length) : pieceStarts(text);
     if (starts.length < MIN_PIECES) return this.single(text, path, options);
     this.splicer.reset();
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
@@ -34,7 +41,8 @@ export class IncrementalLinter {
     const indent = indentUnit({ path, text, eol, documents: [], lineCounter: new LineCounter() });
     const key = JSON.stringify([path, eol, indent, options.project ?? {}, options.ruleSettings ?? {}, options.ruleOptions ?? {}]);
     if (key !== this.optionsKey || options.rules !== this.rules) {
-      this.previous = undefined;
+      this.previous = before = undefined;
+      prefix = suffix = 0;
       this.factPieces = [];
       this.optionsKey = key;
       this.rules = options.rules;
@@ -45,10 +53,6 @@ export class IncrementalLinter {
     const crossRules = rules.filter((rule) => rule.crossDocumentKinds !== undefined);
     const readKinds = crossRules.flatMap((rule) => rule.crossDocumentKinds ?? []);
 
-    // What the edit left alone: a common prefix and, after it, a common suffix.
-    const before = this.previous;
-    const prefix = before ? commonPrefix(before.text, text) : 0;
-    const suffix = before ? commonSuffix(before.text, text, prefix) : 0;
     const delta = text.length - (before?.text.length ?? 0);
     const placed = new Map<number, Placed>();
     const ordered: Piece[] = starts.map((start, index) => {
@@ -58,13 +62,14 @@ export class IncrementalLinter {
       placed.set(start, { end, piece });
       return piece;
     });
-    this.previous = { text, pieces: placed };
+    this.previous = { text, starts, pieces: placed };
     if (ordered.some((piece) => piece.broken || piece.markers)) return lint(text, path, options);
 
     const factPieces = ordered.filter((piece) => piece.mentionsReadKind);
     if (factPieces.length !== this.factPieces.length || factPieces.some((piece, index) => piece !== this.factPieces[index])) this.factsVersion++;
     this.factPieces = factPieces;
-    const documents: YamlDoc[] = ordered.flatMap((piece) => piece.documents);
+    const documents: YamlDoc[] = [];
+    for (const piece of ordered) for (const yaml of piece.documents) documents.push(yaml);
     const check = (piece: Piece, ruleSet: readonly Rule[]): Finding[] => {
       const findings: Finding[] = [];
       const failed = new Map<string, unknown>();
@@ -93,7 +98,7 @@ export class IncrementalLinter {
     ordered.forEach((piece, index) => {
       const offset = starts[index]!;
       if (piece.placedAt?.offset !== offset) {
-        piece.placedAt = { offset, findings: [...piece.local!, ...piece.cross].map((finding) => shifted(finding, offset)) };
+        piece.placedAt = { offset, findings: [...piece.local!, ...piece.cross].map((finding) => shiftFinding(finding, offset)) };
       }
       findings.push(...piece.placedAt.findings);
       kinds.push(...piece.kinds);
@@ -116,7 +121,11 @@ export class IncrementalLinter {
       file = parseYamlFile(text, path);
       this.splicer.remember(file);
     }
-    return { ...lintFile(file, options), file: deferredYamlFile(text, path) };
+    if (options.rules !== this.jobRules) {
+      this.jobs.clear();
+      this.jobRules = options.rules;
+    }
+    return { ...lintFile(file, { ...options, jobCache: this.jobs }), file: deferredYamlFile(text, path) };
   }
 }
 
@@ -153,9 +162,31 @@ const MARKERS = /^(%|\.\.\.(?:[ \t\r]|$))/m;
 const DOCUMENT_START = /^---(?=[ \t\r]|$)/gm;
 
 /** Offsets where pieces start: 0 and every line that opens a document with `---`. */
-function pieceStarts(text: string): number[] {
+export function pieceStarts(text: string): number[] {
   const starts = [0];
   for (const match of text.matchAll(DOCUMENT_START)) if (match.index !== 0) starts.push(match.index);
+  return starts;
+}
+
+/**
+ * The piece starts of a text made from the previous one by an edit, from the previous starts: those whose `---`
+ * (and the line break before it) lie wholly in the unchanged head or tail stay (the tail's moved by `delta`), and
+ * only the changed stretch between is searched again. Equals `pieceStarts(text)`.
+ */
+export function pieceStartsAfterEdit(previous: readonly number[], text: string, prefix: number, suffix: number, delta: number): number[] {
+  // A start at `s` depends on the characters from s - 1 (the line break) to s + 3 (after `---`).
+  const tail = text.length - suffix;
+  const starts = [0];
+  for (const start of previous) if (start > 0 && start + 4 <= prefix) starts.push(start);
+  const from = Math.max(1, prefix - 3);
+  const to = tail + 1;
+  // The stretch from the character before `from` (where a match would start a line) to past what `to - 1` reads.
+  const stretch = text.slice(from - 1, to + 4);
+  for (const match of stretch.matchAll(DOCUMENT_START)) {
+    const start = from - 1 + match.index;
+    if (start >= from && start < to) starts.push(start);
+  }
+  for (const start of previous) if (start + delta >= to) starts.push(start + delta);
   return starts;
 }
 
@@ -164,13 +195,6 @@ function parsePiece(text: string, path: string, eol: string, indent: string, rea
   // A kind can only be spelled without its letters in a row through an escape in a quoted string.
   const mentionsReadKind = readKinds.some((kind) => text.includes(kind)) || (readKinds.length > 0 && text.includes('\\'));
   return { text, file, documents: file.documents, broken: file.documents.some((doc) => doc.hasErrors), markers: MARKERS.test(text), mentionsReadKind, kinds: [], local: undefined, cross: [], crossVersion: -1, failed: false };
-}
-
-function shifted(finding: Finding, offset: number): Finding {
-  if (offset === 0) return finding;
-  const moved: Finding = { ...finding, span: { start: finding.span.start + offset, end: finding.span.end + offset } };
-  if (finding.fix) moved.fix = { ...finding.fix, edits: finding.fix.edits.map((edit) => ({ ...edit, start: edit.start + offset, end: edit.end + offset })) };
-  return moved;
 }
 
 /** The whole file as `lint` returns it, parsed only when asked for (hovers and code actions read it, diagnostics do not). */

@@ -233,7 +233,7 @@ function parseEntry(text: string, start: number, end: number, followed: boolean)
 const NEXT_KEY = 'next:';
 
 /** No anchors, aliases or tags in the node: each would tie it to other parts of the document. */
-function isPlain(node: unknown): boolean {
+export function isPlain(node: unknown): boolean {
   if (node === null || node === undefined) return true;
   if (isPair(node)) return isPlain(node.key) && isPlain(node.value);
   if (isAlias(node)) return false;

@@ -6,6 +6,7 @@ import type { Report, Rule, RuleContext, Visitor } from './rule';
 import { parseSuppressions, SuppressionIndex, type SuppressionDirective } from './suppress';
 import { parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
 import type { FixKind } from './finding';
+import type { JobFindingsCache } from './jobCache';
 
 export type RuleSetting = Severity | 'off';
 export type RuleOptionValue = string | number | boolean;
@@ -28,6 +29,8 @@ export interface LintOptions {
   ruleOptions?: Readonly<Record<string, Readonly<Record<string, RuleOptionValue>>>>;
   /** Larger files get one finding saying so instead of a check (keystroke latency matters more). */
   maxFileSize?: number;
+  /** Findings of `scope: 'job'` rules kept from the previous lint of the same document (the incremental linter's). */
+  jobCache?: JobFindingsCache;
 }
 
 export type FileKind = 'workflow' | 'composite-action' | 'k8s' | 'other';
@@ -123,7 +126,14 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
 
   const failed = new Map<string, unknown>();
   const run: DocumentRun = { rules, settings, findings, failed, project: options.project ?? {}, ruleOptions: options.ruleOptions ?? {} };
+  // A cache serves only a file of one workflow document (where the incremental linter keeps one).
+  if (options.jobCache && file.documents.length === 1) run.jobCache = { cache: options.jobCache, optionsKey: JSON.stringify([run.project, settings, run.ruleOptions]) };
   for (const yaml of file.documents) kinds.push(checkDocument(file, yaml, run));
+  if (failed.size > 0 && run.jobCache) {
+    // A rule that throws is skipped for the rest of the file, which reused findings would not reproduce.
+    options.jobCache!.clear();
+    return lintFile(file, { ...options, jobCache: undefined });
+  }
   return { file, kinds, ...finishFindings(file, findings, failed, rules, settings, broken !== undefined) };
 }
 
@@ -135,6 +145,7 @@ export interface DocumentRun {
   failed: Map<string, unknown>;
   project: ProjectFacts;
   ruleOptions: Readonly<Record<string, Readonly<Record<string, RuleOptionValue>>>>;
+  jobCache?: { cache: JobFindingsCache; optionsKey: string };
 }
 
 /** Classifies one document (unless told what it is) and runs every rule's hooks on it; returns what it was classified as. */
@@ -144,10 +155,30 @@ export function checkDocument(file: YamlFile, yaml: YamlDoc, run: DocumentRun, c
   if (classified.type === 'workflow') {
     const { workflow } = classified;
     runner.hook('workflow', workflow);
+    const session = run.jobCache?.cache.begin(file, workflow, run.jobCache.optionsKey);
+    const { scoped, unscoped } = byScope(run.rules);
     for (const job of workflow.jobs) {
-      runner.hook('job', job);
-      for (const step of job.steps) runner.hook('step', step);
+      const slot = session?.slot(job);
+      if (!slot) {
+        runner.hook('job', job);
+        for (const step of job.steps) runner.hook('step', step);
+        continue;
+      }
+      if (slot.cached) {
+        run.findings.push(...slot.cached);
+      } else {
+        const found: Finding[] = [];
+        runner.sink = found;
+        runner.hook('job', job, scoped);
+        for (const step of job.steps) runner.hook('step', step, scoped);
+        runner.sink = run.findings;
+        session!.store(slot, found);
+        run.findings.push(...found);
+      }
+      runner.hook('job', job, unscoped);
+      for (const step of job.steps) runner.hook('step', step, unscoped);
     }
+    session?.end();
     return workflow.kind;
   }
   for (const object of classified.objects) {
@@ -182,21 +213,32 @@ export function finishFindings(
   // Only files with directives need line numbers (an incremental result counts its lines only when asked).
   const suppressions = new SuppressionIndex(file.text.includes('shipcheck-disable') ? parseSuppressions(file.text, file.lineCounter) : []);
   const suppressed: SuppressedFinding[] = [];
-  const seen = new Set<string>();
-  const kept = findings.filter((finding) => {
-    // A step or container reached through two aliases reports twice at the same place.
-    const key = `${finding.ruleId}\0${finding.span.start}\0${finding.span.end}\0${finding.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+  findings.sort(byPlace);
+  const kept = findings.filter((finding, index) => {
+    // A step or container reached through two aliases reports twice at the same place (sorted, so side by side).
+    const previous = findings[index - 1];
+    if (previous && previous.span.start === finding.span.start && previous.span.end === finding.span.end && previous.ruleId === finding.ruleId && previous.message === finding.message) return false;
     if (suppressions.directives.length === 0) return true;
     const directive = suppressions.suppresses(finding.ruleId, file.lineCounter.linePos(finding.span.start).line);
     if (directive) suppressed.push({ finding, directive });
     return !directive;
   });
   // Unused directives only make sense when the file was checked, and only for rules that ran.
-  if (!broken) kept.push(...unusedSuppressions(suppressions, rules, settings));
-  kept.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.ruleId.localeCompare(b.ruleId));
+  const unused = broken ? [] : unusedSuppressions(suppressions, rules, settings);
+  if (unused.length > 0) {
+    kept.push(...unused);
+    kept.sort(byPlace);
+  }
   return { findings: kept, suppressed };
+}
+
+/** By place, then rule, then message: reused findings arrive in another order than a whole lint's, the result does not. */
+function byPlace(a: Finding, b: Finding): number {
+  return a.span.start - b.span.start || a.span.end - b.span.end || a.ruleId.localeCompare(b.ruleId) || compare(a.message, b.message);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** At least one character where there is one; `yaml` puts errors at the end of the input one past it. */
@@ -223,6 +265,8 @@ type HookName = keyof Visitor<Record<string, never>>;
 /** Runs one document's hooks for every rule, isolating rules that throw. */
 class RuleRunner {
   object: K8sObject | undefined;
+  /** Where reports go: the run's findings, or for a while a job's own list (to be cached). */
+  sink: Finding[];
   // A workflow calls each hook once per job and step: each rule's context is made once.
   private contexts: Map<Rule, RuleContext<Rule['messages']>> | undefined;
 
@@ -231,14 +275,17 @@ class RuleRunner {
     private readonly yaml: YamlDoc,
     private readonly rules: readonly Rule[],
     private readonly settings: Readonly<Record<string, RuleSetting>>,
-    private readonly findings: Finding[],
+    findings: Finding[],
     private readonly failed: Map<string, unknown>,
     private readonly project: ProjectFacts,
     private readonly ruleOptions: Readonly<Record<string, Readonly<Record<string, RuleOptionValue>>>>,
-  ) {}
+  ) {
+    this.sink = findings;
+  }
 
-  hook<H extends HookName>(name: H, node: Parameters<NonNullable<Visitor<Record<string, never>>[H]>>[0]): void {
-    for (const rule of rulesWithHook(this.rules, name)) {
+  /** Runs the hook of every rule of `rules` (a list worked out once: the run's rules or a part of them) that has one. */
+  hook<H extends HookName>(name: H, node: Parameters<NonNullable<Visitor<Record<string, never>>[H]>>[0], rules = this.rules): void {
+    for (const rule of rulesWithHook(rules, name)) {
       const hook = rule.visit[name] as (node: unknown, ctx: RuleContext<Rule['messages']>) => void;
       if (this.failed.has(rule.id)) continue;
       if (this.object && (this.object.ignoredRules.has(rule.id) || this.object.ignoredRules.has('all'))) continue;
@@ -264,7 +311,7 @@ class RuleRunner {
         return typeof value === typeof fallback ? (value as T) : fallback;
       },
       report: (report: Report<Rule['messages']>) => {
-        this.findings.push(toFinding(rule, report, this.settings[rule.id], this.file.text.length));
+        this.sink.push(toFinding(rule, report, this.settings[rule.id], this.file.text.length));
       },
     };
   }
@@ -280,6 +327,15 @@ function rulesWithHook(rules: readonly Rule[], name: HookName): readonly Rule[] 
 }
 
 const hookedRules = new WeakMap<readonly Rule[], Map<HookName, readonly Rule[]>>();
+
+/** A list's `scope: 'job'` rules and the others, in order; worked out once per list. */
+function byScope(rules: readonly Rule[]): { scoped: readonly Rule[]; unscoped: readonly Rule[] } {
+  let split = scopes.get(rules);
+  if (!split) scopes.set(rules, (split = { scoped: rules.filter((rule) => rule.scope === 'job'), unscoped: rules.filter((rule) => rule.scope !== 'job') }));
+  return split;
+}
+
+const scopes = new WeakMap<readonly Rule[], { scoped: readonly Rule[]; unscoped: readonly Rule[] }>();
 
 function toFinding(rule: Rule, report: Report<Rule['messages']>, setting: RuleSetting | undefined, textLength: number): Finding {
   const format = rule.messages[report.message as string];

@@ -43,6 +43,7 @@ jobs:
           retention-days: 7
 `,
   },
+  scope: 'job',
   visit: {
     step(step, ctx) {
       if (step.job.synthetic || actionName(step) !== 'actions/upload-artifact') return;

@@ -65,6 +65,7 @@ jobs:
       - run: pytest --cov=app --cov-fail-under=85
 `,
   },
+  scope: 'job',
   visit: {
     step(step, ctx) {
       const action = actionName(step);

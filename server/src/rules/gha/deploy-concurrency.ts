@@ -42,6 +42,7 @@ jobs:
       - run: helm upgrade --install api ./chart
 `,
   },
+  scope: 'job',
   visit: {
     job(job, ctx) {
       if (job.synthetic || job.workflow.kind !== 'workflow') return;

@@ -40,6 +40,7 @@ jobs:
       - run: kubectl apply -f k8s/
 `,
   },
+  scope: 'job',
   visit: {
     job(job, ctx) {
       if (job.synthetic || job.workflow.kind !== 'workflow' || job.fields.has('environment')) return;

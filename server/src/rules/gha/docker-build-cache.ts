@@ -46,6 +46,7 @@ jobs:
           cache-to: type=gha,mode=max
 `,
   },
+  scope: 'job',
   visit: {
     step(step, ctx) {
       if (step.job.synthetic || actionName(step) !== 'docker/build-push-action') return;

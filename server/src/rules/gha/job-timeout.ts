@@ -38,6 +38,7 @@ jobs:
     uses: ./.github/workflows/release.yml
 `,
   },
+  scope: 'job',
   visit: {
     job(job, ctx) {
       // Composite actions have no job of their own; reusable-workflow calls run the callee's jobs and its timeouts.

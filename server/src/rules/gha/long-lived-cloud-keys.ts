@@ -62,6 +62,7 @@ jobs:
           aws-region: eu-west-1
 `,
   },
+  scope: 'job',
   visit: {
     workflow(workflow, ctx) {
       checkEnv(workflow.fields, ctx.doc, (field, name) => ctx.report({ span: span(field), message: 'awsEnv', args: [name] }));

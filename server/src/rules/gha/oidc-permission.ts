@@ -54,6 +54,7 @@ jobs:
           aws-region: eu-west-1
 `,
   },
+  scope: 'job',
   visit: {
     job(job, ctx) {
       if (job.synthetic) return;

@@ -58,6 +58,7 @@ jobs:
       - uses: actions/labeler@v5
 `,
   },
+  scope: 'job',
   visit: {
     step(step, ctx) {
       if (actionName(step.uses) !== 'actions/checkout' || step.job.synthetic) return;

@@ -54,6 +54,7 @@ jobs:
       - run: pytest
 `,
   },
+  scope: 'job',
   visit: {
     job(job, ctx) {
       const flag = job.fields.get('continue-on-error');

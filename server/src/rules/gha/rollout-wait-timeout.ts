@@ -52,6 +52,7 @@ jobs:
           kubectl rollout status deployment/web --timeout 10m
 `,
   },
+  scope: 'job',
   visit: {
     step(step, ctx) {
       const run = step.run;

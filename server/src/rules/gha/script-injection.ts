@@ -64,6 +64,7 @@ jobs:
           TITLE: \${{ github.event.issue.title }}
 `,
   },
+  scope: 'job',
   visit: {
     step(step, ctx) {
       const script = scriptOf(step, ctx.file);

@@ -46,6 +46,7 @@ jobs:
           DEPLOY_TOKEN: \${{ secrets.DEPLOY_TOKEN }}
 `,
   },
+  scope: 'job',
   visit: {
     step(step, ctx) {
       const run = step.run;

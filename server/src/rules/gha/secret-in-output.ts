@@ -48,6 +48,7 @@ jobs:
           REGISTRY_TOKEN: \${{ secrets.REGISTRY_TOKEN }}
 `,
   },
+  scope: 'job',
   visit: {
     job(job, ctx) {
       const outputs = job.fields.get('outputs')?.value;

@@ -87,6 +87,7 @@ jobs:
       - run: make integration-test
 `,
   },
+  scope: 'job',
   visit: {
     job(job, ctx) {
       const services = job.fields.get('services')?.value;

@@ -68,6 +68,7 @@ jobs:
       - run: npm test
 `,
   },
+  scope: 'job',
   visit: {
     step(step, ctx) {
       const action = actionName(step);

@@ -54,6 +54,7 @@ jobs:
       - uses: ./.github/actions/setup
 `,
   },
+  scope: 'job',
   visit: {
     job(job, ctx) {
       if (!job.synthetic) check(job.fields.get('uses'), ctx);

@@ -1,0 +1,98 @@
+import { isMap } from 'yaml';
+import { shiftFinding, type Finding } from './finding';
+import { isPlain } from './jobSplice';
+import type { Job, Workflow } from './model/workflow';
+import { indentUnit } from './yamlEdit';
+import type { YamlFile } from './yamlFile';
+
+/**
+ * What the `job` and `step` hooks of `scope: 'job'` rules reported for each job of one document's workflow, kept
+ * from one lint to the next: a job whose text is unchanged, in a workflow whose text around the jobs is unchanged,
+ * gets the same findings, moved to where the job now starts. Only what lies inside the job's text is kept.
+ * One cache per document (the language server's incremental linter); it holds only the latest lint's jobs.
+ */
+export class JobFindingsCache {
+  private context: string | undefined;
+  private entries = new Map<string, Entry>();
+
+  /** Starts checking a workflow; undefined when its jobs cannot be told apart by their text (flow style, aliases into `jobs:`). */
+  begin(file: YamlFile, workflow: Workflow, optionsKey: string): JobCacheSession | undefined {
+    const jobs = workflow.fields.get('jobs');
+    const range = jobs?.value?.range;
+    if (workflow.kind !== 'workflow' || !jobs || !isMap(jobs.value) || jobs.value.flow || !range || range[0] < jobs.keySpan.end) return undefined;
+    const text = file.text;
+    // Everything but the jobs: the workflow's other entries, which job hooks may read (`on:`, `env:`, `permissions:`…).
+    const context = [optionsKey, file.path, file.eol, indentUnit(file), text.slice(0, range[0]), text.slice(range[2])].join('\0');
+    if (context !== this.context) {
+      this.context = context;
+      this.entries = new Map();
+    }
+    return new JobCacheSession(text, range[2], this.entries, (kept) => (this.entries = kept));
+  }
+
+  /** Forgets everything (a rule failed, or the next text is another document). */
+  clear(): void {
+    this.context = undefined;
+    this.entries = new Map();
+  }
+}
+
+interface Entry {
+  /** Findings with offsets relative to the job's start. */
+  relative: Finding[];
+  /** The same findings at `at`, where the job started when they were last placed. */
+  placed: Finding[];
+  at: number;
+}
+
+/** Where a job's text lies, and what was reported for the same text last time (if anything). */
+export interface JobSlot {
+  start: number;
+  end: number;
+  key: string;
+  cached: Finding[] | undefined;
+}
+
+export class JobCacheSession {
+  private readonly kept = new Map<string, Entry>();
+
+  constructor(
+    private readonly text: string,
+    private readonly jobsEnd: number,
+    private readonly previous: ReadonlyMap<string, Entry>,
+    private readonly done: (kept: Map<string, Entry>) => void,
+  ) {}
+
+  /** The job's slot, or undefined when its findings may depend on text outside it (an alias) or it cannot be delimited. */
+  slot(job: Job): JobSlot | undefined {
+    const range = job.node.range;
+    if (job.synthetic || !range || range[0] < job.idSpan.end || range[2] > this.jobsEnd) return undefined;
+    const text = this.text;
+    const start = text.lastIndexOf('\n', job.idSpan.start - 1) + 1;
+    for (let at = start; at < job.idSpan.start; at++) if (text.charCodeAt(at) !== SPACE) return undefined;
+    const key = text.slice(start, range[2]);
+    if (key.includes('*') && !isPlain(job.node)) return undefined;
+    const entry = this.previous.get(key) ?? this.kept.get(key);
+    if (!entry) return { start, end: range[2], key, cached: undefined };
+    if (entry.at !== start) {
+      entry.placed = entry.relative.map((finding) => shiftFinding(finding, start));
+      entry.at = start;
+    }
+    this.kept.set(key, entry);
+    return { start, end: range[2], key, cached: entry.placed };
+  }
+
+  /** Keeps what was reported for a job that had no cached findings, when all of it lies inside the job's text. */
+  store(slot: JobSlot, findings: Finding[]): void {
+    const inside = (span: { start: number; end: number }): boolean => span.start >= slot.start && span.end <= slot.end;
+    if (!findings.every((finding) => inside(finding.span) && (finding.fix?.edits.every(inside) ?? true))) return;
+    this.kept.set(slot.key, { relative: findings.map((finding) => shiftFinding(finding, -slot.start)), placed: findings, at: slot.start });
+  }
+
+  /** Ends the check: only the jobs seen in it are kept for the next. */
+  end(): void {
+    this.done(this.kept);
+  }
+}
+
+const SPACE = 32;

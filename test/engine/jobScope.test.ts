@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { classify } from '../../server/src/engine/classify';
+import type { Job, Workflow } from '../../server/src/engine/model/workflow';
+import type { Report, Rule, RuleContext } from '../../server/src/engine/rule';
+import { parseYamlFile, type Field, type YamlFile } from '../../server/src/engine/yamlFile';
+import { RULES } from '../../server/src/rules';
+import { manyJobWorkflow, random, workflowTexts } from './workflowEdits';
+
+// The `scope: 'job'` promise (rule.ts): a rule's job and step hooks read only the job they are given and the
+// workflow's entries other than `jobs:`. The engine reuses their findings for unchanged jobs, so a broken promise
+// shows up as stale findings while typing. Both tests run every such rule's hooks directly on every fixture workflow.
+
+const PATH = '.github/workflows/ci.yml';
+const SCOPED = RULES.filter((rule) => rule.scope === 'job');
+
+/** Every fixture workflow, and workflows of many jobs made from them. */
+function texts(): string[] {
+  const fixtures = workflowTexts();
+  const next = random(7);
+  return [...fixtures, ...Array.from({ length: 12 }, () => manyJobWorkflow(fixtures, next, 3 + Math.floor(next() * 5)))];
+}
+
+function workflowOf(file: YamlFile): Workflow | undefined {
+  const [yaml, ...others] = file.documents;
+  if (!yaml || others.length > 0 || yaml.hasErrors) return undefined;
+  const classified = classify(file, yaml);
+  return classified.type === 'workflow' && classified.workflow.kind === 'workflow' ? classified.workflow : undefined;
+}
+
+/** The text of a job: from its key's line to the end of its value. */
+function jobRange(file: YamlFile, job: Job): { start: number; end: number } {
+  return { start: file.text.lastIndexOf('\n', job.idSpan.start - 1) + 1, end: job.node.range![2] };
+}
+
+/** What a rule's job and step hooks report for one job, offsets made relative to where the job's text starts. */
+function jobReports(rule: Rule, file: YamlFile, job: Job): unknown[] {
+  const reports: unknown[] = [];
+  const { start } = jobRange(file, job);
+  const ctx: RuleContext<Rule['messages']> = {
+    file,
+    doc: file.documents[0]!,
+    project: {},
+    option: (_name, fallback) => fallback,
+    report: (report: Report<Rule['messages']>) => {
+      reports.push({
+        message: report.message,
+        args: report.args,
+        severity: report.severity,
+        span: [report.span.start - start, report.span.end - start],
+        fix: report.fix && { title: report.fix.title, edits: report.fix.edits.map((edit) => [edit.start - start, edit.end - start, edit.newText]) },
+      });
+    },
+  };
+  rule.visit.job?.(job, ctx);
+  for (const step of job.steps) rule.visit.step?.(step, ctx);
+  return reports;
+}
+
+/** A map that throws when `jobs` is read through it, or when it is walked (which would read `jobs` too). */
+class FieldsWithoutJobs extends Map<string, Field> {
+  override get(name: string): Field | undefined {
+    if (name === 'jobs') throw new Error('read the workflow’s jobs: field');
+    return super.get(name);
+  }
+  override has(name: string): boolean {
+    if (name === 'jobs') throw new Error('asked for the workflow’s jobs: field');
+    return super.has(name);
+  }
+  override entries(): MapIterator<[string, Field]> {
+    throw new Error('walked the workflow’s fields, jobs: included');
+  }
+  override values(): MapIterator<Field> {
+    throw new Error('walked the workflow’s fields, jobs: included');
+  }
+  override forEach(): void {
+    throw new Error('walked the workflow’s fields, jobs: included');
+  }
+  override [Symbol.iterator](): MapIterator<[string, Field]> {
+    throw new Error('walked the workflow’s fields, jobs: included');
+  }
+}
+
+describe('rules with scope: job', () => {
+  it('are most of the workflow rules', () => {
+    assert.ok(SCOPED.length >= 15, `only ${SCOPED.length} rules say scope: 'job'`);
+  });
+
+  it('never read the workflow’s jobs in their job and step hooks', () => {
+    let checked = 0;
+    for (const text of texts()) {
+      const file = parseYamlFile(text, PATH);
+      const workflow = workflowOf(file);
+      if (!workflow) continue;
+      const jobs = workflow.jobs;
+      // The jobs stay reachable only through the hooks' own arguments.
+      Object.defineProperty(workflow, 'jobs', {
+        get() {
+          throw new Error('read workflow.jobs');
+        },
+      });
+      workflow.fields = new FieldsWithoutJobs([...Map.prototype.entries.call(workflow.fields)]);
+      for (const rule of SCOPED) {
+        for (const job of jobs) {
+          assert.doesNotThrow(() => jobReports(rule, file, job), `${rule.id} on job ${job.id} of:\n${text}`);
+          checked++;
+        }
+      }
+    }
+    assert.ok(checked > 1000, `only ${checked} job checks`);
+  });
+
+  it('report the same for a job whatever the other jobs are', () => {
+    let compared = 0;
+    let reported = 0;
+    for (const text of texts()) {
+      const file = parseYamlFile(text, PATH);
+      const workflow = workflowOf(file);
+      if (!workflow || workflow.jobs.length < 2) continue;
+      const ranges = workflow.jobs.map((job) => jobRange(file, job));
+      // Jobs are cut from their key's line up to the next job's key line (or the end of the last one's value).
+      const cuts = ranges.map((range, index) => ({ start: range.start, end: ranges[index + 1]?.start ?? range.end }));
+      if (cuts.some((cut, index) => index > 0 && cut.start < cuts[index - 1]!.end)) continue;
+      workflow.jobs.forEach((job, index) => {
+        let alone = text;
+        for (let other = cuts.length - 1; other >= 0; other--) if (other !== index) alone = alone.slice(0, cuts[other]!.start) + alone.slice(cuts[other]!.end);
+        const aloneFile = parseYamlFile(alone, PATH);
+        const aloneJob = workflowOf(aloneFile)?.jobs.find((candidate) => candidate.id === job.id);
+        if (!aloneJob) return;
+        for (const rule of SCOPED) {
+          const expected = jobReports(rule, file, job);
+          assert.deepEqual(jobReports(rule, aloneFile, aloneJob), expected, `${rule.id} on job ${job.id}, alone vs with the others, in:\n${text}`);
+          compared++;
+          reported += expected.length;
+        }
+      });
+    }
+    assert.ok(compared > 1000 && reported > 50, `only ${compared} comparisons with ${reported} reports`);
+  });
+});
