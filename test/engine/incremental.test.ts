@@ -111,6 +111,19 @@ describe('incremental linting', () => {
     assert.deepEqual(seen.splice(0), ['build', 'test', 'lint', 'deploy'], 'a header edit runs every job again');
   });
 
+  it('checks every job again when a rule’s fact about the whole workflow changes', () => {
+    const text = readFileSync(join(FIXTURES, 'gha/npm-ci/good-yarn-berry.yaml'), 'utf8');
+    const path = '.github/workflows/ci.yml';
+    const linter = new IncrementalLinter();
+    const ids = (source: string) => linter.lint(source, path, OPTIONS).findings.map((finding) => finding.ruleId);
+    assert.ok(!ids(text).includes('gha/npm-ci'));
+    // Only the setup job's text changes; the build job's `yarn install` is no longer under Yarn Berry.
+    const classic = text.replace('corepack enable', 'echo classic yarn');
+    assert.ok(ids(classic).includes('gha/npm-ci'));
+    assert.deepEqual(comparable(linter.lint(classic, path, OPTIONS)), comparable(lint(classic, path, OPTIONS)));
+    assert.ok(!ids(text).includes('gha/npm-ci'));
+  });
+
   it('finds the same document starts after an edit as a search of the whole text', () => {
     const pieces = ['a: 1\n', '---\n', '--- x\n', '---\r\n', '----\n', ' ---\n', '---', '--', '-', '\n', '\r', 'b', '# ---\n'];
     for (let seed = 1; seed <= 300; seed++) {

@@ -34,7 +34,7 @@ function jobRange(file: YamlFile, job: Job): { start: number; end: number } {
 }
 
 /** What a rule's job and step hooks report for one job, offsets made relative to where the job's text starts. */
-function jobReports(rule: Rule, file: YamlFile, job: Job): unknown[] {
+function jobReports(rule: Rule, file: YamlFile, job: Job, workflowFact: string | undefined): unknown[] {
   const reports: unknown[] = [];
   const { start } = jobRange(file, job);
   const ctx: RuleContext<Rule['messages']> = {
@@ -42,6 +42,7 @@ function jobReports(rule: Rule, file: YamlFile, job: Job): unknown[] {
     doc: file.documents[0]!,
     project: {},
     option: (_name, fallback) => fallback,
+    workflowFact,
     report: (report: Report<Rule['messages']>) => {
       reports.push({
         message: report.message,
@@ -93,6 +94,8 @@ describe('rules with scope: job', () => {
       const workflow = workflowOf(file);
       if (!workflow) continue;
       const jobs = workflow.jobs;
+      // A rule's fact about the whole workflow is worked out before its hooks run, with every job in view.
+      const facts = new Map(SCOPED.map((rule) => [rule, rule.workflowFact?.(workflow)]));
       // The jobs stay reachable only through the hooks' own arguments.
       Object.defineProperty(workflow, 'jobs', {
         get() {
@@ -102,7 +105,7 @@ describe('rules with scope: job', () => {
       workflow.fields = new FieldsWithoutJobs([...Map.prototype.entries.call(workflow.fields)]);
       for (const rule of SCOPED) {
         for (const job of jobs) {
-          assert.doesNotThrow(() => jobReports(rule, file, job), `${rule.id} on job ${job.id} of:\n${text}`);
+          assert.doesNotThrow(() => jobReports(rule, file, job, facts.get(rule)), `${rule.id} on job ${job.id} of:\n${text}`);
           checked++;
         }
       }
@@ -128,8 +131,10 @@ describe('rules with scope: job', () => {
         const aloneJob = workflowOf(aloneFile)?.jobs.find((candidate) => candidate.id === job.id);
         if (!aloneJob) return;
         for (const rule of SCOPED) {
-          const expected = jobReports(rule, file, job);
-          assert.deepEqual(jobReports(rule, aloneFile, aloneJob), expected, `${rule.id} on job ${job.id}, alone vs with the others, in:\n${text}`);
+          // The fact is the whole workflow's, as the engine would give it (it is part of what reused findings depend on).
+          const fact: string | undefined = rule.workflowFact?.(workflow);
+          const expected = jobReports(rule, file, job, fact);
+          assert.deepEqual(jobReports(rule, aloneFile, aloneJob, fact), expected, `${rule.id} on job ${job.id}, alone vs with the others, in:\n${text}`);
           compared++;
           reported += expected.length;
         }

@@ -2,6 +2,7 @@ import { classify, isWorkflowPath } from './classify';
 import { ENGINE_RULES, type Finding, type Severity, type Span, type TextEdit } from './finding';
 import { combineFixes, applyEdits } from './fixes';
 import type { K8sObject } from './model/k8s';
+import type { Workflow } from './model/workflow';
 import type { Report, Rule, RuleContext, Visitor } from './rule';
 import { parseSuppressions, SuppressionIndex, type SuppressionDirective } from './suppress';
 import { parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
@@ -154,9 +155,10 @@ export function checkDocument(file: YamlFile, yaml: YamlDoc, run: DocumentRun, c
   const runner = new RuleRunner(file, yaml, run.rules, run.settings, run.findings, run.failed, run.project, run.ruleOptions);
   if (classified.type === 'workflow') {
     const { workflow } = classified;
-    runner.hook('workflow', workflow);
-    const session = run.jobCache?.cache.begin(file, workflow, run.jobCache.optionsKey);
     const { scoped, unscoped } = byScope(run.rules);
+    runner.facts = workflowFacts(scoped, workflow, run.failed);
+    runner.hook('workflow', workflow);
+    const session = run.jobCache?.cache.begin(file, workflow, run.jobCache.optionsKey + JSON.stringify([...runner.facts].map(([rule, fact]) => [rule.id, fact])));
     for (const job of workflow.jobs) {
       const slot = session?.slot(job);
       if (!slot) {
@@ -267,6 +269,8 @@ class RuleRunner {
   object: K8sObject | undefined;
   /** Where reports go: the run's findings, or for a while a job's own list (to be cached). */
   sink: Finding[];
+  /** Each rule's `workflowFact` about the workflow being checked. */
+  facts: ReadonlyMap<Rule, string> = new Map();
   // A workflow calls each hook once per job and step: each rule's context is made once.
   private contexts: Map<Rule, RuleContext<Rule['messages']>> | undefined;
 
@@ -313,6 +317,7 @@ class RuleRunner {
       report: (report: Report<Rule['messages']>) => {
         this.sink.push(toFinding(rule, report, this.settings[rule.id], this.file.text.length));
       },
+      workflowFact: this.facts.get(rule),
     };
   }
 }
@@ -327,6 +332,20 @@ function rulesWithHook(rules: readonly Rule[], name: HookName): readonly Rule[] 
 }
 
 const hookedRules = new WeakMap<readonly Rule[], Map<HookName, readonly Rule[]>>();
+
+/** The `workflowFact` of each rule that has one; a rule whose fact throws fails as its hooks would. */
+function workflowFacts(rules: readonly Rule[], workflow: Workflow, failed: Map<string, unknown>): Map<Rule, string> {
+  const facts = new Map<Rule, string>();
+  for (const rule of rules) {
+    if (!rule.workflowFact || failed.has(rule.id)) continue;
+    try {
+      facts.set(rule, rule.workflowFact(workflow));
+    } catch (error) {
+      failed.set(rule.id, error);
+    }
+  }
+  return facts;
+}
 
 /** A list's `scope: 'job'` rules and the others, in order; worked out once per list. */
 function byScope(rules: readonly Rule[]): { scoped: readonly Rule[]; unscoped: readonly Rule[] } {

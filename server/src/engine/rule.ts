@@ -35,6 +35,8 @@ export interface RuleContext<M extends MessageFormatters> {
   /** A configurable value of this rule (e.g. a default timeout), or `fallback` when not configured. */
   option<T extends RuleOptionValue>(name: string, fallback: T): T;
   report<K extends keyof M>(report: Report<M, K>): void;
+  /** What the rule's `workflowFact` says about the workflow being checked (undefined outside workflows, or without one). */
+  workflowFact?: string;
 }
 
 export interface Visitor<M extends MessageFormatters> {
@@ -68,6 +70,12 @@ export interface RuleDefinition<M extends MessageFormatters> {
    * test/engine/jobScope.test.ts for every rule that says so.
    */
   scope?: 'job';
+  /**
+   * For a `scope: 'job'` rule whose job findings also depend on one fact about the whole workflow (whether any job
+   * uses Yarn Berry, say): that fact as a string, worked out before the hooks run and given to them as
+   * `ctx.workflowFact`. Reused findings are dropped when any rule's fact changes.
+   */
+  workflowFact?(workflow: Workflow): string;
   visit: Visitor<M>;
 }
 

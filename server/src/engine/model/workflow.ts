@@ -104,11 +104,25 @@ function buildSteps(yaml: YamlDoc, stepsNode: Node | undefined, job: Job, text: 
     if (uses !== undefined) step.uses = uses;
     const run = fields.get('run')?.value;
     if (isScalar(run) && typeof run.value === 'string') {
-      step.run = { node: run, span: spanOf(run), text: scalarText(text, run), value: run.value };
+      step.run = runScript(text, run, run.value);
     }
     steps.push(step);
   });
   return steps;
+}
+
+/** A step's script; its map back to the file is worked out when first read (most keystrokes read few of them). */
+function runScript(text: string, node: Scalar, value: string): RunScript {
+  let mapped: { text: ScalarText | undefined } | undefined;
+  return {
+    node,
+    span: spanOf(node),
+    value,
+    get text() {
+      mapped ??= { text: scalarText(text, node) };
+      return mapped.text;
+    },
+  };
 }
 
 /** A scalar or a sequence of scalars, as strings (`needs: build` and `needs: [build, lint]`). */

@@ -57,6 +57,9 @@ jobs:
       - run: npm test
 `,
   },
+  scope: 'job',
+  // Yarn Berry anywhere in the workflow (`yarn set version`, `corepack enable`) means `yarn install` is already locked.
+  workflowFact: (workflow) => (usesYarnBerry(workflow) ? BERRY : ''),
   visit: {
     step(step, ctx) {
       const run = step.run;
@@ -69,7 +72,7 @@ jobs:
         if (!problem) continue;
         // Without a lockfile `npm ci` cannot run: the advice would break the build (libraries that test against fresh ranges).
         if (problem.kind === 'npmInstall' && ctx.project.npmLockfile === false && !cachesNpm(step.job)) continue;
-        if (problem.kind === 'yarnInstall' && usesYarnBerry(step.job.workflow)) continue;
+        if (problem.kind === 'yarnInstall' && ctx.workflowFact === BERRY) continue;
         const last = problem.subcommand ?? program;
         const written = run.value.slice(program.start, last.end);
         const span = run.text?.sourceSpan(program.start, last.end);
@@ -128,15 +131,10 @@ function cachesNpm(job: Job): boolean {
   return job.steps.some((step) => step.uses?.startsWith('actions/setup-node@') && scalarToString(step.inputs.get('cache')?.value) === 'npm');
 }
 
-const berryCache = new WeakMap<Workflow, boolean>();
+const BERRY = 'yarn-berry';
 
 function usesYarnBerry(workflow: Workflow): boolean {
-  let berry = berryCache.get(workflow);
-  if (berry === undefined) {
-    berry = workflow.jobs.some((job) => job.steps.some((step) => step.run !== undefined && YARN_BERRY.test(step.run.value)));
-    berryCache.set(workflow, berry);
-  }
-  return berry;
+  return workflow.jobs.some((job) => job.steps.some((step) => step.run !== undefined && YARN_BERRY.test(step.run.value)));
 }
 
 function shellOf(step: Step): string {
