@@ -66,7 +66,7 @@ export function buildWorkflow(yaml: YamlDoc, root: YAMLMap, text: string, kind: 
     if (isMap(runs)) {
       const runsFields = mapFields(yaml, runs);
       const job: Job = { id: '', workflow, idSpan: runsFields.get('steps')?.keySpan ?? spanOf(runs), node: runs, fields: runsFields, needs: [], steps: [], synthetic: true };
-      job.steps = buildSteps(yaml, runsFields.get('steps')?.value, job, text);
+      stepsWhenRead(job, yaml, runsFields.get('steps')?.value, text);
       workflow.jobs.push(job);
     }
     return workflow;
@@ -86,10 +86,22 @@ export function buildWorkflow(yaml: YamlDoc, root: YAMLMap, text: string, kind: 
       steps: [],
       synthetic: false,
     };
-    job.steps = buildSteps(yaml, jobFields.get('steps')?.value, job, text);
+    stepsWhenRead(job, yaml, jobFields.get('steps')?.value, text);
     workflow.jobs.push(job);
   }
   return workflow;
+}
+
+/**
+ * Builds a job's steps when first read: on a keystroke in a long workflow most jobs' findings are reused and their
+ * steps never looked at. Read them in the lint that built the job (a later edit may move its nodes).
+ */
+function stepsWhenRead(job: Job, yaml: YamlDoc, stepsNode: Node | undefined, text: string): void {
+  let steps: Step[] | undefined;
+  Object.defineProperty(job, 'steps', {
+    get: () => (steps ??= buildSteps(yaml, stepsNode, job, text)),
+    enumerable: true,
+  });
 }
 
 function buildSteps(yaml: YamlDoc, stepsNode: Node | undefined, job: Job, text: string): Step[] {
