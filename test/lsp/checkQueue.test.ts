@@ -101,4 +101,17 @@ describe('check queue', () => {
     await turnsUntil(() => queue.size === 0);
     assert.deepEqual(ran, ['typing', 'workspace']);
   });
+
+  it('says when checks of other documents begin and when none are left, and nothing for typing alone', async () => {
+    const heard: boolean[] = [];
+    const queue = new CheckQueue(() => undefined, (active) => heard.push(active));
+    queue.add('active', 'typing', () => undefined);
+    await turnsUntil(() => queue.size === 0);
+    assert.deepEqual(heard, []);
+    let left = 3;
+    queue.add('files', 'workspace', () => --left > 0);
+    queue.add('other', 'open', () => undefined);
+    await turnsUntil(() => queue.size === 0);
+    assert.deepEqual(heard, [true, false]);
+  });
 });

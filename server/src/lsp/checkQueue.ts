@@ -40,8 +40,13 @@ export class CheckQueue {
   private turn = 0;
   private armed = false;
   private unsent = 0;
+  private bulk = false;
 
-  constructor(private readonly logError: (what: string, error: unknown) => void) {}
+  /** `bulkChecking` hears when checks of documents other than the one typed in begin (true) and when none are left (false). */
+  constructor(
+    private readonly logError: (what: string, error: unknown) => void,
+    private readonly bulkChecking?: (active: boolean) => void,
+  ) {}
 
   /** Queues the check for `key`, replacing any queued one; it keeps the more urgent of the two places. */
   add(key: string, urgency: Urgency, run: CheckJob): void {
@@ -100,8 +105,16 @@ export class CheckQueue {
         this.logError('a queued check', error);
       }
       if (more === true && !this.jobs[urgency].has(key)) this.jobs[urgency].set(key, job);
+      if (urgency !== 'typing') this.setBulk(true);
     }
+    if (this.jobs.open.size === 0 && this.jobs.workspace.size === 0) this.setBulk(false);
     if (this.canRunSoon()) this.arm();
+  }
+
+  private setBulk(active: boolean): void {
+    if (this.bulk === active) return;
+    this.bulk = active;
+    this.bulkChecking?.(active);
   }
 
   /** Whether a turn could run something: else the next publication written (see `sending`) or `add` wakes the queue. */

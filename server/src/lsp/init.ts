@@ -33,6 +33,8 @@ export interface ServerHost {
   projectConfig?(filePath: string): ProjectConfig;
   /** Reading the workspace from disk, for findings in files that are not open; absent in the browser. */
   workspace?: WorkspaceFiles;
+  /** Told when checks of many documents at once (opening them, the workspace scan) begin and end, to tune memory to it. */
+  bulkChecking?(active: boolean): void;
 }
 
 export interface WorkspaceFiles {
@@ -62,7 +64,7 @@ export function init(connection: Connection, host: ServerHost): void {
   let editorShowsMessages = false;
   const settings = new SettingsCache(connection, () => canPullSettings);
   // One queue for every check, so typing in one document is never stuck behind others or the workspace scan.
-  const queue = new CheckQueue(logError);
+  const queue = new CheckQueue(logError, (active) => host.bulkChecking?.(active));
   const linter = new DocumentLinter(connection, documents, host, settings, () => yamlExtensionActive, logError, queue);
 
   const initializeResult: InitializeResult = {
