@@ -45,7 +45,8 @@ export interface WorkspaceFiles {
 
 /** Wires documents, diagnostics, hover and code actions onto a connection and starts listening. */
 export function init(connection: Connection, host: ServerHost): void {
-  const documents = new EditorDocuments(connection);
+  // Where each document's text changed since its last check: diagnostics before that point are kept as they were.
+  const documents = new EditorDocuments(connection, (uri, from) => linter.edited(uri, from));
   const logError = (what: string, error: unknown): void => {
     connection.console.error(`shipcheck: ${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   };
@@ -172,11 +173,18 @@ class EditorDocuments extends TextDocuments<TextDocument> {
   private notAnEdit: TextDocument | undefined;
   private readonly warned = new Set<string>();
 
-  constructor(connection: Connection) {
+  constructor(connection: Connection, edited: (uri: string, from: number) => void) {
     super({
       create: TextDocument.create,
       update: (document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument => {
-        if (version > document.version) return TextDocument.update(document, changes, version);
+        if (version > document.version) {
+          // One change at a time: each change's range refers to the text the previous ones left.
+          for (const change of changes) {
+            edited(document.uri, 'range' in change ? Math.min(document.offsetAt(change.range.start), document.offsetAt(change.range.end)) : 0);
+            TextDocument.update(document, [change], version);
+          }
+          return document;
+        }
         this.notAnEdit = document;
         if (!this.warned.has(document.uri)) {
           this.warned.add(document.uri);
