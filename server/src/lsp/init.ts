@@ -13,7 +13,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ProjectFacts } from '../engine/lint';
 import type { ProjectConfig } from '../project/config';
-import { CheckQueue, nextTurn } from './checkQueue';
+import { CheckQueue, nextTurn, type Activity } from './checkQueue';
 import { FIX_ALL_KIND, findingCodeActions } from './codeActions';
 import { DocumentLinter } from './diagnostics';
 import { RULES } from '../rules';
@@ -33,8 +33,8 @@ export interface ServerHost {
   projectConfig?(filePath: string): ProjectConfig;
   /** Reading the workspace from disk, for findings in files that are not open; absent in the browser. */
   workspace?: WorkspaceFiles;
-  /** Told when checks of many documents at once (opening them, the workspace scan) begin and end, to tune memory to it. */
-  bulkChecking?(active: boolean): void;
+  /** Told what checking is busy with (many documents at once, typing, nothing), to tune memory to it. */
+  checking?(activity: Activity): void;
 }
 
 export interface WorkspaceFiles {
@@ -65,7 +65,7 @@ export function init(connection: Connection, host: ServerHost): void {
   let editorShowsMessages = false;
   const settings = new SettingsCache(connection, () => canPullSettings);
   // One queue for every check, so typing in one document is never stuck behind others or the workspace scan.
-  const queue = new CheckQueue(logError, (active) => host.bulkChecking?.(active));
+  const queue = new CheckQueue(logError, (activity) => host.checking?.(activity));
   const linter = new DocumentLinter(connection, documents, host, settings, () => yamlExtensionActive, logError, queue);
 
   const initializeResult: InitializeResult = {
