@@ -6,8 +6,8 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { ruleDocPath } from './knowledge/ruleDocs';
 import { init } from './lsp/init';
 import { discover } from './cli/discover';
-import { projectConfig } from './project/config';
-import { projectFacts } from './project/facts';
+import { forgetProjectConfigs, projectConfig } from './project/config';
+import { forgetProjectFacts, LOCKFILES, projectFacts } from './project/facts';
 
 // V8 lets the heap grow to several times what is live before a full collection, and the young generation to
 // 2 × 16 MiB (held even when idle). While many files are checked at once (a workspace opened, its scan) that is
@@ -34,6 +34,13 @@ init(createConnection(ProposedFeatures.all), {
   filePath: (url) => fileURLToPath(url),
   projectFacts,
   projectConfig,
+  projectFiles: {
+    names: LOCKFILES,
+    changed: () => {
+      forgetProjectFacts();
+      forgetProjectConfigs();
+    },
+  },
   checking: (activity) => {
     v8.setFlagsFromString(`--heap-growing-percent=${activity === 'bulk' ? BULK_HEAP_GROWING_PERCENT : 0}`);
     v8.setFlagsFromString(`--semi-space-growth-factor=${activity === 'typing' ? 2 : 1}`);

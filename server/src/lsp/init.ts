@@ -31,6 +31,11 @@ export interface ServerHost {
   projectFacts(filePath: string): ProjectFacts;
   /** The `.shipcheck.yaml` governing a file; absent where there is no file system (the browser). */
   projectConfig?(filePath: string): ProjectConfig;
+  /**
+   * Files besides YAML that `projectFacts` reads (lockfiles), watched with the YAML files; `changed` forgets what
+   * `projectFacts` and `projectConfig` read from disk, called when one of these or a configuration file changes.
+   */
+  projectFiles?: { names: readonly string[]; changed(): void };
   /** Reading the workspace from disk, for findings in files that are not open; absent in the browser. */
   workspace?: WorkspaceFiles;
   /** Told what checking is busy with (many documents at once, typing, nothing), to tune memory to it. */
@@ -127,7 +132,8 @@ export function init(connection: Connection, host: ServerHost): void {
     connection.console.info(`shipcheck: server ready with ${RULES.length} rules${workspace ? `, checking ${folders.length} workspace folder(s)` : ''}`);
     if (!workspace) return;
     if (canWatchFiles) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yml,yaml}' }] });
+      const projectFiles = host.projectFiles?.names.length ? [{ globPattern: `**/{${host.projectFiles.names.join(',')}}` }] : [];
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yml,yaml}' }, ...projectFiles] });
     }
     void workspace.scan(folders);
   });
