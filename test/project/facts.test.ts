@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { projectFacts } from '../../server/src/project/facts';
+import { forgetProjectFacts, projectFacts } from '../../server/src/project/facts';
 
 describe('projectFacts', () => {
   const base = mkdtempSync(join(tmpdir(), 'shipcheck-facts-'));
@@ -32,5 +32,14 @@ describe('projectFacts', () => {
   it('knows nothing outside a repository', () => {
     assert.deepEqual(projectFacts(join(base, 'loose', 'ci.yml')), {});
     assert.deepEqual(projectFacts(''), {});
+  });
+
+  it('keeps what it read until told a lockfile changed', () => {
+    const workflow = repo('later', []);
+    assert.deepEqual(projectFacts(workflow), { npmLockfile: false });
+    writeFileSync(join(base, 'later', 'package-lock.json'), '{}');
+    assert.deepEqual(projectFacts(workflow), { npmLockfile: false }, 'a keystroke does not look at the disk');
+    forgetProjectFacts();
+    assert.deepEqual(projectFacts(workflow), { npmLockfile: true });
   });
 });

@@ -4,7 +4,7 @@ import type { Finding, Fix } from '../engine/finding';
 import { ignoreInObjectEdit } from '../engine/ignoreObject';
 import type { LintResult } from '../engine/lint';
 import { ruleById } from '../rules';
-import { DIAGNOSTIC_SOURCE, isDiagnosticData } from './diagnostics';
+import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { sameRange, toRange } from './positions';
 
 /** The code action kind of "fix everything safe in this file" (editor.codeActionsOnSave: { "source.fixAll.shipcheck": "explicit" }). */
@@ -32,7 +32,7 @@ function quickFixes(document: TextDocument, result: LintResult, params: CodeActi
     // No match means the diagnostic is from an older version; the client will get fresh ones shortly.
     const finding = result.findings.find((candidate) => candidate.ruleId === rule.id && sameRange(toRange(document, candidate.span), diagnostic.range));
     if (!finding) continue;
-    if (finding.fix && isDiagnosticData(diagnostic.data) && diagnostic.data.fixable) {
+    if (finding.fix) {
       fixes.push(fixAction(document, diagnostic, finding.fix));
     }
     const line = document.positionAt(finding.span.start).line;

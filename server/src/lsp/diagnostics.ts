@@ -1,6 +1,6 @@
 import { DiagnosticSeverity, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { ENGINE_RULES, type Finding, type FixKind, type Severity } from '../engine/finding';
+import { ENGINE_RULES, type Finding, type Severity } from '../engine/finding';
 import { deferredYamlFile, IncrementalLinter } from '../engine/incremental';
 import { fixAll, lint, type LintOptions, type LintResult } from '../engine/lint';
 import { RULES, ruleById } from '../rules';
@@ -12,18 +12,6 @@ import { parseYamlFile } from '../engine/yamlFile';
 import { CONFIG_FILE_NAMES, parseConfig } from '../config/config';
 
 export const DIAGNOSTIC_SOURCE = 'shipcheck';
-
-/** What a code action needs from a diagnostic besides its `code` (the rule id). */
-export interface DiagnosticData {
-  ruleId: string;
-  fixable: FixKind | false;
-}
-
-export function isDiagnosticData(data: unknown): data is DiagnosticData {
-  if (typeof data !== 'object' || data === null) return false;
-  const { ruleId, fixable } = data as Record<string, unknown>;
-  return typeof ruleId === 'string' && (fixable === false || fixable === 'safe' || fixable === 'suggestion');
-}
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -47,6 +35,10 @@ export class DocumentLinter {
   // Bumped when settings change, so cached results made under the old settings are not reused.
   private generation = 0;
   private readonly announced = new Map<string, string>();
+  // Per document, where its text first changed since the last publication (see `edited`).
+  private readonly editedFrom = new Map<string, number>();
+  // The last findings published for the documents edited last, and their diagnostics, to reuse those before an edit.
+  private readonly published = new Map<string, { findings: readonly Finding[]; diagnostics: Diagnostic[] }>();
 
   constructor(
     private readonly connection: Connection,
@@ -169,10 +161,18 @@ export class DocumentLinter {
     for (const document of this.documents.all()) this.schedule(document, 'open');
   }
 
+  /** The document's text changed from offset `from` on (in the text as it was before this change). */
+  edited(uri: string, from: number): void {
+    const earlier = this.editedFrom.get(uri);
+    this.editedFrom.set(uri, earlier === undefined ? from : Math.min(earlier, from));
+  }
+
   forget(uri: string): void {
     this.queue.remove(uri);
     this.results.delete(uri);
     this.incremental.delete(uri);
+    this.editedFrom.delete(uri);
+    this.published.delete(uri);
     this.settings.forget(uri);
     this.send(uri, undefined, []);
   }
@@ -181,16 +181,41 @@ export class DocumentLinter {
   private publish(uri: string): void {
     const document = this.documents.get(uri);
     if (!document) return;
+    const editedFrom = this.editedFrom.get(uri);
+    this.editedFrom.delete(uri);
     let diagnostics: Diagnostic[];
     try {
       const { findings } = this.resultFor(document);
       this.logRuleFailures(uri, findings);
-      diagnostics = findings.map((finding) => toDiagnostic(document, finding, this.host));
+      diagnostics = this.diagnosticsFor(document, findings, editedFrom);
     } catch (error) {
       this.logError(`checking ${uri}`, error);
+      this.published.delete(uri);
       return;
     }
     this.send(uri, document.version, diagnostics);
+  }
+
+  /**
+   * The findings as diagnostics. After an edit, the leading findings that are the very objects published last
+   * time and end before the edit (so the text up to them, and their position, is unchanged) keep their diagnostic.
+   */
+  private diagnosticsFor(document: TextDocument, findings: readonly Finding[], editedFrom: number | undefined): Diagnostic[] {
+    const before = editedFrom === undefined ? undefined : this.published.get(document.uri);
+    const diagnostics: Diagnostic[] = [];
+    let kept = 0;
+    if (before && editedFrom !== undefined) {
+      while (kept < findings.length && findings[kept] === before.findings[kept] && findings[kept]!.span.end < editedFrom) {
+        diagnostics.push(before.diagnostics[kept]!);
+        kept++;
+      }
+    }
+    for (let index = kept; index < findings.length; index++) diagnostics.push(toDiagnostic(document, findings[index]!, this.host));
+    // Kept for the documents being typed in (those with an incremental linter), as the next keystroke can reuse them.
+    this.published.delete(document.uri);
+    if (this.incremental.has(document.uri)) this.published.set(document.uri, { findings, diagnostics });
+    for (const uri of this.published.keys()) if (!this.incremental.has(uri)) this.published.delete(uri);
+    return diagnostics;
   }
 
   /**
@@ -235,18 +260,16 @@ function configResult(text: string, path: string): LintResult {
 const KNOWN_RULES: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
 
 
+/** A finding as the editor shows it; code actions find the finding again by rule id (`code`) and range. */
 export function toDiagnostic(document: TextDocument, finding: Finding, host: ServerHost): Diagnostic {
-  const rule = ruleById(finding.ruleId);
-  const data: DiagnosticData = { ruleId: finding.ruleId, fixable: finding.fix?.kind ?? false };
   const diagnostic: Diagnostic = {
     range: toRange(document, finding.span),
     severity: SEVERITY[finding.severity],
     code: finding.ruleId,
     source: DIAGNOSTIC_SOURCE,
     message: finding.message,
-    data,
   };
-  const href = rule ? host.docsHref(rule.id) : undefined;
+  const href = ruleById(finding.ruleId) ? host.docsHref(finding.ruleId) : undefined;
   if (href) diagnostic.codeDescription = { href };
   return diagnostic;
 }

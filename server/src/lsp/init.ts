@@ -13,7 +13,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ProjectFacts } from '../engine/lint';
 import type { ProjectConfig } from '../project/config';
-import { CheckQueue, nextTurn } from './checkQueue';
+import { CheckQueue, nextTurn, type Activity } from './checkQueue';
 import { FIX_ALL_KIND, findingCodeActions } from './codeActions';
 import { DocumentLinter } from './diagnostics';
 import { RULES } from '../rules';
@@ -31,8 +31,15 @@ export interface ServerHost {
   projectFacts(filePath: string): ProjectFacts;
   /** The `.shipcheck.yaml` governing a file; absent where there is no file system (the browser). */
   projectConfig?(filePath: string): ProjectConfig;
+  /**
+   * Files besides YAML that `projectFacts` reads (lockfiles), watched with the YAML files; `changed` forgets what
+   * `projectFacts` and `projectConfig` read from disk, called when one of these or a configuration file changes.
+   */
+  projectFiles?: { names: readonly string[]; changed(): void };
   /** Reading the workspace from disk, for findings in files that are not open; absent in the browser. */
   workspace?: WorkspaceFiles;
+  /** Told what checking is busy with (many documents at once, typing, nothing), to tune memory to it. */
+  checking?(activity: Activity): void;
 }
 
 export interface WorkspaceFiles {
@@ -43,7 +50,8 @@ export interface WorkspaceFiles {
 
 /** Wires documents, diagnostics, hover and code actions onto a connection and starts listening. */
 export function init(connection: Connection, host: ServerHost): void {
-  const documents = new EditorDocuments(connection);
+  // Where each document's text changed since its last check: diagnostics before that point are kept as they were.
+  const documents = new EditorDocuments(connection, (uri, from) => linter.edited(uri, from));
   const logError = (what: string, error: unknown): void => {
     connection.console.error(`shipcheck: ${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   };
@@ -62,7 +70,7 @@ export function init(connection: Connection, host: ServerHost): void {
   let editorShowsMessages = false;
   const settings = new SettingsCache(connection, () => canPullSettings);
   // One queue for every check, so typing in one document is never stuck behind others or the workspace scan.
-  const queue = new CheckQueue(logError);
+  const queue = new CheckQueue(logError, (activity) => host.checking?.(activity));
   const linter = new DocumentLinter(connection, documents, host, settings, () => yamlExtensionActive, logError, queue);
 
   const initializeResult: InitializeResult = {
@@ -124,7 +132,8 @@ export function init(connection: Connection, host: ServerHost): void {
     connection.console.info(`shipcheck: server ready with ${RULES.length} rules${workspace ? `, checking ${folders.length} workspace folder(s)` : ''}`);
     if (!workspace) return;
     if (canWatchFiles) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yml,yaml}' }] });
+      const projectFiles = host.projectFiles?.names.length ? [{ globPattern: `**/{${host.projectFiles.names.join(',')}}` }] : [];
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yml,yaml}' }, ...projectFiles] });
     }
     void workspace.scan(folders);
   });
@@ -170,11 +179,18 @@ class EditorDocuments extends TextDocuments<TextDocument> {
   private notAnEdit: TextDocument | undefined;
   private readonly warned = new Set<string>();
 
-  constructor(connection: Connection) {
+  constructor(connection: Connection, edited: (uri: string, from: number) => void) {
     super({
       create: TextDocument.create,
       update: (document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument => {
-        if (version > document.version) return TextDocument.update(document, changes, version);
+        if (version > document.version) {
+          // One change at a time: each change's range refers to the text the previous ones left.
+          for (const change of changes) {
+            edited(document.uri, 'range' in change ? Math.min(document.offsetAt(change.range.start), document.offsetAt(change.range.end)) : 0);
+            TextDocument.update(document, [change], version);
+          }
+          return document;
+        }
         this.notAnEdit = document;
         if (!this.warned.has(document.uri)) {
           this.warned.add(document.uri);

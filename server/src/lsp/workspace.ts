@@ -107,9 +107,11 @@ export class WorkspaceChecker {
     progress.reporter.report(Math.round((100 * progress.checked) / progress.total), `${progress.checked} of ${progress.total}`);
   }
 
-  /** Watched-file events from the client: re-check, clear, or (for a configuration file) rescan everything. */
+  /** Watched-file events from the client: re-check, clear, or (for a configuration file or a lockfile) rescan everything. */
   async filesChanged(changes: FileEvent[]): Promise<void> {
-    if (changes.some((change) => CONFIG_FILE_NAMES.some((name) => change.uri.endsWith(`/${name}`)))) {
+    const projectFiles = [...CONFIG_FILE_NAMES, ...(this.host.projectFiles?.names ?? [])];
+    if (changes.some((change) => projectFiles.some((name) => change.uri.endsWith(`/${name}`)))) {
+      this.host.projectFiles?.changed();
       this.linter.settingsChanged();
       await this.rescan();
       return;

@@ -18,12 +18,30 @@ export interface ProjectConfig {
 
 const KNOWN_RULES: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
 const cache = new Map<string, { mtimeMs: number; loaded: ProjectConfig }>();
+// What governs each directory, so a keystroke costs no file system call; looked up again after this long even
+// without a file event (clients that cannot watch files).
+const byDirectory = new Map<string, { at: number; loaded: ProjectConfig }>();
+const CACHE_MS = 2000;
 const NONE: ProjectConfig = { config: emptyConfig(), isIgnored: () => false };
 
 /** The nearest configuration above `filePath`, re-read when the file changes on disk. */
 export function projectConfig(filePath: string): ProjectConfig {
   if (!path.isAbsolute(filePath)) return NONE;
-  const file = findConfigFile(path.dirname(filePath));
+  const directory = path.dirname(filePath);
+  const cached = byDirectory.get(directory);
+  if (cached && Date.now() - cached.at < CACHE_MS) return cached.loaded;
+  const loaded = load(directory);
+  byDirectory.set(directory, { at: Date.now(), loaded });
+  return loaded;
+}
+
+/** After a configuration file was created, changed or deleted: look again. */
+export function forgetProjectConfigs(): void {
+  byDirectory.clear();
+}
+
+function load(directory: string): ProjectConfig {
+  const file = findConfigFile(directory);
   if (!file) return NONE;
   let stats: fs.Stats;
   let text: string;

@@ -2,22 +2,30 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ProjectFacts } from '../engine/lint';
 
-const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json'];
+/** The files whose presence the facts depend on: the server watches them and calls `forgetProjectFacts` when one changes. */
+export const LOCKFILES: readonly string[] = ['package-lock.json', 'npm-shrinkwrap.json'];
 // Deep enough for monorepos (packages/*/web), shallow enough to stay instant on a keystroke.
 const MAX_DEPTH = 4;
+// Read again after this long even without a file event (clients that cannot watch files, a .git created).
 const CACHE_MS = 5000;
 
+// By the directory of the file asked about, so a keystroke costs no file system call.
 const cache = new Map<string, { at: number; facts: ProjectFacts }>();
 
 /** Facts about the repository that holds `filePath` (its nearest ancestor with a .git); unknown outside one. */
 export function projectFacts(filePath: string): ProjectFacts {
-  const root = repositoryRoot(filePath);
-  if (!root) return {};
-  const cached = cache.get(root);
+  const directory = dirname(filePath);
+  const cached = cache.get(directory);
   if (cached && Date.now() - cached.at < CACHE_MS) return cached.facts;
-  const facts: ProjectFacts = { npmLockfile: hasLockfile(root, 0) };
-  cache.set(root, { at: Date.now(), facts });
+  const root = repositoryRoot(filePath);
+  const facts: ProjectFacts = root ? { npmLockfile: hasLockfile(root, 0) } : {};
+  cache.set(directory, { at: Date.now(), facts });
   return facts;
+}
+
+/** After a lockfile was created, changed or deleted: read the file system again. */
+export function forgetProjectFacts(): void {
+  cache.clear();
 }
 
 function repositoryRoot(filePath: string): string | undefined {
