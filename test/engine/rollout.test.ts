@@ -209,6 +209,10 @@ describe('Go durations', () => {
     assert.equal(parseGoDuration('1h30m'), 5400);
     assert.equal(parseGoDuration('1.5h'), 5400);
     assert.equal(parseGoDuration('500ms'), 0.5);
+    // Go takes both micro signs (U+00B5 and U+03BC) as well as us.
+    assert.equal(parseGoDuration('1500\u00b5s'), 0.0015);
+    assert.equal(parseGoDuration('1500\u03bcs'), 0.0015);
+    assert.equal(parseGoDuration('1500us'), 0.0015);
     assert.equal(parseGoDuration('0'), 0);
     assert.equal(parseGoDuration('0s'), 0);
     assert.equal(parseGoDuration('-1m'), -60);

@@ -2,8 +2,8 @@
 const UNIT_SECONDS: Record<string, number> = {
   ns: 1e-9,
   us: 1e-6,
-  'µs': 1e-6,
-  'μs': 1e-6,
+  '\u00b5s': 1e-6,
+  '\u03bcs': 1e-6,
   ms: 1e-3,
   s: 1,
   m: 60,
@@ -11,7 +11,7 @@ const UNIT_SECONDS: Record<string, number> = {
 };
 
 // `\d+(?:\.\d*)?`, not `\d+\.?\d*`: two digit runs that can split one number backtrack quadratically on a long one.
-const TERM = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
+const TERM = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/;
 
 /**
  * A Go duration string (`30s`, `1h30m`, `1.5h`, `0`) in seconds, or undefined when Go would reject it
