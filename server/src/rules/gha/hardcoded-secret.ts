@@ -1,4 +1,5 @@
 import type { Span } from '../../engine/finding';
+import type { Job } from '../../engine/model/workflow';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import { scalarText } from '../../engine/scalarText';
 import { isMap, isScalar, isSeq, type Node, type Scalar, scalarToString, spanOf, type YAMLMap } from '../../engine/yamlFile';
@@ -59,33 +60,56 @@ jobs:
 `,
   },
   visit: {
+    // Everything outside the jobs the `job` hook scans: top-level entries, and under `jobs:` what is no job of its own.
     workflow(workflow, ctx) {
-      const serviceValues = new Set<string>();
-      for (const job of workflow.jobs) {
-        const services = job.fields.get('services')?.value;
-        if (!isMap(services)) continue;
-        for (const service of services.items) {
-          const env = isMap(service.value) ? service.value.get('env', true) : undefined;
-          if (!isMap(env)) continue;
-          for (const pair of env.items) {
-            const literal = scalarToString(pair.value);
-            if (literal) serviceValues.add(literal.trim());
-          }
-        }
-      }
-      walk(workflow.node, [], undefined, { ctx, serviceValues });
+      const scanned = new Set<Node>(workflow.jobs.filter(scansOwnNode).map((job) => job.node));
+      walk(workflow.node, [], undefined, { ctx, serviceValues: serviceEnvValues(workflow.jobs), skip: scanned });
+    },
+    // A job's own subtree, so that its findings depend on nothing outside the job.
+    job(job, ctx) {
+      if (!scansOwnNode(job)) return;
+      walk(job.node, ['jobs', job.id], undefined, { ctx, serviceValues: serviceEnvValues([job]), skip: undefined });
     },
   },
 });
+
+/**
+ * Whether the `job` hook scans this job's mapping. Not a composite action's steps (the workflow hook scans the whole
+ * action), nor a job whose mapping is an alias of one written earlier (`build: *base`): it is scanned where it is written.
+ */
+function scansOwnNode(job: Job): boolean {
+  return !job.synthetic && (job.node.range?.[0] ?? -1) > job.idSpan.start;
+}
+
+/** Literal env values of the jobs' `services:` containers. */
+function serviceEnvValues(jobs: Job[]): Set<string> {
+  const values = new Set<string>();
+  for (const job of jobs) {
+    const services = job.fields.get('services')?.value;
+    if (!isMap(services)) continue;
+    for (const service of services.items) {
+      const env = isMap(service.value) ? service.value.get('env', true) : undefined;
+      if (!isMap(env)) continue;
+      for (const pair of env.items) {
+        const literal = scalarToString(pair.value);
+        if (literal) values.add(literal.trim());
+      }
+    }
+  }
+  return values;
+}
 
 interface Walk {
   ctx: RuleContext<typeof messages>;
   /** Literal env values of `services:` containers: the same password in a step's env is the test database's. */
   serviceValues: Set<string>;
+  /** Mappings scanned elsewhere (by the `job` hook). */
+  skip: Set<Node> | undefined;
 }
 
 function walk(node: Node | null | undefined, path: string[], parent: YAMLMap | undefined, state: Walk): void {
   if (isMap(node)) {
+    if (state.skip?.has(node)) return;
     for (const pair of node.items) {
       const key = scalarToString(pair.key);
       if (key !== undefined) walk(pair.value as Node | null, [...path, key], node, state);
