@@ -125,9 +125,9 @@ export interface Reachability {
 export function stepRunsIn(step: Step, triggerCase: TriggerCase): Truth {
   const value = scalarToString(step.fields.get('if')?.value);
   if (value === undefined) return step.fields.has('if') ? 'unknown' : true;
-  const parsed = parseCondition(value);
-  if (!parsed.ok || usesStatusFunction(parsed.ast)) return 'unknown';
-  return evaluateCondition(parsed.ast, caseEnv(triggerCase.values, new Map(), undefined));
+  const reading = readings.get(value, '', () => readValue(value));
+  if (!reading.ast || reading.usesStatus) return 'unknown';
+  return evaluateCondition(reading.ast, caseEnv(triggerCase.values, new Map(), undefined));
 }
 
 const analyses = new WeakMap<Workflow, Reachability>();
