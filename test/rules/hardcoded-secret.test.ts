@@ -64,4 +64,11 @@ describe('gha/hardcoded-secret split into a workflow and a job hook', () => {
     );
     assert.ok(findings[0]!.span.end < text.indexOf('jobs:'));
   });
+
+  it('scans a composite action whole, once', () => {
+    const action = `name: publish\nruns:\n  using: composite\n  steps:\n    - run: npm publish\n      shell: bash\n      env:\n        NPM_TOKEN: ghp_R8mZq2Lw5Xv9Nc4Tb7Kd1Hs6Jf3Gp0Ya2Ue5\n`;
+    const findings = lint(action, 'action.yml', { rules: [rule] }).findings;
+    assert.deepEqual(findings.map((f) => action.slice(f.span.start, f.span.end)), ['ghp_R8mZq2Lw5Xv9Nc4Tb7Kd1Hs6Jf3Gp0Ya2Ue5']);
+    assert.deepEqual(lint(action, 'action.yml', { rules: [jobHookOnly] }).findings, []);
+  });
 });
