@@ -257,7 +257,7 @@ function actionName(uses: string): string {
 const NON_SHELL = /^(python|node|perl|ruby|pwsh|powershell)\b/;
 
 /**
- * What was worked out from a pair of texts, emptied when it holds more than `limit` entries. Values hold no YAML
+ * What was worked out from a pair of texts, emptied rather than grown past `limit` entries. Values hold no YAML
  * nodes and no file offsets, so they stay true for the same texts anywhere in any later parse. Two levels of maps,
  * not one of joined keys: the texts of unchanged jobs are the same strings lint after lint, their hashes already known.
  */
