@@ -52,3 +52,37 @@ describe('reachability', () => {
     assert.deepEqual(analysis.cases.map((c) => stepRunsIn(step, c)), [true, true, false]);
   });
 });
+
+describe('job conditions read once per text', () => {
+  it('are the same for the same `if:` text anywhere, with the map back to this file', () => {
+    const condition = "${{ github.event_name == 'push' && github.ref == 'refs/heads/main' }}";
+    const first = analyse(`on: push\njobs:\n${job('a', `    if: ${condition}\n`)}`);
+    const second = analyse(`on: push\nenv:\n  A: b\njobs:\n${job('b', '    if: always()\n')}${job('a', `    if: "${condition}"\n`)}`);
+    const read = (at: ReturnType<typeof analyse>) => jobCondition(at.job('a'), at.text);
+    const [one, two] = [read(first), read(second)];
+    assert.equal(one.ast, two.ast, 'parsed once');
+    assert.equal(one.source, two.source);
+    assert.equal(one.offset, two.offset);
+    assert.equal(one.usesStatus, false);
+    assert.equal(one.constant, false);
+    // The map back to the file is this parse's own.
+    for (const at of [first, second]) {
+      const found = read(at);
+      const span = found.text!.sourceSpan(found.offset, found.offset + found.source!.length)!;
+      assert.equal(at.text.slice(span.start, span.end), found.source);
+      assert.equal(found.field, at.job('a').fields.get('if'));
+    }
+  });
+
+  it('differ for different texts', () => {
+    const push = analyse(`on: push\njobs:\n${job('a', "    if: github.event_name == 'push'\n")}`);
+    const switchedOff = analyse(`on: push\njobs:\n${job('a', '    if: false\n')}`);
+    const unreadable = analyse(`on: push\njobs:\n${job('a', '    if: always( &&\n')}`);
+    assert.equal(jobCondition(push.job('a'), push.text).constant, false);
+    assert.equal(jobCondition(switchedOff.job('a'), switchedOff.text).constant, true);
+    assert.deepEqual(
+      [jobCondition(unreadable.job('a'), unreadable.text).unreadable, jobCondition(unreadable.job('a'), unreadable.text).usesStatus],
+      [true, true],
+    );
+  });
+});

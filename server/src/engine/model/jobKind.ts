@@ -256,23 +256,75 @@ function actionName(uses: string): string {
 
 const NON_SHELL = /^(python|node|perl|ruby|pwsh|powershell)\b/;
 
-function stepCommands(step: Step): { command: ShellCommand; kind: CommandKind }[] {
-  const run = step.run;
-  if (!run) return [];
-  const shell = scalarToString(step.fields.get('shell')?.value) ?? '';
-  if (NON_SHELL.test(shell)) return [];
-  const found: { command: ShellCommand; kind: CommandKind }[] = [];
-  for (const command of parseShell(run.value)) {
+/**
+ * What was worked out from a pair of texts, emptied rather than grown past `limit` entries. Values hold no YAML
+ * nodes and no file offsets, so they stay true for the same texts anywhere in any later parse. Two levels of maps,
+ * not one of joined keys: the texts of unchanged jobs are the same strings lint after lint, their hashes already known.
+ */
+export class TextCache<V> {
+  private readonly entries = new Map<string, Map<string, V>>();
+  private count = 0;
+
+  constructor(private readonly limit: number) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(first: string, second: string, compute: () => V): V {
+    let inner = this.entries.get(first);
+    let value = inner?.get(second);
+    if (value === undefined) {
+      value = compute();
+      if (this.count >= this.limit) {
+        this.entries.clear();
+        this.count = 0;
+        inner = undefined;
+      }
+      if (!inner) {
+        inner = new Map();
+        this.entries.set(first, inner);
+      }
+      inner.set(second, value);
+      this.count++;
+    }
+    return value;
+  }
+}
+
+/** A command of a `run:` script that classification cares about; `start`/`end` cover its first three words in the script. */
+interface ScriptCommand {
+  kind: CommandKind;
+  what: string;
+  start: number;
+  end: number;
+}
+
+// Each keystroke classifies every job again (new Job objects), but few scripts change: parse each script once.
+const scripts = new TextCache<ScriptCommand[]>(4096);
+
+function scriptCommands(script: string): ScriptCommand[] {
+  const found: ScriptCommand[] = [];
+  for (const command of parseShell(script)) {
     const kind = commandKind(command);
-    if (kind) found.push({ command, kind });
+    if (!kind) continue;
+    const first = command.words[0]!;
+    const last = command.words[Math.min(command.words.length, 3) - 1]!;
+    found.push({ kind, what: commandText(command), start: first.start, end: last.end });
   }
   return found;
 }
 
-function commandSpan(step: Step, command: ShellCommand): Span {
-  const first = command.words[0];
-  const last = command.words[Math.min(command.words.length, 3) - 1];
-  return (first && last && step.run?.text?.sourceSpan(first.start, last.end)) || step.run!.span;
+function stepCommands(step: Step): ScriptCommand[] {
+  const run = step.run;
+  if (!run) return [];
+  const shell = scalarToString(step.fields.get('shell')?.value) ?? '';
+  if (NON_SHELL.test(shell)) return [];
+  return scripts.get(run.value, '', () => scriptCommands(run.value));
+}
+
+function commandSpan(step: Step, command: ScriptCommand): Span {
+  return step.run!.text?.sourceSpan(command.start, command.end) || step.run!.span;
 }
 
 function commandText(command: ShellCommand): string {
@@ -316,9 +368,36 @@ export function blankExpressions(text: string): string {
   }
 }
 
+/** What a job's id and `name:` say it is. */
+interface NameFacts {
+  staging: boolean;
+  slow: boolean;
+  fast: boolean;
+  test: boolean;
+  docs: boolean;
+  testEnvironment: boolean;
+}
+
+const names = new TextCache<NameFacts>(4096);
+
+function nameFacts(job: Job): NameFacts {
+  const name = scalarToString(job.fields.get('name')?.value) ?? '';
+  return names.get(job.id, name, () => {
+    const words = jobWords(job);
+    return {
+      staging: nameHas(words, STAGING_NAME),
+      slow: nameHas(words, SLOW_NAME),
+      fast: nameHas(words, FAST_NAME),
+      test: nameHas(words, TEST_NAME),
+      docs: nameHas(words, DOCS_NAME),
+      testEnvironment: nameHas(words, TEST_ENVIRONMENT_NAME),
+    };
+  });
+}
+
 function computeClassification(job: Job): JobClassification {
-  const words = jobWords(job);
-  const target = nameHas(words, STAGING_NAME) ? 'staging' : 'production';
+  const named = nameFacts(job);
+  const target = named.staging ? 'staging' : 'production';
   const opaque = !job.synthetic && job.fields.has('uses') && !job.fields.has('steps');
   if (opaque) return { role: 'other', fastChecks: false, tests: false, testCommands: false, deploySteps: [], slow: false, deploy: false, opaque: true, evidence: [], target };
 
@@ -339,8 +418,9 @@ function computeClassification(job: Job): JobClassification {
       else if (CLUSTER_ACTIONS.test(name) || LOCAL_CLUSTER.test(name)) cluster = true;
       else if (DEPLOY_ACTIONS.test(name)) deploy.push({ what: `\`${name}\``, span, step });
     }
-    for (const { command, kind } of stepCommands(step)) {
-      const evidence = { what: `\`${commandText(command)}\``, span: commandSpan(step, command), step };
+    for (const command of stepCommands(step)) {
+      const kind = command.kind;
+      const evidence = { what: `\`${command.what}\``, span: commandSpan(step, command), step };
       if (kind === 'cluster') {
         cluster = true;
         slow.push(evidence);
@@ -352,13 +432,13 @@ function computeClassification(job: Job): JobClassification {
   }
   if (cluster && slow.length === 0) slow.push({ what: 'a throwaway cluster', span: job.idSpan });
   const nameSpan = job.idSpan;
-  if (nameHas(words, SLOW_NAME)) slow.push({ what: 'its name', span: nameSpan });
-  if (nameHas(words, FAST_NAME)) fast.push({ what: 'its name', span: nameSpan });
-  if (nameHas(words, TEST_NAME)) unit.push({ what: 'its name', span: nameSpan });
+  if (named.slow) slow.push({ what: 'its name', span: nameSpan });
+  if (named.fast) fast.push({ what: 'its name', span: nameSpan });
+  if (named.test) unit.push({ what: 'its name', span: nameSpan });
 
   // kubectl/helm against a cluster the job just created (kind, minikube, k3d) or next to test services is a test, not a deploy.
   // A job named as a test that applies manifests deploys to a test environment, not to users.
-  const deploys = deploy.length > 0 && !cluster && !services && !nameHas(words, DOCS_NAME) && !nameHas(words, TEST_ENVIRONMENT_NAME);
+  const deploys = deploy.length > 0 && !cluster && !services && !named.docs && !named.testEnvironment;
   const isSlow = slow.length > 0;
   const role: JobRole = deploys ? 'deploy' : isSlow ? 'slow' : unit.length > 0 && !onlyName(unit) ? 'unit' : fast.length > 0 ? 'fast-gate' : unit.length > 0 ? 'unit' : 'other';
   const evidence = role === 'deploy' ? deploy : role === 'slow' ? slow : role === 'unit' ? unit : role === 'fast-gate' ? fast : [];

@@ -12,6 +12,7 @@ import {
 import { scalarText, type ScalarText } from '../scalarText';
 import { isScalar, scalarToString, type Field, type YamlDoc } from '../yamlFile';
 import { jobGraph } from './jobGraph';
+import { TextCache } from './jobKind';
 import { type TriggerCase, triggerCases, workflowTriggers } from './triggers';
 import type { Job, Step, Workflow } from './workflow';
 
@@ -47,26 +48,35 @@ export function jobCondition(job: Job, fileText: string): JobCondition {
   return condition;
 }
 
+/** What an `if:` value says, read from its text alone (so the same for the same text in any parse). */
+type ConditionReading = Omit<JobCondition, 'field' | 'text'>;
+
+// Every lint builds new Jobs, but few conditions change between keystrokes: parse each text once.
+const readings = new TextCache<ConditionReading>(4096);
+
 function readCondition(job: Job, fileText: string): JobCondition {
   const field = job.fields.get('if');
   if (!field) return { offset: 0, unreadable: false, usesStatus: false, constant: false };
   const value = scalarToString(field.value);
   if (value === undefined || value.trim() === '') return { field, offset: 0, unreadable: true, usesStatus: false, constant: false };
-  const parsed = parseCondition(value);
+  const reading = readings.get(value, '', () => readValue(value));
   const text = isScalar(field.value) ? scalarText(fileText, field.value) : undefined;
+  return { field, ...reading, ...(text ? { text } : {}) };
+}
+
+function readValue(value: string): ConditionReading {
+  const parsed = parseCondition(value);
   if (!parsed.ok) {
     // Still worth knowing whether it would take a status function (a skipped need then does not skip the job).
     const usesStatus = /\b(always|success|failure|cancelled)\s*\(/i.test(value);
-    return { field, offset: 0, unreadable: true, usesStatus, constant: false, ...(text ? { text } : {}) };
+    return { offset: 0, unreadable: true, usesStatus, constant: false };
   }
   const source = parsed.offset === 0 ? value : findInner(value, parsed.offset);
   const usesStatus = usesStatusFunction(parsed.ast);
   return {
-    field,
     ast: parsed.ast,
     source,
     offset: parsed.offset,
-    ...(text ? { text } : {}),
     unreadable: false,
     usesStatus,
     constant: (!usesStatus && contextPaths(parsed.ast).length === 0) || evaluateCondition(parsed.ast, { status: { always: true } }) === false,
@@ -115,9 +125,9 @@ export interface Reachability {
 export function stepRunsIn(step: Step, triggerCase: TriggerCase): Truth {
   const value = scalarToString(step.fields.get('if')?.value);
   if (value === undefined) return step.fields.has('if') ? 'unknown' : true;
-  const parsed = parseCondition(value);
-  if (!parsed.ok || usesStatusFunction(parsed.ast)) return 'unknown';
-  return evaluateCondition(parsed.ast, caseEnv(triggerCase.values, new Map(), undefined));
+  const reading = readings.get(value, '', () => readValue(value));
+  if (!reading.ast || reading.usesStatus) return 'unknown';
+  return evaluateCondition(reading.ast, caseEnv(triggerCase.values, new Map(), undefined));
 }
 
 const analyses = new WeakMap<Workflow, Reachability>();

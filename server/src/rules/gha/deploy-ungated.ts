@@ -71,8 +71,8 @@ jobs:
         // A reusable workflow it waits for may well be the tests.
         const waitsForOpaque = [...ancestors].some((need) => classifyJob(need).opaque);
         const gated = tests.some((test) => ancestors.has(test)) || hasOwnTests(job);
-        const relevant = tests.filter((test) => !graph.dependsOn(test, job) && runsTogether(job, test));
-        if (!gated && !waitsForOpaque && relevant.length > 0) {
+        const relevant = gated || waitsForOpaque ? [] : tests.filter((test) => !graph.dependsOn(test, job) && runsTogether(job, test));
+        if (relevant.length > 0) {
           const addable = relevant.filter((test) => !test.fields.has('if'));
           const edit = addable.length > 0 ? addNeeds(ctx.file, job, addable.map((test) => test.id)) : undefined;
           const names = relevant.map((test) => `\`${test.id}\``);

@@ -1,4 +1,5 @@
 import type { Span } from '../../engine/finding';
+import type { Job } from '../../engine/model/workflow';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import { scalarText } from '../../engine/scalarText';
 import { isMap, isScalar, isSeq, type Node, type Scalar, scalarToString, spanOf, type YAMLMap } from '../../engine/yamlFile';
@@ -10,6 +11,8 @@ const SHAPES: { kind: string; pattern: RegExp }[] = [
   { kind: 'a Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/g },
   { kind: 'a private key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?=[\s\\n]*[A-Za-z0-9+/=]{40})/g },
 ];
+// Text each shape starts with: one scan that rules them all out for almost every scalar (`matchAll` per shape is slow).
+const SHAPE_START = /AKIA|ASIA|gh[pousr]_|github_pat_|xox[abprs]-|-----BEGIN /;
 // Keys whose value is a credential: PASSWORD, DB_PASSWORD, API_KEY, github-token, client_secret …
 const SECRET_NAME = /(?:^|[_-])(?:pass(?:word|wd)?|secret(?:[_-]?key)?|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|auth[_-]?key|client[_-]?secret)$/i;
 // Parents whose keys name values handed to programs.
@@ -59,39 +62,68 @@ jobs:
 `,
   },
   visit: {
+    // Everything outside the jobs the `job` hook scans: top-level entries, and under `jobs:` what is no job of its own.
     workflow(workflow, ctx) {
-      const serviceValues = new Set<string>();
-      for (const job of workflow.jobs) {
-        const services = job.fields.get('services')?.value;
-        if (!isMap(services)) continue;
-        for (const service of services.items) {
-          const env = isMap(service.value) ? service.value.get('env', true) : undefined;
-          if (!isMap(env)) continue;
-          for (const pair of env.items) {
-            const literal = scalarToString(pair.value);
-            if (literal) serviceValues.add(literal.trim());
-          }
-        }
-      }
-      walk(workflow.node, [], undefined, { ctx, serviceValues });
+      const scanned = new Set<Node>(workflow.jobs.filter(scansOwnNode).map((job) => job.node));
+      walk(workflow.node, [], undefined, { ctx, serviceValues: serviceEnvValues(workflow.jobs), skip: scanned });
+    },
+    // A job's own subtree, so that its findings depend on nothing outside the job.
+    job(job, ctx) {
+      if (!scansOwnNode(job)) return;
+      walk(job.node, ['jobs', job.id], undefined, { ctx, serviceValues: serviceEnvValues([job]), skip: undefined });
     },
   },
 });
+
+/**
+ * Whether the `job` hook scans this job's mapping. Not a composite action's steps (the workflow hook scans the whole
+ * action), nor a job whose mapping is an alias of one written earlier (`build: *base`): it is scanned where it is written.
+ */
+function scansOwnNode(job: Job): boolean {
+  return !job.synthetic && (job.node.range?.[0] ?? -1) > job.idSpan.start;
+}
+
+/** Literal env values of the jobs' `services:` containers. */
+function serviceEnvValues(jobs: Job[]): Set<string> {
+  const values = new Set<string>();
+  for (const job of jobs) {
+    const services = job.fields.get('services')?.value;
+    if (!isMap(services)) continue;
+    for (const service of services.items) {
+      const env = isMap(service.value) ? service.value.get('env', true) : undefined;
+      if (!isMap(env)) continue;
+      for (const pair of env.items) {
+        const literal = scalarToString(pair.value);
+        if (literal) values.add(literal.trim());
+      }
+    }
+  }
+  return values;
+}
 
 interface Walk {
   ctx: RuleContext<typeof messages>;
   /** Literal env values of `services:` containers: the same password in a step's env is the test database's. */
   serviceValues: Set<string>;
+  /** Mappings scanned elsewhere (by the `job` hook). */
+  skip: Set<Node> | undefined;
 }
 
+/** `path` is the keys down to `node` (`[]` for a sequence item); it is pushed to and popped back, not copied. */
 function walk(node: Node | null | undefined, path: string[], parent: YAMLMap | undefined, state: Walk): void {
   if (isMap(node)) {
+    if (state.skip?.has(node)) return;
     for (const pair of node.items) {
       const key = scalarToString(pair.key);
-      if (key !== undefined) walk(pair.value as Node | null, [...path, key], node, state);
+      if (key === undefined) continue;
+      path.push(key);
+      walk(pair.value as Node | null, path, node, state);
+      path.pop();
     }
   } else if (isSeq(node)) {
-    for (const item of node.items) walk(item as Node | null, [...path, '[]'], undefined, state);
+    path.push('[]');
+    for (const item of node.items) walk(item as Node | null, path, undefined, state);
+    path.pop();
   } else if (isScalar(node) && typeof node.value === 'string') {
     checkScalar(node, path, parent, state);
   }
@@ -100,7 +132,7 @@ function walk(node: Node | null | undefined, path: string[], parent: YAMLMap | u
 function checkScalar(node: Scalar<unknown>, path: string[], siblings: YAMLMap | undefined, { ctx, serviceValues }: Walk): void {
   const value = node.value as string;
   let shaped = false;
-  for (const { kind, pattern } of SHAPES) {
+  for (const { kind, pattern } of SHAPE_START.test(value) ? SHAPES : []) {
     for (const match of value.matchAll(pattern)) {
       const found = match[0];
       if (PLACEHOLDER.test(found) || /(.)\1{7,}/.test(found)) continue;

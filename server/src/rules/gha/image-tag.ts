@@ -1,8 +1,9 @@
-import { stepCommands } from '../../engine/commandLine';
+import { resolveCommand, runsShell, stepCommands } from '../../engine/commandLine';
 import type { Span, TextEdit } from '../../engine/finding';
+import { TextCache } from '../../engine/model/jobKind';
 import type { Step, Workflow } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
-import type { ShellWord } from '../../engine/shell';
+import { parseShell, type ShellWord } from '../../engine/shell';
 import { actionName, addStepInputs, usesNode } from '../../engine/workflowEdit';
 import { isMap, isScalar, mapFields, scalarToString, spanOf, type Node, type Scalar, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
 import { parseImage } from '../k8s/image-tag';
@@ -143,6 +144,23 @@ function floats(image: string): boolean {
   return ref.digest === undefined && (ref.tag === undefined || ref.tag === 'latest');
 }
 
+/** An image a script pushes or tags, with the word naming it (offsets into the script). */
+interface ScriptRef {
+  repository: string;
+  tag: string | undefined;
+  word: ShellWord;
+}
+
+/** What one script's `docker` commands push and tag, and the repositories it pushes with `--all-tags`. */
+interface ScriptImages {
+  pushed: ScriptRef[];
+  tagged: ScriptRef[];
+  allTags: string[];
+}
+
+// The workflow hook runs on every keystroke, but few scripts change: read each script's docker commands once.
+const scripts = new TextCache<ScriptImages>(4096);
+
 // Every image the workflow pushes from `run:` scripts, by repository: a repository whose pushes are all `latest` is reported.
 function latestOnlyPushes(workflow: Workflow): PushedRef[] {
   const pushed: PushedRef[] = [];
@@ -150,29 +168,12 @@ function latestOnlyPushes(workflow: Workflow): PushedRef[] {
   const allTags = new Set<string>();
   for (const job of workflow.jobs) {
     for (const step of job.steps) {
-      if (!step.run || !/\bdocker\b/.test(step.run.value)) continue;
-      for (const command of stepCommands(step)) {
-        if (command.program !== 'docker') continue;
-        let args = command.args;
-        if (args[0]?.value === 'image' || args[0]?.value === 'buildx') args = args.slice(1);
-        const sub = args[0]?.value;
-        if (sub === 'push') {
-          const all = args.some((word) => word.value === '-a' || word.value === '--all-tags');
-          const target = args.slice(1).find((word) => !word.value.startsWith('-'));
-          if (!target) continue;
-          const ref = refOf(target.value, step, target);
-          if (all) allTags.add(ref.repository);
-          else pushed.push(ref);
-        } else if (sub === 'build' || sub === 'b') {
-          const tags = tagWords(args);
-          const refs = tags.map((word) => refOf(word.value, step, word));
-          tagged.push(...refs);
-          if (args.some((word) => word.value === '--push' || /^--output=.*type=registry|push=true/.test(word.value))) pushed.push(...refs);
-        } else if (sub === 'tag') {
-          const target = args.slice(1).filter((word) => !word.value.startsWith('-'))[1];
-          if (target) tagged.push(refOf(target.value, step, target));
-        }
-      }
+      const script = step.run?.value;
+      if (script === undefined || !/\bdocker\b/.test(script) || !runsShell(step)) continue;
+      const images = scripts.get(script, '', () => scriptImages(script));
+      for (const ref of images.pushed) pushed.push({ ...ref, step });
+      for (const ref of images.tagged) tagged.push({ ...ref, step });
+      for (const repository of images.allTags) allTags.add(repository);
     }
   }
   // `docker push --all-tags repo` pushes every tag built or tagged for it.
@@ -182,11 +183,37 @@ function latestOnlyPushes(workflow: Workflow): PushedRef[] {
   return [...byRepository.values()].filter((refs) => refs.every((ref) => ref.tag === 'latest' || ref.tag === undefined)).flat();
 }
 
-function refOf(image: string, step: Step, word: ShellWord): PushedRef {
+function scriptImages(script: string): ScriptImages {
+  const images: ScriptImages = { pushed: [], tagged: [], allTags: [] };
+  for (const command of parseShell(script).flatMap((parsed) => resolveCommand(parsed) ?? [])) {
+    if (command.program !== 'docker') continue;
+    let args = command.args;
+    if (args[0]?.value === 'image' || args[0]?.value === 'buildx') args = args.slice(1);
+    const sub = args[0]?.value;
+    if (sub === 'push') {
+      const all = args.some((word) => word.value === '-a' || word.value === '--all-tags');
+      const target = args.slice(1).find((word) => !word.value.startsWith('-'));
+      if (!target) continue;
+      const ref = refOf(target.value, target);
+      if (all) images.allTags.push(ref.repository);
+      else images.pushed.push(ref);
+    } else if (sub === 'build' || sub === 'b') {
+      const refs = tagWords(args).map((word) => refOf(word.value, word));
+      images.tagged.push(...refs);
+      if (args.some((word) => word.value === '--push' || /^--output=.*type=registry|push=true/.test(word.value))) images.pushed.push(...refs);
+    } else if (sub === 'tag') {
+      const target = args.slice(1).filter((word) => !word.value.startsWith('-'))[1];
+      if (target) images.tagged.push(refOf(target.value, target));
+    }
+  }
+  return images;
+}
+
+function refOf(image: string, word: ShellWord): ScriptRef {
   const ref = parseImage(image);
   // Variables, expressions and digests are not `latest`: count them as a specific tag.
   const specific = /[$`{]/.test(image) || ref.digest !== undefined;
-  return { repository: ref.repository, tag: specific ? (ref.tag ?? 'specific') : ref.tag, step, word };
+  return { repository: ref.repository, tag: specific ? (ref.tag ?? 'specific') : ref.tag, word };
 }
 
 function tagWords(args: ShellWord[]): ShellWord[] {

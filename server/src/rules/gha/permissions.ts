@@ -56,12 +56,6 @@ jobs:
       if (top?.shorthand === 'write-all' && top.field.value) {
         ctx.report({ span: spanOf(top.field.value), message: 'writeAll', args: ['the workflow'], severity: 'warning' });
       }
-      for (const job of workflow.jobs) {
-        const own = declaredPermissions(ctx.doc, job.fields);
-        if (own?.shorthand === 'write-all' && own.field.value) {
-          ctx.report({ span: spanOf(own.field.value), message: 'writeAll', args: [`job \`${job.id}\``], severity: 'warning' });
-        }
-      }
       const inheriting = workflow.jobs.filter((job) => !job.fields.has('permissions'));
       if (inheriting.length === 0) return;
       if (!top) {
@@ -83,6 +77,13 @@ jobs:
         const users = inheriting.filter((job) => (scope === 'id-token' ? job.steps.some((step) => idTokenUse(step)) : mayUseToken(job)));
         if (users.length !== 1) continue;
         ctx.report({ span: field.keySpan, message: 'broadScope', args: [scope, users[0]!.id], severity: 'hint' });
+      }
+    },
+    job(job, ctx) {
+      if (job.synthetic) return;
+      const own = declaredPermissions(ctx.doc, job.fields);
+      if (own?.shorthand === 'write-all' && own.field.value) {
+        ctx.report({ span: spanOf(own.field.value), message: 'writeAll', args: [`job \`${job.id}\``], severity: 'warning' });
       }
     },
   },

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as jobKind from '../../server/src/engine/model/jobKind';
+import { buildWorkflow } from '../../server/src/engine/model/workflow';
+import { isMap } from '../../server/src/engine/yamlFile';
+import { parseYamlFile } from '../../server/src/engine/yamlFile';
+import { editText, manyJobWorkflow, random, randomEdit, workflowTexts } from './workflowEdits';
+
+/** A second copy of the module, its caches empty: what classification is without them. */
+function uncachedJobKind(): typeof jobKind {
+  const path = require.resolve('../../server/src/engine/model/jobKind');
+  const kept = require.cache[path];
+  delete require.cache[path];
+  try {
+    return require(path) as typeof jobKind;
+  } finally {
+    require.cache[path] = kept;
+  }
+}
+
+// Edits that change what a job is: commands, shells, names, services, actions.
+const CLASSIFYING = [
+  ' && kubectl apply -f k8s/', '\n          npm test\n', '\n      - run: helm upgrade app ./chart\n', '\n        shell: python\n',
+  '\n    name: deploy staging\n', '\n    name: lint\n', '\n    services:\n      db:\n        image: postgres:16\n', ' e2e', '-staging',
+  '\n      - uses: azure/webapps-deploy@v3\n', '\n      - run: kind create cluster\n', 'npx playwright test', 'go test ./...',
+];
+
+describe('job classification', () => {
+  it('is the same with its caches as without, over many random edits', () => {
+    const texts = workflowTexts();
+    let compared = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const next = random(seed);
+      let text = manyJobWorkflow(texts, next, 4);
+      for (let step = 0; step < 40; step++) {
+        text = next() < 0.5 ? editText(text, next) : randomEdit(text, next, CLASSIFYING, 0.3);
+        const file = parseYamlFile(text, '.github/workflows/ci.yml');
+        const yaml = file.documents[0];
+        if (!yaml || file.documents.length > 1 || !isMap(yaml.doc.contents)) continue;
+        const workflow = buildWorkflow(yaml, yaml.doc.contents, text, 'workflow');
+        const uncached = uncachedJobKind();
+        for (const job of workflow.jobs) {
+          assert.deepEqual(jobKind.classifyJob(job), uncached.classifyJob(job), `seed ${seed}, edit ${step}, job ${job.id}`);
+          compared++;
+        }
+      }
+    }
+    assert.ok(compared > 500, `only ${compared} jobs compared`);
+  });
+
+  it('finds the same evidence for the same job text anywhere in the file', () => {
+    const job = '  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          echo start\n          kubectl apply -f k8s/\n';
+    const spans = (prefix: string) => {
+      const text = `on: push\n${prefix}jobs:\n${job}`;
+      const yaml = parseYamlFile(text).documents[0]!;
+      const [deploy] = buildWorkflow(yaml, yaml.doc.contents as never, text, 'workflow').jobs;
+      return jobKind.classifyJob(deploy!).evidence.map((evidence) => text.slice(evidence.span.start, evidence.span.end));
+    };
+    assert.deepEqual(spans(''), ['kubectl apply -f']);
+    assert.deepEqual(spans('env:\n  A: b\n'), ['kubectl apply -f']);
+  });
+});
+
+describe('TextCache', () => {
+  it('computes each pair of texts once', () => {
+    const cache = new jobKind.TextCache<string>(10);
+    let computed = 0;
+    const get = (a: string, b: string) => cache.get(a, b, () => `${a}|${b}|${++computed}`);
+    assert.equal(get('a', 'b'), 'a|b|1');
+    assert.equal(get('a', 'b'), 'a|b|1');
+    assert.equal(get('a', 'c'), 'a|c|2');
+    assert.equal(get('ab', ''), 'ab||3');
+    assert.equal(cache.size, 3);
+  });
+
+  it('empties itself when it would hold more than its limit', () => {
+    const cache = new jobKind.TextCache<number>(3);
+    let computed = 0;
+    for (const key of ['a', 'b', 'c']) cache.get(key, '', () => ++computed);
+    assert.equal(cache.size, 3);
+    assert.equal(cache.get('d', '', () => ++computed), 4);
+    assert.equal(cache.size, 1);
+    assert.equal(cache.get('a', '', () => ++computed), 5, 'a was forgotten');
+    assert.equal(cache.get('d', '', () => ++computed), 4, 'd was kept');
+    for (let i = 0; i < 100; i++) cache.get(`k${i}`, '', () => i);
+    assert.ok(cache.size <= 3);
+  });
+});

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { lint } from '../../server/src/engine/lint';
+import { ruleById } from '../../server/src/rules';
+
+const rule = ruleById('gha/image-tag')!;
+const script = '      - run: |\n          docker build -t ghcr.io/acme/api:latest .\n          docker push ghcr.io/acme/api:latest\n';
+const job = (id: string, steps: string) => `  ${id}:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+
+function pushes(text: string): string[] {
+  return lint(text, '.github/workflows/ci.yml', { rules: [rule] })
+    .findings.filter((f) => f.message.includes('push'))
+    .map((f) => `${f.span.start} ${text.slice(f.span.start, f.span.end)}`);
+}
+
+describe('gha/image-tag pushes of `latest` only', () => {
+  it('point into this file wherever the same script was seen before', () => {
+    const first = `on: push\njobs:\n${job('a', script)}`;
+    const moved = `on: push\nenv:\n  A: b\njobs:\n${job('other', '      - run: echo\n')}${job('a', script)}`;
+    for (const text of [first, moved, first]) {
+      const at = text.indexOf('docker push ghcr.io/acme/api:latest') + 'docker push '.length;
+      assert.deepEqual(pushes(text), [`${at} ghcr.io/acme/api:latest`]);
+    }
+  });
+
+  it('reads the script again under a shell that is not one', () => {
+    const text = `on: push\njobs:\n${job('a', script.replace('      - run: |', '      - shell: python\n        run: |'))}`;
+    assert.deepEqual(pushes(`on: push\njobs:\n${job('a', script)}`).length, 1);
+    assert.deepEqual(pushes(text), []);
+  });
+
+  it('judges a repository by the pushes of every job', () => {
+    const specific = '      - run: docker push ghcr.io/acme/api:${{ github.sha }}\n';
+    assert.deepEqual(pushes(`on: push\njobs:\n${job('a', script)}${job('b', specific)}`), []);
+  });
+});
