@@ -61,6 +61,7 @@ jobs:
           NPM_TOKEN: \${{ secrets.NPM_TOKEN }}
 `,
   },
+  scope: 'job',
   visit: {
     // Everything outside the jobs the `job` hook scans: top-level entries, and under `jobs:` what is no job of its own.
     workflow(workflow, ctx) {

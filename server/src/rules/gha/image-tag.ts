@@ -83,6 +83,7 @@ jobs:
           tags: \${{ steps.meta.outputs.tags }}
 `,
   },
+  scope: 'job',
   visit: {
     workflow(workflow, ctx) {
       if (workflow.kind !== 'workflow') return;

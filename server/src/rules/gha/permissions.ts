@@ -49,6 +49,7 @@ jobs:
       - run: make test
 `,
   },
+  scope: 'job',
   visit: {
     workflow(workflow, ctx) {
       if (workflow.kind !== 'workflow' || workflow.jobs.length === 0) return;
