@@ -37,16 +37,17 @@ function sourceJobs() {
   return sets;
 }
 
-/** A workflow of at least `lines` lines: ci.yml's header, then rounds of fixture jobs renamed `<id>-<round>`. */
+/** A workflow of at least `lines` lines: ci.yml's header, then rounds of fixture jobs renamed `<id>-<round>-<fixture>`. */
 export function workflowOf(lines) {
   const ci = readFileSync(join(ROOT, 'test/ok/.github/workflows/ci.yml'), 'utf8');
   let text = ci.slice(0, ci.indexOf('\njobs:') + 1) + 'jobs:\n';
   const sets = sourceJobs();
   for (let round = 1; text.split('\n').length < lines; round++) {
-    for (const jobs of sets) {
+    for (const [index, jobs] of sets.entries()) {
       if (text.split('\n').length >= lines) break;
       const ids = new Set(Object.keys(jobs));
-      const rename = (id) => (ids.has(id) ? `${id}-${round}` : id);
+      // Ids unique across the whole file (fixtures share names such as `build`), as GitHub requires.
+      const rename = (id) => (ids.has(id) ? `${id}-${round}-${index + 1}` : id);
       const renamed = {};
       for (const [id, job] of Object.entries(jobs)) {
         const copy = { ...job };
