@@ -117,7 +117,7 @@ describe('rules with scope: job', () => {
       if (!workflow) continue;
       const jobs = workflow.jobs;
       // A rule's fact about the whole workflow is worked out before its hooks run, with every job in view.
-      const facts = new Map(SCOPED.map((rule) => [rule, rule.workflowFact?.(workflow, text)]));
+      const facts = new Map(SCOPED.map((rule) => [rule, rule.workflowFact?.(workflow)]));
       // The jobs stay reachable only through the hooks' own arguments.
       Object.defineProperty(workflow, 'jobs', {
         get() {
@@ -154,7 +154,7 @@ describe('rules with scope: job', () => {
         if (!aloneJob) return;
         for (const rule of SCOPED) {
           // The fact is the whole workflow's, as the engine would give it (it is part of what reused findings depend on).
-          const fact: string | undefined = rule.workflowFact?.(workflow, text);
+          const fact: string | undefined = rule.workflowFact?.(workflow);
           const expected = jobReports(rule, file, job, fact);
           assert.deepEqual(jobReports(rule, aloneFile, aloneJob, fact), expected, `${rule.id} on job ${job.id}, alone vs with the others, in:\n${text}`);
           compared++;

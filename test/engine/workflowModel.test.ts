@@ -4,7 +4,7 @@ import { classify } from '../../server/src/engine/classify';
 import { jobGraph } from '../../server/src/engine/model/jobGraph';
 import { classifyJob, isFastGate, nameWords } from '../../server/src/engine/model/jobKind';
 import { triggerCases, workflowTriggers } from '../../server/src/engine/model/triggers';
-import type { Workflow } from '../../server/src/engine/model/workflow';
+import { jobTextMayMatch, type Workflow } from '../../server/src/engine/model/workflow';
 import { parseYamlFile, type YamlDoc } from '../../server/src/engine/yamlFile';
 
 function workflowOf(text: string): { workflow: Workflow; yaml: YamlDoc } {
@@ -139,5 +139,20 @@ describe('classifyJob', () => {
     const { workflow } = workflowOf('on: push\njobs:\n  ci:\n    runs-on: x\n    steps: [{run: npm run lint}, {run: npm test}]\n  e2e:\n    runs-on: x\n    steps: [{run: npm run lint}, {run: npm run test:e2e}]\n');
     assert.equal(isFastGate(workflow.jobs[0]!), true);
     assert.equal(isFastGate(workflow.jobs[1]!), false);
+  });
+});
+
+describe('jobTextMayMatch', () => {
+  const docker = (source: string) => source.includes('docker');
+  const jobOf = (text: string) => workflowOf(text).workflow.jobs[0]!;
+  it('rules a job out only when its text cannot spell the match', () => {
+    assert.equal(jobTextMayMatch(jobOf('on: push\njobs:\n  a:\n    steps:\n      - run: make\n'), docker), false);
+    assert.equal(jobTextMayMatch(jobOf('on: push\njobs:\n  a:\n    steps:\n      - run: docker push x\n'), docker), true);
+    // An escape can spell it in a double-quoted script.
+    assert.equal(jobTextMayMatch(jobOf('on: push\njobs:\n  a:\n    steps:\n      - run: "\\x64ocker push x"\n'), docker), true);
+    assert.equal(workflowOf('on: push\njobs:\n  a:\n    steps:\n      - run: "\\x64ocker push x"\n').workflow.jobs[0]!.steps[0]!.run!.value, 'docker push x');
+    // An alias reaches text outside the job.
+    const aliased = 'on: push\njobs:\n  a:\n    steps: &s\n      - run: docker push x\n  b:\n    steps: *s\n';
+    assert.equal(jobTextMayMatch(workflowOf(aliased).workflow.jobs[1]!, docker), true);
   });
 });

@@ -156,7 +156,7 @@ export function checkDocument(file: YamlFile, yaml: YamlDoc, run: DocumentRun, c
   if (classified.type === 'workflow') {
     const { workflow } = classified;
     const { scoped, unscoped } = byScope(run.rules);
-    runner.facts = workflowFacts(scoped, workflow, file.text, run.failed);
+    runner.facts = workflowFacts(scoped, workflow, run.failed);
     runner.hook('workflow', workflow);
     const session = run.jobCache?.cache.begin(file, workflow, run.jobCache.optionsKey + JSON.stringify([...runner.facts].map(([rule, fact]) => [rule.id, fact])));
     for (const job of workflow.jobs) {
@@ -335,12 +335,12 @@ function rulesWithHook(rules: readonly Rule[], name: HookName): readonly Rule[] 
 const hookedRules = new WeakMap<readonly Rule[], Map<HookName, readonly Rule[]>>();
 
 /** The `workflowFact` of each rule that has one; a rule whose fact throws fails as its hooks would. */
-function workflowFacts(rules: readonly Rule[], workflow: Workflow, text: string, failed: Map<string, unknown>): Map<Rule, string> {
+function workflowFacts(rules: readonly Rule[], workflow: Workflow, failed: Map<string, unknown>): Map<Rule, string> {
   const facts = new Map<Rule, string>();
   for (const rule of rules) {
     if (!rule.workflowFact || failed.has(rule.id)) continue;
     try {
-      facts.set(rule, rule.workflowFact(workflow, text));
+      facts.set(rule, rule.workflowFact(workflow));
     } catch (error) {
       failed.set(rule.id, error);
     }

@@ -75,7 +75,7 @@ export interface RuleDefinition<M extends MessageFormatters> {
    * uses Yarn Berry, say): that fact as a string, worked out before the hooks run and given to them as
    * `ctx.workflowFact`. Reused findings are dropped when any rule's fact changes.
    */
-  workflowFact?(workflow: Workflow, text: string): string;
+  workflowFact?(workflow: Workflow): string;
   visit: Visitor<M>;
 }
 

@@ -336,13 +336,50 @@ function commandText(command: ShellCommand): string {
 
 const cache = new WeakMap<Job, JobClassification>();
 
+type JobSummary = Omit<JobClassification, 'evidence' | 'deploySteps'>;
+
+// What a job's source says it is, without the evidence (which points into the file): most lints ask only that.
+const summaries = new TextCache<JobSummary>(4096);
+
 export function classifyJob(job: Job): JobClassification {
   let found = cache.get(job);
   if (!found) {
-    found = computeClassification(job);
+    const source = jobSource(job);
+    if (source === undefined) {
+      found = computeClassification(job);
+    } else {
+      let whole: JobClassification | undefined;
+      const full = (): JobClassification => (whole ??= computeClassification(job));
+      const summary = summaries.get(source, job.id, () => {
+        // Kept without the evidence: it holds this parse's steps and offsets.
+        const { evidence: _evidence, deploySteps: _deploySteps, ...rest } = full();
+        return rest;
+      });
+      found = {
+        ...summary,
+        // Spans and steps of this parse, worked out when a rule reports (or looks at the deploy steps).
+        get evidence() {
+          return full().evidence;
+        },
+        get deploySteps() {
+          return full().deploySteps;
+        },
+      };
+    }
     cache.set(job, found);
   }
   return found;
+}
+
+/**
+ * The job's source (its id aside, which keys the cache too), when what it says is all classification reads:
+ * not for composite actions' steps, nor a job with aliases (they reach text elsewhere).
+ */
+function jobSource(job: Job): string | undefined {
+  const range = job.node.range;
+  if (job.synthetic || !range) return undefined;
+  const source = job.workflow.text.slice(range[0], range[2]);
+  return source.includes('*') ? undefined : source;
 }
 
 /** The job's id and `name:` words. */

@@ -21,6 +21,8 @@ export interface Workflow {
   node: YAMLMap;
   fields: Map<string, Field>;
   jobs: Job[];
+  /** The file's text, for caches keyed by what a job's source says (never by its YAML nodes, which edits move). */
+  text: string;
 }
 
 export interface Job {
@@ -60,7 +62,7 @@ export interface RunScript {
 
 export function buildWorkflow(yaml: YamlDoc, root: YAMLMap, text: string, kind: Workflow['kind']): Workflow {
   const fields = mapFields(yaml, root);
-  const workflow: Workflow = { kind, node: root, fields, jobs: [] };
+  const workflow: Workflow = { kind, node: root, fields, jobs: [], text };
   if (kind === 'composite-action') {
     const runs = fields.get('runs')?.value;
     if (isMap(runs)) {
@@ -121,6 +123,18 @@ function buildSteps(yaml: YamlDoc, stepsNode: Node | undefined, job: Job, text: 
     steps.push(step);
   });
   return steps;
+}
+
+/**
+ * Whether a job's scripts could say what `test` looks for: false only when its source text does not, and nothing in
+ * it could spell it otherwise (escapes in quoted strings, aliases to text elsewhere). Values are their source with
+ * lines folded and quotes undone, so a job that fails this need not have its steps built (most keystrokes).
+ */
+export function jobTextMayMatch(job: Job, test: (source: string) => boolean): boolean {
+  const range = job.node.range;
+  if (!range) return true;
+  const source = job.workflow.text.slice(range[0], range[2]);
+  return source.includes('\\') || source.includes('*') || test(source);
 }
 
 /** A step's script; its map back to the file is worked out when first read (most keystrokes read few of them). */

@@ -1,7 +1,7 @@
 import { resolveCommand, runsShell, stepCommands } from '../../engine/commandLine';
 import type { Span, TextEdit } from '../../engine/finding';
 import { TextCache } from '../../engine/model/jobKind';
-import type { Step, Workflow } from '../../engine/model/workflow';
+import { jobTextMayMatch, type Step, type Workflow } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
 import { parseShell, type ShellWord } from '../../engine/shell';
 import { actionName, addStepInputs, usesNode } from '../../engine/workflowEdit';
@@ -168,6 +168,7 @@ function latestOnlyPushes(workflow: Workflow): PushedRef[] {
   const tagged: PushedRef[] = [];
   const allTags = new Set<string>();
   for (const job of workflow.jobs) {
+    if (!jobTextMayMatch(job, (source) => source.includes('docker'))) continue;
     for (const step of job.steps) {
       const script = step.run?.value;
       if (script === undefined || !/\bdocker\b/.test(script) || !runsShell(step)) continue;

@@ -1,5 +1,5 @@
 import type { Span, TextEdit } from '../../engine/finding';
-import type { Job, Step, Workflow } from '../../engine/model/workflow';
+import { jobTextMayMatch, type Job, type Step, type Workflow } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
 import { parseShell, type ShellWord } from '../../engine/shell';
 import { scalarToString } from '../../engine/yamlFile';
@@ -59,7 +59,7 @@ jobs:
   },
   scope: 'job',
   // Yarn Berry anywhere in the workflow (`yarn set version`, `corepack enable`) means `yarn install` is already locked.
-  workflowFact: (workflow, text) => (usesYarnBerry(workflow, text) ? BERRY : ''),
+  workflowFact: (workflow) => (usesYarnBerry(workflow) ? BERRY : ''),
   visit: {
     step(step, ctx) {
       const run = step.run;
@@ -133,16 +133,10 @@ function cachesNpm(job: Job): boolean {
 
 const BERRY = 'yarn-berry';
 
-function usesYarnBerry(workflow: Workflow, text: string): boolean {
-  return workflow.jobs.some((job) => {
-    // A script's value is its text with lines folded and quotes undone: without a match in the job's text (or an
-    // escape that could spell one, or an alias to text elsewhere) no script of it matches, and its steps need not be
-    // looked at.
-    const range = job.node.range;
-    const source = range ? text.slice(range[0], range[2]) : undefined;
-    if (source !== undefined && !source.includes('\\') && !source.includes('*') && !YARN_BERRY.test(source)) return false;
-    return job.steps.some((step) => step.run !== undefined && YARN_BERRY.test(step.run.value));
-  });
+function usesYarnBerry(workflow: Workflow): boolean {
+  return workflow.jobs.some(
+    (job) => jobTextMayMatch(job, (source) => YARN_BERRY.test(source)) && job.steps.some((step) => step.run !== undefined && YARN_BERRY.test(step.run.value)),
+  );
 }
 
 function shellOf(step: Step): string {
