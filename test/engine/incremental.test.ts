@@ -109,6 +109,10 @@ describe('incremental linting', () => {
     text = text.replace('on: push', 'on: [push]');
     linter.lint(text, path, options);
     assert.deepEqual(seen.splice(0), ['build', 'test', 'lint', 'deploy'], 'a header edit runs every job again');
+    text = text.replace('name: ci', 'name: continuous integration');
+    const renamed = linter.lint(text, path, options);
+    assert.deepEqual(seen.splice(0), [], 'renaming the workflow runs no job again');
+    assert.deepEqual(comparable(renamed), comparable(lint(text, path, options)));
   });
 
   it('checks every job again when a rule’s fact about the whole workflow changes', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classify } from '../../server/src/engine/classify';
+import { OUT_OF_SCOPE } from '../../server/src/engine/jobCache';
 import type { Job, Workflow } from '../../server/src/engine/model/workflow';
 import type { Report, Rule, RuleContext } from '../../server/src/engine/rule';
 import { parseYamlFile, type Field, type YamlFile } from '../../server/src/engine/yamlFile';
@@ -80,14 +81,17 @@ function jobReports(rule: Rule, file: YamlFile, job: Job, workflowFact: string |
   return reports;
 }
 
-/** A map that throws when `jobs` is read through it, or when it is walked (which would read `jobs` too). */
+/** Entries job-scoped rules must not read: the jobs, and what the engine leaves out of what reused findings depend on. */
+const HIDDEN = new Set(['jobs', ...OUT_OF_SCOPE]);
+
+/** A map that throws when a hidden entry is read through it, or when it is walked (which would read them too). */
 class FieldsWithoutJobs extends Map<string, Field> {
   override get(name: string): Field | undefined {
-    if (name === 'jobs') throw new Error('read the workflow’s jobs: field');
+    if (HIDDEN.has(name)) throw new Error(`read the workflow’s ${name}: field`);
     return super.get(name);
   }
   override has(name: string): boolean {
-    if (name === 'jobs') throw new Error('asked for the workflow’s jobs: field');
+    if (HIDDEN.has(name)) throw new Error(`asked for the workflow’s ${name}: field`);
     return super.has(name);
   }
   override entries(): MapIterator<[string, Field]> {

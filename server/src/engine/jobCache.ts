@@ -1,4 +1,4 @@
-import { isMap } from 'yaml';
+import { isMap, isScalar, type Node } from 'yaml';
 import { shiftFinding, type Finding } from './finding';
 import { isPlain } from './jobSplice';
 import type { Job, Workflow } from './model/workflow';
@@ -21,10 +21,22 @@ export class JobFindingsCache {
     const range = jobs?.value?.range;
     if (workflow.kind !== 'workflow' || !jobs || !isMap(jobs.value) || jobs.value.flow || !range || range[0] < jobs.keySpan.end) return undefined;
     const text = file.text;
-    // Everything but the jobs: the workflow's other entries, which job hooks may read (`on:`, `env:`, `permissions:`…).
-    const context = [optionsKey, file.path, file.eol, indentUnit(file), text.slice(0, range[0]), text.slice(range[2])].join('\0');
-    if (context !== this.context) {
-      this.context = context;
+    const root = workflow.node;
+    if (!root.range) return undefined;
+    // What job hooks may read besides their job: the workflow's other entries (`on:`, `env:`, `permissions:`…) but
+    // not its names, and whatever comes before the document's content (directives change how all of it reads).
+    const context = [optionsKey, file.path, file.eol, indentUnit(file), text.slice(0, root.range[0])];
+    for (const pair of root.items) {
+      const key = isScalar(pair.key) ? pair.key.value : undefined;
+      if (key === 'jobs' || (typeof key === 'string' && OUT_OF_SCOPE.has(key))) continue;
+      const from = (pair.key as Node | null)?.range?.[0];
+      const to = (pair.value as Node | null)?.range?.[2] ?? (pair.key as Node | null)?.range?.[2];
+      if (from === undefined || to === undefined) return undefined;
+      context.push(text.slice(from, to));
+    }
+    const key = context.join('\0');
+    if (key !== this.context) {
+      this.context = key;
       this.entries = new Map();
     }
     return new JobCacheSession(text, range[2], this.entries, (kept) => (this.entries = kept));
@@ -96,3 +108,6 @@ export class JobCacheSession {
 }
 
 const SPACE = 32;
+
+/** Top-level entries job-scoped rules never read (the workflow's names): editing them keeps every job's findings. */
+export const OUT_OF_SCOPE: ReadonlySet<string> = new Set(['name', 'run-name']);

@@ -64,7 +64,7 @@ export interface RuleDefinition<M extends MessageFormatters> {
   crossDocumentKinds?: readonly string[];
   /**
    * `job`: the rule's `job` and `step` hooks read only the job they are given (its node, fields and steps) and the
-   * workflow's entries other than `jobs:`, never other jobs; so while a job's text and the workflow around the jobs
+   * workflow's entries other than `jobs:`, `name:` and `run-name:`, never other jobs; so while a job's text and the workflow around the jobs
    * are unchanged, the engine reuses what those hooks reported for it (keystroke speed in long workflows). Findings
    * and fixes outside the job's text are allowed but never reused. Workflow hooks always run. Checked by
    * test/engine/jobScope.test.ts for every rule that says so.
