@@ -345,30 +345,51 @@ export function classifyJob(job: Job): JobClassification {
   let found = cache.get(job);
   if (!found) {
     const source = jobSource(job);
-    if (source === undefined) {
-      found = computeClassification(job);
-    } else {
-      let whole: JobClassification | undefined;
-      const full = (): JobClassification => (whole ??= computeClassification(job));
-      const summary = summaries.get(source, job.id, () => {
-        // Kept without the evidence: it holds this parse's steps and offsets.
-        const { evidence: _evidence, deploySteps: _deploySteps, ...rest } = full();
-        return rest;
-      });
-      found = {
-        ...summary,
-        // Spans and steps of this parse, worked out when a rule reports (or looks at the deploy steps).
-        get evidence() {
-          return full().evidence;
-        },
-        get deploySteps() {
-          return full().deploySteps;
-        },
-      };
-    }
+    found = source === undefined ? computeClassification(job) : new SummarizedClassification(job, summaries.get(source, job.id, () => summarize(computeClassification(job))));
     cache.set(job, found);
   }
   return found;
+}
+
+/** Kept without the evidence: it holds a parse's steps and offsets. */
+function summarize(full: JobClassification): JobSummary {
+  const { evidence: _evidence, deploySteps: _deploySteps, ...summary } = full;
+  return summary;
+}
+
+/** A cached summary of what a job is, with its evidence in this parse worked out when a rule reads it (to report). */
+class SummarizedClassification implements JobClassification {
+  readonly role: JobRole;
+  readonly fastChecks: boolean;
+  readonly tests: boolean;
+  readonly testCommands: boolean;
+  readonly slow: boolean;
+  readonly deploy: boolean;
+  readonly opaque: boolean;
+  readonly target: 'production' | 'staging';
+  private full: JobClassification | undefined;
+
+  constructor(
+    private readonly job: Job,
+    summary: JobSummary,
+  ) {
+    this.role = summary.role;
+    this.fastChecks = summary.fastChecks;
+    this.tests = summary.tests;
+    this.testCommands = summary.testCommands;
+    this.slow = summary.slow;
+    this.deploy = summary.deploy;
+    this.opaque = summary.opaque;
+    this.target = summary.target;
+  }
+
+  get evidence(): JobEvidence[] {
+    return (this.full ??= computeClassification(this.job)).evidence;
+  }
+
+  get deploySteps(): JobEvidence[] {
+    return (this.full ??= computeClassification(this.job)).deploySteps;
+  }
 }
 
 /**
