@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchInputs, typingSpots } from './inputs.mjs';
-import { LspServer } from './lsp.mjs';
+import { LspServer, rssMiB } from './lsp.mjs';
 import { availableServers, spawnArgs } from './servers.mjs';
 
 const TYPED = 'abcdefghijklmnopq'; // 17 characters at each of 3 places: 51 timed edits
@@ -73,7 +73,8 @@ export async function measureLatency(log = console.log, only = undefined) {
       try {
         server = await LspServer.start({ ...spawnArgs(config), workspace });
         const { samples, stopped, uri } = await typeInto(server, { ...input, languageId: config.languageId(input) }, workspace);
-        const row = { input: input.name, lines, server: config.name, edits: samples.length, p50: percentile(samples, 50), p95: percentile(samples, 95), max: Math.max(...samples), stopped };
+        // The peak resident set so far: the file opened and typed in (undefined where /proc is not there).
+        const row = { input: input.name, lines, server: config.name, edits: samples.length, p50: percentile(samples, 50), p95: percentile(samples, 95), max: Math.max(...samples), stopped, peakMiB: rssMiB(server.child.pid, 'VmHWM') };
         rows.push(row);
         log(`  ${input.name} · ${config.name}: p50 ${row.p50.toFixed(1)} ms, p95 ${row.p95.toFixed(1)} ms over ${row.edits} edits${stopped ? ' (stopped at the time budget)' : ''}`);
         if (config.versionedDiagnostics) {

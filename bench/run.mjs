@@ -113,6 +113,15 @@ function render({ date, machine, peers, throughput, latency, cli, cold, memory, 
     out.push(`| ${input} (${ours?.lines ?? yamlLs?.lines} lines) | ${ms(ours?.p50)} | ${ms(ours?.p95)} | ${targets[input] !== undefined && ours ? mark(ours.p95, targets[input]) : '–'} | ${peer(yamlLs)} | ${ratio(yamlLs?.p95, ours?.p95)} | ${peer(actions)} | ${ratio(actions?.p95, ours?.p95)} |`);
   }
   out.push('');
+  out.push('Peak resident set of each server process once the typing above is done (VmHWM, MiB): the memory a large open file costs while it is edited.', '');
+  out.push('| input | shipcheck | yaml-language-server | @actions/languageserver |');
+  out.push('|---|---:|---:|---:|');
+  for (const input of [...new Set(latency.rows.map((row) => row.input))]) {
+    const peak = (server) => latency.rows.find((candidate) => candidate.input === input && candidate.server === server)?.peakMiB;
+    const mib = (value) => (value === undefined ? '–' : value.toFixed(0));
+    out.push(`| ${input} | ${mib(peak('shipcheck'))} | ${mib(peak('yaml-language-server'))} | ${mib(peak('@actions/languageserver'))} |`);
+  }
+  out.push('');
   if (latency.bursts?.length > 0) {
     const burst = latency.bursts[0];
     out.push(`Bursts: ${burst.changes} one-character changes sent at once (without waiting for diagnostics), ${burst.bursts} times per input in the middle of the file, after the typing above; time from the first change until the diagnostics of the last version arrive, and how many of the burst's earlier versions were published on the way (each one a check that a newer edit did not cancel). Only shipcheck: the peers publish diagnostics without a version, so which version they checked cannot be told.`, '');
