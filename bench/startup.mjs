@@ -16,8 +16,9 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-export async function measureColdStart(log = console.log) {
-  const { servers, notes } = availableServers();
+export async function measureColdStart(log = console.log, names = undefined) {
+  const { notes } = availableServers();
+  const servers = availableServers().servers.filter((server) => !names || names.includes(server.name));
   const workspace = mkdtempSync(join(tmpdir(), 'shipcheck-cold-'));
   const input = benchInputs()[0];
   const rows = [];
