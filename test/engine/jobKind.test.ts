@@ -20,8 +20,8 @@ function uncachedJobKind(): typeof jobKind {
 
 /** Every field of a classification, as data (a cached one reads its evidence on demand). */
 function plain(kind: jobKind.JobClassification): unknown {
-  const { role, fastChecks, tests, testCommands, deploySteps, slow, deploy, opaque, evidence, target } = kind;
-  return { role, fastChecks, tests, testCommands, deploySteps, slow, deploy, opaque, evidence, target };
+  const { role, fastChecks, tests, testCommands, deploySteps, slow, deploy, opaque, evidence, reasons, deployConditions, target } = kind;
+  return { role, fastChecks, tests, testCommands, deploySteps, slow, deploy, opaque, evidence, reasons, deployConditions, target };
 }
 
 // Edits that change what a job is: commands, shells, names, services, actions.

@@ -38,6 +38,10 @@ export interface JobClassification {
   opaque: boolean;
   /** Why the role was given, strongest first. */
   evidence: JobEvidence[];
+  /** What each piece of evidence is (its `what`), in order: all a message needs, without working out where. */
+  reasons: readonly string[];
+  /** The `if:` of each deploy step (`stepCondition`), in the order of `deploySteps`: when they run, without the steps. */
+  deployConditions: readonly (string | null | undefined)[];
   /** For deploy jobs: the environment the id/name suggests. */
   target: 'production' | 'staging';
 }
@@ -351,6 +355,12 @@ export function classifyJob(job: Job): JobClassification {
   return found;
 }
 
+/** A step's `if:` as `conditionRunsIn` takes it: its text, null when it has one that is not plain text, undefined when none. */
+export function stepCondition(step: Step): string | null | undefined {
+  const value = scalarToString(step.fields.get('if')?.value);
+  return value === undefined && step.fields.has('if') ? null : value;
+}
+
 /** Kept without the evidence: it holds a parse's steps and offsets. */
 function summarize(full: JobClassification): JobSummary {
   const { evidence: _evidence, deploySteps: _deploySteps, ...summary } = full;
@@ -367,6 +377,8 @@ class SummarizedClassification implements JobClassification {
   readonly deploy: boolean;
   readonly opaque: boolean;
   readonly target: 'production' | 'staging';
+  readonly reasons: readonly string[];
+  readonly deployConditions: readonly (string | null | undefined)[];
   private full: JobClassification | undefined;
 
   constructor(
@@ -381,6 +393,8 @@ class SummarizedClassification implements JobClassification {
     this.deploy = summary.deploy;
     this.opaque = summary.opaque;
     this.target = summary.target;
+    this.reasons = summary.reasons;
+    this.deployConditions = summary.deployConditions;
   }
 
   get evidence(): JobEvidence[] {
@@ -457,7 +471,7 @@ function computeClassification(job: Job): JobClassification {
   const named = nameFacts(job);
   const target = named.staging ? 'staging' : 'production';
   const opaque = !job.synthetic && job.fields.has('uses') && !job.fields.has('steps');
-  if (opaque) return { role: 'other', fastChecks: false, tests: false, testCommands: false, deploySteps: [], slow: false, deploy: false, opaque: true, evidence: [], target };
+  if (opaque) return { role: 'other', fastChecks: false, tests: false, testCommands: false, deploySteps: [], slow: false, deploy: false, opaque: true, evidence: [], reasons: [], deployConditions: [], target };
 
   const fast: JobEvidence[] = [];
   const unit: JobEvidence[] = [];
@@ -510,6 +524,9 @@ function computeClassification(job: Job): JobClassification {
     deploy: deploys,
     opaque: false,
     evidence,
+    reasons: evidence.map((item) => item.what),
+    // Deploy evidence always comes from a step (an action or a command).
+    deployConditions: deploy.map((item) => (item.step ? stepCondition(item.step) : null)),
     target,
   };
 }

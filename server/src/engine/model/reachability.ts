@@ -12,7 +12,7 @@ import {
 import { scalarText, type ScalarText } from '../scalarText';
 import { isScalar, scalarToString, type Field, type YamlDoc } from '../yamlFile';
 import { jobGraph } from './jobGraph';
-import { TextCache } from './jobKind';
+import { stepCondition, TextCache } from './jobKind';
 import { type TriggerCase, triggerCases, workflowTriggers } from './triggers';
 import type { Job, Step, Workflow } from './workflow';
 
@@ -123,8 +123,13 @@ export interface Reachability {
  * calls a status function or cannot be read (step conditions see the same `github` context).
  */
 export function stepRunsIn(step: Step, triggerCase: TriggerCase): Truth {
-  const value = scalarToString(step.fields.get('if')?.value);
-  if (value === undefined) return step.fields.has('if') ? 'unknown' : true;
+  return conditionRunsIn(stepCondition(step), triggerCase);
+}
+
+/** Whether a step with this `if:` (see `stepCondition`) certainly runs, certainly not, or may, in a trigger case. */
+export function conditionRunsIn(value: string | null | undefined, triggerCase: TriggerCase): Truth {
+  if (value === null) return 'unknown';
+  if (value === undefined) return true;
   const reading = readings.get(value, '', () => readValue(value));
   if (!reading.ast || reading.usesStatus) return 'unknown';
   return evaluateCondition(reading.ast, caseEnv(triggerCase.values, new Map(), undefined));

@@ -46,7 +46,7 @@ jobs:
       if (job.synthetic || job.workflow.kind !== 'workflow' || job.fields.has('environment')) return;
       const kind = classifyJob(job);
       if (!kind.deploy) return;
-      const evidence = kind.evidence[0]?.what ?? 'its steps';
+      const evidence = kind.reasons[0] ?? 'its steps';
       const edit = insertJobEntry(ctx.file, job, `environment: ${kind.target}`, ['runs-on']);
       ctx.report({
         span: job.idSpan,

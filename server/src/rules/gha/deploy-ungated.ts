@@ -1,7 +1,7 @@
 import { addNeeds } from '../../engine/jobEdit';
 import { jobGraph } from '../../engine/model/jobGraph';
 import { classifyJob, jobEnvironment } from '../../engine/model/jobKind';
-import { reachability, stepRunsIn } from '../../engine/model/reachability';
+import { conditionRunsIn, reachability } from '../../engine/model/reachability';
 import type { Job } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
 
@@ -90,7 +90,7 @@ jobs:
           (triggerCase, i) =>
             (triggerCase.event === 'pull_request' || triggerCase.event === 'pull_request_target') &&
             analysis.runs(job, i) === true &&
-            classifyJob(job).deploySteps.some((evidence) => evidence.step !== undefined && stepRunsIn(evidence.step, triggerCase) === true),
+            classifyJob(job).deployConditions.some((condition) => condition !== null && conditionRunsIn(condition, triggerCase) === true),
         )?.event;
         if (prEvent) ctx.report({ span: job.idSpan, message: 'pullRequest', args: [job.id, prEvent] });
       }

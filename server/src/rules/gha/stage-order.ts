@@ -98,8 +98,8 @@ jobs:
 /** "a deploy job (`kubectl apply -f`)", "a slow job (`services:`)". */
 function describe(job: Job): string {
   const kind = classifyJob(job);
-  const evidence = kind.evidence.find((item) => item.what !== 'its name') ?? kind.evidence[0];
-  const what = evidence ? (evidence.what === 'its name' ? ' (judging by its name)' : ` (${evidence.what})`) : '';
+  const reason = kind.reasons.find((item) => item !== 'its name') ?? kind.reasons[0];
+  const what = reason ? (reason === 'its name' ? ' (judging by its name)' : ` (${reason})`) : '';
   return kind.deploy ? `a deploy job${what}` : `a slow job${what}`;
 }
 
