@@ -115,6 +115,18 @@ describe('incremental linting', () => {
     assert.deepEqual(comparable(renamed), comparable(lint(text, path, options)));
   });
 
+  it('reuses no job’s findings when an entry around the jobs is an alias (its anchor may sit in a job)', () => {
+    // The workflow's permissions are job a's, through an alias: editing job a changes what job b may do.
+    const text = (idToken: string) =>
+      `on: push\njobs:\n  a:\n    runs-on: x\n    permissions: &p\n      contents: read\n      id-token: ${idToken}\n    steps:\n      - run: echo ok\n  b:\n    runs-on: x\n    steps:\n      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n          role-to-assume: arn:aws:iam::1:role/x\npermissions: *p\n`;
+    const path = '.github/workflows/ci.yml';
+    const linter = new IncrementalLinter();
+    for (const idToken of ['write', 'none', 'write']) {
+      assert.deepEqual(comparable(linter.lint(text(idToken), path, OPTIONS)), comparable(lint(text(idToken), path, OPTIONS)), idToken);
+    }
+    assert.ok(lint(text('none'), path, OPTIONS).findings.some((finding) => finding.ruleId === 'gha/oidc-permission'));
+  });
+
   it('checks every job again when a rule’s fact about the whole workflow changes', () => {
     const text = readFileSync(join(FIXTURES, 'gha/npm-ci/good-yarn-berry.yaml'), 'utf8');
     const path = '.github/workflows/ci.yml';
