@@ -6,7 +6,7 @@ import { commonPrefix, commonSuffix, JobSplicer } from './jobSplice';
 import { checkDocument, DEFAULT_MAX_FILE_SIZE, finishFindings, lint, lintFile, type DocumentRun, type FileKind, type LintOptions, type LintResult } from './lint';
 import type { Rule } from './rule';
 import { indentUnit } from './yamlEdit';
-import { parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
+import { countLines, parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
 
 /**
  * Keystroke-speed linting of multi-document files: the text is cut at `---` lines, and a piece that lies wholly in
@@ -212,12 +212,7 @@ export function deferredYamlFile(text: string, path: string): YamlFile {
     },
     get lineCounter() {
       if (parsed) return parsed.lineCounter;
-      if (!lineCounter) {
-        lineCounter = new LineCounter();
-        lineCounter.addNewLine(0);
-        for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
-      }
-      return lineCounter;
+      return (lineCounter ??= countLines(text));
     },
   };
 }

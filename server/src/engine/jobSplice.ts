@@ -1,5 +1,5 @@
 import { Composer, isAlias, isCollection, isMap, isPair, isScalar, LineCounter, Parser, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import { YAML_OPTIONS, YamlDoc, type YamlFile } from './yamlFile';
+import { countLines, YAML_OPTIONS, YamlDoc, type YamlFile } from './yamlFile';
 
 /**
  * Keystroke-speed parsing of a one-document file (a workflow): after an edit inside one job, or inside one top-level
@@ -286,12 +286,7 @@ function lazyLinesFile(text: string, path: string, yaml: YamlDoc): YamlFile {
     eol: text.includes('\r\n') ? '\r\n' : '\n',
     documents: [yaml],
     get lineCounter() {
-      if (!lineCounter) {
-        lineCounter = new LineCounter();
-        lineCounter.addNewLine(0);
-        for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
-      }
-      return lineCounter;
+      return (lineCounter ??= countLines(text));
     },
   };
 }

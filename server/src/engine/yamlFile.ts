@@ -72,6 +72,14 @@ export interface YamlFile {
   indent?: string;
 }
 
+/** The line starts of a text, counted without parsing it (for results whose parse is not kept or not whole). */
+export function countLines(text: string): LineCounter {
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
+  return lineCounter;
+}
+
 /** How every YAML text is parsed (a part of a text parsed again must be parsed the same way). */
 export const YAML_OPTIONS = { uniqueKeys: false } as const;
 
