@@ -57,7 +57,7 @@ function jobRange(file: YamlFile, job: Job): { start: number; end: number } {
 }
 
 /** What a rule's job and step hooks report for one job, offsets made relative to where the job's text starts. */
-function jobReports(rule: Rule, file: YamlFile, job: Job, workflowFact: string | undefined): unknown[] {
+function jobReports(rule: Rule, file: YamlFile, job: Job, workflowFact: unknown): unknown[] {
   const reports: unknown[] = [];
   const { start } = jobRange(file, job);
   const ctx: RuleContext<Rule['messages']> = {
@@ -121,7 +121,7 @@ describe('rules with scope: job', () => {
       if (!workflow) continue;
       const jobs = workflow.jobs;
       // A rule's fact about the whole workflow is worked out before its hooks run, with every job in view.
-      const facts = new Map(SCOPED.map((rule) => [rule, rule.workflowFact?.(workflow)]));
+      const facts = new Map(SCOPED.map((rule) => [rule, rule.workflowFact?.(workflow, file.documents[0]!)]));
       // The jobs stay reachable only through the hooks' own arguments.
       Object.defineProperty(workflow, 'jobs', {
         get() {
@@ -158,7 +158,7 @@ describe('rules with scope: job', () => {
         if (!aloneJob) return;
         for (const rule of SCOPED) {
           // The fact is the whole workflow's, as the engine would give it (it is part of what reused findings depend on).
-          const fact: string | undefined = rule.workflowFact?.(workflow);
+          const fact: unknown = rule.workflowFact?.(workflow, file.documents[0]!);
           const expected = jobReports(rule, file, job, fact);
           assert.deepEqual(jobReports(rule, aloneFile, aloneJob, fact), expected, `${rule.id} on job ${job.id}, alone vs with the others, in:\n${text}`);
           compared++;

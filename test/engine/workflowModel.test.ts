@@ -137,8 +137,8 @@ describe('classifyJob', () => {
 
   it('isFastGate: fast checks in a job that is not slow', () => {
     const { workflow } = workflowOf('on: push\njobs:\n  ci:\n    runs-on: x\n    steps: [{run: npm run lint}, {run: npm test}]\n  e2e:\n    runs-on: x\n    steps: [{run: npm run lint}, {run: npm run test:e2e}]\n');
-    assert.equal(isFastGate(workflow.jobs[0]!), true);
-    assert.equal(isFastGate(workflow.jobs[1]!), false);
+    assert.equal(isFastGate(classifyJob(workflow.jobs[0]!)), true);
+    assert.equal(isFastGate(classifyJob(workflow.jobs[1]!)), false);
   });
 });
 

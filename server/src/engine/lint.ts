@@ -156,9 +156,9 @@ export function checkDocument(file: YamlFile, yaml: YamlDoc, run: DocumentRun, c
   if (classified.type === 'workflow') {
     const { workflow } = classified;
     const { scoped, unscoped } = byScope(run.rules);
-    runner.facts = workflowFacts(scoped, workflow, run.failed);
+    runner.facts = workflowFacts(scoped, workflow, yaml, run.failed);
     runner.hook('workflow', workflow);
-    const session = run.jobCache?.cache.begin(file, workflow, run.jobCache.optionsKey + JSON.stringify([...runner.facts].map(([rule, fact]) => [rule.id, fact])));
+    const session = run.jobCache?.cache.begin(file, workflow, run.jobCache.optionsKey + factsKey(runner.facts));
     for (const job of workflow.jobs) {
       const slot = session?.slot(job);
       if (!slot) {
@@ -271,7 +271,7 @@ class RuleRunner {
   /** Where reports go: the run's findings, or for a while a job's own list (to be cached). */
   sink: Finding[];
   /** Each rule's `workflowFact` about the workflow being checked. */
-  facts: ReadonlyMap<Rule, string> = new Map();
+  facts: ReadonlyMap<Rule, unknown> = new Map();
   // A workflow calls each hook once per job and step: each rule's context is made once.
   private contexts: Map<Rule, RuleContext<Rule['messages']>> | undefined;
 
@@ -335,18 +335,34 @@ function rulesWithHook(rules: readonly Rule[], name: HookName): readonly Rule[] 
 const hookedRules = new WeakMap<readonly Rule[], Map<HookName, readonly Rule[]>>();
 
 /** The `workflowFact` of each rule that has one; a rule whose fact throws fails as its hooks would. */
-function workflowFacts(rules: readonly Rule[], workflow: Workflow, failed: Map<string, unknown>): Map<Rule, string> {
-  const facts = new Map<Rule, string>();
+function workflowFacts(rules: readonly Rule[], workflow: Workflow, yaml: YamlDoc, failed: Map<string, unknown>): Map<Rule, unknown> {
+  const facts = new Map<Rule, unknown>();
   for (const rule of rules) {
     if (!rule.workflowFact || failed.has(rule.id)) continue;
     try {
-      facts.set(rule, rule.workflowFact(workflow));
+      facts.set(rule, rule.workflowFact(workflow, yaml));
     } catch (error) {
       failed.set(rule.id, error);
     }
   }
   return facts;
 }
+
+/** The rules' facts as one string: what the job cache compares. A fact that is the same object as last time is not written out again. */
+function factsKey(facts: ReadonlyMap<Rule, unknown>): string {
+  let key = '';
+  for (const [rule, fact] of facts) {
+    let json = typeof fact === 'object' && fact !== null ? factJson.get(fact) : undefined;
+    if (json === undefined) {
+      json = JSON.stringify(fact) ?? 'undefined';
+      if (typeof fact === 'object' && fact !== null) factJson.set(fact, json);
+    }
+    key += `${rule.id}\0${json}\0`;
+  }
+  return key;
+}
+
+const factJson = new WeakMap<object, string>();
 
 /** A list's `scope: 'job'` rules and the others, in order; worked out once per list. */
 function byScope(rules: readonly Rule[]): { scoped: readonly Rule[]; unscoped: readonly Rule[] } {

@@ -28,7 +28,7 @@ export interface Report<M extends MessageFormatters, K extends keyof M = keyof M
   fix?: { title: string; edits: TextEdit[] };
 }
 
-export interface RuleContext<M extends MessageFormatters> {
+export interface RuleContext<M extends MessageFormatters, F = unknown> {
   file: YamlFile;
   doc: YamlDoc;
   project: ProjectFacts;
@@ -36,19 +36,19 @@ export interface RuleContext<M extends MessageFormatters> {
   option<T extends RuleOptionValue>(name: string, fallback: T): T;
   report<K extends keyof M>(report: Report<M, K>): void;
   /** What the rule's `workflowFact` says about the workflow being checked (undefined outside workflows, or without one). */
-  workflowFact?: string;
+  workflowFact?: F;
 }
 
-export interface Visitor<M extends MessageFormatters> {
-  workflow?(workflow: Workflow, ctx: RuleContext<M>): void;
-  job?(job: Job, ctx: RuleContext<M>): void;
-  step?(step: Step, ctx: RuleContext<M>): void;
+export interface Visitor<M extends MessageFormatters, F = unknown> {
+  workflow?(workflow: Workflow, ctx: RuleContext<M, F>): void;
+  job?(job: Job, ctx: RuleContext<M, F>): void;
+  step?(step: Step, ctx: RuleContext<M, F>): void;
   k8sObject?(object: K8sObject, ctx: RuleContext<M>): void;
   /** Every container of every pod spec (containers, init and ephemeral): check `container.role`. */
   container?(container: Container, ctx: RuleContext<M>): void;
 }
 
-export interface RuleDefinition<M extends MessageFormatters> {
+export interface RuleDefinition<M extends MessageFormatters, F = unknown> {
   /** Stable, kebab-case, `gha/` or `k8s/` prefix; the file name is the id's tail. */
   id: string;
   severity: Severity;
@@ -71,17 +71,18 @@ export interface RuleDefinition<M extends MessageFormatters> {
    */
   scope?: 'job';
   /**
-   * For a `scope: 'job'` rule whose job findings also depend on one fact about the whole workflow (whether any job
-   * uses Yarn Berry, say): that fact as a string, worked out before the hooks run and given to them as
-   * `ctx.workflowFact`. Reused findings are dropped when any rule's fact changes.
+   * For a `scope: 'job'` rule whose job findings also depend on the whole workflow (whether any job uses Yarn Berry;
+   * which jobs test and deploy, and what each job needs): what it says about each job, worked out before the hooks
+   * run and given to them as `ctx.workflowFact`. Plain data (a string, or what JSON can hold: the engine compares it
+   * as JSON); reused findings are dropped when any rule's fact changes. It may read every job; the hooks still may not.
    */
-  workflowFact?(workflow: Workflow): string;
-  visit: Visitor<M>;
+  workflowFact?(workflow: Workflow, doc: YamlDoc): F;
+  visit: Visitor<M, F>;
 }
 
 /** A rule with its message types erased, as the registry and the engine hold it. */
 export type Rule = RuleDefinition<MessageFormatters>;
 
-export function defineRule<M extends MessageFormatters>(rule: RuleDefinition<M>): Rule {
+export function defineRule<M extends MessageFormatters, F = unknown>(rule: RuleDefinition<M, F>): Rule {
   return rule as unknown as Rule;
 }

@@ -1,24 +1,31 @@
 import type { Job, Workflow } from './workflow';
 
+/** What the graph reads of a job: a `Job`, or the plain facts cross-job rules keep of one (`crossJob.ts`). */
+export interface GraphJob {
+  id: string;
+  needs: readonly string[];
+  synthetic: boolean;
+}
+
 /**
  * The `needs:` graph of a workflow. Job ids match case-insensitively (as GitHub does); ids that name
  * no job are ignored here (a missing job is another check's business). Built once per workflow.
  */
-export interface JobGraph {
+export interface JobGraph<J extends GraphJob = Job> {
   /** A job by id (any case). */
-  job(id: string): Job | undefined;
+  job(id: string): J | undefined;
   /** The jobs a job directly needs, known ones only, without duplicates. */
-  needs(job: Job): Job[];
+  needs(job: J): J[];
   /** The jobs that directly need this one. */
-  dependents(job: Job): Job[];
+  dependents(job: J): J[];
   /** Every job this one needs, directly or through others (never itself, even in a cycle). */
-  ancestors(job: Job): Set<Job>;
+  ancestors(job: J): Set<J>;
   /** Whether `job` needs `other`, directly or transitively. */
-  dependsOn(job: Job, other: Job): boolean;
+  dependsOn(job: J, other: J): boolean;
   /** Each `needs:` cycle once, as its jobs in order (a job needing itself is a cycle of one). */
-  cycles: Job[][];
+  cycles: J[][];
   /** Whether a job sits on a cycle (its ancestors then include jobs that also depend on it). */
-  inCycle(job: Job): boolean;
+  inCycle(job: J): boolean;
 }
 
 const graphs = new WeakMap<Workflow, JobGraph>();
@@ -26,21 +33,22 @@ const graphs = new WeakMap<Workflow, JobGraph>();
 export function jobGraph(workflow: Workflow): JobGraph {
   let graph = graphs.get(workflow);
   if (!graph) {
-    graph = buildGraph(workflow);
+    graph = graphOf(workflow.jobs);
     graphs.set(workflow, graph);
   }
   return graph;
 }
 
-function buildGraph(workflow: Workflow): JobGraph {
-  const byId = new Map<string, Job>();
-  for (const job of workflow.jobs) {
+/** The graph of a list of jobs (in workflow order). */
+export function graphOf<J extends GraphJob>(jobs: readonly J[]): JobGraph<J> {
+  const byId = new Map<string, J>();
+  for (const job of jobs) {
     if (!job.synthetic && !byId.has(job.id.toLowerCase())) byId.set(job.id.toLowerCase(), job);
   }
-  const direct = new Map<Job, Job[]>();
-  const reverse = new Map<Job, Job[]>();
-  for (const job of workflow.jobs) {
-    const needed: Job[] = [];
+  const direct = new Map<J, J[]>();
+  const reverse = new Map<J, J[]>();
+  for (const job of jobs) {
+    const needed: J[] = [];
     for (const id of job.needs) {
       const target = byId.get(id.toLowerCase());
       if (target && !needed.includes(target)) needed.push(target);
@@ -52,14 +60,14 @@ function buildGraph(workflow: Workflow): JobGraph {
       reverse.set(target, list);
     }
   }
-  const needsOf = (job: Job): Job[] => direct.get(job) ?? [];
+  const needsOf = (job: J): J[] => direct.get(job) ?? [];
 
-  const closure = new Map<Job, Set<Job>>();
-  const ancestors = (job: Job): Set<Job> => {
+  const closure = new Map<J, Set<J>>();
+  const ancestors = (job: J): Set<J> => {
     let found = closure.get(job);
     if (found) return found;
     // Iterative walk: deep or cyclic graphs must not overflow the stack.
-    found = new Set<Job>();
+    found = new Set<J>();
     const stack = [...needsOf(job)];
     while (stack.length > 0) {
       const next = stack.pop()!;
@@ -71,7 +79,7 @@ function buildGraph(workflow: Workflow): JobGraph {
     return found;
   };
 
-  const cycles = findCycles(workflow.jobs, needsOf);
+  const cycles = findCycles(jobs, needsOf);
   const cyclic = new Set(cycles.flat());
   return {
     job: (id) => byId.get(id.toLowerCase()),
@@ -85,18 +93,18 @@ function buildGraph(workflow: Workflow): JobGraph {
 }
 
 /** Strongly connected components with more than one job (or a self-loop), via Tarjan's algorithm. */
-function findCycles(jobs: Job[], needsOf: (job: Job) => Job[]): Job[][] {
-  const index = new Map<Job, number>();
-  const low = new Map<Job, number>();
-  const onStack = new Set<Job>();
-  const stack: Job[] = [];
-  const cycles: Job[][] = [];
+function findCycles<J>(jobs: readonly J[], needsOf: (job: J) => J[]): J[][] {
+  const index = new Map<J, number>();
+  const low = new Map<J, number>();
+  const onStack = new Set<J>();
+  const stack: J[] = [];
+  const cycles: J[][] = [];
   let counter = 0;
 
   for (const root of jobs) {
     if (index.has(root)) continue;
     // Explicit DFS stack of (job, next child position).
-    const work: [Job, number][] = [[root, 0]];
+    const work: [J, number][] = [[root, 0]];
     index.set(root, counter);
     low.set(root, counter++);
     stack.push(root);
@@ -123,7 +131,7 @@ function findCycles(jobs: Job[], needsOf: (job: Job) => Job[]): Job[][] {
       const parent = work[work.length - 1];
       if (parent) low.set(parent[0], Math.min(low.get(parent[0])!, low.get(job)!));
       if (low.get(job) === index.get(job)) {
-        const component: Job[] = [];
+        const component: J[] = [];
         for (;;) {
           const member = stack.pop()!;
           onStack.delete(member);

@@ -541,9 +541,8 @@ function spanOfField(step: Step): Span {
   return range ? { start: range[0], end: range[1] } : step.fields.get('uses')!.keySpan;
 }
 
-/** Whether a job is a fast gate others should wait for: a fast-checks job that is not itself slow or deploying. */
-export function isFastGate(job: Job): boolean {
-  const kind = classifyJob(job);
+/** Whether a job (its classification) is a fast gate others should wait for: a fast-checks job that is not itself slow or deploying. */
+export function isFastGate(kind: Pick<JobClassification, 'fastChecks' | 'role'>): boolean {
   return kind.fastChecks && (kind.role === 'fast-gate' || kind.role === 'unit');
 }
 

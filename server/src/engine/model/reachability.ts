@@ -11,7 +11,7 @@ import {
 } from '../expressions';
 import { scalarText, type ScalarText } from '../scalarText';
 import { isScalar, scalarToString, type Field, type YamlDoc } from '../yamlFile';
-import { jobGraph } from './jobGraph';
+import { jobGraph, type GraphJob, type JobGraph } from './jobGraph';
 import { stepCondition, TextCache } from './jobKind';
 import { type TriggerCase, triggerCases, workflowTriggers } from './triggers';
 import type { Job, Step, Workflow } from './workflow';
@@ -49,7 +49,15 @@ export function jobCondition(job: Job, fileText: string): JobCondition {
 }
 
 /** What an `if:` value says, read from its text alone (so the same for the same text in any parse). */
-type ConditionReading = Omit<JobCondition, 'field' | 'text'>;
+export type ConditionReading = Omit<JobCondition, 'field' | 'text'>;
+
+/** What reachability reads of a job's `if:`: whether there is one, and what its text says. */
+export interface ConditionFacts {
+  present: boolean;
+  ast?: Expr;
+  usesStatus: boolean;
+  constant: boolean;
+}
 
 // Every lint builds new Jobs, but few conditions change between keystrokes: parse each text once.
 const readings = new TextCache<ConditionReading>(4096);
@@ -57,11 +65,15 @@ const readings = new TextCache<ConditionReading>(4096);
 function readCondition(job: Job, fileText: string): JobCondition {
   const field = job.fields.get('if');
   if (!field) return { offset: 0, unreadable: false, usesStatus: false, constant: false };
-  const value = scalarToString(field.value);
-  if (value === undefined || value.trim() === '') return { field, offset: 0, unreadable: true, usesStatus: false, constant: false };
-  const reading = readings.get(value, '', () => readValue(value));
+  const reading = conditionReading(scalarToString(field.value));
   const text = isScalar(field.value) ? scalarText(fileText, field.value) : undefined;
   return { field, ...reading, ...(text ? { text } : {}) };
+}
+
+/** What an `if:` that is there says, from its text (undefined when it is not text). */
+export function conditionReading(value: string | undefined): ConditionReading {
+  if (value === undefined || value.trim() === '') return { offset: 0, unreadable: true, usesStatus: false, constant: false };
+  return readings.get(value, '', () => readValue(value));
 }
 
 function readValue(value: string): ConditionReading {
@@ -106,16 +118,16 @@ export function or3(a: Truth, b: Truth): Truth {
  * `'unknown'` means it cannot be decided. Constant conditions (`if: false`) count as unknown:
  * switching a job off is deliberate, not a mistake to report.
  */
-export interface Reachability {
+export interface Reachability<J extends GraphJob = Job> {
   cases: TriggerCase[];
-  runs(job: Job, caseIndex: number): Truth;
+  runs(job: J, caseIndex: number): Truth;
   /** Whether the job can run in some case: false only when every case rules it out. */
-  canRun(job: Job): Truth;
+  canRun(job: J): Truth;
   /**
    * The job's own `if:` in a case, as if every need had succeeded: true when absent, 'unknown'
    * when unreadable or constant.
    */
-  ownCondition(job: Job, caseIndex: number): Truth;
+  ownCondition(job: J, caseIndex: number): Truth;
 }
 
 /**
@@ -140,7 +152,10 @@ const analyses = new WeakMap<Workflow, Reachability>();
 export function reachability(workflow: Workflow, yaml: YamlDoc, fileText: string): Reachability {
   let analysis = analyses.get(workflow);
   if (!analysis) {
-    analysis = analyse(workflow, yaml, fileText);
+    analysis = reachabilityOf(jobGraph(workflow), triggerCases(workflowTriggers(workflow, yaml)), (job) => {
+      const condition = jobCondition(job, fileText);
+      return { ...condition, present: condition.field !== undefined };
+    });
     analyses.set(workflow, analysis);
   }
   return analysis;
@@ -156,22 +171,21 @@ function caseEnv(values: Map<string, Value>, needResults: Map<string, Value>, st
   };
 }
 
-function analyse(workflow: Workflow, yaml: YamlDoc, fileText: string): Reachability {
-  const graph = jobGraph(workflow);
-  const cases = triggerCases(workflowTriggers(workflow, yaml));
-  const memo = cases.map(() => new Map<Job, Truth>());
-  const inProgress = new Set<Job>();
+/** Which jobs of a graph can run in each trigger case, given what each job's `if:` says. */
+export function reachabilityOf<J extends GraphJob>(graph: JobGraph<J>, cases: TriggerCase[], conditionOf: (job: J) => ConditionFacts): Reachability<J> {
+  const memo = cases.map(() => new Map<J, Truth>());
+  const inProgress = new Set<J>();
 
-  const ownCondition = (job: Job, caseIndex: number): Truth => {
-    const condition = jobCondition(job, fileText);
-    if (!condition.field) return true;
+  const ownCondition = (job: J, caseIndex: number): Truth => {
+    const condition = conditionOf(job);
+    if (!condition.present) return true;
     if (!condition.ast || condition.constant) return 'unknown';
     const needs = graph.needs(job);
     const status = { success: needs.length === 0 ? true : ('unknown' as Truth), failure: 'unknown' as Truth, cancelled: 'unknown' as Truth };
     return evaluateCondition(condition.ast, caseEnv(cases[caseIndex]!.values, new Map(), status));
   };
 
-  const runs = (job: Job, caseIndex: number): Truth => {
+  const runs = (job: J, caseIndex: number): Truth => {
     const known = memo[caseIndex]!.get(job);
     if (known !== undefined) return known;
     if (inProgress.has(job) || graph.inCycle(job)) return 'unknown';
@@ -182,13 +196,13 @@ function analyse(workflow: Workflow, yaml: YamlDoc, fileText: string): Reachabil
     return result;
   };
 
-  const decide = (job: Job, caseIndex: number): Truth => {
-    const condition = jobCondition(job, fileText);
+  const decide = (job: J, caseIndex: number): Truth => {
+    const condition = conditionOf(job);
     const needs = graph.needs(job);
     const needRuns = needs.map((need) => runs(need, caseIndex));
     const someSkipped = needRuns.includes(false);
     if (!condition.usesStatus && someSkipped) return false;
-    if (condition.field && (!condition.ast || condition.constant)) return 'unknown';
+    if (condition.present && (!condition.ast || condition.constant)) return 'unknown';
     if (!condition.usesStatus) {
       const allRan: Truth = needRuns.every((ran) => ran === true) ? true : 'unknown';
       return and3(allRan, ownCondition(job, caseIndex));

@@ -1,8 +1,8 @@
 import { addNeeds } from '../../engine/jobEdit';
-import { jobGraph } from '../../engine/model/jobGraph';
-import { classifyJob, jobEnvironment } from '../../engine/model/jobKind';
-import { conditionRunsIn, reachability } from '../../engine/model/reachability';
-import type { Job } from '../../engine/model/workflow';
+import { conditionFacts, CrossJobMemo, crossJobs, type CrossJobs, type JobFacts } from '../../engine/model/crossJob';
+import { graphOf } from '../../engine/model/jobGraph';
+import { jobEnvironment } from '../../engine/model/jobKind';
+import { conditionRunsIn, reachabilityOf } from '../../engine/model/reachability';
 import { defineRule } from '../../engine/rule';
 
 // Environments meant for unreviewed code: deploying pull requests there is the point.
@@ -53,53 +53,75 @@ jobs:
       - run: helm upgrade --install api ./chart
 `,
   },
+  scope: 'job',
+  // Which tests each deploy job should wait for, and whether it deploys pull requests: worked out from every job's
+  // facts, reported from the deploy job's own hook.
+  workflowFact: (workflow, doc) => (workflow.kind === 'workflow' ? memo.get(crossJobs(workflow, doc), verdicts) : NONE),
   visit: {
-    workflow(workflow, ctx) {
-      if (workflow.kind !== 'workflow') return;
-      const graph = jobGraph(workflow);
-      const analysis = reachability(workflow, ctx.doc, ctx.file.text);
-      const deploys = workflow.jobs.filter((job) => classifyJob(job).deploy && !graph.inCycle(job));
-      if (deploys.length === 0) return;
-      const tests = workflow.jobs.filter((job) => {
-        const kind = classifyJob(job);
-        return kind.tests && !kind.deploy && !kind.opaque && !graph.inCycle(job);
-      });
-      const runsTogether = (a: Job, b: Job) => analysis.cases.some((_, i) => analysis.runs(a, i) !== false && analysis.runs(b, i) !== false);
-
-      for (const job of deploys) {
-        const ancestors = graph.ancestors(job);
-        // A reusable workflow it waits for may well be the tests.
-        const waitsForOpaque = [...ancestors].some((need) => classifyJob(need).opaque);
-        const gated = tests.some((test) => ancestors.has(test)) || hasOwnTests(job);
-        const relevant = gated || waitsForOpaque ? [] : tests.filter((test) => !graph.dependsOn(test, job) && runsTogether(job, test));
-        if (relevant.length > 0) {
-          const addable = relevant.filter((test) => !test.fields.has('if'));
-          const edit = addable.length > 0 ? addNeeds(ctx.file, job, addable.map((test) => test.id)) : undefined;
-          const names = relevant.map((test) => `\`${test.id}\``);
-          ctx.report({
-            span: job.fields.get('needs')?.keySpan ?? job.idSpan,
-            message: 'noTests',
-            args: [job.id, names.length === 1 ? `the test job ${names[0]}` : `the test jobs ${names.join(', ')}`],
-            ...(edit ? { fix: { title: `Add ${addable.map((test) => `\`${test.id}\``).join(', ')} to \`${job.id}\`'s needs`, edits: [edit] } } : {}),
-          });
-        }
-        const environment = jobEnvironment(job) ?? '';
-        if (job.fields.has('environment') && (environment === '' || PREVIEW_ENVIRONMENT.test(environment))) continue;
-        // The job and one of its deploy steps certainly run for a pull request (step-level `if:` included: plan on PRs, apply on main is fine).
-        const prEvent = analysis.cases.find(
-          (triggerCase, i) =>
-            (triggerCase.event === 'pull_request' || triggerCase.event === 'pull_request_target') &&
-            analysis.runs(job, i) === true &&
-            classifyJob(job).deployConditions.some((condition) => condition !== null && conditionRunsIn(condition, triggerCase) === true),
-        )?.event;
-        if (prEvent) ctx.report({ span: job.idSpan, message: 'pullRequest', args: [job.id, prEvent] });
+    job(job, ctx) {
+      const verdict = ctx.workflowFact?.[job.id];
+      if (!verdict) return;
+      if (verdict.tests.length > 0) {
+        const edit = verdict.addable.length > 0 ? addNeeds(ctx.file, job, verdict.addable) : undefined;
+        const names = verdict.tests.map((id) => `\`${id}\``);
+        ctx.report({
+          span: job.fields.get('needs')?.keySpan ?? job.idSpan,
+          message: 'noTests',
+          args: [job.id, names.length === 1 ? `the test job ${names[0]}` : `the test jobs ${names.join(', ')}`],
+          ...(edit ? { fix: { title: `Add ${verdict.addable.map((id) => `\`${id}\``).join(', ')} to \`${job.id}\`'s needs`, edits: [edit] } } : {}),
+        });
       }
+      // Deploying pull requests to an environment meant for them is the point (read here, from the job itself: typing
+      // an environment's name changes no other job's findings).
+      const environment = jobEnvironment(job) ?? '';
+      const previewOnly = job.fields.has('environment') && (environment === '' || PREVIEW_ENVIRONMENT.test(environment));
+      if (verdict.pullRequest && !previewOnly) ctx.report({ span: job.idSpan, message: 'pullRequest', args: [job.id, verdict.pullRequest] });
     },
   },
 });
 
+/** What to say about one deploy job: the test jobs it does not wait for (those it can be made to need), and a pull-request event it deploys on. */
+interface Verdict {
+  tests: string[];
+  addable: string[];
+  pullRequest?: string;
+}
+
+type Verdicts = Readonly<Record<string, Verdict>>;
+
+const NONE: Verdicts = Object.freeze(Object.create(null) as Record<string, Verdict>);
+const memo = new CrossJobMemo<Verdicts>();
+
+function verdicts({ jobs, cases }: CrossJobs): Verdicts {
+  const graph = graphOf(jobs);
+  const deploys = jobs.filter((job) => job.deploy && !graph.inCycle(job));
+  if (deploys.length === 0) return NONE;
+  const analysis = reachabilityOf(graph, cases, conditionFacts);
+  const tests = jobs.filter((job) => job.tests && !job.deploy && !job.opaque && !graph.inCycle(job));
+  const runsTogether = (a: JobFacts, b: JobFacts) => cases.some((_, i) => analysis.runs(a, i) !== false && analysis.runs(b, i) !== false);
+
+  const found: Record<string, Verdict> = Object.create(null) as Record<string, Verdict>;
+  for (const job of deploys) {
+    const ancestors = graph.ancestors(job);
+    // A reusable workflow it waits for may well be the tests.
+    const waitsForOpaque = [...ancestors].some((need) => need.opaque);
+    const gated = tests.some((test) => ancestors.has(test)) || hasOwnTests(job);
+    const relevant = gated || waitsForOpaque ? [] : tests.filter((test) => !graph.dependsOn(test, job) && runsTogether(job, test));
+    const verdict: Verdict = { tests: relevant.map((test) => test.id), addable: relevant.filter((test) => !test.hasIf).map((test) => test.id) };
+    // The job and one of its deploy steps certainly run for a pull request (step-level `if:` included: plan on PRs, apply on main is fine).
+    const event = cases.find(
+      (triggerCase, i) =>
+        (triggerCase.event === 'pull_request' || triggerCase.event === 'pull_request_target') &&
+        analysis.runs(job, i) === true &&
+        job.deployConditions.some((condition) => condition !== null && conditionRunsIn(condition, triggerCase) === true),
+    )?.event;
+    if (event) verdict.pullRequest = event;
+    if (verdict.tests.length > 0 || verdict.pullRequest) found[job.id] = verdict;
+  }
+  return found;
+}
+
 /** Unit-test commands in the deploy job itself gate it (smoke tests after a deploy do not). */
-function hasOwnTests(job: Job): boolean {
-  const kind = classifyJob(job);
-  return kind.testCommands && !kind.slow;
+function hasOwnTests(job: JobFacts): boolean {
+  return job.testCommands && !job.slow;
 }

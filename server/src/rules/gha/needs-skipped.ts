@@ -1,7 +1,8 @@
 import type { Span, TextEdit } from '../../engine/finding';
 import { contextPaths, type Expr } from '../../engine/expressions';
-import { jobGraph } from '../../engine/model/jobGraph';
-import { type JobCondition, jobCondition, reachability } from '../../engine/model/reachability';
+import { conditionFacts, CrossJobMemo, crossJobs, type CrossJobs, type JobFacts } from '../../engine/model/crossJob';
+import { graphOf } from '../../engine/model/jobGraph';
+import { type ConditionReading, conditionReading, type JobCondition, jobCondition, reachabilityOf } from '../../engine/model/reachability';
 import type { Job } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
 import { isScalar, isSeq, scalarToString, seqItems, spanOf, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
@@ -54,41 +55,67 @@ jobs:
       - run: make release
 `,
   },
+  scope: 'job',
+  // Which needs of each job its own condition does not expect to be skipped: worked out from every job's facts,
+  // reported (with the rewritten `if:`) from the job's own hook.
+  workflowFact: (workflow, doc) => (workflow.kind === 'workflow' ? memo.get(crossJobs(workflow, doc), verdicts) : NONE),
   visit: {
-    workflow(workflow, ctx) {
-      if (workflow.kind !== 'workflow') return;
-      const text = ctx.file.text;
-      const graph = jobGraph(workflow);
-      const analysis = reachability(workflow, ctx.doc, text);
-      for (const job of workflow.jobs) {
-        const condition = jobCondition(job, text);
-        // No `if:` of its own: the job simply runs whenever its needs did (it inherits their conditions).
-        if (!condition.ast || condition.usesStatus || condition.constant || graph.inCycle(job)) continue;
-        const paths = contextPaths(condition.ast);
-        // Only a condition about the trigger (event, ref) says when the job itself wants to run; one about
-        // inputs or outputs of earlier jobs usually means "after that job", and skipping along is the design.
-        if (!paths.some((path) => TRIGGER_PATHS.has(path.path))) continue;
-        const readsResult = new Set(
-          paths
-            .filter((path) => path.segments.length >= 3 && path.segments[0]!.toLowerCase() === 'needs' && path.segments[2]!.toLowerCase() === 'result')
-            .map((path) => path.segments[1]!.toLowerCase()),
-        );
-        const trapped = graph.needs(job).filter((need) => {
-          if (readsResult.has(need.id.toLowerCase())) return false;
-          const needCondition = jobCondition(need, text);
-          if (!needCondition.ast || needCondition.constant || impliesCondition(condition, needCondition)) return false;
-          // Some way the workflow starts (event, ref) where the need is certainly skipped by its own condition while this
-          // job's condition may hold. Conditions on inputs, outputs or the repository are left alone: skipping along is often the design.
-          return analysis.cases.some((_, i) => analysis.ownCondition(need, i) === false && analysis.ownCondition(job, i) !== false);
-        });
-        if (trapped.length === 0) continue;
-        const named = trapped.map((need) => `\`${need.id}\` (which only runs when \`${shorten(jobCondition(need, text).source ?? '')}\`)`).join(' and ');
-        const fix = buildFix(ctx.file, job, condition, trapped);
-        ctx.report({ span: needSpan(ctx.doc, job, trapped[0]!), message: 'skipTrap', args: [job.id, named], ...(fix ? { fix } : {}) });
-      }
+    job(job, ctx) {
+      const verdict = ctx.workflowFact?.[job.id];
+      if (!verdict) return;
+      const fix = buildFix(ctx.file, job, jobCondition(job, ctx.file.text), verdict.trapped);
+      ctx.report({ span: needSpan(ctx.doc, job, verdict.trapped[0]!), message: 'skipTrap', args: [job.id, verdict.named], ...(fix ? { fix } : {}) });
     },
   },
 });
+
+/** The needs (their ids) a job is skipped along with, and how the message names them. */
+interface Verdict {
+  trapped: string[];
+  named: string;
+}
+
+type Verdicts = Readonly<Record<string, Verdict>>;
+
+const NONE: Verdicts = Object.freeze(Object.create(null) as Record<string, Verdict>);
+const memo = new CrossJobMemo<Verdicts>();
+
+function verdicts({ jobs, cases }: CrossJobs): Verdicts {
+  const graph = graphOf(jobs);
+  const analysis = reachabilityOf(graph, cases, conditionFacts);
+  const found: Record<string, Verdict> = Object.create(null) as Record<string, Verdict>;
+  for (const job of jobs) {
+    const condition = readingOf(job);
+    // No `if:` of its own: the job simply runs whenever its needs did (it inherits their conditions).
+    if (!condition?.ast || condition.usesStatus || condition.constant || graph.inCycle(job)) continue;
+    const paths = contextPaths(condition.ast);
+    // Only a condition about the trigger (event, ref) says when the job itself wants to run; one about
+    // inputs or outputs of earlier jobs usually means "after that job", and skipping along is the design.
+    if (!paths.some((path) => TRIGGER_PATHS.has(path.path))) continue;
+    const readsResult = new Set(
+      paths
+        .filter((path) => path.segments.length >= 3 && path.segments[0]!.toLowerCase() === 'needs' && path.segments[2]!.toLowerCase() === 'result')
+        .map((path) => path.segments[1]!.toLowerCase()),
+    );
+    const trapped = graph.needs(job).filter((need) => {
+      if (readsResult.has(need.id.toLowerCase())) return false;
+      const needCondition = readingOf(need);
+      if (!needCondition?.ast || needCondition.constant || impliesCondition(condition, needCondition)) return false;
+      // Some way the workflow starts (event, ref) where the need is certainly skipped by its own condition while this
+      // job's condition may hold. Conditions on inputs, outputs or the repository are left alone: skipping along is often the design.
+      return cases.some((_, i) => analysis.ownCondition(need, i) === false && analysis.ownCondition(job, i) !== false);
+    });
+    if (trapped.length === 0) continue;
+    const named = trapped.map((need) => `\`${need.id}\` (which only runs when \`${shorten(readingOf(need)?.source ?? '')}\`)`).join(' and ');
+    found[job.id] = { trapped: trapped.map((need) => need.id), named };
+  }
+  return found;
+}
+
+/** What a job's `if:` says, when it has one. */
+function readingOf(job: JobFacts): ConditionReading | undefined {
+  return job.hasIf ? conditionReading(job.ifText) : undefined;
+}
 
 function shorten(source: string): string {
   const flat = source.trim().replace(/\s+/g, ' ');
@@ -96,7 +123,7 @@ function shorten(source: string): string {
 }
 
 /** Top-level `&&` operands, normalised (no blanks, lowercase) for comparison. */
-function conjuncts(condition: JobCondition): Set<string> {
+function conjuncts(condition: ConditionReading): Set<string> {
   const found = new Set<string>();
   const source = condition.source ?? '';
   const walk = (expr: Expr): void => {
@@ -112,34 +139,34 @@ function conjuncts(condition: JobCondition): Set<string> {
 }
 
 /** Whether the job's condition already requires everything the need's condition does (they are meant to run together). */
-function impliesCondition(job: JobCondition, need: JobCondition): boolean {
+function impliesCondition(job: ConditionReading, need: ConditionReading): boolean {
   const own = conjuncts(job);
   return [...conjuncts(need)].every((part) => own.has(part));
 }
 
-function needSpan(yaml: YamlDoc, job: Job, need: Job): Span {
+function needSpan(yaml: YamlDoc, job: Job, need: string): Span {
   const field = job.fields.get('needs')!;
   const value = field.value;
   if (isSeq(value)) {
-    const item = seqItems(yaml, value).find((node) => scalarToString(node)?.toLowerCase() === need.id.toLowerCase());
+    const item = seqItems(yaml, value).find((node) => scalarToString(node)?.toLowerCase() === need.toLowerCase());
     if (item) return spanOf(item);
   }
   return value ? spanOf(value) : field.keySpan;
 }
 
 /** `${{ !cancelled() && !failure() && (needs.K.result == 'success' || needs.K.result == 'skipped') && (<old>) }}` in place of the old value. */
-function buildFix(file: YamlFile, job: Job, condition: JobCondition, trapped: Job[]): { title: string; edits: TextEdit[] } | undefined {
+function buildFix(file: YamlFile, job: Job, condition: JobCondition, trapped: string[]): { title: string; edits: TextEdit[] } | undefined {
   const own = job.node.items.find((item) => isScalar(item.key) && item.key.value === 'if');
   const node = own?.value;
   if (!isScalar(node) || !node.range || condition.source === undefined) return undefined;
   // Each run of spaces that holds a line break becomes one space (`/\s*\n\s*/g` would retry every offset of a long run without one).
   const old = condition.source.trim().replace(/\s+/g, (run) => (run.includes('\n') ? ' ' : run));
-  const allowSkip = trapped.map((need) => `(needs.${need.id}.result == 'success' || needs.${need.id}.result == 'skipped')`);
+  const allowSkip = trapped.map((need) => `(needs.${need}.result == 'success' || needs.${need}.result == 'skipped')`);
   const value = `\${{ ${['!cancelled()', '!failure()', ...allowSkip, `(${old})`].join(' && ')} }}`;
   const [start, end] = node.range;
   const plainOk = !/: |\s#|[\r\n]/.test(value);
   let newText = plainOk ? value : JSON.stringify(value);
   // A block scalar's range ends after its last line break: keep one.
   if (file.text[end - 1] === '\n') newText += file.eol;
-  return { title: `Let \`${job.id}\` run when ${trapped.map((need) => `\`${need.id}\``).join(' or ')} was skipped`, edits: [{ start, end, newText }] };
+  return { title: `Let \`${job.id}\` run when ${trapped.map((need) => `\`${need}\``).join(' or ')} was skipped`, edits: [{ start, end, newText }] };
 }

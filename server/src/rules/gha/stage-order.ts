@@ -1,8 +1,8 @@
 import type { Span } from '../../engine/finding';
 import { addNeeds } from '../../engine/jobEdit';
-import { jobGraph } from '../../engine/model/jobGraph';
-import { classifyJob, isFastGate } from '../../engine/model/jobKind';
-import { jobCondition } from '../../engine/model/reachability';
+import { conditionFacts, CrossJobMemo, crossJobs, type CrossJobs, type JobFacts } from '../../engine/model/crossJob';
+import { graphOf } from '../../engine/model/jobGraph';
+import { isFastGate } from '../../engine/model/jobKind';
 import type { Job } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
 import { isSeq, scalarToString, seqItems, spanOf, type YamlDoc } from '../../engine/yamlFile';
@@ -51,56 +51,75 @@ jobs:
       - run: npx playwright test
 `,
   },
+  scope: 'job',
+  // Which fast gates each slow or deploy job should wait for, and which gate waits for a slow job: worked out from
+  // every job's facts, reported from the job's own hook.
+  workflowFact: (workflow, doc) => (workflow.kind === 'workflow' ? memo.get(crossJobs(workflow, doc), verdicts) : NONE),
   visit: {
-    workflow(workflow, ctx) {
-      if (workflow.kind !== 'workflow' || workflow.jobs.length < 2) return;
-      const graph = jobGraph(workflow);
-      const gates = workflow.jobs.filter((job) => isFastGate(job) && !graph.inCycle(job));
-      if (gates.length === 0) return;
-      // Gates that always run: needing a conditional one could make the slow job skip (gha/needs-skipped).
-      const unconditional = gates.filter((gate) => !gate.fields.has('if'));
-      const pure = unconditional.filter((gate) => classifyJob(gate).role === 'fast-gate');
-      const candidates = pure.length > 0 ? pure : unconditional;
-
-      for (const job of workflow.jobs) {
-        const kind = classifyJob(job);
-        if (kind.opaque || graph.inCycle(job)) continue;
-        if (gates.includes(job)) {
-          const slowNeed = [...graph.ancestors(job)].find((need) => classifyJob(need).slow && !classifyJob(need).fastChecks);
-          if (slowNeed && (kind.role === 'fast-gate')) {
-            ctx.report({ span: needSpan(ctx.doc, job, slowNeed), message: 'backwards', args: [job.id, slowNeed.id, describe(slowNeed)] });
-          }
-          continue;
-        }
-        if (!kind.slow && !kind.deploy) continue;
-        // Reporters and clean-ups (`if: always()`) run after the others on purpose.
-        if (jobCondition(job, ctx.file.text).usesStatus) continue;
-        // A job that lints first gates itself.
-        if (kind.fastChecks) continue;
-        const ancestors = graph.ancestors(job);
-        if (gates.some((gate) => ancestors.has(gate))) continue;
-        const addable = candidates.filter((gate) => !graph.dependsOn(gate, job));
-        if (addable.length === 0) continue;
-        const edit = addNeeds(ctx.file, job, addable.map((gate) => gate.id));
-        const names = addable.map((gate) => `\`${gate.id}\``);
-        const gatesText = names.length === 1 ? `the fast gate ${names[0]}` : `the fast gates ${names.join(', ')}`;
-        ctx.report({
-          span: needsSpan(job),
-          message: 'ungated',
-          args: [job.id, describe(job), gatesText],
-          ...(edit ? { fix: { title: `Add ${names.join(', ')} to \`${job.id}\`'s needs`, edits: [edit] } } : {}),
-        });
+    job(job, ctx) {
+      const verdict = ctx.workflowFact?.[job.id];
+      if (!verdict) return;
+      if (verdict.kind === 'backwards') {
+        ctx.report({ span: needSpan(ctx.doc, job, verdict.need), message: 'backwards', args: [job.id, verdict.need, verdict.needIs] });
+        return;
       }
+      const edit = addNeeds(ctx.file, job, verdict.gates);
+      const names = verdict.gates.map((id) => `\`${id}\``);
+      const gatesText = names.length === 1 ? `the fast gate ${names[0]}` : `the fast gates ${names.join(', ')}`;
+      ctx.report({
+        span: needsSpan(job),
+        message: 'ungated',
+        args: [job.id, verdict.jobIs, gatesText],
+        ...(edit ? { fix: { title: `Add ${names.join(', ')} to \`${job.id}\`'s needs`, edits: [edit] } } : {}),
+      });
     },
   },
 });
 
+/** A fast gate that needs a slow job (the need's id, and what it is), or a slow job that needs no fast gate (the gates to add). */
+type Verdict = { kind: 'backwards'; need: string; needIs: string } | { kind: 'ungated'; jobIs: string; gates: string[] };
+
+type Verdicts = Readonly<Record<string, Verdict>>;
+
+const NONE: Verdicts = Object.freeze(Object.create(null) as Record<string, Verdict>);
+const memo = new CrossJobMemo<Verdicts>();
+
+function verdicts({ jobs }: CrossJobs): Verdicts {
+  if (jobs.length < 2) return NONE;
+  const graph = graphOf(jobs);
+  const gates = jobs.filter((job) => isFastGate(job) && !graph.inCycle(job));
+  if (gates.length === 0) return NONE;
+  // Gates that always run: needing a conditional one could make the slow job skip (gha/needs-skipped).
+  const unconditional = gates.filter((gate) => !gate.hasIf);
+  const pure = unconditional.filter((gate) => gate.role === 'fast-gate');
+  const candidates = pure.length > 0 ? pure : unconditional;
+
+  const found: Record<string, Verdict> = Object.create(null) as Record<string, Verdict>;
+  for (const job of jobs) {
+    if (job.opaque || graph.inCycle(job)) continue;
+    if (gates.includes(job)) {
+      const slowNeed = [...graph.ancestors(job)].find((need) => need.slow && !need.fastChecks);
+      if (slowNeed && job.role === 'fast-gate') found[job.id] = { kind: 'backwards', need: slowNeed.id, needIs: describe(slowNeed) };
+      continue;
+    }
+    if (!job.slow && !job.deploy) continue;
+    // Reporters and clean-ups (`if: always()`) run after the others on purpose.
+    if (conditionFacts(job).usesStatus) continue;
+    // A job that lints first gates itself.
+    if (job.fastChecks) continue;
+    const ancestors = graph.ancestors(job);
+    if (gates.some((gate) => ancestors.has(gate))) continue;
+    const addable = candidates.filter((gate) => !graph.dependsOn(gate, job));
+    if (addable.length > 0) found[job.id] = { kind: 'ungated', jobIs: describe(job), gates: addable.map((gate) => gate.id) };
+  }
+  return found;
+}
+
 /** "a deploy job (`kubectl apply -f`)", "a slow job (`services:`)". */
-function describe(job: Job): string {
-  const kind = classifyJob(job);
-  const reason = kind.reasons.find((item) => item !== 'its name') ?? kind.reasons[0];
+function describe(job: JobFacts): string {
+  const reason = job.reasons.find((item) => item !== 'its name') ?? job.reasons[0];
   const what = reason ? (reason === 'its name' ? ' (judging by its name)' : ` (${reason})`) : '';
-  return kind.deploy ? `a deploy job${what}` : `a slow job${what}`;
+  return job.deploy ? `a deploy job${what}` : `a slow job${what}`;
 }
 
 /** The `needs:` value when it is on the key's line (scalar, flow list), the key for a block list, the job id without one. */
@@ -111,11 +130,11 @@ function needsSpan(job: Job): Span {
   return value && !(isSeq(value) && !value.flow) ? spanOf(value) : field.keySpan;
 }
 
-function needSpan(yaml: YamlDoc, job: Job, need: Job): Span {
+function needSpan(yaml: YamlDoc, job: Job, need: string): Span {
   const field = job.fields.get('needs');
   const value = field?.value;
   if (isSeq(value)) {
-    const item = seqItems(yaml, value).find((node) => scalarToString(node)?.toLowerCase() === need.id.toLowerCase());
+    const item = seqItems(yaml, value).find((node) => scalarToString(node)?.toLowerCase() === need.toLowerCase());
     if (item) return spanOf(item);
   }
   return value ? spanOf(value) : (field?.keySpan ?? job.idSpan);

@@ -1,6 +1,7 @@
 import type { Span } from '../../engine/finding';
-import { jobGraph } from '../../engine/model/jobGraph';
-import { jobCondition, reachability } from '../../engine/model/reachability';
+import { conditionFacts, CrossJobMemo, crossJobs, type CrossJobs, type JobFacts } from '../../engine/model/crossJob';
+import { graphOf } from '../../engine/model/jobGraph';
+import { jobCondition, type Reachability, reachabilityOf } from '../../engine/model/reachability';
 import type { Job } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
 import { spanOf } from '../../engine/yamlFile';
@@ -55,27 +56,41 @@ jobs:
       - run: make publish
 `,
   },
+  scope: 'job',
+  // Which jobs cannot run, and why: worked out from every job's facts, reported from the job's own hook.
+  workflowFact: (workflow, doc) => (workflow.kind === 'workflow' ? memo.get(crossJobs(workflow, doc), verdicts) : NONE),
   visit: {
-    workflow(workflow, ctx) {
-      if (workflow.kind !== 'workflow') return;
-      const analysis = reachability(workflow, ctx.doc, ctx.file.text);
-      const graph = jobGraph(workflow);
-      const unreachable = workflow.jobs.filter((job) => analysis.canRun(job) === false);
-      for (const job of unreachable) {
-        // A job that is unreachable only because a need is unreachable: the need is the one to fix.
-        const condition = jobCondition(job, ctx.file.text);
-        const needs = graph.needs(job);
-        if (!condition.usesStatus && needs.some((need) => unreachable.includes(need)) && !ownConditionMatters(job, analysis)) continue;
-        ctx.report({ span: findingSpan(job, ctx.file.text), message: 'unreachable', args: [job.id, explain(job, analysis, needs)] });
-      }
+    job(job, ctx) {
+      const why = ctx.workflowFact?.[job.id];
+      if (why !== undefined) ctx.report({ span: findingSpan(job, ctx.file.text), message: 'unreachable', args: [job.id, why] });
     },
   },
 });
 
-type Analysis = ReturnType<typeof reachability>;
+/** Why each job that cannot run does not, by job id. */
+type Verdicts = Readonly<Record<string, string>>;
+
+const NONE: Verdicts = Object.freeze(Object.create(null) as Record<string, string>);
+const memo = new CrossJobMemo<Verdicts>();
+
+function verdicts({ jobs, cases }: CrossJobs): Verdicts {
+  const graph = graphOf(jobs);
+  const analysis = reachabilityOf(graph, cases, conditionFacts);
+  const unreachable = jobs.filter((job) => analysis.canRun(job) === false);
+  const found: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const job of unreachable) {
+    // A job that is unreachable only because a need is unreachable: the need is the one to fix.
+    const needs = graph.needs(job);
+    if (!conditionFacts(job).usesStatus && needs.some((need) => unreachable.includes(need)) && !ownConditionMatters(job, analysis)) continue;
+    found[job.id] = explain(job, analysis, needs);
+  }
+  return found;
+}
+
+type Analysis = Reachability<JobFacts>;
 
 /** Whether the job's own condition rules out some case (so it is more than a victim of its needs). */
-function ownConditionMatters(job: Job, analysis: Analysis): boolean {
+function ownConditionMatters(job: JobFacts, analysis: Analysis): boolean {
   return analysis.cases.some((_, i) => analysis.ownCondition(job, i) === false);
 }
 
@@ -88,7 +103,7 @@ function findingSpan(job: Job, fileText: string): Span {
 }
 
 /** Why, per event: "on `pull_request` its own condition is false; on `push` it needs `integration`, which does not run then". */
-function explain(job: Job, analysis: Analysis, needs: Job[]): string {
+function explain(job: JobFacts, analysis: Analysis, needs: JobFacts[]): string {
   const byEvent = new Map<string, Set<string>>();
   analysis.cases.forEach((triggerCase, i) => {
     const event = triggerCase.event === undefined ? 'any event' : `\`${triggerCase.event}\``;

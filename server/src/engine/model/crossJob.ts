@@ -1,0 +1,153 @@
+import { isPlain } from '../jobSplice';
+import { isPair } from 'yaml';
+import { isScalar, scalarToString, type YamlDoc } from '../yamlFile';
+import { classifyJob, TextCache, type JobRole } from './jobKind';
+import { conditionReading, type ConditionFacts } from './reachability';
+import { type TriggerCase, triggerCases, workflowTriggers } from './triggers';
+import type { Job, Workflow } from './workflow';
+
+/**
+ * What the rules that compare jobs (deploy-ungated, stage-order, needs-skipped, unreachable-job) read of one job:
+ * plain data, worked out from the job's own text alone. Those rules decide what to say about each job from these
+ * facts and the workflow's triggers only (their `workflowFact`), then report from the job's own hook. So a keystroke
+ * that changes no job's facts — typing in a `name:`, a script, a comment — reuses their analysis (`CrossJobMemo`),
+ * and the engine reuses their reports on every job but the edited one.
+ */
+export interface JobFacts {
+  id: string;
+  needs: string[];
+  synthetic: boolean;
+  /** Whether it has an `if:`, and its text (undefined when the value is not text). */
+  hasIf: boolean;
+  ifText: string | undefined;
+  role: JobRole;
+  fastChecks: boolean;
+  tests: boolean;
+  testCommands: boolean;
+  slow: boolean;
+  deploy: boolean;
+  opaque: boolean;
+  reasons: readonly string[];
+  /** `JobClassification.deployConditions`. */
+  deployConditions: readonly (string | null | undefined)[];
+}
+
+/** Every job's facts, in order, with the ways the workflow can start. */
+export interface CrossJobs {
+  jobs: JobFacts[];
+  cases: TriggerCase[];
+  /**
+   * Everything the facts and cases were worked out from, as strings: equal inputs mean equal facts and cases.
+   * Undefined when that cannot be told from the text (an alias in a job or in `on:`).
+   */
+  inputs: string[] | undefined;
+}
+
+interface Cached {
+  facts: JobFacts;
+  /** The facts as a string, to compare with another lint's. */
+  key: string;
+}
+
+// Each keystroke builds new Jobs, but few change what they are: work each job's facts out once per text.
+const byText = new TextCache<Cached>(4096);
+const perWorkflow = new WeakMap<Workflow, CrossJobs>();
+
+export function crossJobs(workflow: Workflow, yaml: YamlDoc): CrossJobs {
+  let found = perWorkflow.get(workflow);
+  if (!found) {
+    found = readCrossJobs(workflow, yaml);
+    perWorkflow.set(workflow, found);
+  }
+  return found;
+}
+
+function readCrossJobs(workflow: Workflow, yaml: YamlDoc): CrossJobs {
+  const jobs: JobFacts[] = [];
+  const triggers = triggersSource(workflow);
+  let inputs: string[] | undefined = triggers === undefined ? undefined : [triggers];
+  for (const job of workflow.jobs) {
+    const source = jobSource(job);
+    const cached = source === undefined ? undefined : byText.get(source, job.id, () => cache(factsOf(job)));
+    jobs.push(cached?.facts ?? factsOf(job));
+    if (cached && inputs) inputs.push(cached.key);
+    else inputs = undefined;
+  }
+  return { jobs, cases: triggerCases(workflowTriggers(workflow, yaml)), inputs };
+}
+
+function cache(facts: JobFacts): Cached {
+  // `undefined` kept apart from `null` (a list's missing `if:` from one that is not text).
+  return { facts, key: JSON.stringify(facts, (_key, value: unknown) => (value === undefined ? '\u0000undefined' : value)) };
+}
+
+function factsOf(job: Job): JobFacts {
+  const kind = classifyJob(job);
+  const condition = job.fields.get('if');
+  return {
+    id: job.id,
+    needs: job.needs,
+    synthetic: job.synthetic,
+    hasIf: condition !== undefined,
+    ifText: scalarToString(condition?.value),
+    role: kind.role,
+    fastChecks: kind.fastChecks,
+    tests: kind.tests,
+    testCommands: kind.testCommands,
+    slow: kind.slow,
+    deploy: kind.deploy,
+    opaque: kind.opaque,
+    reasons: kind.reasons,
+    deployConditions: kind.deployConditions,
+  };
+}
+
+/** The job's text when its facts depend on nothing else (no alias in it); the id is not in it. */
+function jobSource(job: Job): string | undefined {
+  const range = job.node.range;
+  if (job.synthetic || !range) return undefined;
+  const source = job.workflow.text.slice(range[0], range[2]);
+  return source.includes('*') && !isPlain(job.node) ? undefined : source;
+}
+
+/** The text of the `on:` entries triggers are read from (`true:` is how YAML 1.1 reads a bare `on`); undefined with an alias. */
+function triggersSource(workflow: Workflow): string | undefined {
+  let source = '';
+  for (const pair of workflow.node.items) {
+    if (!isPair(pair) || !isScalar(pair.key) || (pair.key.value !== 'on' && pair.key.value !== true && pair.key.value !== 'true')) continue;
+    if (!isPlain(pair)) return undefined;
+    const from = pair.key.range?.[0];
+    const to = (pair.value as { range?: [number, number, number] } | null)?.range?.[2] ?? pair.key.range?.[2];
+    if (from === undefined || to === undefined) return undefined;
+    source += `${String(pair.key.value)}\u0000${workflow.text.slice(from, to)}\u0000`;
+  }
+  return source;
+}
+
+/** What reachability reads of a job's `if:`. */
+export function conditionFacts(job: JobFacts): ConditionFacts {
+  return job.hasIf ? { present: true, ...conditionReading(job.ifText) } : { present: false, usesStatus: false, constant: false };
+}
+
+/**
+ * One rule's analysis of the last workflow it saw, reused while the cross-job inputs are the same: the analysis
+ * reads only `CrossJobs`, so equal inputs give an equal result (and the same object, which keeps the engine's
+ * reused findings valid).
+ */
+export class CrossJobMemo<V> {
+  private inputs: readonly string[] | undefined;
+  private value: V | undefined;
+
+  get(cross: CrossJobs, analyse: (cross: CrossJobs) => V): V {
+    if (this.value !== undefined && cross.inputs && this.inputs && sameStrings(cross.inputs, this.inputs)) return this.value;
+    this.value = analyse(cross);
+    this.inputs = cross.inputs;
+    return this.value;
+  }
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
