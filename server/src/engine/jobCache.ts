@@ -1,9 +1,8 @@
 import { isMap, isScalar, type Node } from 'yaml';
 import { shiftFinding, type Finding } from './finding';
-import { isPlain } from './jobSplice';
-import type { Job, Workflow } from './model/workflow';
+import { jobSource, type Job, type Workflow } from './model/workflow';
 import { indentUnit } from './yamlEdit';
-import type { YamlFile } from './yamlFile';
+import { isPlain, type YamlFile } from './yamlFile';
 
 /**
  * What the `job` and `step` hooks of `scope: 'job'` rules reported for each job of one document's workflow, kept
@@ -43,7 +42,7 @@ export class JobFindingsCache {
       this.context = key;
       this.entries = new Map();
     }
-    return new JobCacheSession(text, range[2], this.entries, (kept) => (this.entries = kept));
+    return new JobCacheSession(range[2], this.entries, (kept) => (this.entries = kept));
   }
 
   /** Forgets everything (a rule failed, or the next text is another document). */
@@ -73,7 +72,6 @@ export class JobCacheSession {
   private readonly kept = new Map<string, Entry>();
 
   constructor(
-    private readonly text: string,
     private readonly jobsEnd: number,
     private readonly previous: ReadonlyMap<string, Entry>,
     private readonly done: (kept: Map<string, Entry>) => void,
@@ -82,12 +80,9 @@ export class JobCacheSession {
   /** The job's slot, or undefined when its findings may depend on text outside it (an alias) or it cannot be delimited. */
   slot(job: Job): JobSlot | undefined {
     const range = job.node.range;
-    if (job.synthetic || !range || range[0] < job.idSpan.end || range[2] > this.jobsEnd) return undefined;
-    const text = this.text;
-    const start = text.lastIndexOf('\n', job.idSpan.start - 1) + 1;
-    for (let at = start; at < job.idSpan.start; at++) if (text.charCodeAt(at) !== SPACE) return undefined;
-    const key = text.slice(start, range[2]);
-    if (key.includes('*') && !isPlain(job.node)) return undefined;
+    const source = jobSource(job);
+    if (!range || !source || range[2] > this.jobsEnd) return undefined;
+    const { text: key, start } = source;
     const entry = this.previous.get(key) ?? this.kept.get(key);
     if (!entry) return { start, end: range[2], key, cached: undefined };
     if (entry.at !== start) {
@@ -111,7 +106,6 @@ export class JobCacheSession {
   }
 }
 
-const SPACE = 32;
 
 /** Top-level entries job-scoped rules never read (the workflow's names): editing them keeps every job's findings. */
 export const OUT_OF_SCOPE: ReadonlySet<string> = new Set(['name', 'run-name']);

@@ -1,5 +1,5 @@
-import { Composer, isAlias, isCollection, isMap, isPair, isScalar, LineCounter, Parser, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import { countLines, YAML_OPTIONS, YamlDoc, type YamlFile } from './yamlFile';
+import { Composer, isCollection, isMap, isPair, isScalar, LineCounter, Parser, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { countLines, isPlain, YAML_OPTIONS, YamlDoc, type YamlFile } from './yamlFile';
 
 /**
  * Keystroke-speed parsing of a one-document file (a workflow): after an edit inside one job, or inside one top-level
@@ -231,16 +231,6 @@ function parseEntry(text: string, start: number, end: number, followed: boolean)
 }
 
 const NEXT_KEY = 'next:';
-
-/** No anchors, aliases or tags in the node: each would tie it to other parts of the document. */
-export function isPlain(node: unknown): boolean {
-  if (node === null || node === undefined) return true;
-  if (isPair(node)) return isPlain(node.key) && isPlain(node.value);
-  if (isAlias(node)) return false;
-  if (isScalar(node)) return !node.anchor && !node.tag;
-  if (isCollection(node)) return !node.anchor && !node.tag && node.items.every((item) => isPlain(item));
-  return false;
-}
 
 /** Moves a pair's nodes (all after the edit) by `delta`. */
 function shiftPair(pair: Pair, delta: number): void {

@@ -2,7 +2,9 @@ import {
   Alias,
   Document,
   isAlias,
+  isCollection,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   LineCounter,
@@ -179,3 +181,13 @@ export function spanOf(node: Node): Span {
 
 export { isMap, isScalar, isSeq };
 export type { Node, Scalar, YAMLMap, YAMLSeq };
+
+/** No anchors, aliases or tags in the node: each would tie it to other parts of the document. */
+export function isPlain(node: unknown): boolean {
+  if (node === null || node === undefined) return true;
+  if (isPair(node)) return isPlain(node.key) && isPlain(node.value);
+  if (isAlias(node)) return false;
+  if (isScalar(node)) return !node.anchor && !node.tag;
+  if (isCollection(node)) return !node.anchor && !node.tag && node.items.every((item) => isPlain(item));
+  return false;
+}

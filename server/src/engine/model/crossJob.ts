@@ -1,10 +1,9 @@
-import { isPlain } from '../jobSplice';
 import { isPair } from 'yaml';
-import { isScalar, scalarToString, type YamlDoc } from '../yamlFile';
+import { isPlain, isScalar, scalarToString, type YamlDoc } from '../yamlFile';
 import { classifyJob, TextCache, type JobRole } from './jobKind';
 import { conditionReading, type ConditionFacts } from './reachability';
 import { type TriggerCase, triggerCases, workflowTriggers } from './triggers';
-import type { Job, Workflow } from './workflow';
+import { jobSource, type Job, type Workflow } from './workflow';
 
 /**
  * What the rules that compare jobs (deploy-ungated, stage-order, needs-skipped, unreachable-job) read of one job:
@@ -68,7 +67,7 @@ function readCrossJobs(workflow: Workflow, yaml: YamlDoc): CrossJobs {
   let inputs: string[] | undefined = triggers === undefined ? undefined : [triggers];
   for (const job of workflow.jobs) {
     const source = jobSource(job);
-    const cached = source === undefined ? undefined : byText.get(source, job.id, () => cache(factsOf(job)));
+    const cached = source === undefined ? undefined : byText.get(source.text, '', () => cache(factsOf(job)));
     jobs.push(cached?.facts ?? factsOf(job));
     if (cached && inputs) inputs.push(cached.key);
     else inputs = undefined;
@@ -102,14 +101,6 @@ function factsOf(job: Job): JobFacts {
   };
 }
 
-/** The job's text when its facts depend on nothing else (no alias in it); the id is not in it. */
-function jobSource(job: Job): string | undefined {
-  const range = job.node.range;
-  if (job.synthetic || !range) return undefined;
-  const source = job.workflow.text.slice(range[0], range[2]);
-  return source.includes('*') && !isPlain(job.node) ? undefined : source;
-}
-
 /** The text of the `on:` entries triggers are read from (`true:` is how YAML 1.1 reads a bare `on`); undefined with an alias. */
 function triggersSource(workflow: Workflow): string | undefined {
   let source = '';
@@ -130,18 +121,19 @@ export function conditionFacts(job: JobFacts): ConditionFacts {
 }
 
 /**
- * One rule's analysis of the last workflow it saw, reused while the cross-job inputs are the same: the analysis
- * reads only `CrossJobs`, so equal inputs give an equal result (and the same object, which keeps the engine's
- * reused findings valid).
+ * One rule's analysis of the last workflow it saw, reused while what it was worked out from is the same: the
+ * analysis reads only what `inputs` spell out (for the cross-job rules, `CrossJobs` and its `inputs`), so equal
+ * inputs give an equal result — and the same object, which keeps the engine's reused findings valid. Undefined
+ * inputs (an alias somewhere) are never reused.
  */
 export class CrossJobMemo<V> {
   private inputs: readonly string[] | undefined;
   private value: V | undefined;
 
-  get(cross: CrossJobs, analyse: (cross: CrossJobs) => V): V {
-    if (this.value !== undefined && cross.inputs && this.inputs && sameStrings(cross.inputs, this.inputs)) return this.value;
-    this.value = analyse(cross);
-    this.inputs = cross.inputs;
+  get(inputs: readonly string[] | undefined, analyse: () => V): V {
+    if (this.value !== undefined && inputs && this.inputs && sameStrings(inputs, this.inputs)) return this.value;
+    this.value = analyse();
+    this.inputs = inputs;
     return this.value;
   }
 }

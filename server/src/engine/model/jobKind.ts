@@ -1,7 +1,7 @@
 import type { Span } from '../finding';
 import { parseShell, type ShellCommand } from '../shell';
 import { isMap, isScalar, scalarToString } from '../yamlFile';
-import type { Job, Step } from './workflow';
+import { jobSource, type Job, type Step } from './workflow';
 
 /**
  * What a job is for, decided in one place so stage-order, the deploy rules and hovers agree.
@@ -349,7 +349,7 @@ export function classifyJob(job: Job): JobClassification {
   let found = cache.get(job);
   if (!found) {
     const source = jobSource(job);
-    found = source === undefined ? computeClassification(job) : new SummarizedClassification(job, summaries.get(source, job.id, () => summarize(computeClassification(job))));
+    found = source === undefined ? computeClassification(job) : new SummarizedClassification(job, summaries.get(source.text, '', () => summarize(computeClassification(job))));
     cache.set(job, found);
   }
   return found;
@@ -406,16 +406,6 @@ class SummarizedClassification implements JobClassification {
   }
 }
 
-/**
- * The job's source (its id aside, which keys the cache too), when what it says is all classification reads:
- * not for composite actions' steps, nor a job with aliases (they reach text elsewhere).
- */
-function jobSource(job: Job): string | undefined {
-  const range = job.node.range;
-  if (job.synthetic || !range) return undefined;
-  const source = job.workflow.text.slice(range[0], range[2]);
-  return source.includes('*') ? undefined : source;
-}
 
 /** The job's id and `name:` words. */
 export function jobWords(job: Job): string[] {

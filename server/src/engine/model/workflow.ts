@@ -3,6 +3,7 @@ import { scalarText, type ScalarText } from '../scalarText';
 import {
   type Field,
   isMap,
+  isPlain,
   isScalar,
   isSeq,
   mapFields,
@@ -67,9 +68,7 @@ export function buildWorkflow(yaml: YamlDoc, root: YAMLMap, text: string, kind: 
     const runs = fields.get('runs')?.value;
     if (isMap(runs)) {
       const runsFields = mapFields(yaml, runs);
-      const job: Job = { id: '', workflow, idSpan: runsFields.get('steps')?.keySpan ?? spanOf(runs), node: runs, fields: runsFields, needs: [], steps: [], synthetic: true };
-      stepsWhenRead(job, yaml, runsFields.get('steps')?.value, text);
-      workflow.jobs.push(job);
+      workflow.jobs.push(new WorkflowJob('', workflow, runsFields.get('steps')?.keySpan ?? spanOf(runs), runs, runsFields, [], true, yaml, runsFields.get('steps')?.value));
     }
     return workflow;
   }
@@ -78,32 +77,60 @@ export function buildWorkflow(yaml: YamlDoc, root: YAMLMap, text: string, kind: 
   for (const [id, field] of mapFields(yaml, jobs)) {
     if (!isMap(field.value)) continue;
     const jobFields = mapFields(yaml, field.value);
-    const job: Job = {
-      id,
-      workflow,
-      idSpan: field.keySpan,
-      node: field.value,
-      fields: jobFields,
-      needs: stringList(yaml, jobFields.get('needs')?.value),
-      steps: [],
-      synthetic: false,
-    };
-    stepsWhenRead(job, yaml, jobFields.get('steps')?.value, text);
-    workflow.jobs.push(job);
+    workflow.jobs.push(new WorkflowJob(id, workflow, field.keySpan, field.value, jobFields, stringList(yaml, jobFields.get('needs')?.value), false, yaml, jobFields.get('steps')?.value));
   }
   return workflow;
 }
 
 /**
- * Builds a job's steps when first read: on a keystroke in a long workflow most jobs' findings are reused and their
- * steps never looked at. Read them in the lint that built the job (a later edit may move its nodes).
+ * A job whose steps are built when first read: on a keystroke in a long workflow most jobs' findings are reused and
+ * their steps never looked at. Read them in the lint that built the job (a later edit may move its nodes).
  */
-function stepsWhenRead(job: Job, yaml: YamlDoc, stepsNode: Node | undefined, text: string): void {
-  let steps: Step[] | undefined;
-  Object.defineProperty(job, 'steps', {
-    get: () => (steps ??= buildSteps(yaml, stepsNode, job, text)),
-    enumerable: true,
-  });
+class WorkflowJob implements Job {
+  private built: Step[] | undefined;
+  private source: { text: string; start: number } | null | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly workflow: Workflow,
+    readonly idSpan: Span,
+    readonly node: YAMLMap,
+    readonly fields: Map<string, Field>,
+    readonly needs: string[],
+    readonly synthetic: boolean,
+    private readonly yaml: YamlDoc,
+    private readonly stepsNode: Node | undefined,
+  ) {}
+
+  get steps(): Step[] {
+    return (this.built ??= buildSteps(this.yaml, this.stepsNode, this, this.workflow.text));
+  }
+
+  /** See `jobSource`; worked out once per job, so every cache keyed by it hashes the same string once. */
+  sourceText(): { text: string; start: number } | undefined {
+    if (this.source === undefined) this.source = readSource(this) ?? null;
+    return this.source ?? undefined;
+  }
+}
+
+/**
+ * A job's text, from the start of its key's line to the end of its value, and where it starts; undefined for a job
+ * whose key does not start its line (flow style) or that holds an alias (which reads text elsewhere). What a job
+ * says — its findings, what it is, what cross-job rules read of it — depends on this text alone (its id is in it), so
+ * caches of those are keyed by it.
+ */
+export function jobSource(job: Job): { text: string; start: number } | undefined {
+  return job instanceof WorkflowJob ? job.sourceText() : readSource(job);
+}
+
+function readSource(job: Job): { text: string; start: number } | undefined {
+  const range = job.node.range;
+  if (job.synthetic || !range || range[0] < job.idSpan.end) return undefined;
+  const text = job.workflow.text;
+  const start = text.lastIndexOf('\n', job.idSpan.start - 1) + 1;
+  for (let at = start; at < job.idSpan.start; at++) if (text.charCodeAt(at) !== 32) return undefined;
+  const source = text.slice(start, range[2]);
+  return source.includes('*') && !isPlain(job.node) ? undefined : { text: source, start };
 }
 
 function buildSteps(yaml: YamlDoc, stepsNode: Node | undefined, job: Job, text: string): Step[] {
@@ -131,10 +158,8 @@ function buildSteps(yaml: YamlDoc, stepsNode: Node | undefined, job: Job, text: 
  * lines folded and quotes undone, so a job that fails this need not have its steps built (most keystrokes).
  */
 export function jobTextMayMatch(job: Job, test: (source: string) => boolean): boolean {
-  const range = job.node.range;
-  if (!range) return true;
-  const source = job.workflow.text.slice(range[0], range[2]);
-  return source.includes('\\') || source.includes('*') || test(source);
+  const source = jobSource(job)?.text;
+  return source === undefined || source.includes('\\') || test(source);
 }
 
 /** A step's script; its map back to the file is worked out when first read (most keystrokes read few of them). */

@@ -1,7 +1,8 @@
 import { resolveCommand, runsShell, stepCommands } from '../../engine/commandLine';
 import type { Span, TextEdit } from '../../engine/finding';
 import { TextCache } from '../../engine/model/jobKind';
-import { jobTextMayMatch, type Step, type Workflow } from '../../engine/model/workflow';
+import { CrossJobMemo } from '../../engine/model/crossJob';
+import { jobSource, jobTextMayMatch, type Job, type Step, type Workflow } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
 import { parseShell, type ShellWord } from '../../engine/shell';
 import { actionName, addStepInputs, usesNode } from '../../engine/workflowEdit';
@@ -14,13 +15,6 @@ const METADATA_DEFAULT_TAGS = ['type=schedule', 'type=ref,event=branch', 'type=r
 const SHA_ENTRY = /^\s*type=sha\b|github\.sha|head[._]sha|\{\{\s*sha\s*\}\}|\bGITHUB_SHA\b/;
 // Entries that only produce tags for git tags/releases: immutable when the workflow builds nothing else.
 const RELEASE_ENTRY = /^\s*type=(semver|pep440|match)\b|^\s*type=ref\b.*\bevent=tag\b/;
-
-interface PushedRef {
-  repository: string;
-  tag: string | undefined;
-  step: Step;
-  word: ShellWord | undefined;
-}
 
 export default defineRule({
   id: 'gha/image-tag',
@@ -84,15 +78,17 @@ jobs:
 `,
   },
   scope: 'job',
+  // The repositories every job together pushes only as `latest` (worked out from what each job's scripts push,
+  // cached by the job's text); each step reports its own pushes to them.
+  workflowFact(workflow) {
+    if (workflow.kind !== 'workflow') return NONE;
+    const images = workflow.jobs.map(jobImages);
+    return memo.get(
+      images.every((found) => found !== undefined) ? images.map((found) => found.key) : undefined,
+      () => latestOnly(images.map((found, index) => found?.images ?? imagesOf(workflow.jobs[index]!))),
+    );
+  },
   visit: {
-    workflow(workflow, ctx) {
-      if (workflow.kind !== 'workflow') return;
-      for (const ref of latestOnlyPushes(workflow)) {
-        const run = ref.step.run;
-        if (!run || !ref.word) continue;
-        ctx.report({ span: run.text?.sourceSpan(ref.word.start, ref.word.end) ?? run.span, message: 'pushLatest', args: [ref.word.value] });
-      }
-    },
     job(job, ctx) {
       if (job.synthetic) return;
       const container = job.fields.get('container')?.value;
@@ -106,6 +102,15 @@ jobs:
     },
     step(step, ctx) {
       if (step.job.synthetic) return;
+      const script = shellScript(step);
+      if (script !== undefined) {
+        const images = scripts.get(script, '', () => scriptImages(script));
+        const pushes = [...images.pushed, ...images.tagged.filter((ref) => ctx.workflowFact?.[ref.repository] === 'all-tags')];
+        for (const ref of pushes) {
+          if (ctx.workflowFact?.[ref.repository] === undefined) continue;
+          ctx.report({ span: step.run!.text?.sourceSpan(ref.word.start, ref.word.end) ?? step.run!.span, message: 'pushLatest', args: [ref.word.value] });
+        }
+      }
       const action = actionName(step);
       if (action === 'docker/metadata-action' || action === 'crazy-max/ghaction-docker-meta') {
         const finding = metadataFinding(ctx.file, ctx.doc, step);
@@ -159,30 +164,66 @@ interface ScriptImages {
   allTags: string[];
 }
 
-// The workflow hook runs on every keystroke, but few scripts change: read each script's docker commands once.
+// Every keystroke reads what every job pushes, but few scripts change: read each script's docker commands once.
 const scripts = new TextCache<ScriptImages>(4096);
 
-// Every image the workflow pushes from `run:` scripts, by repository: a repository whose pushes are all `latest` is reported.
-function latestOnlyPushes(workflow: Workflow): PushedRef[] {
-  const pushed: PushedRef[] = [];
-  const tagged: PushedRef[] = [];
-  const allTags = new Set<string>();
-  for (const job of workflow.jobs) {
-    if (!jobTextMayMatch(job, (source) => source.includes('docker'))) continue;
-    for (const step of job.steps) {
-      const script = step.run?.value;
-      if (script === undefined || !/\bdocker\b/.test(script) || !runsShell(step)) continue;
-      const images = scripts.get(script, '', () => scriptImages(script));
-      for (const ref of images.pushed) pushed.push({ ...ref, step });
-      for (const ref of images.tagged) tagged.push({ ...ref, step });
-      for (const repository of images.allTags) allTags.add(repository);
-    }
+/** A step's script when it may run `docker` in a shell. */
+function shellScript(step: Step): string | undefined {
+  const script = step.run?.value;
+  return script !== undefined && /\bdocker\b/.test(script) && runsShell(step) ? script : undefined;
+}
+
+/** What a job's scripts push and tag (repository, and whether the tag is `latest` or none), and push with `--all-tags`. */
+interface JobImages {
+  pushed: { repository: string; latest: boolean }[];
+  tagged: { repository: string; latest: boolean }[];
+  allTags: string[];
+}
+
+/** Latest-only repositories: `pushes` when only direct pushes count, `all-tags` when a `--all-tags` push also pushes every tag made for it. */
+type LatestOnly = Readonly<Record<string, 'pushes' | 'all-tags'>>;
+
+const NONE: LatestOnly = Object.freeze(Object.create(null) as Record<string, 'pushes' | 'all-tags'>);
+const memo = new CrossJobMemo<LatestOnly>();
+const byJob = new TextCache<{ images: JobImages; key: string }>(4096);
+
+function jobImages(job: Job): { images: JobImages; key: string } | undefined {
+  const source = jobSource(job);
+  if (!source) return undefined;
+  return byJob.get(source.text, '', () => {
+    const images = imagesOf(job);
+    return { images, key: JSON.stringify(images) };
+  });
+}
+
+function imagesOf(job: Job): JobImages {
+  const found: JobImages = { pushed: [], tagged: [], allTags: [] };
+  if (!jobTextMayMatch(job, (source) => source.includes('docker'))) return found;
+  const latest = (ref: ScriptRef) => ({ repository: ref.repository, latest: ref.tag === 'latest' || ref.tag === undefined });
+  for (const step of job.steps) {
+    const script = shellScript(step);
+    if (script === undefined) continue;
+    const images = scripts.get(script, '', () => scriptImages(script));
+    found.pushed.push(...images.pushed.map(latest));
+    found.tagged.push(...images.tagged.map(latest));
+    found.allTags.push(...images.allTags);
   }
-  // `docker push --all-tags repo` pushes every tag built or tagged for it.
-  for (const ref of tagged) if (allTags.has(ref.repository)) pushed.push({ ...ref, word: ref.tag === 'latest' || ref.tag === undefined ? ref.word : undefined });
-  const byRepository = new Map<string, PushedRef[]>();
-  for (const ref of pushed) byRepository.set(ref.repository, [...(byRepository.get(ref.repository) ?? []), ref]);
-  return [...byRepository.values()].filter((refs) => refs.every((ref) => ref.tag === 'latest' || ref.tag === undefined)).flat();
+  return found;
+}
+
+// The repositories the workflow pushes from `run:` scripts only as `latest` (or with no tag).
+function latestOnly(jobs: JobImages[]): LatestOnly {
+  const allTags = new Set(jobs.flatMap((job) => job.allTags));
+  const latest = new Map<string, boolean>();
+  const push = (ref: { repository: string; latest: boolean }) => latest.set(ref.repository, (latest.get(ref.repository) ?? true) && ref.latest);
+  for (const job of jobs) {
+    job.pushed.forEach(push);
+    // `docker push --all-tags repo` pushes every tag built or tagged for it.
+    job.tagged.filter((ref) => allTags.has(ref.repository)).forEach(push);
+  }
+  const found: Record<string, 'pushes' | 'all-tags'> = Object.create(null) as Record<string, 'pushes' | 'all-tags'>;
+  for (const [repository, only] of latest) if (only) found[repository] = allTags.has(repository) ? 'all-tags' : 'pushes';
+  return found;
 }
 
 function scriptImages(script: string): ScriptImages {

@@ -58,7 +58,11 @@ jobs:
   scope: 'job',
   // Which needs of each job its own condition does not expect to be skipped: worked out from every job's facts,
   // reported (with the rewritten `if:`) from the job's own hook.
-  workflowFact: (workflow, doc) => (workflow.kind === 'workflow' ? memo.get(crossJobs(workflow, doc), verdicts) : NONE),
+  workflowFact(workflow, doc) {
+    if (workflow.kind !== 'workflow') return NONE;
+    const cross = crossJobs(workflow, doc);
+    return memo.get(cross.inputs, () => verdicts(cross));
+  },
   visit: {
     job(job, ctx) {
       const verdict = ctx.workflowFact?.[job.id];

@@ -54,7 +54,11 @@ jobs:
   scope: 'job',
   // Which fast gates each slow or deploy job should wait for, and which gate waits for a slow job: worked out from
   // every job's facts, reported from the job's own hook.
-  workflowFact: (workflow, doc) => (workflow.kind === 'workflow' ? memo.get(crossJobs(workflow, doc), verdicts) : NONE),
+  workflowFact(workflow, doc) {
+    if (workflow.kind !== 'workflow') return NONE;
+    const cross = crossJobs(workflow, doc);
+    return memo.get(cross.inputs, () => verdicts(cross));
+  },
   visit: {
     job(job, ctx) {
       const verdict = ctx.workflowFact?.[job.id];

@@ -58,7 +58,11 @@ jobs:
   },
   scope: 'job',
   // Which jobs cannot run, and why: worked out from every job's facts, reported from the job's own hook.
-  workflowFact: (workflow, doc) => (workflow.kind === 'workflow' ? memo.get(crossJobs(workflow, doc), verdicts) : NONE),
+  workflowFact(workflow, doc) {
+    if (workflow.kind !== 'workflow') return NONE;
+    const cross = crossJobs(workflow, doc);
+    return memo.get(cross.inputs, () => verdicts(cross));
+  },
   visit: {
     job(job, ctx) {
       const why = ctx.workflowFact?.[job.id];
