@@ -332,10 +332,12 @@ function commandSpan(step: Step, command: ScriptCommand): Span {
 }
 
 function commandText(command: ShellCommand): string {
-  return command.words
-    .slice(0, 3)
-    .map((word) => word.value)
-    .join(' ');
+  // Concatenated, not `join`ed: V8's join makes a two-byte string when a word is an internalized ("thin") string, and
+  // one two-byte message makes the language server's whole diagnostics message two-byte (twice the bytes to encode
+  // on every keystroke).
+  let text = '';
+  for (const word of command.words.slice(0, 3)) text = text === '' ? word.value : `${text} ${word.value}`;
+  return text;
 }
 
 const cache = new WeakMap<Job, JobClassification>();
