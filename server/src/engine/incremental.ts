@@ -34,7 +34,7 @@ export class IncrementalLinter {
     let prefix = before ? commonPrefix(before.text, text) : 0;
     let suffix = before ? commonSuffix(before.text, text, prefix) : 0;
     const starts = before ? pieceStartsAfterEdit(before.starts, text, prefix, suffix, text.length - before.text.length) : pieceStarts(text);
-    if (starts.length < MIN_PIECES) return this.single(text, path, options);
+    if (starts.length < MIN_PIECES) return this.single(text, path, options, starts);
     this.splicer.reset();
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     // Fixes indent by the whole file's step: a piece alone might suggest another.
@@ -114,8 +114,9 @@ export class IncrementalLinter {
   }
 
   /** A file of few documents: its parse is kept for the next edit (the tree changes then, so the result gets its own). */
-  private single(text: string, path: string, options: LintOptions): LintResult {
-    this.previous = undefined;
+  private single(text: string, path: string, options: LintOptions, starts: number[]): LintResult {
+    // The document starts are kept (so the next edit searches only its own stretch for `---`); no piece is.
+    this.previous = { text, starts, pieces: new Map() };
     let file = this.splicer.splice(text, path);
     if (!file) {
       file = parseYamlFile(text, path);

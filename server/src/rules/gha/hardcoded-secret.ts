@@ -66,12 +66,12 @@ jobs:
     // Everything outside the jobs the `job` hook scans: top-level entries, and under `jobs:` what is no job of its own.
     workflow(workflow, ctx) {
       const scanned = new Set<Node>(workflow.jobs.filter(scansOwnNode).map((job) => job.node));
-      walk(workflow.node, [], undefined, { ctx, serviceValues: serviceEnvValues(workflow.jobs), skip: scanned });
+      walk(workflow.node, [], undefined, { ctx, serviceValues: once(() => serviceEnvValues(workflow.jobs)), skip: scanned });
     },
     // A job's own subtree, so that its findings depend on nothing outside the job.
     job(job, ctx) {
       if (!scansOwnNode(job)) return;
-      walk(job.node, ['jobs', job.id], undefined, { ctx, serviceValues: serviceEnvValues([job]), skip: undefined });
+      walk(job.node, ['jobs', job.id], undefined, { ctx, serviceValues: once(() => serviceEnvValues([job])), skip: undefined });
     },
   },
 });
@@ -85,6 +85,12 @@ function scansOwnNode(job: Job): boolean {
 }
 
 /** Literal env values of the jobs' `services:` containers. */
+/** A value worked out when first asked for. */
+function once<T>(compute: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= compute());
+}
+
 function serviceEnvValues(jobs: Job[]): Set<string> {
   const values = new Set<string>();
   for (const job of jobs) {
@@ -104,8 +110,8 @@ function serviceEnvValues(jobs: Job[]): Set<string> {
 
 interface Walk {
   ctx: RuleContext<typeof messages>;
-  /** Literal env values of `services:` containers: the same password in a step's env is the test database's. */
-  serviceValues: Set<string>;
+  /** Literal env values of `services:` containers: the same password in a step's env is the test database's (read only for a literal that looks like a secret). */
+  serviceValues: () => Set<string>;
   /** Mappings scanned elsewhere (by the `job` hook). */
   skip: Set<Node> | undefined;
 }
@@ -155,7 +161,7 @@ function checkScalar(node: Scalar<unknown>, path: string[], siblings: YAMLMap | 
     ctx.report({ span: spanOf(node), message: 'throwaway', args: [name, `of the \`${path[serviceIndex + 1]}\` service`], severity: 'info' });
     return;
   }
-  if (serviceValues.has(literal)) {
+  if (serviceValues().has(literal)) {
     ctx.report({ span: spanOf(node), message: 'throwaway', args: [name, 'shared with a `services:` container'], severity: 'info' });
     return;
   }

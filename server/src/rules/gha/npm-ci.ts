@@ -134,6 +134,8 @@ function cachesNpm(job: Job): boolean {
 const BERRY = 'yarn-berry';
 
 function usesYarnBerry(workflow: Workflow): boolean {
+  // Most workflows never spell it (nor hold an escape that could): one search of the text, not one per job.
+  if (!workflow.text.includes('\\') && !YARN_BERRY.test(workflow.text)) return false;
   return workflow.jobs.some(
     (job) => jobTextMayMatch(job, (source) => YARN_BERRY.test(source)) && job.steps.some((step) => step.run !== undefined && YARN_BERRY.test(step.run.value)),
   );
