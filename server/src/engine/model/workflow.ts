@@ -129,9 +129,18 @@ function readSource(job: Job): { text: string; start: number } | undefined {
   const text = job.workflow.text;
   const start = text.lastIndexOf('\n', job.idSpan.start - 1) + 1;
   for (let at = start; at < job.idSpan.start; at++) if (text.charCodeAt(at) !== 32) return undefined;
+  // A job the incremental parse kept (the same node, moved) has the same text as last time: that string, whose hash
+  // every cache lookup already knows, rather than a new slice to hash again.
   const source = text.slice(start, range[2]);
-  return source.includes('*') && !isPlain(job.node) ? undefined : { text: source, start };
+  const previous = sources.get(job.node);
+  if (previous === source) return { text: previous, start };
+  if (source.includes('*') && !isPlain(job.node)) return undefined;
+  sources.set(job.node, source);
+  return { text: source, start };
 }
+
+// The text each job node had when last read (see `readSource`).
+const sources = new WeakMap<YAMLMap, string>();
 
 function buildSteps(yaml: YamlDoc, stepsNode: Node | undefined, job: Job, text: string): Step[] {
   if (!isSeq(stepsNode)) return [];
