@@ -11,11 +11,11 @@ import { isPlain, type YamlFile } from './yamlFile';
  * One cache per document (the language server's incremental linter); it holds only the latest lint's jobs.
  */
 export class JobFindingsCache {
-  private context: string | undefined;
+  private context: readonly string[] | undefined;
   private entries = new Map<string, Entry>();
 
   /** Starts checking a workflow; undefined when its jobs cannot be told apart by their text (flow style, aliases into `jobs:`). */
-  begin(file: YamlFile, workflow: Workflow, optionsKey: string): JobCacheSession | undefined {
+  begin(file: YamlFile, workflow: Workflow, optionsKey: string, facts: readonly string[]): JobCacheSession | undefined {
     const jobs = workflow.fields.get('jobs');
     const range = jobs?.value?.range;
     if (workflow.kind !== 'workflow' || !jobs || !isMap(jobs.value) || jobs.value.flow || !range || range[0] < jobs.keySpan.end) return undefined;
@@ -24,7 +24,7 @@ export class JobFindingsCache {
     if (!root.range) return undefined;
     // What job hooks may read besides their job: the workflow's other entries (`on:`, `env:`, `permissions:`…) but
     // not its names, and whatever comes before the document's content (directives change how all of it reads).
-    const context = [optionsKey, file.path, file.eol, indentUnit(file), text.slice(0, root.range[0])];
+    const context = [optionsKey, file.path, file.eol, indentUnit(file), text.slice(0, root.range[0]), ...facts];
     for (const pair of root.items) {
       const key = isScalar(pair.key) ? pair.key.value : undefined;
       if (key === 'jobs' || (typeof key === 'string' && OUT_OF_SCOPE.has(key))) continue;
@@ -37,11 +37,11 @@ export class JobFindingsCache {
       if (entry.includes('*') && !isPlain(pair)) return undefined;
       context.push(entry);
     }
-    const key = context.join('\0');
-    if (key !== this.context) {
-      this.context = key;
+    // Compared part by part: the rules' facts are mostly the very strings of the last lint.
+    if (!this.context || context.length !== this.context.length || context.some((part, index) => part !== this.context![index])) {
       this.entries = new Map();
     }
+    this.context = context;
     return new JobCacheSession(range[2], this.entries, (kept) => (this.entries = kept));
   }
 

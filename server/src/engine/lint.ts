@@ -158,7 +158,7 @@ export function checkDocument(file: YamlFile, yaml: YamlDoc, run: DocumentRun, c
     const { scoped, unscoped } = byScope(run.rules);
     runner.facts = workflowFacts(scoped, workflow, yaml, run.failed);
     runner.hook('workflow', workflow);
-    const session = run.jobCache?.cache.begin(file, workflow, run.jobCache.optionsKey + factsKey(runner.facts));
+    const session = run.jobCache?.cache.begin(file, workflow, run.jobCache.optionsKey, factKeys(runner.facts));
     for (const job of workflow.jobs) {
       const slot = session?.slot(job);
       if (!slot) {
@@ -348,18 +348,18 @@ function workflowFacts(rules: readonly Rule[], workflow: Workflow, yaml: YamlDoc
   return facts;
 }
 
-/** The rules' facts as one string: what the job cache compares. A fact that is the same object as last time is not written out again. */
-function factsKey(facts: ReadonlyMap<Rule, unknown>): string {
-  let key = '';
+/** The rules' facts as strings (rule id, then the fact as JSON): what the job cache compares. A fact that is the same object as last time is not written out again. */
+function factKeys(facts: ReadonlyMap<Rule, unknown>): string[] {
+  const keys: string[] = [];
   for (const [rule, fact] of facts) {
     let json = typeof fact === 'object' && fact !== null ? factJson.get(fact) : undefined;
     if (json === undefined) {
       json = JSON.stringify(fact) ?? 'undefined';
       if (typeof fact === 'object' && fact !== null) factJson.set(fact, json);
     }
-    key += `${rule.id}\0${json}\0`;
+    keys.push(rule.id, json);
   }
-  return key;
+  return keys;
 }
 
 const factJson = new WeakMap<object, string>();
