@@ -67,28 +67,3 @@ describe('job classification', () => {
   });
 });
 
-describe('TextCache', () => {
-  it('computes each pair of texts once', () => {
-    const cache = new jobKind.TextCache<string>(10);
-    let computed = 0;
-    const get = (a: string, b: string) => cache.get(a, b, () => `${a}|${b}|${++computed}`);
-    assert.equal(get('a', 'b'), 'a|b|1');
-    assert.equal(get('a', 'b'), 'a|b|1');
-    assert.equal(get('a', 'c'), 'a|c|2');
-    assert.equal(get('ab', ''), 'ab||3');
-    assert.equal(cache.size, 3);
-  });
-
-  it('empties itself when it would hold more than its limit', () => {
-    const cache = new jobKind.TextCache<number>(3);
-    let computed = 0;
-    for (const key of ['a', 'b', 'c']) cache.get(key, '', () => ++computed);
-    assert.equal(cache.size, 3);
-    assert.equal(cache.get('d', '', () => ++computed), 4);
-    assert.equal(cache.size, 1);
-    assert.equal(cache.get('a', '', () => ++computed), 5, 'a was forgotten');
-    assert.equal(cache.get('d', '', () => ++computed), 4, 'd was kept');
-    for (let i = 0; i < 100; i++) cache.get(`k${i}`, '', () => i);
-    assert.ok(cache.size <= 3);
-  });
-});

@@ -6,6 +6,7 @@ import { commonPrefix, commonSuffix, JobSplicer } from './jobSplice';
 import { checkDocument, DEFAULT_MAX_FILE_SIZE, finishFindings, lint, lintFile, type DocumentRun, type FileKind, type LintOptions, type LintResult } from './lint';
 import type { Rule } from './rule';
 import { indentUnit } from './yamlEdit';
+import { detach } from './textCache';
 import { countLines, parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
 
 /**
@@ -191,7 +192,9 @@ export function pieceStartsAfterEdit(previous: readonly number[], text: string, 
   return starts;
 }
 
-function parsePiece(text: string, path: string, eol: string, indent: string, readKinds: readonly string[]): Piece {
+function parsePiece(slice: string, path: string, eol: string, indent: string, readKinds: readonly string[]): Piece {
+  // A copy: the piece and its findings outlive the keystroke and must not hold on to the whole file (see `detach`).
+  const text = detach(slice);
   const file = { ...parseYamlFile(text, path), eol, indent };
   // A kind can only be spelled without its letters in a row through an escape in a quoted string.
   const mentionsReadKind = readKinds.some((kind) => text.includes(kind)) || (readKinds.length > 0 && text.includes('\\'));

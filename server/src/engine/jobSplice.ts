@@ -1,4 +1,5 @@
 import { Composer, isCollection, isMap, isPair, isScalar, LineCounter, Parser, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { detach } from './textCache';
 import { countLines, isPlain, YAML_OPTIONS, YamlDoc, type YamlFile } from './yamlFile';
 
 /**
@@ -219,7 +220,8 @@ const HASH = 35;
  * value takes the comments after it, a kept block scalar the blank lines) depends on that key being there.
  */
 function parseEntry(text: string, start: number, end: number, followed: boolean): { root: YAMLMap; documentEnd: number } | undefined {
-  const source = followed ? `${text.slice(start, end)}${NEXT_KEY}` : text.slice(start, end);
+  // A copy: the new nodes' strings outlive the keystroke and must not hold on to the whole file (see `detach`).
+  const source = detach(followed ? `${text.slice(start, end)}${NEXT_KEY}` : text.slice(start, end));
   const parser = new Parser();
   parser.offset = start;
   const documents = Array.from(new Composer(YAML_OPTIONS).compose(parser.parse(source), true, start + source.length));

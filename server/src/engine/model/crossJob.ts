@@ -1,6 +1,7 @@
 import { isPair } from 'yaml';
 import { isPlain, isScalar, scalarToString, type YamlDoc } from '../yamlFile';
-import { classifyJob, TextCache, type JobRole } from './jobKind';
+import { detach, TextCache } from '../textCache';
+import { classifyJob, type JobRole } from './jobKind';
 import { conditionReading, type ConditionFacts } from './reachability';
 import { type TriggerCase, triggerCases, workflowTriggers } from './triggers';
 import { jobSource, type Job, type Workflow } from './workflow';
@@ -83,12 +84,14 @@ function cache(facts: JobFacts): Cached {
 function factsOf(job: Job): JobFacts {
   const kind = classifyJob(job);
   const condition = job.fields.get('if');
+  const ifText = scalarToString(condition?.value);
+  // Kept across keystrokes (see `detach`).
   return {
-    id: job.id,
-    needs: job.needs,
+    id: detach(job.id),
+    needs: job.needs.map(detach),
     synthetic: job.synthetic,
     hasIf: condition !== undefined,
-    ifText: scalarToString(condition?.value),
+    ifText: ifText === undefined ? undefined : detach(ifText),
     role: kind.role,
     fastChecks: kind.fastChecks,
     tests: kind.tests,

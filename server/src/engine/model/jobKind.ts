@@ -1,4 +1,5 @@
 import type { Span } from '../finding';
+import { detach, TextCache } from '../textCache';
 import { parseShell, type ShellCommand } from '../shell';
 import { isMap, isScalar, scalarToString } from '../yamlFile';
 import { jobSource, type Job, type Step } from './workflow';
@@ -260,42 +261,6 @@ function actionName(uses: string): string {
 
 const NON_SHELL = /^(python|node|perl|ruby|pwsh|powershell)\b/;
 
-/**
- * What was worked out from a pair of texts, emptied rather than grown past `limit` entries. Values hold no YAML
- * nodes and no file offsets, so they stay true for the same texts anywhere in any later parse. Two levels of maps,
- * not one of joined keys: the texts of unchanged jobs are the same strings lint after lint, their hashes already known.
- */
-export class TextCache<V> {
-  private readonly entries = new Map<string, Map<string, V>>();
-  private count = 0;
-
-  constructor(private readonly limit: number) {}
-
-  get size(): number {
-    return this.count;
-  }
-
-  get(first: string, second: string, compute: () => V): V {
-    let inner = this.entries.get(first);
-    let value = inner?.get(second);
-    if (value === undefined) {
-      value = compute();
-      if (this.count >= this.limit) {
-        this.entries.clear();
-        this.count = 0;
-        inner = undefined;
-      }
-      if (!inner) {
-        inner = new Map();
-        this.entries.set(first, inner);
-      }
-      inner.set(second, value);
-      this.count++;
-    }
-    return value;
-  }
-}
-
 /** A command of a `run:` script that classification cares about; `start`/`end` cover its first three words in the script. */
 interface ScriptCommand {
   kind: CommandKind;
@@ -324,7 +289,7 @@ function stepCommands(step: Step): ScriptCommand[] {
   if (!run) return [];
   const shell = scalarToString(step.fields.get('shell')?.value) ?? '';
   if (NON_SHELL.test(shell)) return [];
-  return scripts.get(run.value, '', () => scriptCommands(run.value));
+  return scripts.get(run.value, '', scriptCommands);
 }
 
 function commandSpan(step: Step, command: ScriptCommand): Span {
@@ -366,7 +331,8 @@ export function stepCondition(step: Step): string | null | undefined {
 /** Kept without the evidence: it holds a parse's steps and offsets. */
 function summarize(full: JobClassification): JobSummary {
   const { evidence: _evidence, deploySteps: _deploySteps, ...summary } = full;
-  return summary;
+  // Kept across keystrokes: its texts must not hold on to the file they were read from.
+  return { ...summary, reasons: summary.reasons.map(detach), deployConditions: summary.deployConditions.map((condition) => (typeof condition === 'string' ? detach(condition) : condition)) };
 }
 
 /** A cached summary of what a job is, with its evidence in this parse worked out when a rule reads it (to report). */

@@ -12,7 +12,8 @@ import {
 import { scalarText, type ScalarText } from '../scalarText';
 import { isScalar, scalarToString, type Field, type YamlDoc } from '../yamlFile';
 import { jobGraph, type GraphJob, type JobGraph } from './jobGraph';
-import { stepCondition, TextCache } from './jobKind';
+import { TextCache } from '../textCache';
+import { stepCondition } from './jobKind';
 import { type TriggerCase, triggerCases, workflowTriggers } from './triggers';
 import type { Job, Step, Workflow } from './workflow';
 
@@ -73,7 +74,7 @@ function readCondition(job: Job, fileText: string): JobCondition {
 /** What an `if:` that is there says, from its text (undefined when it is not text). */
 export function conditionReading(value: string | undefined): ConditionReading {
   if (value === undefined || value.trim() === '') return { offset: 0, unreadable: true, usesStatus: false, constant: false };
-  return readings.get(value, '', () => readValue(value));
+  return readings.get(value, '', readValue);
 }
 
 function readValue(value: string): ConditionReading {
@@ -142,7 +143,7 @@ export function stepRunsIn(step: Step, triggerCase: TriggerCase): Truth {
 export function conditionRunsIn(value: string | null | undefined, triggerCase: TriggerCase): Truth {
   if (value === null) return 'unknown';
   if (value === undefined) return true;
-  const reading = readings.get(value, '', () => readValue(value));
+  const reading = readings.get(value, '', readValue);
   if (!reading.ast || reading.usesStatus) return 'unknown';
   return evaluateCondition(reading.ast, caseEnv(triggerCase.values, new Map(), undefined));
 }

@@ -1,5 +1,6 @@
 import type { Span } from '../finding';
 import { scalarText, type ScalarText } from '../scalarText';
+import { detach } from '../textCache';
 import {
   type Field,
   isMap,
@@ -131,10 +132,12 @@ function readSource(job: Job): { text: string; start: number } | undefined {
   for (let at = start; at < job.idSpan.start; at++) if (text.charCodeAt(at) !== 32) return undefined;
   // A job the incremental parse kept (the same node, moved) has the same text as last time: that string, whose hash
   // every cache lookup already knows, rather than a new slice to hash again.
-  const source = text.slice(start, range[2]);
+  const slice = text.slice(start, range[2]);
   const previous = sources.get(job.node);
-  if (previous === source) return { text: previous, start };
-  if (source.includes('*') && !isPlain(job.node)) return undefined;
+  if (previous === slice) return { text: previous, start };
+  if (slice.includes('*') && !isPlain(job.node)) return undefined;
+  // Kept across keystrokes, as cache keys: a copy, not a slice that holds on to the whole file (see `detach`).
+  const source = detach(slice);
   sources.set(job.node, source);
   return { text: source, start };
 }

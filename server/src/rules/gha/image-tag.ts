@@ -1,6 +1,6 @@
 import { resolveCommand, runsShell, stepCommands } from '../../engine/commandLine';
 import type { Span, TextEdit } from '../../engine/finding';
-import { TextCache } from '../../engine/model/jobKind';
+import { TextCache } from '../../engine/textCache';
 import { CrossJobMemo } from '../../engine/model/crossJob';
 import { jobSource, jobTextMayMatch, type Job, type Step, type Workflow } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
@@ -104,7 +104,7 @@ jobs:
       if (step.job.synthetic) return;
       const script = shellScript(step);
       if (script !== undefined) {
-        const images = scripts.get(script, '', () => scriptImages(script));
+        const images = scripts.get(script, '', scriptImages);
         const pushes = [...images.pushed, ...images.tagged.filter((ref) => ctx.workflowFact?.[ref.repository] === 'all-tags')];
         for (const ref of pushes) {
           if (ctx.workflowFact?.[ref.repository] === undefined) continue;
@@ -203,7 +203,7 @@ function imagesOf(job: Job): JobImages {
   for (const step of job.steps) {
     const script = shellScript(step);
     if (script === undefined) continue;
-    const images = scripts.get(script, '', () => scriptImages(script));
+    const images = scripts.get(script, '', scriptImages);
     found.pushed.push(...images.pushed.map(latest));
     found.tagged.push(...images.tagged.map(latest));
     found.allTags.push(...images.allTags);

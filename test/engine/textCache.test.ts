@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { IncrementalLinter } from '../../server/src/engine/incremental';
+import { detach, TextCache } from '../../server/src/engine/textCache';
+import { RULES } from '../../server/src/rules';
+
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+
+/** Heap in use after a full collection, in MiB. */
+function liveMiB(): number {
+  collect();
+  collect();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+}
+
+describe('TextCache', () => {
+  it('computes each pair of texts once', () => {
+    const cache = new TextCache<string>(10);
+    let computed = 0;
+    const get = (a: string, b: string) => cache.get(a, b, () => `${a}|${b}|${++computed}`);
+    assert.equal(get('a', 'b'), 'a|b|1');
+    assert.equal(get('a', 'b'), 'a|b|1');
+    assert.equal(get('a', 'c'), 'a|c|2');
+    assert.equal(get('ab', ''), 'ab||3');
+    assert.equal(cache.size, 3);
+  });
+
+  it('empties itself when it would hold more than its limit', () => {
+    const cache = new TextCache<number>(3);
+    let computed = 0;
+    for (const key of ['a', 'b', 'c']) cache.get(key, '', () => ++computed);
+    assert.equal(cache.size, 3);
+    assert.equal(cache.get('d', '', () => ++computed), 4);
+    assert.equal(cache.size, 1);
+    assert.equal(cache.get('a', '', () => ++computed), 5, 'a was forgotten');
+    assert.equal(cache.get('d', '', () => ++computed), 4, 'd was kept');
+    for (let i = 0; i < 100; i++) cache.get(`k${i}`, '', () => i);
+    assert.ok(cache.size <= 3);
+  });
+});
+
+describe('detach', () => {
+  it('copies a slice, so the text it was cut from can be collected', () => {
+    const kept: string[] = [];
+    const keepSlices = (copy: boolean) => {
+      kept.length = 0;
+      const before = liveMiB();
+      for (let i = 0; i < 40; i++) {
+        const text = `${i}:`.padEnd(1_000_000, 'x');
+        const slice = text.slice(0, 60);
+        kept.push(copy ? detach(slice) : slice);
+      }
+      return liveMiB() - before;
+    };
+    const sliced = keepSlices(false);
+    const detached = keepSlices(true);
+    assert.ok(sliced > 30, `40 slices of 1 MB texts held only ${sliced.toFixed(1)} MiB: the test no longer shows what detach is for`);
+    assert.ok(detached < 5, `40 detached slices held ${detached.toFixed(1)} MiB`);
+    assert.equal(kept[3], `3:`.padEnd(60, 'x'));
+  });
+});
+
+describe('typing in a long workflow', () => {
+  it('keeps no copy of the file per keystroke', () => {
+    const job = (id: number) => `  test-${id}:\n    name: Test ${id}\n    runs-on: ubuntu-latest\n    needs: [lint]\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm ci && npm test -- --shard=${id}\n`;
+    let text = `on: [push, pull_request]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm run lint\n${Array.from({ length: 600 }, (_, id) => job(id)).join('')}`;
+    const path = '.github/workflows/long.yml';
+    const options = { rules: RULES, project: {}, ruleSettings: {}, ruleOptions: {} };
+    const linter = new IncrementalLinter();
+    linter.lint(text, path, options);
+    let at = text.indexOf('\n    steps:', text.length / 2);
+    assert.ok(at > 0);
+    const type = (count: number) => {
+      for (let i = 0; i < count; i++) {
+        text = `${text.slice(0, at)}\n    # ${i}${text.slice(at)}`;
+        at += 1;
+        linter.lint(text, path, options);
+      }
+    };
+    type(10);
+    const before = liveMiB();
+    type(100);
+    const grown = liveMiB() - before;
+    // A copy of the file per keystroke would be over 10 MiB.
+    assert.ok(text.length > 100_000, `only ${text.length} characters`);
+    assert.ok(grown < 4, `the heap grew by ${grown.toFixed(1)} MiB over 100 keystrokes in a ${Math.round(text.length / 1024)} kB workflow`);
+  });
+});
