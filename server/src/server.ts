@@ -4,6 +4,7 @@ import * as v8 from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { ruleDocPath } from './knowledge/ruleDocs';
+import { deflatePacker } from './lsp/deflatePacker';
 import { init } from './lsp/init';
 import { discover } from './cli/discover';
 import { forgetProjectConfigs, projectConfig } from './project/config';
@@ -34,6 +35,7 @@ init(createConnection(ProposedFeatures.all), {
   filePath: (url) => fileURLToPath(url),
   projectFacts,
   projectConfig,
+  textPacker: deflatePacker,
   projectFiles: {
     names: LOCKFILES,
     changed: () => {
