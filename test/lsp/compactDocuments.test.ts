@@ -95,6 +95,20 @@ describe('compact document store', () => {
     assert.equal(packer.unpacked, 0);
   });
 
+  it('packs a text once: read back and let go again it is not packed anew, after a change it is', () => {
+    const packer = countingPacker();
+    const store = compactDocuments(packer, 1);
+    const a = store.create('file:///a.yml', 'yaml', 1, 'a: 1\n');
+    store.create('file:///b.yml', 'yaml', 1, 'b: 1\n');
+    assert.equal(a.getText(), 'a: 1\n');
+    store.create('file:///c.yml', 'yaml', 1, 'c: 1\n');
+    assert.deepEqual(packer.packed, ['a: 1\n', 'b: 1\n']);
+    store.update(a, [{ range: { start: { line: 0, character: 3 }, end: { line: 0, character: 4 } }, text: '2' }], 2);
+    store.create('file:///d.yml', 'yaml', 1, 'd: 1\n');
+    assert.deepEqual(packer.packed, ['a: 1\n', 'b: 1\n', 'c: 1\n', 'a: 2\n']);
+    assert.equal(a.getText(), 'a: 2\n');
+  });
+
   it('forgets a closed document, so it is not packed later', () => {
     const packer = countingPacker();
     const store = compactDocuments(packer, 1);

@@ -61,7 +61,8 @@ export function compactDocuments(packer: TextPacker, unpackedLimit = UNPACKED_DO
 }
 
 class CompactDocument implements TextDocument {
-  // Exactly one of the two is set: the text as a document (with its line table), or packed.
+  // The text as a document (with its line table) while read lately, and packed while that is the same text:
+  // a document read again without a change (its check after opening, a hover) is not deflated once more.
   private text: TextDocument | undefined;
   private packed: string | undefined;
 
@@ -109,19 +110,19 @@ class CompactDocument implements TextDocument {
   update(changes: TextDocumentContentChangeEvent[], version: number): void {
     TextDocument.update(this.unpacked(), changes, version);
     this.currentVersion = version;
+    this.packed = undefined;
   }
 
   /** Keeps the text packed until it is read again (which drops its line table too). */
   pack(): void {
     if (!this.text) return;
-    this.packed = this.packer.pack(this.text.getText());
+    this.packed ??= this.packer.pack(this.text.getText());
     this.text = undefined;
   }
 
   private unpacked(): TextDocument {
     if (!this.text) {
       this.text = TextDocument.create(this.uri, this.languageId, this.currentVersion, this.packer.unpack(this.packed!));
-      this.packed = undefined;
     }
     this.read(this);
     return this.text;
