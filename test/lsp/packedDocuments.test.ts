@@ -20,10 +20,11 @@ const WORKFLOW = [
   '',
 ].join('\r\n');
 
-// More than the documents the server keeps unpacked (8): the first one opened is read back from its packed text.
-const OTHERS = 12;
+// More than the documents the server keeps unpacked (8) and keeps lint results for (32): the first one opened is
+// read back from its packed text and linted again.
+const OTHERS = 40;
 
-describe('documents read back after the server packed their text', { timeout: 6 * TIMEOUT_MS }, () => {
+describe('documents read back after the server packed their text and let their lint result go', { timeout: 6 * TIMEOUT_MS }, () => {
   let session: Session;
   const uri = uriOf('.github/workflows/packed.yml');
 
@@ -58,7 +59,7 @@ describe('documents read back after the server packed their text', { timeout: 6 
   });
 
   it('applies incremental changes to a packed document and reports at the new positions', async () => {
-    // Opened before eleven others: its text is packed.
+    // Opened before all the others: its text is packed and its result gone.
     const other = uriOf('.github/workflows/other0.yml');
     const before = session.text(other);
     const changed = await session.applyEdits(other, [{ range: rangeOf(before, 'npm install'), newText: 'npm install --no-audit' }]);

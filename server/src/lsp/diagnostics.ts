@@ -22,6 +22,10 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 
 // How many documents keep their parsed pieces between checks: the ones being typed in.
 const INCREMENTAL_DOCUMENTS = 4;
+// How many documents keep their last lint result: the ones typed in, hovered or asked for code actions lately.
+// Another document's is worked out again when asked for (a few milliseconds): kept for every open document, the
+// findings of a whole repository were a fifth of the heap.
+const RESULT_DOCUMENTS = 32;
 
 /** Lints open documents, publishes their diagnostics and keeps the latest result per document for hover and code actions. */
 export class DocumentLinter {
@@ -53,7 +57,11 @@ export class DocumentLinter {
   /** The lint result for the document's current version, linting again when the cached one is older. */
   resultFor(document: TextDocument): LintResult {
     const cached = this.results.get(document.uri);
-    if (cached?.version === document.version && cached.generation === this.generation) return cached.result;
+    if (cached?.version === document.version && cached.generation === this.generation) {
+      this.results.delete(document.uri);
+      this.results.set(document.uri, cached);
+      return cached.result;
+    }
     const linter = this.incremental.get(document.uri) ?? new IncrementalLinter();
     this.incremental.delete(document.uri);
     this.incremental.set(document.uri, linter);
@@ -62,7 +70,9 @@ export class DocumentLinter {
     // Syntax trees are large (many times the text): keep findings, and parse again only for a hover or code action.
     const tooLarge = linted.findings.some((finding) => finding.ruleId === ENGINE_RULES.tooLarge);
     const result = tooLarge ? linted : withFileOnDemand(linted, document);
+    this.results.delete(document.uri);
     this.results.set(document.uri, { version: document.version, generation: this.generation, result });
+    for (const uri of this.results.keys()) if (this.results.size > RESULT_DOCUMENTS) this.results.delete(uri);
     return result;
   }
 
