@@ -17,6 +17,8 @@ import { forgetProjectFacts, LOCKFILES, projectFacts } from './project/facts';
 // pauses, rarer. V8 flags, set here rather than on the command line (where Node refuses flags it does not know);
 // both are read as the heap grows, so switching them takes effect from the next collection.
 const BULK_HEAP_GROWING_PERCENT = 20;
+// From the start: the editors restored with a workspace arrive all at once, before the first check says it is bulk.
+v8.setFlagsFromString(`--heap-growing-percent=${BULK_HEAP_GROWING_PERCENT}`);
 v8.setFlagsFromString('--semi-space-growth-factor=1');
 
 // The bundle runs as dist/server.js, one level below the extension (or repository) root that holds docs/.
