@@ -61,7 +61,8 @@ describe('compact document store', () => {
 
   it('applies incremental changes to a packed document as TextDocument.update does', () => {
     const packer = countingPacker();
-    const store = compactDocuments(packer, 1);
+    // None kept for being changed: every change lands on a packed text.
+    const store = compactDocuments(packer, 1, 0);
     const text = TEXTS.nonLatin1;
     const document = store.create('file:///doc.yml', 'yaml', 1, text);
     const plain = TextDocument.create('file:///doc.yml', 'yaml', 1, text);
@@ -80,7 +81,7 @@ describe('compact document store', () => {
       TextDocument.update(plain, changes, version);
       assert.deepEqual(readings(document), readings(plain), `after version ${version}`);
     }
-    assert.ok(packer.packed.includes(text), 'the document was packed before its first change');
+    assert.equal(packer.packed.filter((packed) => packed.startsWith('# ')).length, edits.length, 'the document was packed before each change');
   });
 
   it('keeps the documents read last unpacked, and packs the least recently read first', () => {
@@ -97,7 +98,7 @@ describe('compact document store', () => {
 
   it('packs a text once: read back and let go again it is not packed anew, after a change it is', () => {
     const packer = countingPacker();
-    const store = compactDocuments(packer, 1);
+    const store = compactDocuments(packer, 1, 0);
     const a = store.create('file:///a.yml', 'yaml', 1, 'a: 1\n');
     store.create('file:///b.yml', 'yaml', 1, 'b: 1\n');
     assert.equal(a.getText(), 'a: 1\n');
@@ -107,6 +108,19 @@ describe('compact document store', () => {
     store.create('file:///d.yml', 'yaml', 1, 'd: 1\n');
     assert.deepEqual(packer.packed, ['a: 1\n', 'b: 1\n', 'c: 1\n', 'a: 2\n']);
     assert.equal(a.getText(), 'a: 2\n');
+  });
+
+  it('keeps the documents changed last unpacked while others are read, until others are changed', () => {
+    const packer = countingPacker();
+    const store = compactDocuments(packer, 1, 1);
+    const typed = store.create('file:///typed.yml', 'yaml', 1, 'typed: 1\n');
+    store.update(typed, [{ range: { start: { line: 0, character: 7 }, end: { line: 0, character: 8 } }, text: '2' }], 2);
+    for (const name of ['a', 'b', 'c']) store.create(`file:///${name}.yml`, 'yaml', 1, `${name}: 1\n`);
+    assert.deepEqual(packer.packed, ['a: 1\n', 'b: 1\n']);
+    const other = store.create('file:///other.yml', 'yaml', 1, 'other: 1\n');
+    store.update(other, [{ text: 'other: 2\n' }], 2);
+    assert.deepEqual(packer.packed, ['a: 1\n', 'b: 1\n', 'c: 1\n', 'typed: 2\n']);
+    assert.equal(typed.getText(), 'typed: 2\n');
   });
 
   it('forgets a closed document, so it is not packed later', () => {

@@ -21,32 +21,42 @@ export const plainDocuments: DocumentStore = {
   closed: () => {},
 };
 
-// How many documents keep their text unpacked: the ones being typed in, checked or asked about right now.
+// How many documents keep their text unpacked: the ones checked or asked about right now.
 const UNPACKED_DOCUMENTS = 8;
+// And the ones changed last, whatever else is read meanwhile: a keystroke in a large document must not wait for
+// its text to be unpacked because other documents were checked since the last one (editors restored at start).
+const EDITED_DOCUMENTS = 4;
 
 /**
- * Documents whose text is kept packed unless it was read lately. With a whole repository open, the texts are
+ * Documents whose text is kept packed unless it was read or changed lately. With a whole repository open, the texts are
  * most of what the server holds, yet after its first check a document that is not edited is read again only for
  * a hover or a code action: unpacking one then costs well under a millisecond.
  */
-export function compactDocuments(packer: TextPacker, unpackedLimit = UNPACKED_DOCUMENTS): DocumentStore {
-  // The documents with their text unpacked, least recently read first.
+export function compactDocuments(packer: TextPacker, unpackedLimit = UNPACKED_DOCUMENTS, editedLimit = EDITED_DOCUMENTS): DocumentStore {
+  // The documents read last and those changed last, least recent first: a document in neither is packed.
   const unpacked = new Set<CompactDocument>();
+  const edited = new Set<CompactDocument>();
   let newest: CompactDocument | undefined;
-  const read = (document: CompactDocument): void => {
-    // Diagnostics read a position per finding: the document read last is where it should be already.
-    if (document === newest) return;
-    newest = document;
-    unpacked.delete(document);
-    unpacked.add(document);
-    for (const oldest of unpacked) {
-      if (unpacked.size <= unpackedLimit) break;
-      unpacked.delete(oldest);
-      oldest.pack();
+  const keep = (documents: Set<CompactDocument>, limit: number, document: CompactDocument, other: Set<CompactDocument>): void => {
+    documents.delete(document);
+    documents.add(document);
+    for (const oldest of documents) {
+      if (documents.size <= limit) break;
+      documents.delete(oldest);
+      if (!other.has(oldest)) oldest.pack();
     }
   };
+  const recent: Recent = {
+    read: (document) => {
+      // Diagnostics read a position per finding: the document read last is where it should be already.
+      if (document === newest) return;
+      newest = document;
+      keep(unpacked, unpackedLimit, document, edited);
+    },
+    changed: (document) => keep(edited, editedLimit, document, unpacked),
+  };
   return {
-    create: (uri, languageId, version, text) => new CompactDocument(uri, languageId, version, text, packer, read),
+    create: (uri, languageId, version, text) => new CompactDocument(uri, languageId, version, text, packer, recent),
     update: (document, changes, version) => {
       if (!(document instanceof CompactDocument)) throw new Error(`${document.uri} was not made by this document store`);
       document.update(changes, version);
@@ -55,9 +65,16 @@ export function compactDocuments(packer: TextPacker, unpackedLimit = UNPACKED_DO
     closed: (document) => {
       if (!(document instanceof CompactDocument)) return;
       unpacked.delete(document);
+      edited.delete(document);
       if (newest === document) newest = undefined;
     },
   };
+}
+
+/** Told when a document's text is read or changed, to keep the recent ones unpacked. */
+interface Recent {
+  read(document: CompactDocument): void;
+  changed(document: CompactDocument): void;
 }
 
 class CompactDocument implements TextDocument {
@@ -72,11 +89,11 @@ class CompactDocument implements TextDocument {
     private currentVersion: number,
     text: string,
     private readonly packer: TextPacker,
-    private readonly read: (document: CompactDocument) => void,
+    private readonly recent: Recent,
   ) {
     this.text = TextDocument.create(uri, languageId, currentVersion, text);
     // Just opened: it is about to be checked.
-    read(this);
+    recent.read(this);
   }
 
   get version(): number {
@@ -111,6 +128,7 @@ class CompactDocument implements TextDocument {
     TextDocument.update(this.unpacked(), changes, version);
     this.currentVersion = version;
     this.packed = undefined;
+    this.recent.changed(this);
   }
 
   /** Keeps the text packed until it is read again (which drops its line table too). */
@@ -124,7 +142,7 @@ class CompactDocument implements TextDocument {
     if (!this.text) {
       this.text = TextDocument.create(this.uri, this.languageId, this.currentVersion, this.packer.unpack(this.packed!));
     }
-    this.read(this);
+    this.recent.read(this);
     return this.text;
   }
 }
