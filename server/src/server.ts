@@ -4,6 +4,7 @@ import * as v8 from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { ruleDocPath } from './knowledge/ruleDocs';
+import { deflatePacker } from './lsp/deflatePacker';
 import { init } from './lsp/init';
 import { discover } from './cli/discover';
 import { forgetProjectConfigs, projectConfig } from './project/config';
@@ -16,6 +17,8 @@ import { forgetProjectFacts, LOCKFILES, projectFacts } from './project/facts';
 // pauses, rarer. V8 flags, set here rather than on the command line (where Node refuses flags it does not know);
 // both are read as the heap grows, so switching them takes effect from the next collection.
 const BULK_HEAP_GROWING_PERCENT = 20;
+// From the start: the editors restored with a workspace arrive all at once, before the first check says it is bulk.
+v8.setFlagsFromString(`--heap-growing-percent=${BULK_HEAP_GROWING_PERCENT}`);
 v8.setFlagsFromString('--semi-space-growth-factor=1');
 
 // The bundle runs as dist/server.js, one level below the extension (or repository) root that holds docs/.
@@ -34,6 +37,7 @@ init(createConnection(ProposedFeatures.all), {
   filePath: (url) => fileURLToPath(url),
   projectFacts,
   projectConfig,
+  textPacker: deflatePacker,
   projectFiles: {
     names: LOCKFILES,
     changed: () => {

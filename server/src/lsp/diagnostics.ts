@@ -8,7 +8,7 @@ import type { CheckQueue } from './checkQueue';
 import type { ServerHost } from './init';
 import { toRange } from './positions';
 import type { EditorSettings, SettingsCache } from './settings';
-import { parseYamlFile } from '../engine/yamlFile';
+import { parseYamlFile, type YamlFile } from '../engine/yamlFile';
 import { CONFIG_FILE_NAMES, parseConfig } from '../config/config';
 
 export const DIAGNOSTIC_SOURCE = 'shipcheck';
@@ -22,6 +22,10 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 
 // How many documents keep their parsed pieces between checks: the ones being typed in.
 const INCREMENTAL_DOCUMENTS = 4;
+// How many documents keep their last lint result: the ones typed in, hovered or asked for code actions lately.
+// Another document's is worked out again when asked for (a few milliseconds): kept for every open document, the
+// findings of a whole repository were a fifth of the heap.
+const RESULT_DOCUMENTS = 32;
 
 /** Lints open documents, publishes their diagnostics and keeps the latest result per document for hover and code actions. */
 export class DocumentLinter {
@@ -53,17 +57,22 @@ export class DocumentLinter {
   /** The lint result for the document's current version, linting again when the cached one is older. */
   resultFor(document: TextDocument): LintResult {
     const cached = this.results.get(document.uri);
-    if (cached?.version === document.version && cached.generation === this.generation) return cached.result;
+    if (cached?.version === document.version && cached.generation === this.generation) {
+      this.results.delete(document.uri);
+      this.results.set(document.uri, cached);
+      return cached.result;
+    }
     const linter = this.incremental.get(document.uri) ?? new IncrementalLinter();
     this.incremental.delete(document.uri);
     this.incremental.set(document.uri, linter);
     for (const uri of this.incremental.keys()) if (this.incremental.size > INCREMENTAL_DOCUMENTS) this.incremental.delete(uri);
-    const text = document.getText();
-    const linted = this.lintText(document.uri, text, this.settings.get(document.uri), linter);
+    const linted = this.lintText(document.uri, document.getText(), this.settings.get(document.uri), linter);
     // Syntax trees are large (many times the text): keep findings, and parse again only for a hover or code action.
     const tooLarge = linted.findings.some((finding) => finding.ruleId === ENGINE_RULES.tooLarge);
-    const result = tooLarge ? linted : { ...linted, file: deferredYamlFile(text, linted.file.path) };
+    const result = tooLarge ? linted : withFileOnDemand(linted, document);
+    this.results.delete(document.uri);
     this.results.set(document.uri, { version: document.version, generation: this.generation, result });
+    for (const uri of this.results.keys()) if (this.results.size > RESULT_DOCUMENTS) this.results.delete(uri);
     return result;
   }
 
@@ -235,6 +244,26 @@ export class DocumentLinter {
     this.queue.sending(sent);
     sent.catch((error: unknown) => this.logError(`publishing diagnostics for ${uri}`, error));
   }
+}
+
+/**
+ * The result with its file made from the document's text when first asked for. Not the text itself: the document
+ * store may keep it packed (see compactDocuments), and a reference here would keep every text unpacked as well.
+ */
+function withFileOnDemand(result: LintResult, document: TextDocument): LintResult {
+  const { file: linted, ...rest } = result;
+  const { path } = linted;
+  const { version } = document;
+  let file: YamlFile | undefined;
+  return {
+    ...rest,
+    get file(): YamlFile {
+      if (file) return file;
+      // Callers read a result for the version they asked for; a newer text would put the offsets in the wrong place.
+      if (document.version !== version) throw new Error(`${document.uri} changed since version ${version} was checked`);
+      return (file = deferredYamlFile(document.getText(), path));
+    },
+  };
 }
 
 function emptyResult(path: string): LintResult {

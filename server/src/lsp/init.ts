@@ -10,10 +10,11 @@ import {
   type InitializeResult,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ProjectFacts } from '../engine/lint';
 import type { ProjectConfig } from '../project/config';
 import { CheckQueue, nextTurn, type Activity } from './checkQueue';
+import { compactDocuments, plainDocuments, type DocumentStore, type TextPacker } from './compactDocuments';
 import { FIX_ALL_KIND, findingCodeActions } from './codeActions';
 import { DocumentLinter } from './diagnostics';
 import { RULES } from '../rules';
@@ -38,6 +39,8 @@ export interface ServerHost {
   projectFiles?: { names: readonly string[]; changed(): void };
   /** Reading the workspace from disk, for findings in files that are not open; absent in the browser. */
   workspace?: WorkspaceFiles;
+  /** Packs the text of open documents not read lately (deflate in Node); absent, every text is kept as it is. */
+  textPacker?: TextPacker;
   /** Told what checking is busy with (many documents at once, typing, nothing), to tune memory to it. */
   checking?(activity: Activity): void;
 }
@@ -51,7 +54,8 @@ export interface WorkspaceFiles {
 /** Wires documents, diagnostics, hover and code actions onto a connection and starts listening. */
 export function init(connection: Connection, host: ServerHost): void {
   // Where each document's text changed since its last check: diagnostics before that point are kept as they were.
-  const documents = new EditorDocuments(connection, (uri, from) => linter.edited(uri, from));
+  const store = host.textPacker ? compactDocuments(host.textPacker) : plainDocuments;
+  const documents = new EditorDocuments(connection, store, (uri, from) => linter.edited(uri, from));
   const logError = (what: string, error: unknown): void => {
     connection.console.error(`shipcheck: ${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   };
@@ -121,7 +125,7 @@ export function init(connection: Connection, host: ServerHost): void {
   );
   documents.onDidClose(({ document }) =>
     guarded('closing a document', undefined, () => {
-      documents.closed(document.uri);
+      documents.closed(document);
       linter.forget(document.uri);
       workspace?.closed(document.uri);
     }),
@@ -179,15 +183,19 @@ class EditorDocuments extends TextDocuments<TextDocument> {
   private notAnEdit: TextDocument | undefined;
   private readonly warned = new Set<string>();
 
-  constructor(connection: Connection, edited: (uri: string, from: number) => void) {
+  constructor(
+    connection: Connection,
+    private readonly store: DocumentStore,
+    edited: (uri: string, from: number) => void,
+  ) {
     super({
-      create: TextDocument.create,
+      create: store.create,
       update: (document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument => {
         if (version > document.version) {
           // One change at a time: each change's range refers to the text the previous ones left.
           for (const change of changes) {
             edited(document.uri, 'range' in change ? Math.min(document.offsetAt(change.range.start), document.offsetAt(change.range.end)) : 0);
-            TextDocument.update(document, [change], version);
+            store.update(document, [change], version);
           }
           return document;
         }
@@ -211,8 +219,9 @@ class EditorDocuments extends TextDocuments<TextDocument> {
     return edit;
   }
 
-  closed(uri: string): void {
-    this.warned.delete(uri);
+  closed(document: TextDocument): void {
+    this.warned.delete(document.uri);
+    this.store.closed(document);
   }
 }
 
