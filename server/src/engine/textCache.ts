@@ -17,7 +17,11 @@ export class TextCache<V> {
   private readonly entries = new Map<string, Map<string, V>>();
   private count = 0;
 
-  constructor(private readonly limit: number) {}
+  /** `copiedKeys`: the first keys are copies already (`jobSource`'s texts), kept as they are rather than copied again. */
+  constructor(
+    private readonly limit: number,
+    private readonly copiedKeys = false,
+  ) {}
 
   get size(): number {
     return this.count;
@@ -27,7 +31,7 @@ export class TextCache<V> {
     let inner = this.entries.get(first);
     let value = inner?.get(second);
     if (value === undefined) {
-      const key = detach(first);
+      const key = this.copiedKeys ? first : detach(first);
       const secondKey = detach(second);
       value = compute(key, secondKey);
       if (this.count >= this.limit) {

@@ -50,7 +50,7 @@ interface Cached {
 }
 
 // Each keystroke builds new Jobs, but few change what they are: work each job's facts out once per text.
-const byText = new TextCache<Cached>(4096);
+const byText = new TextCache<Cached>(4096, true);
 const perWorkflow = new WeakMap<Workflow, CrossJobs>();
 
 export function crossJobs(workflow: Workflow, yaml: YamlDoc): CrossJobs {

@@ -310,7 +310,7 @@ const cache = new WeakMap<Job, JobClassification>();
 type JobSummary = Omit<JobClassification, 'evidence' | 'deploySteps'>;
 
 // What a job's source says it is, without the evidence (which points into the file): most lints ask only that.
-const summaries = new TextCache<JobSummary>(4096);
+const summaries = new TextCache<JobSummary>(4096, true);
 
 export function classifyJob(job: Job): JobClassification {
   let found = cache.get(job);

@@ -185,7 +185,7 @@ type LatestOnly = Readonly<Record<string, 'pushes' | 'all-tags'>>;
 
 const NONE: LatestOnly = Object.freeze(Object.create(null) as Record<string, 'pushes' | 'all-tags'>);
 const memo = new CrossJobMemo<LatestOnly>();
-const byJob = new TextCache<{ images: JobImages; key: string }>(4096);
+const byJob = new TextCache<{ images: JobImages; key: string }>(4096, true);
 
 function jobImages(job: Job): { images: JobImages; key: string } | undefined {
   const source = jobSource(job);
