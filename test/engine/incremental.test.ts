@@ -171,6 +171,41 @@ describe('incremental linting', () => {
     assert.deepEqual(linter.lint(file(3), 'k8s/web.yaml', OPTIONS).findings, lint(file(3), 'k8s/web.yaml', OPTIONS).findings);
   });
 
+  it('re-runs cross-document rules on other documents only when what a document says to them changes', () => {
+    const seen: string[] = [];
+    const counting = defineRule({
+      id: 'k8s/test-counting',
+      severity: 'info',
+      dora: [],
+      messages: { object: (name: string) => `object ${name}` },
+      docs: { summary: '', rationale: '', symptom: '', fix: '', bad: '', good: '' },
+      fixable: false,
+      crossDocumentKinds: ['HorizontalPodAutoscaler'],
+      documentFact: (yaml) => String(yaml.doc.getIn(['spec', 'minReplicas']) ?? ''),
+      visit: {
+        k8sObject(object, ctx) {
+          seen.push(object.name ?? '');
+          ctx.report({ span: object.fields.get('kind')!.keySpan, message: 'object', args: [object.name ?? ''] });
+        },
+      },
+    });
+    const options: LintOptions = { rules: [...RULES, counting] };
+    const config = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata: {}\n`;
+    const hpa = (min: number, max: number) => `apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    kind: Rollout\n    name: web\n  minReplicas: ${min}\n  maxReplicas: ${max}\n`;
+    const file = (min: number, max: number) => [config('a'), hpa(min, max), config('b'), config('c')].join('---\n');
+    const linter = new IncrementalLinter();
+    const path = 'k8s/web.yaml';
+    linter.lint(file(2, 10), path, options);
+    assert.deepEqual(seen.splice(0), ['a', 'web', 'b', 'c']);
+    const same = linter.lint(file(2, 20), path, options);
+    assert.deepEqual(seen.splice(0), ['web'], 'the autoscaler says the same to the others: only it is checked again');
+    assert.deepEqual(comparable(same), comparable(lint(file(2, 20), path, options)));
+    seen.length = 0;
+    const changed = linter.lint(file(3, 20), path, options);
+    assert.deepEqual(seen.splice(0), ['a', 'web', 'b', 'c'], 'a new minReplicas is news to every document');
+    assert.deepEqual(comparable(changed), comparable(lint(file(3, 20), path, options)));
+  });
+
   it('knows every rule that reads other documents of the file', () => {
     for (const rule of RULES) {
       const source = readFileSync(join(ROOT, 'server/src/rules', `${rule.id}.ts`), 'utf8');

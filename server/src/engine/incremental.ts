@@ -23,6 +23,7 @@ export class IncrementalLinter {
   private rules: readonly Rule[] | undefined;
   // The pieces cross-document rules read from, in order; when they differ, so may those rules' findings.
   private factPieces: Piece[] = [];
+  private factKeys: (string | undefined)[] = [];
   private factsVersion = 0;
   private readonly splicer = new JobSplicer();
   private readonly jobs = new JobFindingsCache();
@@ -45,6 +46,7 @@ export class IncrementalLinter {
       this.previous = before = undefined;
       prefix = suffix = 0;
       this.factPieces = [];
+      this.factKeys = [];
       this.optionsKey = key;
       this.rules = options.rules;
     }
@@ -66,9 +68,16 @@ export class IncrementalLinter {
     this.previous = { text, starts, pieces: placed };
     if (ordered.some((piece) => piece.broken || piece.markers)) return lint(text, path, options);
 
+    // Cross-document rules see new facts when a piece they read from changed what it says to them (or, for a rule
+    // that cannot say, when such a piece changed at all).
     const factPieces = ordered.filter((piece) => piece.mentionsReadKind);
-    if (factPieces.length !== this.factPieces.length || factPieces.some((piece, index) => piece !== this.factPieces[index])) this.factsVersion++;
+    const factKeys = factPieces.map((piece) => (piece.factKey ??= documentFactsKey(piece, crossRules)));
+    const sameFacts = factKeys.every((key) => key !== undefined)
+      ? factKeys.length === this.factKeys.length && factKeys.every((key, index) => key === this.factKeys[index])
+      : factPieces.length === this.factPieces.length && factPieces.every((piece, index) => piece === this.factPieces[index]);
+    if (!sameFacts) this.factsVersion++;
     this.factPieces = factPieces;
+    this.factKeys = factKeys;
     const documents: YamlDoc[] = [];
     for (const piece of ordered) for (const yaml of piece.documents) documents.push(yaml);
     const check = (piece: Piece, ruleSet: readonly Rule[]): Finding[] => {
@@ -155,6 +164,8 @@ interface Piece {
   failed: boolean;
   /** What the piece's documents are, worked out once. */
   classified?: Classified[];
+  /** What the piece's documents say to the cross-document rules (`documentFact`), worked out once; undefined when a rule cannot say. */
+  factKey?: string | undefined;
   /** The findings at the piece's offset (the same until an edit before the piece moves it). */
   placedAt?: { offset: number; findings: Finding[] } | undefined;
 }
@@ -199,6 +210,17 @@ function parsePiece(slice: string, path: string, eol: string, indent: string, re
   // A kind can only be spelled without its letters in a row through an escape in a quoted string.
   const mentionsReadKind = readKinds.some((kind) => text.includes(kind)) || (readKinds.length > 0 && text.includes('\\'));
   return { text, file, documents: file.documents, broken: file.documents.some((doc) => doc.hasErrors), markers: MARKERS.test(text), mentionsReadKind, kinds: [], local: undefined, cross: [], crossVersion: -1, failed: false };
+}
+
+/** What a piece's documents say to each cross-document rule, as one string; undefined when a rule has no `documentFact`. */
+function documentFactsKey(piece: Piece, crossRules: readonly Rule[]): string | undefined {
+  if (crossRules.some((rule) => !rule.documentFact)) return undefined;
+  try {
+    return JSON.stringify(piece.documents.map((yaml) => crossRules.map((rule) => rule.documentFact!(yaml))));
+  } catch {
+    // The rule fails in its own hook too (and is reported there); here the piece just counts as changed.
+    return undefined;
+  }
 }
 
 /** The whole file as `lint` returns it, parsed only when asked for (hovers and code actions read it, diagnostics do not). */

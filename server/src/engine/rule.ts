@@ -63,6 +63,12 @@ export interface RuleDefinition<M extends MessageFormatters, F = unknown> {
    */
   crossDocumentKinds?: readonly string[];
   /**
+   * For a rule with `crossDocumentKinds`: what it reads from one document for the others, as plain data (JSON), the
+   * same for the same document text. Incremental checking then re-runs the rule on the other documents only when some
+   * document's fact changed, not on every edit to a document that mentions one of the kinds.
+   */
+  documentFact?(yaml: YamlDoc): unknown;
+  /**
    * `job`: the rule's `job` and `step` hooks read only the job they are given (its node, fields and steps) and the
    * workflow's entries other than `jobs:`, `name:` and `run-name:`, never other jobs; so while a job's text and the workflow around the jobs
    * are unchanged, the engine reuses what those hooks reported for it (keystroke speed in long workflows). Findings

@@ -17,6 +17,7 @@ export default defineRule({
   dora: ['change-failure-rate'],
   fixable: false,
   crossDocumentKinds: ['Rollout'],
+  documentFact: documentPairs,
   messages: {
     onlyRate: (template: string, metric: string) =>
       `AnalysisTemplate ${template} judges a release only by ${metric}, a success/error rate: a version that answers correctly but slowly passes. Consider a latency metric next to it (in this template or a second template run in the same analysis).`,
@@ -92,19 +93,30 @@ const paired = new WeakMap<readonly YamlDoc[], Set<string>>();
 /** Names of templates that a Rollout in this file runs together with another template in one analysis. */
 function pairedTemplates(file: YamlFile): Set<string> {
   let names = paired.get(file.documents);
+  if (!names) {
+    names = new Set(file.documents.flatMap(documentPairs));
+    paired.set(file.documents, names);
+  }
+  return names;
+}
+
+const pairsByDocument = new WeakMap<YamlDoc, string[]>();
+
+/** Names of templates that a Rollout in this document runs together with another template in one analysis. */
+function documentPairs(yaml: YamlDoc): string[] {
+  let names = pairsByDocument.get(yaml);
   if (names) return names;
-  names = new Set();
-  for (const yaml of file.documents) {
-    const root = yaml.doc.contents;
-    if (yaml.hasErrors || !isMap(root)) continue;
+  names = [];
+  const root = yaml.doc.contents;
+  if (!yaml.hasErrors && isMap(root)) {
     for (const object of buildK8sObjects(yaml, root)) {
       const rollout = rolloutOf(object, yaml);
       if (!rollout) continue;
       for (const analysis of rolloutAnalyses(rollout)) {
-        if (new Set(analysis.templates.map((ref) => ref.name)).size > 1) for (const ref of analysis.templates) names.add(ref.name);
+        if (new Set(analysis.templates.map((ref) => ref.name)).size > 1) for (const ref of analysis.templates) names.push(ref.name);
       }
     }
   }
-  paired.set(file.documents, names);
+  pairsByDocument.set(yaml, names);
   return names;
 }

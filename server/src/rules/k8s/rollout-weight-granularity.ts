@@ -9,6 +9,7 @@ export default defineRule({
   dora: ['change-failure-rate'],
   fixable: false,
   crossDocumentKinds: ['HorizontalPodAutoscaler'],
+  documentFact: documentMinimums,
   messages: {
     coarse: (weight: number, replicas: number, canary: number, total: number, actual: number, source: string) =>
       `\`setWeight: ${weight}\` cannot be met with ${replicas} replica${replicas === 1 ? '' : 's'}${source}: without trafficRouting the split is made by pod counts, and the closest Argo Rollouts gets is ${canary} canary pod${canary === 1 ? '' : 's'} of ${total}, about ${actual}% of traffic.`,
@@ -105,11 +106,22 @@ const autoscaled = new WeakMap<readonly YamlDoc[], Map<string, number>>();
 /** Rollout name → minReplicas (default 1) of the HorizontalPodAutoscalers in this file that scale a Rollout. */
 function autoscaledMinimum(file: YamlFile): Map<string, number> {
   let minimums = autoscaled.get(file.documents);
+  if (!minimums) {
+    minimums = new Map(file.documents.flatMap(documentMinimums));
+    autoscaled.set(file.documents, minimums);
+  }
+  return minimums;
+}
+
+const minimumsByDocument = new WeakMap<YamlDoc, [string, number][]>();
+
+/** [Rollout name, minReplicas] of each HorizontalPodAutoscaler in this document that scales a Rollout, in order. */
+function documentMinimums(yaml: YamlDoc): [string, number][] {
+  let minimums = minimumsByDocument.get(yaml);
   if (minimums) return minimums;
-  minimums = new Map();
-  for (const yaml of file.documents) {
-    const root = yaml.doc.contents;
-    if (yaml.hasErrors || !isMap(root)) continue;
+  minimums = [];
+  const root = yaml.doc.contents;
+  if (!yaml.hasErrors && isMap(root)) {
     for (const object of buildK8sObjects(yaml, root)) {
       const spec = object.fields.get('spec')?.value;
       if (object.kind !== 'HorizontalPodAutoscaler' || !isMap(spec)) continue;
@@ -118,10 +130,10 @@ function autoscaledMinimum(file: YamlFile): Map<string, number> {
       if (!isMap(target)) continue;
       const targetFields = mapFields(yaml, target);
       const name = scalarToString(targetFields.get('name')?.value);
-      if (scalarToString(targetFields.get('kind')?.value) === 'Rollout' && name !== undefined) minimums.set(name, scalarToNumber(fields.get('minReplicas')?.value) ?? 1);
+      if (scalarToString(targetFields.get('kind')?.value) === 'Rollout' && name !== undefined) minimums.push([name, scalarToNumber(fields.get('minReplicas')?.value) ?? 1]);
     }
   }
-  autoscaled.set(file.documents, minimums);
+  minimumsByDocument.set(yaml, minimums);
   return minimums;
 }
 
