@@ -141,6 +141,26 @@ export class CrossJobMemo<V> {
   }
 }
 
+/** An empty map from job id to what a rule says about that job (no inherited keys: a job may be called `constructor`). */
+export function byJobId<V>(): Record<string, V> {
+  return Object.create(null) as Record<string, V>;
+}
+
+const NOTHING: Readonly<Record<string, never>> = Object.freeze(byJobId<never>());
+
+/**
+ * A cross-job rule's `workflowFact`: what it says about each job (by id), worked out by `analyse` from every job's
+ * facts and reused while they are the same; nothing for a composite action.
+ */
+export function crossJobVerdicts<V>(analyse: (cross: CrossJobs) => Readonly<Record<string, V>>): (workflow: Workflow, doc: YamlDoc) => Readonly<Record<string, V>> {
+  const memo = new CrossJobMemo<Readonly<Record<string, V>>>();
+  return (workflow, doc) => {
+    if (workflow.kind !== 'workflow') return NOTHING;
+    const cross = crossJobs(workflow, doc);
+    return memo.get(cross.inputs, () => analyse(cross));
+  };
+}
+
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -1,5 +1,5 @@
 import { addNeeds } from '../../engine/jobEdit';
-import { conditionFacts, CrossJobMemo, crossJobs, type CrossJobs, type JobFacts } from '../../engine/model/crossJob';
+import { byJobId, conditionFacts, crossJobVerdicts, type CrossJobs, type JobFacts } from '../../engine/model/crossJob';
 import { graphOf } from '../../engine/model/jobGraph';
 import { jobEnvironment } from '../../engine/model/jobKind';
 import { conditionRunsIn, reachabilityOf } from '../../engine/model/reachability';
@@ -56,11 +56,7 @@ jobs:
   scope: 'job',
   // Which tests each deploy job should wait for, and whether it deploys pull requests: worked out from every job's
   // facts, reported from the deploy job's own hook.
-  workflowFact(workflow, doc) {
-    if (workflow.kind !== 'workflow') return NONE;
-    const cross = crossJobs(workflow, doc);
-    return memo.get(cross.inputs, () => verdicts(cross));
-  },
+  workflowFact: crossJobVerdicts<Verdict>(verdicts),
   visit: {
     job(job, ctx) {
       const verdict = ctx.workflowFact?.[job.id];
@@ -93,18 +89,16 @@ interface Verdict {
 
 type Verdicts = Readonly<Record<string, Verdict>>;
 
-const NONE: Verdicts = Object.freeze(Object.create(null) as Record<string, Verdict>);
-const memo = new CrossJobMemo<Verdicts>();
 
 function verdicts({ jobs, cases }: CrossJobs): Verdicts {
   const graph = graphOf(jobs);
   const deploys = jobs.filter((job) => job.deploy && !graph.inCycle(job));
-  if (deploys.length === 0) return NONE;
+  if (deploys.length === 0) return byJobId();
   const analysis = reachabilityOf(graph, cases, conditionFacts);
   const tests = jobs.filter((job) => job.tests && !job.deploy && !job.opaque && !graph.inCycle(job));
   const runsTogether = (a: JobFacts, b: JobFacts) => cases.some((_, i) => analysis.runs(a, i) !== false && analysis.runs(b, i) !== false);
 
-  const found: Record<string, Verdict> = Object.create(null) as Record<string, Verdict>;
+  const found: Record<string, Verdict> = byJobId<Verdict>();
   for (const job of deploys) {
     const ancestors = graph.ancestors(job);
     // A reusable workflow it waits for may well be the tests.

@@ -1,6 +1,6 @@
 import type { Span, TextEdit } from '../../engine/finding';
 import { contextPaths, type Expr } from '../../engine/expressions';
-import { conditionFacts, CrossJobMemo, crossJobs, type CrossJobs, type JobFacts } from '../../engine/model/crossJob';
+import { byJobId, conditionFacts, crossJobVerdicts, type CrossJobs, type JobFacts } from '../../engine/model/crossJob';
 import { graphOf } from '../../engine/model/jobGraph';
 import { type ConditionReading, conditionReading, type JobCondition, jobCondition, reachabilityOf } from '../../engine/model/reachability';
 import type { Job } from '../../engine/model/workflow';
@@ -58,11 +58,7 @@ jobs:
   scope: 'job',
   // Which needs of each job its own condition does not expect to be skipped: worked out from every job's facts,
   // reported (with the rewritten `if:`) from the job's own hook.
-  workflowFact(workflow, doc) {
-    if (workflow.kind !== 'workflow') return NONE;
-    const cross = crossJobs(workflow, doc);
-    return memo.get(cross.inputs, () => verdicts(cross));
-  },
+  workflowFact: crossJobVerdicts<Verdict>(verdicts),
   visit: {
     job(job, ctx) {
       const verdict = ctx.workflowFact?.[job.id];
@@ -81,13 +77,11 @@ interface Verdict {
 
 type Verdicts = Readonly<Record<string, Verdict>>;
 
-const NONE: Verdicts = Object.freeze(Object.create(null) as Record<string, Verdict>);
-const memo = new CrossJobMemo<Verdicts>();
 
 function verdicts({ jobs, cases }: CrossJobs): Verdicts {
   const graph = graphOf(jobs);
   const analysis = reachabilityOf(graph, cases, conditionFacts);
-  const found: Record<string, Verdict> = Object.create(null) as Record<string, Verdict>;
+  const found: Record<string, Verdict> = byJobId<Verdict>();
   for (const job of jobs) {
     const condition = readingOf(job);
     // No `if:` of its own: the job simply runs whenever its needs did (it inherits their conditions).

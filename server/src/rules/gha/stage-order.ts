@@ -1,6 +1,6 @@
 import type { Span } from '../../engine/finding';
 import { addNeeds } from '../../engine/jobEdit';
-import { conditionFacts, CrossJobMemo, crossJobs, type CrossJobs, type JobFacts } from '../../engine/model/crossJob';
+import { byJobId, conditionFacts, crossJobVerdicts, type CrossJobs, type JobFacts } from '../../engine/model/crossJob';
 import { graphOf } from '../../engine/model/jobGraph';
 import { isFastGate } from '../../engine/model/jobKind';
 import type { Job } from '../../engine/model/workflow';
@@ -54,11 +54,7 @@ jobs:
   scope: 'job',
   // Which fast gates each slow or deploy job should wait for, and which gate waits for a slow job: worked out from
   // every job's facts, reported from the job's own hook.
-  workflowFact(workflow, doc) {
-    if (workflow.kind !== 'workflow') return NONE;
-    const cross = crossJobs(workflow, doc);
-    return memo.get(cross.inputs, () => verdicts(cross));
-  },
+  workflowFact: crossJobVerdicts<Verdict>(verdicts),
   visit: {
     job(job, ctx) {
       const verdict = ctx.workflowFact?.[job.id];
@@ -85,20 +81,18 @@ type Verdict = { kind: 'backwards'; need: string; needIs: string } | { kind: 'un
 
 type Verdicts = Readonly<Record<string, Verdict>>;
 
-const NONE: Verdicts = Object.freeze(Object.create(null) as Record<string, Verdict>);
-const memo = new CrossJobMemo<Verdicts>();
 
 function verdicts({ jobs }: CrossJobs): Verdicts {
-  if (jobs.length < 2) return NONE;
+  if (jobs.length < 2) return byJobId();
   const graph = graphOf(jobs);
   const gates = jobs.filter((job) => isFastGate(job) && !graph.inCycle(job));
-  if (gates.length === 0) return NONE;
+  if (gates.length === 0) return byJobId();
   // Gates that always run: needing a conditional one could make the slow job skip (gha/needs-skipped).
   const unconditional = gates.filter((gate) => !gate.hasIf);
   const pure = unconditional.filter((gate) => gate.role === 'fast-gate');
   const candidates = pure.length > 0 ? pure : unconditional;
 
-  const found: Record<string, Verdict> = Object.create(null) as Record<string, Verdict>;
+  const found: Record<string, Verdict> = byJobId<Verdict>();
   for (const job of jobs) {
     if (job.opaque || graph.inCycle(job)) continue;
     if (gates.includes(job)) {

@@ -1,5 +1,5 @@
 import type { Span } from '../../engine/finding';
-import { conditionFacts, CrossJobMemo, crossJobs, type CrossJobs, type JobFacts } from '../../engine/model/crossJob';
+import { byJobId, conditionFacts, crossJobVerdicts, type CrossJobs, type JobFacts } from '../../engine/model/crossJob';
 import { graphOf } from '../../engine/model/jobGraph';
 import { jobCondition, type Reachability, reachabilityOf } from '../../engine/model/reachability';
 import type { Job } from '../../engine/model/workflow';
@@ -58,11 +58,7 @@ jobs:
   },
   scope: 'job',
   // Which jobs cannot run, and why: worked out from every job's facts, reported from the job's own hook.
-  workflowFact(workflow, doc) {
-    if (workflow.kind !== 'workflow') return NONE;
-    const cross = crossJobs(workflow, doc);
-    return memo.get(cross.inputs, () => verdicts(cross));
-  },
+  workflowFact: crossJobVerdicts<string>(verdicts),
   visit: {
     job(job, ctx) {
       const why = ctx.workflowFact?.[job.id];
@@ -74,14 +70,12 @@ jobs:
 /** Why each job that cannot run does not, by job id. */
 type Verdicts = Readonly<Record<string, string>>;
 
-const NONE: Verdicts = Object.freeze(Object.create(null) as Record<string, string>);
-const memo = new CrossJobMemo<Verdicts>();
 
 function verdicts({ jobs, cases }: CrossJobs): Verdicts {
   const graph = graphOf(jobs);
   const analysis = reachabilityOf(graph, cases, conditionFacts);
   const unreachable = jobs.filter((job) => analysis.canRun(job) === false);
-  const found: Record<string, string> = Object.create(null) as Record<string, string>;
+  const found: Record<string, string> = byJobId<string>();
   for (const job of unreachable) {
     // A job that is unreachable only because a need is unreachable: the need is the one to fix.
     const needs = graph.needs(job);
