@@ -89,7 +89,6 @@ interface Verdict {
 
 type Verdicts = Readonly<Record<string, Verdict>>;
 
-
 function verdicts({ jobs, cases }: CrossJobs): Verdicts {
   const graph = graphOf(jobs);
   const deploys = jobs.filter((job) => job.deploy && !graph.inCycle(job));

@@ -77,7 +77,6 @@ interface Verdict {
 
 type Verdicts = Readonly<Record<string, Verdict>>;
 
-
 function verdicts({ jobs, cases }: CrossJobs): Verdicts {
   const graph = graphOf(jobs);
   const analysis = reachabilityOf(graph, cases, conditionFacts);

@@ -81,7 +81,6 @@ type Verdict = { kind: 'backwards'; need: string; needIs: string } | { kind: 'un
 
 type Verdicts = Readonly<Record<string, Verdict>>;
 
-
 function verdicts({ jobs }: CrossJobs): Verdicts {
   if (jobs.length < 2) return byJobId();
   const graph = graphOf(jobs);

@@ -70,7 +70,6 @@ jobs:
 /** Why each job that cannot run does not, by job id. */
 type Verdicts = Readonly<Record<string, string>>;
 
-
 function verdicts({ jobs, cases }: CrossJobs): Verdicts {
   const graph = graphOf(jobs);
   const analysis = reachabilityOf(graph, cases, conditionFacts);
