@@ -225,20 +225,29 @@ function documentFactsKey(piece: Piece, crossRules: readonly Rule[]): string | u
 
 /** The whole file as `lint` returns it, parsed only when asked for (hovers and code actions read it, diagnostics do not). */
 export function deferredYamlFile(text: string, path: string): YamlFile {
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  let parsed: YamlFile | undefined;
-  let lineCounter: LineCounter | undefined;
-  const whole = (): YamlFile => (parsed ??= parseYamlFile(text, path));
-  return {
-    path,
-    text,
-    eol,
-    get documents() {
-      return whole().documents;
-    },
-    get lineCounter() {
-      if (parsed) return parsed.lineCounter;
-      return (lineCounter ??= countLines(text));
-    },
-  };
+  return new DeferredYamlFile(path, text);
+}
+
+// A class, not an object literal with getters: see LazyLinesFile in jobSplice.ts (each literal's getters would keep
+// this keystroke's text alive through young-generation collections).
+class DeferredYamlFile implements YamlFile {
+  readonly eol: string;
+  private parsed: YamlFile | undefined;
+  private counted: LineCounter | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly text: string,
+  ) {
+    this.eol = text.includes('\r\n') ? '\r\n' : '\n';
+  }
+
+  get documents(): YamlDoc[] {
+    return (this.parsed ??= parseYamlFile(this.text, this.path)).documents;
+  }
+
+  get lineCounter(): LineCounter {
+    if (this.parsed) return this.parsed.lineCounter;
+    return (this.counted ??= countLines(this.text));
+  }
 }

@@ -95,10 +95,25 @@ export function parseYamlFile(text: string, path = ''): YamlFile {
 
 /** A key/value pair of a mapping, the value seen through aliases. */
 export interface Field {
-  key: Scalar;
-  value: Node | undefined;
+  readonly key: Scalar;
+  readonly value: Node | undefined;
   /** The key's span: where a finding about this field points when the value is missing or elsewhere. */
-  keySpan: Span;
+  readonly keySpan: Span;
+}
+
+/**
+ * A field whose key span is read from the key node when asked: an incremental parse keeps a job's nodes from one
+ * keystroke to the next, moving them, and what was read of them (see `buildWorkflow`) with them.
+ */
+class MapField implements Field {
+  constructor(
+    readonly key: Scalar,
+    readonly value: Node | undefined,
+  ) {}
+
+  get keySpan(): Span {
+    return spanOf(this.key);
+  }
 }
 
 const MAX_MERGE_DEPTH = 16;
@@ -119,7 +134,7 @@ export function mapFields(yaml: YamlDoc, map: YAMLMap, depth = 0): Map<string, F
       if (depth < MAX_MERGE_DEPTH) merged.push(...mergeSources(yaml, pair.value, depth));
       continue;
     }
-    if (!fields.has(name)) fields.set(name, { key, value: yaml.resolve(pair.value), keySpan: spanOf(key) });
+    if (!fields.has(name)) fields.set(name, new MapField(key, yaml.resolve(pair.value)));
   }
   for (const source of merged) {
     for (const field of source) {

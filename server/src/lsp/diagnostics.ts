@@ -251,19 +251,38 @@ export class DocumentLinter {
  * store may keep it packed (see compactDocuments), and a reference here would keep every text unpacked as well.
  */
 function withFileOnDemand(result: LintResult, document: TextDocument): LintResult {
-  const { file: linted, ...rest } = result;
-  const { path } = linted;
-  const { version } = document;
-  let file: YamlFile | undefined;
-  return {
-    ...rest,
-    get file(): YamlFile {
-      if (file) return file;
-      // Callers read a result for the version they asked for; a newer text would put the offsets in the wrong place.
-      if (document.version !== version) throw new Error(`${document.uri} changed since version ${version} was checked`);
-      return (file = deferredYamlFile(document.getText(), path));
-    },
-  };
+  return new ResultWithFileOnDemand(result, document);
+}
+
+// A class, not an object literal with a getter: V8 gives each such literal its own hidden class, and until a full
+// collection frees it the getter's closure survives young-generation collections (see LazyLinesFile in jobSplice.ts).
+class ResultWithFileOnDemand implements LintResult {
+  readonly findings: Finding[];
+  readonly kinds: LintResult['kinds'];
+  readonly skipped?: string;
+  readonly suppressed?: LintResult['suppressed'];
+  private readonly path: string;
+  private readonly version: number;
+  private parsed: YamlFile | undefined;
+
+  constructor(
+    result: LintResult,
+    private readonly document: TextDocument,
+  ) {
+    this.findings = result.findings;
+    this.kinds = result.kinds;
+    if (result.skipped !== undefined) this.skipped = result.skipped;
+    if (result.suppressed !== undefined) this.suppressed = result.suppressed;
+    this.path = result.file.path;
+    this.version = document.version;
+  }
+
+  get file(): YamlFile {
+    if (this.parsed) return this.parsed;
+    // Callers read a result for the version they asked for; a newer text would put the offsets in the wrong place.
+    if (this.document.version !== this.version) throw new Error(`${this.document.uri} changed since version ${this.version} was checked`);
+    return (this.parsed = deferredYamlFile(this.document.getText(), this.path));
+  }
 }
 
 function emptyResult(path: string): LintResult {

@@ -1,3 +1,4 @@
+import { MemoKey, memoOn } from './memo';
 import { isPair } from 'yaml';
 import { isPlain, isScalar, scalarToString, type YamlDoc } from '../yamlFile';
 import { detach, TextCache } from '../textCache';
@@ -51,15 +52,10 @@ interface Cached {
 
 // Each keystroke builds new Jobs, but few change what they are: work each job's facts out once per text.
 const byText = new TextCache<Cached>(4096, true);
-const perWorkflow = new WeakMap<Workflow, CrossJobs>();
+const CROSS_JOBS = new MemoKey<CrossJobs>('crossJobs');
 
 export function crossJobs(workflow: Workflow, yaml: YamlDoc): CrossJobs {
-  let found = perWorkflow.get(workflow);
-  if (!found) {
-    found = readCrossJobs(workflow, yaml);
-    perWorkflow.set(workflow, found);
-  }
-  return found;
+  return memoOn(workflow, CROSS_JOBS, () => readCrossJobs(workflow, yaml));
 }
 
 function readCrossJobs(workflow: Workflow, yaml: YamlDoc): CrossJobs {

@@ -1,3 +1,4 @@
+import { MemoKey, memoOn } from './memo';
 import type { Job, Workflow } from './workflow';
 
 /** What the graph reads of a job: a `Job`, or the plain facts cross-job rules keep of one (`crossJob.ts`). */
@@ -28,15 +29,10 @@ export interface JobGraph<J extends GraphJob = Job> {
   inCycle(job: J): boolean;
 }
 
-const graphs = new WeakMap<Workflow, JobGraph>();
+const GRAPH = new MemoKey<JobGraph>('jobGraph');
 
 export function jobGraph(workflow: Workflow): JobGraph {
-  let graph = graphs.get(workflow);
-  if (!graph) {
-    graph = graphOf(workflow.jobs);
-    graphs.set(workflow, graph);
-  }
-  return graph;
+  return memoOn(workflow, GRAPH, () => graphOf(workflow.jobs));
 }
 
 /** The graph of a list of jobs (in workflow order). */

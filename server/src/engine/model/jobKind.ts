@@ -1,3 +1,4 @@
+import { MemoKey, memoOn } from './memo';
 import type { Span } from '../finding';
 import { detach, TextCache } from '../textCache';
 import { parseShell, type ShellCommand } from '../shell';
@@ -305,7 +306,7 @@ function commandText(command: ShellCommand): string {
   return text;
 }
 
-const cache = new WeakMap<Job, JobClassification>();
+const CLASSIFICATION = new MemoKey<JobClassification>('classification');
 
 type JobSummary = Omit<JobClassification, 'evidence' | 'deploySteps'>;
 
@@ -313,13 +314,10 @@ type JobSummary = Omit<JobClassification, 'evidence' | 'deploySteps'>;
 const summaries = new TextCache<JobSummary>(4096, true);
 
 export function classifyJob(job: Job): JobClassification {
-  let found = cache.get(job);
-  if (!found) {
+  return memoOn(job, CLASSIFICATION, () => {
     const source = jobSource(job);
-    found = source === undefined ? computeClassification(job) : new SummarizedClassification(job, summaries.get(source.text, '', () => summarize(computeClassification(job))));
-    cache.set(job, found);
-  }
-  return found;
+    return source === undefined ? computeClassification(job) : new SummarizedClassification(job, summaries.get(source.text, '', () => summarize(computeClassification(job))));
+  });
 }
 
 /** A step's `if:` as `conditionRunsIn` takes it: its text, null when it has one that is not plain text, undefined when none. */

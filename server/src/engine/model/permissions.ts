@@ -1,3 +1,4 @@
+import { MemoKey, memoOn } from './memo';
 import { type Field, isMap, isScalar, mapFields, scalarToString, type YamlDoc, type YAMLMap } from '../yamlFile';
 import { workflowTriggers } from './triggers';
 import type { Job, Workflow } from './workflow';
@@ -29,7 +30,7 @@ export interface EffectivePermissions {
 const LEVELS = new Set<string>(['read', 'write', 'none']);
 
 /** The `permissions:` of a workflow's or job's fields, undefined when absent. */
-export function declaredPermissions(yaml: YamlDoc, fields: Map<string, Field>): DeclaredPermissions | undefined {
+export function declaredPermissions(yaml: YamlDoc, fields: ReadonlyMap<string, Field>): DeclaredPermissions | undefined {
   const field = fields.get('permissions');
   if (!field) return undefined;
   const value = field.value;
@@ -60,23 +61,20 @@ function levelIn(declared: DeclaredPermissions, scope: string): PermissionLevel 
   return declared.unknown ? 'unknown' : 'none';
 }
 
-const cache = new WeakMap<Job, EffectivePermissions>();
+const PERMISSIONS = new MemoKey<EffectivePermissions>('permissions');
 
 /** The job's token permissions: its own `permissions:`, else the workflow's, else the repository default. */
 export function effectivePermissions(job: Job, yaml: YamlDoc): EffectivePermissions {
-  let effective = cache.get(job);
-  if (effective) return effective;
+  return memoOn(job, PERMISSIONS, () => readPermissions(job, yaml));
+}
+
+function readPermissions(job: Job, yaml: YamlDoc): EffectivePermissions {
   const own = declaredPermissions(yaml, job.fields);
   const top = own ? undefined : declaredPermissions(yaml, job.workflow.fields);
   const declared = own ?? top;
-  if (declared) {
-    effective = { source: own ? 'job' : 'workflow', declared, level: (scope) => levelIn(declared, scope) };
-  } else {
-    // Neither repository default (permissive or restricted) includes id-token.
-    effective = { source: 'default', level: (scope) => (scope === 'id-token' ? 'none' : 'default') };
-  }
-  cache.set(job, effective);
-  return effective;
+  if (declared) return { source: own ? 'job' : 'workflow', declared, level: (scope) => levelIn(declared, scope) };
+  // Neither repository default (permissive or restricted) includes id-token.
+  return { source: 'default', level: (scope) => (scope === 'id-token' ? 'none' : 'default') };
 }
 
 /** The workflow's trigger names (`on: push`, `on: [push, pull_request]`, `on: { push: … }`). */

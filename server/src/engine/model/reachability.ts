@@ -1,3 +1,4 @@
+import { MemoKey, memoOn } from './memo';
 import {
   contextPaths,
   type EvalEnv,
@@ -38,15 +39,10 @@ export interface JobCondition {
   constant: boolean;
 }
 
-const conditions = new WeakMap<Job, JobCondition>();
+const CONDITION = new MemoKey<JobCondition>('condition');
 
 export function jobCondition(job: Job, fileText: string): JobCondition {
-  let condition = conditions.get(job);
-  if (!condition) {
-    condition = readCondition(job, fileText);
-    conditions.set(job, condition);
-  }
-  return condition;
+  return memoOn(job, CONDITION, () => readCondition(job, fileText));
 }
 
 /** What an `if:` value says, read from its text alone (so the same for the same text in any parse). */
@@ -148,18 +144,15 @@ export function conditionRunsIn(value: string | null | undefined, triggerCase: T
   return evaluateCondition(reading.ast, caseEnv(triggerCase.values, new Map(), undefined));
 }
 
-const analyses = new WeakMap<Workflow, Reachability>();
+const REACHABILITY = new MemoKey<Reachability>('reachability');
 
 export function reachability(workflow: Workflow, yaml: YamlDoc, fileText: string): Reachability {
-  let analysis = analyses.get(workflow);
-  if (!analysis) {
-    analysis = reachabilityOf(jobGraph(workflow), triggerCases(workflowTriggers(workflow, yaml)), (job) => {
+  return memoOn(workflow, REACHABILITY, () =>
+    reachabilityOf(jobGraph(workflow), triggerCases(workflowTriggers(workflow, yaml)), (job) => {
       const condition = jobCondition(job, fileText);
       return { ...condition, present: condition.field !== undefined };
-    });
-    analyses.set(workflow, analysis);
-  }
-  return analysis;
+    }),
+  );
 }
 
 function caseEnv(values: Map<string, Value>, needResults: Map<string, Value>, status: EvalEnv['status']): EvalEnv {

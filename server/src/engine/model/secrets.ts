@@ -17,7 +17,7 @@ export function secretsIn(text: string): string[] {
   return found;
 }
 
-function secretVars(yaml: YamlDoc, fields: Map<string, Field>, into: Map<string, string>): void {
+function secretVars(yaml: YamlDoc, fields: ReadonlyMap<string, Field>, into: Map<string, string>): void {
   const env = fields.get('env')?.value;
   if (!isMap(env)) return;
   for (const [name, field] of mapFields(yaml, env)) {

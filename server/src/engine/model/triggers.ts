@@ -1,3 +1,4 @@
+import { MemoKey, memoOn } from './memo';
 import type { Span } from '../finding';
 import { type StringPattern, type Value } from '../expressions';
 import { isMap, isSeq, mapFields, scalarToString, seqItems, type Node, type YamlDoc } from '../yamlFile';
@@ -22,16 +23,11 @@ export interface Triggers {
   span?: Span;
 }
 
-const triggerCache = new WeakMap<Workflow, Triggers>();
+const TRIGGERS = new MemoKey<Triggers>('triggers');
 
 /** The events a workflow's `on:` fires on (string, list or map form) with their branch/tag filters. */
 export function workflowTriggers(workflow: Workflow, yaml: YamlDoc): Triggers {
-  let triggers = triggerCache.get(workflow);
-  if (!triggers) {
-    triggers = readTriggers(workflow, yaml);
-    triggerCache.set(workflow, triggers);
-  }
-  return triggers;
+  return memoOn(workflow, TRIGGERS, () => readTriggers(workflow, yaml));
 }
 
 function readTriggers(workflow: Workflow, yaml: YamlDoc): Triggers {

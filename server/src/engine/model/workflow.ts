@@ -1,5 +1,6 @@
 import type { Span } from '../finding';
 import { scalarText, type ScalarText } from '../scalarText';
+import type { Memoizing, MemoKey } from './memo';
 import { detach } from '../textCache';
 import {
   type Field,
@@ -18,24 +19,24 @@ import {
 } from '../yamlFile';
 
 /** A GitHub Actions workflow (or a composite action, whose steps are the only jobs-like part). */
-export interface Workflow {
+export interface Workflow extends Memoizing {
   kind: 'workflow' | 'composite-action';
   node: YAMLMap;
-  fields: Map<string, Field>;
+  fields: ReadonlyMap<string, Field>;
   jobs: Job[];
   /** The file's text, for caches keyed by what a job's source says (never by its YAML nodes, which edits move). */
   text: string;
 }
 
-export interface Job {
+export interface Job extends Memoizing {
   id: string;
   workflow: Workflow;
   /** The job's key in `jobs:`. */
   idSpan: Span;
   node: YAMLMap;
-  fields: Map<string, Field>;
+  fields: ReadonlyMap<string, Field>;
   /** Ids this job `needs:` (unknown ids kept: the graph decides what to do with them). */
-  needs: string[];
+  needs: readonly string[];
   steps: Step[];
   /** For a composite action there is no real job: the steps live under `runs:`. */
   synthetic: boolean;
@@ -44,7 +45,7 @@ export interface Job {
 export interface Step {
   index: number;
   node: YAMLMap;
-  fields: Map<string, Field>;
+  fields: ReadonlyMap<string, Field>;
   /** `uses:` value, e.g. `actions/setup-node@v4`. */
   uses?: string;
   /** The action's inputs (`with:`), empty when there are none. */
@@ -64,7 +65,7 @@ export interface RunScript {
 
 export function buildWorkflow(yaml: YamlDoc, root: YAMLMap, text: string, kind: Workflow['kind']): Workflow {
   const fields = mapFields(yaml, root);
-  const workflow: Workflow = { kind, node: root, fields, jobs: [], text };
+  const workflow: Workflow = { kind, node: root, fields, jobs: [], text, memos: undefined };
   if (kind === 'composite-action') {
     const runs = fields.get('runs')?.value;
     if (isMap(runs)) {
@@ -77,17 +78,42 @@ export function buildWorkflow(yaml: YamlDoc, root: YAMLMap, text: string, kind: 
   if (!isMap(jobs)) return workflow;
   for (const [id, field] of mapFields(yaml, jobs)) {
     if (!isMap(field.value)) continue;
-    const jobFields = mapFields(yaml, field.value);
-    workflow.jobs.push(new WorkflowJob(id, workflow, field.keySpan, field.value, jobFields, stringList(yaml, jobFields.get('needs')?.value), false, yaml, jobFields.get('steps')?.value));
+    const { fields: jobFields, needs, steps } = jobReading(yaml, field.value);
+    workflow.jobs.push(new WorkflowJob(id, workflow, field.keySpan, field.value, jobFields, needs, false, yaml, steps));
   }
   return workflow;
 }
+
+interface JobReading {
+  fields: ReadonlyMap<string, Field>;
+  needs: readonly string[];
+  steps: Node | undefined;
+}
+
+/**
+ * What a job's node says, read once per node. The incremental parse (jobSplice) keeps a workflow's tree between
+ * keystrokes: it replaces an edited job's node whole and only moves the others, in a document without aliases, so a
+ * job node that is still there says what it said (fields read their spans from the nodes when asked). On a keystroke
+ * in a long workflow, every job but one is read from here instead of again.
+ */
+function jobReading(yaml: YamlDoc, node: YAMLMap): JobReading {
+  let reading = jobReadings.get(node);
+  if (!reading) {
+    const fields = mapFields(yaml, node);
+    reading = { fields, needs: stringList(yaml, fields.get('needs')?.value), steps: fields.get('steps')?.value };
+    jobReadings.set(node, reading);
+  }
+  return reading;
+}
+
+const jobReadings = new WeakMap<YAMLMap, JobReading>();
 
 /**
  * A job whose steps are built when first read: on a keystroke in a long workflow most jobs' findings are reused and
  * their steps never looked at. Read them in the lint that built the job (a later edit may move its nodes).
  */
 class WorkflowJob implements Job {
+  memos: Map<MemoKey<unknown>, unknown> | undefined = undefined;
   private built: Step[] | undefined;
   private source: { text: string; start: number } | null | undefined;
 
@@ -96,8 +122,8 @@ class WorkflowJob implements Job {
     readonly workflow: Workflow,
     readonly idSpan: Span,
     readonly node: YAMLMap,
-    readonly fields: Map<string, Field>,
-    readonly needs: string[],
+    readonly fields: ReadonlyMap<string, Field>,
+    readonly needs: readonly string[],
     readonly synthetic: boolean,
     private readonly yaml: YamlDoc,
     private readonly stepsNode: Node | undefined,
@@ -157,7 +183,7 @@ function buildSteps(yaml: YamlDoc, stepsNode: Node | undefined, job: Job, text: 
     if (uses !== undefined) step.uses = uses;
     const run = fields.get('run')?.value;
     if (isScalar(run) && typeof run.value === 'string') {
-      step.run = runScript(text, run, run.value);
+      step.run = new LazyRunScript(text, run, run.value);
     }
     steps.push(step);
   });
@@ -174,18 +200,26 @@ export function jobTextMayMatch(job: Job, test: (source: string) => boolean): bo
   return source === undefined || source.includes('\\') || test(source);
 }
 
-/** A step's script; its map back to the file is worked out when first read (most keystrokes read few of them). */
-function runScript(text: string, node: Scalar, value: string): RunScript {
-  let mapped: { text: ScalarText | undefined } | undefined;
-  return {
-    node,
-    span: spanOf(node),
-    value,
-    get text() {
-      mapped ??= { text: scalarText(text, node) };
-      return mapped.text;
-    },
-  };
+/**
+ * A step's script; its map back to the file is worked out when first read (most keystrokes read few of them). A class,
+ * not an object literal with a getter: see LazyLinesFile in jobSplice.ts (the getter would keep the file's text alive).
+ */
+class LazyRunScript implements RunScript {
+  readonly span: Span;
+  private mapped: { text: ScalarText | undefined } | undefined;
+
+  constructor(
+    private readonly fileText: string,
+    readonly node: Scalar,
+    readonly value: string,
+  ) {
+    this.span = spanOf(node);
+  }
+
+  get text(): ScalarText | undefined {
+    this.mapped ??= { text: scalarText(this.fileText, this.node) };
+    return this.mapped.text;
+  }
 }
 
 /** A scalar or a sequence of scalars, as strings (`needs: build` and `needs: [build, lint]`). */

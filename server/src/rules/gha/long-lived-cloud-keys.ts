@@ -96,7 +96,7 @@ function isSecretish(field: Field): boolean {
   return !(isScalar(value) && (value.value === null || String(value.value).trim() === ''));
 }
 
-function checkEnv(fields: Map<string, Field>, yaml: YamlDoc, report: (field: Field, name: string) => void): void {
+function checkEnv(fields: ReadonlyMap<string, Field>, yaml: YamlDoc, report: (field: Field, name: string) => void): void {
   const env = fields.get('env')?.value;
   if (!isMap(env)) return;
   const vars = mapFields(yaml, env);

@@ -137,7 +137,7 @@ function envName(path: string): string {
   return name === '' ? 'GITHUB_EVENT' : name;
 }
 
-function envEntries(yaml: YamlDoc, fields: Map<string, Field>): string[] {
+function envEntries(yaml: YamlDoc, fields: ReadonlyMap<string, Field>): string[] {
   const env = fields.get('env')?.value;
   return isMap(env) ? [...mapFields(yaml, env).keys()] : [];
 }

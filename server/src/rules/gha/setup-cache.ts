@@ -1,3 +1,4 @@
+import { MemoKey, memoOn } from '../../engine/model/memo';
 import { stepCommands, type ResolvedCommand } from '../../engine/commandLine';
 import type { Job, Step } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
@@ -117,12 +118,14 @@ function pnpmBefore(setup: Step): boolean {
   );
 }
 
-const installCache = new WeakMap<Job, Install[]>();
+const INSTALLS = new MemoKey<Install[]>('installs');
 
 function installsOf(job: Job, npmLockfileKnown: boolean): Install[] {
-  let installs = installCache.get(job);
-  if (installs) return installs;
-  installs = [];
+  return memoOn(job, INSTALLS, () => readInstalls(job, npmLockfileKnown));
+}
+
+function readInstalls(job: Job, npmLockfileKnown: boolean): Install[] {
+  const installs: Install[] = [];
   for (const step of job.steps) {
     let directory: string | undefined = workingDirectory(step);
     for (const resolved of stepCommands(step)) {
@@ -142,7 +145,6 @@ function installsOf(job: Job, npmLockfileKnown: boolean): Install[] {
       });
     }
   }
-  installCache.set(job, installs);
   return installs;
 }
 
