@@ -1,4 +1,4 @@
-import { Composer, isCollection, isMap, isPair, isScalar, LineCounter, Parser, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { Composer, isMap, isScalar, LineCounter, Pair, Parser, Scalar, YAMLMap, YAMLSeq, type Document, type Node } from 'yaml';
 import { detach } from './textCache';
 import { countLines, isPlain, YAML_OPTIONS, YamlDoc, type YamlFile } from './yamlFile';
 
@@ -240,16 +240,33 @@ function shiftPair(pair: Pair, delta: number): void {
   shiftNode(pair.value, delta);
 }
 
+/**
+ * Moves a node and everything in it by `delta`. This visits every node after the edit on each keystroke, so it asks
+ * `instanceof` (a fast check on the object's class) rather than yaml's `isScalar`/`isPair`/`isCollection` (a property
+ * looked up by symbol on every kind of node), which made it the costliest part of typing near a long file's start.
+ */
 function shiftNode(node: unknown, delta: number): void {
-  if (isPair(node)) return shiftPair(node, delta);
-  if (!isScalar(node) && !isCollection(node)) return;
-  const range = node.range;
-  if (range) {
-    range[0] += delta;
-    range[1] += delta;
-    range[2] += delta;
+  if (node instanceof Scalar) {
+    shiftRange(node, delta);
+  } else if (node instanceof YAMLMap) {
+    shiftRange(node, delta);
+    const items = node.items as Pair[];
+    for (let index = 0; index < items.length; index++) shiftPair(items[index]!, delta);
+  } else if (node instanceof YAMLSeq) {
+    shiftRange(node, delta);
+    const items = node.items as unknown[];
+    for (let index = 0; index < items.length; index++) shiftNode(items[index], delta);
+  } else if (node instanceof Pair) {
+    shiftPair(node, delta);
   }
-  if (isCollection(node)) for (const item of node.items) shiftNode(item, delta);
+}
+
+function shiftRange(node: Node, delta: number): void {
+  const range = node.range;
+  if (!range) return;
+  range[0] += delta;
+  range[1] += delta;
+  range[2] += delta;
 }
 
 /** The index of the last value ≤ `offset` in an ascending list, or -1. */
