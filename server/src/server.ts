@@ -2,10 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { format } from 'node:util';
+import { createConnection, ProposedFeatures, StreamMessageWriter, type Connection, type ContentTypeEncoder, type MessageReader } from 'vscode-languageserver/node';
 import { ruleDocPath } from './knowledge/ruleDocs';
 import { deflatePacker } from './lsp/deflatePacker';
 import { init } from './lsp/init';
+import { messageJson } from './lsp/messageJson';
 import { discover } from './cli/discover';
 import { forgetProjectConfigs, projectConfig } from './project/config';
 import { forgetProjectFacts, LOCKFILES, projectFacts } from './project/facts';
@@ -32,8 +34,7 @@ const root = path.resolve(__dirname, '..');
 
 const docLinks = new Map<string, string>();
 
-// createConnection reads the transport from the command line (--stdio, --node-ipc, --socket=<port>, --pipe=<name>).
-init(createConnection(ProposedFeatures.all), {
+init(process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all), {
   // Asked once per diagnostic on every keystroke: build each rule's link once.
   docsHref: (ruleId) => {
     let href = docLinks.get(ruleId);
@@ -68,3 +69,25 @@ init(createConnection(ProposedFeatures.all), {
     },
   },
 });
+
+/**
+ * The connection over stdio (how VS Code and other editors start the server) with shipcheck's own writer, which puts a
+ * publication together from each diagnostic's kept JSON (messageJson.ts). Other transports (`--node-ipc`,
+ * `--socket=<port>`, `--pipe=<name>`) are vscode-languageserver's, read from the command line. Given stdin as a
+ * stream, vscode-languageserver still exits when the client's end closes; console output, which it would send to the
+ * client's log for `--stdio`, is sent there here, not into the protocol stream.
+ */
+function stdioConnection(): Connection {
+  const encoder: ContentTypeEncoder = {
+    name: 'application/json',
+    encode: (message, options) => Promise.resolve(Buffer.from(messageJson(message), options.charset)),
+  };
+  const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: encoder });
+  // A stream as the reader (createConnection takes either; its types only one kind for both).
+  const connection = createConnection(ProposedFeatures.all, process.stdin as unknown as MessageReader, writer);
+  const log = (send: (message: string) => void) => (...args: unknown[]) => send(format(...args));
+  console.log = console.info = console.debug = log((message) => connection.console.log(message));
+  console.warn = log((message) => connection.console.warn(message));
+  console.error = console.trace = log((message) => connection.console.error(message));
+  return connection;
+}

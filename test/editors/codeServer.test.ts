@@ -10,7 +10,7 @@ import { ACTIONS_LANGUAGE_EXTENSION, bundleSuite, DEBIAN_CHROMIUM, EDITOR_DEPS, 
 
 // code-server (VS Code 1.99 served to a browser, with a Node extension host on the server): the closest
 // thing to desktop VS Code that installs here. The extension's Node entry (dist/client.js) starts the
-// language server as a child process over IPC, as on the desktop, and the shared assertions run in it.
+// language server as a child process over stdio, as on the desktop, and the shared assertions run in it.
 
 const TIMEOUT_MS = 240_000;
 

@@ -6,7 +6,7 @@ import { fixAll, lint, type LintOptions, type LintResult } from '../engine/lint'
 import { RULES, ruleById } from '../rules';
 import type { CheckQueue } from './checkQueue';
 import type { ServerHost } from './init';
-import { toRange } from './positions';
+import { sameRange, toRange } from './positions';
 import type { EditorSettings, SettingsCache } from './settings';
 import { parseYamlFile, type YamlFile } from '../engine/yamlFile';
 import { CONFIG_FILE_NAMES, parseConfig } from '../config/config';
@@ -207,7 +207,10 @@ export class DocumentLinter {
 
   /**
    * The findings as diagnostics. After an edit, the leading findings that are the very objects published last
-   * time and end before the edit (so the text up to them, and their position, is unchanged) keep their diagnostic.
+   * time and end before the edit (so the text up to them, and their position, is unchanged) keep their diagnostic;
+   * so does any later finding that reads the same as one published last time (rule, severity, message, range), as
+   * most do after an edit that adds no line. The same diagnostic object is sent as the same JSON (messageJson.ts).
+   * Diagnostics are never changed once published.
    */
   private diagnosticsFor(document: TextDocument, findings: readonly Finding[], editedFrom: number | undefined): Diagnostic[] {
     const before = editedFrom === undefined ? undefined : this.published.get(document.uri);
@@ -219,7 +222,24 @@ export class DocumentLinter {
         kept++;
       }
     }
-    for (let index = kept; index < findings.length; index++) diagnostics.push(toDiagnostic(document, findings[index]!, this.host));
+    // The rest of last time's diagnostics by message (findings keep their message string as they move).
+    const byMessage = new Map<string, Diagnostic[]>();
+    if (before) {
+      for (let index = kept; index < before.diagnostics.length; index++) {
+        const diagnostic = before.diagnostics[index]!;
+        if (typeof diagnostic.message !== 'string') continue;
+        const same = byMessage.get(diagnostic.message);
+        if (same) same.push(diagnostic);
+        else byMessage.set(diagnostic.message, [diagnostic]);
+      }
+    }
+    for (let index = kept; index < findings.length; index++) {
+      const finding = findings[index]!;
+      const range = toRange(document, finding.span);
+      const severity = SEVERITY[finding.severity];
+      const same = byMessage.get(finding.message)?.find((old) => old.code === finding.ruleId && old.severity === severity && sameRange(old.range, range));
+      diagnostics.push(same ?? toDiagnostic(document, finding, this.host, range));
+    }
     // Kept for the documents being typed in (those with an incremental linter), as the next keystroke can reuse them.
     this.published.delete(document.uri);
     if (this.incremental.has(document.uri)) this.published.set(document.uri, { findings, diagnostics });
@@ -309,9 +329,9 @@ const KNOWN_RULES: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
 
 
 /** A finding as the editor shows it; code actions find the finding again by rule id (`code`) and range. */
-export function toDiagnostic(document: TextDocument, finding: Finding, host: ServerHost): Diagnostic {
+export function toDiagnostic(document: TextDocument, finding: Finding, host: ServerHost, range = toRange(document, finding.span)): Diagnostic {
   const diagnostic: Diagnostic = {
-    range: toRange(document, finding.span),
+    range,
     severity: SEVERITY[finding.severity],
     code: finding.ruleId,
     source: DIAGNOSTIC_SOURCE,
