@@ -2,7 +2,7 @@ import { LineCounter } from 'yaml';
 import { classify, type Classified } from './classify';
 import { shiftFinding, type Finding } from './finding';
 import { JobFindingsCache } from './jobCache';
-import { commonPrefix, commonSuffix, JobSplicer } from './jobSplice';
+import { commonPrefix, commonSuffix, JobSplicer, type KnownEdit } from './jobSplice';
 import { checkDocument, DEFAULT_MAX_FILE_SIZE, finishFindings, lint, lintFile, type DocumentRun, type FileKind, type LintOptions, type LintResult } from './lint';
 import type { Rule } from './rule';
 import { indentUnit } from './yamlEdit';
@@ -36,7 +36,7 @@ export class IncrementalLinter {
     let prefix = before ? commonPrefix(before.text, text) : 0;
     let suffix = before ? commonSuffix(before.text, text, prefix) : 0;
     const starts = before ? pieceStartsAfterEdit(before.starts, text, prefix, suffix, text.length - before.text.length) : pieceStarts(text);
-    if (starts.length < MIN_PIECES) return this.single(text, path, options, starts);
+    if (starts.length < MIN_PIECES) return this.single(text, path, options, starts, before && { before: before.text, prefix, suffix });
     this.splicer.reset();
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     // Fixes indent by the whole file's step: a piece alone might suggest another.
@@ -124,10 +124,10 @@ export class IncrementalLinter {
   }
 
   /** A file of few documents: its parse is kept for the next edit (the tree changes then, so the result gets its own). */
-  private single(text: string, path: string, options: LintOptions, starts: number[]): LintResult {
+  private single(text: string, path: string, options: LintOptions, starts: number[], known: KnownEdit | undefined): LintResult {
     // The document starts are kept (so the next edit searches only its own stretch for `---`); no piece is.
     this.previous = { text, starts, pieces: new Map() };
-    let file = this.splicer.splice(text, path);
+    let file = this.splicer.splice(text, path, known);
     if (!file) {
       file = parseYamlFile(text, path);
       this.splicer.remember(file);

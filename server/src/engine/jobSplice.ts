@@ -25,14 +25,22 @@ export class JobSplicer {
   /**
    * The parse of `text` made by re-parsing one entry of the remembered parse, or undefined when that is not safe.
    * The remembered tree is reused and changed: a file returned or remembered earlier must not be read afterwards.
+   * `known`: where the caller already found `text` to differ from a previous text (used when that is the remembered one).
    */
-  splice(text: string, path: string): YamlFile | undefined {
+  splice(text: string, path: string, known?: KnownEdit): YamlFile | undefined {
     const layout = this.layout;
     this.layout = undefined;
     if (!layout || layout.file.path !== path) return undefined;
-    this.layout = text === layout.file.text ? layout : spliceEntry(layout, text);
+    this.layout = text === layout.file.text ? layout : spliceEntry(layout, text, known?.before === layout.file.text ? known : undefined);
     return this.layout?.file;
   }
+}
+
+/** Two texts agree on their first `prefix` characters and, after those, on their last `suffix` (see commonSuffix). */
+export interface KnownEdit {
+  before: string;
+  prefix: number;
+  suffix: number;
 }
 
 /** A block mapping whose entries each start a line: the root mapping, and `jobs:` in a workflow. */
@@ -92,10 +100,11 @@ function levelOf(text: string, map: YAMLMap, end: number, endLine: number): Leve
 }
 
 /** The layout of `text` made from the previous one by re-parsing the one entry the edit lies in; undefined when unsafe. */
-function spliceEntry(layout: Layout, text: string): Layout | undefined {
+function spliceEntry(layout: Layout, text: string, known: KnownEdit | undefined): Layout | undefined {
   const before = layout.file.text;
-  const prefix = commonPrefix(before, text);
-  const edit: Edit = { prefix, end: before.length - commonSuffix(before, text, prefix), delta: text.length - before.length, before, text };
+  const prefix = known?.prefix ?? commonPrefix(before, text);
+  const suffix = known?.suffix ?? commonSuffix(before, text, prefix);
+  const edit: Edit = { prefix, end: before.length - suffix, delta: text.length - before.length, before, text };
   const jobsIndex = layout.jobs ? layout.root.map.items.findIndex((pair) => pair.value === layout.jobs!.map) : -1;
   const inJob = layout.jobs ? entryOf(layout.jobs, edit) : undefined;
   const inRoot = inJob === undefined ? entryOf(layout.root, edit) : undefined;
