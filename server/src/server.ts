@@ -1,11 +1,11 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { ruleDocPath } from './knowledge/ruleDocs';
 import { deflatePacker } from './lsp/deflatePacker';
 import { init } from './lsp/init';
+import { readTextFile } from './lsp/pieces';
+import { commandLineConnection } from './lsp/streamTransport';
 import { discover } from './cli/discover';
 import { forgetProjectConfigs, projectConfig } from './project/config';
 import { forgetProjectFacts, LOCKFILES, projectFacts } from './project/facts';
@@ -26,8 +26,7 @@ const root = path.resolve(__dirname, '..');
 
 const docLinks = new Map<string, string>();
 
-// createConnection reads the transport from the command line (--stdio, --node-ipc, --socket=<port>, --pipe=<name>).
-init(createConnection(ProposedFeatures.all), {
+init(commandLineConnection(), {
   // Asked once per diagnostic on every keystroke: build each rule's link once.
   docsHref: (ruleId) => {
     let href = docLinks.get(ruleId);
@@ -53,7 +52,7 @@ init(createConnection(ProposedFeatures.all), {
     yamlFiles: (folder) => discover([folder]).targets.map((target) => target.path),
     readFile: (filePath) => {
       try {
-        const text = fs.readFileSync(filePath, 'utf8');
+        const text = readTextFile(filePath);
         // Binary junk with a YAML name is not ours to report on.
         return text.includes('\u0000') ? undefined : text;
       } catch {
