@@ -89,10 +89,13 @@ describe('stream message reader', () => {
 });
 
 describe('stream message writer', () => {
-  it('writes each message in pieces of at most 16 Ki UTF-16 units, which read back as the very message', async () => {
+  it('writes each message as Buffers of at most 16 Ki UTF-16 units, which read back as the very message', async () => {
     const pieces: Buffer[] = [];
     const output = new Writable({
-      write(chunk: Buffer, _encoding, done) {
+      // Strings waiting in a stream would be joined into one block by a socket's writev: only Buffers are not.
+      decodeStrings: false,
+      write(chunk: Buffer | string, _encoding, done) {
+        assert.ok(Buffer.isBuffer(chunk), `a ${typeof chunk} written`);
         pieces.push(chunk);
         done();
       },

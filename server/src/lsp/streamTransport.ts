@@ -4,7 +4,8 @@ import { AbstractMessageReader, AbstractMessageWriter, createConnection, Propose
 import { pieceEnd } from './pieces';
 
 // Messages are written in pieces of this many UTF-16 units (up to 3 bytes each) and read chunk by chunk as they come,
-// not as one Buffer a message as vscode-jsonrpc's stream reader and writer do (see pieces.ts).
+// not as one Buffer a message as vscode-jsonrpc's stream reader and writer do (see pieces.ts). Written as Buffers:
+// pieces of text waiting for the pipe are joined by Node into one block to write them at once.
 const PIECE = 16 * 1024;
 // Input read ahead of the messages the connection has handled (it handles one a turn of the event loop): beyond
 // this, reading pauses and the client waits to write, instead of the server holding a whole workspace's texts at once.
@@ -130,7 +131,7 @@ function contentLength(headers: string): number {
   return length;
 }
 
-/** Writes LSP messages to a stream, the body as pieces of text rather than one Buffer (see PIECE). */
+/** Writes LSP messages to a stream, the body in pieces rather than as one Buffer (see PIECE). */
 export class StreamMessageWriter extends AbstractMessageWriter {
   private errorCount = 0;
 
@@ -149,10 +150,10 @@ export class StreamMessageWriter extends AbstractMessageWriter {
         this.fireError(error, message, this.errorCount);
         reject(error);
       };
-      this.writable.write(`Content-Length: ${Buffer.byteLength(json, 'utf8')}\r\n\r\n`, 'ascii');
+      this.writable.write(Buffer.from(`Content-Length: ${Buffer.byteLength(json, 'utf8')}\r\n\r\n`, 'ascii'));
       for (let start = 0, end = 0; start < json.length; start = end) {
         end = pieceEnd(json, start, PIECE);
-        this.writable.write(end - start === json.length ? json : json.slice(start, end), 'utf8', end === json.length ? written : undefined);
+        this.writable.write(Buffer.from(end - start === json.length ? json : json.slice(start, end), 'utf8'), end === json.length ? written : undefined);
       }
     });
   }
