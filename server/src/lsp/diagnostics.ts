@@ -8,6 +8,7 @@ import type { CheckQueue } from './checkQueue';
 import type { ServerHost } from './init';
 import { toRange } from './positions';
 import type { EditorSettings, SettingsCache } from './settings';
+import { briefly } from '../engine/textCache';
 import { parseYamlFile, type YamlFile } from '../engine/yamlFile';
 import { CONFIG_FILE_NAMES, parseConfig } from '../config/config';
 
@@ -54,8 +55,11 @@ export class DocumentLinter {
     private readonly queue: CheckQueue,
   ) {}
 
-  /** The lint result for the document's current version, linting again when the cached one is older. */
-  resultFor(document: TextDocument): LintResult {
+  /**
+   * The lint result for the document's current version, linting again when the cached one is older. What the
+   * engine's caches work out is kept for good only for a document being typed in (see `briefly`).
+   */
+  resultFor(document: TextDocument, typing = false): LintResult {
     const cached = this.results.get(document.uri);
     if (cached?.version === document.version && cached.generation === this.generation) {
       this.results.delete(document.uri);
@@ -66,7 +70,8 @@ export class DocumentLinter {
     this.incremental.delete(document.uri);
     this.incremental.set(document.uri, linter);
     for (const uri of this.incremental.keys()) if (this.incremental.size > INCREMENTAL_DOCUMENTS) this.incremental.delete(uri);
-    const linted = this.lintText(document.uri, document.getText(), this.settings.get(document.uri), linter);
+    const check = (): LintResult => this.lintText(document.uri, document.getText(), this.settings.get(document.uri), linter);
+    const linted = typing ? check() : briefly(check);
     // Syntax trees are large (many times the text): keep findings, and parse again only for a hover or code action.
     const tooLarge = linted.findings.some((finding) => finding.ruleId === ENGINE_RULES.tooLarge);
     const result = tooLarge ? linted : withFileOnDemand(linted, document);
@@ -104,7 +109,7 @@ export class DocumentLinter {
     const path = documentPath(document.uri, this.host);
     const settings = this.settings.get(document.uri);
     if (!settings.enable || isConfigFile(path) || this.host.projectConfig?.(path).isIgnored(path)) return document.getText();
-    return fixAll(document.getText(), path, this.options(path, settings), ['safe']).text;
+    return briefly(() => fixAll(document.getText(), path, this.options(path, settings), ['safe']).text);
   }
 
   /** Editor settings win over `.shipcheck.yaml`, which wins over the rules' defaults. */
@@ -132,7 +137,7 @@ export class DocumentLinter {
     if (trigger === 'change' && this.settings.get(uri).run === 'onSave') return;
     const urgency = trigger === 'open' ? 'open' : 'typing';
     void this.settingsLoaded(uri).then(() => {
-      if (this.documents.get(uri)) this.queue.add(uri, urgency, () => this.publish(uri));
+      if (this.documents.get(uri)) this.queue.add(uri, urgency, () => this.publish(uri, urgency === 'typing'));
     });
   }
 
@@ -186,15 +191,15 @@ export class DocumentLinter {
     this.send(uri, undefined, []);
   }
 
-  /** Checks the document as it is now and publishes the findings for its current version. */
-  private publish(uri: string): void {
+  /** Checks the document as it is now (after an edit when `typing`) and publishes the findings for its current version. */
+  private publish(uri: string, typing: boolean): void {
     const document = this.documents.get(uri);
     if (!document) return;
     const editedFrom = this.editedFrom.get(uri);
     this.editedFrom.delete(uri);
     let diagnostics: Diagnostic[];
     try {
-      const { findings } = this.resultFor(document);
+      const { findings } = this.resultFor(document, typing);
       this.logRuleFailures(uri, findings);
       diagnostics = this.diagnosticsFor(document, findings, editedFrom);
     } catch (error) {
