@@ -21,7 +21,8 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-// How many documents keep their parsed pieces between checks: the ones being typed in.
+// How many documents keep their parsed pieces between checks: the ones typed in last (and the one opened last, see
+// `resultFor`).
 const INCREMENTAL_DOCUMENTS = 4;
 // How many documents keep their last lint result: the ones typed in, hovered or asked for code actions lately.
 // Another document's is worked out again when asked for (a few milliseconds): kept for every open document, the
@@ -37,6 +38,8 @@ export class DocumentLinter {
   private readonly loggedFailures = new Set<string>();
   // For the documents edited last: parses and findings of their YAML documents, kept between keystrokes.
   private readonly incremental = new Map<string, IncrementalLinter>();
+  // The same for the document checked last without an edit (just opened, most likely about to be typed in).
+  private lastOpened: { uri: string; linter: IncrementalLinter } | undefined;
   // Bumped when settings change, so cached results made under the old settings are not reused.
   private generation = 0;
   private readonly announced = new Map<string, string>();
@@ -66,10 +69,7 @@ export class DocumentLinter {
       this.results.set(document.uri, cached);
       return cached.result;
     }
-    const linter = this.incremental.get(document.uri) ?? new IncrementalLinter();
-    this.incremental.delete(document.uri);
-    this.incremental.set(document.uri, linter);
-    for (const uri of this.incremental.keys()) if (this.incremental.size > INCREMENTAL_DOCUMENTS) this.incremental.delete(uri);
+    const linter = this.linterFor(document.uri, typing);
     const check = (): LintResult => this.lintText(document.uri, document.getText(), this.settings.get(document.uri), linter);
     const linted = typing ? check() : briefly(check);
     // Syntax trees are large (many times the text): keep findings, and parse again only for a hover or code action.
@@ -79,6 +79,24 @@ export class DocumentLinter {
     this.results.set(document.uri, { version: document.version, generation: this.generation, result });
     for (const uri of this.results.keys()) if (this.results.size > RESULT_DOCUMENTS) this.results.delete(uri);
     return result;
+  }
+
+  /**
+   * The document's incremental linter: kept for the documents typed in last, and otherwise only for the one checked
+   * last. Many documents opened at once would else keep the parse of the last four, however large, none typed in.
+   */
+  private linterFor(uri: string, typing: boolean): IncrementalLinter {
+    const opened = this.lastOpened?.uri === uri ? this.lastOpened.linter : undefined;
+    const linter = this.incremental.get(uri) ?? opened ?? new IncrementalLinter();
+    if (typing || this.incremental.has(uri)) {
+      if (opened) this.lastOpened = undefined;
+      this.incremental.delete(uri);
+      this.incremental.set(uri, linter);
+      for (const key of this.incremental.keys()) if (this.incremental.size > INCREMENTAL_DOCUMENTS) this.incremental.delete(key);
+    } else {
+      this.lastOpened = { uri, linter };
+    }
+    return linter;
   }
 
   /**
@@ -185,6 +203,7 @@ export class DocumentLinter {
     this.queue.remove(uri);
     this.results.delete(uri);
     this.incremental.delete(uri);
+    if (this.lastOpened?.uri === uri) this.lastOpened = undefined;
     this.editedFrom.delete(uri);
     this.published.delete(uri);
     this.settings.forget(uri);
