@@ -1,27 +1,32 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { format } from 'node:util';
-import { createConnection, ProposedFeatures, StreamMessageWriter, type Connection, type ContentTypeEncoder, type MessageReader } from 'vscode-languageserver/node';
 import { ruleDocPath } from './knowledge/ruleDocs';
 import { deflatePacker } from './lsp/deflatePacker';
+import type { Activity } from './lsp/checkQueue';
 import { init } from './lsp/init';
-import { messageJson } from './lsp/messageJson';
+import { readTextFile } from './lsp/pieces';
+import { commandLineConnection } from './lsp/streamTransport';
 import { discover } from './cli/discover';
 import { forgetProjectConfigs, projectConfig } from './project/config';
 import { forgetProjectFacts, LOCKFILES, projectFacts } from './project/facts';
 
 // V8 lets the heap grow to several times what is live before a full collection, and the young generation to
 // 2 × 16 MiB (held even when idle). While many files are checked at once (a workspace opened, its scan) that is
-// ~290 MiB for 4 000 files: there, collecting at 20% growth with the young generation kept at its first size holds
-// the server near what it keeps (~130 MiB). Not while typing, where V8's defaults make collections, and their
-// pauses, rarer. V8 flags, set here rather than on the command line (where Node refuses flags it does not know);
-// both are read as the heap grows, so switching them takes effect from the next collection.
+// ~290 MiB for 4 000 files: there, collecting at 20% growth with the young generation kept at its first size, and
+// V8 optimizing for size (the old generation grows by 2 MiB steps rather than 8, the young one shrinks when little is
+// allocated, fragmented pages are compacted sooner), holds the server near what it keeps. Not while typing, where
+// V8's defaults make collections, and their pauses, rarer. V8 flags, set here rather than on the command line (where
+// Node refuses flags it does not know); all are read as the heap grows, so switching them takes effect from the
+// next collection.
 const BULK_HEAP_GROWING_PERCENT = 20;
+function tuneHeap(activity: Activity): void {
+  v8.setFlagsFromString(`--heap-growing-percent=${activity === 'bulk' ? BULK_HEAP_GROWING_PERCENT : 0}`);
+  v8.setFlagsFromString(`--semi-space-growth-factor=${activity === 'typing' ? 2 : 1}`);
+  v8.setFlagsFromString(activity === 'bulk' ? '--optimize-for-size' : '--no-optimize-for-size');
+}
 // From the start: the editors restored with a workspace arrive all at once, before the first check says it is bulk.
-v8.setFlagsFromString(`--heap-growing-percent=${BULK_HEAP_GROWING_PERCENT}`);
-v8.setFlagsFromString('--semi-space-growth-factor=1');
+tuneHeap('bulk');
 // What a keystroke builds (the workflow's model, findings, the file's text) is garbage by the next one. Having seen a
 // file opened, where nearly all that is parsed survives, V8's allocation-site pretenuring allocates those objects in
 // the old generation from then on, where each keeps what it points to alive through young-generation collections:
@@ -34,7 +39,7 @@ const root = path.resolve(__dirname, '..');
 
 const docLinks = new Map<string, string>();
 
-init(process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all), {
+init(commandLineConnection(), {
   // Asked once per diagnostic on every keystroke: build each rule's link once.
   docsHref: (ruleId) => {
     let href = docLinks.get(ruleId);
@@ -52,15 +57,12 @@ init(process.argv.includes('--stdio') ? stdioConnection() : createConnection(Pro
       forgetProjectConfigs();
     },
   },
-  checking: (activity) => {
-    v8.setFlagsFromString(`--heap-growing-percent=${activity === 'bulk' ? BULK_HEAP_GROWING_PERCENT : 0}`);
-    v8.setFlagsFromString(`--semi-space-growth-factor=${activity === 'typing' ? 2 : 1}`);
-  },
+  checking: tuneHeap,
   workspace: {
     yamlFiles: (folder) => discover([folder]).targets.map((target) => target.path),
     readFile: (filePath) => {
       try {
-        const text = fs.readFileSync(filePath, 'utf8');
+        const text = readTextFile(filePath);
         // Binary junk with a YAML name is not ours to report on.
         return text.includes('\u0000') ? undefined : text;
       } catch {
@@ -69,25 +71,3 @@ init(process.argv.includes('--stdio') ? stdioConnection() : createConnection(Pro
     },
   },
 });
-
-/**
- * The connection over stdio (how VS Code and other editors start the server) with shipcheck's own writer, which puts a
- * publication together from each diagnostic's kept JSON (messageJson.ts). Other transports (`--node-ipc`,
- * `--socket=<port>`, `--pipe=<name>`) are vscode-languageserver's, read from the command line. Given stdin as a
- * stream, vscode-languageserver still exits when the client's end closes; console output, which it would send to the
- * client's log for `--stdio`, is sent there here, not into the protocol stream.
- */
-function stdioConnection(): Connection {
-  const encoder: ContentTypeEncoder = {
-    name: 'application/json',
-    encode: (message, options) => Promise.resolve(Buffer.from(messageJson(message), options.charset)),
-  };
-  const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: encoder });
-  // A stream as the reader (createConnection takes either; its types only one kind for both).
-  const connection = createConnection(ProposedFeatures.all, process.stdin as unknown as MessageReader, writer);
-  const log = (send: (message: string) => void) => (...args: unknown[]) => send(format(...args));
-  console.log = console.info = console.debug = log((message) => connection.console.log(message));
-  console.warn = log((message) => connection.console.warn(message));
-  console.error = console.trace = log((message) => connection.console.error(message));
-  return connection;
-}

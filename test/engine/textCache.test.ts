@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { IncrementalLinter } from '../../server/src/engine/incremental';
-import { detach, TextCache } from '../../server/src/engine/textCache';
+import { briefly, detach, TextCache } from '../../server/src/engine/textCache';
 import { RULES } from '../../server/src/rules';
 
 setFlagsFromString('--expose-gc');
@@ -41,6 +41,43 @@ describe('TextCache', () => {
     assert.equal(cache.get('a', '', () => ++computed), 5, 'a was forgotten');
     assert.equal(cache.get('d', '', () => ++computed), 4, 'd was kept');
     for (let i = 0; i < 100; i++) cache.get(`k${i}`, '', () => i);
+    assert.ok(cache.size <= 3);
+  });
+});
+
+describe('TextCache in brief runs', () => {
+  it('keeps what a brief run works out only until the next brief run', () => {
+    const cache = new TextCache<number>(10);
+    let computed = 0;
+    const get = (key: string): number => cache.get(key, '', () => ++computed);
+    assert.equal(get('kept'), 1);
+    briefly(() => {
+      assert.equal(get('kept'), 1, 'what was kept for good is found in a brief run');
+      assert.equal(get('opened'), 2);
+      assert.equal(get('opened'), 2, 'and what the brief run worked out, within it');
+    });
+    assert.equal(cache.size, 2);
+    briefly(() => assert.equal(get('other'), 3));
+    assert.equal(briefly(() => get('opened')), 4, 'forgotten by the next brief run');
+    assert.equal(get('kept'), 1);
+    assert.equal(cache.size, 2, 'kept for good, and what the last brief run worked out');
+  });
+
+  it('keeps for good what a run that is not brief asks for after a brief one worked it out', () => {
+    const cache = new TextCache<number>(10);
+    let computed = 0;
+    const get = (key: string): number => cache.get(key, '', () => ++computed);
+    briefly(() => get('opened'));
+    assert.equal(get('opened'), 1, 'typing in the document just opened finds its jobs');
+    briefly(() => get('other'));
+    assert.equal(briefly(() => get('opened')), 1, 'and keeps them through later brief runs');
+  });
+
+  it('empties the brief entries too rather than growing them past the limit', () => {
+    const cache = new TextCache<number>(3);
+    briefly(() => {
+      for (let i = 0; i < 100; i++) cache.get(`k${i}`, '', () => i);
+    });
     assert.ok(cache.size <= 3);
   });
 });

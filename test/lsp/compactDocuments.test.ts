@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import { deflateRawSync } from 'node:zlib';
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { compactDocuments, type TextPacker } from '../../server/src/lsp/compactDocuments';
 import { deflatePacker } from '../../server/src/lsp/deflatePacker';
@@ -146,5 +147,15 @@ describe('deflate packer', () => {
       assert.equal(deflatePacker.unpack(deflatePacker.pack(text)), text, JSON.stringify(text.slice(0, 20)));
     }
     assert.ok(deflatePacker.pack(large).length < large.length / 10);
+  });
+
+  it('gives back long texts, packed in pieces, with characters of every width across the pieces\' bounds', () => {
+    const pairs = '🚀'.repeat(40_000);
+    for (const text of [`a${pairs}`, pairs, `${'é检'.repeat(50_000)}\n${pairs}`, `${pairs}\uD83D lone`, 'jobs:\n'.repeat(100_000)]) {
+      assert.equal(deflatePacker.unpack(deflatePacker.pack(text)), text, `${text.length} units from ${JSON.stringify(text.slice(0, 4))}`);
+    }
+    // Repetitive text, as manifests are: each piece finds its matches in the one before.
+    const long = Array.from({ length: 20_000 }, (_, index) => `jobs:\n  build-${index % 97}:\n    steps:\n      - run: npm ci\n`).join('');
+    assert.ok(deflatePacker.pack(long).length < 1.1 * deflateRawSync(Buffer.from(long)).length, 'compressed about as well as in one piece');
   });
 });

@@ -7,45 +7,86 @@ export function detach(text: string): string {
   return (' ' + text).slice(1);
 }
 
+// Every cache, to forget what the last brief run left in them.
+const caches = new Set<TextCache<unknown>>();
+let inBriefRun = false;
+
+/**
+ * Runs `run` (the check of a document nobody is typing in: one of many opened at once, a file on disk) so that what
+ * the caches work out during it is kept only until the next brief run, unless a run that is not brief asks for it
+ * meanwhile (typing in the document just opened), which keeps it for good. Opening or scanning a whole workspace
+ * otherwise fills the caches with thousands of jobs no keystroke asks about.
+ */
+export function briefly<T>(run: () => T): T {
+  for (const cache of caches) cache.forgetBrief();
+  const outer = inBriefRun;
+  inBriefRun = true;
+  try {
+    return run();
+  } finally {
+    inBriefRun = outer;
+  }
+}
+
 /**
  * What was worked out from a pair of texts, emptied rather than grown past `limit` entries. Values hold no YAML
  * nodes and no file offsets, so they stay true for the same texts anywhere in any later parse. Two levels of maps,
  * not one of joined keys: the texts of unchanged jobs are the same strings lint after lint, their hashes already known.
  * Keys are stored detached, and `compute` gets them: a value worked out from its arguments keeps no file text alive.
+ * What is worked out in a brief run (see `briefly`) is kept apart, until the next one.
  */
 export class TextCache<V> {
   private readonly entries = new Map<string, Map<string, V>>();
   private count = 0;
+  private readonly brief = new Map<string, Map<string, V>>();
+  private briefCount = 0;
 
   /** `copiedKeys`: the first keys are copies already (`jobSource`'s texts), kept as they are rather than copied again. */
   constructor(
     private readonly limit: number,
     private readonly copiedKeys = false,
-  ) {}
+  ) {
+    caches.add(this as TextCache<unknown>);
+  }
 
   get size(): number {
-    return this.count;
+    return this.count + this.briefCount;
   }
 
   get(first: string, second: string, compute: (first: string, second: string) => V): V {
-    let inner = this.entries.get(first);
-    let value = inner?.get(second);
+    let value = this.entries.get(first)?.get(second);
+    if (value !== undefined) return value;
+    value = this.brief.get(first)?.get(second);
     if (value === undefined) {
       const key = this.copiedKeys ? first : detach(first);
       const secondKey = detach(second);
       value = compute(key, secondKey);
-      if (this.count >= this.limit) {
-        this.entries.clear();
-        this.count = 0;
-        inner = undefined;
-      }
-      if (!inner) {
-        inner = new Map();
-        this.entries.set(key, inner);
-      }
-      inner.set(secondKey, value);
-      this.count++;
+      if (inBriefRun) this.briefCount = put(this.brief, this.briefCount, this.limit, key, secondKey, value);
+      else this.count = put(this.entries, this.count, this.limit, key, secondKey, value);
+    } else if (!inBriefRun) {
+      this.count = put(this.entries, this.count, this.limit, this.copiedKeys ? first : detach(first), detach(second), value);
     }
     return value;
   }
+
+  /** Forgets what the last brief run worked out. */
+  forgetBrief(): void {
+    this.brief.clear();
+    this.briefCount = 0;
+  }
+}
+
+/** Adds an entry to `entries`, which hold `count`, emptying them first at `limit`; returns the new count. */
+function put<V>(entries: Map<string, Map<string, V>>, count: number, limit: number, first: string, second: string, value: V): number {
+  if (count >= limit) {
+    entries.clear();
+    count = 0;
+  }
+  let inner = entries.get(first);
+  if (!inner) {
+    inner = new Map();
+    entries.set(first, inner);
+  }
+  inner.set(second, value);
+  return count + 1;
 }

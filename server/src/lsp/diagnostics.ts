@@ -8,6 +8,7 @@ import type { CheckQueue } from './checkQueue';
 import type { ServerHost } from './init';
 import { sameRange, toRange } from './positions';
 import type { EditorSettings, SettingsCache } from './settings';
+import { briefly } from '../engine/textCache';
 import { parseYamlFile, type YamlFile } from '../engine/yamlFile';
 import { CONFIG_FILE_NAMES, parseConfig } from '../config/config';
 
@@ -20,7 +21,8 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-// How many documents keep their parsed pieces between checks: the ones being typed in.
+// How many documents keep their parsed pieces between checks: the ones typed in last (and the one opened last, see
+// `resultFor`).
 const INCREMENTAL_DOCUMENTS = 4;
 // How many documents keep their last lint result: the ones typed in, hovered or asked for code actions lately.
 // Another document's is worked out again when asked for (a few milliseconds): kept for every open document, the
@@ -36,6 +38,8 @@ export class DocumentLinter {
   private readonly loggedFailures = new Set<string>();
   // For the documents edited last: parses and findings of their YAML documents, kept between keystrokes.
   private readonly incremental = new Map<string, IncrementalLinter>();
+  // The same for the document checked last without an edit (just opened, most likely about to be typed in).
+  private lastOpened: { uri: string; linter: IncrementalLinter } | undefined;
   // Bumped when settings change, so cached results made under the old settings are not reused.
   private generation = 0;
   private readonly announced = new Map<string, string>();
@@ -54,19 +58,20 @@ export class DocumentLinter {
     private readonly queue: CheckQueue,
   ) {}
 
-  /** The lint result for the document's current version, linting again when the cached one is older. */
-  resultFor(document: TextDocument): LintResult {
+  /**
+   * The lint result for the document's current version, linting again when the cached one is older. What the
+   * engine's caches work out is kept for good only for a document being typed in (see `briefly`).
+   */
+  resultFor(document: TextDocument, typing = false): LintResult {
     const cached = this.results.get(document.uri);
     if (cached?.version === document.version && cached.generation === this.generation) {
       this.results.delete(document.uri);
       this.results.set(document.uri, cached);
       return cached.result;
     }
-    const linter = this.incremental.get(document.uri) ?? new IncrementalLinter();
-    this.incremental.delete(document.uri);
-    this.incremental.set(document.uri, linter);
-    for (const uri of this.incremental.keys()) if (this.incremental.size > INCREMENTAL_DOCUMENTS) this.incremental.delete(uri);
-    const linted = this.lintText(document.uri, document.getText(), this.settings.get(document.uri), linter);
+    const linter = this.linterFor(document.uri, typing);
+    const check = (): LintResult => this.lintText(document.uri, document.getText(), this.settings.get(document.uri), linter);
+    const linted = typing ? check() : briefly(check);
     // Syntax trees are large (many times the text): keep findings, and parse again only for a hover or code action.
     const tooLarge = linted.findings.some((finding) => finding.ruleId === ENGINE_RULES.tooLarge);
     const result = tooLarge ? linted : withFileOnDemand(linted, document);
@@ -74,6 +79,24 @@ export class DocumentLinter {
     this.results.set(document.uri, { version: document.version, generation: this.generation, result });
     for (const uri of this.results.keys()) if (this.results.size > RESULT_DOCUMENTS) this.results.delete(uri);
     return result;
+  }
+
+  /**
+   * The document's incremental linter: kept for the documents typed in last, and otherwise only for the one checked
+   * last. Many documents opened at once would else keep the parse of the last four, however large, none typed in.
+   */
+  private linterFor(uri: string, typing: boolean): IncrementalLinter {
+    const opened = this.lastOpened?.uri === uri ? this.lastOpened.linter : undefined;
+    const linter = this.incremental.get(uri) ?? opened ?? new IncrementalLinter();
+    if (typing || this.incremental.has(uri)) {
+      if (opened) this.lastOpened = undefined;
+      this.incremental.delete(uri);
+      this.incremental.set(uri, linter);
+      for (const key of this.incremental.keys()) if (this.incremental.size > INCREMENTAL_DOCUMENTS) this.incremental.delete(key);
+    } else {
+      this.lastOpened = { uri, linter };
+    }
+    return linter;
   }
 
   /**
@@ -104,7 +127,7 @@ export class DocumentLinter {
     const path = documentPath(document.uri, this.host);
     const settings = this.settings.get(document.uri);
     if (!settings.enable || isConfigFile(path) || this.host.projectConfig?.(path).isIgnored(path)) return document.getText();
-    return fixAll(document.getText(), path, this.options(path, settings), ['safe']).text;
+    return briefly(() => fixAll(document.getText(), path, this.options(path, settings), ['safe']).text);
   }
 
   /** Editor settings win over `.shipcheck.yaml`, which wins over the rules' defaults. */
@@ -132,7 +155,7 @@ export class DocumentLinter {
     if (trigger === 'change' && this.settings.get(uri).run === 'onSave') return;
     const urgency = trigger === 'open' ? 'open' : 'typing';
     void this.settingsLoaded(uri).then(() => {
-      if (this.documents.get(uri)) this.queue.add(uri, urgency, () => this.publish(uri));
+      if (this.documents.get(uri)) this.queue.add(uri, urgency, () => this.publish(uri, urgency === 'typing'));
     });
   }
 
@@ -180,21 +203,22 @@ export class DocumentLinter {
     this.queue.remove(uri);
     this.results.delete(uri);
     this.incremental.delete(uri);
+    if (this.lastOpened?.uri === uri) this.lastOpened = undefined;
     this.editedFrom.delete(uri);
     this.published.delete(uri);
     this.settings.forget(uri);
     this.send(uri, undefined, []);
   }
 
-  /** Checks the document as it is now and publishes the findings for its current version. */
-  private publish(uri: string): void {
+  /** Checks the document as it is now (after an edit when `typing`) and publishes the findings for its current version. */
+  private publish(uri: string, typing: boolean): void {
     const document = this.documents.get(uri);
     if (!document) return;
     const editedFrom = this.editedFrom.get(uri);
     this.editedFrom.delete(uri);
     let diagnostics: Diagnostic[];
     try {
-      const { findings } = this.resultFor(document);
+      const { findings } = this.resultFor(document, typing);
       this.logRuleFailures(uri, findings);
       diagnostics = this.diagnosticsFor(document, findings, editedFrom);
     } catch (error) {

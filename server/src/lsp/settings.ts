@@ -35,9 +35,19 @@ export function readSettings(raw: unknown): EditorSettings {
   return settings;
 }
 
+// Settings requests in flight at most. Documents that need settings meanwhile (a whole workspace opened at once) are
+// asked about together in one request when one comes back: a request waiting for its answer costs ~1.5 KB, and the
+// client answers none before it has sent every document it is opening.
+const MAX_REQUESTS = 8;
+
 /** Per-document settings pulled from the client (`workspace/configuration`), cached until they change. */
 export class SettingsCache {
   private readonly cache = new Map<string, EditorSettings>();
+  // Equal answers share one settings object (every document of a workspace usually has the same settings).
+  private readonly answers = new Map<string, EditorSettings>();
+  private requests = 0;
+  // The documents waiting for the next request, and what settles when it is answered.
+  private next: { scopes: string[]; answered: Promise<void>; settle: (error?: unknown) => void } | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -53,17 +63,47 @@ export class SettingsCache {
     if (!this.canPull()) return this.get(uri);
     const cached = this.cache.get(uri);
     if (cached) return cached;
-    const raw: unknown = await this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'shipcheck' });
-    const settings = readSettings(raw);
-    this.cache.set(uri, settings);
-    return settings;
+    if (this.requests < MAX_REQUESTS) await this.ask([uri]);
+    else await this.waitForNext(uri);
+    return this.get(uri);
   }
 
   clear(): void {
     this.cache.clear();
+    this.answers.clear();
   }
 
   forget(uri: string): void {
     this.cache.delete(uri);
+  }
+
+  private waitForNext(uri: string): Promise<void> {
+    if (!this.next) {
+      let settle!: (error?: unknown) => void;
+      const answered = new Promise<void>((resolve, reject) => (settle = (error) => (error === undefined ? resolve() : reject(error))));
+      this.next = { scopes: [], answered, settle };
+    }
+    this.next.scopes.push(uri);
+    return this.next.answered;
+  }
+
+  private async ask(scopes: string[]): Promise<void> {
+    this.requests++;
+    try {
+      const raw: unknown[] = await this.connection.workspace.getConfiguration(scopes.map((scopeUri) => ({ scopeUri, section: 'shipcheck' })));
+      scopes.forEach((scope, index) => this.cache.set(scope, this.settingsOf(raw[index])));
+    } finally {
+      this.requests--;
+      const next = this.next;
+      this.next = undefined;
+      if (next) this.ask(next.scopes).then(() => next.settle(), (error: unknown) => next.settle(error ?? new Error('no settings')));
+    }
+  }
+
+  private settingsOf(raw: unknown): EditorSettings {
+    const key = JSON.stringify(raw) ?? 'undefined';
+    let settings = this.answers.get(key);
+    if (!settings) this.answers.set(key, (settings = readSettings(raw)));
+    return settings;
   }
 }

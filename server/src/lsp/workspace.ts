@@ -3,6 +3,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ignoreMatcher } from '../config/ignore';
 import { CONFIG_FILE_NAMES } from '../config/config';
 import { isCheckedFile } from '../engine/lint';
+import { briefly } from '../engine/textCache';
 import type { CheckQueue } from './checkQueue';
 import { documentPath, type DocumentLinter, toDiagnostic } from './diagnostics';
 import type { ServerHost, WorkspaceFiles } from './init';
@@ -143,7 +144,7 @@ export class WorkspaceChecker {
     }
     try {
       const folder = [...this.folderSettings.keys()].find((candidate) => path.startsWith(`${candidate}/`));
-      const result = this.linter.lintText(uri, text, folder ? this.folderSettings.get(folder) : undefined);
+      const result = briefly(() => this.linter.lintText(uri, text, folder ? this.folderSettings.get(folder) : undefined));
       this.linter.logRuleFailures(uri, result.findings);
       if (!isCheckedFile(path, result) && result.findings.length === 0) {
         this.clear(uri);

@@ -1,0 +1,52 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { Connection, TextDocuments } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { IncrementalLinter } from '../../server/src/engine/incremental';
+import { RULES } from '../../server/src/rules';
+import { CheckQueue } from '../../server/src/lsp/checkQueue';
+import { DocumentLinter } from '../../server/src/lsp/diagnostics';
+import type { ServerHost } from '../../server/src/lsp/init';
+import { SettingsCache } from '../../server/src/lsp/settings';
+
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+
+function liveMiB(): number {
+  collect();
+  collect();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+}
+
+const DEPLOYMENT = (index: number): string =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${index}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: nginx:latest\n          env:\n${Array.from({ length: 20 }, (_, name) => `            - name: V${name}\n              value: "${name}"\n`).join('')}`;
+const MANIFESTS = (file: number): string => Array.from({ length: 300 }, (_, index) => DEPLOYMENT(file * 1000 + index)).join('---\n');
+
+describe('document linter', () => {
+  it('keeps the parse of one document opened without an edit, not of every one opened lately', () => {
+    const connection = { sendDiagnostics: () => Promise.resolve(), console: { info() {}, error() {}, warn() {}, log() {} } } as unknown as Connection;
+    const host: ServerHost = { docsHref: () => undefined, filePath: (url) => url.pathname, projectFacts: () => ({}) };
+    const open = new Map<string, TextDocument>();
+    const documents = { get: (uri: string) => open.get(uri), all: () => [...open.values()] } as unknown as TextDocuments<TextDocument>;
+    const linter = new DocumentLinter(connection, documents, host, new SettingsCache(connection, () => false), () => false, () => {}, new CheckQueue(() => {}));
+
+    // What one such document's parse and findings take, kept by a linter of its own.
+    const before = liveMiB();
+    const one = new IncrementalLinter();
+    one.lint(MANIFESTS(99), '/w/one.yaml', { rules: RULES });
+    const parse = liveMiB() - before;
+    assert.ok(parse > 3, `the parse of a 300-document file held only ${parse.toFixed(1)} MiB: the test no longer shows anything`);
+
+    const start = liveMiB();
+    for (let file = 0; file < 6; file++) {
+      const document = TextDocument.create(`file:///w/manifests-${file}.yaml`, 'yaml', 1, MANIFESTS(file));
+      open.set(document.uri, document);
+      assert.ok(linter.resultFor(document).findings.length > 0);
+    }
+    const kept = liveMiB() - start;
+    assert.ok(kept < 1.6 * parse, `six documents opened keep ${kept.toFixed(1)} MiB, ${(kept / parse).toFixed(1)} parses`);
+    assert.ok(one);
+  });
+});
