@@ -46,8 +46,8 @@ export class SettingsCache {
   // Equal answers share one settings object (every document of a workspace usually has the same settings).
   private readonly answers = new Map<string, EditorSettings>();
   private requests = 0;
-  // The documents waiting for the next request, and what settles when it is answered.
-  private next: { scopes: string[]; answered: Promise<void>; settle: (error?: unknown) => void } | undefined;
+  // The documents waiting for the next request, and what settles with their settings (in that order) when it is answered.
+  private next: { scopes: string[]; answered: Promise<EditorSettings[]>; settle: (answer: Promise<EditorSettings[]>) => void } | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -63,9 +63,14 @@ export class SettingsCache {
     if (!this.canPull()) return this.get(uri);
     const cached = this.cache.get(uri);
     if (cached) return cached;
-    if (this.requests < MAX_REQUESTS) await this.ask([uri]);
-    else await this.waitForNext(uri);
-    return this.get(uri);
+    if (this.requests < MAX_REQUESTS) return (await this.ask([uri]))[0]!;
+    if (!this.next) {
+      let settle!: (answer: Promise<EditorSettings[]>) => void;
+      const answered = new Promise<EditorSettings[]>((resolve) => (settle = resolve));
+      this.next = { scopes: [], answered, settle };
+    }
+    const index = this.next.scopes.push(uri) - 1;
+    return (await this.next.answered)[index]!;
   }
 
   clear(): void {
@@ -77,26 +82,18 @@ export class SettingsCache {
     this.cache.delete(uri);
   }
 
-  private waitForNext(uri: string): Promise<void> {
-    if (!this.next) {
-      let settle!: (error?: unknown) => void;
-      const answered = new Promise<void>((resolve, reject) => (settle = (error) => (error === undefined ? resolve() : reject(error))));
-      this.next = { scopes: [], answered, settle };
-    }
-    this.next.scopes.push(uri);
-    return this.next.answered;
-  }
-
-  private async ask(scopes: string[]): Promise<void> {
+  private async ask(scopes: string[]): Promise<EditorSettings[]> {
     this.requests++;
     try {
       const raw: unknown[] = await this.connection.workspace.getConfiguration(scopes.map((scopeUri) => ({ scopeUri, section: 'shipcheck' })));
-      scopes.forEach((scope, index) => this.cache.set(scope, this.settingsOf(raw[index])));
+      const settings = scopes.map((_, index) => this.settingsOf(raw[index]));
+      scopes.forEach((scope, index) => this.cache.set(scope, settings[index]!));
+      return settings;
     } finally {
       this.requests--;
       const next = this.next;
       this.next = undefined;
-      if (next) this.ask(next.scopes).then(() => next.settle(), (error: unknown) => next.settle(error ?? new Error('no settings')));
+      next?.settle(this.ask(next.scopes));
     }
   }
 
