@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { IncrementalLinter } from '../../server/src/engine/incremental';
 import { briefly, detach, TextCache } from '../../server/src/engine/textCache';
 import { RULES } from '../../server/src/rules';
+import { collect, collectYoung, liveMiB } from '../helpers/heap';
 
-setFlagsFromString('--expose-gc');
 // As the language server runs (server.ts), from the start: else objects V8 chose to allocate in the old generation
 // keep a keystroke's garbage alive through young collections, whatever the engine does.
 setFlagsFromString('--no-allocation-site-pretenuring');
-const collect = runInNewContext('gc') as () => void;
-
-/** Heap in use after a full collection, in MiB. */
-function liveMiB(): number {
-  collect();
-  collect();
-  return process.memoryUsage().heapUsed / 1024 / 1024;
-}
 
 describe('TextCache', () => {
   it('computes each pair of texts once', () => {
@@ -141,7 +132,6 @@ describe('typing in a long workflow', () => {
   // collection slow. Kept in a WeakMap keyed by the model (which V8's young collections treat as live), or behind an
   // object literal's getter (its own hidden class), each keystroke's model and text were promoted.
   it("promotes nothing of a keystroke's model to the old generation", () => {
-    const collectYoung = () => (collect as unknown as (options: { type: string }) => void)({ type: 'minor' });
     const oldSpace = () => getHeapSpaceStatistics().find((space) => space.space_name === 'old_space')!.space_used_size / 1024 / 1024;
     const { type, length } = typist(collectYoung);
     type(10);

@@ -1,7 +1,5 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { Connection, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { IncrementalLinter } from '../../server/src/engine/incremental';
@@ -10,15 +8,8 @@ import { CheckQueue } from '../../server/src/lsp/checkQueue';
 import { DocumentLinter } from '../../server/src/lsp/diagnostics';
 import type { ServerHost } from '../../server/src/lsp/init';
 import { SettingsCache } from '../../server/src/lsp/settings';
+import { liveMiB } from '../helpers/heap';
 
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as () => void;
-
-function liveMiB(): number {
-  collect();
-  collect();
-  return process.memoryUsage().heapUsed / 1024 / 1024;
-}
 
 const DEPLOYMENT = (index: number): string =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${index}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: nginx:latest\n          env:\n${Array.from({ length: 20 }, (_, name) => `            - name: V${name}\n              value: "${name}"\n`).join('')}`;
