@@ -131,8 +131,7 @@ function awsFix(file: YamlFile, yaml: YamlDoc, step: Step): TextEdit[] | undefin
       continue;
     }
     const removal = isScalar(pair.key) ? removeMapEntry(file, withNode, pair.key) : undefined;
-    // Never drop a comment along with the line.
-    if (!removal || file.text.slice(removal.start, removal.end).includes('#')) return undefined;
+    if (!removal) return undefined;
     edits.push(removal);
   }
   return edits;
