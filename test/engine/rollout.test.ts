@@ -4,8 +4,6 @@ import { formatSeconds, parseGoDuration } from '../../server/src/engine/duration
 import type { Span } from '../../server/src/engine/finding';
 import { buildK8sObjects } from '../../server/src/engine/model/k8s';
 import { analysisTemplateOf, rolloutAnalyses, rolloutOf } from '../../server/src/engine/model/rollout';
-import { applyEdits } from '../../server/src/engine/fixes';
-import { removeFieldKeepingComments } from '../../server/src/engine/yamlBlockEdit';
 import { isMap, parseYamlFile, type YamlFile } from '../../server/src/engine/yamlFile';
 
 function objects(text: string): { file: YamlFile; views: ReturnType<typeof buildK8sObjects>; yaml: YamlFile['documents'][number] }[] {
@@ -224,41 +222,5 @@ describe('Go durations', () => {
     assert.equal(formatSeconds(90), '1m30s');
     assert.equal(formatSeconds(3600), '1h');
     assert.equal(formatSeconds(0), '0s');
-  });
-});
-
-describe('removeFieldKeepingComments', () => {
-  const fieldOf = (text: string, key: string) => {
-    const file = parseYamlFile(text);
-    const root = file.documents[0]!.doc.contents;
-    assert.ok(isMap(root));
-    const map = root.get('canary', true);
-    assert.ok(isMap(map));
-    const pair = map.items.find((item) => (item.key as { value?: unknown }).value === key)!;
-    return { file, map, key: pair.key as never };
-  };
-
-  it('removes the lines and keeps their comments at the key\'s indentation', () => {
-    const text = 'canary:\n  steps: []\n  # about it\n  pre: # why\n    templates:\n      - name: x # inner\n  after: 1\n';
-    const { file, map, key } = fieldOf(text, 'pre');
-    const edit = removeFieldKeepingComments(file, map, key)!;
-    assert.equal(applyEdits(text, [edit]), 'canary:\n  steps: []\n  # about it\n  # why\n  # inner\n  after: 1\n');
-  });
-
-  it('removes a last line without a line break, and keeps CRLF', () => {
-    const text = 'canary:\r\n  steps: []\r\n  auto: false # note\r\n  x: 1';
-    const { file, map, key } = fieldOf(text, 'auto');
-    assert.equal(applyEdits(text, [removeFieldKeepingComments(file, map, key)!]), 'canary:\r\n  steps: []\r\n  # note\r\n  x: 1');
-    const last = 'canary:\n  steps: []\n  auto: false';
-    const f = fieldOf(last, 'auto');
-    assert.equal(applyEdits(last, [removeFieldKeepingComments(f.file, f.map, f.key)!]), 'canary:\n  steps: []\n');
-  });
-
-  it('does not treat a # inside quotes as a comment, and refuses flow maps', () => {
-    const text = 'canary:\n  steps: []\n  auto: "a # b"\n';
-    const { file, map, key } = fieldOf(text, 'auto');
-    assert.equal(applyEdits(text, [removeFieldKeepingComments(file, map, key)!]), 'canary:\n  steps: []\n');
-    const flow = fieldOf('canary: { steps: [], auto: false }\n', 'auto');
-    assert.equal(removeFieldKeepingComments(flow.file, flow.map, flow.key), undefined);
   });
 });

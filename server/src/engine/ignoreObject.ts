@@ -1,7 +1,7 @@
 import { classify } from './classify';
 import type { TextEdit } from './finding';
 import { IGNORE_ANNOTATION } from './model/k8s';
-import { appendMapEntry, appendToMap, replaceScalar } from './yamlEdit';
+import { insertMapEntry, replaceScalar } from './yamlEdit';
 import { isMap, isScalar, mapFields, scalarToString, type YamlFile } from './yamlFile';
 
 /**
@@ -27,9 +27,9 @@ export function ignoreInObjectEdit(file: YamlFile, offset: number, ruleId: strin
       const ids = (scalarToString(current) ?? '').split(',').map((id) => id.trim()).filter(Boolean);
       return ids.includes(ruleId) ? undefined : replaceScalar(current, [...ids, ruleId].join(','));
     }
-    return appendMapEntry(file, annotations, IGNORE_ANNOTATION, JSON.stringify(ruleId));
+    return insertMapEntry(file, annotations, `${IGNORE_ANNOTATION}: ${JSON.stringify(ruleId)}`);
   }
   if (annotations !== undefined && annotations !== null && !(isScalar(annotations) && annotations.value === null)) return undefined;
   if (mapFields(yaml, metadata).has('annotations')) return undefined;
-  return appendToMap(file, metadata, `annotations:\n  ${IGNORE_ANNOTATION}: ${JSON.stringify(ruleId)}`);
+  return insertMapEntry(file, metadata, `annotations:\n  ${IGNORE_ANNOTATION}: ${JSON.stringify(ruleId)}`);
 }

@@ -1,6 +1,6 @@
 import type { TextEdit } from './finding';
 import type { Job } from './model/workflow';
-import { appendToMap, appendToSeq, columnOf, indentUnit } from './yamlEdit';
+import { appendToSeq, insertMapEntry, joinInsertions } from './yamlEdit';
 import { isScalar, isSeq, type Node, type Scalar, type YamlFile } from './yamlFile';
 
 /** The job's own `key:` pair (not one brought in by a merge key). */
@@ -26,20 +26,7 @@ export function insertJobEntry(file: YamlFile, job: Job, block: string, after: r
   const stepsIndex = indexOf('steps');
   const before = anchor !== undefined ? map.items[anchor] : stepsIndex > 0 ? map.items[stepsIndex - 1] : undefined;
   const beforeKey = before?.key;
-  if (!before || !isScalar(beforeKey) || !beforeKey.range) return appendToMap(file, map, block);
-  const text = file.text;
-  const keyStart = beforeKey.range[0];
-  const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
-  if (text.slice(lineStart, keyStart).trim() !== '') return appendToMap(file, map, block);
-  const indent = ' '.repeat(columnOf(file, keyStart));
-  const unit = indentUnit(file);
-  const lines = block.split('\n').map((line) => indent + unit.repeat(/^ */.exec(line)![0].length / 2) + line.trimStart());
-  const valueEnd = (before.value as Node | null)?.range?.[1] ?? beforeKey.range[1];
-  if (valueEnd > 0 && text[valueEnd - 1] === '\n') return { start: valueEnd, end: valueEnd, newText: lines.join(file.eol) + file.eol };
-  let lineEnd = text.indexOf('\n', valueEnd);
-  if (lineEnd < 0) lineEnd = text.length;
-  else if (text[lineEnd - 1] === '\r') lineEnd--;
-  return { start: lineEnd, end: lineEnd, newText: file.eol + lines.join(file.eol) };
+  return (isScalar(beforeKey) ? insertMapEntry(file, map, block, { after: beforeKey }) : undefined) ?? insertMapEntry(file, map, block);
 }
 
 /**
@@ -79,7 +66,5 @@ export function addNeeds(file: YamlFile, job: Job, ids: readonly string[]): Text
   const edits = missing.map((id) => appendToSeq(file, value, id));
   if (edits.some((edit) => edit === undefined)) return undefined;
   // All insert at the same point: one edit with the lines in order.
-  const first = edits[0]!;
-  return { start: first.start, end: first.end, newText: edits.map((edit) => edit!.newText).join('') };
+  return joinInsertions(edits as TextEdit[])[0];
 }
-

@@ -1,29 +1,14 @@
 import type { TextEdit } from './finding';
 import { effectivePermissions } from './model/permissions';
 import type { Job, Workflow } from './model/workflow';
-import { appendToMap, columnOf, indentUnit, replaceScalar } from './yamlEdit';
-import { isScalar, type Scalar, type YamlDoc, type YamlFile } from './yamlFile';
-
-/**
- * Inserts `block` (YAML at column 0, nested with two spaces) on its own lines right before the line of
- * `key`, at the key's indentation. Undefined when something else precedes the key on its line.
- */
-export function insertBeforeKey(file: YamlFile, key: Scalar, block: string): TextEdit | undefined {
-  const start = key.range?.[0];
-  if (start === undefined) return undefined;
-  const lineStart = file.text.lastIndexOf('\n', start - 1) + 1;
-  if (file.text.slice(lineStart, start).trim() !== '') return undefined;
-  const indent = ' '.repeat(columnOf(file, start));
-  const unit = indentUnit(file);
-  const lines = block.split('\n').map((line) => indent + unit.repeat(/^ */.exec(line)![0].length / 2) + line.trimStart());
-  return { start: lineStart, end: lineStart, newText: lines.join(file.eol) + file.eol };
-}
+import { columnOf, insertMapEntry, replaceScalar } from './yamlEdit';
+import { isScalar, type YamlDoc, type YamlFile } from './yamlFile';
 
 /** Adds top-level `permissions: contents: read`, right before `jobs:`. */
 export function addWorkflowPermissions(file: YamlFile, workflow: Workflow): TextEdit | undefined {
   const jobs = workflow.fields.get('jobs');
   if (!jobs || jobs.key.range?.[0] === undefined || columnOf(file, jobs.key.range[0]) !== 0) return undefined;
-  return insertBeforeKey(file, jobs.key, 'permissions:\n  contents: read');
+  return insertMapEntry(file, workflow.node, 'permissions:\n  contents: read', { before: jobs.key });
 }
 
 /**
@@ -44,7 +29,7 @@ export function grantIdToken(file: YamlFile, yaml: YamlDoc, job: Job): TextEdit[
       return edit ? [edit] : undefined;
     }
     if (declared?.map) {
-      const edit = appendToMap(file, declared.map, 'id-token: write');
+      const edit = insertMapEntry(file, declared.map, 'id-token: write');
       return edit ? [edit] : undefined;
     }
     // `permissions:` with no value or `{}`: replace it by a block map.
@@ -57,6 +42,6 @@ export function grantIdToken(file: YamlFile, yaml: YamlDoc, job: Job): TextEdit[
   }
   const anchor = job.fields.get('steps')?.key ?? job.fields.get('uses')?.key;
   if (!anchor || !isScalar(anchor)) return undefined;
-  const edit = insertBeforeKey(file, anchor, ['permissions:', ...scopes.map((line) => `  ${line}`), '  id-token: write'].join('\n'));
+  const edit = insertMapEntry(file, job.node, ['permissions:', ...scopes.map((line) => `  ${line}`), '  id-token: write'].join('\n'), { before: anchor });
   return edit ? [edit] : undefined;
 }

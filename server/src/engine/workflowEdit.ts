@@ -1,6 +1,6 @@
 import type { TextEdit } from './finding';
 import type { Step } from './model/workflow';
-import { appendToMap } from './yamlEdit';
+import { insertMapEntry } from './yamlEdit';
 import { isMap, isScalar, type Node, type YamlFile, type YAMLMap } from './yamlFile';
 
 /** The value node a mapping holds directly under `key` (not through a merge key), or undefined. */
@@ -21,10 +21,10 @@ export function addStepInputs(file: YamlFile, step: Step, entries: [string, stri
   const existing = ownValue(step.node, 'with');
   if (existing === undefined) {
     if (step.fields.has('with')) return undefined; // `with:` comes from a merge key: editing it would change other steps
-    return appendToMap(file, step.node, ['with:', ...lines('  ')].join('\n'));
+    return insertMapEntry(file, step.node, ['with:', ...lines('  ')].join('\n'));
   }
   if (!isMap(existing)) return undefined;
-  return appendToMap(file, existing, lines('').join('\n'));
+  return insertMapEntry(file, existing, lines('').join('\n'));
 }
 
 /** A step's `uses:` split into the action (`owner/repo[/path]`, lower-cased) and its ref. */

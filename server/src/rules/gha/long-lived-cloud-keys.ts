@@ -130,9 +130,8 @@ function awsFix(file: YamlFile, yaml: YamlDoc, step: Step): TextEdit[] | undefin
       edits.push({ start: keyStart, end: valueEnd, newText: `role-to-assume: ${ROLE_PLACEHOLDER}` });
       continue;
     }
-    const removal = removeMapEntry(file, withNode, name);
-    // Never drop a comment along with the line.
-    if (!removal || file.text.slice(removal.start, removal.end).includes('#')) return undefined;
+    const removal = isScalar(pair.key) ? removeMapEntry(file, withNode, pair.key) : undefined;
+    if (!removal) return undefined;
     edits.push(removal);
   }
   return edits;

@@ -4,7 +4,7 @@ import { actionName } from '../../engine/model/oidc';
 import type { Step } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
 import { scalarText, type ScalarText } from '../../engine/scalarText';
-import { appendToMap } from '../../engine/yamlEdit';
+import { insertMapEntry } from '../../engine/yamlEdit';
 import { type Field, isMap, isScalar, mapFields, type Scalar, scalarToString, spanOf, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
 
 /**
@@ -172,7 +172,7 @@ function fixEdits(file: YamlFile, yaml: YamlDoc, step: Step, script: Script, fou
     edits.push({ ...span, newText });
   }
   const lines = [...names].map(([source, name]) => `${name}: ${yamlValue(`\${{ ${source} }}`)}`);
-  const envEdit = isMap(envNode) ? appendToMap(file, envNode, lines.join('\n')) : appendToMap(file, step.node, ['env:', ...lines.map((line) => `  ${line}`)].join('\n'));
+  const envEdit = isMap(envNode) ? insertMapEntry(file, envNode, lines.join('\n')) : insertMapEntry(file, step.node, ['env:', ...lines.map((line) => `  ${line}`)].join('\n'));
   if (!envEdit) return undefined;
   return [...edits, envEdit];
 }

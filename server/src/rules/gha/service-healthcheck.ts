@@ -1,7 +1,7 @@
 import type { TextEdit } from '../../engine/finding';
 import type { Job } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
-import { appendToMap } from '../../engine/yamlEdit';
+import { insertMapEntry } from '../../engine/yamlEdit';
 import { ownValue } from '../../engine/workflowEdit';
 import { isMap, isScalar, mapFields, scalarToString, spanOf, type Scalar, type YamlFile, type YAMLMap } from '../../engine/yamlFile';
 import { parseImage } from '../k8s/image-tag';
@@ -167,7 +167,7 @@ function healthEdit(file: YamlFile, service: YAMLMap, optionsNode: unknown, opti
   const added = healthOptions(options, command);
   if (optionsNode === undefined) {
     if (service.items.some((pair) => scalarToString(pair.key) === '<<')) return undefined;
-    return appendToMap(file, service, ['options: >-', ...added.map((option) => `  ${option}`)].join('\n'));
+    return insertMapEntry(file, service, ['options: >-', ...added.map((option) => `  ${option}`)].join('\n'));
   }
   if (!isScalar(optionsNode) || ownValue(service, 'options') !== optionsNode) return undefined;
   return appendToScalar(file, optionsNode, added);

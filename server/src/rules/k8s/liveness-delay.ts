@@ -1,7 +1,7 @@
 import type { Probe } from '../../engine/model/k8s';
 import { containerLabel, isAuthoredContainer } from '../../engine/model/k8sContainer';
 import { defineRule } from '../../engine/rule';
-import { setMapNumber } from '../../engine/yamlBlockEdit';
+import { setMapNumber } from '../../engine/yamlEdit';
 import { scalarToNumber, spanOf } from '../../engine/yamlFile';
 
 /** Seconds the fix puts liveness's initialDelaySeconds above readiness's (k8s/probe-identical uses the same). */

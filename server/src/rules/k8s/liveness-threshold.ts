@@ -1,7 +1,7 @@
 import { PROBE_DEFAULTS, probeNumber } from '../../engine/model/k8s';
 import { containerLabel, isAuthoredContainer } from '../../engine/model/k8sContainer';
 import { defineRule } from '../../engine/rule';
-import { setMapNumber } from '../../engine/yamlBlockEdit';
+import { setMapNumber } from '../../engine/yamlEdit';
 import { scalarToNumber, spanOf } from '../../engine/yamlFile';
 import { LIVENESS_FAILURE_THRESHOLD } from './probe-identical';
 

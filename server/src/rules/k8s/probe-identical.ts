@@ -1,7 +1,7 @@
 import type { TextEdit } from '../../engine/finding';
 import { type Container, type Probe, type ProbeHandler, probeNumber } from '../../engine/model/k8s';
 import { defineRule } from '../../engine/rule';
-import { appendMapEntry, replaceScalar } from '../../engine/yamlEdit';
+import { insertMapEntry, replaceScalar } from '../../engine/yamlEdit';
 import { isMap, isScalar, isSeq, mapFields, scalarToNumber, scalarToString, seqItems, type YamlFile, type YamlDoc } from '../../engine/yamlFile';
 
 /** Liveness failureThreshold the fix raises to: tolerates a transient stall of five periods. */
@@ -183,13 +183,13 @@ function splitProbes(file: YamlFile, container: Container, readiness: Probe, liv
 
   const threshold = liveness.fields.get('failureThreshold')?.value;
   if (probeNumber(liveness, 'failureThreshold') < LIVENESS_FAILURE_THRESHOLD) {
-    edits.push(isScalar(threshold) ? replaceScalar(threshold, String(LIVENESS_FAILURE_THRESHOLD)) : appendMapEntry(file, liveness.node, 'failureThreshold', String(LIVENESS_FAILURE_THRESHOLD)));
+    edits.push(isScalar(threshold) ? replaceScalar(threshold, String(LIVENESS_FAILURE_THRESHOLD)) : insertMapEntry(file, liveness.node, `failureThreshold: ${LIVENESS_FAILURE_THRESHOLD}`));
   }
   const readyDelay = probeNumber(readiness, 'initialDelaySeconds');
   if (!container.startupProbe && probeNumber(liveness, 'initialDelaySeconds') <= readyDelay) {
     const delay = liveness.fields.get('initialDelaySeconds')?.value;
     const target = String(readyDelay + 10);
-    edits.push(isScalar(delay) ? replaceScalar(delay, target) : appendMapEntry(file, liveness.node, 'initialDelaySeconds', target));
+    edits.push(isScalar(delay) ? replaceScalar(delay, target) : insertMapEntry(file, liveness.node, `initialDelaySeconds: ${target}`));
   }
   if (edits.some((edit) => edit === undefined)) return undefined;
   return { title: `Split probes: liveness ${paths.live}, readiness ${paths.ready}`, edits: edits as TextEdit[] };

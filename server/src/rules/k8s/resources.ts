@@ -2,7 +2,7 @@ import type { Span, TextEdit } from '../../engine/finding';
 import type { Container } from '../../engine/model/k8s';
 import { containerLabel, containerSpan, isAuthoredContainer } from '../../engine/model/k8sContainer';
 import { defineRule } from '../../engine/rule';
-import { appendToFlowMap, insertionEdits, type LineInsertion, mapInsertion, replaceEmptyValue } from '../../engine/yamlBlockEdit';
+import { appendToFlowMap, insertMapEntry, joinInsertions, replaceEmptyValue } from '../../engine/yamlEdit';
 import { type Field, isMap, isScalar, mapFields, type YamlDoc, type YamlFile, type YAMLMap } from '../../engine/yamlFile';
 
 type Section = 'requests' | 'limits';
@@ -156,13 +156,11 @@ function insertMissing(
   const wholeSection = (section: Section) => `${section}:\n${bySection(section).map((line) => `  ${line}`).join('\n')}`;
   const sectionsToAdd = (['requests', 'limits'] as const).filter((section) => bySection(section).length > 0 && !sections[section]);
   const edits: TextEdit[] = [];
-  const insertions: LineInsertion[] = [];
 
   if (resources && isShared(container, resources, sections)) return undefined;
   if (!resources) {
-    const insertion = mapInsertion(file, container.node, `resources:\n${sectionsToAdd.map(wholeSection).join('\n').replace(/^/gm, '  ')}`);
-    if (!insertion) return undefined;
-    return insertionEdits(file, [insertion]);
+    const insertion = insertMapEntry(file, container.node, `resources:\n${sectionsToAdd.map(wholeSection).join('\n').replace(/^/gm, '  ')}`);
+    return insertion && [insertion];
   }
   // Existing sections first: their lines go before any section appended after them at the same place.
   for (const section of ['requests', 'limits'] as const) {
@@ -173,22 +171,20 @@ function insertMissing(
       if (node.map.items.length === 0) {
         const replaced = replaceEmptyValue(file, node.field.key, node.map, entries.join('\n'));
         if (!replaced) return undefined;
-        if (replaced.edit) edits.push(replaced.edit);
-        insertions.push(replaced.insertion);
+        edits.push(...replaced);
         continue;
       }
       const edit = appendToFlowMap(file, node.map, entries.join(', '));
       if (!edit) return undefined;
       edits.push(edit);
     } else if (node.map) {
-      const insertion = mapInsertion(file, node.map, entries.join('\n'));
+      const insertion = insertMapEntry(file, node.map, entries.join('\n'));
       if (!insertion) return undefined;
-      insertions.push(insertion);
+      edits.push(insertion);
     } else {
       const replaced = replaceEmptyValue(file, node.field.key, node.field.value, entries.join('\n'));
       if (!replaced) return undefined;
-      if (replaced.edit) edits.push(replaced.edit);
-      insertions.push(replaced.insertion);
+      edits.push(...replaced);
     }
   }
   if (sectionsToAdd.length > 0) {
@@ -200,17 +196,17 @@ function insertMissing(
       if (!edit) return undefined;
       edits.push(edit);
     } else if (isMap(value) && !value.flow) {
-      const insertion = mapInsertion(file, value, block);
+      const insertion = insertMapEntry(file, value, block);
       if (!insertion) return undefined;
-      insertions.push(insertion);
+      edits.push(insertion);
     } else {
       const replaced = replaceEmptyValue(file, resources.key, value, block);
       if (!replaced) return undefined;
-      if (replaced.edit) edits.push(replaced.edit);
-      insertions.push(replaced.insertion);
+      edits.push(...replaced);
     }
   }
-  const all = [...edits, ...insertionEdits(file, insertions)];
+  // Insertions at one place go in the order made: a section's own entries before sections added after it.
+  const all = joinInsertions(edits);
   return overlapFree(all) ? all : undefined;
 }
 

@@ -1,5 +1,5 @@
 import { rolloutOf, pairSpan } from '../../engine/model/rollout';
-import { removeFieldKeepingComments } from '../../engine/yamlBlockEdit';
+import { removeMapEntry } from '../../engine/yamlEdit';
 import { defineRule } from '../../engine/rule';
 import { isScalar } from '../../engine/yamlFile';
 
@@ -88,7 +88,7 @@ spec:
         if (!Object.hasOwn(BLUE_GREEN_ONLY, key)) continue;
         const instead = BLUE_GREEN_ONLY[key]!;
         const span = isScalar(field.value) ? pairSpan(field) : field.keySpan;
-        const edit = keepsOthers ? removeFieldKeepingComments(ctx.file, canary.node, field.key) : undefined;
+        const edit = keepsOthers ? removeMapEntry(ctx.file, canary.node, field.key) : undefined;
         ctx.report({
           span,
           message: 'ignored',

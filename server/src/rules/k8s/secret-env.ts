@@ -2,8 +2,7 @@ import type { TextEdit } from '../../engine/finding';
 import type { Container } from '../../engine/model/k8s';
 import { containerLabel, isAuthoredContainer } from '../../engine/model/k8sContainer';
 import { defineRule } from '../../engine/rule';
-import { insertionEdits, type LineInsertion, lineStartAfter, mapInsertion, removeLinesKeepingComments, removeSeqItem, seqInsertion } from '../../engine/yamlBlockEdit';
-import { columnOf } from '../../engine/yamlEdit';
+import { appendToSeq, insertMapEntry, joinInsertions, removeMapEntry, removeSeqItem } from '../../engine/yamlEdit';
 import { type Field, isMap, isSeq, mapFields, type Node, scalarToString, seqItems, type YamlDoc, type YamlFile, type YAMLMap, type YAMLSeq } from '../../engine/yamlFile';
 
 // A Secret's name as Kubernetes accepts it (DNS subdomain); anything else is a placeholder the fix cannot use.
@@ -157,16 +156,16 @@ function moveToVolume(file: YamlFile, yaml: YamlDoc, container: Container, env: 
   if (!mounted && mounts.some((mount) => scalarToString(mount.fields.get('mountPath')?.value) === mountPath)) return undefined;
 
   const edits: TextEdit[] = [];
-  const removal = env.items.length === 1 ? removeEntry(file, envField) : removeSeqItem(file, item);
+  const removal = env.items.length === 1 ? removeMapEntry(file, container.node, envField.key) : removeSeqItem(file, item);
   if (!removal) return undefined;
   edits.push(removal);
 
-  const insertions: LineInsertion[] = [];
+  const insertions: TextEdit[] = [];
   if (!mounted) {
     const mount = `name: ${volumeName}\nmountPath: ${mountPath}\nreadOnly: true`;
     const insertion = isSeq(mountsField?.value)
-      ? seqInsertion(file, mountsField.value, mount)
-      : mapInsertion(file, container.node, `volumeMounts:\n${asItem(mount)}`);
+      ? appendToSeq(file, mountsField.value, mount)
+      : insertMapEntry(file, container.node, `volumeMounts:\n${asItem(mount)}`);
     if (!insertion) return undefined;
     insertions.push(insertion);
   }
@@ -174,11 +173,11 @@ function moveToVolume(file: YamlFile, yaml: YamlDoc, container: Container, env: 
     // An optional key stays optional: the pod must still start without the Secret.
     const optional = scalarToString(ref.get('optional')?.value) === 'true' ? '\n  optional: true' : '';
     const volume = `name: ${volumeName}\nsecret:\n  secretName: ${secret}${optional}`;
-    const insertion = isSeq(volumesField?.value) ? seqInsertion(file, volumesField.value, volume) : mapInsertion(file, pod.node, `volumes:\n${asItem(volume)}`);
+    const insertion = isSeq(volumesField?.value) ? appendToSeq(file, volumesField.value, volume) : insertMapEntry(file, pod.node, `volumes:\n${asItem(volume)}`);
     if (!insertion) return undefined;
     insertions.push(insertion);
   }
-  const all = [...edits, ...insertionEdits(file, insertions)];
+  const all = [...edits, ...joinInsertions(insertions)];
   const sorted = [...all].sort((a, b) => a.start - b.start || a.end - b.end);
   // Insertions may touch the removed lines but must not fall inside them.
   return sorted.every((edit, i) => i === 0 || (edit.start >= sorted[i - 1]!.end && edit.start !== sorted[i - 1]!.start)) ? all : undefined;
@@ -190,16 +189,6 @@ function asItem(block: string): string {
     .split('\n')
     .map((line, i) => `  ${i === 0 ? '- ' : '  '}${line}`)
     .join('\n');
-}
-
-/** The whole `env:` entry, when its key starts its line (comments kept). */
-function removeEntry(file: YamlFile, field: Field): TextEdit | undefined {
-  const keyStart = field.key.range?.[0];
-  const valueEnd = field.value?.range?.[1];
-  if (keyStart === undefined || valueEnd === undefined) return undefined;
-  const lineStart = file.text.lastIndexOf('\n', keyStart - 1) + 1;
-  if (file.text.slice(lineStart, keyStart).trim() !== '') return undefined;
-  return removeLinesKeepingComments(file, lineStart, lineStartAfter(file, valueEnd), columnOf(file, keyStart));
 }
 
 /** The text without the copies of `char` it ends with. A loop, not `/-+$/`, which retries from each `-` of a run not at the end (quadratic). */
