@@ -29,10 +29,10 @@ export default defineRule({
   dora: ['change-failure-rate', 'time-to-restore'],
   fixable: 'suggestion',
   options: {
-    requestsCpu: { type: 'string', pattern: CPU_QUANTITY, default: '250m', description: 'The `requests.cpu` the suggested fix inserts.' },
-    requestsMemory: { type: 'string', pattern: MEMORY_QUANTITY, default: '256Mi', description: 'The `requests.memory` the suggested fix inserts.' },
-    limitsCpu: { type: 'string', pattern: CPU_QUANTITY, default: '500m', description: 'The `limits.cpu` the suggested fix inserts.' },
-    limitsMemory: { type: 'string', pattern: MEMORY_QUANTITY, default: '512Mi', description: 'The `limits.memory` the suggested fix inserts.' },
+    requestsCpu: { type: 'string', pattern: CPU_QUANTITY, default: '250m', description: 'The `requests.cpu` the suggested fix inserts: millicores such as `250m`, or cores such as `0.5`.' },
+    requestsMemory: { type: 'string', pattern: MEMORY_QUANTITY, default: '256Mi', description: 'The `requests.memory` the suggested fix inserts: bytes, with a suffix such as `Mi` or `G`.' },
+    limitsCpu: { type: 'string', pattern: CPU_QUANTITY, default: '500m', description: 'The `limits.cpu` the suggested fix inserts: millicores such as `250m`, or cores such as `0.5`.' },
+    limitsMemory: { type: 'string', pattern: MEMORY_QUANTITY, default: '512Mi', description: 'The `limits.memory` the suggested fix inserts: bytes, with a suffix such as `Mi` or `G`.' },
   },
   messages: {
     none: (container: string) =>
