@@ -17,7 +17,8 @@ export interface ProjectConfig {
   isIgnored(filePath: string): boolean;
 }
 
-const cache = new Map<string, { mtimeMs: number; loaded: ProjectConfig }>();
+// Keyed by path; re-read when the modification time or size differs (two saves within one clock tick rarely keep both).
+const cache = new Map<string, { mtimeMs: number; size: number; loaded: ProjectConfig }>();
 // What governs each directory, so a keystroke costs no file system call; looked up again after this long even
 // without a file event (clients that cannot watch files).
 const byDirectory = new Map<string, { at: number; loaded: ProjectConfig }>();
@@ -43,12 +44,12 @@ export function forgetProjectConfigs(): void {
 function load(directory: string): ProjectConfig {
   const file = findConfigFile(directory);
   if (!file) return NONE;
-  let mtimeMs: number;
+  let stats: fs.Stats;
   let read: ReturnType<typeof readConfigFile>;
   try {
-    mtimeMs = fs.statSync(file).mtimeMs;
+    stats = fs.statSync(file);
     const cached = cache.get(file);
-    if (cached && cached.mtimeMs === mtimeMs) return cached.loaded;
+    if (cached && cached.mtimeMs === stats.mtimeMs && cached.size === stats.size) return cached.loaded;
     read = readConfigFile(file, RULES);
   } catch {
     return NONE;
@@ -60,6 +61,6 @@ function load(directory: string): ProjectConfig {
     problems: read.problems,
     isIgnored: (target) => matches(path.relative(read.baseDirectory, target).split(path.sep).join('/')),
   };
-  cache.set(file, { mtimeMs, loaded });
+  cache.set(file, { mtimeMs: stats.mtimeMs, size: stats.size, loaded });
   return loaded;
 }
