@@ -106,7 +106,7 @@ export class DocumentLinter {
   lintText(uri: string, text: string, settings: EditorSettings = this.settings.get(uri), linter?: IncrementalLinter): LintResult {
     const path = documentPath(uri, this.host);
     const project = this.host.projectConfig?.(path);
-    if (project?.file) this.announce(project.file, project.problems.length > 0 ? `has ${project.problems.length} problem(s), shown in it; its other entries apply` : 'loaded');
+    if (project?.file) this.announce(project.file, project.problems.length > 0 ? `has ${project.problems.length} problem(s), shown in it; what is valid in it applies` : 'loaded');
     if (isConfigFile(path)) return configFileResult(text, path);
     if (!settings.enable || project?.isIgnored(path)) return emptyResult(path);
     const options = this.options(path, settings);
