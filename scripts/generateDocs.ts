@@ -1,6 +1,8 @@
 // Writes docs/rules/<id>.md and README's rule list from the rules' metadata (npm run docs).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { RULE_SETTINGS } from '../server/src/config/config';
+import type { OptionDeclaration } from '../server/src/engine/ruleOptions';
 import { ruleDocMarkdown, ruleDocPath } from '../server/src/knowledge/ruleDocs';
 import { RULES } from '../server/src/rules';
 
@@ -26,13 +28,20 @@ export function replaceRuleList(readme: string): string {
 
 /** The JSON schema of `.shipcheck.yaml`: completion and checking through the Red Hat YAML extension. */
 export function configSchema(): object {
-  const level = { type: 'string', enum: ['off', 'hint', 'info', 'warning', 'error'] };
+  const level = { type: 'string', enum: [...RULE_SETTINGS] };
   const rules = Object.fromEntries(
     RULES.map((rule) => [
       rule.id,
       {
         description: `${rule.docs.summary} (default: ${rule.severity})`,
-        oneOf: [level, { type: 'object', properties: { level }, additionalProperties: { type: ['string', 'number', 'boolean'] } }],
+        oneOf: [
+          level,
+          {
+            type: 'object',
+            properties: { level, ...Object.fromEntries(Object.entries(rule.options ?? {}).map(([name, option]) => [name, optionSchema(option)])) },
+            additionalProperties: false,
+          },
+        ],
       },
     ]),
   );
@@ -47,6 +56,12 @@ export function configSchema(): object {
       ignore: { type: 'array', description: 'Globs relative to this file, e.g. `test/fixtures/**`.', items: { type: 'string', minLength: 1 } },
     },
   };
+}
+
+/** One declared option as JSON schema: what the config loader accepts, so the YAML extension flags the same mistakes. */
+function optionSchema(option: OptionDeclaration): object {
+  const bounds = option.type === 'integer' || option.type === 'number' ? { minimum: option.minimum, maximum: option.maximum } : option.type === 'string' ? { pattern: option.pattern?.source } : {};
+  return { type: option.type, description: option.description, default: option.default, ...bounds };
 }
 
 export const CONFIG_SCHEMA_PATH = 'schemas/shipcheck.schema.json';

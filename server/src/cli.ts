@@ -7,7 +7,7 @@ import { discover, type InputError, type Target } from './cli/discover';
 import { checkedOf, formatJson, formatText, styleFor } from './cli/format';
 import { formatGithub } from './cli/github';
 import { docsBaseUrl, formatSarif } from './cli/sarif';
-import { withRuleSettings } from './config/config';
+import { describeConfigProblem, withRuleSettings } from './config/config';
 import { ignoreMatcher } from './config/ignore';
 import { ConfigError, loadConfig } from './config/load';
 import { SEVERITY_RANK, type Severity } from './engine/finding';
@@ -42,10 +42,15 @@ async function run(command: LintCommand): Promise<number> {
   }
   let loaded;
   try {
-    loaded = loadConfig(cwd, known, command.config);
+    loaded = loadConfig(cwd, RULES, command.config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`shipcheck: ${error.message}\n`);
+    return 2;
+  }
+  if (loaded.problems.length > 0) {
+    // `path:line:column: message`, as compilers write it, so editors and CI logs link to the place.
+    for (const problem of loaded.problems) process.stderr.write(`${describeConfigProblem(loaded.file ?? '', problem)}\n`);
     return 2;
   }
   const config = withRuleSettings(loaded.config, command.rules);

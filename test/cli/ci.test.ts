@@ -293,7 +293,19 @@ describe('configuration', () => {
     const run = shipcheck(root);
     assert.equal(run.status, 2);
     assert.equal(run.stdout, '');
-    assert.equal(run.stderr, `shipcheck: ${path.join(root, '.shipcheck.yaml')}:2:15: the level of gha/npm-ci must be one of off, hint, info, warning, error, not 'loud'\n`);
+    assert.equal(run.stderr, `${path.join(root, '.shipcheck.yaml')}:2:15: the level of gha/npm-ci must be one of off, hint, info, warning, error, not 'loud'\n`);
+  });
+
+  it('a misspelled or mistyped rule option is a line each, at its place, and exit 2', () => {
+    const root = workspace({ ...files, 'ci/shipcheck.yaml': 'rules:\n  gha/job-timeout: { level: info, minutes: twenty }\n  gha/artifact-retention:\n    day: 3\n' });
+    const run = shipcheck(root, '--config', 'ci/shipcheck.yaml');
+    assert.equal(run.status, 2);
+    assert.equal(run.stdout, '');
+    assert.equal(
+      run.stderr,
+      "ci/shipcheck.yaml:2:44: option minutes of gha/job-timeout must be an integer, not 'twenty'\nci/shipcheck.yaml:4:5: unknown option day for gha/artifact-retention; did you mean days?\n",
+    );
+    assert.equal(shipcheck(root, '--config', 'ci/shipcheck.yaml', '--rule', 'gha/job-timeout=off').status, 2, 'a problem stops the run even for a rule turned off');
   });
 });
 

@@ -3,16 +3,25 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { describeConfigProblem, parseConfig, withRuleSettings, type ConfigResult } from '../../server/src/config/config';
+import { describeConfigProblem, parseConfig, withRuleSettings, type ConfigurableRule } from '../../server/src/config/config';
 import { ignoreMatcher } from '../../server/src/config/ignore';
 import { ConfigError, findConfigFile, loadConfig } from '../../server/src/config/load';
+import { RULES as REGISTRY } from '../../server/src/rules';
+import { ROOT } from '../helpers/fixtures';
 
-const KNOWN = new Set(['gha/npm-ci', 'gha/job-timeout', 'k8s/image-tag']);
+const JOB_TIMEOUT = { type: 'integer', minimum: 1, maximum: 360, default: 30, description: 'Minutes.' } as const;
+const RULES: readonly ConfigurableRule[] = [
+  { id: 'gha/npm-ci' },
+  { id: 'gha/job-timeout', options: { minutes: JOB_TIMEOUT, strict: { type: 'boolean', default: false, description: 'Strict.' } } },
+  { id: 'k8s/image-tag' },
+  { id: 'gha/rollout-wait-timeout', options: { timeout: { type: 'string', pattern: /^[0-9]+[smh]$/, default: '10m', description: 'A duration.' } } },
+  { id: 'gha/ratio', options: { share: { type: 'number', minimum: 0, maximum: 1, default: 0.5, description: 'A share.' } } },
+];
+const EMPTY = { ruleSettings: {}, ruleOptions: {}, ignore: [] };
 
-function problem(text: string): string {
-  const result: ConfigResult = parseConfig(text, KNOWN);
-  assert.equal(result.ok, false, 'expected a problem');
-  return result.ok ? '' : `${result.problem.line}:${result.problem.column} ${result.problem.message}`;
+/** Each problem as `line:column message`, and the offending text its span covers. */
+function problems(text: string): string[] {
+  return parseConfig(text, RULES).problems.map((problem) => `${problem.line}:${problem.column} ${problem.message} [${text.slice(problem.span.start, problem.span.end)}]`);
 }
 
 describe('parseConfig', () => {
@@ -26,48 +35,86 @@ rules:
     level: warning
     minutes: 20
     strict: true
+  gha/rollout-wait-timeout: { timeout: 5m }
+  gha/ratio: { share: 0.25 }
 ignore:
   - test/fixtures/**
   - "examples/"
 `,
-      KNOWN,
+      RULES,
     );
     assert.deepEqual(result, {
-      ok: true,
+      problems: [],
       config: {
         ruleSettings: { 'gha/npm-ci': 'off', 'k8s/image-tag': 'error', 'gha/job-timeout': 'warning' },
-        ruleOptions: { 'gha/job-timeout': { minutes: 20, strict: true } },
+        ruleOptions: { 'gha/job-timeout': { minutes: 20, strict: true }, 'gha/rollout-wait-timeout': { timeout: '5m' }, 'gha/ratio': { share: 0.25 } },
         ignore: ['test/fixtures/**', 'examples/'],
       },
     });
   });
 
-  it('takes an empty file, and options without a level', () => {
-    assert.deepEqual(parseConfig('', KNOWN), { ok: true, config: { ruleSettings: {}, ruleOptions: {}, ignore: [] } });
-    assert.deepEqual(parseConfig('# nothing yet\nrules:\nignore:\n', KNOWN), { ok: true, config: { ruleSettings: {}, ruleOptions: {}, ignore: [] } });
-    const options = parseConfig('rules:\n  gha/job-timeout: { minutes: 30 }\n', KNOWN);
-    assert.deepEqual(options.ok && options.config, { ruleSettings: {}, ruleOptions: { 'gha/job-timeout': { minutes: 30 } }, ignore: [] });
+  it('takes an empty file, options without a level, and values on the bounds', () => {
+    assert.deepEqual(parseConfig('', RULES), { problems: [], config: EMPTY });
+    assert.deepEqual(parseConfig('# nothing yet\nrules:\nignore:\n', RULES), { problems: [], config: EMPTY });
+    assert.deepEqual(parseConfig('rules:\n  gha/job-timeout: { minutes: 1 }\n', RULES), { problems: [], config: { ...EMPTY, ruleOptions: { 'gha/job-timeout': { minutes: 1 } } } });
+    assert.deepEqual(parseConfig('rules:\n  gha/job-timeout: { minutes: 360 }\n  gha/ratio: { share: 0 }\n', RULES).problems, []);
   });
 
-  it('points at the first mistake, line and column', () => {
-    assert.equal(problem('rules:\n  gha/npm-ci: loud\n'), "2:15 the level of gha/npm-ci must be one of off, hint, info, warning, error, not 'loud'");
-    assert.equal(problem('rules:\n  npm-ci: off\n'), "2:3 unknown rule 'npm-ci' (did you mean gha/npm-ci?); `shipcheck --list-rules` lists them");
-    assert.equal(problem('rulez:\n  gha/npm-ci: off\n'), "1:1 unknown setting 'rulez': expected one of rules, ignore");
-    assert.equal(problem('rules: [gha/npm-ci]\n'), '1:8 `rules` must map rule ids to a level (off, hint, info, warning, error) or to `{ level: …, <option>: … }`');
-    assert.equal(problem('rules:\n  gha/job-timeout:\n    minutes: [1]\n'), '3:14 option \'minutes\' of gha/job-timeout must be a string, number or boolean');
-    assert.equal(problem('rules:\n  gha/npm-ci:\n'), '2:14 the level of gha/npm-ci must be one of off, hint, info, warning, error, not empty');
-    assert.equal(problem('rules:\n  gha/npm-ci: [warning]\n'), '2:15 gha/npm-ci needs a level (off, hint, info, warning, error) or a mapping such as `{ level: warning }`');
-    assert.equal(problem('ignore: test/**\n'), '1:9 `ignore` must be a list of globs, such as `- test/fixtures/**`');
-    assert.equal(problem('ignore:\n  - 3\n'), '2:5 each `ignore` entry must be a non-empty glob string');
-    assert.match(problem('rules:\n  gha/npm-ci: off\n  gha/npm-ci: error\n'), /^3:3 not valid YAML: .*unique/i);
-    assert.match(problem('rules: {\n'), /^\d+:\d+ not valid YAML: /);
-    assert.equal(problem('- a\n'), '1:1 the configuration must be a mapping with `rules:` and/or `ignore:`');
+  it('the repository\'s own .shipcheck.yaml and every default of every registered rule are valid', () => {
+    assert.deepEqual(parseConfig(fs.readFileSync(path.join(ROOT, '.shipcheck.yaml'), 'utf8'), REGISTRY).problems, []);
+    const defaults = REGISTRY.filter((rule) => rule.options).map((rule) => `  ${rule.id}:\n${Object.entries(rule.options!).map(([name, option]) => `    ${name}: ${JSON.stringify(option.default)}\n`).join('')}`);
+    assert.ok(defaults.length > 0);
+    assert.deepEqual(parseConfig(`rules:\n${defaults.join('')}`, REGISTRY).problems, []);
+  });
+
+  it('reports an unknown, misspelled, mistyped or out-of-bounds option at its key or value', () => {
+    assert.deepEqual(problems('rules:\n  gha/job-timeout: { level: info, minutes: twenty }\n'), ["2:44 option minutes of gha/job-timeout must be an integer, not 'twenty' [twenty]"]);
+    assert.deepEqual(problems('rules:\n  gha/job-timeout:\n    minute: 20\n'), ['3:5 unknown option minute for gha/job-timeout; did you mean minutes? [minute]']);
+    assert.deepEqual(problems('rules:\n  gha/job-timeout:\n    seconds: 20\n'), ['3:5 unknown option seconds for gha/job-timeout; it takes minutes, strict [seconds]']);
+    assert.deepEqual(problems('rules:\n  gha/npm-ci: { level: error, minutes: 20 }\n'), ['2:31 unknown option minutes for gha/npm-ci, which takes only `level` [minutes]']);
+    assert.deepEqual(problems('rules:\n  gha/job-timeout:\n    minutes: 0\n'), ['3:14 option minutes of gha/job-timeout must be at least 1, not 0 [0]']);
+    assert.deepEqual(problems('rules:\n  gha/job-timeout:\n    minutes: 361\n'), ['3:14 option minutes of gha/job-timeout must be at most 360, not 361 [361]']);
+    assert.deepEqual(problems('rules:\n  gha/job-timeout:\n    minutes: 2.5\n'), ['3:14 option minutes of gha/job-timeout must be an integer, not 2.5 [2.5]']);
+    assert.deepEqual(problems('rules:\n  gha/job-timeout:\n    minutes: "20"\n'), ["3:14 option minutes of gha/job-timeout must be an integer, not '20' [\"20\"]"]);
+    assert.deepEqual(problems('rules:\n  gha/job-timeout:\n    minutes: [1]\n'), ['3:14 option minutes of gha/job-timeout must be an integer, not a list or mapping [[1]]']);
+    assert.deepEqual(problems('rules:\n  gha/job-timeout:\n    minutes:\n'), ['3:5 option minutes of gha/job-timeout must be an integer, not empty [minutes]']);
+    assert.deepEqual(problems('rules:\n  gha/job-timeout:\n    strict: yes\n'), ["3:13 option strict of gha/job-timeout must be true or false, not 'yes' [yes]"]);
+    assert.deepEqual(problems('rules:\n  gha/ratio: { share: 1.5 }\n'), ['2:23 option share of gha/ratio must be at most 1, not 1.5 [1.5]']);
+    assert.deepEqual(problems('rules:\n  gha/ratio: { share: half }\n'), ["2:23 option share of gha/ratio must be a number, not 'half' [half]"]);
+    assert.deepEqual(problems('rules:\n  gha/rollout-wait-timeout: { timeout: 10 }\n'), ['2:40 option timeout of gha/rollout-wait-timeout must be a string, not 10 [10]']);
+    assert.deepEqual(problems('rules:\n  gha/rollout-wait-timeout: { timeout: "10m\\n- x" }\n'), ["2:40 option timeout of gha/rollout-wait-timeout must look like 10m (^[0-9]+[smh]$), not '10m\n- x' [\"10m\\n- x\"]"]);
+  });
+
+  it('reports every problem, and keeps what is valid', () => {
+    const result = parseConfig('rules:\n  gha/npm-ci: error\n  gha/npm-cl: off\n  gha/job-timeout: { level: loud, minute: 20, strict: true }\nignore:\n  - dist/**\n  - 3\n', RULES);
+    assert.deepEqual(
+      result.problems.map((problem) => `${problem.line}:${problem.column}`),
+      ['3:3', '4:29', '4:35', '7:5'],
+    );
+    assert.deepEqual(result.config, { ruleSettings: { 'gha/npm-ci': 'error' }, ruleOptions: { 'gha/job-timeout': { strict: true } }, ignore: ['dist/**'] });
+  });
+
+  it('points at a bad level, an unknown rule or setting, and a malformed shape', () => {
+    assert.deepEqual(problems('rules:\n  gha/npm-ci: loud\n'), ["2:15 the level of gha/npm-ci must be one of off, hint, info, warning, error, not 'loud' [loud]"]);
+    assert.deepEqual(problems('rules:\n  npm-ci: off\n'), ["2:3 unknown rule 'npm-ci' (did you mean gha/npm-ci?); `shipcheck --list-rules` lists them [npm-ci]"]);
+    assert.deepEqual(problems('rules:\n  gha/npm-cl: off\n'), ["2:3 unknown rule 'gha/npm-cl' (did you mean gha/npm-ci?); `shipcheck --list-rules` lists them [gha/npm-cl]"]);
+    assert.deepEqual(problems('rules:\n  gha/shiny: off\n'), ["2:3 unknown rule 'gha/shiny'; `shipcheck --list-rules` lists them [gha/shiny]"]);
+    assert.deepEqual(problems('rulez:\n  gha/npm-ci: off\n'), ["1:1 unknown setting 'rulez': expected one of rules, ignore [rulez]"]);
+    assert.deepEqual(problems('rules: [gha/npm-ci]\n'), ['1:8 `rules` must map rule ids to a level (off, hint, info, warning, error) or to `{ level: …, <option>: … }` [[gha/npm-ci]]']);
+    assert.deepEqual(problems('rules:\n  gha/npm-ci:\n'), ['2:3 the level of gha/npm-ci must be one of off, hint, info, warning, error, not empty [gha/npm-ci]']);
+    assert.deepEqual(problems('rules:\n  gha/npm-ci: [warning]\n'), ['2:15 gha/npm-ci needs a level (off, hint, info, warning, error) or a mapping such as `{ level: warning }` [[warning]]']);
+    assert.deepEqual(problems('ignore: test/**\n'), ['1:9 `ignore` must be a list of globs, such as `- test/fixtures/**` [test/**]']);
+    assert.deepEqual(problems('ignore:\n  - 3\n'), ['2:5 each `ignore` entry must be a non-empty glob string [3]']);
+    assert.match(problems('rules:\n  gha/npm-ci: off\n  gha/npm-ci: error\n').join('\n'), /^3:3 not valid YAML: .*unique/i);
+    assert.match(problems('rules: {\n').join('\n'), /^\d+:\d+ not valid YAML: /);
+    assert.deepEqual(parseConfig('rules: {\n  gha/npm-ci: off\n', RULES).config, EMPTY, 'text that is not YAML configures nothing');
+    assert.deepEqual(problems('- a\n'), ['1:1 the configuration must be a mapping with `rules:` and/or `ignore:` [- a\n]']);
     assert.equal(describeConfigProblem('.shipcheck.yaml', { line: 2, column: 15, message: 'bad' }), '.shipcheck.yaml:2:15: bad');
   });
 
   it('lets command-line settings win', () => {
-    const result = parseConfig('rules:\n  gha/npm-ci: error\n  k8s/image-tag: off\n', KNOWN);
-    assert.ok(result.ok);
+    const result = parseConfig('rules:\n  gha/npm-ci: error\n  k8s/image-tag: off\n', RULES);
+    assert.deepEqual(result.problems, []);
     assert.deepEqual(withRuleSettings(result.config, { 'gha/npm-ci': 'info' }).ruleSettings, { 'gha/npm-ci': 'info', 'k8s/image-tag': 'off' });
   });
 });
@@ -82,18 +129,20 @@ describe('ignoreMatcher', () => {
 });
 
 describe('loadConfig', () => {
-  it('finds .shipcheck.yaml by walking up, reports a malformed one with its path', () => {
+  it('finds .shipcheck.yaml by walking up, returns the problems of a malformed one', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'shipcheck-config-'));
     try {
       fs.mkdirSync(path.join(root, 'a/b'), { recursive: true });
       assert.equal(findConfigFile(path.join(root, 'a/b')), undefined);
       fs.writeFileSync(path.join(root, '.shipcheck.yaml'), 'ignore: [dist/**]\n');
       assert.equal(findConfigFile(path.join(root, 'a/b')), path.join(root, '.shipcheck.yaml'));
-      const loaded = loadConfig(path.join(root, 'a/b'), KNOWN);
-      assert.deepEqual({ ...loaded }, { file: path.join(root, '.shipcheck.yaml'), baseDirectory: root, config: { ruleSettings: {}, ruleOptions: {}, ignore: ['dist/**'] } });
+      const loaded = loadConfig(path.join(root, 'a/b'), RULES);
+      assert.deepEqual({ ...loaded }, { file: path.join(root, '.shipcheck.yaml'), baseDirectory: root, config: { ruleSettings: {}, ruleOptions: {}, ignore: ['dist/**'] }, problems: [] });
       fs.writeFileSync(path.join(root, 'a/.shipcheck.yml'), 'rules:\n  k8s/image-tag: loud\n');
-      assert.throws(() => loadConfig(path.join(root, 'a/b'), KNOWN), (error: unknown) => error instanceof ConfigError && error.message.startsWith(`${path.join(root, 'a/.shipcheck.yml')}:2:18: `));
-      assert.throws(() => loadConfig(root, KNOWN, path.join(root, 'missing.yaml')), /cannot read the configuration: no such file/);
+      const malformed = loadConfig(path.join(root, 'a/b'), RULES);
+      assert.equal(malformed.file, path.join(root, 'a/.shipcheck.yml'));
+      assert.deepEqual(malformed.problems.map((problem) => `${problem.line}:${problem.column}`), ['2:18']);
+      assert.throws(() => loadConfig(root, RULES, path.join(root, 'missing.yaml')), (error: unknown) => error instanceof ConfigError && /cannot read the configuration: no such file/.test(error.message));
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

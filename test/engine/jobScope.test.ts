@@ -64,7 +64,7 @@ function jobReports(rule: Rule, file: YamlFile, job: Job, workflowFact: unknown)
     file,
     doc: file.documents[0]!,
     project: {},
-    option: (_name, fallback) => fallback,
+    option: (name: string) => rule.options![name]!.default,
     workflowFact,
     report: (report: Report<Rule['messages']>) => {
       reports.push({

@@ -149,16 +149,39 @@ describe('rule options and object exemptions', () => {
     fixable: false,
     messages: { value: (n: number) => `minutes=${n}` },
     docs: { summary: '', rationale: '', symptom: '', fix: '', bad: '', good: '' },
-    visit: { job: (job, ctx) => ctx.report({ span: job.idSpan, message: 'value', args: [ctx.option('minutes', 30)] }) },
+    options: { minutes: { type: 'integer', minimum: 1, default: 30, description: 'A number of minutes.' } },
+    visit: { job: (job, ctx) => ctx.report({ span: job.idSpan, message: 'value', args: [ctx.option('minutes')] }) },
   });
   const text = 'jobs:\n  t:\n    runs-on: x\n';
 
-  it('reads a configured option, else the fallback, and ignores one of the wrong type', () => {
+  it('reads a configured option, else its declared default, and ignores one of the wrong type', () => {
     const message = (ruleOptions?: Record<string, Record<string, string | number>>) =>
       lint(text, WORKFLOW, { rules: [optionRule], ...(ruleOptions ? { ruleOptions } : {}) }).findings[0]!.message;
     assert.equal(message(), 'minutes=30');
     assert.equal(message({ 'gha/option-probe': { minutes: 12 } }), 'minutes=12');
     assert.equal(message({ 'gha/option-probe': { minutes: 'soon' } }), 'minutes=30');
+  });
+
+  it('types an option from its declaration; reading an undeclared one does not compile, and fails the rule if forced', () => {
+    const forced = defineRule({
+      id: 'gha/option-forced',
+      severity: 'info',
+      dora: [],
+      fixable: false,
+      messages: { value: (n: number) => `minutes=${n}` },
+      docs: { summary: '', rationale: '', symptom: '', fix: '', bad: '', good: '' },
+      options: { minutes: { type: 'integer', default: 30, description: 'A number of minutes.' } },
+      visit: {
+        job: (job, ctx) => {
+          const minutes: number = ctx.option('minutes');
+          // @ts-expect-error: an integer option is a number
+          const asText: string = ctx.option('minutes');
+          // @ts-expect-error: `minute` is not declared
+          ctx.report({ span: job.idSpan, message: 'value', args: [minutes + ctx.option('minute') + asText.length] });
+        },
+      },
+    });
+    assert.deepEqual(lint(text, WORKFLOW, { rules: [forced] }).findings.map((finding) => finding.ruleId), [ENGINE_RULES.internal]);
   });
 
   it('exempts an object annotated with a rule id or "all"', () => {

@@ -90,11 +90,24 @@ describe('workspace-wide findings and .shipcheck.yaml', { timeout: 8 * TIMEOUT_M
     assert.ok(codes((await until(from, ignored, () => true)).diagnostics).includes('k8s/image-tag'), 'generated/ is no longer ignored');
   });
 
-  it('reports a malformed .shipcheck.yaml in that file, once, at its place', async () => {
-    const text = 'rules:\n  gha/npm-cl: error\n';
+  it('checks the files a .shipcheck.yaml with problems governs with its valid entries', async () => {
+    write('.shipcheck.yaml', 'rules:\n  k8s/image-tag: error\n  gha/job-timeout: { level: info, minutes: twenty }\n');
+    const from = session.published.length;
+    await session.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: config, type: FileChangeType.Changed }] });
+    const republished = await until(from, ignored, (params) => params.diagnostics.some((diagnostic) => diagnostic.code === 'k8s/image-tag'));
+    assert.equal(republished.diagnostics.find((diagnostic) => diagnostic.code === 'k8s/image-tag')?.severity, DiagnosticSeverity.Error, 'the valid entry applies');
+  });
+
+  it('reports each problem of a .shipcheck.yaml in that file, at its key or value', async () => {
+    const text = 'rules:\n  gha/npm-cl: error\n  gha/job-timeout: { level: info, minutes: twenty }\n  gha/artifact-retention:\n    day: 3\n';
     const diagnostics = await session.open(config, text);
-    assert.deepEqual(diagnostics.map((diagnostic) => diagnostic.code), ['shipcheck/config']);
-    assert.equal(diagnostics[0]!.range.start.line, 1);
-    assert.match(String(diagnostics[0]!.message), /gha\/npm-cl/);
+    assert.deepEqual(
+      diagnostics.map(({ code, range, message }) => `${code} ${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character} ${message}`),
+      [
+        "shipcheck/config 1:2-1:12 shipcheck configuration: unknown rule 'gha/npm-cl' (did you mean gha/npm-ci?); `shipcheck --list-rules` lists them",
+        "shipcheck/config 2:43-2:49 shipcheck configuration: option minutes of gha/job-timeout must be an integer, not 'twenty'",
+        'shipcheck/config 4:4-4:7 shipcheck configuration: unknown option day for gha/artifact-retention; did you mean days?',
+      ],
+    );
   });
 });

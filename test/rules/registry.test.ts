@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { DORA_METRICS } from '../../server/src/knowledge/dora';
+import { optionValueProblem } from '../../server/src/engine/ruleOptions';
 import { ruleDocMarkdown, ruleDocPath } from '../../server/src/knowledge/ruleDocs';
 import { RULES } from '../../server/src/rules';
 import { CONFIG_SCHEMA_PATH, configSchema, readmeRuleList } from '../../scripts/generateDocs';
@@ -42,6 +43,17 @@ describe('rule registry', () => {
     it(`${rule.id}: its page in docs/ is up to date (npm run docs)`, () => {
       const page = readFileSync(join(ROOT, ruleDocPath(rule.id)), 'utf8');
       assert.equal(page, ruleDocMarkdown(rule));
+      for (const name of Object.keys(rule.options ?? {})) assert.ok(page.includes(`| \`${name}\` |`), `the page does not list option ${name}`);
+    });
+
+    it(`${rule.id}: each declared option is documented and its default is a valid value`, () => {
+      for (const [name, option] of Object.entries(rule.options ?? {})) {
+        assert.match(name, /^[a-z][a-zA-Z0-9]*$/, 'option names are camelCase');
+        assert.notEqual(name, 'level', '`level` is the rule\'s severity in .shipcheck.yaml');
+        assert.ok(option.description.trim().length > 20, `option ${name} needs a description`);
+        assert.equal(optionValueProblem(option, option.default), undefined, `option ${name}'s default`);
+        if (option.type === 'string' && option.pattern) assert.match(option.pattern.source, /^\^.*\$$/, `option ${name}'s pattern is anchored`);
+      }
     });
   }
 
@@ -66,5 +78,11 @@ describe('.shipcheck.yaml schema', () => {
     assert.ok(validate({ rules: { 'gha/npm-ci': 'error', 'gha/job-timeout': { level: 'warning', minutes: 20 } } }), JSON.stringify(validate.errors));
     assert.equal(validate({ rules: { 'gha/npm-cl': 'error' } }), false);
     assert.equal(validate({ rules: { 'gha/npm-ci': 'loud' } }), false);
+    assert.ok(validate({ rules: { 'k8s/resources': { limitsMemory: '1Gi' }, 'gha/rollout-wait-timeout': { timeout: '1h30m' } } }), JSON.stringify(validate.errors));
+    assert.equal(validate({ rules: { 'gha/job-timeout': { minutes: 'twenty' } } }), false, 'mistyped option');
+    assert.equal(validate({ rules: { 'gha/job-timeout': { minute: 20 } } }), false, 'misspelled option');
+    assert.equal(validate({ rules: { 'gha/job-timeout': { minutes: 0 } } }), false, 'option out of bounds');
+    assert.equal(validate({ rules: { 'gha/npm-ci': { level: 'error', minutes: 20 } } }), false, 'option of a rule that has none');
+    assert.equal(validate({ rules: { 'k8s/resources': { limitsMemory: '512mi' } } }), false, 'option not matching its pattern');
   });
 });

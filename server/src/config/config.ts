@@ -1,5 +1,8 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import type { Span } from '../engine/finding';
 import type { RuleOptionValue, RuleSetting } from '../engine/lint';
+import type { Rule } from '../engine/rule';
+import { optionValueProblem } from '../engine/ruleOptions';
 
 /**
  * `.shipcheck.yaml`, parsed and checked from its text alone (no file system), so the CLI and the
@@ -8,7 +11,7 @@ import type { RuleOptionValue, RuleSetting } from '../engine/lint';
  *     rules:
  *       gha/npm-ci: off
  *       k8s/image-tag: error
- *       gha/job-timeout: { level: warning, minutes: 20 }
+ *       gha/job-timeout: { level: warning, minutes: 20 }   # options as the rule declares them
  *     ignore:
  *       - test/fixtures/**
  */
@@ -21,14 +24,26 @@ export interface ShipcheckConfig {
   ignore: string[];
 }
 
-/** Where a configuration went wrong: 1-based line and column, and what to change. */
+/** Where a configuration went wrong: the offending key or value (offsets, and its start's 1-based line and column), and what to change. */
 export interface ConfigProblem {
+  span: Span;
   line: number;
   column: number;
   message: string;
 }
 
-export type ConfigResult = { ok: true; config: ShipcheckConfig } | { ok: false; problem: ConfigProblem };
+/**
+ * A configuration and its problems. The config holds what is valid: an entry with a problem is left out (its rule keeps
+ * its default level, an option its default), so one typo does not undo the rest of the file. Text that is not valid
+ * YAML, or not a mapping, yields the empty config.
+ */
+export interface ConfigCheck {
+  config: ShipcheckConfig;
+  problems: ConfigProblem[];
+}
+
+/** What the configuration needs to know of a rule: its id and what options it declares. */
+export type ConfigurableRule = Pick<Rule, 'id' | 'options'>;
 
 /** Looked for in this order in each directory, from the starting one up to the file-system root. */
 export const CONFIG_FILE_NAMES: readonly string[] = ['.shipcheck.yaml', '.shipcheck.yml'];
@@ -40,121 +55,179 @@ export function emptyConfig(): ShipcheckConfig {
   return { ruleSettings: {}, ruleOptions: {}, ignore: [] };
 }
 
-/** `file:line:column: message`, the one line a malformed configuration is reported in. */
-export function describeConfigProblem(fileName: string, problem: ConfigProblem): string {
+/** `file:line:column: message`, the line each configuration problem is reported in. */
+export function describeConfigProblem(fileName: string, problem: Pick<ConfigProblem, 'line' | 'column' | 'message'>): string {
   return `${fileName}:${problem.line}:${problem.column}: ${problem.message}`;
 }
 
-/** Reads a configuration; `knownRules` are the ids that may be configured (anything else is a typo). */
-export function parseConfig(text: string, knownRules: ReadonlySet<string>): ConfigResult {
+/** Reads a configuration from its text; `rules` are those that may be configured (any other id is a typo). */
+export function parseConfig(text: string, rules: readonly ConfigurableRule[]): ConfigCheck {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number): { line: number; column: number } => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
+  const problems: ConfigProblem[] = [];
+  const report = (span: Span, message: string): void => {
+    const { line, col } = lineCounter.linePos(span.start);
+    problems.push({ span, line, column: col, message });
   };
-  const syntax = doc.errors[0];
-  if (syntax) return { ok: false, problem: { ...at(syntax.pos[0]), message: `not valid YAML: ${syntax.message.split('\n')[0]}` } };
-  try {
-    return { ok: true, config: readConfig(doc.contents, knownRules) };
-  } catch (error) {
-    if (!(error instanceof Problem)) throw error;
-    return { ok: false, problem: { ...at(error.offset), message: error.message } };
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) report({ start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]) }, `not valid YAML: ${error.message.split('\n')[0]}`);
+    return { config: emptyConfig(), problems };
   }
+  return { config: new ConfigReader(rules, report).read(doc.contents), problems };
 }
 
-class Problem extends Error {
+type Entry = Pair<Node, Node | null>;
+
+class ConfigReader {
+  private readonly config = emptyConfig();
+  private readonly rulesById: ReadonlyMap<string, ConfigurableRule>;
+
   constructor(
-    readonly offset: number,
-    message: string,
+    rules: readonly ConfigurableRule[],
+    private readonly report: (span: Span, message: string) => void,
   ) {
-    super(message);
+    this.rulesById = new Map(rules.map((rule) => [rule.id, rule]));
   }
-}
 
-function fail(node: Node | null | undefined, fallbackOffset: number, message: string): never {
-  throw new Problem(node?.range?.[0] ?? fallbackOffset, message);
-}
-
-function readConfig(contents: Node | null, knownRules: ReadonlySet<string>): ShipcheckConfig {
-  const config = emptyConfig();
-  if (contents === null || (isScalar(contents) && contents.value === null)) return config;
-  if (!isMap(contents)) fail(contents, 0, 'the configuration must be a mapping with `rules:` and/or `ignore:`');
-  for (const pair of contents.items as Pair<Node, Node | null>[]) {
-    const key = keyName(pair);
-    if (key === 'rules') readRules(pair, config, knownRules);
-    else if (key === 'ignore') config.ignore = readIgnore(pair);
-    else fail(pair.key, 0, `unknown setting '${key}': expected one of ${TOP_LEVEL_KEYS.join(', ')}`);
+  read(contents: Node | null): ShipcheckConfig {
+    if (isEmpty(contents)) return this.config;
+    if (!isMap(contents)) {
+      this.report(spanOf(contents), 'the configuration must be a mapping with `rules:` and/or `ignore:`');
+      return this.config;
+    }
+    for (const pair of contents.items as Entry[]) {
+      const key = this.keyName(pair);
+      if (key === 'rules') this.readRules(pair);
+      else if (key === 'ignore') this.readIgnore(pair);
+      else if (key !== undefined) this.report(spanOf(pair.key), `unknown setting '${key}': expected one of ${TOP_LEVEL_KEYS.join(', ')}`);
+    }
+    return this.config;
   }
-  return config;
-}
 
-function keyName(pair: Pair<Node, Node | null>): string {
-  if (!isScalar(pair.key) || (typeof pair.key.value !== 'string' && typeof pair.key.value !== 'number')) fail(pair.key, 0, 'keys must be plain names');
-  return String(pair.key.value);
-}
+  private keyName(pair: Entry): string | undefined {
+    if (isScalar(pair.key) && (typeof pair.key.value === 'string' || typeof pair.key.value === 'number')) return String(pair.key.value);
+    this.report(spanOf(pair.key), 'keys must be plain names');
+    return undefined;
+  }
 
-function valueOffset(pair: Pair<Node, Node | null>): number {
-  return pair.value?.range?.[0] ?? pair.key?.range?.[0] ?? 0;
-}
-
-function readRules(pair: Pair<Node, Node | null>, config: ShipcheckConfig, knownRules: ReadonlySet<string>): void {
-  const rules = pair.value;
-  if (rules === null || (isScalar(rules) && rules.value === null)) return;
-  if (!isMap(rules)) fail(rules, valueOffset(pair), '`rules` must map rule ids to a level (off, hint, info, warning, error) or to `{ level: …, <option>: … }`');
-  for (const entry of rules.items as Pair<Node, Node | null>[]) {
-    const id = keyName(entry);
-    if (!knownRules.has(id)) fail(entry.key, 0, unknownRule(id, knownRules));
-    const value = entry.value;
-    if (isScalar(value)) {
-      config.ruleSettings[id] = level(value, valueOffset(entry), id);
-    } else if (isMap(value)) {
-      const options: Record<string, RuleOptionValue> = {};
-      for (const option of value.items as Pair<Node, Node | null>[]) {
-        const name = keyName(option);
-        if (name === 'level') {
-          config.ruleSettings[id] = level(option.value, valueOffset(option), id);
-          continue;
-        }
-        const optionValue = isScalar(option.value) ? option.value.value : undefined;
-        if (typeof optionValue !== 'string' && typeof optionValue !== 'number' && typeof optionValue !== 'boolean') {
-          fail(option.value, valueOffset(option), `option '${name}' of ${id} must be a string, number or boolean`);
-        }
-        options[name] = optionValue;
+  private readRules(pair: Entry): void {
+    const rules = pair.value;
+    if (isEmpty(rules)) return;
+    if (!isMap(rules)) {
+      this.report(valueSpan(pair), '`rules` must map rule ids to a level (off, hint, info, warning, error) or to `{ level: …, <option>: … }`');
+      return;
+    }
+    for (const entry of rules.items as Entry[]) {
+      const id = this.keyName(entry);
+      if (id === undefined) continue;
+      const rule = this.rulesById.get(id);
+      if (!rule) {
+        this.report(spanOf(entry.key), unknownRule(id, [...this.rulesById.keys()]));
+        continue;
       }
-      if (Object.keys(options).length > 0) config.ruleOptions[id] = options;
-    } else {
-      fail(value, valueOffset(entry), `${id} needs a level (${RULE_SETTINGS.join(', ')}) or a mapping such as \`{ level: warning }\``);
+      const value = entry.value;
+      if (isScalar(value)) this.readLevel(entry, id);
+      else if (isMap(value)) this.readRuleMapping(value.items as Entry[], rule);
+      else this.report(valueSpan(entry), `${id} needs a level (${RULE_SETTINGS.join(', ')}) or a mapping such as \`{ level: warning }\``);
+    }
+  }
+
+  private readRuleMapping(entries: readonly Entry[], rule: ConfigurableRule): void {
+    const declared = rule.options ?? {};
+    const options: Record<string, RuleOptionValue> = {};
+    for (const entry of entries) {
+      const name = this.keyName(entry);
+      if (name === undefined) continue;
+      if (name === 'level') {
+        this.readLevel(entry, rule.id);
+        continue;
+      }
+      const declaration = declared[name];
+      if (!declaration) {
+        this.report(spanOf(entry.key), unknownOption(name, rule.id, Object.keys(declared)));
+        continue;
+      }
+      const value = isScalar(entry.value) ? entry.value.value : entry.value === null ? null : [];
+      const problem = optionValueProblem(declaration, value);
+      if (problem !== undefined) this.report(valueSpan(entry), `option ${name} of ${rule.id} ${problem}`);
+      else options[name] = value as RuleOptionValue;
+    }
+    if (Object.keys(options).length > 0) this.config.ruleOptions[rule.id] = options;
+  }
+
+  private readLevel(entry: Entry, id: string): void {
+    const value = isScalar(entry.value) ? entry.value.value : undefined;
+    const match = RULE_SETTINGS.find((setting) => setting === value);
+    if (match === undefined) this.report(valueSpan(entry), `the level of ${id} must be one of ${RULE_SETTINGS.join(', ')}, not ${describe(value)}`);
+    else this.config.ruleSettings[id] = match;
+  }
+
+  private readIgnore(pair: Entry): void {
+    const list = pair.value;
+    if (isEmpty(list)) return;
+    if (!isSeq(list)) {
+      this.report(valueSpan(pair), '`ignore` must be a list of globs, such as `- test/fixtures/**`');
+      return;
+    }
+    for (const item of list.items as (Node | null)[]) {
+      const glob = isScalar(item) ? item.value : undefined;
+      if (typeof glob === 'string' && glob.trim() !== '') this.config.ignore.push(glob);
+      else this.report(item ? spanOf(item) : valueSpan(pair), 'each `ignore` entry must be a non-empty glob string');
     }
   }
 }
 
-function level(node: Node | null, offset: number, id: string): RuleSetting {
-  const value = isScalar(node) ? node.value : undefined;
-  const match = RULE_SETTINGS.find((setting) => setting === value);
-  if (match === undefined) fail(node, offset, `the level of ${id} must be one of ${RULE_SETTINGS.join(', ')}, not ${describe(value)}`);
-  return match;
+function isEmpty(node: Node | null): boolean {
+  return node === null || (isScalar(node) && node.value === null);
+}
+
+function spanOf(node: Node | null | undefined): Span {
+  const [start = 0, end = start] = node?.range ?? [];
+  return { start, end };
+}
+
+/** The value of an entry, or its key when the value is missing (`gha/npm-ci:` with nothing after it). */
+function valueSpan(entry: Entry): Span {
+  const value = spanOf(entry.value);
+  return value.end > value.start ? value : spanOf(entry.key);
 }
 
 function describe(value: unknown): string {
   return value === undefined ? 'a list or mapping' : value === null ? 'empty' : `'${String(value)}'`;
 }
 
-function unknownRule(id: string, knownRules: ReadonlySet<string>): string {
+function unknownRule(id: string, knownRules: readonly string[]): string {
   const tail = id.includes('/') ? id.slice(id.indexOf('/') + 1) : id;
-  const near = [...knownRules].find((known) => known.endsWith(`/${tail}`));
+  const near = closest(id, knownRules) ?? knownRules.find((known) => known.endsWith(`/${tail}`));
   return `unknown rule '${id}'${near ? ` (did you mean ${near}?)` : ''}; \`shipcheck --list-rules\` lists them`;
 }
 
-function readIgnore(pair: Pair<Node, Node | null>): string[] {
-  const list = pair.value;
-  if (list === null || (isScalar(list) && list.value === null)) return [];
-  if (!isSeq(list)) fail(list, valueOffset(pair), '`ignore` must be a list of globs, such as `- test/fixtures/**`');
-  return (list.items as (Node | null)[]).map((item) => {
-    const glob = isScalar(item) ? item.value : undefined;
-    if (typeof glob !== 'string' || glob.trim() === '') fail(item, valueOffset(pair), 'each `ignore` entry must be a non-empty glob string');
-    return glob;
-  });
+function unknownOption(name: string, id: string, declared: readonly string[]): string {
+  const near = closest(name, declared);
+  if (near) return `unknown option ${name} for ${id}; did you mean ${near}?`;
+  return declared.length === 0 ? `unknown option ${name} for ${id}, which takes only \`level\`` : `unknown option ${name} for ${id}; it takes ${declared.join(', ')}`;
+}
+
+/** The candidate nearest to a misspelled name (a few edits away at most), if any. */
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  const allowed = Math.max(2, Math.floor(name.length / 3));
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance <= allowed && (!best || distance < best.distance)) best = { candidate, distance };
+  }
+  return best?.candidate;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions of one character. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 /** Command-line `--rule id=level` settings win over the file's. */

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE_NAMES, describeConfigProblem, emptyConfig, parseConfig, type ShipcheckConfig } from './config';
+import { CONFIG_FILE_NAMES, emptyConfig, parseConfig, type ConfigProblem, type ConfigurableRule, type ShipcheckConfig } from './config';
 
 export { CONFIG_FILE_NAMES };
 
@@ -9,10 +9,13 @@ export interface LoadedConfig {
   file: string | undefined;
   /** What `ignore` globs are relative to: the configuration file's directory. */
   baseDirectory: string;
+  /** What is valid in the file: entries with a problem are left out. */
   config: ShipcheckConfig;
+  /** What is wrong in the file, each at its place; the CLI refuses to run with any, the editor shows them in the file. */
+  problems: ConfigProblem[];
 }
 
-/** A configuration file that cannot be read or is malformed; the message names file:line:column. */
+/** A configuration file that cannot be read. */
 export class ConfigError extends Error {}
 
 /** The nearest `.shipcheck.yaml` in `startDirectory` or above it. */
@@ -27,9 +30,14 @@ export function findConfigFile(startDirectory: string): string | undefined {
 }
 
 /** Reads `explicitFile`, or else the nearest configuration above `startDirectory` (none is fine). */
-export function loadConfig(startDirectory: string, knownRules: ReadonlySet<string>, explicitFile?: string): LoadedConfig {
+export function loadConfig(startDirectory: string, rules: readonly ConfigurableRule[], explicitFile?: string): LoadedConfig {
   const file = explicitFile ?? findConfigFile(startDirectory);
-  if (file === undefined) return { file: undefined, baseDirectory: path.resolve(startDirectory), config: emptyConfig() };
+  if (file === undefined) return { file: undefined, baseDirectory: path.resolve(startDirectory), config: emptyConfig(), problems: [] };
+  return readConfigFile(file, rules);
+}
+
+/** Reads and checks one configuration file, for the CLI and the language server alike; throws only when it cannot be read. */
+export function readConfigFile(file: string, rules: readonly ConfigurableRule[]): LoadedConfig {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -38,9 +46,8 @@ export function loadConfig(startDirectory: string, knownRules: ReadonlySet<strin
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(error);
     throw new ConfigError(`${file}: cannot read the configuration: ${reason}`);
   }
-  const result = parseConfig(text, knownRules);
-  if (!result.ok) throw new ConfigError(describeConfigProblem(file, result.problem));
-  return { file, baseDirectory: path.dirname(path.resolve(file)), config: result.config };
+  const { config, problems } = parseConfig(text, rules);
+  return { file, baseDirectory: path.dirname(path.resolve(file)), config, problems };
 }
 
 function isFile(candidate: string): boolean {

@@ -310,10 +310,12 @@ class RuleRunner {
       file: this.file,
       doc: this.yaml,
       project: this.project,
-      option: <T extends RuleOptionValue>(name: string, fallback: T): T => {
+      option: (name: string) => {
+        const declared = rule.options?.[name];
+        if (!declared) throw new Error(`${rule.id} reads option '${name}', which it does not declare`);
         const value = this.ruleOptions[rule.id]?.[name];
-        // A configured value of the wrong type falls back: config validation reports it, rules stay simple.
-        return typeof value === typeof fallback ? (value as T) : fallback;
+        // The config loader lets only valid values through; a caller passing options directly gets the default instead.
+        return typeof value === typeof declared.default ? value : declared.default;
       },
       report: (report: Report<Rule['messages']>) => {
         this.sink.push(toFinding(rule, report, this.settings[rule.id], this.file.text.length));

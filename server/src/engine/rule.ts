@@ -1,7 +1,8 @@
 import type { FixKind, Severity, Span, TextEdit } from './finding';
 import type { Container, K8sObject } from './model/k8s';
 import type { Job, Step, Workflow } from './model/workflow';
-import type { ProjectFacts, RuleOptionValue } from './lint';
+import type { ProjectFacts } from './lint';
+import type { OptionDeclarations, OptionValue } from './ruleOptions';
 import type { YamlDoc, YamlFile } from './yamlFile';
 
 /** The four DORA metrics a rule can protect. */
@@ -18,6 +19,8 @@ export interface RuleDocs {
 }
 
 type MessageFormatters = Record<string, (...args: never[]) => string>;
+/** A rule that declares no options: reading one is a compile error. */
+type NoOptions = Record<never, never>;
 
 export interface Report<M extends MessageFormatters, K extends keyof M = keyof M> {
   span: Span;
@@ -28,27 +31,27 @@ export interface Report<M extends MessageFormatters, K extends keyof M = keyof M
   fix?: { title: string; edits: TextEdit[] };
 }
 
-export interface RuleContext<M extends MessageFormatters, F = unknown> {
+export interface RuleContext<M extends MessageFormatters, F = unknown, O extends OptionDeclarations = OptionDeclarations> {
   file: YamlFile;
   doc: YamlDoc;
   project: ProjectFacts;
-  /** A configurable value of this rule (e.g. a default timeout), or `fallback` when not configured. */
-  option<T extends RuleOptionValue>(name: string, fallback: T): T;
+  /** One of the rule's declared `options`: the configured value (validated by the config loader) or its default. */
+  option<K extends keyof O & string>(name: K): OptionValue<O[K]>;
   report<K extends keyof M>(report: Report<M, K>): void;
   /** What the rule's `workflowFact` says about the workflow being checked (undefined outside workflows, or without one). */
   workflowFact?: F;
 }
 
-export interface Visitor<M extends MessageFormatters, F = unknown> {
-  workflow?(workflow: Workflow, ctx: RuleContext<M, F>): void;
-  job?(job: Job, ctx: RuleContext<M, F>): void;
-  step?(step: Step, ctx: RuleContext<M, F>): void;
-  k8sObject?(object: K8sObject, ctx: RuleContext<M>): void;
+export interface Visitor<M extends MessageFormatters, F = unknown, O extends OptionDeclarations = OptionDeclarations> {
+  workflow?(workflow: Workflow, ctx: RuleContext<M, F, O>): void;
+  job?(job: Job, ctx: RuleContext<M, F, O>): void;
+  step?(step: Step, ctx: RuleContext<M, F, O>): void;
+  k8sObject?(object: K8sObject, ctx: RuleContext<M, unknown, O>): void;
   /** Every container of every pod spec (containers, init and ephemeral): check `container.role`. */
-  container?(container: Container, ctx: RuleContext<M>): void;
+  container?(container: Container, ctx: RuleContext<M, unknown, O>): void;
 }
 
-export interface RuleDefinition<M extends MessageFormatters, F = unknown> {
+export interface RuleDefinition<M extends MessageFormatters, F = unknown, O extends OptionDeclarations = OptionDeclarations> {
   /** Stable, kebab-case, `gha/` or `k8s/` prefix; the file name is the id's tail. */
   id: string;
   severity: Severity;
@@ -57,6 +60,8 @@ export interface RuleDefinition<M extends MessageFormatters, F = unknown> {
   docs: RuleDocs;
   /** What the rule's fixes are; a rule that reports a fix it did not declare is an internal error. */
   fixable: FixKind | false;
+  /** What `.shipcheck.yaml` may set for this rule (type, default, bounds, description): validated, documented, typed in `ctx.option`. */
+  options?: O;
   /**
    * Kubernetes kinds this rule reads from the file's other documents (`ctx.file.documents`). Incremental
    * checking re-runs the rule on every document when a document mentioning one of them changes.
@@ -83,12 +88,12 @@ export interface RuleDefinition<M extends MessageFormatters, F = unknown> {
    * as JSON); reused findings are dropped when any rule's fact changes. It may read every job; the hooks still may not.
    */
   workflowFact?(workflow: Workflow, doc: YamlDoc): F;
-  visit: Visitor<M, F>;
+  visit: Visitor<M, F, O>;
 }
 
 /** A rule with its message types erased, as the registry and the engine hold it. */
 export type Rule = RuleDefinition<MessageFormatters>;
 
-export function defineRule<M extends MessageFormatters, F = unknown>(rule: RuleDefinition<M, F>): Rule {
+export function defineRule<M extends MessageFormatters, F = unknown, O extends OptionDeclarations = NoOptions>(rule: RuleDefinition<M, F, O>): Rule {
   return rule as unknown as Rule;
 }

@@ -1,4 +1,5 @@
 import type { Rule } from '../engine/rule';
+import type { OptionDeclaration } from '../engine/ruleOptions';
 import { DORA_METRICS } from './dora';
 
 /** Where a rule's page lives, relative to the repository (and the packaged extension) root. */
@@ -66,6 +67,7 @@ export function ruleDocMarkdown(rule: Rule): string {
     docs.good.trimEnd(),
     '```',
     '',
+    ...optionsSection(rule),
     '## Turning it off',
     '',
     `For one line: \`# shipcheck-disable-next-line ${rule.id} -- reason\`. For a whole file: \`# shipcheck-disable ${rule.id}\`.`,
@@ -73,4 +75,46 @@ export function ruleDocMarkdown(rule: Rule): string {
     '<!-- Generated from the rule\'s metadata by `npm run docs`; edit the rule, not this page. -->',
     '',
   ].join('\n');
+}
+
+/** The page's table of the rule's declared options, with the `.shipcheck.yaml` lines that set them. */
+function optionsSection(rule: Rule): string[] {
+  const options = Object.entries(rule.options ?? {});
+  if (options.length === 0) return [];
+  const rows = options.map(([name, option]) => `| \`${name}\` | ${option.type} | \`${String(option.default)}\` | ${allowedValues(option)} | ${option.description} |`);
+  const example = options.map(([name, option]) => `    ${name}: ${String(option.default)}`);
+  return [
+    '## Options',
+    '',
+    '| option | type | default | allowed | description |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+    'Set in `.shipcheck.yaml` (a misspelled, mistyped or out-of-range option is reported there):',
+    '',
+    '```yaml',
+    'rules:',
+    `  ${rule.id}:`,
+    `    level: ${rule.severity}`,
+    ...example,
+    '```',
+    '',
+  ];
+}
+
+function allowedValues(option: OptionDeclaration): string {
+  switch (option.type) {
+    case 'integer':
+    case 'number': {
+      const { minimum, maximum } = option;
+      if (minimum !== undefined && maximum !== undefined) return `${minimum} to ${maximum}`;
+      if (minimum !== undefined) return `at least ${minimum}`;
+      return maximum !== undefined ? `at most ${maximum}` : 'any';
+    }
+    case 'string':
+      // A `|` would end the table cell, even inside code.
+      return option.pattern ? `matches \`${option.pattern.source.replaceAll('|', '\\|')}\`` : 'any';
+    case 'boolean':
+      return 'true, false';
+  }
 }

@@ -106,8 +106,8 @@ export class DocumentLinter {
   lintText(uri: string, text: string, settings: EditorSettings = this.settings.get(uri), linter?: IncrementalLinter): LintResult {
     const path = documentPath(uri, this.host);
     const project = this.host.projectConfig?.(path);
-    if (project?.file) this.announce(project.file, project.problem ? `has a problem, using the defaults: ${project.problem.message}` : 'loaded');
-    if (isConfigFile(path)) return configResult(text, path);
+    if (project?.file) this.announce(project.file, project.problems.length > 0 ? `has ${project.problems.length} problem(s), shown in it; what is valid in it applies` : 'loaded');
+    if (isConfigFile(path)) return configFileResult(text, path);
     if (!settings.enable || project?.isIgnored(path)) return emptyResult(path);
     const options = this.options(path, settings);
     const result = linter ? linter.lint(text, path, options) : lint(text, path, options);
@@ -337,19 +337,11 @@ function isConfigFile(path: string): boolean {
   return CONFIG_FILE_NAMES.includes(path.split(/[\\/]/).pop() ?? '');
 }
 
-/** A `.shipcheck.yaml` is checked as configuration: its one problem, at its place, or nothing. */
-function configResult(text: string, path: string): LintResult {
-  const file = parseYamlFile(text, path);
-  const parsed = parseConfig(text, KNOWN_RULES);
-  if (parsed.ok) return { file, findings: [], kinds: [] };
-  const { line, column, message } = parsed.problem;
-  const start = Math.min((file.lineCounter.lineStarts[line - 1] ?? 0) + column - 1, text.length);
-  const lineEnd = text.indexOf('\n', start);
-  const end = Math.max(start + 1 <= text.length ? start + 1 : start, lineEnd < 0 ? text.length : lineEnd);
-  return { file, findings: [{ ruleId: ENGINE_RULES.config, severity: 'error', message: `shipcheck configuration: ${message} (using the defaults until it is fixed)`, span: { start, end } }], kinds: [] };
+/** A `.shipcheck.yaml` is checked by the configuration loader (the one the CLI uses): each problem at its place. */
+function configFileResult(text: string, path: string): LintResult {
+  const findings = parseConfig(text, RULES).problems.map((problem): Finding => ({ ruleId: ENGINE_RULES.config, severity: 'error', message: `shipcheck configuration: ${problem.message}`, span: problem.span }));
+  return { file: parseYamlFile(text, path), findings, kinds: [] };
 }
-
-const KNOWN_RULES: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
 
 
 /** A finding as the editor shows it; code actions find the finding again by rule id (`code`) and range. */

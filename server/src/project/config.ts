@@ -1,28 +1,29 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeConfigProblem, emptyConfig, parseConfig, type ConfigProblem, type ShipcheckConfig } from '../config/config';
+import { emptyConfig, type ConfigProblem, type ShipcheckConfig } from '../config/config';
 import { ignoreMatcher } from '../config/ignore';
-import { findConfigFile } from '../config/load';
+import { findConfigFile, readConfigFile } from '../config/load';
 import { RULES } from '../rules';
 
 /** The `.shipcheck.yaml` that governs a file, as the language server uses it. */
 export interface ProjectConfig {
+  /** What is valid in the file (entries with a problem are left out), or the defaults when there is none. */
   config: ShipcheckConfig;
   /** The configuration file, when there is one. */
   file?: string;
-  /** Set when the file is malformed: the server reports it there and uses the defaults. */
-  problem?: ConfigProblem;
+  /** What is wrong in the file: the server reports these in it. */
+  problems: readonly ConfigProblem[];
   /** Whether a path is left out by the file's `ignore:` globs. */
   isIgnored(filePath: string): boolean;
 }
 
-const KNOWN_RULES: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
-const cache = new Map<string, { mtimeMs: number; loaded: ProjectConfig }>();
+// Keyed by path; re-read when the modification time or size differs (two saves within one clock tick rarely keep both).
+const cache = new Map<string, { mtimeMs: number; size: number; loaded: ProjectConfig }>();
 // What governs each directory, so a keystroke costs no file system call; looked up again after this long even
 // without a file event (clients that cannot watch files).
 const byDirectory = new Map<string, { at: number; loaded: ProjectConfig }>();
 const CACHE_MS = 2000;
-const NONE: ProjectConfig = { config: emptyConfig(), isIgnored: () => false };
+const NONE: ProjectConfig = { config: emptyConfig(), problems: [], isIgnored: () => false };
 
 /** The nearest configuration above `filePath`, re-read when the file changes on disk. */
 export function projectConfig(filePath: string): ProjectConfig {
@@ -44,23 +45,22 @@ function load(directory: string): ProjectConfig {
   const file = findConfigFile(directory);
   if (!file) return NONE;
   let stats: fs.Stats;
-  let text: string;
+  let read: ReturnType<typeof readConfigFile>;
   try {
     stats = fs.statSync(file);
     const cached = cache.get(file);
-    if (cached && cached.mtimeMs === stats.mtimeMs) return cached.loaded;
-    text = fs.readFileSync(file, 'utf8');
+    if (cached && cached.mtimeMs === stats.mtimeMs && cached.size === stats.size) return cached.loaded;
+    read = readConfigFile(file, RULES);
   } catch {
     return NONE;
   }
-  const base = path.dirname(file);
-  const parsed = parseConfig(text, KNOWN_RULES);
-  const config = parsed.ok ? parsed.config : emptyConfig();
-  const matches = ignoreMatcher(config.ignore);
-  const loaded: ProjectConfig = { config, file, isIgnored: (target) => matches(path.relative(base, target).split(path.sep).join('/')) };
-  if (!parsed.ok) loaded.problem = parsed.problem;
-  cache.set(file, { mtimeMs: stats.mtimeMs, loaded });
+  const matches = ignoreMatcher(read.config.ignore);
+  const loaded: ProjectConfig = {
+    config: read.config,
+    file,
+    problems: read.problems,
+    isIgnored: (target) => matches(path.relative(read.baseDirectory, target).split(path.sep).join('/')),
+  };
+  cache.set(file, { mtimeMs: stats.mtimeMs, size: stats.size, loaded });
   return loaded;
 }
-
-export { describeConfigProblem };

@@ -8,6 +8,10 @@ export default defineRule({
   dora: [],
   // Artifacts someone still needs (release files, a report read next month) would vanish sooner: a behaviour change.
   fixable: 'suggestion',
+  options: {
+    // GitHub keeps artifacts at most 90 days by default, 400 when a private repository's settings allow it.
+    days: { type: 'integer', minimum: 1, maximum: 400, default: 7, description: 'The `retention-days` the suggested fix adds.' },
+  },
   messages: {
     missing: (action: string) =>
       `\`${action}\` without \`retention-days\` keeps the artifact for the repository default (90 days unless changed), paying storage for files nobody opens after the run.`,
@@ -50,7 +54,7 @@ jobs:
       if (step.inputs.has('retention-days')) return;
       const uses = usesNode(step);
       if (!uses) return;
-      const days = ctx.option('days', 7);
+      const days = ctx.option('days');
       const edit = addStepInputs(ctx.file, step, [['retention-days', String(days)]]);
       ctx.report({
         span: spanOf(uses),

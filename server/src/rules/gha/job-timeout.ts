@@ -7,6 +7,9 @@ export default defineRule({
   dora: ['lead-time'],
   // A timeout cancels a job that used to be allowed to run longer: it changes what the pipeline does.
   fixable: 'suggestion',
+  options: {
+    minutes: { type: 'integer', minimum: 1, default: 30, description: 'The `timeout-minutes` the suggested fix inserts.' },
+  },
   messages: {
     missing: (job: string) =>
       `Job \`${job}\` has no \`timeout-minutes\`, so a hung step (a stuck test, a prompt waiting for input, a wait on a dead service) keeps the runner busy for GitHub's default of 6 hours before anyone finds out.`,
@@ -44,7 +47,7 @@ jobs:
       // Composite actions have no job of their own; reusable-workflow calls run the callee's jobs and its timeouts.
       if (job.synthetic || job.workflow.kind !== 'workflow') return;
       if (!job.fields.has('runs-on') || job.fields.has('uses') || job.fields.has('timeout-minutes')) return;
-      const minutes = ctx.option('minutes', 30);
+      const minutes = ctx.option('minutes');
       const edit = insertJobEntry(ctx.file, job, `timeout-minutes: ${minutes}`, ['runs-on']);
       ctx.report({
         span: job.idSpan,

@@ -2,6 +2,9 @@ import { optionValue, stepCommands, type ResolvedCommand } from '../../engine/co
 import { defineRule } from '../../engine/rule';
 import type { ShellWord } from '../../engine/shell';
 
+// What kubectl's `--timeout` takes: a positive Go duration.
+const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
+
 // kubectl's global options that take the next word as their value.
 const KUBECTL_VALUE_OPTIONS = new Set([
   '-n', '--namespace', '--context', '--kubeconfig', '--cluster', '--user', '-s', '--server', '--token', '--as', '--as-group', '--as-uid',
@@ -22,6 +25,9 @@ export default defineRule({
   dora: ['time-to-restore', 'lead-time'],
   // A deploy that used to wait on now fails after the timeout: that changes the pipeline's outcome.
   fixable: 'suggestion',
+  options: {
+    timeout: { type: 'string', pattern: GO_DURATION, default: '10m', description: 'The `--timeout` the suggested fix appends (a Go duration such as `10m` or `1h30m`).' },
+  },
   messages: {
     noTimeout: (command: string) =>
       `\`${command}\` has no --timeout and by default waits forever: a rollout stuck on a crash-looping pod or an unpullable image holds the job until GitHub kills it hours later, and rollback steps guarded by \`if: failure()\` never run.`,
@@ -67,7 +73,7 @@ jobs:
         const allWords = command.command.allWords;
         const last = allWords[allWords.length - 1]!;
         const lastSpan = run.text?.sourceSpan(last.start, last.end);
-        const timeout = ctx.option('timeout', '10m');
+        const timeout = ctx.option('timeout');
         ctx.report({
           span: span ?? run.span,
           message: 'noTimeout',

@@ -12,6 +12,10 @@ interface Missing {
   resource: Resource;
 }
 
+// Kubernetes quantities as the fix writes them: millicores or cores; bytes with a decimal or binary suffix (not `m`, a classic typo for M).
+const CPU_QUANTITY = /^([0-9]+m|[0-9]+(\.[0-9]+)?)$/;
+const MEMORY_QUANTITY = /^[0-9]+(\.[0-9]+)?(k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+
 const ORDER: Missing[] = [
   { section: 'requests', resource: 'cpu' },
   { section: 'requests', resource: 'memory' },
@@ -24,6 +28,12 @@ export default defineRule({
   severity: 'warning',
   dora: ['change-failure-rate', 'time-to-restore'],
   fixable: 'suggestion',
+  options: {
+    requestsCpu: { type: 'string', pattern: CPU_QUANTITY, default: '250m', description: 'The `requests.cpu` the suggested fix inserts: millicores such as `250m`, or cores such as `0.5`.' },
+    requestsMemory: { type: 'string', pattern: MEMORY_QUANTITY, default: '256Mi', description: 'The `requests.memory` the suggested fix inserts: bytes, with a suffix such as `Mi` or `G`.' },
+    limitsCpu: { type: 'string', pattern: CPU_QUANTITY, default: '500m', description: 'The `limits.cpu` the suggested fix inserts: millicores such as `250m`, or cores such as `0.5`.' },
+    limitsMemory: { type: 'string', pattern: MEMORY_QUANTITY, default: '512Mi', description: 'The `limits.memory` the suggested fix inserts: bytes, with a suffix such as `Mi` or `G`.' },
+  },
   messages: {
     none: (container: string) =>
       `${container} sets no resource requests or limits: the scheduler places it blind, and one leaking or busy pod can starve everything else on its node.`,
@@ -85,8 +95,8 @@ spec:
       if (missing.length === 0) return;
 
       const defaults: Record<Section, Record<Resource, string>> = {
-        requests: { cpu: ctx.option('requestsCpu', '250m'), memory: ctx.option('requestsMemory', '256Mi') },
-        limits: { cpu: ctx.option('limitsCpu', '500m'), memory: ctx.option('limitsMemory', '512Mi') },
+        requests: { cpu: ctx.option('requestsCpu'), memory: ctx.option('requestsMemory') },
+        limits: { cpu: ctx.option('limitsCpu'), memory: ctx.option('limitsMemory') },
       };
       const edits = insertMissing(ctx.file, container, resources, sections, missing, defaults);
       const fix = edits ? { fix: { title: `Add ${missing.map(describe).join(', ')}`, edits } } : {};
