@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 function testFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -25,7 +26,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'shipcheck-tests-'));
 const skippedLine = join(scratch, 'skipped.txt');
 const { status } = spawnSync(
   process.execPath,
-  ['--test', ...reporters, '--test-reporter=./scripts/skippedReporter.mjs', `--test-reporter-destination=${skippedLine}`, ...args, ...files],
+  ['--test', ...reporters, `--test-reporter=${fileURLToPath(new URL('skippedReporter.mjs', import.meta.url))}`, `--test-reporter-destination=${skippedLine}`, ...args, ...files],
   { stdio: 'inherit' },
 );
 try {
