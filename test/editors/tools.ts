@@ -5,8 +5,8 @@ import { describe, it } from 'node:test';
 
 /**
  * Real-editor suites need tools that `npm ci` does not bring (Debian's chromium and neovim, the editors
- * installed by `npm run editors:install`). Where they are missing a suite is skipped with one line saying
- * what is missing and how to get it; with SHIPCHECK_REQUIRE_EDITORS=1 (set by .ci/run) a missing tool is a
+ * installed by `npm run editors:install`). Where they are missing a suite is skipped, its reason saying what
+ * is missing and how to get it (`npm test` lists skips on its last line); with SHIPCHECK_REQUIRE_EDITORS=1 (set by .ci/run) a missing tool is a
  * failure instead, so CI always runs them.
  */
 export const EDITORS_REQUIRED = process.env.SHIPCHECK_REQUIRE_EDITORS === '1';
@@ -30,13 +30,12 @@ export function editorSuite(name: string, requirements: Requirement[], options: 
     describe(name, { timeout: options.timeout }, body);
     return;
   }
-  const reason = `${name}: skipped, missing ${missing.map((requirement) => `${requirement.what} (install: ${requirement.install})`).join('; ')}`;
+  const reason = `missing ${missing.map((requirement) => `${requirement.what} (install: ${requirement.install})`).join(' and ')}`;
   if (EDITORS_REQUIRED) {
     describe(name, () => {
-      it('has its tools (SHIPCHECK_REQUIRE_EDITORS=1)', () => assert.fail(reason));
+      it('has its tools (SHIPCHECK_REQUIRE_EDITORS=1)', () => assert.fail(`${name}: ${reason}`));
     });
     return;
   }
-  console.log(`# ${reason}`);
   describe(name, { skip: reason }, () => {});
 }

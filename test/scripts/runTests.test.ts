@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+// Compiled to out/test/scripts/; `npm test` is scripts/runTests.mjs over the compiled tests of the working directory.
+const RUN_TESTS = join(__dirname, '../../../scripts/runTests.mjs');
+
+describe('npm test (scripts/runTests.mjs)', () => {
+  const project = mkdtempSync(join(tmpdir(), 'shipcheck-run-tests-'));
+  after(() => rmSync(project, { recursive: true, force: true }));
+
+  function runTests(tests: string): { status: number | null; lines: string[] } {
+    mkdirSync(join(project, 'out/test'), { recursive: true });
+    writeFileSync(join(project, 'out/test/sample.test.js'), `const { describe, it } = require('node:test');\n${tests}`);
+    // Without this variable the inner runner would report to this one instead of printing.
+    const env = { ...process.env, NODE_TEST_CONTEXT: undefined };
+    const run = spawnSync(process.execPath, [RUN_TESTS], { cwd: project, encoding: 'utf8', env });
+    return { status: run.status, lines: run.stdout.trimEnd().split('\n') };
+  }
+
+  it('ends with one line naming every skipped suite and test with its reason, after node\'s own summary', () => {
+    const { status, lines } = runTests(
+      [
+        "describe('editor suite', { skip: 'missing chromium' }, () => { it('never runs', () => {}); });",
+        "describe('cli', () => { it('as nobody', (t) => t.skip('cannot switch user')); it('bare', { skip: true }, () => {}); it('runs', () => {}); });",
+      ].join('\n'),
+    );
+    assert.equal(status, 0);
+    assert.equal(lines.at(-1), '# skipped 3: editor suite — missing chromium; as nobody — cannot switch user; bare');
+    assert.ok(lines.includes('# pass 1'), lines.join('\n'));
+    assert.ok(lines.includes('# fail 0'));
+  });
+
+  it('says none were skipped, and keeps a failure\'s exit code', () => {
+    const { status, lines } = runTests("it('fails', () => { throw new Error('boom'); });");
+    assert.equal(status, 1);
+    assert.equal(lines.at(-1), '# skipped 0');
+    assert.ok(lines.includes('# fail 1'));
+  });
+});
