@@ -43,7 +43,7 @@ jobs:
     job(job, ctx) {
       // Composite actions have no job of their own; reusable-workflow calls run the callee's jobs and its timeouts.
       if (job.synthetic || job.workflow.kind !== 'workflow') return;
-      if (!job.fields.has('runs-on') || job.fields.has('uses') || job.fields.has('timeout-minutes')) return;
+      if (!job.fields.has('runs-on') || job.call !== undefined || job.fields.has('timeout-minutes')) return;
       const minutes = ctx.option('minutes', 30);
       const edit = insertJobEntry(ctx.file, job, `timeout-minutes: ${minutes}`, ['runs-on']);
       ctx.report({

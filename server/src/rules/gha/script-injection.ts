@@ -1,11 +1,10 @@
 import { contextPaths, type ExpressionSpan, findExpressions, parseExpression } from '../../engine/expressions';
 import type { TextEdit } from '../../engine/finding';
-import { actionName } from '../../engine/model/oidc';
 import type { Step } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
 import { scalarText, type ScalarText } from '../../engine/scalarText';
 import { appendToMap } from '../../engine/yamlEdit';
-import { type Field, isMap, isScalar, mapFields, type Scalar, scalarToString, spanOf, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
+import { type Field, isMap, isScalar, mapFields, type Scalar, spanOf, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
 
 /**
  * Context paths (lower case, `*` for any index) whose text the author of an issue, comment, pull
@@ -26,8 +25,6 @@ const UNTRUSTED: RegExp[] = [
 function isUntrustedContext(path: string): boolean {
   return UNTRUSTED.some((pattern) => pattern.test(path));
 }
-
-const SHELLS = /^(bash|sh)\b/;
 
 export default defineRule({
   id: 'gha/script-injection',
@@ -98,12 +95,10 @@ interface Script {
 
 function scriptOf(step: Step, file: YamlFile): Script | undefined {
   if (step.run) {
-    const shell = scalarToString(step.fields.get('shell')?.value) ?? '';
-    const runsOn = scalarToString(step.job.fields.get('runs-on')?.value) ?? '';
-    const lang = SHELLS.test(shell) || (shell === '' && !/windows/i.test(runsOn)) ? 'shell' : 'other';
+    const lang = step.shell.kind === 'posix' ? 'shell' : 'other';
     return { kind: 'run', lang, value: step.run.value, text: step.run.text, span: step.run.span, style: step.run.node.type };
   }
-  if (actionName(step.uses) === 'actions/github-script') {
+  if (step.action?.id === 'actions/github-script') {
     const node = step.inputs.get('script')?.value;
     if (!isScalar(node) || typeof node.value !== 'string') return undefined;
     return { kind: 'githubScript', lang: 'js', value: node.value, text: scalarText(file.text, node), span: spanOf(node), style: node.type };
