@@ -96,24 +96,24 @@ jobs:
 
 describe('step.action', () => {
   it('parses remote actions, with a path and without', () => {
-    assert.deepEqual(parseUses('actions/checkout@v4', 'step'), { kind: 'remote', uses: 'actions/checkout@v4', name: 'actions/checkout', id: 'actions/checkout', owner: 'actions', repo: 'checkout', ref: 'v4' });
+    assert.deepEqual(parseUses('actions/checkout@v4', 'step'), { kind: 'remote', uses: 'actions/checkout@v4', local: false, name: 'actions/checkout', id: 'actions/checkout', owner: 'actions', repo: 'checkout', ref: 'v4' });
     assert.deepEqual(parseUses('github/codeql-action/init@abc123', 'step'), {
-      kind: 'remote', uses: 'github/codeql-action/init@abc123', name: 'github/codeql-action/init', id: 'github/codeql-action/init', owner: 'github', repo: 'codeql-action', path: 'init', ref: 'abc123',
+      kind: 'remote', uses: 'github/codeql-action/init@abc123', local: false, name: 'github/codeql-action/init', id: 'github/codeql-action/init', owner: 'github', repo: 'codeql-action', path: 'init', ref: 'abc123',
     });
     assert.equal(parseUses('Azure/webapps-deploy@v3', 'step')!.id, 'azure/webapps-deploy');
   });
 
   it('parses local and docker actions', () => {
-    assert.deepEqual(parseUses('./.github/actions/setup', 'step'), { kind: 'local', uses: './.github/actions/setup', name: './.github/actions/setup', path: '.github/actions/setup' });
-    assert.deepEqual(parseUses('docker://alpine:3.19', 'step'), { kind: 'docker', uses: 'docker://alpine:3.19', name: 'docker://alpine:3.19', image: { repository: 'alpine', tag: '3.19' } });
+    assert.deepEqual(parseUses('./.github/actions/setup', 'step'), { kind: 'local', uses: './.github/actions/setup', local: true, name: './.github/actions/setup', path: '.github/actions/setup' });
+    assert.deepEqual(parseUses('docker://alpine:3.19', 'step'), { kind: 'docker', uses: 'docker://alpine:3.19', local: false, name: 'docker://alpine:3.19', image: { repository: 'alpine', tag: '3.19' } });
     assert.deepEqual(parseUses('docker://ghcr.io/o/tool@sha256:abc', 'step')!.image, { repository: 'ghcr.io/o/tool', digest: 'sha256:abc' });
   });
 
   it('parses reusable workflows (job-level `uses:`), remote and local', () => {
     assert.deepEqual(parseUses('org/shared/.github/workflows/deploy.yml@main', 'job'), {
-      kind: 'reusable', uses: 'org/shared/.github/workflows/deploy.yml@main', name: 'org/shared/.github/workflows/deploy.yml', id: 'org/shared/.github/workflows/deploy.yml', owner: 'org', repo: 'shared', path: '.github/workflows/deploy.yml', ref: 'main',
+      kind: 'reusable', uses: 'org/shared/.github/workflows/deploy.yml@main', local: false, name: 'org/shared/.github/workflows/deploy.yml', id: 'org/shared/.github/workflows/deploy.yml', owner: 'org', repo: 'shared', path: '.github/workflows/deploy.yml', ref: 'main',
     });
-    assert.equal(parseUses('./.github/workflows/build.yml', 'job')!.kind, 'reusable');
+    assert.deepEqual(parseUses('./.github/workflows/build.yml', 'job'), { kind: 'reusable', uses: './.github/workflows/build.yml', local: true, name: './.github/workflows/build.yml', path: '.github/workflows/build.yml' });
     const workflow = workflowOf('on: push\njobs:\n  call:\n    uses: ./.github/workflows/build.yml\n  run:\n    runs-on: x\n    steps: [{uses: actions/checkout@v4}]\n');
     assert.equal(workflow.jobs[0]!.call?.path, '.github/workflows/build.yml');
     assert.equal(workflow.jobs[1]!.call, undefined);
@@ -121,8 +121,8 @@ describe('step.action', () => {
   });
 
   it('keeps what it can of malformed references', () => {
-    assert.deepEqual(parseUses('actions/checkout', 'step'), { kind: 'remote', uses: 'actions/checkout', name: 'actions/checkout', id: 'actions/checkout', owner: 'actions', repo: 'checkout' });
-    assert.deepEqual(parseUses('checkout@', 'step'), { kind: 'remote', uses: 'checkout@', name: 'checkout', id: 'checkout', owner: 'checkout' });
+    assert.deepEqual(parseUses('actions/checkout', 'step'), { kind: 'remote', uses: 'actions/checkout', local: false, name: 'actions/checkout', id: 'actions/checkout', owner: 'actions', repo: 'checkout' });
+    assert.deepEqual(parseUses('checkout@', 'step'), { kind: 'remote', uses: 'checkout@', local: false, name: 'checkout', id: 'checkout', owner: 'checkout' });
     assert.deepEqual(parseUses('  actions/cache@v4  ', 'step')!.uses, 'actions/cache@v4');
     assert.equal(parseUses('   ', 'step'), undefined);
   });

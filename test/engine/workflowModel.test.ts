@@ -145,8 +145,10 @@ describe('classifyJob', () => {
     assert.equal(roleOf('  verify:\n    runs-on: x\n    steps: [{run: npm test, shell: pwsh}]\n').role, 'unit');
     assert.equal(roleOf('  verify:\n    runs-on: x\n    steps: [{run: npm test, shell: python}]\n').role, 'other');
     assert.equal(roleOf('  verify:\n    runs-on: x\n    defaults: {run: {shell: python}}\n    steps: [{run: npm test}]\n').role, 'other');
-    const { workflow } = workflowOf('on: push\ndefaults: {run: {shell: python}}\njobs:\n  verify:\n    runs-on: x\n    steps: [{run: npm test}]\n');
-    assert.equal(classifyJob(workflow.jobs[0]!).role, 'other');
+    // The same job text under a workflow whose defaults differ: what is known of the job's text alone must not be reused.
+    const job = '  verify:\n    runs-on: x\n    steps: [{run: npm test}]\n';
+    assert.equal(classifyJob(workflowOf(`on: push\njobs:\n${job}`).workflow.jobs[0]!).role, 'unit');
+    assert.equal(classifyJob(workflowOf(`on: push\ndefaults: {run: {shell: python}}\njobs:\n${job}`).workflow.jobs[0]!).role, 'other');
   });
 
   it('does not guess about reusable-workflow callers', () => {

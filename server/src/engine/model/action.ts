@@ -11,6 +11,8 @@ export interface ActionRef {
   kind: 'local' | 'docker' | 'remote' | 'reusable';
   /** The value as written, trimmed. */
   uses: string;
+  /** In the same repository (`./…`): a local action, or a local reusable workflow. */
+  local: boolean;
   /** What it names without the ref, as written: `actions/checkout`, `./.github/actions/setup`, `docker://alpine`. */
   name: string;
   /** `owner/repo[/path]` lower-cased, for remote actions and remote reusable workflows: what rules compare with known actions. */
@@ -32,18 +34,18 @@ export function parseUses(value: string, level: 'step' | 'job'): ActionRef | und
   if (uses.startsWith('docker://')) {
     const image = uses.slice('docker://'.length);
     const at = uses.indexOf('@');
-    return { kind: 'docker', uses, name: at < 0 ? uses : uses.slice(0, at), image: parseImage(image) };
+    return { kind: 'docker', uses, local: false, name: at < 0 ? uses : uses.slice(0, at), image: parseImage(image) };
   }
   const at = uses.indexOf('@');
   const name = at < 0 ? uses : uses.slice(0, at);
   const ref = at < 0 ? undefined : uses.slice(at + 1);
   if (uses.startsWith('./') || uses.startsWith('../')) {
-    const local: ActionRef = { kind: level === 'job' ? 'reusable' : 'local', uses, name, path: name.replace(/^\.\/+/, '') };
+    const local: ActionRef = { kind: level === 'job' ? 'reusable' : 'local', uses, local: true, name, path: name.replace(/^\.\/+/, '') };
     if (ref !== undefined) local.ref = ref;
     return local;
   }
   const [owner, repo, ...path] = name.split('/');
-  const remote: ActionRef = { kind: level === 'job' ? 'reusable' : 'remote', uses, name, id: name.toLowerCase() };
+  const remote: ActionRef = { kind: level === 'job' ? 'reusable' : 'remote', uses, local: false, name, id: name.toLowerCase() };
   if (owner) remote.owner = owner;
   if (repo) remote.repo = repo;
   if (path.length > 0 && path.join('/') !== '') remote.path = path.join('/');
