@@ -29,6 +29,7 @@ const CLASSIFYING = [
   ' && kubectl apply -f k8s/', '\n          npm test\n', '\n      - run: helm upgrade app ./chart\n', '\n        shell: python\n',
   '\n    name: deploy staging\n', '\n    name: lint\n', '\n    services:\n      db:\n        image: postgres:16\n', ' e2e', '-staging',
   '\n      - uses: azure/webapps-deploy@v3\n', '\n      - run: kind create cluster\n', 'npx playwright test', 'go test ./...',
+  'xvfb-run ', 'env CI=1 ', '\ndefaults:\n  run:\n    shell: python\n', '\n    defaults: {run: {shell: python}}\n',
 ];
 
 describe('job classification', () => {

@@ -129,6 +129,28 @@ describe('classifyJob', () => {
     assert.equal(job.deploy, false);
   });
 
+  it('sees test and deploy commands behind launchers', () => {
+    const browser = roleOf('  ui:\n    runs-on: x\n    steps: [{run: xvfb-run npx playwright test}]\n');
+    assert.equal(browser.role, 'slow');
+    assert.deepEqual(browser.reasons, ['`xvfb-run npx playwright`']);
+    assert.equal(roleOf('  verify:\n    runs-on: x\n    steps: [{run: env CI=1 npx jest}]\n').role, 'unit');
+    assert.equal(roleOf('  verify:\n    runs-on: x\n    steps: [{run: "timeout 20m sudo -E go test ./..."}]\n').role, 'unit');
+    const deploy = roleOf(`  ship:\n    runs-on: x\n    steps: [{run: "bash -c 'nice -n 5 kubectl apply -f k8s/'"}]\n`);
+    assert.equal(deploy.role, 'deploy');
+    assert.deepEqual(deploy.evidence.map((evidence) => evidence.what), ['`nice -n 5 kubectl`']);
+  });
+
+  it('reads commands in pwsh and cmd scripts, not in python ones, wherever the shell is set', () => {
+    assert.equal(roleOf('  verify:\n    runs-on: windows-latest\n    steps: [{run: npm test}]\n').role, 'unit');
+    assert.equal(roleOf('  verify:\n    runs-on: x\n    steps: [{run: npm test, shell: pwsh}]\n').role, 'unit');
+    assert.equal(roleOf('  verify:\n    runs-on: x\n    steps: [{run: npm test, shell: python}]\n').role, 'other');
+    assert.equal(roleOf('  verify:\n    runs-on: x\n    defaults: {run: {shell: python}}\n    steps: [{run: npm test}]\n').role, 'other');
+    // The same job text under a workflow whose defaults differ: what is known of the job's text alone must not be reused.
+    const job = '  verify:\n    runs-on: x\n    steps: [{run: npm test}]\n';
+    assert.equal(classifyJob(workflowOf(`on: push\njobs:\n${job}`).workflow.jobs[0]!).role, 'unit');
+    assert.equal(classifyJob(workflowOf(`on: push\ndefaults: {run: {shell: python}}\njobs:\n${job}`).workflow.jobs[0]!).role, 'other');
+  });
+
   it('does not guess about reusable-workflow callers', () => {
     const caller = roleOf('  deploy:\n    uses: org/repo/.github/workflows/deploy.yml@main\n');
     assert.equal(caller.opaque, true);

@@ -27,14 +27,6 @@ export function addStepInputs(file: YamlFile, step: Step, entries: [string, stri
   return insertMapEntry(file, existing, lines('').join('\n'));
 }
 
-/** A step's `uses:` split into the action (`owner/repo[/path]`, lower-cased) and its ref. */
-export function actionName(step: Step): string | undefined {
-  const uses = step.uses;
-  if (!uses || uses.startsWith('./') || uses.startsWith('docker://')) return undefined;
-  const at = uses.indexOf('@');
-  return (at < 0 ? uses : uses.slice(0, at)).toLowerCase();
-}
-
 /** The span of a step's `uses:` value, where findings about the action point. */
 export function usesNode(step: Step): Node | undefined {
   return step.fields.get('uses')?.value;

@@ -1,8 +1,10 @@
 import { MemoKey, memoOn } from './memo';
 import type { Span } from '../finding';
 import { detach, TextCache } from '../textCache';
-import { parseShell, type ShellCommand } from '../shell';
+import { type ResolvedCommand, scriptCommands as resolvedCommands } from '../commandLine';
+import type { ShellCommand } from '../shell';
 import { isMap, isScalar, scalarToString } from '../yamlFile';
+import { runsCommands } from './stepShell';
 import { jobSource, type Job, type Step } from './workflow';
 
 /**
@@ -85,28 +87,6 @@ const SCRIPT_UNIT = /^(test|test:unit|unit|test:ci|coverage|test:coverage)$/;
 const FAST_PROGRAMS = new Set(['eslint', 'tsc', 'prettier', 'ruff', 'flake8', 'mypy', 'pylint', 'golangci-lint', 'gofmt', 'rubocop', 'shellcheck', 'hadolint', 'actionlint', 'yamllint', 'stylelint', 'black', 'isort', 'markdownlint', 'biome', 'ktlint', 'swiftlint', 'phpcs', 'phpstan', 'psalm', 'staticcheck', 'semgrep']);
 const UNIT_PROGRAMS = new Set(['jest', 'vitest', 'mocha', 'pytest', 'tox', 'nox', 'rspec', 'phpunit', 'ctest', 'ava', 'tap', 'karma']);
 
-const EXEC_WRAPPERS: Record<string, string> = { pnpm: 'exec', yarn: 'exec', npm: 'exec', bundle: 'exec', poetry: 'run', pipenv: 'run', uv: 'run', hatch: 'run', pdm: 'run' };
-
-/** A command without `npx` / `pnpm exec` / `python -m` / `bundle exec` / `poetry run` wrappers: [program, ...args]. */
-function unwrap(command: ShellCommand): string[] {
-  let words = command.words.map((word) => word.value);
-  for (let guard = 0; guard < 4 && words.length > 0; guard++) {
-    const program = words[0]!.replace(/^.*\//, '');
-    const rest = words.slice(1);
-    if (program === 'npx' || program === 'bunx' || program === 'pnpx') {
-      while (rest[0]?.startsWith('-')) rest.shift();
-      words = rest;
-    } else if (EXEC_WRAPPERS[program] !== undefined && rest[0] === EXEC_WRAPPERS[program]) {
-      words = rest.slice(1);
-    } else if (/^python[0-9.]*$/.test(program) && rest[0] === '-m') {
-      words = rest.slice(1);
-    } else {
-      return [program, ...rest];
-    }
-  }
-  return words;
-}
-
 function scriptName(words: string[]): string | undefined {
   const [program, first, second] = words;
   if (program === 'npm' || program === 'pnpm' || program === 'yarn' || program === 'bun') {
@@ -124,9 +104,9 @@ function hasFlag(words: string[], flag: RegExp): boolean {
 
 const DRY_RUN = /^--dry-run(=.*)?$|^--server-dry-run$/;
 
-/** What one command does, if it is something classification cares about. */
-export function commandKind(command: ShellCommand): CommandKind | undefined {
-  const words = unwrap(command);
+/** What one command does (launchers peeled off), if it is something classification cares about. */
+export function commandKind(command: ResolvedCommand): CommandKind | undefined {
+  const words = [command.program, ...command.args.map((word) => word.value)];
   const [program, a, b, c] = words;
   if (!program) return undefined;
   const script = scriptName(words);
@@ -252,15 +232,7 @@ const CLUSTER_ACTIONS = /^(helm\/kind-action|container-tools\/kind-action|engine
 const LOCAL_CLUSTER = /(^|[/_-])(kind|k3d|k3s|minikube|microk8s)([/_-]|$)/i;
 const DEPLOY_ACTIONS = /^(azure\/webapps-deploy|azure\/k8s-deploy|azure\/functions-action|azure\/container-apps-deploy-action|azure\/aks-set-context-deploy|aws-actions\/amazon-ecs-deploy-task-definition|aws-actions\/aws-cloudformation-github-deploy|google-github-actions\/deploy-cloudrun|google-github-actions\/deploy-appengine|google-github-actions\/deploy-cloud-functions|akhileshns\/heroku-deploy|cloudflare\/wrangler-action|deliverybot\/helm|bitovi\/github-actions-deploy-)/i;
 
-/** `owner/repo/path` of `owner/repo/path@ref`. */
-function actionName(uses: string): string {
-  const at = uses.indexOf('@');
-  return at < 0 ? uses : uses.slice(0, at);
-}
-
 // ---------------------------------------------------------------- classification
-
-const NON_SHELL = /^(python|node|perl|ruby|pwsh|powershell)\b/;
 
 /** A command of a `run:` script that classification cares about; `start`/`end` cover its first three words in the script. */
 interface ScriptCommand {
@@ -275,21 +247,22 @@ const scripts = new TextCache<ScriptCommand[]>(4096);
 
 function scriptCommands(script: string): ScriptCommand[] {
   const found: ScriptCommand[] = [];
-  for (const command of parseShell(script)) {
-    const kind = commandKind(command);
+  for (const resolved of resolvedCommands(script)) {
+    const kind = commandKind(resolved);
     if (!kind) continue;
+    const command = resolved.command;
+    // The first three words, or up to the program when launchers come before it (`timeout 5m npx jest`).
+    const count = Math.min(command.words.length, Math.max(3, command.words.indexOf(resolved.programWord) + 1));
     const first = command.words[0]!;
-    const last = command.words[Math.min(command.words.length, 3) - 1]!;
-    found.push({ kind, what: commandText(command), start: first.start, end: last.end });
+    const last = command.words[count - 1]!;
+    found.push({ kind, what: commandText(command, count), start: first.start, end: last.end });
   }
   return found;
 }
 
 function stepCommands(step: Step): ScriptCommand[] {
   const run = step.run;
-  if (!run) return [];
-  const shell = scalarToString(step.fields.get('shell')?.value) ?? '';
-  if (NON_SHELL.test(shell)) return [];
+  if (!run || !runsCommands(step.shell)) return [];
   return scripts.get(run.value, '', scriptCommands);
 }
 
@@ -297,12 +270,12 @@ function commandSpan(step: Step, command: ScriptCommand): Span {
   return step.run!.text?.sourceSpan(command.start, command.end) || step.run!.span;
 }
 
-function commandText(command: ShellCommand): string {
+function commandText(command: ShellCommand, count: number): string {
   // Concatenated, not `join`ed: V8's join makes a two-byte string when a word is an internalized ("thin") string, and
   // one two-byte message makes the language server's whole diagnostics message two-byte (twice the bytes to encode
   // on every keystroke).
   let text = '';
-  for (const word of command.words.slice(0, 3)) text = text === '' ? word.value : `${text} ${word.value}`;
+  for (const word of command.words.slice(0, count)) text = text === '' ? word.value : `${text} ${word.value}`;
   return text;
 }
 
@@ -316,7 +289,8 @@ const summaries = new TextCache<JobSummary>(4096, true);
 export function classifyJob(job: Job): JobClassification {
   return memoOn(job, CLASSIFICATION, () => {
     const source = jobSource(job);
-    return source === undefined ? computeClassification(job) : new SummarizedClassification(job, summaries.get(source.text, '', () => summarize(computeClassification(job))));
+    // Steps without `shell:` read the workflow's `defaults:`, which lies outside the job's text.
+    return source === undefined ? computeClassification(job) : new SummarizedClassification(job, summaries.get(source.text, job.workflow.defaultShell ?? '', () => summarize(computeClassification(job))));
   });
 }
 
@@ -426,7 +400,7 @@ function nameFacts(job: Job): NameFacts {
 function computeClassification(job: Job): JobClassification {
   const named = nameFacts(job);
   const target = named.staging ? 'staging' : 'production';
-  const opaque = !job.synthetic && job.fields.has('uses') && !job.fields.has('steps');
+  const opaque = job.call !== undefined && !job.fields.has('steps');
   if (opaque) return { role: 'other', fastChecks: false, tests: false, testCommands: false, deploySteps: [], slow: false, deploy: false, opaque: true, evidence: [], reasons: [], deployConditions: [], target };
 
   const fast: JobEvidence[] = [];
@@ -438,8 +412,8 @@ function computeClassification(job: Job): JobClassification {
   const services = job.fields.get('services');
   if (services) slow.push({ what: '`services:`', span: services.keySpan });
   for (const step of job.steps) {
-    if (step.uses) {
-      const name = actionName(step.uses);
+    if (step.action) {
+      const name = step.action.name;
       const span = step.fields.get('uses')!.value ? spanOfField(step) : step.fields.get('uses')!.keySpan;
       if (FAST_ACTIONS.test(name)) fast.push({ what: `\`${name}\``, span, step });
       else if (SLOW_ACTIONS.test(name)) slow.push({ what: `\`${name}\``, span, step });

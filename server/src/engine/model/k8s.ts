@@ -222,3 +222,6 @@ export function probeNumber(probe: Probe, key: 'initialDelaySeconds' | 'periodSe
 }
 
 export const PROBE_DEFAULTS = { initialDelaySeconds: 0, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 1 } as const;
+
+/** The fewest consecutive liveness failures before a restart that rules recommend (probe-identical's fix, liveness-threshold). */
+export const LIVENESS_FAILURE_THRESHOLD = 5;

@@ -1,13 +1,6 @@
-import { parseShell } from '../shell';
+import { stepCommands } from '../commandLine';
 import { scalarToString } from '../yamlFile';
 import type { Step } from './workflow';
-
-/** `owner/repo[/path]` of a `uses:` in lower case, without the ref; undefined for local and docker actions. */
-export function actionName(uses: string | undefined): string | undefined {
-  if (uses === undefined || uses.startsWith('./') || uses.startsWith('docker://')) return undefined;
-  const at = uses.indexOf('@');
-  return (at < 0 ? uses : uses.slice(0, at)).trim().toLowerCase();
-}
 
 function input(step: Step, name: string): string | undefined {
   const value = scalarToString(step.inputs.get(name)?.value);
@@ -19,7 +12,7 @@ function input(step: Step, name: string): string | undefined {
  * `aws-actions/configure-aws-credentials with role-to-assume`; undefined when nothing does.
  */
 export function idTokenUse(step: Step): string | undefined {
-  const name = actionName(step.uses);
+  const name = step.action?.id;
   switch (name) {
     case 'aws-actions/configure-aws-credentials':
       if (input(step, 'role-to-assume') && !input(step, 'aws-access-key-id') && !input(step, 'web-identity-token-file')) {
@@ -47,9 +40,8 @@ export function idTokenUse(step: Step): string | undefined {
       return input(step, 'use_oidc') === 'true' ? `${name} with use_oidc` : undefined;
   }
   if (step.run && /--provenance\b/.test(step.run.value)) {
-    for (const command of parseShell(step.run.value)) {
-      const [program, sub] = command.words;
-      if (program?.value === 'npm' && sub?.value === 'publish' && command.words.some((word) => word.value === '--provenance')) return '`npm publish --provenance`';
+    for (const { program, args } of stepCommands(step)) {
+      if (program === 'npm' && args[0]?.value === 'publish' && args.some((word) => word.value === '--provenance')) return '`npm publish --provenance`';
     }
   }
   return undefined;

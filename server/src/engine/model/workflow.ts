@@ -1,6 +1,8 @@
 import type { Span } from '../finding';
 import { scalarText, type ScalarText } from '../scalarText';
+import { type ActionRef, parseUses } from './action';
 import type { Memoizing, MemoKey } from './memo';
+import { defaultShell, resolveShell, runsOnWindows, type StepShell } from './stepShell';
 import { detach } from '../textCache';
 import {
   type Field,
@@ -26,6 +28,8 @@ export interface Workflow extends Memoizing {
   jobs: Job[];
   /** The file's text, for caches keyed by what a job's source says (never by its YAML nodes, which edits move). */
   text: string;
+  /** `defaults: run: shell:` as written, if any: part of every step's `shell` outside its job's text. */
+  defaultShell: string | undefined;
 }
 
 export interface Job extends Memoizing {
@@ -40,6 +44,8 @@ export interface Job extends Memoizing {
   steps: Step[];
   /** For a composite action there is no real job: the steps live under `runs:`. */
   synthetic: boolean;
+  /** A job-level `uses:` (kind `reusable`): the workflow this job calls instead of running steps. */
+  call: ActionRef | undefined;
 }
 
 export interface Step {
@@ -48,6 +54,10 @@ export interface Step {
   fields: ReadonlyMap<string, Field>;
   /** `uses:` value, e.g. `actions/setup-node@v4`. */
   uses?: string;
+  /** The `uses:` value parsed: what rules read instead of splitting it themselves. */
+  action?: ActionRef;
+  /** The shell its `run:` script runs in (step `shell:`, then job and workflow `defaults: run: shell:`, then the runner OS). */
+  shell: StepShell;
   /** The action's inputs (`with:`), empty when there are none. */
   inputs: Map<string, Field>;
   /** The `run:` script with its map back to the file; absent for `uses:` steps or non-string scripts. */
@@ -65,7 +75,7 @@ export interface RunScript {
 
 export function buildWorkflow(yaml: YamlDoc, root: YAMLMap, text: string, kind: Workflow['kind']): Workflow {
   const fields = mapFields(yaml, root);
-  const workflow: Workflow = { kind, node: root, fields, jobs: [], text, memos: undefined };
+  const workflow: Workflow = { kind, node: root, fields, jobs: [], text, memos: undefined, defaultShell: kind === 'workflow' ? defaultShell(fields.get('defaults')?.value) : undefined };
   if (kind === 'composite-action') {
     const runs = fields.get('runs')?.value;
     if (isMap(runs)) {
@@ -133,6 +143,11 @@ class WorkflowJob implements Job {
     return (this.built ??= buildSteps(this.yaml, this.stepsNode, this, this.workflow.text));
   }
 
+  get call(): ActionRef | undefined {
+    const uses = this.synthetic ? undefined : scalarToString(this.fields.get('uses')?.value);
+    return uses === undefined ? undefined : parseUses(uses, 'job');
+  }
+
   /** See `jobSource`; worked out once per job, so every cache keyed by it hashes the same string once. */
   sourceText(): { text: string; start: number } | undefined {
     if (this.source === undefined) this.source = readSource(this) ?? null;
@@ -174,13 +189,20 @@ const sources = new WeakMap<YAMLMap, string>();
 function buildSteps(yaml: YamlDoc, stepsNode: Node | undefined, job: Job, text: string): Step[] {
   if (!isSeq(stepsNode)) return [];
   const steps: Step[] = [];
+  const jobShell = jobDefaultShell(job);
   seqItems(yaml, stepsNode).forEach((item, index) => {
     if (!isMap(item)) return;
     const fields = mapFields(yaml, item);
     const inputsNode = fields.get('with')?.value;
-    const step: Step = { index, node: item, fields, job, inputs: isMap(inputsNode) ? mapFields(yaml, inputsNode) : new Map() };
+    const written = scalarToString(fields.get('shell')?.value);
+    const shell = written === undefined ? jobShell : resolveShell(written, 'step', false);
+    const step: Step = { index, node: item, fields, job, inputs: isMap(inputsNode) ? mapFields(yaml, inputsNode) : new Map(), shell };
     const uses = scalarToString(fields.get('uses')?.value);
-    if (uses !== undefined) step.uses = uses;
+    if (uses !== undefined) {
+      step.uses = uses;
+      const action = parseUses(uses, 'step');
+      if (action) step.action = action;
+    }
     const run = fields.get('run')?.value;
     if (isScalar(run) && typeof run.value === 'string') {
       step.run = new LazyRunScript(text, run, run.value);
@@ -188,6 +210,17 @@ function buildSteps(yaml: YamlDoc, stepsNode: Node | undefined, job: Job, text: 
     steps.push(step);
   });
   return steps;
+}
+
+// A composite action's step must set `shell:`; one that does not is checked as bash.
+const MISSING_SHELL: StepShell = { name: 'bash', kind: 'posix', from: 'missing' };
+
+/** The shell of the job's steps that set none: its `defaults:`, the workflow's, or its runner's default. */
+function jobDefaultShell(job: Job): StepShell {
+  if (job.synthetic) return MISSING_SHELL;
+  const own = defaultShell(job.fields.get('defaults')?.value);
+  if (own !== undefined) return resolveShell(own, 'job', false);
+  return resolveShell(job.workflow.defaultShell, 'workflow', runsOnWindows(job.fields.get('runs-on')?.value));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { defineRule } from '../../engine/rule';
-import { actionName, addStepInputs, usesNode } from '../../engine/workflowEdit';
+import { addStepInputs, usesNode } from '../../engine/workflowEdit';
 import { spanOf } from '../../engine/yamlFile';
 
 export default defineRule({
@@ -50,7 +50,7 @@ jobs:
   scope: 'job',
   visit: {
     step(step, ctx) {
-      if (step.job.synthetic || actionName(step) !== 'actions/upload-artifact') return;
+      if (step.job.synthetic || step.action?.id !== 'actions/upload-artifact') return;
       if (step.inputs.has('retention-days')) return;
       const uses = usesNode(step);
       if (!uses) return;

@@ -1,7 +1,6 @@
 import { optionValue, stepCommands, type ResolvedCommand } from '../../engine/commandLine';
 import { defineRule } from '../../engine/rule';
 import type { ShellWord } from '../../engine/shell';
-import { actionName } from '../../engine/workflowEdit';
 import { scalarToString, spanOf } from '../../engine/yamlFile';
 
 // Flags that name their tool so plainly that the program does not matter (`tox -- --cov-fail-under=100`).
@@ -68,7 +67,7 @@ jobs:
   scope: 'job',
   visit: {
     step(step, ctx) {
-      const action = actionName(step);
+      const action = step.action?.id;
       if (action && /coverage/.test(action)) {
         for (const [name, field] of step.inputs) {
           if (!ACTION_THRESHOLD_INPUT.test(name) || !isHundred(scalarToString(field.value)) || !field.value) continue;

@@ -1,5 +1,5 @@
 import { defineRule } from '../../engine/rule';
-import { actionName, addStepInputs, usesNode } from '../../engine/workflowEdit';
+import { addStepInputs, usesNode } from '../../engine/workflowEdit';
 import { scalarToString, spanOf } from '../../engine/yamlFile';
 import type { Step } from '../../engine/model/workflow';
 
@@ -49,7 +49,7 @@ jobs:
   scope: 'job',
   visit: {
     step(step, ctx) {
-      if (step.job.synthetic || actionName(step) !== 'docker/build-push-action') return;
+      if (step.job.synthetic || step.action?.id !== 'docker/build-push-action') return;
       if (step.inputs.has('cache-from') || step.inputs.has('cache-to')) return;
       if (scalarToString(step.inputs.get('no-cache')?.value) === 'true') return;
       const uses = usesNode(step);
@@ -74,6 +74,6 @@ jobs:
 // The default `docker` driver cannot export a cache; a builder from setup-buildx (or `docker buildx create`) can.
 function hasBuildxBefore(step: Step): boolean {
   return step.job.steps.some(
-    (earlier) => earlier.index < step.index && (actionName(earlier) === 'docker/setup-buildx-action' || (earlier.run !== undefined && /\bdocker\s+buildx\s+create\b/.test(earlier.run.value))),
+    (earlier) => earlier.index < step.index && (earlier.action?.id === 'docker/setup-buildx-action' || (earlier.run !== undefined && /\bdocker\s+buildx\s+create\b/.test(earlier.run.value))),
   );
 }

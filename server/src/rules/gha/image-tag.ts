@@ -1,13 +1,14 @@
-import { resolveCommand, runsShell, stepCommands } from '../../engine/commandLine';
+import { scriptCommands, stepCommands } from '../../engine/commandLine';
+import { parseImage } from '../../engine/model/image';
+import { runsCommands } from '../../engine/model/stepShell';
 import type { Span, TextEdit } from '../../engine/finding';
 import { TextCache } from '../../engine/textCache';
 import { CrossJobMemo } from '../../engine/model/crossJob';
 import { jobSource, jobTextMayMatch, type Job, type Step, type Workflow } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
-import { parseShell, type ShellWord } from '../../engine/shell';
-import { actionName, addStepInputs, usesNode } from '../../engine/workflowEdit';
+import type { ShellWord } from '../../engine/shell';
+import { addStepInputs, usesNode } from '../../engine/workflowEdit';
 import { isMap, isScalar, mapFields, scalarToString, spanOf, type Node, type Scalar, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
-import { parseImage } from '../k8s/image-tag';
 
 // docker/metadata-action's tags when `tags:` is not given.
 const METADATA_DEFAULT_TAGS = ['type=schedule', 'type=ref,event=branch', 'type=ref,event=tag', 'type=ref,event=pr'];
@@ -111,7 +112,7 @@ jobs:
           ctx.report({ span: step.run!.text?.sourceSpan(ref.word.start, ref.word.end) ?? step.run!.span, message: 'pushLatest', args: [ref.word.value] });
         }
       }
-      const action = actionName(step);
+      const action = step.action?.id;
       if (action === 'docker/metadata-action' || action === 'crazy-max/ghaction-docker-meta') {
         const finding = metadataFinding(ctx.file, ctx.doc, step);
         if (finding) ctx.report({ span: finding.span, message: 'metadataNoSha', args: [], ...(finding.fix ? { fix: finding.fix } : {}) });
@@ -170,7 +171,7 @@ const scripts = new TextCache<ScriptImages>(4096);
 /** A step's script when it may run `docker` in a shell. */
 function shellScript(step: Step): string | undefined {
   const script = step.run?.value;
-  return script !== undefined && /\bdocker\b/.test(script) && runsShell(step) ? script : undefined;
+  return script !== undefined && /\bdocker\b/.test(script) && runsCommands(step.shell) ? script : undefined;
 }
 
 /** What a job's scripts push and tag (repository, and whether the tag is `latest` or none), and push with `--all-tags`. */
@@ -190,7 +191,8 @@ const byJob = new TextCache<{ images: JobImages; key: string }>(4096, true);
 function jobImages(job: Job): { images: JobImages; key: string } | undefined {
   const source = jobSource(job);
   if (!source) return undefined;
-  return byJob.get(source.text, '', () => {
+  // Steps without `shell:` read the workflow's `defaults:`, which lies outside the job's text.
+  return byJob.get(source.text, job.workflow.defaultShell ?? '', () => {
     const images = imagesOf(job);
     return { images, key: JSON.stringify(images) };
   });
@@ -228,7 +230,7 @@ function latestOnly(jobs: JobImages[]): LatestOnly {
 
 function scriptImages(script: string): ScriptImages {
   const images: ScriptImages = { pushed: [], tagged: [], allTags: [] };
-  for (const command of parseShell(script).flatMap((parsed) => resolveCommand(parsed) ?? [])) {
+  for (const command of scriptCommands(script)) {
     if (command.program !== 'docker') continue;
     let args = command.args;
     if (args[0]?.value === 'image' || args[0]?.value === 'buildx') args = args.slice(1);

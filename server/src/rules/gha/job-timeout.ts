@@ -46,7 +46,7 @@ jobs:
     job(job, ctx) {
       // Composite actions have no job of their own; reusable-workflow calls run the callee's jobs and its timeouts.
       if (job.synthetic || job.workflow.kind !== 'workflow') return;
-      if (!job.fields.has('runs-on') || job.fields.has('uses') || job.fields.has('timeout-minutes')) return;
+      if (!job.fields.has('runs-on') || job.call !== undefined || job.fields.has('timeout-minutes')) return;
       const minutes = ctx.option('minutes');
       const edit = insertJobEntry(ctx.file, job, `timeout-minutes: ${minutes}`, ['runs-on']);
       ctx.report({

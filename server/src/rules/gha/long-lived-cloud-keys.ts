@@ -1,5 +1,4 @@
 import type { TextEdit } from '../../engine/finding';
-import { actionName } from '../../engine/model/oidc';
 import type { Step } from '../../engine/model/workflow';
 import { grantIdToken } from '../../engine/permissionsEdit';
 import { defineRule } from '../../engine/rule';
@@ -72,7 +71,7 @@ jobs:
     },
     step(step, ctx) {
       checkEnv(step.fields, ctx.doc, (field, name) => ctx.report({ span: span(field), message: 'awsEnv', args: [name] }));
-      const name = actionName(step.uses);
+      const name = step.action?.id;
       const jobId = step.job.id || 'this action';
       if (name === 'aws-actions/configure-aws-credentials') {
         const key = step.inputs.get('aws-access-key-id');

@@ -1,7 +1,8 @@
 import type { Span, TextEdit } from '../../engine/finding';
 import { jobTextMayMatch, type Job, type Step, type Workflow } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
-import { parseShell, type ShellWord } from '../../engine/shell';
+import { stepCommands } from '../../engine/commandLine';
+import type { ShellWord } from '../../engine/shell';
 import { scalarToString } from '../../engine/yamlFile';
 
 // npm's own aliases for `install` (npm help install).
@@ -16,8 +17,6 @@ const YARN_VALUE_OPTIONS = new Set(['--cwd', '--modules-folder', '--cache-folder
 const YARN_LOCKED = new Set(['--frozen-lockfile', '--immutable', '--immutable-cache']);
 // Yarn 2+ (Berry) installs are immutable on CI by default; these commands only exist there or set it up.
 const YARN_BERRY = /\bcorepack\s+enable\b|\byarn\s+(set\s+version|dlx|workspaces\s+foreach)\b|--immutable\b/;
-// Shells whose scripts are not shell commands.
-const NON_SHELL = /^(python|node|perl|ruby)\b/;
 
 export default defineRule({
   id: 'gha/npm-ci',
@@ -63,12 +62,9 @@ jobs:
   visit: {
     step(step, ctx) {
       const run = step.run;
-      if (!run || NON_SHELL.test(shellOf(step))) return;
-      if (!/\b(npm|yarn)\b/.test(run.value)) return;
-      for (const command of parseShell(run.value)) {
-        const [program, ...args] = command.words;
-        if (!program) continue;
-        const problem = program.value === 'npm' ? npmProblem(args) : program.value === 'yarn' ? yarnProblem(args) : undefined;
+      if (!run || !/\b(npm|yarn)\b/.test(run.value)) return;
+      for (const { program: name, programWord: program, args } of stepCommands(step)) {
+        const problem = name === 'npm' ? npmProblem(args) : name === 'yarn' ? yarnProblem(args) : undefined;
         if (!problem) continue;
         // Without a lockfile `npm ci` cannot run: the advice would break the build (libraries that test against fresh ranges).
         if (problem.kind === 'npmInstall' && ctx.project.npmLockfile === false && !cachesNpm(step.job)) continue;
@@ -128,7 +124,7 @@ function yarnProblem(args: ShellWord[]): Problem | undefined {
 
 // setup-node's npm cache needs a lockfile, so a job using it has one whatever the file system says.
 function cachesNpm(job: Job): boolean {
-  return job.steps.some((step) => step.uses?.startsWith('actions/setup-node@') && scalarToString(step.inputs.get('cache')?.value) === 'npm');
+  return job.steps.some((step) => step.action?.id === 'actions/setup-node' && step.action.ref !== undefined && scalarToString(step.inputs.get('cache')?.value) === 'npm');
 }
 
 const BERRY = 'yarn-berry';
@@ -141,9 +137,6 @@ function usesYarnBerry(workflow: Workflow): boolean {
   );
 }
 
-function shellOf(step: Step): string {
-  return scalarToString(step.fields.get('shell')?.value) ?? '';
-}
 
 function buildFix(step: Step, problem: Problem, last: ShellWord, script: string): { title: string; edits: TextEdit[] } | undefined {
   const text = step.run?.text;

@@ -1,4 +1,4 @@
-import { actionName, idTokenUse } from '../../engine/model/oidc';
+import { idTokenUse } from '../../engine/model/oidc';
 import { declaredPermissions, onlyCalledByOtherWorkflows } from '../../engine/model/permissions';
 import type { Job } from '../../engine/model/workflow';
 import { addWorkflowPermissions } from '../../engine/permissionsEdit';
@@ -92,10 +92,10 @@ jobs:
 
 /** Whether the job could act with its token: a call to another workflow, an action that may use it, or a script that talks to GitHub. */
 function mayUseToken(job: Job): boolean {
-  if (job.fields.has('uses')) return true;
+  if (job.call) return true;
   return job.steps.some((step) => {
     if (step.uses !== undefined) {
-      const name = actionName(step.uses);
+      const name = step.action?.id;
       if (name === undefined || !READ_ONLY_ACTIONS.test(name)) return true;
     }
     return step.run !== undefined && TOKEN_IN_SCRIPT.test(step.run.value);

@@ -1,8 +1,8 @@
 import { contextPaths, findExpressions, parseExpression } from '../../engine/expressions';
-import { actionName } from '../../engine/model/oidc';
 import { triggers } from '../../engine/model/permissions';
 import type { Step } from '../../engine/model/workflow';
-import { parseShell } from '../../engine/shell';
+import { scriptCommands } from '../../engine/commandLine';
+import { runsCommands } from '../../engine/model/stepShell';
 import { defineRule } from '../../engine/rule';
 import { scalarToString, spanOf } from '../../engine/yamlFile';
 
@@ -61,7 +61,7 @@ jobs:
   scope: 'job',
   visit: {
     step(step, ctx) {
-      if (actionName(step.uses) !== 'actions/checkout' || step.job.synthetic) return;
+      if (step.action?.id !== 'actions/checkout' || step.job.synthetic) return;
       if (!triggers(ctx.doc, step.job.workflow).includes('pull_request_target')) return;
       const guards = [step.job.fields.get('if')?.value, step.fields.get('if')?.value].map((node) => scalarToString(node) ?? '');
       if (guards.some((guard) => SAME_REPO_GUARD.test(guard))) return;
@@ -79,12 +79,9 @@ jobs:
 
 /** A later step that cannot execute files of the checkout: only git and text commands, or an action that just reads. */
 function runsNoCheckedOutCode(step: Step): boolean {
-  if (step.uses !== undefined) return HARMLESS_ACTIONS.has(actionName(step.uses) ?? '');
+  if (step.uses !== undefined) return HARMLESS_ACTIONS.has(step.action?.id ?? '');
   if (!step.run) return true;
-  return parseShell(step.run.value).every((command) => {
-    const program = command.words[0]?.value;
-    return program === undefined || INERT_PROGRAMS.has(program);
-  });
+  return runsCommands(step.shell) && scriptCommands(step.run.value).every((command) => INERT_PROGRAMS.has(command.program));
 }
 
 function pointsAtHead(value: string, input: string): boolean {

@@ -1,9 +1,7 @@
-import { stepCommands, type ResolvedCommand } from '../../engine/commandLine';
+import { scriptCommands, stepCommands, type ResolvedCommand } from '../../engine/commandLine';
 import { classifyJob, commandKind } from '../../engine/model/jobKind';
 import type { Step } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
-import { parseShell } from '../../engine/shell';
-import { actionName } from '../../engine/workflowEdit';
 import { scalarToString, spanOf } from '../../engine/yamlFile';
 
 // Actions that run a command (or another action) again when it fails.
@@ -63,7 +61,7 @@ jobs:
       ctx.report({ span: spanOf(flag.value), message: 'continueOnError', args: [`test job \`${job.id}\``] });
     },
     step(step, ctx) {
-      const action = actionName(step);
+      const action = step.action?.id;
       if (action && RETRY_ACTIONS.has(action) && wrapsTests(step)) {
         ctx.report({ span: spanOf(step.fields.get('uses')!.value!), message: 'retryAction', args: [step.uses ?? action] });
       }
@@ -83,17 +81,17 @@ jobs:
 });
 
 function isTestCommand(command: ResolvedCommand): boolean {
-  const kind = commandKind(command.command);
+  const kind = commandKind(command);
   return kind === 'unit' || kind === 'slow';
 }
 
 function runsTests(step: Step): boolean {
-  return stepCommands(step).some(isTestCommand) || TEST_ACTIONS.test(actionName(step) ?? '');
+  return stepCommands(step).some(isTestCommand) || TEST_ACTIONS.test(step.action?.id ?? '');
 }
 
 function wrapsTests(step: Step): boolean {
   const command = scalarToString(step.inputs.get('command')?.value);
-  if (command !== undefined && parseShell(command).some((parsed) => ['unit', 'slow'].includes(commandKind(parsed) ?? ''))) return true;
+  if (command !== undefined && scriptCommands(command).some(isTestCommand)) return true;
   const wrapped = scalarToString(step.inputs.get('action')?.value);
   return wrapped !== undefined && TEST_ACTIONS.test(wrapped.toLowerCase());
 }

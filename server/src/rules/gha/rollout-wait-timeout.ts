@@ -67,7 +67,8 @@ jobs:
       if (step.fields.has('timeout-minutes')) return;
       for (const command of stepCommands(step)) {
         const wait = rolloutWait(command);
-        if (!wait || waitIsBounded(wait.args)) continue;
+        // `timeout 600 kubectl rollout status …` is bounded by its launcher.
+        if (!wait || waitIsBounded(wait.args) || command.launchers.includes('timeout')) continue;
         const written = run.value.slice(wait.first.start, wait.status.end);
         const span = run.text?.sourceSpan(wait.first.start, wait.status.end);
         const allWords = command.command.allWords;

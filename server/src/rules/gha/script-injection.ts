@@ -1,11 +1,10 @@
 import { contextPaths, type ExpressionSpan, findExpressions, parseExpression } from '../../engine/expressions';
 import type { TextEdit } from '../../engine/finding';
-import { actionName } from '../../engine/model/oidc';
 import type { Step } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
 import { scalarText, type ScalarText } from '../../engine/scalarText';
 import { insertMapEntry } from '../../engine/yamlEdit';
-import { type Field, isMap, isScalar, mapFields, type Scalar, scalarToString, spanOf, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
+import { type Field, isMap, isScalar, mapFields, type Scalar, spanOf, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
 
 /**
  * Context paths (lower case, `*` for any index) whose text the author of an issue, comment, pull
@@ -27,8 +26,6 @@ function isUntrustedContext(path: string): boolean {
   return UNTRUSTED.some((pattern) => pattern.test(path));
 }
 
-const SHELLS = /^(bash|sh)\b/;
-
 export default defineRule({
   id: 'gha/script-injection',
   severity: 'error',
@@ -46,7 +43,7 @@ export default defineRule({
       '`${{ }}` expressions are expanded into the text of a `run:` script (or a github-script `script:`) before the shell or Node sees it, so the value becomes code, not data. Titles, bodies and comments of issues and pull requests, branch names, commit messages and author names are all chosen by whoever opens them, including people with no access to the repository. One crafted title can then run commands with the workflow\'s token and secrets. An environment variable is passed as data and is never parsed as code. Contexts that are not free text (`github.sha`, `github.run_id`, `github.ref`, numbers, logins) are not flagged, nor are expressions in `env:` or `with:`.',
     symptom:
       'An issue or pull request with an odd title (backticks, `$( )`, quotes) makes a triage or labelling workflow fail, or silently run extra commands; secrets or the GITHUB_TOKEN are exfiltrated.',
-    fix: 'Move each such expression into the step\'s `env:` and use the variable, quoted, in the script (`"$PR_TITLE"`; `process.env.PR_TITLE` in github-script). The quick-fix does this, choosing names that do not clash with existing variables; it is offered for bash/sh scripts and github-script, not for PowerShell or Python steps.',
+    fix: 'Move each such expression into the step\'s `env:` and use the variable, quoted, in the script (`"$PR_TITLE"`; `process.env.PR_TITLE` in github-script). The quick-fix does this, choosing names that do not clash with existing variables; it is offered for POSIX shells (`"$PR_TITLE"`), PowerShell (`$env:PR_TITLE`) and github-script, in whichever shell the step runs (its `shell:`, the job\'s or workflow\'s `defaults: run: shell:`, or the runner\'s default). cmd steps get no fix: cmd expands `%PR_TITLE%` before it parses the line, so the value would still be read as code; nor do Python steps.',
     bad: `on: issues
 jobs:
   triage:
@@ -71,7 +68,7 @@ jobs:
       if (!script) return;
       const found = untrustedExpressions(script.value);
       if (found.length === 0) return;
-      const edits = script.text && script.lang !== 'other' ? fixEdits(ctx.file, ctx.doc, step, script, found) : undefined;
+      const edits = script.text && script.lang !== 'other' && script.lang !== 'cmd' ? fixEdits(ctx.file, ctx.doc, step, script, found) : undefined;
       for (const { expression, path } of found) {
         const span = script.text?.sourceSpan(expression.start, expression.end) ?? script.span;
         ctx.report({
@@ -88,7 +85,11 @@ jobs:
 
 interface Script {
   kind: 'run' | 'githubScript';
-  lang: 'shell' | 'js' | 'other';
+  /**
+   * What reads the script: a POSIX shell, PowerShell, cmd, JavaScript, or something else. cmd gets no fix: it expands
+   * `%VAR%` before it parses the line, so an environment variable's value is still read as code there.
+   */
+  lang: 'shell' | 'pwsh' | 'cmd' | 'js' | 'other';
   value: string;
   text: ScalarText | undefined;
   span: { start: number; end: number };
@@ -98,12 +99,11 @@ interface Script {
 
 function scriptOf(step: Step, file: YamlFile): Script | undefined {
   if (step.run) {
-    const shell = scalarToString(step.fields.get('shell')?.value) ?? '';
-    const runsOn = scalarToString(step.job.fields.get('runs-on')?.value) ?? '';
-    const lang = SHELLS.test(shell) || (shell === '' && !/windows/i.test(runsOn)) ? 'shell' : 'other';
+    const kind = step.shell.kind;
+    const lang = kind === 'posix' ? 'shell' : kind;
     return { kind: 'run', lang, value: step.run.value, text: step.run.text, span: step.run.span, style: step.run.node.type };
   }
-  if (actionName(step.uses) === 'actions/github-script') {
+  if (step.action?.id === 'actions/github-script') {
     const node = step.inputs.get('script')?.value;
     if (!isScalar(node) || typeof node.value !== 'string') return undefined;
     return { kind: 'githubScript', lang: 'js', value: node.value, text: scalarText(file.text, node), span: spanOf(node), style: node.type };
@@ -150,11 +150,12 @@ function fixEdits(file: YamlFile, yaml: YamlDoc, step: Step, script: Script, fou
     ...envEntries(yaml, step.job.fields),
     ...envEntries(yaml, step.job.workflow.fields),
     ...[...script.value.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!),
+    ...[...script.value.matchAll(/\$\{?env:([A-Za-z_][A-Za-z0-9_]*)/gi)].map((match) => match[1]!),
     ...[...script.value.matchAll(/process\.env\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!),
   ]);
   const names = new Map<string, string>(); // expression source → variable
   const edits: TextEdit[] = [];
-  const contexts = script.lang === 'shell' ? shellContexts(script.value) : jsContexts(script.value);
+  const contexts = script.lang === 'shell' ? shellContexts(script.value) : script.lang === 'pwsh' ? pwshContexts(script.value) : jsContexts(script.value);
   for (const { expression, path } of found) {
     const source = expression.inner.trim();
     let name = names.get(source);
@@ -220,6 +221,12 @@ function reference(
     if (opensHere && closesHere) return { start: start - 1, end: end + 1, text: variable };
     if (quoting === 'template') return { start, end, text: `\${${variable}}` };
     if (quote) return { start, end, text: `${quote} + ${variable} + ${quote}` };
+    return { start, end, text: variable };
+  }
+  if (lang === 'pwsh') {
+    // PowerShell reads environment variables as `$env:NAME`, braced when a name character follows; it never splits them into words.
+    const variable = /[A-Za-z0-9_:]/.test(script[end] ?? '') ? `\${env:${name}}` : `$env:${name}`;
+    if (quoting === 'single') return opensHere && closesHere ? { start: start - 1, end: end + 1, text: variable } : undefined;
     return { start, end, text: variable };
   }
   const bare = /[A-Za-z0-9_]/.test(script[end] ?? '') ? `\${${name}}` : `$${name}`;
@@ -299,6 +306,43 @@ function shellContexts(script: string): (offset: number) => Quoting {
       continue;
     }
     i++;
+  }
+  return (offset) => states[offset] ?? 'none';
+}
+
+/**
+ * For each offset of a PowerShell script, how it is quoted there: single (`'…'`, `@'…'@`: literal), double (`"…"`,
+ * `@"…"@`: expands `$env:X`), or none. A backtick escapes the next character outside single quotes.
+ */
+function pwshContexts(script: string): (offset: number) => Quoting {
+  const states = new Array<Quoting>(script.length + 1).fill('none');
+  let state: Quoting = 'none';
+  let hereString = false;
+  for (let i = 0; i < script.length; i++) {
+    const ch = script[i]!;
+    states[i] = state;
+    if (state === 'none') {
+      if (ch === '`') states[++i] = state;
+      else if (ch === '#') while (i + 1 < script.length && script[i + 1] !== '\n') states[++i] = state;
+      else if (ch === '@' && (script[i + 1] === '"' || script[i + 1] === "'") && /^[ \t]*(\r?\n|$)/.test(script.slice(i + 2, i + 40))) {
+        state = script[i + 1] === '"' ? 'double' : 'single';
+        hereString = true;
+        states[++i] = 'none';
+      } else if (ch === "'") state = 'single';
+      else if (ch === '"') state = 'double';
+      continue;
+    }
+    const quote = state === 'single' ? "'" : '"';
+    if (hereString) {
+      // A here-string ends at `'@` / `"@` at the start of a line.
+      if (ch === quote && script[i + 1] === '@' && (i === 0 || script[i - 1] === '\n')) {
+        states[++i] = state;
+        state = 'none';
+        hereString = false;
+      }
+    } else if (state === 'double' && ch === '`') states[++i] = state;
+    else if (ch === quote && script[i + 1] === quote) states[++i] = state;
+    else if (ch === quote) state = 'none';
   }
   return (offset) => states[offset] ?? 'none';
 }

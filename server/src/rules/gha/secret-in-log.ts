@@ -2,9 +2,7 @@ import { heredocBody, outsideSubstitutions, secretEnv, secretInWord, stdoutRedir
 import type { Step } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
 import { parseShell, type ShellCommand } from '../../engine/shell';
-import { scalarToString } from '../../engine/yamlFile';
 
-const SHELLS = /^(bash|sh)\b/;
 const PRINTERS = new Set(['echo', 'printf', 'cat']);
 
 export default defineRule({
@@ -92,9 +90,7 @@ function inProcessSubstitution(script: string, command: ShellCommand): boolean {
 }
 
 function isShell(step: Step): boolean {
-  const shell = scalarToString(step.fields.get('shell')?.value) ?? '';
-  const runsOn = scalarToString(step.job.fields.get('runs-on')?.value) ?? '';
-  return SHELLS.test(shell) || (shell === '' && !/windows/i.test(runsOn));
+  return step.shell.kind === 'posix';
 }
 
 /** The secret the command prints and where (script offsets): an argument of echo/printf, or cat's here-string or heredoc. */

@@ -3,7 +3,6 @@ import { defineRule } from '../../engine/rule';
 import { parseShell } from '../../engine/shell';
 import { isMap, mapFields, scalarToString, spanOf } from '../../engine/yamlFile';
 
-const SHELLS = /^(bash|sh)\b/;
 
 export default defineRule({
   id: 'gha/secret-in-output',
@@ -64,9 +63,7 @@ jobs:
     step(step, ctx) {
       const run = step.run;
       if (!run || !/GITHUB_(OUTPUT|ENV)|::set-output/.test(run.value)) return;
-      const shell = scalarToString(step.fields.get('shell')?.value) ?? '';
-      const runsOn = scalarToString(step.job.fields.get('runs-on')?.value) ?? '';
-      if (!(SHELLS.test(shell) || (shell === '' && !/windows/i.test(runsOn)))) return;
+      if (step.shell.kind !== 'posix') return;
       const vars = secretEnv(ctx.doc, step);
       if (vars.size === 0 && !run.value.includes('secrets')) return;
       const commands = parseShell(run.value);

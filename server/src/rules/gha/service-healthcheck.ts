@@ -4,7 +4,7 @@ import { defineRule } from '../../engine/rule';
 import { insertMapEntry } from '../../engine/yamlEdit';
 import { ownValue } from '../../engine/workflowEdit';
 import { isMap, isScalar, mapFields, scalarToString, spanOf, type Scalar, type YamlFile, type YAMLMap } from '../../engine/yamlFile';
-import { parseImage } from '../k8s/image-tag';
+import { parseImage } from '../../engine/model/image';
 
 interface Family {
   /** What the message calls it. */

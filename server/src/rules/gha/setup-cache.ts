@@ -2,7 +2,7 @@ import { MemoKey, memoOn } from '../../engine/model/memo';
 import { stepCommands, type ResolvedCommand } from '../../engine/commandLine';
 import type { Job, Step } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
-import { actionName, addStepInputs, usesNode } from '../../engine/workflowEdit';
+import { addStepInputs, usesNode } from '../../engine/workflowEdit';
 import { isMap, scalarToString, spanOf } from '../../engine/yamlFile';
 
 type Manager = 'npm' | 'yarn' | 'pnpm' | 'pip' | 'maven' | 'gradle' | 'sbt';
@@ -72,10 +72,10 @@ jobs:
   scope: 'job',
   visit: {
     step(step, ctx) {
-      const action = actionName(step);
+      const action = step.action?.id;
       const managers = action ? SETUP_ACTIONS[action] : undefined;
       if (!managers || step.inputs.has('cache') || scalarToString(step.inputs.get('package-manager-cache')?.value) === 'false') return;
-      if (step.job.steps.some((other) => CACHING_ACTIONS.test(actionName(other) ?? ''))) return;
+      if (step.job.steps.some((other) => CACHING_ACTIONS.test(other.action?.id ?? ''))) return;
       const install = installsOf(step.job, ctx.project.npmLockfile === true).find((candidate) => managers.includes(candidate.manager));
       if (!install) return;
       const uses = usesNode(step);
@@ -114,7 +114,7 @@ function pnpmBefore(setup: Step): boolean {
   return setup.job.steps.some(
     (step) =>
       step.index < setup.index &&
-      (actionName(step) === 'pnpm/action-setup' || (step.run !== undefined && /\bcorepack\s+enable\b|\bnpm\s+(i|install)\s+(-g|--global)\s+pnpm\b/.test(step.run.value))),
+      (step.action?.id === 'pnpm/action-setup' || (step.run !== undefined && /\bcorepack\s+enable\b|\bnpm\s+(i|install)\s+(-g|--global)\s+pnpm\b/.test(step.run.value))),
   );
 }
 

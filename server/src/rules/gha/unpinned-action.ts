@@ -1,6 +1,6 @@
-import type { Field } from '../../engine/yamlFile';
+import type { ActionRef } from '../../engine/model/action';
 import { defineRule, type RuleContext } from '../../engine/rule';
-import { scalarToString, spanOf } from '../../engine/yamlFile';
+import { type Field, spanOf } from '../../engine/yamlFile';
 
 const FULL_SHA = /^[0-9a-f]{40}$/i;
 // A version tag: `v4`, `v1.2.3`, `2.0.0-rc.1`, `1.2+build`. The same strings as `^v?\d+(\.\d+)*([-+.][0-9A-Za-z.-]+)?$`
@@ -57,31 +57,27 @@ jobs:
   scope: 'job',
   visit: {
     job(job, ctx) {
-      if (!job.synthetic) check(job.fields.get('uses'), ctx);
+      check(job.fields.get('uses'), job.call, ctx);
     },
     step(step, ctx) {
-      check(step.fields.get('uses'), ctx);
+      check(step.fields.get('uses'), step.action, ctx);
     },
   },
 });
 
-function check(field: Field | undefined, ctx: RuleContext<typeof messages>): void {
-  const uses = scalarToString(field?.value)?.trim();
-  if (!field?.value || !uses || uses.startsWith('./') || uses.includes('${{')) return;
+function check(field: Field | undefined, action: ActionRef | undefined, ctx: RuleContext<typeof messages>): void {
+  if (!field?.value || !action || action.local || action.uses.includes('${{')) return;
+  const uses = action.uses;
   const span = spanOf(field.value);
-  if (uses.startsWith('docker://')) {
-    const image = uses.slice('docker://'.length);
-    if (image.includes('@sha256:')) return;
-    const lastSlash = image.lastIndexOf('/');
-    const colon = image.indexOf(':', lastSlash + 1);
-    const tag = colon < 0 ? undefined : image.slice(colon + 1);
+  if (action.image) {
+    if (action.image.digest !== undefined) return;
+    const tag = action.image.tag;
     if (tag === undefined || tag === 'latest') ctx.report({ span, message: 'dockerLatest', args: [uses], severity: 'warning' });
     return;
   }
-  const at = uses.lastIndexOf('@');
+  const ref = action.ref;
   // No ref at all is a syntax error GitHub reports itself.
-  if (at < 0) return;
-  const ref = uses.slice(at + 1);
+  if (ref === undefined) return;
   if (FULL_SHA.test(ref)) return;
   if (BRANCHES.has(ref.toLowerCase())) {
     ctx.report({ span, message: 'branch', args: [uses, ref], severity: 'warning' });

@@ -1,3 +1,4 @@
+import { parseImage } from '../../engine/model/image';
 import { defineRule } from '../../engine/rule';
 import { isScalar, scalarToString, spanOf } from '../../engine/yamlFile';
 
@@ -8,25 +9,6 @@ const MUTABLE_TAGS = new Set(['main', 'master', 'stable', 'dev', 'develop', 'edg
 const PLACEHOLDER = /\{\{|\}\}|\$\{|\$\(|\(\$|<[^<>]*>|^ko:\/\/|REPLACE_?ME|CHANGE_?ME|PLACEHOLDER/i;
 // `app:TAG`, `IMAGE`: an upper-case word is a variable name waiting to be substituted.
 const VARIABLE = /^[A-Z][A-Z0-9_]*$/;
-
-export interface ImageReference {
-  /** Everything before the tag or digest. */
-  repository: string;
-  tag?: string;
-  digest?: string;
-}
-
-/** Splits `registry:5000/team/app:1.2@sha256:…`; the tag is after the last `:` that follows the last `/`. */
-export function parseImage(image: string): ImageReference {
-  const at = image.indexOf('@');
-  const digest = at >= 0 ? image.slice(at + 1) : undefined;
-  const name = at >= 0 ? image.slice(0, at) : image;
-  const slash = name.lastIndexOf('/');
-  const colon = name.lastIndexOf(':');
-  const ref: ImageReference = colon > slash ? { repository: name.slice(0, colon), tag: name.slice(colon + 1) } : { repository: name };
-  if (digest !== undefined) ref.digest = digest;
-  return ref;
-}
 
 export default defineRule({
   id: 'k8s/image-tag',

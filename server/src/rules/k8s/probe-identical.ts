@@ -1,11 +1,10 @@
 import type { TextEdit } from '../../engine/finding';
-import { type Container, type Probe, type ProbeHandler, probeNumber } from '../../engine/model/k8s';
+import { type Container, LIVENESS_FAILURE_THRESHOLD, type Probe, type ProbeHandler, probeNumber } from '../../engine/model/k8s';
 import { defineRule } from '../../engine/rule';
 import { insertMapEntry, replaceScalar } from '../../engine/yamlEdit';
 import { isMap, isScalar, isSeq, mapFields, scalarToNumber, scalarToString, seqItems, type YamlFile, type YamlDoc } from '../../engine/yamlFile';
 
 /** Liveness failureThreshold the fix raises to: tolerates a transient stall of five periods. */
-export const LIVENESS_FAILURE_THRESHOLD = 5;
 
 export default defineRule({
   id: 'k8s/probe-identical',
