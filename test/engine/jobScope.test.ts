@@ -64,6 +64,7 @@ function jobReports(rule: Rule, file: YamlFile, job: Job, workflowFact: unknown)
     file,
     doc: file.documents[0]!,
     project: {},
+    index: { objects: () => [] },
     option: (_name, fallback) => fallback,
     workflowFact,
     report: (report: Report<Rule['messages']>) => {

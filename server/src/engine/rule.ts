@@ -2,6 +2,7 @@ import type { FixKind, Severity, Span, TextEdit } from './finding';
 import type { Container, K8sObject } from './model/k8s';
 import type { Job, Step, Workflow } from './model/workflow';
 import type { ProjectFacts, RuleOptionValue } from './lint';
+import type { IndexView } from './projectIndex';
 import type { YamlDoc, YamlFile } from './yamlFile';
 
 /** The four DORA metrics a rule can protect. */
@@ -32,6 +33,8 @@ export interface RuleContext<M extends MessageFormatters, F = unknown> {
   file: YamlFile;
   doc: YamlDoc;
   project: ProjectFacts;
+  /** The objects checked together with this document (what a rule reads of other documents, it reads here). */
+  index: IndexView;
   /** A configurable value of this rule (e.g. a default timeout), or `fallback` when not configured. */
   option<T extends RuleOptionValue>(name: string, fallback: T): T;
   report<K extends keyof M>(report: Report<M, K>): void;
@@ -57,17 +60,6 @@ export interface RuleDefinition<M extends MessageFormatters, F = unknown> {
   docs: RuleDocs;
   /** What the rule's fixes are; a rule that reports a fix it did not declare is an internal error. */
   fixable: FixKind | false;
-  /**
-   * Kubernetes kinds this rule reads from the file's other documents (`ctx.file.documents`). Incremental
-   * checking re-runs the rule on every document when a document mentioning one of them changes.
-   */
-  crossDocumentKinds?: readonly string[];
-  /**
-   * For a rule with `crossDocumentKinds`: what it reads from one document for the others, as plain data (JSON), the
-   * same for the same document text. Incremental checking then re-runs the rule on the other documents only when some
-   * document's fact changed, not on every edit to a document that mentions one of the kinds.
-   */
-  documentFact?(yaml: YamlDoc): unknown;
   /**
    * `job`: the rule's `job` and `step` hooks read only the job they are given (its node, fields and steps) and the
    * workflow's entries other than `jobs:`, `name:` and `run-name:`, never other jobs; so while a job's text and the workflow around the jobs
