@@ -9,6 +9,7 @@ import { parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
 import type { FixKind } from './finding';
 import type { JobFindingsCache } from './jobCache';
 import { CheckedTogether, indexObjects } from './projectIndex';
+import { memo } from './textCache';
 
 export type RuleSetting = Severity | 'off';
 export type RuleOptionValue = string | number | boolean;
@@ -332,6 +333,7 @@ class RuleRunner {
         // A configured value of the wrong type falls back: config validation reports it, rules stay simple.
         return typeof value === typeof fallback ? (value as T) : fallback;
       },
+      memo: (slot, key, compute) => memo.get(slot, key, compute),
       report: (report: Report<Rule['messages']>) => {
         this.sink.push(toFinding(rule, report, this.run.settings[rule.id], this.file.text.length));
       },
@@ -357,7 +359,7 @@ function workflowFacts(rules: readonly Rule[], workflow: Workflow, yaml: YamlDoc
   for (const rule of rules) {
     if (!rule.workflowFact || failed.has(rule.id)) continue;
     try {
-      facts.set(rule, rule.workflowFact(workflow, yaml));
+      facts.set(rule, rule.workflowFact(workflow, yaml, memo));
     } catch (error) {
       failed.set(rule.id, error);
     }

@@ -3,6 +3,7 @@ import type { Container, K8sObject } from './model/k8s';
 import type { Job, Step, Workflow } from './model/workflow';
 import type { ProjectFacts, RuleOptionValue } from './lint';
 import type { IndexView } from './projectIndex';
+import type { Memo, MemoSlot } from './textCache';
 import type { YamlDoc, YamlFile } from './yamlFile';
 
 /** The four DORA metrics a rule can protect. */
@@ -38,6 +39,11 @@ export interface RuleContext<M extends MessageFormatters, F = unknown> {
   /** A configurable value of this rule (e.g. a default timeout), or `fallback` when not configured. */
   option<T extends RuleOptionValue>(name: string, fallback: T): T;
   report<K extends keyof M>(report: Report<M, K>): void;
+  /**
+   * The engine's memo: the value `compute` works out from `key` (everything it depends on, most often a text such as
+   * a script), kept across lints in the slot the rule declares. A rule keeps no cache of its own.
+   */
+  memo<V>(slot: MemoSlot<V>, key: string, compute: (key: string) => V): V;
   /** What the rule's `workflowFact` says about the workflow being checked (undefined outside workflows, or without one). */
   workflowFact?: F;
 }
@@ -74,7 +80,7 @@ export interface RuleDefinition<M extends MessageFormatters, F = unknown> {
    * run and given to them as `ctx.workflowFact`. Plain data (a string, or what JSON can hold: the engine compares it
    * as JSON); reused findings are dropped when any rule's fact changes. It may read every job; the hooks still may not.
    */
-  workflowFact?(workflow: Workflow, doc: YamlDoc): F;
+  workflowFact?(workflow: Workflow, doc: YamlDoc, memo: Memo): F;
   visit: Visitor<M, F>;
 }
 
