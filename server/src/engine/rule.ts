@@ -57,6 +57,17 @@ export interface Visitor<M extends MessageFormatters, F = unknown> {
   container?(container: Container, ctx: RuleContext<M>): void;
 }
 
+/**
+ * A rule: metadata and hooks. How the engine keeps checking fast, in one place:
+ * - The engine checks a file whole (`lint`: same text and options, same findings); its incremental layer only
+ *   decides what to parse again and which earlier findings to reuse, and is proven equal to a whole lint by tests.
+ * - A rule keeps no cache: what is worth keeping across keystrokes goes through `ctx.memo` (a slot the rule
+ *   declares, keyed by everything the value depends on).
+ * - A rule reads other documents only through `ctx.index`; the engine notes what it read and checks its document
+ *   again when that changed.
+ * - `scope: 'job'` (with `workflowFact` for what the job hooks need to know of the whole workflow) lets the engine
+ *   reuse a job's findings while the job's text is unchanged: the one performance promise a rule makes.
+ */
 export interface RuleDefinition<M extends MessageFormatters, F = unknown> {
   /** Stable, kebab-case, `gha/` or `k8s/` prefix; the file name is the id's tail. */
   id: string;
