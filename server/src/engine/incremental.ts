@@ -4,7 +4,7 @@ import { shiftFinding, type Finding } from './finding';
 import { JobFindingsCache } from './jobCache';
 import { commonPrefix, commonSuffix, JobSplicer, type KnownEdit } from './jobSplice';
 import { checkDocument, DEFAULT_MAX_FILE_SIZE, finishFindings, lint, lintFile, ownObjects, type DocumentRun, type FileKind, type LintOptions, type LintResult } from './lint';
-import { CheckedTogether, type IndexedObject } from './projectIndex';
+import { CheckedTogether, type IndexedObject, type IndexReads } from './projectIndex';
 import type { Rule } from './rule';
 import { indentUnit } from './yamlEdit';
 import { detach } from './textCache';
@@ -67,19 +67,30 @@ export class IncrementalLinter {
     const together = new CheckedTogether(function* () {
       for (const piece of ordered) yield* (piece.objects ??= [...ownObjects(piece.file, piece.classified!)]);
     });
-    for (const piece of ordered) {
-      // A piece keeps its findings while what its rules read of the other pieces is the same text.
-      if (piece.findings && piece.reads && [...piece.reads].some(([kind, seen]) => !sameStrings(seen, together.answer(kind)))) piece.findings = undefined;
-      if (piece.findings) continue;
+    const check = (piece: Piece, ruleSet: readonly Rule[]): { findings: Finding[]; reads: IndexReads } => {
       const findings: Finding[] = [];
       const failed = new Map<string, unknown>();
-      const reads = new Map<string, readonly string[]>();
-      const run: DocumentRun = { rules, settings, findings, failed, project: options.project ?? {}, ruleOptions: options.ruleOptions ?? {}, together, reads };
+      const reads: IndexReads = { kinds: new Map(), readers: new Set() };
+      const run: DocumentRun = { rules: ruleSet, settings, findings, failed, project: options.project ?? {}, ruleOptions: options.ruleOptions ?? {}, together, reads };
       piece.kinds = piece.documents.map((yaml, index) => checkDocument(fileOf(piece), yaml, run, piece.classified![index]));
       if (failed.size > 0) piece.failed = true;
-      piece.findings = findings;
-      piece.reads = reads.size > 0 ? reads : undefined;
       piece.placedAt = undefined;
+      return { findings, reads };
+    };
+    for (const piece of ordered) {
+      if (!piece.findings) {
+        const { findings, reads } = check(piece, rules);
+        piece.findings = findings;
+        piece.reads = reads.readers.size > 0 ? reads : undefined;
+        continue;
+      }
+      // A checked piece keeps its findings while what its rules read of the other pieces is the same text; else the
+      // rules that read run again (the others read only their own document).
+      const reads = piece.reads;
+      if (!reads || [...reads.kinds].every(([kind, seen]) => sameStrings(seen, together.answer(kind)))) continue;
+      const again = check(piece, rules.filter((rule) => reads.readers.has(rule.id)));
+      piece.findings = [...piece.findings.filter((finding) => !reads.readers.has(finding.ruleId)), ...again.findings];
+      piece.reads = again.reads.readers.size > 0 ? again.reads : undefined;
     }
     // A rule that throws is skipped for the rest of the file, which only a whole lint reproduces.
     if (ordered.some((piece) => piece.failed)) return lint(text, path, options);
@@ -139,8 +150,8 @@ interface Piece {
   kinds: FileKind[];
   /** Findings at offsets relative to the piece; undefined until checked. */
   findings: Finding[] | undefined;
-  /** What its rules read of the file's objects (`ctx.index`): kind → the texts of the documents that answered. */
-  reads: Map<string, readonly string[]> | undefined;
+  /** What its rules read of the file's objects (`ctx.index`), and which rules read. */
+  reads: IndexReads | undefined;
   failed: boolean;
   /** What the piece's documents are, worked out once. */
   classified?: Classified[];

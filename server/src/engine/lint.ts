@@ -8,7 +8,7 @@ import { parseSuppressions, SuppressionIndex, type SuppressionDirective } from '
 import { parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
 import type { FixKind } from './finding';
 import type { JobFindingsCache } from './jobCache';
-import { CheckedTogether, indexObjects } from './projectIndex';
+import { CheckedTogether, indexObjects, type IndexReads } from './projectIndex';
 import { memo } from './textCache';
 
 export type RuleSetting = Severity | 'off';
@@ -160,8 +160,8 @@ export interface DocumentRun {
   ruleOptions: Readonly<Record<string, Readonly<Record<string, RuleOptionValue>>>>;
   /** What rules read through `ctx.index`. */
   together: CheckedTogether;
-  /** Where the reads through `ctx.index` are noted, for the incremental linter (kind → what the read saw). */
-  reads?: Map<string, readonly string[]>;
+  /** Where the reads through `ctx.index` are noted, for the incremental linter. */
+  reads?: IndexReads;
   jobCache?: { cache: JobFindingsCache; optionsKey: string };
 }
 
@@ -327,7 +327,7 @@ class RuleRunner {
       file: this.file,
       doc: this.yaml,
       project: this.run.project,
-      index: this.run.together.view(this.run.reads),
+      index: this.run.together.view(this.run.reads, rule.id),
       option: <T extends RuleOptionValue>(name: string, fallback: T): T => {
         const value = this.run.ruleOptions[rule.id]?.[name];
         // A configured value of the wrong type falls back: config validation reports it, rules stay simple.

@@ -107,6 +107,12 @@ export function indexObjects(path: string, text: string, yaml: YamlDoc, objects:
   });
 }
 
+/** What the rules checking a document read through `ctx.index`: kind → what the read saw, and which rules read. */
+export interface IndexReads {
+  kinds: Map<string, readonly string[]>;
+  readers: Set<string>;
+}
+
 /** What a rule reads of the objects checked together with its document (`ctx.index`). */
 export interface IndexView {
   /**
@@ -124,6 +130,7 @@ export interface IndexView {
  */
 export class CheckedTogether {
   private byKind: Map<string, IndexedObject[]> | undefined;
+  private readonly answers = new Map<string, readonly string[]>();
 
   constructor(private readonly ownObjects: () => Iterable<IndexedObject>) {}
 
@@ -142,15 +149,20 @@ export class CheckedTogether {
 
   /** What a read of `kind` sees, as the texts of the documents it comes from: equal texts, equal answer. */
   answer(kind: string): readonly string[] {
-    return this.objects(kind).map((entry) => entry.source);
+    let answer = this.answers.get(kind);
+    if (!answer) this.answers.set(kind, (answer = this.objects(kind).map((entry) => entry.source)));
+    return answer;
   }
 
-  /** The view rules get; each read is noted in `reads` (kind → `answer(kind)`) when given. */
-  view(reads: Map<string, readonly string[]> | undefined): IndexView {
+  /** The view a rule gets; when `reads` is given, each read is noted there (kind → `answer(kind)`) and the rule in `readers`. */
+  view(reads: IndexReads | undefined, ruleId: string): IndexView {
     return {
       objects: (kind, near) => {
         const all = this.objects(kind);
-        if (reads && !reads.has(kind)) reads.set(kind, this.answer(kind));
+        if (reads) {
+          if (!reads.kinds.has(kind)) reads.kinds.set(kind, this.answer(kind));
+          reads.readers.add(ruleId);
+        }
         const namespace = near?.namespace;
         return namespace === undefined ? all : all.filter((entry) => entry.namespace === undefined || entry.namespace === namespace);
       },
