@@ -86,7 +86,17 @@ export function benchInputs() {
     { name: 'workflow, 3 000 lines', path: '.github/workflows/large.yml', kind: 'workflow', text: workflowOf(3000) },
     { name: 'Kubernetes, 9 000 lines', path: 'k8s/medium.yaml', kind: 'k8s', text: kubernetesOf(9000) },
     { name: 'Kubernetes, 28 000 lines', path: 'k8s/large.yaml', kind: 'k8s', text: kubernetesOf(28000) },
+    // Every edit changes the findings: an image tag in the middle toggled between a version and `latest`.
+    { name: 'Kubernetes, 28 000 lines, image tag toggled', path: 'k8s/toggled.yaml', kind: 'k8s', text: kubernetesOf(28000), toggle: true },
   ];
+}
+
+/** The image tag nearest the middle of the text (`image: repo:tag`): where it starts, and the tag. */
+export function imageTagSpot(text) {
+  const all = [...text.matchAll(/^[ \t-]*image: [^\s:]+:([\w.-]+)$/gm)].map((match) => ({ offset: match.index + match[0].length - match[1].length, tag: match[1] }));
+  const spot = all.find((candidate) => candidate.offset >= text.length / 2 && candidate.tag !== 'latest');
+  if (!spot) throw new Error('no versioned image to toggle');
+  return spot;
 }
 
 /**

@@ -4,7 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchInputs, typingSpots } from './inputs.mjs';
+import { benchInputs, imageTagSpot, typingSpots } from './inputs.mjs';
 import { LspServer, rssMiB } from './lsp.mjs';
 import { availableServers, spawnArgs } from './servers.mjs';
 
@@ -19,7 +19,25 @@ export function percentile(samples, p) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+/** Toggles an image tag between its version and `latest`, 20 untimed edits then 51 timed ones: each changes the findings. */
+async function toggleIn(server, input, workspace) {
+  const opened = await server.open(join(workspace, input.path), input.text, input.languageId);
+  const { offset, tag } = imageTagSpot(input.text);
+  let current = tag;
+  const toggle = () => {
+    const next = current === 'latest' ? tag : 'latest';
+    const edit = server.type(opened.uri, offset, next, current.length);
+    current = next;
+    return edit;
+  };
+  for (let i = 0; i < WARM_UP.length; i++) await toggle();
+  const samples = [];
+  for (let i = 0; i < TYPED.length * 3; i++) samples.push(await toggle());
+  return { samples, stopped: false, uri: opened.uri };
+}
+
 async function typeInto(server, input, workspace) {
+  if (input.toggle) return toggleIn(server, input, workspace);
   const path = join(workspace, input.path);
   const opened = await server.open(path, input.text, input.languageId);
   const samples = [];

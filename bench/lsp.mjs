@@ -132,17 +132,19 @@ export class LspServer {
   }
 
   /** Inserts `insert` at `offset` (an incremental change) and resolves with the milliseconds until its diagnostics. */
-  async type(uri, offset, insert) {
+  /** Inserts `insert` at `offset` (in place of the `removed` characters there) and resolves with the ms until that version's diagnostics. */
+  async type(uri, offset, insert, removed = 0) {
     const text = this.texts.get(uri);
     const version = this.versions.get(uri) + 1;
     this.versions.set(uri, version);
-    this.texts.set(uri, text.slice(0, offset) + insert + text.slice(offset));
+    this.texts.set(uri, text.slice(0, offset) + insert + text.slice(offset + removed));
     const position = positionAt(text, offset);
+    const end = positionAt(text, offset + removed);
     const published = this.nextDiagnostics(uri, version);
     const sent = performance.now();
     await this.connection.sendNotification(protocol.DidChangeTextDocumentNotification.type, {
       textDocument: { uri, version },
-      contentChanges: [{ range: { start: position, end: position }, text: insert }],
+      contentChanges: [{ range: { start: position, end }, text: insert }],
     });
     const { at } = await published;
     return at - sent;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classify } from '../../server/src/engine/classify';
-import { conditionFacts, CrossJobMemo, crossJobs, type CrossJobs } from '../../server/src/engine/model/crossJob';
+import { conditionFacts, crossJobs, crossJobVerdicts, type CrossJobs } from '../../server/src/engine/model/crossJob';
+import { Memo } from '../../server/src/engine/textCache';
 import { graphOf } from '../../server/src/engine/model/jobGraph';
 import { reachability, reachabilityOf } from '../../server/src/engine/model/reachability';
 import type { Workflow } from '../../server/src/engine/model/workflow';
@@ -97,34 +98,37 @@ describe('cross-job facts', () => {
   });
 });
 
-describe('CrossJobMemo', () => {
+describe('crossJobVerdicts', () => {
+  const verdictsOf = (verdicts: (workflow: Workflow, doc: YamlDoc, memo: Memo) => unknown, memo: Memo, text: string) => {
+    const found = parsed(text)!;
+    return verdicts(found.workflow, found.yaml, memo);
+  };
+
   it('reuses the analysis (the same object) while the inputs are the same, and works it out again when they change', () => {
-    const memo = new CrossJobMemo<{ jobs: number }>();
+    const memo = new Memo();
     let runs = 0;
-    const analyse = (facts: CrossJobs) => () => {
+    const verdicts = crossJobVerdicts('test', (facts: CrossJobs) => {
       runs++;
       return { jobs: facts.jobs.length };
-    };
-    const get = (text: string) => {
-      const facts = cross(text);
-      return memo.get(facts.inputs, analyse(facts));
-    };
-    const first = get(WORKFLOW);
-    assert.equal(get(WORKFLOW.replace('name: Ship', 'name: Ship it')), first);
+    });
+    const first = verdictsOf(verdicts, memo, WORKFLOW);
+    assert.equal(verdictsOf(verdicts, memo, WORKFLOW.replace('name: Ship', 'name: Ship it')), first);
     assert.equal(runs, 1);
-    const changed = get(WORKFLOW.replace('needs: lint', 'needs: []'));
+    const changed = verdictsOf(verdicts, memo, WORKFLOW.replace('needs: lint', 'needs: []'));
     assert.notEqual(changed, first);
     assert.equal(runs, 2);
   });
 
   it('never reuses what it cannot compare', () => {
-    const memo = new CrossJobMemo<object>();
+    const memo = new Memo();
     let runs = 0;
+    const verdicts = crossJobVerdicts('test', () => ({ run: ++runs }));
     const aliased = WORKFLOW.replace('    runs-on: ubuntu-latest\n    steps:\n      - name: Lint', '    runs-on: &os ubuntu-latest\n    steps:\n      - name: Lint').replace('    environment: production', '    environment: *os');
-    memo.get(cross(aliased).inputs, () => ({ run: ++runs }));
-    memo.get(cross(aliased).inputs, () => ({ run: ++runs }));
-    memo.get(cross(WORKFLOW).inputs, () => ({ run: ++runs }));
-    memo.get(cross(aliased).inputs, () => ({ run: ++runs }));
+    assert.equal(cross(aliased).inputs, undefined);
+    verdictsOf(verdicts, memo, aliased);
+    verdictsOf(verdicts, memo, aliased);
+    verdictsOf(verdicts, memo, WORKFLOW);
+    verdictsOf(verdicts, memo, aliased);
     assert.equal(runs, 4);
   });
 });

@@ -4,6 +4,7 @@ import { classify } from '../../server/src/engine/classify';
 import { OUT_OF_SCOPE } from '../../server/src/engine/jobCache';
 import type { Job, Workflow } from '../../server/src/engine/model/workflow';
 import type { Report, Rule, RuleContext } from '../../server/src/engine/rule';
+import { memo } from '../../server/src/engine/textCache';
 import { parseYamlFile, type Field, type YamlFile } from '../../server/src/engine/yamlFile';
 import { RULES } from '../../server/src/rules';
 import { manyJobWorkflow, random, workflowTexts } from './workflowEdits';
@@ -64,6 +65,8 @@ function jobReports(rule: Rule, file: YamlFile, job: Job, workflowFact: unknown)
     file,
     doc: file.documents[0]!,
     project: {},
+    index: { objects: () => [] },
+    memo: (slot, key, compute) => memo.get(slot, key, compute),
     option: (name: string) => rule.options![name]!.default,
     workflowFact,
     report: (report: Report<Rule['messages']>) => {
@@ -121,7 +124,7 @@ describe('rules with scope: job', () => {
       if (!workflow) continue;
       const jobs = workflow.jobs;
       // A rule's fact about the whole workflow is worked out before its hooks run, with every job in view.
-      const facts = new Map(SCOPED.map((rule) => [rule, rule.workflowFact?.(workflow, file.documents[0]!)]));
+      const facts = new Map(SCOPED.map((rule) => [rule, rule.workflowFact?.(workflow, file.documents[0]!, memo)]));
       // The jobs stay reachable only through the hooks' own arguments.
       Object.defineProperty(workflow, 'jobs', {
         get() {
@@ -158,7 +161,7 @@ describe('rules with scope: job', () => {
         if (!aloneJob) return;
         for (const rule of SCOPED) {
           // The fact is the whole workflow's, as the engine would give it (it is part of what reused findings depend on).
-          const fact: unknown = rule.workflowFact?.(workflow, file.documents[0]!);
+          const fact: unknown = rule.workflowFact?.(workflow, file.documents[0]!, memo);
           const expected = jobReports(rule, file, job, fact);
           assert.deepEqual(jobReports(rule, aloneFile, aloneJob, fact), expected, `${rule.id} on job ${job.id}, alone vs with the others, in:\n${text}`);
           compared++;

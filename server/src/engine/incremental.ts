@@ -3,7 +3,8 @@ import { classify, type Classified } from './classify';
 import { shiftFinding, type Finding } from './finding';
 import { JobFindingsCache } from './jobCache';
 import { commonPrefix, commonSuffix, JobSplicer, type KnownEdit } from './jobSplice';
-import { checkDocument, DEFAULT_MAX_FILE_SIZE, finishFindings, lint, lintFile, type DocumentRun, type FileKind, type LintOptions, type LintResult } from './lint';
+import { checkDocument, DEFAULT_MAX_FILE_SIZE, finishFindings, lint, lintFile, ownObjects, type DocumentRun, type FileKind, type LintOptions, type LintResult } from './lint';
+import { CheckedTogether, type IndexedObject, type IndexReads } from './projectIndex';
 import type { Rule } from './rule';
 import { indentUnit } from './yamlEdit';
 import { detach } from './textCache';
@@ -12,8 +13,8 @@ import { countLines, parseYamlFile, type YamlDoc, type YamlFile } from './yamlFi
 /**
  * Keystroke-speed linting of multi-document files: the text is cut at `---` lines, and a piece that lies wholly in
  * the text before or after the edit keeps its parse and findings from the previous run (shifted to its new offset);
- * only the pieces the edit touched are parsed and checked again. Rules that read other documents
- * (`crossDocumentKinds`) re-run on every piece when a piece mentioning such a kind changed. The result equals `lint`
+ * only the pieces the edit touched are parsed and checked again, and a piece whose rules read other documents
+ * (`ctx.index`) is checked again when what they read changed. The result equals `lint`
  * on the whole text; what this cannot be sure of (syntax errors, directives, `...` markers, a rule that threw) is
  * linted whole. A file of one document (a workflow) is parsed again only in the job the edit lies in (`JobSplicer`).
  */
@@ -21,10 +22,6 @@ export class IncrementalLinter {
   private previous: { text: string; starts: number[]; pieces: Map<number, Placed> } | undefined;
   private optionsKey: string | undefined;
   private rules: readonly Rule[] | undefined;
-  // The pieces cross-document rules read from, in order; when they differ, so may those rules' findings.
-  private factPieces: Piece[] = [];
-  private factKeys: (string | undefined)[] = [];
-  private factsVersion = 0;
   private readonly splicer = new JobSplicer();
   private readonly jobs = new JobFindingsCache();
   private jobRules: readonly Rule[] | undefined;
@@ -45,60 +42,55 @@ export class IncrementalLinter {
     if (key !== this.optionsKey || options.rules !== this.rules) {
       this.previous = before = undefined;
       prefix = suffix = 0;
-      this.factPieces = [];
-      this.factKeys = [];
       this.optionsKey = key;
       this.rules = options.rules;
     }
     const settings = options.ruleSettings ?? {};
     const rules = options.rules.filter((rule) => settings[rule.id] !== 'off');
-    const localRules = rules.filter((rule) => rule.crossDocumentKinds === undefined);
-    const crossRules = rules.filter((rule) => rule.crossDocumentKinds !== undefined);
-    const readKinds = crossRules.flatMap((rule) => rule.crossDocumentKinds ?? []);
 
     const delta = text.length - (before?.text.length ?? 0);
     const placed = new Map<number, Placed>();
     const ordered: Piece[] = starts.map((start, index) => {
       const end = starts[index + 1] ?? text.length;
       const old = start >= text.length - suffix ? before?.pieces.get(start - delta) : end <= prefix ? before?.pieces.get(start) : undefined;
-      const piece = old && old.end === (start >= text.length - suffix ? end - delta : end) ? old.piece : parsePiece(text.slice(start, end), path, eol, indent, readKinds);
+      const piece = old && old.end === (start >= text.length - suffix ? end - delta : end) ? old.piece : parsePiece(text.slice(start, end), path, eol, indent);
       placed.set(start, { end, piece });
       return piece;
     });
     this.previous = { text, starts, pieces: placed };
     if (ordered.some((piece) => piece.broken || piece.markers)) return lint(text, path, options);
 
-    // Cross-document rules see new facts when a piece they read from changed what it says to them (or, for a rule
-    // that cannot say, when such a piece changed at all).
-    const factPieces = ordered.filter((piece) => piece.mentionsReadKind);
-    const factKeys = factPieces.map((piece) => (piece.factKey ??= documentFactsKey(piece, crossRules)));
-    const sameFacts = factKeys.every((key) => key !== undefined)
-      ? factKeys.length === this.factKeys.length && factKeys.every((key, index) => key === this.factKeys[index])
-      : factPieces.length === this.factPieces.length && factPieces.every((piece, index) => piece === this.factPieces[index]);
-    if (!sameFacts) this.factsVersion++;
-    this.factPieces = factPieces;
-    this.factKeys = factKeys;
     const documents: YamlDoc[] = [];
     for (const piece of ordered) for (const yaml of piece.documents) documents.push(yaml);
-    const check = (piece: Piece, ruleSet: readonly Rule[]): Finding[] => {
+    const fileOf = (piece: Piece): YamlFile => ({ ...piece.file, documents });
+    for (const piece of ordered) piece.classified ??= piece.documents.map((yaml) => classify(fileOf(piece), yaml));
+    const together = new CheckedTogether(function* () {
+      for (const piece of ordered) yield* (piece.objects ??= [...ownObjects(piece.file, piece.classified!)]);
+    });
+    const check = (piece: Piece, ruleSet: readonly Rule[]): { findings: Finding[]; reads: IndexReads } => {
       const findings: Finding[] = [];
       const failed = new Map<string, unknown>();
-      const file: YamlFile = { ...piece.file, documents };
-      const run: DocumentRun = { rules: ruleSet, settings, findings, failed, project: options.project ?? {}, ruleOptions: options.ruleOptions ?? {} };
-      piece.classified ??= piece.documents.map((yaml) => classify(file, yaml));
-      piece.kinds = piece.documents.map((yaml, index) => checkDocument(file, yaml, run, piece.classified![index]));
+      const reads: IndexReads = { kinds: new Map(), readers: new Set() };
+      const run: DocumentRun = { rules: ruleSet, settings, findings, failed, project: options.project ?? {}, ruleOptions: options.ruleOptions ?? {}, together, reads };
+      piece.kinds = piece.documents.map((yaml, index) => checkDocument(fileOf(piece), yaml, run, piece.classified![index]));
       if (failed.size > 0) piece.failed = true;
-      return findings;
+      piece.placedAt = undefined;
+      return { findings, reads };
     };
     for (const piece of ordered) {
-      if (!piece.local) piece.local = check(piece, localRules);
-      if (piece.crossVersion !== this.factsVersion) {
-        const cross = check(piece, crossRules);
-        // Most pieces have no cross-document findings before or after: their placed findings stay valid.
-        if (cross.length > 0 || piece.cross.length > 0) piece.placedAt = undefined;
-        piece.cross = cross;
-        piece.crossVersion = this.factsVersion;
+      if (!piece.findings) {
+        const { findings, reads } = check(piece, rules);
+        piece.findings = findings;
+        piece.reads = reads.readers.size > 0 ? reads : undefined;
+        continue;
       }
+      // A checked piece keeps its findings while what its rules read of the other pieces is the same text; else the
+      // rules that read run again (the others read only their own document).
+      const reads = piece.reads;
+      if (!reads || [...reads.kinds].every(([kind, seen]) => sameStrings(seen, together.answer(kind)))) continue;
+      const again = check(piece, rules.filter((rule) => reads.readers.has(rule.id)));
+      piece.findings = [...piece.findings.filter((finding) => !reads.readers.has(finding.ruleId)), ...again.findings];
+      piece.reads = again.reads.readers.size > 0 ? again.reads : undefined;
     }
     // A rule that throws is skipped for the rest of the file, which only a whole lint reproduces.
     if (ordered.some((piece) => piece.failed)) return lint(text, path, options);
@@ -108,7 +100,7 @@ export class IncrementalLinter {
     ordered.forEach((piece, index) => {
       const offset = starts[index]!;
       if (piece.placedAt?.offset !== offset) {
-        piece.placedAt = { offset, findings: [...piece.local!, ...piece.cross].map((finding) => shiftFinding(finding, offset)) };
+        piece.placedAt = { offset, findings: piece.findings!.map((finding) => shiftFinding(finding, offset)) };
       }
       findings.push(...piece.placedAt.findings);
       kinds.push(...piece.kinds);
@@ -155,17 +147,16 @@ interface Piece {
   documents: YamlDoc[];
   broken: boolean;
   markers: boolean;
-  mentionsReadKind: boolean;
   kinds: FileKind[];
-  /** Findings of the rules that read only their own document; undefined until checked. */
-  local: Finding[] | undefined;
-  cross: Finding[];
-  crossVersion: number;
+  /** Findings at offsets relative to the piece; undefined until checked. */
+  findings: Finding[] | undefined;
+  /** What its rules read of the file's objects (`ctx.index`), and which rules read. */
+  reads: IndexReads | undefined;
   failed: boolean;
   /** What the piece's documents are, worked out once. */
   classified?: Classified[];
-  /** What the piece's documents say to the cross-document rules (`documentFact`), worked out once; undefined when a rule cannot say. */
-  factKey?: string | undefined;
+  /** The objects its documents hold, as `ctx.index` lists them, worked out once. */
+  objects?: IndexedObject[];
   /** The findings at the piece's offset (the same until an edit before the piece moves it). */
   placedAt?: { offset: number; findings: Finding[] } | undefined;
 }
@@ -203,24 +194,15 @@ export function pieceStartsAfterEdit(previous: readonly number[], text: string, 
   return starts;
 }
 
-function parsePiece(slice: string, path: string, eol: string, indent: string, readKinds: readonly string[]): Piece {
+function parsePiece(slice: string, path: string, eol: string, indent: string): Piece {
   // A copy: the piece and its findings outlive the keystroke and must not hold on to the whole file (see `detach`).
   const text = detach(slice);
   const file = { ...parseYamlFile(text, path), eol, indent };
-  // A kind can only be spelled without its letters in a row through an escape in a quoted string.
-  const mentionsReadKind = readKinds.some((kind) => text.includes(kind)) || (readKinds.length > 0 && text.includes('\\'));
-  return { text, file, documents: file.documents, broken: file.documents.some((doc) => doc.hasErrors), markers: MARKERS.test(text), mentionsReadKind, kinds: [], local: undefined, cross: [], crossVersion: -1, failed: false };
+  return { text, file, documents: file.documents, broken: file.documents.some((doc) => doc.hasErrors), markers: MARKERS.test(text), kinds: [], findings: undefined, reads: undefined, failed: false };
 }
 
-/** What a piece's documents say to each cross-document rule, as one string; undefined when a rule has no `documentFact`. */
-function documentFactsKey(piece: Piece, crossRules: readonly Rule[]): string | undefined {
-  if (crossRules.some((rule) => !rule.documentFact)) return undefined;
-  try {
-    return JSON.stringify(piece.documents.map((yaml) => crossRules.map((rule) => rule.documentFact!(yaml))));
-  } catch {
-    // The rule fails in its own hook too (and is reported there); here the piece just counts as changed.
-    return undefined;
-  }
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, index) => value === b[index]);
 }
 
 /** The whole file as `lint` returns it, parsed only when asked for (hovers and code actions read it, diagnostics do not). */

@@ -2,6 +2,7 @@ import { isMap, isScalar, type Node } from 'yaml';
 import { shiftFinding, type Finding } from './finding';
 import { jobSource, type Job, type Workflow } from './model/workflow';
 import { indentUnit } from './yamlEdit';
+import { detach } from './textCache';
 import { isPlain, type YamlFile } from './yamlFile';
 
 /**
@@ -53,6 +54,8 @@ export class JobFindingsCache {
 }
 
 interface Entry {
+  /** The job's text, kept as a copy (see `detach`). */
+  key: string;
   /** Findings with offsets relative to the job's start. */
   relative: Finding[];
   /** The same findings at `at`, where the job started when they were last placed. */
@@ -89,7 +92,7 @@ export class JobCacheSession {
       entry.placed = entry.relative.map((finding) => shiftFinding(finding, start));
       entry.at = start;
     }
-    this.kept.set(key, entry);
+    this.kept.set(entry.key, entry);
     return { start, end: range[2], key, cached: entry.placed };
   }
 
@@ -97,7 +100,9 @@ export class JobCacheSession {
   store(slot: JobSlot, findings: Finding[]): void {
     const inside = (span: { start: number; end: number }): boolean => span.start >= slot.start && span.end <= slot.end;
     if (!findings.every((finding) => inside(finding.span) && (finding.fix?.edits.every(inside) ?? true))) return;
-    this.kept.set(slot.key, { relative: findings.map((finding) => shiftFinding(finding, -slot.start)), placed: findings, at: slot.start });
+    // Kept across keystrokes: a copy of the job's text, not a slice that holds on to the whole file.
+    const key = detach(slot.key);
+    this.kept.set(key, { key, relative: findings.map((finding) => shiftFinding(finding, -slot.start)), placed: findings, at: slot.start });
   }
 
   /** Ends the check: only the jobs seen in it are kept for the next. */

@@ -1,4 +1,4 @@
-import { classify, isWorkflowPath } from './classify';
+import { classify, isWorkflowPath, type Classified } from './classify';
 import { ENGINE_RULES, type Finding, type Severity, type Span, type TextEdit } from './finding';
 import { combineFixes, applyEdits } from './fixes';
 import type { K8sObject } from './model/k8s';
@@ -8,6 +8,8 @@ import { parseSuppressions, SuppressionIndex, type SuppressionDirective } from '
 import { parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
 import type { FixKind } from './finding';
 import type { JobFindingsCache } from './jobCache';
+import { CheckedTogether, indexObjects, type IndexReads } from './projectIndex';
+import { memo } from './textCache';
 
 export type RuleSetting = Severity | 'off';
 export type RuleOptionValue = string | number | boolean;
@@ -126,16 +128,26 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
   }
 
   const failed = new Map<string, unknown>();
-  const run: DocumentRun = { rules, settings, findings, failed, project: options.project ?? {}, ruleOptions: options.ruleOptions ?? {} };
+  const classified = file.documents.map((yaml) => (yaml.hasErrors ? undefined : classify(file, yaml)));
+  const together = new CheckedTogether(() => ownObjects(file, classified));
+  const run: DocumentRun = { rules, settings, findings, failed, project: options.project ?? {}, ruleOptions: options.ruleOptions ?? {}, together };
   // A cache serves only a file of one workflow document (where the incremental linter keeps one).
   if (options.jobCache && file.documents.length === 1) run.jobCache = { cache: options.jobCache, optionsKey: JSON.stringify([run.project, settings, run.ruleOptions]) };
-  for (const yaml of file.documents) kinds.push(checkDocument(file, yaml, run));
+  file.documents.forEach((yaml, index) => kinds.push(checkDocument(file, yaml, run, classified[index])));
   if (failed.size > 0 && run.jobCache) {
     // A rule that throws is skipped for the rest of the file, which reused findings would not reproduce.
     options.jobCache!.clear();
     return lintFile(file, { ...options, jobCache: undefined });
   }
   return { file, kinds, ...finishFindings(file, findings, failed, rules, settings, broken !== undefined) };
+}
+
+/** The index entries of the objects a file's documents hold, in order (`text`: what their offsets point into). */
+export function* ownObjects(file: YamlFile, classified: readonly (Classified | undefined)[], text = file.text): Iterable<import('./projectIndex').IndexedObject> {
+  for (const [index, yaml] of file.documents.entries()) {
+    const kind = classified[index];
+    if (kind?.type === 'k8s') yield* indexObjects(file.path, text, yaml, kind.objects);
+  }
 }
 
 /** What checking one document needs; `findings` and `failed` collect across the documents of a file. */
@@ -146,13 +158,17 @@ export interface DocumentRun {
   failed: Map<string, unknown>;
   project: ProjectFacts;
   ruleOptions: Readonly<Record<string, Readonly<Record<string, RuleOptionValue>>>>;
+  /** What rules read through `ctx.index`. */
+  together: CheckedTogether;
+  /** Where the reads through `ctx.index` are noted, for the incremental linter. */
+  reads?: IndexReads;
   jobCache?: { cache: JobFindingsCache; optionsKey: string };
 }
 
 /** Classifies one document (unless told what it is) and runs every rule's hooks on it; returns what it was classified as. */
 export function checkDocument(file: YamlFile, yaml: YamlDoc, run: DocumentRun, classified = yaml.hasErrors ? undefined : classify(file, yaml)): FileKind {
   if (!classified || classified.type === 'other') return 'other';
-  const runner = new RuleRunner(file, yaml, run.rules, run.settings, run.findings, run.failed, run.project, run.ruleOptions);
+  const runner = new RuleRunner(file, yaml, run, run.findings);
   if (classified.type === 'workflow') {
     const { workflow } = classified;
     const { scoped, unscoped } = byScope(run.rules);
@@ -275,17 +291,18 @@ class RuleRunner {
   // A workflow calls each hook once per job and step: each rule's context is made once.
   private contexts: Map<Rule, RuleContext<Rule['messages']>> | undefined;
 
+  private readonly rules: readonly Rule[];
+  private readonly failed: Map<string, unknown>;
+
   constructor(
     private readonly file: YamlFile,
     private readonly yaml: YamlDoc,
-    private readonly rules: readonly Rule[],
-    private readonly settings: Readonly<Record<string, RuleSetting>>,
+    private readonly run: DocumentRun,
     findings: Finding[],
-    private readonly failed: Map<string, unknown>,
-    private readonly project: ProjectFacts,
-    private readonly ruleOptions: Readonly<Record<string, Readonly<Record<string, RuleOptionValue>>>>,
   ) {
     this.sink = findings;
+    this.rules = run.rules;
+    this.failed = run.failed;
   }
 
   /** Runs the hook of every rule of `rules` (a list worked out once: the run's rules or a part of them) that has one. */
@@ -309,16 +326,18 @@ class RuleRunner {
     return {
       file: this.file,
       doc: this.yaml,
-      project: this.project,
+      project: this.run.project,
+      index: this.run.together.view(this.run.reads, rule.id),
       option: (name: string) => {
         const declared = rule.options?.[name];
         if (!declared) throw new Error(`${rule.id} reads option '${name}', which it does not declare`);
-        const value = this.ruleOptions[rule.id]?.[name];
+        const value = this.run.ruleOptions[rule.id]?.[name];
         // The config loader lets only valid values through; a caller passing options directly gets the default instead.
         return typeof value === typeof declared.default ? value : declared.default;
       },
+      memo: (slot, key, compute) => memo.get(slot, key, compute),
       report: (report: Report<Rule['messages']>) => {
-        this.sink.push(toFinding(rule, report, this.settings[rule.id], this.file.text.length));
+        this.sink.push(toFinding(rule, report, this.run.settings[rule.id], this.file.text.length));
       },
       workflowFact: this.facts.get(rule),
     };
@@ -342,7 +361,7 @@ function workflowFacts(rules: readonly Rule[], workflow: Workflow, yaml: YamlDoc
   for (const rule of rules) {
     if (!rule.workflowFact || failed.has(rule.id)) continue;
     try {
-      facts.set(rule, rule.workflowFact(workflow, yaml));
+      facts.set(rule, rule.workflowFact(workflow, yaml, memo));
     } catch (error) {
       failed.set(rule.id, error);
     }

@@ -2,7 +2,9 @@ import type { FixKind, Severity, Span, TextEdit } from './finding';
 import type { Container, K8sObject } from './model/k8s';
 import type { Job, Step, Workflow } from './model/workflow';
 import type { ProjectFacts } from './lint';
+import type { IndexView } from './projectIndex';
 import type { OptionDeclarations, OptionValue } from './ruleOptions';
+import type { Memo, MemoSlot } from './textCache';
 import type { YamlDoc, YamlFile } from './yamlFile';
 
 /** The four DORA metrics a rule can protect. */
@@ -35,9 +37,16 @@ export interface RuleContext<M extends MessageFormatters, F = unknown, O extends
   file: YamlFile;
   doc: YamlDoc;
   project: ProjectFacts;
+  /** The objects checked together with this document (what a rule reads of other documents, it reads here). */
+  index: IndexView;
   /** One of the rule's declared `options`: the configured value (validated by the config loader) or its default. */
   option<K extends keyof O & string>(name: K): OptionValue<O[K]>;
   report<K extends keyof M>(report: Report<M, K>): void;
+  /**
+   * The engine's memo: the value `compute` works out from `key` (everything it depends on, most often a text such as
+   * a script), kept across lints in the slot the rule declares. A rule keeps no cache of its own.
+   */
+  memo<V>(slot: MemoSlot<V>, key: string, compute: (key: string) => V): V;
   /** What the rule's `workflowFact` says about the workflow being checked (undefined outside workflows, or without one). */
   workflowFact?: F;
 }
@@ -51,6 +60,17 @@ export interface Visitor<M extends MessageFormatters, F = unknown, O extends Opt
   container?(container: Container, ctx: RuleContext<M, unknown, O>): void;
 }
 
+/**
+ * A rule: metadata and hooks. How the engine keeps checking fast, in one place:
+ * - The engine checks a file whole (`lint`: same text and options, same findings); its incremental layer only
+ *   decides what to parse again and which earlier findings to reuse, and is proven equal to a whole lint by tests.
+ * - A rule keeps no cache: what is worth keeping across keystrokes goes through `ctx.memo` (a slot the rule
+ *   declares, keyed by everything the value depends on).
+ * - A rule reads other documents only through `ctx.index`; the engine notes what it read and checks its document
+ *   again when that changed.
+ * - `scope: 'job'` (with `workflowFact` for what the job hooks need to know of the whole workflow) lets the engine
+ *   reuse a job's findings while the job's text is unchanged: the one performance promise a rule makes.
+ */
 export interface RuleDefinition<M extends MessageFormatters, F = unknown, O extends OptionDeclarations = OptionDeclarations> {
   /** Stable, kebab-case, `gha/` or `k8s/` prefix; the file name is the id's tail. */
   id: string;
@@ -62,17 +82,6 @@ export interface RuleDefinition<M extends MessageFormatters, F = unknown, O exte
   fixable: FixKind | false;
   /** What `.shipcheck.yaml` may set for this rule (type, default, bounds, description): validated, documented, typed in `ctx.option`. */
   options?: O;
-  /**
-   * Kubernetes kinds this rule reads from the file's other documents (`ctx.file.documents`). Incremental
-   * checking re-runs the rule on every document when a document mentioning one of them changes.
-   */
-  crossDocumentKinds?: readonly string[];
-  /**
-   * For a rule with `crossDocumentKinds`: what it reads from one document for the others, as plain data (JSON), the
-   * same for the same document text. Incremental checking then re-runs the rule on the other documents only when some
-   * document's fact changed, not on every edit to a document that mentions one of the kinds.
-   */
-  documentFact?(yaml: YamlDoc): unknown;
   /**
    * `job`: the rule's `job` and `step` hooks read only the job they are given (its node, fields and steps) and the
    * workflow's entries other than `jobs:`, `name:` and `run-name:`, never other jobs; so while a job's text and the workflow around the jobs
@@ -87,7 +96,7 @@ export interface RuleDefinition<M extends MessageFormatters, F = unknown, O exte
    * run and given to them as `ctx.workflowFact`. Plain data (a string, or what JSON can hold: the engine compares it
    * as JSON); reused findings are dropped when any rule's fact changes. It may read every job; the hooks still may not.
    */
-  workflowFact?(workflow: Workflow, doc: YamlDoc): F;
+  workflowFact?(workflow: Workflow, doc: YamlDoc, memo: Memo): F;
   visit: Visitor<M, F, O>;
 }
 

@@ -28,6 +28,41 @@ export function briefly<T>(run: () => T): T {
   }
 }
 
+/** A kind of value kept in the engine's memo, declared once by the module that works it out. */
+export class MemoSlot<V> {
+  declare private readonly kept: V;
+
+  /**
+   * `limit`: entries kept before the slot is emptied. `plain`: the values are plain data (structured-clonable) read
+   * from a parse, kept as copies so that they hold no slice of the file's text.
+   */
+  constructor(
+    readonly name: string,
+    readonly options: { limit?: number; plain?: boolean } = {},
+  ) {}
+}
+
+/**
+ * The engine's one memo: what rules (through `ctx.memo`) and the model work out from text — a script, a job's text,
+ * an `if:`, every job's facts — kept across lints, each kind of value in its slot. A key spells out everything the
+ * value depends on (most often the text it was read from), so a value stays true for the same key in any later
+ * parse; values hold no YAML nodes and no file offsets. Each slot is one `TextCache`.
+ */
+export class Memo {
+  private readonly slots = new Map<MemoSlot<unknown>, TextCache<unknown>>();
+
+  /** The value for `key` (and `second`, a key of its own when a value depends on two texts); `compute` gets them as kept. */
+  get<V>(slot: MemoSlot<V>, key: string, compute: (key: string, second: string) => V, second = ''): V {
+    let cache = this.slots.get(slot as MemoSlot<unknown>);
+    if (!cache) this.slots.set(slot as MemoSlot<unknown>, (cache = new TextCache(slot.options.limit ?? 4096)));
+    const plain = slot.options.plain === true;
+    return cache.get(key, second, (first, other) => (plain ? structuredClone(compute(first, other)) : compute(first, other))) as V;
+  }
+}
+
+/** The engine's memo (one per process: the language server's documents and a CLI run share what they work out). */
+export const memo = new Memo();
+
 /**
  * What was worked out from a pair of texts, emptied rather than grown past `limit` entries. Values hold no YAML
  * nodes and no file offsets, so they stay true for the same texts anywhere in any later parse. Two levels of maps,

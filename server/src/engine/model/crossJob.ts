@@ -1,7 +1,7 @@
 import { MemoKey, memoOn } from './memo';
 import { isPair } from 'yaml';
 import { isPlain, isScalar, scalarToString, type YamlDoc } from '../yamlFile';
-import { detach, TextCache } from '../textCache';
+import { memo, MemoSlot, type Memo } from '../textCache';
 import { classifyJob, type JobRole } from './jobKind';
 import { conditionReading, type ConditionFacts } from './reachability';
 import { type TriggerCase, triggerCases, workflowTriggers } from './triggers';
@@ -11,7 +11,7 @@ import { jobSource, type Job, type Workflow } from './workflow';
  * What the rules that compare jobs (deploy-ungated, stage-order, needs-skipped, unreachable-job) read of one job:
  * plain data, worked out from the job's own text alone. Those rules decide what to say about each job from these
  * facts and the workflow's triggers only (their `workflowFact`), then report from the job's own hook. So a keystroke
- * that changes no job's facts — typing in a `name:`, a script, a comment — reuses their analysis (`CrossJobMemo`),
+ * that changes no job's facts — typing in a `name:`, a script, a comment — reuses their analysis (the engine's memo),
  * and the engine reuses their reports on every job but the edited one.
  */
 export interface JobFacts {
@@ -51,7 +51,7 @@ interface Cached {
 }
 
 // Each keystroke builds new Jobs, but few change what they are: work each job's facts out once per text.
-const byText = new TextCache<Cached>(4096, true);
+const FACTS_BY_TEXT = new MemoSlot<Cached>('jobFacts', { plain: true });
 const CROSS_JOBS = new MemoKey<CrossJobs>('crossJobs');
 
 export function crossJobs(workflow: Workflow, yaml: YamlDoc): CrossJobs {
@@ -64,7 +64,8 @@ function readCrossJobs(workflow: Workflow, yaml: YamlDoc): CrossJobs {
   let inputs: string[] | undefined = triggers === undefined ? undefined : [triggers];
   for (const job of workflow.jobs) {
     const source = jobSource(job);
-    const cached = source === undefined ? undefined : byText.get(source.text, '', () => cache(factsOf(job)));
+    // What a job is depends on its text and on the workflow's `defaults:` shell (see classifyJob).
+    const cached = source === undefined ? undefined : memo.get(FACTS_BY_TEXT, source.text, () => cache(factsOf(job)), job.workflow.defaultShell ?? '');
     jobs.push(cached?.facts ?? factsOf(job));
     if (cached && inputs) inputs.push(cached.key);
     else inputs = undefined;
@@ -81,13 +82,12 @@ function factsOf(job: Job): JobFacts {
   const kind = classifyJob(job);
   const condition = job.fields.get('if');
   const ifText = scalarToString(condition?.value);
-  // Kept across keystrokes (see `detach`).
   return {
-    id: detach(job.id),
-    needs: job.needs.map(detach),
+    id: job.id,
+    needs: [...job.needs],
     synthetic: job.synthetic,
     hasIf: condition !== undefined,
-    ifText: ifText === undefined ? undefined : detach(ifText),
+    ifText,
     role: kind.role,
     fastChecks: kind.fastChecks,
     tests: kind.tests,
@@ -119,24 +119,6 @@ export function conditionFacts(job: JobFacts): ConditionFacts {
   return job.hasIf ? { present: true, ...conditionReading(job.ifText) } : { present: false, usesStatus: false, constant: false };
 }
 
-/**
- * One rule's analysis of the last workflow it saw, reused while what it was worked out from is the same: the
- * analysis reads only what `inputs` spell out (for the cross-job rules, `CrossJobs` and its `inputs`), so equal
- * inputs give an equal result — and the same object, which keeps the engine's reused findings valid. Undefined
- * inputs (an alias somewhere) are never reused.
- */
-export class CrossJobMemo<V> {
-  private inputs: readonly string[] | undefined;
-  private value: V | undefined;
-
-  get(inputs: readonly string[] | undefined, analyse: () => V): V {
-    if (this.value !== undefined && inputs && this.inputs && sameStrings(inputs, this.inputs)) return this.value;
-    this.value = analyse();
-    this.inputs = inputs;
-    return this.value;
-  }
-}
-
 /** An empty map from job id to what a rule says about that job (no inherited keys: a job may be called `constructor`). */
 export function byJobId<V>(): Record<string, V> {
   return Object.create(null) as Record<string, V>;
@@ -146,19 +128,14 @@ const NOTHING: Readonly<Record<string, never>> = Object.freeze(byJobId<never>())
 
 /**
  * A cross-job rule's `workflowFact`: what it says about each job (by id), worked out by `analyse` from every job's
- * facts and reused while they are the same; nothing for a composite action.
+ * facts and kept in the engine's memo while they are the same (the same object, which keeps the engine's reused
+ * findings valid); nothing for a composite action. Undefined inputs (an alias somewhere) are never reused.
  */
-export function crossJobVerdicts<V>(analyse: (cross: CrossJobs) => Readonly<Record<string, V>>): (workflow: Workflow, doc: YamlDoc) => Readonly<Record<string, V>> {
-  const memo = new CrossJobMemo<Readonly<Record<string, V>>>();
-  return (workflow, doc) => {
+export function crossJobVerdicts<V>(name: string, analyse: (cross: CrossJobs) => Readonly<Record<string, V>>): (workflow: Workflow, doc: YamlDoc, memo: Memo) => Readonly<Record<string, V>> {
+  const slot = new MemoSlot<Readonly<Record<string, V>>>(name, { limit: 8 });
+  return (workflow, doc, memo) => {
     if (workflow.kind !== 'workflow') return NOTHING;
     const cross = crossJobs(workflow, doc);
-    return memo.get(cross.inputs, () => analyse(cross));
+    return cross.inputs ? memo.get(slot, cross.inputs.join('\u0000'), () => analyse(cross)) : analyse(cross);
   };
-}
-
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

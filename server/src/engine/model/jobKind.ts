@@ -1,6 +1,6 @@
 import { MemoKey, memoOn } from './memo';
 import type { Span } from '../finding';
-import { detach, TextCache } from '../textCache';
+import { memo, MemoSlot } from '../textCache';
 import { type ResolvedCommand, scriptCommands as resolvedCommands } from '../commandLine';
 import type { ShellCommand } from '../shell';
 import { isMap, isScalar, scalarToString } from '../yamlFile';
@@ -243,7 +243,7 @@ interface ScriptCommand {
 }
 
 // Each keystroke classifies every job again (new Job objects), but few scripts change: parse each script once.
-const scripts = new TextCache<ScriptCommand[]>(4096);
+const SCRIPT_COMMANDS = new MemoSlot<ScriptCommand[]>('scriptCommands');
 
 function scriptCommands(script: string): ScriptCommand[] {
   const found: ScriptCommand[] = [];
@@ -263,7 +263,7 @@ function scriptCommands(script: string): ScriptCommand[] {
 function stepCommands(step: Step): ScriptCommand[] {
   const run = step.run;
   if (!run || !runsCommands(step.shell)) return [];
-  return scripts.get(run.value, '', scriptCommands);
+  return memo.get(SCRIPT_COMMANDS, run.value, scriptCommands);
 }
 
 function commandSpan(step: Step, command: ScriptCommand): Span {
@@ -284,13 +284,13 @@ const CLASSIFICATION = new MemoKey<JobClassification>('classification');
 type JobSummary = Omit<JobClassification, 'evidence' | 'deploySteps'>;
 
 // What a job's source says it is, without the evidence (which points into the file): most lints ask only that.
-const summaries = new TextCache<JobSummary>(4096, true);
+const SUMMARIES = new MemoSlot<JobSummary>('jobSummary', { plain: true });
 
 export function classifyJob(job: Job): JobClassification {
   return memoOn(job, CLASSIFICATION, () => {
     const source = jobSource(job);
     // Steps without `shell:` read the workflow's `defaults:`, which lies outside the job's text.
-    return source === undefined ? computeClassification(job) : new SummarizedClassification(job, summaries.get(source.text, job.workflow.defaultShell ?? '', () => summarize(computeClassification(job))));
+    return source === undefined ? computeClassification(job) : new SummarizedClassification(job, memo.get(SUMMARIES, source.text, () => summarize(computeClassification(job)), job.workflow.defaultShell ?? ''));
   });
 }
 
@@ -303,8 +303,7 @@ export function stepCondition(step: Step): string | null | undefined {
 /** Kept without the evidence: it holds a parse's steps and offsets. */
 function summarize(full: JobClassification): JobSummary {
   const { evidence: _evidence, deploySteps: _deploySteps, ...summary } = full;
-  // Kept across keystrokes: its texts must not hold on to the file they were read from.
-  return { ...summary, reasons: summary.reasons.map(detach), deployConditions: summary.deployConditions.map((condition) => (typeof condition === 'string' ? detach(condition) : condition)) };
+  return summary;
 }
 
 /** A cached summary of what a job is, with its evidence in this parse worked out when a rule reads it (to report). */
@@ -380,11 +379,11 @@ interface NameFacts {
   testEnvironment: boolean;
 }
 
-const names = new TextCache<NameFacts>(4096);
+const NAME_FACTS = new MemoSlot<NameFacts>('jobNameFacts');
 
 function nameFacts(job: Job): NameFacts {
   const name = scalarToString(job.fields.get('name')?.value) ?? '';
-  return names.get(job.id, name, () => {
+  return memo.get(NAME_FACTS, job.id, () => {
     const words = jobWords(job);
     return {
       staging: nameHas(words, STAGING_NAME),
@@ -394,7 +393,7 @@ function nameFacts(job: Job): NameFacts {
       docs: nameHas(words, DOCS_NAME),
       testEnvironment: nameHas(words, TEST_ENVIRONMENT_NAME),
     };
-  });
+  }, name);
 }
 
 function computeClassification(job: Job): JobClassification {

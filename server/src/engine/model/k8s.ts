@@ -20,6 +20,8 @@ export interface K8sObject {
   apiVersion: string;
   kind: string;
   name?: string;
+  /** `metadata.namespace`; undefined when left to `kubectl -n`. */
+  namespace?: string;
   node: YAMLMap;
   fields: Map<string, Field>;
   /** Rule ids listed in the `shipcheck.dev/ignore` annotation. */
@@ -134,6 +136,8 @@ function buildObject(yaml: YamlDoc, node: YAMLMap): K8sObject | undefined {
   };
   const name = scalarToString(metadataFields?.get('name')?.value);
   if (name !== undefined) object.name = name;
+  const namespace = scalarToString(metadataFields?.get('namespace')?.value);
+  if (namespace !== undefined) object.namespace = namespace;
   const path = isRollout(object) && fields.get('spec') && hasWorkloadRef(yaml, fields) ? undefined : POD_SPEC_PATHS[kind];
   const specNode = path ? walk(yaml, node, path) : undefined;
   if (isMap(specNode)) object.podSpecs.push(buildPodSpec(yaml, specNode, object));

@@ -13,7 +13,7 @@ import {
 import { scalarText, type ScalarText } from '../scalarText';
 import { isScalar, scalarToString, type Field, type YamlDoc } from '../yamlFile';
 import { jobGraph, type GraphJob, type JobGraph } from './jobGraph';
-import { TextCache } from '../textCache';
+import { memo, MemoSlot } from '../textCache';
 import { stepCondition } from './jobKind';
 import { type TriggerCase, triggerCases, workflowTriggers } from './triggers';
 import type { Job, Step, Workflow } from './workflow';
@@ -57,7 +57,7 @@ export interface ConditionFacts {
 }
 
 // Every lint builds new Jobs, but few conditions change between keystrokes: parse each text once.
-const readings = new TextCache<ConditionReading>(4096);
+const READINGS = new MemoSlot<ConditionReading>('conditionReading');
 
 function readCondition(job: Job, fileText: string): JobCondition {
   const field = job.fields.get('if');
@@ -70,7 +70,7 @@ function readCondition(job: Job, fileText: string): JobCondition {
 /** What an `if:` that is there says, from its text (undefined when it is not text). */
 export function conditionReading(value: string | undefined): ConditionReading {
   if (value === undefined || value.trim() === '') return { offset: 0, unreadable: true, usesStatus: false, constant: false };
-  return readings.get(value, '', readValue);
+  return memo.get(READINGS, value, readValue);
 }
 
 function readValue(value: string): ConditionReading {
@@ -139,7 +139,7 @@ export function stepRunsIn(step: Step, triggerCase: TriggerCase): Truth {
 export function conditionRunsIn(value: string | null | undefined, triggerCase: TriggerCase): Truth {
   if (value === null) return 'unknown';
   if (value === undefined) return true;
-  const reading = readings.get(value, '', readValue);
+  const reading = memo.get(READINGS, value, readValue);
   if (!reading.ast || reading.usesStatus) return 'unknown';
   return evaluateCondition(reading.ast, caseEnv(triggerCase.values, new Map(), undefined));
 }

@@ -3,7 +3,6 @@ import { scalarText, type ScalarText } from '../scalarText';
 import { type ActionRef, parseUses } from './action';
 import type { Memoizing, MemoKey } from './memo';
 import { defaultShell, resolveShell, runsOnWindows, type StepShell } from './stepShell';
-import { detach } from '../textCache';
 import {
   type Field,
   isMap,
@@ -171,20 +170,10 @@ function readSource(job: Job): { text: string; start: number } | undefined {
   const text = job.workflow.text;
   const start = text.lastIndexOf('\n', job.idSpan.start - 1) + 1;
   for (let at = start; at < job.idSpan.start; at++) if (text.charCodeAt(at) !== 32) return undefined;
-  // A job the incremental parse kept (the same node, moved) has the same text as last time: that string, whose hash
-  // every cache lookup already knows, rather than a new slice to hash again.
   const slice = text.slice(start, range[2]);
-  const previous = sources.get(job.node);
-  if (previous === slice) return { text: previous, start };
   if (slice.includes('*') && !isPlain(job.node)) return undefined;
-  // Kept across keystrokes, as cache keys: a copy, not a slice that holds on to the whole file (see `detach`).
-  const source = detach(slice);
-  sources.set(job.node, source);
-  return { text: source, start };
+  return { text: slice, start };
 }
-
-// The text each job node had when last read (see `readSource`).
-const sources = new WeakMap<YAMLMap, string>();
 
 function buildSteps(yaml: YamlDoc, stepsNode: Node | undefined, job: Job, text: string): Step[] {
   if (!isSeq(stepsNode)) return [];

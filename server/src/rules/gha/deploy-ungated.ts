@@ -56,7 +56,7 @@ jobs:
   scope: 'job',
   // Which tests each deploy job should wait for, and whether it deploys pull requests: worked out from every job's
   // facts, reported from the deploy job's own hook.
-  workflowFact: crossJobVerdicts<Verdict>(verdicts),
+  workflowFact: crossJobVerdicts<Verdict>('deploy-ungated', verdicts),
   visit: {
     job(job, ctx) {
       const verdict = ctx.workflowFact?.[job.id];

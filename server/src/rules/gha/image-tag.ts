@@ -2,8 +2,7 @@ import { scriptCommands, stepCommands } from '../../engine/commandLine';
 import { parseImage } from '../../engine/model/image';
 import { runsCommands } from '../../engine/model/stepShell';
 import type { Span, TextEdit } from '../../engine/finding';
-import { TextCache } from '../../engine/textCache';
-import { CrossJobMemo } from '../../engine/model/crossJob';
+import { MemoSlot, type Memo } from '../../engine/textCache';
 import { jobSource, jobTextMayMatch, type Job, type Step, type Workflow } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
 import type { ShellWord } from '../../engine/shell';
@@ -81,13 +80,12 @@ jobs:
   scope: 'job',
   // The repositories every job together pushes only as `latest` (worked out from what each job's scripts push,
   // cached by the job's text); each step reports its own pushes to them.
-  workflowFact(workflow) {
+  workflowFact(workflow, _doc, memo) {
     if (workflow.kind !== 'workflow') return NONE;
-    const images = workflow.jobs.map(jobImages);
-    return memo.get(
-      images.every((found) => found !== undefined) ? images.map((found) => found.key) : undefined,
-      () => latestOnly(images.map((found, index) => found?.images ?? imagesOf(workflow.jobs[index]!))),
-    );
+    const images = workflow.jobs.map((job) => jobImages(job, memo));
+    const analyse = () => latestOnly(images.map((found, index) => found?.images ?? imagesOf(workflow.jobs[index]!, memo)));
+    // The same analysis (the same object) while every job pushes the same: the engine then reuses the steps' findings.
+    return images.every((found) => found !== undefined) ? memo.get(LATEST_ONLY, images.map((found) => found!.key).join('\u0000'), analyse) : analyse();
   },
   visit: {
     job(job, ctx) {
@@ -105,7 +103,7 @@ jobs:
       if (step.job.synthetic) return;
       const script = shellScript(step);
       if (script !== undefined) {
-        const images = scripts.get(script, '', scriptImages);
+        const images = ctx.memo(SCRIPT_IMAGES, script, scriptImages);
         const pushes = [...images.pushed, ...images.tagged.filter((ref) => ctx.workflowFact?.[ref.repository] === 'all-tags')];
         for (const ref of pushes) {
           if (ctx.workflowFact?.[ref.repository] === undefined) continue;
@@ -166,7 +164,7 @@ interface ScriptImages {
 }
 
 // Every keystroke reads what every job pushes, but few scripts change: read each script's docker commands once.
-const scripts = new TextCache<ScriptImages>(4096);
+const SCRIPT_IMAGES = new MemoSlot<ScriptImages>('imageTag.scriptImages');
 
 /** A step's script when it may run `docker` in a shell. */
 function shellScript(step: Step): string | undefined {
@@ -185,27 +183,27 @@ interface JobImages {
 type LatestOnly = Readonly<Record<string, 'pushes' | 'all-tags'>>;
 
 const NONE: LatestOnly = Object.freeze(Object.create(null) as Record<string, 'pushes' | 'all-tags'>);
-const memo = new CrossJobMemo<LatestOnly>();
-const byJob = new TextCache<{ images: JobImages; key: string }>(4096, true);
+const LATEST_ONLY = new MemoSlot<LatestOnly>('imageTag.latestOnly', { limit: 8 });
+const JOB_IMAGES = new MemoSlot<{ images: JobImages; key: string }>('imageTag.jobImages', { plain: true });
 
-function jobImages(job: Job): { images: JobImages; key: string } | undefined {
+function jobImages(job: Job, memo: Memo): { images: JobImages; key: string } | undefined {
   const source = jobSource(job);
   if (!source) return undefined;
   // Steps without `shell:` read the workflow's `defaults:`, which lies outside the job's text.
-  return byJob.get(source.text, job.workflow.defaultShell ?? '', () => {
-    const images = imagesOf(job);
+  return memo.get(JOB_IMAGES, source.text, () => {
+    const images = imagesOf(job, memo);
     return { images, key: JSON.stringify(images) };
-  });
+  }, job.workflow.defaultShell ?? '');
 }
 
-function imagesOf(job: Job): JobImages {
+function imagesOf(job: Job, memo: Memo): JobImages {
   const found: JobImages = { pushed: [], tagged: [], allTags: [] };
   if (!jobTextMayMatch(job, (source) => source.includes('docker'))) return found;
   const latest = (ref: ScriptRef) => ({ repository: ref.repository, latest: ref.tag === 'latest' || ref.tag === undefined });
   for (const step of job.steps) {
     const script = shellScript(step);
     if (script === undefined) continue;
-    const images = scripts.get(script, '', scriptImages);
+    const images = memo.get(SCRIPT_IMAGES, script, scriptImages);
     found.pushed.push(...images.pushed.map(latest));
     found.tagged.push(...images.tagged.map(latest));
     found.allTags.push(...images.allTags);

@@ -58,7 +58,7 @@ jobs:
   scope: 'job',
   // Which needs of each job its own condition does not expect to be skipped: worked out from every job's facts,
   // reported (with the rewritten `if:`) from the job's own hook.
-  workflowFact: crossJobVerdicts<Verdict>(verdicts),
+  workflowFact: crossJobVerdicts<Verdict>('needs-skipped', verdicts),
   visit: {
     job(job, ctx) {
       const verdict = ctx.workflowFact?.[job.id];

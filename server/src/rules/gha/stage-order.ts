@@ -54,7 +54,7 @@ jobs:
   scope: 'job',
   // Which fast gates each slow or deploy job should wait for, and which gate waits for a slow job: worked out from
   // every job's facts, reported from the job's own hook.
-  workflowFact: crossJobVerdicts<Verdict>(verdicts),
+  workflowFact: crossJobVerdicts<Verdict>('stage-order', verdicts),
   visit: {
     job(job, ctx) {
       const verdict = ctx.workflowFact?.[job.id];

@@ -58,7 +58,7 @@ jobs:
   },
   scope: 'job',
   // Which jobs cannot run, and why: worked out from every job's facts, reported from the job's own hook.
-  workflowFact: crossJobVerdicts<string>(verdicts),
+  workflowFact: crossJobVerdicts<string>('unreachable-job', verdicts),
   visit: {
     job(job, ctx) {
       const why = ctx.workflowFact?.[job.id];

@@ -1,7 +1,7 @@
-import { buildK8sObjects } from '../../engine/model/k8s';
 import { analysisTemplateOf, type Metric, rolloutAnalyses, rolloutOf } from '../../engine/model/rollout';
+import type { IndexedObject } from '../../engine/projectIndex';
 import { defineRule } from '../../engine/rule';
-import { isMap, scalarToString, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
+import { scalarToString } from '../../engine/yamlFile';
 
 /** Providers that run a query (Kayenta compares many metrics itself; a Job decides by its exit). */
 const QUERY_PROVIDERS = new Set(['prometheus', 'datadog', 'newRelic', 'cloudWatch', 'wavefront', 'graphite', 'influxdb', 'skywalking', 'web']);
@@ -16,8 +16,6 @@ export default defineRule({
   severity: 'hint',
   dora: ['change-failure-rate'],
   fixable: false,
-  crossDocumentKinds: ['Rollout'],
-  documentFact: documentPairs,
   messages: {
     onlyRate: (template: string, metric: string) =>
       `AnalysisTemplate ${template} judges a release only by ${metric}, a success/error rate: a version that answers correctly but slowly passes. Consider a latency metric next to it (in this template or a second template run in the same analysis).`,
@@ -72,7 +70,9 @@ spec:
       const template = analysisTemplateOf(object, ctx.doc);
       if (!template || template.metrics.length !== 1) return;
       const metric = template.metrics[0]!;
-      if (!isRateMetric(metric) || !metric.name || !object.name || pairedTemplates(ctx.file).has(object.name)) return;
+      if (!isRateMetric(metric) || !metric.name || !object.name) return;
+      const name = object.name;
+      if (ctx.index.objects('Rollout', object).some((rollout) => pairs(rollout).includes(name))) return;
       ctx.report({ span: { start: metric.name.keySpan.start, end: metric.name.span.end }, message: 'onlyRate', args: [`\`${object.name}\``, `\`${metric.name.value}\``] });
     },
   },
@@ -87,36 +87,13 @@ function isRateMetric(metric: Metric): boolean {
   return RATE_NAME.test(name) || STATUS_QUERY.test(query);
 }
 
-// Keyed by the documents, which incremental checking shares between the pieces of one file.
-const paired = new WeakMap<readonly YamlDoc[], Set<string>>();
-
-/** Names of templates that a Rollout in this file runs together with another template in one analysis. */
-function pairedTemplates(file: YamlFile): Set<string> {
-  let names = paired.get(file.documents);
-  if (!names) {
-    names = new Set(file.documents.flatMap(documentPairs));
-    paired.set(file.documents, names);
+/** Names of templates that this Rollout runs together with another template in one analysis. */
+function pairs({ object, doc }: IndexedObject): string[] {
+  const rollout = rolloutOf(object, doc);
+  if (!rollout) return [];
+  const names: string[] = [];
+  for (const analysis of rolloutAnalyses(rollout)) {
+    if (new Set(analysis.templates.map((ref) => ref.name)).size > 1) for (const ref of analysis.templates) names.push(ref.name);
   }
-  return names;
-}
-
-const pairsByDocument = new WeakMap<YamlDoc, string[]>();
-
-/** Names of templates that a Rollout in this document runs together with another template in one analysis. */
-function documentPairs(yaml: YamlDoc): string[] {
-  let names = pairsByDocument.get(yaml);
-  if (names) return names;
-  names = [];
-  const root = yaml.doc.contents;
-  if (!yaml.hasErrors && isMap(root)) {
-    for (const object of buildK8sObjects(yaml, root)) {
-      const rollout = rolloutOf(object, yaml);
-      if (!rollout) continue;
-      for (const analysis of rolloutAnalyses(rollout)) {
-        if (new Set(analysis.templates.map((ref) => ref.name)).size > 1) for (const ref of analysis.templates) names.push(ref.name);
-      }
-    }
-  }
-  pairsByDocument.set(yaml, names);
   return names;
 }

@@ -1,15 +1,14 @@
-import { buildK8sObjects } from '../../engine/model/k8s';
+import type { K8sObject } from '../../engine/model/k8s';
 import { type Rollout, rolloutOf } from '../../engine/model/rollout';
+import type { IndexView } from '../../engine/projectIndex';
 import { defineRule } from '../../engine/rule';
-import { isMap, mapFields, scalarToNumber, scalarToString, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
+import { isMap, mapFields, scalarToNumber, scalarToString } from '../../engine/yamlFile';
 
 export default defineRule({
   id: 'k8s/rollout-weight-granularity',
   severity: 'info',
   dora: ['change-failure-rate'],
   fixable: false,
-  crossDocumentKinds: ['HorizontalPodAutoscaler'],
-  documentFact: documentMinimums,
   messages: {
     coarse: (weight: number, replicas: number, canary: number, total: number, actual: number, source: string) =>
       `\`setWeight: ${weight}\` cannot be met with ${replicas} replica${replicas === 1 ? '' : 's'}${source}: without trafficRouting the split is made by pod counts, and the closest Argo Rollouts gets is ${canary} canary pod${canary === 1 ? '' : 's'} of ${total}, about ${actual}% of traffic.`,
@@ -71,7 +70,7 @@ spec:
       // A patch's base may set trafficRouting or replicas.
       if (!rollout || rollout.partial || !canary || canary.trafficRouting) return;
       // An autoscaler owns the replica count; the fewest pods it allows is where weights are coarsest.
-      const hpaMin = object.name === undefined ? undefined : autoscaledMinimum(ctx.file).get(object.name);
+      const hpaMin = object.name === undefined ? undefined : autoscaledMinimum(ctx.index, object, object.name);
       const replicas = hpaMin ?? rollout.replicas;
       const source = hpaMin !== undefined ? ' (the HorizontalPodAutoscaler\'s minReplicas)' : rollout.replicasField ? '' : ' (replicas is unset, so 1)';
       if (replicas <= 0) return;
@@ -100,41 +99,19 @@ function maxSurge(rollout: Rollout, replicas: number): number {
   return /^\d+$/.test(text) ? Number(text) : Math.ceil(replicas / 4);
 }
 
-// Keyed by the documents, which incremental checking shares between the pieces of one file.
-const autoscaled = new WeakMap<readonly YamlDoc[], Map<string, number>>();
-
-/** Rollout name → minReplicas (default 1) of the HorizontalPodAutoscalers in this file that scale a Rollout. */
-function autoscaledMinimum(file: YamlFile): Map<string, number> {
-  let minimums = autoscaled.get(file.documents);
-  if (!minimums) {
-    minimums = new Map(file.documents.flatMap(documentMinimums));
-    autoscaled.set(file.documents, minimums);
+/** minReplicas (default 1) of the HorizontalPodAutoscaler checked together with the Rollout that scales it (the last one, as `kubectl apply` leaves it). */
+function autoscaledMinimum(index: IndexView, rollout: K8sObject, name: string): number | undefined {
+  let minimum: number | undefined;
+  for (const { object, doc } of index.objects('HorizontalPodAutoscaler', rollout)) {
+    const spec = object.fields.get('spec')?.value;
+    if (!isMap(spec)) continue;
+    const fields = mapFields(doc, spec);
+    const target = fields.get('scaleTargetRef')?.value;
+    if (!isMap(target)) continue;
+    const targetFields = mapFields(doc, target);
+    if (scalarToString(targetFields.get('kind')?.value) === 'Rollout' && scalarToString(targetFields.get('name')?.value) === name) minimum = scalarToNumber(fields.get('minReplicas')?.value) ?? 1;
   }
-  return minimums;
-}
-
-const minimumsByDocument = new WeakMap<YamlDoc, [string, number][]>();
-
-/** [Rollout name, minReplicas] of each HorizontalPodAutoscaler in this document that scales a Rollout, in order. */
-function documentMinimums(yaml: YamlDoc): [string, number][] {
-  let minimums = minimumsByDocument.get(yaml);
-  if (minimums) return minimums;
-  minimums = [];
-  const root = yaml.doc.contents;
-  if (!yaml.hasErrors && isMap(root)) {
-    for (const object of buildK8sObjects(yaml, root)) {
-      const spec = object.fields.get('spec')?.value;
-      if (object.kind !== 'HorizontalPodAutoscaler' || !isMap(spec)) continue;
-      const fields = mapFields(yaml, spec);
-      const target = fields.get('scaleTargetRef')?.value;
-      if (!isMap(target)) continue;
-      const targetFields = mapFields(yaml, target);
-      const name = scalarToString(targetFields.get('name')?.value);
-      if (scalarToString(targetFields.get('kind')?.value) === 'Rollout' && name !== undefined) minimums.push([name, scalarToNumber(fields.get('minReplicas')?.value) ?? 1]);
-    }
-  }
-  minimumsByDocument.set(yaml, minimums);
-  return minimums;
+  return minimum;
 }
 
 /**

@@ -1,0 +1,186 @@
+import { classify } from './classify';
+import type { K8sObject } from './model/k8s';
+import { isMap, mapFields, scalarToString, seqItems, isSeq, parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
+
+/** A Kubernetes object as the index lists it, with the document it was read from. */
+export interface IndexedObject {
+  path: string;
+  kind: string;
+  apiVersion: string;
+  name: string | undefined;
+  namespace: string | undefined;
+  labels: Readonly<Record<string, string>>;
+  object: K8sObject;
+  doc: YamlDoc;
+  /** The text of the object's document: the same text reads as the same object (what the engine compares). */
+  source: string;
+}
+
+/** What one file contributes to the index. */
+export interface IndexedFile {
+  path: string;
+  objects: IndexedObject[];
+  /** A workflow (reusable when it has `on: workflow_call`) or a local composite action. */
+  workflow: { kind: 'workflow' | 'composite-action'; reusable: boolean } | undefined;
+  /** A `kustomization.yaml`: the resources it lists, as written. */
+  kustomization: { resources: string[] } | undefined;
+  /** A chart's `values.yaml` (next to a `Chart.yaml` is not checked: the index holds no file system). */
+  chartValues: boolean;
+}
+
+/**
+ * The set of files checked together (one CLI run, a workspace), for rules that read facts across files. Built once
+ * per CLI run from the files' texts and kept current by the server's document and file events; a file is parsed only
+ * when something asks about it. Rules read it through `ctx.index`, which limits it to the files checked together
+ * with theirs and lets the engine know what they read.
+ */
+export class ProjectIndex {
+  private readonly files = new Map<string, { text: string; indexed?: IndexedFile }>();
+
+  setFile(path: string, text: string): void {
+    if (this.files.get(path)?.text !== text) this.files.set(path, { text });
+  }
+
+  removeFile(path: string): void {
+    this.files.delete(path);
+  }
+
+  has(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+
+  /** What a file contributes, parsed on first ask; undefined for a file not in the set. */
+  file(path: string): IndexedFile | undefined {
+    const entry = this.files.get(path);
+    if (!entry) return undefined;
+    return (entry.indexed ??= indexFile(parseYamlFile(entry.text, path)));
+  }
+
+  /** Every file's entry (parses all of them). */
+  *entries(): Iterable<IndexedFile> {
+    for (const path of this.files.keys()) yield this.file(path)!;
+  }
+}
+
+/** The index of the files of one run, each given as its path and text. */
+export function buildProjectIndex(files: Iterable<{ path: string; text: string }>): ProjectIndex {
+  const index = new ProjectIndex();
+  for (const { path, text } of files) index.setFile(path, text);
+  return index;
+}
+
+const KUSTOMIZATION_PATH = /(^|[\\/])kustomization\.ya?ml$/i;
+const VALUES_PATH = /(^|[\\/])values\.ya?ml$/i;
+
+/** What a parsed file contributes to the index. */
+export function indexFile(file: YamlFile): IndexedFile {
+  const indexed: IndexedFile = { path: file.path, objects: [], workflow: undefined, kustomization: undefined, chartValues: VALUES_PATH.test(file.path) };
+  for (const yaml of file.documents) {
+    if (yaml.hasErrors) continue;
+    const classified = classify(file, yaml);
+    if (classified.type === 'k8s') indexed.objects.push(...indexObjects(file.path, file.text, yaml, classified.objects));
+    else if (classified.type === 'workflow') indexed.workflow = { kind: classified.workflow.kind, reusable: calledByOthers(yaml) };
+    else if (KUSTOMIZATION_PATH.test(file.path)) indexed.kustomization = { resources: listed(yaml, 'resources') };
+  }
+  return indexed;
+}
+
+/** The index entries of a document's objects; `text` is what the document's offsets point into. */
+export function indexObjects(path: string, text: string, yaml: YamlDoc, objects: readonly K8sObject[]): IndexedObject[] {
+  const source = text.slice(yaml.doc.range[0], yaml.doc.range[2]);
+  return objects.map((object) => {
+    const metadata = object.fields.get('metadata')?.value;
+    const metadataFields = isMap(metadata) ? mapFields(yaml, metadata) : undefined;
+    const labelsNode = metadataFields?.get('labels')?.value;
+    const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+    if (isMap(labelsNode)) {
+      for (const [key, field] of mapFields(yaml, labelsNode)) {
+        const value = scalarToString(field.value);
+        if (value !== undefined) labels[key] = value;
+      }
+    }
+    return { path, kind: object.kind, apiVersion: object.apiVersion, name: object.name, namespace: object.namespace, labels, object, doc: yaml, source };
+  });
+}
+
+/** What the rules checking a document read through `ctx.index`: kind → what the read saw, and which rules read. */
+export interface IndexReads {
+  kinds: Map<string, readonly string[]>;
+  readers: Set<string>;
+}
+
+/** What a rule reads of the objects checked together with its document (`ctx.index`). */
+export interface IndexView {
+  /**
+   * The Kubernetes objects of `kind` checked together with the document being checked: those of the same file (files
+   * of unrelated projects sit side by side in one folder, so a folder is not a unit), and when `near` is given only
+   * those in its namespace (an object without one is applied with `kubectl -n` and may be in any).
+   */
+  objects(kind: string, near?: K8sObject): readonly IndexedObject[];
+}
+
+/**
+ * The objects of the file being checked, grouped by kind when first asked for, and what rules read of them: for each
+ * kind read, the texts of the documents it was answered from. The incremental linter keeps those reads with a
+ * document's findings and checks the document again when the same read would now see other texts.
+ */
+export class CheckedTogether {
+  private byKind: Map<string, IndexedObject[]> | undefined;
+  private readonly answers = new Map<string, readonly string[]>();
+
+  constructor(private readonly ownObjects: () => Iterable<IndexedObject>) {}
+
+  /** The objects of `kind`, in file order. */
+  objects(kind: string): readonly IndexedObject[] {
+    if (!this.byKind) {
+      this.byKind = new Map();
+      for (const entry of this.ownObjects()) {
+        const list = this.byKind.get(entry.kind);
+        if (list) list.push(entry);
+        else this.byKind.set(entry.kind, [entry]);
+      }
+    }
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** What a read of `kind` sees, as the texts of the documents it comes from: equal texts, equal answer. */
+  answer(kind: string): readonly string[] {
+    let answer = this.answers.get(kind);
+    if (!answer) this.answers.set(kind, (answer = this.objects(kind).map((entry) => entry.source)));
+    return answer;
+  }
+
+  /** The view a rule gets; when `reads` is given, each read is noted there (kind → `answer(kind)`) and the rule in `readers`. */
+  view(reads: IndexReads | undefined, ruleId: string): IndexView {
+    return {
+      objects: (kind, near) => {
+        const all = this.objects(kind);
+        if (reads) {
+          if (!reads.kinds.has(kind)) reads.kinds.set(kind, this.answer(kind));
+          reads.readers.add(ruleId);
+        }
+        const namespace = near?.namespace;
+        return namespace === undefined ? all : all.filter((entry) => entry.namespace === undefined || entry.namespace === namespace);
+      },
+    };
+  }
+}
+
+function calledByOthers(yaml: YamlDoc): boolean {
+  const root = yaml.resolve(yaml.doc.contents);
+  if (!isMap(root)) return false;
+  const on = mapFields(yaml, root).get('on')?.value ?? mapFields(yaml, root).get('true')?.value;
+  if (scalarToString(on) === 'workflow_call') return true;
+  if (isSeq(on)) return seqItems(yaml, on).some((item) => scalarToString(item) === 'workflow_call');
+  return isMap(on) && mapFields(yaml, on).has('workflow_call');
+}
+
+function listed(yaml: YamlDoc, key: string): string[] {
+  const root = yaml.resolve(yaml.doc.contents);
+  const list = isMap(root) ? mapFields(yaml, root).get(key)?.value : undefined;
+  return isSeq(list) ? seqItems(yaml, list).flatMap((item) => scalarToString(item) ?? []) : [];
+}
