@@ -52,7 +52,7 @@ ignore:
   it('points at the first mistake, line and column', () => {
     assert.equal(problem('rules:\n  gha/npm-ci: loud\n'), "2:15 the level of gha/npm-ci must be one of off, hint, info, warning, error, not 'loud'");
     assert.equal(problem('rules:\n  npm-ci: off\n'), "2:3 unknown rule 'npm-ci' (did you mean gha/npm-ci?); `shipcheck --list-rules` lists them");
-    assert.equal(problem('rulez:\n  gha/npm-ci: off\n'), "1:1 unknown setting 'rulez': expected one of rules, ignore");
+    assert.equal(problem('rulez:\n  gha/npm-ci: off\n'), "1:1 unknown setting 'rulez': expected one of rules, ignore, maxFileSize");
     assert.equal(problem('rules: [gha/npm-ci]\n'), '1:8 `rules` must map rule ids to a level (off, hint, info, warning, error) or to `{ level: …, <option>: … }`');
     assert.equal(problem('rules:\n  gha/job-timeout:\n    minutes: [1]\n'), '3:14 option \'minutes\' of gha/job-timeout must be a string, number or boolean');
     assert.equal(problem('rules:\n  gha/npm-ci:\n'), '2:14 the level of gha/npm-ci must be one of off, hint, info, warning, error, not empty');

@@ -19,6 +19,8 @@ export interface ShipcheckConfig {
   ruleOptions: Record<string, Record<string, RuleOptionValue>>;
   /** Globs relative to the directory that holds the configuration file. */
   ignore: string[];
+  /** `maxFileSize`: larger files are reported as not checked (KiB). */
+  maxFileSizeKiB?: number;
 }
 
 /** Where a configuration went wrong: 1-based line and column, and what to change. */
@@ -34,7 +36,7 @@ export type ConfigResult = { ok: true; config: ShipcheckConfig } | { ok: false; 
 export const CONFIG_FILE_NAMES: readonly string[] = ['.shipcheck.yaml', '.shipcheck.yml'];
 
 export const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'hint', 'info', 'warning', 'error'];
-const TOP_LEVEL_KEYS = ['rules', 'ignore'];
+const TOP_LEVEL_KEYS = ['rules', 'ignore', 'maxFileSize'];
 
 export function emptyConfig(): ShipcheckConfig {
   return { ruleSettings: {}, ruleOptions: {}, ignore: [] };
@@ -84,6 +86,7 @@ function readConfig(contents: Node | null, knownRules: ReadonlySet<string>): Shi
     const key = keyName(pair);
     if (key === 'rules') readRules(pair, config, knownRules);
     else if (key === 'ignore') config.ignore = readIgnore(pair);
+    else if (key === 'maxFileSize') config.maxFileSizeKiB = readMaxFileSize(pair);
     else fail(pair.key, 0, `unknown setting '${key}': expected one of ${TOP_LEVEL_KEYS.join(', ')}`);
   }
   return config;
@@ -155,6 +158,12 @@ function readIgnore(pair: Pair<Node, Node | null>): string[] {
     if (typeof glob !== 'string' || glob.trim() === '') fail(item, valueOffset(pair), 'each `ignore` entry must be a non-empty glob string');
     return glob;
   });
+}
+
+function readMaxFileSize(pair: Pair<Node, Node | null>): number {
+  const value = isScalar(pair.value) ? pair.value.value : undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) fail(pair.value, valueOffset(pair), '`maxFileSize` must be a whole number of KiB, at least 1');
+  return value;
 }
 
 /** Command-line `--rule id=level` settings win over the file's. */
