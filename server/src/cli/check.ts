@@ -70,8 +70,6 @@ export interface PendingFix {
 
 export interface FileRead {
   bytes: Uint8Array;
-  mtimeMs: number;
-  size: number;
 }
 
 /** What checking a file gives: a report, or fixes still to be written. */
@@ -104,10 +102,8 @@ export function checkFile(target: Target, settings: CheckSettings): FileReport {
 /** Checks a file without writing anything: fixes to write come back as a `PendingFix`. */
 export function checkFileUnwritten(target: Target, settings: CheckSettings): CheckOutcome {
   let bytes: Buffer;
-  let stats: fs.Stats;
   try {
     bytes = fs.readFileSync(target.path);
-    stats = fs.statSync(target.path);
   } catch (error) {
     return { status: 'error', path: target.path, reason: describeFsError(error) };
   }
@@ -117,7 +113,7 @@ export function checkFileUnwritten(target: Target, settings: CheckSettings): Che
       ? { status: 'skipped', path: target.path, reason: text.reason, unreadable: { named: target.explicit } }
       : { status: 'unrelated', path: target.path };
   }
-  return checkText(text, target, settings, { bytes, mtimeMs: stats.mtimeMs, size: stats.size });
+  return checkText(text, target, settings, { bytes });
 }
 
 /** Writes a file's fixes unless the file changed since it was read; the report says which. */
@@ -197,11 +193,12 @@ function decode(bytes: Buffer): string | { reason: string } {
   }
 }
 
-/** Whether someone (an editor, a formatter) wrote the file after we read it: then our fixes would undo their change. */
+/**
+ * Whether someone (an editor, a formatter) wrote the file after we read it: then our fixes would undo their change.
+ * Compared by content only, so checking a file costs no `stat` (and a rewrite with the same bytes changes nothing).
+ */
 function changedSince(filePath: string, read: FileRead): boolean {
   try {
-    const now = fs.statSync(filePath);
-    if (now.mtimeMs !== read.mtimeMs || now.size !== read.size) return true;
     return !fs.readFileSync(filePath).equals(read.bytes);
   } catch {
     return true;

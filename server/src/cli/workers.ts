@@ -5,10 +5,10 @@ import type { Target } from './discover';
 import { checkSettings, type RunContext } from './runContext';
 
 /**
- * Below this many files a run is checked in the main thread: starting a worker (loading the bundle again)
- * costs about as much as checking 50 workflows.
+ * Below this many files a run is checked in the main thread alone: a worker takes ~100 ms to start (the main
+ * thread checks ~40 workflows meanwhile) and then warms up its own JIT, so it pays off from about here.
  */
-export const PARALLEL_THRESHOLD = 64;
+export const PARALLEL_THRESHOLD = 128;
 /** Files handed to a worker at a time: small enough to keep both busy to the end, large enough to keep messages few. */
 const BATCH_SIZE = 8;
 const WORKER_ROLE = 'shipcheck-check-worker';
@@ -28,8 +28,8 @@ export interface Parallelism {
 }
 
 /**
- * Checks `targets` in worker threads, or in this thread for a few files. Fixes are written here, by the main
- * thread, as each report arrives; `shouldStop` is asked between files (serially) or between batches.
+ * Checks `targets` in this thread and worker threads, or in this thread alone for a few files. Fixes are written
+ * here, by the main thread, as each report arrives; `shouldStop` is asked between files and between batches.
  */
 export async function checkTargets(
   targets: readonly Target[],
@@ -41,7 +41,7 @@ export async function checkTargets(
   const settings: CheckSettings = { ...checkSettings(context), ...(beforeWrite ? { beforeWrite } : {}) };
   const threads = parallelism.jobs ?? (targets.length < PARALLEL_THRESHOLD ? 1 : os.availableParallelism());
   if (threads <= 1) return checkSerially(targets, settings, shouldStop);
-  return checkInWorkers(targets, context, settings, Math.min(threads, Math.ceil(targets.length / BATCH_SIZE)), parallelism.script, shouldStop);
+  return checkInWorkers(targets, context, settings, Math.min(threads, 1 + Math.ceil(targets.length / BATCH_SIZE)), parallelism.script, shouldStop);
 }
 
 async function checkSerially(targets: readonly Target[], settings: CheckSettings, shouldStop: () => boolean): Promise<Checking> {
@@ -55,6 +55,10 @@ async function checkSerially(targets: readonly Target[], settings: CheckSettings
   return { reports, stopped: false };
 }
 
+/**
+ * The main thread checks files too, one at a time between the workers' messages: it is one of the `threads`, so
+ * only `threads - 1` workers pay for starting (loading the bundle, warming up), and it has begun before they are ready.
+ */
 function checkInWorkers(
   targets: readonly Target[],
   context: RunContext,
@@ -77,17 +81,28 @@ function checkInWorkers(
       if (error === undefined) resolve({ reports, stopped });
       else reject(error);
     };
-    const dispatch = (worker: Worker): void => {
+    const moreToCheck = (): boolean => {
       if (!stopped && shouldStop()) stopped = true;
-      if (stopped || next >= targets.length) {
-        if (busy === 0) finish();
-        return;
-      }
+      if (!stopped && next < targets.length) return true;
+      if (busy === 0) finish();
+      return false;
+    };
+    const dispatch = (worker: Worker): void => {
+      if (!moreToCheck()) return;
       busy++;
       worker.postMessage(targets.slice(next, next + BATCH_SIZE));
       next += BATCH_SIZE;
     };
-    for (let index = 0; index < threads; index++) {
+    const checkHere = (): void => {
+      if (done || !moreToCheck()) return;
+      const target = targets[next++]!;
+      busy++;
+      reports.push(isolated(target, () => checkFile(target, settings)));
+      busy--;
+      // Between files the event loop runs: the workers' results and Ctrl-C are seen there, never mid-write.
+      setImmediate(checkHere);
+    };
+    for (let index = 1; index < threads; index++) {
       const worker = new Worker(script, { workerData: { role: WORKER_ROLE, context } });
       workers.push(worker);
       worker.on('message', (outcomes: CheckOutcome[]) => {
@@ -100,6 +115,7 @@ function checkInWorkers(
       worker.on('exit', (code) => finish(new Error(`a checking thread stopped (exit code ${code})`)));
       dispatch(worker);
     }
+    setImmediate(checkHere);
   });
 }
 
