@@ -1,4 +1,5 @@
-// Whole-process CLI time over the corpus's workflow files: shipcheck vs actionlint (wasm build) vs action-validator.
+// Whole-process CLI time over the corpus's workflow files: shipcheck vs native actionlint (the Go binary its users run),
+// its wasm build, and action-validator.
 // The files are copied to a temporary .github/workflows/ (outside the repository) so every tool sees them as workflows.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
@@ -9,15 +10,19 @@ import { CORPUS } from './throughput.mjs';
 
 const PEERS = join(ROOT, 'bench', 'node_modules');
 const ACTIONLINT = join(PEERS, '@tktco', 'node-actionlint', 'bin', 'node-actionlint.js');
+// A native actionlint 1.7.7 built from source beside the corpus (not an npm package): what actionlint users run.
+export const NATIVE_ACTIONLINT = join(ROOT, '..', 'shared', 'peers', 'actionlint', 'bin', 'actionlint');
+/** What shipcheck must reach on the whole corpus, whole process (issue: CLI throughput). */
+export const CLI_TARGET_FILES_PER_SECOND = 1500;
 const ACTION_VALIDATOR = join(PEERS, '@action-validator', 'cli', 'cli.mjs');
 // action-validator takes one file a process: a fixed sample keeps the run short; files/s is what is compared.
 const VALIDATOR_SAMPLE = 60;
 const ACTIONLINT_SAMPLE = 200;
 const ACTIONLINT_BATCH = 100;
 
-function run(args, cwd) {
+function run(args, cwd, command = process.execPath) {
   const start = performance.now();
-  const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const ms = performance.now() - start;
   if (result.error) throw result.error;
   return { ms, status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -38,11 +43,11 @@ export function measureCli(log = console.log, rounds = 3) {
   for (const name of names) copyFileSync(join(source, name), join(dir, name));
   const rows = [];
   const notes = [];
-  const measure = (tool, files, args, runs = rounds) => {
+  const measure = (tool, files, args, runs = rounds, command = process.execPath) => {
     const times = [];
     let last;
     for (let i = 0; i < runs; i++) {
-      last = run(args, workspace);
+      last = run(args, workspace, command);
       times.push(last.ms);
     }
     const ms = median(times);
@@ -53,6 +58,11 @@ export function measureCli(log = console.log, rounds = 3) {
   };
 
   measure('shipcheck, whole corpus', names.length, [join(ROOT, 'dist', 'cli.js'), '--format', 'json', '--fail-on', 'none', '.github/workflows']);
+  measure('shipcheck, whole corpus, one thread (--jobs 1)', names.length, [join(ROOT, 'dist', 'cli.js'), '--jobs', '1', '--format', 'json', '--fail-on', 'none', '.github/workflows']);
+  if (existsSync(NATIVE_ACTIONLINT)) {
+    // Files named explicitly: without them actionlint looks for a Git repository, which the temporary copy is not.
+    measure('actionlint 1.7.7 (native build), whole corpus', names.length, ['-no-color', ...names.map((name) => join('.github', 'workflows', name))], rounds, NATIVE_ACTIONLINT);
+  } else notes.push(`no native actionlint at ${NATIVE_ACTIONLINT}: the comparison with it is skipped`);
   // The wasm actionlint lints all its files at once and holds them all: ~1.5 GB for 100 files here, and the whole
   // corpus gets it killed. So the comparison uses a fixed sample in batches of 100, one process a batch, for both.
   const batches = [];

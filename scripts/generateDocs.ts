@@ -54,6 +54,7 @@ export function configSchema(): object {
     properties: {
       rules: { type: 'object', description: 'A level per rule id, or `{ level: …, <option>: … }`.', properties: rules, additionalProperties: false },
       ignore: { type: 'array', description: 'Globs relative to this file, e.g. `test/fixtures/**`.', items: { type: 'string', minLength: 1 } },
+      maxFileSize: { type: 'integer', minimum: 1, description: 'Larger files (KiB) are reported as not checked by the CLI; `--max-file-size` wins. Default 4096.' },
     },
   };
 }

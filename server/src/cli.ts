@@ -2,16 +2,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { version } from '../../package.json';
 import { parseCommand, UsageError, USAGE, type FailOn, type LintCommand, type OutputFormat } from './cli/args';
-import { checkFile, checkText, type CheckSettings, type FileReport } from './cli/check';
+import { checkText, type CheckSettings, type FileReport } from './cli/check';
 import { discover, type InputError, type Target } from './cli/discover';
 import { checkedOf, formatJson, formatText, styleFor } from './cli/format';
 import { formatGithub } from './cli/github';
+import { buildRunContext, checkSettings } from './cli/runContext';
+import { checkTargets, isCheckWorker, serveChecks } from './cli/workers';
 import { docsBaseUrl, formatSarif } from './cli/sarif';
 import { describeConfigProblem, withRuleSettings } from './config/config';
 import { ignoreMatcher } from './config/ignore';
 import { ConfigError, loadConfig } from './config/load';
-import { SEVERITY_RANK, type Severity } from './engine/finding';
-import { projectFacts } from './project/facts';
+import { ENGINE_RULES, SEVERITY_RANK, type Severity } from './engine/finding';
+import { DEFAULT_MAX_FILE_SIZE } from './engine/lint';
 import { RULES } from './rules/index';
 
 /** Exit codes after Ctrl-C or a termination request (128 + the signal's number), as shells report them. */
@@ -38,7 +40,7 @@ async function run(command: LintCommand): Promise<number> {
   const cwd = process.cwd();
   const known = new Set(RULES.map((rule) => rule.id));
   for (const id of Object.keys(command.rules)) {
-    if (!known.has(id)) throw new UsageError(`--rule: unknown rule '${id}' (shipcheck --list-rules lists them)`);
+    if (!known.has(id) && id !== ENGINE_RULES.tooLarge) throw new UsageError(`--rule: unknown rule '${id}' (shipcheck --list-rules lists them)`);
   }
   let loaded;
   try {
@@ -57,48 +59,57 @@ async function run(command: LintCommand): Promise<number> {
   const isIgnored = ignoreTest(command, loaded.baseDirectory, config.ignore, cwd);
   const sources = [...(loaded.file && config.ignore.length > 0 ? [path.relative(cwd, loaded.file) || loaded.file] : []), ...(command.ignore.length > 0 ? ['--ignore'] : [])];
   const ignoredBecause = `ignored by ${sources.join(' or ')} (--no-ignore checks it)`;
-
-  const settings: CheckSettings = {
-    lintOptions: (filePath) => ({ rules: RULES, project: projectFacts(path.resolve(filePath)), ruleSettings: config.ruleSettings, ruleOptions: config.ruleOptions }),
-    fix: command.fix,
-    dryRun: command.dryRun,
-  };
+  const maxFileSizeKiB = command.maxFileSizeKiB ?? config.maxFileSizeKiB ?? DEFAULT_MAX_FILE_SIZE / 1024;
 
   let reports: FileReport[];
   let errors: InputError[];
+  let ignored: Target[];
   if (command.stdin) {
     const target: Target = { path: command.stdinFilename ?? '<stdin>', explicit: true };
     errors = [];
-    reports = [command.stdinFilename !== undefined && isIgnored(command.stdinFilename) ? { status: 'skipped', path: target.path, reason: ignoredBecause } : checkStdin(target, settings)];
+    ignored = command.stdinFilename !== undefined && isIgnored(command.stdinFilename) ? [target] : [];
+    reports = ignored.length > 0 ? [] : [checkStdin(target, checkSettings(buildRunContext(config, { ...command, maxFileSizeKiB }, [target])))];
   } else {
     const discovery = discover(command.paths, isIgnored);
     errors = discovery.errors;
-    reports = [];
+    ignored = discovery.ignored;
+    const context = buildRunContext(config, { ...command, maxFileSizeKiB }, discovery.targets);
     process.on('SIGINT', onInterrupt).on('SIGTERM', onInterrupt);
-    for (const target of discovery.targets) {
-      // Between files the event loop runs, so Ctrl-C is seen there and never in the middle of a write.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (interrupted) break;
-      reports.push(checkIsolated(target, settings));
-    }
+    const checking = await checkTargets(discovery.targets, context, { jobs: command.jobs, script: __filename }, () => interrupted !== undefined);
     process.off('SIGINT', onInterrupt).off('SIGTERM', onInterrupt);
+    reports = checking.reports;
     if (interrupted) {
       const written = checkedOf(reports).filter((report) => report.fixed > 0 && report.diff === undefined).length;
       process.stderr.write(`shipcheck: interrupted after ${reports.length} of ${discovery.targets.length} files${written > 0 ? ` (${written} fixed and written in full)` : ''}; nothing is half-written\n`);
       return SIGNAL_EXIT[interrupted];
     }
-    reports.push(...discovery.ignored.map((target): FileReport => ({ status: 'skipped', path: target.path, reason: ignoredBecause })));
-    reports.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
+  for (const target of ignored) reports.push({ status: 'skipped', path: target.path, reason: ignoredBecause });
+  reports.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
-  process.stdout.write(format(command, reports, errors, cwd));
+  // A missing path alone leaves nothing to report: the error on stderr says it all.
+  const nothingToReport = errors.length > 0 && reports.every((report) => report.status === 'error' || report.status === 'unrelated');
+  if (!(command.format === 'text' && nothingToReport)) process.stdout.write(format(command, reports, errors, cwd));
   if (command.dryRun && command.format !== 'text' && command.format !== 'json') {
     for (const report of checkedOf(reports)) if (report.diff !== undefined) process.stderr.write(report.diff);
   }
   for (const report of checkedOf(reports)) if (report.warning) process.stderr.write(`shipcheck: warning: ${report.path}: ${report.warning}\n`);
+  for (const target of ignored) process.stderr.write(`shipcheck: warning: ${target.path}: not checked: ${ignoredBecause}\n`);
   const problems = [...errors, ...reports.filter((report) => report.status === 'error')];
+  let unreadable = 0;
+  for (const report of reports) {
+    if (report.status !== 'checked' && report.status !== 'skipped') continue;
+    if (!report.unreadable) continue;
+    const reason = report.status === 'skipped' ? report.reason : `over the ${maxFileSizeKiB} KiB limit (--max-file-size)`;
+    if (report.unreadable.named) {
+      problems.push({ path: report.path, reason: `cannot be checked: ${reason}` });
+    } else if (!command.skipUnreadable) {
+      process.stderr.write(`shipcheck: warning: ${report.path}: not checked: ${reason} (--skip-unreadable passes over such files)\n`);
+      unreadable++;
+    }
+  }
   for (const problem of problems) process.stderr.write(`shipcheck: ${problem.path}: ${problem.reason}\n`);
-  if (problems.length > 0) return 2;
+  if (problems.length > 0 || unreadable > 0) return 2;
   return reports.some((report) => report.status === 'checked' && report.findings.some((finding) => reaches(finding.severity, command.failOn))) ? 1 : 0;
 }
 
@@ -134,16 +145,9 @@ function checkStdin(target: Target, settings: CheckSettings): FileReport {
   } catch (error) {
     return { status: 'error', path: target.path, reason: `could not read standard input: ${firstLine(error)}` };
   }
-  return checkText(text, target, settings);
-}
-
-// One file tripping a bug (a rule's overlapping fix, say) should not lose the report on all the others.
-function checkIsolated(target: Target, settings: CheckSettings): FileReport {
-  try {
-    return checkFile(target, settings);
-  } catch (error) {
-    return { status: 'error', path: target.path, reason: `internal error: ${firstLine(error)}` };
-  }
+  const outcome = checkText(text, target, settings);
+  // Standard input has nowhere to write fixes to: checkText gives them as a diff, never as a pending write.
+  return outcome.status === 'pending-fix' ? outcome.ifChanged : outcome;
 }
 
 function listRules(outputFormat: OutputFormat): string {
@@ -164,7 +168,7 @@ function firstLine(error: unknown): string {
 }
 
 // A reader that stops early (`shipcheck | head`) has seen all it wants; anything else on stdout is our failure.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+if (!isCheckWorker()) process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') return;
   process.stderr.write(`shipcheck: internal error: ${firstLine(error)}\n`);
   process.exitCode = 2;
@@ -178,7 +182,11 @@ function onInterrupt(signal: StopSignal): void {
   interrupted = signal;
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(error instanceof UsageError ? `shipcheck: ${firstLine(error)}\n` : `shipcheck: internal error: ${firstLine(error)}\n`);
-  process.exitCode = 2;
-});
+if (isCheckWorker()) {
+  serveChecks();
+} else {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(error instanceof UsageError ? `shipcheck: ${firstLine(error)}\n` : `shipcheck: internal error: ${firstLine(error)}\n`);
+    process.exitCode = 2;
+  });
+}

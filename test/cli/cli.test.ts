@@ -281,11 +281,11 @@ describe('bad input', () => {
     assert.ok(finding!.line >= 4 && finding!.column >= 1, `position ${finding!.line}:${finding!.column}`);
   });
 
-  it('skips a binary file named on the command line instead of crashing', () => {
+  it('skips a binary file named on the command line instead of crashing, and exits 2', () => {
     const root = workspace({ 'junk.yml': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0xff, 0xfe, 0x00, 0x0a]) });
     const text = shipcheck(root, 'junk.yml');
-    assert.equal(text.status, 0);
-    assert.equal(text.stderr, '');
+    assert.equal(text.status, 2);
+    assert.equal(text.stderr, 'shipcheck: junk.yml: cannot be checked: binary file (it contains NUL bytes)\n');
     assert.match(text.stdout, /^junk\.yml\n {2}skipped {2}binary file/m);
     assertNoStackTrace(text);
     assert.deepEqual(json(shipcheck(root, '--format', 'json', 'junk.yml')).skipped.map((skip) => skip.file), ['junk.yml']);

@@ -99,7 +99,7 @@ ignore:
     assert.deepEqual(problems('rules:\n  npm-ci: off\n'), ["2:3 unknown rule 'npm-ci' (did you mean gha/npm-ci?); `shipcheck --list-rules` lists them [npm-ci]"]);
     assert.deepEqual(problems('rules:\n  gha/npm-cl: off\n'), ["2:3 unknown rule 'gha/npm-cl' (did you mean gha/npm-ci?); `shipcheck --list-rules` lists them [gha/npm-cl]"]);
     assert.deepEqual(problems('rules:\n  gha/shiny: off\n'), ["2:3 unknown rule 'gha/shiny'; `shipcheck --list-rules` lists them [gha/shiny]"]);
-    assert.deepEqual(problems('rulez:\n  gha/npm-ci: off\n'), ["1:1 unknown setting 'rulez': expected one of rules, ignore [rulez]"]);
+    assert.deepEqual(problems('rulez:\n  gha/npm-ci: off\n'), ["1:1 unknown setting 'rulez': expected one of rules, ignore, maxFileSize [rulez]"]);
     assert.deepEqual(problems('rules: [gha/npm-ci]\n'), ['1:8 `rules` must map rule ids to a level (off, hint, info, warning, error) or to `{ level: …, <option>: … }` [[gha/npm-ci]]']);
     assert.deepEqual(problems('rules:\n  gha/npm-ci:\n'), ['2:3 the level of gha/npm-ci must be one of off, hint, info, warning, error, not empty [gha/npm-ci]']);
     assert.deepEqual(problems('rules:\n  gha/npm-ci: [warning]\n'), ['2:15 gha/npm-ci needs a level (off, hint, info, warning, error) or a mapping such as `{ level: warning }` [[warning]]']);
@@ -109,6 +109,9 @@ ignore:
     assert.match(problems('rules: {\n').join('\n'), /^\d+:\d+ not valid YAML: /);
     assert.deepEqual(parseConfig('rules: {\n  gha/npm-ci: off\n', RULES).config, EMPTY, 'text that is not YAML configures nothing');
     assert.deepEqual(problems('- a\n'), ['1:1 the configuration must be a mapping with `rules:` and/or `ignore:` [- a\n]']);
+    assert.deepEqual(problems('maxFileSize: 0\n'), ['1:14 `maxFileSize` must be a whole number of KiB, at least 1 [0]']);
+    assert.deepEqual(problems('maxFileSize: big\n'), ['1:14 `maxFileSize` must be a whole number of KiB, at least 1 [big]']);
+    assert.equal(parseConfig('maxFileSize: 512\n', RULES).config.maxFileSizeKiB, 512);
     assert.equal(describeConfigProblem('.shipcheck.yaml', { line: 2, column: 15, message: 'bad' }), '.shipcheck.yaml:2:15: bad');
   });
 

@@ -25,6 +25,12 @@ export interface LintCommand {
   /** Read one file from standard input; `stdinFilename` is the path it is checked as. */
   stdin: boolean;
   stdinFilename: string | undefined;
+  /** `--max-file-size`: larger files are reported as not checked; undefined leaves it to the configuration. */
+  maxFileSizeKiB: number | undefined;
+  /** `--skip-unreadable`: files found in directories that cannot be checked are passed over without failing. */
+  skipUnreadable: boolean;
+  /** `--jobs`: threads to check in; undefined means one per core (the main thread alone for a few files). */
+  jobs: number | undefined;
 }
 
 export type Command = LintCommand | { kind: 'help' } | { kind: 'version' } | { kind: 'list-rules'; format: OutputFormat };
@@ -47,6 +53,9 @@ const OPTIONS = {
   'no-ignore': { type: 'boolean' },
   stdin: { type: 'boolean' },
   'stdin-filename': { type: 'string' },
+  'max-file-size': { type: 'string' },
+  'skip-unreadable': { type: 'boolean' },
+  jobs: { type: 'string' },
   'list-rules': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -60,8 +69,9 @@ export const USAGE = `Usage: shipcheck [options] [paths...]
 Checks GitHub Actions workflows, composite actions and Kubernetes manifests.
 Directories are searched for *.yml and *.yaml files (node_modules and hidden
 directories other than .github are left out); YAML files that are neither
-workflows nor manifests are passed over quietly. Files named on the command
-line are always checked. Without paths, the current directory is searched.
+workflows nor manifests are passed over quietly; files named on the command
+line are checked whatever their name, unless an ignore glob matches them.
+Without paths, the current directory is searched.
 
 Output:
   --format <name>         text (default), json, sarif (SARIF 2.1.0 for code
@@ -83,9 +93,17 @@ Selection:
   --ignore <glob>         leave out matching paths (relative to the current
                           directory); repeatable, adds to the file's ignore:
   --no-ignore             check ignored paths too
+  --max-file-size <KiB>   report larger files as not checked (default: 4096,
+                          or maxFileSize in the configuration file)
+  --skip-unreadable       pass over files found in directories that cannot be
+                          checked (binary, not UTF-8, too large) instead of
+                          failing with exit code 2
   --stdin                 check standard input instead of files
   --stdin-filename <path> the path standard input is checked as (it decides
                           whether the text is a workflow)
+
+  --jobs <n>              check in n threads (default: one per core when
+                          there are many files; 1 checks in one thread)
 
   --list-rules            list every rule: id, default level, fix, summary
   -h, --help              show this help
@@ -97,13 +115,16 @@ Configuration (.shipcheck.yaml):
     k8s/image-tag: { level: info }     # a mapping can carry rule options
   ignore:
     - test/fixtures/**                 # relative to the configuration file
+  maxFileSize: 8192                    # KiB; --max-file-size wins
 
 Ignored paths are left out even when named on the command line (as ESLint
-does); a named file that is ignored is listed as skipped. Use --no-ignore to
-check them anyway.
+does): a named file that is ignored is listed as skipped, with a warning on
+stderr, and does not change the exit code. Use --no-ignore to check it.
 
 Exit codes: 0 nothing at or above --fail-on, 1 something is, 2 bad usage, a
-malformed configuration, or a path that cannot be read. 130 when interrupted.
+malformed configuration, a path that cannot be read, or a file that cannot be
+checked (binary, not UTF-8, over the size limit; for files found in a
+directory, unless --skip-unreadable). 130 when interrupted.
 
 Examples:
   shipcheck                                 check the current directory
@@ -162,7 +183,19 @@ export function parseCommand(argv: readonly string[]): Command {
     noIgnore: values['no-ignore'] === true,
     stdin,
     stdinFilename,
+    maxFileSizeKiB: positiveInteger('--max-file-size', values['max-file-size']),
+    skipUnreadable: values['skip-unreadable'] === true,
+    jobs: positiveInteger('--jobs', values.jobs),
   };
+}
+
+function positiveInteger(option: string, value: string | true | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
+    throw new UsageError(`${option} takes a whole number of at least 1, not '${String(value)}'`);
+  }
+  return number;
 }
 
 function ruleFlags(flags: readonly string[]): Record<string, RuleSetting> {

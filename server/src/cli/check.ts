@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { isWorkflowPath } from '../engine/classify';
 import type { Finding, FixKind, Span } from '../engine/finding';
-import { fixAll, isCheckedFile, lint, type LintOptions } from '../engine/lint';
+import { DEFAULT_MAX_FILE_SIZE, fixAll, isCheckedFile, lint, type LintOptions, type LintResult } from '../engine/lint';
 import type { YamlFile } from '../engine/yamlFile';
 import type { FixMode } from './args';
 import { describeFsError, type Target } from './discover';
@@ -41,12 +41,45 @@ export type FileReport =
       diff?: string;
       /** Why fixes were not written although there were some (the file changed on disk meanwhile). */
       warning?: string;
+      /** Set when the file was over the size limit: reported, but not checked. */
+      unreadable?: Unreadable;
     }
-  | { status: 'skipped'; path: string; reason: string }
+  | { status: 'skipped'; path: string; reason: string; unreadable?: Unreadable }
   /** A YAML file found while walking that is neither a workflow nor a manifest: not reported. */
   | { status: 'unrelated'; path: string }
   /** Could not be read, or its fixes could not be written. */
   | { status: 'error'; path: string; reason: string };
+
+export type Checked = Extract<FileReport, { status: 'checked' }>;
+
+/**
+ * Fixes computed for a file but not written yet: files are written by the main thread only, so a worker hands
+ * back the fixed text with the report for either outcome of the write.
+ */
+export interface PendingFix {
+  status: 'pending-fix';
+  path: string;
+  fixedText: string;
+  /** The file as it was read, to tell whether someone wrote it meanwhile. */
+  read: FileRead;
+  /** The findings left after the fixes, when they are written. */
+  ifWritten: Checked;
+  /** The findings of the file as read, when it changed on disk and the fixes are not written. */
+  ifChanged: Checked;
+}
+
+export interface FileRead {
+  bytes: Uint8Array;
+}
+
+/** What checking a file gives: a report, or fixes still to be written. */
+export type CheckOutcome = FileReport | PendingFix;
+
+/** A file that could not be checked (binary, not UTF-8, too large): exit code 2, unless found in a directory with --skip-unreadable. */
+export interface Unreadable {
+  /** Named on the command line, rather than found in a directory. */
+  named: boolean;
+}
 
 export interface CheckSettings {
   /** The engine options for one file (rules, configuration, the project facts around it). */
@@ -60,71 +93,84 @@ export interface CheckSettings {
 // fatal: junk bytes are reported rather than replaced (and then written back by --fix); ignoreBOM keeps a BOM byte-exact.
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** Checks a file and writes its fixes. */
 export function checkFile(target: Target, settings: CheckSettings): FileReport {
+  const outcome = checkFileUnwritten(target, settings);
+  return outcome.status === 'pending-fix' ? writeFix(outcome, settings) : outcome;
+}
+
+/** Checks a file without writing anything: fixes to write come back as a `PendingFix`. */
+export function checkFileUnwritten(target: Target, settings: CheckSettings): CheckOutcome {
   let bytes: Buffer;
-  let stats: fs.Stats;
   try {
     bytes = fs.readFileSync(target.path);
-    stats = fs.statSync(target.path);
   } catch (error) {
     return { status: 'error', path: target.path, reason: describeFsError(error) };
   }
   const text = decode(bytes);
   if (typeof text !== 'string') {
-    return target.explicit || isWorkflowPath(target.path) ? { status: 'skipped', path: target.path, reason: text.reason } : { status: 'unrelated', path: target.path };
+    return target.explicit || isWorkflowPath(target.path)
+      ? { status: 'skipped', path: target.path, reason: text.reason, unreadable: { named: target.explicit } }
+      : { status: 'unrelated', path: target.path };
   }
-  return checkText(text, target, settings, (fixed) => {
-    settings.beforeWrite?.(target.path);
-    if (changedSince(target.path, bytes, stats)) return 'conflict';
-    writeAtomically(target.path, fixed);
-    return 'written';
-  });
+  return checkText(text, target, settings, { bytes });
 }
 
-type WriteOutcome = 'written' | 'conflict';
+/** Writes a file's fixes unless the file changed since it was read; the report says which. */
+export function writeFix(pending: PendingFix, settings: CheckSettings): FileReport {
+  try {
+    settings.beforeWrite?.(pending.path);
+    if (changedSince(pending.path, pending.read)) return pending.ifChanged;
+    writeAtomically(pending.path, pending.fixedText);
+  } catch (error) {
+    return { status: 'error', path: pending.path, reason: `could not write the fixes: ${describeFsError(error)}` };
+  }
+  return pending.ifWritten;
+}
 
-/** Checks text read from somewhere (a file, standard input); `write` stores fixes, when there is a place to. */
-export function checkText(text: string, target: Target, settings: CheckSettings, write?: (fixed: string) => WriteOutcome): FileReport {
+/** Checks text read from somewhere (a file, standard input); fixes come back unwritten when the text came from a file (`read`). */
+export function checkText(text: string, target: Target, settings: CheckSettings, read?: FileRead): CheckOutcome {
   const options = settings.lintOptions(target.path);
-  let result = lint(text, target.path, options);
+  const result = lint(text, target.path, options);
   if (result.skipped !== undefined) return { status: 'skipped', path: target.path, reason: result.skipped };
   if (!target.explicit && !isCheckedFile(target.path, result)) return { status: 'unrelated', path: target.path };
+  const unreadable = tooLarge(text, options) ? { unreadable: { named: target.explicit } } : {};
 
   const kinds: FixKind[] = settings.fix === 'suggestions' ? ['safe', 'suggestion'] : settings.fix === 'safe' ? ['safe'] : [];
-  let fixed = 0;
-  let diff: string | undefined;
-  let warning: string | undefined;
   if (kinds.length > 0 && result.findings.some((finding) => finding.fix && kinds.includes(finding.fix.kind))) {
     const output = fixAll(text, target.path, options, kinds);
     if (output.text !== text) {
-      if (settings.dryRun || !write) {
-        fixed = output.applied;
-        diff = unifiedDiff(target.path, text, output.text);
-      } else {
-        let outcome: WriteOutcome;
-        try {
-          outcome = write(output.text);
-        } catch (error) {
-          return { status: 'error', path: target.path, reason: `could not write the fixes: ${describeFsError(error)}` };
-        }
-        if (outcome === 'written') {
-          fixed = output.applied;
-          result = lint(output.text, target.path, options);
-        } else {
-          warning = 'changed on disk while shipcheck ran: fixes not written (run shipcheck again)';
-        }
+      if (settings.dryRun || !read) {
+        return { ...placed(target.path, result), ...unreadable, fixed: output.applied, diff: unifiedDiff(target.path, text, output.text) };
       }
+      return {
+        status: 'pending-fix',
+        path: target.path,
+        fixedText: output.text,
+        read,
+        ifWritten: { ...placed(target.path, lint(output.text, target.path, options)), fixed: output.applied },
+        ifChanged: { ...placed(target.path, result), warning: 'changed on disk while shipcheck ran: fixes not written (run shipcheck again)' },
+      };
     }
   }
+  return { ...placed(target.path, result), ...unreadable };
+}
+
+function tooLarge(text: string, options: LintOptions): boolean {
+  return text.length > (options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+}
+
+/** The report of a lint, its findings placed at lines and columns. */
+function placed(filePath: string, result: LintResult): Checked {
   const { file } = result;
   const lines = file.text.split(/\r?\n|\r/);
   const findings = result.findings.map((finding): PlacedFinding => {
     const range = rangeOf(file, finding.span);
-    const placed: PlacedFinding = { ...finding, range, lineText: lines[range.line - 1] ?? '' };
-    if (finding.fix) placed.fixEdits = finding.fix.edits.map((edit) => ({ range: rangeOf(file, edit), newText: edit.newText }));
-    return placed;
+    const placedFinding: PlacedFinding = { ...finding, range, lineText: lines[range.line - 1] ?? '' };
+    if (finding.fix) placedFinding.fixEdits = finding.fix.edits.map((edit) => ({ range: rangeOf(file, edit), newText: edit.newText }));
+    return placedFinding;
   });
-  return { status: 'checked', path: target.path, findings, fixed, ...(diff === undefined ? {} : { diff }), ...(warning === undefined ? {} : { warning }) };
+  return { status: 'checked', path: filePath, findings, fixed: 0 };
 }
 
 function unifiedDiff(filePath: string, before: string, after: string): string {
@@ -147,14 +193,13 @@ function decode(bytes: Buffer): string | { reason: string } {
   }
 }
 
-// A syntax error in someone's docker-compose.yml is not ours to report; in a workflow it is.
-
-/** Whether someone (an editor, a formatter) wrote the file after we read it: then our fixes would undo their change. */
-function changedSince(filePath: string, bytes: Buffer, stats: fs.Stats): boolean {
+/**
+ * Whether someone (an editor, a formatter) wrote the file after we read it: then our fixes would undo their change.
+ * Compared by content only, so checking a file costs no `stat` (and a rewrite with the same bytes changes nothing).
+ */
+function changedSince(filePath: string, read: FileRead): boolean {
   try {
-    const now = fs.statSync(filePath);
-    if (now.mtimeMs !== stats.mtimeMs || now.size !== stats.size) return true;
-    return !fs.readFileSync(filePath).equals(bytes);
+    return !fs.readFileSync(filePath).equals(read.bytes);
   } catch {
     return true;
   }

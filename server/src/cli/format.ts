@@ -1,9 +1,7 @@
 import type { Severity } from '../engine/finding';
 import { ruleDocPath } from '../knowledge/ruleDocs';
 import { ruleById } from '../rules/index';
-import type { FileReport, PlacedFinding } from './check';
-
-export type Checked = Extract<FileReport, { status: 'checked' }>;
+import type { Checked, FileReport, PlacedFinding } from './check';
 export type Skipped = Extract<FileReport, { status: 'skipped' }>;
 
 export function formatJson(reports: readonly FileReport[]): string {
@@ -61,22 +59,30 @@ export function formatText(reports: readonly FileReport[], style: Style = PLAIN,
     if (report.status === 'skipped') {
       lines.push(style.bold(report.path), `  ${style.dim('skipped')}  ${report.reason}`, '');
     } else if (report.status === 'checked' && report.findings.length > 0) {
-      lines.push(style.bold(report.path), ...findingLines(report, style), '');
+      lines.push(style.bold(report.path));
+      addFindingLines(lines, report, style);
+      lines.push('');
     }
   }
-  lines.push(...summary(reports, style, dryRun));
+  for (const line of summary(reports, style, dryRun)) lines.push(line);
   return `${lines.join('\n')}\n`;
 }
 
-function findingLines(report: Checked, style: Style): string[] {
-  const rows = report.findings.map((finding) => ({ position: `${finding.range.line}:${finding.range.column}`, finding }));
-  const positionWidth = Math.max(...rows.map((row) => row.position.length));
-  const severityWidth = Math.max(...rows.map((row) => row.finding.severity.length));
-  const gutterWidth = Math.max(...rows.map((row) => String(row.finding.range.line).length));
-  return rows.flatMap(({ position, finding }) => [
-    `  ${position.padEnd(positionWidth)}  ${style.severity(finding.severity, finding.severity.padEnd(severityWidth))}  ${finding.message}  ${style.dim(finding.ruleId)}`,
-    ...codeFrame(finding, gutterWidth, style),
-  ]);
+// A file can have hundreds of thousands of findings: no spreading them into one call's arguments.
+function addFindingLines(lines: string[], report: Checked, style: Style): void {
+  let positionWidth = 0;
+  let severityWidth = 0;
+  let gutterWidth = 0;
+  for (const { range, severity } of report.findings) {
+    positionWidth = Math.max(positionWidth, `${range.line}:${range.column}`.length);
+    severityWidth = Math.max(severityWidth, severity.length);
+    gutterWidth = Math.max(gutterWidth, String(range.line).length);
+  }
+  for (const finding of report.findings) {
+    const position = `${finding.range.line}:${finding.range.column}`;
+    lines.push(`  ${position.padEnd(positionWidth)}  ${style.severity(finding.severity, finding.severity.padEnd(severityWidth))}  ${finding.message}  ${style.dim(finding.ruleId)}`);
+    for (const line of codeFrame(finding, gutterWidth, style)) lines.push(line);
+  }
 }
 
 const FRAME_WIDTH = 100;

@@ -22,6 +22,8 @@ export interface ShipcheckConfig {
   ruleOptions: Record<string, Record<string, RuleOptionValue>>;
   /** Globs relative to the directory that holds the configuration file. */
   ignore: string[];
+  /** `maxFileSize`: larger files are reported as not checked (KiB). */
+  maxFileSizeKiB?: number;
 }
 
 /** Where a configuration went wrong: the offending key or value (offsets, and its start's 1-based line and column), and what to change. */
@@ -49,7 +51,7 @@ export type ConfigurableRule = Pick<Rule, 'id' | 'options'>;
 export const CONFIG_FILE_NAMES: readonly string[] = ['.shipcheck.yaml', '.shipcheck.yml'];
 
 export const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'hint', 'info', 'warning', 'error'];
-const TOP_LEVEL_KEYS = ['rules', 'ignore'];
+const TOP_LEVEL_KEYS = ['rules', 'ignore', 'maxFileSize'];
 
 export function emptyConfig(): ShipcheckConfig {
   return { ruleSettings: {}, ruleOptions: {}, ignore: [] };
@@ -99,6 +101,7 @@ class ConfigReader {
       const key = this.keyName(pair);
       if (key === 'rules') this.readRules(pair);
       else if (key === 'ignore') this.readIgnore(pair);
+      else if (key === 'maxFileSize') this.readMaxFileSize(pair);
       else if (key !== undefined) this.report(spanOf(pair.key), `unknown setting '${key}': expected one of ${TOP_LEVEL_KEYS.join(', ')}`);
     }
     return this.config;
@@ -160,6 +163,12 @@ class ConfigReader {
     const match = RULE_SETTINGS.find((setting) => setting === value);
     if (match === undefined) this.report(valueSpan(entry), `the level of ${id} must be one of ${RULE_SETTINGS.join(', ')}, not ${describe(value)}`);
     else this.config.ruleSettings[id] = match;
+  }
+
+  private readMaxFileSize(pair: Entry): void {
+    const value = isScalar(pair.value) ? pair.value.value : undefined;
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) this.config.maxFileSizeKiB = value;
+    else this.report(valueSpan(pair), '`maxFileSize` must be a whole number of KiB, at least 1');
   }
 
   private readIgnore(pair: Entry): void {
@@ -229,6 +238,7 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length]!;
 }
+
 
 /** Command-line `--rule id=level` settings win over the file's. */
 export function withRuleSettings(config: ShipcheckConfig, overrides: Readonly<Record<string, RuleSetting>>): ShipcheckConfig {

@@ -27,7 +27,7 @@ export function combineFixes(findings: readonly Finding[], kinds: readonly FixKi
     if (!fix || !kinds.includes(fix.kind)) continue;
     const clashes = fix.edits.some((edit) => taken.some((other) => overlaps(edit, other)));
     if (clashes) continue;
-    taken.push(...fix.edits);
+    for (const edit of fix.edits) taken.push(edit);
     applied++;
   }
   return { edits: taken, applied };

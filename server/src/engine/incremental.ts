@@ -102,8 +102,8 @@ export class IncrementalLinter {
       if (piece.placedAt?.offset !== offset) {
         piece.placedAt = { offset, findings: piece.findings!.map((finding) => shiftFinding(finding, offset)) };
       }
-      findings.push(...piece.placedAt.findings);
-      kinds.push(...piece.kinds);
+      for (const finding of piece.placedAt.findings) findings.push(finding);
+      for (const kind of piece.kinds) kinds.push(kind);
     });
     const file = deferredYamlFile(text, path);
     return { file, kinds, ...finishFindings(file, findings, new Map(), rules, settings, false) };

@@ -32,6 +32,8 @@ export interface LintOptions {
   ruleOptions?: Readonly<Record<string, Readonly<Record<string, RuleOptionValue>>>>;
   /** Larger files get one finding saying so instead of a check (keystroke latency matters more). */
   maxFileSize?: number;
+  /** Where the user raises `maxFileSize` in this front end, named in the too-large finding. */
+  maxFileSizeSetting?: string;
   /** Findings of `scope: 'job'` rules kept from the previous lint of the same document (the incremental linter's). */
   jobCache?: JobFindingsCache;
 }
@@ -90,18 +92,22 @@ export function lint(text: string, path: string, options: LintOptions): LintResu
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   if (text.length > maxSize) {
     const file = parseYamlFile('', path);
+    const severity = options.ruleSettings?.[ENGINE_RULES.tooLarge] ?? 'info';
     const firstLine = text.indexOf('\n');
     return {
       file: { ...file, text },
       kinds: [],
-      findings: [
-        {
-          ruleId: ENGINE_RULES.tooLarge,
-          severity: 'info',
-          message: `File not checked: it is ${Math.round(text.length / 1024)} KiB, over the ${Math.round(maxSize / 1024)} KiB limit (shipcheck.maxFileSize).`,
-          span: { start: 0, end: firstLine < 0 ? text.length : firstLine },
-        },
-      ],
+      findings:
+        severity === 'off'
+          ? []
+          : [
+              {
+                ruleId: ENGINE_RULES.tooLarge,
+                severity,
+                message: `File not checked: it is ${Math.round(text.length / 1024)} KiB, over the ${Math.round(maxSize / 1024)} KiB limit (${options.maxFileSizeSetting ?? 'shipcheck.maxFileSize'}).`,
+                span: { start: 0, end: firstLine < 0 ? text.length : firstLine },
+              },
+            ],
     };
   }
   return lintFile(parseYamlFile(text, path), options);
@@ -183,7 +189,7 @@ export function checkDocument(file: YamlFile, yaml: YamlDoc, run: DocumentRun, c
         continue;
       }
       if (slot.cached) {
-        run.findings.push(...slot.cached);
+        for (const finding of slot.cached) run.findings.push(finding);
       } else {
         const found: Finding[] = [];
         runner.sink = found;
@@ -191,7 +197,7 @@ export function checkDocument(file: YamlFile, yaml: YamlDoc, run: DocumentRun, c
         for (const step of job.steps) runner.hook('step', step, scoped);
         runner.sink = run.findings;
         session!.store(slot, found);
-        run.findings.push(...found);
+        for (const finding of found) run.findings.push(finding);
       }
       runner.hook('job', job, unscoped);
       // A reused job's steps are not built unless another rule looks at them.
@@ -245,7 +251,7 @@ export function finishFindings(
   // Unused directives only make sense when the file was checked, and only for rules that ran.
   const unused = broken ? [] : unusedSuppressions(suppressions, rules, settings);
   if (unused.length > 0) {
-    kept.push(...unused);
+    for (const finding of unused) kept.push(finding);
     kept.sort(byPlace);
   }
   return { findings: kept, suppressed };

@@ -131,7 +131,7 @@ export function mapFields(yaml: YamlDoc, map: YAMLMap, depth = 0): Map<string, F
     const name = scalarToString(key);
     if (name === undefined) continue;
     if (name === '<<' && key.type === 'PLAIN') {
-      if (depth < MAX_MERGE_DEPTH) merged.push(...mergeSources(yaml, pair.value, depth));
+      if (depth < MAX_MERGE_DEPTH) for (const source of mergeSources(yaml, pair.value, depth)) merged.push(source);
       continue;
     }
     if (!fields.has(name)) fields.set(name, new MapField(key, yaml.resolve(pair.value)));

@@ -69,7 +69,7 @@ export function graphOf<J extends GraphJob>(jobs: readonly J[]): JobGraph<J> {
       const next = stack.pop()!;
       if (next === job || found.has(next)) continue;
       found.add(next);
-      stack.push(...needsOf(next));
+      for (const need of needsOf(next)) stack.push(need);
     }
     closure.set(job, found);
     return found;

@@ -165,7 +165,7 @@ export function rolloutAnalyses(rollout: Rollout): AnalysisRef[] {
     if (canary.backgroundAnalysis) analyses.push(canary.backgroundAnalysis);
     for (const step of canary.steps) {
       if (step.analysis) analyses.push(step.analysis);
-      if (step.experiment) analyses.push(...step.experiment.analyses);
+      if (step.experiment) for (const analysis of step.experiment.analyses) analyses.push(analysis);
     }
   }
   if (blueGreen?.prePromotionAnalysis) analyses.push(blueGreen.prePromotionAnalysis);

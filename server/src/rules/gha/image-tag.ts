@@ -204,9 +204,9 @@ function imagesOf(job: Job, memo: Memo): JobImages {
     const script = shellScript(step);
     if (script === undefined) continue;
     const images = memo.get(SCRIPT_IMAGES, script, scriptImages);
-    found.pushed.push(...images.pushed.map(latest));
-    found.tagged.push(...images.tagged.map(latest));
-    found.allTags.push(...images.allTags);
+    for (const ref of images.pushed) found.pushed.push(latest(ref));
+    for (const ref of images.tagged) found.tagged.push(latest(ref));
+    for (const tag of images.allTags) found.allTags.push(tag);
   }
   return found;
 }
@@ -242,8 +242,8 @@ function scriptImages(script: string): ScriptImages {
       else images.pushed.push(ref);
     } else if (sub === 'build' || sub === 'b') {
       const refs = tagWords(args).map((word) => refOf(word.value, word));
-      images.tagged.push(...refs);
-      if (args.some((word) => word.value === '--push' || /^--output=.*type=registry|push=true/.test(word.value))) images.pushed.push(...refs);
+      for (const ref of refs) images.tagged.push(ref);
+      if (args.some((word) => word.value === '--push' || /^--output=.*type=registry|push=true/.test(word.value))) for (const ref of refs) images.pushed.push(ref);
     } else if (sub === 'tag') {
       const target = args.slice(1).filter((word) => !word.value.startsWith('-'))[1];
       if (target) images.tagged.push(refOf(target.value, target));

@@ -1,0 +1,72 @@
+import * as path from 'node:path';
+import type { ShipcheckConfig } from '../config/config';
+import type { LintOptions, ProjectFacts } from '../engine/lint';
+import { projectFacts } from '../project/facts';
+import { RULES } from '../rules/index';
+import type { FixMode } from './args';
+import type { CheckSettings } from './check';
+import type { Target } from './discover';
+
+/**
+ * Everything the files of one run are checked against, built once by the main thread and copied to each
+ * worker (so it holds plain data only). Whatever is derived from the whole set of files belongs here.
+ */
+export interface RunContext {
+  ruleSettings: ShipcheckConfig['ruleSettings'];
+  ruleOptions: ShipcheckConfig['ruleOptions'];
+  /** In UTF-16 code units, as the engine compares it. */
+  maxFileSize: number;
+  fix: FixMode;
+  dryRun: boolean;
+  /** Project facts by the absolute directory of each file checked. */
+  projectFacts: Map<string, ProjectFacts>;
+}
+
+/** Where a user raises the size limit when checking from the command line (named in the too-large finding). */
+const MAX_FILE_SIZE_SETTING = '--max-file-size or maxFileSize in .shipcheck.yaml';
+
+export function buildRunContext(
+  config: ShipcheckConfig,
+  run: { fix: FixMode; dryRun: boolean; maxFileSizeKiB: number },
+  targets: readonly Target[],
+): RunContext {
+  const factsByDirectory = new Map<string, ProjectFacts>();
+  for (const target of targets) {
+    const file = path.resolve(target.path);
+    const directory = path.dirname(file);
+    if (!factsByDirectory.has(directory)) factsByDirectory.set(directory, projectFacts(file));
+  }
+  return {
+    ruleSettings: config.ruleSettings,
+    ruleOptions: config.ruleOptions,
+    maxFileSize: run.maxFileSizeKiB * 1024,
+    fix: run.fix,
+    dryRun: run.dryRun,
+    projectFacts: factsByDirectory,
+  };
+}
+
+/** How a thread checks files under a run's context: one `LintOptions` per directory, made on first use. */
+export function checkSettings(context: RunContext): CheckSettings {
+  const byDirectory = new Map<string, LintOptions>();
+  return {
+    fix: context.fix,
+    dryRun: context.dryRun,
+    lintOptions(filePath) {
+      const directory = path.dirname(path.resolve(filePath));
+      let options = byDirectory.get(directory);
+      if (!options) {
+        options = {
+          rules: RULES,
+          project: context.projectFacts.get(directory) ?? {},
+          ruleSettings: context.ruleSettings,
+          ruleOptions: context.ruleOptions,
+          maxFileSize: context.maxFileSize,
+          maxFileSizeSetting: MAX_FILE_SIZE_SETTING,
+        };
+        byDirectory.set(directory, options);
+      }
+      return options;
+    },
+  };
+}
