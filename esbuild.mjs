@@ -21,9 +21,7 @@ const yamlAsModule = { alias: { yaml: './node_modules/yaml/browser/index.js' } }
 
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
-  // dist/server.js only loads dist/serverMain.js, the server itself (see serverLoader.ts).
-  { ...common, entryPoints: ['server/src/serverLoader.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...common, ...yamlAsModule, entryPoints: ['server/src/server.ts'], outfile: 'dist/serverMain.js' },
+  { ...common, ...yamlAsModule, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, ...yamlAsModule, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // VS Code for the web: the extension runs in the browser's extension host, the server in a web worker.
   { ...common, platform: 'browser', target: 'es2022', entryPoints: ['client/src/browser.ts'], outfile: 'dist/browserClient.js', external: ['vscode'] },

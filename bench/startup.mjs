@@ -131,8 +131,7 @@ export function bundleSizes() {
   const vsix = readdirSync(ROOT).filter((name) => name.endsWith('.vsix')).sort().pop();
   return [
     { what: 'dist/client.js', bytes: sizeOf(join(ROOT, 'dist', 'client.js')) },
-    { what: 'dist/server.js (loads serverMain.js)', bytes: sizeOf(join(ROOT, 'dist', 'server.js')) },
-    { what: 'dist/serverMain.js', bytes: sizeOf(join(ROOT, 'dist', 'serverMain.js')) },
+    { what: 'dist/server.js', bytes: sizeOf(join(ROOT, 'dist', 'server.js')) },
     { what: 'dist/cli.js', bytes: sizeOf(join(ROOT, 'dist', 'cli.js')) },
     { what: vsix ?? '.vsix (not built)', bytes: vsix ? sizeOf(join(ROOT, vsix)) : undefined },
   ];
