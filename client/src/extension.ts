@@ -8,7 +8,7 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath('dist/server.js');
   // The memory settings `shipcheck-language-server` starts Node with (its first line; see esbuild.mjs), fixed at spawn.
-  const execArgv = ['--heap-growing-percent=20'];
+  const execArgv = ['--heap-growing-percent=20', '--max-semi-space-size=2', '--no-allocation-site-pretenuring'];
   const env = { MALLOC_ARENA_MAX: '2' };
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.stdio, options: { env, execArgv } },
