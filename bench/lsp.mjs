@@ -16,9 +16,9 @@ const SETTINGS = {
 
 export class LspServer {
   /** Starts `command args` and completes the initialize handshake for a workspace folder. */
-  static async start({ name, command, args, workspace, initializationOptions, workDoneProgress = false }) {
+  static async start({ name, command, args, env, workspace, initializationOptions, workDoneProgress = false }) {
     const started = performance.now();
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     let stderr = '';
     child.stderr.on('data', (chunk) => {
       stderr = (stderr + chunk).slice(-4000);

@@ -5,14 +5,16 @@ import { ROOT } from './inputs.mjs';
 
 const PEERS = join(ROOT, 'bench', 'node_modules');
 // Node options for shipcheck's server process (SHIPCHECK_BENCH_NODE_ARGS="--max-semi-space-size=4", say), to measure
-// it as a client that passes them would start it; none by default, as `shipcheck-language-server --stdio` runs.
-const SHIPCHECK_NODE_ARGS = (process.env.SHIPCHECK_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+// it as a client that passes them would start it; by default those `shipcheck-language-server` starts Node with.
+const SHIPCHECK_NODE_ARGS = process.env.SHIPCHECK_BENCH_NODE_ARGS?.split(' ').filter(Boolean);
 
 export const SERVERS = [
   {
     name: 'shipcheck',
     nodeArgs: SHIPCHECK_NODE_ARGS,
     bin: join(ROOT, 'dist', 'server.js'),
+    // What its `#!/usr/bin/env -S NAME=value node --flag` line sets: run as the command runs.
+    fromShebang: true,
     args: ['--stdio'],
     handles: () => true,
     languageId: () => 'yaml',
@@ -50,7 +52,18 @@ export function availableServers() {
 }
 
 export function spawnArgs(server) {
-  return { name: server.name, command: process.execPath, args: [...(server.nodeArgs ?? []), server.bin, ...server.args], initializationOptions: server.initializationOptions };
+  const shebang = server.fromShebang ? shebangSettings(server.bin) : { env: {}, nodeArgs: [] };
+  const nodeArgs = server.nodeArgs ?? shebang.nodeArgs;
+  const env = { ...process.env, ...shebang.env };
+  return { name: server.name, command: process.execPath, args: [...nodeArgs, server.bin, ...server.args], env, initializationOptions: server.initializationOptions };
+}
+
+/** The environment and Node options a script's `#!/usr/bin/env -S NAME=value node --flag` line starts it with. */
+function shebangSettings(bin) {
+  const words = (/^#!\/usr\/bin\/env -S (.*)$/m.exec(readFileSync(bin, 'utf8').slice(0, 500))?.[1] ?? '').split(' ').filter(Boolean);
+  const node = words.indexOf('node');
+  const env = Object.fromEntries(words.slice(0, Math.max(node, 0)).map((word) => word.split('=')));
+  return { env, nodeArgs: node < 0 ? [] : words.slice(node + 1) };
 }
 
 export function packageVersion(name) {

@@ -4,17 +4,15 @@ import { activateClient } from './common';
 
 let client: LanguageClient | undefined;
 
-/**
- * Desktop VS Code (and code-server): the server runs as a Node child process over stdio, like in other editors, where
- * it writes its own messages (a publication's unchanged diagnostics are not turned into JSON again; see messageJson.ts).
- */
+/** Desktop VS Code (and code-server): the server runs as a Node child process over stdio, as in other editors. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath('dist/server.js');
-  // No heap flags: the server keeps its young generation small itself while it checks many files, and lets it grow
-  // while the user types (a fixed small one tripled the collector's time per keystroke in large files).
+  // The memory settings `shipcheck-language-server` starts Node with (its first line; see esbuild.mjs), fixed at spawn.
+  const execArgv = ['--heap-growing-percent=20', '--max-semi-space-size=2', '--no-allocation-site-pretenuring'];
+  const env = { MALLOC_ARENA_MAX: '2' };
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.stdio },
-    debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.stdio, options: { env, execArgv } },
+    debug: { module, transport: TransportKind.stdio, options: { env, execArgv: [...execArgv, '--nolazy', '--inspect=6009'] } },
   };
   await activateClient(context, {
     schemes: ['file', 'untitled'],

@@ -101,19 +101,4 @@ describe('check queue', () => {
     await turnsUntil(() => queue.size === 0);
     assert.deepEqual(ran, ['typing', 'workspace']);
   });
-
-  it('says when checking turns to many documents, to typing and to nothing', async () => {
-    const heard: string[] = [];
-    const queue = new CheckQueue(() => undefined, (activity) => heard.push(activity));
-    let left = 3;
-    queue.add('files', 'workspace', () => --left > 0);
-    queue.add('other', 'open', () => undefined);
-    await turnsUntil(() => queue.size === 0);
-    assert.deepEqual(heard, ['bulk', 'idle']);
-    queue.add('active', 'typing', () => undefined);
-    await turnsUntil(() => queue.size === 0);
-    queue.add('other', 'open', () => undefined);
-    await turnsUntil(() => queue.size === 0);
-    assert.deepEqual(heard, ['bulk', 'idle', 'typing', 'bulk', 'idle']);
-  });
 });

@@ -3,11 +3,11 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ShutdownRequest } from 'vscode-languageserver-protocol/node';
+import { ExitNotification, ShutdownRequest } from 'vscode-languageserver-protocol/node';
 import { rangeOf, ROOT, Session, startSession, stopSession, TIMEOUT_MS, uriOf } from './session';
 
-// The server reads and writes stdio with its own reader and writer (lsp/streamTransport.ts): messages much longer
-// than a pipe's chunks, multi-byte characters across chunks, and what vscode-languageserver did besides for stdio.
+// Over stdio (vscode-languageserver's stream reader and writer): messages much longer
+// than a pipe's chunks, multi-byte characters across chunks, and exiting when the input ends.
 describe('language server over stdio, large messages', { timeout: 6 * TIMEOUT_MS }, () => {
   let session: Session;
 
@@ -42,7 +42,7 @@ describe('language server over stdio, large messages', { timeout: 6 * TIMEOUT_MS
   });
 });
 
-describe('language server over stdio, ending', { timeout: 3 * TIMEOUT_MS }, () => {
+describe('language server over stdio, ending', { timeout: 4 * TIMEOUT_MS }, () => {
   it('exits with 1 when its input ends without a shutdown request', async () => {
     const server = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'ignore', 'inherit'] });
     server.stdin.end();
@@ -55,6 +55,16 @@ describe('language server over stdio, ending', { timeout: 3 * TIMEOUT_MS }, () =
     await session.connection.sendRequest(ShutdownRequest.type);
     const exited = once(session.server, 'exit');
     session.server.stdin!.end();
+    const [code] = (await exited) as [number | null];
+    assert.equal(code, 0);
+    session.connection.dispose();
+  });
+
+  it('exits with 0 on the exit notification after a shutdown request, its input still open', async () => {
+    const { session } = await startSession();
+    await session.connection.sendRequest(ShutdownRequest.type);
+    const exited = once(session.server, 'exit');
+    await session.connection.sendNotification(ExitNotification.type);
     const [code] = (await exited) as [number | null];
     assert.equal(code, 0);
     session.connection.dispose();

@@ -1,9 +1,6 @@
 /** How soon a check should run: the document being typed in first, then other open documents, then files on disk. */
 export type Urgency = 'typing' | 'open' | 'workspace';
 
-/** What the queue is doing: checking many documents (open ones, files on disk), only the one typed in, or neither. */
-export type Activity = 'bulk' | 'typing' | 'idle';
-
 const ORDER: readonly Urgency[] = ['typing', 'open', 'workspace'];
 // A turn runs checks until this much time has passed (at least one), then lets the event loop read input again.
 const TURN_BUDGET_MS = 5;
@@ -43,16 +40,8 @@ export class CheckQueue {
   private turn = 0;
   private armed = false;
   private unsent = 0;
-  private activity: Activity = 'idle';
 
-  /**
-   * `changed` hears when the activity changes: to bulk as soon as a check of another document runs, back to idle
-   * when none is left, and to typing when a typing check runs outside bulk.
-   */
-  constructor(
-    private readonly logError: (what: string, error: unknown) => void,
-    private readonly changed?: (activity: Activity) => void,
-  ) {}
+  constructor(private readonly logError: (what: string, error: unknown) => void) {}
 
   /** Queues the check for `key`, replacing any queued one; it keeps the more urgent of the two places. */
   add(key: string, urgency: Urgency, run: CheckJob): void {
@@ -111,17 +100,8 @@ export class CheckQueue {
         this.logError('a queued check', error);
       }
       if (more === true && !this.jobs[urgency].has(key)) this.jobs[urgency].set(key, job);
-      if (urgency !== 'typing') this.become('bulk');
-      else if (this.activity === 'idle') this.become('typing');
     }
-    if (this.activity === 'bulk' && this.jobs.open.size === 0 && this.jobs.workspace.size === 0) this.become('idle');
     if (this.canRunSoon()) this.arm();
-  }
-
-  private become(activity: Activity): void {
-    if (this.activity === activity) return;
-    this.activity = activity;
-    this.changed?.(activity);
   }
 
   /** Whether a turn could run something: else the next publication written (see `sending`) or `add` wakes the queue. */

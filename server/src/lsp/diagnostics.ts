@@ -6,7 +6,7 @@ import { fixAll, lint, type LintOptions, type LintResult } from '../engine/lint'
 import { RULES, ruleById } from '../rules';
 import type { CheckQueue } from './checkQueue';
 import type { ServerHost } from './init';
-import { sameRange, toRange } from './positions';
+import { toRange } from './positions';
 import type { EditorSettings, SettingsCache } from './settings';
 import { briefly } from '../engine/textCache';
 import { parseYamlFile, type YamlFile } from '../engine/yamlFile';
@@ -43,10 +43,6 @@ export class DocumentLinter {
   // Bumped when settings change, so cached results made under the old settings are not reused.
   private generation = 0;
   private readonly announced = new Map<string, string>();
-  // Per document, where its text first changed since the last publication (see `edited`).
-  private readonly editedFrom = new Map<string, number>();
-  // The last findings published for the documents edited last, and their diagnostics, to reuse those before an edit.
-  private readonly published = new Map<string, { findings: readonly Finding[]; diagnostics: Diagnostic[] }>();
 
   constructor(
     private readonly connection: Connection,
@@ -74,7 +70,7 @@ export class DocumentLinter {
     const linted = typing ? check() : briefly(check);
     // Syntax trees are large (many times the text): keep findings, and parse again only for a hover or code action.
     const tooLarge = linted.findings.some((finding) => finding.ruleId === ENGINE_RULES.tooLarge);
-    const result = tooLarge ? linted : withFileOnDemand(linted, document);
+    const result = tooLarge ? linted : new ResultWithFileOnDemand(linted, document);
     this.results.delete(document.uri);
     this.results.set(document.uri, { version: document.version, generation: this.generation, result });
     for (const uri of this.results.keys()) if (this.results.size > RESULT_DOCUMENTS) this.results.delete(uri);
@@ -193,19 +189,11 @@ export class DocumentLinter {
     for (const document of this.documents.all()) this.schedule(document, 'open');
   }
 
-  /** The document's text changed from offset `from` on (in the text as it was before this change). */
-  edited(uri: string, from: number): void {
-    const earlier = this.editedFrom.get(uri);
-    this.editedFrom.set(uri, earlier === undefined ? from : Math.min(earlier, from));
-  }
-
   forget(uri: string): void {
     this.queue.remove(uri);
     this.results.delete(uri);
     this.incremental.delete(uri);
     if (this.lastOpened?.uri === uri) this.lastOpened = undefined;
-    this.editedFrom.delete(uri);
-    this.published.delete(uri);
     this.settings.forget(uri);
     this.send(uri, undefined, []);
   }
@@ -214,61 +202,16 @@ export class DocumentLinter {
   private publish(uri: string, typing: boolean): void {
     const document = this.documents.get(uri);
     if (!document) return;
-    const editedFrom = this.editedFrom.get(uri);
-    this.editedFrom.delete(uri);
     let diagnostics: Diagnostic[];
     try {
       const { findings } = this.resultFor(document, typing);
       this.logRuleFailures(uri, findings);
-      diagnostics = this.diagnosticsFor(document, findings, editedFrom);
+      diagnostics = findings.map((finding) => toDiagnostic(document, finding, this.host));
     } catch (error) {
       this.logError(`checking ${uri}`, error);
-      this.published.delete(uri);
       return;
     }
     this.send(uri, document.version, diagnostics);
-  }
-
-  /**
-   * The findings as diagnostics. After an edit, the leading findings that are the very objects published last
-   * time and end before the edit (so the text up to them, and their position, is unchanged) keep their diagnostic;
-   * so does any later finding that reads the same as one published last time (rule, severity, message, range), as
-   * most do after an edit that adds no line. The same diagnostic object is sent as the same JSON (messageJson.ts).
-   * Diagnostics are never changed once published.
-   */
-  private diagnosticsFor(document: TextDocument, findings: readonly Finding[], editedFrom: number | undefined): Diagnostic[] {
-    const before = editedFrom === undefined ? undefined : this.published.get(document.uri);
-    const diagnostics: Diagnostic[] = [];
-    let kept = 0;
-    if (before && editedFrom !== undefined) {
-      while (kept < findings.length && findings[kept] === before.findings[kept] && findings[kept]!.span.end < editedFrom) {
-        diagnostics.push(before.diagnostics[kept]!);
-        kept++;
-      }
-    }
-    // The rest of last time's diagnostics by message (findings keep their message string as they move).
-    const byMessage = new Map<string, Diagnostic[]>();
-    if (before) {
-      for (let index = kept; index < before.diagnostics.length; index++) {
-        const diagnostic = before.diagnostics[index]!;
-        if (typeof diagnostic.message !== 'string') continue;
-        const same = byMessage.get(diagnostic.message);
-        if (same) same.push(diagnostic);
-        else byMessage.set(diagnostic.message, [diagnostic]);
-      }
-    }
-    for (let index = kept; index < findings.length; index++) {
-      const finding = findings[index]!;
-      const range = toRange(document, finding.span);
-      const severity = SEVERITY[finding.severity];
-      const same = byMessage.get(finding.message)?.find((old) => old.code === finding.ruleId && old.severity === severity && sameRange(old.range, range));
-      diagnostics.push(same ?? toDiagnostic(document, finding, this.host, range));
-    }
-    // Kept for the documents being typed in (those with an incremental linter), as the next keystroke can reuse them.
-    this.published.delete(document.uri);
-    if (this.incremental.has(document.uri)) this.published.set(document.uri, { findings, diagnostics });
-    for (const uri of this.published.keys()) if (!this.incremental.has(uri)) this.published.delete(uri);
-    return diagnostics;
   }
 
   /**
@@ -290,16 +233,7 @@ export class DocumentLinter {
   }
 }
 
-/**
- * The result with its file made from the document's text when first asked for. Not the text itself: the document
- * store may keep it packed (see compactDocuments), and a reference here would keep every text unpacked as well.
- */
-function withFileOnDemand(result: LintResult, document: TextDocument): LintResult {
-  return new ResultWithFileOnDemand(result, document);
-}
-
-// A class, not an object literal with a getter: V8 gives each such literal its own hidden class, and until a full
-// collection frees it the getter's closure survives young-generation collections (see LazyLinesFile in jobSplice.ts).
+/** The result with its file parsed again from the document's text when first asked for (a hover, a code action). */
 class ResultWithFileOnDemand implements LintResult {
   readonly findings: Finding[];
   readonly kinds: LintResult['kinds'];
@@ -345,9 +279,9 @@ function configFileResult(text: string, path: string): LintResult {
 
 
 /** A finding as the editor shows it; code actions find the finding again by rule id (`code`) and range. */
-export function toDiagnostic(document: TextDocument, finding: Finding, host: ServerHost, range = toRange(document, finding.span)): Diagnostic {
+export function toDiagnostic(document: TextDocument, finding: Finding, host: ServerHost): Diagnostic {
   const diagnostic: Diagnostic = {
-    range,
+    range: toRange(document, finding.span),
     severity: SEVERITY[finding.severity],
     code: finding.ruleId,
     source: DIAGNOSTIC_SOURCE,

@@ -10,11 +10,10 @@ import {
   type InitializeResult,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ProjectFacts } from '../engine/lint';
 import type { ProjectConfig } from '../project/config';
-import { CheckQueue, nextTurn, type Activity } from './checkQueue';
-import { compactDocuments, plainDocuments, type DocumentStore, type TextPacker } from './compactDocuments';
+import { CheckQueue, nextTurn } from './checkQueue';
 import { FIX_ALL_KIND, findingCodeActions } from './codeActions';
 import { DocumentLinter } from './diagnostics';
 import { RULES } from '../rules';
@@ -39,10 +38,6 @@ export interface ServerHost {
   projectFiles?: { names: readonly string[]; changed(): void };
   /** Reading the workspace from disk, for findings in files that are not open; absent in the browser. */
   workspace?: WorkspaceFiles;
-  /** Packs the text of open documents not read lately (deflate in Node); absent, every text is kept as it is. */
-  textPacker?: TextPacker;
-  /** Told what checking is busy with (many documents at once, typing, nothing), to tune memory to it. */
-  checking?(activity: Activity): void;
 }
 
 export interface WorkspaceFiles {
@@ -53,9 +48,7 @@ export interface WorkspaceFiles {
 
 /** Wires documents, diagnostics, hover and code actions onto a connection and starts listening. */
 export function init(connection: Connection, host: ServerHost): void {
-  // Where each document's text changed since its last check: diagnostics before that point are kept as they were.
-  const store = host.textPacker ? compactDocuments(host.textPacker) : plainDocuments;
-  const documents = new EditorDocuments(connection, store, (uri, from) => linter.edited(uri, from));
+  const documents = new EditorDocuments(connection);
   const logError = (what: string, error: unknown): void => {
     connection.console.error(`shipcheck: ${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   };
@@ -74,7 +67,7 @@ export function init(connection: Connection, host: ServerHost): void {
   let editorShowsMessages = false;
   const settings = new SettingsCache(connection, () => canPullSettings);
   // One queue for every check, so typing in one document is never stuck behind others or the workspace scan.
-  const queue = new CheckQueue(logError, (activity) => host.checking?.(activity));
+  const queue = new CheckQueue(logError);
   const linter = new DocumentLinter(connection, documents, host, settings, () => yamlExtensionActive, logError, queue);
 
   const initializeResult: InitializeResult = {
@@ -183,22 +176,11 @@ class EditorDocuments extends TextDocuments<TextDocument> {
   private notAnEdit: TextDocument | undefined;
   private readonly warned = new Set<string>();
 
-  constructor(
-    connection: Connection,
-    private readonly store: DocumentStore,
-    edited: (uri: string, from: number) => void,
-  ) {
+  constructor(connection: Connection) {
     super({
-      create: store.create,
+      create: TextDocument.create,
       update: (document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument => {
-        if (version > document.version) {
-          // One change at a time: each change's range refers to the text the previous ones left.
-          for (const change of changes) {
-            edited(document.uri, 'range' in change ? Math.min(document.offsetAt(change.range.start), document.offsetAt(change.range.end)) : 0);
-            store.update(document, [change], version);
-          }
-          return document;
-        }
+        if (version > document.version) return TextDocument.update(document, changes, version);
         this.notAnEdit = document;
         if (!this.warned.has(document.uri)) {
           this.warned.add(document.uri);
@@ -221,7 +203,6 @@ class EditorDocuments extends TextDocuments<TextDocument> {
 
   closed(document: TextDocument): void {
     this.warned.delete(document.uri);
-    this.store.closed(document);
   }
 }
 

@@ -4,7 +4,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, TextEdit } from 'vscode-languageserver-protocol/node';
 import { type Session, startSession, stopSession, TIMEOUT_MS, uriOf } from './session';
 
-// Several documents, so the engine keeps the findings of those an edit leaves alone (the server then keeps their diagnostics).
+// Several documents, so the engine keeps the findings of those an edit leaves alone.
 const POD = (name: string): string => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n`;
 // No findings here: an edit in it leaves every finding the same object, those after it included.
 const CONFIG_MAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n# first\n# second\ndata:\n  mode: fast\n';
@@ -16,7 +16,7 @@ async function freshDiagnostics(session: Session, text: string): Promise<Diagnos
   return session.open(uriOf(`k8s/fresh-${fresh++}.yaml`), text);
 }
 
-describe('diagnostics kept across keystrokes', { timeout: 12 * TIMEOUT_MS }, () => {
+describe('diagnostics after keystrokes', { timeout: 12 * TIMEOUT_MS }, () => {
   let session: Session;
   before(async () => {
     ({ session } = await startSession());

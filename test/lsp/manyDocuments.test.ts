@@ -20,13 +20,12 @@ const WORKFLOW = [
   '',
 ].join('\r\n');
 
-// More than the documents the server keeps unpacked (8) and keeps lint results for (32): the first one opened is
-// read back from its packed text and linted again.
+// More than the documents the server keeps lint results for (32): the first one opened is linted again when asked about.
 const OTHERS = 40;
 
-describe('documents read back after the server packed their text and let their lint result go', { timeout: 6 * TIMEOUT_MS }, () => {
+describe('documents read back after the server let their lint result go', { timeout: 6 * TIMEOUT_MS }, () => {
   let session: Session;
-  const uri = uriOf('.github/workflows/packed.yml');
+  const uri = uriOf('.github/workflows/first.yml');
 
   before(async () => {
     ({ session } = await startSession());
@@ -58,8 +57,8 @@ describe('documents read back after the server packed their text and let their l
     assert.deepEqual(codes(fixed.diagnostics), []);
   });
 
-  it('applies incremental changes to a packed document and reports at the new positions', async () => {
-    // Opened before all the others: its text is packed and its result gone.
+  it('applies incremental changes to such a document and reports at the new positions', async () => {
+    // Opened before all the others: its result is gone.
     const other = uriOf('.github/workflows/other0.yml');
     const before = session.text(other);
     const changed = await session.applyEdits(other, [{ range: rangeOf(before, 'npm install'), newText: 'npm install --no-audit' }]);
