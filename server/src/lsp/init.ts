@@ -13,7 +13,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ProjectFacts } from '../engine/lint';
 import type { ProjectConfig } from '../project/config';
-import { CheckQueue, nextTurn, type Activity } from './checkQueue';
+import { CheckQueue, IDLE_REQUEST, nextTurn, type Activity } from './checkQueue';
 import { compactDocuments, plainDocuments, type DocumentStore, type TextPacker } from './compactDocuments';
 import { FIX_ALL_KIND, findingCodeActions } from './codeActions';
 import { DocumentLinter } from './diagnostics';
@@ -76,6 +76,7 @@ export function init(connection: Connection, host: ServerHost): void {
   // One queue for every check, so typing in one document is never stuck behind others or the workspace scan.
   const queue = new CheckQueue(logError, (activity) => host.checking?.(activity));
   const linter = new DocumentLinter(connection, documents, host, settings, () => yamlExtensionActive, logError, queue);
+  connection.onRequest(IDLE_REQUEST, () => queue.whenIdle());
 
   const initializeResult: InitializeResult = {
     capabilities: {
