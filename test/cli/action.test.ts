@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
-import { json, REPO, shipcheck, shipcheckWith } from './helpers';
+import { json, REPO, shipcheck, shipcheckWith } from '../helpers/cli';
 
 const README = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
 

@@ -9,7 +9,7 @@ import addFormats from 'ajv-formats';
 import type * as Sarif from 'sarif';
 import { checkFile, type CheckSettings } from '../../server/src/cli/check';
 import { RULES } from '../../server/src/rules/index';
-import { CLI, DEPLOYMENT, json, onlyRules, REPO, shipcheck, shipcheckWith, TESTED_RULES, workspace, WORKFLOW } from './helpers';
+import { CLI, DEPLOYMENT, json, onlyRules, REPO, shipcheck, shipcheckWith, TESTED_RULES, workspace, WORKFLOW } from '../helpers/cli';
 
 const SCHEMA = JSON.parse(fs.readFileSync(path.join(REPO, 'test/data/sarif-schema-2.1.0.json'), 'utf8')) as object;
 const ajv = new Ajv({ allErrors: true, strict: false });

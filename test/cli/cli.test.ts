@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { BRANCH_TAGGED_POD, CLI, DEPLOYMENT, json, shipcheck, workspace, WORKFLOW, type Run } from './helpers';
+import { BRANCH_TAGGED_POD, CLI, DEPLOYMENT, json, shipcheck, workspace, WORKFLOW, type Run } from '../helpers/cli';
 
 const COMPOSE = `services:
   web:

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { BRANCH_TAGGED_POD, DEPLOYMENT, json, shipcheck, workspace, WORKFLOW, type Run } from './helpers';
+import { BRANCH_TAGGED_POD, DEPLOYMENT, json, shipcheck, workspace, WORKFLOW, type Run } from '../helpers/cli';
 
 /** Enough files of every kind (findings, clean, broken, skipped, unrelated) for both threads to get several batches. */
 function mixedFiles(): Record<string, string | Buffer> {

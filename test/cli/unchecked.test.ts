@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { CLI, DEPLOYMENT, json, onlyRules, shipcheck, TESTED_RULES, workspace, WORKFLOW } from './helpers';
+import { CLI, DEPLOYMENT, json, onlyRules, shipcheck, TESTED_RULES, workspace, WORKFLOW } from '../helpers/cli';
 
 const BINARY = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0xff, 0xfe, 0x00, 0x0a]);
 const LATIN1 = Buffer.from('on: push\nname: caf\xe9\n', 'latin1');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { ROOT } from '../helpers/fixtures';
-import { editorSuite } from './tools';
+import { editorSuite } from '../helpers/editorTools';
 import { CODE_SERVER_BUILT, launchChromium, packageVsix, startCodeServer, stop } from './vscode/codeServer';
 import { ACTIONS_LANGUAGE_EXTENSION, bundleSuite, DEBIAN_CHROMIUM, EDITOR_DEPS, freePort, RIPGREP, scratchWorkspace } from './vscode/harness';
 

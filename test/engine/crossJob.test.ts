@@ -7,7 +7,7 @@ import { graphOf } from '../../server/src/engine/model/jobGraph';
 import { reachability, reachabilityOf } from '../../server/src/engine/model/reachability';
 import type { Workflow } from '../../server/src/engine/model/workflow';
 import { parseYamlFile, type YamlDoc } from '../../server/src/engine/yamlFile';
-import { manyJobWorkflow, random, workflowTexts } from './workflowEdits';
+import { manyJobWorkflow, random, workflowTexts } from '../helpers/workflowEdits';
 
 function parsed(text: string): { workflow: Workflow; yaml: YamlDoc } | undefined {
   const file = parseYamlFile(text, '.github/workflows/ci.yml');

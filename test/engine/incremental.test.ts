@@ -9,7 +9,7 @@ import { lint, type LintOptions, type LintResult } from '../../server/src/engine
 import { defineRule } from '../../server/src/engine/rule';
 import { RULES } from '../../server/src/rules';
 import { FIXTURES, ROOT } from '../helpers/fixtures';
-import { editText, manyJobWorkflow, random, randomEdit, workflowTexts } from './workflowEdits';
+import { editText, manyJobWorkflow, random, randomEdit, workflowTexts } from '../helpers/workflowEdits';
 
 const OPTIONS: LintOptions = { rules: RULES };
 

@@ -4,7 +4,7 @@ import * as jobKind from '../../server/src/engine/model/jobKind';
 import { buildWorkflow } from '../../server/src/engine/model/workflow';
 import { isMap } from '../../server/src/engine/yamlFile';
 import { parseYamlFile } from '../../server/src/engine/yamlFile';
-import { editText, manyJobWorkflow, random, randomEdit, workflowTexts } from './workflowEdits';
+import { editText, manyJobWorkflow, random, randomEdit, workflowTexts } from '../helpers/workflowEdits';
 
 /** A second copy of the module, its caches empty: what classification is without them. */
 function uncachedJobKind(): typeof jobKind {

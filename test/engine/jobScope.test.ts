@@ -7,7 +7,7 @@ import type { Report, Rule, RuleContext } from '../../server/src/engine/rule';
 import { memo } from '../../server/src/engine/textCache';
 import { parseYamlFile, type Field, type YamlFile } from '../../server/src/engine/yamlFile';
 import { RULES } from '../../server/src/rules';
-import { manyJobWorkflow, random, workflowTexts } from './workflowEdits';
+import { manyJobWorkflow, random, workflowTexts } from '../helpers/workflowEdits';
 
 // The `scope: 'job'` promise (rule.ts): a rule's job and step hooks read only the job they are given and the
 // workflow's entries other than `jobs:`. The engine reuses their findings for unchanged jobs, so a broken promise

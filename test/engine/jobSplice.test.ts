@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { isCollection, isPair, isScalar } from 'yaml';
 import { JobSplicer } from '../../server/src/engine/jobSplice';
 import { parseYamlFile, type YamlFile } from '../../server/src/engine/yamlFile';
-import { editText, manyJobWorkflow, random, workflowTexts } from './workflowEdits';
+import { editText, manyJobWorkflow, random, workflowTexts } from '../helpers/workflowEdits';
 
 /** Everything of a parse a rule can read: node kinds, values, styles, properties and ranges (comments aside). */
 function tree(node: unknown): unknown {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { checkFixSafety } from './fixSafety';
-import { projectSamples } from './inputs';
+import { checkFixSafety } from '../helpers/fixSafety';
+import { projectSamples } from '../helpers/fuzzInputs';
 
 describe('fix safety over every fixture', { timeout: 120_000 }, () => {
   it('every fix and suggestion, one by one and all together, is safe', () => {

@@ -66,8 +66,9 @@ describe('regular expressions in server/src', { timeout: 180_000 }, () => {
     const exponential: string[] = [];
     const polynomial: string[] = [];
     for (const { file, source, flags } of literals) {
-      // A fixed seed keeps recheck's fuzzing checker deterministic.
-      const result = checkSync(source, flags, { randomSeed: 1, timeout: 10_000 });
+      // A fixed seed keeps recheck's fuzzing checker deterministic, and its step limits bound it: a wall-clock
+      // timeout would only make the verdict depend on how busy the machine is.
+      const result = checkSync(source, flags, { randomSeed: 1, timeout: null });
       if (result.status === 'unknown') assert.fail(`${file} /${source}/${flags}: recheck could not decide (${result.error.kind})`);
       if (result.status !== 'vulnerable') continue;
       const where = `${file} /${source}/`;
@@ -78,25 +79,5 @@ describe('regular expressions in server/src', { timeout: 180_000 }, () => {
     // Even quadratic is too slow: one crafted 100 kB scalar cost seconds. Anchor, make quantifiers disjoint, or scan by hand.
     assert.deepEqual(polynomial, [], 'polynomial backtracking: rewrite the regex');
   });
-
-  it('run in linear time on 100 000-character lines of the characters they match', () => {
-    const slow: string[] = [];
-    for (const { file, source, flags } of literals) {
-      const regex = new RegExp(source, flags.replace(/[gy]/g, ''));
-      for (const input of pathologicalInputs(source)) {
-        const started = performance.now();
-        regex.exec(input);
-        const ms = performance.now() - started;
-        if (ms > 50) slow.push(`${file} /${source}/ ${ms.toFixed(0)} ms on ${JSON.stringify(input.slice(0, 12))}… (${input.length})`);
-      }
-    }
-    assert.deepEqual(slow, []);
-  });
 });
 
-/** Long runs of the characters a regex mentions, each alone and all mixed, ending in a character that fails the match. */
-function pathologicalInputs(source: string): string[] {
-  const chars = [...new Set([...source.replace(/\\[dDsSwWbB]/g, '').replace(/[\\^$|?*+()[\]{}]/g, ''), ' ', '\t', '0', 'a', '.', '-', '/'])];
-  const length = 100_000;
-  return [chars.join('').repeat(Math.ceil(length / chars.length)).slice(0, length) + '\u0000', ...['  ', ' a', '0.', 'a-', '${', '{{', '<<'].map((pair) => pair.repeat(length / 2) + '\u0000')];
-}

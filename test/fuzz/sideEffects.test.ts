@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { fixAll, lint } from '../../server/src/engine/lint';
 import { RULES } from '../../server/src/rules';
-import { pathological, projectSamples } from './inputs';
+import { pathological, projectSamples } from '../helpers/fuzzInputs';
 
 const load = (name: string): Record<string, unknown> => require(`node:${name}`) as Record<string, unknown>;
 

@@ -17,32 +17,61 @@ export function lintPath(ruleId: string, fileName: string): string {
   return /^action\.fixed\.ya?ml$/.test(fileName) ? fileName.replace('.fixed', '') : fileName;
 }
 
+/**
+ * One `# expect:` item: the rule, the 1-based column where the finding starts on that line (as the CLI prints
+ * `line:col` and editors show it), and the severity when it is not the rule's default.
+ *
+ * Why the column and not the message id: where the squiggle starts is what a user sees and what goes wrong silently
+ * (a span on the parent key, a block scalar's header, the wrong word of a script), and it tells apart two findings of
+ * one rule on one line; message ids would need the engine's findings to carry them and still say nothing about the
+ * range. It is brittle only to edits of that very line, which hold the expectation to update beside them.
+ */
 export interface Expectation {
   line: number;
+  column: number;
   ruleId: string;
   severity?: Severity;
 }
 
 const EXPECT = /#\s*expect:\s*([^\r\n]+)/;
+const ITEM = /^(?<ruleId>[a-z0-9-]+\/[a-z0-9-]+)@(?<column>\d+)(?::(?<severity>error|warning|info|hint))?$/;
 
-/** `# expect: gha/npm-ci` or `# expect: k8s/image-tag:info, k8s/image-tag` at the end of a line. */
+/** `# expect: gha/npm-ci@14` or `# expect: k8s/image-tag@18:info, k8s/image-tag@40` at the end of a line. */
 export function parseExpectations(text: string): Expectation[] {
   const expectations: Expectation[] = [];
   text.split('\n').forEach((line, index) => {
     const match = EXPECT.exec(line);
     if (!match) return;
     for (const item of match[1]!.split(',')) {
-      const [ruleId, severity] = item.trim().split(':') as [string, Severity | undefined];
-      expectations.push({ line: index + 1, ruleId, ...(severity ? { severity } : {}) });
+      const groups = ITEM.exec(item.trim())?.groups;
+      if (!groups) throw new Error(`line ${index + 1}: \`${item.trim()}\` is not <rule-id>@<column>[:<severity>]`);
+      const severity = groups.severity as Severity | undefined;
+      expectations.push({ line: index + 1, column: Number(groups.column), ruleId: groups.ruleId!, ...(severity ? { severity } : {}) });
     }
   });
   return expectations;
 }
 
+/** A finding or an expectation as one comparable line: `14:9 gha/npm-ci:warning`. */
+export function expectationKey(expectation: Required<Expectation>): string {
+  return `${expectation.line}:${expectation.column} ${expectation.ruleId}:${expectation.severity}`;
+}
+
+/** What the findings are, in the form of expectations (severity always given), for comparing with `parseExpectations`. */
+export function findingsAsExpectations(result: LintResult, findings: Finding[]): Required<Expectation>[] {
+  return findings.map((finding) => {
+    const pos = result.file.lineCounter.linePos(finding.span.start);
+    return { line: pos.line, column: pos.col, ruleId: finding.ruleId, severity: finding.severity };
+  });
+}
+
+/** Findings for a failure message: position, rule, severity, message and the text the span covers. */
 export function describeFindings(result: LintResult, findings: Finding[]): string[] {
   return findings.map((finding) => {
     const pos = result.file.lineCounter.linePos(finding.span.start);
-    return `${pos.line}:${pos.col} ${finding.ruleId}:${finding.severity} ${finding.message}`;
+    const covered = result.file.text.slice(finding.span.start, finding.span.end);
+    const shown = covered.length > 40 ? `${covered.slice(0, 37)}…` : covered;
+    return `${pos.line}:${pos.col} ${finding.ruleId}:${finding.severity} ${JSON.stringify(shown)} ${finding.message}`;
   });
 }
 

@@ -17,6 +17,23 @@ function queueWithLog(): { queue: CheckQueue; errors: string[] } {
 }
 
 describe('check queue', () => {
+  it('says it is idle only once queued checks have run and tracked work has settled', async () => {
+    const { queue } = queueWithLog();
+    const ran: string[] = [];
+    let settle = (): void => undefined;
+    const settings = queue.track(new Promise<void>((resolve) => (settle = resolve)));
+    void settings.then(() => queue.add('late', 'open', () => void ran.push('late')));
+    queue.add('doc', 'typing', () => void ran.push('doc'));
+    let idle = false;
+    void queue.whenIdle().then(() => (idle = true));
+    await turnsUntil(() => ran.includes('doc'));
+    await turnsUntil(() => false, 5).catch(() => undefined);
+    assert.equal(idle, false, 'idle while tracked work could still queue a check');
+    settle();
+    await turnsUntil(() => idle);
+    assert.deepEqual(ran, ['doc', 'late']);
+  });
+
   it('runs a job replaced before it ran once, with the latest version', async () => {
     const { queue } = queueWithLog();
     const ran: number[] = [];

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { CodeAction, CodeActionRequest, HoverRequest } from 'vscode-languageserver-protocol/node';
-import { codes, editsOf, rangeOf, type Session, startSession, stopSession, TIMEOUT_MS, uriOf } from './session';
+import { codes, editsOf, rangeOf, type Session, startSession, stopSession, TIMEOUT_MS, uriOf } from '../helpers/session';
 
 // Non-Latin-1 text and CRLF line endings before the finding, so a wrong position or a mangled text shows.
 const WORKFLOW = [

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { DidChangeWatchedFilesNotification, FileChangeType, RegistrationRequest, type Registration } from 'vscode-languageserver-protocol/node';
-import { codes, type Session, startSession, stopSession, TIMEOUT_MS } from './session';
+import { codes, type Session, startSession, stopSession, TIMEOUT_MS } from '../helpers/session';
 
 const NPM_INSTALL = 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm install\n';
 

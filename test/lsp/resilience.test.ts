@@ -21,8 +21,8 @@ import {
 import { lint } from '../../server/src/engine/lint';
 import { projectFacts } from '../../server/src/project/facts';
 import { RULES } from '../../server/src/rules';
-import { rangeOf, Session, startSession, stopSession, TIMEOUT_MS, uriOf } from './session';
-import { FORCED_FAILURE, THROWING_RULE } from './throwingRuleServer';
+import { rangeOf, Session, startSession, stopSession, TIMEOUT_MS, uriOf } from '../helpers/session';
+import { FORCED_FAILURE, THROWING_RULE } from '../helpers/throwingRuleServer';
 
 const WORKFLOW = `on: push
 permissions:
@@ -88,8 +88,8 @@ describe('language server resilience', { timeout: 12 * TIMEOUT_MS }, () => {
     // A check waits while changes to its document keep arriving (up to 50 ms): the burst costs a few checks, not 5 000.
     assert.ok(ours.length < 100, `${ours.length} publications for 5 000 changes: changes are not coalesced`);
     await assertResponsive(session, uri);
-    // Proving a negative: nothing older arrives after the latest one.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Nothing older arrives after the latest one: everything the server was going to publish has arrived once it is idle.
+    await session.idle();
     assert.equal(session.published.filter((params) => params.uri === uri).at(-1)?.version, last);
   });
 
@@ -231,8 +231,8 @@ describe('language server resilience', { timeout: 12 * TIMEOUT_MS }, () => {
 });
 
 describe('a rule that throws, over the protocol', { timeout: 6 * TIMEOUT_MS }, () => {
-  // test/lsp/throwingRuleServer.ts: the real server with every hook of THROWING_RULE replaced by one that throws.
-  const script = path.join(__dirname, 'throwingRuleServer.js');
+  // test/helpers/throwingRuleServer.ts: the real server with every hook of THROWING_RULE replaced by one that throws.
+  const script = path.join(__dirname, '..', 'helpers', 'throwingRuleServer.js');
   const text = 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm install\n';
   let session: Session;
 

@@ -11,7 +11,7 @@ import {
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver-protocol/node';
-import { codes, editsOf, rangeOf, Session, startSession, stopSession, TIMEOUT_MS, uriOf } from './session';
+import { codes, editsOf, rangeOf, Session, startSession, stopSession, TIMEOUT_MS, uriOf } from '../helpers/session';
 
 // Follows every other practice, so that gha/npm-ci is the only finding and fix-all has one thing to fix.
 const WORKFLOW = `name: ci
@@ -194,8 +194,8 @@ describe('language server over stdio', { timeout: 6 * TIMEOUT_MS }, () => {
     await session.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 3 }, contentChanges: [{ text: WORKFLOW }] });
     const latest = await session.waitForDiagnostics(from, (params) => params.uri === uri && params.version === 3);
     assert.deepEqual(codes(latest.diagnostics), ['gha/npm-ci']);
-    // A request round trip lets any straggling publication for version 2 arrive before we look.
-    await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
+    // Any straggling publication for version 2 has arrived once the server is idle.
+    await session.idle();
     const forUri = session.published.slice(from).filter((params) => params.uri === uri);
     assert.equal(forUri.at(-1)?.version, 3);
     const versions = forUri.map((params) => params.version ?? 0);

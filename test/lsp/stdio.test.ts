@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ExitNotification, ShutdownRequest } from 'vscode-languageserver-protocol/node';
-import { rangeOf, ROOT, Session, startSession, stopSession, TIMEOUT_MS, uriOf } from './session';
+import { rangeOf, ROOT, Session, startSession, stopSession, TIMEOUT_MS, uriOf } from '../helpers/session';
 
 // Over stdio (vscode-languageserver's stream reader and writer): messages much longer
 // than a pipe's chunks, multi-byte characters across chunks, and exiting when the input ends.

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, TextEdit } from 'vscode-languageserver-protocol/node';
-import { type Session, startSession, stopSession, TIMEOUT_MS, uriOf } from './session';
+import { type Session, startSession, stopSession, TIMEOUT_MS, uriOf } from '../helpers/session';
 
 // Several documents, so the engine keeps the findings of those an edit leaves alone.
 const POD = (name: string): string => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n`;

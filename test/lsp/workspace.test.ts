@@ -11,7 +11,7 @@ import {
   FileChangeType,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import { codes, type Session, startSession, stopSession, TIMEOUT_MS } from './session';
+import { codes, type Session, startSession, stopSession, TIMEOUT_MS } from '../helpers/session';
 
 const NPM_INSTALL = 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm install\n';
 const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n';

@@ -5,7 +5,7 @@ import { ENGINE_RULES, type Finding } from '../../server/src/engine/finding';
 import { applyEdits } from '../../server/src/engine/fixes';
 import { fixAll } from '../../server/src/engine/lint';
 import { RULES } from '../../server/src/rules';
-import { describeFindings, lintPath, lintWith, parseExpectations, ruleFixtures } from '../helpers/fixtures';
+import { describeFindings, expectationKey, findingsAsExpectations, lintPath, lintWith, parseExpectations, ruleFixtures } from '../helpers/fixtures';
 
 const ALL_KINDS = ['safe', 'suggestion'] as const;
 
@@ -17,6 +17,11 @@ function countByRule(findings: Finding[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const finding of findings) counts.set(finding.ruleId, (counts.get(finding.ruleId) ?? 0) + 1);
   return counts;
+}
+
+/** `line:column …` keys in file order (numerically, so 9:4 comes before 10:1). */
+function byPosition(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
 }
 
 /** Comments of a file (YAML and shell alike), which fixes must keep. */
@@ -40,20 +45,18 @@ for (const rule of RULES) {
         const result = lintWith([rule], fixture.text, path);
         const engine = result.findings.filter((f) => f.ruleId.startsWith('shipcheck/'));
         assert.deepEqual(describeFindings(result, engine), [], 'fixture is broken or a rule crashed');
-        const actual = result.findings
-          .filter((f) => f.ruleId === rule.id)
-          .map((f) => ({ line: result.file.lineCounter.linePos(f.span.start).line, ruleId: f.ruleId, severity: f.severity }));
-        const expected = parseExpectations(fixture.text).filter((e) => e.ruleId === rule.id);
-        const key = (e: { line: number; ruleId: string; severity?: string }) => `${e.line} ${e.ruleId}`;
-        assert.deepEqual(actual.map(key).sort(), expected.map(key).sort(), `findings:\n${describeFindings(result, result.findings).join('\n')}`);
-        for (const exp of expected) {
-          const got = actual.find((a) => a.line === exp.line && (exp.severity === undefined || a.severity === exp.severity));
-          assert.ok(got, `line ${exp.line}: expected severity ${exp.severity ?? rule.severity}, got ${actual.filter((a) => a.line === exp.line).map((a) => a.severity)}`);
-          if (exp.severity === undefined) assert.equal(got.severity, rule.severity, `line ${exp.line}: default severity`);
-        }
+        const actual = findingsAsExpectations(result, result.findings.filter((f) => f.ruleId === rule.id)).map(expectationKey).sort(byPosition);
+        const expected = parseExpectations(fixture.text)
+          .filter((e) => e.ruleId === rule.id)
+          .map((e) => expectationKey({ ...e, severity: e.severity ?? rule.severity }))
+          .sort(byPosition);
+        // Both sides as `line:column rule:severity`, so a mismatch reads as a diff of expected against actual.
+        assert.deepEqual(actual, expected, `expected (# expect: comments) vs actual findings; all findings:\n${describeFindings(result, result.findings).join('\n')}`);
         for (const finding of result.findings) {
           assert.ok(finding.span.end > finding.span.start, `empty span for ${finding.message}`);
           assert.ok(finding.span.end <= fixture.text.length);
+          // A squiggle that runs on to the next line covers a line break it says nothing about.
+          assert.ok(!/[\r\n]/.test(fixture.text[finding.span.end - 1]!), `span of ${finding.ruleId} ends with a line break`);
         }
       });
 

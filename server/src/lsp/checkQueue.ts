@@ -17,6 +17,9 @@ const MAX_UNSENT = 4;
 export const nextTurn: (run: () => void) => void =
   typeof setImmediate === 'function' ? (run) => void setImmediate(run) : (run) => void setTimeout(run, 0);
 
+/** A request the server answers once it has nothing left to check: how a test sees that no more diagnostics come. */
+export const IDLE_REQUEST = 'shipcheck/idle';
+
 /** A check; one that returns true has more to do (a list of files, say) and stays queued, ready to run again. */
 export type CheckJob = () => boolean | void;
 
@@ -40,6 +43,9 @@ export class CheckQueue {
   private turn = 0;
   private armed = false;
   private unsent = 0;
+  // Work that queues a check when it settles (settings being read from the client), and who waits for none of either.
+  private pending = 0;
+  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(private readonly logError: (what: string, error: unknown) => void) {}
 
@@ -64,6 +70,30 @@ export class CheckQueue {
       if (this.canRunSoon()) this.arm();
     };
     written.then(done, done);
+  }
+
+  /** Counts `work` until it settles, so `whenIdle` also waits for the check it is about to queue. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.pending++;
+    const settled = (): void => {
+      this.pending--;
+      nextTurn(() => this.settleIdle());
+    };
+    work.then(settled, settled);
+    return work;
+  }
+
+  /** Resolves once no check is queued or about to be (see IDLE_REQUEST). */
+  whenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      nextTurn(() => this.settleIdle());
+    });
+  }
+
+  private settleIdle(): void {
+    if (this.size > 0 || this.pending > 0) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   get size(): number {
@@ -102,6 +132,7 @@ export class CheckQueue {
       if (more === true && !this.jobs[urgency].has(key)) this.jobs[urgency].set(key, job);
     }
     if (this.canRunSoon()) this.arm();
+    this.settleIdle();
   }
 
   /** Whether a turn could run something: else the next publication written (see `sending`) or `add` wakes the queue. */

@@ -150,7 +150,7 @@ export class DocumentLinter {
     const { uri } = document;
     if (trigger === 'change' && this.settings.get(uri).run === 'onSave') return;
     const urgency = trigger === 'open' ? 'open' : 'typing';
-    void this.settingsLoaded(uri).then(() => {
+    void this.queue.track(this.settingsLoaded(uri)).then(() => {
       if (this.documents.get(uri)) this.queue.add(uri, urgency, () => this.publish(uri, urgency === 'typing'));
     });
   }

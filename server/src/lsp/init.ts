@@ -13,7 +13,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ProjectFacts } from '../engine/lint';
 import type { ProjectConfig } from '../project/config';
-import { CheckQueue, nextTurn } from './checkQueue';
+import { CheckQueue, IDLE_REQUEST, nextTurn } from './checkQueue';
 import { FIX_ALL_KIND, findingCodeActions } from './codeActions';
 import { DocumentLinter } from './diagnostics';
 import { RULES } from '../rules';
@@ -69,6 +69,7 @@ export function init(connection: Connection, host: ServerHost): void {
   // One queue for every check, so typing in one document is never stuck behind others or the workspace scan.
   const queue = new CheckQueue(logError);
   const linter = new DocumentLinter(connection, documents, host, settings, () => yamlExtensionActive, logError, queue);
+  connection.onRequest(IDLE_REQUEST, () => queue.whenIdle());
 
   const initializeResult: InitializeResult = {
     capabilities: {

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../helpers/fixtures';
-import type { Requirement } from '../tools';
+import type { Requirement } from '../../helpers/editorTools';
 import { ACTIONS_LANGUAGE_EXTENSION, CHROMIUM, CHROMIUM_FLAGS, DEPS } from './harness';
 
 // code-server started on loopback with throwaway state, and Debian's chromium driven by playwright-core:

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { ROOT } from '../../helpers/fixtures';
-import { command, file, type Requirement } from '../tools';
+import { command, file, type Requirement } from '../../helpers/editorTools';
 
 // Shared by the VS Code suites (web workbench, code-server, desktop): the editors' own packages, Debian's
 // chromium, the in-editor test bundle and a scratch copy of the fixture workspace.

@@ -4,7 +4,8 @@ import { graphOf } from '../../engine/model/jobGraph';
 import { jobCondition, type Reachability, reachabilityOf } from '../../engine/model/reachability';
 import type { Job } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/rule';
-import { spanOf } from '../../engine/yamlFile';
+import { scalarText } from '../../engine/scalarText';
+import { isScalar, spanOf, type Node } from '../../engine/yamlFile';
 
 export default defineRule({
   id: 'gha/unreachable-job',
@@ -94,9 +95,16 @@ function ownConditionMatters(job: JobFacts, analysis: Analysis): boolean {
 function findingSpan(job: Job, fileText: string): Span {
   const condition = jobCondition(job, fileText);
   const value = condition.field?.value;
-  if (value) return spanOf(value);
+  if (value) return conditionSpan(value, fileText);
   const needs = job.fields.get('needs');
   return needs?.value ? spanOf(needs.value) : job.idSpan;
+}
+
+/** A block scalar's range runs on through the line break after its last line: end the squiggle where the condition does. */
+function conditionSpan(value: Node, fileText: string): Span {
+  const block = isScalar(value) && (value.type === 'BLOCK_FOLDED' || value.type === 'BLOCK_LITERAL') ? scalarText(fileText, value) : undefined;
+  const last = block ? block.sourceOffset(block.value.trimEnd().length - 1) : undefined;
+  return last !== undefined ? { start: spanOf(value).start, end: last + 1 } : spanOf(value);
 }
 
 /** Why, per event: "on `pull_request` its own condition is false; on `push` it needs `integration`, which does not run then". */

@@ -28,6 +28,7 @@ import {
   type PublishDiagnosticsParams,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
+import { IDLE_REQUEST } from '../../server/src/lsp/checkQueue';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const TIMEOUT_MS = 10_000;
@@ -101,6 +102,14 @@ export class Session {
     });
     const { diagnostics } = await this.waitForDiagnostics(from, (params) => params.uri === uri && params.version === version);
     return { text, diagnostics };
+  }
+
+  /**
+   * Resolves once the server has nothing left to check (its queue empty, no settings being read to queue more): every
+   * publication it was going to make has arrived by then. How a test shows that nothing more is published.
+   */
+  async idle(): Promise<void> {
+    await this.connection.sendRequest(IDLE_REQUEST);
   }
 
   text(uri: string): string {

@@ -2,7 +2,7 @@
 // jobs, in the header, and ones that change the file's shape (new jobs, dedents, anchors, tags, flow collections).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, ROOT } from '../helpers/fixtures';
+import { FIXTURES, ROOT } from './fixtures';
 
 /** Every workflow fixture (bad ones too: they carry the most findings) and the ok workflows, as texts. */
 export function workflowTexts(): string[] {

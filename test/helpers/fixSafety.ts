@@ -3,7 +3,7 @@ import type { Finding, TextEdit } from '../../server/src/engine/finding';
 import { applyEdits, combineFixes } from '../../server/src/engine/fixes';
 import { fixAll, lint } from '../../server/src/engine/lint';
 import { RULES } from '../../server/src/rules';
-import { parses, type Sample } from './inputs';
+import { parses, type Sample } from './fuzzInputs';
 
 const KINDS = ['safe', 'suggestion'] as const;
 
