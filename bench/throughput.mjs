@@ -8,7 +8,7 @@ import { ROOT } from './inputs.mjs';
 
 const require = createRequire(import.meta.url);
 const { parseAllDocuments, LineCounter } = require('yaml');
-const { lint } = require('../out/server/src/engine/lint.js');
+const { lint } = require('../out/server/src/engine/core/lint.js');
 const { RULES } = require('../out/server/src/rules/index.js');
 
 export const CORPUS = join(ROOT, '..', 'shared', 'corpus');

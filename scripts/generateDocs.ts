@@ -1,8 +1,8 @@
 // Writes docs/rules/<id>.md and README's rule list from the rules' metadata (npm run docs).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { RULE_SETTINGS } from '../server/src/config/config';
-import type { OptionDeclaration } from '../server/src/engine/ruleOptions';
+import { RULE_SETTINGS } from '../server/src/project/config';
+import type { OptionDeclaration } from '../server/src/engine/core/ruleOptions';
 import { ruleDocMarkdown, ruleDocPath } from '../server/src/knowledge/ruleDocs';
 import { RULES } from '../server/src/rules';
 

@@ -1,5 +1,5 @@
 import { BrowserMessageReader, BrowserMessageWriter, createConnection } from 'vscode-languageserver/browser';
-import { init } from './lsp/init';
+import { init } from './lsp/languageServer';
 
 // The worker's global scope (the WebWorker library is not part of this project's types).
 declare const self: ConstructorParameters<typeof BrowserMessageReader>[0] & ConstructorParameters<typeof BrowserMessageWriter>[0];

@@ -3,17 +3,17 @@ import * as path from 'node:path';
 import { version } from '../../package.json';
 import { parseCommand, UsageError, USAGE, type FailOn, type LintCommand, type OutputFormat } from './cli/args';
 import { checkText, type CheckSettings, type FileReport } from './cli/check';
-import { discover, type InputError, type Target } from './cli/discover';
+import { discover, type InputError, type Target } from './project/discover';
 import { checkedOf, formatJson, formatText, styleFor } from './cli/format';
 import { formatGithub } from './cli/github';
 import { buildRunContext, checkSettings } from './cli/runContext';
 import { checkTargets, isCheckWorker, serveChecks } from './cli/workers';
 import { docsBaseUrl, formatSarif } from './cli/sarif';
-import { describeConfigProblem, withRuleSettings } from './config/config';
-import { ignoreMatcher } from './config/ignore';
-import { ConfigError, loadConfig } from './config/load';
-import { ENGINE_RULES, SEVERITY_RANK, type Severity } from './engine/finding';
-import { DEFAULT_MAX_FILE_SIZE } from './engine/lint';
+import { describeConfigProblem, withRuleSettings } from './project/config';
+import { ignoreMatcher } from './project/ignore';
+import { ConfigError, loadConfig } from './project/configLoader';
+import { ENGINE_RULES, SEVERITY_RANK, type Severity } from './engine/core/finding';
+import { DEFAULT_MAX_FILE_SIZE } from './engine/core/lint';
 import { RULES } from './rules/index';
 
 /** Exit codes after Ctrl-C or a termination request (128 + the signal's number), as shells report them. */

@@ -3,9 +3,9 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { ruleDocPath } from './knowledge/ruleDocs';
-import { init } from './lsp/init';
-import { discover } from './cli/discover';
-import { forgetProjectConfigs, projectConfig } from './project/config';
+import { init } from './lsp/languageServer';
+import { discover } from './project/discover';
+import { forgetProjectConfigs, projectConfig } from './project/configCache';
 import { forgetProjectFacts, LOCKFILES, projectFacts } from './project/facts';
 
 // The bundle runs as dist/server.js, one level below the extension (or repository) root that holds docs/.

@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { describeConfigProblem, parseConfig, withRuleSettings, type ConfigurableRule } from '../../server/src/config/config';
-import { ignoreMatcher } from '../../server/src/config/ignore';
-import { ConfigError, findConfigFile, loadConfig } from '../../server/src/config/load';
+import { describeConfigProblem, parseConfig, withRuleSettings, type ConfigurableRule } from '../../server/src/project/config';
+import { ignoreMatcher } from '../../server/src/project/ignore';
+import { ConfigError, findConfigFile, loadConfig } from '../../server/src/project/configLoader';
 import { RULES as REGISTRY } from '../../server/src/rules';
 import { ROOT } from '../helpers/fixtures';
 

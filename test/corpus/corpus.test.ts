@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ENGINE_RULES } from '../../server/src/engine/finding';
-import { applyEdits } from '../../server/src/engine/fixes';
-import { lint } from '../../server/src/engine/lint';
+import { ENGINE_RULES } from '../../server/src/engine/core/finding';
+import { applyEdits } from '../../server/src/engine/core/fixes';
+import { lint } from '../../server/src/engine/core/lint';
 import { RULES } from '../../server/src/rules';
-import { parseYamlFile } from '../../server/src/engine/yamlFile';
+import { parseYamlFile } from '../../server/src/engine/yaml/yamlFile';
 import { ROOT } from '../helpers/fixtures';
 
 // Third-party files beside the project, for robustness only: absent on a machine without ../shared.

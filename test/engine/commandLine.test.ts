@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { optionValue, scriptCommands } from '../../server/src/engine/commandLine';
-import { parseShell } from '../../server/src/engine/shell';
+import { optionValue, scriptCommands } from '../../server/src/engine/languages/commandLine';
+import { parseShell } from '../../server/src/engine/languages/shell';
 
 /** Each command of the script as [program, ...args]. */
 const resolve = (script: string) => scriptCommands(script).map((command) => [command.program, ...command.args.map((word) => word.value)]);

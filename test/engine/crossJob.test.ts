@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classify } from '../../server/src/engine/classify';
+import { classify } from '../../server/src/engine/core/classify';
 import { conditionFacts, crossJobs, crossJobVerdicts, type CrossJobs } from '../../server/src/engine/model/crossJob';
-import { Memo } from '../../server/src/engine/textCache';
+import { Memo } from '../../server/src/engine/incremental/memo';
 import { graphOf } from '../../server/src/engine/model/jobGraph';
 import { reachability, reachabilityOf } from '../../server/src/engine/model/reachability';
 import type { Workflow } from '../../server/src/engine/model/workflow';
-import { parseYamlFile, type YamlDoc } from '../../server/src/engine/yamlFile';
+import { parseYamlFile, type YamlDoc } from '../../server/src/engine/yaml/yamlFile';
 import { manyJobWorkflow, random, workflowTexts } from '../helpers/workflowEdits';
 
 function parsed(text: string): { workflow: Workflow; yaml: YamlDoc } | undefined {

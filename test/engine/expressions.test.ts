@@ -12,7 +12,7 @@ import {
   UNKNOWN,
   usesStatusFunction,
   type Value,
-} from '../../server/src/engine/expressions';
+} from '../../server/src/engine/languages/expressions';
 
 function ast(source: string): Expr {
   const result = parseExpression(source);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyEdits } from '../../server/src/engine/fixes';
-import { ignoreInObjectEdit } from '../../server/src/engine/ignoreObject';
-import { lint } from '../../server/src/engine/lint';
-import { parseYamlFile } from '../../server/src/engine/yamlFile';
+import { applyEdits } from '../../server/src/engine/core/fixes';
+import { ignoreInObjectEdit } from '../../server/src/engine/edits/ignoreObject';
+import { lint } from '../../server/src/engine/core/lint';
+import { parseYamlFile } from '../../server/src/engine/yaml/yamlFile';
 import { ruleById } from '../../server/src/rules';
 
 const imageTag = ruleById('k8s/image-tag')!;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classify } from '../../server/src/engine/classify';
-import { applyEdits } from '../../server/src/engine/fixes';
-import { addNeeds, insertJobEntry } from '../../server/src/engine/jobEdit';
+import { classify } from '../../server/src/engine/core/classify';
+import { applyEdits } from '../../server/src/engine/core/fixes';
+import { addNeeds, insertJobEntry } from '../../server/src/engine/edits/jobEdit';
 import type { Job } from '../../server/src/engine/model/workflow';
-import { parseYamlFile, type YamlFile } from '../../server/src/engine/yamlFile';
+import { parseYamlFile, type YamlFile } from '../../server/src/engine/yaml/yamlFile';
 
 function jobOf(text: string, id: string): { file: YamlFile; job: Job } {
   const file = parseYamlFile(text, '.github/workflows/ci.yml');

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as jobKind from '../../server/src/engine/model/jobKind';
 import { buildWorkflow } from '../../server/src/engine/model/workflow';
-import { isMap } from '../../server/src/engine/yamlFile';
-import { parseYamlFile } from '../../server/src/engine/yamlFile';
+import { isMap } from '../../server/src/engine/yaml/yamlFile';
+import { parseYamlFile } from '../../server/src/engine/yaml/yamlFile';
 import { editText, manyJobWorkflow, random, randomEdit, workflowTexts } from '../helpers/workflowEdits';
 
 /** A second copy of the module, its caches empty: what classification is without them. */

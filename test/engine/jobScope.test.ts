@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classify } from '../../server/src/engine/classify';
-import { OUT_OF_SCOPE } from '../../server/src/engine/jobCache';
+import { classify } from '../../server/src/engine/core/classify';
+import { OUT_OF_SCOPE } from '../../server/src/engine/incremental/jobCache';
 import type { Job, Workflow } from '../../server/src/engine/model/workflow';
-import type { Report, Rule, RuleContext } from '../../server/src/engine/rule';
-import { memo } from '../../server/src/engine/textCache';
-import { parseYamlFile, type Field, type YamlFile } from '../../server/src/engine/yamlFile';
+import type { Report, Rule, RuleContext } from '../../server/src/engine/core/rule';
+import { memo } from '../../server/src/engine/incremental/memo';
+import { parseYamlFile, type Field, type YamlFile } from '../../server/src/engine/yaml/yamlFile';
 import { RULES } from '../../server/src/rules';
 import { manyJobWorkflow, random, workflowTexts } from '../helpers/workflowEdits';
 

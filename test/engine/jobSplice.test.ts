@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isCollection, isPair, isScalar } from 'yaml';
-import { JobSplicer } from '../../server/src/engine/jobSplice';
-import { parseYamlFile, type YamlFile } from '../../server/src/engine/yamlFile';
+import { JobSplicer } from '../../server/src/engine/incremental/jobSplice';
+import { parseYamlFile, type YamlFile } from '../../server/src/engine/yaml/yamlFile';
 import { editText, manyJobWorkflow, random, workflowTexts } from '../helpers/workflowEdits';
 
 /** Everything of a parse a rule can read: node kinds, values, styles, properties and ranges (comments aside). */

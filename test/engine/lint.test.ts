@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ENGINE_RULES } from '../../server/src/engine/finding';
-import { lint, looksLikeGoTemplate } from '../../server/src/engine/lint';
-import { defineRule } from '../../server/src/engine/rule';
+import { ENGINE_RULES } from '../../server/src/engine/core/finding';
+import { lint, looksLikeGoTemplate } from '../../server/src/engine/core/lint';
+import { defineRule } from '../../server/src/engine/core/rule';
 import { ruleById } from '../../server/src/rules';
 import { timeRatio } from '../helpers/complexity';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classify } from '../../server/src/engine/classify';
+import { classify } from '../../server/src/engine/core/classify';
 import type { K8sObject } from '../../server/src/engine/model/k8s';
-import { isControllerOwned } from '../../server/src/engine/model/partial';
-import { parseYamlFile } from '../../server/src/engine/yamlFile';
+import { isControllerOwned } from '../../server/src/engine/model/k8s';
+import { parseYamlFile } from '../../server/src/engine/yaml/yamlFile';
 
 function objects(text: string): { object: K8sObject; owned: boolean }[] {
   const file = parseYamlFile(text);

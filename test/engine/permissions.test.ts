@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classify } from '../../server/src/engine/classify';
+import { classify } from '../../server/src/engine/core/classify';
 import { effectivePermissions, onlyCalledByOtherWorkflows, triggers } from '../../server/src/engine/model/permissions';
 import type { Workflow } from '../../server/src/engine/model/workflow';
-import { parseYamlFile, type YamlDoc } from '../../server/src/engine/yamlFile';
+import { parseYamlFile, type YamlDoc } from '../../server/src/engine/yaml/yamlFile';
 
 function workflowOf(text: string): { workflow: Workflow; yaml: YamlDoc } {
   const file = parseYamlFile(text, '.github/workflows/ci.yml');

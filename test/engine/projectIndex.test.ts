@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lint } from '../../server/src/engine/lint';
-import { buildProjectIndex } from '../../server/src/engine/projectIndex';
+import { lint } from '../../server/src/engine/core/lint';
+import { buildProjectIndex } from '../../server/src/engine/core/projectIndex';
 import { RULES } from '../../server/src/rules';
 
 const DEPLOYMENT = `apiVersion: apps/v1

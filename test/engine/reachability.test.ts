@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classify } from '../../server/src/engine/classify';
+import { classify } from '../../server/src/engine/core/classify';
 import { jobCondition, reachability, stepRunsIn } from '../../server/src/engine/model/reachability';
 import type { Workflow } from '../../server/src/engine/model/workflow';
-import { parseYamlFile } from '../../server/src/engine/yamlFile';
+import { parseYamlFile } from '../../server/src/engine/yaml/yamlFile';
 
 function analyse(text: string) {
   const file = parseYamlFile(text, '.github/workflows/ci.yml');

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { applyEdits } from '../../server/src/engine/fixes';
-import { lint } from '../../server/src/engine/lint';
+import { applyEdits } from '../../server/src/engine/core/fixes';
+import { lint } from '../../server/src/engine/core/lint';
 import { blankExpressions } from '../../server/src/engine/model/jobKind';
 import { parameterReferences } from '../../server/src/engine/model/secrets';
 import { markdownToPlainText } from '../../server/src/knowledge/plainText';

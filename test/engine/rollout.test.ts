@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatSeconds, parseGoDuration } from '../../server/src/engine/duration';
-import type { Span } from '../../server/src/engine/finding';
+import { formatSeconds, parseGoDuration } from '../../server/src/engine/languages/duration';
+import type { Span } from '../../server/src/engine/core/finding';
 import { buildK8sObjects } from '../../server/src/engine/model/k8s';
 import { analysisTemplateOf, rolloutAnalyses, rolloutOf } from '../../server/src/engine/model/rollout';
-import { isMap, parseYamlFile, type YamlFile } from '../../server/src/engine/yamlFile';
+import { isMap, parseYamlFile, type YamlFile } from '../../server/src/engine/yaml/yamlFile';
 
 function objects(text: string): { file: YamlFile; views: ReturnType<typeof buildK8sObjects>; yaml: YamlFile['documents'][number] }[] {
   const file = parseYamlFile(text);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isMap, isScalar, parseDocument, type Scalar } from 'yaml';
-import { scalarText } from '../../server/src/engine/scalarText';
+import { scalarText } from '../../server/src/engine/yaml/scalarText';
 
 function runScalar(source: string): Scalar {
   const doc = parseDocument(source);

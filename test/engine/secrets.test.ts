@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { heredocBody, outsideSubstitutions, secretInWord, secretsIn, stdoutRedirected, workflowFileTarget } from '../../server/src/engine/model/secrets';
-import { parseShell } from '../../server/src/engine/shell';
+import { parseShell } from '../../server/src/engine/languages/shell';
 
 const vars = new Map([['TOKEN', 'secrets.NPM_TOKEN']]);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseShell } from '../../server/src/engine/shell';
+import { parseShell } from '../../server/src/engine/languages/shell';
 
 const programs = (script: string) => parseShell(script).map((command) => command.words.map((word) => word.value).join(' '));
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classify } from '../../server/src/engine/classify';
+import { classify } from '../../server/src/engine/core/classify';
 import { parseUses } from '../../server/src/engine/model/action';
 import { parseImage } from '../../server/src/engine/model/image';
 import { shellKind } from '../../server/src/engine/model/stepShell';
 import type { Workflow } from '../../server/src/engine/model/workflow';
-import { parseYamlFile } from '../../server/src/engine/yamlFile';
+import { parseYamlFile } from '../../server/src/engine/yaml/yamlFile';
 
 function workflowOf(text: string, path = '.github/workflows/ci.yml'): Workflow {
   const file = parseYamlFile(text, path);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lint } from '../../server/src/engine/lint';
+import { lint } from '../../server/src/engine/core/lint';
 import { ruleById } from '../../server/src/rules';
 
 // A fixed set of rules, so these engine tests do not change meaning as the catalog grows.

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
-import { IncrementalLinter } from '../../server/src/engine/incremental';
-import { briefly, detach, TextCache } from '../../server/src/engine/textCache';
+import { IncrementalLinter } from '../../server/src/engine/incremental/incremental';
+import { briefly, detach, TextCache } from '../../server/src/engine/incremental/memo';
 import { RULES } from '../../server/src/rules';
 import { collect, collectYoung, liveMiB } from '../helpers/heap';
 

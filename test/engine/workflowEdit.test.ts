@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classify } from '../../server/src/engine/classify';
-import { applyEdits } from '../../server/src/engine/fixes';
+import { classify } from '../../server/src/engine/core/classify';
+import { applyEdits } from '../../server/src/engine/core/fixes';
 import type { Workflow } from '../../server/src/engine/model/workflow';
-import { addStepInputs } from '../../server/src/engine/workflowEdit';
-import { parseYamlFile, type YamlFile } from '../../server/src/engine/yamlFile';
+import { addStepInputs } from '../../server/src/engine/edits/workflowEdit';
+import { parseYamlFile, type YamlFile } from '../../server/src/engine/yaml/yamlFile';
 
 function workflowOf(text: string): { file: YamlFile; workflow: Workflow } {
   const file = parseYamlFile(text, '.github/workflows/ci.yml');

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classify } from '../../server/src/engine/classify';
+import { classify } from '../../server/src/engine/core/classify';
 import { jobGraph } from '../../server/src/engine/model/jobGraph';
 import { classifyJob, isFastGate, nameWords } from '../../server/src/engine/model/jobKind';
 import { triggerCases, workflowTriggers } from '../../server/src/engine/model/triggers';
 import { jobTextMayMatch, type Workflow } from '../../server/src/engine/model/workflow';
-import { parseYamlFile, type YamlDoc } from '../../server/src/engine/yamlFile';
+import { parseYamlFile, type YamlDoc } from '../../server/src/engine/yaml/yamlFile';
 
 function workflowOf(text: string): { workflow: Workflow; yaml: YamlDoc } {
   const file = parseYamlFile(text, '.github/workflows/ci.yml');

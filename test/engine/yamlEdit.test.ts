@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
-import { applyEdits } from '../../server/src/engine/fixes';
+import { applyEdits } from '../../server/src/engine/core/fixes';
 import {
   appendToFlowMap,
   appendToSeq,
@@ -13,8 +13,8 @@ import {
   replaceEmptyValue,
   replaceScalar,
   setMapNumber,
-} from '../../server/src/engine/yamlEdit';
-import { parseYamlFile, type Node, type YamlFile } from '../../server/src/engine/yamlFile';
+} from '../../server/src/engine/edits/yamlEdit';
+import { parseYamlFile, type Node, type YamlFile } from '../../server/src/engine/yaml/yamlFile';
 
 function at(file: YamlFile, ...path: (string | number)[]): unknown {
   let node: unknown = file.documents[0]!.doc.contents;

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { findExpressions } from '../../server/src/engine/expressions';
+import { findExpressions } from '../../server/src/engine/languages/expressions';
 import { assertLinear } from '../helpers/complexity';
 import { checkLint, checkMutated, mutatedSamples, pathological, projectSamples } from '../helpers/fuzzInputs';
 

@@ -1,8 +1,8 @@
 // Crashes and hangs the fuzzers found, each pinned by the smallest input that showed it.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { applyEdits } from '../../server/src/engine/fixes';
-import { lint, looksLikeGoTemplate } from '../../server/src/engine/lint';
+import { applyEdits } from '../../server/src/engine/core/fixes';
+import { lint, looksLikeGoTemplate } from '../../server/src/engine/core/lint';
 import { RULES } from '../../server/src/rules';
 import { assertLinear } from '../helpers/complexity';
 import { checkLint, parses } from '../helpers/fuzzInputs';

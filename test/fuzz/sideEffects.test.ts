@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { fixAll, lint } from '../../server/src/engine/lint';
+import { fixAll, lint } from '../../server/src/engine/core/lint';
 import { RULES } from '../../server/src/rules';
 import { pathological, projectSamples } from '../helpers/fuzzInputs';
 

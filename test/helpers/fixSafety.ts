@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import type { Finding, TextEdit } from '../../server/src/engine/finding';
-import { applyEdits, combineFixes } from '../../server/src/engine/fixes';
-import { fixAll, lint } from '../../server/src/engine/lint';
+import type { Finding, TextEdit } from '../../server/src/engine/core/finding';
+import { applyEdits, combineFixes } from '../../server/src/engine/core/fixes';
+import { fixAll, lint } from '../../server/src/engine/core/lint';
 import { RULES } from '../../server/src/rules';
 import { parses, type Sample } from './fuzzInputs';
 

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Finding, Severity } from '../../server/src/engine/finding';
-import { lint, type LintResult } from '../../server/src/engine/lint';
-import type { Rule } from '../../server/src/engine/rule';
+import type { Finding, Severity } from '../../server/src/engine/core/finding';
+import { lint, type LintResult } from '../../server/src/engine/core/lint';
+import type { Rule } from '../../server/src/engine/core/rule';
 
 /** The repository root, from out/test/helpers. */
 export const ROOT = resolve(__dirname, '..', '..', '..');

@@ -3,9 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
-import { ENGINE_RULES, type Finding, type Span, type TextEdit } from '../../server/src/engine/finding';
-import { applyEdits } from '../../server/src/engine/fixes';
-import { lint, type LintResult } from '../../server/src/engine/lint';
+import { ENGINE_RULES, type Finding, type Span, type TextEdit } from '../../server/src/engine/core/finding';
+import { applyEdits } from '../../server/src/engine/core/fixes';
+import { lint, type LintResult } from '../../server/src/engine/core/lint';
 import { RULES } from '../../server/src/rules';
 import { FIXTURES, lintPath, ROOT } from './fixtures';
 

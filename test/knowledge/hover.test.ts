@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseYamlFile } from '../../server/src/engine/yamlFile';
+import { parseYamlFile } from '../../server/src/engine/yaml/yamlFile';
 import { knowledgeHover } from '../../server/src/knowledge/hover';
 import { markdownToPlainText } from '../../server/src/knowledge/plainText';
 

@@ -2,11 +2,11 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type { Connection, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { IncrementalLinter } from '../../server/src/engine/incremental';
+import { IncrementalLinter } from '../../server/src/engine/incremental/incremental';
 import { RULES } from '../../server/src/rules';
 import { CheckQueue } from '../../server/src/lsp/checkQueue';
 import { DocumentLinter } from '../../server/src/lsp/diagnostics';
-import type { ServerHost } from '../../server/src/lsp/init';
+import type { ServerHost } from '../../server/src/lsp/host';
 import { SettingsCache } from '../../server/src/lsp/settings';
 import { liveMiB } from '../helpers/heap';
 

@@ -18,7 +18,7 @@ import {
   type Diagnostic,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
-import { lint } from '../../server/src/engine/lint';
+import { lint } from '../../server/src/engine/core/lint';
 import { projectFacts } from '../../server/src/project/facts';
 import { RULES } from '../../server/src/rules';
 import { rangeOf, Session, startSession, stopSession, TIMEOUT_MS, uriOf } from '../helpers/session';

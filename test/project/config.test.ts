@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { forgetProjectConfigs, projectConfig } from '../../server/src/project/config';
+import { forgetProjectConfigs, projectConfig } from '../../server/src/project/configCache';
 
 describe('projectConfig', () => {
   const base = mkdtempSync(join(tmpdir(), 'shipcheck-config-'));

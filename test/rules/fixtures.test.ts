@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { ENGINE_RULES, type Finding } from '../../server/src/engine/finding';
-import { applyEdits } from '../../server/src/engine/fixes';
-import { fixAll } from '../../server/src/engine/lint';
+import { ENGINE_RULES, type Finding } from '../../server/src/engine/core/finding';
+import { applyEdits } from '../../server/src/engine/core/fixes';
+import { fixAll } from '../../server/src/engine/core/lint';
 import { RULES } from '../../server/src/rules';
 import { describeFindings, expectationKey, findingsAsExpectations, lintPath, lintWith, parseExpectations, ruleFixtures } from '../helpers/fixtures';
 

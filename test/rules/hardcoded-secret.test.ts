@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lint } from '../../server/src/engine/lint';
-import type { Rule } from '../../server/src/engine/rule';
+import { lint } from '../../server/src/engine/core/lint';
+import type { Rule } from '../../server/src/engine/core/rule';
 import { ruleById } from '../../server/src/rules';
 
 const rule = ruleById('gha/hardcoded-secret')!;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyEdits } from '../../server/src/engine/fixes';
-import { lint } from '../../server/src/engine/lint';
+import { applyEdits } from '../../server/src/engine/core/fixes';
+import { lint } from '../../server/src/engine/core/lint';
 import { ruleById } from '../../server/src/rules';
 
 // What the fixtures cannot show: configured values.

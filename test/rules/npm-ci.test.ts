@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lint, type ProjectFacts } from '../../server/src/engine/lint';
+import { lint } from '../../server/src/engine/core/lint';
+import type { ProjectFacts } from '../../server/src/engine/core/rule';
 import { ruleById } from '../../server/src/rules';
 
 // What the fixtures cannot show: facts about the project that come from the adapter, not the text.

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { DORA_METRICS } from '../../server/src/knowledge/dora';
-import { optionValueProblem } from '../../server/src/engine/ruleOptions';
+import { optionValueProblem } from '../../server/src/engine/core/ruleOptions';
 import { ruleDocMarkdown, ruleDocPath } from '../../server/src/knowledge/ruleDocs';
 import { RULES } from '../../server/src/rules';
 import { CONFIG_SCHEMA_PATH, configSchema, readmeRuleList } from '../../scripts/generateDocs';

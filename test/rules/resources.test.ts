@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyEdits } from '../../server/src/engine/fixes';
-import { lint } from '../../server/src/engine/lint';
+import { applyEdits } from '../../server/src/engine/core/fixes';
+import { lint } from '../../server/src/engine/core/lint';
 import resources from '../../server/src/rules/k8s/resources';
 
 const pod = (container: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: ghcr.io/acme/app:1.0.0\n${container}`;

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { RULE_SETTINGS } from '../config/config';
-import type { Severity } from '../engine/finding';
-import type { RuleSetting } from '../engine/lint';
+import { RULE_SETTINGS } from '../project/config';
+import type { Severity } from '../engine/core/finding';
+import type { RuleSetting } from '../engine/core/lint';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
 export type FailOn = Severity | 'none';

@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
-import { isWorkflowPath } from '../engine/classify';
-import type { Finding, FixKind, Span } from '../engine/finding';
-import { DEFAULT_MAX_FILE_SIZE, fixAll, isCheckedFile, lint, type LintOptions, type LintResult } from '../engine/lint';
-import type { YamlFile } from '../engine/yamlFile';
+import { isWorkflowPath } from '../engine/core/classify';
+import type { Finding, FixKind, Span } from '../engine/core/finding';
+import { DEFAULT_MAX_FILE_SIZE, fixAll, isCheckedFile, lint, type LintOptions, type LintResult } from '../engine/core/lint';
+import type { YamlFile } from '../engine/yaml/yamlFile';
 import type { FixMode } from './args';
-import { describeFsError, type Target } from './discover';
+import { describeFsError, type Target } from '../project/discover';
 
 /** 1-based lines and columns (UTF-16 units); the end column is the one just after the span. */
 export interface Range {

@@ -1,4 +1,4 @@
-import type { Severity } from '../engine/finding';
+import type { Severity } from '../engine/core/finding';
 import { ruleDocPath } from '../knowledge/ruleDocs';
 import { ruleById } from '../rules/index';
 import type { Checked, FileReport, PlacedFinding } from './check';

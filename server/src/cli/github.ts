@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Severity } from '../engine/finding';
+import type { Severity } from '../engine/core/finding';
 import type { FileReport } from './check';
 import { checkedOf, skippedOf } from './format';
 

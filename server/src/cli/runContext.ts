@@ -1,11 +1,12 @@
 import * as path from 'node:path';
-import type { ShipcheckConfig } from '../config/config';
-import type { LintOptions, ProjectFacts } from '../engine/lint';
+import type { ShipcheckConfig } from '../project/config';
+import type { LintOptions } from '../engine/core/lint';
+import type { ProjectFacts } from '../engine/core/rule';
 import { projectFacts } from '../project/facts';
 import { RULES } from '../rules/index';
 import type { FixMode } from './args';
 import type { CheckSettings } from './check';
-import type { Target } from './discover';
+import type { Target } from '../project/discover';
 
 /**
  * Everything the files of one run are checked against, built once by the main thread and copied to each

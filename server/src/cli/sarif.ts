@@ -2,11 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import { ENGINE_RULES, type Severity } from '../engine/finding';
-import type { Rule } from '../engine/rule';
+import { ENGINE_RULES, type Severity } from '../engine/core/finding';
+import type { Rule } from '../engine/core/rule';
 import { ruleDocMarkdown } from '../knowledge/ruleDocs';
 import type { FileReport, PlacedEdit, Range } from './check';
-import type { InputError } from './discover';
+import type { InputError } from '../project/discover';
 import { checkedOf, skippedOf } from './format';
 
 const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { checkFile, checkFileUnwritten, writeFix, type CheckOutcome, type CheckSettings, type FileReport } from './check';
-import type { Target } from './discover';
+import type { Target } from '../project/discover';
 import { checkSettings, type RunContext } from './runContext';
 
 /**

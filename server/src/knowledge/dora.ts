@@ -1,4 +1,4 @@
-import type { DoraMetric } from '../engine/rule';
+import type { DoraMetric } from '../engine/core/rule';
 
 /** The four DORA metrics, in our words: what each measures and how CI/CD hygiene moves it. */
 export const DORA_METRICS: Record<DoraMetric, { title: string; measures: string }> = {

@@ -1,10 +1,10 @@
-import { classify } from '../engine/classify';
-import type { Span } from '../engine/finding';
+import { classify } from '../engine/core/classify';
+import type { Span } from '../engine/core/finding';
 import { isRollout, type Container, type K8sObject } from '../engine/model/k8s';
 import { rolloutOf } from '../engine/model/rollout';
 import type { Workflow } from '../engine/model/workflow';
-import { nodePathAt, type NodePath } from '../engine/nodePath';
-import { isMap, mapFields, scalarToString, type YamlFile } from '../engine/yamlFile';
+import { nodePathAt, type NodePath } from '../engine/yaml/nodePath';
+import { isMap, mapFields, scalarToString, type YamlFile } from '../engine/yaml/yamlFile';
 import { probeHoverMarkdown, type ProbeKind } from './probes';
 import { strategyHoverMarkdown } from './strategies';
 import { blueGreenTimelineMarkdown, canaryTimelineMarkdown } from './timeline';

@@ -1,5 +1,5 @@
 import { type Container, type Probe, probeNumber } from '../engine/model/k8s';
-import { scalarToNumber } from '../engine/yamlFile';
+import { scalarToNumber } from '../engine/yaml/yamlFile';
 
 export type ProbeKind = 'readinessProbe' | 'livenessProbe' | 'startupProbe';
 

@@ -1,5 +1,5 @@
-import type { Rule } from '../engine/rule';
-import type { OptionDeclaration } from '../engine/ruleOptions';
+import type { Rule } from '../engine/core/rule';
+import type { OptionDeclaration } from '../engine/core/ruleOptions';
 import { DORA_METRICS } from './dora';
 
 /** Where a rule's page lives, relative to the repository (and the packaged extension) root. */

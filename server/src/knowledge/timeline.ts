@@ -1,4 +1,4 @@
-import { formatSeconds } from '../engine/duration';
+import { formatSeconds } from '../engine/languages/duration';
 import type { BlueGreenStrategy, CanaryStrategy } from '../engine/model/rollout';
 
 /**

@@ -1,8 +1,8 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding, Fix } from '../engine/finding';
-import { ignoreInObjectEdit } from '../engine/ignoreObject';
-import type { LintResult } from '../engine/lint';
+import type { Finding, Fix } from '../engine/core/finding';
+import { ignoreInObjectEdit } from '../engine/edits/ignoreObject';
+import type { LintResult } from '../engine/core/lint';
 import { ruleById } from '../rules';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { sameRange, toRange } from './positions';

@@ -1,16 +1,16 @@
 import { DiagnosticSeverity, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { ENGINE_RULES, type Finding, type Severity } from '../engine/finding';
-import { deferredYamlFile, IncrementalLinter } from '../engine/incremental';
-import { fixAll, lint, type LintOptions, type LintResult } from '../engine/lint';
+import { ENGINE_RULES, type Finding, type Severity } from '../engine/core/finding';
+import { deferredYamlFile, IncrementalLinter } from '../engine/incremental/incremental';
+import { fixAll, lint, type LintOptions, type LintResult } from '../engine/core/lint';
 import { RULES, ruleById } from '../rules';
 import type { CheckQueue } from './checkQueue';
-import type { ServerHost } from './init';
+import type { ServerHost } from './host';
 import { toRange } from './positions';
 import type { EditorSettings, SettingsCache } from './settings';
-import { briefly } from '../engine/textCache';
-import { parseYamlFile, type YamlFile } from '../engine/yamlFile';
-import { CONFIG_FILE_NAMES, parseConfig } from '../config/config';
+import { briefly } from '../engine/incremental/memo';
+import { parseYamlFile, type YamlFile } from '../engine/yaml/yamlFile';
+import { CONFIG_FILE_NAMES, parseConfig } from '../project/config';
 
 export const DIAGNOSTIC_SOURCE = 'shipcheck';
 

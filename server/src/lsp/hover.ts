@@ -1,12 +1,12 @@
 import { MarkupKind, type Hover, type MarkupContent, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { SEVERITY_RANK, type Finding } from '../engine/finding';
-import type { LintResult } from '../engine/lint';
+import { SEVERITY_RANK, type Finding } from '../engine/core/finding';
+import type { LintResult } from '../engine/core/lint';
 import { knowledgeHover } from '../knowledge/hover';
 import { markdownToPlainText } from '../knowledge/plainText';
 import { findingHoverMarkdown } from '../knowledge/ruleDocs';
 import { ruleById } from '../rules';
-import type { ServerHost } from './init';
+import type { ServerHost } from './host';
 import { toRange } from './positions';
 
 /**

@@ -1,6 +1,6 @@
 import type { Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Span } from '../engine/finding';
+import type { Span } from '../engine/core/finding';
 
 /** The one place engine offsets become LSP positions. */
 export function toRange(document: TextDocument, span: Span): Range {

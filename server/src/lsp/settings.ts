@@ -1,6 +1,6 @@
 import type { Connection } from 'vscode-languageserver';
-import type { Severity } from '../engine/finding';
-import type { RuleSetting } from '../engine/lint';
+import type { Severity } from '../engine/core/finding';
+import type { RuleSetting } from '../engine/core/lint';
 
 /** The `shipcheck.*` editor settings (contributed in package.json), validated. */
 export interface EditorSettings {

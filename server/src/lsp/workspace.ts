@@ -1,12 +1,12 @@
 import { FileChangeType, type Connection, type FileEvent, type TextDocuments, type WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ignoreMatcher } from '../config/ignore';
-import { CONFIG_FILE_NAMES } from '../config/config';
-import { isCheckedFile } from '../engine/lint';
-import { briefly } from '../engine/textCache';
+import { ignoreMatcher } from '../project/ignore';
+import { CONFIG_FILE_NAMES } from '../project/config';
+import { isCheckedFile } from '../engine/core/lint';
+import { briefly } from '../engine/incremental/memo';
 import type { CheckQueue } from './checkQueue';
 import { documentPath, type DocumentLinter, toDiagnostic } from './diagnostics';
-import type { ServerHost, WorkspaceFiles } from './init';
+import type { ServerHost, WorkspaceFiles } from './host';
 import type { EditorSettings } from './settings';
 
 // Above this many files the scan shows a progress notification.

@@ -1,66 +1,247 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { emptyConfig, type ConfigProblem, type ShipcheckConfig } from '../config/config';
-import { ignoreMatcher } from '../config/ignore';
-import { findConfigFile, readConfigFile } from '../config/load';
-import { RULES } from '../rules';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import type { Span } from '../engine/core/finding';
+import type { RuleOptionValue, RuleSetting } from '../engine/core/lint';
+import type { Rule } from '../engine/core/rule';
+import { optionValueProblem } from '../engine/core/ruleOptions';
 
-/** The `.shipcheck.yaml` that governs a file, as the language server uses it. */
-export interface ProjectConfig {
-  /** What is valid in the file (entries with a problem are left out), or the defaults when there is none. */
+/**
+ * `.shipcheck.yaml`, parsed and checked from its text alone (no file system), so the CLI and the
+ * language server read it the same way:
+ *
+ *     rules:
+ *       gha/npm-ci: off
+ *       k8s/image-tag: error
+ *       gha/job-timeout: { level: warning, minutes: 20 }   # options as the rule declares them
+ *     ignore:
+ *       - test/fixtures/**
+ */
+export interface ShipcheckConfig {
+  /** Severity overrides; `off` turns a rule off. */
+  ruleSettings: Record<string, RuleSetting>;
+  /** Options per rule, read by the rule with `ctx.option`. */
+  ruleOptions: Record<string, Record<string, RuleOptionValue>>;
+  /** Globs relative to the directory that holds the configuration file. */
+  ignore: string[];
+  /** `maxFileSize`: larger files are reported as not checked (KiB). */
+  maxFileSizeKiB?: number;
+}
+
+/** Where a configuration went wrong: the offending key or value (offsets, and its start's 1-based line and column), and what to change. */
+export interface ConfigProblem {
+  span: Span;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/**
+ * A configuration and its problems. The config holds what is valid: an entry with a problem is left out (its rule keeps
+ * its default level, an option its default), so one typo does not undo the rest of the file. Text that is not valid
+ * YAML, or not a mapping, yields the empty config.
+ */
+export interface ConfigCheck {
   config: ShipcheckConfig;
-  /** The configuration file, when there is one. */
-  file?: string;
-  /** What is wrong in the file: the server reports these in it. */
-  problems: readonly ConfigProblem[];
-  /** Whether a path is left out by the file's `ignore:` globs. */
-  isIgnored(filePath: string): boolean;
+  problems: ConfigProblem[];
 }
 
-// Keyed by path; re-read when the modification time or size differs (two saves within one clock tick rarely keep both).
-const cache = new Map<string, { mtimeMs: number; size: number; loaded: ProjectConfig }>();
-// What governs each directory, so a keystroke costs no file system call; looked up again after this long even
-// without a file event (clients that cannot watch files).
-const byDirectory = new Map<string, { at: number; loaded: ProjectConfig }>();
-const CACHE_MS = 2000;
-const NONE: ProjectConfig = { config: emptyConfig(), problems: [], isIgnored: () => false };
+/** What the configuration needs to know of a rule: its id and what options it declares. */
+export type ConfigurableRule = Pick<Rule, 'id' | 'options'>;
 
-/** The nearest configuration above `filePath`, re-read when the file changes on disk. */
-export function projectConfig(filePath: string): ProjectConfig {
-  if (!path.isAbsolute(filePath)) return NONE;
-  const directory = path.dirname(filePath);
-  const cached = byDirectory.get(directory);
-  if (cached && Date.now() - cached.at < CACHE_MS) return cached.loaded;
-  const loaded = load(directory);
-  byDirectory.set(directory, { at: Date.now(), loaded });
-  return loaded;
+/** Looked for in this order in each directory, from the starting one up to the file-system root. */
+export const CONFIG_FILE_NAMES: readonly string[] = ['.shipcheck.yaml', '.shipcheck.yml'];
+
+export const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'hint', 'info', 'warning', 'error'];
+const TOP_LEVEL_KEYS = ['rules', 'ignore', 'maxFileSize'];
+
+export function emptyConfig(): ShipcheckConfig {
+  return { ruleSettings: {}, ruleOptions: {}, ignore: [] };
 }
 
-/** After a configuration file was created, changed or deleted: look again. */
-export function forgetProjectConfigs(): void {
-  byDirectory.clear();
+/** `file:line:column: message`, the line each configuration problem is reported in. */
+export function describeConfigProblem(fileName: string, problem: Pick<ConfigProblem, 'line' | 'column' | 'message'>): string {
+  return `${fileName}:${problem.line}:${problem.column}: ${problem.message}`;
 }
 
-function load(directory: string): ProjectConfig {
-  const file = findConfigFile(directory);
-  if (!file) return NONE;
-  let stats: fs.Stats;
-  let read: ReturnType<typeof readConfigFile>;
-  try {
-    stats = fs.statSync(file);
-    const cached = cache.get(file);
-    if (cached && cached.mtimeMs === stats.mtimeMs && cached.size === stats.size) return cached.loaded;
-    read = readConfigFile(file, RULES);
-  } catch {
-    return NONE;
-  }
-  const matches = ignoreMatcher(read.config.ignore);
-  const loaded: ProjectConfig = {
-    config: read.config,
-    file,
-    problems: read.problems,
-    isIgnored: (target) => matches(path.relative(read.baseDirectory, target).split(path.sep).join('/')),
+/** Reads a configuration from its text; `rules` are those that may be configured (any other id is a typo). */
+export function parseConfig(text: string, rules: readonly ConfigurableRule[]): ConfigCheck {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems: ConfigProblem[] = [];
+  const report = (span: Span, message: string): void => {
+    const { line, col } = lineCounter.linePos(span.start);
+    problems.push({ span, line, column: col, message });
   };
-  cache.set(file, { mtimeMs: stats.mtimeMs, size: stats.size, loaded });
-  return loaded;
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) report({ start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]) }, `not valid YAML: ${error.message.split('\n')[0]}`);
+    return { config: emptyConfig(), problems };
+  }
+  return { config: new ConfigReader(rules, report).read(doc.contents), problems };
 }
+
+type Entry = Pair<Node, Node | null>;
+
+class ConfigReader {
+  private readonly config = emptyConfig();
+  private readonly rulesById: ReadonlyMap<string, ConfigurableRule>;
+
+  constructor(
+    rules: readonly ConfigurableRule[],
+    private readonly report: (span: Span, message: string) => void,
+  ) {
+    this.rulesById = new Map(rules.map((rule) => [rule.id, rule]));
+  }
+
+  read(contents: Node | null): ShipcheckConfig {
+    if (isEmpty(contents)) return this.config;
+    if (!isMap(contents)) {
+      this.report(spanOf(contents), 'the configuration must be a mapping with `rules:` and/or `ignore:`');
+      return this.config;
+    }
+    for (const pair of contents.items as Entry[]) {
+      const key = this.keyName(pair);
+      if (key === 'rules') this.readRules(pair);
+      else if (key === 'ignore') this.readIgnore(pair);
+      else if (key === 'maxFileSize') this.readMaxFileSize(pair);
+      else if (key !== undefined) this.report(spanOf(pair.key), `unknown setting '${key}': expected one of ${TOP_LEVEL_KEYS.join(', ')}`);
+    }
+    return this.config;
+  }
+
+  private keyName(pair: Entry): string | undefined {
+    if (isScalar(pair.key) && (typeof pair.key.value === 'string' || typeof pair.key.value === 'number')) return String(pair.key.value);
+    this.report(spanOf(pair.key), 'keys must be plain names');
+    return undefined;
+  }
+
+  private readRules(pair: Entry): void {
+    const rules = pair.value;
+    if (isEmpty(rules)) return;
+    if (!isMap(rules)) {
+      this.report(valueSpan(pair), '`rules` must map rule ids to a level (off, hint, info, warning, error) or to `{ level: …, <option>: … }`');
+      return;
+    }
+    for (const entry of rules.items as Entry[]) {
+      const id = this.keyName(entry);
+      if (id === undefined) continue;
+      const rule = this.rulesById.get(id);
+      if (!rule) {
+        this.report(spanOf(entry.key), unknownRule(id, [...this.rulesById.keys()]));
+        continue;
+      }
+      const value = entry.value;
+      if (isScalar(value)) this.readLevel(entry, id);
+      else if (isMap(value)) this.readRuleMapping(value.items as Entry[], rule);
+      else this.report(valueSpan(entry), `${id} needs a level (${RULE_SETTINGS.join(', ')}) or a mapping such as \`{ level: warning }\``);
+    }
+  }
+
+  private readRuleMapping(entries: readonly Entry[], rule: ConfigurableRule): void {
+    const declared = rule.options ?? {};
+    const options: Record<string, RuleOptionValue> = {};
+    for (const entry of entries) {
+      const name = this.keyName(entry);
+      if (name === undefined) continue;
+      if (name === 'level') {
+        this.readLevel(entry, rule.id);
+        continue;
+      }
+      const declaration = declared[name];
+      if (!declaration) {
+        this.report(spanOf(entry.key), unknownOption(name, rule.id, Object.keys(declared)));
+        continue;
+      }
+      const value = isScalar(entry.value) ? entry.value.value : entry.value === null ? null : [];
+      const problem = optionValueProblem(declaration, value);
+      if (problem !== undefined) this.report(valueSpan(entry), `option ${name} of ${rule.id} ${problem}`);
+      else options[name] = value as RuleOptionValue;
+    }
+    if (Object.keys(options).length > 0) this.config.ruleOptions[rule.id] = options;
+  }
+
+  private readLevel(entry: Entry, id: string): void {
+    const value = isScalar(entry.value) ? entry.value.value : undefined;
+    const match = RULE_SETTINGS.find((setting) => setting === value);
+    if (match === undefined) this.report(valueSpan(entry), `the level of ${id} must be one of ${RULE_SETTINGS.join(', ')}, not ${describe(value)}`);
+    else this.config.ruleSettings[id] = match;
+  }
+
+  private readMaxFileSize(pair: Entry): void {
+    const value = isScalar(pair.value) ? pair.value.value : undefined;
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) this.config.maxFileSizeKiB = value;
+    else this.report(valueSpan(pair), '`maxFileSize` must be a whole number of KiB, at least 1');
+  }
+
+  private readIgnore(pair: Entry): void {
+    const list = pair.value;
+    if (isEmpty(list)) return;
+    if (!isSeq(list)) {
+      this.report(valueSpan(pair), '`ignore` must be a list of globs, such as `- test/fixtures/**`');
+      return;
+    }
+    for (const item of list.items as (Node | null)[]) {
+      const glob = isScalar(item) ? item.value : undefined;
+      if (typeof glob === 'string' && glob.trim() !== '') this.config.ignore.push(glob);
+      else this.report(item ? spanOf(item) : valueSpan(pair), 'each `ignore` entry must be a non-empty glob string');
+    }
+  }
+}
+
+function isEmpty(node: Node | null): boolean {
+  return node === null || (isScalar(node) && node.value === null);
+}
+
+function spanOf(node: Node | null | undefined): Span {
+  const [start = 0, end = start] = node?.range ?? [];
+  return { start, end };
+}
+
+/** The value of an entry, or its key when the value is missing (`gha/npm-ci:` with nothing after it). */
+function valueSpan(entry: Entry): Span {
+  const value = spanOf(entry.value);
+  return value.end > value.start ? value : spanOf(entry.key);
+}
+
+function describe(value: unknown): string {
+  return value === undefined ? 'a list or mapping' : value === null ? 'empty' : `'${String(value)}'`;
+}
+
+function unknownRule(id: string, knownRules: readonly string[]): string {
+  const tail = id.includes('/') ? id.slice(id.indexOf('/') + 1) : id;
+  const near = closest(id, knownRules) ?? knownRules.find((known) => known.endsWith(`/${tail}`));
+  return `unknown rule '${id}'${near ? ` (did you mean ${near}?)` : ''}; \`shipcheck --list-rules\` lists them`;
+}
+
+function unknownOption(name: string, id: string, declared: readonly string[]): string {
+  const near = closest(name, declared);
+  if (near) return `unknown option ${name} for ${id}; did you mean ${near}?`;
+  return declared.length === 0 ? `unknown option ${name} for ${id}, which takes only \`level\`` : `unknown option ${name} for ${id}; it takes ${declared.join(', ')}`;
+}
+
+/** The candidate nearest to a misspelled name (a few edits away at most), if any. */
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  const allowed = Math.max(2, Math.floor(name.length / 3));
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance <= allowed && (!best || distance < best.distance)) best = { candidate, distance };
+  }
+  return best?.candidate;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions of one character. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+
+/** Command-line `--rule id=level` settings win over the file's. */
+export function withRuleSettings(config: ShipcheckConfig, overrides: Readonly<Record<string, RuleSetting>>): ShipcheckConfig {
+  return { ...config, ruleSettings: { ...config.ruleSettings, ...overrides } };
+}
+

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ProjectFacts } from '../engine/lint';
+import type { ProjectFacts } from '../engine/core/rule';
 
 /** The files whose presence the facts depend on: the server watches them and calls `forgetProjectFacts` when one changes. */
 export const LOCKFILES: readonly string[] = ['package-lock.json', 'npm-shrinkwrap.json'];

@@ -1,4 +1,4 @@
-import type { Rule } from '../engine/rule';
+import type { Rule } from '../engine/core/rule';
 import artifactRetention from './gha/artifact-retention';
 import coverage100 from './gha/coverage-100';
 import deployConcurrency from './gha/deploy-concurrency';

@@ -1,7 +1,7 @@
 import { MemoKey, memoOn } from './memo';
 import { isPair } from 'yaml';
-import { isPlain, isScalar, scalarToString, type YamlDoc } from '../yamlFile';
-import { memo, MemoSlot, type Memo } from '../textCache';
+import { isPlain, isScalar, scalarToString, type YamlDoc } from '../yaml/yamlFile';
+import { memo, MemoSlot, type Memo } from '../incremental/memo';
 import { classifyJob, type JobRole } from './jobKind';
 import { conditionReading, type ConditionFacts } from './reachability';
 import { type TriggerCase, triggerCases, workflowTriggers } from './triggers';

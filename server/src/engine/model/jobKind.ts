@@ -1,9 +1,9 @@
 import { MemoKey, memoOn } from './memo';
-import type { Span } from '../finding';
-import { memo, MemoSlot } from '../textCache';
-import { type ResolvedCommand, scriptCommands as resolvedCommands } from '../commandLine';
-import type { ShellCommand } from '../shell';
-import { isMap, isScalar, scalarToString } from '../yamlFile';
+import type { Span } from '../core/finding';
+import { memo, MemoSlot } from '../incremental/memo';
+import { type ResolvedCommand, scriptCommands as resolvedCommands } from '../languages/commandLine';
+import type { ShellCommand } from '../languages/shell';
+import { isMap, isScalar, scalarToString } from '../yaml/yamlFile';
 import { runsCommands } from './stepShell';
 import { jobSource, type Job, type Step } from './workflow';
 

@@ -1,7 +1,6 @@
-import type { Span } from '../finding';
-import { isScalar, spanOf, type YamlDoc } from '../yamlFile';
-import type { Container } from './k8s';
-import { isControllerOwned } from './partial';
+import type { Span } from '../core/finding';
+import { isScalar, spanOf, type YamlDoc } from '../yaml/yamlFile';
+import { type Container, isControllerOwned } from './k8s';
 
 /** How messages name a container: `Container \`api\``, or `This container` when it has no name. */
 export function containerLabel(container: Container): string {

@@ -1,5 +1,5 @@
-import { stepCommands } from '../commandLine';
-import { scalarToString } from '../yamlFile';
+import { stepCommands } from '../languages/commandLine';
+import { scalarToString } from '../yaml/yamlFile';
 import type { Step } from './workflow';
 
 function input(step: Step, name: string): string | undefined {

@@ -1,5 +1,5 @@
 import { MemoKey, memoOn } from './memo';
-import { type Field, isMap, isScalar, mapFields, scalarToString, type YamlDoc, type YAMLMap } from '../yamlFile';
+import { type Field, isMap, isScalar, mapFields, scalarToString, type YamlDoc, type YAMLMap } from '../yaml/yamlFile';
 import { workflowTriggers } from './triggers';
 import type { Job, Workflow } from './workflow';
 

@@ -9,11 +9,11 @@ import {
   UNKNOWN,
   usesStatusFunction,
   type Value,
-} from '../expressions';
-import { scalarText, type ScalarText } from '../scalarText';
-import { isScalar, scalarToString, type Field, type YamlDoc } from '../yamlFile';
+} from '../languages/expressions';
+import { scalarText, type ScalarText } from '../yaml/scalarText';
+import { isScalar, scalarToString, type Field, type YamlDoc } from '../yaml/yamlFile';
 import { jobGraph, type GraphJob, type JobGraph } from './jobGraph';
-import { memo, MemoSlot } from '../textCache';
+import { memo, MemoSlot } from '../incremental/memo';
 import { stepCondition } from './jobKind';
 import { type TriggerCase, triggerCases, workflowTriggers } from './triggers';
 import type { Job, Step, Workflow } from './workflow';

@@ -1,7 +1,7 @@
 import { isNode, isPair } from 'yaml';
-import { parseGoDuration } from '../duration';
-import type { Span } from '../finding';
-import { type Field, isMap, isScalar, isSeq, mapFields, type Node, scalarToNumber, scalarToString, seqItems, spanOf, type YamlDoc, type YAMLMap } from '../yamlFile';
+import { parseGoDuration } from '../languages/duration';
+import type { Span } from '../core/finding';
+import { type Field, isMap, isScalar, isSeq, mapFields, type Node, scalarToNumber, scalarToString, seqItems, spanOf, type YamlDoc, type YAMLMap } from '../yaml/yamlFile';
 import { isRollout, type K8sObject } from './k8s';
 
 /**

@@ -1,6 +1,6 @@
-import { contextPaths, findExpressions, parseExpression } from '../expressions';
-import type { ShellCommand, ShellRedirect, ShellWord } from '../shell';
-import { type Field, isMap, isScalar, mapFields, scalarToString, type YamlDoc } from '../yamlFile';
+import { contextPaths, findExpressions, parseExpression } from '../languages/expressions';
+import type { ShellCommand, ShellRedirect, ShellWord } from '../languages/shell';
+import { type Field, isMap, isScalar, mapFields, scalarToString, type YamlDoc } from '../yaml/yamlFile';
 import type { Step } from './workflow';
 
 /** The `secrets.*` contexts an expression-bearing text reads (`secrets.NPM_TOKEN`), as written. */

@@ -1,5 +1,5 @@
-import { parseShell } from '../shell';
-import { isMap, isSeq, type Node, scalarToString, type YAMLMap } from '../yamlFile';
+import { parseShell } from '../languages/shell';
+import { isMap, isSeq, type Node, scalarToString, type YAMLMap } from '../yaml/yamlFile';
 
 /**
  * What a `run:` script is written in, as far as rules care:

@@ -1,7 +1,7 @@
 import { MemoKey, memoOn } from './memo';
-import type { Span } from '../finding';
-import { type StringPattern, type Value } from '../expressions';
-import { isMap, isSeq, mapFields, scalarToString, seqItems, type Node, type YamlDoc } from '../yamlFile';
+import type { Span } from '../core/finding';
+import { type StringPattern, type Value } from '../languages/expressions';
+import { isMap, isSeq, mapFields, scalarToString, seqItems, type Node, type YamlDoc } from '../yaml/yamlFile';
 import { stringList, type Workflow } from './workflow';
 
 /** The filters of one event under `on:` (absent lists mean "no such filter"). */

@@ -1,5 +1,5 @@
-import type { Span } from '../finding';
-import { scalarText, type ScalarText } from '../scalarText';
+import type { Span } from '../core/finding';
+import { scalarText, type ScalarText } from '../yaml/scalarText';
 import { type ActionRef, parseUses } from './action';
 import type { Memoizing, MemoKey } from './memo';
 import { defaultShell, resolveShell, runsOnWindows, type StepShell } from './stepShell';
@@ -17,7 +17,7 @@ import {
   spanOf,
   type YamlDoc,
   type YAMLMap,
-} from '../yamlFile';
+} from '../yaml/yamlFile';
 
 /** A GitHub Actions workflow (or a composite action, whose steps are the only jobs-like part). */
 export interface Workflow extends Memoizing {

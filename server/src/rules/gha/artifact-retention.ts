@@ -1,6 +1,6 @@
-import { defineRule } from '../../engine/rule';
-import { addStepInputs, usesNode } from '../../engine/workflowEdit';
-import { spanOf } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { addStepInputs, usesNode } from '../../engine/edits/workflowEdit';
+import { spanOf } from '../../engine/yaml/yamlFile';
 
 export default defineRule({
   id: 'gha/artifact-retention',

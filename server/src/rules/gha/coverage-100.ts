@@ -1,7 +1,7 @@
-import { optionValue, stepCommands, type ResolvedCommand } from '../../engine/commandLine';
-import { defineRule } from '../../engine/rule';
-import type { ShellWord } from '../../engine/shell';
-import { scalarToString, spanOf } from '../../engine/yamlFile';
+import { optionValue, stepCommands, type ResolvedCommand } from '../../engine/languages/commandLine';
+import { defineRule } from '../../engine/core/rule';
+import type { ShellWord } from '../../engine/languages/shell';
+import { scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 
 // Flags that name their tool so plainly that the program does not matter (`tox -- --cov-fail-under=100`).
 const TOOL_SPECIFIC_FLAGS = [

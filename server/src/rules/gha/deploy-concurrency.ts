@@ -1,6 +1,6 @@
-import { insertJobEntry } from '../../engine/jobEdit';
+import { insertJobEntry } from '../../engine/edits/jobEdit';
 import { classifyJob, jobEnvironment } from '../../engine/model/jobKind';
-import { defineRule } from '../../engine/rule';
+import { defineRule } from '../../engine/core/rule';
 
 export default defineRule({
   id: 'gha/deploy-concurrency',

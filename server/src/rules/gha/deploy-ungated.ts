@@ -1,9 +1,9 @@
-import { addNeeds } from '../../engine/jobEdit';
+import { addNeeds } from '../../engine/edits/jobEdit';
 import { byJobId, conditionFacts, crossJobVerdicts, type CrossJobs, type JobFacts } from '../../engine/model/crossJob';
 import { graphOf } from '../../engine/model/jobGraph';
 import { jobEnvironment } from '../../engine/model/jobKind';
 import { conditionRunsIn, reachabilityOf } from '../../engine/model/reachability';
-import { defineRule } from '../../engine/rule';
+import { defineRule } from '../../engine/core/rule';
 
 // Environments meant for unreviewed code: deploying pull requests there is the point.
 const PREVIEW_ENVIRONMENT = /preview|review|pr[-_]|pull|dev|test|staging|ephemeral|sandbox|qa/i;

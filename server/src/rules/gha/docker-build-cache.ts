@@ -1,6 +1,6 @@
-import { defineRule } from '../../engine/rule';
-import { addStepInputs, usesNode } from '../../engine/workflowEdit';
-import { scalarToString, spanOf } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { addStepInputs, usesNode } from '../../engine/edits/workflowEdit';
+import { scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 import type { Step } from '../../engine/model/workflow';
 
 export default defineRule({

@@ -1,8 +1,8 @@
-import type { Span } from '../../engine/finding';
+import type { Span } from '../../engine/core/finding';
 import type { Job } from '../../engine/model/workflow';
-import { defineRule, type RuleContext } from '../../engine/rule';
-import { scalarText } from '../../engine/scalarText';
-import { isMap, isScalar, isSeq, type Node, type Scalar, scalarToString, spanOf, type YAMLMap } from '../../engine/yamlFile';
+import { defineRule, type RuleContext } from '../../engine/core/rule';
+import { scalarText } from '../../engine/yaml/scalarText';
+import { isMap, isScalar, isSeq, type Node, type Scalar, scalarToString, spanOf, type YAMLMap } from '../../engine/yaml/yamlFile';
 
 /** Token shapes that are credentials whatever the key is called. */
 const SHAPES: { kind: string; pattern: RegExp }[] = [

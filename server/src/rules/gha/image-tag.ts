@@ -1,13 +1,13 @@
-import { scriptCommands, stepCommands } from '../../engine/commandLine';
+import { scriptCommands, stepCommands } from '../../engine/languages/commandLine';
 import { parseImage } from '../../engine/model/image';
 import { runsCommands } from '../../engine/model/stepShell';
-import type { Span, TextEdit } from '../../engine/finding';
-import { MemoSlot, type Memo } from '../../engine/textCache';
+import type { Span, TextEdit } from '../../engine/core/finding';
+import { MemoSlot, type Memo } from '../../engine/incremental/memo';
 import { jobSource, jobTextMayMatch, type Job, type Step, type Workflow } from '../../engine/model/workflow';
-import { defineRule } from '../../engine/rule';
-import type { ShellWord } from '../../engine/shell';
-import { addStepInputs, usesNode } from '../../engine/workflowEdit';
-import { isMap, isScalar, mapFields, scalarToString, spanOf, type Node, type Scalar, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import type { ShellWord } from '../../engine/languages/shell';
+import { addStepInputs, usesNode } from '../../engine/edits/workflowEdit';
+import { isMap, isScalar, mapFields, scalarToString, spanOf, type Node, type Scalar, type YamlDoc, type YamlFile } from '../../engine/yaml/yamlFile';
 
 // docker/metadata-action's tags when `tags:` is not given.
 const METADATA_DEFAULT_TAGS = ['type=schedule', 'type=ref,event=branch', 'type=ref,event=tag', 'type=ref,event=pr'];

@@ -1,5 +1,5 @@
-import { insertJobEntry } from '../../engine/jobEdit';
-import { defineRule } from '../../engine/rule';
+import { insertJobEntry } from '../../engine/edits/jobEdit';
+import { defineRule } from '../../engine/core/rule';
 
 export default defineRule({
   id: 'gha/job-timeout',

@@ -1,9 +1,9 @@
-import type { TextEdit } from '../../engine/finding';
+import type { TextEdit } from '../../engine/core/finding';
 import type { Step } from '../../engine/model/workflow';
-import { grantIdToken } from '../../engine/permissionsEdit';
-import { defineRule } from '../../engine/rule';
-import { removeMapEntry } from '../../engine/yamlEdit';
-import { type Field, isMap, isScalar, mapFields, spanOf, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
+import { grantIdToken } from '../../engine/edits/permissionsEdit';
+import { defineRule } from '../../engine/core/rule';
+import { removeMapEntry } from '../../engine/edits/yamlEdit';
+import { type Field, isMap, isScalar, mapFields, spanOf, type YamlDoc, type YamlFile } from '../../engine/yaml/yamlFile';
 
 const ROLE_PLACEHOLDER = 'arn:aws:iam::<account-id>:role/<role-name>';
 const AWS_KEY_INPUTS = ['aws-access-key-id', 'aws-secret-access-key', 'aws-session-token'];

@@ -1,11 +1,11 @@
-import type { Span, TextEdit } from '../../engine/finding';
-import { contextPaths, type Expr } from '../../engine/expressions';
+import type { Span, TextEdit } from '../../engine/core/finding';
+import { contextPaths, type Expr } from '../../engine/languages/expressions';
 import { byJobId, conditionFacts, crossJobVerdicts, type CrossJobs, type JobFacts } from '../../engine/model/crossJob';
 import { graphOf } from '../../engine/model/jobGraph';
 import { type ConditionReading, conditionReading, type JobCondition, jobCondition, reachabilityOf } from '../../engine/model/reachability';
 import type { Job } from '../../engine/model/workflow';
-import { defineRule } from '../../engine/rule';
-import { isScalar, isSeq, scalarToString, seqItems, spanOf, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { isScalar, isSeq, scalarToString, seqItems, spanOf, type YamlDoc, type YamlFile } from '../../engine/yaml/yamlFile';
 
 /** Contexts the trigger decides (see triggerCases). */
 const TRIGGER_PATHS = new Set(['github.event_name', 'github.ref', 'github.ref_name', 'github.ref_type', 'github.base_ref', 'github.head_ref', 'github.event.action']);

@@ -1,9 +1,9 @@
-import type { Span, TextEdit } from '../../engine/finding';
+import type { Span, TextEdit } from '../../engine/core/finding';
 import { jobTextMayMatch, type Job, type Step, type Workflow } from '../../engine/model/workflow';
-import { defineRule } from '../../engine/rule';
-import { stepCommands } from '../../engine/commandLine';
-import type { ShellWord } from '../../engine/shell';
-import { scalarToString } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { stepCommands } from '../../engine/languages/commandLine';
+import type { ShellWord } from '../../engine/languages/shell';
+import { scalarToString } from '../../engine/yaml/yamlFile';
 
 // npm's own aliases for `install` (npm help install).
 const INSTALL_ALIASES = new Set(['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall', 'add']);

@@ -1,8 +1,8 @@
 import { idTokenUse } from '../../engine/model/oidc';
 import { effectivePermissions, onlyCalledByOtherWorkflows } from '../../engine/model/permissions';
-import { grantIdToken } from '../../engine/permissionsEdit';
-import { defineRule } from '../../engine/rule';
-import { spanOf } from '../../engine/yamlFile';
+import { grantIdToken } from '../../engine/edits/permissionsEdit';
+import { defineRule } from '../../engine/core/rule';
+import { spanOf } from '../../engine/yaml/yamlFile';
 
 const SOURCE = {
   job: 'its own `permissions:`',

@@ -1,9 +1,9 @@
 import { idTokenUse } from '../../engine/model/oidc';
 import { declaredPermissions, onlyCalledByOtherWorkflows } from '../../engine/model/permissions';
 import type { Job } from '../../engine/model/workflow';
-import { addWorkflowPermissions } from '../../engine/permissionsEdit';
-import { defineRule } from '../../engine/rule';
-import { spanOf } from '../../engine/yamlFile';
+import { addWorkflowPermissions } from '../../engine/edits/permissionsEdit';
+import { defineRule } from '../../engine/core/rule';
+import { spanOf } from '../../engine/yaml/yamlFile';
 
 // Actions that never act on the repository with the job's token beyond reading it.
 const READ_ONLY_ACTIONS = /^actions\/(checkout|setup-[a-z]+|cache|upload-artifact|download-artifact)$/;

@@ -1,10 +1,10 @@
-import { contextPaths, findExpressions, parseExpression } from '../../engine/expressions';
+import { contextPaths, findExpressions, parseExpression } from '../../engine/languages/expressions';
 import { triggers } from '../../engine/model/permissions';
 import type { Step } from '../../engine/model/workflow';
-import { scriptCommands } from '../../engine/commandLine';
+import { scriptCommands } from '../../engine/languages/commandLine';
 import { runsCommands } from '../../engine/model/stepShell';
-import { defineRule } from '../../engine/rule';
-import { scalarToString, spanOf } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 
 // Contexts that name the pull request's own (untrusted) code.
 const HEAD_CONTEXTS = new Set([

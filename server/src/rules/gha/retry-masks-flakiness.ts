@@ -1,8 +1,8 @@
-import { scriptCommands, stepCommands, type ResolvedCommand } from '../../engine/commandLine';
+import { scriptCommands, stepCommands, type ResolvedCommand } from '../../engine/languages/commandLine';
 import { classifyJob, commandKind } from '../../engine/model/jobKind';
 import type { Step } from '../../engine/model/workflow';
-import { defineRule } from '../../engine/rule';
-import { scalarToString, spanOf } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 
 // Actions that run a command (or another action) again when it fails.
 const RETRY_ACTIONS = new Set(['nick-fields/retry', 'nick-invision/retry', 'wandalen/wretry.action', 'kaliber5/action-retry', 'sliteteam/github-action-retry']);

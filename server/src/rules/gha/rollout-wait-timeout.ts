@@ -1,6 +1,6 @@
-import { optionValue, stepCommands, type ResolvedCommand } from '../../engine/commandLine';
-import { defineRule } from '../../engine/rule';
-import type { ShellWord } from '../../engine/shell';
+import { optionValue, stepCommands, type ResolvedCommand } from '../../engine/languages/commandLine';
+import { defineRule } from '../../engine/core/rule';
+import type { ShellWord } from '../../engine/languages/shell';
 
 // What kubectl's `--timeout` takes: a positive Go duration.
 const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;

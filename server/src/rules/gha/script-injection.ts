@@ -1,10 +1,10 @@
-import { contextPaths, type ExpressionSpan, findExpressions, parseExpression } from '../../engine/expressions';
-import type { TextEdit } from '../../engine/finding';
+import { contextPaths, type ExpressionSpan, findExpressions, parseExpression } from '../../engine/languages/expressions';
+import type { TextEdit } from '../../engine/core/finding';
 import type { Step } from '../../engine/model/workflow';
-import { defineRule } from '../../engine/rule';
-import { scalarText, type ScalarText } from '../../engine/scalarText';
-import { insertMapEntry } from '../../engine/yamlEdit';
-import { type Field, isMap, isScalar, mapFields, type Scalar, spanOf, type YamlDoc, type YamlFile } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { scalarText, type ScalarText } from '../../engine/yaml/scalarText';
+import { insertMapEntry } from '../../engine/edits/yamlEdit';
+import { type Field, isMap, isScalar, mapFields, type Scalar, spanOf, type YamlDoc, type YamlFile } from '../../engine/yaml/yamlFile';
 
 /**
  * Context paths (lower case, `*` for any index) whose text the author of an issue, comment, pull

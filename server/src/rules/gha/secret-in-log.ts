@@ -1,7 +1,7 @@
 import { heredocBody, outsideSubstitutions, secretEnv, secretInWord, stdoutRedirected } from '../../engine/model/secrets';
 import type { Step } from '../../engine/model/workflow';
-import { defineRule } from '../../engine/rule';
-import { parseShell, type ShellCommand } from '../../engine/shell';
+import { defineRule } from '../../engine/core/rule';
+import { parseShell, type ShellCommand } from '../../engine/languages/shell';
 
 const PRINTERS = new Set(['echo', 'printf', 'cat']);
 

@@ -1,7 +1,7 @@
 import { heredocBody, outsideSubstitutions, secretEnv, secretInWord, secretsIn, workflowFileTarget } from '../../engine/model/secrets';
-import { defineRule } from '../../engine/rule';
-import { parseShell } from '../../engine/shell';
-import { isMap, mapFields, scalarToString, spanOf } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { parseShell } from '../../engine/languages/shell';
+import { isMap, mapFields, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 
 
 export default defineRule({

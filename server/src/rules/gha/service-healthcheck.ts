@@ -1,9 +1,9 @@
-import type { TextEdit } from '../../engine/finding';
+import type { TextEdit } from '../../engine/core/finding';
 import type { Job } from '../../engine/model/workflow';
-import { defineRule } from '../../engine/rule';
-import { insertMapEntry } from '../../engine/yamlEdit';
-import { ownValue } from '../../engine/workflowEdit';
-import { isMap, isScalar, mapFields, scalarToString, spanOf, type Scalar, type YamlFile, type YAMLMap } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { insertMapEntry } from '../../engine/edits/yamlEdit';
+import { ownValue } from '../../engine/edits/workflowEdit';
+import { isMap, isScalar, mapFields, scalarToString, spanOf, type Scalar, type YamlFile, type YAMLMap } from '../../engine/yaml/yamlFile';
 import { parseImage } from '../../engine/model/image';
 
 interface Family {

@@ -1,9 +1,9 @@
 import { MemoKey, memoOn } from '../../engine/model/memo';
-import { stepCommands, type ResolvedCommand } from '../../engine/commandLine';
+import { stepCommands, type ResolvedCommand } from '../../engine/languages/commandLine';
 import type { Job, Step } from '../../engine/model/workflow';
-import { defineRule } from '../../engine/rule';
-import { addStepInputs, usesNode } from '../../engine/workflowEdit';
-import { isMap, scalarToString, spanOf } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { addStepInputs, usesNode } from '../../engine/edits/workflowEdit';
+import { isMap, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 
 type Manager = 'npm' | 'yarn' | 'pnpm' | 'pip' | 'maven' | 'gradle' | 'sbt';
 

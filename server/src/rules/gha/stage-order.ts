@@ -1,11 +1,11 @@
-import type { Span } from '../../engine/finding';
-import { addNeeds } from '../../engine/jobEdit';
+import type { Span } from '../../engine/core/finding';
+import { addNeeds } from '../../engine/edits/jobEdit';
 import { byJobId, conditionFacts, crossJobVerdicts, type CrossJobs, type JobFacts } from '../../engine/model/crossJob';
 import { graphOf } from '../../engine/model/jobGraph';
 import { isFastGate } from '../../engine/model/jobKind';
 import type { Job } from '../../engine/model/workflow';
-import { defineRule } from '../../engine/rule';
-import { isSeq, scalarToString, seqItems, spanOf, type YamlDoc } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { isSeq, scalarToString, seqItems, spanOf, type YamlDoc } from '../../engine/yaml/yamlFile';
 
 export default defineRule({
   id: 'gha/stage-order',

@@ -1,6 +1,6 @@
 import type { ActionRef } from '../../engine/model/action';
-import { defineRule, type RuleContext } from '../../engine/rule';
-import { type Field, spanOf } from '../../engine/yamlFile';
+import { defineRule, type RuleContext } from '../../engine/core/rule';
+import { type Field, spanOf } from '../../engine/yaml/yamlFile';
 
 const FULL_SHA = /^[0-9a-f]{40}$/i;
 // A version tag: `v4`, `v1.2.3`, `2.0.0-rc.1`, `1.2+build`. The same strings as `^v?\d+(\.\d+)*([-+.][0-9A-Za-z.-]+)?$`

@@ -1,11 +1,11 @@
-import type { Span } from '../../engine/finding';
+import type { Span } from '../../engine/core/finding';
 import { byJobId, conditionFacts, crossJobVerdicts, type CrossJobs, type JobFacts } from '../../engine/model/crossJob';
 import { graphOf } from '../../engine/model/jobGraph';
 import { jobCondition, type Reachability, reachabilityOf } from '../../engine/model/reachability';
 import type { Job } from '../../engine/model/workflow';
-import { defineRule } from '../../engine/rule';
-import { scalarText } from '../../engine/scalarText';
-import { isScalar, spanOf, type Node } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { scalarText } from '../../engine/yaml/scalarText';
+import { isScalar, spanOf, type Node } from '../../engine/yaml/yamlFile';
 
 export default defineRule({
   id: 'gha/unreachable-job',

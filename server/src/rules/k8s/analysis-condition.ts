@@ -1,6 +1,6 @@
 import { analysisTemplateOf, type Metric } from '../../engine/model/rollout';
-import type { Span } from '../../engine/finding';
-import { defineRule } from '../../engine/rule';
+import type { Span } from '../../engine/core/finding';
+import { defineRule } from '../../engine/core/rule';
 
 /**
  * Providers whose measurements Argo Rollouts judges with successCondition/failureCondition

@@ -1,6 +1,6 @@
-import type { Span } from '../../engine/finding';
+import type { Span } from '../../engine/core/finding';
 import { analysisTemplateOf, type CountSetting, type DurationSetting } from '../../engine/model/rollout';
-import { defineRule } from '../../engine/rule';
+import { defineRule } from '../../engine/core/rule';
 
 const TEMPLATED = /\{\{/;
 

@@ -1,7 +1,7 @@
 import { analysisTemplateOf, type Metric, rolloutAnalyses, rolloutOf } from '../../engine/model/rollout';
-import type { IndexedObject } from '../../engine/projectIndex';
-import { defineRule } from '../../engine/rule';
-import { scalarToString } from '../../engine/yamlFile';
+import type { IndexedObject } from '../../engine/core/projectIndex';
+import { defineRule } from '../../engine/core/rule';
+import { scalarToString } from '../../engine/yaml/yamlFile';
 
 /** Providers that run a query (Kayenta compares many metrics itself; a Job decides by its exit). */
 const QUERY_PROVIDERS = new Set(['prometheus', 'datadog', 'newRelic', 'cloudWatch', 'wavefront', 'graphite', 'influxdb', 'skywalking', 'web']);

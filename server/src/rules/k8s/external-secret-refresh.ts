@@ -1,7 +1,7 @@
-import { parseGoDuration } from '../../engine/duration';
+import { parseGoDuration } from '../../engine/languages/duration';
 import { pairSpan } from '../../engine/model/rollout';
-import { defineRule } from '../../engine/rule';
-import { type Field, isMap, mapFields, scalarToNumber, scalarToString } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { type Field, isMap, mapFields, scalarToNumber, scalarToString } from '../../engine/yaml/yamlFile';
 
 /** Policies under which refreshInterval does not matter: the author chose not to poll. */
 const NON_PERIODIC_POLICIES = new Set(['CreatedOnce', 'OnChange']);

@@ -1,6 +1,6 @@
 import { parseImage } from '../../engine/model/image';
-import { defineRule } from '../../engine/rule';
-import { isScalar, scalarToString, spanOf } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { isScalar, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 
 // Tags that name a moving target rather than a build.
 const MUTABLE_TAGS = new Set(['main', 'master', 'stable', 'dev', 'develop', 'edge', 'nightly']);

@@ -1,8 +1,8 @@
 import type { Probe } from '../../engine/model/k8s';
 import { containerLabel, isAuthoredContainer } from '../../engine/model/k8sContainer';
-import { defineRule } from '../../engine/rule';
-import { setMapNumber } from '../../engine/yamlEdit';
-import { scalarToNumber, spanOf } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { setMapNumber } from '../../engine/edits/yamlEdit';
+import { scalarToNumber, spanOf } from '../../engine/yaml/yamlFile';
 
 /** Seconds the fix puts liveness's initialDelaySeconds above readiness's (k8s/probe-identical uses the same). */
 export const LIVENESS_DELAY_MARGIN = 10;

@@ -1,8 +1,8 @@
 import { LIVENESS_FAILURE_THRESHOLD, PROBE_DEFAULTS, probeNumber } from '../../engine/model/k8s';
 import { containerLabel, isAuthoredContainer } from '../../engine/model/k8sContainer';
-import { defineRule } from '../../engine/rule';
-import { setMapNumber } from '../../engine/yamlEdit';
-import { scalarToNumber, spanOf } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { setMapNumber } from '../../engine/edits/yamlEdit';
+import { scalarToNumber, spanOf } from '../../engine/yaml/yamlFile';
 
 const DEFAULT_FAILURE_THRESHOLD = 3;
 

@@ -1,8 +1,8 @@
-import type { TextEdit } from '../../engine/finding';
+import type { TextEdit } from '../../engine/core/finding';
 import { type Container, LIVENESS_FAILURE_THRESHOLD, type Probe, type ProbeHandler, probeNumber } from '../../engine/model/k8s';
-import { defineRule } from '../../engine/rule';
-import { insertMapEntry, replaceScalar } from '../../engine/yamlEdit';
-import { isMap, isScalar, isSeq, mapFields, scalarToNumber, scalarToString, seqItems, type YamlFile, type YamlDoc } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { insertMapEntry, replaceScalar } from '../../engine/edits/yamlEdit';
+import { isMap, isScalar, isSeq, mapFields, scalarToNumber, scalarToString, seqItems, type YamlFile, type YamlDoc } from '../../engine/yaml/yamlFile';
 
 /** Liveness failureThreshold the fix raises to: tolerates a transient stall of five periods. */
 

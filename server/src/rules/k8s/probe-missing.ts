@@ -1,6 +1,6 @@
 import { LONG_RUNNING_KINDS } from '../../engine/model/k8s';
 import { containerLabel, containerSpan, isAuthoredContainer } from '../../engine/model/k8sContainer';
-import { defineRule } from '../../engine/rule';
+import { defineRule } from '../../engine/core/rule';
 
 // Ports that only serve scrapes and diagnostics: no Service sends user traffic to them, so readiness does not gate anything.
 const DIAGNOSTIC_PORT = /metrics|prom|pprof|debug|profil|health|monitor/i;

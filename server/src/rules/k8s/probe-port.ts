@@ -1,8 +1,8 @@
-import type { Span } from '../../engine/finding';
+import type { Span } from '../../engine/core/finding';
 import type { Container, Probe } from '../../engine/model/k8s';
 import { containerLabel, isAuthoredContainer } from '../../engine/model/k8sContainer';
-import { defineRule } from '../../engine/rule';
-import { isScalar, scalarToNumber, scalarToString, spanOf } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { isScalar, scalarToNumber, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 
 // A port name as Kubernetes accepts it (IANA_SVC_NAME); anything else is a placeholder we cannot judge.
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/;

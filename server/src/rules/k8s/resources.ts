@@ -1,9 +1,9 @@
-import type { Span, TextEdit } from '../../engine/finding';
+import type { Span, TextEdit } from '../../engine/core/finding';
 import type { Container } from '../../engine/model/k8s';
 import { containerLabel, containerSpan, isAuthoredContainer } from '../../engine/model/k8sContainer';
-import { defineRule } from '../../engine/rule';
-import { appendToFlowMap, insertMapEntry, joinInsertions, replaceEmptyValue } from '../../engine/yamlEdit';
-import { type Field, isMap, isScalar, mapFields, type YamlDoc, type YamlFile, type YAMLMap } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { appendToFlowMap, insertMapEntry, joinInsertions, replaceEmptyValue } from '../../engine/edits/yamlEdit';
+import { type Field, isMap, isScalar, mapFields, type YamlDoc, type YamlFile, type YAMLMap } from '../../engine/yaml/yamlFile';
 
 type Section = 'requests' | 'limits';
 type Resource = 'cpu' | 'memory';

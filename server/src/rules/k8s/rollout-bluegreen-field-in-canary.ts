@@ -1,7 +1,7 @@
 import { rolloutOf, pairSpan } from '../../engine/model/rollout';
-import { removeMapEntry } from '../../engine/yamlEdit';
-import { defineRule } from '../../engine/rule';
-import { isScalar } from '../../engine/yamlFile';
+import { removeMapEntry } from '../../engine/edits/yamlEdit';
+import { defineRule } from '../../engine/core/rule';
+import { isScalar } from '../../engine/yaml/yamlFile';
 
 /** blueGreen-only settings and what a canary uses instead. */
 const BLUE_GREEN_ONLY: Record<string, string> = {

@@ -1,5 +1,5 @@
 import { type CanaryStrategy, rolloutOf } from '../../engine/model/rollout';
-import { defineRule } from '../../engine/rule';
+import { defineRule } from '../../engine/core/rule';
 
 export default defineRule({
   id: 'k8s/rollout-no-analysis',

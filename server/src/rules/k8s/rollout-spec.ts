@@ -1,6 +1,6 @@
-import type { Span } from '../../engine/finding';
+import type { Span } from '../../engine/core/finding';
 import { type CanaryStrategy, type Located, rolloutOf, type StepActionField } from '../../engine/model/rollout';
-import { defineRule } from '../../engine/rule';
+import { defineRule } from '../../engine/core/rule';
 
 /** The step actions the controller counts when it rejects a step with several (validation hasMultipleStepsType). */
 const EXCLUSIVE_ACTIONS = new Set(['setWeight', 'pause', 'experiment', 'analysis']);

@@ -1,8 +1,8 @@
 import type { K8sObject } from '../../engine/model/k8s';
 import { type Rollout, rolloutOf } from '../../engine/model/rollout';
-import type { IndexView } from '../../engine/projectIndex';
-import { defineRule } from '../../engine/rule';
-import { isMap, mapFields, scalarToNumber, scalarToString } from '../../engine/yamlFile';
+import type { IndexView } from '../../engine/core/projectIndex';
+import { defineRule } from '../../engine/core/rule';
+import { isMap, mapFields, scalarToNumber, scalarToString } from '../../engine/yaml/yamlFile';
 
 export default defineRule({
   id: 'k8s/rollout-weight-granularity',

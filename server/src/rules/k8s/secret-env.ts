@@ -1,9 +1,9 @@
-import type { TextEdit } from '../../engine/finding';
+import type { TextEdit } from '../../engine/core/finding';
 import type { Container } from '../../engine/model/k8s';
 import { containerLabel, isAuthoredContainer } from '../../engine/model/k8sContainer';
-import { defineRule } from '../../engine/rule';
-import { appendToSeq, insertMapEntry, joinInsertions, removeMapEntry, removeSeqItem } from '../../engine/yamlEdit';
-import { type Field, isMap, isSeq, mapFields, type Node, scalarToString, seqItems, type YamlDoc, type YamlFile, type YAMLMap, type YAMLSeq } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { appendToSeq, insertMapEntry, joinInsertions, removeMapEntry, removeSeqItem } from '../../engine/edits/yamlEdit';
+import { type Field, isMap, isSeq, mapFields, type Node, scalarToString, seqItems, type YamlDoc, type YamlFile, type YAMLMap, type YAMLSeq } from '../../engine/yaml/yamlFile';
 
 // A Secret's name as Kubernetes accepts it (DNS subdomain); anything else is a placeholder the fix cannot use.
 const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;

@@ -1,6 +1,6 @@
 import { containerLabel, isAuthoredContainer } from '../../engine/model/k8sContainer';
-import { defineRule } from '../../engine/rule';
-import { isMap, isScalar, isSeq, mapFields, scalarToString, seqItems, spanOf } from '../../engine/yamlFile';
+import { defineRule } from '../../engine/core/rule';
+import { isMap, isScalar, isSeq, mapFields, scalarToString, seqItems, spanOf } from '../../engine/yaml/yamlFile';
 
 // Words of a variable name that say its value is a credential.
 const SECRET_WORDS = new Set(['PASSWORD', 'PASSWD', 'PASS', 'SECRET', 'TOKEN', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS', 'PASSPHRASE']);

@@ -1,6 +1,6 @@
 import { classify } from './classify';
-import type { K8sObject } from './model/k8s';
-import { isMap, mapFields, scalarToString, seqItems, isSeq, parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
+import type { K8sObject } from '../model/k8s';
+import { isMap, mapFields, scalarToString, seqItems, isSeq, parseYamlFile, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
 
 /** A Kubernetes object as the index lists it, with the document it was read from. */
 export interface IndexedObject {

@@ -1,5 +1,5 @@
-import type { Step } from './model/workflow';
-import { runsCommands } from './model/stepShell';
+import type { Step } from '../model/workflow';
+import { runsCommands } from '../model/stepShell';
 import { parseShell, type ShellCommand, type ShellWord } from './shell';
 
 /** A command with its launchers peeled off: `npx nyc check-coverage` → program `nyc`, args `check-coverage`. */

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import type { Span } from './finding';
+import type { Span } from '../core/finding';
 import type { YamlDoc, YamlFile } from './yamlFile';
 
 /** Where a cursor is in a YAML document: the keys and indexes from the root down to it. */

@@ -11,8 +11,7 @@ import {
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ProjectFacts } from '../engine/lint';
-import type { ProjectConfig } from '../project/config';
+import type { ServerHost } from './host';
 import { CheckQueue, IDLE_REQUEST, nextTurn } from './checkQueue';
 import { FIX_ALL_KIND, findingCodeActions } from './codeActions';
 import { DocumentLinter } from './diagnostics';
@@ -20,31 +19,6 @@ import { RULES } from '../rules';
 import { SettingsCache } from './settings';
 import { WorkspaceChecker } from './workspace';
 import { hover } from './hover';
-
-/** What differs between the Node and the browser server. */
-export interface ServerHost {
-  /** The link a diagnostic's rule id points to, or undefined when this transport has no pages to show. */
-  docsHref(ruleId: string): string | undefined;
-  /** The local path of a `file:` URI, which classification matches against (`.github/workflows/…`). */
-  filePath(url: URL): string;
-  /** What the file system says about the project around a file (lockfiles…); `{}` where there is none to ask. */
-  projectFacts(filePath: string): ProjectFacts;
-  /** The `.shipcheck.yaml` governing a file; absent where there is no file system (the browser). */
-  projectConfig?(filePath: string): ProjectConfig;
-  /**
-   * Files besides YAML that `projectFacts` reads (lockfiles), watched with the YAML files; `changed` forgets what
-   * `projectFacts` and `projectConfig` read from disk, called when one of these or a configuration file changes.
-   */
-  projectFiles?: { names: readonly string[]; changed(): void };
-  /** Reading the workspace from disk, for findings in files that are not open; absent in the browser. */
-  workspace?: WorkspaceFiles;
-}
-
-export interface WorkspaceFiles {
-  /** The YAML files under a folder that shipcheck may check (node_modules and hidden folders skipped). */
-  yamlFiles(folder: string): string[];
-  readFile(filePath: string): string | undefined;
-}
 
 /** Wires documents, diagnostics, hover and code actions onto a connection and starts listening. */
 export function init(connection: Connection, host: ServerHost): void {

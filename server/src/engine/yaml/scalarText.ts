@@ -1,5 +1,5 @@
 import type { Scalar } from 'yaml';
-import type { Span } from './finding';
+import type { Span } from '../core/finding';
 
 /**
  * A string scalar's value together with a map back to the file, so a rule can point at (and edit)

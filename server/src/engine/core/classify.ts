@@ -1,6 +1,6 @@
-import { buildK8sObjects, type K8sObject } from './model/k8s';
-import { buildWorkflow, type Workflow } from './model/workflow';
-import { isMap, mapFields, scalarToString, type YamlDoc, type YamlFile } from './yamlFile';
+import { buildK8sObjects, type K8sObject } from '../model/k8s';
+import { buildWorkflow, type Workflow } from '../model/workflow';
+import { isMap, mapFields, scalarToString, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
 
 export type Classified =
   | { type: 'workflow'; workflow: Workflow }

@@ -15,7 +15,7 @@ import {
   YAMLMap,
   YAMLSeq,
 } from 'yaml';
-import type { Span } from './finding';
+import type { Span } from '../core/finding';
 
 /** One YAML document of a file, with the anchors its aliases point to. */
 export class YamlDoc {

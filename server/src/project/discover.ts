@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE_NAMES } from '../config/load';
+import { CONFIG_FILE_NAMES } from './configLoader';
 
 export interface Target {
   /** As given on the command line, or joined onto it when found in a directory. */

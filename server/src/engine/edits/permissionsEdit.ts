@@ -1,8 +1,8 @@
-import type { TextEdit } from './finding';
-import { effectivePermissions } from './model/permissions';
-import type { Job, Workflow } from './model/workflow';
+import type { TextEdit } from '../core/finding';
+import { effectivePermissions } from '../model/permissions';
+import type { Job, Workflow } from '../model/workflow';
 import { columnOf, insertMapEntry, replaceScalar } from './yamlEdit';
-import { isScalar, type YamlDoc, type YamlFile } from './yamlFile';
+import { isScalar, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
 
 /** Adds top-level `permissions: contents: read`, right before `jobs:`. */
 export function addWorkflowPermissions(file: YamlFile, workflow: Workflow): TextEdit | undefined {

@@ -1,27 +1,18 @@
 import { classify, isWorkflowPath, type Classified } from './classify';
 import { ENGINE_RULES, type Finding, type Severity, type Span, type TextEdit } from './finding';
 import { combineFixes, applyEdits } from './fixes';
-import type { K8sObject } from './model/k8s';
-import type { Workflow } from './model/workflow';
-import type { Report, Rule, RuleContext, Visitor } from './rule';
+import type { K8sObject } from '../model/k8s';
+import type { Workflow } from '../model/workflow';
+import type { ProjectFacts, Report, Rule, RuleContext, Visitor } from './rule';
 import { parseSuppressions, SuppressionIndex, type SuppressionDirective } from './suppress';
-import { parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
+import { parseYamlFile, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
 import type { FixKind } from './finding';
-import type { JobFindingsCache } from './jobCache';
+import type { JobFindingsCache } from '../incremental/jobCache';
 import { CheckedTogether, indexObjects, type IndexReads } from './projectIndex';
-import { memo } from './textCache';
+import { memo } from '../incremental/memo';
 
 export type RuleSetting = Severity | 'off';
 export type RuleOptionValue = string | number | boolean;
-
-/**
- * Facts about the project around a file that the text alone cannot tell, gathered by the adapter
- * (the engine never touches the file system). Undefined means unknown: rules then assume the common case.
- */
-export interface ProjectFacts {
-  /** Whether the repository has a package-lock.json or npm-shrinkwrap.json (without one, `npm ci` fails). */
-  npmLockfile?: boolean;
-}
 
 export interface LintOptions {
   rules: readonly Rule[];

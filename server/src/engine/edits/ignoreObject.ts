@@ -1,8 +1,8 @@
-import { classify } from './classify';
-import type { TextEdit } from './finding';
-import { IGNORE_ANNOTATION } from './model/k8s';
+import { classify } from '../core/classify';
+import type { TextEdit } from '../core/finding';
+import { IGNORE_ANNOTATION } from '../model/k8s';
 import { insertMapEntry, replaceScalar } from './yamlEdit';
-import { isMap, isScalar, mapFields, scalarToString, type YamlFile } from './yamlFile';
+import { isMap, isScalar, mapFields, scalarToString, type YamlFile } from '../yaml/yamlFile';
 
 /**
  * The edit that exempts the Kubernetes object around `offset` from a rule: adds the id to its

@@ -1,5 +1,5 @@
-import type { TextEdit } from './finding';
-import { isScalar, mapFields, type Node, type Scalar, type YamlDoc, type YamlFile, type YAMLMap, type YAMLSeq } from './yamlFile';
+import type { TextEdit } from '../core/finding';
+import { isScalar, mapFields, type Node, type Scalar, type YamlDoc, type YamlFile, type YAMLMap, type YAMLSeq } from '../yaml/yamlFile';
 
 /*
  * Text edits of YAML that keep what they do not touch: comments, quoting, line ends, the file's indentation.

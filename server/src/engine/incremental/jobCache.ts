@@ -1,9 +1,9 @@
 import { isMap, isScalar, type Node } from 'yaml';
-import { shiftFinding, type Finding } from './finding';
-import { jobSource, type Job, type Workflow } from './model/workflow';
-import { indentUnit } from './yamlEdit';
-import { detach } from './textCache';
-import { isPlain, type YamlFile } from './yamlFile';
+import { shiftFinding, type Finding } from '../core/finding';
+import { jobSource, type Job, type Workflow } from '../model/workflow';
+import { indentUnit } from '../edits/yamlEdit';
+import { detach } from './memo';
+import { isPlain, type YamlFile } from '../yaml/yamlFile';
 
 /**
  * What the `job` and `step` hooks of `scope: 'job'` rules reported for each job of one document's workflow, kept

@@ -1,7 +1,7 @@
-import type { TextEdit } from './finding';
-import type { Step } from './model/workflow';
+import type { TextEdit } from '../core/finding';
+import type { Step } from '../model/workflow';
 import { insertMapEntry } from './yamlEdit';
-import { isMap, isScalar, type Node, type YamlFile, type YAMLMap } from './yamlFile';
+import { isMap, isScalar, type Node, type YamlFile, type YAMLMap } from '../yaml/yamlFile';
 
 /** The value node a mapping holds directly under `key` (not through a merge key), or undefined. */
 export function ownValue(map: YAMLMap, key: string): Node | null | undefined {

@@ -1,11 +1,19 @@
 import type { FixKind, Severity, Span, TextEdit } from './finding';
-import type { Container, K8sObject } from './model/k8s';
-import type { Job, Step, Workflow } from './model/workflow';
-import type { ProjectFacts } from './lint';
+import type { Container, K8sObject } from '../model/k8s';
+import type { Job, Step, Workflow } from '../model/workflow';
 import type { IndexView } from './projectIndex';
 import type { OptionDeclarations, OptionValue } from './ruleOptions';
-import type { Memo, MemoSlot } from './textCache';
-import type { YamlDoc, YamlFile } from './yamlFile';
+import type { Memo, MemoSlot } from '../incremental/memo';
+import type { YamlDoc, YamlFile } from '../yaml/yamlFile';
+
+/**
+ * Facts about the project around a file that the text alone cannot tell, gathered by the adapter
+ * (the engine never touches the file system). Undefined means unknown: rules then assume the common case.
+ */
+export interface ProjectFacts {
+  /** Whether the repository has a package-lock.json or npm-shrinkwrap.json (without one, `npm ci` fails). */
+  npmLockfile?: boolean;
+}
 
 /** The four DORA metrics a rule can protect. */
 export type DoraMetric = 'deployment-frequency' | 'lead-time' | 'change-failure-rate' | 'time-to-restore';

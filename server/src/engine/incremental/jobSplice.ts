@@ -1,6 +1,6 @@
 import { Composer, isMap, isScalar, LineCounter, Pair, Parser, Scalar, YAMLMap, YAMLSeq, type Document, type Node } from 'yaml';
-import { detach } from './textCache';
-import { countLines, isPlain, YAML_OPTIONS, YamlDoc, type YamlFile } from './yamlFile';
+import { detach } from './memo';
+import { countLines, isPlain, YAML_OPTIONS, YamlDoc, type YamlFile } from '../yaml/yamlFile';
 
 /**
  * Keystroke-speed parsing of a one-document file (a workflow): after an edit inside one job, or inside one top-level

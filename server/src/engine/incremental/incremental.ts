@@ -1,14 +1,14 @@
 import { LineCounter } from 'yaml';
-import { classify, type Classified } from './classify';
-import { shiftFinding, type Finding } from './finding';
+import { classify, type Classified } from '../core/classify';
+import { shiftFinding, type Finding } from '../core/finding';
 import { JobFindingsCache } from './jobCache';
 import { commonPrefix, commonSuffix, JobSplicer, type KnownEdit } from './jobSplice';
-import { checkDocument, DEFAULT_MAX_FILE_SIZE, finishFindings, lint, lintFile, ownObjects, type DocumentRun, type FileKind, type LintOptions, type LintResult } from './lint';
-import { CheckedTogether, type IndexedObject, type IndexReads } from './projectIndex';
-import type { Rule } from './rule';
-import { indentUnit } from './yamlEdit';
-import { detach } from './textCache';
-import { countLines, parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
+import { checkDocument, DEFAULT_MAX_FILE_SIZE, finishFindings, lint, lintFile, ownObjects, type DocumentRun, type FileKind, type LintOptions, type LintResult } from '../core/lint';
+import { CheckedTogether, type IndexedObject, type IndexReads } from '../core/projectIndex';
+import type { Rule } from '../core/rule';
+import { indentUnit } from '../edits/yamlEdit';
+import { detach } from './memo';
+import { countLines, parseYamlFile, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
 
 /**
  * Keystroke-speed linting of multi-document files: the text is cut at `---` lines, and a piece that lies wholly in

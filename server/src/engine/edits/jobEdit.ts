@@ -1,7 +1,7 @@
-import type { TextEdit } from './finding';
-import type { Job } from './model/workflow';
+import type { TextEdit } from '../core/finding';
+import type { Job } from '../model/workflow';
 import { appendToSeq, insertMapEntry, joinInsertions } from './yamlEdit';
-import { isScalar, isSeq, type Node, type Scalar, type YamlFile } from './yamlFile';
+import { isScalar, isSeq, type Node, type Scalar, type YamlFile } from '../yaml/yamlFile';
 
 /** The job's own `key:` pair (not one brought in by a merge key). */
 function ownPair(job: Job, key: string): { key: Scalar; value: Node | null } | undefined {
