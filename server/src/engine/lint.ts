@@ -8,7 +8,7 @@ import { parseSuppressions, SuppressionIndex, type SuppressionDirective } from '
 import { parseYamlFile, type YamlDoc, type YamlFile } from './yamlFile';
 import type { FixKind } from './finding';
 import type { JobFindingsCache } from './jobCache';
-import { CheckedTogether, indexObjects, type IndexReads } from './projectIndex';
+import { CheckedTogether, indexObjects, listedObjects, type IndexReads, type ProjectIndex } from './projectIndex';
 import { memo } from './textCache';
 
 export type RuleSetting = Severity | 'off';
@@ -36,6 +36,8 @@ export interface LintOptions {
   maxFileSizeSetting?: string;
   /** Findings of `scope: 'job'` rules kept from the previous lint of the same document (the incremental linter's). */
   jobCache?: JobFindingsCache;
+  /** The files checked together with this one (a CLI run, a workspace): what `ctx.index` reads besides the file itself. */
+  index?: ProjectIndex;
 }
 
 export type FileKind = 'workflow' | 'composite-action' | 'k8s' | 'other';
@@ -135,7 +137,10 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
 
   const failed = new Map<string, unknown>();
   const classified = file.documents.map((yaml) => (yaml.hasErrors ? undefined : classify(file, yaml)));
-  const together = new CheckedTogether(() => ownObjects(file, classified));
+  const together = new CheckedTogether(function* () {
+    yield* ownObjects(file, classified);
+    yield* listedObjects(options.index, file.path);
+  });
   const run: DocumentRun = { rules, settings, findings, failed, project: options.project ?? {}, ruleOptions: options.ruleOptions ?? {}, together };
   // A cache serves only a file of one workflow document (where the incremental linter keeps one).
   if (options.jobCache && file.documents.length === 1) run.jobCache = { cache: options.jobCache, optionsKey: JSON.stringify([run.project, settings, run.ruleOptions]) };
