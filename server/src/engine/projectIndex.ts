@@ -36,8 +36,8 @@ export interface IndexedFile {
  */
 export class ProjectIndex {
   private readonly files = new Map<string, { read: () => string | undefined; text?: string | undefined; indexed?: IndexedFile | undefined }>();
-  // Path (normalised) → the paths of the files one kustomization lists with it; worked out when first asked.
-  private listed: Map<string, string[]> | undefined;
+  // By path (normalised): the files one kustomization lists with it, and those a kustomization lists; worked out when first asked.
+  private listed: { listedWith: Map<string, string[]>; listedBy: Map<string, string[]> } | undefined;
 
   setFile(path: string, text: string): void {
     const entry = this.files.get(path);
@@ -94,23 +94,32 @@ export class ProjectIndex {
    * they are deployed together. Only kustomization files are read to work it out.
    */
   listedWith(path: string): readonly string[] {
-    if (!this.listed) {
-      this.listed = new Map();
-      const byKey = new Map<string, string>();
-      for (const known of this.files.keys()) byKey.set(pathKey(known), known);
-      for (const known of this.files.keys()) {
-        if (!KUSTOMIZATION_PATH.test(known)) continue;
-        const key = pathKey(known);
-        const folder = key.slice(0, key.lastIndexOf('/') + 1);
-        const members = (this.file(known)?.kustomization?.resources ?? []).flatMap((resource) => byKey.get(pathKey(folder + resource)) ?? []);
-        for (const member of members) {
-          const others = members.filter((other) => other !== member);
-          const memberKey = pathKey(member);
-          this.listed.set(memberKey, [...new Set([...(this.listed.get(memberKey) ?? []), ...others])]);
-        }
+    return this.kustomized().listedWith.get(pathKey(path)) ?? [];
+  }
+
+  /** The files a kustomization lists that are in the set (none for another file). */
+  listedBy(path: string): readonly string[] {
+    return this.kustomized().listedBy.get(pathKey(path)) ?? [];
+  }
+
+  private kustomized(): { listedWith: Map<string, string[]>; listedBy: Map<string, string[]> } {
+    if (this.listed) return this.listed;
+    const listed = { listedWith: new Map<string, string[]>(), listedBy: new Map<string, string[]>() };
+    const byKey = new Map<string, string>();
+    for (const known of this.files.keys()) byKey.set(pathKey(known), known);
+    for (const known of this.files.keys()) {
+      if (!KUSTOMIZATION_PATH.test(known)) continue;
+      const key = pathKey(known);
+      const folder = key.slice(0, key.lastIndexOf('/') + 1);
+      const members = (this.file(known)?.kustomization?.resources ?? []).flatMap((resource) => byKey.get(pathKey(folder + resource)) ?? []);
+      listed.listedBy.set(key, members);
+      for (const member of members) {
+        const memberKey = pathKey(member);
+        const others = members.filter((other) => other !== member);
+        listed.listedWith.set(memberKey, [...new Set([...(listed.listedWith.get(memberKey) ?? []), ...others])]);
       }
     }
-    return this.listed.get(pathKey(path)) ?? [];
+    return (this.listed = listed);
   }
 
   /** The files kustomized together change when a kustomization changes or a file comes or goes. */
