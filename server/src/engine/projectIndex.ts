@@ -35,7 +35,7 @@ export interface IndexedFile {
  * together with theirs and lets the engine know what they read.
  */
 export class ProjectIndex {
-  private readonly files = new Map<string, { read: () => string | undefined; text?: string | undefined; indexed?: IndexedFile | undefined }>();
+  private readonly files = new Map<string, { read: () => string | undefined; text?: string; indexed?: IndexedFile }>();
   // By path (normalised): the files one kustomization lists with it, and those a kustomization lists; worked out when first asked.
   private listed: { listedWith: Map<string, string[]>; listedBy: Map<string, string[]> } | undefined;
 
@@ -74,9 +74,10 @@ export class ProjectIndex {
     const entry = this.files.get(path);
     if (!entry) return undefined;
     if (!entry.indexed) {
-      entry.text ??= entry.read();
-      if (entry.text === undefined) return undefined;
-      entry.indexed = indexFile(parseYamlFile(entry.text, path));
+      // A text read from disk is not kept: what it contributes is.
+      const text = entry.text ?? entry.read();
+      if (text === undefined) return undefined;
+      entry.indexed = indexFile(parseYamlFile(text, path));
     }
     return entry.indexed;
   }
@@ -137,7 +138,7 @@ export function* listedObjects(index: ProjectIndex | undefined, path: string): I
   for (const other of index.listedWith(path)) yield* index.file(other)?.objects ?? [];
 }
 
-/** A path with `\\` as `/`, and `.` and `..` segments resolved where they can be: what two spellings of a file share. */
+/** A path with backslashes as `/`, and `.` and `..` segments resolved where they can be: what two spellings of a file share. */
 function pathKey(path: string): string {
   const segments: string[] = [];
   for (const segment of path.replace(/\\/g, '/').split('/')) {
