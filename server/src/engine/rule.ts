@@ -48,7 +48,7 @@ export interface RuleContext<M extends MessageFormatters, O extends OptionDeclar
    */
   memo<V>(slot: MemoSlot<V>, key: string, compute: (key: string) => V): V;
   /**
-   * What `compute` (a function of the rule's module, not a closure made per call) works out from the whole workflow
+   * What `compute` (a function of the rule's module: answers are kept by the function) works out from the whole workflow
    * being checked, every job in view: how a job or step hook learns something of the other jobs. Plain data (what JSON
    * can hold): the engine notes its JSON with the job's findings and checks the job again when it changes. Throws
    * outside workflows.
@@ -95,9 +95,9 @@ export interface RuleDefinition<M extends MessageFormatters, O extends OptionDec
    * `job`: the rule's `job` and `step` hooks read only the job they are given (its node, fields and steps) and the
    * workflow's entries other than `jobs:`, `name:` and `run-name:`, and other jobs only through `ctx.acrossJobs`; so
    * while a job's text, the workflow around the jobs and what it read across jobs are unchanged, the engine reuses
-   * what those hooks reported for it (keystroke speed in long workflows). Findings
-   * and fixes outside the job's text are allowed but never reused. Workflow hooks always run. Checked by
-   * test/engine/jobScope.test.ts for every rule that says so.
+   * what those hooks reported for it (keystroke speed in long workflows). Findings and fixes outside the job's text
+   * are allowed but never reused. Workflow hooks always run. Checked by test/engine/jobScope.test.ts for every rule
+   * that says so.
    */
   scope?: 'job';
   visit: Visitor<M, O>;
