@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { BRANCH_TAGGED_POD, DEPLOYMENT, json, shipcheck, workspace, WORKFLOW, type Run } from '../helpers/cli';
+import { BRANCH_TAGGED_POD, DEPLOYMENT, json, onlyRules, shipcheck, workspace, WORKFLOW, type Run } from '../helpers/cli';
 
 /** Enough files of every kind (findings, clean, broken, skipped, unrelated) for both threads to get several batches. */
 function mixedFiles(): Record<string, string | Buffer> {
@@ -49,5 +49,23 @@ describe('checking in worker threads', () => {
       assert.equal(fs.readFileSync(path.join(parallelRoot, directory, name), 'utf8'), fs.readFileSync(path.join(serialRoot, directory, name), 'utf8'), name);
     }
     assert.equal(fs.readFileSync(path.join(parallelRoot, directory, 'ci-01.yml'), 'utf8'), WORKFLOW.replace('name: ci', 'name: ci-01').replace('npm install', 'npm ci'));
+  });
+
+  it('checks the files one kustomization lists together in every thread: the Rollout meets its autoscaler in a sibling file', () => {
+    const rollout = `apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: web\nspec:\n  replicas: 10\n  selector:\n    matchLabels: { app: web }\n  template:\n    metadata:\n      labels: { app: web }\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:1.0.0\n  strategy:\n    canary:\n      steps:\n        - setWeight: 10\n`;
+    const hpa = `apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: argoproj.io/v1alpha1\n    kind: Rollout\n    name: web\n  minReplicas: 3\n  maxReplicas: 20\n`;
+    const files: Record<string, string | Buffer> = { ...mixedFiles(), '.shipcheck.yaml': onlyRules(['k8s/rollout-weight-granularity']) };
+    for (const app of ['a', 'b', 'c']) {
+      files[`${app}/rollout.yaml`] = rollout;
+      files[`${app}/hpa.yaml`] = hpa;
+    }
+    // b's kustomization lists both files; c's lists the Rollout alone; a has none.
+    files['b/kustomization.yaml'] = 'resources:\n  - rollout.yaml\n  - hpa.yaml\n';
+    files['c/kustomization.yaml'] = 'resources:\n  - rollout.yaml\n';
+    const root = workspace(files);
+    const serial = shipcheck(root, '--jobs', '1', '--format', 'json');
+    const reported = json(serial).findings.filter((finding) => finding.ruleId === 'k8s/rollout-weight-granularity').map((finding) => finding.file);
+    assert.deepEqual(reported, ['b/rollout.yaml']);
+    same(serial, shipcheck(root, '--jobs', '2', '--format', 'json'), 'kustomized files');
   });
 });

@@ -7,6 +7,7 @@ import { IncrementalLinter, pieceStarts, pieceStartsAfterEdit } from '../../serv
 import { commonPrefix, commonSuffix } from '../../server/src/engine/incremental/jobSplice';
 import { lint, type LintOptions, type LintResult } from '../../server/src/engine/core/lint';
 import { defineRule } from '../../server/src/engine/core/rule';
+import type { Workflow } from '../../server/src/engine/model/workflow';
 import { RULES } from '../../server/src/rules';
 import { FIXTURES, ROOT } from '../helpers/fixtures';
 import { editText, manyJobWorkflow, random, randomEdit, workflowTexts } from '../helpers/workflowEdits';
@@ -138,6 +139,59 @@ describe('incremental linting', () => {
     assert.ok(ids(classic).includes('gha/npm-ci'));
     assert.deepEqual(comparable(linter.lint(classic, path, OPTIONS)), comparable(lint(classic, path, OPTIONS)));
     assert.ok(!ids(text).includes('gha/npm-ci'));
+  });
+
+  it('checks a reused job again when only what it asked of the whole workflow changed, and only the jobs that asked', () => {
+    const seen: string[] = [];
+    const testJobs = (workflow: Workflow): string[] => workflow.jobs.filter((job) => job.id.startsWith('test')).map((job) => job.id);
+    const asking = defineRule({
+      id: 'gha/test-asking',
+      severity: 'info',
+      dora: [],
+      messages: { tests: (id: string, tests: string) => `${id} sees ${tests}` },
+      docs: { summary: '', rationale: '', symptom: '', fix: '', bad: '', good: '' },
+      fixable: false,
+      scope: 'job',
+      visit: {
+        job(job, ctx) {
+          seen.push(job.id);
+          if (job.id === 'deploy') ctx.report({ span: job.idSpan, message: 'tests', args: [job.id, ctx.acrossJobs(testJobs).join(',')] });
+        },
+      },
+    });
+    // Alone: the cross-job rules ask about every job, so a new test job changes what every job asked of them.
+    const options: LintOptions = { rules: [asking] };
+    const job = (id: string, run: string) => `  ${id}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${run}\n`;
+    const path = '.github/workflows/ci.yml';
+    const linter = new IncrementalLinter();
+    let text = `on: push\njobs:\n${job('build', 'make')}${job('deploy', 'make deploy')}${job('lint', 'make lint')}`;
+    linter.lint(text, path, options);
+    assert.deepEqual(seen.splice(0), ['build', 'deploy', 'lint']);
+    // A test job added elsewhere: deploy's text is unchanged, what it asked is not.
+    text = text.replace(job('lint', 'make lint'), job('lint', 'make lint') + job('test', 'npm test'));
+    const added = linter.lint(text, path, options);
+    assert.deepEqual(seen.splice(0), ['deploy', 'test'], 'the new job and the job whose answer changed run');
+    assert.deepEqual(comparable(added), comparable(lint(text, path, options)));
+    assert.ok(added.findings.some((finding) => finding.message === 'deploy sees test'));
+    // An edit that leaves the answer the same reuses deploy's findings.
+    seen.length = 0;
+    text = text.replace('make lint', 'make lint-all');
+    const edited = linter.lint(text, path, options);
+    assert.deepEqual(seen.splice(0), ['lint']);
+    assert.deepEqual(comparable(edited), comparable(lint(text, path, options)));
+  });
+
+  it('gives a deploy job the test job added elsewhere (deploy-ungated), as a whole lint does', () => {
+    const path = '.github/workflows/deploy.yml';
+    const deploy = `  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: kubectl apply -f k8s/\n`;
+    const before = `on:\n  push:\n    branches: [main]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n${deploy}`;
+    const after = before.replace('      - run: make\n', '      - run: make\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n');
+    const linter = new IncrementalLinter();
+    const ungated = (result: LintResult) => result.findings.filter((finding) => finding.ruleId === 'gha/deploy-ungated').map((finding) => finding.message);
+    const first = ungated(linter.lint(before, path, OPTIONS));
+    const second = linter.lint(after, path, OPTIONS);
+    assert.deepEqual(comparable(second), comparable(lint(after, path, OPTIONS)));
+    assert.notDeepEqual(ungated(second), first, 'the reused deploy job’s findings change with the test job added');
   });
 
   it('finds the same document starts after an edit as a search of the whole text', () => {

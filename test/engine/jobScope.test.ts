@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { classify } from '../../server/src/engine/core/classify';
 import { OUT_OF_SCOPE } from '../../server/src/engine/incremental/jobCache';
 import type { Job, Workflow } from '../../server/src/engine/model/workflow';
-import type { Report, Rule, RuleContext } from '../../server/src/engine/core/rule';
+import type { AcrossJobs, Report, Rule, RuleContext } from '../../server/src/engine/core/rule';
 import { memo } from '../../server/src/engine/incremental/memo';
 import { parseYamlFile, type Field, type YamlFile } from '../../server/src/engine/yaml/yamlFile';
 import { RULES } from '../../server/src/rules';
@@ -57,8 +57,16 @@ function jobRange(file: YamlFile, job: Job): { start: number; end: number } {
   return { start: file.text.lastIndexOf('\n', job.idSpan.start - 1) + 1, end: job.node.range![2] };
 }
 
+type AcrossJobsAnswers = <V>(compute: AcrossJobs<V>) => V;
+
+/** Answers `ctx.acrossJobs` questions about the workflow of a file. */
+function answersFrom(file: YamlFile): AcrossJobsAnswers {
+  const workflow = workflowOf(file)!;
+  return (compute) => compute(workflow, file.documents[0]!, memo);
+}
+
 /** What a rule's job and step hooks report for one job, offsets made relative to where the job's text starts. */
-function jobReports(rule: Rule, file: YamlFile, job: Job, workflowFact: unknown): unknown[] {
+function jobReports(rule: Rule, file: YamlFile, job: Job, whole: AcrossJobsAnswers): unknown[] {
   const reports: unknown[] = [];
   const { start } = jobRange(file, job);
   const ctx: RuleContext<Rule['messages']> = {
@@ -68,7 +76,7 @@ function jobReports(rule: Rule, file: YamlFile, job: Job, workflowFact: unknown)
     index: { objects: () => [] },
     memo: (slot, key, compute) => memo.get(slot, key, compute),
     option: (name: string) => rule.options![name]!.default,
-    workflowFact,
+    acrossJobs: whole,
     report: (report: Report<Rule['messages']>) => {
       reports.push({
         message: report.message,
@@ -123,8 +131,8 @@ describe('rules with scope: job', () => {
       const workflow = workflowOf(file);
       if (!workflow) continue;
       const jobs = workflow.jobs;
-      // A rule's fact about the whole workflow is worked out before its hooks run, with every job in view.
-      const facts = new Map(SCOPED.map((rule) => [rule, rule.workflowFact?.(workflow, file.documents[0]!, memo)]));
+      // What the hooks ask of the whole workflow is answered from another parse of it, every job in view.
+      const whole = answersFrom(parseYamlFile(text, PATH));
       // The jobs stay reachable only through the hooks' own arguments.
       Object.defineProperty(workflow, 'jobs', {
         get() {
@@ -134,7 +142,7 @@ describe('rules with scope: job', () => {
       workflow.fields = new FieldsWithoutJobs([...Map.prototype.entries.call(workflow.fields)]);
       for (const rule of SCOPED) {
         for (const job of jobs) {
-          assert.doesNotThrow(() => jobReports(rule, file, job, facts.get(rule)), `${rule.id} on job ${job.id} of:\n${text}`);
+          assert.doesNotThrow(() => jobReports(rule, file, job, whole), `${rule.id} on job ${job.id} of:\n${text}`);
           checked++;
         }
       }
@@ -159,11 +167,11 @@ describe('rules with scope: job', () => {
         const aloneFile = parseYamlFile(alone, PATH);
         const aloneJob = workflowOf(aloneFile)?.jobs.find((candidate) => candidate.id === job.id);
         if (!aloneJob) return;
+        // What the hooks ask across jobs is the whole workflow's, as the engine would answer (it is part of what reused findings depend on).
+        const whole = answersFrom(file);
         for (const rule of SCOPED) {
-          // The fact is the whole workflow's, as the engine would give it (it is part of what reused findings depend on).
-          const fact: unknown = rule.workflowFact?.(workflow, file.documents[0]!, memo);
-          const expected = jobReports(rule, file, job, fact);
-          assert.deepEqual(jobReports(rule, aloneFile, aloneJob, fact), expected, `${rule.id} on job ${job.id}, alone vs with the others, in:\n${text}`);
+          const expected = jobReports(rule, file, job, whole);
+          assert.deepEqual(jobReports(rule, aloneFile, aloneJob, whole), expected, `${rule.id} on job ${job.id}, alone vs with the others, in:\n${text}`);
           compared++;
           reported += expected.length;
         }

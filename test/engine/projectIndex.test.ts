@@ -53,4 +53,40 @@ describe('ctx.index', () => {
     assert.equal(granularity(`${rollout('shop')}---\n${hpa('shop')}`).length, 1, 'minReplicas 3 cannot make 10%');
     assert.equal(granularity(`${rollout('shop')}---\n${hpa('other')}`).length, 0, 'another namespace’s autoscaler is not this Rollout’s');
   });
+
+  const inIndex = (files: Record<string, string>, path: string) =>
+    lint(files[path]!, path, { rules: RULES, index: buildProjectIndex(Object.entries(files).map(([file, text]) => ({ path: file, text }))) }).findings.filter(
+      (finding) => finding.ruleId === 'k8s/rollout-weight-granularity',
+    );
+
+  it('matches an autoscaler in a sibling file that one kustomization lists with the Rollout', () => {
+    const files = { 'deploy/rollout.yaml': rollout('shop'), 'deploy/hpa.yaml': hpa('shop'), 'deploy/kustomization.yaml': 'resources:\n  - rollout.yaml\n  - ./hpa.yaml\n' };
+    assert.equal(inIndex(files, 'deploy/rollout.yaml').length, 1, 'the listed autoscaler’s minReplicas 3 cannot make 10%');
+    assert.equal(inIndex(files, 'deploy/hpa.yaml').length, 0, 'reported in the Rollout’s file, not the autoscaler’s');
+    // Listed from another folder, spelled with `..`.
+    const across = { 'base/rollout.yaml': rollout('shop'), 'scaling/hpa.yaml': hpa('shop'), 'overlay/kustomization.yml': 'resources:\n  - ../base/rollout.yaml\n  - ../scaling/hpa.yaml\n' };
+    assert.equal(inIndex(across, 'base/rollout.yaml').length, 1);
+  });
+
+  it('does not match objects of unrelated files in the same folder', () => {
+    const unlisted = { 'deploy/rollout.yaml': rollout('shop'), 'deploy/hpa.yaml': hpa('shop') };
+    assert.equal(inIndex(unlisted, 'deploy/rollout.yaml').length, 0, 'no kustomization: each file alone');
+    const other = { ...unlisted, 'deploy/kustomization.yaml': 'resources:\n  - rollout.yaml\n' };
+    assert.equal(inIndex(other, 'deploy/rollout.yaml').length, 0, 'the autoscaler is not listed with the Rollout');
+  });
+
+  it('lists the files a kustomization lists together, again after it changes', () => {
+    const index = buildProjectIndex([
+      { path: 'a/kustomization.yaml', text: 'resources:\n  - x.yaml\n  - y.yaml\n  - missing.yaml\n' },
+      { path: 'a/x.yaml', text: DEPLOYMENT },
+      { path: 'a/y.yaml', text: DEPLOYMENT },
+      { path: 'a/z.yaml', text: DEPLOYMENT },
+    ]);
+    assert.deepEqual(index.listedWith('a/x.yaml'), ['a/y.yaml']);
+    assert.deepEqual(index.listedWith('a/z.yaml'), []);
+    index.setFile('a/kustomization.yaml', 'resources:\n  - x.yaml\n  - z.yaml\n');
+    assert.deepEqual(index.listedWith('a/x.yaml'), ['a/z.yaml']);
+    index.removeFile('a/z.yaml');
+    assert.deepEqual(index.listedWith('a/x.yaml'), []);
+  });
 });

@@ -1,7 +1,9 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ShipcheckConfig } from '../project/config';
 import type { LintOptions } from '../engine/core/lint';
 import type { ProjectFacts } from '../engine/core/rule';
+import { ProjectIndex } from '../engine/core/projectIndex';
 import { projectFacts } from '../project/facts';
 import { RULES } from '../rules/index';
 import type { FixMode } from './args';
@@ -21,6 +23,11 @@ export interface RunContext {
   dryRun: boolean;
   /** Project facts by the absolute directory of each file checked. */
   projectFacts: Map<string, ProjectFacts>;
+  /**
+   * The run's files, which each thread's project index is made of: a list crosses to the workers as it is, and the
+   * index reads and parses a file only when a rule asks about it (most runs ask about none).
+   */
+  indexFiles: string[];
 }
 
 /** Where a user raises the size limit when checking from the command line (named in the too-large finding). */
@@ -44,12 +51,15 @@ export function buildRunContext(
     fix: run.fix,
     dryRun: run.dryRun,
     projectFacts: factsByDirectory,
+    indexFiles: targets.map((target) => target.path),
   };
 }
 
 /** How a thread checks files under a run's context: one `LintOptions` per directory, made on first use. */
 export function checkSettings(context: RunContext): CheckSettings {
   const byDirectory = new Map<string, LintOptions>();
+  const index = new ProjectIndex();
+  for (const file of context.indexFiles) index.setFileSource(file, () => readText(file));
   return {
     fix: context.fix,
     dryRun: context.dryRun,
@@ -64,10 +74,20 @@ export function checkSettings(context: RunContext): CheckSettings {
           ruleOptions: context.ruleOptions,
           maxFileSize: context.maxFileSize,
           maxFileSizeSetting: MAX_FILE_SIZE_SETTING,
+          index,
         };
         byDirectory.set(directory, options);
       }
       return options;
     },
   };
+}
+
+/** A file's text for the index; a file that cannot be read is not part of it. */
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

@@ -3,6 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ENGINE_RULES, type Finding, type Severity } from '../engine/core/finding';
 import { deferredYamlFile, IncrementalLinter } from '../engine/incremental/incremental';
 import { fixAll, lint, type LintOptions, type LintResult } from '../engine/core/lint';
+import type { ProjectIndex } from '../engine/core/projectIndex';
 import { RULES, ruleById } from '../rules';
 import type { CheckQueue } from './checkQueue';
 import type { ServerHost } from './host';
@@ -52,6 +53,7 @@ export class DocumentLinter {
     private readonly editorReportsSyntaxErrors: () => boolean,
     private readonly logError: (what: string, error: unknown) => void,
     private readonly queue: CheckQueue,
+    private readonly index?: ProjectIndex,
   ) {}
 
   /**
@@ -135,6 +137,7 @@ export class DocumentLinter {
       ruleSettings: { ...config?.ruleSettings, ...settings.rules },
       ruleOptions: config?.ruleOptions ?? {},
       maxFileSize: settings.maxFileSize * 1024,
+      ...(this.index ? { index: this.index } : {}),
     };
   }
 
@@ -187,6 +190,12 @@ export class DocumentLinter {
     this.settings.clear();
     this.generation++;
     for (const document of this.documents.all()) this.schedule(document, 'open');
+  }
+
+  /** Checks an open document again though its text is the same: a file checked together with it changed. */
+  recheck(document: TextDocument): void {
+    this.results.delete(document.uri);
+    this.schedule(document, 'open');
   }
 
   forget(uri: string): void {

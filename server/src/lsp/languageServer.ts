@@ -17,6 +17,7 @@ import { FIX_ALL_KIND, findingCodeActions } from './codeActions';
 import { DocumentLinter } from './diagnostics';
 import { RULES } from '../rules';
 import { SettingsCache } from './settings';
+import { WorkspaceIndex } from './projectIndex';
 import { WorkspaceChecker } from './workspace';
 import { hover } from './hover';
 
@@ -42,7 +43,15 @@ export function init(connection: Connection, host: ServerHost): void {
   const settings = new SettingsCache(connection, () => canPullSettings);
   // One queue for every check, so typing in one document is never stuck behind others or the workspace scan.
   const queue = new CheckQueue(logError);
-  const linter = new DocumentLinter(connection, documents, host, settings, () => yamlExtensionActive, logError, queue);
+  // The files checked together with a changed one are checked again: open ones by the linter, others from disk.
+  const projectIndex = new WorkspaceIndex(host, (uris) => {
+    for (const uri of uris) {
+      const document = documents.get(uri);
+      if (document) linter.recheck(document);
+      else workspace?.recheck(uri);
+    }
+  });
+  const linter = new DocumentLinter(connection, documents, host, settings, () => yamlExtensionActive, logError, queue, projectIndex.index);
   connection.onRequest(IDLE_REQUEST, () => queue.whenIdle());
 
   const initializeResult: InitializeResult = {
@@ -57,7 +66,7 @@ export function init(connection: Connection, host: ServerHost): void {
   let folders: string[] = [];
   let canWatchFiles = false;
   const workspace = host.workspace
-    ? new WorkspaceChecker(connection, documents, host, host.workspace, linter, (folderUri) => filesExclude(folderUri), logError, queue)
+    ? new WorkspaceChecker(connection, documents, host, host.workspace, linter, (folderUri) => filesExclude(folderUri), logError, queue, projectIndex)
     : undefined;
   // VS Code's files.exclude, honoured when scanning the workspace (other clients have no such setting).
   const filesExclude = async (folderUri: string): Promise<string[]> => {
@@ -81,6 +90,7 @@ export function init(connection: Connection, host: ServerHost): void {
   documents.onDidOpen(({ document }) => guarded('scheduling a check', undefined, () => linter.schedule(document, 'open')));
   documents.onDidChangeContent(({ document }) =>
     guarded('scheduling a check', undefined, () => {
+      projectIndex.edited(document.uri, document.getText());
       if (documents.isEdit(document)) linter.schedule(document, 'change');
     }),
   );
@@ -95,10 +105,14 @@ export function init(connection: Connection, host: ServerHost): void {
     guarded('closing a document', undefined, () => {
       documents.closed(document);
       linter.forget(document.uri);
+      projectIndex.closed(document.uri);
       workspace?.closed(document.uri);
     }),
   );
-  connection.onDidChangeWatchedFiles(({ changes }) => void workspace?.filesChanged(changes));
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    projectIndex.filesChanged(changes);
+    void workspace?.filesChanged(changes);
+  });
   // After the handshake: watch YAML and configuration files, then check the whole workspace (open files come first anyway).
   connection.onInitialized(() => {
     connection.console.info(`shipcheck: server ready with ${RULES.length} rules${workspace ? `, checking ${folders.length} workspace folder(s)` : ''}`);

@@ -7,6 +7,7 @@ import { briefly } from '../engine/incremental/memo';
 import type { CheckQueue } from './checkQueue';
 import { documentPath, type DocumentLinter, toDiagnostic } from './diagnostics';
 import type { ServerHost, WorkspaceFiles } from './host';
+import type { WorkspaceIndex } from './projectIndex';
 import type { EditorSettings } from './settings';
 
 // Above this many files the scan shows a progress notification.
@@ -41,6 +42,7 @@ export class WorkspaceChecker {
     private readonly excludesFor: (folderUri: string) => Promise<string[]>,
     private readonly logError: (what: string, error: unknown) => void,
     private readonly queue: CheckQueue,
+    private readonly index?: WorkspaceIndex,
   ) {}
 
   /** Checks every workspace folder; a new scan waits for the running one. */
@@ -69,6 +71,7 @@ export class WorkspaceChecker {
         if (!excluded(relative)) uris.push(fileUri(file));
       }
     }
+    this.index?.scanned(uris);
     const reporter = uris.length > PROGRESS_THRESHOLD ? await this.connection.window.createWorkDoneProgress() : undefined;
     reporter?.begin('shipcheck', 0, `Checking ${uris.length} YAML files`, false);
     this.progress = reporter ? { reporter, total: uris.length, checked: 0 } : undefined;
@@ -127,6 +130,11 @@ export class WorkspaceChecker {
       }
     }
     await this.check(changed);
+  }
+
+  /** Checks a file that is not open again from disk (a file checked together with it changed). */
+  recheck(uri: string): void {
+    if (this.folders.length > 0 && !this.documents.get(uri)) void this.check([uri]);
   }
 
   /** A closed document goes back to its on-disk findings (or none, if it is gone). */

@@ -3,12 +3,12 @@ import { ENGINE_RULES, type Finding, type Severity, type Span, type TextEdit } f
 import { combineFixes, applyEdits } from './fixes';
 import type { K8sObject } from '../model/k8s';
 import type { Workflow } from '../model/workflow';
-import type { ProjectFacts, Report, Rule, RuleContext, Visitor } from './rule';
+import type { AcrossJobs, ProjectFacts, Report, Rule, RuleContext, Visitor } from './rule';
 import { parseSuppressions, SuppressionIndex, type SuppressionDirective } from './suppress';
 import { parseYamlFile, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
 import type { FixKind } from './finding';
 import type { JobFindingsCache } from '../incremental/jobCache';
-import { CheckedTogether, indexObjects, type IndexReads } from './projectIndex';
+import { CheckedTogether, indexObjects, listedObjects, type IndexReads, type ProjectIndex } from './projectIndex';
 import { memo } from '../incremental/memo';
 
 export type RuleSetting = Severity | 'off';
@@ -27,6 +27,8 @@ export interface LintOptions {
   maxFileSizeSetting?: string;
   /** Findings of `scope: 'job'` rules kept from the previous lint of the same document (the incremental linter's). */
   jobCache?: JobFindingsCache;
+  /** The files checked together with this one (a CLI run, a workspace): what `ctx.index` reads besides the file itself. */
+  index?: ProjectIndex;
 }
 
 export type FileKind = 'workflow' | 'composite-action' | 'k8s' | 'other';
@@ -126,7 +128,10 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
 
   const failed = new Map<string, unknown>();
   const classified = file.documents.map((yaml) => (yaml.hasErrors ? undefined : classify(file, yaml)));
-  const together = new CheckedTogether(() => ownObjects(file, classified));
+  const together = new CheckedTogether(function* () {
+    yield* ownObjects(file, classified);
+    yield* listedObjects(options.index, file.path);
+  });
   const run: DocumentRun = { rules, settings, findings, failed, project: options.project ?? {}, ruleOptions: options.ruleOptions ?? {}, together };
   // A cache serves only a file of one workflow document (where the incremental linter keeps one).
   if (options.jobCache && file.documents.length === 1) run.jobCache = { cache: options.jobCache, optionsKey: JSON.stringify([run.project, settings, run.ruleOptions]) };
@@ -169,9 +174,9 @@ export function checkDocument(file: YamlFile, yaml: YamlDoc, run: DocumentRun, c
   if (classified.type === 'workflow') {
     const { workflow } = classified;
     const { scoped, unscoped } = byScope(run.rules);
-    runner.facts = workflowFacts(scoped, workflow, yaml, run.failed);
+    runner.workflow = workflow;
     runner.hook('workflow', workflow);
-    const session = run.jobCache?.cache.begin(file, workflow, run.jobCache.optionsKey, factKeys(runner.facts));
+    const session = run.jobCache?.cache.begin(file, workflow, run.jobCache.optionsKey);
     for (const job of workflow.jobs) {
       const slot = session?.slot(job);
       if (!slot) {
@@ -179,15 +184,18 @@ export function checkDocument(file: YamlFile, yaml: YamlDoc, run: DocumentRun, c
         for (const step of job.steps) runner.hook('step', step);
         continue;
       }
-      if (slot.cached) {
+      if (slot.cached && slot.reads.every((read) => runner.acrossJobsJson(read.compute) === read.json)) {
         for (const finding of slot.cached) run.findings.push(finding);
       } else {
         const found: Finding[] = [];
+        const reads = new Map<AcrossJobs<unknown>, string>();
         runner.sink = found;
+        runner.reads = reads;
         runner.hook('job', job, scoped);
         for (const step of job.steps) runner.hook('step', step, scoped);
         runner.sink = run.findings;
-        session!.store(slot, found);
+        runner.reads = undefined;
+        session!.store(slot, found, Array.from(reads, ([compute, json]) => ({ compute, json })));
         for (const finding of found) run.findings.push(finding);
       }
       runner.hook('job', job, unscoped);
@@ -283,8 +291,12 @@ class RuleRunner {
   object: K8sObject | undefined;
   /** Where reports go: the run's findings, or for a while a job's own list (to be cached). */
   sink: Finding[];
-  /** Each rule's `workflowFact` about the workflow being checked. */
-  facts: ReadonlyMap<Rule, unknown> = new Map();
+  /** The workflow being checked, which `ctx.acrossJobs` questions are asked of. */
+  workflow: Workflow | undefined;
+  /** Where the answers given through `ctx.acrossJobs` are noted (as JSON) while a job's findings are being kept. */
+  reads: Map<AcrossJobs<unknown>, string> | undefined;
+  // Each question is answered once per document, whichever rule and job asks.
+  private answers = new Map<AcrossJobs<unknown>, unknown>();
   // A workflow calls each hook once per job and step: each rule's context is made once.
   private contexts: Map<Rule, RuleContext<Rule['messages']>> | undefined;
 
@@ -336,10 +348,43 @@ class RuleRunner {
       report: (report: Report<Rule['messages']>) => {
         this.sink.push(toFinding(rule, report, this.run.settings[rule.id], this.file.text.length));
       },
-      workflowFact: this.facts.get(rule),
+      acrossJobs: <V>(compute: AcrossJobs<V>): V => {
+        const answer = this.answer(compute);
+        if (this.reads && !this.reads.has(compute)) this.reads.set(compute, jsonOf(answer));
+        return answer;
+      },
     };
   }
+
+  private answer<V>(compute: AcrossJobs<V>): V {
+    if (this.answers.has(compute)) return this.answers.get(compute) as V;
+    if (!this.workflow) throw new Error('ctx.acrossJobs asked outside a workflow');
+    const answer = compute(this.workflow, this.yaml, memo);
+    this.answers.set(compute, answer);
+    return answer;
+  }
+
+  /** The JSON of a question's answer now; a question that throws has no answer (its hooks will fail as they run). */
+  acrossJobsJson(compute: AcrossJobs<unknown>): string | undefined {
+    try {
+      return jsonOf(this.answer(compute));
+    } catch {
+      return undefined;
+    }
+  }
 }
+
+/** An answer as JSON; an answer that is the same object as last time is not written out again. */
+function jsonOf(answer: unknown): string {
+  let json = typeof answer === 'object' && answer !== null ? answerJson.get(answer) : undefined;
+  if (json === undefined) {
+    json = JSON.stringify(answer) ?? 'undefined';
+    if (typeof answer === 'object' && answer !== null) answerJson.set(answer, json);
+  }
+  return json;
+}
+
+const answerJson = new WeakMap<object, string>();
 
 /** The rules of a list that have a hook, in order; worked out once per list (one lint uses one list for every document). */
 function rulesWithHook(rules: readonly Rule[], name: HookName): readonly Rule[] {
@@ -351,36 +396,6 @@ function rulesWithHook(rules: readonly Rule[], name: HookName): readonly Rule[] 
 }
 
 const hookedRules = new WeakMap<readonly Rule[], Map<HookName, readonly Rule[]>>();
-
-/** The `workflowFact` of each rule that has one; a rule whose fact throws fails as its hooks would. */
-function workflowFacts(rules: readonly Rule[], workflow: Workflow, yaml: YamlDoc, failed: Map<string, unknown>): Map<Rule, unknown> {
-  const facts = new Map<Rule, unknown>();
-  for (const rule of rules) {
-    if (!rule.workflowFact || failed.has(rule.id)) continue;
-    try {
-      facts.set(rule, rule.workflowFact(workflow, yaml, memo));
-    } catch (error) {
-      failed.set(rule.id, error);
-    }
-  }
-  return facts;
-}
-
-/** The rules' facts as strings (rule id, then the fact as JSON): what the job cache compares. A fact that is the same object as last time is not written out again. */
-function factKeys(facts: ReadonlyMap<Rule, unknown>): string[] {
-  const keys: string[] = [];
-  for (const [rule, fact] of facts) {
-    let json = typeof fact === 'object' && fact !== null ? factJson.get(fact) : undefined;
-    if (json === undefined) {
-      json = JSON.stringify(fact) ?? 'undefined';
-      if (typeof fact === 'object' && fact !== null) factJson.set(fact, json);
-    }
-    keys.push(rule.id, json);
-  }
-  return keys;
-}
-
-const factJson = new WeakMap<object, string>();
 
 /** A list's `scope: 'job'` rules and the others, in order; worked out once per list. */
 function byScope(rules: readonly Rule[]): { scoped: readonly Rule[]; unscoped: readonly Rule[] } {

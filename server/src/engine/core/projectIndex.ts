@@ -30,19 +30,30 @@ export interface IndexedFile {
 
 /**
  * The set of files checked together (one CLI run, a workspace), for rules that read facts across files. Built once
- * per CLI run from the files' texts and kept current by the server's document and file events; a file is parsed only
- * when something asks about it. Rules read it through `ctx.index`, which limits it to the files checked together
- * with theirs and lets the engine know what they read.
+ * per CLI run from the run's files and kept current by the server's document and file events; a file is read and
+ * parsed only when something asks about it. Rules read it through `ctx.index`, which limits it to the files checked
+ * together with theirs and lets the engine know what they read.
  */
 export class ProjectIndex {
-  private readonly files = new Map<string, { text: string; indexed?: IndexedFile }>();
+  private readonly files = new Map<string, { read: () => string | undefined; text?: string; indexed?: IndexedFile }>();
+  // By path (normalised): the files one kustomization lists with it, and those a kustomization lists; worked out when first asked.
+  private listed: { listedWith: Map<string, string[]>; listedBy: Map<string, string[]> } | undefined;
 
   setFile(path: string, text: string): void {
-    if (this.files.get(path)?.text !== text) this.files.set(path, { text });
+    const entry = this.files.get(path);
+    if (entry?.text === text) return;
+    this.changed(path, entry !== undefined);
+    this.files.set(path, { read: () => text, text });
+  }
+
+  /** A file whose text is read when first asked for (from disk, say); undefined from `read` means it is gone. */
+  setFileSource(path: string, read: () => string | undefined): void {
+    this.changed(path, this.files.has(path));
+    this.files.set(path, { read });
   }
 
   removeFile(path: string): void {
-    this.files.delete(path);
+    if (this.files.delete(path)) this.changed(path, false);
   }
 
   has(path: string): boolean {
@@ -53,17 +64,89 @@ export class ProjectIndex {
     return this.files.size;
   }
 
-  /** What a file contributes, parsed on first ask; undefined for a file not in the set. */
+  /** Every file's path. */
+  paths(): Iterable<string> {
+    return this.files.keys();
+  }
+
+  /** What a file contributes, read and parsed on first ask; undefined for a file not in the set (or gone). */
   file(path: string): IndexedFile | undefined {
     const entry = this.files.get(path);
     if (!entry) return undefined;
-    return (entry.indexed ??= indexFile(parseYamlFile(entry.text, path)));
+    if (!entry.indexed) {
+      // A text read from disk is not kept: what it contributes is.
+      const text = entry.text ?? entry.read();
+      if (text === undefined) return undefined;
+      entry.indexed = indexFile(parseYamlFile(text, path));
+    }
+    return entry.indexed;
   }
 
-  /** Every file's entry (parses all of them). */
+  /** Every file's entry (reads and parses all of them). */
   *entries(): Iterable<IndexedFile> {
-    for (const path of this.files.keys()) yield this.file(path)!;
+    for (const path of this.files.keys()) {
+      const indexed = this.file(path);
+      if (indexed) yield indexed;
+    }
   }
+
+  /**
+   * The other files one kustomization lists with `path` in its `resources:` (relative to the kustomization's folder):
+   * they are deployed together. Only kustomization files are read to work it out.
+   */
+  listedWith(path: string): readonly string[] {
+    return this.kustomized().listedWith.get(pathKey(path)) ?? [];
+  }
+
+  /** The files a kustomization lists that are in the set (none for another file). */
+  listedBy(path: string): readonly string[] {
+    return this.kustomized().listedBy.get(pathKey(path)) ?? [];
+  }
+
+  private kustomized(): { listedWith: Map<string, string[]>; listedBy: Map<string, string[]> } {
+    if (this.listed) return this.listed;
+    const listed = { listedWith: new Map<string, string[]>(), listedBy: new Map<string, string[]>() };
+    const byKey = new Map<string, string>();
+    for (const known of this.files.keys()) byKey.set(pathKey(known), known);
+    for (const known of this.files.keys()) {
+      if (!KUSTOMIZATION_PATH.test(known)) continue;
+      const key = pathKey(known);
+      const folder = key.slice(0, key.lastIndexOf('/') + 1);
+      const members = (this.file(known)?.kustomization?.resources ?? []).flatMap((resource) => byKey.get(pathKey(folder + resource)) ?? []);
+      listed.listedBy.set(key, members);
+      for (const member of members) {
+        const memberKey = pathKey(member);
+        const others = members.filter((other) => other !== member);
+        listed.listedWith.set(memberKey, [...new Set([...(listed.listedWith.get(memberKey) ?? []), ...others])]);
+      }
+    }
+    return (this.listed = listed);
+  }
+
+  /** The files kustomized together change when a kustomization changes or a file comes or goes. */
+  private changed(path: string, existed: boolean): void {
+    if (!existed || KUSTOMIZATION_PATH.test(path)) this.listed = undefined;
+  }
+}
+
+/**
+ * The objects of the files one kustomization lists with `path` (see `listedWith`), for `CheckedTogether` after the
+ * objects of the file itself.
+ */
+export function* listedObjects(index: ProjectIndex | undefined, path: string): Iterable<IndexedObject> {
+  if (!index) return;
+  for (const other of index.listedWith(path)) yield* index.file(other)?.objects ?? [];
+}
+
+/** A path with backslashes as `/`, and `.` and `..` segments resolved where they can be: what two spellings of a file share. */
+function pathKey(path: string): string {
+  const segments: string[] = [];
+  for (const segment of path.replace(/\\/g, '/').split('/')) {
+    if (segment === '.' || (segment === '' && segments.length > 0)) continue;
+    if (segment === '..' && segments.length > 0 && segments[segments.length - 1] !== '..' && segments[segments.length - 1] !== '') segments.pop();
+    else segments.push(segment);
+  }
+  return segments.join('/');
 }
 
 /** The index of the files of one run, each given as its path and text. */
@@ -82,9 +165,10 @@ export function indexFile(file: YamlFile): IndexedFile {
   for (const yaml of file.documents) {
     if (yaml.hasErrors) continue;
     const classified = classify(file, yaml);
-    if (classified.type === 'k8s') indexed.objects.push(...indexObjects(file.path, file.text, yaml, classified.objects));
+    // A kustomization says `kind: Kustomization`, or nothing of the sort: its name says what it is.
+    if (KUSTOMIZATION_PATH.test(file.path)) indexed.kustomization = { resources: listed(yaml, 'resources') };
+    else if (classified.type === 'k8s') indexed.objects.push(...indexObjects(file.path, file.text, yaml, classified.objects));
     else if (classified.type === 'workflow') indexed.workflow = { kind: classified.workflow.kind, reusable: calledByOthers(yaml) };
-    else if (KUSTOMIZATION_PATH.test(file.path)) indexed.kustomization = { resources: listed(yaml, 'resources') };
   }
   return indexed;
 }
@@ -116,8 +200,9 @@ export interface IndexReads {
 /** What a rule reads of the objects checked together with its document (`ctx.index`). */
 export interface IndexView {
   /**
-   * The Kubernetes objects of `kind` checked together with the document being checked: those of the same file (files
-   * of unrelated projects sit side by side in one folder, so a folder is not a unit), and when `near` is given only
+   * The Kubernetes objects of `kind` checked together with the document being checked: those of the same file and of
+   * the files one kustomization lists with it (files of unrelated projects sit side by side in one folder, so a folder
+   * is not a unit; a kustomization is what deploys files together), and when `near` is given only
    * those in its namespace (an object without one is applied with `kubectl -n` and may be in any).
    */
   objects(kind: string, near?: K8sObject): readonly IndexedObject[];

@@ -41,7 +41,7 @@ export interface Report<M extends MessageFormatters, K extends keyof M = keyof M
   fix?: { title: string; edits: TextEdit[] };
 }
 
-export interface RuleContext<M extends MessageFormatters, F = unknown, O extends OptionDeclarations = OptionDeclarations> {
+export interface RuleContext<M extends MessageFormatters, O extends OptionDeclarations = OptionDeclarations> {
   file: YamlFile;
   doc: YamlDoc;
   project: ProjectFacts;
@@ -55,17 +55,25 @@ export interface RuleContext<M extends MessageFormatters, F = unknown, O extends
    * a script), kept across lints in the slot the rule declares. A rule keeps no cache of its own.
    */
   memo<V>(slot: MemoSlot<V>, key: string, compute: (key: string) => V): V;
-  /** What the rule's `workflowFact` says about the workflow being checked (undefined outside workflows, or without one). */
-  workflowFact?: F;
+  /**
+   * What `compute` (a function of the rule's module: answers are kept by the function) works out from the whole workflow
+   * being checked, every job in view: how a job or step hook learns something of the other jobs. Plain data (what JSON
+   * can hold): the engine notes its JSON with the job's findings and checks the job again when it changes. Throws
+   * outside workflows.
+   */
+  acrossJobs<V>(compute: AcrossJobs<V>): V;
 }
 
-export interface Visitor<M extends MessageFormatters, F = unknown, O extends OptionDeclarations = OptionDeclarations> {
-  workflow?(workflow: Workflow, ctx: RuleContext<M, F, O>): void;
-  job?(job: Job, ctx: RuleContext<M, F, O>): void;
-  step?(step: Step, ctx: RuleContext<M, F, O>): void;
-  k8sObject?(object: K8sObject, ctx: RuleContext<M, unknown, O>): void;
+/** What a job hook may ask of the whole workflow (see `RuleContext.acrossJobs`). */
+export type AcrossJobs<V> = (workflow: Workflow, doc: YamlDoc, memo: Memo) => V;
+
+export interface Visitor<M extends MessageFormatters, O extends OptionDeclarations = OptionDeclarations> {
+  workflow?(workflow: Workflow, ctx: RuleContext<M, O>): void;
+  job?(job: Job, ctx: RuleContext<M, O>): void;
+  step?(step: Step, ctx: RuleContext<M, O>): void;
+  k8sObject?(object: K8sObject, ctx: RuleContext<M, O>): void;
   /** Every container of every pod spec (containers, init and ephemeral): check `container.role`. */
-  container?(container: Container, ctx: RuleContext<M, unknown, O>): void;
+  container?(container: Container, ctx: RuleContext<M, O>): void;
 }
 
 /**
@@ -74,12 +82,13 @@ export interface Visitor<M extends MessageFormatters, F = unknown, O extends Opt
  *   decides what to parse again and which earlier findings to reuse, and is proven equal to a whole lint by tests.
  * - A rule keeps no cache: what is worth keeping across keystrokes goes through `ctx.memo` (a slot the rule
  *   declares, keyed by everything the value depends on).
- * - A rule reads other documents only through `ctx.index`; the engine notes what it read and checks its document
- *   again when that changed.
- * - `scope: 'job'` (with `workflowFact` for what the job hooks need to know of the whole workflow) lets the engine
- *   reuse a job's findings while the job's text is unchanged: the one performance promise a rule makes.
+ * - What a rule reads beyond what it is given, it reads through its context: other documents through `ctx.index`,
+ *   the other jobs of a workflow through `ctx.acrossJobs`. The engine notes what was read and checks again what read
+ *   it when that changed.
+ * - `scope: 'job'` lets the engine reuse a job's findings while the job's text (and what it read) is unchanged: the
+ *   one performance promise a rule makes.
  */
-export interface RuleDefinition<M extends MessageFormatters, F = unknown, O extends OptionDeclarations = OptionDeclarations> {
+export interface RuleDefinition<M extends MessageFormatters, O extends OptionDeclarations = OptionDeclarations> {
   /** Stable, kebab-case, `gha/` or `k8s/` prefix; the file name is the id's tail. */
   id: string;
   severity: Severity;
@@ -92,25 +101,19 @@ export interface RuleDefinition<M extends MessageFormatters, F = unknown, O exte
   options?: O;
   /**
    * `job`: the rule's `job` and `step` hooks read only the job they are given (its node, fields and steps) and the
-   * workflow's entries other than `jobs:`, `name:` and `run-name:`, never other jobs; so while a job's text and the workflow around the jobs
-   * are unchanged, the engine reuses what those hooks reported for it (keystroke speed in long workflows). Findings
-   * and fixes outside the job's text are allowed but never reused. Workflow hooks always run. Checked by
-   * test/engine/jobScope.test.ts for every rule that says so.
+   * workflow's entries other than `jobs:`, `name:` and `run-name:`, and other jobs only through `ctx.acrossJobs`; so
+   * while a job's text, the workflow around the jobs and what it read across jobs are unchanged, the engine reuses
+   * what those hooks reported for it (keystroke speed in long workflows). Findings and fixes outside the job's text
+   * are allowed but never reused. Workflow hooks always run. Checked by test/engine/jobScope.test.ts for every rule
+   * that says so.
    */
   scope?: 'job';
-  /**
-   * For a `scope: 'job'` rule whose job findings also depend on the whole workflow (whether any job uses Yarn Berry;
-   * which jobs test and deploy, and what each job needs): what it says about each job, worked out before the hooks
-   * run and given to them as `ctx.workflowFact`. Plain data (a string, or what JSON can hold: the engine compares it
-   * as JSON); reused findings are dropped when any rule's fact changes. It may read every job; the hooks still may not.
-   */
-  workflowFact?(workflow: Workflow, doc: YamlDoc, memo: Memo): F;
-  visit: Visitor<M, F, O>;
+  visit: Visitor<M, O>;
 }
 
 /** A rule with its message types erased, as the registry and the engine hold it. */
 export type Rule = RuleDefinition<MessageFormatters>;
 
-export function defineRule<M extends MessageFormatters, F = unknown, O extends OptionDeclarations = NoOptions>(rule: RuleDefinition<M, F, O>): Rule {
+export function defineRule<M extends MessageFormatters, O extends OptionDeclarations = NoOptions>(rule: RuleDefinition<M, O>): Rule {
   return rule as unknown as Rule;
 }

@@ -4,7 +4,7 @@ import { shiftFinding, type Finding } from '../core/finding';
 import { JobFindingsCache } from './jobCache';
 import { commonPrefix, commonSuffix, JobSplicer, type KnownEdit } from './jobSplice';
 import { checkDocument, DEFAULT_MAX_FILE_SIZE, finishFindings, lint, lintFile, ownObjects, type DocumentRun, type FileKind, type LintOptions, type LintResult } from '../core/lint';
-import { CheckedTogether, type IndexedObject, type IndexReads } from '../core/projectIndex';
+import { CheckedTogether, listedObjects, type IndexedObject, type IndexReads } from '../core/projectIndex';
 import type { Rule } from '../core/rule';
 import { indentUnit } from '../edits/yamlEdit';
 import { detach } from './memo';
@@ -66,6 +66,7 @@ export class IncrementalLinter {
     for (const piece of ordered) piece.classified ??= piece.documents.map((yaml) => classify(fileOf(piece), yaml));
     const together = new CheckedTogether(function* () {
       for (const piece of ordered) yield* (piece.objects ??= [...ownObjects(piece.file, piece.classified!)]);
+      yield* listedObjects(options.index, path);
     });
     const check = (piece: Piece, ruleSet: readonly Rule[]): { findings: Finding[]; reads: IndexReads } => {
       const findings: Finding[] = [];

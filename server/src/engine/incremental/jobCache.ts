@@ -4,11 +4,13 @@ import { jobSource, type Job, type Workflow } from '../model/workflow';
 import { indentUnit } from '../edits/yamlEdit';
 import { detach } from './memo';
 import { isPlain, type YamlFile } from '../yaml/yamlFile';
+import type { AcrossJobs } from '../core/rule';
 
 /**
  * What the `job` and `step` hooks of `scope: 'job'` rules reported for each job of one document's workflow, kept
  * from one lint to the next: a job whose text is unchanged, in a workflow whose text around the jobs is unchanged,
- * gets the same findings, moved to where the job now starts. Only what lies inside the job's text is kept.
+ * gets the same findings, moved to where the job now starts, while what its hooks read across jobs is the same.
+ * Only what lies inside the job's text is kept.
  * One cache per document (the language server's incremental linter); it holds only the latest lint's jobs.
  */
 export class JobFindingsCache {
@@ -16,7 +18,7 @@ export class JobFindingsCache {
   private entries = new Map<string, Entry>();
 
   /** Starts checking a workflow; undefined when its jobs cannot be told apart by their text (flow style, aliases into `jobs:`). */
-  begin(file: YamlFile, workflow: Workflow, optionsKey: string, facts: readonly string[]): JobCacheSession | undefined {
+  begin(file: YamlFile, workflow: Workflow, optionsKey: string): JobCacheSession | undefined {
     const jobs = workflow.fields.get('jobs');
     const range = jobs?.value?.range;
     if (workflow.kind !== 'workflow' || !jobs || !isMap(jobs.value) || jobs.value.flow || !range || range[0] < jobs.keySpan.end) return undefined;
@@ -25,7 +27,7 @@ export class JobFindingsCache {
     if (!root.range) return undefined;
     // What job hooks may read besides their job: the workflow's other entries (`on:`, `env:`, `permissions:`…) but
     // not its names, and whatever comes before the document's content (directives change how all of it reads).
-    const context = [optionsKey, file.path, file.eol, indentUnit(file), text.slice(0, root.range[0]), ...facts];
+    const context = [optionsKey, file.path, file.eol, indentUnit(file), text.slice(0, root.range[0])];
     for (const pair of root.items) {
       const key = isScalar(pair.key) ? pair.key.value : undefined;
       if (key === 'jobs' || (typeof key === 'string' && OUT_OF_SCOPE.has(key))) continue;
@@ -38,7 +40,6 @@ export class JobFindingsCache {
       if (entry.includes('*') && !isPlain(pair)) return undefined;
       context.push(entry);
     }
-    // Compared part by part: the rules' facts are mostly the very strings of the last lint.
     if (!this.context || context.length !== this.context.length || context.some((part, index) => part !== this.context![index])) {
       this.entries = new Map();
     }
@@ -61,6 +62,13 @@ interface Entry {
   /** The same findings at `at`, where the job started when they were last placed. */
   placed: Finding[];
   at: number;
+  reads: readonly AcrossJobsRead[];
+}
+
+/** What a job's hooks learnt of the whole workflow through `ctx.acrossJobs`: the question, and the answer's JSON. */
+export interface AcrossJobsRead {
+  compute: AcrossJobs<unknown>;
+  json: string;
 }
 
 /** Where a job's text lies, and what was reported for the same text last time (if anything). */
@@ -69,6 +77,8 @@ export interface JobSlot {
   end: number;
   key: string;
   cached: Finding[] | undefined;
+  /** What the cached findings' hooks read across jobs: they hold only while every answer is the same. */
+  reads: readonly AcrossJobsRead[];
 }
 
 export class JobCacheSession {
@@ -87,22 +97,25 @@ export class JobCacheSession {
     if (!range || !source || range[2] > this.jobsEnd) return undefined;
     const { text: key, start } = source;
     const entry = this.previous.get(key) ?? this.kept.get(key);
-    if (!entry) return { start, end: range[2], key, cached: undefined };
+    if (!entry) return { start, end: range[2], key, cached: undefined, reads: [] };
     if (entry.at !== start) {
       entry.placed = entry.relative.map((finding) => shiftFinding(finding, start));
       entry.at = start;
     }
     this.kept.set(entry.key, entry);
-    return { start, end: range[2], key, cached: entry.placed };
+    return { start, end: range[2], key, cached: entry.placed, reads: entry.reads };
   }
 
   /** Keeps what was reported for a job that had no cached findings, when all of it lies inside the job's text. */
-  store(slot: JobSlot, findings: Finding[]): void {
+  store(slot: JobSlot, findings: Finding[], reads: readonly AcrossJobsRead[]): void {
     const inside = (span: { start: number; end: number }): boolean => span.start >= slot.start && span.end <= slot.end;
-    if (!findings.every((finding) => inside(finding.span) && (finding.fix?.edits.every(inside) ?? true))) return;
+    if (!findings.every((finding) => inside(finding.span) && (finding.fix?.edits.every(inside) ?? true))) {
+      this.kept.delete(slot.key);
+      return;
+    }
     // Kept across keystrokes: a copy of the job's text, not a slice that holds on to the whole file.
     const key = detach(slot.key);
-    this.kept.set(key, { key, relative: findings.map((finding) => shiftFinding(finding, -slot.start)), placed: findings, at: slot.start });
+    this.kept.set(key, { key, relative: findings.map((finding) => shiftFinding(finding, -slot.start)), placed: findings, at: slot.start, reads });
   }
 
   /** Ends the check: only the jobs seen in it are kept for the next. */

@@ -1,7 +1,8 @@
 import { MemoKey, memoOn } from './memo';
 import { isPair } from 'yaml';
 import { isPlain, isScalar, scalarToString, type YamlDoc } from '../yaml/yamlFile';
-import { memo, MemoSlot, type Memo } from '../incremental/memo';
+import { memo, MemoSlot } from '../incremental/memo';
+import type { AcrossJobs } from '../core/rule';
 import { classifyJob, type JobRole } from './jobKind';
 import { conditionReading, type ConditionFacts } from './reachability';
 import { type TriggerCase, triggerCases, workflowTriggers } from './triggers';
@@ -10,7 +11,7 @@ import { jobSource, type Job, type Workflow } from './workflow';
 /**
  * What the rules that compare jobs (deploy-ungated, stage-order, needs-skipped, unreachable-job) read of one job:
  * plain data, worked out from the job's own text alone. Those rules decide what to say about each job from these
- * facts and the workflow's triggers only (their `workflowFact`), then report from the job's own hook. So a keystroke
+ * facts and the workflow's triggers only (asked with `ctx.acrossJobs`), then report from the job's own hook. So a keystroke
  * that changes no job's facts — typing in a `name:`, a script, a comment — reuses their analysis (the engine's memo),
  * and the engine reuses their reports on every job but the edited one.
  */
@@ -127,11 +128,11 @@ export function byJobId<V>(): Record<string, V> {
 const NOTHING: Readonly<Record<string, never>> = Object.freeze(byJobId<never>());
 
 /**
- * A cross-job rule's `workflowFact`: what it says about each job (by id), worked out by `analyse` from every job's
- * facts and kept in the engine's memo while they are the same (the same object, which keeps the engine's reused
- * findings valid); nothing for a composite action. Undefined inputs (an alias somewhere) are never reused.
+ * A cross-job rule's question for `ctx.acrossJobs`: what it says about each job (by id), worked out by `analyse` from every job's
+ * facts and kept in the engine's memo while they are the same (the same object, whose JSON the engine then need not
+ * write again); nothing for a composite action. Undefined inputs (an alias somewhere) are never reused.
  */
-export function crossJobVerdicts<V>(name: string, analyse: (cross: CrossJobs) => Readonly<Record<string, V>>): (workflow: Workflow, doc: YamlDoc, memo: Memo) => Readonly<Record<string, V>> {
+export function crossJobVerdicts<V>(name: string, analyse: (cross: CrossJobs) => Readonly<Record<string, V>>): AcrossJobs<Readonly<Record<string, V>>> {
   const slot = new MemoSlot<Readonly<Record<string, V>>>(name, { limit: 8 });
   return (workflow, doc, memo) => {
     if (workflow.kind !== 'workflow') return NOTHING;

@@ -54,12 +54,9 @@ jobs:
 `,
   },
   scope: 'job',
-  // Which tests each deploy job should wait for, and whether it deploys pull requests: worked out from every job's
-  // facts, reported from the deploy job's own hook.
-  workflowFact: crossJobVerdicts<Verdict>('deploy-ungated', verdicts),
   visit: {
     job(job, ctx) {
-      const verdict = ctx.workflowFact?.[job.id];
+      const verdict = ctx.acrossJobs(VERDICTS)[job.id];
       if (!verdict) return;
       if (verdict.tests.length > 0) {
         const edit = verdict.addable.length > 0 ? addNeeds(ctx.file, job, verdict.addable) : undefined;
@@ -79,6 +76,10 @@ jobs:
     },
   },
 });
+
+// Which tests each deploy job should wait for, and whether it deploys pull requests: worked out from every job's
+// facts, reported from the deploy job's own hook.
+const VERDICTS = crossJobVerdicts<Verdict>('deploy-ungated', verdicts);
 
 /** What to say about one deploy job: the test jobs it does not wait for (those it can be made to need), and a pull-request event it deploys on. */
 interface Verdict {

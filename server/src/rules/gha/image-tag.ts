@@ -78,15 +78,6 @@ jobs:
 `,
   },
   scope: 'job',
-  // The repositories every job together pushes only as `latest` (worked out from what each job's scripts push,
-  // cached by the job's text); each step reports its own pushes to them.
-  workflowFact(workflow, _doc, memo) {
-    if (workflow.kind !== 'workflow') return NONE;
-    const images = workflow.jobs.map((job) => jobImages(job, memo));
-    const analyse = () => latestOnly(images.map((found, index) => found?.images ?? imagesOf(workflow.jobs[index]!, memo)));
-    // The same analysis (the same object) while every job pushes the same: the engine then reuses the steps' findings.
-    return images.every((found) => found !== undefined) ? memo.get(LATEST_ONLY, images.map((found) => found!.key).join('\u0000'), analyse) : analyse();
-  },
   visit: {
     job(job, ctx) {
       if (job.synthetic) return;
@@ -104,9 +95,10 @@ jobs:
       const script = shellScript(step);
       if (script !== undefined) {
         const images = ctx.memo(SCRIPT_IMAGES, script, scriptImages);
-        const pushes = [...images.pushed, ...images.tagged.filter((ref) => ctx.workflowFact?.[ref.repository] === 'all-tags')];
+        const latestOnly = images.pushed.length + images.tagged.length > 0 ? ctx.acrossJobs(latestOnlyRepositories) : NONE;
+        const pushes = [...images.pushed, ...images.tagged.filter((ref) => latestOnly[ref.repository] === 'all-tags')];
         for (const ref of pushes) {
-          if (ctx.workflowFact?.[ref.repository] === undefined) continue;
+          if (latestOnly[ref.repository] === undefined) continue;
           ctx.report({ span: step.run!.text?.sourceSpan(ref.word.start, ref.word.end) ?? step.run!.span, message: 'pushLatest', args: [ref.word.value] });
         }
       }
@@ -133,6 +125,20 @@ jobs:
     },
   },
 });
+
+// The repositories every job together pushes only as `latest` (worked out from what each job's scripts push,
+// cached by the job's text); each step reports its own pushes to them.
+/**
+ * The repositories every job together pushes only as `latest` (worked out from what each job's scripts push, cached by
+ * the job's text); each step reports its own pushes to them.
+ */
+function latestOnlyRepositories(workflow: Workflow, _doc: YamlDoc, memo: Memo): LatestOnly {
+  if (workflow.kind !== 'workflow') return NONE;
+  const images = workflow.jobs.map((job) => jobImages(job, memo));
+  const analyse = () => latestOnly(images.map((found, index) => found?.images ?? imagesOf(workflow.jobs[index]!, memo)));
+  // The same analysis (the same object) while every job pushes the same: the engine then reuses the steps' findings.
+  return images.every((found) => found !== undefined) ? memo.get(LATEST_ONLY, images.map((found) => found!.key).join('\u0000'), analyse) : analyse();
+}
 
 type Reporter = (report: { span: Span; message: 'containerLatest'; args: [string, string] }) => void;
 

@@ -56,18 +56,19 @@ jobs:
 `,
   },
   scope: 'job',
-  // Which needs of each job its own condition does not expect to be skipped: worked out from every job's facts,
-  // reported (with the rewritten `if:`) from the job's own hook.
-  workflowFact: crossJobVerdicts<Verdict>('needs-skipped', verdicts),
   visit: {
     job(job, ctx) {
-      const verdict = ctx.workflowFact?.[job.id];
+      const verdict = ctx.acrossJobs(VERDICTS)[job.id];
       if (!verdict) return;
       const fix = buildFix(ctx.file, job, jobCondition(job, ctx.file.text), verdict.trapped);
       ctx.report({ span: needSpan(ctx.doc, job, verdict.trapped[0]!), message: 'skipTrap', args: [job.id, verdict.named], ...(fix ? { fix } : {}) });
     },
   },
 });
+
+// Which needs of each job its own condition does not expect to be skipped: worked out from every job's facts,
+// reported (with the rewritten `if:`) from the job's own hook.
+const VERDICTS = crossJobVerdicts<Verdict>('needs-skipped', verdicts);
 
 /** The needs (their ids) a job is skipped along with, and how the message names them. */
 interface Verdict {

@@ -57,8 +57,6 @@ jobs:
 `,
   },
   scope: 'job',
-  // Yarn Berry anywhere in the workflow (`yarn set version`, `corepack enable`) means `yarn install` is already locked.
-  workflowFact: (workflow) => (usesYarnBerry(workflow) ? BERRY : ''),
   visit: {
     step(step, ctx) {
       const run = step.run;
@@ -68,7 +66,7 @@ jobs:
         if (!problem) continue;
         // Without a lockfile `npm ci` cannot run: the advice would break the build (libraries that test against fresh ranges).
         if (problem.kind === 'npmInstall' && ctx.project.npmLockfile === false && !cachesNpm(step.job)) continue;
-        if (problem.kind === 'yarnInstall' && ctx.workflowFact === BERRY) continue;
+        if (problem.kind === 'yarnInstall' && ctx.acrossJobs(usesYarnBerry)) continue;
         const last = problem.subcommand ?? program;
         const written = run.value.slice(program.start, last.end);
         const span = run.text?.sourceSpan(program.start, last.end);
@@ -127,8 +125,7 @@ function cachesNpm(job: Job): boolean {
   return job.steps.some((step) => step.action?.id === 'actions/setup-node' && step.action.ref !== undefined && scalarToString(step.inputs.get('cache')?.value) === 'npm');
 }
 
-const BERRY = 'yarn-berry';
-
+/** Yarn Berry anywhere in the workflow (`yarn set version`, `corepack enable`) means `yarn install` is already locked. */
 function usesYarnBerry(workflow: Workflow): boolean {
   // Most workflows never spell it (nor hold an escape that could): one search of the text, not one per job.
   if (!workflow.text.includes('\\') && !YARN_BERRY.test(workflow.text)) return false;
@@ -136,7 +133,6 @@ function usesYarnBerry(workflow: Workflow): boolean {
     (job) => jobTextMayMatch(job, (source) => YARN_BERRY.test(source)) && job.steps.some((step) => step.run !== undefined && YARN_BERRY.test(step.run.value)),
   );
 }
-
 
 function buildFix(step: Step, problem: Problem, last: ShellWord, script: string): { title: string; edits: TextEdit[] } | undefined {
   const text = step.run?.text;

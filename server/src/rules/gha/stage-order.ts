@@ -52,12 +52,9 @@ jobs:
 `,
   },
   scope: 'job',
-  // Which fast gates each slow or deploy job should wait for, and which gate waits for a slow job: worked out from
-  // every job's facts, reported from the job's own hook.
-  workflowFact: crossJobVerdicts<Verdict>('stage-order', verdicts),
   visit: {
     job(job, ctx) {
-      const verdict = ctx.workflowFact?.[job.id];
+      const verdict = ctx.acrossJobs(VERDICTS)[job.id];
       if (!verdict) return;
       if (verdict.kind === 'backwards') {
         ctx.report({ span: needSpan(ctx.doc, job, verdict.need), message: 'backwards', args: [job.id, verdict.need, verdict.needIs] });
@@ -75,6 +72,10 @@ jobs:
     },
   },
 });
+
+// Which fast gates each slow or deploy job should wait for, and which gate waits for a slow job: worked out from
+// every job's facts, reported from the job's own hook.
+const VERDICTS = crossJobVerdicts<Verdict>('stage-order', verdicts);
 
 /** A fast gate that needs a slow job (the need's id, and what it is), or a slow job that needs no fast gate (the gates to add). */
 type Verdict = { kind: 'backwards'; need: string; needIs: string } | { kind: 'ungated'; jobIs: string; gates: string[] };

@@ -58,15 +58,16 @@ jobs:
 `,
   },
   scope: 'job',
-  // Which jobs cannot run, and why: worked out from every job's facts, reported from the job's own hook.
-  workflowFact: crossJobVerdicts<string>('unreachable-job', verdicts),
   visit: {
     job(job, ctx) {
-      const why = ctx.workflowFact?.[job.id];
+      const why = ctx.acrossJobs(VERDICTS)[job.id];
       if (why !== undefined) ctx.report({ span: findingSpan(job, ctx.file.text), message: 'unreachable', args: [job.id, why] });
     },
   },
 });
+
+// Which jobs cannot run, and why: worked out from every job's facts, reported from the job's own hook.
+const VERDICTS = crossJobVerdicts<string>('unreachable-job', verdicts);
 
 /** Why each job that cannot run does not, by job id. */
 type Verdicts = Readonly<Record<string, string>>;

@@ -23,7 +23,7 @@ export default defineRule({
   docs: {
     summary: 'An analysis that measures only a success or error rate misses slowdowns.',
     rationale:
-      'Success rate is the first metric everyone adds to a canary analysis, and it is a good one, but it only sees requests that fail. A release that doubles p99 latency, exhausts a connection pool or queues requests keeps a 100% success rate while users wait, and timeouts upstream may be counted somewhere else entirely. Pair the rate with a latency percentile so the gate sees both ways a release goes wrong. Templates that a Rollout in the same file runs together with another template are not reported.',
+      'Success rate is the first metric everyone adds to a canary analysis, and it is a good one, but it only sees requests that fail. A release that doubles p99 latency, exhausts a connection pool or queues requests keeps a 100% success rate while users wait, and timeouts upstream may be counted somewhere else entirely. Pair the rate with a latency percentile so the gate sees both ways a release goes wrong. Templates that a Rollout in the same file (or in a file one kustomization lists with it) runs together with another template are not reported.',
     symptom: 'A canary passes its analysis with a perfect success rate and is promoted, and then latency alerts fire or upstream callers time out.',
     fix: 'Add a second metric with a latency query (for example `histogram_quantile(0.99, …)` with `successCondition: result[0] < 0.5`), or reference a latency template alongside this one in the Rollout\'s `analysis.templates`.',
     bad: `apiVersion: argoproj.io/v1alpha1

@@ -1,0 +1,84 @@
+import { FileChangeType, type FileEvent } from 'vscode-languageserver';
+import { ProjectIndex } from '../engine/projectIndex';
+import { documentPath } from './diagnostics';
+import type { ServerHost } from './init';
+
+/**
+ * The project index of the files the server knows (the one place it is updated): open documents with the editor's
+ * text, the workspace's files with their text on disk (read when a rule asks). When a file changes, the files
+ * checked together with it are handed to `recheck`, since their findings may read it.
+ */
+export class WorkspaceIndex {
+  readonly index = new ProjectIndex();
+  // The URI of each path, to name the files to check again; and which files the editor has open.
+  private readonly uris = new Map<string, string>();
+  private readonly open = new Set<string>();
+
+  constructor(
+    private readonly host: ServerHost,
+    private readonly recheck: (uris: string[]) => void,
+  ) {}
+
+  /** didOpen and didChange: the editor's text is the file's. */
+  edited(uri: string, text: string): void {
+    const path = this.pathOf(uri);
+    if (!path) return;
+    this.open.add(path);
+    this.update(path, () => this.index.setFile(path, text));
+  }
+
+  /** didClose: the file on disk is the file again (gone, without a workspace). */
+  closed(uri: string): void {
+    const path = this.pathOf(uri);
+    if (!path) return;
+    this.open.delete(path);
+    this.update(path, () => this.fromDisk(path));
+  }
+
+  /** Watched-file events; an open document's text stays the editor's. */
+  filesChanged(changes: readonly FileEvent[]): void {
+    for (const change of changes) {
+      const path = this.pathOf(change.uri);
+      if (!path || this.open.has(path)) continue;
+      this.update(path, () => (change.type === FileChangeType.Deleted ? this.index.removeFile(path) : this.fromDisk(path)));
+    }
+  }
+
+  /** A workspace scan found these files: they are the workspace's files on disk (besides the open documents). */
+  scanned(uris: readonly string[]): void {
+    const found = new Set<string>();
+    for (const uri of uris) {
+      const path = this.pathOf(uri);
+      if (!path) continue;
+      found.add(path);
+      if (!this.index.has(path)) this.fromDisk(path);
+    }
+    for (const path of [...this.index.paths()]) if (!found.has(path) && !this.open.has(path)) this.index.removeFile(path);
+  }
+
+  private fromDisk(path: string): void {
+    const files = this.host.workspace;
+    if (files) this.index.setFileSource(path, () => files.readFile(path));
+    else this.index.removeFile(path);
+  }
+
+  /** Applies a change to one file and asks to check again the files checked together with it, before and after. */
+  private update(path: string, change: () => void): void {
+    const before = this.together(path);
+    change();
+    const affected = new Set([...before, ...this.together(path)]);
+    const uris = [...affected].flatMap((other) => this.uris.get(other) ?? []);
+    if (uris.length > 0) this.recheck(uris);
+  }
+
+  /** The files whose findings may read this one: those listed with it, and those it lists if it is a kustomization. */
+  private together(path: string): string[] {
+    return [...this.index.listedWith(path), ...this.index.listedBy(path)];
+  }
+
+  private pathOf(uri: string): string | undefined {
+    const path = documentPath(uri, this.host);
+    if (path) this.uris.set(path, uri);
+    return path || undefined;
+  }
+}

@@ -1,0 +1,108 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { DidChangeWatchedFilesNotification, FileChangeType, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { rangeOf, type Session, startSession, stopSession, TIMEOUT_MS } from './session';
+
+const ROLLOUT = `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: web
+spec:
+  replicas: 10
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:1.0.0
+  strategy:
+    canary:
+      steps:
+        - setWeight: 10
+`;
+// With 3 pods at the least, 10% cannot be sent to the canary: the Rollout's file gets the finding.
+const HPA = `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+spec:
+  scaleTargetRef:
+    apiVersion: argoproj.io/v1alpha1
+    kind: Rollout
+    name: web
+  minReplicas: 3
+  maxReplicas: 20
+`;
+const GRANULARITY = 'k8s/rollout-weight-granularity';
+
+describe('the project index in the server', { timeout: 8 * TIMEOUT_MS }, () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'shipcheck-index-'));
+  const write = (relative: string, text: string): string => {
+    const file = path.join(root, relative);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    return pathToFileURL(file).href;
+  };
+  const rollout = write('deploy/rollout.yaml', ROLLOUT);
+  const hpa = write('deploy/hpa.yaml', HPA);
+  write('deploy/kustomization.yaml', 'resources:\n  - rollout.yaml\n  - hpa.yaml\n');
+  // The same two files side by side, listed by no kustomization: not deployed together.
+  const unlisted = write('loose/rollout.yaml', ROLLOUT);
+  write('loose/hpa.yaml', HPA);
+  let session: Session;
+
+  const granular = (diagnostics: Diagnostic[]): number => diagnostics.filter((diagnostic) => diagnostic.code === GRANULARITY).length;
+  const until = (from: number, uri: string, test: (params: PublishDiagnosticsParams) => boolean) =>
+    session.waitForDiagnostics(from, (params) => params.uri === uri && test(params));
+
+  before(async () => {
+    ({ session } = await startSession({
+      rootUri: pathToFileURL(root).href,
+      workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
+      capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
+    }));
+  }, { timeout: TIMEOUT_MS });
+
+  after(async () => {
+    await stopSession(session);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('matches the autoscaler a kustomization lists with the Rollout, and not one merely in the same folder', async () => {
+    assert.equal(granular((await until(0, rollout, () => true)).diagnostics), 1);
+    assert.equal(granular((await until(0, unlisted, () => true)).diagnostics), 0);
+    assert.equal(granular((await until(0, hpa, () => true)).diagnostics), 0, 'reported in the file holding the reference');
+  });
+
+  it('refreshes the Rollout’s file when the autoscaler changes: open in the editor, then on disk', async () => {
+    // Edited in the editor: the Rollout's file (not open) is checked again with the editor's text of the autoscaler.
+    let from = session.published.length;
+    const hpaText = await session.open(hpa, HPA);
+    assert.equal(granular(hpaText), 0);
+    await session.applyEdits(hpa, [{ range: rangeOf(HPA, 'minReplicas: 3'), newText: 'minReplicas: 10' }]);
+    assert.equal(granular((await until(from, rollout, (params) => granular(params.diagnostics) === 0)).diagnostics), 0);
+
+    // The Rollout open too, the autoscaler changed back on disk and closed: the open Rollout is checked again.
+    const opened = await session.open(rollout, ROLLOUT);
+    assert.equal(granular(opened), 0, 'the editor’s autoscaler says 10 pods');
+    from = session.published.length;
+    write('deploy/hpa.yaml', HPA);
+    await session.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: hpa, type: FileChangeType.Changed }] });
+    await session.connection.sendNotification('textDocument/didClose', { textDocument: { uri: hpa } });
+    assert.equal(granular((await until(from, rollout, (params) => granular(params.diagnostics) === 1)).diagnostics), 1);
+  });
+
+  it('refreshes the listed files when the kustomization stops listing one', async () => {
+    const from = session.published.length;
+    const kustomization = write('deploy/kustomization.yaml', 'resources:\n  - rollout.yaml\n');
+    await session.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: kustomization, type: FileChangeType.Changed }] });
+    assert.equal(granular((await until(from, rollout, (params) => granular(params.diagnostics) === 0)).diagnostics), 0);
+  });
+});
