@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { DidChangeWatchedFilesNotification, FileChangeType, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
-import { rangeOf, type Session, startSession, stopSession, TIMEOUT_MS } from './session';
+import { rangeOf, type Session, startSession, stopSession, TIMEOUT_MS } from '../helpers/session';
 
 const ROLLOUT = `apiVersion: argoproj.io/v1alpha1
 kind: Rollout

@@ -1,7 +1,7 @@
 import { FileChangeType, type FileEvent } from 'vscode-languageserver';
-import { ProjectIndex } from '../engine/projectIndex';
+import { ProjectIndex } from '../engine/core/projectIndex';
 import { documentPath } from './diagnostics';
-import type { ServerHost } from './init';
+import type { ServerHost } from './host';
 
 /**
  * The project index of the files the server knows (the one place it is updated): open documents with the editor's
