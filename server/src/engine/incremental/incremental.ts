@@ -25,6 +25,8 @@ export class IncrementalLinter {
   private readonly splicer = new JobSplicer();
   private readonly jobs = new JobFindingsCache();
   private jobRules: readonly Rule[] | undefined;
+  // The kinds of other files' objects the last lint saw (see `changedKinds`).
+  private externalKinds: ReadonlySet<string> = new Set();
 
   lint(text: string, path: string, options: LintOptions): LintResult {
     if (text.length > (options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE)) return this.whole(text, path, options);
@@ -50,13 +52,18 @@ export class IncrementalLinter {
 
     const delta = text.length - (before?.text.length ?? 0);
     const placed = new Map<number, Placed>();
+    const kept = new Set<Piece>();
     const ordered: Piece[] = starts.map((start, index) => {
       const end = starts[index + 1] ?? text.length;
       const old = start >= text.length - suffix ? before?.pieces.get(start - delta) : end <= prefix ? before?.pieces.get(start) : undefined;
-      const piece = old && old.end === (start >= text.length - suffix ? end - delta : end) ? old.piece : parsePiece(text.slice(start, end), path, eol, indent);
+      const reused = old && old.end === (start >= text.length - suffix ? end - delta : end) ? old.piece : undefined;
+      if (reused) kept.add(reused);
+      const piece = reused ?? parsePiece(text.slice(start, end), path, eol, indent);
       placed.set(start, { end, piece });
       return piece;
     });
+    // The pieces this edit added or dropped: only the kinds of their objects can read differently from last time.
+    const changedPieces = [...ordered.filter((piece) => !kept.has(piece)), ...[...(before?.pieces.values() ?? [])].flatMap(({ piece }) => (kept.has(piece) ? [] : [piece]))];
     this.previous = { text, starts, pieces: placed };
     if (ordered.some((piece) => piece.broken || piece.markers)) return lint(text, path, options);
 
@@ -64,10 +71,17 @@ export class IncrementalLinter {
     for (const piece of ordered) for (const yaml of piece.documents) documents.push(yaml);
     const fileOf = (piece: Piece): YamlFile => ({ ...piece.file, documents });
     for (const piece of ordered) piece.classified ??= piece.documents.map((yaml) => classify(fileOf(piece), yaml));
+    const objectsOf = (piece: Piece): IndexedObject[] => (piece.objects ??= [...ownObjects(piece.file, (piece.classified ??= piece.documents.map((yaml) => classify(fileOf(piece), yaml))))]);
+    const external = [...listedObjects(options.index, path)];
     const together = new CheckedTogether(function* () {
-      for (const piece of ordered) yield* (piece.objects ??= [...ownObjects(piece.file, piece.classified!)]);
-      yield* listedObjects(options.index, path);
+      for (const piece of ordered) yield* objectsOf(piece);
+      yield* external;
     });
+    // What rules read can differ from last time only for the kinds of objects in pieces the edit added or dropped, and
+    // of other files' objects (now or last time): reads of other kinds are not compared, so most edits build no index.
+    const changedKinds = new Set([...changedPieces.flatMap(objectsOf), ...external].map((entry) => entry.kind));
+    for (const kind of this.externalKinds) changedKinds.add(kind);
+    this.externalKinds = new Set(external.map((entry) => entry.kind));
     const check = (piece: Piece, ruleSet: readonly Rule[]): { findings: Finding[]; reads: IndexReads } => {
       const findings: Finding[] = [];
       const failed = new Map<string, unknown>();
@@ -88,7 +102,7 @@ export class IncrementalLinter {
       // A checked piece keeps its findings while what its rules read of the other pieces is the same text; else the
       // rules that read run again (the others read only their own document).
       const reads = piece.reads;
-      if (!reads || [...reads.kinds].every(([kind, seen]) => sameStrings(seen, together.answer(kind)))) continue;
+      if (!reads || [...reads.kinds].every(([kind, seen]) => !changedKinds.has(kind) || sameStrings(seen, together.answer(kind)))) continue;
       const again = check(piece, rules.filter((rule) => reads.readers.has(rule.id)));
       piece.findings = [...piece.findings.filter((finding) => !reads.readers.has(finding.ruleId)), ...again.findings];
       piece.reads = again.reads.readers.size > 0 ? again.reads : undefined;
