@@ -271,12 +271,7 @@ function commandSpan(step: Step, command: ScriptCommand): Span {
 }
 
 function commandText(command: ShellCommand, count: number): string {
-  // Concatenated, not `join`ed: V8's join makes a two-byte string when a word is an internalized ("thin") string, and
-  // one two-byte message makes the language server's whole diagnostics message two-byte (twice the bytes to encode
-  // on every keystroke).
-  let text = '';
-  for (const word of command.words.slice(0, count)) text = text === '' ? word.value : `${text} ${word.value}`;
-  return text;
+  return command.words.slice(0, count).map((word) => word.value).join(' ');
 }
 
 const CLASSIFICATION = new MemoKey<JobClassification>('classification');

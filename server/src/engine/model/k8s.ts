@@ -1,4 +1,5 @@
 import type { Span } from '../core/finding';
+import type { Memoizing } from './memo';
 import {
   type Field,
   isMap,
@@ -15,7 +16,7 @@ import {
 export const IGNORE_ANNOTATION = 'shipcheck.dev/ignore';
 
 /** One Kubernetes object (a document with `apiVersion` and `kind`, or an item of a `List`). */
-export interface K8sObject {
+export interface K8sObject extends Memoizing {
   apiVersion: string;
   kind: string;
   name?: string;
@@ -132,6 +133,7 @@ function buildObject(yaml: YamlDoc, node: YAMLMap): K8sObject | undefined {
     ignoredRules: new Set((ignore ?? '').split(',').map((id) => id.trim()).filter(Boolean)),
     podSpecs: [],
     partial: false,
+    memos: undefined,
   };
   const name = scalarToString(metadataFields?.get('name')?.value);
   if (name !== undefined) object.name = name;

@@ -12,10 +12,8 @@ export interface Memoizing {
 }
 
 /**
- * The value kept on `owner` under `key`, worked out by `compute` the first time. Kept on the object, not in a
- * WeakMap keyed by it: V8's young-generation collector treats a WeakMap's values as live, and these values refer back
- * to their key (a job graph holds its jobs), so every keystroke's workflow, its jobs and the file's text survived each
- * such collection and were promoted (3–4 MB a collection, pauses of 4–12 ms while typing in a 3 000-line workflow).
+ * The value kept on `owner` under `key`, worked out by `compute` the first time. Kept on the object itself, so it lives
+ * exactly as long as that object (one check's model) and no table outlives it.
  */
 export function memoOn<T>(owner: Memoizing, key: MemoKey<T>, compute: () => T): T {
   let memos = owner.memos;

@@ -1,3 +1,4 @@
+import { MemoKey, memoOn } from './memo';
 import { isNode, isPair } from 'yaml';
 import { parseGoDuration } from '../languages/duration';
 import type { Span } from '../core/finding';
@@ -145,16 +146,11 @@ export interface Rollout {
   blueGreen?: BlueGreenStrategy;
 }
 
-const rollouts = new WeakMap<K8sObject, Rollout | null>();
+const ROLLOUT = new MemoKey<Rollout | null>('rollout');
 
 /** The Rollout view of an object (built once, shared by every rule), or undefined when it is not a Rollout. */
 export function rolloutOf(object: K8sObject, yaml: YamlDoc): Rollout | undefined {
-  let rollout = rollouts.get(object);
-  if (rollout === undefined) {
-    rollout = isRollout(object) ? buildRollout(object, yaml) : null;
-    rollouts.set(object, rollout);
-  }
-  return rollout ?? undefined;
+  return memoOn(object, ROLLOUT, () => (isRollout(object) ? buildRollout(object, yaml) : null)) ?? undefined;
 }
 
 /** Every analysis a Rollout starts: step analyses, experiment analyses, background, pre- and post-promotion. */
@@ -371,16 +367,11 @@ export interface AnalysisTemplate {
   metrics: Metric[];
 }
 
-const templates = new WeakMap<K8sObject, AnalysisTemplate | null>();
+const TEMPLATE = new MemoKey<AnalysisTemplate | null>('analysisTemplate');
 
 /** The AnalysisTemplate view of an object (built once), or undefined when it is not one. */
 export function analysisTemplateOf(object: K8sObject, yaml: YamlDoc): AnalysisTemplate | undefined {
-  let template = templates.get(object);
-  if (template === undefined) {
-    template = ANALYSIS_TEMPLATE_KINDS.has(object.kind) && object.apiVersion.startsWith('argoproj.io/') ? buildTemplate(object, yaml) : null;
-    templates.set(object, template);
-  }
-  return template ?? undefined;
+  return memoOn(object, TEMPLATE, () => (ANALYSIS_TEMPLATE_KINDS.has(object.kind) && object.apiVersion.startsWith('argoproj.io/') ? buildTemplate(object, yaml) : null)) ?? undefined;
 }
 
 function buildTemplate(object: K8sObject, yaml: YamlDoc): AnalysisTemplate {
