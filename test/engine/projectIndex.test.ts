@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lint } from '../../server/src/engine/core/lint';
-import { buildProjectIndex } from '../../server/src/engine/core/projectIndex';
+import { buildProjectIndex, ProjectIndex } from '../../server/src/engine/core/projectIndex';
 import { RULES } from '../../server/src/rules';
+import { assertLinear } from '../helpers/complexity';
 
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -88,5 +89,28 @@ describe('ctx.index', () => {
     assert.deepEqual(index.listedWith('a/x.yaml'), ['a/z.yaml']);
     index.removeFile('a/z.yaml');
     assert.deepEqual(index.listedWith('a/x.yaml'), []);
+  });
+
+  // Opening a whole workspace sends one didOpen a file, and each check asks who is kustomized with it: a file that no
+  // kustomization lists must not make the index work the groups out again (10 000 files took minutes).
+  it('adds files that no kustomization lists in linear time, asked who is kustomized with each', () => {
+    const kustomization = 'resources:\n  - rollout.yaml\n  - hpa.yaml\n';
+    assertLinear(
+      'adding files and asking listedWith after each',
+      (size) => Array.from({ length: size }, (_, n) => `apps/app-${n}/deployment.yaml`),
+      (paths) => {
+        const index = new ProjectIndex();
+        index.setFile('base/kustomization.yaml', kustomization);
+        index.setFile('base/rollout.yaml', 'kind: Rollout\n');
+        for (const path of paths) {
+          index.setFile(path, DEPLOYMENT);
+          assert.equal(index.listedWith(path).length, 0);
+        }
+        assert.deepEqual(index.listedWith('base/rollout.yaml'), []);
+        index.setFile('base/hpa.yaml', 'kind: HorizontalPodAutoscaler\n');
+        assert.deepEqual(index.listedWith('base/rollout.yaml'), ['base/hpa.yaml'], 'a listed file that arrives later is grouped');
+      },
+      200,
+    );
   });
 });

@@ -38,6 +38,9 @@ export class ProjectIndex {
   private readonly files = new Map<string, { read: () => string | undefined; text?: string; indexed?: IndexedFile }>();
   // By path (normalised): the files one kustomization lists with it, and those a kustomization lists; worked out when first asked.
   private listed: { listedWith: Map<string, string[]>; listedBy: Map<string, string[]> } | undefined;
+  // Every file by its normalised path, kept as files come and go; and the paths kustomizations list (when worked out).
+  private readonly byKey = new Map<string, string>();
+  private referenced: Set<string> | undefined;
 
   setFile(path: string, text: string): void {
     const entry = this.files.get(path);
@@ -53,7 +56,7 @@ export class ProjectIndex {
   }
 
   removeFile(path: string): void {
-    if (this.files.delete(path)) this.changed(path, false);
+    if (this.files.delete(path)) this.changed(path, true, true);
   }
 
   has(path: string): boolean {
@@ -106,13 +109,14 @@ export class ProjectIndex {
   private kustomized(): { listedWith: Map<string, string[]>; listedBy: Map<string, string[]> } {
     if (this.listed) return this.listed;
     const listed = { listedWith: new Map<string, string[]>(), listedBy: new Map<string, string[]>() };
-    const byKey = new Map<string, string>();
-    for (const known of this.files.keys()) byKey.set(pathKey(known), known);
+    const referenced = new Set<string>();
     for (const known of this.files.keys()) {
       if (!KUSTOMIZATION_PATH.test(known)) continue;
       const key = pathKey(known);
       const folder = key.slice(0, key.lastIndexOf('/') + 1);
-      const members = (this.file(known)?.kustomization?.resources ?? []).flatMap((resource) => byKey.get(pathKey(folder + resource)) ?? []);
+      const resources = (this.file(known)?.kustomization?.resources ?? []).map((resource) => pathKey(folder + resource));
+      for (const resource of resources) referenced.add(resource);
+      const members = resources.flatMap((resource) => this.byKey.get(resource) ?? []);
       listed.listedBy.set(key, members);
       for (const member of members) {
         const memberKey = pathKey(member);
@@ -120,12 +124,19 @@ export class ProjectIndex {
         listed.listedWith.set(memberKey, [...new Set([...(listed.listedWith.get(memberKey) ?? []), ...others])]);
       }
     }
+    this.referenced = referenced;
     return (this.listed = listed);
   }
 
-  /** The files kustomized together change when a kustomization changes or a file comes or goes. */
-  private changed(path: string, existed: boolean): void {
-    if (!existed || KUSTOMIZATION_PATH.test(path)) this.listed = undefined;
+  /**
+   * The files kustomized together change when a kustomization changes, or when a file a kustomization lists comes or
+   * goes; any other file coming or going changes nothing (opening a whole workspace stays linear).
+   */
+  private changed(path: string, existed: boolean, removed = false): void {
+    const key = pathKey(path);
+    if (removed) this.byKey.delete(key);
+    else this.byKey.set(key, path);
+    if (KUSTOMIZATION_PATH.test(path) || ((!existed || removed) && (this.referenced === undefined || this.referenced.has(key)))) this.listed = undefined;
   }
 }
 
