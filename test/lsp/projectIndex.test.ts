@@ -1,11 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { DidChangeWatchedFilesNotification, FileChangeType, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { rangeOf, type Session, startSession, stopSession, TIMEOUT_MS } from '../helpers/session';
+import { tempWorkspace } from '../helpers/tempWorkspace';
 
 const ROLLOUT = `apiVersion: argoproj.io/v1alpha1
 kind: Rollout
@@ -43,13 +42,7 @@ spec:
 const GRANULARITY = 'k8s/rollout-weight-granularity';
 
 describe('the project index in the server', { timeout: 8 * TIMEOUT_MS }, () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'shipcheck-index-'));
-  const write = (relative: string, text: string): string => {
-    const file = path.join(root, relative);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-    return pathToFileURL(file).href;
-  };
+  const { root, write } = tempWorkspace('shipcheck-index-');
   const rollout = write('deploy/rollout.yaml', ROLLOUT);
   const hpa = write('deploy/hpa.yaml', HPA);
   write('deploy/kustomization.yaml', 'resources:\n  - rollout.yaml\n  - hpa.yaml\n');

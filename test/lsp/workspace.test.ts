@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -11,19 +10,14 @@ import {
   FileChangeType,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
+import { tempWorkspace } from '../helpers/tempWorkspace';
 import { codes, type Session, startSession, stopSession, TIMEOUT_MS } from '../helpers/session';
 
 const NPM_INSTALL = 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm install\n';
 const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n';
 
 describe('workspace-wide findings and .shipcheck.yaml', { timeout: 8 * TIMEOUT_MS }, () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'shipcheck-ws-'));
-  const write = (relative: string, text: string): string => {
-    const file = path.join(root, relative);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-    return pathToFileURL(file).href;
-  };
+  const { root, write } = tempWorkspace('shipcheck-ws-');
   const workflow = write('.github/workflows/ci.yml', NPM_INSTALL);
   const pod = write('k8s/pod.yaml', POD);
   const compose = write('docker-compose.yml', 'services:\n  web:\n    image: nginx:latest\n');
