@@ -27,6 +27,8 @@ export interface SarifContext {
   /** Rule pages are `<docsBaseUrl><rule id>.md`; an absolute URL ending in `/`. */
   docsBaseUrl: string;
   errors: readonly InputError[];
+  /** Indent the JSON (for a terminal). */
+  pretty?: boolean;
 }
 
 /** SARIF 2.1.0 as GitHub code scanning reads it: every rule described once, results pointing at them by index. */
@@ -78,7 +80,7 @@ export function formatSarif(reports: readonly FileReport[], context: SarifContex
       },
     ],
   };
-  return `${JSON.stringify(log)}\n`;
+  return `${JSON.stringify(log, null, context.pretty ? 2 : undefined)}\n`;
 }
 
 function ruleDescriptor(rule: Rule, docsBaseUrl: string): Sarif.ReportingDescriptor {
