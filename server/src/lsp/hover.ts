@@ -4,7 +4,8 @@ import { SEVERITY_RANK, type Finding } from '../engine/core/finding';
 import type { LintResult } from '../engine/core/lint';
 import { knowledgeHover } from '../knowledge/hover';
 import { markdownToPlainText } from '../knowledge/plainText';
-import { findingHoverMarkdown } from '../knowledge/ruleDocs';
+import { engineRuleDoc } from '../knowledge/engineRules';
+import { engineHoverProse, findingHoverMarkdown } from '../knowledge/ruleDocs';
 import { ruleById } from '../rules';
 import type { ServerHost } from './host';
 import { toRange } from './positions';
@@ -46,9 +47,12 @@ function findingsHover(document: TextDocument, result: LintResult, position: Pos
 }
 
 function findingMarkdown(finding: Finding, host: ServerHost, repeatMessage: boolean): string {
+  const message = repeatMessage ? finding.message : undefined;
   const rule = ruleById(finding.ruleId);
-  // Engine findings (syntax errors and the like) have no rule prose: their message is the whole story.
-  return rule ? findingHoverMarkdown(rule, repeatMessage ? finding.message : undefined, host.docsHref(rule.id)) : `**shipcheck · ${finding.ruleId}**\n\n${finding.message}`;
+  if (rule) return findingHoverMarkdown(rule, message, host.docsHref(rule.id));
+  const engine = engineRuleDoc(finding.ruleId);
+  if (engine) return findingHoverMarkdown(engineHoverProse(engine), message, host.docsHref(engine.id));
+  return `**shipcheck · ${finding.ruleId}**\n\n${finding.message}`;
 }
 
 /** On a suppression comment: what it hides right now, so stale or too-broad comments are easy to spot. */
