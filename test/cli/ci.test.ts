@@ -107,6 +107,22 @@ describe('--format sarif', () => {
     assert.match(run.stderr, /warning: SHIPCHECK_DOCS_URL is not an https:\/\/ URL/);
   });
 
+  it('gives each result a fingerprint that survives lines moving and changes with the line', () => {
+    const fingerprints = (text: string): string[] => {
+      const log = assertValidSarif(sarif(workspace({ '.github/workflows/ci.yml': text }), docsEnv()).stdout);
+      return log.runs[0]!.results!.filter((result) => result.ruleId === 'gha/npm-ci').map((result) => result.partialFingerprints!.primaryLocationLineHash!);
+    };
+    const [original] = fingerprints(WORKFLOW);
+    assert.match(original!, /^[0-9a-f]{16}:1$/);
+    const moved = WORKFLOW.replace('      - uses: actions/checkout@v4\n', '      - uses: actions/checkout@v4\n      - run: echo one\n      - run: echo two\n');
+    assert.deepEqual(fingerprints(moved), [original], 'lines inserted above');
+    assert.deepEqual(fingerprints(WORKFLOW.replace('- run: npm install   # install deps', '- run:   npm install # install deps')), [original], 'only whitespace changed');
+    const [edited] = fingerprints(WORKFLOW.replace('npm install   # install deps', 'npm install --no-audit   # install deps'));
+    assert.notEqual(edited, original, 'the line itself changed');
+    const twice = fingerprints(WORKFLOW.replace('      - run: npm test\n', '      - run: npm install   # install deps\n      - run: npm test\n'));
+    assert.deepEqual(twice, [original, original!.replace(/:1$/, ':2')], 'identical lines are told apart by their occurrence');
+  });
+
   it('stays valid for a syntax error, an empty run and every fixture in the repository', () => {
     const broken = workspace({ '.github/workflows/ci.yml': 'on: push\njobs: [\n' });
     const brokenLog = assertValidSarif(shipcheck(broken, '--format', 'sarif').stdout);

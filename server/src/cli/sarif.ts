@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
@@ -5,12 +6,14 @@ import { ENGINE_RULES, type Severity } from '../engine/core/finding';
 import type { Rule } from '../engine/core/rule';
 import { ENGINE_RULE_DOCS, type EngineRuleDoc } from '../knowledge/engineRules';
 import { engineRuleDocMarkdown, ruleDocMarkdown } from '../knowledge/ruleDocs';
-import type { FileReport, PlacedEdit, Range } from './check';
+import type { FileReport, PlacedEdit, PlacedFinding, Range } from './check';
 import type { InputError } from '../project/discover';
 import { checkedOf, skippedOf } from './format';
 
 const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 const SOURCE_ROOT = '%SRCROOT%';
+/** The one partial fingerprint GitHub code scanning matches results by across runs. */
+const LINE_HASH = 'primaryLocationLineHash';
 
 /** The engine's own findings that a CLI run can report (configuration problems stop the run instead). */
 const ENGINE_DESCRIBED = ENGINE_RULE_DOCS.filter((doc) => doc.id !== ENGINE_RULES.config);
@@ -36,12 +39,14 @@ export function formatSarif(reports: readonly FileReport[], context: SarifContex
 
   const results: Sarif.Result[] = checkedOf(reports).flatMap((report) => {
     const artifactLocation = artifact(report.path, context.cwd);
-    return report.findings.map((finding) => {
+    const fingerprints = lineHashes(report.findings);
+    return report.findings.map((finding, at) => {
       const result: Sarif.Result = {
         ruleId: finding.ruleId,
         level: level(finding.severity),
         message: { text: finding.message },
         locations: [{ physicalLocation: { artifactLocation, region: region(finding.range) } }],
+        partialFingerprints: { [LINE_HASH]: fingerprints[at]! },
       };
       const index = ruleIndex.get(finding.ruleId);
       if (index !== undefined) result.ruleIndex = index;
@@ -104,6 +109,21 @@ function descriptorName(ruleId: string): string {
 
 function helpUri(ruleId: string, docsBaseUrl: string | undefined): { helpUri?: string } {
   return docsBaseUrl ? { helpUri: `${docsBaseUrl}${ruleId.split('/').map(encodeURIComponent).join('/')}.md` } : {};
+}
+
+/**
+ * Each finding's identity across commits, in GitHub's `hash:occurrence` form: a hash of the rule id and the text of
+ * the finding's first line, whitespace collapsed, then which finding of that rule on such a line it is in the file
+ * (1, 2, …, in file order). Lines inserted or removed above leave it alone; editing the line itself changes it.
+ */
+export function lineHashes(findings: readonly PlacedFinding[]): string[] {
+  const seen = new Map<string, number>();
+  return findings.map((finding) => {
+    const key = `${finding.ruleId}\n${finding.lineText.trim().replace(/\s+/g, ' ')}`;
+    const occurrence = (seen.get(key) ?? 0) + 1;
+    seen.set(key, occurrence);
+    return `${createHash('sha256').update(key).digest('hex').slice(0, 16)}:${occurrence}`;
+  });
 }
 
 function level(severity: Severity): Sarif.Result.level {
