@@ -3,7 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { RULE_SETTINGS } from '../server/src/project/config';
 import type { OptionDeclaration } from '../server/src/engine/core/ruleOptions';
-import { ruleDocMarkdown, ruleDocPath } from '../server/src/knowledge/ruleDocs';
+import { ENGINE_RULE_DOCS } from '../server/src/knowledge/engineRules';
+import { engineRuleDocMarkdown, ruleDocMarkdown, ruleDocPath } from '../server/src/knowledge/ruleDocs';
 import { RULES } from '../server/src/rules';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -70,12 +71,13 @@ export const CONFIG_SCHEMA_PATH = 'schemas/shipcheck.schema.json';
 if (require.main === module) {
   mkdirSync(join(ROOT, 'schemas'), { recursive: true });
   writeFileSync(join(ROOT, CONFIG_SCHEMA_PATH), `${JSON.stringify(configSchema(), null, 2)}\n`);
-  for (const rule of RULES) {
-    const path = join(ROOT, ruleDocPath(rule.id));
+  const pages = [...RULES.map((rule) => [rule.id, ruleDocMarkdown(rule)] as const), ...ENGINE_RULE_DOCS.map((doc) => [doc.id, engineRuleDocMarkdown(doc)] as const)];
+  for (const [id, page] of pages) {
+    const path = join(ROOT, ruleDocPath(id));
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, ruleDocMarkdown(rule));
+    writeFileSync(path, page);
   }
   const readmePath = join(ROOT, 'README.md');
   writeFileSync(readmePath, replaceRuleList(readFileSync(readmePath, 'utf8')));
-  console.log(`wrote ${RULES.length} rule pages, README's rule list and ${CONFIG_SCHEMA_PATH}`);
+  console.log(`wrote ${RULES.length} rule pages, ${ENGINE_RULE_DOCS.length} pages of shipcheck's own findings, README's rule list and ${CONFIG_SCHEMA_PATH}`);
 }

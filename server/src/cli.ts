@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { version } from '../../package.json';
+import manifest from '../../package.json';
 import { parseCommand, UsageError, USAGE, type FailOn, type LintCommand, type OutputFormat } from './cli/args';
 import { checkText, type CheckSettings, type FileReport } from './cli/check';
 import { discover, type InputError, type Target } from './project/discover';
@@ -8,7 +8,7 @@ import { checkedOf, formatCompact, formatJson, formatText, shownReports, styleFo
 import { formatGithub } from './cli/github';
 import { buildRunContext, checkSettings } from './cli/runContext';
 import { checkTargets, isCheckWorker, serveChecks } from './cli/workers';
-import { docsBaseUrl, formatSarif } from './cli/sarif';
+import { formatSarif, sarifLinks } from './cli/sarif';
 import { describeConfigProblem, withRuleSettings } from './project/config';
 import { ignoreMatcher } from './project/ignore';
 import { ConfigError, loadConfig } from './project/configLoader';
@@ -26,7 +26,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (command.kind === 'help') {
     process.stdout.write(USAGE);
   } else if (command.kind === 'version') {
-    process.stdout.write(`${version}\n`);
+    process.stdout.write(`${manifest.version}\n`);
   } else if (command.kind === 'list-rules') {
     process.stdout.write(listRules(command.format));
   } else {
@@ -123,9 +123,12 @@ function format(command: LintCommand, reports: readonly FileReport[], hidden: Hi
   switch (command.format) {
     case 'json':
       return formatJson(reports);
-    case 'sarif':
-      // Indented for a person reading it in a terminal; one line when written to a file or a pipe.
-      return formatSarif(reports, { rules: RULES, version, cwd, docsBaseUrl: docsBaseUrl(process.env, __dirname), errors, pretty: terminal });
+    case 'sarif': {
+      // Indented for a person reading it in a terminal; one line when written to a file or a pipe. package.json is read when the CLI is built: a `homepage` or `repository` declared there becomes the rule links.
+      const links = sarifLinks(process.env, manifest);
+      if (links.warning) process.stderr.write(`shipcheck: warning: ${links.warning}\n`);
+      return formatSarif(reports, { rules: RULES, version: manifest.version, cwd, links, errors, pretty: terminal });
+    }
     case 'github':
       return formatGithub(reports, cwd);
     case 'compact':

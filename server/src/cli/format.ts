@@ -1,4 +1,5 @@
 import { SEVERITY_RANK, type Severity } from '../engine/core/finding';
+import { engineRuleDoc } from '../knowledge/engineRules';
 import { ruleDocPath } from '../knowledge/ruleDocs';
 import { ruleById } from '../rules/index';
 import type { Checked, FileReport, PlacedFinding } from './check';
@@ -13,7 +14,7 @@ export function formatJson(reports: readonly FileReport[]): string {
       message: finding.message,
       ...finding.range,
       fixable: finding.fix?.kind ?? null,
-      docs: ruleById(finding.ruleId) ? ruleDocPath(finding.ruleId) : null,
+      docs: ruleById(finding.ruleId) || engineRuleDoc(finding.ruleId) ? ruleDocPath(finding.ruleId) : null,
     })),
   );
   const skipped = skippedOf(reports).map((report) => ({ file: report.path, reason: report.reason }));

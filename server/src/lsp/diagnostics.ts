@@ -5,6 +5,7 @@ import { deferredYamlFile, IncrementalLinter } from '../engine/incremental/incre
 import { fixAll, lint, type LintOptions, type LintResult } from '../engine/core/lint';
 import type { ProjectIndex } from '../engine/core/projectIndex';
 import { RULES, ruleById } from '../rules';
+import { engineRuleDoc } from '../knowledge/engineRules';
 import type { CheckQueue } from './checkQueue';
 import type { ServerHost } from './host';
 import { toRange } from './positions';
@@ -296,7 +297,8 @@ export function toDiagnostic(document: TextDocument, finding: Finding, host: Ser
     source: DIAGNOSTIC_SOURCE,
     message: finding.message,
   };
-  const href = ruleById(finding.ruleId) ? host.docsHref(finding.ruleId) : undefined;
+  // Rules and the engine's own findings have pages; anything else has nothing to link to.
+  const href = ruleById(finding.ruleId) || engineRuleDoc(finding.ruleId) ? host.docsHref(finding.ruleId) : undefined;
   if (href) diagnostic.codeDescription = { href };
   return diagnostic;
 }
