@@ -90,7 +90,8 @@ async function main(argv: string[]): Promise<number> {
   } else {
     const only = values.rule ? new Set(values.rule) : undefined;
     const keep = <T extends { ruleId: string }>(items: readonly T[]): T[] => (only ? items.filter((item) => only.has(item.ruleId)) : [...items]);
-    const summary = summarize(keep(run.findings), run.files, keep(baseline.rows), keep(ledger.labels));
+    const baselineRows = keep(baseline.rows);
+    const summary = summarize(keep(run.findings), run.files, baselineRows, keep(ledger.labels));
     const kinds = filesByKind(run.files);
     console.log(
       `shipcheck ecosystem check, preset ${values.preset ?? 'default'}: ${run.files.length} corpus files checked in ${run.trees} repository trees ` +
@@ -103,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
         `at most ${percent(MAX_SHARE_AT_WARNING)} of the files of its kind flagged at warning or above.`,
     );
     const rel = (path: string): string => relative(ROOT, path);
-    console.log(`baseline ${rel(BASELINE)}: ${baseline.rows.length} rows; this run ${summary.total.findings} findings, +${summary.added.length} −${summary.removed.length}${values.diff ? '' : ' (--diff lists them)'}`);
+    console.log(`baseline ${rel(BASELINE)}: ${baselineRows.length} rows${only ? ' of these rules' : ''}; this run ${summary.total.findings} findings, +${summary.added.length} −${summary.removed.length}${values.diff ? '' : ' (--diff lists them)'}`);
     if (values.diff) printDiff(summary, run.findings);
     console.log(`ledger ${rel(LEDGER)}: ${ledger.labels.length} labels, ${ledger.pending} still '?', ${summary.stale.length} stale (naming no current finding)`);
     for (const label of summary.stale) console.log(`  stale  ${rel(LEDGER)}:${label.ledgerLine}  ${label.path}:${label.line} ${label.ruleId} ${label.verdict}`);
