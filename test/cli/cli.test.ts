@@ -151,6 +151,7 @@ describe('JSON output', () => {
       {
         file: '.github/workflows/ci.yml',
         ruleId: 'gha/npm-ci',
+        messageId: 'npmInstall',
         severity: 'warning',
         message: undefined,
         line: 9,
@@ -165,8 +166,8 @@ describe('JSON output', () => {
     const line9 = WORKFLOW.split('\n')[npm!.line - 1]!;
     assert.equal(line9.slice(npm!.column - 1, npm!.endColumn - 1), 'npm install');
     assert.deepEqual(
-      { file: image!.file, ruleId: image!.ruleId, severity: image!.severity, line: image!.line, column: image!.column, endLine: image!.endLine, endColumn: image!.endColumn, fixable: image!.fixable },
-      { file: 'deploy/web.yaml', ruleId: 'k8s/image-tag', severity: 'warning', line: 10, column: 18, endLine: 10, endColumn: 30, fixable: null },
+      { file: image!.file, ruleId: image!.ruleId, messageId: image!.messageId, severity: image!.severity, line: image!.line, column: image!.column, endLine: image!.endLine, endColumn: image!.endColumn, fixable: image!.fixable },
+      { file: 'deploy/web.yaml', ruleId: 'k8s/image-tag', messageId: 'latest', severity: 'warning', line: 10, column: 18, endLine: 10, endColumn: 30, fixable: null },
     );
     assert.equal(typeof image!.message, 'string');
   });

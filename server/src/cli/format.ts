@@ -10,6 +10,7 @@ export function formatJson(reports: readonly FileReport[]): string {
     report.findings.map((finding) => ({
       file: report.path,
       ruleId: finding.ruleId,
+      messageId: finding.messageId,
       severity: finding.severity,
       message: finding.message,
       ...finding.range,

@@ -1,6 +1,6 @@
 import { DiagnosticSeverity, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { ENGINE_RULES, type Finding, type Severity } from '../engine/core/finding';
+import { ENGINE_MESSAGES, ENGINE_RULES, type Finding, type Severity } from '../engine/core/finding';
 import { deferredYamlFile, IncrementalLinter } from '../engine/incremental/incremental';
 import { fixAll, lint, type LintOptions, type LintResult } from '../engine/core/lint';
 import type { ProjectIndex } from '../engine/core/projectIndex';
@@ -283,7 +283,7 @@ function isConfigFile(path: string): boolean {
 
 /** A `.shipcheck.yaml` is checked by the configuration loader (the one the CLI uses): each problem at its place. */
 function configFileResult(text: string, path: string): LintResult {
-  const findings = parseConfig(text, RULES).problems.map((problem): Finding => ({ ruleId: ENGINE_RULES.config, severity: 'error', message: `shipcheck configuration: ${problem.message}`, span: problem.span }));
+  const findings = parseConfig(text, RULES).problems.map((problem): Finding => ({ ruleId: ENGINE_RULES.config, messageId: ENGINE_MESSAGES.config, severity: 'error', message: `shipcheck configuration: ${problem.message}`, span: problem.span }));
   return { file: parseYamlFile(text, path), findings, kinds: [] };
 }
 
