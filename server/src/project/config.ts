@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import type { Span } from '../engine/core/finding';
 import type { RuleOptionValue, RuleSetting } from '../engine/core/lint';
-import type { Rule } from '../engine/core/rule';
+import type { ProjectFacts, Rule } from '../engine/core/rule';
 import { optionValueProblem } from '../engine/core/ruleOptions';
 
 /**
@@ -251,6 +251,11 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+
+/** The project facts a check is given: `owner:` in the configuration, when set, wins over the one read from .git/config. */
+export function withConfiguredOwner(facts: ProjectFacts, owner: string | undefined): ProjectFacts {
+  return owner === undefined ? facts : { ...facts, owner };
+}
 
 /** Command-line `--rule id=level` settings win over the file's. */
 export function withRuleSettings(config: ShipcheckConfig, overrides: Readonly<Record<string, RuleSetting>>): ShipcheckConfig {
