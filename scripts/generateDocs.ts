@@ -1,7 +1,7 @@
 // Writes docs/rules/<id>.md and README's rule list from the rules' metadata (npm run docs).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { RULE_SETTINGS } from '../server/src/project/config';
+import { OWNER_PATTERN, RULE_SETTINGS } from '../server/src/project/config';
 import type { OptionDeclaration } from '../server/src/engine/core/ruleOptions';
 import { ENGINE_RULE_DOCS } from '../server/src/knowledge/engineRules';
 import { engineRuleDocMarkdown, ruleDocMarkdown, ruleDocPath } from '../server/src/knowledge/ruleDocs';
@@ -56,6 +56,7 @@ export function configSchema(): object {
       rules: { type: 'object', description: 'A level per rule id, or `{ level: …, <option>: … }`.', properties: rules, additionalProperties: false },
       ignore: { type: 'array', description: 'Globs relative to this file, e.g. `test/fixtures/**`.', items: { type: 'string', minLength: 1 } },
       maxFileSize: { type: 'integer', minimum: 1, description: 'Larger files (KiB) are reported as not checked by the CLI; `--max-file-size` wins. Default 4096.' },
+      owner: { type: 'string', pattern: OWNER_PATTERN.source, description: "The repository's GitHub owner (user or organization), when .git/config's remote does not name it: its own actions pinned to a branch are reported as info." },
     },
   };
 }

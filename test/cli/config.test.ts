@@ -99,7 +99,7 @@ ignore:
     assert.deepEqual(problems('rules:\n  npm-ci: off\n'), ["2:3 unknown rule 'npm-ci' (did you mean gha/npm-ci?); `shipcheck --list-rules` lists them [npm-ci]"]);
     assert.deepEqual(problems('rules:\n  gha/npm-cl: off\n'), ["2:3 unknown rule 'gha/npm-cl' (did you mean gha/npm-ci?); `shipcheck --list-rules` lists them [gha/npm-cl]"]);
     assert.deepEqual(problems('rules:\n  gha/shiny: off\n'), ["2:3 unknown rule 'gha/shiny'; `shipcheck --list-rules` lists them [gha/shiny]"]);
-    assert.deepEqual(problems('rulez:\n  gha/npm-ci: off\n'), ["1:1 unknown setting 'rulez': expected one of rules, ignore, maxFileSize [rulez]"]);
+    assert.deepEqual(problems('rulez:\n  gha/npm-ci: off\n'), ["1:1 unknown setting 'rulez': expected one of rules, ignore, maxFileSize, owner [rulez]"]);
     assert.deepEqual(problems('rules: [gha/npm-ci]\n'), ['1:8 `rules` must map rule ids to a level (off, hint, info, warning, error) or to `{ level: …, <option>: … }` [[gha/npm-ci]]']);
     assert.deepEqual(problems('rules:\n  gha/npm-ci:\n'), ['2:3 the level of gha/npm-ci must be one of off, hint, info, warning, error, not empty [gha/npm-ci]']);
     assert.deepEqual(problems('rules:\n  gha/npm-ci: [warning]\n'), ['2:15 gha/npm-ci needs a level (off, hint, info, warning, error) or a mapping such as `{ level: warning }` [[warning]]']);
@@ -113,6 +113,17 @@ ignore:
     assert.deepEqual(problems('maxFileSize: big\n'), ['1:14 `maxFileSize` must be a whole number of KiB, at least 1 [big]']);
     assert.equal(parseConfig('maxFileSize: 512\n', RULES).config.maxFileSizeKiB, 512);
     assert.equal(describeConfigProblem('.shipcheck.yaml', { line: 2, column: 15, message: 'bad' }), '.shipcheck.yaml:2:15: bad');
+  });
+
+  it("reads the repository's GitHub owner, which must be an account name", () => {
+    assert.equal(parseConfig('owner: acme-labs\n', RULES).config.owner, 'acme-labs');
+    assert.deepEqual(problems('owner: acme\n'), []);
+    const message = '`owner` must be a GitHub user or organization name, such as `acme` (letters, digits and hyphens)';
+    assert.deepEqual(problems('owner: https://github.com/acme\n'), [`1:8 ${message} [https://github.com/acme]`]);
+    assert.deepEqual(problems('owner: -acme\n'), [`1:8 ${message} [-acme]`]);
+    assert.deepEqual(problems('owner: [acme]\n'), [`1:8 ${message} [[acme]]`]);
+    assert.deepEqual(problems(`owner: ${'a'.repeat(40)}\n`), [`1:8 ${message} [${'a'.repeat(40)}]`]);
+    assert.equal(parseConfig('owner: -acme\n', RULES).config.owner, undefined);
   });
 
   it('lets command-line settings win', () => {

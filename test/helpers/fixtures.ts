@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Finding, Severity } from '../../server/src/engine/core/finding';
 import { lint, type LintResult } from '../../server/src/engine/core/lint';
-import type { Rule } from '../../server/src/engine/core/rule';
+import type { ProjectFacts, Rule } from '../../server/src/engine/core/rule';
 
 /** The repository root, from out/test/helpers. */
 export const ROOT = resolve(__dirname, '..', '..', '..');
@@ -75,8 +75,19 @@ export function describeFindings(result: LintResult, findings: Finding[]): strin
   });
 }
 
-export function lintWith(rules: readonly Rule[], text: string, path: string): LintResult {
-  return lint(text, path, { rules });
+export function lintWith(rules: readonly Rule[], text: string, path: string, project: ProjectFacts = {}): LintResult {
+  return lint(text, path, { rules, project });
+}
+
+const PROJECT = /^#\s*project:\s*(\{.*\})\s*$/m;
+
+/**
+ * What the adapter would know about the repository around a fixture (lockfiles, Yarn 2+, the owner), written on a
+ * line of its own: `# project: {"yarnBerry": true}`. Fixtures without one are linted knowing nothing, as in a browser.
+ */
+export function fixtureProject(text: string): ProjectFacts {
+  const json = PROJECT.exec(text)?.[1];
+  return json === undefined ? {} : (JSON.parse(json) as ProjectFacts);
 }
 
 export interface FixtureFile {

@@ -12,7 +12,7 @@ import { toRange } from './positions';
 import type { EditorSettings, SettingsCache } from './settings';
 import { briefly } from '../engine/incremental/memo';
 import { parseYamlFile, type YamlFile } from '../engine/yaml/yamlFile';
-import { CONFIG_FILE_NAMES, parseConfig } from '../project/config';
+import { CONFIG_FILE_NAMES, parseConfig, withConfiguredOwner } from '../project/config';
 
 export const DIAGNOSTIC_SOURCE = 'shipcheck';
 
@@ -134,7 +134,7 @@ export class DocumentLinter {
     const config = this.host.projectConfig?.(path).config;
     return {
       rules: RULES,
-      project: this.host.projectFacts(path),
+      project: withConfiguredOwner(this.host.projectFacts(path), config?.owner),
       ruleSettings: { ...config?.ruleSettings, ...settings.rules },
       ruleOptions: config?.ruleOptions ?? {},
       maxFileSize: settings.maxFileSize * 1024,

@@ -13,6 +13,10 @@ import type { YamlDoc, YamlFile } from '../yaml/yamlFile';
 export interface ProjectFacts {
   /** Whether the repository has a package-lock.json or npm-shrinkwrap.json (without one, `npm ci` fails). */
   npmLockfile?: boolean;
+  /** Whether the repository's root sets up Yarn 2 or later (Berry), whose installs are immutable on CI by default. */
+  yarnBerry?: boolean;
+  /** The GitHub account that owns the repository: `owner:` in .shipcheck.yaml, else the remote in .git/config. */
+  owner?: string;
 }
 
 /** The four DORA metrics a rule can protect. */

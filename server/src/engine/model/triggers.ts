@@ -158,3 +158,30 @@ export function triggerCases(triggers: Triggers): TriggerCase[] {
   }
   return cases;
 }
+
+/** An event that only ever runs for a published release or a pushed tag (`push:` filtered to tags, with no branches). */
+export function isReleaseOrTagEvent(name: string, filter: TriggerFilter): boolean {
+  if (name === 'release') return true;
+  const tags = filter.tags !== undefined || filter.tagsIgnore !== undefined;
+  return name === 'push' && tags && filter.branches === undefined && filter.branchesIgnore === undefined;
+}
+
+/** Whether every event the workflow runs on is a release or a tag push: everything it builds is a release. */
+export function runsOnlyForReleases(triggers: Triggers): boolean {
+  return triggers.complete && [...triggers.events].every(([name, filter]) => isReleaseOrTagEvent(name, filter));
+}
+
+/**
+ * How a workflow's events relate to releasing: `release` when each is a release or a tag push, or `workflow_dispatch`
+ * next to at least one of those (the release run again by hand); `manual` when it runs only by hand (a release only
+ * if it publishes one); undefined otherwise (branch pushes, pull requests, schedules, calls from other workflows…).
+ */
+export function releaseTriggers(triggers: Triggers): 'release' | 'manual' | undefined {
+  if (!triggers.complete) return undefined;
+  let release = false;
+  for (const [name, filter] of triggers.events) {
+    if (isReleaseOrTagEvent(name, filter)) release = true;
+    else if (name !== 'workflow_dispatch') return undefined;
+  }
+  return release ? 'release' : 'manual';
+}
