@@ -9,6 +9,7 @@ import {
   findExpressions,
   parseCondition,
   parseExpression,
+  stringLiterals,
   UNKNOWN,
   usesStatusFunction,
   type Value,
@@ -108,6 +109,13 @@ describe('contextPaths', () => {
     assert.deepEqual(found!.segments, ['Github', 'Head_Ref']);
     assert.equal(found!.path, 'github.head_ref');
     assert.equal(source.slice(found!.start, found!.end), 'Github.Head_Ref');
+  });
+});
+
+describe('stringLiterals', () => {
+  it('lists string literals in operators, calls and indexes, and nothing else', () => {
+    assert.deepEqual(stringLiterals(ast("github.event_name == 'push' || contains(fromJSON('[1]'), matrix['os']) && 3 > 2")), ['push', '[1]', 'os']);
+    assert.deepEqual(stringLiterals(ast('!inputs.dry && true')), []);
   });
 });
 

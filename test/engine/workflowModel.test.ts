@@ -4,6 +4,7 @@ import { classify } from '../../server/src/engine/core/classify';
 import { jobGraph } from '../../server/src/engine/model/jobGraph';
 import { classifyJob, isFastGate, nameWords } from '../../server/src/engine/model/jobKind';
 import { triggerCases, workflowTriggers } from '../../server/src/engine/model/triggers';
+import { evaluateCondition, parseExpression } from '../../server/src/engine/languages/expressions';
 import { jobTextMayMatch, type Workflow } from '../../server/src/engine/model/workflow';
 import { parseYamlFile, type YamlDoc } from '../../server/src/engine/yaml/yamlFile';
 
@@ -71,6 +72,14 @@ describe('workflowTriggers', () => {
       ['refs/heads/main', { pattern: true, prefix: 'refs/heads/release/', suffix: '' }],
     );
     assert.equal(cases[0]!.values.get('github.ref_name'), 'main');
+  });
+
+  it("a pull request's ref is its merge ref, whose short name is never a branch's", () => {
+    const [pullRequest] = triggerCases(events('pull_request').triggers);
+    assert.deepEqual(pullRequest!.values.get('github.ref_name'), { pattern: true, prefix: '', suffix: '/merge' });
+    const mainOnly = parseExpression("github.ref_name == 'main'");
+    assert.ok(mainOnly.ok);
+    assert.equal(evaluateCondition(mainOnly.ast, { lookup: (path) => pullRequest!.values.get(path.join('.')) }), false);
   });
 
   it('a push with only tag filters runs on tags only; without filters on both', () => {

@@ -7,6 +7,7 @@
  * - `parseExpression(source)`: `{ ok: true, ast }` or `{ ok: false, error, offset }`.
  * - `parseCondition(ifValue)`: an `if:` value, with or without `${{ }}`.
  * - `contextPaths(ast)`: every context path read (`github.event.pull_request.title`, `needs.build.result` …).
+ * - `stringLiterals(ast)`: every string literal (`'merge_group'` …).
  * - `usesStatusFunction(ast)`: whether it calls always() / success() / failure() / cancelled().
  * - `evaluate(ast, env)`: a `Value` (UNKNOWN when it cannot be known); `truthiness(value)`: true/false/'unknown'.
  * Offsets inside an AST are relative to the parsed source; add `innerStart` of the found expression for the file.
@@ -442,6 +443,27 @@ function pathSegments(expr: Expr): string[] | undefined {
     }
     default:
       return undefined;
+  }
+}
+
+/** Every string literal of the expression, in order. */
+export function stringLiterals(ast: Expr): string[] {
+  switch (ast.kind) {
+    case 'literal':
+      return typeof ast.value === 'string' ? [ast.value] : [];
+    case 'context':
+      return [];
+    case 'property':
+    case 'star':
+      return stringLiterals(ast.object);
+    case 'index':
+      return [...stringLiterals(ast.object), ...stringLiterals(ast.index)];
+    case 'call':
+      return ast.args.flatMap(stringLiterals);
+    case 'not':
+      return stringLiterals(ast.operand);
+    case 'binary':
+      return [...stringLiterals(ast.left), ...stringLiterals(ast.right)];
   }
 }
 

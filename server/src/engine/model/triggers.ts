@@ -132,7 +132,8 @@ export function triggerCases(triggers: Triggers): TriggerCase[] {
       for (const set of refSets) set.push(['github.base_ref', ''], ['github.head_ref', '']);
     } else if (event === 'pull_request') {
       for (const base of refsFor('refs/heads/', filter.branches)) {
-        const set: [string, Value][] = [['github.ref', pattern('refs/pull/', '/merge')]];
+        // refs/pull/<number>/merge: its short name is `<number>/merge`, never a branch name.
+        const set: [string, Value][] = [['github.ref', pattern('refs/pull/', '/merge')], ['github.ref_name', pattern('', '/merge')]];
         if (typeof base === 'string') set.push(['github.base_ref', base.slice('refs/heads/'.length)]);
         refSets.push(set);
       }
