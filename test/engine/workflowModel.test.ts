@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { classify } from '../../server/src/engine/core/classify';
 import { jobGraph } from '../../server/src/engine/model/jobGraph';
 import { classifyJob, isFastGate, nameWords } from '../../server/src/engine/model/jobKind';
-import { triggerCases, workflowTriggers } from '../../server/src/engine/model/triggers';
+import { mayRunPrivileged, triggerCases, workflowTriggers } from '../../server/src/engine/model/triggers';
 import { evaluateCondition, parseExpression } from '../../server/src/engine/languages/expressions';
 import { jobTextMayMatch, type Workflow } from '../../server/src/engine/model/workflow';
 import { parseYamlFile, type YamlDoc } from '../../server/src/engine/yaml/yamlFile';
@@ -87,6 +87,15 @@ describe('workflowTriggers', () => {
     assert.deepEqual(tagsOnly.map((c) => c.values.get('github.ref_type')), ['tag']);
     const both = triggerCases(events('push').triggers);
     assert.deepEqual(both.map((c) => c.values.get('github.ref_type')), ['branch', 'tag']);
+  });
+
+  it('tells workflows that may run on a privileged event from those that never do', () => {
+    for (const on of ['pull_request_target', '[push, issue_comment]', '\n  issues:\n    types: [opened]\n', 'workflow_call', '${{ x }}']) {
+      assert.equal(mayRunPrivileged(events(on).triggers), true, on);
+    }
+    for (const on of ['pull_request', '[push, pull_request, merge_group]', '\n  schedule:\n    - cron: "0 0 * * *"\n  workflow_dispatch:\n']) {
+      assert.equal(mayRunPrivileged(events(on).triggers), false, on);
+    }
   });
 
   it('knows nothing about the event of a reusable workflow or an unreadable on:', () => {
