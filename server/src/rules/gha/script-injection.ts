@@ -1,4 +1,4 @@
-import { type ExpressionSpan, findExpressions, parseExpression, renderedPaths, type RenderedPath, usesStatusFunction, parseCondition } from '../../engine/languages/expressions';
+import { type ExpressionSpan, findExpressions, parseCondition, parseExpression, renderedPaths, type RenderedPath, usesStatusFunction } from '../../engine/languages/expressions';
 import type { Severity, TextEdit } from '../../engine/core/finding';
 import { onlyBotsPass } from '../../engine/model/actors';
 import { byJobId, crossJobVerdicts } from '../../engine/model/crossJob';
