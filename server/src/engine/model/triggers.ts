@@ -132,7 +132,8 @@ export function triggerCases(triggers: Triggers): TriggerCase[] {
       for (const set of refSets) set.push(['github.base_ref', ''], ['github.head_ref', '']);
     } else if (event === 'pull_request') {
       for (const base of refsFor('refs/heads/', filter.branches)) {
-        const set: [string, Value][] = [['github.ref', pattern('refs/pull/', '/merge')]];
+        // refs/pull/<number>/merge: its short name is `<number>/merge`, never a branch name.
+        const set: [string, Value][] = [['github.ref', pattern('refs/pull/', '/merge')], ['github.ref_name', pattern('', '/merge')]];
         if (typeof base === 'string') set.push(['github.base_ref', base.slice('refs/heads/'.length)]);
         refSets.push(set);
       }
@@ -184,4 +185,30 @@ export function releaseTriggers(triggers: Triggers): 'release' | 'manual' | unde
     else if (name !== 'workflow_dispatch') return undefined;
   }
   return release ? 'release' : 'manual';
+}
+
+/**
+ * Events on which a workflow runs with the base repository's secrets and a token that can write, for text that
+ * someone without write access chooses (an issue, a comment, a fork's pull request or branch, a wiki page), directly
+ * or (`workflow_run`) after a run they started.
+ */
+export const PRIVILEGED_EVENTS: ReadonlySet<string> = new Set([
+  'pull_request_target',
+  'issues',
+  'issue_comment',
+  'discussion',
+  'discussion_comment',
+  'workflow_run',
+  'gollum',
+]);
+
+/**
+ * Whether the workflow may run on a privileged event: one of `PRIVILEGED_EVENTS`, or an event it cannot know (a
+ * reusable workflow runs on its caller's event; an unreadable `on:`). False means every event it runs on is one where
+ * a stranger's text comes with a read-only token and no secrets (`pull_request`) or only from people with write
+ * access (`push`, `workflow_dispatch`, `schedule` …).
+ */
+export function mayRunPrivileged(triggers: Triggers): boolean {
+  if (!triggers.complete || triggers.events.has('workflow_call')) return true;
+  return [...triggers.events.keys()].some((event) => PRIVILEGED_EVENTS.has(event));
 }
