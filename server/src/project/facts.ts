@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ProjectFacts } from '../engine/core/rule';
 import { OWNER_PATTERN } from './config';
 
@@ -27,7 +27,7 @@ export function projectFacts(filePath: string): ProjectFacts {
   let facts: ProjectFacts = {};
   if (root) {
     const owner = remoteOwner(root);
-    facts = { npmLockfile: hasLockfile(root, 0), yarnBerry: usesYarnBerry(root), ...(owner !== undefined ? { owner } : {}) };
+    facts = { npmLockfile: hasLockfile(root, 0), yarnBerry: usesYarnBerry(root), ...(owner !== undefined ? { owner } : {}), ...notDeployed(relative(root, directory)) };
   }
   cache.set(directory, { at: Date.now(), facts });
   return facts;
@@ -169,4 +169,16 @@ const GITHUB_SCP = /^(?:[^@/:]+@)?(?:ssh\.)?github\.com:\/?([^/]+)\/[^/]+$/i;
 function githubOwner(url: string): string | undefined {
   const owner = (GITHUB_URL.exec(url) ?? GITHUB_SCP.exec(url))?.[1];
   return owner !== undefined && OWNER_PATTERN.test(owner) ? owner : undefined;
+}
+
+/**
+ * Folders whose YAML is test data, examples or documentation rather than what the repository deploys or runs
+ * (a name anywhere in the file's path inside the repository).
+ */
+const NOT_DEPLOYED = new Set(['test', 'tests', 'e2e', 'testdata', 'test-data', 'fixtures', '__fixtures__', 'example', 'examples', 'sample', 'samples', 'demo', 'demos', 'docs', 'doc', 'hack']);
+
+/** `notDeployed` when a folder of `folder` (relative to the repository root) is one of those. */
+function notDeployed(folder: string): Pick<ProjectFacts, 'notDeployed'> {
+  const name = folder.split(sep).find((segment) => NOT_DEPLOYED.has(segment.toLowerCase()));
+  return name === undefined ? {} : { notDeployed: name };
 }

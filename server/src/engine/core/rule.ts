@@ -17,6 +17,11 @@ export interface ProjectFacts {
   yarnBerry?: boolean;
   /** The GitHub account that owns the repository: `owner:` in .shipcheck.yaml, else the remote in .git/config. */
   owner?: string;
+  /**
+   * The folder (`test`, `examples`, `docs`, …) that makes the file test data, an example or documentation rather
+   * than something the repository deploys or runs; undefined when nothing says so.
+   */
+  notDeployed?: string;
 }
 
 /** The four DORA metrics a rule can protect. */
