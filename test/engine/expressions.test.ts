@@ -9,6 +9,7 @@ import {
   findExpressions,
   parseCondition,
   parseExpression,
+  stringLiterals,
   UNKNOWN,
   usesStatusFunction,
   type Value,
@@ -85,6 +86,13 @@ describe('parseCondition', () => {
 
   it('refuses text around ${{ }} (a string template, not a condition)', () => {
     assert.equal(parseCondition("${{ github.ref }} == 'refs/heads/main'").ok, false);
+  });
+});
+
+describe('stringLiterals', () => {
+  it('lists the string literals of every operand, argument and index', () => {
+    const literals = stringLiterals(ast("github.repository == 'a/b' && !startsWith(github.ref, 'refs/tags/') || matrix['os'] != 1"));
+    assert.deepEqual(literals, ['a/b', 'refs/tags/', 'os']);
   });
 });
 

@@ -422,6 +422,27 @@ export function contextPaths(ast: Expr): ContextPath[] {
   return paths;
 }
 
+/** Every string literal of an expression, in order. */
+export function stringLiterals(ast: Expr): string[] {
+  switch (ast.kind) {
+    case 'literal':
+      return typeof ast.value === 'string' ? [ast.value] : [];
+    case 'context':
+      return [];
+    case 'property':
+    case 'star':
+      return stringLiterals(ast.object);
+    case 'index':
+      return [...stringLiterals(ast.object), ...stringLiterals(ast.index)];
+    case 'call':
+      return ast.args.flatMap(stringLiterals);
+    case 'not':
+      return stringLiterals(ast.operand);
+    case 'binary':
+      return [...stringLiterals(ast.left), ...stringLiterals(ast.right)];
+  }
+}
+
 /** The segments of a pure path (context, properties, literal indexes, filters), or undefined. */
 function pathSegments(expr: Expr): string[] | undefined {
   switch (expr.kind) {
