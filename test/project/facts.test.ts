@@ -21,12 +21,12 @@ describe('projectFacts', () => {
   }
 
   it('finds a lockfile at the root or in a package folder', () => {
-    assert.deepEqual(projectFacts(repo('root', ['package-lock.json'])), { npmLockfile: true });
-    assert.deepEqual(projectFacts(repo('nested', ['packages/web/npm-shrinkwrap.json'])), { npmLockfile: true });
+    assert.deepEqual(projectFacts(repo('root', ['package-lock.json'])), { npmLockfile: true, lockfiles: ['package-lock.json'] });
+    assert.deepEqual(projectFacts(repo('nested', ['packages/web/npm-shrinkwrap.json'])), { npmLockfile: true, lockfiles: ['packages/web/npm-shrinkwrap.json'] });
   });
 
   it('knows when there is none, and ignores node_modules', () => {
-    assert.deepEqual(projectFacts(repo('none', ['package.json', 'node_modules/x/package-lock.json'])), { npmLockfile: false });
+    assert.deepEqual(projectFacts(repo('none', ['package.json', 'node_modules/x/package-lock.json'])), { npmLockfile: false, lockfiles: [] });
   });
 
   it('knows nothing outside a repository', () => {
@@ -36,10 +36,16 @@ describe('projectFacts', () => {
 
   it('keeps what it read until told a lockfile changed', () => {
     const workflow = repo('later', []);
-    assert.deepEqual(projectFacts(workflow), { npmLockfile: false });
+    assert.deepEqual(projectFacts(workflow), { npmLockfile: false, lockfiles: [] });
     writeFileSync(join(base, 'later', 'package-lock.json'), '{}');
-    assert.deepEqual(projectFacts(workflow), { npmLockfile: false }, 'a keystroke does not look at the disk');
+    assert.deepEqual(projectFacts(workflow), { npmLockfile: false, lockfiles: [] }, 'a keystroke does not look at the disk');
     forgetProjectFacts();
-    assert.deepEqual(projectFacts(workflow), { npmLockfile: true });
+    assert.deepEqual(projectFacts(workflow), { npmLockfile: true, lockfiles: ['package-lock.json'] });
+  });
+
+  it('lists the npm, Yarn and pnpm lockfiles four folders deep', () => {
+    const files = ['yarn.lock', 'web/pnpm-lock.yaml', 'a/b/c/d/package-lock.json'];
+    const ignored = ['requirements.txt', 'node_modules/x/yarn.lock', '.cache/yarn.lock', 'a/b/c/d/e/package-lock.json'];
+    assert.deepEqual(projectFacts(repo('listed', [...files, ...ignored])).lockfiles, [...files].sort());
   });
 });

@@ -13,6 +13,11 @@ import type { YamlDoc, YamlFile } from '../yaml/yamlFile';
 export interface ProjectFacts {
   /** Whether the repository has a package-lock.json or npm-shrinkwrap.json (without one, `npm ci` fails). */
   npmLockfile?: boolean;
+  /**
+   * The repository's npm, Yarn and pnpm lockfiles, as paths from its root (`web/package-lock.json`): what setup-node
+   * keys its cache on. `lockfileExists` (model/lockfiles.ts) reads it.
+   */
+  lockfiles?: readonly string[];
 }
 
 /** The four DORA metrics a rule can protect. */
