@@ -24,12 +24,12 @@ describe('projectFacts', () => {
   }
 
   it('finds a lockfile at the root or in a package folder', () => {
-    assert.equal(projectFacts(repo('root', ['package-lock.json'])).npmLockfile, true);
-    assert.equal(projectFacts(repo('nested', ['packages/web/npm-shrinkwrap.json'])).npmLockfile, true);
+    assert.deepEqual(projectFacts(repo('root', ['package-lock.json'])), { npmLockfile: true, yarnBerry: false, lockfiles: ['package-lock.json'] });
+    assert.deepEqual(projectFacts(repo('nested', ['packages/web/npm-shrinkwrap.json'])), { npmLockfile: true, yarnBerry: false, lockfiles: ['packages/web/npm-shrinkwrap.json'] });
   });
 
   it('knows when there is none, and ignores node_modules', () => {
-    assert.deepEqual(projectFacts(repo('none', ['package.json', 'node_modules/x/package-lock.json'])), { npmLockfile: false, yarnBerry: false });
+    assert.deepEqual(projectFacts(repo('none', ['package.json', 'node_modules/x/package-lock.json'])), { npmLockfile: false, yarnBerry: false, lockfiles: [] });
   });
 
   it('knows nothing outside a repository', () => {
@@ -44,6 +44,7 @@ describe('projectFacts', () => {
     assert.equal(projectFacts(workflow).npmLockfile, false, 'a keystroke does not look at the disk');
     forgetProjectFacts();
     assert.equal(projectFacts(workflow).npmLockfile, true);
+    assert.deepEqual(projectFacts(workflow).lockfiles, ['package-lock.json']);
   });
 
   it('tells Yarn 2+ from a .yarnrc.yml, packageManager or a release in .yarn/releases', () => {
@@ -104,5 +105,13 @@ describe('projectFacts', () => {
     assert.equal(isFactFile(join(root, 'packages', 'web', 'package.json')), false);
     assert.equal(isFactFile(join(root, 'node_modules', 'x', 'package-lock.json')), false);
     assert.equal(isFactFile(join(root, 'config')), false);
+    assert.equal(isFactFile(join(root, 'yarn.lock')), true);
+    assert.equal(isFactFile(join(root, 'web', 'pnpm-lock.yaml')), true);
+  });
+
+  it('lists the npm, Yarn and pnpm lockfiles four folders deep', () => {
+    const files = ['yarn.lock', 'web/pnpm-lock.yaml', 'a/b/c/d/package-lock.json'];
+    const ignored = ['requirements.txt', 'node_modules/x/yarn.lock', '.cache/yarn.lock', 'a/b/c/d/e/package-lock.json'];
+    assert.deepEqual(projectFacts(repo('listed', [...files, ...ignored])).lockfiles, [...files].sort());
   });
 });

@@ -2,14 +2,17 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ProjectFacts } from '../engine/core/rule';
 import { OWNER_PATTERN } from './config';
+import { isLockfile, LOCKFILE_DEPTH } from '../engine/model/lockfiles';
 
 /** The lockfiles `npmLockfile` looks for, at the root or in a package folder. */
 const LOCKFILES: readonly string[] = ['package-lock.json', 'npm-shrinkwrap.json'];
+/** The other lockfiles `lockfiles` lists (what setup-node keys its cache on), watched with those. */
+const OTHER_LOCKFILES: readonly string[] = ['yarn.lock', 'pnpm-lock.yaml'];
 /**
  * The files the facts depend on, as globs for the language server's file watcher: it calls `forgetProjectFacts` when
  * one changes (`isFactFile` tells which events matter).
  */
-export const FACT_FILE_GLOBS: readonly string[] = [...LOCKFILES.map((name) => `**/${name}`), '**/package.json', '**/.yarnrc.yml', '**/.yarn/releases/*', '**/.git/config'];
+export const FACT_FILE_GLOBS: readonly string[] = [...[...LOCKFILES, ...OTHER_LOCKFILES].map((name) => `**/${name}`), '**/package.json', '**/.yarnrc.yml', '**/.yarn/releases/*', '**/.git/config'];
 // Deep enough for monorepos (packages/*/web), shallow enough to stay instant on a keystroke.
 const MAX_DEPTH = 4;
 // Read again after this long even without a file event (clients that cannot watch files, a .git created).
@@ -27,7 +30,14 @@ export function projectFacts(filePath: string): ProjectFacts {
   let facts: ProjectFacts = {};
   if (root) {
     const owner = remoteOwner(root);
-    facts = { npmLockfile: hasLockfile(root, 0), yarnBerry: usesYarnBerry(root), ...(owner !== undefined ? { owner } : {}), ...notDeployed(relative(root, directory)) };
+    const lockfiles = listLockfiles(root);
+    facts = {
+      npmLockfile: hasLockfile(root, 0),
+      yarnBerry: usesYarnBerry(root),
+      ...(owner !== undefined ? { owner } : {}),
+      ...(lockfiles ? { lockfiles } : {}),
+      ...notDeployed(relative(root, directory)),
+    };
   }
   cache.set(directory, { at: Date.now(), facts });
   return facts;
@@ -46,7 +56,7 @@ export function isFactFile(filePath: string): boolean {
   const parts = filePath.split(/[\\/]/);
   if (parts.includes('node_modules')) return false;
   const name = parts[parts.length - 1]!;
-  if (LOCKFILES.includes(name)) return true;
+  if (LOCKFILES.includes(name) || OTHER_LOCKFILES.includes(name)) return true;
   const directory = dirname(filePath);
   if (name === 'package.json' || name === '.yarnrc.yml') return existsSync(join(directory, '.git'));
   if (name === 'config' && basename(directory) === '.git') return true;
@@ -181,4 +191,32 @@ const NOT_DEPLOYED = new Set(['test', 'tests', 'e2e', 'testdata', 'test-data', '
 function notDeployed(folder: string): Pick<ProjectFacts, 'notDeployed'> {
   const name = folder.split(sep).find((segment) => NOT_DEPLOYED.has(segment.toLowerCase()));
   return name === undefined ? {} : { notDeployed: name };
+}
+
+// A repository with more folders than this (to LOCKFILE_DEPTH) is not read on a keystroke: its lockfiles stay unknown.
+const MAX_FOLDERS = 3000;
+
+/** The lockfiles (`isLockfile`) down to LOCKFILE_DEPTH outside node_modules and hidden folders; undefined when too many folders. */
+function listLockfiles(root: string): string[] | undefined {
+  const found: string[] = [];
+  let folders = 0;
+  const walk = (dir: string, relative: string, depth: number): boolean => {
+    if (++folders > MAX_FOLDERS) return false;
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return true;
+    }
+    for (const entry of entries) {
+      const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isFile()) {
+        if (isLockfile(path)) found.push(path);
+      } else if (entry.isDirectory() && depth < LOCKFILE_DEPTH && entry.name !== 'node_modules' && !entry.name.startsWith('.')) {
+        if (!walk(join(dir, entry.name), path, depth + 1)) return false;
+      }
+    }
+    return true;
+  };
+  return walk(root, '', 0) ? found.sort() : undefined;
 }

@@ -22,6 +22,11 @@ export interface ProjectFacts {
    * than something the repository deploys or runs; undefined when nothing says so.
    */
   notDeployed?: string;
+  /**
+   * The repository's npm, Yarn and pnpm lockfiles, as paths from its root (`web/package-lock.json`): what setup-node
+   * keys its cache on. `lockfileExists` (model/lockfiles.ts) reads it.
+   */
+  lockfiles?: readonly string[];
 }
 
 /** The four DORA metrics a rule can protect. */

@@ -473,6 +473,27 @@ export function renderedPaths(ast: Expr): RenderedPath[] {
   }
 }
 
+/** Every string literal of an expression, in order. */
+export function stringLiterals(ast: Expr): string[] {
+  switch (ast.kind) {
+    case 'literal':
+      return typeof ast.value === 'string' ? [ast.value] : [];
+    case 'context':
+      return [];
+    case 'property':
+    case 'star':
+      return stringLiterals(ast.object);
+    case 'index':
+      return [...stringLiterals(ast.object), ...stringLiterals(ast.index)];
+    case 'call':
+      return ast.args.flatMap(stringLiterals);
+    case 'not':
+      return stringLiterals(ast.operand);
+    case 'binary':
+      return [...stringLiterals(ast.left), ...stringLiterals(ast.right)];
+  }
+}
+
 /** The segments of a pure path (context, properties, literal indexes, filters), or undefined. */
 function pathSegments(expr: Expr): string[] | undefined {
   switch (expr.kind) {
@@ -493,27 +514,6 @@ function pathSegments(expr: Expr): string[] | undefined {
     }
     default:
       return undefined;
-  }
-}
-
-/** Every string literal of the expression, in order. */
-export function stringLiterals(ast: Expr): string[] {
-  switch (ast.kind) {
-    case 'literal':
-      return typeof ast.value === 'string' ? [ast.value] : [];
-    case 'context':
-      return [];
-    case 'property':
-    case 'star':
-      return stringLiterals(ast.object);
-    case 'index':
-      return [...stringLiterals(ast.object), ...stringLiterals(ast.index)];
-    case 'call':
-      return ast.args.flatMap(stringLiterals);
-    case 'not':
-      return stringLiterals(ast.operand);
-    case 'binary':
-      return [...stringLiterals(ast.left), ...stringLiterals(ast.right)];
   }
 }
 
