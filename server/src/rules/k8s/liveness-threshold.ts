@@ -13,7 +13,7 @@ export default defineRule({
   fixable: 'suggestion',
   messages: {
     low: (container: string, threshold: number, set: boolean, window: number) =>
-      `${container}: the livenessProbe restarts the container after ${threshold} failed check${threshold === 1 ? '' : 's'}${set ? '' : ' (the default)'} (about ${window}s of failing checks). A short stall (GC pause, CPU throttling, a slow request burst) is then enough for a restart, and restarts under load feed more restarts; use at least ${LIVENESS_FAILURE_THRESHOLD}.`,
+      `${container}: the livenessProbe restarts the container after ${threshold} failed check${threshold === 1 ? '' : 's'} (${set ? '' : 'the default; '}about ${window}s of failing checks). A short stall (GC pause, CPU throttling, a slow request burst) is then enough for a restart, and restarts under load feed more restarts; use at least ${LIVENESS_FAILURE_THRESHOLD}.`,
   },
   docs: {
     summary: `A livenessProbe should tolerate at least ${LIVENESS_FAILURE_THRESHOLD} consecutive failures before restarting.`,

@@ -1,0 +1,18 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { lint } from '../../server/src/engine/core/lint';
+import livenessThreshold from '../../server/src/rules/k8s/liveness-threshold';
+
+/** A Deployment whose one container has the given lines (indented under `- name: app`). */
+const deployment = (container: string, kind = 'Deployment') =>
+  `apiVersion: apps/v1\nkind: ${kind}\nmetadata:\n  name: app\nspec:\n  selector:\n    matchLabels: { app: app }\n  template:\n    metadata:\n      labels: { app: app }\n    spec:\n      containers:\n        - name: app\n          image: ghcr.io/acme/app:1.0.0\n${container}`;
+
+describe('k8s/liveness-threshold message', () => {
+  it('says the threshold is the default and how long it lasts in one parenthesis', () => {
+    const unset = lint(deployment('          livenessProbe:\n            tcpSocket: { port: 8080 }\n'), 'app.yaml', { rules: [livenessThreshold] }).findings;
+    assert.equal(unset.length, 1);
+    assert.match(unset[0]!.message, /after 3 failed checks \(the default; about 30s of failing checks\)\. /);
+    const set = lint(deployment('          livenessProbe:\n            tcpSocket: { port: 8080 }\n            failureThreshold: 2\n'), 'app.yaml', { rules: [livenessThreshold] }).findings;
+    assert.match(set[0]!.message, /after 2 failed checks \(about 20s of failing checks\)\. /);
+  });
+});
