@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lint } from '../../server/src/engine/core/lint';
 import livenessThreshold from '../../server/src/rules/k8s/liveness-threshold';
+import probeMissing from '../../server/src/rules/k8s/probe-missing';
 
 /** A Deployment whose one container has the given lines (indented under `- name: app`). */
 const deployment = (container: string, kind = 'Deployment') =>
@@ -14,5 +15,19 @@ describe('k8s/liveness-threshold message', () => {
     assert.match(unset[0]!.message, /after 3 failed checks \(the default; about 30s of failing checks\)\. /);
     const set = lint(deployment('          livenessProbe:\n            tcpSocket: { port: 8080 }\n            failureThreshold: 2\n'), 'app.yaml', { rules: [livenessThreshold] }).findings;
     assert.match(set[0]!.message, /after 2 failed checks \(about 20s of failing checks\)\. /);
+  });
+});
+
+describe('k8s/probe-missing wording', () => {
+  const serving = '          ports:\n            - containerPort: 8080\n          livenessProbe:\n            tcpSocket: { port: 8080 }\n';
+  const readiness = (kind: string) => lint(deployment(serving, kind), 'app.yaml', { rules: [probeMissing] }).findings.map((finding) => finding.message);
+
+  it('speaks of a rollout only for kinds that roll out', () => {
+    for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet']) assert.match(readiness(kind)[0]!, /During a rollout/, kind);
+    for (const kind of ['ReplicaSet', 'ReplicationController']) {
+      const [message] = readiness(kind);
+      assert.match(message!, new RegExp(`^Container 'app' of this ${kind} serves ports but has no readinessProbe: every new pod`));
+      assert.doesNotMatch(message!, /rollout|roll out/i);
+    }
   });
 });

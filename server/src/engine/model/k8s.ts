@@ -58,6 +58,8 @@ export interface Container {
 export interface ContainerPort {
   name?: string;
   containerPort?: number;
+  /** As written (`TCP`, `UDP`, `SCTP`); `TCP`, Kubernetes' default, when not. */
+  protocol: string;
 }
 
 export interface Probe {
@@ -194,7 +196,7 @@ function buildPorts(yaml: YamlDoc, list: Node | undefined): ContainerPort[] {
   return seqItems(yaml, list).flatMap((item) => {
     if (!isMap(item)) return [];
     const fields = mapFields(yaml, item);
-    const port: ContainerPort = {};
+    const port: ContainerPort = { protocol: scalarToString(fields.get('protocol')?.value) ?? 'TCP' };
     const name = scalarToString(fields.get('name')?.value);
     const number = scalarToNumber(fields.get('containerPort')?.value);
     if (name !== undefined) port.name = name;
