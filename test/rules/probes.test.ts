@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { applyEdits } from '../../server/src/engine/core/fixes';
 import { lint } from '../../server/src/engine/core/lint';
+import { RULES } from '../../server/src/rules';
 import livenessThreshold from '../../server/src/rules/k8s/liveness-threshold';
 import probeMissing from '../../server/src/rules/k8s/probe-missing';
 
@@ -29,5 +31,35 @@ describe('k8s/probe-missing wording', () => {
       assert.match(message!, new RegExp(`^Container 'app' of this ${kind} serves ports but has no readinessProbe: every new pod`));
       assert.doesNotMatch(message!, /rollout|roll out/i);
     }
+  });
+});
+
+describe('k8s/probe-identical', () => {
+  const probes = (readiness: string, liveness: string) =>
+    deployment(`          readinessProbe:\n            httpGet: { path: /healthz, port: 8080 }\n${readiness}          livenessProbe:\n            httpGet: { path: /healthz, port: 8080 }\n${liveness}`);
+  const check = (text: string) => lint(text, 'app.yaml', { rules: RULES }).findings;
+
+  it('is cleared by its own fix, which adds no other finding, whatever readiness tolerates', () => {
+    const cases: [string, string][] = [
+      ['', ''],
+      ['            failureThreshold: 10\n            periodSeconds: 30\n', '            initialDelaySeconds: 15\n'],
+      ['            initialDelaySeconds: 45\n', '            periodSeconds: 7\n            failureThreshold: 2\n'],
+    ];
+    for (const [readiness, liveness] of cases) {
+      const text = probes(readiness, liveness);
+      const before = check(text);
+      const finding = before.find((f) => f.ruleId === 'k8s/probe-identical');
+      assert.ok(finding?.fix, `no fixable finding for ${JSON.stringify([readiness, liveness])}`);
+      const after = check(applyEdits(text, finding.fix.edits));
+      assert.deepEqual(after.filter((f) => f.ruleId === 'k8s/probe-identical'), []);
+      const known = new Set(before.map((f) => `${f.ruleId} ${f.message}`));
+      assert.deepEqual(after.filter((f) => !known.has(`${f.ruleId} ${f.message}`)).map((f) => f.message), [], 'a new finding after the fix');
+    }
+  });
+
+  it('says what the probes do, not what the endpoint checks', () => {
+    const [finding] = check(probes('', '')).filter((f) => f.ruleId === 'k8s/probe-identical');
+    assert.match(finding!.message, /^Container 'app': readinessProbe and livenessProbe both check GET \/healthz on port 8080, and liveness acts no later than readiness \(after 30s of failing checks, against 30s\)\./);
+    assert.doesNotMatch(finding!.message, /dependenc|database|downstream/i);
   });
 });
