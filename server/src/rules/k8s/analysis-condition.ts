@@ -16,7 +16,7 @@ export default defineRule({
   fixable: false,
   messages: {
     noCondition: (metric: string, provider: string) =>
-      `Metric ${metric} (${provider}) has neither 'successCondition' nor 'failureCondition': Argo Rollouts then counts every measurement as successful, so this analysis can never fail.`,
+      `Metric ${metric} (${provider}) has neither 'successCondition' nor 'failureCondition': Argo Rollouts then counts every measurement that returns as successful, so this analysis fails only when the metrics backend does not answer.`,
   },
   docs: {
     summary: 'An analysis metric needs a `successCondition` or `failureCondition`, or it always passes.',
