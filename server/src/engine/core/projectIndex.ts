@@ -50,7 +50,7 @@ export interface FilledImage {
  */
 export class ProjectIndex {
   private readonly files = new Map<string, { read: () => string | undefined; text?: string; indexed?: IndexedFile }>();
-  // By path (normalised): the files one kustomization lists with it, and those a kustomization lists; worked out when first asked.
+  // What the kustomizations say (who is listed with whom, what each builds, the images they set); worked out when first asked.
   private listed: Kustomized | undefined;
   // The Skaffold files' paths (worked out when first asked; again when one comes, goes or changes).
   private skaffolds: string[] | undefined;
@@ -201,7 +201,11 @@ export class ProjectIndex {
       while (pending.length > 0) {
         const next = graph.get(pending.pop()!)!;
         for (const file of next.files) built.add(file);
-        for (const child of next.children) if (!seen.has(child) && graph.has(child)) pending.push(child), seen.add(child);
+        for (const child of next.children) {
+          if (seen.has(child) || !graph.has(child)) continue;
+          seen.add(child);
+          pending.push(child);
+        }
       }
       listed.builds.set(key, [...built].map((file) => this.byKey.get(file) ?? file));
       const images = imagesOf(key);
