@@ -300,6 +300,20 @@ describe('discovery', () => {
     assert.deepEqual(absolute.findings.map((finding) => finding.file), [path.join(root, 'k8s', 'web.yaml')]);
   });
 
+  it('indexes the skaffold.yaml and kustomizations of a checked folder: images they fill in are not flagged', () => {
+    const root = workspace({
+      'skaffold.yaml': 'apiVersion: skaffold/v4beta6\nkind: Config\nbuild:\n  artifacts:\n    - image: web\n',
+      'k8s/web.yaml': DEPLOYMENT.replace('nginx:latest', 'web'),
+      'overlay/kustomization.yaml': 'resources:\n  - ../base\nimages:\n  - name: nginx\n    newTag: 1.27.3\n',
+      'base/kustomization.yaml': 'resources:\n  - web.yaml\n',
+      'base/web.yaml': DEPLOYMENT,
+    });
+    const tagged = (run: Run) => json(run).findings.filter((finding) => finding.ruleId === 'k8s/image-tag').map((finding) => finding.file);
+    assert.deepEqual(tagged(shipcheck(root, '--format', 'json')), []);
+    // A file named alone is checked alone: nothing tells it what the build tools do.
+    assert.deepEqual(tagged(shipcheck(root, '--format', 'json', 'k8s/web.yaml', 'base/web.yaml')), ['base/web.yaml', 'k8s/web.yaml']);
+  });
+
   it('reports a file once when it is reached twice', () => {
     const root = workspace({ 'k8s/web.yaml': DEPLOYMENT });
     assert.equal(json(shipcheck(root, '--format', 'json', 'k8s', 'k8s/web.yaml', '.')).findings.length, 1);

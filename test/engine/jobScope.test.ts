@@ -73,7 +73,7 @@ function jobReports(rule: Rule, file: YamlFile, job: Job, whole: AcrossJobsAnswe
     file,
     doc: file.documents[0]!,
     project: {},
-    index: { objects: () => [] },
+    index: { objects: () => [], imagesFilledIn: () => [] },
     memo: (slot, key, compute) => memo.get(slot, key, compute),
     option: (name: string) => rule.options![name]!.default,
     acrossJobs: whole,

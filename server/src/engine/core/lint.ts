@@ -130,10 +130,13 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
 
   const failed = new Map<string, unknown>();
   const classified = file.documents.map((yaml) => (yaml.hasErrors ? undefined : classify(file, yaml)));
-  const together = new CheckedTogether(function* () {
-    yield* ownObjects(file, classified);
-    yield* listedObjects(options.index, file.path);
-  });
+  const together = new CheckedTogether(
+    function* () {
+      yield* ownObjects(file, classified);
+      yield* listedObjects(options.index, file.path);
+    },
+    () => options.index?.imagesFilledIn(file.path) ?? [],
+  );
   const run: DocumentRun = { rules, settings, findings, failed, project: options.project ?? {}, ruleOptions: options.ruleOptions ?? {}, together };
   // A cache serves only a file of one workflow document (where the incremental linter keeps one).
   if (options.jobCache && file.documents.length === 1) run.jobCache = { cache: options.jobCache, optionsKey: JSON.stringify([run.project, settings, run.ruleOptions]) };
