@@ -29,6 +29,19 @@ const DOCS: Record<EngineRuleId, Omit<EngineRuleDoc, 'id'>> = {
       'It goes away when the file parses. In the editor, the setting `shipcheck.syntaxErrors` decides whether shipcheck reports syntax errors at all: `auto` (the default) leaves them to the Red Hat YAML extension when that is installed, `off` never reports them. Helm and Go templates (`{{ }}` outside quotes) are not YAML until they are rendered: shipcheck skips them instead of reporting them.',
     example: 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps: [\n',
   },
+  [ENGINE_RULES.portability]: {
+    severity: 'warning',
+    summary: 'A quoted value continues on lines indented no deeper than its key: kubectl reads the file, YAML 1.2 parsers do not.',
+    rationale:
+      'YAML 1.2 wants every continuation line of a quoted value indented past the key (or the `-`) that holds it. libyaml and its Go port go-yaml, which kubectl, Helm and kustomize use, ignore indentation inside quotes and read the value to its closing quote, so generated manifests (CRDs especially) are often written this way and apply fine. Spec-conforming parsers stop the value at the first such line instead: the VS Code YAML extension, Prettier and js-yaml-based tools report a missing closing quote at the end of the line before and cannot read the file. shipcheck checks the file as kubectl reads it, with every position exact, and says once per file what is unusual.',
+    symptom:
+      'The Red Hat YAML extension marks the file with "Missing closing \'quote" at the end of a line that looks fine; formatters and linters built on YAML 1.2 parsers fail on it, while `kubectl apply` succeeds.',
+    fix: 'Indent the continuation lines deeper than the key, or write the value as a block scalar (`description: >-` and the text on the lines below). For a generated file, fix the generator or re-generate it with a YAML 1.2 emitter. The message names the first such line and how many other values in the file do the same.',
+    turningOff:
+      'It goes away when every continuation line is indented past its key. `# shipcheck-disable shipcheck/yaml-portability` anywhere in the file hides it (for a vendored file you do not edit). Only Kubernetes manifests are read this way: a workflow or other YAML with the same indentation gets `shipcheck/yaml-syntax`, since GitHub\'s and most other parsers reject it.',
+    example:
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  annotations:\n    description: 'Serves the web front end;\n   owned by the web team.'\n",
+  },
   [ENGINE_RULES.internal]: {
     severity: 'warning',
     summary: 'A shipcheck rule failed on this file and was skipped; the other rules still checked it.',

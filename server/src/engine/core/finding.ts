@@ -37,6 +37,8 @@ export interface Finding {
 /** Findings the engine itself reports (not rules): they have no fix and cannot be configured off. */
 export const ENGINE_RULES = {
   syntax: 'shipcheck/yaml-syntax',
+  /** YAML that kubectl reads but YAML 1.2 parsers reject (see `readLeniently`): checked, and said so. */
+  portability: 'shipcheck/yaml-portability',
   internal: 'shipcheck/internal-error',
   tooLarge: 'shipcheck/too-large',
   unusedSuppression: 'shipcheck/unused-suppression',
@@ -46,6 +48,7 @@ export const ENGINE_RULES = {
 /** The message ids of the engine's own findings. */
 export const ENGINE_MESSAGES = {
   syntax: 'invalid-yaml',
+  portability: 'under-indented-quoted',
   internal: 'rule-failed',
   tooLarge: 'too-large',
   unusedSuppression: 'unused',

@@ -6,6 +6,7 @@ import type { Workflow } from '../model/workflow';
 import type { AcrossJobs, ProjectFacts, Report, Rule, RuleContext, Visitor } from './rule';
 import { parseSuppressions, SuppressionIndex, type SuppressionDirective } from './suppress';
 import { parseYamlFile, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
+import type { UnderIndentedScalar } from '../yaml/lenient';
 import type { FixKind } from './finding';
 import type { JobFindingsCache } from '../incremental/jobCache';
 import { CheckedTogether, indexObjects, listedObjects, type IndexReads, type ProjectIndex } from './projectIndex';
@@ -127,6 +128,8 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
       span: syntaxErrorSpan(error.pos, file.text.length),
     });
   }
+  const underIndented = file.underIndented?.[0];
+  if (underIndented) findings.push(portabilityFinding(file, underIndented, file.underIndented!.length - 1));
 
   const failed = new Map<string, unknown>();
   const classified = file.documents.map((yaml) => (yaml.hasErrors ? undefined : classify(file, yaml)));
@@ -277,8 +280,29 @@ function syntaxErrorSpan([from, to]: [number, number], textLength: number): Span
   return { start, end: Math.min(Math.max(to, start + 1), textLength) };
 }
 
+/**
+ * One warning a file, on the first continuation line that only go-yaml accepts: the others are the same story, and a
+ * generated file would otherwise fill the problems list.
+ */
+function portabilityFinding(file: YamlFile, scalar: UnderIndentedScalar, others: number): Finding {
+  const opened = file.lineCounter.linePos(scalar.span.start).line;
+  const holder = !scalar.holder ? 'than the collection that holds it' : 'key' in scalar.holder ? `than the key '${scalar.holder.key}' that holds it` : "than the '-' of the sequence item that holds it";
+  const more = others === 0 ? '' : ` ${others} more quoted ${others === 1 ? 'value does' : 'values do'} the same in this file.`;
+  return {
+    ruleId: ENGINE_RULES.portability,
+    messageId: ENGINE_MESSAGES.portability,
+    severity: 'warning',
+    message:
+      `This line continues the quoted value opened on line ${opened} but is indented no deeper ${holder}. ` +
+      'kubectl and the other tools built on go-yaml (Helm, kustomize) read it; YAML 1.2 parsers (the VS Code YAML extension, Prettier, js-yaml) reject the file. ' +
+      `Indent the continuation lines further, or write the value as a block scalar ('>-').${more}`,
+    span: scalar.line,
+  };
+}
+
 function unusedSuppressions(index: SuppressionIndex, rules: readonly Rule[], settings: Readonly<Record<string, RuleSetting>>): Finding[] {
-  const active = new Set(rules.map((rule) => rule.id));
+  // The portability warning comes from a file that was checked, so a comment can hide it like a rule's finding.
+  const active = new Set([...rules.map((rule) => rule.id), ENGINE_RULES.portability]);
   return index.unused().flatMap(({ directive, ruleId }): Finding[] => {
     if (active.has(ruleId)) {
       const where = directive.scope === 'file' ? 'in this file' : 'on the next line';

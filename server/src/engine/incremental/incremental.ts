@@ -165,6 +165,7 @@ interface Piece {
   text: string;
   file: YamlFile;
   documents: YamlDoc[];
+  /** A syntax error or a lenient reading: the file is then linted whole. */
   broken: boolean;
   markers: boolean;
   kinds: FileKind[];
@@ -218,7 +219,7 @@ function parsePiece(slice: string, path: string, eol: string, indent: string): P
   // A copy: the piece and its findings outlive the keystroke and must not hold on to the whole file (see `detach`).
   const text = detach(slice);
   const file = { ...parseYamlFile(text, path), eol, indent };
-  return { text, file, documents: file.documents, broken: file.documents.some((doc) => doc.hasErrors), markers: MARKERS.test(text), kinds: [], findings: undefined, reads: undefined, failed: false };
+  return { text, file, documents: file.documents, broken: file.documents.some((doc) => doc.hasErrors) || file.underIndented !== undefined, markers: MARKERS.test(text), kinds: [], findings: undefined, reads: undefined, failed: false };
 }
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {

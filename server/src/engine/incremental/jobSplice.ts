@@ -66,7 +66,8 @@ interface Layout {
 
 function layoutOf(file: YamlFile): Layout | undefined {
   const [yaml, ...others] = file.documents;
-  if (!yaml || others.length > 0 || yaml.hasErrors) return undefined;
+  // A lenient reading is of another text than the file's: re-parsing one entry strictly would not match it.
+  if (!yaml || others.length > 0 || yaml.hasErrors || file.underIndented) return undefined;
   const { doc } = yaml;
   const text = file.text;
   const rootMap = doc.contents;

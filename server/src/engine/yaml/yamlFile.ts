@@ -16,6 +16,7 @@ import {
   YAMLSeq,
 } from 'yaml';
 import type { Span } from '../core/finding';
+import { hasCutQuotedScalar, readLeniently, type UnderIndentedScalar } from './lenient';
 
 /** One YAML document of a file, with the anchors its aliases point to. */
 export class YamlDoc {
@@ -72,6 +73,8 @@ export interface YamlFile {
   eol: string;
   /** The whole file's indentation step, set when this is one piece of a larger text (incremental linting). */
   indent?: string;
+  /** Quoted scalars read past under-indented continuation lines, as kubectl reads them (see `readLeniently`). */
+  underIndented?: UnderIndentedScalar[];
 }
 
 /** The line starts of a text, counted without parsing it (for results whose parse is not kept or not whole). */
@@ -87,10 +90,14 @@ export const YAML_OPTIONS = { uniqueKeys: false } as const;
 
 export function parseYamlFile(text: string, path = ''): YamlFile {
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter, prettyErrors: false });
   // parseAllDocuments returns an EmptyStream (an array with no documents) for empty input.
-  const documents = Array.from(parsed, (doc, index) => new YamlDoc(doc, index));
-  return { path, text, documents, lineCounter, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+  const parsed = Array.from(parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter, prettyErrors: false }));
+  // The lenient reading keeps every offset, so the strict parse's line counter serves it too.
+  const lenient = hasCutQuotedScalar(parsed) ? readLeniently(text, parsed, { ...YAML_OPTIONS, prettyErrors: false }) : undefined;
+  const documents = (lenient?.documents ?? parsed).map((doc, index) => new YamlDoc(doc, index));
+  const file: YamlFile = { path, text, documents, lineCounter, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+  if (lenient) file.underIndented = lenient.scalars;
+  return file;
 }
 
 /** A key/value pair of a mapping, the value seen through aliases. */
