@@ -186,6 +186,17 @@ describe('language server over stdio', { timeout: 6 * TIMEOUT_MS }, () => {
     assert.match(hover.contents.value, /gha\/npm-ci/);
   });
 
+  it("honours a peer's ignore comment, and explains on hover which shipcheck rule it stands for", async () => {
+    const uri = uriOf('.github/workflows/zizmor-ignore.yml');
+    const text = 'on: issues\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: | # zizmor: ignore[template-injection] echoed only\n          echo "${{ github.event.issue.title }}"\n';
+    const diagnostics = await session.open(uri, text);
+    assert.ok(!diagnostics.some((diagnostic) => diagnostic.code === 'gha/script-injection'), 'the comment hides the injection finding');
+    const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 6, character: 20 } });
+    assert.ok(hover && typeof hover.contents === 'object' && 'value' in hover.contents, 'expected a hover on the comment');
+    assert.match(hover.contents.value, /hides one finding \(zizmor's `template-injection` corresponds to shipcheck's `gha\/script-injection`\)/);
+    assert.match(hover.contents.value, /Reason given: echoed only/);
+  });
+
   it('publishes only the newest version after two quick changes', async () => {
     const uri = uriOf('.github/workflows/race.yml');
     await session.open(uri, WORKFLOW);

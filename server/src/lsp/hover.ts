@@ -77,7 +77,12 @@ function suppressionHover(result: LintResult, offset: number): HoverSections | u
   const hidden = (result.suppressed ?? []).filter(({ directive }) => directive.span.start <= offset && offset < directive.span.end);
   const directive = hidden[0]?.directive;
   if (!directive) return undefined;
-  const where = directive.scope === 'file' ? 'in this file' : 'on the next line';
+  const peer = directive.peer;
+  const where = peer
+    ? `(${peer.tool}'s \`${peer.check}\` corresponds to shipcheck's ${directive.ruleIds.map((id) => `\`${id}\``).join(', ')})`
+    : directive.scope === 'file'
+      ? 'in this file'
+      : 'on the next line';
   const lines = hidden.map(({ finding }) => `- **${finding.ruleId}** (${finding.severity}): ${finding.message}`);
   const reason = directive.reason ? `\n\nReason given: ${directive.reason}` : '';
   return { sections: [`**shipcheck** · this comment hides ${hidden.length === 1 ? 'one finding' : `${hidden.length} findings`} ${where}:\n\n${lines.join('\n')}${reason}`], span: directive.span };

@@ -4,7 +4,7 @@ import { combineFixes, applyEdits } from './fixes';
 import type { K8sObject } from '../model/k8s';
 import type { Workflow } from '../model/workflow';
 import type { AcrossJobs, ProjectFacts, Report, Rule, RuleContext, Visitor } from './rule';
-import { parseSuppressions, SuppressionIndex, type SuppressionDirective } from './suppress';
+import { parseSuppressions, parseZizmorComments, SuppressionIndex, type SuppressionDirective } from './suppress';
 import { parseYamlFile, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
 import type { UnderIndentedScalar } from '../yaml/lenient';
 import type { FixKind } from './finding';
@@ -244,7 +244,11 @@ export function finishFindings(
   }
 
   // Only files with directives need line numbers (an incremental result counts its lines only when asked).
-  const suppressions = new SuppressionIndex(file.text.includes('shipcheck-disable') ? parseSuppressions(file.text, file.lineCounter) : []);
+  const suppressions = new SuppressionIndex([
+    ...(file.text.includes('shipcheck-disable') ? parseSuppressions(file.text, file.lineCounter) : []),
+    ...(findings.length > 0 ? parseZizmorComments(file) : []),
+  ]);
+  const peers = suppressions.hasPeers;
   const suppressed: SuppressedFinding[] = [];
   findings.sort(byPlace);
   const kept = findings.filter((finding, index) => {
@@ -252,7 +256,8 @@ export function finishFindings(
     const previous = findings[index - 1];
     if (previous && previous.span.start === finding.span.start && previous.span.end === finding.span.end && previous.ruleId === finding.ruleId && previous.message === finding.message) return false;
     if (suppressions.directives.length === 0) return true;
-    const directive = suppressions.suppresses(finding.ruleId, file.lineCounter.linePos(finding.span.start).line);
+    const line = file.lineCounter.linePos(finding.span.start).line;
+    const directive = suppressions.suppresses(finding.ruleId, line, peers ? file.lineCounter.linePos(Math.max(finding.span.start, finding.span.end - 1)).line : line);
     if (directive) suppressed.push({ finding, directive });
     return !directive;
   });
@@ -376,6 +381,7 @@ class RuleRunner {
       },
       memo: (slot, key, compute) => memo.get(slot, key, compute),
       report: (report: Report<Rule['messages']>) => {
+        if (this.object && hiddenByPeer(this.object, rule.id, String(report.message))) return;
         this.sink.push(toFinding(rule, report, this.run.settings[rule.id], this.file.text.length));
       },
       acrossJobs: <V>(compute: AcrossJobs<V>): V => {
@@ -402,6 +408,12 @@ class RuleRunner {
       return undefined;
     }
   }
+}
+
+/** Whether a kube-linter, Polaris or kube-score annotation on the object hides this finding (see `peerChecks.ts`). */
+function hiddenByPeer(object: K8sObject, ruleId: string, messageId: string): boolean {
+  const hidden = object.peerIgnored.get(ruleId);
+  return hidden === 'all' || (hidden !== undefined && hidden.has(messageId));
 }
 
 /** An answer as JSON; an answer that is the same object as last time is not written out again. */

@@ -1,20 +1,26 @@
-import type { LineCounter } from 'yaml';
+import { visit, type LineCounter } from 'yaml';
 import type { Span } from './finding';
+import { peerCounterparts, type PeerId } from './peerChecks';
+import { isMap, isSeq, mapFields, type Node, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
 
 /**
  * Inline suppressions, by rule id only:
  *   # shipcheck-disable-next-line gha/npm-ci, k8s/image-tag -- reason
  *   # shipcheck-disable k8s/image-tag          (the whole file)
  * They work in YAML comments and in shell comments inside `run:` scripts alike.
+ * A peer's comment (`# zizmor: ignore[template-injection]`) hides shipcheck's counterparts of the check it names
+ * (`peerChecks.ts`); it belongs to the peer, so it is never reported as unused.
  */
 export interface SuppressionDirective {
-  scope: 'next-line' | 'file';
+  scope: 'next-line' | 'file' | 'peer';
   ruleIds: string[];
   /** The comment, from `#` to the end of its line. */
   span: Span;
-  /** For `next-line`: the 1-based line it covers. */
+  /** For `next-line`: the 1-based line it covers. For `peer`: the comment's line, which covers the findings on it. */
   line?: number;
   reason?: string;
+  /** For `peer`: whose comment, for which check, and the lines (1-based, inclusive) where the findings it also covers start. */
+  peer?: { tool: PeerId; check: string; lines?: [number, number] };
 }
 
 const DIRECTIVE = /(?<![^\s])#\s*shipcheck-(disable-next-line|disable)(?=\s|$)([^\r\n]*)/gm;
@@ -41,23 +47,148 @@ export class SuppressionIndex {
 
   constructor(readonly directives: readonly SuppressionDirective[]) {}
 
-  /** The directive that hides a finding of `ruleId` on `line` (1-based), if any. */
-  suppresses(ruleId: string, line: number): SuppressionDirective | undefined {
+  /** Whether a peer's comment is among the directives: only then do findings need their last line. */
+  get hasPeers(): boolean {
+    return this.directives.some((directive) => directive.scope === 'peer');
+  }
+
+  /** The directive that hides a finding of `ruleId` starting on `line` and ending on `endLine` (1-based), if any. */
+  suppresses(ruleId: string, line: number, endLine = line): SuppressionDirective | undefined {
     let hiddenBy: SuppressionDirective | undefined;
     this.directives.forEach((directive, index) => {
-      if (!directive.ruleIds.includes(ruleId)) return;
-      if (directive.scope === 'file' || directive.line === line) {
-        this.used.add(`${index}\0${ruleId}`);
-        hiddenBy ??= directive;
-      }
+      if (!directive.ruleIds.includes(ruleId) || !covers(directive, line, endLine)) return;
+      this.used.add(`${index}\0${ruleId}`);
+      hiddenBy ??= directive;
     });
     return hiddenBy;
   }
 
-  /** Every (directive, rule id) pair that hid nothing. */
+  /** Every (directive, rule id) pair that hid nothing; peers' comments are theirs and not listed. */
   unused(): { directive: SuppressionDirective; ruleId: string }[] {
     return this.directives.flatMap((directive, index) =>
-      directive.ruleIds.filter((ruleId) => !this.used.has(`${index}\0${ruleId}`)).map((ruleId) => ({ directive, ruleId })),
+      directive.scope === 'peer' ? [] : directive.ruleIds.filter((ruleId) => !this.used.has(`${index}\0${ruleId}`)).map((ruleId) => ({ directive, ruleId })),
     );
   }
+}
+
+function covers(directive: SuppressionDirective, line: number, endLine: number): boolean {
+  if (directive.scope === 'file') return true;
+  if (directive.scope === 'next-line') return directive.line === line;
+  const lines = directive.peer?.lines;
+  return (directive.line! >= line && directive.line! <= endLine) || (lines !== undefined && line >= lines[0] && line <= lines[1]);
+}
+
+const KUBE_LINTER_PREFIX = 'ignore-check.kube-linter.io/';
+const POLARIS_EXEMPTION = /^polaris\.fairwinds\.com\/(.+)-exempt$/;
+const KUBE_SCORE_IGNORE = 'kube-score/ignore';
+
+/**
+ * What the Kubernetes peers' annotations on an object hide of shipcheck's findings: rule id → the message ids hidden
+ * (`all` for every message). `annotations` are the object's, and for kube-score (which reads both) its pod template's.
+ * Annotations naming a check shipcheck has no counterpart for hide nothing.
+ */
+export function peerAnnotationSuppressions(annotations: ReadonlyMap<string, string | undefined>, podTemplateAnnotations: ReadonlyMap<string, string | undefined>): Map<string, Set<string> | 'all'> {
+  const hidden = new Map<string, Set<string> | 'all'>();
+  const hide = (peer: PeerId, check: string) => {
+    for (const { rule, messages } of peerCounterparts(peer, check)) {
+      const current = hidden.get(rule);
+      if (current === 'all') continue;
+      if (!messages) hidden.set(rule, 'all');
+      else hidden.set(rule, new Set([...(current ?? []), ...messages]));
+    }
+  };
+  for (const [key, value] of annotations) {
+    // kube-linter reads the key alone (its value is the reason); Polaris wants "true".
+    if (key.startsWith(KUBE_LINTER_PREFIX)) hide('kube-linter', key.slice(KUBE_LINTER_PREFIX.length));
+    const polaris = POLARIS_EXEMPTION.exec(key);
+    if (polaris && value?.trim().toLowerCase() === 'true') hide('polaris', polaris[1]!);
+  }
+  for (const source of [annotations, podTemplateAnnotations]) {
+    for (const check of source.get(KUBE_SCORE_IGNORE)?.split(',') ?? []) hide('kube-score', check.trim());
+  }
+  return hidden;
+}
+
+// zizmor's own syntax, exactly: `# zizmor: ignore[a, b]`, then nothing or a space and a reason.
+const ZIZMOR_COMMENT = /(?<![^\s])# zizmor: ignore\[([^\]\r\n]*)\](?:[ \t]+([^\r\n]*))?(?=\r?$)/gm;
+
+/**
+ * zizmor's ignore comments that name a check shipcheck has a counterpart for. zizmor reads them only as YAML
+ * comments (not inside a `run:` script), on a line of its finding; each becomes a directive reaching as far as
+ * zizmor's finding would (see `CommentReach`).
+ */
+export function parseZizmorComments(file: YamlFile): SuppressionDirective[] {
+  if (!file.text.includes('# zizmor: ignore[')) return [];
+  const directives: SuppressionDirective[] = [];
+  for (const match of file.text.matchAll(ZIZMOR_COMMENT)) {
+    const start = match.index ?? 0;
+    const yaml = file.documents.find((doc) => start >= doc.span.start && start <= doc.span.end);
+    if (!yaml || insideScalar(yaml, file.text, start)) continue;
+    const line = file.lineCounter.linePos(start).line;
+    for (const check of new Set((match[1] ?? '').split(',').map((name) => name.trim()))) {
+      const counterparts = peerCounterparts('zizmor', check);
+      if (counterparts.length === 0) continue;
+      const reach = counterparts[0]!.reach ?? 'line';
+      const area = reach === 'step' ? enclosingStep(yaml, start) : reach === 'triggers' ? triggersReach(yaml, start) : undefined;
+      const directive: SuppressionDirective = {
+        scope: 'peer',
+        ruleIds: counterparts.map((entry) => entry.rule),
+        span: { start, end: start + match[0].trimEnd().length },
+        line,
+        peer: { tool: 'zizmor', check },
+      };
+      if (area) directive.peer!.lines = [file.lineCounter.linePos(area.start).line, file.lineCounter.linePos(Math.max(area.start, area.end - 1)).line];
+      if (match[2]?.trim()) directive.reason = match[2].trim();
+      directives.push(directive);
+    }
+  }
+  return directives;
+}
+
+/** Whether an offset lies in a scalar's text (a `#` there is text, not a comment); a block scalar's text starts after its header line. */
+function insideScalar(yaml: YamlDoc, text: string, offset: number): boolean {
+  let inside = false;
+  visit(yaml.doc, {
+    Scalar: (_key, node) => {
+      if (!node.range) return undefined;
+      const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
+      const from = block ? text.indexOf('\n', node.range[0]) : node.range[0];
+      if (from >= 0 && offset > from && offset < node.range[1]) {
+        inside = true;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return inside;
+}
+
+/** The step (of a job or a composite action) whose text holds an offset: from its first key, on its `-` line, to its last comment. */
+function enclosingStep(yaml: YamlDoc, offset: number): Span | undefined {
+  const root = yaml.doc.contents;
+  if (!isMap(root)) return undefined;
+  const fields = mapFields(yaml, root);
+  const owners: Node[] = [];
+  const jobs = fields.get('jobs')?.value;
+  if (isMap(jobs)) for (const job of mapFields(yaml, jobs).values()) if (job.value) owners.push(job.value);
+  const runs = fields.get('runs')?.value;
+  if (runs) owners.push(runs);
+  for (const owner of owners) {
+    const steps = isMap(owner) ? mapFields(yaml, owner).get('steps')?.value : undefined;
+    if (!isSeq(steps)) continue;
+    for (const step of steps.items) {
+      if (isMap(step) && step.range && offset >= step.range[0] && offset <= step.range[2]) return { start: step.range[0], end: step.range[2] };
+    }
+  }
+  return undefined;
+}
+
+/** The whole document, when an offset lies in the workflow's `on:` (its key, its value and the comments after them). */
+function triggersReach(yaml: YamlDoc, offset: number): Span | undefined {
+  const root = yaml.doc.contents;
+  if (!isMap(root)) return undefined;
+  const on = mapFields(yaml, root).get('on');
+  if (!on) return undefined;
+  const end = on.value?.range ? on.value.range[2] : on.keySpan.end;
+  return offset >= on.keySpan.start && offset <= end ? yaml.span : undefined;
 }

@@ -1,4 +1,5 @@
 import type { Span } from '../core/finding';
+import { peerAnnotationSuppressions } from '../core/suppress';
 import type { Memoizing } from './memo';
 import {
   type Field,
@@ -26,6 +27,8 @@ export interface K8sObject extends Memoizing {
   fields: Map<string, Field>;
   /** Rule ids listed in the `shipcheck.dev/ignore` annotation. */
   ignoredRules: Set<string>;
+  /** What the peers' annotations (kube-linter, Polaris, kube-score) hide: rule id → message ids, or `all`. */
+  peerIgnored: Map<string, Set<string> | 'all'>;
   podSpecs: PodSpec[];
   /** A fragment to be merged onto a whole object (Kustomize patch): rules about missing fields skip it. */
   partial: boolean;
@@ -125,14 +128,15 @@ function buildObject(yaml: YamlDoc, node: YAMLMap): K8sObject | undefined {
   if (apiVersion === undefined || kind === undefined) return undefined;
   const metadata = fields.get('metadata')?.value;
   const metadataFields = isMap(metadata) ? mapFields(yaml, metadata) : undefined;
-  const annotations = metadataFields?.get('annotations')?.value;
-  const ignore = isMap(annotations) ? scalarToString(mapFields(yaml, annotations).get(IGNORE_ANNOTATION)?.value) : undefined;
+  const annotations = annotationsOf(yaml, metadataFields);
+  const ignore = annotations.get(IGNORE_ANNOTATION);
   const object: K8sObject = {
     apiVersion,
     kind,
     node,
     fields,
     ignoredRules: new Set((ignore ?? '').split(',').map((id) => id.trim()).filter(Boolean)),
+    peerIgnored: new Map(),
     podSpecs: [],
     partial: false,
     memos: undefined,
@@ -144,6 +148,9 @@ function buildObject(yaml: YamlDoc, node: YAMLMap): K8sObject | undefined {
   const path = isRollout(object) && fields.get('spec') && hasWorkloadRef(yaml, fields) ? undefined : POD_SPEC_PATHS[kind];
   const specNode = path ? walk(yaml, node, path) : undefined;
   if (isMap(specNode)) object.podSpecs.push(buildPodSpec(yaml, specNode, object));
+  // kube-score also reads the pod template's annotations (the metadata beside the pod spec).
+  const template = path ? walk(yaml, node, [...path.slice(0, -1), 'metadata']) : undefined;
+  object.peerIgnored = peerAnnotationSuppressions(annotations, annotationsOf(yaml, isMap(template) ? mapFields(yaml, template) : undefined));
   object.partial = isPartialObject(yaml, object);
   return object;
 }
@@ -155,6 +162,13 @@ export function isRollout(object: K8sObject): boolean {
 function hasWorkloadRef(yaml: YamlDoc, fields: Map<string, Field>): boolean {
   const spec = fields.get('spec')?.value;
   return isMap(spec) && mapFields(yaml, spec).has('workloadRef');
+}
+
+/** A `metadata`'s annotations as strings (other values as undefined). */
+function annotationsOf(yaml: YamlDoc, metadata: Map<string, Field> | undefined): Map<string, string | undefined> {
+  const annotations = metadata?.get('annotations')?.value;
+  if (!isMap(annotations)) return new Map();
+  return new Map([...mapFields(yaml, annotations)].map(([key, field]) => [key, scalarToString(field.value)]));
 }
 
 function walk(yaml: YamlDoc, node: YAMLMap, path: string[]): Node | undefined {
