@@ -10,7 +10,7 @@ import { ENGINE_RULES } from '../../server/src/engine/core/finding';
 import { ENGINE_RULE_DOCS } from '../../server/src/knowledge/engineRules';
 import { engineRuleDocMarkdown, ruleDocMarkdown, ruleDocPath } from '../../server/src/knowledge/ruleDocs';
 import { RULES } from '../../server/src/rules';
-import { CONFIG_SCHEMA_PATH, configSchema, readmeRuleList } from '../../scripts/generateDocs';
+import { CONFIG_SCHEMA_PATH, configSchema, readmeRuleList, SUPPRESSIONS_DOC_PATH, suppressionsDoc } from '../../scripts/generateDocs';
 import { lintPath, lintWith, ROOT } from '../helpers/fixtures';
 
 describe('rule registry', () => {
@@ -62,6 +62,11 @@ describe('rule registry', () => {
   it("README's rule list is up to date (npm run docs)", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     assert.ok(readme.includes(readmeRuleList()), 'README rule list is stale');
+  });
+
+  it('docs/suppressions.md (the peer table) is up to date (npm run docs) and linked from the README', () => {
+    assert.equal(readFileSync(join(ROOT, SUPPRESSIONS_DOC_PATH), 'utf8'), suppressionsDoc(), `${SUPPRESSIONS_DOC_PATH} is stale`);
+    assert.ok(readFileSync(join(ROOT, 'README.md'), 'utf8').includes(`](${SUPPRESSIONS_DOC_PATH})`), 'README does not link the peer table');
   });
 });
 
