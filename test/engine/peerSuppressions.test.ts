@@ -39,6 +39,8 @@ describe('zizmor ignore comments', () => {
     assert.deepEqual(ids(gha(inScript)), ['gha/script-injection']);
     const loose = workflow('issues:', INJECTION.replace('run: |', 'run: | #zizmor: ignore[template-injection]'));
     assert.deepEqual(ids(gha(loose)), ['gha/npm-ci', 'gha/script-injection']);
+    const glued = workflow('issues:', INJECTION.replace('run: |', 'run: | # zizmor: ignore[template-injection]because'));
+    assert.deepEqual(ids(gha(glued)), ['gha/npm-ci', 'gha/script-injection']);
     const several = workflow('issues:', INJECTION.replace('run: |', 'run: | # zizmor: ignore[artipacked, template-injection]'));
     assert.deepEqual(ids(gha(several)), ['gha/npm-ci']);
   });

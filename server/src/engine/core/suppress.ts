@@ -109,8 +109,8 @@ export function peerAnnotationSuppressions(annotations: ReadonlyMap<string, stri
   return hidden;
 }
 
-// zizmor's own syntax, exactly: `# zizmor: ignore[a, b]`, then nothing or a space and a reason.
-const ZIZMOR_COMMENT = /(?<![^\s])# zizmor: ignore\[([^\]\r\n]*)\](?:[ \t]+([^\r\n]*))?(?=\r?$)/gm;
+// zizmor's own syntax, exactly: `# zizmor: ignore[a, b]`, then the end of the line or a blank and a reason.
+const ZIZMOR_COMMENT = /(?<![^\s])# zizmor: ignore\[([^[\]\r\n]*)\](?=[ \t]|\r?$)/gm;
 
 /**
  * zizmor's ignore comments that name a check shipcheck has a counterpart for. zizmor reads them only as YAML
@@ -125,6 +125,9 @@ export function parseZizmorComments(file: YamlFile): SuppressionDirective[] {
     const yaml = file.documents.find((doc) => start >= doc.span.start && start <= doc.span.end);
     if (!yaml || insideScalar(yaml, file.text, start)) continue;
     const line = file.lineCounter.linePos(start).line;
+    const lineEnd = file.text.indexOf('\n', start);
+    const comment = file.text.slice(start, lineEnd < 0 ? file.text.length : lineEnd).trimEnd();
+    const reason = comment.slice(match[0].length).trim();
     for (const check of new Set((match[1] ?? '').split(',').map((name) => name.trim()))) {
       const counterparts = peerCounterparts('zizmor', check);
       if (counterparts.length === 0) continue;
@@ -133,12 +136,12 @@ export function parseZizmorComments(file: YamlFile): SuppressionDirective[] {
       const directive: SuppressionDirective = {
         scope: 'peer',
         ruleIds: counterparts.map((entry) => entry.rule),
-        span: { start, end: start + match[0].trimEnd().length },
+        span: { start, end: start + comment.length },
         line,
         peer: { tool: 'zizmor', check },
       };
       if (area) directive.peer!.lines = [file.lineCounter.linePos(area.start).line, file.lineCounter.linePos(Math.max(area.start, area.end - 1)).line];
-      if (match[2]?.trim()) directive.reason = match[2].trim();
+      if (reason) directive.reason = reason;
       directives.push(directive);
     }
   }
