@@ -56,6 +56,10 @@ describe('zizmor ignore comments', () => {
     const job = (comment: string) => workflow('push:', '      - run: make test\n', `    container:\n      image: golang:latest${comment}\n`);
     assert.deepEqual(ids(gha(job(''))), ['gha/image-tag']);
     assert.deepEqual(ids(gha(job(' # zizmor: ignore[unpinned-images]'))), []);
+    // Only the finding about a job's or service's image: not one about a tag this workflow pushes, on the same line.
+    const push = workflow('push:', '      - run: docker push ghcr.io/acme/api:latest\n');
+    assert.deepEqual(ids(gha(push)), ['gha/image-tag']);
+    assert.deepEqual(ids(gha(push.replace(':latest\n', ':latest # zizmor: ignore[unpinned-images]\n'))), ['gha/image-tag']);
   });
 
   it('dangerous-triggers anywhere in on: hides gha/pull-request-target-checkout in the whole workflow', () => {
@@ -136,9 +140,9 @@ describe('the peer table', () => {
     }
   });
 
-  it('gives zizmor entries a reach and no message list (a comment is matched by place), and the others no reach', () => {
+  it('gives zizmor entries a reach (a comment is matched by place), and the others none (an annotation reaches its object)', () => {
     for (const entry of PEER_CHECKS) {
-      if (entry.peer === 'zizmor') assert.ok(entry.reach && !entry.messages, entry.check);
+      if (entry.peer === 'zizmor') assert.ok(entry.reach, entry.check);
       else assert.equal(entry.reach, undefined, entry.check);
     }
   });

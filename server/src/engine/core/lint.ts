@@ -257,7 +257,7 @@ export function finishFindings(
     if (previous && previous.span.start === finding.span.start && previous.span.end === finding.span.end && previous.ruleId === finding.ruleId && previous.message === finding.message) return false;
     if (suppressions.directives.length === 0) return true;
     const line = file.lineCounter.linePos(finding.span.start).line;
-    const directive = suppressions.suppresses(finding.ruleId, line, peers ? file.lineCounter.linePos(Math.max(finding.span.start, finding.span.end - 1)).line : line);
+    const directive = suppressions.suppresses(finding.ruleId, line, peers ? file.lineCounter.linePos(Math.max(finding.span.start, finding.span.end - 1)).line : line, finding.messageId);
     if (directive) suppressed.push({ finding, directive });
     return !directive;
   });

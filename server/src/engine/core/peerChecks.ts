@@ -49,7 +49,7 @@ export interface PeerCheck {
   peer: PeerId;
   check: string;
   rule: string;
-  /** The rule's message ids that correspond; all of them when absent. Kubernetes peers only (zizmor's reach is by place). */
+  /** The rule's message ids that correspond; all of them when absent. */
   messages?: readonly string[];
   /** zizmor only. */
   reach?: CommentReach;
@@ -61,7 +61,7 @@ export const PEER_CHECKS: readonly PeerCheck[] = [
   { peer: 'zizmor', check: 'template-injection', rule: 'gha/script-injection', reach: 'step', note: '`${{ }}` of attacker-controlled text expanded into a script.' },
   { peer: 'zizmor', check: 'unpinned-uses', rule: 'gha/unpinned-action', reach: 'line', note: 'An action or reusable workflow not pinned to a commit SHA.' },
   { peer: 'zizmor', check: 'excessive-permissions', rule: 'gha/permissions', reach: 'line', note: 'A GITHUB_TOKEN with more than it needs (`write-all`, broad scopes, the repository default).' },
-  { peer: 'zizmor', check: 'unpinned-images', rule: 'gha/image-tag', reach: 'line', note: 'A `container:` or `services:` image on `latest` (the finding on the image line).' },
+  { peer: 'zizmor', check: 'unpinned-images', rule: 'gha/image-tag', messages: ['containerLatest'], reach: 'line', note: 'A `container:` or `services:` image on `latest`.' },
   {
     peer: 'zizmor',
     check: 'dangerous-triggers',

@@ -19,8 +19,11 @@ export interface SuppressionDirective {
   /** For `next-line`: the 1-based line it covers. For `peer`: the comment's line, which covers the findings on it. */
   line?: number;
   reason?: string;
-  /** For `peer`: whose comment, for which check, and the lines (1-based, inclusive) where the findings it also covers start. */
-  peer?: { tool: PeerId; check: string; lines?: [number, number] };
+  /**
+   * For `peer`: whose comment, for which check, the lines (1-based, inclusive) where the findings it also covers
+   * start, and, per rule that corresponds only in part, the message ids it hides.
+   */
+  peer?: { tool: PeerId; check: string; lines?: [number, number]; messages?: Record<string, readonly string[]> };
 }
 
 const DIRECTIVE = /(?<![^\s])#\s*shipcheck-(disable-next-line|disable)(?=\s|$)([^\r\n]*)/gm;
@@ -52,11 +55,13 @@ export class SuppressionIndex {
     return this.directives.some((directive) => directive.scope === 'peer');
   }
 
-  /** The directive that hides a finding of `ruleId` starting on `line` and ending on `endLine` (1-based), if any. */
-  suppresses(ruleId: string, line: number, endLine = line): SuppressionDirective | undefined {
+  /** The directive that hides a finding (of `ruleId` and `messageId`) starting on `line` and ending on `endLine` (1-based), if any. */
+  suppresses(ruleId: string, line: number, endLine = line, messageId?: string): SuppressionDirective | undefined {
     let hiddenBy: SuppressionDirective | undefined;
     this.directives.forEach((directive, index) => {
       if (!directive.ruleIds.includes(ruleId) || !covers(directive, line, endLine)) return;
+      const messages = directive.peer?.messages?.[ruleId];
+      if (messages && (messageId === undefined || !messages.includes(messageId))) return;
       this.used.add(`${index}\0${ruleId}`);
       hiddenBy ??= directive;
     });
@@ -141,6 +146,8 @@ export function parseZizmorComments(file: YamlFile): SuppressionDirective[] {
         peer: { tool: 'zizmor', check },
       };
       if (area) directive.peer!.lines = [file.lineCounter.linePos(area.start).line, file.lineCounter.linePos(Math.max(area.start, area.end - 1)).line];
+      const partial = counterparts.filter((entry) => entry.messages);
+      if (partial.length > 0) directive.peer!.messages = Object.fromEntries(partial.map((entry) => [entry.rule, entry.messages!]));
       if (reason) directive.reason = reason;
       directives.push(directive);
     }
