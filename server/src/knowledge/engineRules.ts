@@ -30,7 +30,7 @@ const DOCS: Record<EngineRuleId, Omit<EngineRuleDoc, 'id'>> = {
     example: 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps: [\n',
   },
   [ENGINE_RULES.portability]: {
-    severity: 'warning',
+    severity: 'info',
     summary: 'A quoted value continues on lines indented no deeper than its key: kubectl reads the file, YAML 1.2 parsers do not.',
     rationale:
       'YAML 1.2 wants every continuation line of a quoted value indented past the key (or the `-`) that holds it. libyaml and its Go port go-yaml, which kubectl, Helm and kustomize use, ignore indentation inside quotes and read the value to its closing quote, so generated manifests (CRDs especially) are often written this way and apply fine. Spec-conforming parsers stop the value at the first such line instead: the VS Code YAML extension, Prettier and js-yaml-based tools report a missing closing quote at the end of the line before and cannot read the file. shipcheck checks the file as kubectl reads it, with every position exact, and says once per file what is unusual.',

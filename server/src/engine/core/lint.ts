@@ -286,7 +286,7 @@ function syntaxErrorSpan([from, to]: [number, number], textLength: number): Span
 }
 
 /**
- * One warning a file, on the first continuation line that only go-yaml accepts: the others are the same story, and a
+ * One finding a file, on the first continuation line that only go-yaml accepts: the others are the same story, and a
  * generated file would otherwise fill the problems list.
  */
 function portabilityFinding(file: YamlFile, scalar: UnderIndentedScalar, others: number): Finding {
@@ -296,7 +296,8 @@ function portabilityFinding(file: YamlFile, scalar: UnderIndentedScalar, others:
   return {
     ruleId: ENGINE_RULES.portability,
     messageId: ENGINE_MESSAGES.portability,
-    severity: 'warning',
+    // kubectl, the file's reader, accepts it; mostly it is a generated file nobody edits here.
+    severity: 'info',
     message:
       `This line continues the quoted value opened on line ${opened} but is indented no deeper ${holder}. ` +
       'kubectl and the other tools built on go-yaml (Helm, kustomize) read it; YAML 1.2 parsers (the VS Code YAML extension, Prettier, js-yaml) reject the file. ' +
