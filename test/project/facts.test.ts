@@ -109,6 +109,22 @@ describe('projectFacts', () => {
     assert.equal(isFactFile(join(root, 'web', 'pnpm-lock.yaml')), true);
   });
 
+  it('names the folder that makes a file test data, an example or documentation', () => {
+    const workflow = repo('purposes', []);
+    const root = join(workflow, '..', '..', '..');
+    const at = (path: string) => projectFacts(join(root, path)).notDeployed;
+    assert.equal(at('test/e2e/rollout.yaml'), 'test');
+    assert.equal(at('deploy/Examples/web.yaml'), 'Examples');
+    assert.equal(at('kubernetes/_archived/old.yaml'), '_archived');
+    assert.equal(at('docs/site/install.yaml'), 'docs');
+    // What the repository deploys, and the workflows it runs; only folders inside the repository count.
+    assert.equal(at('deploy/web.yaml'), undefined);
+    assert.equal(at('contest/web.yaml'), undefined);
+    assert.equal(projectFacts(workflow).notDeployed, undefined);
+    const nested = repo(join('examples', 'inner'), []);
+    assert.equal(projectFacts(join(nested, '..', '..', '..', 'k8s', 'web.yaml')).notDeployed, undefined);
+  });
+
   it('lists the npm, Yarn and pnpm lockfiles four folders deep', () => {
     const files = ['yarn.lock', 'web/pnpm-lock.yaml', 'a/b/c/d/package-lock.json'];
     const ignored = ['requirements.txt', 'node_modules/x/yarn.lock', '.cache/yarn.lock', 'a/b/c/d/e/package-lock.json'];

@@ -185,7 +185,7 @@ function githubOwner(url: string): string | undefined {
  * Folders whose YAML is test data, examples or documentation rather than what the repository deploys or runs
  * (a name anywhere in the file's path inside the repository).
  */
-const NOT_DEPLOYED = new Set(['test', 'tests', 'e2e', 'testdata', 'test-data', 'fixtures', '__fixtures__', 'example', 'examples', 'sample', 'samples', 'demo', 'demos', 'docs', 'doc', 'hack']);
+const NOT_DEPLOYED = new Set(['test', 'tests', 'e2e', 'testdata', 'test-data', 'fixtures', '__fixtures__', 'example', 'examples', 'sample', 'samples', 'demo', 'demos', 'docs', 'doc', 'hack', '_archived', 'archived']);
 
 /** `notDeployed` when a folder of `folder` (relative to the repository root) is one of those. */
 function notDeployed(folder: string): Pick<ProjectFacts, 'notDeployed'> {
