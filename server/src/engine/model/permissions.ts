@@ -101,6 +101,9 @@ const FORK_ONLY = new MemoKey<ReadonlySet<Job>>('forkOnlyJobs');
  */
 export function forkOnlyJobs(workflow: Workflow, yaml: YamlDoc, fileText: string): ReadonlySet<Job> {
   return memoOn(workflow, FORK_ONLY, () => {
+    // Only a condition on the pull request (its head repository, directly or through needs) can limit a job to forks:
+    // without one, nothing is evaluated (most workflows; a keystroke in a long one builds nothing more).
+    if (!workflow.jobs.some((job) => /pull_request/i.test(scalarToString(job.fields.get('if')?.value) ?? ''))) return new Set<Job>();
     const conditionOf = (job: Job) => {
       const condition = jobCondition(job, fileText);
       return { ...condition, present: condition.field !== undefined };
