@@ -39,7 +39,14 @@ describe('--format sarif', () => {
       assert.equal(descriptor.shortDescription?.text, rule.docs.summary);
       assert.equal(descriptor.fullDescription?.text, rule.docs.rationale);
       assert.match(descriptor.helpUri!, new RegExp(`^[a-z]+://.+/${rule.id}\\.md$`));
-      assert.equal(descriptor.defaultConfiguration?.level, { error: 'error', warning: 'warning', info: 'note', hint: 'note' }[rule.severity]);
+      const level = rule.presets.recommended === 'off' ? rule.presets.strict : rule.presets.recommended;
+      assert.equal(descriptor.defaultConfiguration?.level, { error: 'error', warning: 'warning', info: 'note', hint: 'note', off: 'none' }[level], rule.id);
+      assert.equal(descriptor.defaultConfiguration?.enabled, rule.presets.recommended === 'off' ? false : undefined, `${rule.id} is enabled in recommended`);
+    }
+    const strict = assertValidSarif(shipcheck(root, '--format', 'sarif', '--preset', 'strict', '.').stdout).runs[0]!.tool.driver.rules!;
+    for (const rule of RULES) {
+      const descriptor = strict.find((candidate) => candidate.id === rule.id)!;
+      assert.deepEqual(descriptor.defaultConfiguration, { level: { error: 'error', warning: 'warning', info: 'note', hint: 'note', off: 'none' }[rule.presets.strict] }, `${rule.id} in strict`);
     }
     const results = sarifRun!.results!;
     assert.deepEqual(results.map((result) => [result.ruleId, result.level, result.locations![0]!.physicalLocation!.artifactLocation!.uri]), [
@@ -279,6 +286,19 @@ describe('configuration', () => {
     assert.equal(json(shipcheck(root, '--format', 'json', '--rule', 'gha/npm-ci=off')).findings.length, 0);
   });
 
+  it('takes --preset and preset: in .shipcheck.yaml, and says what is wrong with either', () => {
+    const root = workspace({ '.github/workflows/ci.yml': WORKFLOW });
+    for (const preset of ['recommended', 'strict', 'all']) assert.equal(shipcheck(root, '--preset', preset).status, 0, preset);
+    const bad = shipcheck(root, '--preset', 'pedantic');
+    assert.equal(bad.status, 2);
+    assert.equal(bad.stderr, "shipcheck: --preset must be one of recommended, strict, all, not 'pedantic'\n");
+    fs.writeFileSync(path.join(root, '.shipcheck.yaml'), `preset: pedantic\n${onlyRules(TESTED_RULES)}`);
+    const badFile = shipcheck(root);
+    assert.equal(badFile.status, 2);
+    assert.equal(badFile.stderr, `${path.join(root, '.shipcheck.yaml')}:1:9: \`preset\` must be one of recommended, strict, all, not 'pedantic'\n`);
+    assert.match(shipcheck(root, '--help').stdout, /--preset <name> +which rules run and how loud: recommended/);
+  });
+
   it('--config names the file to use instead', () => {
     const root = workspace({ ...files, 'ci/strict.yaml': onlyRules(TESTED_RULES, '  k8s/image-tag: hint\n') });
     const run = json(shipcheck(root, '--format', 'json', '--config', 'ci/strict.yaml'));
@@ -365,18 +385,19 @@ describe('inputs', () => {
 });
 
 describe('--list-rules', () => {
-  it('lists every rule with its default level, fix and summary', () => {
+  it('lists every rule with its level in recommended and in strict, fix and summary', () => {
     const run = shipcheck(REPO, '--list-rules');
     assert.equal(run.status, 0);
     const lines = run.stdout.trimEnd().split('\n');
-    assert.match(lines[0]!, /^rule +default +fix +summary$/);
+    assert.match(lines[0]!, /^rule +recommended +strict +fix +summary$/);
     assert.equal(lines.length, RULES.length + 1);
     for (const rule of RULES) {
       const line = lines.find((candidate) => candidate.startsWith(`${rule.id} `));
       assert.ok(line?.includes(rule.docs.summary), rule.id);
-      assert.match(line!, new RegExp(`^${rule.id} +${rule.severity} +${rule.fixable === false ? '-' : rule.fixable} `));
+      assert.match(line!, new RegExp(`^${rule.id} +${rule.presets.recommended} +${rule.presets.strict} +${rule.fixable === false ? '-' : rule.fixable} `));
     }
-    const listed = JSON.parse(shipcheck(REPO, '--list-rules', '--format', 'json').stdout) as { id: string }[];
+    const listed = JSON.parse(shipcheck(REPO, '--list-rules', '--format', 'json').stdout) as { id: string; presets: { recommended: string; strict: string } }[];
     assert.deepEqual(listed.map((rule) => rule.id), RULES.map((rule) => rule.id));
+    assert.deepEqual(listed.map((rule) => rule.presets), RULES.map((rule) => rule.presets));
   });
 });

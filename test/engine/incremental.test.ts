@@ -12,7 +12,8 @@ import { RULES } from '../../server/src/rules';
 import { FIXTURES, ROOT } from '../helpers/fixtures';
 import { editText, manyJobWorkflow, random, randomEdit, workflowTexts } from '../helpers/workflowEdits';
 
-const OPTIONS: LintOptions = { rules: RULES };
+// Every rule, so the proofs below cover the rules the default preset leaves out too.
+const OPTIONS: LintOptions = { rules: RULES, preset: 'all' };
 
 /** Every Kubernetes fixture and ok manifest, as texts (bad ones too: they carry the most findings). */
 function manifests(): string[] {
@@ -79,7 +80,7 @@ describe('incremental linting', () => {
     const seen: string[] = [];
     const counting = defineRule({
       id: 'gha/test-counting',
-      severity: 'info',
+      presets: { recommended: 'info', strict: 'info' },
       dora: [],
       messages: { job: (id: string) => `job ${id}` },
       docs: { summary: '', rationale: '', symptom: '', fix: '', bad: '', good: '' },
@@ -146,7 +147,7 @@ describe('incremental linting', () => {
     const testJobs = (workflow: Workflow): string[] => workflow.jobs.filter((job) => job.id.startsWith('test')).map((job) => job.id);
     const asking = defineRule({
       id: 'gha/test-asking',
-      severity: 'info',
+      presets: { recommended: 'info', strict: 'info' },
       dora: [],
       messages: { tests: (id: string, tests: string) => `${id} sees ${tests}` },
       docs: { summary: '', rationale: '', symptom: '', fix: '', bad: '', good: '' },
@@ -229,7 +230,7 @@ describe('incremental linting', () => {
     const seen: string[] = [];
     const counting = defineRule({
       id: 'k8s/test-counting',
-      severity: 'info',
+      presets: { recommended: 'info', strict: 'info' },
       dora: [],
       messages: { object: (name: string) => `object ${name}` },
       docs: { summary: '', rationale: '', symptom: '', fix: '', bad: '', good: '' },

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Finding, Severity } from '../../server/src/engine/core/finding';
 import { lint, type LintResult } from '../../server/src/engine/core/lint';
 import type { Rule } from '../../server/src/engine/core/rule';
+import { PRESETS, presetSeverity, type Preset } from '../../server/src/engine/core/presets';
 
 /** The repository root, from out/test/helpers. */
 export const ROOT = resolve(__dirname, '..', '..', '..');
@@ -75,8 +76,22 @@ export function describeFindings(result: LintResult, findings: Finding[]): strin
   });
 }
 
-export function lintWith(rules: readonly Rule[], text: string, path: string): LintResult {
-  return lint(text, path, { rules });
+export function lintWith(rules: readonly Rule[], text: string, path: string, preset?: Preset): LintResult {
+  return lint(text, path, { rules, ...(preset ? { preset } : {}) });
+}
+
+const PRESET_DIRECTIVE = /^#\s*preset:\s*(\S+)\s*$/;
+
+/**
+ * The preset a rule's fixture is linted in: the one its first line names (`# preset: strict`), else the preset the rule
+ * is at home in: `recommended` when the rule is on there, `strict` when it is not.
+ */
+export function fixturePreset(rule: Rule, text: string): Preset {
+  const named = PRESET_DIRECTIVE.exec(text.split('\n', 1)[0]!.trimEnd())?.[1];
+  if (named === undefined) return presetSeverity(rule, 'recommended') === 'off' ? 'strict' : 'recommended';
+  const preset = PRESETS.find((candidate) => candidate === named);
+  if (!preset) throw new Error(`\`# preset: ${named}\` names no preset (${PRESETS.join(', ')})`);
+  return preset;
 }
 
 export interface FixtureFile {

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { ENGINE_RULES, type Severity } from '../engine/core/finding';
 import type { Rule } from '../engine/core/rule';
+import { levelWhenOn, presetSeverity, type Preset } from '../engine/core/presets';
 import { ruleDocMarkdown } from '../knowledge/ruleDocs';
 import type { FileReport, PlacedEdit, Range } from './check';
 import type { InputError } from '../project/discover';
@@ -21,6 +22,8 @@ const ENGINE_DESCRIPTORS: readonly { id: string; severity: Severity; summary: st
 
 export interface SarifContext {
   rules: readonly Rule[];
+  /** The run's preset: each rule's default level is its level there (a rule off in it is described as not enabled). */
+  preset: Preset;
   version: string;
   /** Artifact URIs are relative to this directory (the repository root in CI). */
   cwd: string;
@@ -32,7 +35,7 @@ export interface SarifContext {
 /** SARIF 2.1.0 as GitHub code scanning reads it: every rule described once, results pointing at them by index. */
 export function formatSarif(reports: readonly FileReport[], context: SarifContext): string {
   const descriptors: Sarif.ReportingDescriptor[] = [
-    ...context.rules.map((rule) => ruleDescriptor(rule, context.docsBaseUrl)),
+    ...context.rules.map((rule) => ruleDescriptor(rule, context.docsBaseUrl, context.preset)),
     ...ENGINE_DESCRIPTORS.map((engine) => ({
       id: engine.id,
       shortDescription: { text: engine.summary },
@@ -81,7 +84,8 @@ export function formatSarif(reports: readonly FileReport[], context: SarifContex
   return `${JSON.stringify(log)}\n`;
 }
 
-function ruleDescriptor(rule: Rule, docsBaseUrl: string): Sarif.ReportingDescriptor {
+function ruleDescriptor(rule: Rule, docsBaseUrl: string, preset: Preset): Sarif.ReportingDescriptor {
+  const inPreset = presetSeverity(rule, preset);
   return {
     id: rule.id,
     name: rule.id.replace(/^[^/]*\//, '').replace(/(^|-)([a-z0-9])/g, (_match, _dash: string, letter: string) => letter.toUpperCase()),
@@ -89,7 +93,8 @@ function ruleDescriptor(rule: Rule, docsBaseUrl: string): Sarif.ReportingDescrip
     fullDescription: { text: rule.docs.rationale },
     helpUri: `${docsBaseUrl}${rule.id.split('/').map(encodeURIComponent).join('/')}.md`,
     help: { text: `${rule.docs.rationale}\n\nFix: ${rule.docs.fix}`, markdown: ruleDocMarkdown(rule) },
-    defaultConfiguration: { level: level(rule.severity) },
+    // Off in the run's preset: not enabled, at the level it has when on (strict's).
+    defaultConfiguration: inPreset === 'off' ? { enabled: false, level: level(levelWhenOn(rule)) } : { level: level(inPreset) },
     properties: { tags: ['ci-cd', ...rule.dora.map((metric) => `dora:${metric}`)], fixable: rule.fixable === false ? 'no' : rule.fixable },
   };
 }

@@ -5,7 +5,7 @@ import type { Step } from '../../engine/model/workflow';
 
 export default defineRule({
   id: 'gha/docker-build-cache',
-  severity: 'info',
+  presets: { recommended: 'info', strict: 'info' },
   dora: ['lead-time'],
   // Builds then read and write GitHub's cache (and need a buildx builder): what the step does changes.
   fixable: 'suggestion',

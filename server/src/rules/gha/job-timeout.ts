@@ -3,7 +3,7 @@ import { defineRule } from '../../engine/core/rule';
 
 export default defineRule({
   id: 'gha/job-timeout',
-  severity: 'info',
+  presets: { recommended: 'info', strict: 'info' },
   dora: ['lead-time'],
   // A timeout cancels a job that used to be allowed to run longer: it changes what the pipeline does.
   fixable: 'suggestion',

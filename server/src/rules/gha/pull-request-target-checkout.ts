@@ -23,7 +23,7 @@ const HARMLESS_ACTIONS = new Set(['actions/github-script', 'actions/upload-artif
 
 export default defineRule({
   id: 'gha/pull-request-target-checkout',
-  severity: 'error',
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
   fixable: false,
   messages: {

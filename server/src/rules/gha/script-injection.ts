@@ -28,7 +28,7 @@ function isUntrustedContext(path: string): boolean {
 
 export default defineRule({
   id: 'gha/script-injection',
-  severity: 'error',
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
   fixable: 'suggestion',
   messages: {

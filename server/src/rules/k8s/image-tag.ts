@@ -12,7 +12,7 @@ const VARIABLE = /^[A-Z][A-Z0-9_]*$/;
 
 export default defineRule({
   id: 'k8s/image-tag',
-  severity: 'warning',
+  presets: { recommended: 'warning', strict: 'warning' },
   dora: ['time-to-restore', 'change-failure-rate'],
   fixable: false,
   messages: {

@@ -8,7 +8,7 @@ const DEFAULT_FAILURE_THRESHOLD = 3;
 
 export default defineRule({
   id: 'k8s/liveness-threshold',
-  severity: 'info',
+  presets: { recommended: 'info', strict: 'info' },
   dora: ['time-to-restore', 'change-failure-rate'],
   fixable: 'suggestion',
   messages: {

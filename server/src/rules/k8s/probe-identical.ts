@@ -8,7 +8,7 @@ import { isMap, isScalar, isSeq, mapFields, scalarToNumber, scalarToString, seqI
 
 export default defineRule({
   id: 'k8s/probe-identical',
-  severity: 'warning',
+  presets: { recommended: 'warning', strict: 'warning' },
   dora: ['change-failure-rate', 'time-to-restore'],
   fixable: 'suggestion',
   messages: {

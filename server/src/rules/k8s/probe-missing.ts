@@ -7,7 +7,7 @@ const DIAGNOSTIC_PORT = /metrics|prom|pprof|debug|profil|health|monitor/i;
 
 export default defineRule({
   id: 'k8s/probe-missing',
-  severity: 'warning',
+  presets: { recommended: 'warning', strict: 'warning' },
   dora: ['change-failure-rate', 'time-to-restore'],
   fixable: false,
   messages: {

@@ -15,7 +15,7 @@ const ZERO = /^0%?$/;
 
 export default defineRule({
   id: 'k8s/rollout-spec',
-  severity: 'error',
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['deployment-frequency', 'change-failure-rate'],
   fixable: false,
   messages: {
