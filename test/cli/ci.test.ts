@@ -286,13 +286,24 @@ describe('configuration', () => {
     assert.equal(json(shipcheck(root, '--format', 'json', '--rule', 'gha/npm-ci=off')).findings.length, 0);
   });
 
-  it('takes --preset and preset: in .shipcheck.yaml, and says what is wrong with either', () => {
-    const root = workspace({ '.github/workflows/ci.yml': WORKFLOW });
-    for (const preset of ['recommended', 'strict', 'all']) assert.equal(shipcheck(root, '--preset', preset).status, 0, preset);
+  it('runs the preset of .shipcheck.yaml, --preset wins over it, and --rule still sets single rules', () => {
+    const jobs = 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make build\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n';
+    const timeouts = (run: ReturnType<typeof shipcheck>): string[] => json(run).findings.map((finding) => `${finding.line}:${finding.ruleId}:${finding.severity}`);
+    const only = onlyRules(['gha/job-timeout', 'gha/stage-order']);
+    const root = workspace({ '.github/workflows/ci.yml': jobs, '.shipcheck.yaml': only });
+    // recommended (no preset anywhere): only the test job can hang for long; stage-order is not in it.
+    assert.deepEqual(timeouts(shipcheck(root, '--format', 'json')), ['7:gha/job-timeout:info']);
+    const strict = ['3:gha/job-timeout:info', '7:gha/job-timeout:info'];
+    assert.deepEqual(timeouts(shipcheck(root, '--format', 'json', '--preset', 'strict')), strict);
+    assert.deepEqual(timeouts(shipcheck(root, '--format', 'json', '--preset', 'all')), strict);
+    assert.deepEqual(timeouts(shipcheck(root, '--format', 'json', '--preset', 'recommended', '--rule', 'gha/job-timeout=warning')), ['7:gha/job-timeout:warning']);
+    fs.writeFileSync(path.join(root, '.shipcheck.yaml'), `preset: strict\n${only}`);
+    assert.deepEqual(timeouts(shipcheck(root, '--format', 'json')), strict);
+    assert.deepEqual(timeouts(shipcheck(root, '--format', 'json', '--preset', 'recommended')), ['7:gha/job-timeout:info']);
     const bad = shipcheck(root, '--preset', 'pedantic');
     assert.equal(bad.status, 2);
     assert.equal(bad.stderr, "shipcheck: --preset must be one of recommended, strict, all, not 'pedantic'\n");
-    fs.writeFileSync(path.join(root, '.shipcheck.yaml'), `preset: pedantic\n${onlyRules(TESTED_RULES)}`);
+    fs.writeFileSync(path.join(root, '.shipcheck.yaml'), `preset: pedantic\n${only}`);
     const badFile = shipcheck(root);
     assert.equal(badFile.status, 2);
     assert.equal(badFile.stderr, `${path.join(root, '.shipcheck.yaml')}:1:9: \`preset\` must be one of recommended, strict, all, not 'pedantic'\n`);
@@ -396,8 +407,10 @@ describe('--list-rules', () => {
       assert.ok(line?.includes(rule.docs.summary), rule.id);
       assert.match(line!, new RegExp(`^${rule.id} +${rule.presets.recommended} +${rule.presets.strict} +${rule.fixable === false ? '-' : rule.fixable} `));
     }
+    assert.match(lines.find((line) => line.startsWith('gha/stage-order '))!, /^gha\/stage-order +off +warning /);
     const listed = JSON.parse(shipcheck(REPO, '--list-rules', '--format', 'json').stdout) as { id: string; presets: { recommended: string; strict: string } }[];
     assert.deepEqual(listed.map((rule) => rule.id), RULES.map((rule) => rule.id));
     assert.deepEqual(listed.map((rule) => rule.presets), RULES.map((rule) => rule.presets));
+    assert.deepEqual(listed.find((rule) => rule.id === 'gha/stage-order')?.presets, { recommended: 'off', strict: 'warning' });
   });
 });

@@ -48,7 +48,7 @@ export default defineRule({
       'Requests are what the scheduler reserves: without them it packs pods onto nodes by count, and under load they fight over CPU and memory that was never reserved for them. Limits bound the damage one pod can do: without a memory limit a leak grows until the kernel kills whatever it picks on the node, which may be a different, healthy service. Pods without requests are also the first to be evicted under node pressure, so the service that did not declare what it needs is the one that disappears.',
     symptom:
       'Latency spikes and OOMKilled or evicted pods on busy nodes, noisy-neighbour incidents that move around the cluster, and autoscaling that does not react because there is no request to measure utilisation against.',
-    fix: 'Set `resources.requests` (cpu, memory) to what the container typically uses and `resources.limits` to the most it may use. The suggested fix inserts only the missing keys with defaults of 250m CPU / 256Mi memory for requests and 500m / 512Mi for limits (configurable as `requestsCpu`, `requestsMemory`, `limitsCpu`, `limitsMemory`); tune them to measured usage. A limit without a request counts as both (Kubernetes copies it), a missing CPU limit alone is only reported as info (some teams leave it out on purpose to avoid throttling), and init containers and Kustomize patches are not checked.',
+    fix: 'Set `resources.requests` (cpu, memory) to what the container typically uses and `resources.limits` to the most it may use. The suggested fix inserts only the missing keys with defaults of 250m CPU / 256Mi memory for requests and 500m / 512Mi for limits (configurable as `requestsCpu`, `requestsMemory`, `limitsCpu`, `limitsMemory`); tune them to measured usage. A limit without a request counts as both (Kubernetes copies it), a missing CPU limit alone is only a note, in the `strict` preset (many teams leave it out on purpose to avoid throttling), and init containers and Kustomize patches are not checked.',
     bad: `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -103,7 +103,10 @@ spec:
       const label = containerLabel(container);
       const span = findingSpan(container, resources, sections, missing);
       if (missing.length === ORDER.length) ctx.report({ span, message: 'none', args: [label], ...fix });
-      else if (missing.length === 1 && missing[0]!.section === 'limits' && missing[0]!.resource === 'cpu') ctx.report({ span, message: 'cpuLimit', args: [label], severity: 'info', ...fix });
+      else if (missing.length === 1 && missing[0]!.section === 'limits' && missing[0]!.resource === 'cpu') {
+        // Leaving out CPU limits is a common, deliberate choice (they throttle): a note for strict only.
+        if (ctx.preset !== 'recommended') ctx.report({ span, message: 'cpuLimit', args: [label], severity: 'info', ...fix });
+      }
       else ctx.report({ span, message: 'missing', args: [label, missing.map(describe).join(', ')], ...fix });
     },
   },
