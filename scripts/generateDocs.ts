@@ -1,10 +1,11 @@
 // Writes docs/rules/<id>.md and README's rule list from the rules' metadata (npm run docs).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { RULE_SETTINGS } from '../server/src/project/config';
+import { OWNER_PATTERN, RULE_SETTINGS } from '../server/src/project/config';
 import { PRESETS } from '../server/src/engine/core/presets';
 import type { OptionDeclaration } from '../server/src/engine/core/ruleOptions';
-import { ruleDocMarkdown, ruleDocPath } from '../server/src/knowledge/ruleDocs';
+import { ENGINE_RULE_DOCS } from '../server/src/knowledge/engineRules';
+import { engineRuleDocMarkdown, ruleDocMarkdown, ruleDocPath } from '../server/src/knowledge/ruleDocs';
 import { RULES } from '../server/src/rules';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -61,6 +62,7 @@ export function configSchema(): object {
       rules: { type: 'object', description: 'A level per rule id, or `{ level: …, <option>: … }`.', properties: rules, additionalProperties: false },
       ignore: { type: 'array', description: 'Globs relative to this file, e.g. `test/fixtures/**`.', items: { type: 'string', minLength: 1 } },
       maxFileSize: { type: 'integer', minimum: 1, description: 'Larger files (KiB) are reported as not checked by the CLI; `--max-file-size` wins. Default 4096.' },
+      owner: { type: 'string', pattern: OWNER_PATTERN.source, description: "The repository's GitHub owner (user or organization), when .git/config's remote does not name it: its own actions pinned to a branch are reported as info." },
     },
   };
 }
@@ -76,12 +78,13 @@ export const CONFIG_SCHEMA_PATH = 'schemas/shipcheck.schema.json';
 if (require.main === module) {
   mkdirSync(join(ROOT, 'schemas'), { recursive: true });
   writeFileSync(join(ROOT, CONFIG_SCHEMA_PATH), `${JSON.stringify(configSchema(), null, 2)}\n`);
-  for (const rule of RULES) {
-    const path = join(ROOT, ruleDocPath(rule.id));
+  const pages = [...RULES.map((rule) => [rule.id, ruleDocMarkdown(rule)] as const), ...ENGINE_RULE_DOCS.map((doc) => [doc.id, engineRuleDocMarkdown(doc)] as const)];
+  for (const [id, page] of pages) {
+    const path = join(ROOT, ruleDocPath(id));
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, ruleDocMarkdown(rule));
+    writeFileSync(path, page);
   }
   const readmePath = join(ROOT, 'README.md');
   writeFileSync(readmePath, replaceRuleList(readFileSync(readmePath, 'utf8')));
-  console.log(`wrote ${RULES.length} rule pages, README's rule list and ${CONFIG_SCHEMA_PATH}`);
+  console.log(`wrote ${RULES.length} rule pages, ${ENGINE_RULE_DOCS.length} pages of shipcheck's own findings, README's rule list and ${CONFIG_SCHEMA_PATH}`);
 }

@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { version } from '../../package.json';
+import manifest from '../../package.json';
 import { parseCommand, UsageError, USAGE, type FailOn, type LintCommand, type OutputFormat } from './cli/args';
 import { checkText, type CheckSettings, type FileReport } from './cli/check';
 import { discover, type InputError, type Target } from './project/discover';
-import { checkedOf, formatJson, formatText, styleFor } from './cli/format';
+import { checkedOf, formatCompact, formatJson, formatText, shownReports, styleFor, type Hidden } from './cli/format';
 import { formatGithub } from './cli/github';
 import { buildRunContext, checkSettings } from './cli/runContext';
 import { checkTargets, isCheckWorker, serveChecks } from './cli/workers';
-import { docsBaseUrl, formatSarif } from './cli/sarif';
+import { formatSarif, sarifLinks } from './cli/sarif';
 import { describeConfigProblem, withCommandLine } from './project/config';
 import { ignoreMatcher } from './project/ignore';
 import { ConfigError, loadConfig } from './project/configLoader';
@@ -27,7 +27,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (command.kind === 'help') {
     process.stdout.write(USAGE);
   } else if (command.kind === 'version') {
-    process.stdout.write(`${version}\n`);
+    process.stdout.write(`${manifest.version}\n`);
   } else if (command.kind === 'list-rules') {
     process.stdout.write(listRules(command.format));
   } else {
@@ -90,7 +90,8 @@ async function run(command: LintCommand): Promise<number> {
 
   // A missing path alone leaves nothing to report: the error on stderr says it all.
   const nothingToReport = errors.length > 0 && reports.every((report) => report.status === 'error' || report.status === 'unrelated');
-  if (!(command.format === 'text' && nothingToReport)) process.stdout.write(format(command, reports, errors, cwd, config.preset ?? DEFAULT_PRESET));
+  const shown = shownReports(reports, command.minSeverity, command.quiet ? '--quiet' : `--min-severity ${command.minSeverity}`);
+  if (!((command.format === 'text' || command.format === 'compact') && nothingToReport)) process.stdout.write(format(command, shown.reports, shown.hidden, errors, cwd, config.preset ?? DEFAULT_PRESET));
   if (command.dryRun && command.format !== 'text' && command.format !== 'json') {
     for (const report of checkedOf(reports)) if (report.diff !== undefined) process.stderr.write(report.diff);
   }
@@ -111,19 +112,30 @@ async function run(command: LintCommand): Promise<number> {
   }
   for (const problem of problems) process.stderr.write(`shipcheck: ${problem.path}: ${problem.reason}\n`);
   if (problems.length > 0 || unreadable > 0) return 2;
-  return reports.some((report) => report.status === 'checked' && report.findings.some((finding) => reaches(finding.severity, command.failOn))) ? 1 : 0;
+  const failing = reports.some((report) => report.status === 'checked' && report.findings.some((finding) => reaches(finding.severity, command.failOn)));
+  const failingShown = shown.reports.some((report) => report.status === 'checked' && report.findings.some((finding) => reaches(finding.severity, command.failOn)));
+  // The output filter never changes the verdict; say so when only findings that were left out make the run fail.
+  if (failing && !failingShown) process.stderr.write(`shipcheck: failing (--fail-on ${command.failOn}) on findings not shown (${shown.hidden.because})\n`);
+  return failing ? 1 : 0;
 }
 
-function format(command: LintCommand, reports: readonly FileReport[], errors: readonly InputError[], cwd: string, preset: Preset): string {
+function format(command: LintCommand, reports: readonly FileReport[], hidden: Hidden, errors: readonly InputError[], cwd: string, preset: Preset): string {
+  const terminal = process.stdout.isTTY === true;
   switch (command.format) {
     case 'json':
       return formatJson(reports);
-    case 'sarif':
-      return formatSarif(reports, { rules: RULES, preset, version, cwd, docsBaseUrl: docsBaseUrl(process.env, __dirname), errors });
+    case 'sarif': {
+      // Indented for a person reading it in a terminal; one line when written to a file or a pipe. package.json is read when the CLI is built: a `homepage` or `repository` declared there becomes the rule links.
+      const links = sarifLinks(process.env, manifest);
+      if (links.warning) process.stderr.write(`shipcheck: warning: ${links.warning}\n`);
+      return formatSarif(reports, { rules: RULES, preset, version: manifest.version, cwd, links, errors, pretty: terminal });
+    }
     case 'github':
       return formatGithub(reports, cwd);
+    case 'compact':
+      return formatCompact(reports, styleFor(terminal, process.env), { dryRun: command.dryRun, hidden });
     case 'text':
-      return formatText(reports, styleFor(process.stdout.isTTY === true, process.env), command.dryRun);
+      return formatText(reports, styleFor(terminal, process.env), { dryRun: command.dryRun, hidden });
   }
 }
 

@@ -6,7 +6,7 @@ import { ruleDocPath } from './knowledge/ruleDocs';
 import { init } from './lsp/languageServer';
 import { discover } from './project/discover';
 import { forgetProjectConfigs, projectConfig } from './project/configCache';
-import { forgetProjectFacts, LOCKFILES, projectFacts } from './project/facts';
+import { FACT_FILE_GLOBS, forgetProjectFacts, isFactFile, projectFacts } from './project/facts';
 
 // The bundle runs as dist/server.js, one level below the extension (or repository) root that holds docs/.
 const root = path.resolve(__dirname, '..');
@@ -25,7 +25,8 @@ init(createConnection(ProposedFeatures.all), {
   projectFacts,
   projectConfig,
   projectFiles: {
-    names: LOCKFILES,
+    globs: FACT_FILE_GLOBS,
+    isFactFile,
     changed: () => {
       forgetProjectFacts();
       forgetProjectConfigs();

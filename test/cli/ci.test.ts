@@ -8,6 +8,10 @@ import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import type * as Sarif from 'sarif';
 import { checkFile, type CheckSettings } from '../../server/src/cli/check';
+import { sarifLinks, type PackageManifest } from '../../server/src/cli/sarif';
+import { ENGINE_RULES } from '../../server/src/engine/core/finding';
+import { engineRuleDoc } from '../../server/src/knowledge/engineRules';
+import { engineRuleDocMarkdown, ruleDocMarkdown } from '../../server/src/knowledge/ruleDocs';
 import { RULES } from '../../server/src/rules/index';
 import { CLI, DEPLOYMENT, json, onlyRules, REPO, shipcheck, shipcheckWith, TESTED_RULES, workspace, WORKFLOW } from '../helpers/cli';
 
@@ -25,20 +29,35 @@ function assertValidSarif(text: string): Sarif.Log {
 
 const fixture = (...parts: string[]): string => fs.readFileSync(path.join(REPO, 'test/fixtures', ...parts), 'utf8');
 
+/** The environment without SHIPCHECK_DOCS_URL (or with the given one), so the runner's own cannot leak in. */
+function docsEnv(docsUrl?: string): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.SHIPCHECK_DOCS_URL;
+  return docsUrl === undefined ? env : { ...env, SHIPCHECK_DOCS_URL: docsUrl };
+}
+
+const sarif = (root: string, env: NodeJS.ProcessEnv, ...args: string[]) => shipcheckWith({ cwd: root, env }, '--format', 'sarif', ...args);
+
+const MANIFEST = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as PackageManifest;
+
 describe('--format sarif', () => {
   it('is valid SARIF 2.1.0 with every rule described and results pointing at them', () => {
     const root = workspace({ '.github/workflows/ci.yml': WORKFLOW, 'deploy/web app.yaml': DEPLOYMENT, 'chart/templates/x.yaml': 'metadata:\n  labels:\n    {{- include "chart.labels" . | nindent 4 }}\n' });
-    const run = shipcheck(root, '--format', 'sarif', '.', 'chart/templates/x.yaml');
+    const run = sarif(root, docsEnv(), '.', 'chart/templates/x.yaml');
     assert.equal(run.status, 0, run.stderr);
     const log = assertValidSarif(run.stdout);
     const [sarifRun] = log.runs;
     const rules = sarifRun!.tool.driver.rules!;
+    // package.json, read when the CLI was built, decides the links; it names no public repository today.
+    const { docsBaseUrl, informationUri } = sarifLinks({}, MANIFEST);
+    assert.equal(sarifRun!.tool.driver.informationUri, informationUri);
     for (const rule of RULES) {
       const descriptor = rules.find((candidate) => candidate.id === rule.id);
       assert.ok(descriptor, `${rule.id} is described`);
       assert.equal(descriptor.shortDescription?.text, rule.docs.summary);
       assert.equal(descriptor.fullDescription?.text, rule.docs.rationale);
-      assert.match(descriptor.helpUri!, new RegExp(`^[a-z]+://.+/${rule.id}\\.md$`));
+      assert.equal(descriptor.help?.markdown, ruleDocMarkdown(rule));
+      assert.equal(descriptor.helpUri, docsBaseUrl === undefined ? undefined : `${docsBaseUrl}${rule.id}.md`);
       const level = rule.presets.recommended === 'off' ? rule.presets.strict : rule.presets.recommended;
       assert.equal(descriptor.defaultConfiguration?.level, { error: 'error', warning: 'warning', info: 'note', hint: 'note', off: 'none' }[level], rule.id);
       assert.equal(descriptor.defaultConfiguration?.enabled, rule.presets.recommended === 'off' ? false : undefined, `${rule.id} is enabled in recommended`);
@@ -48,6 +67,7 @@ describe('--format sarif', () => {
       const descriptor = strict.find((candidate) => candidate.id === rule.id)!;
       assert.deepEqual(descriptor.defaultConfiguration, { level: { error: 'error', warning: 'warning', info: 'note', hint: 'note', off: 'none' }[rule.presets.strict] }, `${rule.id} in strict`);
     }
+    assert.doesNotMatch(run.stdout, /"(helpUri|informationUri)":"file:/);
     const results = sarifRun!.results!;
     assert.deepEqual(results.map((result) => [result.ruleId, result.level, result.locations![0]!.physicalLocation!.artifactLocation!.uri]), [
       ['gha/npm-ci', 'warning', '.github/workflows/ci.yml'],
@@ -66,6 +86,50 @@ describe('--format sarif', () => {
     assert.match(JSON.stringify(sarifRun!.invocations![0]!.toolExecutionNotifications), /chart\/templates\/x\.yaml/);
   });
 
+  it("describes shipcheck's own findings with their pages, and links every page under an https SHIPCHECK_DOCS_URL", () => {
+    const root = workspace({ '.github/workflows/ci.yml': WORKFLOW });
+    const log = assertValidSarif(sarif(root, docsEnv('https://docs.example.test/shipcheck/rules')).stdout);
+    const { driver } = log.runs[0]!.tool;
+    const described = new Map(driver.rules!.map((descriptor) => [descriptor.id, descriptor]));
+    for (const id of [ENGINE_RULES.syntax, ENGINE_RULES.internal, ENGINE_RULES.tooLarge, ENGINE_RULES.unusedSuppression]) {
+      const doc = engineRuleDoc(id)!;
+      const descriptor = described.get(id);
+      assert.ok(descriptor, `${id} is described`);
+      assert.equal(descriptor.shortDescription?.text, doc.summary);
+      assert.equal(descriptor.help?.markdown, engineRuleDocMarkdown(doc));
+      assert.equal(descriptor.help?.text, `${doc.rationale}\n\nFix: ${doc.fix}`);
+      assert.equal(descriptor.helpUri, `https://docs.example.test/shipcheck/rules/${id}.md`);
+      assert.ok(fs.existsSync(path.join(REPO, 'docs/rules', `${id}.md`)), `${id} has a page`);
+    }
+    assert.equal(described.get('gha/npm-ci')?.helpUri, 'https://docs.example.test/shipcheck/rules/gha/npm-ci.md');
+  });
+
+  it('never links a file: URL: a SHIPCHECK_DOCS_URL that is not https is set aside with a warning', () => {
+    const root = workspace({ '.github/workflows/ci.yml': WORKFLOW });
+    const run = sarif(root, docsEnv('file:///opt/shipcheck/docs/rules/'));
+    const log = assertValidSarif(run.stdout);
+    const { docsBaseUrl } = sarifLinks({}, MANIFEST);
+    for (const descriptor of log.runs[0]!.tool.driver.rules!) assert.equal(descriptor.helpUri, docsBaseUrl === undefined ? undefined : `${docsBaseUrl}${descriptor.id}.md`);
+    assert.doesNotMatch(run.stdout, /"(helpUri|informationUri)":"file:/);
+    assert.match(run.stderr, /warning: SHIPCHECK_DOCS_URL is not an https:\/\/ URL/);
+  });
+
+  it('gives each result a fingerprint that survives lines moving and changes with the line', () => {
+    const fingerprints = (text: string): string[] => {
+      const log = assertValidSarif(sarif(workspace({ '.github/workflows/ci.yml': text }), docsEnv()).stdout);
+      return log.runs[0]!.results!.filter((result) => result.ruleId === 'gha/npm-ci').map((result) => result.partialFingerprints!.primaryLocationLineHash!);
+    };
+    const [original] = fingerprints(WORKFLOW);
+    assert.match(original!, /^[0-9a-f]{16}:1$/);
+    const moved = WORKFLOW.replace('      - uses: actions/checkout@v4\n', '      - uses: actions/checkout@v4\n      - run: echo one\n      - run: echo two\n');
+    assert.deepEqual(fingerprints(moved), [original], 'lines inserted above');
+    assert.deepEqual(fingerprints(WORKFLOW.replace('- run: npm install   # install deps', '- run:   npm install # install deps')), [original], 'only whitespace changed');
+    const [edited] = fingerprints(WORKFLOW.replace('npm install   # install deps', 'npm install --no-audit   # install deps'));
+    assert.notEqual(edited, original, 'the line itself changed');
+    const twice = fingerprints(WORKFLOW.replace('      - run: npm test\n', '      - run: npm install   # install deps\n      - run: npm test\n'));
+    assert.deepEqual(twice, [original, original!.replace(/:1$/, ':2')], 'identical lines are told apart by their occurrence');
+  });
+
   it('stays valid for a syntax error, an empty run and every fixture in the repository', () => {
     const broken = workspace({ '.github/workflows/ci.yml': 'on: push\njobs: [\n' });
     const brokenLog = assertValidSarif(shipcheck(broken, '--format', 'sarif').stdout);
@@ -76,6 +140,37 @@ describe('--format sarif', () => {
     const all = shipcheck(REPO, '--format', 'sarif', '--no-ignore', '--fail-on', 'none', 'test/fixtures', 'examples');
     assert.equal(all.status, 0, all.stderr);
     assert.ok(assertValidSarif(all.stdout).runs[0]!.results!.length > 10);
+  });
+});
+
+describe('SARIF links', () => {
+  const base = 'https://github.com/acme/shipcheck/blob/HEAD/docs/rules/';
+
+  it('come from a GitHub repository package.json declares, in any form npm accepts', () => {
+    for (const repository of ['acme/shipcheck', 'github:acme/shipcheck', 'https://github.com/acme/shipcheck', 'git+https://github.com/acme/shipcheck.git', 'git@github.com:acme/shipcheck.git', { type: 'git', url: 'git+ssh://git@github.com/acme/shipcheck.git' }]) {
+      assert.deepEqual(sarifLinks({}, { repository }), { docsBaseUrl: base, informationUri: 'https://github.com/acme/shipcheck' }, JSON.stringify(repository));
+    }
+    assert.deepEqual(sarifLinks({}, { repository: { type: 'git', url: 'https://github.com/acme/tools.git', directory: 'packages/shipcheck/' } }).docsBaseUrl, 'https://github.com/acme/tools/blob/HEAD/packages/shipcheck/docs/rules/');
+  });
+
+  it('use a homepage as the tool\'s page, and for rule pages only when it is the GitHub repository', () => {
+    assert.deepEqual(sarifLinks({}, { homepage: 'https://github.com/acme/shipcheck#readme' }), { docsBaseUrl: base, informationUri: 'https://github.com/acme/shipcheck#readme' });
+    assert.deepEqual(sarifLinks({}, { homepage: 'https://shipcheck.example.test/' }), { informationUri: 'https://shipcheck.example.test/' });
+    assert.deepEqual(sarifLinks({}, { homepage: 'https://shipcheck.example.test/', repository: 'github:acme/shipcheck' }), { docsBaseUrl: base, informationUri: 'https://shipcheck.example.test/' });
+  });
+
+  it('are left out when nothing public is known: no guessing at other hosts, no file: URLs', () => {
+    assert.deepEqual(sarifLinks({}, {}), {});
+    assert.deepEqual(sarifLinks({}, { repository: 'gitlab:acme/shipcheck', homepage: 'http://shipcheck.example.test/' }), {});
+    assert.deepEqual(sarifLinks({ SHIPCHECK_DOCS_URL: 'file:///opt/shipcheck/docs/rules/' }, {}), { warning: "SHIPCHECK_DOCS_URL is not an https:// URL ('file:///opt/shipcheck/docs/rules/'); rule links are left out" });
+  });
+
+  it('prefer SHIPCHECK_DOCS_URL, given a trailing slash', () => {
+    assert.deepEqual(sarifLinks({ SHIPCHECK_DOCS_URL: 'https://github.example.test/acme/shipcheck/blob/v1.2.0/docs/rules' }, { repository: 'github:acme/shipcheck' }), {
+      docsBaseUrl: 'https://github.example.test/acme/shipcheck/blob/v1.2.0/docs/rules/',
+      informationUri: 'https://github.com/acme/shipcheck',
+    });
+    assert.equal(sarifLinks({ SHIPCHECK_DOCS_URL: 'http://docs.example.test/' }, { repository: 'github:acme/shipcheck' }).docsBaseUrl, base);
   });
 });
 

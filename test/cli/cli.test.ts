@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,6 +30,73 @@ function assertNoStackTrace(run: Run): void {
   assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at .+[:(]/);
 }
 
+describe('output a person can read on a large run', () => {
+  // Three rules: two warnings (npm-ci, image-tag :latest) and two info (image-tag on branch tags).
+  const twoContainers = `${DEPLOYMENT}        - name: side\n          image: ghcr.io/acme/side:main\n`;
+  const files = { '.github/workflows/ci.yml': WORKFLOW, 'deploy/web.yaml': twoContainers, 'deploy/side.yaml': BRANCH_TAGGED_POD, 'deploy/ok.yaml': DEPLOYMENT.replace(':latest', ':1.27.3') };
+
+  it('ends with the files checked and the rules that found most', () => {
+    const lines = shipcheck(workspace(files)).stdout.trimEnd().split('\n');
+    assert.deepEqual(lines.slice(-2), ['✖ 4 problems (2 warnings, 2 info) in 3 of 4 files checked · 1 fixable with --fix', '  Most found: k8s/image-tag (3), gha/npm-ci (1)']);
+  });
+
+  it('--quiet shows errors only, says what it left out, and keeps the exit code', () => {
+    const root = workspace(files);
+    const quiet = shipcheck(root, '--quiet');
+    assert.equal(quiet.status, 0);
+    assert.equal(quiet.stdout, '✔ No problems shown in 4 files\n  2 warnings, 2 info not shown (--quiet)\n');
+    assert.deepEqual(json(shipcheck(root, '-q', '--format', 'json')).findings, []);
+    // The verdict counts every finding: failing on warnings still fails, and stderr says why nothing shown explains it.
+    const failing = shipcheck(root, '--quiet', '--fail-on', 'warning');
+    assert.equal(failing.status, 1);
+    assert.match(failing.stderr, /failing \(--fail-on warning\) on findings not shown \(--quiet\)/);
+    assert.match(shipcheck(root, '--quiet', '--min-severity', 'info').stderr, /--quiet is --min-severity error: give one of them/);
+  });
+
+  it('--min-severity leaves out less severe findings in every format', () => {
+    const root = workspace(files);
+    const text = shipcheck(root, '--min-severity', 'warning').stdout;
+    assert.doesNotMatch(text, /\binfo\b.*k8s\/image-tag/);
+    assert.match(text, /✖ 2 problems \(2 warnings\) in 2 of 4 files checked/);
+    assert.match(text, /\n {2}2 info not shown \(--min-severity warning\)\n$/);
+    assert.deepEqual(json(shipcheck(root, '--min-severity', 'warning', '--format', 'json')).findings.map((finding) => finding.severity), ['warning', 'warning']);
+    const sarif = JSON.parse(shipcheck(root, '--min-severity', 'warning', '--format', 'sarif').stdout) as { runs: { results: unknown[] }[] };
+    assert.equal(sarif.runs[0]!.results.length, 2);
+    assert.equal(shipcheck(root, '--min-severity', 'hint', '--format', 'json').status, 0);
+    assert.match(shipcheck(root, '--min-severity', 'loud').stderr, /--min-severity must be one of error, warning, info, hint, not 'loud'/);
+  });
+
+  it('--format compact prints one line a finding, as compilers do, then the summary', () => {
+    const run = shipcheck(workspace(files), '--format', 'compact');
+    assert.equal(run.status, 0);
+    const lines = run.stdout.trimEnd().split('\n');
+    assert.deepEqual(lines.slice(0, 5), [
+      '.github/workflows/ci.yml:9:14: warning: `npm install` resolves versions afresh and may rewrite package-lock.json, so CI can build something other than what was reviewed. Use `npm ci`: it installs exactly the lockfile and fails when it is out of date. [gha/npm-ci]',
+      lines[1]!,
+      lines[2]!,
+      lines[3]!,
+      '',
+    ]);
+    assert.match(lines[1]!, /^deploy\/side\.yaml:8:14: info: Image .+ \[k8s\/image-tag\]$/);
+    assert.match(lines[2]!, /^deploy\/web\.yaml:10:18: warning: Image .+ \[k8s\/image-tag\]$/);
+    assert.match(lines[3]!, /^deploy\/web\.yaml:12:18: info: Image .+ \[k8s\/image-tag\]$/);
+    assert.equal(lines[5], '✖ 4 problems (2 warnings, 2 info) in 3 of 4 files checked · 1 fixable with --fix');
+  });
+
+  it('indents SARIF for a terminal and writes it on one line to a pipe', { skip: process.platform !== 'linux' ? 'needs script(1) from util-linux to give the CLI a terminal' : false }, () => {
+    const root = workspace(files);
+    const piped = shipcheck(root, '--format', 'sarif').stdout;
+    assert.equal(piped.trimEnd().split('\n').length, 1);
+    // script(1) runs the CLI with a pseudo-terminal as its stdout and copies what it wrote.
+    const command = [process.execPath, CLI, '--format', 'sarif'].map((word) => `'${word}'`).join(' ');
+    const terminal = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: root, encoding: 'utf8' });
+    assert.equal(terminal.status, 0, terminal.stderr);
+    const text = terminal.stdout.replace(/\r\n/g, '\n');
+    assert.match(text, /^\{\n {2}"\$schema"/);
+    assert.deepEqual(JSON.parse(text), JSON.parse(piped));
+  });
+});
+
 describe('text output', () => {
   it('groups findings under their file, aligns columns and ends with a summary', () => {
     const twoContainers = `${DEPLOYMENT}        - name: side\n          image: ghcr.io/acme/side:main\n`;
@@ -40,7 +107,7 @@ describe('text output', () => {
     const lines = run.stdout.trimEnd().split('\n');
     assert.deepEqual(
       lines.filter((line) => line !== '' && !line.startsWith(' ')),
-      ['.github/workflows/ci.yml', 'deploy/side.yaml', 'deploy/web.yaml', '✖ 4 problems (2 warnings, 2 info) · 1 fixable with --fix'],
+      ['.github/workflows/ci.yml', 'deploy/side.yaml', 'deploy/web.yaml', '✖ 4 problems (2 warnings, 2 info) in 3 of 3 files checked · 1 fixable with --fix'],
     );
     const linesAfter = (file: string, count: number): string[] => lines.slice(lines.indexOf(file) + 1, lines.indexOf(file) + 1 + count);
     assert.match(linesAfter('.github/workflows/ci.yml', 1)[0]!, /^ {2}9:14 {2}warning {2}`npm install` .+ {2}gha\/npm-ci$/);
@@ -84,6 +151,7 @@ describe('JSON output', () => {
       {
         file: '.github/workflows/ci.yml',
         ruleId: 'gha/npm-ci',
+        messageId: 'npmInstall',
         severity: 'warning',
         message: undefined,
         line: 9,
@@ -98,8 +166,8 @@ describe('JSON output', () => {
     const line9 = WORKFLOW.split('\n')[npm!.line - 1]!;
     assert.equal(line9.slice(npm!.column - 1, npm!.endColumn - 1), 'npm install');
     assert.deepEqual(
-      { file: image!.file, ruleId: image!.ruleId, severity: image!.severity, line: image!.line, column: image!.column, endLine: image!.endLine, endColumn: image!.endColumn, fixable: image!.fixable },
-      { file: 'deploy/web.yaml', ruleId: 'k8s/image-tag', severity: 'warning', line: 10, column: 18, endLine: 10, endColumn: 30, fixable: null },
+      { file: image!.file, ruleId: image!.ruleId, messageId: image!.messageId, severity: image!.severity, line: image!.line, column: image!.column, endLine: image!.endLine, endColumn: image!.endColumn, fixable: image!.fixable },
+      { file: 'deploy/web.yaml', ruleId: 'k8s/image-tag', messageId: 'latest', severity: 'warning', line: 10, column: 18, endLine: 10, endColumn: 30, fixable: null },
     );
     assert.equal(typeof image!.message, 'string');
   });
@@ -208,7 +276,7 @@ describe('discovery', () => {
       json(run).findings.map((finding) => `${finding.file} ${finding.ruleId}`),
       ['.github/workflows/ci.yml gha/npm-ci', 'k8s/web.yaml k8s/image-tag'],
     );
-    assert.equal(shipcheck(root).stdout.split('\n').at(-2), '✖ 2 problems (2 warnings) · 1 fixable with --fix');
+    assert.ok(shipcheck(root).stdout.split('\n').includes('✖ 2 problems (2 warnings) in 2 of 2 files checked · 1 fixable with --fix'));
   });
 
   it('counts only workflows and manifests among the files it found', () => {
@@ -230,6 +298,20 @@ describe('discovery', () => {
     assert.deepEqual(relative.findings.map((finding) => finding.file), [path.join('..', 'k8s', 'web.yaml')]);
     const absolute = json(shipcheck(root, '--format', 'json', path.join(root, 'k8s')));
     assert.deepEqual(absolute.findings.map((finding) => finding.file), [path.join(root, 'k8s', 'web.yaml')]);
+  });
+
+  it('indexes the skaffold.yaml and kustomizations of a checked folder: images they fill in are not flagged', () => {
+    const root = workspace({
+      'skaffold.yaml': 'apiVersion: skaffold/v4beta6\nkind: Config\nbuild:\n  artifacts:\n    - image: web\n',
+      'k8s/web.yaml': DEPLOYMENT.replace('nginx:latest', 'web'),
+      'overlay/kustomization.yaml': 'resources:\n  - ../base\nimages:\n  - name: nginx\n    newTag: 1.27.3\n',
+      'base/kustomization.yaml': 'resources:\n  - web.yaml\n',
+      'base/web.yaml': DEPLOYMENT,
+    });
+    const tagged = (run: Run) => json(run).findings.filter((finding) => finding.ruleId === 'k8s/image-tag').map((finding) => finding.file);
+    assert.deepEqual(tagged(shipcheck(root, '--format', 'json')), []);
+    // A file named alone is checked alone: nothing tells it what the build tools do.
+    assert.deepEqual(tagged(shipcheck(root, '--format', 'json', 'k8s/web.yaml', 'base/web.yaml')), ['base/web.yaml', 'k8s/web.yaml']);
   });
 
   it('reports a file once when it is reached twice', () => {

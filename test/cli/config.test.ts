@@ -99,7 +99,7 @@ ignore:
     assert.deepEqual(problems('rules:\n  npm-ci: off\n'), ["2:3 unknown rule 'npm-ci' (did you mean gha/npm-ci?); `shipcheck --list-rules` lists them [npm-ci]"]);
     assert.deepEqual(problems('rules:\n  gha/npm-cl: off\n'), ["2:3 unknown rule 'gha/npm-cl' (did you mean gha/npm-ci?); `shipcheck --list-rules` lists them [gha/npm-cl]"]);
     assert.deepEqual(problems('rules:\n  gha/shiny: off\n'), ["2:3 unknown rule 'gha/shiny'; `shipcheck --list-rules` lists them [gha/shiny]"]);
-    assert.deepEqual(problems('rulez:\n  gha/npm-ci: off\n'), ["1:1 unknown setting 'rulez': expected one of preset, rules, ignore, maxFileSize [rulez]"]);
+    assert.deepEqual(problems('rulez:\n  gha/npm-ci: off\n'), ["1:1 unknown setting 'rulez': expected one of preset, rules, ignore, maxFileSize, owner [rulez]"]);
     assert.deepEqual(problems('rules: [gha/npm-ci]\n'), ['1:8 `rules` must map rule ids to a level (off, hint, info, warning, error) or to `{ level: …, <option>: … }` [[gha/npm-ci]]']);
     assert.deepEqual(problems('rules:\n  gha/npm-ci:\n'), ['2:3 the level of gha/npm-ci must be one of off, hint, info, warning, error, not empty [gha/npm-ci]']);
     assert.deepEqual(problems('rules:\n  gha/npm-ci: [warning]\n'), ['2:15 gha/npm-ci needs a level (off, hint, info, warning, error) or a mapping such as `{ level: warning }` [[warning]]']);
@@ -121,6 +121,17 @@ ignore:
     assert.deepEqual(problems('rules: {}\npreset: [strict]\n'), ['2:9 `preset` must be one of recommended, strict, all, not a list or mapping [[strict]]']);
     assert.deepEqual(problems('preset:\n'), ['1:1 `preset` must be one of recommended, strict, all, not empty [preset]']);
     assert.deepEqual(parseConfig('preset: Strict\nrules:\n  gha/npm-ci: off\n', RULES).config, { ...EMPTY, ruleSettings: { 'gha/npm-ci': 'off' } }, 'names are exact; the rest applies');
+  });
+
+  it("reads the repository's GitHub owner, which must be an account name", () => {
+    assert.equal(parseConfig('owner: acme-labs\n', RULES).config.owner, 'acme-labs');
+    assert.deepEqual(problems('owner: acme\n'), []);
+    const message = '`owner` must be a GitHub user or organization name, such as `acme` (letters, digits and hyphens)';
+    assert.deepEqual(problems('owner: https://github.com/acme\n'), [`1:8 ${message} [https://github.com/acme]`]);
+    assert.deepEqual(problems('owner: -acme\n'), [`1:8 ${message} [-acme]`]);
+    assert.deepEqual(problems('owner: [acme]\n'), [`1:8 ${message} [[acme]]`]);
+    assert.deepEqual(problems(`owner: ${'a'.repeat(40)}\n`), [`1:8 ${message} [${'a'.repeat(40)}]`]);
+    assert.equal(parseConfig('owner: -acme\n', RULES).config.owner, undefined);
   });
 
   it('lets command-line settings win', () => {

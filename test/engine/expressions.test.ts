@@ -9,6 +9,8 @@ import {
   findExpressions,
   parseCondition,
   parseExpression,
+  renderedPaths,
+  stringLiterals,
   UNKNOWN,
   usesStatusFunction,
   type Value,
@@ -88,6 +90,13 @@ describe('parseCondition', () => {
   });
 });
 
+describe('stringLiterals', () => {
+  it('lists the string literals of every operand, argument and index', () => {
+    const literals = stringLiterals(ast("github.repository == 'a/b' && !startsWith(github.ref, 'refs/tags/') || matrix['os'] != 1"));
+    assert.deepEqual(literals, ['a/b', 'refs/tags/', 'os']);
+  });
+});
+
 describe('contextPaths', () => {
   const paths = (source: string) => contextPaths(ast(source)).map((p) => p.path);
 
@@ -108,6 +117,36 @@ describe('contextPaths', () => {
     assert.deepEqual(found!.segments, ['Github', 'Head_Ref']);
     assert.equal(found!.path, 'github.head_ref');
     assert.equal(source.slice(found!.start, found!.end), 'Github.Head_Ref');
+  });
+});
+
+describe('renderedPaths', () => {
+  const rendered = (source: string) => renderedPaths(ast(source)).map((p) => `${p.path}:${p.via}`);
+
+  it('keeps what can be pasted as text, and how', () => {
+    assert.deepEqual(rendered('github.event.issue.title'), ['github.event.issue.title:value']);
+    assert.deepEqual(rendered('github.head_ref || github.ref_name'), ['github.head_ref:value', 'github.ref_name:value']);
+    assert.deepEqual(rendered("inputs.on && github.event.issue.body"), ['github.event.issue.body:value']);
+    assert.deepEqual(rendered("format('{0} {1}', github.event, inputs.x)"), ['github.event:value', 'inputs.x:value']);
+    assert.deepEqual(rendered('toJSON(github.event)'), ['github.event:content']);
+    assert.deepEqual(rendered("join(github.event.commits.*.message, github.event.issue.title)"), ['github.event.commits.*.message:content', 'github.event.issue.title:value']);
+    assert.deepEqual(rendered('fromJSON(github.event.issue.body).name'), ['github.event.issue.body:content']);
+    assert.deepEqual(rendered('github.event.pull_request[inputs.field]'), ['github.event.pull_request:member']);
+    assert.deepEqual(rendered('github.event.pages[inputs.n].page_name'), ['github.event.pages:content']);
+  });
+
+  it('drops what is only compared or tested', () => {
+    for (const source of [
+      "github.event.issue.title == 'x'",
+      '!github.event.issue.body',
+      "contains(github.event.issue.title, 'wip')",
+      "startsWith(github.head_ref, 'release/') || endsWith(github.head_ref, '-fix')",
+      "github.event.issue.title && 'yes'",
+      "hashFiles(github.event.issue.title)",
+      "success()",
+    ]) {
+      assert.deepEqual(rendered(source), [], source);
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import { IncrementalLinter, pieceStarts, pieceStartsAfterEdit } from '../../serv
 import { commonPrefix, commonSuffix } from '../../server/src/engine/incremental/jobSplice';
 import { lint, type LintOptions, type LintResult } from '../../server/src/engine/core/lint';
 import { defineRule } from '../../server/src/engine/core/rule';
+import { buildProjectIndex } from '../../server/src/engine/core/projectIndex';
 import type { Workflow } from '../../server/src/engine/model/workflow';
 import { RULES } from '../../server/src/rules';
 import { FIXTURES, ROOT } from '../helpers/fixtures';
@@ -277,6 +278,24 @@ describe('incremental linting', () => {
     const changed = linter.lint(file(3, 10, 'd'), path, options);
     assert.deepEqual(seen.splice(0), ['a', 'web', 'b', 'd'], 'the autoscaler changed: every document that read it is checked again');
     assert.deepEqual(comparable(changed), comparable(lint(file(3, 10, 'd'), path, options)));
+  });
+
+  it('checks k8s/image-tag again when a kustomization starts or stops setting the tag', () => {
+    const deployment = (name: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    matchLabels: { app: ${name} }\n  template:\n    metadata:\n      labels: { app: ${name} }\n    spec:\n      containers:\n        - name: ${name}\n          image: ghcr.io/acme/${name}:latest\n`;
+    const text = ['a', 'b', 'c', 'd'].map(deployment).join('---\n');
+    const path = 'k8s/apps.yaml';
+    const index = buildProjectIndex([{ path, text }, { path: 'k8s/kustomization.yaml', text: 'resources:\n  - apps.yaml\n' }]);
+    const options: LintOptions = { rules: RULES, index };
+    const linter = new IncrementalLinter();
+    const tagged = (result: LintResult) => result.findings.filter((finding) => finding.ruleId === 'k8s/image-tag').map((finding) => finding.message.slice(0, 30));
+    assert.equal(tagged(linter.lint(text, path, options)).length, 4);
+    index.setFile('k8s/kustomization.yaml', 'resources:\n  - apps.yaml\nimages:\n  - name: ghcr.io/acme/b\n    newTag: 1.0.0\n');
+    const pinned = linter.lint(text, path, options);
+    assert.deepEqual(tagged(pinned), tagged(lint(text, path, options)));
+    assert.equal(tagged(pinned).length, 3);
+    index.setFile('k8s/kustomization.yaml', 'resources:\n  - apps.yaml\n');
+    assert.equal(tagged(linter.lint(text, path, options)).length, 4);
   });
 
   it('knows what every rule reads of other documents: no rule reads them but through ctx.index', () => {

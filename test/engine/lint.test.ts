@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ENGINE_RULES } from '../../server/src/engine/core/finding';
+import { ENGINE_MESSAGES, ENGINE_RULES } from '../../server/src/engine/core/finding';
 import { lint, looksLikeGoTemplate } from '../../server/src/engine/core/lint';
 import { defineRule } from '../../server/src/engine/core/rule';
 import { ruleById } from '../../server/src/rules';
@@ -195,6 +195,39 @@ describe('presets', () => {
     assert.deepEqual(lint(disabled, WORKFLOW, { rules: [strictOnly] }).findings, []);
     assert.deepEqual(lint(disabled, WORKFLOW, { rules: [strictOnly], preset: 'strict' }).findings, []);
     assert.match(lint(disabled.replace('strict-probe', 'stricter-probe'), WORKFLOW, { rules: [strictOnly] }).findings[0]?.message ?? '', /Unknown rule id gha\/stricter-probe/);
+  });
+});
+
+describe('message ids', () => {
+  const pairs = (text: string, path = WORKFLOW, rules = RULES) => lint(text, path, { rules }).findings.map((f) => `${f.ruleId}:${f.messageId}`);
+
+  it('carry the message key a rule reported, whatever the severity', () => {
+    const install = 'jobs:\n  t:\n    runs-on: x\n    steps:\n      - run: npm install\n      - run: yarn install\n';
+    assert.deepEqual(pairs(install), ['gha/npm-ci:npmInstall', 'gha/npm-ci:yarnInstall']);
+    const pod = 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n    - name: b\n      image: nginx\n';
+    assert.deepEqual(pairs(pod, 'pod.yaml'), ['k8s/image-tag:latest', 'k8s/image-tag:untagged']);
+  });
+
+  it('are fixed for the engine\'s own findings', () => {
+    assert.deepEqual(pairs('on: push\njobs:\n  a: [\n  b: 1\n'), [`${ENGINE_RULES.syntax}:${ENGINE_MESSAGES.syntax}`]);
+    const big = lint(`a: ${'x'.repeat(100)}\n`, 'big.yaml', { rules: RULES, maxFileSize: 50 }).findings;
+    assert.deepEqual(big.map((f) => f.messageId), [ENGINE_MESSAGES.tooLarge]);
+    const failing = defineRule({
+      id: 'gha/failing',
+      presets: { recommended: 'error', strict: 'error' },
+      dora: [],
+      fixable: false,
+      messages: { never: () => 'never' },
+      docs: { summary: '', rationale: '', symptom: '', fix: '', bad: '', good: '' },
+      visit: {
+        step() {
+          throw new Error('boom');
+        },
+      },
+    });
+    assert.deepEqual(pairs('jobs:\n  t:\n    runs-on: x\n    steps:\n      - run: x\n', WORKFLOW, [failing]), [`${ENGINE_RULES.internal}:${ENGINE_MESSAGES.internal}`]);
+    const stale = 'jobs:\n  t:\n    runs-on: x\n    steps:\n      # shipcheck-disable-next-line gha/npm-ci\n      - run: npm ci\n      # shipcheck-disable-next-line gha/npm-cl\n      - run: npm ci\n';
+    assert.deepEqual(pairs(stale), [`${ENGINE_RULES.unusedSuppression}:${ENGINE_MESSAGES.unusedSuppression}`, `${ENGINE_RULES.unusedSuppression}:${ENGINE_MESSAGES.unknownRuleSuppression}`]);
   });
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classify } from '../../server/src/engine/core/classify';
-import { effectivePermissions, onlyCalledByOtherWorkflows, triggers } from '../../server/src/engine/model/permissions';
+import { effectivePermissions, forkOnlyJobs, onlyCalledByOtherWorkflows, triggers } from '../../server/src/engine/model/permissions';
 import type { Workflow } from '../../server/src/engine/model/workflow';
 import { parseYamlFile, type YamlDoc } from '../../server/src/engine/yaml/yamlFile';
 
@@ -66,5 +66,31 @@ describe('triggers', () => {
     assert.deepEqual(triggers(called.yaml, called.workflow), ['workflow_call']);
     assert.equal(onlyCalledByOtherWorkflows(called.yaml, called.workflow), true);
     assert.equal(onlyCalledByOtherWorkflows(list.yaml, list.workflow), false);
+  });
+});
+
+describe('forkOnlyJobs', () => {
+  const forkOnly = (text: string) => {
+    const { workflow, yaml } = workflowOf(text);
+    return [...forkOnlyJobs(workflow, yaml, text)].map((job) => job.id);
+  };
+
+  it('finds jobs whose condition admits only pull requests from forks, and the jobs that need them', () => {
+    const text = `on: [push, pull_request]\njobs:\n  forks:\n    if: github.event.pull_request.head.repo.full_name != github.repository\n${JOB}  after:\n    needs: forks\n${JOB}  all:\n${JOB}`;
+    // On push the pull request is null, which differs from the repository's name: the first job runs then.
+    assert.deepEqual(forkOnly(text), []);
+    assert.deepEqual(forkOnly(text.replace('on: [push, pull_request]', 'on: pull_request')), ['forks', 'after']);
+  });
+
+  it('does not count pull_request_target, whose fork runs get the repository token', () => {
+    assert.deepEqual(forkOnly(`on: pull_request_target\njobs:\n  a:\n    if: github.event.pull_request.head.repo.fork\n${JOB}`), []);
+    assert.deepEqual(forkOnly(`on: pull_request\njobs:\n  a:\n    if: github.event.pull_request.head.repo.fork\n${JOB}`), ['a']);
+  });
+
+  it('tries the names a condition compares with, since the file does not say which repository it is in', () => {
+    const text = (name: string) => `on: pull_request\njobs:\n  a:\n    if: github.repository == '${name}' && github.event.pull_request.head.repo.full_name != github.repository\n${JOB}`;
+    assert.deepEqual(forkOnly(text('example/project')), ['a']);
+    const byName = `on: pull_request\njobs:\n  a:\n    if: github.event.pull_request.head.repo.full_name != 'example/project'\n${JOB}`;
+    assert.deepEqual(forkOnly(byName), []);
   });
 });

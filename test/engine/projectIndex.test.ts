@@ -29,7 +29,7 @@ describe('ProjectIndex', () => {
     ]);
     assert.deepEqual(index.file('.github/workflows/reusable.yml')!.workflow, { kind: 'workflow', reusable: true });
     assert.deepEqual(index.file('.github/workflows/ci.yml')!.workflow, { kind: 'workflow', reusable: false });
-    assert.deepEqual(index.file('deploy/kustomization.yaml')!.kustomization, { resources: ['../k8s/web.yaml'] });
+    assert.deepEqual(index.file('deploy/kustomization.yaml')!.kustomization, { resources: ['../k8s/web.yaml'], components: [], images: [] });
     assert.equal(index.file('missing.yaml'), undefined);
   });
 
@@ -112,5 +112,72 @@ describe('ctx.index', () => {
       },
       200,
     );
+  });
+});
+
+describe('images a build tool fills in', () => {
+  const deployment = (image: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: { app: web }\n  template:\n    metadata:\n      labels: { app: web }\n    spec:\n      containers:\n        - name: web\n          image: ${image}\n`;
+  const filled = (files: Record<string, string>, path: string) =>
+    buildProjectIndex(Object.entries(files).map(([file, text]) => ({ path: file, text })))
+      .imagesFilledIn(path)
+      .map(({ name, tool, source }) => `${tool} ${source} ${name}`);
+  const imageTag = (files: Record<string, string>, path: string) =>
+    lint(files[path]!, path, { rules: RULES, index: buildProjectIndex(Object.entries(files).map(([file, text]) => ({ path: file, text }))) }).findings.filter(
+      (finding) => finding.ruleId === 'k8s/image-tag',
+    );
+
+  it('reads kustomize images with newTag or digest, from the kustomization that lists the file and those built on it', () => {
+    const files = {
+      'base/web.yaml': deployment('web'),
+      'base/kustomization.yaml': 'resources:\n  - web.yaml\nimages:\n  - name: web\n    newTag: 1.2.3\n  - name: only-renamed\n    newName: ghcr.io/acme/only-renamed\n',
+      'overlays/prod/kustomization.yml': 'resources:\n  - ../../base\ncomponents:\n  - ../../components/pin\n',
+      'components/pin/kustomization.yaml': 'kind: Component\nimages:\n  - name: ghcr.io/acme/sidecar\n    digest: sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945\n',
+      'legacy/kustomization.yaml': 'bases:\n  - ../base/\nimages:\n  - name: legacy\n    newTag: v2\n',
+      'other/web.yaml': deployment('web'),
+    };
+    assert.deepEqual(filled(files, 'base/web.yaml').sort(), [
+      'kustomize base/kustomization.yaml web',
+      'kustomize components/pin/kustomization.yaml ghcr.io/acme/sidecar',
+      'kustomize legacy/kustomization.yaml legacy',
+    ]);
+    assert.deepEqual(filled(files, 'other/web.yaml'), [], 'no kustomization lists it');
+  });
+
+  it('reads Skaffold artifacts (profiles too) for files in the Skaffold file’s folder and below, not beside it', () => {
+    const skaffold =
+      'apiVersion: skaffold/v4beta6\nkind: Config\nbuild:\n  artifacts:\n    - image: emailservice\n      context: src/emailservice\nprofiles:\n  - name: gcb\n    build:\n      artifacts:\n        - image: loadgenerator\n---\napiVersion: skaffold/v4beta6\nkind: Config\nbuild:\n  artifacts:\n    - image: frontend\n';
+    const files = { 'shop/skaffold.yaml': skaffold, 'shop/k8s/email.yaml': deployment('emailservice'), 'shop-other/email.yaml': deployment('emailservice'), 'shop/skaffold-notes.yaml': 'build:\n  artifacts:\n    - image: notes\n' };
+    assert.deepEqual(filled(files, 'shop/k8s/email.yaml'), ['skaffold shop/skaffold.yaml emailservice', 'skaffold shop/skaffold.yaml loadgenerator', 'skaffold shop/skaffold.yaml frontend']);
+    assert.deepEqual(filled(files, 'shop-other/email.yaml'), []);
+  });
+
+  it('leaves an image k8s/image-tag would flag alone when a kustomization or Skaffold file deploying it sets the tag', () => {
+    const kustomized = { 'k8s/web.yaml': deployment('ghcr.io/acme/web:latest'), 'k8s/kustomization.yaml': 'resources:\n  - web.yaml\nimages:\n  - name: ghcr.io/acme/web\n    newTag: sha-3f9c2e1\n' };
+    assert.equal(imageTag(kustomized, 'k8s/web.yaml').length, 0);
+    assert.equal(imageTag({ 'k8s/web.yaml': kustomized['k8s/web.yaml'] }, 'k8s/web.yaml').length, 1, 'without the kustomization');
+    const renamed = { ...kustomized, 'k8s/kustomization.yaml': 'resources:\n  - web.yaml\nimages:\n  - name: ghcr.io/acme/web\n    newName: ghcr.io/acme/web2\n' };
+    assert.equal(imageTag(renamed, 'k8s/web.yaml').length, 1, 'newName alone keeps the manifest’s tag');
+    const moving = { ...kustomized, 'k8s/kustomization.yaml': 'resources:\n  - web.yaml\nimages:\n  - name: ghcr.io/acme/web\n    newTag: latest\n' };
+    assert.equal(imageTag(moving, 'k8s/web.yaml').length, 0, 'the kustomization decides the tag, even `latest`: the manifest is not where to fix it');
+    const skaffolded = { 'skaffold.yaml': 'apiVersion: skaffold/v2beta26\nkind: Config\nbuild:\n  artifacts:\n    - image: emailservice\n', 'k8s/email.yaml': deployment('emailservice') };
+    assert.equal(imageTag(skaffolded, 'k8s/email.yaml').length, 0);
+    assert.equal(imageTag({ ...skaffolded, 'k8s/email.yaml': deployment('busybox') }, 'k8s/email.yaml').length, 1, 'an image Skaffold does not build');
+  });
+
+  it('names the files a kustomization or Skaffold file decides for, to check again when it changes', () => {
+    const index = buildProjectIndex([
+      { path: 'base/web.yaml', text: deployment('web') },
+      { path: 'base/kustomization.yaml', text: 'resources:\n  - web.yaml\n' },
+      { path: 'overlay/kustomization.yaml', text: 'resources:\n  - ../base\ncomponents:\n  - ../pin\n' },
+      { path: 'pin/kustomization.yaml', text: 'kind: Component\nresources:\n  - extra.yaml\n' },
+      { path: 'pin/extra.yaml', text: deployment('extra') },
+      { path: 'app/skaffold.yaml', text: 'apiVersion: skaffold/v3\nkind: Config\n' },
+      { path: 'app/k8s/a.yaml', text: deployment('a') },
+    ]);
+    assert.deepEqual([...index.imagesFilledInBy('pin/kustomization.yaml')].sort(), ['base/web.yaml', 'pin/extra.yaml'], 'a component decides for what the overlay builds');
+    assert.deepEqual([...index.imagesFilledInBy('base/kustomization.yaml')].sort(), ['base/web.yaml']);
+    assert.deepEqual(index.imagesFilledInBy('app/skaffold.yaml'), ['app/k8s/a.yaml']);
+    assert.deepEqual(index.imagesFilledInBy('base/web.yaml'), []);
   });
 });

@@ -9,7 +9,6 @@ import { markdownToPlainText } from '../../server/src/knowledge/plainText';
 import { ruleById } from '../../server/src/rules';
 import { isPullRef } from '../../server/src/rules/gha/pull-request-target-checkout';
 import { waitsInScript } from '../../server/src/rules/gha/service-healthcheck';
-import { splitPath } from '../../server/src/rules/k8s/probe-identical';
 
 // Hand-written scans that replaced regexes which backtrack quadratically (test/fuzz/regex.test.ts). Each is
 // held to the regex it replaced, kept here as the reference: on edge cases, and on many short random
@@ -165,16 +164,6 @@ describe('waitsInScript (service-healthcheck)', () => {
 });
 
 describe('trailing separators', () => {
-  it("splitPath drops a base path's trailing slashes", () => {
-    assert.deepEqual(splitPath(''), { live: '/live', ready: '/ready' });
-    assert.deepEqual(splitPath('/'), { live: '/live', ready: '/ready' });
-    assert.deepEqual(splitPath('///'), { live: '/live', ready: '/ready' });
-    assert.deepEqual(splitPath('/api//'), { live: '/api/live', ready: '/api/ready' });
-    assert.deepEqual(splitPath('/a/b?full=1'), { live: '/a/b/live?full=1', ready: '/a/b/ready?full=1' });
-    assert.deepEqual(splitPath('/a/?x=/'), { live: '/a/live?x=/', ready: '/a/ready?x=/' });
-    assert.deepEqual(splitPath('/healthz'), { live: '/livez', ready: '/readyz' });
-  });
-
   it("secret-env's fix names the volume without the dash left where the Secret's name was cut at 63", () => {
     const secret = `${'a'.repeat(62)}.b`;
     const text = `apiVersion: v1

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { classify } from '../../server/src/engine/core/classify';
 import { jobGraph } from '../../server/src/engine/model/jobGraph';
 import { classifyJob, isFastGate, nameWords } from '../../server/src/engine/model/jobKind';
-import { triggerCases, workflowTriggers } from '../../server/src/engine/model/triggers';
+import { mayRunPrivileged, triggerCases, workflowTriggers } from '../../server/src/engine/model/triggers';
+import { evaluateCondition, parseExpression } from '../../server/src/engine/languages/expressions';
 import { jobTextMayMatch, type Workflow } from '../../server/src/engine/model/workflow';
 import { parseYamlFile, type YamlDoc } from '../../server/src/engine/yaml/yamlFile';
 
@@ -73,11 +74,28 @@ describe('workflowTriggers', () => {
     assert.equal(cases[0]!.values.get('github.ref_name'), 'main');
   });
 
+  it("a pull request's ref is its merge ref, whose short name is never a branch's", () => {
+    const [pullRequest] = triggerCases(events('pull_request').triggers);
+    assert.deepEqual(pullRequest!.values.get('github.ref_name'), { pattern: true, prefix: '', suffix: '/merge' });
+    const mainOnly = parseExpression("github.ref_name == 'main'");
+    assert.ok(mainOnly.ok);
+    assert.equal(evaluateCondition(mainOnly.ast, { lookup: (path) => pullRequest!.values.get(path.join('.')) }), false);
+  });
+
   it('a push with only tag filters runs on tags only; without filters on both', () => {
     const tagsOnly = triggerCases(events('\n  push:\n    tags: ["v*"]\n').triggers);
     assert.deepEqual(tagsOnly.map((c) => c.values.get('github.ref_type')), ['tag']);
     const both = triggerCases(events('push').triggers);
     assert.deepEqual(both.map((c) => c.values.get('github.ref_type')), ['branch', 'tag']);
+  });
+
+  it('tells workflows that may run on a privileged event from those that never do', () => {
+    for (const on of ['pull_request_target', '[push, issue_comment]', '\n  issues:\n    types: [opened]\n', 'workflow_call', '${{ x }}']) {
+      assert.equal(mayRunPrivileged(events(on).triggers), true, on);
+    }
+    for (const on of ['pull_request', '[push, pull_request, merge_group]', '\n  schedule:\n    - cron: "0 0 * * *"\n  workflow_dispatch:\n']) {
+      assert.equal(mayRunPrivileged(events(on).triggers), false, on);
+    }
   });
 
   it('knows nothing about the event of a reusable workflow or an unreadable on:', () => {

@@ -167,6 +167,17 @@ describe('scalars, numbers and flow maps', () => {
     assert.equal(applyEdits(text, edits), 'a: "new"\nb: \'new\'\nc: new\n');
   });
 
+  it('replaces only the text between the quotes of a quoted value, escaped for its style', () => {
+    const text = 'a: "/health"  # live\nb: \'/health\'\n';
+    const file = parseYamlFile(text);
+    const double = replaceScalar(at(file, 'a') as never, 'say "hi"\\')!;
+    const single = replaceScalar(at(file, 'b') as never, "it's")!;
+    assert.deepEqual([double.start, double.end, double.newText], [text.indexOf('/health'), text.indexOf('"  #'), 'say \\"hi\\"\\\\']);
+    assert.deepEqual([single.start, single.end, single.newText], [text.lastIndexOf('/health'), text.lastIndexOf("'"), "it''s"]);
+    assert.equal(applyEdits(text, [double, single]), 'a: "say \\"hi\\"\\\\"  # live\nb: \'it\'\'s\'\n');
+    assert.deepEqual(parseYamlFile(applyEdits(text, [double, single])).documents[0]!.doc.toJS(), { a: 'say "hi"\\', b: "it's" });
+  });
+
   it('appends to one-line flow maps and replaces empty values with a block', () => {
     const text = 'r:\n  limits: { memory: 1Gi }\n  requests: {} # later\n  other:\n';
     const file = parseYamlFile(text);

@@ -62,6 +62,7 @@ function withoutColour(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export interface JsonFinding {
   file: string;
   ruleId: string;
+  messageId: string;
   severity: string;
   message: string;
   line: number;

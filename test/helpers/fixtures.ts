@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Finding, Severity } from '../../server/src/engine/core/finding';
 import { lint, type LintResult } from '../../server/src/engine/core/lint';
-import type { Rule } from '../../server/src/engine/core/rule';
+import type { ProjectFacts, Rule } from '../../server/src/engine/core/rule';
 import { PRESETS, presetSeverity, type Preset } from '../../server/src/engine/core/presets';
 
 /** The repository root, from out/test/helpers. */
@@ -76,18 +76,29 @@ export function describeFindings(result: LintResult, findings: Finding[]): strin
   });
 }
 
-export function lintWith(rules: readonly Rule[], text: string, path: string, preset?: Preset): LintResult {
-  return lint(text, path, { rules, ...(preset ? { preset } : {}) });
+export function lintWith(rules: readonly Rule[], text: string, path: string, project: ProjectFacts = {}, preset?: Preset): LintResult {
+  return lint(text, path, { rules, project, ...(preset ? { preset } : {}) });
 }
 
-const PRESET_DIRECTIVE = /^#\s*preset:\s*(\S+)\s*$/;
+const PROJECT = /^#\s*project:\s*(\{.*\})\s*$/m;
 
 /**
- * The preset a rule's fixture is linted in: the one its first line names (`# preset: strict`), else the preset the rule
- * is at home in: `recommended` when the rule is on there, `strict` when it is not.
+ * What the adapter would know about the repository around a fixture (lockfiles, Yarn 2+, the owner), written on a
+ * line of its own: `# project: {"yarnBerry": true}`. Fixtures without one are linted knowing nothing, as in a browser.
+ */
+export function fixtureProject(text: string): ProjectFacts {
+  const json = PROJECT.exec(text)?.[1];
+  return json === undefined ? {} : (JSON.parse(json) as ProjectFacts);
+}
+
+const PRESET = /^#\s*preset:\s*(\S+)\s*$/m;
+
+/**
+ * The preset a rule's fixture is linted in: the one a line of its own names (`# preset: strict`), else the preset the
+ * rule is at home in: `recommended` when the rule is on there, `strict` when it is not.
  */
 export function fixturePreset(rule: Rule, text: string): Preset {
-  const named = PRESET_DIRECTIVE.exec(text.split('\n', 1)[0]!.trimEnd())?.[1];
+  const named = PRESET.exec(text)?.[1];
   if (named === undefined) return presetSeverity(rule, 'recommended') === 'off' ? 'strict' : 'recommended';
   const preset = PRESETS.find((candidate) => candidate === named);
   if (!preset) throw new Error(`\`# preset: ${named}\` names no preset (${PRESETS.join(', ')})`);

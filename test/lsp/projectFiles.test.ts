@@ -53,6 +53,19 @@ describe('lockfiles and .shipcheck.yaml read again when the client says they cha
     assert.deepEqual(await typeAndWait(), ['gha/npm-ci']);
   });
 
+  it('watches what tells Yarn 2+, and a new .yarnrc.yml silences the Yarn 1 advice', async () => {
+    const yarnWorkflow = pathToFileURL(path.join(root, '.github', 'workflows', 'yarn.yml')).href;
+    assert.deepEqual(codes(await session.open(yarnWorkflow, NPM_INSTALL.replace('npm install', 'yarn install'))), ['gha/npm-ci']);
+    const watched = registrations.flatMap((registration) => (registration.registerOptions as { watchers?: { globPattern: string }[] } | undefined)?.watchers ?? []);
+    for (const name of ['.yarnrc.yml', 'package.json', '.yarn/releases/*', '.git/config']) assert.ok(watched.some((watcher) => watcher.globPattern === `**/${name}`), name);
+
+    fs.writeFileSync(path.join(root, '.yarnrc.yml'), 'nodeLinker: node-modules\n');
+    const from = session.published.length;
+    await session.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(path.join(root, '.yarnrc.yml')).href, type: FileChangeType.Created }] });
+    const republished = await session.waitForDiagnostics(from, (params) => params.uri === yarnWorkflow);
+    assert.deepEqual(codes(republished.diagnostics), []);
+  });
+
   it('a new .shipcheck.yaml changes the next check', async () => {
     fs.writeFileSync(path.join(root, '.shipcheck.yaml'), 'rules:\n  gha/npm-ci: off\n');
     const from = session.published.length;

@@ -46,6 +46,12 @@ describe('the project index in the server', { timeout: 8 * TIMEOUT_MS }, () => {
   const rollout = write('deploy/rollout.yaml', ROLLOUT);
   const hpa = write('deploy/hpa.yaml', HPA);
   write('deploy/kustomization.yaml', 'resources:\n  - rollout.yaml\n  - hpa.yaml\n');
+  // Images whose tag a build tool sets: the tag in the manifest is not what runs.
+  const SKAFFOLD = 'apiVersion: skaffold/v4beta6\nkind: Config\nbuild:\n  artifacts:\n    - image: emailservice\n';
+  const email = write('shop/k8s/email.yaml', ROLLOUT.replace('ghcr.io/acme/web:1.0.0', 'emailservice'));
+  const skaffold = write('shop/skaffold.yaml', SKAFFOLD.replace('emailservice', 'frontend'));
+  const pinned = write('pinned/web.yaml', ROLLOUT.replace('1.0.0', 'latest'));
+  write('pinned/kustomization.yaml', 'resources:\n  - web.yaml\n');
   // The same two files side by side, listed by no kustomization: not deployed together.
   const unlisted = write('loose/rollout.yaml', ROLLOUT);
   write('loose/hpa.yaml', HPA);
@@ -90,6 +96,22 @@ describe('the project index in the server', { timeout: 8 * TIMEOUT_MS }, () => {
     await session.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: hpa, type: FileChangeType.Changed }] });
     await session.connection.sendNotification('textDocument/didClose', { textDocument: { uri: hpa } });
     assert.equal(granular((await until(from, rollout, (params) => granular(params.diagnostics) === 1)).diagnostics), 1);
+  });
+
+  it('refreshes a manifest’s image findings when the Skaffold file or the kustomization starts setting its tag', async () => {
+    const tagged = (diagnostics: Diagnostic[]): number => diagnostics.filter((diagnostic) => diagnostic.code === 'k8s/image-tag').length;
+    assert.equal(tagged((await until(0, email, () => true)).diagnostics), 1, 'Skaffold builds another image');
+    assert.equal(tagged((await until(0, pinned, () => true)).diagnostics), 1, 'the kustomization sets no tag');
+    // The Skaffold file edited in the editor: the manifest (not open) is checked again.
+    let from = session.published.length;
+    await session.open(skaffold, SKAFFOLD.replace('emailservice', 'frontend'));
+    await session.applyEdits(skaffold, [{ range: rangeOf(SKAFFOLD.replace('emailservice', 'frontend'), 'frontend'), newText: 'emailservice' }]);
+    assert.equal(tagged((await until(from, email, (params) => tagged(params.diagnostics) === 0)).diagnostics), 0);
+    // The kustomization changed on disk.
+    from = session.published.length;
+    const kustomization = write('pinned/kustomization.yaml', 'resources:\n  - web.yaml\nimages:\n  - name: ghcr.io/acme/web\n    newTag: sha-3f9c2e1\n');
+    await session.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: kustomization, type: FileChangeType.Changed }] });
+    assert.equal(tagged((await until(from, pinned, (params) => tagged(params.diagnostics) === 0)).diagnostics), 0);
   });
 
   it('refreshes the listed files when the kustomization stops listing one', async () => {

@@ -202,15 +202,19 @@ describe('language server over stdio', { timeout: 6 * TIMEOUT_MS }, () => {
     assert.deepEqual(versions, [...versions].sort((a, b) => a - b), `published out of order: ${versions.join(', ')}`);
   });
 
-  it('reports broken YAML once and keeps answering', async () => {
+  it('reports broken YAML once, linked to its page, and keeps answering', async () => {
     const uri = uriOf('broken.yaml');
     const diagnostics = await session.open(uri, 'jobs:\n  build: [unclosed\n    steps: {\n');
     assert.deepEqual(codes(diagnostics), ['shipcheck/yaml-syntax']);
-    assert.equal(diagnostics[0]!.codeDescription, undefined);
+    const href = diagnostics[0]!.codeDescription?.href ?? '';
+    assert.ok(href.startsWith('file:') && href.endsWith('docs/rules/shipcheck/yaml-syntax.md'), href);
     assert.deepEqual(await session.codeActions(uri, diagnostics[0]!), []);
     const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: diagnostics[0]!.range.start });
     assert.ok(hover && typeof hover.contents === 'object' && 'value' in hover.contents, 'expected a hover for the syntax error');
-    assert.match(hover.contents.value, /shipcheck\/yaml-syntax/);
+    assert.match(hover.contents.value, /\*\*shipcheck · shipcheck\/yaml-syntax\*\*/);
+    assert.ok(hover.contents.value.includes(String(diagnostics[0]!.message)), 'the parser\'s message');
+    assert.match(hover.contents.value, /\*\*Fix\.\*\* Correct the syntax at the reported position/);
+    assert.ok(hover.contents.value.includes(`[Rule page: shipcheck/yaml-syntax](${href})`), 'links the page');
   });
 
   it('clears diagnostics when a document closes', async () => {

@@ -3,30 +3,33 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { forgetProjectFacts, projectFacts } from '../../server/src/project/facts';
+import { forgetProjectFacts, isFactFile, projectFacts } from '../../server/src/project/facts';
 
 describe('projectFacts', () => {
   const base = mkdtempSync(join(tmpdir(), 'shipcheck-facts-'));
   after(() => rmSync(base, { recursive: true, force: true }));
 
-  function repo(name: string, files: string[]): string {
+  /** A repository with these files (`path` or `path=text`), and the path of a workflow in it. */
+  function repo(name: string, files: string[], gitConfig?: string): string {
     const root = join(base, name);
     mkdirSync(join(root, '.git'), { recursive: true });
+    if (gitConfig !== undefined) writeFileSync(join(root, '.git', 'config'), gitConfig);
     mkdirSync(join(root, '.github', 'workflows'), { recursive: true });
     for (const file of files) {
-      mkdirSync(join(root, file, '..'), { recursive: true });
-      writeFileSync(join(root, file), '{}');
+      const [path, text = '{}'] = file.split(/=(.*)/s);
+      mkdirSync(join(root, path!, '..'), { recursive: true });
+      writeFileSync(join(root, path!), text);
     }
     return join(root, '.github', 'workflows', 'ci.yml');
   }
 
   it('finds a lockfile at the root or in a package folder', () => {
-    assert.deepEqual(projectFacts(repo('root', ['package-lock.json'])), { npmLockfile: true });
-    assert.deepEqual(projectFacts(repo('nested', ['packages/web/npm-shrinkwrap.json'])), { npmLockfile: true });
+    assert.deepEqual(projectFacts(repo('root', ['package-lock.json'])), { npmLockfile: true, yarnBerry: false, lockfiles: ['package-lock.json'] });
+    assert.deepEqual(projectFacts(repo('nested', ['packages/web/npm-shrinkwrap.json'])), { npmLockfile: true, yarnBerry: false, lockfiles: ['packages/web/npm-shrinkwrap.json'] });
   });
 
   it('knows when there is none, and ignores node_modules', () => {
-    assert.deepEqual(projectFacts(repo('none', ['package.json', 'node_modules/x/package-lock.json'])), { npmLockfile: false });
+    assert.deepEqual(projectFacts(repo('none', ['package.json', 'node_modules/x/package-lock.json'])), { npmLockfile: false, yarnBerry: false, lockfiles: [] });
   });
 
   it('knows nothing outside a repository', () => {
@@ -36,10 +39,79 @@ describe('projectFacts', () => {
 
   it('keeps what it read until told a lockfile changed', () => {
     const workflow = repo('later', []);
-    assert.deepEqual(projectFacts(workflow), { npmLockfile: false });
+    assert.equal(projectFacts(workflow).npmLockfile, false);
     writeFileSync(join(base, 'later', 'package-lock.json'), '{}');
-    assert.deepEqual(projectFacts(workflow), { npmLockfile: false }, 'a keystroke does not look at the disk');
+    assert.equal(projectFacts(workflow).npmLockfile, false, 'a keystroke does not look at the disk');
     forgetProjectFacts();
-    assert.deepEqual(projectFacts(workflow), { npmLockfile: true });
+    assert.equal(projectFacts(workflow).npmLockfile, true);
+    assert.deepEqual(projectFacts(workflow).lockfiles, ['package-lock.json']);
+  });
+
+  it('tells Yarn 2+ from a .yarnrc.yml, packageManager or a release in .yarn/releases', () => {
+    const berry = (name: string, files: string[]) => projectFacts(repo(name, files)).yarnBerry;
+    assert.equal(berry('yarnrc', ['.yarnrc.yml=nodeLinker: node-modules\n']), true);
+    assert.equal(berry('manager4', ['package.json={"packageManager": "yarn@4.1.0+sha512.abc"}']), true);
+    assert.equal(berry('release4', ['.yarn/releases/yarn-4.1.0.cjs']), true);
+    assert.equal(berry('berry', ['.yarn/releases/yarn-berry.cjs']), true);
+    // Yarn 1 (its own .yarnrc, or a pinned 1.x release), other managers, and a packageManager that wins over a stray .yarnrc.yml.
+    assert.equal(berry('classic', ['.yarnrc=--install.frozen-lockfile true\n', 'yarn.lock']), false);
+    assert.equal(berry('release1', ['.yarn/releases/yarn-1.22.19.cjs']), false);
+    assert.equal(berry('manager1', ['package.json={"packageManager": "yarn@1.22.19"}', '.yarnrc.yml=']), false);
+    assert.equal(berry('pnpm', ['package.json={"packageManager": "pnpm@9.0.0", "pnpm": {"packageManager": "yarn@4.0.0"}}']), false);
+    // Only the root decides, and broken JSON says nothing.
+    assert.equal(berry('nestedrc', ['web/.yarnrc.yml=', 'web/package.json={"packageManager": "yarn@4.0.0"}']), false);
+    assert.equal(berry('broken', ['package.json={"packageManager": ', '.yarnrc.yml=']), true);
+  });
+
+  it("reads the owner of the repository's GitHub remote from .git/config", () => {
+    const owner = (name: string, config: string) => projectFacts(repo(name, [], config)).owner;
+    const remote = (name: string, url: string) => `[core]\n\trepositoryformatversion = 0\n[remote "${name}"]\n\turl = ${url}\n\tfetch = +refs/heads/*:refs/remotes/${name}/*\n`;
+    assert.equal(owner('https', remote('origin', 'https://github.com/Acme/web.git')), 'acme');
+    assert.equal(owner('https-bare', remote('origin', 'https://github.com/acme/web')), 'acme');
+    assert.equal(owner('scp', remote('origin', 'git@github.com:acme/web.git')), 'acme');
+    assert.equal(owner('ssh', remote('origin', 'ssh://git@github.com/acme/web')), 'acme');
+    assert.equal(owner('ssh-port', remote('origin', 'ssh://git@ssh.github.com:443/acme/web.git')), 'acme');
+    // origin wins over other remotes; without origin, only one owner shared by all remotes.
+    assert.equal(owner('fork', remote('origin', 'https://github.com/me/web.git') + remote('upstream', 'https://github.com/acme/web.git')), 'me');
+    assert.equal(owner('upstream-only', remote('upstream', 'https://github.com/acme/web.git')), 'acme');
+    assert.equal(owner('two-owners', remote('upstream', 'https://github.com/acme/web.git') + remote('mine', 'https://github.com/me/web.git')), undefined);
+    // Not GitHub, no remote, or not an account name.
+    assert.equal(owner('gitlab', remote('origin', 'git@gitlab.com:acme/web.git')), undefined);
+    assert.equal(owner('lookalike', remote('origin', 'https://github.com.evil.example/acme/web')), undefined);
+    assert.equal(owner('no-remote', '[core]\n\tbare = false\n'), undefined);
+    assert.equal(owner('odd', remote('origin', 'https://github.com/-acme/web')), undefined);
+  });
+
+  it('follows a worktree\'s .git file to the config of its repository', () => {
+    const main = join(base, 'main-repo');
+    mkdirSync(join(main, '.git', 'worktrees', 'feature'), { recursive: true });
+    writeFileSync(join(main, '.git', 'config'), '[remote "origin"]\n\turl = git@github.com:acme/web.git\n');
+    writeFileSync(join(main, '.git', 'worktrees', 'feature', 'commondir'), '../..\n');
+    const worktree = join(base, 'feature');
+    mkdirSync(join(worktree, '.github', 'workflows'), { recursive: true });
+    writeFileSync(join(worktree, '.git'), `gitdir: ${join(main, '.git', 'worktrees', 'feature')}\n`);
+    assert.equal(projectFacts(join(worktree, '.github', 'workflows', 'ci.yml')).owner, 'acme');
+  });
+
+  it('knows which changed files it reads', () => {
+    const root = join(base, 'root');
+    assert.equal(isFactFile(join(root, 'package-lock.json')), true);
+    assert.equal(isFactFile(join(root, 'packages', 'web', 'npm-shrinkwrap.json')), true);
+    assert.equal(isFactFile(join(root, 'package.json')), true);
+    assert.equal(isFactFile(join(root, '.yarnrc.yml')), true);
+    assert.equal(isFactFile(join(root, '.yarn', 'releases', 'yarn-4.1.0.cjs')), true);
+    assert.equal(isFactFile(join(root, '.git', 'config')), true);
+    // Only the root's package.json is read; nothing in node_modules is.
+    assert.equal(isFactFile(join(root, 'packages', 'web', 'package.json')), false);
+    assert.equal(isFactFile(join(root, 'node_modules', 'x', 'package-lock.json')), false);
+    assert.equal(isFactFile(join(root, 'config')), false);
+    assert.equal(isFactFile(join(root, 'yarn.lock')), true);
+    assert.equal(isFactFile(join(root, 'web', 'pnpm-lock.yaml')), true);
+  });
+
+  it('lists the npm, Yarn and pnpm lockfiles four folders deep', () => {
+    const files = ['yarn.lock', 'web/pnpm-lock.yaml', 'a/b/c/d/package-lock.json'];
+    const ignored = ['requirements.txt', 'node_modules/x/yarn.lock', '.cache/yarn.lock', 'a/b/c/d/e/package-lock.json'];
+    assert.deepEqual(projectFacts(repo('listed', [...files, ...ignored])).lockfiles, [...files].sort());
   });
 });

@@ -60,7 +60,7 @@ describe('gha/hardcoded-secret split into a workflow and a job hook', () => {
     const findings = lint(text, '.github/workflows/ci.yml', { rules: [workflowHookOnly] }).findings;
     assert.deepEqual(
       findings.map((f) => [text.slice(f.span.start, f.span.end), f.severity]),
-      [['s3cr3t-pg-pw', 'info']],
+      [['s3cr3t-pg-pw', 'hint']],
     );
     assert.ok(findings[0]!.span.end < text.indexOf('jobs:'));
   });

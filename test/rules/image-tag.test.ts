@@ -34,3 +34,24 @@ describe('gha/image-tag pushes of `latest` only', () => {
     assert.deepEqual(pushes(`on: push\njobs:\n${job('a', script)}${job('b', specific)}`), []);
   });
 });
+
+describe('gha/image-tag on docker/metadata-action names the tags that move', () => {
+  const meta = (on: string, inputs = '') =>
+    `${on}\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/metadata-action@v5\n        id: meta\n        with:\n          images: ghcr.io/acme/web\n${inputs}      - uses: docker/build-push-action@v6\n        with:\n          tags: \${{ steps.meta.outputs.tags }}\n`;
+  const messages = (text: string) => lint(text, '.github/workflows/ci.yml', { rules: [rule] }).findings.map((f) => f.message.replace(/\), so none.*$/, ')'));
+
+  it('by default: the branch name, and pr-<number> or nightly only when the workflow runs for those', () => {
+    assert.deepEqual(messages(meta('on:\n  push:\n    branches: [main]')), ['docker/metadata-action tags builds other than tag pushes here only with names the next build takes over (the branch name)']);
+    assert.deepEqual(messages(meta("on:\n  push:\n    branches: [main]\n    tags: ['v*']\n  pull_request:\n  schedule:\n    - cron: '0 3 * * *'")), [
+      "docker/metadata-action tags builds other than tag pushes here only with names the next build takes over ('nightly', the branch name, 'pr-<number>')",
+    ]);
+  });
+
+  it("says 'latest' only where it is put on every build, and nothing when the other builds get no tag", () => {
+    assert.deepEqual(messages(meta('on: push', '          flavor: latest=true\n          tags: type=ref,event=branch\n')), [
+      "docker/metadata-action tags builds other than tag pushes here only with names the next build takes over (the branch name, 'latest')",
+    ]);
+    assert.deepEqual(messages(meta("on:\n  push:\n    tags: ['v*']", '          tags: type=raw,value=latest\n')), ["docker/metadata-action tags each release here only with names the next build takes over ('latest')"]);
+    assert.deepEqual(messages(meta("on:\n  push:\n    branches: [main]\n    tags: ['v*']", '          tags: type=semver,pattern={{version}}\n')), []);
+  });
+});

@@ -31,4 +31,10 @@ describe('gha/npm-ci and the project around the workflow', () => {
     assert.deepEqual(ids(job('      - run: corepack enable\n      - run: yarn install\n')), []);
     assert.deepEqual(ids(job('      - run: yarn install\n')), ['yarn install']);
   });
+
+  it('leaves Yarn alone in repositories that use Yarn 2+, and only Yarn: npm advice stays', () => {
+    const both = job('      - run: yarn install\n      - run: npm install\n');
+    assert.deepEqual(ids(both, { yarnBerry: true, npmLockfile: true }), ['npm install']);
+    assert.deepEqual(ids(both, { yarnBerry: false, npmLockfile: true }), ['yarn install', 'npm install']);
+  });
 });

@@ -19,3 +19,29 @@ describe('gha/permissions write-all of a job', () => {
     assert.deepEqual(lint(action, 'action.yml', { rules: [rule] }).findings, []);
   });
 });
+
+describe('gha/permissions and jobs that run only for pull requests from forks', () => {
+  const findings = (text: string) => lint(text, '.github/workflows/ci.yml', { rules: [rule] }).findings.map((f) => f.message);
+  const workflow = (extra: string) =>
+    `on: [push, pull_request]\njobs:\n  forks:\n    if: github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name != github.repository\n    runs-on: x\n    steps: [{run: make apidiff}]\n${extra}`;
+
+  it('stays silent when every job runs only for forks', () => {
+    assert.deepEqual(findings(workflow('')), []);
+  });
+
+  it('names only the jobs that can get the repository default', () => {
+    const messages = findings(workflow('  test:\n    runs-on: x\n    steps: [{run: make test}]\n'));
+    assert.equal(messages.length, 1);
+    assert.match(messages[0]!, /job `test` sets none/);
+    assert.doesNotMatch(messages[0]!, /forks/);
+  });
+
+  it('evaluates the condition rather than matching its text', () => {
+    // The same comparison, reversed and negated, still admits only forks.
+    const reversed = `on: pull_request\njobs:\n  forks:\n    if: \${{ !(github.repository == github.event.pull_request.head.repo.full_name) }}\n    runs-on: x\n    steps: [{run: make}]\n`;
+    assert.deepEqual(findings(reversed), []);
+    // Or-ed with a push, the job runs with the default token.
+    const widened = `on: [push, pull_request]\njobs:\n  forks:\n    if: github.event_name == 'push' || github.event.pull_request.head.repo.full_name != github.repository\n    runs-on: x\n    steps: [{run: make}]\n`;
+    assert.equal(findings(widened).length, 1);
+  });
+});

@@ -6,7 +6,9 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { DORA_METRICS } from '../../server/src/knowledge/dora';
 import { optionValueProblem } from '../../server/src/engine/core/ruleOptions';
-import { ruleDocMarkdown, ruleDocPath } from '../../server/src/knowledge/ruleDocs';
+import { ENGINE_RULES } from '../../server/src/engine/core/finding';
+import { ENGINE_RULE_DOCS } from '../../server/src/knowledge/engineRules';
+import { engineRuleDocMarkdown, ruleDocMarkdown, ruleDocPath } from '../../server/src/knowledge/ruleDocs';
 import { RULES } from '../../server/src/rules';
 import { CONFIG_SCHEMA_PATH, configSchema, readmeRuleList } from '../../scripts/generateDocs';
 import { PRESETS, presetSeverity } from '../../server/src/engine/core/presets';
@@ -44,9 +46,9 @@ describe('rule registry', () => {
 
     it(`${rule.id}: the docs' bad example fires the rule (in the preset it is at home in) and the good one does not (in any)`, () => {
       const path = lintPath(rule.id, 'example.yaml');
-      const bad = lintWith([rule], rule.docs.bad, path, fixturePreset(rule, '')).findings;
+      const bad = lintWith([rule], rule.docs.bad, path, {}, fixturePreset(rule, '')).findings;
       assert.ok(bad.some((f) => f.ruleId === rule.id), 'bad example does not fire');
-      for (const preset of PRESETS) assert.deepEqual(lintWith([rule], rule.docs.good, path, preset).findings.map((f) => f.message), [], `good example fires in ${preset}`);
+      for (const preset of PRESETS) assert.deepEqual(lintWith([rule], rule.docs.good, path, {}, preset).findings.map((f) => f.message), [], `good example fires in ${preset}`);
       assert.ok(!bad.some((f) => f.ruleId.startsWith('shipcheck/')), 'bad example is not valid YAML');
     });
 
@@ -71,6 +73,23 @@ describe('rule registry', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     assert.ok(readme.includes(readmeRuleList()), 'README rule list is stale');
   });
+});
+
+describe("pages of shipcheck's own findings", () => {
+  it('every engine id has one, up to date (npm run docs)', () => {
+    assert.deepEqual(ENGINE_RULE_DOCS.map((doc) => doc.id).sort(), Object.values(ENGINE_RULES).sort());
+    for (const doc of ENGINE_RULE_DOCS) {
+      for (const field of ['summary', 'rationale', 'symptom', 'fix', 'turningOff'] as const) assert.ok(doc[field].trim().length > 20, `${doc.id}: ${field} is too short`);
+      assert.equal(readFileSync(join(ROOT, ruleDocPath(doc.id)), 'utf8'), engineRuleDocMarkdown(doc), doc.id);
+    }
+  });
+
+  for (const doc of ENGINE_RULE_DOCS.filter((candidate) => candidate.example !== undefined)) {
+    it(`${doc.id}: the page's example is reported as such`, () => {
+      const findings = lintWith(RULES, doc.example!, '.github/workflows/example.yml').findings;
+      assert.ok(findings.some((finding) => finding.ruleId === doc.id && finding.severity === doc.severity), JSON.stringify(findings.map((finding) => finding.ruleId)));
+    });
+  }
 });
 
 describe('.shipcheck.yaml schema', () => {

@@ -9,17 +9,30 @@ const job = (script: string) => `on: push\njobs:\n  deploy:\n    runs-on: ubuntu
 
 describe('gha/rollout-wait-timeout', () => {
   it('appends the timeout after the last word of a command continued over lines', () => {
-    const text = job('kubectl rollout status \\\n  deployment/api -n shop\necho done');
+    const text = job('kubectl rollout status \\\n  statefulset/api -n shop\necho done');
     const [finding] = lint(text, '.github/workflows/deploy.yml', { rules: [rule] }).findings;
     assert.ok(finding?.fix);
-    assert.match(applyEdits(text, finding.fix.edits), /deployment\/api -n shop --timeout 10m\n/);
+    assert.match(applyEdits(text, finding.fix.edits), /statefulset\/api -n shop --timeout 10m\n/);
   });
 
   it('uses the configured `timeout`', () => {
-    const text = job('kubectl rollout status deployment/api');
+    const text = job('kubectl rollout status daemonset/api');
     const [finding] = lint(text, '.github/workflows/deploy.yml', { rules: [rule], ruleOptions: { 'gha/rollout-wait-timeout': { timeout: '5m' } } }).findings;
     assert.ok(finding?.fix);
-    assert.match(applyEdits(text, finding.fix.edits), /deployment\/api --timeout 5m\n/);
+    assert.match(applyEdits(text, finding.fix.edits), /daemonset\/api --timeout 5m\n/);
+  });
+
+  it('says why each kind waits without end, quoting the command as written', () => {
+    const messages = lint(job('kubectl rollout status sts/db -n data\nkubectl rollout status ds agent\nkubectl argo rollouts status web'), '.github/workflows/deploy.yml', { rules: [rule] }).findings.map((f) => f.message);
+    assert.equal(messages.length, 3);
+    assert.match(messages[0]!, /^'kubectl rollout status sts\/db -n data' has no --timeout, and a StatefulSet has no progress deadline/);
+    assert.match(messages[1]!, /^'kubectl rollout status ds agent' has no --timeout, and a DaemonSet has no progress deadline/);
+    assert.match(messages[2]!, /^'kubectl argo rollouts status web' has no --timeout: it returns only once the Rollout is Healthy or Degraded/);
+  });
+
+  it('leaves Deployments alone: kubectl gives up once one passes its progressDeadlineSeconds', () => {
+    const text = job('kubectl rollout status deployment/web\nkubectl rollout status deploy web\nkubectl rollout status deployments.apps/web');
+    assert.deepEqual(lint(text, '.github/workflows/deploy.yml', { rules: [rule] }).findings, []);
   });
 
   it('is silent for kubectl-argo-rollouts with -t, and for other subcommands', () => {

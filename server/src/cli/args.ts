@@ -4,7 +4,7 @@ import type { Severity } from '../engine/core/finding';
 import type { RuleSetting } from '../engine/core/lint';
 import { PRESETS, type Preset } from '../engine/core/presets';
 
-export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
+export type OutputFormat = 'text' | 'compact' | 'json' | 'sarif' | 'github';
 export type FailOn = Severity | 'none';
 /** What `--fix` applies: nothing, safe fixes, or safe fixes and suggestions. */
 export type FixMode = 'none' | 'safe' | 'suggestions';
@@ -19,6 +19,10 @@ export interface LintCommand {
   failOn: FailOn;
   /** `--preset`: wins over the configuration's `preset:`; undefined leaves it to the configuration. */
   preset: Preset | undefined;
+  /** `--min-severity` (`--quiet`: error): findings below it are left out of the output; the exit code still counts them. */
+  minSeverity: Severity;
+  /** `--quiet` was given (so the output says that, not `--min-severity error`, left findings out). */
+  quiet: boolean;
   /** `--rule id=level`, later ones winning; checked against the registry by the caller. */
   rules: Record<string, RuleSetting>;
   config: string | undefined;
@@ -41,12 +45,15 @@ export type Command = LintCommand | { kind: 'help' } | { kind: 'version' } | { k
 /** Bad command line: reported in one line with exit code 2. */
 export class UsageError extends Error {}
 
-const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github'];
+const FORMATS: readonly OutputFormat[] = ['text', 'compact', 'json', 'sarif', 'github'];
+const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'hint', 'none'];
 
 const OPTIONS = {
   format: { type: 'string' },
   'fail-on': { type: 'string' },
+  'min-severity': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
   fix: { type: 'boolean' },
   'fix-suggestions': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
@@ -78,8 +85,13 @@ line are checked whatever their name, unless an ignore glob matches them.
 Without paths, the current directory is searched.
 
 Output:
-  --format <name>         text (default), json, sarif (SARIF 2.1.0 for code
-                          scanning) or github (annotations on pull requests)
+  --format <name>         text (default), compact (one line a finding), json,
+                          sarif (SARIF 2.1.0 for code scanning) or github
+                          (annotations on pull requests)
+  --min-severity <level>  show only findings at least this severe: error,
+                          warning, info or hint (default: hint, all of them);
+                          the exit code still counts the others
+  -q, --quiet             show errors only (--min-severity error)
   --fail-on <level>       exit with 1 when a finding is at least this severe:
                           error, warning, info, hint or none (default: error)
 
@@ -141,6 +153,8 @@ Examples:
   shipcheck .github/workflows k8s/          check two folders
   shipcheck --fix                           turn \`npm install\` into \`npm ci\` and similar
   shipcheck --fix-suggestions --dry-run     show every fix as a diff, write nothing
+  shipcheck --quiet                         show errors only
+  shipcheck --format compact | grep npm-ci  one line a finding
   shipcheck --format json > findings.json   machine-readable output
   shipcheck --format sarif > shipcheck.sarif    for github/codeql-action/upload-sarif
   shipcheck --format github                 annotations in a GitHub Actions job
@@ -186,6 +200,8 @@ export function parseCommand(argv: readonly string[]): Command {
     paths: positionals.length > 0 ? positionals : ['.'],
     format,
     failOn: choice('--fail-on', values['fail-on'], FAIL_ON, 'error'),
+    minSeverity: minSeverity(values),
+    quiet: values.quiet === true,
     fix,
     dryRun,
     preset: values.preset === undefined ? undefined : choice('--preset', values.preset, PRESETS, 'recommended'),
@@ -199,6 +215,12 @@ export function parseCommand(argv: readonly string[]): Command {
     skipUnreadable: values['skip-unreadable'] === true,
     jobs: positiveInteger('--jobs', values.jobs),
   };
+}
+
+function minSeverity(values: Partial<Record<OptionName, string | true>>): Severity {
+  if (values.quiet && values['min-severity'] !== undefined) throw new UsageError('--quiet is --min-severity error: give one of them');
+  if (values.quiet) return 'error';
+  return choice('--min-severity', values['min-severity'], SEVERITIES, 'hint');
 }
 
 function positiveInteger(option: string, value: string | true | undefined): number | undefined {

@@ -1,4 +1,5 @@
-import type { Severity } from '../engine/core/finding';
+import { SEVERITY_RANK, type Severity } from '../engine/core/finding';
+import { engineRuleDoc } from '../knowledge/engineRules';
 import { ruleDocPath } from '../knowledge/ruleDocs';
 import { ruleById } from '../rules/index';
 import type { Checked, FileReport, PlacedFinding } from './check';
@@ -9,11 +10,12 @@ export function formatJson(reports: readonly FileReport[]): string {
     report.findings.map((finding) => ({
       file: report.path,
       ruleId: finding.ruleId,
+      messageId: finding.messageId,
       severity: finding.severity,
       message: finding.message,
       ...finding.range,
       fixable: finding.fix?.kind ?? null,
-      docs: ruleById(finding.ruleId) ? ruleDocPath(finding.ruleId) : null,
+      docs: ruleById(finding.ruleId) || engineRuleDoc(finding.ruleId) ? ruleDocPath(finding.ruleId) : null,
     })),
   );
   const skipped = skippedOf(reports).map((report) => ({ file: report.path, reason: report.reason }));
@@ -52,7 +54,37 @@ export function styleFor(isTerminal: boolean, env: NodeJS.ProcessEnv): Style {
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
 
-export function formatText(reports: readonly FileReport[], style: Style = PLAIN, dryRun = false): string {
+/** What the text summaries say beyond the findings shown: findings left out by `--min-severity` / `--quiet`. */
+export interface Display {
+  dryRun?: boolean;
+  hidden?: Hidden;
+}
+
+/** Findings left out of the output, by severity, and the option that left them out. */
+export interface Hidden {
+  counts: Partial<Record<Severity, number>>;
+  because: string;
+}
+
+/**
+ * The reports as shown with `--min-severity` (`--quiet` is `error`): findings below it left out, and how many were.
+ * Display only: the exit code is worked out from every finding.
+ */
+export function shownReports(reports: readonly FileReport[], minSeverity: Severity, because: string): { reports: FileReport[]; hidden: Hidden } {
+  const counts: Partial<Record<Severity, number>> = {};
+  const shown = reports.map((report) => {
+    if (report.status !== 'checked' || minSeverity === 'hint') return report;
+    const kept = report.findings.filter((finding) => {
+      if (SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[minSeverity]) return true;
+      counts[finding.severity] = (counts[finding.severity] ?? 0) + 1;
+      return false;
+    });
+    return kept.length === report.findings.length ? report : { ...report, findings: kept };
+  });
+  return { reports: shown, hidden: { counts, because } };
+}
+
+export function formatText(reports: readonly FileReport[], style: Style = PLAIN, display: Display = {}): string {
   const lines: string[] = [];
   for (const report of checkedOf(reports)) if (report.diff !== undefined) lines.push(report.diff.trimEnd(), '');
   for (const report of reports) {
@@ -64,7 +96,26 @@ export function formatText(reports: readonly FileReport[], style: Style = PLAIN,
       lines.push('');
     }
   }
-  for (const line of summary(reports, style, dryRun)) lines.push(line);
+  for (const line of summary(reports, style, display)) lines.push(line);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * One line a finding, `path:line:column: severity: message [rule]` (as compilers write them, so terminals and
+ * editors link to the place and `grep` picks findings out), then the summary.
+ */
+export function formatCompact(reports: readonly FileReport[], style: Style = PLAIN, display: Display = {}): string {
+  const lines: string[] = [];
+  for (const report of checkedOf(reports)) if (report.diff !== undefined) lines.push(report.diff.trimEnd(), '');
+  for (const report of reports) {
+    if (report.status === 'skipped') lines.push(`${report.path}: ${style.dim('skipped')}: ${report.reason}`);
+    if (report.status !== 'checked') continue;
+    for (const finding of report.findings) {
+      lines.push(`${report.path}:${finding.range.line}:${finding.range.column}: ${style.severity(finding.severity, finding.severity)}: ${finding.message} ${style.dim(`[${finding.ruleId}]`)}`);
+    }
+  }
+  if (lines.length > 0) lines.push('');
+  for (const line of summary(reports, style, display)) lines.push(line);
   return `${lines.join('\n')}\n`;
 }
 
@@ -110,7 +161,10 @@ export function codeFrame(finding: PlacedFinding, gutterWidth: number, style: St
   ];
 }
 
-function summary(reports: readonly FileReport[], style: Style, dryRun: boolean): string[] {
+/** Rules named in the summary, most findings first. */
+const TOP_RULES = 5;
+
+function summary(reports: readonly FileReport[], style: Style, { dryRun = false, hidden }: Display): string[] {
   const checked = checkedOf(reports);
   const skipped = skippedOf(reports).length;
   const lines: string[] = [];
@@ -127,9 +181,11 @@ function summary(reports: readonly FileReport[], style: Style, dryRun: boolean):
 
   const findings = checked.flatMap((report) => report.findings);
   const skippedNote = skipped > 0 ? ` (${count(skipped, 'file')} skipped)` : '';
+  const hiddenNote = hiddenLine(hidden);
   if (findings.length === 0) {
-    if (checked.length > 0) lines.push(style.ok(`✔ No problems in ${count(checked.length, 'file')}${skippedNote}`));
+    if (checked.length > 0) lines.push(style.ok(`✔ No problems${hiddenNote ? ' shown' : ''} in ${count(checked.length, 'file')}${skippedNote}`));
     else lines.push(skipped > 0 ? `Nothing checked: ${count(skipped, 'file')} skipped` : 'No workflows or Kubernetes manifests found');
+    if (hiddenNote) lines.push(style.dim(`  ${hiddenNote}`));
     return lines;
   }
   const bySeverity = SEVERITIES.map((severity) => ({ severity, total: findings.filter((finding) => finding.severity === severity).length }))
@@ -139,9 +195,28 @@ function summary(reports: readonly FileReport[], style: Style, dryRun: boolean):
   const suggestions = findings.filter((finding) => finding.fix?.kind === 'suggestion').length;
   const fixableNote = (fixable > 0 ? ` · ${fixable} fixable with --fix` : '') + (suggestions > 0 ? ` · ${suggestions} more with --fix-suggestions` : '');
   const worst = findings.some((finding) => finding.severity === 'error');
-  const headline = `✖ ${count(findings.length, 'problem')} (${bySeverity.join(', ')})`;
+  const flagged = checked.filter((report) => report.findings.length > 0).length;
+  const headline = `✖ ${count(findings.length, 'problem')} (${bySeverity.join(', ')}) in ${flagged} of ${count(checked.length, 'file')} checked`;
   lines.push(`${worst ? style.bad(headline) : style.bold(headline)}${fixableNote}${skippedNote}`);
+  const byRule = new Map<string, number>();
+  for (const finding of findings) byRule.set(finding.ruleId, (byRule.get(finding.ruleId) ?? 0) + 1);
+  if (byRule.size > 1) {
+    const top = [...byRule].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).slice(0, TOP_RULES);
+    const more = byRule.size > TOP_RULES ? `, ${byRule.size - TOP_RULES} more` : '';
+    lines.push(style.dim(`  Most found: ${top.map(([rule, total]) => `${rule} (${total})`).join(', ')}${more}`));
+  }
+  if (hiddenNote) lines.push(style.dim(`  ${hiddenNote}`));
   return lines;
+}
+
+/** `12 info and 3 hints not shown (--quiet)`, or nothing when nothing was left out. */
+function hiddenLine(hidden: Hidden | undefined): string | undefined {
+  if (!hidden) return undefined;
+  const parts = SEVERITIES.flatMap((severity) => {
+    const total = hidden.counts[severity] ?? 0;
+    return total === 0 ? [] : [severity === 'info' ? `${total} info` : count(total, severity)];
+  });
+  return parts.length === 0 ? undefined : `${parts.join(', ')} not shown (${hidden.because})`;
 }
 
 function count(total: number, noun: string): string {

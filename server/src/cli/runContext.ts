@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ShipcheckConfig } from '../project/config';
+import { withConfiguredOwner, type ShipcheckConfig } from '../project/config';
 import type { LintOptions } from '../engine/core/lint';
 import type { ProjectFacts } from '../engine/core/rule';
 import { ProjectIndex } from '../engine/core/projectIndex';
@@ -44,7 +44,7 @@ export function buildRunContext(
   for (const target of targets) {
     const file = path.resolve(target.path);
     const directory = path.dirname(file);
-    if (!factsByDirectory.has(directory)) factsByDirectory.set(directory, projectFacts(file));
+    if (!factsByDirectory.has(directory)) factsByDirectory.set(directory, withConfiguredOwner(projectFacts(file), config.owner));
   }
   return {
     preset: config.preset ?? DEFAULT_PRESET,

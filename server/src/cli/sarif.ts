@@ -1,24 +1,23 @@
-import * as fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { ENGINE_RULES, type Severity } from '../engine/core/finding';
 import type { Rule } from '../engine/core/rule';
 import { levelWhenOn, presetSeverity, type Preset } from '../engine/core/presets';
-import { ruleDocMarkdown } from '../knowledge/ruleDocs';
-import type { FileReport, PlacedEdit, Range } from './check';
+import { ENGINE_RULE_DOCS, type EngineRuleDoc } from '../knowledge/engineRules';
+import { engineRuleDocMarkdown, ruleDocMarkdown } from '../knowledge/ruleDocs';
+import type { FileReport, PlacedEdit, PlacedFinding, Range } from './check';
 import type { InputError } from '../project/discover';
 import { checkedOf, skippedOf } from './format';
 
 const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 const SOURCE_ROOT = '%SRCROOT%';
+/** The one partial fingerprint GitHub code scanning matches results by across runs. */
+const LINE_HASH = 'primaryLocationLineHash';
 
-/** The findings the engine itself reports: described here so every result has a rule to point at. */
-const ENGINE_DESCRIPTORS: readonly { id: string; severity: Severity; summary: string; help: string }[] = [
-  { id: ENGINE_RULES.syntax, severity: 'error', summary: 'The file is not valid YAML.', help: 'Fix the syntax at the reported position; nothing else in the file is checked until it parses.' },
-  { id: ENGINE_RULES.internal, severity: 'warning', summary: 'A shipcheck rule failed on this file.', help: 'A bug in shipcheck: the failing rule was skipped for this file. Please report it with the file.' },
-  { id: ENGINE_RULES.tooLarge, severity: 'info', summary: 'The file is too large to check.', help: 'Files over the size limit are not checked; split the file or raise the limit.' },
-];
+/** The engine's own findings that a CLI run can report (configuration problems stop the run instead). */
+const ENGINE_DESCRIBED = ENGINE_RULE_DOCS.filter((doc) => doc.id !== ENGINE_RULES.config);
 
 export interface SarifContext {
   rules: readonly Rule[];
@@ -27,33 +26,32 @@ export interface SarifContext {
   version: string;
   /** Artifact URIs are relative to this directory (the repository root in CI). */
   cwd: string;
-  /** Rule pages are `<docsBaseUrl><rule id>.md`; an absolute URL ending in `/`. */
-  docsBaseUrl: string;
+  /** Where the rule pages and the tool are published (`sarifLinks`); without them SARIF names no page. */
+  links: SarifLinks;
   errors: readonly InputError[];
+  /** Indent the JSON (for a terminal). */
+  pretty?: boolean;
 }
 
 /** SARIF 2.1.0 as GitHub code scanning reads it: every rule described once, results pointing at them by index. */
 export function formatSarif(reports: readonly FileReport[], context: SarifContext): string {
+  const { docsBaseUrl, informationUri } = context.links;
   const descriptors: Sarif.ReportingDescriptor[] = [
-    ...context.rules.map((rule) => ruleDescriptor(rule, context.docsBaseUrl, context.preset)),
-    ...ENGINE_DESCRIPTORS.map((engine) => ({
-      id: engine.id,
-      shortDescription: { text: engine.summary },
-      fullDescription: { text: engine.help },
-      help: { text: engine.help },
-      defaultConfiguration: { level: level(engine.severity) },
-    })),
+    ...context.rules.map((rule) => ruleDescriptor(rule, docsBaseUrl, context.preset)),
+    ...ENGINE_DESCRIBED.map((doc) => engineDescriptor(doc, docsBaseUrl)),
   ];
   const ruleIndex = new Map(descriptors.map((descriptor, index) => [descriptor.id, index]));
 
   const results: Sarif.Result[] = checkedOf(reports).flatMap((report) => {
     const artifactLocation = artifact(report.path, context.cwd);
-    return report.findings.map((finding) => {
+    const fingerprints = lineHashes(report.findings);
+    return report.findings.map((finding, at) => {
       const result: Sarif.Result = {
         ruleId: finding.ruleId,
         level: level(finding.severity),
         message: { text: finding.message },
         locations: [{ physicalLocation: { artifactLocation, region: region(finding.range) } }],
+        partialFingerprints: { [LINE_HASH]: fingerprints[at]! },
       };
       const index = ruleIndex.get(finding.ruleId);
       if (index !== undefined) result.ruleIndex = index;
@@ -73,7 +71,7 @@ export function formatSarif(reports: readonly FileReport[], context: SarifContex
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'shipcheck', version: context.version, semanticVersion: context.version, informationUri: context.docsBaseUrl, rules: descriptors } },
+        tool: { driver: { name: 'shipcheck', version: context.version, semanticVersion: context.version, ...(informationUri ? { informationUri } : {}), rules: descriptors } },
         invocations: [{ executionSuccessful: context.errors.length === 0, ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}) }],
         originalUriBaseIds: { [SOURCE_ROOT]: { uri: directoryUri(context.cwd) } },
         columnKind: 'utf16CodeUnits',
@@ -81,22 +79,58 @@ export function formatSarif(reports: readonly FileReport[], context: SarifContex
       },
     ],
   };
-  return `${JSON.stringify(log)}\n`;
+  return `${JSON.stringify(log, null, context.pretty ? 2 : undefined)}\n`;
 }
 
-function ruleDescriptor(rule: Rule, docsBaseUrl: string, preset: Preset): Sarif.ReportingDescriptor {
+function ruleDescriptor(rule: Rule, docsBaseUrl: string | undefined, preset: Preset): Sarif.ReportingDescriptor {
   const inPreset = presetSeverity(rule, preset);
   return {
     id: rule.id,
-    name: rule.id.replace(/^[^/]*\//, '').replace(/(^|-)([a-z0-9])/g, (_match, _dash: string, letter: string) => letter.toUpperCase()),
+    name: descriptorName(rule.id),
     shortDescription: { text: rule.docs.summary },
     fullDescription: { text: rule.docs.rationale },
-    helpUri: `${docsBaseUrl}${rule.id.split('/').map(encodeURIComponent).join('/')}.md`,
+    ...helpUri(rule.id, docsBaseUrl),
     help: { text: `${rule.docs.rationale}\n\nFix: ${rule.docs.fix}`, markdown: ruleDocMarkdown(rule) },
     // Off in the run's preset: not enabled, at the level it has when on (strict's).
     defaultConfiguration: inPreset === 'off' ? { enabled: false, level: level(levelWhenOn(rule)) } : { level: level(inPreset) },
     properties: { tags: ['ci-cd', ...rule.dora.map((metric) => `dora:${metric}`)], fixable: rule.fixable === false ? 'no' : rule.fixable },
   };
+}
+
+function engineDescriptor(doc: EngineRuleDoc, docsBaseUrl: string | undefined): Sarif.ReportingDescriptor {
+  return {
+    id: doc.id,
+    name: descriptorName(doc.id),
+    shortDescription: { text: doc.summary },
+    fullDescription: { text: doc.rationale },
+    ...helpUri(doc.id, docsBaseUrl),
+    help: { text: `${doc.rationale}\n\nFix: ${doc.fix}`, markdown: engineRuleDocMarkdown(doc) },
+    defaultConfiguration: { level: level(doc.severity) },
+  };
+}
+
+/** `gha/npm-ci` → `NpmCi`. */
+function descriptorName(ruleId: string): string {
+  return ruleId.replace(/^[^/]*\//, '').replace(/(^|-)([a-z0-9])/g, (_match, _dash: string, letter: string) => letter.toUpperCase());
+}
+
+function helpUri(ruleId: string, docsBaseUrl: string | undefined): { helpUri?: string } {
+  return docsBaseUrl ? { helpUri: `${docsBaseUrl}${ruleId.split('/').map(encodeURIComponent).join('/')}.md` } : {};
+}
+
+/**
+ * Each finding's identity across commits, in GitHub's `hash:occurrence` form: a hash of the rule id and the text of
+ * the finding's first line, whitespace collapsed, then which finding of that rule on such a line it is in the file
+ * (1, 2, …, in file order). Lines inserted or removed above leave it alone; editing the line itself changes it.
+ */
+export function lineHashes(findings: readonly PlacedFinding[]): string[] {
+  const seen = new Map<string, number>();
+  return findings.map((finding) => {
+    const key = `${finding.ruleId}\n${finding.lineText.trim().replace(/\s+/g, ' ')}`;
+    const occurrence = (seen.get(key) ?? 0) + 1;
+    seen.set(key, occurrence);
+    return `${createHash('sha256').update(key).digest('hex').slice(0, 16)}:${occurrence}`;
+  });
 }
 
 function level(severity: Severity): Sarif.Result.level {
@@ -127,15 +161,79 @@ function directoryUri(directory: string): string {
   return href.endsWith('/') ? href : `${href}/`;
 }
 
+export interface SarifLinks {
+  /** Rule pages are `<docsBaseUrl><rule id>.md`: an https URL ending in `/`, or none known. */
+  docsBaseUrl?: string;
+  /** The tool's home page. */
+  informationUri?: string;
+  /** Why a configured URL was not used. */
+  warning?: string;
+}
+
+/** package.json, where `homepage` and `repository` may say where the project lives (neither is required). */
+export type PackageManifest = Readonly<Record<string, unknown>>;
+
 /**
- * Where rule pages are: `SHIPCHECK_DOCS_URL` when set (the GitHub Action points it at the action's own
- * repository and ref), else the docs/rules folder of this installation as a file: URL.
+ * Where SARIF points code scanning for rule pages: `SHIPCHECK_DOCS_URL` when set (the GitHub Action points it at the
+ * action's own repository and ref), else the docs/rules folder of the GitHub repository package.json declares. Never a
+ * `file:` URL: a path on the machine that ran the check means nothing to whoever reads the results.
  */
-export function docsBaseUrl(env: NodeJS.ProcessEnv, from: string): string {
-  const configured = env.SHIPCHECK_DOCS_URL;
-  if (configured && /^[a-z][a-z0-9+.-]*:\/\//i.test(configured)) return configured.endsWith('/') ? configured : `${configured}/`;
-  for (let directory = from; ; directory = path.dirname(directory)) {
-    if (fs.existsSync(path.join(directory, 'package.json'))) return directoryUri(path.join(directory, 'docs', 'rules'));
-    if (path.dirname(directory) === directory) return directoryUri(path.join(from, 'docs', 'rules'));
+export function sarifLinks(env: NodeJS.ProcessEnv, manifest: PackageManifest): SarifLinks {
+  const homepage = httpsUrl(manifest.homepage);
+  const repository = declaredRepository(manifest.repository, homepage);
+  const configured = env.SHIPCHECK_DOCS_URL?.trim();
+  const fromEnv = configured ? httpsUrl(configured) : undefined;
+  // `HEAD` is the default branch: no tag is assumed to exist.
+  const docsBaseUrl = fromEnv ?? (repository ? `${repository.url}/blob/HEAD/${repository.directory}docs/rules/` : undefined);
+  const links: SarifLinks = {};
+  if (docsBaseUrl) links.docsBaseUrl = docsBaseUrl.endsWith('/') ? docsBaseUrl : `${docsBaseUrl}/`;
+  const informationUri = homepage ?? repository?.url ?? links.docsBaseUrl;
+  if (informationUri) links.informationUri = informationUri;
+  if (configured && !fromEnv) links.warning = `SHIPCHECK_DOCS_URL is not an https:// URL ('${configured}'); rule links ${docsBaseUrl ? 'point at the repository in package.json instead' : 'are left out'}`;
+  return links;
+}
+
+function httpsUrl(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return new URL(value).protocol === 'https:' ? value : undefined;
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * The GitHub repository package.json names, in any of the forms npm accepts (`owner/name`, `github:owner/name`,
+ * `git+https://github.com/owner/name.git`, `git@github.com:owner/name.git`, `{ url, directory }`), or a `homepage`
+ * on github.com: its web address, and the package's folder in it (`''` or ending in `/`). Other hosts are not guessed
+ * at: their pages are laid out differently.
+ */
+function declaredRepository(repository: unknown, homepage: string | undefined): { url: string; directory: string } | undefined {
+  const reference = typeof repository === 'string' ? repository : isRecord(repository) && typeof repository.url === 'string' ? repository.url : undefined;
+  const name = (reference !== undefined ? githubName(reference) : undefined) ?? (homepage !== undefined ? githubName(homepage) : undefined);
+  if (!name) return undefined;
+  const directory = isRecord(repository) && typeof repository.directory === 'string' ? repository.directory.split('/').filter(Boolean) : [];
+  return { url: `https://github.com/${name}`, directory: directory.map((segment) => `${encodeURIComponent(segment)}/`).join('') };
+}
+
+/** `owner/name`, as npm's shorthand writes it (`github:owner/name`, or bare) or as git's scp-like address does. */
+const SHORTHAND = /^(?:github:)?([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/;
+const SCP = /^git@github\.com:([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/i;
+
+function githubName(reference: string): string | undefined {
+  const short = SHORTHAND.exec(reference) ?? SCP.exec(reference);
+  if (short) return `${short[1]}/${short[2]!.replace(/\.git$/, '')}`;
+  let url: URL;
+  try {
+    url = new URL(reference.replace(/^git\+/, ''));
+  } catch {
+    return undefined;
+  }
+  if (url.hostname !== 'github.com' && url.hostname !== 'www.github.com') return undefined;
+  const [owner, name] = url.pathname.split('/').filter(Boolean);
+  return owner && name ? `${owner}/${name.replace(/\.git$/, '')}` : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }

@@ -1,14 +1,18 @@
-import type { Rule } from '../engine/core/rule';
+import type { Rule, RuleDocs } from '../engine/core/rule';
 import type { OptionDeclaration } from '../engine/core/ruleOptions';
 import { levelWhenOn } from '../engine/core/presets';
 import { DORA_METRICS } from './dora';
+import type { EngineRuleDoc } from './engineRules';
+
+/** What a finding's hover explains: a rule's, or (with no DORA metrics) one of the engine's own findings. */
+type HoverProse = Pick<Rule, 'id' | 'dora'> & { docs: Pick<RuleDocs, 'rationale' | 'symptom' | 'fix'> };
 
 /** Where a rule's page lives, relative to the repository (and the packaged extension) root. */
 export function ruleDocPath(ruleId: string): string {
   return `docs/rules/${ruleId}.md`;
 }
 
-function doraLines(rule: Rule): string[] {
+function doraLines(rule: Pick<Rule, 'dora'>): string[] {
   return rule.dora.map((metric) => `- **${DORA_METRICS[metric].title}**: ${DORA_METRICS[metric].measures}.`);
 }
 
@@ -16,7 +20,7 @@ function doraLines(rule: Rule): string[] {
  * The hover for a finding: its message first (left out when the editor shows it already), then why it
  * matters, the symptom, the fix and the DORA metrics.
  */
-export function findingHoverMarkdown(rule: Rule, message: string | undefined, docsHref: string | undefined): string {
+export function findingHoverMarkdown(rule: HoverProse, message: string | undefined, docsHref: string | undefined): string {
   const { docs } = rule;
   const parts = [
     `**shipcheck · ${rule.id}**`,
@@ -82,6 +86,42 @@ export function ruleDocMarkdown(rule: Rule): string {
     `For one line: \`# shipcheck-disable-next-line ${rule.id} -- reason\`. For a whole file: \`# shipcheck-disable ${rule.id}\`.`,
     '',
     '<!-- Generated from the rule\'s metadata by `npm run docs`; edit the rule, not this page. -->',
+    '',
+  ].join('\n');
+}
+
+/** An engine finding's prose in the shape of a rule's, for the hover. */
+export function engineHoverProse(doc: EngineRuleDoc): HoverProse {
+  return { id: doc.id, dora: [], docs: { rationale: doc.rationale, symptom: doc.symptom, fix: doc.fix } };
+}
+
+/** The page written to docs/rules/shipcheck/<id>.md for a finding the engine reports itself (not a rule). */
+export function engineRuleDocMarkdown(doc: EngineRuleDoc): string {
+  return [
+    `# ${doc.id}`,
+    '',
+    `> ${doc.summary}`,
+    '',
+    `Reported by shipcheck itself, not by a rule · Severity: **${doc.severity}** · Quick-fix: no`,
+    '',
+    '## Why it matters',
+    '',
+    doc.rationale,
+    '',
+    '## What you will see',
+    '',
+    doc.symptom,
+    '',
+    '## How to fix it',
+    '',
+    doc.fix,
+    '',
+    ...(doc.example ? ['## Reported', '', '```yaml', doc.example.trimEnd(), '```', ''] : []),
+    '## Turning it off',
+    '',
+    doc.turningOff,
+    '',
+    '<!-- Generated from server/src/knowledge/engineRules.ts by `npm run docs`; edit that file, not this page. -->',
     '',
   ].join('\n');
 }

@@ -1,18 +1,19 @@
 import { DiagnosticSeverity, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { ENGINE_RULES, type Finding, type Severity } from '../engine/core/finding';
+import { ENGINE_MESSAGES, ENGINE_RULES, type Finding, type Severity } from '../engine/core/finding';
 import { deferredYamlFile, IncrementalLinter } from '../engine/incremental/incremental';
 import { fixAll, lint, type LintOptions, type LintResult } from '../engine/core/lint';
 import { DEFAULT_PRESET } from '../engine/core/presets';
 import type { ProjectIndex } from '../engine/core/projectIndex';
 import { RULES, ruleById } from '../rules';
+import { engineRuleDoc } from '../knowledge/engineRules';
 import type { CheckQueue } from './checkQueue';
 import type { ServerHost } from './host';
 import { toRange } from './positions';
 import type { EditorSettings, SettingsCache } from './settings';
 import { briefly } from '../engine/incremental/memo';
 import { parseYamlFile, type YamlFile } from '../engine/yaml/yamlFile';
-import { CONFIG_FILE_NAMES, parseConfig } from '../project/config';
+import { CONFIG_FILE_NAMES, parseConfig, withConfiguredOwner } from '../project/config';
 
 export const DIAGNOSTIC_SOURCE = 'shipcheck';
 
@@ -135,7 +136,7 @@ export class DocumentLinter {
     return {
       rules: RULES,
       preset: settings.preset !== 'auto' ? settings.preset : (config?.preset ?? DEFAULT_PRESET),
-      project: this.host.projectFacts(path),
+      project: withConfiguredOwner(this.host.projectFacts(path), config?.owner),
       ruleSettings: { ...config?.ruleSettings, ...settings.rules },
       ruleOptions: config?.ruleOptions ?? {},
       maxFileSize: settings.maxFileSize * 1024,
@@ -284,7 +285,7 @@ function isConfigFile(path: string): boolean {
 
 /** A `.shipcheck.yaml` is checked by the configuration loader (the one the CLI uses): each problem at its place. */
 function configFileResult(text: string, path: string): LintResult {
-  const findings = parseConfig(text, RULES).problems.map((problem): Finding => ({ ruleId: ENGINE_RULES.config, severity: 'error', message: `shipcheck configuration: ${problem.message}`, span: problem.span }));
+  const findings = parseConfig(text, RULES).problems.map((problem): Finding => ({ ruleId: ENGINE_RULES.config, messageId: ENGINE_MESSAGES.config, severity: 'error', message: `shipcheck configuration: ${problem.message}`, span: problem.span }));
   return { file: parseYamlFile(text, path), findings, kinds: [] };
 }
 
@@ -298,7 +299,8 @@ export function toDiagnostic(document: TextDocument, finding: Finding, host: Ser
     source: DIAGNOSTIC_SOURCE,
     message: finding.message,
   };
-  const href = ruleById(finding.ruleId) ? host.docsHref(finding.ruleId) : undefined;
+  // Rules and the engine's own findings have pages; anything else has nothing to link to.
+  const href = ruleById(finding.ruleId) || engineRuleDoc(finding.ruleId) ? host.docsHref(finding.ruleId) : undefined;
   if (href) diagnostic.codeDescription = { href };
   return diagnostic;
 }

@@ -12,10 +12,11 @@ export interface ServerHost {
   /** The `.shipcheck.yaml` governing a file; absent where there is no file system (the browser). */
   projectConfig?(filePath: string): ProjectConfig;
   /**
-   * Files besides YAML that `projectFacts` reads (lockfiles), watched with the YAML files; `changed` forgets what
+   * Files besides YAML that `projectFacts` reads (lockfiles, package.json, .yarnrc.yml, .git/config): `globs` are
+   * watched with the YAML files, `isFactFile` tells which changed paths matter, and `changed` forgets what
    * `projectFacts` and `projectConfig` read from disk, called when one of these or a configuration file changes.
    */
-  projectFiles?: { names: readonly string[]; changed(): void };
+  projectFiles?: { globs: readonly string[]; isFactFile(filePath: string): boolean; changed(): void };
   /** Reading the workspace from disk, for findings in files that are not open; absent in the browser. */
   workspace?: WorkspaceFiles;
 }

@@ -118,7 +118,7 @@ export function init(connection: Connection, host: ServerHost): void {
     connection.console.info(`shipcheck: server ready with ${RULES.length} rules${workspace ? `, checking ${folders.length} workspace folder(s)` : ''}`);
     if (!workspace) return;
     if (canWatchFiles) {
-      const projectFiles = host.projectFiles?.names.length ? [{ globPattern: `**/{${host.projectFiles.names.join(',')}}` }] : [];
+      const projectFiles = (host.projectFiles?.globs ?? []).map((globPattern) => ({ globPattern }));
       void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yml,yaml}' }, ...projectFiles] });
     }
     void workspace.scan(folders);

@@ -62,13 +62,27 @@ export class WorkspaceIndex {
     else this.index.removeFile(path);
   }
 
-  /** Applies a change to one file and asks to check again the files checked together with it, before and after. */
+  /**
+   * Applies a change to one file and asks to check again the files checked together with it, before and after; and,
+   * when what a kustomization or Skaffold file says about images changed, the files it says it for.
+   */
   private update(path: string, change: () => void): void {
     const before = this.together(path);
+    const decided = this.decides(path);
     change();
     const affected = new Set([...before, ...this.together(path)]);
+    const decides = this.decides(path);
+    if (decides.facts !== decided.facts) for (const other of [...decided.files, ...decides.files]) affected.add(other);
     const uris = [...affected].flatMap((other) => this.uris.get(other) ?? []);
     if (uris.length > 0) this.recheck(uris);
+  }
+
+  /** What a kustomization or Skaffold file says about images (`imagesFilledIn`), and for which files; nothing for another file. */
+  private decides(path: string): { facts: string; files: readonly string[] } {
+    const files = this.index.imagesFilledInBy(path);
+    if (files.length === 0) return { facts: '', files };
+    const indexed = this.index.file(path);
+    return { facts: JSON.stringify([indexed?.kustomization, indexed?.skaffold]), files };
   }
 
   /** The files whose findings may read this one: those listed with it, and those it lists if it is a kustomization. */

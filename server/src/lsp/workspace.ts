@@ -111,10 +111,11 @@ export class WorkspaceChecker {
     progress.reporter.report(Math.round((100 * progress.checked) / progress.total), `${progress.checked} of ${progress.total}`);
   }
 
-  /** Watched-file events from the client: re-check, clear, or (for a configuration file or a lockfile) rescan everything. */
+  /** Watched-file events from the client: re-check, clear, or (for a configuration file or a file the project facts read) rescan everything. */
   async filesChanged(changes: FileEvent[]): Promise<void> {
-    const projectFiles = [...CONFIG_FILE_NAMES, ...(this.host.projectFiles?.names ?? [])];
-    if (changes.some((change) => projectFiles.some((name) => change.uri.endsWith(`/${name}`)))) {
+    const isProjectFile = (uri: string): boolean =>
+      CONFIG_FILE_NAMES.some((name) => uri.endsWith(`/${name}`)) || this.host.projectFiles?.isFactFile(documentPath(uri, this.host)) === true;
+    if (changes.some((change) => isProjectFile(change.uri))) {
       this.host.projectFiles?.changed();
       this.linter.settingsChanged();
       await this.rescan();

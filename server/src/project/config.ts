@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import type { Span } from '../engine/core/finding';
 import type { RuleOptionValue, RuleSetting } from '../engine/core/lint';
-import type { Rule } from '../engine/core/rule';
+import type { ProjectFacts, Rule } from '../engine/core/rule';
 import { optionValueProblem } from '../engine/core/ruleOptions';
 import { PRESETS, type Preset } from '../engine/core/presets';
 
@@ -16,6 +16,7 @@ import { PRESETS, type Preset } from '../engine/core/presets';
  *       gha/job-timeout: { level: warning, minutes: 20 }   # options as the rule declares them
  *     ignore:
  *       - test/fixtures/**
+ *     owner: acme          # the repository's GitHub owner, when .git/config does not say
  */
 export interface ShipcheckConfig {
   /** Which rules run and how loud; undefined leaves it to the front end (`recommended` unless told otherwise). */
@@ -28,6 +29,8 @@ export interface ShipcheckConfig {
   ignore: string[];
   /** `maxFileSize`: larger files are reported as not checked (KiB). */
   maxFileSizeKiB?: number;
+  /** `owner`: the GitHub account that owns the repository, instead of the one read from .git/config. */
+  owner?: string;
 }
 
 /** Where a configuration went wrong: the offending key or value (offsets, and its start's 1-based line and column), and what to change. */
@@ -55,7 +58,9 @@ export type ConfigurableRule = Pick<Rule, 'id' | 'options'>;
 export const CONFIG_FILE_NAMES: readonly string[] = ['.shipcheck.yaml', '.shipcheck.yml'];
 
 export const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'hint', 'info', 'warning', 'error'];
-const TOP_LEVEL_KEYS = ['preset', 'rules', 'ignore', 'maxFileSize'];
+const TOP_LEVEL_KEYS = ['preset', 'rules', 'ignore', 'maxFileSize', 'owner'];
+// A GitHub account name: letters, digits and hyphens, not starting with a hyphen, at most 39 characters.
+export const OWNER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
 
 export function emptyConfig(): ShipcheckConfig {
   return { ruleSettings: {}, ruleOptions: {}, ignore: [] };
@@ -107,6 +112,7 @@ class ConfigReader {
       else if (key === 'rules') this.readRules(pair);
       else if (key === 'ignore') this.readIgnore(pair);
       else if (key === 'maxFileSize') this.readMaxFileSize(pair);
+      else if (key === 'owner') this.readOwner(pair);
       else if (key !== undefined) this.report(spanOf(pair.key), `unknown setting '${key}': expected one of ${TOP_LEVEL_KEYS.join(', ')}`);
     }
     return this.config;
@@ -183,6 +189,12 @@ class ConfigReader {
     else this.report(valueSpan(pair), '`maxFileSize` must be a whole number of KiB, at least 1');
   }
 
+  private readOwner(pair: Entry): void {
+    const value = isScalar(pair.value) ? pair.value.value : undefined;
+    if (typeof value === 'string' && OWNER_PATTERN.test(value)) this.config.owner = value;
+    else this.report(valueSpan(pair), '`owner` must be a GitHub user or organization name, such as `acme` (letters, digits and hyphens)');
+  }
+
   private readIgnore(pair: Entry): void {
     const list = pair.value;
     if (isEmpty(list)) return;
@@ -251,6 +263,11 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+
+/** The project facts a check is given: `owner:` in the configuration, when set, wins over the one read from .git/config. */
+export function withConfiguredOwner(facts: ProjectFacts, owner: string | undefined): ProjectFacts {
+  return owner === undefined ? facts : { ...facts, owner };
+}
 
 /** What the command line sets wins over the file: `--rule id=level` per rule, `--preset` for the whole run. */
 export function withCommandLine(config: ShipcheckConfig, flags: { rules: Readonly<Record<string, RuleSetting>>; preset?: Preset | undefined }): ShipcheckConfig {

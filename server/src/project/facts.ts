@@ -1,9 +1,18 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ProjectFacts } from '../engine/core/rule';
+import { OWNER_PATTERN } from './config';
+import { isLockfile, LOCKFILE_DEPTH } from '../engine/model/lockfiles';
 
-/** The files whose presence the facts depend on: the server watches them and calls `forgetProjectFacts` when one changes. */
-export const LOCKFILES: readonly string[] = ['package-lock.json', 'npm-shrinkwrap.json'];
+/** The lockfiles `npmLockfile` looks for, at the root or in a package folder. */
+const LOCKFILES: readonly string[] = ['package-lock.json', 'npm-shrinkwrap.json'];
+/** The other lockfiles `lockfiles` lists (what setup-node keys its cache on), watched with those. */
+const OTHER_LOCKFILES: readonly string[] = ['yarn.lock', 'pnpm-lock.yaml'];
+/**
+ * The files the facts depend on, as globs for the language server's file watcher: it calls `forgetProjectFacts` when
+ * one changes (`isFactFile` tells which events matter).
+ */
+export const FACT_FILE_GLOBS: readonly string[] = [...[...LOCKFILES, ...OTHER_LOCKFILES].map((name) => `**/${name}`), '**/package.json', '**/.yarnrc.yml', '**/.yarn/releases/*', '**/.git/config'];
 // Deep enough for monorepos (packages/*/web), shallow enough to stay instant on a keystroke.
 const MAX_DEPTH = 4;
 // Read again after this long even without a file event (clients that cannot watch files, a .git created).
@@ -18,14 +27,40 @@ export function projectFacts(filePath: string): ProjectFacts {
   const cached = cache.get(directory);
   if (cached && Date.now() - cached.at < CACHE_MS) return cached.facts;
   const root = repositoryRoot(filePath);
-  const facts: ProjectFacts = root ? { npmLockfile: hasLockfile(root, 0) } : {};
+  let facts: ProjectFacts = {};
+  if (root) {
+    const owner = remoteOwner(root);
+    const lockfiles = listLockfiles(root);
+    facts = {
+      npmLockfile: hasLockfile(root, 0),
+      yarnBerry: usesYarnBerry(root),
+      ...(owner !== undefined ? { owner } : {}),
+      ...(lockfiles ? { lockfiles } : {}),
+      ...notDeployed(relative(root, directory)),
+    };
+  }
   cache.set(directory, { at: Date.now(), facts });
   return facts;
 }
 
-/** After a lockfile was created, changed or deleted: read the file system again. */
+/** After a file the facts read was created, changed or deleted: read the file system again. */
 export function forgetProjectFacts(): void {
   cache.clear();
+}
+
+/**
+ * Whether a changed file is one the facts read: a lockfile anywhere outside node_modules; package.json, .yarnrc.yml,
+ * .yarn/releases/* and .git/config only at a repository's root (a package.json deep in a monorepo changes nothing).
+ */
+export function isFactFile(filePath: string): boolean {
+  const parts = filePath.split(/[\\/]/);
+  if (parts.includes('node_modules')) return false;
+  const name = parts[parts.length - 1]!;
+  if (LOCKFILES.includes(name) || OTHER_LOCKFILES.includes(name)) return true;
+  const directory = dirname(filePath);
+  if (name === 'package.json' || name === '.yarnrc.yml') return existsSync(join(directory, '.git'));
+  if (name === 'config' && basename(directory) === '.git') return true;
+  return basename(directory) === 'releases' && basename(dirname(directory)) === '.yarn' && existsSync(join(directory, '..', '..', '.git'));
 }
 
 function repositoryRoot(filePath: string): string | undefined {
@@ -48,4 +83,140 @@ function hasLockfile(dir: string, depth: number): boolean {
   return entries.some(
     (entry) => entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.') && hasLockfile(join(dir, entry.name), depth + 1),
   );
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Yarn 2+ at the root: the `packageManager` of package.json decides when it names a version (Corepack runs that one);
+ * otherwise a .yarnrc.yml (which Yarn 1 never reads) or a Yarn 2+ release in .yarn/releases/.
+ */
+function usesYarnBerry(root: string): boolean {
+  const declared = declaredPackageManager(readText(join(root, 'package.json')));
+  if (declared) return declared.name === 'yarn' && declared.major >= 2;
+  if (existsSync(join(root, '.yarnrc.yml'))) return true;
+  let releases: string[];
+  try {
+    releases = readdirSync(join(root, '.yarn', 'releases'));
+  } catch {
+    return false;
+  }
+  // `yarn set version` writes yarn-4.1.0.cjs (older: yarn-berry.cjs); Yarn 1's `yarn policies set-version` writes yarn-1.22.19.cjs.
+  return releases.some((name) => /^yarn-(berry|sources)\.c?js$/.test(name) || Number(/^yarn-(\d+)\./.exec(name)?.[1] ?? 0) >= 2);
+}
+
+/** `"packageManager": "yarn@4.1.0+sha512.…"`: the manager and its major version, when package.json says. */
+function declaredPackageManager(packageJson: string | undefined): { name: string; major: number } | undefined {
+  if (packageJson === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = (JSON.parse(packageJson) as { packageManager?: unknown } | null)?.packageManager;
+  } catch {
+    return undefined;
+  }
+  const match = typeof value === 'string' ? /^(npm|pnpm|yarn|bun)@(\d+)\./.exec(value.trim()) : null;
+  return match ? { name: match[1]!, major: Number(match[2]) } : undefined;
+}
+
+/** The owner of the repository's GitHub remote: `origin`, or else the one owner all GitHub remotes share. */
+function remoteOwner(root: string): string | undefined {
+  const config = gitConfigPath(root);
+  const text = config && readText(config);
+  if (!text) return undefined;
+  const urls = remoteUrls(text);
+  const origin = urls.get('origin');
+  const owners = new Set<string>();
+  for (const url of origin !== undefined ? [origin] : urls.values()) {
+    const owner = githubOwner(url);
+    if (owner !== undefined) owners.add(owner.toLowerCase());
+  }
+  return owners.size === 1 ? [...owners][0] : undefined;
+}
+
+/** .git/config, or for a worktree or submodule (whose .git is a file naming the git directory) the config git reads. */
+function gitConfigPath(root: string): string | undefined {
+  const dotGit = join(root, '.git');
+  try {
+    if (statSync(dotGit).isDirectory()) return join(dotGit, 'config');
+  } catch {
+    return undefined;
+  }
+  const gitDir = (readText(dotGit) ?? '').split('\n').find((line) => line.startsWith('gitdir:'))?.slice('gitdir:'.length).trim();
+  if (!gitDir) return undefined;
+  const directory = resolve(root, gitDir);
+  // A worktree's own directory holds `commondir`, the path of the repository's git directory (where config is).
+  const common = readText(join(directory, 'commondir'))?.trim();
+  return join(common ? resolve(directory, common) : directory, 'config');
+}
+
+/** Each remote's first `url`, by remote name, from git config text (`[remote "origin"]` sections). */
+function remoteUrls(text: string): Map<string, string> {
+  const urls = new Map<string, string>();
+  let remote: string | undefined;
+  for (const line of text.split('\n')) {
+    const section = /^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"([^"\\]*)")?\s*\]/.exec(line);
+    if (section) {
+      remote = section[1]!.toLowerCase() === 'remote' ? section[2] : undefined;
+      continue;
+    }
+    if (remote === undefined || urls.has(remote)) continue;
+    const url = /^\s*url\s*=\s*"?([^\s"#;]+)/i.exec(line)?.[1];
+    if (url !== undefined) urls.set(remote, url);
+  }
+  return urls;
+}
+
+// `https://github.com/o/r(.git)`, `ssh://git@github.com(:22)/o/r`, `git://github.com/o/r`; then scp-like `git@github.com:o/r.git`.
+const GITHUB_URL = /^(?:https?|ssh|git|git\+ssh|git\+https):\/\/(?:[^@/]+@)?(?:www\.|ssh\.)?github\.com(?::\d+)?\/([^/]+)\/[^/]+?\/?$/i;
+const GITHUB_SCP = /^(?:[^@/:]+@)?(?:ssh\.)?github\.com:\/?([^/]+)\/[^/]+$/i;
+
+function githubOwner(url: string): string | undefined {
+  const owner = (GITHUB_URL.exec(url) ?? GITHUB_SCP.exec(url))?.[1];
+  return owner !== undefined && OWNER_PATTERN.test(owner) ? owner : undefined;
+}
+
+/**
+ * Folders whose YAML is test data, examples or documentation rather than what the repository deploys or runs
+ * (a name anywhere in the file's path inside the repository).
+ */
+const NOT_DEPLOYED = new Set(['test', 'tests', 'e2e', 'testdata', 'test-data', 'fixtures', '__fixtures__', 'example', 'examples', 'sample', 'samples', 'demo', 'demos', 'docs', 'doc', 'hack']);
+
+/** `notDeployed` when a folder of `folder` (relative to the repository root) is one of those. */
+function notDeployed(folder: string): Pick<ProjectFacts, 'notDeployed'> {
+  const name = folder.split(sep).find((segment) => NOT_DEPLOYED.has(segment.toLowerCase()));
+  return name === undefined ? {} : { notDeployed: name };
+}
+
+// A repository with more folders than this (to LOCKFILE_DEPTH) is not read on a keystroke: its lockfiles stay unknown.
+const MAX_FOLDERS = 3000;
+
+/** The lockfiles (`isLockfile`) down to LOCKFILE_DEPTH outside node_modules and hidden folders; undefined when too many folders. */
+function listLockfiles(root: string): string[] | undefined {
+  const found: string[] = [];
+  let folders = 0;
+  const walk = (dir: string, relative: string, depth: number): boolean => {
+    if (++folders > MAX_FOLDERS) return false;
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return true;
+    }
+    for (const entry of entries) {
+      const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isFile()) {
+        if (isLockfile(path)) found.push(path);
+      } else if (entry.isDirectory() && depth < LOCKFILE_DEPTH && entry.name !== 'node_modules' && !entry.name.startsWith('.')) {
+        if (!walk(join(dir, entry.name), path, depth + 1)) return false;
+      }
+    }
+    return true;
+  };
+  return walk(root, '', 0) ? found.sort() : undefined;
 }

@@ -26,6 +26,8 @@ export interface Fix {
 
 export interface Finding {
   ruleId: string;
+  /** Which of the rule's messages this is (the key it reported, `ENGINE_MESSAGES` for the engine's own): stable where the text is not. */
+  messageId: string;
   severity: Severity;
   message: string;
   span: Span;
@@ -39,6 +41,16 @@ export const ENGINE_RULES = {
   tooLarge: 'shipcheck/too-large',
   unusedSuppression: 'shipcheck/unused-suppression',
   config: 'shipcheck/config',
+} as const;
+
+/** The message ids of the engine's own findings. */
+export const ENGINE_MESSAGES = {
+  syntax: 'invalid-yaml',
+  internal: 'rule-failed',
+  tooLarge: 'too-large',
+  unusedSuppression: 'unused',
+  unknownRuleSuppression: 'unknown-rule',
+  config: 'invalid-config',
 } as const;
 
 /** The finding moved by `delta` (its span and its fix's edits), or the finding itself when `delta` is 0. */

@@ -1,5 +1,5 @@
 import { classify, isWorkflowPath, type Classified } from './classify';
-import { ENGINE_RULES, type Finding, type Severity, type Span, type TextEdit } from './finding';
+import { ENGINE_MESSAGES, ENGINE_RULES, type Finding, type Severity, type Span, type TextEdit } from './finding';
 import { combineFixes, applyEdits } from './fixes';
 import type { K8sObject } from '../model/k8s';
 import type { Workflow } from '../model/workflow';
@@ -99,6 +99,7 @@ export function lint(text: string, path: string, options: LintOptions): LintResu
           : [
               {
                 ruleId: ENGINE_RULES.tooLarge,
+                messageId: ENGINE_MESSAGES.tooLarge,
                 severity,
                 message: `File not checked: it is ${Math.round(text.length / 1024)} KiB, over the ${Math.round(maxSize / 1024)} KiB limit (${options.maxFileSizeSetting ?? 'shipcheck.maxFileSize'}).`,
                 span: { start: 0, end: firstLine < 0 ? text.length : firstLine },
@@ -149,6 +150,7 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
     const error = broken.doc.errors[0]!;
     findings.push({
       ruleId: ENGINE_RULES.syntax,
+      messageId: ENGINE_MESSAGES.syntax,
       severity: 'error',
       message: `YAML syntax error: ${error.message.split('\n')[0]}`,
       span: syntaxErrorSpan(error.pos, file.text.length),
@@ -157,10 +159,13 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
 
   const failed = new Map<string, unknown>();
   const classified = file.documents.map((yaml) => (yaml.hasErrors ? undefined : classify(file, yaml)));
-  const together = new CheckedTogether(function* () {
-    yield* ownObjects(file, classified);
-    yield* listedObjects(options.index, file.path);
-  });
+  const together = new CheckedTogether(
+    function* () {
+      yield* ownObjects(file, classified);
+      yield* listedObjects(options.index, file.path);
+    },
+    () => options.index?.imagesFilledIn(file.path) ?? [],
+  );
   const run: DocumentRun = { rules, preset, settings, findings, failed, project: options.project ?? {}, ruleOptions: options.ruleOptions ?? {}, together };
   // A cache serves only a file of one workflow document (where the incremental linter keeps one).
   if (options.jobCache && file.documents.length === 1) run.jobCache = { cache: options.jobCache, optionsKey: JSON.stringify([run.project, preset, settings, run.ruleOptions]) };
@@ -258,6 +263,7 @@ export function finishFindings(
     const firstLine = file.text.indexOf('\n');
     findings.push({
       ruleId: ENGINE_RULES.internal,
+      messageId: ENGINE_MESSAGES.internal,
       severity: 'warning',
       message: `shipcheck's rule ${ruleId} failed on this file and was skipped (${error instanceof Error ? error.message : String(error)}). Please report this.`,
       span: { start: 0, end: firstLine < 0 ? file.text.length : firstLine },
@@ -306,11 +312,11 @@ function unusedSuppressions(index: SuppressionIndex, rules: readonly Rule[], kno
   return index.unused().flatMap(({ directive, ruleId }): Finding[] => {
     if (active.has(ruleId)) {
       const where = directive.scope === 'file' ? 'in this file' : 'on the next line';
-      return [{ ruleId: ENGINE_RULES.unusedSuppression, severity: 'hint', message: `Unused suppression: ${ruleId} reports nothing ${where}; remove the comment.`, span: directive.span }];
+      return [{ ruleId: ENGINE_RULES.unusedSuppression, messageId: ENGINE_MESSAGES.unusedSuppression, severity: 'hint', message: `Unused suppression: ${ruleId} reports nothing ${where}; remove the comment.`, span: directive.span }];
     }
     // A rule switched off (by configuration or the preset) is not a typo; anything else is.
     if (known.some((rule) => rule.id === ruleId)) return [];
-    return [{ ruleId: ENGINE_RULES.unusedSuppression, severity: 'hint', message: `Unknown rule id ${ruleId} in a suppression comment.`, span: directive.span }];
+    return [{ ruleId: ENGINE_RULES.unusedSuppression, messageId: ENGINE_MESSAGES.unknownRuleSuppression, severity: 'hint', message: `Unknown rule id ${ruleId} in a suppression comment.`, span: directive.span }];
   });
 }
 
@@ -452,6 +458,7 @@ function toFinding(rule: Rule, report: Report<Rule['messages']>, run: Pick<Docum
   checkSpan(report.span, textLength);
   const finding: Finding = {
     ruleId: rule.id,
+    messageId: String(report.message),
     severity: severityOf(rule, report, run),
     message: format(...(report.args as never[])),
     span: report.span,

@@ -1,6 +1,6 @@
 import { classify } from './classify';
 import type { K8sObject } from '../model/k8s';
-import { isMap, mapFields, scalarToString, seqItems, isSeq, parseYamlFile, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
+import { isMap, mapFields, scalarToString, seqItems, isSeq, parseYamlFile, type Field, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
 
 /** A Kubernetes object as the index lists it, with the document it was read from. */
 export interface IndexedObject {
@@ -22,10 +22,24 @@ export interface IndexedFile {
   objects: IndexedObject[];
   /** A workflow (reusable when it has `on: workflow_call`) or a local composite action. */
   workflow: { kind: 'workflow' | 'composite-action'; reusable: boolean } | undefined;
-  /** A `kustomization.yaml`: the resources it lists, as written. */
-  kustomization: { resources: string[] } | undefined;
+  /**
+   * A `kustomization.yaml`: the resources it lists (`bases:` too) and its components, as written, and the image names
+   * its `images:` gives a tag or digest (`newTag`, `digest`).
+   */
+  kustomization: { resources: string[]; components: string[]; images: string[] } | undefined;
+  /** A Skaffold configuration (`skaffold.yaml`): the images its `build.artifacts` (profiles' too) build. */
+  skaffold: { images: string[] } | undefined;
   /** A chart's `values.yaml` (next to a `Chart.yaml` is not checked: the index holds no file system). */
   chartValues: boolean;
+}
+
+/** An image name whose tag or digest a build tool sets when it deploys a file: its manifest's tag is not what runs. */
+export interface FilledImage {
+  /** As the tool names it, without tag (`emailservice`, `ghcr.io/acme/web`). */
+  name: string;
+  tool: 'kustomize' | 'skaffold';
+  /** The kustomization or Skaffold file that says so. */
+  source: string;
 }
 
 /**
@@ -36,8 +50,10 @@ export interface IndexedFile {
  */
 export class ProjectIndex {
   private readonly files = new Map<string, { read: () => string | undefined; text?: string; indexed?: IndexedFile }>();
-  // By path (normalised): the files one kustomization lists with it, and those a kustomization lists; worked out when first asked.
-  private listed: { listedWith: Map<string, string[]>; listedBy: Map<string, string[]> } | undefined;
+  // What the kustomizations say (who is listed with whom, what each builds, the images they set); worked out when first asked.
+  private listed: Kustomized | undefined;
+  // The Skaffold files' paths (worked out when first asked; again when one comes, goes or changes).
+  private skaffolds: string[] | undefined;
   // Every file by its normalised path, kept as files come and go; and the paths kustomizations list (when worked out).
   private readonly byKey = new Map<string, string>();
   private referenced: Set<string> | undefined;
@@ -106,15 +122,57 @@ export class ProjectIndex {
     return this.kustomized().listedBy.get(pathKey(path)) ?? [];
   }
 
-  private kustomized(): { listedWith: Map<string, string[]>; listedBy: Map<string, string[]> } {
+  /**
+   * The images a build tool fills in when it deploys `path`: the `images:` (with `newTag` or `digest`) of every
+   * kustomization that builds it (listing it directly, or through bases and components), and the artifacts of the
+   * Skaffold files in its folder or a folder above.
+   */
+  imagesFilledIn(path: string): readonly FilledImage[] {
+    const key = pathKey(path);
+    const kustomize = this.kustomized().images.get(key) ?? [];
+    const skaffold = this.skaffoldPaths().flatMap((source) => {
+      if (!key.startsWith(folderOf(pathKey(source)))) return [];
+      return (this.file(source)?.skaffold?.images ?? []).map((name): FilledImage => ({ name, tool: 'skaffold', source }));
+    });
+    return skaffold.length === 0 ? kustomize : [...kustomize, ...skaffold];
+  }
+
+  /**
+   * The files whose `imagesFilledIn` a kustomization or Skaffold file decides (none for another file): for a
+   * kustomization, the files it builds, and for a component those that the kustomizations including it build; for a
+   * Skaffold file, the files in its folder and below.
+   */
+  imagesFilledInBy(path: string): readonly string[] {
+    const key = pathKey(path);
+    if (SKAFFOLD_PATH.test(path)) {
+      const folder = folderOf(key);
+      return [...this.files.keys()].filter((other) => other !== path && pathKey(other).startsWith(folder));
+    }
+    if (!KUSTOMIZATION_PATH.test(path)) return [];
+    const { builds, includedBy } = this.kustomized();
+    const files = new Set<string>();
+    const above = new Set<string>([key]);
+    for (const kustomization of above) for (const parent of includedBy.get(kustomization) ?? []) above.add(parent);
+    for (const kustomization of above) for (const file of builds.get(kustomization) ?? []) files.add(file);
+    return [...files];
+  }
+
+  private skaffoldPaths(): string[] {
+    return (this.skaffolds ??= [...this.files.keys()].filter((path) => SKAFFOLD_PATH.test(path)));
+  }
+
+  private kustomized(): Kustomized {
     if (this.listed) return this.listed;
-    const listed = { listedWith: new Map<string, string[]>(), listedBy: new Map<string, string[]>() };
+    const listed: Kustomized = { listedWith: new Map(), listedBy: new Map(), images: new Map(), builds: new Map(), includedBy: new Map() };
     const referenced = new Set<string>();
+    // Per kustomization (by key): the files it lists, the kustomizations it builds on (bases, components), its images.
+    const graph = new Map<string, { path: string; files: string[]; children: string[]; components: string[]; images: string[] }>();
     for (const known of this.files.keys()) {
       if (!KUSTOMIZATION_PATH.test(known)) continue;
       const key = pathKey(known);
-      const folder = key.slice(0, key.lastIndexOf('/') + 1);
-      const resources = (this.file(known)?.kustomization?.resources ?? []).map((resource) => pathKey(folder + resource));
+      const folder = folderOf(key);
+      const kustomization = this.file(known)?.kustomization;
+      const resources = (kustomization?.resources ?? []).map((resource) => pathKey(folder + resource));
       for (const resource of resources) referenced.add(resource);
       const members = resources.flatMap((resource) => this.byKey.get(resource) ?? []);
       listed.listedBy.set(key, members);
@@ -123,9 +181,48 @@ export class ProjectIndex {
         const others = members.filter((other) => other !== member);
         listed.listedWith.set(memberKey, [...new Set([...(listed.listedWith.get(memberKey) ?? []), ...others])]);
       }
+      const components = (kustomization?.components ?? []).flatMap((component) => this.kustomizationIn(pathKey(folder + component)) ?? []);
+      const bases = resources.flatMap((resource) => (this.byKey.has(resource) ? [] : (this.kustomizationIn(resource) ?? [])));
+      graph.set(key, { path: known, files: members.map(pathKey), children: [...bases, ...components], components, images: kustomization?.images ?? [] });
+    }
+    // A component's images apply to everything the kustomization that includes it builds.
+    const imagesOf = (key: string, seen = new Set<string>()): FilledImage[] => {
+      const node = graph.get(key);
+      if (!node || seen.has(key)) return [];
+      seen.add(key);
+      return [...node.images.map((name): FilledImage => ({ name, tool: 'kustomize', source: node.path })), ...node.components.flatMap((component) => imagesOf(component, seen))];
+    };
+    for (const [key, node] of graph) {
+      for (const component of node.components) listed.includedBy.set(component, [...(listed.includedBy.get(component) ?? []), key]);
+      // Everything this kustomization builds, through bases and components.
+      const built = new Set<string>();
+      const seen = new Set<string>([key]);
+      const pending = [key];
+      while (pending.length > 0) {
+        const next = graph.get(pending.pop()!)!;
+        for (const file of next.files) built.add(file);
+        for (const child of next.children) {
+          if (seen.has(child) || !graph.has(child)) continue;
+          seen.add(child);
+          pending.push(child);
+        }
+      }
+      listed.builds.set(key, [...built].map((file) => this.byKey.get(file) ?? file));
+      const images = imagesOf(key);
+      if (images.length === 0) continue;
+      for (const file of built) listed.images.set(file, [...(listed.images.get(file) ?? []), ...images]);
     }
     this.referenced = referenced;
     return (this.listed = listed);
+  }
+
+  /** The key of the kustomization file in a folder (given by key), if the set holds one. */
+  private kustomizationIn(folder: string): string | undefined {
+    for (const name of KUSTOMIZATION_NAMES) {
+      const key = folder === '' ? name : `${folder}/${name}`;
+      if (this.byKey.has(key)) return key;
+    }
+    return undefined;
   }
 
   /**
@@ -137,6 +234,7 @@ export class ProjectIndex {
     if (removed) this.byKey.delete(key);
     else this.byKey.set(key, path);
     if (KUSTOMIZATION_PATH.test(path) || ((!existed || removed) && (this.referenced === undefined || this.referenced.has(key)))) this.listed = undefined;
+    if (SKAFFOLD_PATH.test(path)) this.skaffolds = undefined;
   }
 }
 
@@ -160,6 +258,25 @@ function pathKey(path: string): string {
   return segments.join('/');
 }
 
+/** A key's folder, with its trailing `/` (`''` at the top). */
+function folderOf(key: string): string {
+  return key.slice(0, key.lastIndexOf('/') + 1);
+}
+
+/** What `kustomized` works out, by normalised path. */
+interface Kustomized {
+  /** A file: the other files one kustomization lists with it. */
+  listedWith: Map<string, string[]>;
+  /** A kustomization: the files it lists directly. */
+  listedBy: Map<string, string[]>;
+  /** A file: the images that the kustomizations building it set the tag or digest of. */
+  images: Map<string, FilledImage[]>;
+  /** A kustomization: every file it builds, through bases and components (as the set spells them). */
+  builds: Map<string, string[]>;
+  /** A component: the kustomizations that include it. */
+  includedBy: Map<string, string[]>;
+}
+
 /** The index of the files of one run, each given as its path and text. */
 export function buildProjectIndex(files: Iterable<{ path: string; text: string }>): ProjectIndex {
   const index = new ProjectIndex();
@@ -168,16 +285,21 @@ export function buildProjectIndex(files: Iterable<{ path: string; text: string }
 }
 
 const KUSTOMIZATION_PATH = /(^|[\\/])kustomization\.ya?ml$/i;
+// The names kustomize looks for in a folder a kustomization lists (`Kustomization`, without extension, is not YAML here).
+const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml'];
+// `skaffold.yaml`, and the variants projects keep next to it (`skaffold-dev.yaml`); the content says whether it is one.
+const SKAFFOLD_PATH = /(^|[\\/])skaffold[^\\/]*\.ya?ml$/i;
 const VALUES_PATH = /(^|[\\/])values\.ya?ml$/i;
 
 /** What a parsed file contributes to the index. */
 export function indexFile(file: YamlFile): IndexedFile {
-  const indexed: IndexedFile = { path: file.path, objects: [], workflow: undefined, kustomization: undefined, chartValues: VALUES_PATH.test(file.path) };
+  const indexed: IndexedFile = { path: file.path, objects: [], workflow: undefined, kustomization: undefined, skaffold: undefined, chartValues: VALUES_PATH.test(file.path) };
   for (const yaml of file.documents) {
     if (yaml.hasErrors) continue;
     const classified = classify(file, yaml);
     // A kustomization says `kind: Kustomization`, or nothing of the sort: its name says what it is.
-    if (KUSTOMIZATION_PATH.test(file.path)) indexed.kustomization = { resources: listed(yaml, 'resources') };
+    if (KUSTOMIZATION_PATH.test(file.path)) indexed.kustomization = kustomizationOf(yaml);
+    else if (SKAFFOLD_PATH.test(file.path) && isSkaffold(yaml)) (indexed.skaffold ??= { images: [] }).images.push(...skaffoldImages(yaml));
     else if (classified.type === 'k8s') indexed.objects.push(...indexObjects(file.path, file.text, yaml, classified.objects));
     else if (classified.type === 'workflow') indexed.workflow = { kind: classified.workflow.kind, reusable: calledByOthers(yaml) };
   }
@@ -205,6 +327,8 @@ export function indexObjects(path: string, text: string, yaml: YamlDoc, objects:
 /** What the rules checking a document read through `ctx.index`: kind → what the read saw, and which rules read. */
 export interface IndexReads {
   kinds: Map<string, readonly string[]>;
+  /** What a read of `imagesFilledIn` saw (`filledInAnswer`), when one was made. */
+  filledIn?: readonly string[];
   readers: Set<string>;
 }
 
@@ -217,6 +341,8 @@ export interface IndexView {
    * those in its namespace (an object without one is applied with `kubectl -n` and may be in any).
    */
   objects(kind: string, near?: K8sObject): readonly IndexedObject[];
+  /** The images a build tool (kustomize, Skaffold) fills in when it deploys the file being checked (`ProjectIndex.imagesFilledIn`). */
+  imagesFilledIn(): readonly FilledImage[];
 }
 
 /**
@@ -228,7 +354,22 @@ export class CheckedTogether {
   private byKind: Map<string, IndexedObject[]> | undefined;
   private readonly answers = new Map<string, readonly string[]>();
 
-  constructor(private readonly ownObjects: () => Iterable<IndexedObject>) {}
+  private filled: readonly FilledImage[] | undefined;
+
+  constructor(
+    private readonly ownObjects: () => Iterable<IndexedObject>,
+    private readonly filledIn: () => readonly FilledImage[] = () => [],
+  ) {}
+
+  /** The images filled in for the file (asked of the index once). */
+  imagesFilledIn(): readonly FilledImage[] {
+    return (this.filled ??= this.filledIn());
+  }
+
+  /** What a read of `imagesFilledIn` sees, as strings: equal strings, equal answer. */
+  filledInAnswer(): readonly string[] {
+    return this.imagesFilledIn().map(({ name, tool, source }) => `${tool} ${source} ${name}`);
+  }
 
   /** The objects of `kind`, in file order. */
   objects(kind: string): readonly IndexedObject[] {
@@ -262,6 +403,13 @@ export class CheckedTogether {
         const namespace = near?.namespace;
         return namespace === undefined ? all : all.filter((entry) => entry.namespace === undefined || entry.namespace === namespace);
       },
+      imagesFilledIn: () => {
+        if (reads) {
+          reads.filledIn ??= this.filledInAnswer();
+          reads.readers.add(ruleId);
+        }
+        return this.imagesFilledIn();
+      },
     };
   }
 }
@@ -275,8 +423,39 @@ function calledByOthers(yaml: YamlDoc): boolean {
   return isMap(on) && mapFields(yaml, on).has('workflow_call');
 }
 
-function listed(yaml: YamlDoc, key: string): string[] {
+function kustomizationOf(yaml: YamlDoc): NonNullable<IndexedFile['kustomization']> {
   const root = yaml.resolve(yaml.doc.contents);
-  const list = isMap(root) ? mapFields(yaml, root).get(key)?.value : undefined;
-  return isSeq(list) ? seqItems(yaml, list).flatMap((item) => scalarToString(item) ?? []) : [];
+  const fields = isMap(root) ? mapFields(yaml, root) : new Map<string, Field>();
+  const images = itemsOf(yaml, fields.get('images')?.value).flatMap((item) => {
+    const image = isMap(item) ? mapFields(yaml, item) : undefined;
+    const name = scalarToString(image?.get('name')?.value);
+    return name !== undefined && (image!.has('newTag') || image!.has('digest')) ? [name] : [];
+  });
+  return { resources: [...strings(yaml, fields.get('resources')?.value), ...strings(yaml, fields.get('bases')?.value)], components: strings(yaml, fields.get('components')?.value), images };
+}
+
+function isSkaffold(yaml: YamlDoc): boolean {
+  const root = yaml.resolve(yaml.doc.contents);
+  return isMap(root) && (scalarToString(mapFields(yaml, root).get('apiVersion')?.value) ?? '').startsWith('skaffold/');
+}
+
+/** The `image` of every `build.artifacts` item, the profiles' included. */
+function skaffoldImages(yaml: YamlDoc): string[] {
+  const root = yaml.resolve(yaml.doc.contents);
+  if (!isMap(root)) return [];
+  const fields = mapFields(yaml, root);
+  const configs = [root, ...itemsOf(yaml, fields.get('profiles')?.value)];
+  return configs.flatMap((config) => {
+    const build = isMap(config) ? mapFields(yaml, config).get('build')?.value : undefined;
+    const artifacts = isMap(build) ? mapFields(yaml, build).get('artifacts')?.value : undefined;
+    return itemsOf(yaml, artifacts).flatMap((artifact) => (isMap(artifact) ? (scalarToString(mapFields(yaml, artifact).get('image')?.value) ?? []) : []));
+  });
+}
+
+function itemsOf(yaml: YamlDoc, node: unknown): unknown[] {
+  return isSeq(node) ? seqItems(yaml, node) : [];
+}
+
+function strings(yaml: YamlDoc, node: unknown): string[] {
+  return itemsOf(yaml, node).flatMap((item) => scalarToString(item) ?? []);
 }

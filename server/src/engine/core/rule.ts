@@ -14,6 +14,20 @@ import type { YamlDoc, YamlFile } from '../yaml/yamlFile';
 export interface ProjectFacts {
   /** Whether the repository has a package-lock.json or npm-shrinkwrap.json (without one, `npm ci` fails). */
   npmLockfile?: boolean;
+  /** Whether the repository's root sets up Yarn 2 or later (Berry), whose installs are immutable on CI by default. */
+  yarnBerry?: boolean;
+  /** The GitHub account that owns the repository: `owner:` in .shipcheck.yaml, else the remote in .git/config. */
+  owner?: string;
+  /**
+   * The folder (`test`, `examples`, `docs`, …) that makes the file test data, an example or documentation rather
+   * than something the repository deploys or runs; undefined when nothing says so.
+   */
+  notDeployed?: string;
+  /**
+   * The repository's npm, Yarn and pnpm lockfiles, as paths from its root (`web/package-lock.json`): what setup-node
+   * keys its cache on. `lockfileExists` (model/lockfiles.ts) reads it.
+   */
+  lockfiles?: readonly string[];
 }
 
 /** The four DORA metrics a rule can protect. */

@@ -31,25 +31,23 @@ export function indentUnit(file: YamlFile): string {
   return ' '.repeat(unit >= 2 && unit <= 8 ? unit : 2);
 }
 
-/** Replaces a scalar's value, keeping its quoting style; only for values that need no escaping. */
+/**
+ * Replaces a scalar's value, keeping its quoting style. A quoted value's edit covers only the text between its quotes:
+ * the fix changes what must change, and an editor shows the quotes untouched.
+ */
 export function replaceScalar(node: Scalar, newValue: string): TextEdit | undefined {
   const range = node.range;
   if (!range) return undefined;
-  let newText: string;
   switch (node.type) {
     case 'PLAIN':
-      newText = newValue;
-      break;
+      return { start: range[0], end: range[1], newText: newValue };
     case 'QUOTE_DOUBLE':
-      newText = JSON.stringify(newValue);
-      break;
+      return { start: range[0] + 1, end: range[1] - 1, newText: JSON.stringify(newValue).slice(1, -1) };
     case 'QUOTE_SINGLE':
-      newText = `'${newValue.replace(/'/g, "''")}'`;
-      break;
+      return { start: range[0] + 1, end: range[1] - 1, newText: newValue.replace(/'/g, "''") };
     default:
       return undefined;
   }
-  return { start: range[0], end: range[1], newText };
 }
 
 /**

@@ -75,10 +75,13 @@ export class IncrementalLinter {
     for (const piece of ordered) piece.classified ??= piece.documents.map((yaml) => classify(fileOf(piece), yaml));
     const objectsOf = (piece: Piece): IndexedObject[] => (piece.objects ??= [...ownObjects(piece.file, (piece.classified ??= piece.documents.map((yaml) => classify(fileOf(piece), yaml))))]);
     const external = [...listedObjects(options.index, path)];
-    const together = new CheckedTogether(function* () {
-      for (const piece of ordered) yield* objectsOf(piece);
-      yield* external;
-    });
+    const together = new CheckedTogether(
+      function* () {
+        for (const piece of ordered) yield* objectsOf(piece);
+        yield* external;
+      },
+      () => options.index?.imagesFilledIn(path) ?? [],
+    );
     // What rules read can differ from last time only for the kinds of objects in pieces the edit added or dropped, and
     // of other files' objects (now or last time): reads of other kinds are not compared, so most edits build no index.
     const changedKinds = new Set([...changedPieces.flatMap(objectsOf), ...external].map((entry) => entry.kind));
@@ -104,7 +107,9 @@ export class IncrementalLinter {
       // A checked piece keeps its findings while what its rules read of the other pieces is the same text; else the
       // rules that read run again (the others read only their own document).
       const reads = piece.reads;
-      if (!reads || [...reads.kinds].every(([kind, seen]) => !changedKinds.has(kind) || sameStrings(seen, together.answer(kind)))) continue;
+      // What a build tool fills in comes from other files only: compared on every run (the index keeps it worked out).
+      const sameFilledIn = reads?.filledIn === undefined || sameStrings(reads.filledIn, together.filledInAnswer());
+      if (!reads || (sameFilledIn && [...reads.kinds].every(([kind, seen]) => !changedKinds.has(kind) || sameStrings(seen, together.answer(kind))))) continue;
       const again = check(piece, rules.filter((rule) => reads.readers.has(rule.id)));
       piece.findings = [...piece.findings.filter((finding) => !reads.readers.has(finding.ruleId)), ...again.findings];
       piece.reads = again.reads.readers.size > 0 ? again.reads : undefined;

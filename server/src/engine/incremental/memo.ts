@@ -125,3 +125,19 @@ function put<V>(entries: Map<string, Map<string, V>>, count: number, limit: numb
   inner.set(second, value);
   return count + 1;
 }
+
+/**
+ * `read`, answered once per YAML node. The incremental parse (jobSplice) keeps a workflow's tree between keystrokes:
+ * it replaces an edited job's node whole and only moves the others, in a document without aliases, so a node that is
+ * still there says what it said (as long as what `read` returns holds nodes, not offsets: spans are read from the
+ * nodes when asked). The other arguments are not part of the key: they must be the node's document and the like.
+ */
+export function keptPerNode<N extends object, A extends unknown[], V>(read: (node: N, ...rest: A) => V): (node: N, ...rest: A) => V {
+  const kept = new WeakMap<N, V>();
+  return (node, ...rest) => {
+    if (kept.has(node)) return kept.get(node)!;
+    const value = read(node, ...rest);
+    kept.set(node, value);
+    return value;
+  };
+}

@@ -7,6 +7,8 @@
  * - `parseExpression(source)`: `{ ok: true, ast }` or `{ ok: false, error, offset }`.
  * - `parseCondition(ifValue)`: an `if:` value, with or without `${{ }}`.
  * - `contextPaths(ast)`: every context path read (`github.event.pull_request.title`, `needs.build.result` …).
+ * - `stringLiterals(ast)`: every string literal (`'merge_group'` …).
+ * - `renderedPaths(ast)`: the context paths whose text can reach what the expression renders to (not those only compared or tested).
  * - `usesStatusFunction(ast)`: whether it calls always() / success() / failure() / cancelled().
  * - `evaluate(ast, env)`: a `Value` (UNKNOWN when it cannot be known); `truthiness(value)`: true/false/'unknown'.
  * Offsets inside an AST are relative to the parsed source; add `innerStart` of the found expression for the file.
@@ -420,6 +422,76 @@ export function contextPaths(ast: Expr): ContextPath[] {
   };
   visit(ast, false);
   return paths;
+}
+
+/** A context path whose value can reach the text an expression renders to (what `${{ }}` pastes in). */
+export interface RenderedPath extends ContextPath {
+  /**
+   * `value`: the value itself is pasted (an object or array renders as the word `Object` or `Array`, never its fields);
+   * `member`: one of its members, picked by a computed index (`github.event.issue[inputs.field]`), is pasted as a value;
+   * `content`: any text inside it can reach the result, through `toJSON()`, `join()` or `fromJSON()`.
+   */
+  via: 'value' | 'member' | 'content';
+}
+
+// Functions whose result is a boolean (or a hash), whatever their arguments say.
+const NON_TEXT_FUNCTIONS: ReadonlySet<string> = new Set([...STATUS_FUNCTIONS, 'contains', 'startswith', 'endswith', 'hashfiles']);
+
+/**
+ * The context paths whose text can end up in what the expression renders to. Comparisons, `!`, `contains()`,
+ * `startsWith()`, `endsWith()` give booleans; `a && b` gives `b` unless `a` is falsy (then `a` is '', 0, false or null);
+ * `a || b` gives either; `format()` pastes its arguments as values; anything else passes its arguments' content on.
+ */
+export function renderedPaths(ast: Expr): RenderedPath[] {
+  const asContent = (paths: RenderedPath[]): RenderedPath[] => paths.map((path) => ({ ...path, via: 'content' }));
+  switch (ast.kind) {
+    case 'literal':
+    case 'not':
+      return [];
+    case 'context':
+    case 'property':
+    case 'star':
+    case 'index': {
+      const segments = pathSegments(ast);
+      if (segments) return [{ path: segments.map((s) => s.toLowerCase()).join('.'), segments, start: ast.start, end: ast.end, via: 'value' }];
+      if (ast.kind === 'context') return [];
+      const object = renderedPaths(ast.object);
+      // A member picked by a computed index: one of the object's own members; anything deeper (a member's member, or
+      // what a function returned) may be any text the object holds.
+      if (ast.kind === 'index' && ast.object.kind !== 'index' && object.every((path) => path.via === 'value')) return object.map((path) => ({ ...path, via: 'member' }));
+      return asContent(object);
+    }
+    case 'binary':
+      if (ast.op === '&&') return renderedPaths(ast.right);
+      if (ast.op === '||') return [...renderedPaths(ast.left), ...renderedPaths(ast.right)];
+      return [];
+    case 'call':
+      if (NON_TEXT_FUNCTIONS.has(ast.name)) return [];
+      if (ast.name === 'format') return ast.args.flatMap(renderedPaths);
+      if (ast.name === 'join') return [...asContent(ast.args[0] ? renderedPaths(ast.args[0]) : []), ...ast.args.slice(1).flatMap(renderedPaths)];
+      return asContent(ast.args.flatMap(renderedPaths));
+  }
+}
+
+/** Every string literal of an expression, in order. */
+export function stringLiterals(ast: Expr): string[] {
+  switch (ast.kind) {
+    case 'literal':
+      return typeof ast.value === 'string' ? [ast.value] : [];
+    case 'context':
+      return [];
+    case 'property':
+    case 'star':
+      return stringLiterals(ast.object);
+    case 'index':
+      return [...stringLiterals(ast.object), ...stringLiterals(ast.index)];
+    case 'call':
+      return ast.args.flatMap(stringLiterals);
+    case 'not':
+      return stringLiterals(ast.operand);
+    case 'binary':
+      return [...stringLiterals(ast.left), ...stringLiterals(ast.right)];
+  }
 }
 
 /** The segments of a pure path (context, properties, literal indexes, filters), or undefined. */

@@ -52,3 +52,20 @@ export function parseUses(value: string, level: 'step' | 'job'): ActionRef | und
   if (ref !== undefined && ref !== '') remote.ref = ref;
   return remote;
 }
+
+// GitHub's owner and repository names (letters, digits, `-`, `_`, `.`), and a ref without blanks.
+const NAME = /^[A-Za-z0-9_.-]+$/;
+const REF = /^[^\s@]+$/;
+const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/;
+
+/**
+ * Whether a remote `uses:` has the shape the runner accepts: `owner/repo[/path]@ref` for an action,
+ * `owner/repo/.github/workflows/<file>.yml@ref` for a reusable workflow, `docker://<image>`. Local ones are not judged.
+ */
+export function isWellFormedUses(action: ActionRef): boolean {
+  if (action.local) return true;
+  if (action.kind === 'docker') return action.name.length > 'docker://'.length && !/\s/.test(action.uses);
+  if (!action.owner || !action.repo || !NAME.test(action.owner) || !NAME.test(action.repo) || action.ref === undefined || !REF.test(action.ref)) return false;
+  if (action.kind === 'reusable') return action.path !== undefined && WORKFLOW_FILE.test(action.path);
+  return action.path === undefined || !/\s/.test(action.path);
+}

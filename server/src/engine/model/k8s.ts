@@ -58,6 +58,8 @@ export interface Container {
 export interface ContainerPort {
   name?: string;
   containerPort?: number;
+  /** As written (`TCP`, `UDP`, `SCTP`); `TCP`, Kubernetes' default, when not. */
+  protocol: string;
 }
 
 export interface Probe {
@@ -194,7 +196,7 @@ function buildPorts(yaml: YamlDoc, list: Node | undefined): ContainerPort[] {
   return seqItems(yaml, list).flatMap((item) => {
     if (!isMap(item)) return [];
     const fields = mapFields(yaml, item);
-    const port: ContainerPort = {};
+    const port: ContainerPort = { protocol: scalarToString(fields.get('protocol')?.value) ?? 'TCP' };
     const name = scalarToString(fields.get('name')?.value);
     const number = scalarToNumber(fields.get('containerPort')?.value);
     if (name !== undefined) port.name = name;
@@ -227,6 +229,23 @@ export function probeNumber(probe: Probe, key: 'initialDelaySeconds' | 'periodSe
 }
 
 export const PROBE_DEFAULTS = { initialDelaySeconds: 0, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 1 } as const;
+
+/**
+ * The probe's failure window: seconds from the container's start until the probe acts on a check that never passes,
+ * `initialDelaySeconds + failureThreshold × periodSeconds` with Kubernetes' defaults (timeouts aside). Undefined when a
+ * field cannot be read (a template), or in a patch (`partial`) that leaves one to the base.
+ */
+export function probeFailureWindow(probe: Probe, partial: boolean): number | undefined {
+  const read = (key: 'initialDelaySeconds' | 'failureThreshold' | 'periodSeconds'): number | undefined => {
+    const node = probe.fields.get(key)?.value;
+    if (node === undefined) return partial ? undefined : PROBE_DEFAULTS[key];
+    return scalarToNumber(node);
+  };
+  const delay = read('initialDelaySeconds');
+  const threshold = read('failureThreshold');
+  const period = read('periodSeconds');
+  return delay === undefined || threshold === undefined || period === undefined ? undefined : delay + threshold * period;
+}
 
 /** The fewest consecutive liveness failures before a restart that rules recommend (probe-identical's fix, liveness-threshold). */
 export const LIVENESS_FAILURE_THRESHOLD = 5;

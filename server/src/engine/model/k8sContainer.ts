@@ -2,9 +2,9 @@ import type { Span } from '../core/finding';
 import { isScalar, spanOf, type YamlDoc } from '../yaml/yamlFile';
 import { type Container, isControllerOwned } from './k8s';
 
-/** How messages name a container: `Container \`api\``, or `This container` when it has no name. */
+/** How messages name a container: `Container 'api'`, or `This container` when it has no name. */
 export function containerLabel(container: Container): string {
-  return container.name !== undefined ? `Container \`${container.name}\`` : 'This container';
+  return container.name !== undefined ? `Container '${container.name}'` : 'This container';
 }
 
 /** Where a finding about something a container lacks points: its `name` value, else its first key. */

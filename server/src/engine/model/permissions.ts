@@ -1,6 +1,9 @@
 import { MemoKey, memoOn } from './memo';
+import { stringLiterals, type Value } from '../languages/expressions';
 import { type Field, isMap, isScalar, mapFields, scalarToString, type YamlDoc, type YAMLMap } from '../yaml/yamlFile';
-import { workflowTriggers } from './triggers';
+import { jobGraph } from './jobGraph';
+import { jobCondition, reachabilityOf } from './reachability';
+import { type TriggerCase, triggerCases, workflowTriggers } from './triggers';
 import type { Job, Workflow } from './workflow';
 
 /** What a GITHUB_TOKEN scope allows. `default` = not declared anywhere: the repository setting decides (may be write). */
@@ -86,4 +89,55 @@ export function triggers(yaml: YamlDoc, workflow: Workflow): string[] {
 export function onlyCalledByOtherWorkflows(yaml: YamlDoc, workflow: Workflow): boolean {
   const names = triggers(yaml, workflow);
   return names.length > 0 && names.every((name) => name === 'workflow_call');
+}
+
+const FORK_ONLY = new MemoKey<ReadonlySet<Job>>('forkOnlyJobs');
+
+/**
+ * The jobs that can run only for pull requests from forks (`if: github.event.pull_request.head.repo.full_name !=
+ * github.repository`, or needing such a job): GitHub gives those runs a read-only token whatever the workflow or the
+ * repository says. Worked out with the expression evaluator: each `pull_request` case is evaluated as a pull request
+ * from a branch of the repository itself, and a job belongs here when it runs in none of the cases.
+ */
+export function forkOnlyJobs(workflow: Workflow, yaml: YamlDoc, fileText: string): ReadonlySet<Job> {
+  return memoOn(workflow, FORK_ONLY, () => {
+    const conditionOf = (job: Job) => {
+      const condition = jobCondition(job, fileText);
+      return { ...condition, present: condition.field !== undefined };
+    };
+    // The repository's name is not in the text: try each name the conditions compare with, and one they do not.
+    const names = new Set(['shipcheck-owner/shipcheck-repository']);
+    for (const job of workflow.jobs) {
+      const ast = jobCondition(job, fileText).ast;
+      if (ast) for (const literal of stringLiterals(ast)) names.add(literal);
+    }
+    const cases = triggerCases(workflowTriggers(workflow, yaml)).flatMap((triggerCase) =>
+      triggerCase.event === 'pull_request' ? [...names].map((name) => fromOwnBranch(triggerCase, name)) : [withoutPullRequest(triggerCase)],
+    );
+    const reach = reachabilityOf(jobGraph(workflow), cases, conditionOf);
+    return new Set(workflow.jobs.filter((job) => reach.canRun(job) === false));
+  });
+}
+
+// Events whose payload has a `pull_request` object.
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment']);
+
+/** A case of another known event: `github.event.pull_request` is then null (and so is everything under it). */
+function withoutPullRequest(triggerCase: TriggerCase): TriggerCase {
+  if (triggerCase.event === undefined || PULL_REQUEST_EVENTS.has(triggerCase.event)) return triggerCase;
+  return { event: triggerCase.event, values: new Map<string, Value>([...triggerCase.values, ['github.event.pull_request', null]]) };
+}
+
+/** A `pull_request` case as a pull request from a branch of the repository `name` itself. */
+function fromOwnBranch(triggerCase: TriggerCase, name: string): TriggerCase {
+  const owner = name.split('/')[0]!;
+  const values = new Map<string, Value>(triggerCase.values);
+  for (const side of ['head', 'base']) {
+    values.set(`github.event.pull_request.${side}.repo.full_name`, name);
+    values.set(`github.event.pull_request.${side}.repo.owner.login`, owner);
+    values.set(`github.event.pull_request.${side}.repo.fork`, false);
+  }
+  values.set('github.repository', name);
+  values.set('github.repository_owner', owner);
+  return { event: triggerCase.event, values };
 }

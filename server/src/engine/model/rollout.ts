@@ -315,6 +315,8 @@ function templatesOf(yaml: YamlDoc, fields: Map<string, Field>, keySpan: Span): 
 // AnalysisTemplate / ClusterAnalysisTemplate
 
 export const ANALYSIS_TEMPLATE_KINDS = new Set(['AnalysisTemplate', 'ClusterAnalysisTemplate']);
+/** The kinds whose `spec.metrics` Argo Rollouts measures: the templates, and AnalysisRuns (made from them, or written by hand). */
+const ANALYSIS_KINDS = new Set([...ANALYSIS_TEMPLATE_KINDS, 'AnalysisRun']);
 
 /** An IntOrString setting; `value` is undefined when the text is not a number (`{{args.count}}`). */
 export interface CountSetting {
@@ -371,7 +373,12 @@ const TEMPLATE = new MemoKey<AnalysisTemplate | null>('analysisTemplate');
 
 /** The AnalysisTemplate view of an object (built once), or undefined when it is not one. */
 export function analysisTemplateOf(object: K8sObject, yaml: YamlDoc): AnalysisTemplate | undefined {
-  return memoOn(object, TEMPLATE, () => (ANALYSIS_TEMPLATE_KINDS.has(object.kind) && object.apiVersion.startsWith('argoproj.io/') ? buildTemplate(object, yaml) : null)) ?? undefined;
+  return ANALYSIS_TEMPLATE_KINDS.has(object.kind) ? analysisOf(object, yaml) : undefined;
+}
+
+/** The metrics of an AnalysisTemplate, a ClusterAnalysisTemplate or an AnalysisRun (the same shape), or undefined for another object. */
+export function analysisOf(object: K8sObject, yaml: YamlDoc): AnalysisTemplate | undefined {
+  return memoOn(object, TEMPLATE, () => (ANALYSIS_KINDS.has(object.kind) && object.apiVersion.startsWith('argoproj.io/') ? buildTemplate(object, yaml) : null)) ?? undefined;
 }
 
 function buildTemplate(object: K8sObject, yaml: YamlDoc): AnalysisTemplate {

@@ -1,5 +1,5 @@
 import { contextPaths, findExpressions, parseExpression } from '../languages/expressions';
-import type { ShellCommand, ShellRedirect, ShellWord } from '../languages/shell';
+import { parseShell, type ShellCommand, type ShellRedirect, type ShellWord } from '../languages/shell';
 import { type Field, isMap, isScalar, mapFields, scalarToString, type YamlDoc } from '../yaml/yamlFile';
 import type { Step } from './workflow';
 
@@ -43,7 +43,7 @@ export function secretEnv(yaml: YamlDoc, step: Step): Map<string, string> {
  * The secret a shell word expands: `${{ secrets.X }}` or `$VAR` / `${VAR}` of a secret variable.
  * `${#VAR}` (its length) and `${VAR:+…}` (a test) do not expand the value.
  */
-export function secretInWord(text: string, vars: Map<string, string>): string | undefined {
+export function secretInWord(text: string, vars: ReadonlyMap<string, string>): string | undefined {
   const direct = secretsIn(text)[0];
   if (direct) return direct;
   for (const { name, operator } of parameterReferences(text)) {
@@ -102,7 +102,17 @@ function shellNameEnd(text: string, start: number): number {
 
 /** The text with `$( … )` and backtick command substitutions cut out: what they print is their command's output. */
 export function outsideSubstitutions(text: string): string {
-  let out = '';
+  return splitSubstitutions(text).outside;
+}
+
+/** The commands of the `$( … )` and backtick command substitutions of a shell word, as written. */
+export function commandSubstitutions(text: string): string[] {
+  return splitSubstitutions(text).inner;
+}
+
+function splitSubstitutions(text: string): { outside: string; inner: string[] } {
+  let outside = '';
+  const inner: string[] = [];
   let i = 0;
   while (i < text.length) {
     if (text[i] === '$' && text[i + 1] === '(') {
@@ -112,18 +122,63 @@ export function outsideSubstitutions(text: string): string {
         if (text[j] === '(') depth++;
         else if (text[j] === ')' && --depth === 0) break;
       }
+      inner.push(text.slice(i + 2, j));
       i = j + 1;
       continue;
     }
     if (text[i] === '`') {
       const close = text.indexOf('`', i + 1);
+      inner.push(text.slice(i + 1, close < 0 ? text.length : close));
       i = close < 0 ? text.length : close + 1;
       continue;
     }
-    out += text[i++];
+    outside += text[i++];
   }
-  return out;
+  return { outside, inner };
 }
+
+/** A value computed from a secret in a shell word: the secret, and the expansion that computes it (as written). */
+export interface DerivedSecret {
+  secret: string;
+  expansion: string;
+}
+
+// `${NAME…}` operators that give the value itself or another value in its place (default, assign, error, alternative).
+const PASS_THROUGH_OPERATOR = /^:?[-=?+]/;
+const PRINTERS = new Set(['echo', 'printf', 'cat']);
+
+/**
+ * Where a shell word computes a new value from a secret instead of expanding it as it is: a parameter expansion that
+ * changes it (`${TOKEN:0:4}`, `${TOKEN#*:}`, `${TOKEN,,}`), or a command substitution that reads it and does more than
+ * print it (`$(echo "$TOKEN" | base64)`, `$(vault login -token-only token="$TOKEN")`). GitHub masks a secret only where
+ * its exact text appears, so such a value is not masked. `vars` maps variables to the secret they hold.
+ */
+export function derivedSecret(text: string, vars: ReadonlyMap<string, string>): DerivedSecret | undefined {
+  if (!text.includes('$') && !text.includes('`')) return undefined;
+  for (const command of commandSubstitutions(text)) {
+    const secret = secretInWord(command, vars);
+    if (!secret) continue;
+    const commands = parseShell(command);
+    const [only] = commands;
+    const printsIt = commands.length === 1 && !only!.pipesOut && PRINTERS.has(only!.words[0]?.value ?? '');
+    if (!printsIt) return { secret, expansion: `$(${command.trim()})` };
+  }
+  for (const { name, operator } of parameterReferences(outsideSubstitutions(text))) {
+    const secret = vars.get(name);
+    if (secret && operator !== '' && !PASS_THROUGH_OPERATOR.test(operator) && !operator.startsWith('[')) return { secret, expansion: `\${${name}${operator}}` };
+  }
+  return undefined;
+}
+
+/**
+ * Whether a variable or secret name says it holds a credential (`DOCKER_PASSWORD`, `NPM_TOKEN`, `SSH_KEY`,
+ * `GOOGLE_CREDENTIALS`), not a name, an address or an id that is only kept among the secrets (`DOCKERIO_ORG`).
+ */
+export function credentialName(name: string): boolean {
+  return CREDENTIAL_NAME.test(name);
+}
+
+const CREDENTIAL_NAME = /(?:^|[_-])(?:pass(?:word|wd|phrase)?|secret|token|pat|key|credentials?|creds|auth|cert(?:ificate)?|kubeconfig)(?:$|[_-])/i;
 
 /** The body of a heredoc opened by this redirect (`<<EOF` … `EOF`), with its offset in the script. */
 export function heredocBody(script: string, redirect: ShellRedirect): { text: string; start: number } | undefined {

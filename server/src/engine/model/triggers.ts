@@ -132,7 +132,8 @@ export function triggerCases(triggers: Triggers): TriggerCase[] {
       for (const set of refSets) set.push(['github.base_ref', ''], ['github.head_ref', '']);
     } else if (event === 'pull_request') {
       for (const base of refsFor('refs/heads/', filter.branches)) {
-        const set: [string, Value][] = [['github.ref', pattern('refs/pull/', '/merge')]];
+        // refs/pull/<number>/merge: its short name is `<number>/merge`, never a branch name.
+        const set: [string, Value][] = [['github.ref', pattern('refs/pull/', '/merge')], ['github.ref_name', pattern('', '/merge')]];
         if (typeof base === 'string') set.push(['github.base_ref', base.slice('refs/heads/'.length)]);
         refSets.push(set);
       }
@@ -157,4 +158,57 @@ export function triggerCases(triggers: Triggers): TriggerCase[] {
     }
   }
   return cases;
+}
+
+/** An event that only ever runs for a published release or a pushed tag (`push:` filtered to tags, with no branches). */
+export function isReleaseOrTagEvent(name: string, filter: TriggerFilter): boolean {
+  if (name === 'release') return true;
+  const tags = filter.tags !== undefined || filter.tagsIgnore !== undefined;
+  return name === 'push' && tags && filter.branches === undefined && filter.branchesIgnore === undefined;
+}
+
+/** Whether every event the workflow runs on is a release or a tag push: everything it builds is a release. */
+export function runsOnlyForReleases(triggers: Triggers): boolean {
+  return triggers.complete && [...triggers.events].every(([name, filter]) => isReleaseOrTagEvent(name, filter));
+}
+
+/**
+ * How a workflow's events relate to releasing: `release` when each is a release or a tag push, or `workflow_dispatch`
+ * next to at least one of those (the release run again by hand); `manual` when it runs only by hand (a release only
+ * if it publishes one); undefined otherwise (branch pushes, pull requests, schedules, calls from other workflows…).
+ */
+export function releaseTriggers(triggers: Triggers): 'release' | 'manual' | undefined {
+  if (!triggers.complete) return undefined;
+  let release = false;
+  for (const [name, filter] of triggers.events) {
+    if (isReleaseOrTagEvent(name, filter)) release = true;
+    else if (name !== 'workflow_dispatch') return undefined;
+  }
+  return release ? 'release' : 'manual';
+}
+
+/**
+ * Events on which a workflow runs with the base repository's secrets and a token that can write, for text that
+ * someone without write access chooses (an issue, a comment, a fork's pull request or branch, a wiki page), directly
+ * or (`workflow_run`) after a run they started.
+ */
+export const PRIVILEGED_EVENTS: ReadonlySet<string> = new Set([
+  'pull_request_target',
+  'issues',
+  'issue_comment',
+  'discussion',
+  'discussion_comment',
+  'workflow_run',
+  'gollum',
+]);
+
+/**
+ * Whether the workflow may run on a privileged event: one of `PRIVILEGED_EVENTS`, or an event it cannot know (a
+ * reusable workflow runs on its caller's event; an unreadable `on:`). False means every event it runs on is one where
+ * a stranger's text comes with a read-only token and no secrets (`pull_request`) or only from people with write
+ * access (`push`, `workflow_dispatch`, `schedule` …).
+ */
+export function mayRunPrivileged(triggers: Triggers): boolean {
+  if (!triggers.complete || triggers.events.has('workflow_call')) return true;
+  return [...triggers.events.keys()].some((event) => PRIVILEGED_EVENTS.has(event));
 }

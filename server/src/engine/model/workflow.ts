@@ -2,6 +2,7 @@ import type { Span } from '../core/finding';
 import { scalarText, type ScalarText } from '../yaml/scalarText';
 import { type ActionRef, parseUses } from './action';
 import type { Memoizing, MemoKey } from './memo';
+import { keptPerNode } from '../incremental/memo';
 import { defaultShell, resolveShell, runsOnWindows, type StepShell } from './stepShell';
 import {
   type Field,
@@ -87,7 +88,7 @@ export function buildWorkflow(yaml: YamlDoc, root: YAMLMap, text: string, kind: 
   if (!isMap(jobs)) return workflow;
   for (const [id, field] of mapFields(yaml, jobs)) {
     if (!isMap(field.value)) continue;
-    const { fields: jobFields, needs, steps } = jobReading(yaml, field.value);
+    const { fields: jobFields, needs, steps } = jobReading(field.value, yaml);
     workflow.jobs.push(new WorkflowJob(id, workflow, field.keySpan, field.value, jobFields, needs, false, yaml, steps));
   }
   return workflow;
@@ -99,23 +100,11 @@ interface JobReading {
   steps: Node | undefined;
 }
 
-/**
- * What a job's node says, read once per node. The incremental parse (jobSplice) keeps a workflow's tree between
- * keystrokes: it replaces an edited job's node whole and only moves the others, in a document without aliases, so a
- * job node that is still there says what it said (fields read their spans from the nodes when asked). On a keystroke
- * in a long workflow, every job but one is read from here instead of again.
- */
-function jobReading(yaml: YamlDoc, node: YAMLMap): JobReading {
-  let reading = jobReadings.get(node);
-  if (!reading) {
-    const fields = mapFields(yaml, node);
-    reading = { fields, needs: stringList(yaml, fields.get('needs')?.value), steps: fields.get('steps')?.value };
-    jobReadings.set(node, reading);
-  }
-  return reading;
-}
-
-const jobReadings = new WeakMap<YAMLMap, JobReading>();
+/** What a job's node says: read once per node (see `keptPerNode`), so on a keystroke in a long workflow every job but the edited one is read from there. */
+const jobReading = keptPerNode((node: YAMLMap, yaml: YamlDoc): JobReading => {
+  const fields = mapFields(yaml, node);
+  return { fields, needs: stringList(yaml, fields.get('needs')?.value), steps: fields.get('steps')?.value };
+});
 
 /**
  * A job whose steps are built when first read: on a keystroke in a long workflow most jobs' findings are reused and

@@ -38,7 +38,7 @@ export default defineRule({
   docs: {
     summary: 'Keep credentials out of workflow files: reference encrypted secrets instead.',
     rationale:
-      'A workflow file is source code: it is visible to everyone who can read the repository, copied into every fork and kept forever in git history, so a credential written there is leaked the moment it is pushed. GitHub\'s encrypted secrets are masked in logs, withheld from forks\' pull requests, and can be rotated without touching history. Token shapes that are almost never anything else (AWS key ids, GitHub and Slack tokens, private-key blocks) are errors; literal values of keys named like a password or token are warnings; literal passwords of `services:` test databases are only mentioned.',
+      'A workflow file is source code: it is visible to everyone who can read the repository, copied into every fork and kept forever in git history, so a credential written there is leaked the moment it is pushed. GitHub\'s encrypted secrets are masked in logs, withheld from forks\' pull requests, and can be rotated without touching history. Token shapes that are almost never anything else (AWS key ids, GitHub and Slack tokens, private-key blocks) are errors; literal values of keys named like a password or token are warnings; literal credentials of throwaway test services (a `services:` container\'s own env, the same value handed to a step, or a value next to a local endpoint such as `localhost`) are only hints.',
     symptom:
       'Unexpected API calls or cloud bills from a key you thought was private; GitHub secret scanning or the provider revokes the token and builds suddenly fail authentication.',
     fix: 'Revoke the credential (it is in history already), store the new one under Settings → Secrets and variables → Actions, and reference it: `${{ secrets.NAME }}`. Better still, use OIDC and no stored credential at all. Empty values, `${{ }}` references and obvious placeholders (`changeme`, `example`, `<token>`…) are not flagged.',
@@ -158,16 +158,16 @@ function checkScalar(node: Scalar<unknown>, path: string[], siblings: YAMLMap | 
   // jobs.<id>.services.<name>.env.<VAR>: a throwaway database's password.
   const serviceIndex = path.length - 4;
   if (parent === 'env' && serviceIndex >= 0 && path[serviceIndex] === 'services') {
-    ctx.report({ span: spanOf(node), message: 'throwaway', args: [name, `of the \`${path[serviceIndex + 1]}\` service`], severity: 'info' });
+    ctx.report({ span: spanOf(node), message: 'throwaway', args: [name, `of the \`${path[serviceIndex + 1]}\` service`], severity: 'hint' });
     return;
   }
   if (serviceValues().has(literal)) {
-    ctx.report({ span: spanOf(node), message: 'throwaway', args: [name, 'shared with a `services:` container'], severity: 'info' });
+    ctx.report({ span: spanOf(node), message: 'throwaway', args: [name, 'shared with a `services:` container'], severity: 'hint' });
     return;
   }
   const local = siblings?.items.some((pair) => LOCAL.test(scalarToString(pair.value) ?? ''));
   if (local) {
-    ctx.report({ span: spanOf(node), message: 'throwaway', args: [name, 'next to a local endpoint'], severity: 'info' });
+    ctx.report({ span: spanOf(node), message: 'throwaway', args: [name, 'next to a local endpoint'], severity: 'hint' });
     return;
   }
   ctx.report({ span: spanOf(node), message: 'named', args: [name, mask(literal)], severity: 'warning' });

@@ -4,6 +4,7 @@ import { runsCommands } from '../../engine/model/stepShell';
 import type { Span, TextEdit } from '../../engine/core/finding';
 import { MemoSlot, type Memo } from '../../engine/incremental/memo';
 import { jobSource, jobTextMayMatch, type Job, type Step, type Workflow } from '../../engine/model/workflow';
+import { isReleaseOrTagEvent, runsOnlyForReleases, workflowTriggers, type Triggers } from '../../engine/model/triggers';
 import { defineRule } from '../../engine/core/rule';
 import type { ShellWord } from '../../engine/languages/shell';
 import { addStepInputs, usesNode } from '../../engine/edits/workflowEdit';
@@ -29,15 +30,15 @@ export default defineRule({
       `\`${image}\` is the only tag this workflow pushes for that image: each push overwrites the last, so no deployment can name (or roll back to) a specific build. Also push a tag with the commit SHA.`,
     setImageLatest: (image: string) =>
       `\`kubectl set image\` to \`${image}\` deploys whatever \`latest\` points to when each node pulls, and \`kubectl rollout undo\` brings back the same moving tag. Deploy the commit-SHA tag instead.`,
-    metadataNoSha: () =>
-      'docker/metadata-action builds no commit-SHA tag here, so images built from branches only get moving tags (`main`, `latest`) that each build overwrites. Add `type=sha` to `tags:` to give every build a name you can deploy and roll back to.',
+    metadataNoSha: (builds: string, tags: string) =>
+      `docker/metadata-action tags ${builds} here only with names the next build takes over (${tags}), so none of those images keeps a name you can deploy or roll back to. Add 'type=sha' to 'tags:'.`,
   },
   docs: {
     summary: 'Build, push and run images by immutable tags: a commit SHA or a version, not only `latest`.',
     rationale:
-      'A moving tag like `latest` is rewritten by every build, so it never says which code it holds. Pushing only that tag leaves a deployment nothing precise to point at, and `kubectl rollout undo` re-applies the same tag, which now holds the broken build. For `container:` and `services:` images the risk runs the other way: the job silently switches to whatever upstream released last night. Tagging each build with its commit SHA (docker/metadata-action\'s `type=sha`) gives it a permanent, auditable name.',
+      'A moving tag like `latest` is rewritten by every build, so it never says which code it holds. Pushing only that tag leaves a deployment nothing precise to point at, and `kubectl rollout undo` re-applies the same tag, which now holds the broken build. For `container:` and `services:` images the risk runs the other way: the job silently switches to whatever upstream released last night. Tagging each build with its commit SHA (docker/metadata-action\'s `type=sha`) gives it a permanent, auditable name. What docker/metadata-action tags, by default or as `tags:` says: a branch build gets the branch name (`type=ref,event=branch`), a pull request `pr-<number>`, a scheduled run `nightly`; version tags (`type=semver`, `type=pep440`, `type=match`, `type=ref,event=tag`) are made only when a git tag is pushed, and with the default `flavor: latest=auto` only they add `latest`, so `latest` too moves only on tag pushes (`flavor: latest=true`, or a `type=raw,value=latest` entry, puts it on every build). The finding names the moving tags the other builds get.',
     symptom: 'A rollback "succeeds" but the bug stays; or CI breaks one morning with no change in the repository because `postgres` or `node` moved to a new major version.',
-    fix: 'Add a SHA tag (`type=sha,prefix=sha-` in docker/metadata-action, `:${{ github.sha }}` in `docker build -t`) and deploy that tag; pin `container:` and `services:` images to a version. The quick-fix adds `type=sha,prefix=sha-` to metadata-action\'s `tags:`. Digests, SHA tags and version tags are not flagged, nor semver tags in workflows that only build releases, nor a metadata-action step read only for its labels.',
+    fix: 'Add a SHA tag (`type=sha,prefix=sha-` in docker/metadata-action, `:${{ github.sha }}` in `docker build -t`) and deploy that tag; pin `container:` and `services:` images to a version. The quick-fix adds `type=sha,prefix=sha-` to metadata-action\'s `tags:`. Digests, SHA tags and version tags are not flagged, nor semver tags in workflows that only build releases (every event a release or a tag push), nor a metadata-action step whose entries give the workflow\'s other builds no tag at all, nor one read only for its labels.',
     bad: `on:
   push:
     branches: [main]
@@ -105,7 +106,7 @@ jobs:
       const action = step.action?.id;
       if (action === 'docker/metadata-action' || action === 'crazy-max/ghaction-docker-meta') {
         const finding = metadataFinding(ctx.file, ctx.doc, step);
-        if (finding) ctx.report({ span: finding.span, message: 'metadataNoSha', args: [], ...(finding.fix ? { fix: finding.fix } : {}) });
+        if (finding) ctx.report({ span: finding.span, message: 'metadataNoSha', args: finding.args, ...(finding.fix ? { fix: finding.fix } : {}) });
         return;
       }
       const run = step.run;
@@ -276,29 +277,82 @@ function tagWords(args: ShellWord[]): ShellWord[] {
 
 interface MetadataFinding {
   span: Span;
+  /** Which builds get only moving tags, and those tags. */
+  args: [string, string];
   fix?: { title: string; edits: TextEdit[] };
 }
 
 function metadataFinding(file: YamlFile, doc: YamlDoc, step: Step): MetadataFinding | undefined {
   if (!tagsAreUsed(file, step)) return undefined;
   const field = step.inputs.get('tags');
-  const releasesOnly = buildsOnlyReleases(doc, step.job.workflow);
+  const triggers = workflowTriggers(step.job.workflow, doc);
+  const releasesOnly = runsOnlyForReleases(triggers);
+  const builds = releasesOnly ? 'each release' : 'builds other than tag pushes';
   if (!field) {
     const uses = usesNode(step);
     if (!uses || METADATA_DEFAULT_TAGS.some((entry) => isImmutable(entry, releasesOnly))) return undefined;
+    const moving = movingTags(METADATA_DEFAULT_TAGS, flavorLatest(step), triggers, releasesOnly);
+    if (moving.length === 0) return undefined;
     // Spell out the defaults so adding the SHA tag keeps every tag the action made before.
     const block = ['|', ...METADATA_DEFAULT_TAGS.map((entry) => `  ${entry}`), '  type=sha,prefix=sha-'].join('\n');
     const edit = addStepInputs(file, step, [['tags', block]]);
-    return { span: spanOf(uses), ...(edit ? { fix: { title: 'Add a `type=sha,prefix=sha-` tag', edits: [edit] } } : {}) };
+    return { span: spanOf(uses), args: [builds, moving.join(', ')], ...(edit ? { fix: { title: 'Add a `type=sha,prefix=sha-` tag', edits: [edit] } } : {}) };
   }
   const tags = scalarToString(field.value);
   if (tags === undefined || !field.value || (tags.includes('${{') && !/github\.sha|head[._]sha/.test(tags))) return undefined;
   const entries = tags.split('\n').filter((line) => line.trim() !== '' && !line.trim().startsWith('#'));
   if (entries.some((entry) => isImmutable(entry, releasesOnly))) return undefined;
+  // Entries that tag nothing these builds make (version tags in a workflow that also builds branches) move nothing.
+  const moving = movingTags(entries, flavorLatest(step), triggers, releasesOnly);
+  if (moving.length === 0) return undefined;
   const edit = isScalar(field.value) ? appendLine(file, field.value, 'type=sha,prefix=sha-') : undefined;
   // A `|` block spans many lines: point at its key.
   const span = isScalar(field.value) && field.value.type === 'BLOCK_LITERAL' ? field.keySpan : spanOf(field.value);
-  return { span, ...(edit ? { fix: { title: 'Add a `type=sha,prefix=sha-` tag', edits: [edit] } } : {}) };
+  return { span, args: [builds, moving.join(', ')], ...(edit ? { fix: { title: 'Add a `type=sha,prefix=sha-` tag', edits: [edit] } } : {}) };
+}
+
+/** `flavor: latest=<auto|true|false>` (auto when not given, or when it cannot be read). */
+function flavorLatest(step: Step): string {
+  const flavor = scalarToString(step.inputs.get('flavor')?.value) ?? '';
+  return /(?:^|[\s,])latest\s*=\s*(true|false)\b/m.exec(flavor)?.[1] ?? 'auto';
+}
+
+/** The attributes of one `tags:` entry (`type=ref,event=branch`); a field without `=` is the value of a raw tag. */
+function entryAttributes(entry: string): Record<string, string> {
+  const attributes: Record<string, string> = { type: 'raw' };
+  for (const field of entry.split(',')) {
+    const equals = field.indexOf('=');
+    if (equals < 0) attributes.value = field.trim();
+    else attributes[field.slice(0, equals).trim().toLowerCase()] = field.slice(equals + 1).trim();
+  }
+  return attributes;
+}
+
+/**
+ * The tags that the builds in question (tag pushes when the workflow builds only releases, every other build
+ * otherwise) get from these entries and each next build moves, as the message names them. What the action does
+ * (its README, "Latest tag"): `type=ref,event=branch` tags the branch name, `event=pr` `pr-<number>`, `type=edge`
+ * `edge`, `type=schedule` `nightly`; version entries (`type=semver`, `pep440`, `match`, `ref,event=tag`) tag only
+ * git tags, and with `flavor: latest=auto` they alone add `latest`, on tag pushes; `latest=true` adds it to every build.
+ */
+function movingTags(entries: readonly string[], latest: string, triggers: Triggers, releasesOnly: boolean): string[] {
+  const unknown = !triggers.complete || triggers.events.has('workflow_call');
+  const runsOn = (event: string) => !releasesOnly && (unknown || triggers.events.has(event));
+  // Builds of a branch ref: anything but pull requests, releases and tag pushes.
+  const branchBuilds = !releasesOnly && (unknown || [...triggers.events].some(([name, filter]) => name !== 'pull_request' && !isReleaseOrTagEvent(name, filter)));
+  const tags = new Set<string>();
+  for (const entry of entries) {
+    const attributes = entryAttributes(entry);
+    if (attributes.enable === 'false') continue;
+    const type = attributes.type;
+    if (type === 'ref' && attributes.event === 'branch' && branchBuilds) tags.add('the branch name');
+    else if (type === 'ref' && attributes.event === 'pr' && runsOn('pull_request')) tags.add(`'${attributes.prefix ?? 'pr-'}<number>'`);
+    else if (type === 'edge' && branchBuilds) tags.add("'edge'");
+    else if (type === 'schedule' && runsOn('schedule')) tags.add(`'${attributes.pattern ?? 'nightly'}'`);
+    else if (type === 'raw' && attributes.value) tags.add(`'${attributes.value}'`);
+  }
+  if (latest === 'true' && tags.size > 0) tags.add("'latest'");
+  return [...tags];
 }
 
 // A metadata step read only for its labels (push-by-digest builds tag elsewhere) names no image.
@@ -331,19 +385,4 @@ function appendLine(file: YamlFile, node: Scalar, line: string): TextEdit | unde
   const indent = /^[ \t]*/.exec(trimmed.slice(lastBreak + 1))![0];
   const end = node.range[0] + trimmed.length;
   return { start: end, end, newText: `${file.eol}${indent}${line}` };
-}
-
-/** True when every trigger only fires for git tags or releases, where version tags are already unique. */
-function buildsOnlyReleases(doc: YamlDoc, workflow: Workflow): boolean {
-  const on = workflow.fields.get('on')?.value;
-  if (!isMap(on)) return false;
-  const events = mapFields(doc, on);
-  if (events.size === 0) return false;
-  for (const [event, field] of events) {
-    if (event === 'release') continue;
-    if (event !== 'push' || !isMap(field.value)) return false;
-    const filters = mapFields(doc, field.value);
-    if (!filters.has('tags') || filters.has('branches') || filters.has('branches-ignore')) return false;
-  }
-  return true;
 }

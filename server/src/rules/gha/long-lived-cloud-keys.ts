@@ -35,7 +35,7 @@ export default defineRule({
       'An access key, service-principal secret or service-account JSON kept in repository secrets is valid until a person rotates it, works from anywhere, and is copied into every job that reads it. Federated login through GitHub\'s OIDC provider gives each run a token that expires within the hour and that the cloud only accepts for the repository, branch or environment you allow, so there is nothing long-lived to leak or to rotate.',
     symptom:
       'A key leaked through a log, a fork or a compromised action keeps working for months; rotating it breaks every workflow that still uses the old value; audit logs show one shared identity for all pipelines.',
-    fix: 'AWS: create an IAM role that trusts `token.actions.githubusercontent.com` and use `role-to-assume`; the quick-fix swaps the key inputs for a placeholder role ARN and grants the job `id-token: write` (review it: the role must exist). Azure: `azure/login` with `client-id`/`tenant-id`/`subscription-id`. Google Cloud: `google-github-actions/auth` with `workload_identity_provider`. S3-compatible stores that only speak keys (R2, MinIO, Spaces…) are not flagged.',
+    fix: 'AWS: create an IAM role that trusts `token.actions.githubusercontent.com` and use `role-to-assume`; the quick-fix swaps the key inputs for a placeholder role ARN and grants the job `id-token: write` (review it: the role must exist). Azure: `azure/login` with `client-id`/`tenant-id`/`subscription-id`. Google Cloud: `google-github-actions/auth` with `workload_identity_provider`. A `google-github-actions/auth` step that names both `workload_identity_provider` and `credentials_json` is not flagged: the action accepts exactly one of them at run time, so the step federates wherever a provider is configured and the key is only a fallback whose use the workflow text cannot show. S3-compatible stores that only speak keys (R2, MinIO, Spaces…) are not flagged.',
     bad: `on: push
 jobs:
   deploy:
@@ -83,7 +83,10 @@ jobs:
         if (creds && isSecretish(creds)) ctx.report({ span: span(creds), message: 'azure', args: [jobId] });
       } else if (name === 'google-github-actions/auth') {
         const json = step.inputs.get('credentials_json');
-        if (json && isSecretish(json)) ctx.report({ span: span(json), message: 'gcp', args: [jobId] });
+        // The action takes exactly one of the two at run time: with a provider named, the key is a fallback for
+        // repositories (forks) without federation, and which secret is set is not in the text.
+        const provider = step.inputs.get('workload_identity_provider');
+        if (json && isSecretish(json) && !(provider && isSecretish(provider))) ctx.report({ span: span(json), message: 'gcp', args: [jobId] });
       }
     },
   },

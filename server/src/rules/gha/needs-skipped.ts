@@ -1,5 +1,5 @@
 import type { Span, TextEdit } from '../../engine/core/finding';
-import { contextPaths, type Expr } from '../../engine/languages/expressions';
+import { contextPaths, type Expr, stringLiterals } from '../../engine/languages/expressions';
 import { byJobId, conditionFacts, crossJobVerdicts, type CrossJobs, type JobFacts } from '../../engine/model/crossJob';
 import { graphOf } from '../../engine/model/jobGraph';
 import { type ConditionReading, conditionReading, type JobCondition, jobCondition, reachabilityOf } from '../../engine/model/reachability';
@@ -18,6 +18,8 @@ export default defineRule({
   messages: {
     skipTrap: (job: string, needs: string) =>
       `\`${job}\` needs ${needs}; whenever that job is skipped, \`${job}\` is skipped too, even when its own \`if:\` is true, because a condition without a status function only runs after every need succeeded. Say what should happen when the need was skipped.`,
+    skippedOnEvents: (job: string, needs: string, events: string) =>
+      `'${job}' needs ${needs}, which ${needs.includes(' and ') ? 'are' : 'is'} skipped on ${events} events, so '${job}' is skipped on them too (its own 'if:' does not rule them out). Fine if '${job}' is not meant to run then; otherwise say what a skipped need means.`,
   },
   docs: {
     summary: 'A job with its own `if:` that needs a conditional job is silently skipped whenever that job is.',
@@ -25,7 +27,7 @@ export default defineRule({
       'A job-level `if:` that calls no status function (`always()`, `success()`, `failure()`, `cancelled()`) is implicitly `success() && (<condition>)`, and `success()` is false when any needed job was skipped. So when job B needs job A and A has a condition of its own, B only ever runs when A\'s condition holds too, whatever B\'s `if:` says. Authors usually expect B\'s condition to decide. The skip also propagates: everything that needs B is skipped with it.',
     symptom:
       'The job shows as skipped with no error, on exactly the runs where it mattered (a push to main, a release tag), because some upstream job only runs on pull requests or on a label. Nothing fails, so nothing alerts.',
-    fix: 'Decide explicitly: `if: ${{ !cancelled() && !failure() && (needs.A.result == \'success\' || needs.A.result == \'skipped\') && (<old condition>) }}` lets the job run when A succeeded or was skipped, still stops it when anything upstream failed or the run was cancelled, and keeps its own condition. The suggested fix writes exactly that. Jobs whose `if:` already uses a status function or reads `needs.A.result` are not reported, nor jobs whose condition already includes the needed job\'s condition (they are meant to run together), nor jobs without an `if:` of their own or whose `if:` says nothing about the event or ref (a condition on inputs or outputs usually means "only after that job"). Only needs that are certainly skipped for some event or ref the workflow runs on are reported.',
+    fix: 'Decide explicitly: `if: ${{ !cancelled() && !failure() && (needs.A.result == \'success\' || needs.A.result == \'skipped\') && (<old condition>) }}` lets the job run when A succeeded or was skipped, still stops it when anything upstream failed or the run was cancelled, and keeps its own condition. The suggested fix writes exactly that. Jobs whose `if:` already uses a status function or reads `needs.A.result` are not reported, nor jobs whose condition already includes the needed job\'s condition (they are meant to run together), nor jobs without an `if:` of their own or whose `if:` says nothing about the event or ref (a condition on inputs or outputs usually means "only after that job"). Only needs that are certainly skipped for some event or ref the workflow runs on are reported. When a need is skipped only for whole kinds of events (its `if:` reads nothing but `github.event_name` and the event\'s payload, such as `github.event.pull_request.draft`), the job still runs on the other events, and its own condition does not name the skipped ones, the finding is only info: most often the job is not meant to run on those events either.',
     bad: `on: [push, pull_request]
 jobs:
   integration:
@@ -61,7 +63,14 @@ jobs:
       const verdict = ctx.acrossJobs(VERDICTS)[job.id];
       if (!verdict) return;
       const fix = buildFix(ctx.file, job, jobCondition(job, ctx.file.text), verdict.trapped);
-      ctx.report({ span: needSpan(ctx.doc, job, verdict.trapped[0]!), message: 'skipTrap', args: [job.id, verdict.named], ...(fix ? { fix } : {}) });
+      const span = needSpan(ctx.doc, job, verdict.trapped[0]!);
+      if (verdict.onlyOnEvents) {
+        const needs = verdict.trapped.map((need) => `'${need}'`).join(' and ');
+        const events = verdict.onlyOnEvents.map((event) => `'${event}'`).join(', ');
+        ctx.report({ span, message: 'skippedOnEvents', args: [job.id, needs, events], severity: 'info', ...(fix ? { fix } : {}) });
+        return;
+      }
+      ctx.report({ span, message: 'skipTrap', args: [job.id, verdict.named], ...(fix ? { fix } : {}) });
     },
   },
 });
@@ -74,6 +83,11 @@ const VERDICTS = crossJobVerdicts<Verdict>('needs-skipped', verdicts);
 interface Verdict {
   trapped: string[];
   named: string;
+  /**
+   * Set when the needs are skipped by design for whole event types (these), the job still runs on the others, and its
+   * own condition does not name these events: most likely the job is not meant to run on them either (reported as info).
+   */
+  onlyOnEvents?: string[];
 }
 
 type Verdicts = Readonly<Record<string, Verdict>>;
@@ -105,9 +119,33 @@ function verdicts({ jobs, cases }: CrossJobs): Verdicts {
     });
     if (trapped.length === 0) continue;
     const named = trapped.map((need) => `\`${need.id}\` (which only runs when \`${shorten(readingOf(need)?.source ?? '')}\`)`).join(' and ');
-    found[job.id] = { trapped: trapped.map((need) => need.id), named };
+    const verdict: Verdict = { trapped: trapped.map((need) => need.id), named };
+    const trapEvents = new Set<string>();
+    cases.forEach((triggerCase, i) => {
+      if (triggerCase.event && analysis.ownCondition(job, i) !== false && trapped.some((need) => analysis.ownCondition(need, i) === false)) trapEvents.add(triggerCase.event);
+    });
+    // The trap is real when the job can never run, or when its own condition names an event on which it is skipped.
+    const namedInCondition = new Set(stringLiterals(condition.ast).map((literal) => literal.toLowerCase()));
+    if (
+      trapEvents.size > 0 &&
+      trapped.every((need) => decidedByEvent(readingOf(need)!)) &&
+      analysis.canRun(job) !== false &&
+      ![...trapEvents].some((event) => namedInCondition.has(event))
+    ) {
+      verdict.onlyOnEvents = [...trapEvents];
+    }
+    found[job.id] = verdict;
   }
   return found;
+}
+
+/**
+ * Whether a condition reads nothing but the event: its name and its payload (`github.event.pull_request.draft`), so it
+ * skips the job for whole kinds of events by design rather than for some refs, inputs or outputs.
+ */
+function decidedByEvent(condition: ConditionReading): boolean {
+  const paths = condition.ast ? contextPaths(condition.ast) : [];
+  return paths.length > 0 && paths.every(({ path }) => path === 'github.event_name' || path.startsWith('github.event.'));
 }
 
 /** What a job's `if:` says, when it has one. */

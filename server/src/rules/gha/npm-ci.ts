@@ -35,7 +35,7 @@ export default defineRule({
       '`npm install` treats package.json ranges as a wish list: when the lockfile and package.json disagree it quietly picks new versions and rewrites package-lock.json. In CI that means the build can test a dependency tree that nobody reviewed and that production will not get. `npm ci` deletes node_modules, installs exactly what the lockfile pins, never writes the lockfile, and stops with an error when the lockfile is out of sync, which is the signal you want before merging. Yarn 1 has the same gap unless `--frozen-lockfile` is given.',
     symptom:
       'A build passes locally and fails in CI with a peer-dependency conflict, or worse passes in CI with a slightly different version than the one that ships, and the bug reproduces nowhere else.',
-    fix: 'Replace `npm install` (or `npm i`) with `npm ci`, keeping options such as `--ignore-scripts` or `--omit=dev`; options that only save to package.json are dropped. For Yarn 1 add `--frozen-lockfile`. The quick-fix does both. Installing named packages (`npm install -g tool`, `npm install left-pad`) is not flagged, nor is `npm install` in a repository that has no package-lock.json at all (`npm ci` needs one: commit it first), nor Yarn in workflows that set up Yarn 2+.',
+    fix: 'Replace `npm install` (or `npm i`) with `npm ci`, keeping options such as `--ignore-scripts` or `--omit=dev`; options that only save to package.json are dropped. For Yarn 1 add `--frozen-lockfile`. The quick-fix does both. Installing named packages (`npm install -g tool`, `npm install left-pad`) is not flagged, nor is `npm install` in a repository that has no package-lock.json at all (`npm ci` needs one: commit it first), nor Yarn in repositories or workflows that use Yarn 2+ (a `.yarnrc.yml` or a Yarn 2+ release in `.yarn/releases/` at the repository root, `"packageManager": "yarn@4…"` in its package.json, or `corepack enable` / `yarn set version` in the workflow), where installs are immutable on CI by default.',
     bad: `on: push
 jobs:
   test:
@@ -66,7 +66,8 @@ jobs:
         if (!problem) continue;
         // Without a lockfile `npm ci` cannot run: the advice would break the build (libraries that test against fresh ranges).
         if (problem.kind === 'npmInstall' && ctx.project.npmLockfile === false && !cachesNpm(step.job)) continue;
-        if (problem.kind === 'yarnInstall' && ctx.acrossJobs(usesYarnBerry)) continue;
+        // Yarn 2+ is immutable on CI by default: set up by the repository (.yarnrc.yml, packageManager) or by the workflow.
+        if (problem.kind === 'yarnInstall' && (ctx.project.yarnBerry === true || ctx.acrossJobs(usesYarnBerry))) continue;
         const last = problem.subcommand ?? program;
         const written = run.value.slice(program.start, last.end);
         const span = run.text?.sourceSpan(program.start, last.end);

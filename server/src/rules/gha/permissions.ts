@@ -1,5 +1,5 @@
 import { idTokenUse } from '../../engine/model/oidc';
-import { declaredPermissions, onlyCalledByOtherWorkflows } from '../../engine/model/permissions';
+import { declaredPermissions, forkOnlyJobs, onlyCalledByOtherWorkflows } from '../../engine/model/permissions';
 import type { Job } from '../../engine/model/workflow';
 import { addWorkflowPermissions } from '../../engine/edits/permissionsEdit';
 import { defineRule } from '../../engine/core/rule';
@@ -29,7 +29,7 @@ export default defineRule({
       'Without a `permissions:` block the token gets whatever the repository or organisation default is, and for many older repositories that is write access to nearly every scope. Any step (a compromised dependency, an injected script, a third-party action) can then push commits, create releases or publish packages with it. Declaring `contents: read` at the top and adding write scopes only on the job that needs them limits the damage of any single step, and makes the required access visible in review.',
     symptom:
       'A supply-chain incident in one action ends with tags rewritten or a package published from CI; or a workflow breaks the day the organisation switches its default to read-only.',
-    fix: 'Add `permissions: contents: read` at the top of the workflow (the quick-fix does this, before `jobs:`; review jobs that push, comment or publish, and give them their own `permissions:`). Replace `write-all` with the scopes actually used. Move a write scope that only one job uses onto that job. Reusable workflows that declare nothing inherit the caller\'s token and are not flagged.',
+    fix: 'Add `permissions: contents: read` at the top of the workflow (the quick-fix does this, before `jobs:`; review jobs that push, comment or publish, and give them their own `permissions:`). Replace `write-all` with the scopes actually used. Move a write scope that only one job uses onto that job. Reusable workflows that declare nothing inherit the caller\'s token and are not flagged, nor are jobs that run only for pull requests from forks (an `if:` such as `github.event.pull_request.head.repo.full_name != github.repository` on a workflow that runs on `pull_request`, worked out by evaluating the conditions): GitHub gives those runs a read-only token whatever the settings say (unless a private repository turns on sending write tokens to fork pull requests).',
     bad: `on: push
 jobs:
   test:
@@ -61,13 +61,17 @@ jobs:
       if (inheriting.length === 0) return;
       if (!top) {
         if (onlyCalledByOtherWorkflows(ctx.doc, workflow)) return;
+        // Runs for pull requests from forks always get a read-only token.
+        const forkOnly = forkOnlyJobs(workflow, ctx.doc, ctx.file.text);
+        const exposed = inheriting.filter((job) => !forkOnly.has(job));
+        if (exposed.length === 0) return;
         const jobsField = workflow.fields.get('jobs')!;
-        const names = inheriting.length > 3 ? `${inheriting.slice(0, 3).map((job) => `\`${job.id}\``).join(', ')} and ${inheriting.length - 3} more jobs` : inheriting.map((job) => `\`${job.id}\``).join(', ');
+        const names = exposed.length > 3 ? `${exposed.slice(0, 3).map((job) => `\`${job.id}\``).join(', ')} and ${exposed.length - 3} more jobs` : exposed.map((job) => `\`${job.id}\``).join(', ');
         const edit = addWorkflowPermissions(ctx.file, workflow);
         ctx.report({
           span: jobsField.keySpan,
           message: 'missing',
-          args: [inheriting.length === 1 ? `job ${names}` : `jobs ${names}`],
+          args: [exposed.length === 1 ? `job ${names}` : `jobs ${names}`],
           ...(edit ? { fix: { title: 'Add top-level `permissions: contents: read`', edits: [edit] } } : {}),
         });
         return;

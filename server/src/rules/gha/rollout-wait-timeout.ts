@@ -12,11 +12,25 @@ const KUBECTL_VALUE_OPTIONS = new Set([
   '--log-file', '--password', '--username', '--profile', '--profile-output', '--vmodule',
 ]);
 
+// `kubectl rollout status` options that take the next word as their value.
+const STATUS_VALUE_OPTIONS = new Set(['-f', '--filename', '-k', '--kustomize', '-l', '--selector', '--revision', '--timeout', '-o', '--output', '--template']);
+// What `kubectl rollout status` waits on, by resource name (plural, singular, short): only a Deployment has a
+// progress deadline (`progressDeadlineSeconds`, 600 s by default) after which kubectl gives up with an error.
+const RESOURCE_KINDS: Readonly<Record<string, Kind>> = {
+  deployment: 'Deployment', deployments: 'Deployment', deploy: 'Deployment',
+  statefulset: 'StatefulSet', statefulsets: 'StatefulSet', sts: 'StatefulSet',
+  daemonset: 'DaemonSet', daemonsets: 'DaemonSet', ds: 'DaemonSet',
+};
+
+type Kind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+
 interface RolloutWait {
   /** `kubectl rollout status` or `kubectl argo rollouts status`, as written. */
   first: ShellWord;
   status: ShellWord;
   args: ShellWord[];
+  /** What it waits on: an Argo Rollout, or the kind `kubectl rollout status` names (undefined when it cannot be told). */
+  kind: Kind | 'Rollout' | undefined;
 }
 
 export default defineRule({
@@ -29,24 +43,26 @@ export default defineRule({
     timeout: { type: 'string', pattern: GO_DURATION, default: '10m', description: 'The `--timeout` the suggested fix appends (a Go duration such as `10m` or `1h30m`).' },
   },
   messages: {
-    noTimeout: (command: string) =>
-      `\`${command}\` has no --timeout and by default waits forever: a rollout stuck on a crash-looping pod or an unpullable image holds the job until GitHub kills it hours later, and rollback steps guarded by \`if: failure()\` never run.`,
+    noDeadline: (command: string, kind: 'StatefulSet' | 'DaemonSet') =>
+      `'${command}' has no --timeout, and a ${kind} has no progress deadline: if its new pods never become ready (crash loop, unpullable image, failing readiness probe) the command waits until the job itself times out (6 hours by default), and steps guarded by 'if: failure()', such as a rollback, never run.`,
+    argoNoTimeout: (command: string) =>
+      `'${command}' has no --timeout: it returns only once the Rollout is Healthy or Degraded, and a canary paused at a 'pause: {}' step is neither until someone promotes it, so the command waits until the job itself times out (6 hours by default), and steps guarded by 'if: failure()' never run.`,
   },
   docs: {
-    summary: 'Bound `kubectl rollout status` and `kubectl argo rollouts status` with `--timeout`.',
+    summary: 'Bound `kubectl rollout status` of StatefulSets and DaemonSets, and `kubectl argo rollouts status`, with `--timeout`.',
     rationale:
-      'Both commands watch a rollout until it completes, and their default timeout of 0 means "forever". When the new version never becomes ready (CrashLoopBackOff, ImagePullBackOff, a failing readiness probe, a paused canary), the deploy job just sits there. A timeout turns the stuck rollout into a failed step within minutes, so the failure is visible, alerts fire, and any rollback or notification step that runs on failure gets its chance; a job killed by its own timeout is cancelled instead, and such steps are skipped.',
+      'Both commands watch a rollout until it ends, and their default timeout of 0 means "no limit of their own". For a Deployment that is fine: kubectl stops with an error once the Deployment passes its `progressDeadlineSeconds` (600 seconds unless set), so Deployments are not flagged. StatefulSets and DaemonSets have no progress deadline: when the new pods never become ready (CrashLoopBackOff, ImagePullBackOff, a failing readiness probe) `kubectl rollout status` waits on them for as long as the job lives. `kubectl argo rollouts status` returns only when the Rollout is Healthy or Degraded, and a canary paused at a `pause: {}` step waiting for promotion is neither. A timeout turns the stuck rollout into a failed step within minutes, so the failure is visible, alerts fire, and any rollback or notification step that runs on failure gets its chance; a job cancelled by its own timeout skips such steps.',
     symptom:
-      'A deploy job shows "Waiting for deployment … rollout to finish: 0 of 3 updated replicas are available" for hours and ends cancelled, while production runs half old, half broken pods.',
-    fix: 'Append `--timeout 10m` (configurable as `timeout`), or a value a bit above your slowest healthy rollout. Commands wrapped in `timeout`, `--watch=false` checks and steps with their own `timeout-minutes` are not flagged.',
+      'A deploy job shows "Waiting for partitioned roll out to finish: 0 out of 3 new pods have been updated" (or "Paused - CanaryPauseStep") for hours and ends cancelled, while production runs half old, half broken pods.',
+    fix: 'Append `--timeout 10m` (configurable as `timeout`), or a value a bit above your slowest healthy rollout. Deployments (`deployment/…`, `deploy/…`), resources the command line does not name (`-f`, a variable), commands wrapped in `timeout`, `--watch=false` checks and steps with their own `timeout-minutes` are not flagged.',
     bad: `on: push
 jobs:
   deploy:
     runs-on: ubuntu-latest
     steps:
       - run: |
-          kubectl set image deployment/web web=ghcr.io/acme/web:\${{ github.sha }}
-          kubectl rollout status deployment/web
+          kubectl apply -f k8s/postgres.yaml
+          kubectl rollout status statefulset/postgres
 `,
     good: `on: push
 jobs:
@@ -54,8 +70,9 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - run: |
-          kubectl set image deployment/web web=ghcr.io/acme/web:\${{ github.sha }}
-          kubectl rollout status deployment/web --timeout 10m
+          kubectl apply -f k8s/
+          kubectl rollout status deployment/web
+          kubectl rollout status statefulset/postgres --timeout 10m
 `,
   },
   scope: 'job',
@@ -69,18 +86,17 @@ jobs:
         const wait = rolloutWait(command);
         // `timeout 600 kubectl rollout status …` is bounded by its launcher.
         if (!wait || waitIsBounded(wait.args) || command.launchers.includes('timeout')) continue;
-        const written = run.value.slice(wait.first.start, wait.status.end);
-        const span = run.text?.sourceSpan(wait.first.start, wait.status.end);
+        const kind = wait.kind;
+        if (kind !== 'Rollout' && kind !== 'StatefulSet' && kind !== 'DaemonSet') continue;
         const allWords = command.command.allWords;
         const last = allWords[allWords.length - 1]!;
+        const written = run.value.slice(wait.first.start, last.end).replace(/\s+/g, ' ');
+        const span = run.text?.sourceSpan(wait.first.start, wait.status.end);
         const lastSpan = run.text?.sourceSpan(last.start, last.end);
         const timeout = ctx.option('timeout');
-        ctx.report({
-          span: span ?? run.span,
-          message: 'noTimeout',
-          args: [written.replace(/\s+/g, ' ')],
-          ...(span && lastSpan ? { fix: { title: `Append \`--timeout ${timeout}\``, edits: [{ start: lastSpan.end, end: lastSpan.end, newText: ` --timeout ${timeout}` }] } } : {}),
-        });
+        const fix = span && lastSpan ? { fix: { title: `Append \`--timeout ${timeout}\``, edits: [{ start: lastSpan.end, end: lastSpan.end, newText: ` --timeout ${timeout}` }] } } : {};
+        if (kind === 'Rollout') ctx.report({ span: span ?? run.span, message: 'argoNoTimeout', args: [written], ...fix });
+        else ctx.report({ span: span ?? run.span, message: 'noDeadline', args: [written, kind], ...fix });
       }
     },
   },
@@ -91,7 +107,7 @@ function rolloutWait(command: ResolvedCommand): RolloutWait | undefined {
   let first = command.programWord;
   const program = command.program;
   if (program === 'kubectl-argo-rollouts') {
-    return args[0]?.value === 'status' ? { first, status: args[0], args: args.slice(1) } : undefined;
+    return args[0]?.value === 'status' ? { first, status: args[0], args: args.slice(1), kind: 'Rollout' } : undefined;
   }
   if ((program === 'microk8s' || program === 'k3s') && args[0]?.value === 'kubectl') {
     first = args[0];
@@ -104,12 +120,32 @@ function rolloutWait(command: ResolvedCommand): RolloutWait | undefined {
     return undefined;
   }
   const rest = skipGlobalOptions(args);
-  if (rest[0]?.value === 'rollout' && rest[1]?.value === 'status') return { first, status: rest[1], args: rest.slice(2) };
+  if (rest[0]?.value === 'rollout' && rest[1]?.value === 'status') return { first, status: rest[1], args: rest.slice(2), kind: statusKind(rest.slice(2)) };
   if (rest[0]?.value === 'argo' && rest[1]?.value === 'rollouts') {
     const sub = skipGlobalOptions(rest.slice(2));
-    if (sub[0]?.value === 'status') return { first, status: sub[0], args: sub.slice(1) };
+    if (sub[0]?.value === 'status') return { first, status: sub[0], args: sub.slice(1), kind: 'Rollout' };
   }
   return undefined;
+}
+
+/**
+ * The kind `kubectl rollout status` waits on: `statefulset/db`, `sts db`, `daemonset.apps/agent`. Undefined for a
+ * resource given by file (`-f`), selector or variable, or one kubectl has no status for.
+ */
+function statusKind(args: ShellWord[]): Kind | undefined {
+  let resource: string | undefined;
+  for (let i = 0; i < args.length && resource === undefined; i++) {
+    const word = args[i]!.value;
+    if (word.startsWith('-')) {
+      if (!word.includes('=') && (STATUS_VALUE_OPTIONS.has(word) || KUBECTL_VALUE_OPTIONS.has(word))) i++;
+      continue;
+    }
+    resource = word;
+  }
+  if (resource === undefined) return undefined;
+  // `TYPE/NAME` or `TYPE NAME`; a type may carry its group and version (`statefulsets.v1.apps`).
+  const type = resource.split('/')[0]!.split('.')[0]!.toLowerCase();
+  return Object.hasOwn(RESOURCE_KINDS, type) ? RESOURCE_KINDS[type] : undefined;
 }
 
 function skipGlobalOptions(args: ShellWord[]): ShellWord[] {

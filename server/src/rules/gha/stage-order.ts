@@ -24,7 +24,7 @@ export default defineRule({
       'A pipeline gives its best feedback when cheap checks fail first. Lint, type checks and format checks take seconds; integration, browser and end-to-end tests, jobs with service containers and deployments take minutes and cost runner time. When a slow job does not `needs:` the fast gate, a missing semicolon still pays for the whole slow run, and a deploy can start before the code was even linted. The reverse, a fast gate that needs a slow job, delays the quick feedback until the slowest job is done.',
     symptom:
       'Pull requests sit for fifteen minutes before reporting a lint error that took ten seconds to find, integration runners are always busy, and deploys go out for commits that fail the type check.',
-    fix: 'Add the fast gate jobs to the slow or deploy job\'s `needs:` (the suggested fix merges them into an existing `needs:`). Only gates without an `if:` of their own are suggested, so the fix cannot make the slow job skip. Workflows with a single job or without a fast gate are not checked, nor jobs that run their own lint step, nor reusable-workflow calls.',
+    fix: 'Add the fast gate jobs to the slow or deploy job\'s `needs:` (the suggested fix merges them into an existing `needs:`). Only gates without an `if:` of their own are suggested, so the fix cannot make the slow job skip, and of gates that need one another only the last (it brings the others along). Workflows with a single job or without a fast gate are not checked, nor jobs that run their own lint step, nor reusable-workflow calls.',
     bad: `on: pull_request
 jobs:
   lint:
@@ -108,7 +108,9 @@ function verdicts({ jobs }: CrossJobs): Verdicts {
     const ancestors = graph.ancestors(job);
     if (gates.some((gate) => ancestors.has(gate))) continue;
     const addable = candidates.filter((gate) => !graph.dependsOn(gate, job));
-    if (addable.length > 0) found[job.id] = { kind: 'ungated', jobIs: describe(job), gates: addable.map((gate) => gate.id) };
+    // A gate another suggested gate already needs comes with it: name only the last of each chain.
+    const gatesToAdd = addable.filter((gate) => !addable.some((other) => other !== gate && graph.dependsOn(other, gate)));
+    if (gatesToAdd.length > 0) found[job.id] = { kind: 'ungated', jobIs: describe(job), gates: gatesToAdd.map((gate) => gate.id) };
   }
   return found;
 }

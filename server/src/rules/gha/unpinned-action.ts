@@ -1,4 +1,4 @@
-import type { ActionRef } from '../../engine/model/action';
+import { isWellFormedUses, type ActionRef } from '../../engine/model/action';
 import { defineRule, type RuleContext } from '../../engine/core/rule';
 import { type Field, spanOf } from '../../engine/yaml/yamlFile';
 
@@ -17,6 +17,8 @@ const messages = {
     `\`${uses}\` is pinned to a tag, which its owner (or anyone who takes over the repository) can move to different code. Pin the full commit SHA and keep the version in a comment: \`@<sha> # v1.2.3\`.`,
   branch: (uses: string, ref: string) =>
     `\`${uses}\` follows the branch \`${ref}\`: every push there changes what this workflow runs, without review. Pin a full commit SHA (\`@<sha> # v1.2.3\`).`,
+  ownBranch: (uses: string, ref: string, owner: string) =>
+    `'${uses}' follows the branch '${ref}', and '${owner}' owns both that repository and this one: a push there changes what this workflow runs without a review here. Pin a full commit SHA ('@<sha> # v1.2.3') unless that branch is protected like this repository's.`,
   ref: (uses: string, ref: string) =>
     `\`${uses}\` points at \`${ref}\`, a tag or branch that can move to different code at any time. Pin the full commit SHA and keep the version in a comment: \`@<sha> # v1.2.3\`.`,
   dockerLatest: (uses: string) =>
@@ -32,7 +34,7 @@ export default defineRule({
   docs: {
     summary: 'Pin third-party actions to a full commit SHA, not to a branch or a tag.',
     rationale:
-      'A `uses:` reference is resolved at run time. Branches move with every push, and tags can be moved or re-created by the action\'s owner, or by an attacker who compromises the owner\'s account, as happened with tj-actions/changed-files in 2025. A 40-character commit SHA is the only reference that always means the same code; a trailing `# v4.1.1` comment keeps it readable, and Dependabot or Renovate update both together. GitHub\'s own `actions/*` and `github/*` by tag are not flagged.',
+      'A `uses:` reference is resolved at run time. Branches move with every push, and tags can be moved or re-created by the action\'s owner, or by an attacker who compromises the owner\'s account, as happened with tj-actions/changed-files in 2025. A 40-character commit SHA is the only reference that always means the same code; a trailing `# v4.1.1` comment keeps it readable, and Dependabot or Renovate update both together. GitHub\'s own `actions/*` and `github/*` by tag are not flagged. A branch of a repository that belongs to this repository\'s own owner (the GitHub remote in `.git/config`, or `owner:` in `.shipcheck.yaml`) is reported as info rather than a warning: the same organization controls both sides, so it is a trade-off to review, not an outside party\'s code. References the runner would reject (`uses: checkout@v2`, no `@ref`) are not this rule\'s to report.',
     symptom:
       'A workflow that has not changed starts failing, or worse, starts sending secrets somewhere, because the action it references was updated under the same name.',
     fix: 'Replace the tag or branch with the commit SHA it currently points to and keep the tag in a comment (`uses: owner/action@<40 hex> # v2.3.4`); let Dependabot (`package-ecosystem: github-actions`) keep them current. For `docker://` images, pin a version tag or a `@sha256:` digest.',
@@ -66,7 +68,8 @@ jobs:
 });
 
 function check(field: Field | undefined, action: ActionRef | undefined, ctx: RuleContext<typeof messages>): void {
-  if (!field?.value || !action || action.local || action.uses.includes('${{')) return;
+  // Malformed references are for a syntax check to report, not for advice on pinning.
+  if (!field?.value || !action || action.local || action.uses.includes('${{') || !isWellFormedUses(action)) return;
   const uses = action.uses;
   const span = spanOf(field.value);
   if (action.image) {
@@ -75,12 +78,13 @@ function check(field: Field | undefined, action: ActionRef | undefined, ctx: Rul
     if (tag === undefined || tag === 'latest') ctx.report({ span, message: 'dockerLatest', args: [uses], severity: 'warning' });
     return;
   }
-  const ref = action.ref;
-  // No ref at all is a syntax error GitHub reports itself.
-  if (ref === undefined) return;
+  const ref = action.ref!;
   if (FULL_SHA.test(ref)) return;
   if (BRANCHES.has(ref.toLowerCase())) {
-    ctx.report({ span, message: 'branch', args: [uses, ref], severity: 'warning' });
+    // The repository's own owner pinning its own shared actions to a branch is a choice within one organization.
+    const owner = ctx.project.owner;
+    if (owner !== undefined && action.owner!.toLowerCase() === owner.toLowerCase()) ctx.report({ span, message: 'ownBranch', args: [uses, ref, action.owner!] });
+    else ctx.report({ span, message: 'branch', args: [uses, ref], severity: 'warning' });
     return;
   }
   if (FIRST_PARTY.test(uses)) return;

@@ -1,4 +1,4 @@
-import { analysisTemplateOf, type Metric } from '../../engine/model/rollout';
+import { analysisOf, type Metric } from '../../engine/model/rollout';
 import type { Span } from '../../engine/core/finding';
 import { defineRule } from '../../engine/core/rule';
 
@@ -16,12 +16,12 @@ export default defineRule({
   fixable: false,
   messages: {
     noCondition: (metric: string, provider: string) =>
-      `Metric ${metric} (${provider}) has neither \`successCondition\` nor \`failureCondition\`: Argo Rollouts then counts every measurement as successful, so this gate can never fail a rollout.`,
+      `Metric ${metric} (${provider}) has neither 'successCondition' nor 'failureCondition': Argo Rollouts then counts every measurement that returns as successful, so this analysis fails only when the metrics backend does not answer.`,
   },
   docs: {
     summary: 'An analysis metric needs a `successCondition` or `failureCondition`, or it always passes.',
     rationale:
-      'For query-based providers (Prometheus, Datadog, New Relic, CloudWatch, Wavefront, Graphite, InfluxDB, SkyWalking, web), Argo Rollouts evaluates each measurement against the metric\'s conditions. With neither condition written, every measurement that returns at all is Successful. The analysis step then looks like a safety gate in the manifest and in the UI, but it only proves that the metrics backend answered. The `job` provider is exempt (the Job\'s exit code decides), as are Kayenta (its own score thresholds) and plugins.',
+      'For query-based providers (Prometheus, Datadog, New Relic, CloudWatch, Wavefront, Graphite, InfluxDB, SkyWalking, web), Argo Rollouts evaluates each measurement against the metric\'s conditions, in an AnalysisTemplate, a ClusterAnalysisTemplate or an AnalysisRun written directly. With neither condition written, every measurement that returns at all is Successful. The analysis step then looks like a safety gate in the manifest and in the UI, but it only proves that the metrics backend answered. The `job` provider is exempt (the Job\'s exit code decides), as are Kayenta (its own score thresholds) and plugins.',
     symptom:
       'A canary with a clearly elevated error rate passes its analysis step with every measurement green and is promoted; the AnalysisRun shows values you would have rejected.',
     fix: 'Add `successCondition` (for example `result[0] >= 0.99`) and, if you want a hard stop on a different threshold, `failureCondition`; with only one written, a measurement that misses it counts as a failure.',
@@ -57,13 +57,13 @@ spec:
   },
   visit: {
     k8sObject(object, ctx) {
-      const template = analysisTemplateOf(object, ctx.doc);
+      const template = analysisOf(object, ctx.doc);
       for (const metric of template?.metrics ?? []) {
         if (metric.successCondition || metric.failureCondition) continue;
         // Several providers on one metric is invalid anyway; judge only the plain, single-provider case.
         const provider = metric.providers.length === 1 ? metric.providers[0]! : undefined;
         if (!provider || !CONDITION_PROVIDERS.has(provider.type)) continue;
-        ctx.report({ span: metricSpan(metric, provider.keySpan), message: 'noCondition', args: [metric.name ? `\`${metric.name.value}\`` : `#${metric.index + 1}`, provider.type] });
+        ctx.report({ span: metricSpan(metric, provider.keySpan), message: 'noCondition', args: [metric.name ? `'${metric.name.value}'` : `#${metric.index + 1}`, provider.type] });
       }
     },
   },

@@ -9,6 +9,8 @@ const MUTABLE_TAGS = new Set(['main', 'master', 'stable', 'dev', 'develop', 'edg
 const PLACEHOLDER = /\{\{|\}\}|\$\{|\$\(|\(\$|<[^<>]*>|^ko:\/\/|REPLACE_?ME|CHANGE_?ME|PLACEHOLDER/i;
 // `app:TAG`, `IMAGE`: an upper-case word is a variable name waiting to be substituted.
 const VARIABLE = /^[A-Z][A-Z0-9_]*$/;
+// A value that is wholly one variable (`$IMAGE`, `{IMAGE}`, `%IMAGE%`): a script fills in the whole reference.
+const WHOLE_VARIABLE = /^(\$[A-Za-z_]\w*|\{[A-Za-z_]\w*\}|%[A-Za-z_]\w*%)$/;
 
 export default defineRule({
   id: 'k8s/image-tag',
@@ -29,7 +31,7 @@ export default defineRule({
       'A tag like `latest` or `main` is a pointer that moves with every push. Two replicas scheduled an hour apart can run different code, the manifest in Git no longer says what is deployed, and a rollback re-applies the same moving tag, so it brings back the broken build instead of the previous one. An image without a tag is the same as `:latest`. Tagging each build with its Git commit SHA (for example `type=sha` in docker/metadata-action) gives every deployment an exact, auditable, reversible identity.',
     symptom:
       '`kubectl rollout undo` "succeeds" but the bug stays, because the previous ReplicaSet points at the same `latest` tag, which now resolves to the broken image; nobody can say which commit is running where.',
-    fix: 'Tag images with the commit SHA or a release version and reference that tag (or an `@sha256:` digest) in the manifest. Values left to Helm, Kustomize or envsubst (`{{ }}`, `${VAR}`) are not flagged.',
+    fix: 'Tag images with the commit SHA or a release version and reference that tag (or an `@sha256:` digest) in the manifest. Images a build tool fills in are not flagged: values left to Helm or envsubst (`{{ }}`, `${VAR}`, `$IMAGE`, an upper-case name), `ko://` references, images a kustomization that deploys the file gives a `newTag` or a `digest` (directly or through bases and components: the kustomization decides the tag, and is where it is fixed), and the `build.artifacts` images of a `skaffold.yaml` in the file\'s folder or one above (when those files are checked in the same run or workspace).',
     bad: `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -66,17 +68,17 @@ spec:
       const node = container.fields.get('image')?.value;
       if (!isScalar(node)) return;
       const image = scalarToString(node)?.trim();
-      if (!image || PLACEHOLDER.test(image)) return;
+      if (!image || PLACEHOLDER.test(image) || WHOLE_VARIABLE.test(image)) return;
       const ref = parseImage(image);
       if (ref.digest !== undefined || VARIABLE.test(ref.repository.split('/').pop() ?? '') || (ref.tag !== undefined && ref.tag.toLowerCase() !== 'latest' && VARIABLE.test(ref.tag))) return;
+      const tag = ref.tag?.toLowerCase();
+      const message = tag === undefined ? 'untagged' : tag === 'latest' ? 'latest' : MUTABLE_TAGS.has(tag) ? 'mutable' : undefined;
+      // Asked only about an image that would be reported. When a kustomization or Skaffold file that deploys this one
+      // sets its tag, the manifest's tag is not what runs (and not where a `newTag: latest` would be fixed).
+      if (message === undefined || ctx.index.imagesFilledIn().some((filled) => parseImage(filled.name).repository === ref.repository)) return;
       const span = spanOf(node);
-      if (ref.tag === undefined) {
-        ctx.report({ span, message: 'untagged', args: [image] });
-      } else if (ref.tag.toLowerCase() === 'latest') {
-        ctx.report({ span, message: 'latest', args: [image] });
-      } else if (MUTABLE_TAGS.has(ref.tag.toLowerCase())) {
-        ctx.report({ span, message: 'mutable', args: [image, ref.tag], severity: 'info' });
-      }
+      if (message === 'mutable') ctx.report({ span, message, args: [image, ref.tag!], severity: 'info' });
+      else ctx.report({ span, message, args: [image] });
     },
   },
 });

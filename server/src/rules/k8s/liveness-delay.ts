@@ -1,11 +1,11 @@
-import type { Probe } from '../../engine/model/k8s';
+import { probeFailureWindow, probeNumber } from '../../engine/model/k8s';
 import { containerLabel, isAuthoredContainer } from '../../engine/model/k8sContainer';
 import { defineRule } from '../../engine/core/rule';
 import { setMapNumber } from '../../engine/edits/yamlEdit';
-import { scalarToNumber, spanOf } from '../../engine/yaml/yamlFile';
+import { spanOf } from '../../engine/yaml/yamlFile';
 
-/** Seconds the fix puts liveness's initialDelaySeconds above readiness's (k8s/probe-identical uses the same). */
-export const LIVENESS_DELAY_MARGIN = 10;
+/** Seconds the fix puts liveness's failure window beyond readiness's. */
+const LIVENESS_DELAY_MARGIN = 10;
 
 export default defineRule({
   id: 'k8s/liveness-delay',
@@ -14,15 +14,15 @@ export default defineRule({
   fixable: 'suggestion',
   messages: {
     early: (container: string, live: number, ready: number) =>
-      `${container}: the livenessProbe starts after ${live}s, no later than the readinessProbe (${ready}s), and there is no startupProbe. A slow start (cold cache, migrations, a busy node) can get the container restarted before it was ever ready, over and over.`,
+      `${container}: with no startupProbe, the livenessProbe restarts a container whose check still fails ${live}s after it started (initialDelaySeconds + failureThreshold × periodSeconds), no later than the readinessProbe's window of ${ready}s. A slow start (cold cache, migrations, a busy node) can get the container restarted before it was ever ready, over and over.`,
   },
   docs: {
-    summary: 'Without a startupProbe, liveness should start checking later than readiness.',
+    summary: 'Without a startupProbe, liveness should give a starting container more time than readiness does.',
     rationale:
-      'Readiness failing during startup is harmless: the pod simply gets no traffic yet. Liveness failing during startup restarts the container, which starts the slow startup again. If liveness begins no later than readiness, any start that takes longer than usual (a cold JIT, a large cache to load, a node under pressure) turns into a restart loop that never lets the pod become ready, and it tends to happen exactly when many pods restart at once.',
+      'Readiness failing during startup is harmless: the pod simply gets no traffic yet. Liveness failing during startup restarts the container, which starts the slow startup again. How long each probe gives a container that does not answer is its failure window, `initialDelaySeconds + failureThreshold × periodSeconds` (0 + 3 × 10 seconds when unset). If liveness\'s window is no longer than readiness\'s, any start that takes longer than usual (a cold JIT, a large cache to load, a node under pressure) turns into a restart loop that never lets the pod become ready, and it tends to happen exactly when many pods restart at once.',
     symptom:
       'After a node failure or a large rollout, pods restart repeatedly with liveness failures in their events and never reach Ready, although each one would have started fine given a few more seconds.',
-    fix: `Give the container a startupProbe that covers the worst-case start time (liveness and readiness wait for it), or set the livenessProbe's \`initialDelaySeconds\` above the readinessProbe's; the suggested fix sets it to readiness's plus ${LIVENESS_DELAY_MARGIN} seconds. Containers with a startupProbe are not flagged.`,
+    fix: `Give the container a startupProbe that covers the worst-case start time (liveness and readiness wait for it), or make liveness\'s failure window longer than readiness\'s (a later \`initialDelaySeconds\` or a higher \`failureThreshold\`); the suggested fix raises liveness\'s \`initialDelaySeconds\` until its window is ${LIVENESS_DELAY_MARGIN} seconds longer. Containers with a startupProbe are not flagged, nor Kustomize patches that leave a timing field to the base.`,
     bad: `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -39,7 +39,7 @@ spec:
           image: ghcr.io/acme/web:2.1.0
           readinessProbe:
             httpGet: { path: /health/ready, port: 8080 }
-            initialDelaySeconds: 10
+            initialDelaySeconds: 30
           livenessProbe:
             httpGet: { path: /health/live, port: 8080 }
             initialDelaySeconds: 10
@@ -61,7 +61,7 @@ spec:
           image: ghcr.io/acme/web:2.1.0
           readinessProbe:
             httpGet: { path: /health/ready, port: 8080 }
-            initialDelaySeconds: 10
+            initialDelaySeconds: 30
           livenessProbe:
             httpGet: { path: /health/live, port: 8080 }
             initialDelaySeconds: 30
@@ -74,11 +74,12 @@ spec:
       const readiness = container.readinessProbe;
       if (!isAuthoredContainer(ctx.doc, container) || container.startupProbe || !liveness?.handler || !readiness?.handler) return;
       const partial = container.pod.owner.partial;
-      const live = delayOf(liveness, partial);
-      const ready = delayOf(readiness, partial);
+      const live = probeFailureWindow(liveness, partial);
+      const ready = probeFailureWindow(readiness, partial);
       if (live === undefined || ready === undefined || live > ready) return;
       const node = liveness.fields.get('initialDelaySeconds')?.value;
-      const target = ready + LIVENESS_DELAY_MARGIN;
+      // Known numbers: probeFailureWindow read them all.
+      const target = probeNumber(liveness, 'initialDelaySeconds') + ready - live + LIVENESS_DELAY_MARGIN;
       const edit = readiness.node === liveness.node ? undefined : setMapNumber(ctx.file, ctx.doc, liveness.node, 'initialDelaySeconds', target);
       ctx.report({
         span: node ? spanOf(node) : liveness.keySpan,
@@ -89,10 +90,3 @@ spec:
     },
   },
 });
-
-/** The probe's initialDelaySeconds; undefined when unreadable, or unset in a patch (the base decides). */
-function delayOf(probe: Probe, partial: boolean): number | undefined {
-  const node = probe.fields.get('initialDelaySeconds')?.value;
-  if (node === undefined) return partial ? undefined : 0;
-  return scalarToNumber(node);
-}

@@ -1,10 +1,9 @@
 import type { TextEdit } from '../../engine/core/finding';
-import { type Container, LIVENESS_FAILURE_THRESHOLD, type Probe, type ProbeHandler, probeNumber } from '../../engine/model/k8s';
+import { type Container, LIVENESS_FAILURE_THRESHOLD, type Probe, type ProbeHandler, probeFailureWindow, probeNumber } from '../../engine/model/k8s';
+import { containerLabel } from '../../engine/model/k8sContainer';
 import { defineRule } from '../../engine/core/rule';
-import { insertMapEntry, replaceScalar } from '../../engine/edits/yamlEdit';
-import { isMap, isScalar, isSeq, mapFields, scalarToNumber, scalarToString, seqItems, type YamlFile, type YamlDoc } from '../../engine/yaml/yamlFile';
-
-/** Liveness failureThreshold the fix raises to: tolerates a transient stall of five periods. */
+import { setMapNumber } from '../../engine/edits/yamlEdit';
+import { isMap, isSeq, mapFields, scalarToNumber, scalarToString, seqItems, type YamlFile, type YamlDoc } from '../../engine/yaml/yamlFile';
 
 export default defineRule({
   id: 'k8s/probe-identical',
@@ -12,18 +11,16 @@ export default defineRule({
   dora: ['change-failure-rate', 'time-to-restore'],
   fixable: 'suggestion',
   messages: {
-    identical: (container: string, handler: string) =>
-      `${container}: readinessProbe and livenessProbe both check ${handler}. When a dependency slows down, Kubernetes will restart healthy pods instead of only taking them out of traffic. Give liveness its own in-process check.`,
-    softened: (container: string, handler: string, live: number, ready: number) =>
-      `${container}: readinessProbe and livenessProbe both check ${handler}. Liveness waits ${live}s before a restart against ${ready}s for readiness, which softens the restart loop but does not remove it: give liveness its own in-process check.`,
+    identical: (container: string, handler: string, live: number, ready: number) =>
+      `${container}: readinessProbe and livenessProbe both check ${handler}, and liveness acts no later than readiness (after ${live}s of failing checks, against ${ready}s). Whenever the check fails for a while (a slow start, a stall under load), the container is restarted instead of only being taken out of traffic until it recovers. Let liveness tolerate failures longer (a higher failureThreshold), or give it a check of its own.`,
   },
   docs: {
-    summary: 'Readiness and liveness probes must not call the same check.',
+    summary: 'When readiness and liveness call the same check, liveness must tolerate failures longer than readiness.',
     rationale:
-      'The two probes answer different questions. Readiness asks "should this pod get traffic right now?" and may depend on the database or downstream services; failing it only removes the pod from the Service endpoints. Liveness asks "is this process wedged beyond repair?" and failing it restarts the container. Wiring both to the same endpoint means a slow dependency makes every replica fail liveness together, so Kubernetes restarts all of them, the restarts add load, and a brownout becomes an outage. A pod should be able to be live but not ready.',
+      'The two probes answer different questions. Readiness asks "should this pod get traffic right now?"; failing it only removes the pod from the Service endpoints until the check passes again. Liveness asks "is this process wedged beyond repair?"; failing it restarts the container. Both may call the same cheap endpoint (the Kubernetes documentation suggests exactly that), as long as liveness gives up later: then a pod that is slow for a while is first taken out of traffic and gets time to recover. If liveness gives up no later than readiness, every failure long enough to take the pod out of traffic restarts it too; under load the restarts remove capacity, the remaining pods slow down as well, and a brownout becomes an outage. How long a probe waits before acting is its failure window, `initialDelaySeconds + failureThreshold × periodSeconds` (0 + 3 × 10 seconds when unset).',
     symptom:
-      'During a database slowdown pods go into CrashLoopBackOff although the application itself was fine; restarts pile up, capacity drops and the incident lasts far longer than the slowdown that caused it.',
-    fix: 'Point liveness at a cheap in-process check (`/livez`, `/health/live`: event loop alive, no deadlock) and readiness at the dependency-aware one (`/readyz`, `/health/ready`). The suggested fix renames the paths (`/healthz` → `/livez` + `/readyz`, otherwise `<path>/live` + `<path>/ready`) — your application must serve them — and gives liveness a failureThreshold of at least 5 and a later initialDelaySeconds than readiness. Findings are softened to info when liveness already waits at least twice as long as readiness before acting (failure window = initialDelaySeconds + failureThreshold × periodSeconds).',
+      'During a load spike or a slow dependency pods go into CrashLoopBackOff although the processes were fine; restarts pile up, capacity drops and the incident lasts far longer than the slowdown that caused it.',
+    fix: `Raise the livenessProbe's \`failureThreshold\` until its failure window is longer than readiness's (the suggested fix does, to at least ${LIVENESS_FAILURE_THRESHOLD}), or point liveness at a check of its own that looks only at the process (\`/livez\`, \`/health/live\`). Only containers whose two probes call the same handler (the same path and port, resolving named ports; the same TCP port; the same command; the same gRPC port and service) and whose liveness window is no longer than readiness's are flagged.`,
     bad: `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -69,12 +66,12 @@ spec:
               containerPort: 8080
           readinessProbe:
             httpGet:
-              path: /health/ready
+              path: /health
               port: http
           livenessProbe:
             httpGet:
-              path: /health/live
-              port: http
+              path: /health
+              port: 8080
             failureThreshold: 5
 `,
   },
@@ -87,23 +84,16 @@ spec:
       const ready = describeHandler(ctx.doc, container, readiness.handler);
       const live = describeHandler(ctx.doc, container, liveness.handler);
       if (ready === undefined || ready.key !== live?.key) return;
-
-      const name = container.name ? `Container \`${container.name}\`` : 'This container';
-      const liveWindow = failureWindow(liveness);
-      const readyWindow = failureWindow(readiness);
-      const fix = splitProbes(ctx.file, container, readiness, liveness);
-      const report = liveWindow >= 2 * readyWindow
-        ? { message: 'softened' as const, args: [name, live.label, liveWindow, readyWindow] as [string, string, number, number], severity: 'info' as const }
-        : { message: 'identical' as const, args: [name, live.label] as [string, string] };
-      ctx.report({ span: liveness.keySpan, ...report, ...(fix ? { fix } : {}) });
+      const partial = container.pod.owner.partial;
+      const liveWindow = probeFailureWindow(liveness, partial);
+      const readyWindow = probeFailureWindow(readiness, partial);
+      // Liveness that waits longer than readiness is the pattern the Kubernetes documentation recommends.
+      if (liveWindow === undefined || readyWindow === undefined || liveWindow > readyWindow) return;
+      const fix = tolerateLonger(ctx.file, ctx.doc, readiness, liveness, readyWindow);
+      ctx.report({ span: liveness.keySpan, message: 'identical', args: [containerLabel(container), live.label, liveWindow, readyWindow], ...(fix ? { fix } : {}) });
     },
   },
 });
-
-/** Seconds of consecutive failures before the probe acts (ignoring timeouts). */
-export function failureWindow(probe: Probe): number {
-  return probeNumber(probe, 'initialDelaySeconds') + probeNumber(probe, 'failureThreshold') * probeNumber(probe, 'periodSeconds');
-}
 
 interface HandlerIdentity {
   /** Equal keys mean the same check. */
@@ -139,7 +129,7 @@ function describeHandler(yaml: YamlDoc, container: Container, handler: ProbeHand
       if (!isSeq(command)) return undefined;
       const words = seqItems(yaml, command).map((item) => scalarToString(item) ?? '');
       if (words.length === 0) return undefined;
-      return { key: `exec ${JSON.stringify(words)}`, label: `\`${words.join(' ')}\`` };
+      return { key: `exec ${JSON.stringify(words)}`, label: `'${words.join(' ')}'` };
     }
   }
 }
@@ -154,42 +144,15 @@ function resolvePort(container: Container, node: unknown): { key: string; label:
   return declared !== undefined ? { key: `#${declared}`, label: `${name} (${declared})` } : { key: `name:${name}`, label: name };
 }
 
-/** Split paths: `/healthz` → `/livez` + `/readyz`; otherwise `<path>/live` + `<path>/ready`. */
-export function splitPath(path: string): { live: string; ready: string } {
-  const query = path.indexOf('?');
-  const base = query >= 0 ? path.slice(0, query) : path;
-  const rest = query >= 0 ? path.slice(query) : '';
-  if (base === '/healthz') return { live: `/livez${rest}`, ready: `/readyz${rest}` };
-  const trimmed = withoutTrailing(base, '/');
-  return { live: `${trimmed}/live${rest}`, ready: `${trimmed}/ready${rest}` };
-}
-
-/** The text without the copies of `char` it ends with. A loop, not `/\/+$/`, which retries from each `/` of a run not at the end (quadratic). */
-function withoutTrailing(text: string, char: string): string {
-  let end = text.length;
-  while (end > 0 && text[end - 1] === char) end--;
-  return text.slice(0, end);
-}
-
-function splitProbes(file: YamlFile, container: Container, readiness: Probe, liveness: Probe): { title: string; edits: TextEdit[] } | undefined {
-  // A probe shared through a YAML alias cannot be split by editing one place.
-  if (readiness.node === liveness.node || readiness.handler?.type !== 'httpGet' || liveness.handler?.type !== 'httpGet') return undefined;
-  const readyPath = readiness.handler.fields.get('path')?.value;
-  const livePath = liveness.handler.fields.get('path')?.value;
-  if (!isScalar(readyPath) || !isScalar(livePath) || readyPath === livePath) return undefined;
-  const paths = splitPath(scalarToString(livePath) ?? '/');
-  const edits = [replaceScalar(livePath, paths.live), replaceScalar(readyPath, paths.ready)];
-
-  const threshold = liveness.fields.get('failureThreshold')?.value;
-  if (probeNumber(liveness, 'failureThreshold') < LIVENESS_FAILURE_THRESHOLD) {
-    edits.push(isScalar(threshold) ? replaceScalar(threshold, String(LIVENESS_FAILURE_THRESHOLD)) : insertMapEntry(file, liveness.node, `failureThreshold: ${LIVENESS_FAILURE_THRESHOLD}`));
-  }
-  const readyDelay = probeNumber(readiness, 'initialDelaySeconds');
-  if (!container.startupProbe && probeNumber(liveness, 'initialDelaySeconds') <= readyDelay) {
-    const delay = liveness.fields.get('initialDelaySeconds')?.value;
-    const target = String(readyDelay + 10);
-    edits.push(isScalar(delay) ? replaceScalar(delay, target) : insertMapEntry(file, liveness.node, `initialDelaySeconds: ${target}`));
-  }
-  if (edits.some((edit) => edit === undefined)) return undefined;
-  return { title: `Split probes: liveness ${paths.live}, readiness ${paths.ready}`, edits: edits as TextEdit[] };
+/**
+ * Raises liveness's failureThreshold (to at least LIVENESS_FAILURE_THRESHOLD) until its failure window is longer than
+ * readiness's; undefined when the probes are one node (an alias: both would change) or the period is not positive.
+ */
+function tolerateLonger(file: YamlFile, yaml: YamlDoc, readiness: Probe, liveness: Probe, readyWindow: number): { title: string; edits: TextEdit[] } | undefined {
+  const period = probeNumber(liveness, 'periodSeconds');
+  if (readiness.node === liveness.node || period <= 0) return undefined;
+  const needed = Math.floor((readyWindow - probeNumber(liveness, 'initialDelaySeconds')) / period) + 1;
+  const threshold = Math.max(needed, LIVENESS_FAILURE_THRESHOLD);
+  const edit = setMapNumber(file, yaml, liveness.node, 'failureThreshold', threshold);
+  return edit && { title: `Set liveness failureThreshold: ${threshold} (longer than readiness's window)`, edits: [edit] };
 }

@@ -37,6 +37,10 @@ export default defineRule({
   messages: {
     none: (container: string) =>
       `${container} sets no resource requests or limits: the scheduler places it blind, and one leaking or busy pod can starve everything else on its node.`,
+    noCpuMemory: (container: string, others: string) =>
+      `${container} sets ${others} but no cpu or memory requests or limits: the scheduler reserves no CPU or memory for it, and one leaking or busy pod can starve everything else on its node.`,
+    memoryLimit: (container: string) =>
+      `${container} has requests but no memory limit: a leak can grow until its node runs short of memory, which slows or evicts the pods beside it. Leaving it out can be deliberate (the pod may then use the node's spare memory rather than be killed at a fixed limit), so this is only a note.`,
     missing: (container: string, missing: string) =>
       `${container} does not set ${missing}. ${consequences(missing)}`,
     cpuLimit: (container: string) =>
@@ -48,7 +52,7 @@ export default defineRule({
       'Requests are what the scheduler reserves: without them it packs pods onto nodes by count, and under load they fight over CPU and memory that was never reserved for them. Limits bound the damage one pod can do: without a memory limit a leak grows until the kernel kills whatever it picks on the node, which may be a different, healthy service. Pods without requests are also the first to be evicted under node pressure, so the service that did not declare what it needs is the one that disappears.',
     symptom:
       'Latency spikes and OOMKilled or evicted pods on busy nodes, noisy-neighbour incidents that move around the cluster, and autoscaling that does not react because there is no request to measure utilisation against.',
-    fix: 'Set `resources.requests` (cpu, memory) to what the container typically uses and `resources.limits` to the most it may use. The suggested fix inserts only the missing keys with defaults of 250m CPU / 256Mi memory for requests and 500m / 512Mi for limits (configurable as `requestsCpu`, `requestsMemory`, `limitsCpu`, `limitsMemory`); tune them to measured usage. A limit without a request counts as both (Kubernetes copies it), a missing CPU limit alone is only a note, in the `strict` preset (many teams leave it out on purpose to avoid throttling), and init containers and Kustomize patches are not checked.',
+    fix: 'Set `resources.requests` (cpu, memory) to what the container typically uses and `resources.limits` to the most it may use. The suggested fix inserts only the missing keys with defaults of 250m CPU / 256Mi memory for requests and 500m / 512Mi for limits (configurable as `requestsCpu`, `requestsMemory`, `limitsCpu`, `limitsMemory`); tune them to measured usage. A limit without a request counts as both (Kubernetes copies it). When the requests are set, each missing limit is only a note (info): many leave limits out on purpose, the CPU limit because it throttles, the memory limit so that the pod may use spare memory on its node; the CPU-limit note is given in the `strict` preset only. A container that sets only other resources (a GPU, ephemeral storage) is told that cpu and memory are missing. Init containers and Kustomize patches are not checked.',
     bad: `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -98,16 +102,28 @@ spec:
         requests: { cpu: ctx.option('requestsCpu'), memory: ctx.option('requestsMemory') },
         limits: { cpu: ctx.option('limitsCpu'), memory: ctx.option('limitsMemory') },
       };
-      const edits = insertMissing(ctx.file, container, resources, sections, missing, defaults);
-      const fix = edits ? { fix: { title: `Add ${missing.map(describe).join(', ')}`, edits } } : {};
       const label = containerLabel(container);
-      const span = findingSpan(container, resources, sections, missing);
-      if (missing.length === ORDER.length) ctx.report({ span, message: 'none', args: [label], ...fix });
-      else if (missing.length === 1 && missing[0]!.section === 'limits' && missing[0]!.resource === 'cpu') {
-        // Leaving out CPU limits is a common, deliberate choice (they throttle): a note for strict only.
-        if (ctx.preset !== 'recommended') ctx.report({ span, message: 'cpuLimit', args: [label], severity: 'info', ...fix });
+      const fixFor = (which: Missing[]) => {
+        const edits = insertMissing(ctx.file, container, resources, sections, which, defaults);
+        return edits ? { fix: { title: `Add ${which.map(describe).join(', ')}`, edits } } : {};
+      };
+      const spanFor = (which: Missing[]) => findingSpan(container, resources, sections, which);
+      if (missing.length === ORDER.length) {
+        // Other resources (a GPU, ephemeral storage) are set: the message must not say none are.
+        const others = [...new Set(Object.values(sections).flatMap((section) => [...section.fields.keys()]))];
+        if (others.length > 0) ctx.report({ span: spanFor(missing), message: 'noCpuMemory', args: [label, others.map((name) => `'${name}'`).join(', ')], ...fixFor(missing) });
+        else ctx.report({ span: spanFor(missing), message: 'none', args: [label], ...fixFor(missing) });
+      } else if (missing.some((m) => m.section === 'requests')) {
+        ctx.report({ span: spanFor(missing), message: 'missing', args: [label, missing.map(describe).join(', ')], ...fixFor(missing) });
+      } else {
+        // Requests are set: leaving limits out is a deliberate Burstable choice for many, so each missing limit is only a note.
+        for (const limit of missing) {
+          const which = [limit];
+          if (limit.resource === 'memory') ctx.report({ span: spanFor(which), message: 'memoryLimit', args: [label], severity: 'info', ...fixFor(which) });
+          // Leaving out CPU limits is a common, deliberate choice (they throttle): a note for strict only.
+          else if (ctx.preset !== 'recommended') ctx.report({ span: spanFor(which), message: 'cpuLimit', args: [label], severity: 'info', ...fixFor(which) });
+        }
       }
-      else ctx.report({ span, message: 'missing', args: [label, missing.map(describe).join(', ')], ...fix });
     },
   },
 });

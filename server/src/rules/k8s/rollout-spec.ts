@@ -1,17 +1,6 @@
-import type { Span } from '../../engine/core/finding';
-import { type CanaryStrategy, type Located, rolloutOf, type StepActionField } from '../../engine/model/rollout';
+import { rolloutOf } from '../../engine/model/rollout';
+import { rolloutProblems } from '../../engine/model/rolloutProblems';
 import { defineRule } from '../../engine/core/rule';
-
-/** The step actions the controller counts when it rejects a step with several (validation hasMultipleStepsType). */
-const EXCLUSIVE_ACTIONS = new Set(['setWeight', 'pause', 'experiment', 'analysis']);
-/** Routers that implement each route step (validation.go: InvalidSetHeaderRouteTrafficPolicy, InvalidSetMirrorRouteTrafficPolicy). */
-const ROUTE_ROUTERS: Record<'setHeaderRoute' | 'setMirrorRoute', string[]> = {
-  setHeaderRoute: ['istio', 'alb', 'apisix', 'plugins'],
-  setMirrorRoute: ['istio', 'plugins'],
-};
-/** Routers that can send traffic to experiment templates by `weight`. */
-const EXPERIMENT_WEIGHT_ROUTERS = ['smi', 'alb', 'istio', 'plugins'];
-const ZERO = /^0%?$/;
 
 export default defineRule({
   id: 'k8s/rollout-spec',
@@ -96,71 +85,23 @@ spec:
     k8sObject(object, ctx) {
       const rollout = rolloutOf(object, ctx.doc);
       if (!rollout) return;
-      for (const field of rollout.unknownStrategies) {
-        if (!String(field.key.value).startsWith('$')) ctx.report({ span: field.keySpan, message: 'unknownStrategy', args: [String(field.key.value)] });
-      }
-      if (rollout.strategies.length > 1) ctx.report({ span: rollout.strategies[1]!.keySpan, message: 'twoStrategies', args: [] });
-      const { canary, blueGreen } = rollout;
-      if (blueGreen) sameServices(blueGreen.activeService, blueGreen.previewService, 'activeService', 'previewService', (span, args) => ctx.report({ span, message: 'sameServices', args }));
-      if (!canary) return;
-      sameServices(canary.stableService, canary.canaryService, 'stableService', 'canaryService', (span, args) => ctx.report({ span, message: 'sameServices', args }));
-      if (canary.maxSurge && canary.maxUnavailable && ZERO.test(canary.maxSurge.value.trim()) && ZERO.test(canary.maxUnavailable.value.trim())) {
-        ctx.report({ span: { start: canary.maxSurge.keySpan.start, end: canary.maxSurge.span.end }, message: 'noSurge', args: [] });
-      }
-      const weightRouting = canary.trafficRouting?.routers.some((router) => EXPERIMENT_WEIGHT_ROUTERS.includes(router)) ?? false;
-      const maxWeight = canary.trafficRouting?.maxTrafficWeight ?? 100;
-      for (const step of canary.steps) {
-        const number = step.index + 1;
-        const exclusive = step.actions.filter((action) => EXCLUSIVE_ACTIONS.has(action.type));
-        if (exclusive.length > 1) {
-          ctx.report({ span: exclusive[1]!.span, message: 'severalActions', args: [number, exclusive[0]!.type, exclusive[1]!.type] });
-        } else if (step.actions.length === 0 && ![...step.fields.keys()].some((key) => key.startsWith('$'))) {
-          const empty = step.emptyActions[0];
-          if (empty) ctx.report({ span: empty.field.keySpan, message: 'emptyAction', args: [number, empty.type] });
-          else ctx.report({ span: step.span, message: 'noAction', args: [number] });
-        }
-        if (step.setWeight && (step.setWeight.value < 0 || step.setWeight.value > maxWeight)) {
-          ctx.report({ span: step.setWeight.span, message: 'weightRange', args: [step.setWeight.value, maxWeight] });
-        }
-        if (step.pause?.duration.kind === 'invalid' && step.pause.durationSpan) {
-          ctx.report({ span: step.pause.durationSpan, message: 'badPause', args: [step.pause.duration.text] });
-        }
-        // A patch's base may configure trafficRouting.
-        if (!weightRouting && !rollout.partial) {
-          for (const weight of step.experiment?.templateWeights ?? []) ctx.report({ span: { start: weight.keySpan.start, end: weight.span.end }, message: 'experimentWeight', args: [] });
-        }
-        for (const action of step.actions) {
-          const problem = rollout.partial ? undefined : routingProblem(canary, action);
-          if (problem === 'routing') ctx.report({ span: action.field.keySpan, message: 'needsRouting', args: [action.type, routersFor(action.type)] });
-          else if (problem === 'managedRoutes') ctx.report({ span: action.field.keySpan, message: 'needsManagedRoutes', args: [action.type] });
+      for (const problem of rolloutProblems(rollout)) {
+        const { span } = problem;
+        switch (problem.kind) {
+          case 'unknownStrategy': ctx.report({ span, message: 'unknownStrategy', args: [problem.key] }); break;
+          case 'twoStrategies': ctx.report({ span, message: 'twoStrategies', args: [] }); break;
+          case 'sameServices': ctx.report({ span, message: 'sameServices', args: [problem.first, problem.second, problem.name] }); break;
+          case 'noSurge': ctx.report({ span, message: 'noSurge', args: [] }); break;
+          case 'severalActions': ctx.report({ span, message: 'severalActions', args: [problem.step, problem.first, problem.second] }); break;
+          case 'emptyAction': ctx.report({ span, message: 'emptyAction', args: [problem.step, problem.action] }); break;
+          case 'noAction': ctx.report({ span, message: 'noAction', args: [problem.step] }); break;
+          case 'weightRange': ctx.report({ span, message: 'weightRange', args: [problem.weight, problem.max] }); break;
+          case 'badPause': ctx.report({ span, message: 'badPause', args: [problem.text] }); break;
+          case 'experimentWeight': ctx.report({ span, message: 'experimentWeight', args: [] }); break;
+          case 'needsRouting': ctx.report({ span, message: 'needsRouting', args: [problem.action, problem.routers] }); break;
+          case 'needsManagedRoutes': ctx.report({ span, message: 'needsManagedRoutes', args: [problem.action] }); break;
         }
       }
     },
   },
 });
-
-function routersFor(action: string): string {
-  if (action === 'setHeaderRoute' || action === 'setMirrorRoute') return ROUTE_ROUTERS[action].join(', ').replace(/, ([^,]*)$/, ' or $1');
-  return '';
-}
-
-function routingProblem(canary: CanaryStrategy, action: StepActionField): 'routing' | 'managedRoutes' | undefined {
-  if (action.type === 'setCanaryScale') return canary.trafficRouting ? undefined : 'routing';
-  const type = action.type;
-  if (type !== 'setHeaderRoute' && type !== 'setMirrorRoute') return undefined;
-  const routing = canary.trafficRouting;
-  if (!routing || !routing.routers.some((router) => ROUTE_ROUTERS[type].includes(router))) return 'routing';
-  return routing.fields.has('managedRoutes') ? undefined : 'managedRoutes';
-}
-
-function sameServices(
-  first: Located<string> | undefined,
-  second: Located<string> | undefined,
-  firstKey: string,
-  secondKey: string,
-  report: (span: Span, args: [string, string, string]) => void,
-): void {
-  if (!first || !second || first.value === '' || first.value !== second.value) return;
-  // Where the controller points: stableService, activeService.
-  report({ start: first.keySpan.start, end: first.span.end }, [firstKey, secondKey, first.value]);
-}

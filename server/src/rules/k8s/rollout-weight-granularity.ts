@@ -1,5 +1,7 @@
+import type { Span } from '../../engine/core/finding';
 import type { K8sObject } from '../../engine/model/k8s';
 import { type Rollout, rolloutOf } from '../../engine/model/rollout';
+import { rolloutProblems } from '../../engine/model/rolloutProblems';
 import type { IndexView } from '../../engine/core/projectIndex';
 import { defineRule } from '../../engine/core/rule';
 import { isMap, mapFields, scalarToNumber, scalarToString } from '../../engine/yaml/yamlFile';
@@ -10,8 +12,10 @@ export default defineRule({
   dora: ['change-failure-rate'],
   fixable: false,
   messages: {
-    coarse: (weight: number, replicas: number, canary: number, total: number, actual: number, source: string) =>
-      `\`setWeight: ${weight}\` cannot be met with ${replicas} replica${replicas === 1 ? '' : 's'}${source}: without trafficRouting the split is made by pod counts, and the closest Argo Rollouts gets is ${canary} canary pod${canary === 1 ? '' : 's'} of ${total}, about ${actual}% of traffic.`,
+    coarse: (replicas: number, source: string, first: Coarse, more: Coarse[]) =>
+      more.length === 0
+        ? `'setWeight: ${first.weight}' cannot be met with ${replicas} replica${replicas === 1 ? '' : 's'}${source}: without trafficRouting the split is made by pod counts, and the closest Argo Rollouts gets is ${first.canary} canary pod${first.canary === 1 ? '' : 's'} of ${first.total}, about ${first.actual}% of traffic.`
+        : `${more.length + 1} canary weights cannot be met with ${replicas} replica${replicas === 1 ? '' : 's'}${source}: without trafficRouting the split is made by pod counts, and the closest Argo Rollouts gets is ${[first, ...more].map((item) => `${item.canary} of ${item.total} pods (about ${item.actual}%) for 'setWeight: ${item.weight}'`).join(', ')}.`,
   },
   docs: {
     summary: 'Without trafficRouting, a canary weight is approximated by pod counts; small weights need enough replicas.',
@@ -19,7 +23,7 @@ export default defineRule({
       'A Rollout without `trafficRouting` has no mesh or ingress to split requests; it scales the canary and stable ReplicaSets so that the Service spreads traffic roughly in proportion to pod counts. With few replicas most weights cannot be expressed: 10% needs at least 10 pods, and with 3 replicas a "10%" step sends a quarter or a third of users to the new version. The blast radius you planned for is not the one you get.',
     symptom:
       'A "10% canary" incident affects far more users than expected; `kubectl argo rollouts get rollout` shows a canary weight different from the step\'s setWeight.',
-    fix: 'Raise `replicas` so that each weight is a whole number of pods (weight × replicas / 100), choose weights the replica count can express (with 4 replicas: 25, 50, 75), or add `trafficRouting` (Istio, NGINX, ALB, SMI, …) for exact percentages independent of pod counts. The controller may surge one extra pod to get closer; the rule accounts for that.',
+    fix: 'Raise `replicas` so that each weight is a whole number of pods (weight × replicas / 100), choose weights the replica count can express (with 4 replicas: 25, 50, 75), or add `trafficRouting` (Istio, NGINX, ALB, SMI, …) for exact percentages independent of pod counts. The controller may surge one extra pod to get closer; the rule accounts for that. A Rollout gets one finding, on the first weight that cannot be met, listing every such weight with the split the controller makes instead; a Rollout that Argo Rollouts refuses (for example `maxSurge` and `maxUnavailable` both 0, which `k8s/rollout-spec` reports) gets none, since nothing is rolled out until it is fixed.',
     bad: `apiVersion: argoproj.io/v1alpha1
 kind: Rollout
 metadata:
@@ -74,7 +78,10 @@ spec:
       const replicas = hpaMin ?? rollout.replicas;
       const source = hpaMin !== undefined ? ' (the HorizontalPodAutoscaler\'s minReplicas)' : rollout.replicasField ? '' : ' (replicas is unset, so 1)';
       if (replicas <= 0) return;
+      // A Rollout the controller refuses rolls nothing out (k8s/rollout-spec says why), and its maxSurge may be the reason.
+      if (rolloutProblems(rollout).length > 0) return;
       const surge = maxSurge(rollout, replicas);
+      const coarse: (Coarse & { span: Span })[] = [];
       for (const step of canary.steps) {
         const setWeight = step.actions.find((action) => action.type === 'setWeight');
         if (!setWeight || !step.setWeight) continue;
@@ -83,13 +90,23 @@ spec:
         const best = approximate(replicas, weight, surge);
         const actual = (100 * best.canary) / best.total;
         const off = Math.abs(actual - weight);
-        if (off >= 5 && off > weight / 4) {
-          ctx.report({ span: setWeight.span, message: 'coarse', args: [weight, replicas, best.canary, best.total, Math.round(actual), source] });
-        }
+        if (off >= 5 && off > weight / 4) coarse.push({ weight, canary: best.canary, total: best.total, actual: Math.round(actual), span: setWeight.span });
       }
+      // One finding a Rollout, on the first weight that cannot be met, naming all of them.
+      const [first, ...more] = coarse;
+      if (first) ctx.report({ span: first.span, message: 'coarse', args: [replicas, source, first, more] });
     },
   },
 });
+
+/** A weight the pod counts cannot express, and the split the controller makes instead. */
+interface Coarse {
+  weight: number;
+  canary: number;
+  total: number;
+  /** The canary's share of pods, in whole percent. */
+  actual: number;
+}
 
 /** `maxSurge` in pods: an int, or a percentage of replicas rounded up; Argo's default is 25%. */
 function maxSurge(rollout: Rollout, replicas: number): number {

@@ -12,15 +12,23 @@ const METADATA_WORDS = new Set([
   'VERSION', 'NAMESPACE', 'STORE', 'PROVIDER', 'SOURCE', 'ALGORITHM', 'SCOPE', 'SCOPES', 'LIFETIME', 'DURATION', 'INTERVAL', 'SIZE', 'COUNT', 'POLICY',
   'AUTH', 'REQUIRED', 'KEYS',
 ]);
-// Values that are not a credential: empty, references to other variables, template or example placeholders, booleans.
-const NOT_A_SECRET = [
-  // `<[^<>]*>`, not `<[^>]*>`: the same test (is a `<` followed by a `>`?) without rescanning to the end from every `<`.
-  /^\s*$|\$\(|\$\{|\{\{|<[^<>]*>/,
+const KUBERNETES_WORDS = new Set(['KUBE', 'K8S', 'KUBERNETES']);
+// Values that hold no credential: empty, a reference to another variable (`$(DB_PASSWORD)`, which may come from a Secret), a setting.
+// The word itself (`password`, Java's `changeit`) is a dummy that anyone knows: nothing to leak.
+const NOT_A_CREDENTIAL = [
+  /^\s*$|\$\(/,
   /^(true|false|yes|no|on|off|none|null|nil|disabled?|enabled?|required|optional)$/i,
-  /^(x+|\*+|\.+|-+)$|^(changeit|todo|tbd|redacted|secret|password|token)$/i,
-  /(change|replace)[-_]?me|placeholder|dummy|example|^(insert|your|enter|put)[-_ ]/i,
-  // An upper-case identifier (`GOOGLE_API_KEY_VAL`, `HF_TOKEN`) is a name waiting to be substituted.
-  /^[A-Z][A-Z0-9_]*$/,
+  /^(changeit|secret|password|passwd|token)$/i,
+];
+// Values that stand for a credential still to be filled in: template and envsubst variables, `<…>`, obvious dummies.
+const PLACEHOLDER = [
+  // `<[^<>]*>`, not `<[^>]*>`: the same test (is a `<` followed by a `>`?) without rescanning to the end from every `<`.
+  /\$\{|\{\{|<[^<>]*>|^\$[A-Za-z_]\w*$/,
+  /^(x+|\*+|\.+|-+)$|^(todo|tbd|redacted)$/i,
+  /(change|replace)[-_]?me|placeholder|dummy|example|^your|^(insert|enter|put)[-_ ]/i,
+  // An upper-case identifier (`GOOGLE_API_KEY_VAL`, `HF_TOKEN`) is a name waiting to be substituted, also after a
+  // key's fixed prefix (`nvapi-NVKEY`).
+  /^([a-z0-9]+[-_])?[A-Z][A-Z0-9_]{2,}$/,
 ];
 // `scheme://user:password@host`, with a password that is not a reference.
 const URL_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^/\s@]+)@/i;
@@ -35,6 +43,8 @@ export default defineRule({
       `${container}: \`${variable}\` holds a literal credential in the manifest. Anyone who can read the repository or the object (\`kubectl get -o yaml\`) can read it, and rotating it means a commit and a redeploy; reference a Secret instead.`,
     urlCredentials: (container: string, variable: string) =>
       `${container}: \`${variable}\` is a connection URL with a password written into it. Anyone who can read the repository or the object can read it; keep the URL (or its password) in a Secret.`,
+    placeholder: (container: string, variable: string, value: string) =>
+      `${container}: '${variable}' holds a placeholder ('${value}'), not a credential yet. Whatever fills it in (by hand, envsubst, a template) is written into the manifest or the applied object, where anyone who can read them reads it; pass the credential through a Secret ('valueFrom.secretKeyRef') instead.`,
   },
   docs: {
     summary: 'Credentials must not be written as literal env values in a manifest.',
@@ -42,7 +52,7 @@ export default defineRule({
       'A value written in the manifest lives in Git history forever, in every clone and CI log that prints the rendered manifest, and in the object itself, readable by anyone with `get` on pods or deployments (a much wider group than those allowed to read Secrets). Rotating it needs a commit and a rollout, and revoking a leaked one means hunting down every copy. Secrets can be access-controlled separately, encrypted at rest, synced from a vault (External Secrets) and rotated without touching the manifest.',
     symptom:
       'A secret scanner flags the repository, or a credential turns up in a support bundle or a pasted `kubectl get -o yaml`; rotating it means editing and redeploying every manifest that copied it.',
-    fix: 'Store the value in a Secret (ideally synced from a secret manager) and mount it as a file, or at least reference it with `valueFrom.secretKeyRef`. Empty values, `$(VAR)` references, template placeholders (`${VAR}`, `{{ }}`, `<password>`) and obvious dummies (`changeme`, `INSERT_TOKEN`, an upper-case name waiting to be substituted) are not flagged; a variable that names a credential\'s location or settings (`TOKEN_URL`, `PASSWORD_FILE`, `SECRET_NAME`) is not a credential.',
+    fix: 'Store the value in a Secret (ideally synced from a secret manager) and mount it as a file, or at least reference it with `valueFrom.secretKeyRef`. Placeholders (`${VAR}`, `{{ }}`, `<password>`, `changeme`, `INSERT_TOKEN`, an upper-case name waiting to be substituted) get an info note instead of a warning: they are no credential yet, but whatever fills them in lands in the manifest or the object. Empty values and `$(VAR)` references are not flagged; a variable that names a credential\'s location or settings (`TOKEN_URL`, `PASSWORD_FILE`, `SECRET_NAME`) is not a credential.',
     bad: `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -93,18 +103,22 @@ spec:
         if (variable === undefined || !isScalar(node) || typeof node.value !== 'string') continue;
         const value = node.value.trim();
         const password = URL_CREDENTIALS.exec(value)?.[1];
-        if (password !== undefined && !isPlaceholder(password) && !/^\$/.test(password)) {
-          ctx.report({ span: spanOf(node), message: 'urlCredentials', args: [containerLabel(container), variable] });
-        } else if (password === undefined && namesSecret(variable) && !isPlaceholder(value) && !value.startsWith('/')) {
-          ctx.report({ span: spanOf(node), message: 'literal', args: [containerLabel(container), variable] });
+        const secret = password ?? (namesSecret(variable) ? value : undefined);
+        if (secret === undefined || NOT_A_CREDENTIAL.some((pattern) => pattern.test(secret)) || (password === undefined && value.startsWith('/'))) continue;
+        const label = containerLabel(container);
+        if (PLACEHOLDER.some((pattern) => pattern.test(secret))) {
+          ctx.report({ span: spanOf(node), message: 'placeholder', args: [label, variable, shorten(secret)], severity: 'info' });
+        } else {
+          ctx.report({ span: spanOf(node), message: password === undefined ? 'literal' : 'urlCredentials', args: [label, variable] });
         }
       }
     },
   },
 });
 
-function isPlaceholder(value: string): boolean {
-  return NOT_A_SECRET.some((pattern) => pattern.test(value));
+/** A value as the message quotes it: at most 40 characters. */
+function shorten(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 39)}…` : value;
 }
 
 /** Whether a variable name (`DB_PASSWORD`, `stripeApiKey`) names a credential itself. */
@@ -115,6 +129,8 @@ export function namesSecret(variable: string): boolean {
     .split(/[^A-Z0-9]+/)
     .filter(Boolean);
   if (words.length === 0 || METADATA_WORDS.has(words[words.length - 1]!)) return false;
+  // `TS_KUBE_SECRET`, `K8S_SECRET`: the name of a Kubernetes Secret, not its content.
+  if (words.length >= 2 && words[words.length - 1] === 'SECRET' && KUBERNETES_WORDS.has(words[words.length - 2]!)) return false;
   if (words.some((word) => SECRET_WORDS.has(word))) return true;
   return SECRET_PAIRS.some(([a, b]) => words.some((word, i) => word === a && words[i + 1] === b));
 }

@@ -1,0 +1,97 @@
+import { contextPaths, evaluate, evaluateCondition, type Expr, parseCondition, type Value } from '../languages/expressions';
+
+/** Paths naming who triggered the run or wrote what it is about: logins, and account types ('User', 'Bot'). */
+const LOGIN = /^github\.(actor|triggering_actor|event\.(?:.+\.)?(?:user|sender|actor|triggering_actor)\.login)$/;
+const ACCOUNT_TYPE = /^github\.event\.(?:.+\.)?(?:user|sender)\.type$/;
+const BOT_LOGIN = /(\[bot\]|[-_]bot)$/i;
+
+/**
+ * Whether an `if:` lets only bots through: it compares who triggered the run (or who opened the issue or pull request)
+ * with bot accounts only (`github.actor == 'dependabot[bot]'`, `github.event.pull_request.user.type == 'Bot'`), and is
+ * false for any person. The text such a job reads was written by the bot (or, for `github.actor`, by whoever made the
+ * bot act last), not by a stranger.
+ */
+export function onlyBotsPass(condition: string | null | undefined): boolean {
+  if (!condition) return false;
+  const parsed = parseCondition(condition);
+  if (!parsed.ok) return false;
+  const checks = actorChecks(parsed.ast);
+  if (checks === undefined || checks === 0) return false;
+  const person = (path: readonly string[]): Value | undefined => {
+    const joined = path.join('.');
+    if (LOGIN.test(joined)) return 'a-person';
+    if (ACCOUNT_TYPE.test(joined)) return 'User';
+    return undefined;
+  };
+  return evaluateCondition(parsed.ast, { lookup: person }) === false;
+}
+
+function isActorPath(expr: Expr): 'login' | 'type' | undefined {
+  if (expr.kind === 'literal' || expr.kind === 'call' || expr.kind === 'not' || expr.kind === 'binary') return undefined;
+  const [path] = contextPaths(expr);
+  if (!path || path.start !== expr.start || path.end !== expr.end) return undefined;
+  if (LOGIN.test(path.path)) return 'login';
+  return ACCOUNT_TYPE.test(path.path) ? 'type' : undefined;
+}
+
+/** What an actor is compared with names only bots (`'renovate[bot]'`, `'Bot'`, a list of such). */
+function namesBots(value: Value, kind: 'login' | 'type'): boolean {
+  if (Array.isArray(value)) return value.length > 0 && value.every((item) => namesBots(item, kind));
+  if (typeof value !== 'string') return false;
+  return kind === 'type' ? value.toLowerCase() === 'bot' : BOT_LOGIN.test(value);
+}
+
+/**
+ * How many comparisons of an actor the condition makes, every one of them with bots; undefined when one compares an
+ * actor with anything else (a person's login, another context), or reads an actor some other way.
+ */
+function actorChecks(ast: Expr): number | undefined {
+  let count = 0;
+  let other = false;
+  const visit = (expr: Expr): void => {
+    if (other) return;
+    if (expr.kind === 'binary' && (expr.op === '==' || expr.op === '!=')) {
+      const left = isActorPath(expr.left);
+      const right = isActorPath(expr.right);
+      const kind = left ?? right;
+      if (kind) {
+        const against = left ? expr.right : expr.left;
+        if (!namesBots(evaluate(against), kind)) other = true;
+        count++;
+        return;
+      }
+    }
+    if (expr.kind === 'call' && ['contains', 'startswith', 'endswith'].includes(expr.name)) {
+      const actorArg = expr.args.findIndex((arg) => isActorPath(arg));
+      if (actorArg >= 0) {
+        const kind = isActorPath(expr.args[actorArg]!)!;
+        if (!expr.args.every((arg, i) => i === actorArg || namesBots(evaluate(arg), kind))) other = true;
+        count++;
+        return;
+      }
+    }
+    if (isActorPath(expr)) {
+      other = true;
+      return;
+    }
+    switch (expr.kind) {
+      case 'not':
+        return visit(expr.operand);
+      case 'binary':
+        visit(expr.left);
+        return visit(expr.right);
+      case 'call':
+        return expr.args.forEach(visit);
+      case 'property':
+      case 'star':
+        return visit(expr.object);
+      case 'index':
+        visit(expr.object);
+        return visit(expr.index);
+      default:
+        return;
+    }
+  };
+  visit(ast);
+  return other ? undefined : count;
+}

@@ -1,0 +1,207 @@
+import type { AcrossJobs } from '../core/rule';
+import { memo, MemoSlot } from '../incremental/memo';
+import { stepCommands, type ResolvedCommand } from '../languages/commandLine';
+import { type Field, isMap, scalarToString, type YamlDoc } from '../yaml/yamlFile';
+import { jobGraph } from './jobGraph';
+import { effectivePermissions } from './permissions';
+import { type TriggerFilter, type Triggers, workflowTriggers } from './triggers';
+import { jobSource, jobTextMayMatch, type Job, type Step } from './workflow';
+
+/**
+ * Which jobs publish what they build (a package, an image, a release), asked by the rules that would add a cache to a
+ * job: a cache such a job restores is what cache poisoning needs (any workflow run on the default branch can write
+ * the entries it reads), so builds that are published start from nothing.
+ */
+
+// Actions that publish a package or an image, or create a GitHub release.
+const PUBLISHING_ACTIONS = new Set([
+  'pypa/gh-action-pypi-publish',
+  'softprops/action-gh-release',
+  'ncipollo/release-action',
+  'actions/create-release',
+  'actions/upload-release-asset',
+  'svenstaro/upload-release-action',
+  'goreleaser/goreleaser-action',
+  'js-devtools/npm-publish',
+  'rust-lang/crates-io-auth-action',
+  'cycjimmy/semantic-release-action',
+  'python-semantic-release/python-semantic-release',
+  'relekang/python-semantic-release',
+]);
+// Package scripts and make targets named for a release: they publish in a job that can also authenticate to a registry.
+const RELEASE_SCRIPT = /^(release|publish|release:.+|publish:.+)$/;
+// Environment variables registries read their tokens from.
+const REGISTRY_TOKEN = /^(NPM_TOKEN|NODE_AUTH_TOKEN|TWINE_PASSWORD|TWINE_API_KEY|PYPI_(API_)?TOKEN|POETRY_PYPI_TOKEN_PYPI|UV_PUBLISH_TOKEN|CARGO_REGISTRY_TOKEN|GEM_HOST_API_KEY)$/;
+
+/** What a step publishes, for messages (`npm publish`, `docker push`, `pypa/gh-action-pypi-publish`); undefined when nothing. */
+export function publishingStep(step: Step): string | undefined {
+  if (step.uses !== undefined) {
+    const id = step.action?.id;
+    if (id === undefined) return undefined;
+    if (PUBLISHING_ACTIONS.has(id)) return id;
+    if (id === 'docker/build-push-action' && pushesImage(scalarToString(step.inputs.get('push')?.value))) return `${id} with push`;
+    if (id === 'changesets/action' && step.inputs.has('publish')) return `${id} with publish`;
+    return undefined;
+  }
+  for (const command of stepCommands(step)) {
+    const what = publishingCommand(command);
+    if (what) return what;
+  }
+  return undefined;
+}
+
+function pushesImage(push: string | undefined): boolean {
+  // An expression pushes on some events (usually pushes to the default branch).
+  return push !== undefined && push.trim() !== '' && push.trim() !== 'false';
+}
+
+function publishingCommand({ program, args }: ResolvedCommand): string | undefined {
+  const words = args.map((word) => word.value);
+  const [first, second] = words.filter((word) => !word.startsWith('-'));
+  const said = (count: number) => [program, ...words.filter((word) => !word.startsWith('-')).slice(0, count)].join(' ');
+  switch (program) {
+    case 'npm':
+    case 'pnpm':
+    case 'bun':
+    case 'lerna':
+    case 'changeset':
+    case 'vsce':
+    case 'ovsx':
+    case 'poetry':
+    case 'uv':
+    case 'flit':
+    case 'hatch':
+    case 'pdm':
+    case 'cargo':
+      return first === 'publish' ? said(1) : undefined;
+    case 'yarn':
+      return first === 'publish' || (first === 'npm' && second === 'publish') ? said(first === 'npm' ? 2 : 1) : undefined;
+    case 'twine':
+    case 'maturin':
+      return first === 'upload' || (program === 'maturin' && first === 'publish') ? said(1) : undefined;
+    case 'docker':
+    case 'podman':
+    case 'buildah':
+    case 'nerdctl':
+      if (first === 'push' || (first === 'manifest' && second === 'push')) return said(first === 'push' ? 1 : 2);
+      return (first === 'build' || first === 'buildx') && words.some((word) => word === '--push' || word === '--push=true') ? `${program} build --push` : undefined;
+    case 'gh':
+      return first === 'release' && (second === 'create' || second === 'upload') ? said(2) : undefined;
+    case 'goreleaser':
+      return first === undefined || first === 'release' ? 'goreleaser release' : undefined;
+    case 'semantic-release':
+      return 'semantic-release';
+    case 'gem':
+    case 'helm':
+    case 'oras':
+      return first === 'push' ? said(1) : undefined;
+    case 'dotnet':
+    case 'nuget':
+      return (program === 'dotnet' ? first === 'nuget' && second === 'push' : first === 'push') ? said(program === 'dotnet' ? 2 : 1) : undefined;
+    case 'mvn':
+    case 'mvnw':
+      return words.some((word) => word === 'deploy' || word === 'deploy:deploy') ? `${program} deploy` : undefined;
+    case 'gradle':
+    case 'gradlew':
+      return words.some((word) => /(^|:)publish\w*$/.test(word)) ? `${program} publish` : undefined;
+    case 'sbt':
+      return words.some((word) => /^\+?(publish\w*|ci-release)$/.test(word)) ? 'sbt publish' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** A `release`/`publish` package script or make target, which publishes only where the job can authenticate. */
+function runsReleaseScript(step: Step): boolean {
+  return stepCommands(step).some(({ program, args }) => {
+    const [first, second] = args.map((word) => word.value).filter((word) => !word.startsWith('-'));
+    if (program === 'make' || program === 'just' || program === 'task') return first !== undefined && RELEASE_SCRIPT.test(first);
+    if (program !== 'npm' && program !== 'pnpm' && program !== 'yarn' && program !== 'bun') return false;
+    const script = first === 'run' || first === 'run-script' ? second : program === 'npm' ? undefined : first;
+    return script !== undefined && RELEASE_SCRIPT.test(script);
+  });
+}
+
+/** Whether the job or one of its steps hands the steps a registry token, or a setup step points npm at a registry. */
+function authenticatesToRegistry(job: Job): boolean {
+  const tokenIn = (fields: ReadonlyMap<string, Field>) => {
+    const env = fields.get('env')?.value;
+    return isMap(env) && env.items.some((pair) => REGISTRY_TOKEN.test(scalarToString(pair.key) ?? ''));
+  };
+  return tokenIn(job.fields) || job.steps.some((step) => tokenIn(step.fields) || (step.action?.id === 'actions/setup-node' && step.inputs.has('registry-url')));
+}
+
+/** What one job says about publishing, from its own text. */
+interface JobPublishing {
+  /** What its first publishing step publishes. */
+  publishes: string | undefined;
+  /** It runs a `release`/`publish` package script or make target. */
+  releaseScript: boolean;
+  /** It hands its steps a registry token, or points setup-node at a registry (`registry-url:`). */
+  registryAuth: boolean;
+  uploadsArtifacts: boolean;
+}
+
+// Each keystroke builds new jobs, but few change: read each job's text once.
+const JOB_PUBLISHING = new MemoSlot<JobPublishing>('jobPublishing', { plain: true });
+// Words without which a job's text cannot publish, to skip building the steps of most jobs.
+const PUBLISH_WORDS = /publish|push|upload|release|deploy|goreleaser|crates-io/;
+const NOTHING: JobPublishing = { publishes: undefined, releaseScript: false, registryAuth: false, uploadsArtifacts: false };
+
+function jobPublishing(job: Job): JobPublishing {
+  const source = jobSource(job);
+  if (source === undefined) return readJobPublishing(job);
+  return memo.get(JOB_PUBLISHING, source.text, () => readJobPublishing(job), job.workflow.defaultShell ?? '');
+}
+
+function readJobPublishing(job: Job): JobPublishing {
+  if (!jobTextMayMatch(job, (text) => PUBLISH_WORDS.test(text))) return NOTHING;
+  let publishes: string | undefined;
+  for (const step of job.steps) publishes ??= publishingStep(step);
+  return {
+    publishes,
+    releaseScript: job.steps.some(runsReleaseScript),
+    registryAuth: authenticatesToRegistry(job),
+    uploadsArtifacts: job.steps.some((step) => step.action?.id === 'actions/upload-artifact'),
+  };
+}
+
+/** An event that only runs for a release or a pushed tag: `release`, or `push:` filtered to tags with no branches. */
+function releaseEvent(name: string, filter: TriggerFilter): boolean {
+  if (name === 'release') return true;
+  return name === 'push' && (filter.tags !== undefined || filter.tagsIgnore !== undefined) && filter.branches === undefined && filter.branchesIgnore === undefined;
+}
+
+/** Whether the workflow runs only for releases and tag pushes (and by hand beside them: the release run again). */
+export function runsOnlyForReleases(triggers: Triggers): boolean {
+  if (!triggers.complete) return false;
+  const events = [...triggers.events];
+  return events.some(([name, filter]) => releaseEvent(name, filter)) && events.every(([name, filter]) => name === 'workflow_dispatch' || releaseEvent(name, filter));
+}
+
+/**
+ * The ids of the jobs whose work is published: every job of a workflow that runs only for releases and tag pushes;
+ * elsewhere each job with a publishing step (`npm publish`, `docker push`, `twine upload`, `gh release create`,
+ * `cargo publish`, goreleaser, `pypa/gh-action-pypi-publish`, …; or a `release`/`publish` script where the job holds a
+ * registry token or `id-token: write`), and the jobs it needs, directly or not, that upload artifacts (what it may
+ * publish). Shaped for `ctx.acrossJobs`.
+ */
+export const publishingJobs: AcrossJobs<string[]> = (workflow, yaml) => {
+  if (workflow.kind === 'workflow' && runsOnlyForReleases(workflowTriggers(workflow, yaml))) return workflow.jobs.map((job) => job.id);
+  const graph = jobGraph(workflow);
+  const ids = new Set<string>();
+  for (const job of workflow.jobs) {
+    const facts = jobPublishing(job);
+    if (facts.publishes === undefined && !(facts.releaseScript && (facts.registryAuth || mintsIdToken(job, yaml)))) continue;
+    ids.add(job.id);
+    for (const before of graph.ancestors(job)) if (jobPublishing(before).uploadsArtifacts) ids.add(before.id);
+  }
+  return workflow.jobs.filter((job) => ids.has(job.id)).map((job) => job.id);
+};
+
+/** Whether the job's token can ask for an OIDC token (trusted publishing): `id-token: write` on the job, or on the workflow. */
+function mintsIdToken(job: Job, yaml: YamlDoc): boolean {
+  if (job.synthetic) return false;
+  const level = effectivePermissions(job, yaml).level('id-token');
+  return level === 'write';
+}
