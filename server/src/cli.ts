@@ -9,11 +9,12 @@ import { formatGithub } from './cli/github';
 import { buildRunContext, checkSettings } from './cli/runContext';
 import { checkTargets, isCheckWorker, serveChecks } from './cli/workers';
 import { formatSarif, sarifLinks } from './cli/sarif';
-import { describeConfigProblem, withRuleSettings } from './project/config';
+import { describeConfigProblem, withCommandLine } from './project/config';
 import { ignoreMatcher } from './project/ignore';
 import { ConfigError, loadConfig } from './project/configLoader';
 import { ENGINE_RULES, SEVERITY_RANK, type Severity } from './engine/core/finding';
 import { DEFAULT_MAX_FILE_SIZE } from './engine/core/lint';
+import { DEFAULT_PRESET, type Preset } from './engine/core/presets';
 import { RULES } from './rules/index';
 
 /** Exit codes after Ctrl-C or a termination request (128 + the signal's number), as shells report them. */
@@ -55,7 +56,7 @@ async function run(command: LintCommand): Promise<number> {
     for (const problem of loaded.problems) process.stderr.write(`${describeConfigProblem(loaded.file ?? '', problem)}\n`);
     return 2;
   }
-  const config = withRuleSettings(loaded.config, command.rules);
+  const config = withCommandLine(loaded.config, command);
   const isIgnored = ignoreTest(command, loaded.baseDirectory, config.ignore, cwd);
   const sources = [...(loaded.file && config.ignore.length > 0 ? [path.relative(cwd, loaded.file) || loaded.file] : []), ...(command.ignore.length > 0 ? ['--ignore'] : [])];
   const ignoredBecause = `ignored by ${sources.join(' or ')} (--no-ignore checks it)`;
@@ -90,7 +91,7 @@ async function run(command: LintCommand): Promise<number> {
   // A missing path alone leaves nothing to report: the error on stderr says it all.
   const nothingToReport = errors.length > 0 && reports.every((report) => report.status === 'error' || report.status === 'unrelated');
   const shown = shownReports(reports, command.minSeverity, command.quiet ? '--quiet' : `--min-severity ${command.minSeverity}`);
-  if (!((command.format === 'text' || command.format === 'compact') && nothingToReport)) process.stdout.write(format(command, shown.reports, shown.hidden, errors, cwd));
+  if (!((command.format === 'text' || command.format === 'compact') && nothingToReport)) process.stdout.write(format(command, shown.reports, shown.hidden, errors, cwd, config.preset ?? DEFAULT_PRESET));
   if (command.dryRun && command.format !== 'text' && command.format !== 'json') {
     for (const report of checkedOf(reports)) if (report.diff !== undefined) process.stderr.write(report.diff);
   }
@@ -118,7 +119,7 @@ async function run(command: LintCommand): Promise<number> {
   return failing ? 1 : 0;
 }
 
-function format(command: LintCommand, reports: readonly FileReport[], hidden: Hidden, errors: readonly InputError[], cwd: string): string {
+function format(command: LintCommand, reports: readonly FileReport[], hidden: Hidden, errors: readonly InputError[], cwd: string, preset: Preset): string {
   const terminal = process.stdout.isTTY === true;
   switch (command.format) {
     case 'json':
@@ -127,7 +128,7 @@ function format(command: LintCommand, reports: readonly FileReport[], hidden: Hi
       // Indented for a person reading it in a terminal; one line when written to a file or a pipe. package.json is read when the CLI is built: a `homepage` or `repository` declared there becomes the rule links.
       const links = sarifLinks(process.env, manifest);
       if (links.warning) process.stderr.write(`shipcheck: warning: ${links.warning}\n`);
-      return formatSarif(reports, { rules: RULES, version: manifest.version, cwd, links, errors, pretty: terminal });
+      return formatSarif(reports, { rules: RULES, preset, version: manifest.version, cwd, links, errors, pretty: terminal });
     }
     case 'github':
       return formatGithub(reports, cwd);
@@ -162,13 +163,15 @@ function checkStdin(target: Target, settings: CheckSettings): FileReport {
   return outcome.status === 'pending-fix' ? outcome.ifChanged : outcome;
 }
 
+/** Every rule with its level in each preset (`all` is strict's for every rule, so it is not a column). */
 function listRules(outputFormat: OutputFormat): string {
   if (outputFormat === 'json') {
-    return `${JSON.stringify(RULES.map((rule) => ({ id: rule.id, severity: rule.severity, fixable: rule.fixable === false ? null : rule.fixable, summary: rule.docs.summary })))}\n`;
+    return `${JSON.stringify(RULES.map((rule) => ({ id: rule.id, presets: { recommended: rule.presets.recommended, strict: rule.presets.strict }, fixable: rule.fixable === false ? null : rule.fixable, summary: rule.docs.summary })))}\n`;
   }
   const idWidth = Math.max(...RULES.map((rule) => rule.id.length));
-  const rows = RULES.map((rule) => `${rule.id.padEnd(idWidth)}  ${rule.severity.padEnd(7)}  ${(rule.fixable === false ? '-' : rule.fixable).padEnd(10)}  ${rule.docs.summary}`);
-  return `${['rule'.padEnd(idWidth), 'default'.padEnd(7), 'fix'.padEnd(10), 'summary'].join('  ')}\n${rows.join('\n')}\n`;
+  const columns = ['recommended'.length, 'strict'.length + 1];
+  const rows = RULES.map((rule) => `${rule.id.padEnd(idWidth)}  ${rule.presets.recommended.padEnd(columns[0]!)}  ${rule.presets.strict.padEnd(columns[1]!)}  ${(rule.fixable === false ? '-' : rule.fixable).padEnd(10)}  ${rule.docs.summary}`);
+  return `${['rule'.padEnd(idWidth), 'recommended', 'strict'.padEnd(columns[1]!), 'fix'.padEnd(10), 'summary'].join('  ')}\n${rows.join('\n')}\n`;
 }
 
 function reaches(severity: Severity, failOn: FailOn): boolean {

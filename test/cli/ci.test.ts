@@ -58,7 +58,14 @@ describe('--format sarif', () => {
       assert.equal(descriptor.fullDescription?.text, rule.docs.rationale);
       assert.equal(descriptor.help?.markdown, ruleDocMarkdown(rule));
       assert.equal(descriptor.helpUri, docsBaseUrl === undefined ? undefined : `${docsBaseUrl}${rule.id}.md`);
-      assert.equal(descriptor.defaultConfiguration?.level, { error: 'error', warning: 'warning', info: 'note', hint: 'note' }[rule.severity]);
+      const level = rule.presets.recommended === 'off' ? rule.presets.strict : rule.presets.recommended;
+      assert.equal(descriptor.defaultConfiguration?.level, { error: 'error', warning: 'warning', info: 'note', hint: 'note', off: 'none' }[level], rule.id);
+      assert.equal(descriptor.defaultConfiguration?.enabled, rule.presets.recommended === 'off' ? false : undefined, `${rule.id} is enabled in recommended`);
+    }
+    const strict = assertValidSarif(shipcheck(root, '--format', 'sarif', '--preset', 'strict', '.').stdout).runs[0]!.tool.driver.rules!;
+    for (const rule of RULES) {
+      const descriptor = strict.find((candidate) => candidate.id === rule.id)!;
+      assert.deepEqual(descriptor.defaultConfiguration, { level: { error: 'error', warning: 'warning', info: 'note', hint: 'note', off: 'none' }[rule.presets.strict] }, `${rule.id} in strict`);
     }
     assert.doesNotMatch(run.stdout, /"(helpUri|informationUri)":"file:/);
     const results = sarifRun!.results!;
@@ -374,6 +381,30 @@ describe('configuration', () => {
     assert.equal(json(shipcheck(root, '--format', 'json', '--rule', 'gha/npm-ci=off')).findings.length, 0);
   });
 
+  it('runs the preset of .shipcheck.yaml, --preset wins over it, and --rule still sets single rules', () => {
+    const jobs = 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make build\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n';
+    const timeouts = (run: ReturnType<typeof shipcheck>): string[] => json(run).findings.map((finding) => `${finding.line}:${finding.ruleId}:${finding.severity}`);
+    const only = onlyRules(['gha/job-timeout', 'gha/stage-order']);
+    const root = workspace({ '.github/workflows/ci.yml': jobs, '.shipcheck.yaml': only });
+    // recommended (no preset anywhere): only the test job can hang for long; stage-order is not in it.
+    assert.deepEqual(timeouts(shipcheck(root, '--format', 'json')), ['7:gha/job-timeout:info']);
+    const strict = ['3:gha/job-timeout:info', '7:gha/job-timeout:info'];
+    assert.deepEqual(timeouts(shipcheck(root, '--format', 'json', '--preset', 'strict')), strict);
+    assert.deepEqual(timeouts(shipcheck(root, '--format', 'json', '--preset', 'all')), strict);
+    assert.deepEqual(timeouts(shipcheck(root, '--format', 'json', '--preset', 'recommended', '--rule', 'gha/job-timeout=warning')), ['7:gha/job-timeout:warning']);
+    fs.writeFileSync(path.join(root, '.shipcheck.yaml'), `preset: strict\n${only}`);
+    assert.deepEqual(timeouts(shipcheck(root, '--format', 'json')), strict);
+    assert.deepEqual(timeouts(shipcheck(root, '--format', 'json', '--preset', 'recommended')), ['7:gha/job-timeout:info']);
+    const bad = shipcheck(root, '--preset', 'pedantic');
+    assert.equal(bad.status, 2);
+    assert.equal(bad.stderr, "shipcheck: --preset must be one of recommended, strict, all, not 'pedantic'\n");
+    fs.writeFileSync(path.join(root, '.shipcheck.yaml'), `preset: pedantic\n${only}`);
+    const badFile = shipcheck(root);
+    assert.equal(badFile.status, 2);
+    assert.equal(badFile.stderr, `${path.join(root, '.shipcheck.yaml')}:1:9: \`preset\` must be one of recommended, strict, all, not 'pedantic'\n`);
+    assert.match(shipcheck(root, '--help').stdout, /--preset <name> +which rules run and how loud: recommended/);
+  });
+
   it('--config names the file to use instead', () => {
     const root = workspace({ ...files, 'ci/strict.yaml': onlyRules(TESTED_RULES, '  k8s/image-tag: hint\n') });
     const run = json(shipcheck(root, '--format', 'json', '--config', 'ci/strict.yaml'));
@@ -460,18 +491,21 @@ describe('inputs', () => {
 });
 
 describe('--list-rules', () => {
-  it('lists every rule with its default level, fix and summary', () => {
+  it('lists every rule with its level in recommended and in strict, fix and summary', () => {
     const run = shipcheck(REPO, '--list-rules');
     assert.equal(run.status, 0);
     const lines = run.stdout.trimEnd().split('\n');
-    assert.match(lines[0]!, /^rule +default +fix +summary$/);
+    assert.match(lines[0]!, /^rule +recommended +strict +fix +summary$/);
     assert.equal(lines.length, RULES.length + 1);
     for (const rule of RULES) {
       const line = lines.find((candidate) => candidate.startsWith(`${rule.id} `));
       assert.ok(line?.includes(rule.docs.summary), rule.id);
-      assert.match(line!, new RegExp(`^${rule.id} +${rule.severity} +${rule.fixable === false ? '-' : rule.fixable} `));
+      assert.match(line!, new RegExp(`^${rule.id} +${rule.presets.recommended} +${rule.presets.strict} +${rule.fixable === false ? '-' : rule.fixable} `));
     }
-    const listed = JSON.parse(shipcheck(REPO, '--list-rules', '--format', 'json').stdout) as { id: string }[];
+    assert.match(lines.find((line) => line.startsWith('gha/stage-order '))!, /^gha\/stage-order +off +warning /);
+    const listed = JSON.parse(shipcheck(REPO, '--list-rules', '--format', 'json').stdout) as { id: string; presets: { recommended: string; strict: string } }[];
     assert.deepEqual(listed.map((rule) => rule.id), RULES.map((rule) => rule.id));
+    assert.deepEqual(listed.map((rule) => rule.presets), RULES.map((rule) => rule.presets));
+    assert.deepEqual(listed.find((rule) => rule.id === 'gha/stage-order')?.presets, { recommended: 'off', strict: 'warning' });
   });
 });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { describeConfigProblem, parseConfig, withRuleSettings, type ConfigurableRule } from '../../server/src/project/config';
+import { describeConfigProblem, parseConfig, withCommandLine, type ConfigurableRule } from '../../server/src/project/config';
 import { ignoreMatcher } from '../../server/src/project/ignore';
 import { ConfigError, findConfigFile, loadConfig } from '../../server/src/project/configLoader';
 import { RULES as REGISTRY } from '../../server/src/rules';
@@ -99,7 +99,7 @@ ignore:
     assert.deepEqual(problems('rules:\n  npm-ci: off\n'), ["2:3 unknown rule 'npm-ci' (did you mean gha/npm-ci?); `shipcheck --list-rules` lists them [npm-ci]"]);
     assert.deepEqual(problems('rules:\n  gha/npm-cl: off\n'), ["2:3 unknown rule 'gha/npm-cl' (did you mean gha/npm-ci?); `shipcheck --list-rules` lists them [gha/npm-cl]"]);
     assert.deepEqual(problems('rules:\n  gha/shiny: off\n'), ["2:3 unknown rule 'gha/shiny'; `shipcheck --list-rules` lists them [gha/shiny]"]);
-    assert.deepEqual(problems('rulez:\n  gha/npm-ci: off\n'), ["1:1 unknown setting 'rulez': expected one of rules, ignore, maxFileSize, owner [rulez]"]);
+    assert.deepEqual(problems('rulez:\n  gha/npm-ci: off\n'), ["1:1 unknown setting 'rulez': expected one of preset, rules, ignore, maxFileSize, owner [rulez]"]);
     assert.deepEqual(problems('rules: [gha/npm-ci]\n'), ['1:8 `rules` must map rule ids to a level (off, hint, info, warning, error) or to `{ level: …, <option>: … }` [[gha/npm-ci]]']);
     assert.deepEqual(problems('rules:\n  gha/npm-ci:\n'), ['2:3 the level of gha/npm-ci must be one of off, hint, info, warning, error, not empty [gha/npm-ci]']);
     assert.deepEqual(problems('rules:\n  gha/npm-ci: [warning]\n'), ['2:15 gha/npm-ci needs a level (off, hint, info, warning, error) or a mapping such as `{ level: warning }` [[warning]]']);
@@ -115,6 +115,14 @@ ignore:
     assert.equal(describeConfigProblem('.shipcheck.yaml', { line: 2, column: 15, message: 'bad' }), '.shipcheck.yaml:2:15: bad');
   });
 
+  it('reads the preset, and points at an unknown or missing one', () => {
+    for (const preset of ['recommended', 'strict', 'all'] as const) assert.deepEqual(parseConfig(`preset: ${preset}\n`, RULES), { problems: [], config: { ...EMPTY, preset } });
+    assert.deepEqual(problems('preset: pedantic\n'), ["1:9 `preset` must be one of recommended, strict, all, not 'pedantic' [pedantic]"]);
+    assert.deepEqual(problems('rules: {}\npreset: [strict]\n'), ['2:9 `preset` must be one of recommended, strict, all, not a list or mapping [[strict]]']);
+    assert.deepEqual(problems('preset:\n'), ['1:1 `preset` must be one of recommended, strict, all, not empty [preset]']);
+    assert.deepEqual(parseConfig('preset: Strict\nrules:\n  gha/npm-ci: off\n', RULES).config, { ...EMPTY, ruleSettings: { 'gha/npm-ci': 'off' } }, 'names are exact; the rest applies');
+  });
+
   it("reads the repository's GitHub owner, which must be an account name", () => {
     assert.equal(parseConfig('owner: acme-labs\n', RULES).config.owner, 'acme-labs');
     assert.deepEqual(problems('owner: acme\n'), []);
@@ -127,9 +135,11 @@ ignore:
   });
 
   it('lets command-line settings win', () => {
-    const result = parseConfig('rules:\n  gha/npm-ci: error\n  k8s/image-tag: off\n', RULES);
+    const result = parseConfig('preset: strict\nrules:\n  gha/npm-ci: error\n  k8s/image-tag: off\n', RULES);
     assert.deepEqual(result.problems, []);
-    assert.deepEqual(withRuleSettings(result.config, { 'gha/npm-ci': 'info' }).ruleSettings, { 'gha/npm-ci': 'info', 'k8s/image-tag': 'off' });
+    assert.deepEqual(withCommandLine(result.config, { rules: { 'gha/npm-ci': 'info' } }), { ...result.config, preset: 'strict', ruleSettings: { 'gha/npm-ci': 'info', 'k8s/image-tag': 'off' } });
+    assert.equal(withCommandLine(result.config, { rules: {}, preset: 'recommended' }).preset, 'recommended');
+    assert.equal(withCommandLine(EMPTY, { rules: {}, preset: undefined }).preset, undefined);
   });
 });
 

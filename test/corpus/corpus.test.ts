@@ -23,7 +23,7 @@ describe('third-party corpus (../shared/corpus)', { skip: missing }, () => {
     for (const { dir, name, path } of files) {
       const text = readFileSync(path, 'utf8');
       const lintAs = dir === 'workflows' ? `.github/workflows/${name}` : name;
-      const result = lint(text, lintAs, { rules: RULES });
+      const result = lint(text, lintAs, { rules: RULES, preset: 'all' });
       const parsedCleanly = result.file.documents.every((doc) => !doc.hasErrors);
       for (const finding of result.findings) {
         assert.notEqual(finding.ruleId, ENGINE_RULES.internal, `${name}: ${finding.message}`);

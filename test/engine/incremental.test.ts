@@ -13,7 +13,8 @@ import { RULES } from '../../server/src/rules';
 import { FIXTURES, ROOT } from '../helpers/fixtures';
 import { editText, manyJobWorkflow, random, randomEdit, workflowTexts } from '../helpers/workflowEdits';
 
-const OPTIONS: LintOptions = { rules: RULES };
+// Every rule, so the proofs below cover the rules the default preset leaves out too.
+const OPTIONS: LintOptions = { rules: RULES, preset: 'all' };
 
 /** Every Kubernetes fixture and ok manifest, as texts (bad ones too: they carry the most findings). */
 function manifests(): string[] {
@@ -80,7 +81,7 @@ describe('incremental linting', () => {
     const seen: string[] = [];
     const counting = defineRule({
       id: 'gha/test-counting',
-      severity: 'info',
+      presets: { recommended: 'info', strict: 'info' },
       dora: [],
       messages: { job: (id: string) => `job ${id}` },
       docs: { summary: '', rationale: '', symptom: '', fix: '', bad: '', good: '' },
@@ -117,6 +118,25 @@ describe('incremental linting', () => {
     assert.deepEqual(comparable(renamed), comparable(lint(text, path, options)));
   });
 
+  it('checks again when the preset changes: kept findings never cross presets', () => {
+    const workflow = 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make build\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n';
+    const container = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n    - name: app\n      image: ghcr.io/acme/app:1.0.0\n      resources:\n        requests: { cpu: 10m, memory: 16Mi }\n        limits: { memory: 32Mi }\n`;
+    const manifests = ['a', 'b', 'c', 'd'].map(container).join('---\n');
+    for (const [text, path, ruleId] of [[workflow, '.github/workflows/ci.yml', 'gha/job-timeout'], [manifests, 'k8s/pods.yaml', 'k8s/resources']] as const) {
+      const linter = new IncrementalLinter();
+      const counts: number[] = [];
+      for (const preset of ['recommended', 'strict', 'recommended', 'all'] as const) {
+        const options: LintOptions = { rules: RULES, preset };
+        const incremental = linter.lint(text, path, options);
+        assert.deepEqual(comparable(incremental), comparable(lint(text, path, options)), `${ruleId} in ${preset}`);
+        counts.push(incremental.findings.filter((finding) => finding.ruleId === ruleId).length);
+      }
+      // recommended says less than strict about both files (the build job; CPU limits), and all as much as strict.
+      assert.ok(counts[0]! < counts[1]!, `${ruleId}: ${counts.join(', ')}`);
+      assert.deepEqual([counts[2], counts[3]], [counts[0], counts[1]]);
+    }
+  });
+
   it('reuses no job’s findings when an entry around the jobs is an alias (its anchor may sit in a job)', () => {
     // The workflow's permissions are job a's, through an alias: editing job a changes what job b may do.
     const text = (idToken: string) =>
@@ -147,7 +167,7 @@ describe('incremental linting', () => {
     const testJobs = (workflow: Workflow): string[] => workflow.jobs.filter((job) => job.id.startsWith('test')).map((job) => job.id);
     const asking = defineRule({
       id: 'gha/test-asking',
-      severity: 'info',
+      presets: { recommended: 'info', strict: 'info' },
       dora: [],
       messages: { tests: (id: string, tests: string) => `${id} sees ${tests}` },
       docs: { summary: '', rationale: '', symptom: '', fix: '', bad: '', good: '' },
@@ -230,7 +250,7 @@ describe('incremental linting', () => {
     const seen: string[] = [];
     const counting = defineRule({
       id: 'k8s/test-counting',
-      severity: 'info',
+      presets: { recommended: 'info', strict: 'info' },
       dora: [],
       messages: { object: (name: string) => `object ${name}` },
       docs: { summary: '', rationale: '', symptom: '', fix: '', bad: '', good: '' },

@@ -97,7 +97,7 @@ describe('bad input gets a clear answer', () => {
 describe('rule isolation', () => {
   const exploding = defineRule({
     id: 'gha/exploding',
-    severity: 'error',
+    presets: { recommended: 'error', strict: 'error' },
     dora: [],
     fixable: false,
     messages: { never: () => 'never' },
@@ -137,6 +137,67 @@ describe('configuration', () => {
   });
 });
 
+describe('presets', () => {
+  const text = 'jobs:\n  t:\n    runs-on: x\n    steps:\n      - run: make\n';
+  const ran: string[] = [];
+  // Off in recommended, on in strict; says which preset it ran in, and reports findings milder and harsher than usual.
+  const strictOnly = defineRule({
+    id: 'gha/strict-probe',
+    presets: { recommended: 'off', strict: 'warning' },
+    dora: [],
+    fixable: false,
+    messages: { ran: (preset: string) => `ran in ${preset}` },
+    docs: { summary: '', rationale: '', symptom: '', fix: '', bad: '', good: '' },
+    visit: {
+      job: (job, ctx) => {
+        ran.push(ctx.preset);
+        ctx.report({ span: job.idSpan, message: 'ran', args: [ctx.preset] });
+      },
+    },
+  });
+  const quieter = defineRule({
+    id: 'gha/quieter-probe',
+    presets: { recommended: 'info', strict: 'warning' },
+    dora: [],
+    fixable: false,
+    messages: { level: (level: string) => `reported ${level}` },
+    docs: { summary: '', rationale: '', symptom: '', fix: '', bad: '', good: '' },
+    visit: {
+      job: (job, ctx) => {
+        ctx.report({ span: job.idSpan, message: 'level', args: ['as the rule'] });
+        for (const severity of ['error', 'info', 'hint'] as const) ctx.report({ span: job.idSpan, message: 'level', args: [severity], severity });
+      },
+    },
+  });
+  const found = (options: Omit<Parameters<typeof lint>[2], 'rules'>, rules = [strictOnly, quieter]) =>
+    lint(text, WORKFLOW, { rules, ...options }).findings.map((f) => `${f.ruleId.replace(/^gha\/|-probe$/g, '')} ${f.severity}: ${f.message}`).sort();
+
+  it('runs a rule only in the presets it is on in, unless configuration sets a level for it', () => {
+    ran.length = 0;
+    assert.deepEqual(found({}, [strictOnly]), [], 'recommended is the default');
+    assert.deepEqual(found({ preset: 'recommended' }, [strictOnly]), []);
+    assert.deepEqual(ran, [], 'a rule off in the preset does not run at all');
+    assert.deepEqual(found({ preset: 'strict' }, [strictOnly]), ['strict warning: ran in strict']);
+    assert.deepEqual(found({ preset: 'all' }, [strictOnly]), ['strict warning: ran in all']);
+    assert.deepEqual(found({ preset: 'recommended', ruleSettings: { 'gha/strict-probe': 'info' } }, [strictOnly]), ['strict info: ran in recommended']);
+    assert.deepEqual(found({ preset: 'strict', ruleSettings: { 'gha/strict-probe': 'off' } }, [strictOnly]), []);
+  });
+
+  it("keeps a finding's own severity at its distance from the rule's strict level, between hint and error; configuration sets all", () => {
+    assert.deepEqual(found({ preset: 'strict' }, [quieter]), ['quieter error: reported error', 'quieter hint: reported hint', 'quieter info: reported info', 'quieter warning: reported as the rule']);
+    assert.deepEqual(found({ preset: 'all' }, [quieter]), found({ preset: 'strict' }, [quieter]));
+    assert.deepEqual(found({ preset: 'recommended' }, [quieter]), ['quieter hint: reported hint', 'quieter hint: reported info', 'quieter info: reported as the rule', 'quieter warning: reported error']);
+    assert.deepEqual(found({ ruleSettings: { 'gha/quieter-probe': 'error' } }, [quieter]).map((f) => f.split(':')[0]), Array(4).fill('quieter error'));
+  });
+
+  it('does not call a suppression of a rule the preset leaves out unknown', () => {
+    const disabled = `# shipcheck-disable gha/strict-probe\n${text}`;
+    assert.deepEqual(lint(disabled, WORKFLOW, { rules: [strictOnly] }).findings, []);
+    assert.deepEqual(lint(disabled, WORKFLOW, { rules: [strictOnly], preset: 'strict' }).findings, []);
+    assert.match(lint(disabled.replace('strict-probe', 'stricter-probe'), WORKFLOW, { rules: [strictOnly] }).findings[0]?.message ?? '', /Unknown rule id gha\/stricter-probe/);
+  });
+});
+
 describe('message ids', () => {
   const pairs = (text: string, path = WORKFLOW, rules = RULES) => lint(text, path, { rules }).findings.map((f) => `${f.ruleId}:${f.messageId}`);
 
@@ -153,7 +214,7 @@ describe('message ids', () => {
     assert.deepEqual(big.map((f) => f.messageId), [ENGINE_MESSAGES.tooLarge]);
     const failing = defineRule({
       id: 'gha/failing',
-      severity: 'error',
+      presets: { recommended: 'error', strict: 'error' },
       dora: [],
       fixable: false,
       messages: { never: () => 'never' },
@@ -184,7 +245,7 @@ describe('looksLikeGoTemplate', () => {
 describe('rule options and object exemptions', () => {
   const optionRule = defineRule({
     id: 'gha/option-probe',
-    severity: 'info',
+    presets: { recommended: 'info', strict: 'info' },
     dora: [],
     fixable: false,
     messages: { value: (n: number) => `minutes=${n}` },
@@ -205,7 +266,7 @@ describe('rule options and object exemptions', () => {
   it('types an option from its declaration; reading an undeclared one does not compile, and fails the rule if forced', () => {
     const forced = defineRule({
       id: 'gha/option-forced',
-      severity: 'info',
+      presets: { recommended: 'info', strict: 'info' },
       dora: [],
       fixable: false,
       messages: { value: (n: number) => `minutes=${n}` },

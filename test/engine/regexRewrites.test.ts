@@ -181,7 +181,7 @@ spec:
               name: ${secret}
               key: url
 `;
-    const [finding] = lint(text, 'pod.yaml', { rules: [ruleById('k8s/secret-env')!] }).findings;
+    const [finding] = lint(text, 'pod.yaml', { rules: [ruleById('k8s/secret-env')!], preset: 'strict' }).findings;
     assert.ok(finding?.fix, 'a fix');
     const fixed = applyEdits(text, finding.fix.edits);
     assert.match(fixed, new RegExp(`- name: ${'a'.repeat(62)}\\n`));

@@ -44,8 +44,8 @@ describe('no side effects', () => {
     let findings = 0;
     try {
       for (const { text, path } of samples) {
-        findings += lint(text, path, { rules: RULES }).findings.length;
-        fixAll(text, path, { rules: RULES }, ['safe', 'suggestion']);
+        findings += lint(text, path, { rules: RULES, preset: 'all' }).findings.length;
+        fixAll(text, path, { rules: RULES, preset: 'all' }, ['safe', 'suggestion']);
       }
     } finally {
       restore();

@@ -60,7 +60,7 @@ function assertDisjoint(edits: readonly TextEdit[], what: string, fixOf: (edit: 
  */
 export function checkFixSafety(sample: Sample): number {
   const { text, path } = sample;
-  const before = lint(text, path, { rules: RULES }).findings;
+  const before = lint(text, path, { rules: RULES, preset: 'all' }).findings;
   const parsedBefore = parses(text);
   const beforeLoud = loudCounts(before);
   const seen = new Set<readonly TextEdit[]>();
@@ -75,7 +75,7 @@ export function checkFixSafety(sample: Sample): number {
     const after = applyEdits(text, fix.edits);
     assertOnlyEditsChanged(text, after, fix.edits, what);
     if (parsedBefore) assert.ok(parses(after), `${what} broke the YAML`);
-    const afterFindings = lint(after, path, { rules: RULES }).findings;
+    const afterFindings = lint(after, path, { rules: RULES, preset: 'all' }).findings;
     assert.ok(count(afterFindings, finding.ruleId) < count(before, finding.ruleId), `${what} did not remove its finding`);
     for (const [ruleId, n] of loudCounts(afterFindings)) {
       if (ruleId !== finding.ruleId) assert.ok(n <= (beforeLoud.get(ruleId) ?? 0), `${what} added a ${ruleId} finding`);
@@ -87,10 +87,10 @@ export function checkFixSafety(sample: Sample): number {
   const combined = combineFixes(before, KINDS);
   const owner = new Map<TextEdit, unknown>(before.flatMap((finding) => (finding.fix ? finding.fix.edits.map((edit) => [edit, finding.fix!.edits] as const) : [])));
   assertDisjoint(combined.edits, `${sample.name}: fix-all`, (edit) => owner.get(edit));
-  const fixed = fixAll(text, path, { rules: RULES }, KINDS).text;
+  const fixed = fixAll(text, path, { rules: RULES, preset: 'all' }, KINDS).text;
   if (parsedBefore) assert.ok(parses(fixed), `${sample.name}: fix-all broke the YAML`);
   const lost = comments(text).filter((comment) => !comments(fixed).includes(comment));
   assert.deepEqual(lost, [], `${sample.name}: fix-all lost comments`);
-  assert.equal(fixAll(fixed, path, { rules: RULES }, KINDS).text, fixed, `${sample.name}: fix-all is not idempotent`);
+  assert.equal(fixAll(fixed, path, { rules: RULES, preset: 'all' }, KINDS).text, fixed, `${sample.name}: fix-all is not idempotent`);
   return checked;
 }

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Finding, Severity } from '../../server/src/engine/core/finding';
 import { lint, type LintResult } from '../../server/src/engine/core/lint';
 import type { ProjectFacts, Rule } from '../../server/src/engine/core/rule';
+import { PRESETS, presetSeverity, type Preset } from '../../server/src/engine/core/presets';
 
 /** The repository root, from out/test/helpers. */
 export const ROOT = resolve(__dirname, '..', '..', '..');
@@ -75,8 +76,8 @@ export function describeFindings(result: LintResult, findings: Finding[]): strin
   });
 }
 
-export function lintWith(rules: readonly Rule[], text: string, path: string, project: ProjectFacts = {}): LintResult {
-  return lint(text, path, { rules, project });
+export function lintWith(rules: readonly Rule[], text: string, path: string, project: ProjectFacts = {}, preset?: Preset): LintResult {
+  return lint(text, path, { rules, project, ...(preset ? { preset } : {}) });
 }
 
 const PROJECT = /^#\s*project:\s*(\{.*\})\s*$/m;
@@ -88,6 +89,20 @@ const PROJECT = /^#\s*project:\s*(\{.*\})\s*$/m;
 export function fixtureProject(text: string): ProjectFacts {
   const json = PROJECT.exec(text)?.[1];
   return json === undefined ? {} : (JSON.parse(json) as ProjectFacts);
+}
+
+const PRESET = /^#\s*preset:\s*(\S+)\s*$/m;
+
+/**
+ * The preset a rule's fixture is linted in: the one a line of its own names (`# preset: strict`), else the preset the
+ * rule is at home in: `recommended` when the rule is on there, `strict` when it is not.
+ */
+export function fixturePreset(rule: Rule, text: string): Preset {
+  const named = PRESET.exec(text)?.[1];
+  if (named === undefined) return presetSeverity(rule, 'recommended') === 'off' ? 'strict' : 'recommended';
+  const preset = PRESETS.find((candidate) => candidate === named);
+  if (!preset) throw new Error(`\`# preset: ${named}\` names no preset (${PRESETS.join(', ')})`);
+  return preset;
 }
 
 export interface FixtureFile {

@@ -184,7 +184,7 @@ function checkSpan(span: Span, length: number, what: string): void {
  * `yaml`'s own parse) and `npm run bench`.
  */
 export function checkLint(text: string, path: string): LintResult {
-  const result = lint(text, path, { rules: RULES });
+  const result = lint(text, path, { rules: RULES, preset: 'all' });
   const failures = result.findings.filter((finding) => finding.ruleId === ENGINE_RULES.internal);
   assert.deepEqual(failures.map((finding) => finding.message), [], 'a rule threw');
   const fixes = new Set<readonly TextEdit[]>();

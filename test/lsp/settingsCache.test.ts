@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type { Connection } from 'vscode-languageserver';
-import { DEFAULT_SETTINGS, SettingsCache } from '../../server/src/lsp/settings';
+import { DEFAULT_SETTINGS, readSettings, SettingsCache } from '../../server/src/lsp/settings';
 
 type Item = { scopeUri?: string; section?: string };
 
@@ -71,5 +71,13 @@ describe('settings cache', () => {
     assert.equal(calls, 10, 'asked at once: one request fewer in flight');
     pending.forEach((settle) => settle());
     assert.deepEqual(await later, DEFAULT_SETTINGS);
+  });
+});
+
+describe('readSettings', () => {
+  it("reads shipcheck.preset: a preset the user chose, else 'auto' (the configuration file's)", () => {
+    assert.equal(DEFAULT_SETTINGS.preset, 'auto');
+    for (const preset of ['recommended', 'strict', 'all', 'auto'] as const) assert.equal(readSettings({ preset }).preset, preset);
+    for (const preset of ['pedantic', 'Strict', 3, null, undefined]) assert.equal(readSettings({ preset }).preset, 'auto', String(preset));
   });
 });

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import {
   ConfigurationRequest,
   DiagnosticSeverity,
+  DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   type PublishDiagnosticsParams,
@@ -90,6 +91,28 @@ describe('workspace-wide findings and .shipcheck.yaml', { timeout: 8 * TIMEOUT_M
     await session.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: config, type: FileChangeType.Changed }] });
     const republished = await until(from, ignored, (params) => params.diagnostics.some((diagnostic) => diagnostic.code === 'k8s/image-tag'));
     assert.equal(republished.diagnostics.find((diagnostic) => diagnostic.code === 'k8s/image-tag')?.severity, DiagnosticSeverity.Error, 'the valid entry applies');
+  });
+
+  it('runs the preset of .shipcheck.yaml; shipcheck.preset wins over it only when the user chose one', async () => {
+    // A build job: only the strict preset asks it for a timeout.
+    const build = write('.github/workflows/build.yml', 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make build\n');
+    const timeout = (params: PublishDiagnosticsParams): boolean => params.diagnostics.some((diagnostic) => diagnostic.code === 'gha/job-timeout');
+    let from = session.published.length;
+    await session.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: build, type: FileChangeType.Created }] });
+    assert.ok(!timeout(await until(from, build, () => true)), 'recommended: no timeout asked of a build job');
+    write('.shipcheck.yaml', 'preset: strict\n');
+    editor.shipcheck = { preset: 'auto' };
+    from = session.published.length;
+    await session.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: config, type: FileChangeType.Changed }] });
+    await until(from, build, timeout);
+    editor.shipcheck = { preset: 'recommended' };
+    from = session.published.length;
+    await session.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await until(from, build, (params) => !timeout(params));
+    editor.shipcheck = {};
+    from = session.published.length;
+    await session.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await until(from, build, timeout);
   });
 
   it('reports each problem of a .shipcheck.yaml in that file, at its key or value', async () => {

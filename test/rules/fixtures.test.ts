@@ -4,8 +4,9 @@ import { parseAllDocuments } from 'yaml';
 import { ENGINE_RULES, type Finding } from '../../server/src/engine/core/finding';
 import { applyEdits } from '../../server/src/engine/core/fixes';
 import { fixAll } from '../../server/src/engine/core/lint';
+import { presetSeverity } from '../../server/src/engine/core/presets';
 import { RULES } from '../../server/src/rules';
-import { describeFindings, expectationKey, findingsAsExpectations, fixtureProject, lintPath, lintWith, parseExpectations, ruleFixtures } from '../helpers/fixtures';
+import { describeFindings, expectationKey, findingsAsExpectations, fixturePreset, fixtureProject, lintPath, lintWith, parseExpectations, ruleFixtures } from '../helpers/fixtures';
 
 const ALL_KINDS = ['safe', 'suggestion'] as const;
 
@@ -41,15 +42,19 @@ for (const rule of RULES) {
     for (const fixture of fixtures) {
       const path = lintPath(rule.id, fixture.name);
       const project = fixtureProject(fixture.text);
+      const preset = fixturePreset(rule, fixture.text);
 
-      it(`${fixture.name}: reports exactly the expected findings`, () => {
-        const result = lintWith([rule], fixture.text, path, project);
+      it(`${fixture.name}: reports exactly the expected findings (preset ${preset})`, () => {
+        const result = lintWith([rule], fixture.text, path, project, preset);
         const engine = result.findings.filter((f) => f.ruleId.startsWith('shipcheck/'));
         assert.deepEqual(describeFindings(result, engine), [], 'fixture is broken or a rule crashed');
+        const level = presetSeverity(rule, preset);
+        // A rule off in the fixture's preset does not run: the fixture would show nothing.
+        if (level === 'off') assert.fail(`${rule.id} is off in preset ${preset}: name one it is on in (a line \`# preset: strict\`)`);
         const actual = findingsAsExpectations(result, result.findings.filter((f) => f.ruleId === rule.id)).map(expectationKey).sort(byPosition);
         const expected = parseExpectations(fixture.text)
           .filter((e) => e.ruleId === rule.id)
-          .map((e) => expectationKey({ ...e, severity: e.severity ?? rule.severity }))
+          .map((e) => expectationKey({ ...e, severity: e.severity ?? level }))
           .sort(byPosition);
         // Both sides as `line:column rule:severity`, so a mismatch reads as a diff of expected against actual.
         assert.deepEqual(actual, expected, `expected (# expect: comments) vs actual findings; all findings:\n${describeFindings(result, result.findings).join('\n')}`);
@@ -62,13 +67,13 @@ for (const rule of RULES) {
       });
 
       it(`${fixture.name}: every fix re-parses, removes its finding, adds none and keeps comments`, () => {
-        const before = lintWith(RULES, fixture.text, path, project);
+        const before = lintWith(RULES, fixture.text, path, project, preset);
         const beforeCounts = countByRule(before.findings);
         for (const finding of before.findings.filter((f) => f.ruleId === rule.id && f.fix)) {
           assert.equal(finding.fix!.kind, rule.fixable, 'fix kind matches the rule');
           const after = applyEdits(fixture.text, finding.fix!.edits);
           assert.ok(parsesCleanly(after), `fix "${finding.fix!.title}" broke the YAML:\n${after}`);
-          const afterResult = lintWith(RULES, after, path, project);
+          const afterResult = lintWith(RULES, after, path, project, preset);
           const afterCounts = countByRule(afterResult.findings);
           assert.ok((afterCounts.get(rule.id) ?? 0) < (beforeCounts.get(rule.id) ?? 0), `fix "${finding.fix!.title}" did not remove its finding`);
           for (const [id, count] of afterCounts) {
@@ -81,16 +86,16 @@ for (const rule of RULES) {
 
       if (fixture.fixed !== undefined) {
         it(`${fixture.name}: fixing everything gives the golden file, and fixing again changes nothing`, () => {
-          const { text } = fixAll(fixture.text, path, { rules: [rule], project }, ALL_KINDS);
+          const { text } = fixAll(fixture.text, path, { rules: [rule], project, preset }, ALL_KINDS);
           assert.equal(text, fixture.fixed);
           assert.ok(parsesCleanly(text));
-          const unfixable = lintWith([rule], fixture.text, path, project).findings.filter((f) => f.ruleId === rule.id && !f.fix).length;
-          assert.equal(lintWith([rule], text, path, project).findings.filter((f) => f.ruleId === rule.id).length, unfixable, 'only unfixable findings remain');
-          assert.equal(fixAll(text, path, { rules: [rule], project }, ALL_KINDS).text, text, 'not idempotent');
+          const unfixable = lintWith([rule], fixture.text, path, project, preset).findings.filter((f) => f.ruleId === rule.id && !f.fix).length;
+          assert.equal(lintWith([rule], text, path, project, preset).findings.filter((f) => f.ruleId === rule.id).length, unfixable, 'only unfixable findings remain');
+          assert.equal(fixAll(text, path, { rules: [rule], project, preset }, ALL_KINDS).text, text, 'not idempotent');
         });
       } else {
         it(`${fixture.name}: has a golden file if any finding has a fix`, () => {
-          const fixable = lintWith([rule], fixture.text, path, project).findings.filter((f) => f.ruleId === rule.id && f.fix);
+          const fixable = lintWith([rule], fixture.text, path, project, preset).findings.filter((f) => f.ruleId === rule.id && f.fix);
           assert.equal(fixable.length, 0, `add ${fixture.name.replace(/\.(ya?ml)$/, '.fixed.$1')}`);
         });
       }
@@ -102,7 +107,7 @@ describe('engine findings in fixtures', () => {
   it('no fixture trips the engine itself', () => {
     for (const rule of RULES) {
       for (const fixture of ruleFixtures(rule.id)) {
-        const result = lintWith(RULES, fixture.text, lintPath(rule.id, fixture.name), fixtureProject(fixture.text));
+        const result = lintWith(RULES, fixture.text, lintPath(rule.id, fixture.name), fixtureProject(fixture.text), 'all');
         const engine = result.findings.filter((f) => Object.values<string>(ENGINE_RULES).includes(f.ruleId));
         assert.deepEqual(describeFindings(result, engine), [], `${rule.id}/${fixture.name}`);
       }

@@ -11,7 +11,9 @@ import { ENGINE_RULE_DOCS } from '../../server/src/knowledge/engineRules';
 import { engineRuleDocMarkdown, ruleDocMarkdown, ruleDocPath } from '../../server/src/knowledge/ruleDocs';
 import { RULES } from '../../server/src/rules';
 import { CONFIG_SCHEMA_PATH, configSchema, readmeRuleList, SUPPRESSIONS_DOC_PATH, suppressionsDoc } from '../../scripts/generateDocs';
-import { lintPath, lintWith, ROOT } from '../helpers/fixtures';
+import { PRESETS, presetSeverity } from '../../server/src/engine/core/presets';
+import { SEVERITY_RANK } from '../../server/src/engine/core/finding';
+import { fixturePreset, lintPath, lintWith, ROOT } from '../helpers/fixtures';
 
 describe('rule registry', () => {
   it('lists every rule file once, sorted by id, each file named after its id', () => {
@@ -34,11 +36,19 @@ describe('rule registry', () => {
       for (const metric of rule.dora) assert.ok(metric in DORA_METRICS);
     });
 
-    it(`${rule.id}: the docs' bad example fires the rule and the good one does not`, () => {
+    it(`${rule.id}: is on in strict (at the same level in all), and no louder in recommended than in strict`, () => {
+      const strict = presetSeverity(rule, 'strict');
+      assert.notEqual(strict, 'off', 'every rule is on in strict');
+      assert.equal(presetSeverity(rule, 'all'), strict);
+      const recommended = presetSeverity(rule, 'recommended');
+      if (recommended !== 'off' && strict !== 'off') assert.ok(SEVERITY_RANK[recommended] <= SEVERITY_RANK[strict], `recommended ${recommended} is louder than strict ${strict}`);
+    });
+
+    it(`${rule.id}: the docs' bad example fires the rule (in the preset it is at home in) and the good one does not (in any)`, () => {
       const path = lintPath(rule.id, 'example.yaml');
-      const bad = lintWith([rule], rule.docs.bad, path).findings;
+      const bad = lintWith([rule], rule.docs.bad, path, {}, fixturePreset(rule, '')).findings;
       assert.ok(bad.some((f) => f.ruleId === rule.id), 'bad example does not fire');
-      assert.deepEqual(lintWith([rule], rule.docs.good, path).findings.map((f) => f.message), [], 'good example fires');
+      for (const preset of PRESETS) assert.deepEqual(lintWith([rule], rule.docs.good, path, {}, preset).findings.map((f) => f.message), [], `good example fires in ${preset}`);
       assert.ok(!bad.some((f) => f.ruleId.startsWith('shipcheck/')), 'bad example is not valid YAML');
     });
 
@@ -100,6 +110,8 @@ describe('.shipcheck.yaml schema', () => {
     const validate = new Ajv({ strict: false }).compile(configSchema());
     assert.ok(validate(parse(readFileSync(join(ROOT, '.shipcheck.yaml'), 'utf8'))), JSON.stringify(validate.errors));
     assert.ok(validate({ rules: { 'gha/npm-ci': 'error', 'gha/job-timeout': { level: 'warning', minutes: 20 } } }), JSON.stringify(validate.errors));
+    for (const preset of PRESETS) assert.ok(validate({ preset }), JSON.stringify(validate.errors));
+    assert.equal(validate({ preset: 'strcit' }), false, 'unknown preset');
     assert.equal(validate({ rules: { 'gha/npm-cl': 'error' } }), false);
     assert.equal(validate({ rules: { 'gha/npm-ci': 'loud' } }), false);
     assert.ok(validate({ rules: { 'k8s/resources': { limitsMemory: '1Gi' }, 'gha/rollout-wait-timeout': { timeout: '1h30m' } } }), JSON.stringify(validate.errors));

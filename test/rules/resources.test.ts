@@ -17,18 +17,20 @@ describe('k8s/resources', () => {
 
   it('reports but does not edit a resources block shared through an anchor', () => {
     const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: x:1\n      resources: &small\n        requests: { cpu: 10m, memory: 16Mi }\n    - name: b\n      image: x:1\n      resources: *small\n`;
-    const findings = lint(text, 'pod.yaml', { rules: [resources] }).findings.filter((f) => f.ruleId === 'k8s/resources');
-    // A memory-limit and a CPU-limit note for each container.
+    const findings = lint(text, 'pod.yaml', { rules: [resources], preset: 'strict' }).findings.filter((f) => f.ruleId === 'k8s/resources');
+    // A memory-limit and a CPU-limit note for each container (the CPU-limit note in strict only).
     assert.equal(findings.length, 4);
     assert.ok(findings.every((f) => f.fix === undefined));
   });
 
   it('with requests set, reports each missing limit as a note of its own, with a fix of its own', () => {
     const text = pod('      resources:\n        requests: { cpu: 100m, memory: 90Mi }\n');
-    const findings = lint(text, 'pod.yaml', { rules: [resources] }).findings;
+    const findings = lint(text, 'pod.yaml', { rules: [resources], preset: 'strict' }).findings;
     assert.deepEqual(findings.map((f) => [f.severity, f.fix?.title]), [['info', 'Add limits.cpu'], ['info', 'Add limits.memory']]);
     assert.match(findings[0]!.message, /has no CPU limit/);
     assert.match(findings[1]!.message, /has requests but no memory limit: .* so this is only a note\.$/);
+    // The default preset leaves the CPU limit alone.
+    assert.deepEqual(lint(text, 'pod.yaml', { rules: [resources] }).findings.map((f) => f.fix?.title), ['Add limits.memory']);
   });
 
   it('names the other resources a container sets instead of saying it sets none', () => {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { RULE_SETTINGS } from '../project/config';
 import type { Severity } from '../engine/core/finding';
 import type { RuleSetting } from '../engine/core/lint';
+import { PRESETS, type Preset } from '../engine/core/presets';
 
 export type OutputFormat = 'text' | 'compact' | 'json' | 'sarif' | 'github';
 export type FailOn = Severity | 'none';
@@ -16,6 +17,8 @@ export interface LintCommand {
   /** Print the fixes as a unified diff instead of writing them. */
   dryRun: boolean;
   failOn: FailOn;
+  /** `--preset`: wins over the configuration's `preset:`; undefined leaves it to the configuration. */
+  preset: Preset | undefined;
   /** `--min-severity` (`--quiet`: error): findings below it are left out of the output; the exit code still counts them. */
   minSeverity: Severity;
   /** `--quiet` was given (so the output says that, not `--min-severity error`, left findings out). */
@@ -54,6 +57,7 @@ const OPTIONS = {
   fix: { type: 'boolean' },
   'fix-suggestions': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  preset: { type: 'string' },
   rule: { type: 'string', multiple: true },
   config: { type: 'string' },
   ignore: { type: 'string', multiple: true },
@@ -98,6 +102,10 @@ Fixing:
                           and write nothing
 
 Selection:
+  --preset <name>         which rules run and how loud: recommended (the
+                          default: rules measured precise on real
+                          repositories), strict (every rule) or all; wins
+                          over preset: in the configuration file
   --rule <id>=<level>     set a rule to off, hint, info, warning or error;
                           repeatable, wins over the configuration file
   --config <file>         use this configuration instead of the nearest
@@ -117,11 +125,13 @@ Selection:
   --jobs <n>              check in n threads (default: one per core when
                           there are many files; 1 checks in one thread)
 
-  --list-rules            list every rule: id, default level, fix, summary
+  --list-rules            list every rule: id, level in recommended and in
+                          strict, fix, summary
   -h, --help              show this help
   -v, --version           show the version
 
 Configuration (.shipcheck.yaml):
+  preset: strict                       # recommended (default), strict or all
   rules:
     gha/npm-ci: error                  # or off, hint, info, warning
     k8s/image-tag: { level: info }     # a mapping can carry rule options
@@ -149,6 +159,7 @@ Examples:
   shipcheck --format sarif > shipcheck.sarif    for github/codeql-action/upload-sarif
   shipcheck --format github                 annotations in a GitHub Actions job
   shipcheck --fail-on warning deploy.yaml   fail CI on warnings too
+  shipcheck --preset strict                 every rule, at its strict level
   shipcheck --rule k8s/image-tag=off --ignore 'charts/**'
   cat deploy.yaml | shipcheck --stdin --stdin-filename k8s/deploy.yaml
 `;
@@ -193,6 +204,7 @@ export function parseCommand(argv: readonly string[]): Command {
     quiet: values.quiet === true,
     fix,
     dryRun,
+    preset: values.preset === undefined ? undefined : choice('--preset', values.preset, PRESETS, 'recommended'),
     rules: ruleFlags(lists.rule),
     config: typeof values.config === 'string' ? values.config : undefined,
     ignore: lists.ignore,

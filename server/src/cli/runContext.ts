@@ -6,6 +6,7 @@ import type { ProjectFacts } from '../engine/core/rule';
 import { ProjectIndex } from '../engine/core/projectIndex';
 import { projectFacts } from '../project/facts';
 import { RULES } from '../rules/index';
+import { DEFAULT_PRESET, type Preset } from '../engine/core/presets';
 import type { FixMode } from './args';
 import type { CheckSettings } from './check';
 import type { Target } from '../project/discover';
@@ -15,6 +16,7 @@ import type { Target } from '../project/discover';
  * worker (so it holds plain data only). Whatever is derived from the whole set of files belongs here.
  */
 export interface RunContext {
+  preset: Preset;
   ruleSettings: ShipcheckConfig['ruleSettings'];
   ruleOptions: ShipcheckConfig['ruleOptions'];
   /** In UTF-16 code units, as the engine compares it. */
@@ -45,6 +47,7 @@ export function buildRunContext(
     if (!factsByDirectory.has(directory)) factsByDirectory.set(directory, withConfiguredOwner(projectFacts(file), config.owner));
   }
   return {
+    preset: config.preset ?? DEFAULT_PRESET,
     ruleSettings: config.ruleSettings,
     ruleOptions: config.ruleOptions,
     maxFileSize: run.maxFileSizeKiB * 1024,
@@ -69,6 +72,7 @@ export function checkSettings(context: RunContext): CheckSettings {
       if (!options) {
         options = {
           rules: RULES,
+          preset: context.preset,
           project: context.projectFacts.get(directory) ?? {},
           ruleSettings: context.ruleSettings,
           ruleOptions: context.ruleOptions,

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { ENGINE_RULES, type Severity } from '../engine/core/finding';
 import type { Rule } from '../engine/core/rule';
+import { levelWhenOn, presetSeverity, type Preset } from '../engine/core/presets';
 import { ENGINE_RULE_DOCS, type EngineRuleDoc } from '../knowledge/engineRules';
 import { engineRuleDocMarkdown, ruleDocMarkdown } from '../knowledge/ruleDocs';
 import type { FileReport, PlacedEdit, PlacedFinding, Range } from './check';
@@ -20,6 +21,8 @@ const ENGINE_DESCRIBED = ENGINE_RULE_DOCS.filter((doc) => doc.id !== ENGINE_RULE
 
 export interface SarifContext {
   rules: readonly Rule[];
+  /** The run's preset: each rule's default level is its level there (a rule off in it is described as not enabled). */
+  preset: Preset;
   version: string;
   /** Artifact URIs are relative to this directory (the repository root in CI). */
   cwd: string;
@@ -34,7 +37,7 @@ export interface SarifContext {
 export function formatSarif(reports: readonly FileReport[], context: SarifContext): string {
   const { docsBaseUrl, informationUri } = context.links;
   const descriptors: Sarif.ReportingDescriptor[] = [
-    ...context.rules.map((rule) => ruleDescriptor(rule, docsBaseUrl)),
+    ...context.rules.map((rule) => ruleDescriptor(rule, docsBaseUrl, context.preset)),
     ...ENGINE_DESCRIBED.map((doc) => engineDescriptor(doc, docsBaseUrl)),
   ];
   const ruleIndex = new Map(descriptors.map((descriptor, index) => [descriptor.id, index]));
@@ -79,7 +82,8 @@ export function formatSarif(reports: readonly FileReport[], context: SarifContex
   return `${JSON.stringify(log, null, context.pretty ? 2 : undefined)}\n`;
 }
 
-function ruleDescriptor(rule: Rule, docsBaseUrl: string | undefined): Sarif.ReportingDescriptor {
+function ruleDescriptor(rule: Rule, docsBaseUrl: string | undefined, preset: Preset): Sarif.ReportingDescriptor {
+  const inPreset = presetSeverity(rule, preset);
   return {
     id: rule.id,
     name: descriptorName(rule.id),
@@ -87,7 +91,8 @@ function ruleDescriptor(rule: Rule, docsBaseUrl: string | undefined): Sarif.Repo
     fullDescription: { text: rule.docs.rationale },
     ...helpUri(rule.id, docsBaseUrl),
     help: { text: `${rule.docs.rationale}\n\nFix: ${rule.docs.fix}`, markdown: ruleDocMarkdown(rule) },
-    defaultConfiguration: { level: level(rule.severity) },
+    // Off in the run's preset: not enabled, at the level it has when on (strict's).
+    defaultConfiguration: inPreset === 'off' ? { enabled: false, level: level(levelWhenOn(rule)) } : { level: level(inPreset) },
     properties: { tags: ['ci-cd', ...rule.dora.map((metric) => `dora:${metric}`)], fixable: rule.fixable === false ? 'no' : rule.fixable },
   };
 }

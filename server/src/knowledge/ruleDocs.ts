@@ -1,5 +1,6 @@
 import type { Rule, RuleDocs } from '../engine/core/rule';
 import type { OptionDeclaration } from '../engine/core/ruleOptions';
+import { levelWhenOn } from '../engine/core/presets';
 import { DORA_METRICS } from './dora';
 import type { EngineRuleDoc } from './engineRules';
 
@@ -34,6 +35,14 @@ export function findingHoverMarkdown(rule: HoverProse, message: string | undefin
   return parts.join('\n\n');
 }
 
+/** Which presets turn the rule on, and how loud, in a line (`.shipcheck.yaml`'s `preset:` chooses). */
+export function presetsLine(rule: Rule): string {
+  const { recommended, strict } = rule.presets;
+  if (recommended === 'off') return `Preset: \`strict\` and \`all\` only, at **${strict}** (off in \`recommended\`, the default: \`preset: strict\`, or a level for it under \`rules:\`, turns it on)`;
+  if (recommended === strict) return `Presets: \`recommended\` (the default), \`strict\` and \`all\`, at **${strict}**`;
+  return `Presets: \`recommended\` (the default) at **${recommended}**; \`strict\` and \`all\` at **${strict}**`;
+}
+
 /** The full page written to docs/rules/<id>.md. */
 export function ruleDocMarkdown(rule: Rule): string {
   const { docs } = rule;
@@ -44,7 +53,7 @@ export function ruleDocMarkdown(rule: Rule): string {
     '',
     `> ${docs.summary}`,
     '',
-    `Default severity: **${rule.severity}** · Quick-fix: ${fixable}`,
+    `${presetsLine(rule)} · Quick-fix: ${fixable}`,
     '',
     '## Why it matters',
     '',
@@ -135,7 +144,7 @@ function optionsSection(rule: Rule): string[] {
     '```yaml',
     'rules:',
     `  ${rule.id}:`,
-    `    level: ${rule.severity}`,
+    `    level: ${levelWhenOn(rule)}`,
     ...example,
     '```',
     '',

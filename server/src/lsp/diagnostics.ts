@@ -3,6 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ENGINE_MESSAGES, ENGINE_RULES, type Finding, type Severity } from '../engine/core/finding';
 import { deferredYamlFile, IncrementalLinter } from '../engine/incremental/incremental';
 import { fixAll, lint, type LintOptions, type LintResult } from '../engine/core/lint';
+import { DEFAULT_PRESET } from '../engine/core/presets';
 import type { ProjectIndex } from '../engine/core/projectIndex';
 import { RULES, ruleById } from '../rules';
 import { engineRuleDoc } from '../knowledge/engineRules';
@@ -129,11 +130,12 @@ export class DocumentLinter {
     return briefly(() => fixAll(document.getText(), path, this.options(path, settings), ['safe']).text);
   }
 
-  /** Editor settings win over `.shipcheck.yaml`, which wins over the rules' defaults. */
+  /** Editor settings win over `.shipcheck.yaml`, which wins over the rules' defaults; `shipcheck.preset` only when the user chose one. */
   private options(path: string, settings: EditorSettings): LintOptions {
     const config = this.host.projectConfig?.(path).config;
     return {
       rules: RULES,
+      preset: settings.preset !== 'auto' ? settings.preset : (config?.preset ?? DEFAULT_PRESET),
       project: withConfiguredOwner(this.host.projectFacts(path), config?.owner),
       ruleSettings: { ...config?.ruleSettings, ...settings.rules },
       ruleOptions: config?.ruleOptions ?? {},

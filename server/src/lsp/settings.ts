@@ -1,10 +1,13 @@
 import type { Connection } from 'vscode-languageserver';
 import type { Severity } from '../engine/core/finding';
 import type { RuleSetting } from '../engine/core/lint';
+import { PRESETS, type Preset } from '../engine/core/presets';
 
 /** The `shipcheck.*` editor settings (contributed in package.json), validated. */
 export interface EditorSettings {
   enable: boolean;
+  /** `auto` (the default): the `preset:` of `.shipcheck.yaml`, else recommended; a preset the user chose wins over the file. */
+  preset: Preset | 'auto';
   /** Per-rule severities; they override `.shipcheck.yaml`. */
   rules: Record<string, RuleSetting>;
   run: 'onType' | 'onSave';
@@ -14,7 +17,7 @@ export interface EditorSettings {
   syntaxErrors: 'auto' | 'on' | 'off';
 }
 
-export const DEFAULT_SETTINGS: EditorSettings = { enable: true, rules: {}, run: 'onType', maxFileSize: 4096, syntaxErrors: 'auto' };
+export const DEFAULT_SETTINGS: EditorSettings = { enable: true, preset: 'auto', rules: {}, run: 'onType', maxFileSize: 4096, syntaxErrors: 'auto' };
 
 const LEVELS = new Set<RuleSetting>(['off', 'hint', 'info', 'warning', 'error'] satisfies (Severity | 'off')[]);
 
@@ -24,6 +27,8 @@ export function readSettings(raw: unknown): EditorSettings {
   if (typeof raw !== 'object' || raw === null) return settings;
   const value = raw as Record<string, unknown>;
   if (typeof value.enable === 'boolean') settings.enable = value.enable;
+  const preset = PRESETS.find((name) => name === value.preset);
+  if (preset) settings.preset = preset;
   if (value.run === 'onType' || value.run === 'onSave') settings.run = value.run;
   if (typeof value.maxFileSize === 'number' && value.maxFileSize > 0) settings.maxFileSize = value.maxFileSize;
   if (value.syntaxErrors === 'auto' || value.syntaxErrors === 'on' || value.syntaxErrors === 'off') settings.syntaxErrors = value.syntaxErrors;

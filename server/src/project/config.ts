@@ -3,11 +3,13 @@ import type { Span } from '../engine/core/finding';
 import type { RuleOptionValue, RuleSetting } from '../engine/core/lint';
 import type { ProjectFacts, Rule } from '../engine/core/rule';
 import { optionValueProblem } from '../engine/core/ruleOptions';
+import { PRESETS, type Preset } from '../engine/core/presets';
 
 /**
  * `.shipcheck.yaml`, parsed and checked from its text alone (no file system), so the CLI and the
  * language server read it the same way:
  *
+ *     preset: strict          # recommended (the default), strict or all
  *     rules:
  *       gha/npm-ci: off
  *       k8s/image-tag: error
@@ -17,6 +19,8 @@ import { optionValueProblem } from '../engine/core/ruleOptions';
  *     owner: acme          # the repository's GitHub owner, when .git/config does not say
  */
 export interface ShipcheckConfig {
+  /** Which rules run and how loud; undefined leaves it to the front end (`recommended` unless told otherwise). */
+  preset?: Preset;
   /** Severity overrides; `off` turns a rule off. */
   ruleSettings: Record<string, RuleSetting>;
   /** Options per rule, read by the rule with `ctx.option`. */
@@ -54,7 +58,7 @@ export type ConfigurableRule = Pick<Rule, 'id' | 'options'>;
 export const CONFIG_FILE_NAMES: readonly string[] = ['.shipcheck.yaml', '.shipcheck.yml'];
 
 export const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'hint', 'info', 'warning', 'error'];
-const TOP_LEVEL_KEYS = ['rules', 'ignore', 'maxFileSize', 'owner'];
+const TOP_LEVEL_KEYS = ['preset', 'rules', 'ignore', 'maxFileSize', 'owner'];
 // A GitHub account name: letters, digits and hyphens, not starting with a hyphen, at most 39 characters.
 export const OWNER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
 
@@ -104,7 +108,8 @@ class ConfigReader {
     }
     for (const pair of contents.items as Entry[]) {
       const key = this.keyName(pair);
-      if (key === 'rules') this.readRules(pair);
+      if (key === 'preset') this.readPreset(pair);
+      else if (key === 'rules') this.readRules(pair);
       else if (key === 'ignore') this.readIgnore(pair);
       else if (key === 'maxFileSize') this.readMaxFileSize(pair);
       else if (key === 'owner') this.readOwner(pair);
@@ -169,6 +174,13 @@ class ConfigReader {
     const match = RULE_SETTINGS.find((setting) => setting === value);
     if (match === undefined) this.report(valueSpan(entry), `the level of ${id} must be one of ${RULE_SETTINGS.join(', ')}, not ${describe(value)}`);
     else this.config.ruleSettings[id] = match;
+  }
+
+  private readPreset(pair: Entry): void {
+    const value = isScalar(pair.value) ? pair.value.value : undefined;
+    const match = PRESETS.find((preset) => preset === value);
+    if (match === undefined) this.report(valueSpan(pair), `\`preset\` must be one of ${PRESETS.join(', ')}, not ${describe(value)}`);
+    else this.config.preset = match;
   }
 
   private readMaxFileSize(pair: Entry): void {
@@ -257,8 +269,7 @@ export function withConfiguredOwner(facts: ProjectFacts, owner: string | undefin
   return owner === undefined ? facts : { ...facts, owner };
 }
 
-/** Command-line `--rule id=level` settings win over the file's. */
-export function withRuleSettings(config: ShipcheckConfig, overrides: Readonly<Record<string, RuleSetting>>): ShipcheckConfig {
-  return { ...config, ruleSettings: { ...config.ruleSettings, ...overrides } };
+/** What the command line sets wins over the file: `--rule id=level` per rule, `--preset` for the whole run. */
+export function withCommandLine(config: ShipcheckConfig, flags: { rules: Readonly<Record<string, RuleSetting>>; preset?: Preset | undefined }): ShipcheckConfig {
+  return { ...config, ...(flags.preset ? { preset: flags.preset } : {}), ruleSettings: { ...config.ruleSettings, ...flags.rules } };
 }
-

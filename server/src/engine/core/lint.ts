@@ -11,12 +11,15 @@ import type { FixKind } from './finding';
 import type { JobFindingsCache } from '../incremental/jobCache';
 import { CheckedTogether, indexObjects, listedObjects, type IndexReads, type ProjectIndex } from './projectIndex';
 import { memo } from '../incremental/memo';
+import { DEFAULT_PRESET, findingSeverity, levelWhenOn, presetSeverity, type Preset } from './presets';
 
 export type RuleSetting = Severity | 'off';
 export type RuleOptionValue = string | number | boolean;
 
 export interface LintOptions {
   rules: readonly Rule[];
+  /** Which rules run and how loud (default `recommended`); `ruleSettings` override it per rule. */
+  preset?: Preset;
   project?: ProjectFacts;
   /** Per-rule severity overrides from configuration; `off` disables the rule. */
   ruleSettings?: Readonly<Record<string, RuleSetting>>;
@@ -108,9 +111,35 @@ export function lint(text: string, path: string, options: LintOptions): LintResu
   return lintFile(parseYamlFile(text, path), options);
 }
 
+/**
+ * The rules that run: those on in the preset, and those configuration sets a level for, less those it turns off.
+ * The same settings give the same list object, so what is worked out per list (hooks, scopes) is kept across lints.
+ */
+export function activeRules(options: Pick<LintOptions, 'rules' | 'ruleSettings' | 'preset'>): readonly Rule[] {
+  const settings = options.ruleSettings ?? {};
+  const preset = options.preset ?? DEFAULT_PRESET;
+  let byKey = activeLists.get(options.rules);
+  if (!byKey) activeLists.set(options.rules, (byKey = new Map()));
+  const key = JSON.stringify([preset, settings]);
+  let active = byKey.get(key);
+  if (!active) {
+    active = options.rules.filter((rule) => {
+      const setting = settings[rule.id];
+      return setting !== undefined ? setting !== 'off' : presetSeverity(rule, preset) !== 'off';
+    });
+    // A long-lived server sees few distinct settings; a bound keeps a caller that varies them from growing this.
+    if (byKey.size >= 16) byKey.clear();
+    byKey.set(key, active);
+  }
+  return active;
+}
+
+const activeLists = new WeakMap<readonly Rule[], Map<string, readonly Rule[]>>();
+
 export function lintFile(file: YamlFile, options: LintOptions): LintResult {
   const settings = options.ruleSettings ?? {};
-  const rules = options.rules.filter((rule) => settings[rule.id] !== 'off');
+  const preset = options.preset ?? DEFAULT_PRESET;
+  const rules = activeRules(options);
   const findings: Finding[] = [];
   const kinds: FileKind[] = [];
 
@@ -140,16 +169,16 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
     },
     () => options.index?.imagesFilledIn(file.path) ?? [],
   );
-  const run: DocumentRun = { rules, settings, findings, failed, project: options.project ?? {}, ruleOptions: options.ruleOptions ?? {}, together };
+  const run: DocumentRun = { rules, preset, settings, findings, failed, project: options.project ?? {}, ruleOptions: options.ruleOptions ?? {}, together };
   // A cache serves only a file of one workflow document (where the incremental linter keeps one).
-  if (options.jobCache && file.documents.length === 1) run.jobCache = { cache: options.jobCache, optionsKey: JSON.stringify([run.project, settings, run.ruleOptions]) };
+  if (options.jobCache && file.documents.length === 1) run.jobCache = { cache: options.jobCache, optionsKey: JSON.stringify([run.project, preset, settings, run.ruleOptions]) };
   file.documents.forEach((yaml, index) => kinds.push(checkDocument(file, yaml, run, classified[index])));
   if (failed.size > 0 && run.jobCache) {
     // A rule that throws is skipped for the rest of the file, which reused findings would not reproduce.
     options.jobCache!.clear();
     return lintFile(file, { ...options, jobCache: undefined });
   }
-  return { file, kinds, ...finishFindings(file, findings, failed, rules, settings, broken !== undefined) };
+  return { file, kinds, ...finishFindings(file, findings, failed, rules, options.rules, broken !== undefined) };
 }
 
 /** The index entries of the objects a file's documents hold, in order (`text`: what their offsets point into). */
@@ -163,6 +192,7 @@ export function* ownObjects(file: YamlFile, classified: readonly (Classified | u
 /** What checking one document needs; `findings` and `failed` collect across the documents of a file. */
 export interface DocumentRun {
   rules: readonly Rule[];
+  preset: Preset;
   settings: Readonly<Record<string, RuleSetting>>;
   findings: Finding[];
   failed: Map<string, unknown>;
@@ -229,7 +259,7 @@ export function finishFindings(
   findings: Finding[],
   failed: ReadonlyMap<string, unknown>,
   rules: readonly Rule[],
-  settings: Readonly<Record<string, RuleSetting>>,
+  known: readonly Rule[],
   broken: boolean,
 ): { findings: Finding[]; suppressed: SuppressedFinding[] } {
   for (const [ruleId, error] of failed) {
@@ -262,7 +292,7 @@ export function finishFindings(
     return !directive;
   });
   // Unused directives only make sense when the file was checked, and only for rules that ran.
-  const unused = broken ? [] : unusedSuppressions(suppressions, rules, settings);
+  const unused = broken ? [] : unusedSuppressions(suppressions, rules, known);
   if (unused.length > 0) {
     for (const finding of unused) kept.push(finding);
     kept.sort(byPlace);
@@ -306,16 +336,16 @@ function portabilityFinding(file: YamlFile, scalar: UnderIndentedScalar, others:
   };
 }
 
-function unusedSuppressions(index: SuppressionIndex, rules: readonly Rule[], settings: Readonly<Record<string, RuleSetting>>): Finding[] {
-  // The portability warning comes from a file that was checked, so a comment can hide it like a rule's finding.
+function unusedSuppressions(index: SuppressionIndex, rules: readonly Rule[], known: readonly Rule[]): Finding[] {
+  // The portability note comes from a file that was checked, so a comment can hide it like a rule's finding.
   const active = new Set([...rules.map((rule) => rule.id), ENGINE_RULES.portability]);
   return index.unused().flatMap(({ directive, ruleId }): Finding[] => {
     if (active.has(ruleId)) {
       const where = directive.scope === 'file' ? 'in this file' : 'on the next line';
       return [{ ruleId: ENGINE_RULES.unusedSuppression, messageId: ENGINE_MESSAGES.unusedSuppression, severity: 'hint', message: `Unused suppression: ${ruleId} reports nothing ${where}; remove the comment.`, span: directive.span }];
     }
-    // A rule switched off in configuration is not a typo; anything else is.
-    if (settings[ruleId] === 'off') return [];
+    // A rule switched off (by configuration or the preset) is not a typo; anything else is.
+    if (known.some((rule) => rule.id === ruleId)) return [];
     return [{ ruleId: ENGINE_RULES.unusedSuppression, messageId: ENGINE_MESSAGES.unknownRuleSuppression, severity: 'hint', message: `Unknown rule id ${ruleId} in a suppression comment.`, span: directive.span }];
   });
 }
@@ -372,6 +402,7 @@ class RuleRunner {
       file: this.file,
       doc: this.yaml,
       project: this.run.project,
+      preset: this.run.preset,
       index: this.run.together.view(this.run.reads, rule.id),
       option: (name: string) => {
         const declared = rule.options?.[name];
@@ -383,7 +414,7 @@ class RuleRunner {
       memo: (slot, key, compute) => memo.get(slot, key, compute),
       report: (report: Report<Rule['messages']>) => {
         if (this.object && hiddenByPeer(this.object, rule.id, String(report.message))) return;
-        this.sink.push(toFinding(rule, report, this.run.settings[rule.id], this.file.text.length));
+        this.sink.push(toFinding(rule, report, this.run, this.file.text.length));
       },
       acrossJobs: <V>(compute: AcrossJobs<V>): V => {
         const answer = this.answer(compute);
@@ -449,14 +480,23 @@ function byScope(rules: readonly Rule[]): { scoped: readonly Rule[]; unscoped: r
 
 const scopes = new WeakMap<readonly Rule[], { scoped: readonly Rule[]; unscoped: readonly Rule[] }>();
 
-function toFinding(rule: Rule, report: Report<Rule['messages']>, setting: RuleSetting | undefined, textLength: number): Finding {
+/** How loud a finding is: as `RuleDefinition.presets` explains. */
+function severityOf(rule: Rule, report: Report<Rule['messages']>, run: Pick<DocumentRun, 'settings' | 'preset'>): Severity {
+  const setting = run.settings[rule.id];
+  if (setting !== undefined && setting !== 'off') return setting;
+  const level = presetSeverity(rule, run.preset);
+  // Off in the preset: only a caller that runs rules itself (not through `activeRules`) gets here.
+  return findingSeverity(rule.presets, level === 'off' ? levelWhenOn(rule) : level, report.severity);
+}
+
+function toFinding(rule: Rule, report: Report<Rule['messages']>, run: Pick<DocumentRun, 'settings' | 'preset'>, textLength: number): Finding {
   const format = rule.messages[report.message as string];
   if (!format) throw new Error(`unknown message id ${String(report.message)}`);
   checkSpan(report.span, textLength);
   const finding: Finding = {
     ruleId: rule.id,
     messageId: String(report.message),
-    severity: setting && setting !== 'off' ? setting : (report.severity ?? rule.severity),
+    severity: severityOf(rule, report, run),
     message: format(...(report.args as never[])),
     span: report.span,
   };

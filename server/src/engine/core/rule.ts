@@ -3,6 +3,7 @@ import type { Container, K8sObject } from '../model/k8s';
 import type { Job, Step, Workflow } from '../model/workflow';
 import type { IndexView } from './projectIndex';
 import type { OptionDeclarations, OptionValue } from './ruleOptions';
+import type { Preset, RulePresets } from './presets';
 import type { Memo, MemoSlot } from '../incremental/memo';
 import type { YamlDoc, YamlFile } from '../yaml/yamlFile';
 
@@ -50,7 +51,7 @@ export interface Report<M extends MessageFormatters, K extends keyof M = keyof M
   span: Span;
   message: K;
   args: Parameters<M[K]>;
-  /** A finding may be milder (or harsher) than the rule's default; configuration still overrides both. */
+  /** A finding milder or harsher than the rule's strict severity; how presets and configuration change it: see `RuleDefinition.presets`. */
   severity?: Severity;
   fix?: { title: string; edits: TextEdit[] };
 }
@@ -59,6 +60,11 @@ export interface RuleContext<M extends MessageFormatters, O extends OptionDeclar
   file: YamlFile;
   doc: YamlDoc;
   project: ProjectFacts;
+  /**
+   * The run's preset. A rule that says less in the default preset tests `ctx.preset === 'recommended'` (`all` includes
+   * everything `strict` reports). Configuration that turns a rule on outside its presets does not change this.
+   */
+  preset: Preset;
   /** The objects checked together with this document (what a rule reads of other documents, it reads here). */
   index: IndexView;
   /** One of the rule's declared `options`: the configured value (validated by the config loader) or its default. */
@@ -105,7 +111,21 @@ export interface Visitor<M extends MessageFormatters, O extends OptionDeclaratio
 export interface RuleDefinition<M extends MessageFormatters, O extends OptionDeclarations = OptionDeclarations> {
   /** Stable, kebab-case, `gha/` or `k8s/` prefix; the file name is the id's tail. */
   id: string;
-  severity: Severity;
+  /**
+   * Where the rule is on and how loud: its level in `recommended` (the default preset) and in `strict`; `all` uses
+   * strict's. Strict is never `off` (every rule is in strict); a rule enters `recommended` only once its precision
+   * on the corpus is measured. A rule whose level in the run's preset is `off` does not run unless configuration sets a
+   * level for it.
+   *
+   * A finding's severity, in one place:
+   * - configuration (`rules:` in `.shipcheck.yaml`, `shipcheck.rules`, `--rule`) sets the level of every finding of
+   *   the rule, whatever the preset and the report say;
+   * - otherwise a finding without its own `severity` gets the rule's level in the preset;
+   * - a finding reported with a `severity` (milder or harsher than usual) keeps its distance from the rule's strict
+   *   level: a rule at warning in strict and info in recommended that reports a finding at `info` (one step milder)
+   *   shows it at `info` in strict and `hint` in recommended. Never beyond `hint` or `error`.
+   */
+  presets: RulePresets;
   dora: DoraMetric[];
   messages: M;
   docs: RuleDocs;

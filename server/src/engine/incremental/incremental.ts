@@ -3,11 +3,12 @@ import { classify, type Classified } from '../core/classify';
 import { shiftFinding, type Finding } from '../core/finding';
 import { JobFindingsCache } from './jobCache';
 import { commonPrefix, commonSuffix, JobSplicer, type KnownEdit } from './jobSplice';
-import { checkDocument, DEFAULT_MAX_FILE_SIZE, finishFindings, lint, lintFile, ownObjects, type DocumentRun, type FileKind, type LintOptions, type LintResult } from '../core/lint';
+import { activeRules, checkDocument, DEFAULT_MAX_FILE_SIZE, finishFindings, lint, lintFile, ownObjects, type DocumentRun, type FileKind, type LintOptions, type LintResult } from '../core/lint';
 import { CheckedTogether, listedObjects, type IndexedObject, type IndexReads } from '../core/projectIndex';
 import type { Rule } from '../core/rule';
 import { indentUnit } from '../edits/yamlEdit';
 import { detach } from './memo';
+import { DEFAULT_PRESET } from '../core/presets';
 import { countLines, parseYamlFile, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
 
 /**
@@ -40,7 +41,8 @@ export class IncrementalLinter {
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     // Fixes indent by the whole file's step: a piece alone might suggest another.
     const indent = indentUnit({ path, text, eol, documents: [], lineCounter: new LineCounter() });
-    const key = JSON.stringify([path, eol, indent, options.project ?? {}, options.ruleSettings ?? {}, options.ruleOptions ?? {}]);
+    const preset = options.preset ?? DEFAULT_PRESET;
+    const key = JSON.stringify([path, eol, indent, options.project ?? {}, preset, options.ruleSettings ?? {}, options.ruleOptions ?? {}]);
     if (key !== this.optionsKey || options.rules !== this.rules) {
       this.previous = before = undefined;
       prefix = suffix = 0;
@@ -48,7 +50,7 @@ export class IncrementalLinter {
       this.rules = options.rules;
     }
     const settings = options.ruleSettings ?? {};
-    const rules = options.rules.filter((rule) => settings[rule.id] !== 'off');
+    const rules = activeRules(options);
 
     const delta = text.length - (before?.text.length ?? 0);
     const placed = new Map<number, Placed>();
@@ -89,7 +91,7 @@ export class IncrementalLinter {
       const findings: Finding[] = [];
       const failed = new Map<string, unknown>();
       const reads: IndexReads = { kinds: new Map(), readers: new Set() };
-      const run: DocumentRun = { rules: ruleSet, settings, findings, failed, project: options.project ?? {}, ruleOptions: options.ruleOptions ?? {}, together, reads };
+      const run: DocumentRun = { rules: ruleSet, preset, settings, findings, failed, project: options.project ?? {}, ruleOptions: options.ruleOptions ?? {}, together, reads };
       piece.kinds = piece.documents.map((yaml, index) => checkDocument(fileOf(piece), yaml, run, piece.classified![index]));
       if (failed.size > 0) piece.failed = true;
       piece.placedAt = undefined;
@@ -126,7 +128,7 @@ export class IncrementalLinter {
       for (const kind of piece.kinds) kinds.push(kind);
     });
     const file = deferredYamlFile(text, path);
-    return { file, kinds, ...finishFindings(file, findings, new Map(), rules, settings, false) };
+    return { file, kinds, ...finishFindings(file, findings, new Map(), rules, options.rules, false) };
   }
 
   private whole(text: string, path: string, options: LintOptions): LintResult {

@@ -476,3 +476,18 @@ export function jobEnvironment(job: Job): string | undefined {
   const name = isMap(value) ? scalarToString(value.items.find((item) => isScalar(item.key) && item.key.value === 'name')?.value) : scalarToString(value);
   return name === undefined || name.includes('${{') ? undefined : name;
 }
+
+// Words of jobs around tests that run none: reporting on them (`upload-test-results`, `E2E tests - composite result`),
+// processing their artifacts, approving a run (`Approve ok-to-test`).
+const AROUND_TESTS_NAME = new Set(['result', 'results', 'report', 'reports', 'reporting', 'status', 'summary', 'success', 'upload', 'publish', 'notify', 'comment', 'artifact', 'artifacts', 'approve']);
+
+/**
+ * Whether the job's id or `name:` says it runs tests, in a word stronger than `ci` (which names a whole pipeline, a
+ * status check or a build as often as a test run: `helm-chart-ci`, `ci-success`), and not as a job that reports on
+ * tests run elsewhere: `unit-tests`, `linux_test`, `e2e`, but not `upload-test-results`.
+ */
+export function namedForTests(job: Job): boolean {
+  const words = jobWords(job).filter((word) => word !== 'ci');
+  if (nameHas(words, AROUND_TESTS_NAME)) return false;
+  return nameHas(words, TEST_NAME) || nameHas(words, SLOW_NAME);
+}

@@ -4,7 +4,7 @@ import { spanOf } from '../../engine/yaml/yamlFile';
 
 export default defineRule({
   id: 'gha/artifact-retention',
-  severity: 'info',
+  presets: { recommended: 'off', strict: 'info' },
   dora: [],
   // Artifacts someone still needs (release files, a report read next month) would vanish sooner: a behaviour change.
   fixable: 'suggestion',

@@ -4,7 +4,7 @@ import { defineRule } from '../../engine/core/rule';
 
 export default defineRule({
   id: 'gha/deploy-concurrency',
-  severity: 'info',
+  presets: { recommended: 'info', strict: 'info' },
   dora: ['change-failure-rate'],
   fixable: 'suggestion',
   messages: {

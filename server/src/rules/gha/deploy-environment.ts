@@ -4,7 +4,7 @@ import { defineRule } from '../../engine/core/rule';
 
 export default defineRule({
   id: 'gha/deploy-environment',
-  severity: 'warning',
+  presets: { recommended: 'warning', strict: 'warning' },
   dora: ['change-failure-rate', 'time-to-restore'],
   fixable: 'suggestion',
   messages: {

@@ -10,7 +10,7 @@ const PREVIEW_ENVIRONMENT = /preview|review|pr[-_]|pull|dev|test|staging|ephemer
 
 export default defineRule({
   id: 'gha/deploy-ungated',
-  severity: 'warning',
+  presets: { recommended: 'warning', strict: 'warning' },
   dora: ['change-failure-rate'],
   fixable: 'suggestion',
   messages: {

@@ -31,7 +31,7 @@ const messages = {
 
 export default defineRule({
   id: 'gha/hardcoded-secret',
-  severity: 'error',
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
   fixable: false,
   messages,

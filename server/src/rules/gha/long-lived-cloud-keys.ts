@@ -16,7 +16,7 @@ function span(field: Field) {
 
 export default defineRule({
   id: 'gha/long-lived-cloud-keys',
-  severity: 'warning',
+  presets: { recommended: 'warning', strict: 'warning' },
   dora: ['time-to-restore', 'change-failure-rate'],
   fixable: 'suggestion',
   messages: {

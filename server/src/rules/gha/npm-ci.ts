@@ -20,7 +20,7 @@ const YARN_BERRY = /\bcorepack\s+enable\b|\byarn\s+(set\s+version|dlx|workspaces
 
 export default defineRule({
   id: 'gha/npm-ci',
-  severity: 'warning',
+  presets: { recommended: 'warning', strict: 'warning' },
   dora: ['change-failure-rate', 'lead-time'],
   fixable: 'safe',
   messages: {

@@ -12,7 +12,7 @@ const SOURCE = {
 
 export default defineRule({
   id: 'gha/oidc-permission',
-  severity: 'error',
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate', 'time-to-restore'],
   fixable: 'suggestion',
   messages: {

@@ -12,7 +12,7 @@ const TOKEN_IN_SCRIPT = /\bgh\s|\bgit\s+push\b|GITHUB_TOKEN|github\.token|api\.g
 
 export default defineRule({
   id: 'gha/permissions',
-  severity: 'info',
+  presets: { recommended: 'info', strict: 'info' },
   dora: ['change-failure-rate'],
   fixable: 'suggestion',
   messages: {

@@ -15,7 +15,7 @@ const TEST_RETRY_FLAGS = ['--retries', '--retry'];
 
 export default defineRule({
   id: 'gha/retry-masks-flakiness',
-  severity: 'info',
+  presets: { recommended: 'info', strict: 'info' },
   dora: ['change-failure-rate'],
   fixable: false,
   messages: {

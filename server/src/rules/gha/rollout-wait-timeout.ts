@@ -35,7 +35,7 @@ interface RolloutWait {
 
 export default defineRule({
   id: 'gha/rollout-wait-timeout',
-  severity: 'warning',
+  presets: { recommended: 'warning', strict: 'warning' },
   dora: ['time-to-restore', 'lead-time'],
   // A deploy that used to wait on now fails after the timeout: that changes the pipeline's outcome.
   fixable: 'suggestion',

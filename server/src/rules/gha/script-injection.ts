@@ -58,7 +58,7 @@ function untrustedIn(rendered: RenderedPath): boolean {
 
 export default defineRule({
   id: 'gha/script-injection',
-  severity: 'error',
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
   fixable: 'suggestion',
   messages: {

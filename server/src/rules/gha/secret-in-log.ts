@@ -7,7 +7,7 @@ const PRINTERS = new Set(['echo', 'printf', 'cat']);
 
 export default defineRule({
   id: 'gha/secret-in-log',
-  severity: 'error',
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
   fixable: false,
   messages: {

@@ -6,7 +6,7 @@ import { isMap, mapFields, scalarToString, spanOf } from '../../engine/yaml/yaml
 
 export default defineRule({
   id: 'gha/secret-in-output',
-  severity: 'error',
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
   fixable: false,
   messages: {

@@ -40,7 +40,7 @@ const PING_CLIENT = /\bmysqladmin\b|-cli\b/;
 
 export default defineRule({
   id: 'gha/service-healthcheck',
-  severity: 'warning',
+  presets: { recommended: 'warning', strict: 'warning' },
   dora: ['change-failure-rate', 'lead-time'],
   // The job then waits for the service and fails if the command does not pass: a behaviour change.
   fixable: 'suggestion',

@@ -9,7 +9,7 @@ import { isSeq, scalarToString, seqItems, spanOf, type YamlDoc } from '../../eng
 
 export default defineRule({
   id: 'gha/stage-order',
-  severity: 'warning',
+  presets: { recommended: 'off', strict: 'warning' },
   dora: ['lead-time'],
   fixable: 'suggestion',
   messages: {

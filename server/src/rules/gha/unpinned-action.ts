@@ -27,7 +27,7 @@ const messages = {
 
 export default defineRule({
   id: 'gha/unpinned-action',
-  severity: 'info',
+  presets: { recommended: 'info', strict: 'info' },
   dora: ['change-failure-rate'],
   fixable: false,
   messages,

@@ -9,7 +9,7 @@ import { isScalar, spanOf, type Node } from '../../engine/yaml/yamlFile';
 
 export default defineRule({
   id: 'gha/unreachable-job',
-  severity: 'error',
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['deployment-frequency', 'lead-time'],
   fixable: false,
   messages: {

@@ -11,7 +11,7 @@ const CONDITION_PROVIDERS = new Set(['prometheus', 'web', 'datadog', 'wavefront'
 
 export default defineRule({
   id: 'k8s/analysis-condition',
-  severity: 'warning',
+  presets: { recommended: 'warning', strict: 'warning' },
   dora: ['change-failure-rate'],
   fixable: false,
   messages: {

@@ -6,7 +6,7 @@ const TEMPLATED = /\{\{/;
 
 export default defineRule({
   id: 'k8s/analysis-limits',
-  severity: 'error',
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate', 'deployment-frequency'],
   fixable: false,
   messages: {

@@ -13,7 +13,7 @@ const NOT_A_RATE = /latenc|duration|quantile|percentile|p9\d|response[-_ ]?time|
 
 export default defineRule({
   id: 'k8s/analysis-single-metric',
-  severity: 'hint',
+  presets: { recommended: 'hint', strict: 'hint' },
   dora: ['change-failure-rate'],
   fixable: false,
   messages: {

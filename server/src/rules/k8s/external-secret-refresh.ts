@@ -8,7 +8,7 @@ const NON_PERIODIC_POLICIES = new Set(['CreatedOnce', 'OnChange']);
 
 export default defineRule({
   id: 'k8s/external-secret-refresh',
-  severity: 'warning',
+  presets: { recommended: 'warning', strict: 'warning' },
   dora: ['time-to-restore'],
   fixable: false,
   messages: {

@@ -10,7 +10,7 @@ const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
 
 export default defineRule({
   id: 'k8s/probe-port',
-  severity: 'error',
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
   fixable: false,
   messages: {

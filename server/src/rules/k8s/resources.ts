@@ -25,7 +25,7 @@ const ORDER: Missing[] = [
 
 export default defineRule({
   id: 'k8s/resources',
-  severity: 'warning',
+  presets: { recommended: 'warning', strict: 'warning' },
   dora: ['change-failure-rate', 'time-to-restore'],
   fixable: 'suggestion',
   options: {
@@ -52,7 +52,7 @@ export default defineRule({
       'Requests are what the scheduler reserves: without them it packs pods onto nodes by count, and under load they fight over CPU and memory that was never reserved for them. Limits bound the damage one pod can do: without a memory limit a leak grows until the kernel kills whatever it picks on the node, which may be a different, healthy service. Pods without requests are also the first to be evicted under node pressure, so the service that did not declare what it needs is the one that disappears.',
     symptom:
       'Latency spikes and OOMKilled or evicted pods on busy nodes, noisy-neighbour incidents that move around the cluster, and autoscaling that does not react because there is no request to measure utilisation against.',
-    fix: 'Set `resources.requests` (cpu, memory) to what the container typically uses and `resources.limits` to the most it may use. The suggested fix inserts only the missing keys with defaults of 250m CPU / 256Mi memory for requests and 500m / 512Mi for limits (configurable as `requestsCpu`, `requestsMemory`, `limitsCpu`, `limitsMemory`); tune them to measured usage. A limit without a request counts as both (Kubernetes copies it). When the requests are set, each missing limit is only a note (info): many leave limits out on purpose, the CPU limit because it throttles, the memory limit so that the pod may use spare memory on its node. A container that sets only other resources (a GPU, ephemeral storage) is told that cpu and memory are missing. Init containers and Kustomize patches are not checked.',
+    fix: 'Set `resources.requests` (cpu, memory) to what the container typically uses and `resources.limits` to the most it may use. The suggested fix inserts only the missing keys with defaults of 250m CPU / 256Mi memory for requests and 500m / 512Mi for limits (configurable as `requestsCpu`, `requestsMemory`, `limitsCpu`, `limitsMemory`); tune them to measured usage. A limit without a request counts as both (Kubernetes copies it). When the requests are set, each missing limit is only a note (info): many leave limits out on purpose, the CPU limit because it throttles, the memory limit so that the pod may use spare memory on its node; the CPU-limit note is given in the `strict` preset only. A container that sets only other resources (a GPU, ephemeral storage) is told that cpu and memory are missing. Init containers and Kustomize patches are not checked.',
     bad: `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -120,7 +120,8 @@ spec:
         for (const limit of missing) {
           const which = [limit];
           if (limit.resource === 'memory') ctx.report({ span: spanFor(which), message: 'memoryLimit', args: [label], severity: 'info', ...fixFor(which) });
-          else ctx.report({ span: spanFor(which), message: 'cpuLimit', args: [label], severity: 'info', ...fixFor(which) });
+          // Leaving out CPU limits is a common, deliberate choice (they throttle): a note for strict only.
+          else if (ctx.preset !== 'recommended') ctx.report({ span: spanFor(which), message: 'cpuLimit', args: [label], severity: 'info', ...fixFor(which) });
         }
       }
     },

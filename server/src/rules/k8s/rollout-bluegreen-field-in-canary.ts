@@ -18,7 +18,7 @@ const BLUE_GREEN_ONLY: Record<string, string> = {
 
 export default defineRule({
   id: 'k8s/rollout-bluegreen-field-in-canary',
-  severity: 'error',
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
   // Safe: the controller never sees a blueGreen field under canary (the CRD schema prunes it), so removing it cannot change what the rollout does.
   fixable: 'safe',

@@ -3,7 +3,7 @@ import { defineRule } from '../../engine/core/rule';
 
 export default defineRule({
   id: 'k8s/rollout-no-analysis',
-  severity: 'warning',
+  presets: { recommended: 'warning', strict: 'warning' },
   dora: ['change-failure-rate', 'time-to-restore'],
   fixable: false,
   messages: {

@@ -4,7 +4,7 @@ import { defineRule } from '../../engine/core/rule';
 
 export default defineRule({
   id: 'k8s/rollout-pause',
-  severity: 'info',
+  presets: { recommended: 'info', strict: 'info' },
   dora: ['change-failure-rate'],
   fixable: false,
   messages: {

@@ -4,7 +4,7 @@ import { defineRule } from '../../engine/core/rule';
 
 export default defineRule({
   id: 'k8s/rollout-spec',
-  severity: 'error',
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['deployment-frequency', 'change-failure-rate'],
   fixable: false,
   messages: {

@@ -8,7 +8,7 @@ import { isMap, mapFields, scalarToNumber, scalarToString } from '../../engine/y
 
 export default defineRule({
   id: 'k8s/rollout-weight-granularity',
-  severity: 'info',
+  presets: { recommended: 'info', strict: 'info' },
   dora: ['change-failure-rate'],
   fixable: false,
   messages: {

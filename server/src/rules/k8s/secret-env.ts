@@ -13,7 +13,7 @@ const NOT_CREDENTIAL = /(^|_)(USER|USERNAME|USER_NAME|LOGIN|EMAIL|PORT|HOST|HOST
 
 export default defineRule({
   id: 'k8s/secret-env',
-  severity: 'info',
+  presets: { recommended: 'off', strict: 'info' },
   dora: ['time-to-restore'],
   fixable: 'suggestion',
   messages: {
