@@ -293,3 +293,24 @@ describe('rule options and object exemptions', () => {
     assert.deepEqual(ids(pod('k8s/probe-identical'), 'pod.yaml'), ['k8s/image-tag']);
   });
 });
+
+describe('test data, examples and documentation (ProjectFacts.notDeployed)', () => {
+  const rules = [ruleById('k8s/image-tag')!, ruleById('gha/npm-ci')!];
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:latest\n';
+  const broken = 'apiVersion: v1\nkind: Pod\nmetadata: [unclosed\n';
+
+  it('the recommended preset leaves them alone, broken YAML included, and still says what the file is', () => {
+    const result = lint(pod, 'test/e2e/pod.yaml', { rules, project: { notDeployed: 'test' } });
+    assert.deepEqual(result.findings, []);
+    assert.deepEqual(result.kinds, ['k8s']);
+    assert.deepEqual(lint(broken, 'test/e2e/broken.yaml', { rules, project: { notDeployed: 'test' } }).findings, []);
+  });
+
+  it('strict and all check them; a file the repository deploys is checked in every preset', () => {
+    for (const preset of ['strict', 'all'] as const) {
+      assert.deepEqual(lint(pod, 'test/e2e/pod.yaml', { rules, preset, project: { notDeployed: 'test' } }).findings.map((finding) => finding.ruleId), ['k8s/image-tag']);
+    }
+    assert.deepEqual(lint(pod, 'deploy/pod.yaml', { rules, project: {} }).findings.map((finding) => finding.ruleId), ['k8s/image-tag']);
+    assert.deepEqual(lint(broken, 'deploy/broken.yaml', { rules, project: {} }).findings.map((finding) => finding.ruleId), [ENGINE_RULES.syntax]);
+  });
+});

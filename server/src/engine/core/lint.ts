@@ -112,10 +112,20 @@ export function lint(text: string, path: string, options: LintOptions): LintResu
 }
 
 /**
+ * Whether the preset leaves the file alone: `recommended` does not check test data, examples and documentation
+ * (`ProjectFacts.notDeployed`: a `test/`, `examples/`, `docs/` … folder of the repository). What sits there is rarely
+ * what anyone deploys, and on real repositories nearly every finding there was noise; `strict` and `all` check them.
+ */
+export function leftAlone(options: Pick<LintOptions, 'preset' | 'project'>): boolean {
+  return (options.preset ?? DEFAULT_PRESET) === 'recommended' && options.project?.notDeployed !== undefined;
+}
+
+/**
  * The rules that run: those on in the preset, and those configuration sets a level for, less those it turns off.
  * The same settings give the same list object, so what is worked out per list (hooks, scopes) is kept across lints.
  */
-export function activeRules(options: Pick<LintOptions, 'rules' | 'ruleSettings' | 'preset'>): readonly Rule[] {
+export function activeRules(options: Pick<LintOptions, 'rules' | 'ruleSettings' | 'preset' | 'project'>): readonly Rule[] {
+  if (leftAlone(options)) return [];
   const settings = options.ruleSettings ?? {};
   const preset = options.preset ?? DEFAULT_PRESET;
   let byKey = activeLists.get(options.rules);
@@ -144,7 +154,7 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
   const kinds: FileKind[] = [];
 
   const broken = file.documents.find((doc) => doc.hasErrors);
-  if (broken) {
+  if (broken && !leftAlone(options)) {
     if (looksLikeGoTemplate(file.text)) {
       return { file, findings: [], kinds: [], skipped: 'a Go/Helm template ({{ }}) is not YAML until rendered; check the output of `helm template` instead' };
     }
@@ -158,7 +168,7 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
     });
   }
   const underIndented = file.underIndented?.[0];
-  if (underIndented) findings.push(portabilityFinding(file, underIndented, file.underIndented!.length - 1));
+  if (underIndented && !leftAlone(options)) findings.push(portabilityFinding(file, underIndented, file.underIndented!.length - 1));
 
   const failed = new Map<string, unknown>();
   const classified = file.documents.map((yaml) => (yaml.hasErrors ? undefined : classify(file, yaml)));
