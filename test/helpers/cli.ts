@@ -12,10 +12,11 @@ export const REPO = path.resolve(__dirname, '../../..');
 /** The rules the CLI tests are written against; others (added later) are turned off in each workspace. */
 export const TESTED_RULES = ['gha/npm-ci', 'k8s/image-tag', 'k8s/probe-identical'];
 
-/** A `.shipcheck.yaml` that turns off every rule but `only` (and adds `extra` lines). */
+/** A `.shipcheck.yaml` that turns on every rule of `only` (the strict preset) and off every other (and adds `extra` lines). */
 export function onlyRules(only: readonly string[] = TESTED_RULES, extra = ''): string {
   const off = RULES.filter((rule) => !only.includes(rule.id)).map((rule) => `  ${rule.id}: off\n`);
-  return `rules:\n${off.join('') || '  {}\n'}${extra}`.replace('rules:\n  {}\n', 'rules: {}\n');
+  // Strict: the tested rules are on whatever the default preset says of them.
+  return `preset: strict\nrules:\n${off.join('') || '  {}\n'}${extra}`.replace('rules:\n  {}\n', 'rules: {}\n');
 }
 
 const temporaryDirectories: string[] = [];

@@ -6,7 +6,7 @@ import { isReleaseWorkflow } from '../../engine/model/release';
 
 export default defineRule({
   id: 'gha/docker-build-cache',
-  presets: { recommended: 'info', strict: 'info' },
+  presets: { recommended: 'off', strict: 'info' },
   dora: ['lead-time'],
   // Builds then read and write GitHub's cache (and need a buildx builder): what the step does changes.
   fixable: 'suggestion',

@@ -12,7 +12,7 @@ const TRIGGER_PATHS = new Set(['github.event_name', 'github.ref', 'github.ref_na
 
 export default defineRule({
   id: 'gha/needs-skipped',
-  presets: { recommended: 'warning', strict: 'warning' },
+  presets: { recommended: 'off', strict: 'warning' },
   dora: ['deployment-frequency', 'lead-time'],
   fixable: 'suggestion',
   messages: {

@@ -20,7 +20,7 @@ const YARN_BERRY = /\bcorepack\s+enable\b|\byarn\s+(set\s+version|dlx|workspaces
 
 export default defineRule({
   id: 'gha/npm-ci',
-  presets: { recommended: 'warning', strict: 'warning' },
+  presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate', 'lead-time'],
   fixable: 'safe',
   messages: {

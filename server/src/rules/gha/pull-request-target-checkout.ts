@@ -44,7 +44,7 @@ const BINDERS = new Set(['export', 'declare', 'local', 'readonly', 'typeset', 'f
 
 export default defineRule({
   id: 'gha/pull-request-target-checkout',
-  presets: { recommended: 'error', strict: 'error' },
+  presets: { recommended: 'off', strict: 'error' },
   dora: ['change-failure-rate'],
   fixable: false,
   messages: {

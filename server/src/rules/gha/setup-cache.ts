@@ -35,7 +35,7 @@ interface Install {
 
 export default defineRule({
   id: 'gha/setup-cache',
-  presets: { recommended: 'info', strict: 'info' },
+  presets: { recommended: 'off', strict: 'info' },
   dora: ['lead-time'],
   // The setup step then restores and saves a cache, and fails when it finds no lockfile: not behaviour-neutral.
   fixable: 'suggestion',

@@ -83,11 +83,15 @@ function check(field: Field | undefined, action: ActionRef | undefined, ctx: Rul
   if (BRANCHES.has(ref.toLowerCase())) {
     // The repository's own owner pinning its own shared actions to a branch is a choice within one organization.
     const owner = ctx.project.owner;
-    if (owner !== undefined && action.owner!.toLowerCase() === owner.toLowerCase()) ctx.report({ span, message: 'ownBranch', args: [uses, ref, action.owner!] });
-    else ctx.report({ span, message: 'branch', args: [uses, ref], severity: 'warning' });
+    if (owner !== undefined && action.owner!.toLowerCase() === owner.toLowerCase()) {
+      if (ctx.preset !== 'recommended') ctx.report({ span, message: 'ownBranch', args: [uses, ref, action.owner!] });
+    } else ctx.report({ span, message: 'branch', args: [uses, ref], severity: 'warning' });
     return;
   }
   if (FIRST_PARTY.test(uses)) return;
+  // A version tag (or another fixed name) is what most repositories use and what most would keep: read on real
+  // repositories, about half of these notes were worth acting on, so the recommended preset leaves them to strict.
+  if (ctx.preset === 'recommended') return;
   if (VERSION.test(ref)) ctx.report({ span, message: 'tag', args: [uses] });
   else ctx.report({ span, message: 'ref', args: [uses, ref] });
 }

@@ -9,7 +9,7 @@ const LIVENESS_DELAY_MARGIN = 10;
 
 export default defineRule({
   id: 'k8s/liveness-delay',
-  presets: { recommended: 'info', strict: 'info' },
+  presets: { recommended: 'off', strict: 'info' },
   dora: ['time-to-restore', 'change-failure-rate'],
   fixable: 'suggestion',
   messages: {

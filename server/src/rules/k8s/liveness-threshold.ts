@@ -13,7 +13,7 @@ const MIN_FAILURE_WINDOW = 15;
 
 export default defineRule({
   id: 'k8s/liveness-threshold',
-  presets: { recommended: 'info', strict: 'info' },
+  presets: { recommended: 'off', strict: 'info' },
   dora: ['time-to-restore', 'change-failure-rate'],
   fixable: 'suggestion',
   messages: {

@@ -7,7 +7,7 @@ import { isMap, isSeq, mapFields, scalarToNumber, scalarToString, seqItems, type
 
 export default defineRule({
   id: 'k8s/probe-identical',
-  presets: { recommended: 'warning', strict: 'warning' },
+  presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate', 'time-to-restore'],
   fixable: 'suggestion',
   messages: {

@@ -9,7 +9,7 @@ const ROLLING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Rollou
 
 export default defineRule({
   id: 'k8s/probe-missing',
-  presets: { recommended: 'warning', strict: 'warning' },
+  presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate', 'time-to-restore'],
   fixable: false,
   messages: {

@@ -25,7 +25,7 @@ const ORDER: Missing[] = [
 
 export default defineRule({
   id: 'k8s/resources',
-  presets: { recommended: 'warning', strict: 'warning' },
+  presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate', 'time-to-restore'],
   fixable: 'suggestion',
   options: {

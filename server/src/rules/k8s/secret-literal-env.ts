@@ -35,7 +35,7 @@ const URL_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^/\s@]+)@/i;
 
 export default defineRule({
   id: 'k8s/secret-literal-env',
-  presets: { recommended: 'warning', strict: 'warning' },
+  presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate'],
   fixable: false,
   messages: {
