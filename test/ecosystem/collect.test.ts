@@ -58,7 +58,7 @@ describe('the ecosystem check\'s collection (scripts/ecosystem/collect.ts)', () 
 
   it('lints a copy in which each tree is a repository, keeps findings in corpus files only, and removes the copy', async () => {
     const before = readdirSync(tmpdir()).filter((name) => name.startsWith('shipcheck-ecosystem-'));
-    const run = await collect({ corpus });
+    const run = await collect({ corpus, preset: 'strict' });
     // With .git at each tree's root the CLI sees that acme/no-lock has no lockfile (so no npm ci advice) and that
     // acme/with-lock has one; the context workflow and the peer's tree are not counted.
     const npmCi = run.findings.filter((finding) => finding.ruleId === 'gha/npm-ci');

@@ -105,6 +105,8 @@ editorSuite('Neovim as an LSP client', [NEOVIM], { timeout: 3 * RUN_LIMIT_MS }, 
     assert.ok(fs.existsSync(SERVER), `${SERVER} is missing: run \`npm run build\` first`);
     repo = fs.mkdtempSync(path.join(os.tmpdir(), 'shipcheck-nvim-'));
     fs.mkdirSync(path.join(repo, '.git'));
+    // The strict preset: the findings the checks below look for are from rules the recommended one leaves out.
+    fs.writeFileSync(path.join(repo, '.shipcheck.yaml'), 'preset: strict\n');
     fs.writeFileSync(path.join(repo, 'package.json'), '{ "name": "demo", "private": true }\n');
     fs.writeFileSync(path.join(repo, 'package-lock.json'), '{ "name": "demo", "lockfileVersion": 3, "requires": true, "packages": {} }\n');
     workflow = write(repo, '.github/workflows/ci.yml', WORKFLOW);

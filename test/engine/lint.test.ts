@@ -174,11 +174,12 @@ describe('presets', () => {
 
   it('runs a rule only in the presets it is on in, unless configuration sets a level for it', () => {
     ran.length = 0;
-    assert.deepEqual(found({}, [strictOnly]), [], 'recommended is the default');
     assert.deepEqual(found({ preset: 'recommended' }, [strictOnly]), []);
     assert.deepEqual(ran, [], 'a rule off in the preset does not run at all');
     assert.deepEqual(found({ preset: 'strict' }, [strictOnly]), ['strict warning: ran in strict']);
     assert.deepEqual(found({ preset: 'all' }, [strictOnly]), ['strict warning: ran in all']);
+    // A caller of the engine that names no preset runs every rule it gives (the front ends always name one).
+    assert.deepEqual(found({}, [strictOnly]), ['strict warning: ran in all']);
     assert.deepEqual(found({ preset: 'recommended', ruleSettings: { 'gha/strict-probe': 'info' } }, [strictOnly]), ['strict info: ran in recommended']);
     assert.deepEqual(found({ preset: 'strict', ruleSettings: { 'gha/strict-probe': 'off' } }, [strictOnly]), []);
   });
@@ -192,9 +193,9 @@ describe('presets', () => {
 
   it('does not call a suppression of a rule the preset leaves out unknown', () => {
     const disabled = `# shipcheck-disable gha/strict-probe\n${text}`;
-    assert.deepEqual(lint(disabled, WORKFLOW, { rules: [strictOnly] }).findings, []);
+    assert.deepEqual(lint(disabled, WORKFLOW, { rules: [strictOnly], preset: 'recommended' }).findings, []);
     assert.deepEqual(lint(disabled, WORKFLOW, { rules: [strictOnly], preset: 'strict' }).findings, []);
-    assert.match(lint(disabled.replace('strict-probe', 'stricter-probe'), WORKFLOW, { rules: [strictOnly] }).findings[0]?.message ?? '', /Unknown rule id gha\/stricter-probe/);
+    assert.match(lint(disabled.replace('strict-probe', 'stricter-probe'), WORKFLOW, { rules: [strictOnly], preset: 'recommended' }).findings[0]?.message ?? '', /Unknown rule id gha\/stricter-probe/);
   });
 });
 
@@ -300,14 +301,14 @@ describe('test data, examples and documentation (ProjectFacts.notDeployed)', () 
   const broken = 'apiVersion: v1\nkind: Pod\nmetadata: [unclosed\n';
 
   it('the recommended preset leaves them alone, broken YAML included, and still says what the file is', () => {
-    const result = lint(pod, 'test/e2e/pod.yaml', { rules, project: { notDeployed: 'test' } });
+    const result = lint(pod, 'test/e2e/pod.yaml', { rules, preset: 'recommended', project: { notDeployed: 'test' } });
     assert.deepEqual(result.findings, []);
     assert.deepEqual(result.kinds, ['k8s']);
-    assert.deepEqual(lint(broken, 'test/e2e/broken.yaml', { rules, project: { notDeployed: 'test' } }).findings, []);
+    assert.deepEqual(lint(broken, 'test/e2e/broken.yaml', { rules, preset: 'recommended', project: { notDeployed: 'test' } }).findings, []);
   });
 
   it('strict and all check them; a file the repository deploys is checked in every preset', () => {
-    for (const preset of ['strict', 'all'] as const) {
+    for (const preset of ['strict', 'all', undefined] as const) {
       assert.deepEqual(lint(pod, 'test/e2e/pod.yaml', { rules, preset, project: { notDeployed: 'test' } }).findings.map((finding) => finding.ruleId), ['k8s/image-tag']);
     }
     assert.deepEqual(lint(pod, 'deploy/pod.yaml', { rules, project: {} }).findings.map((finding) => finding.ruleId), ['k8s/image-tag']);

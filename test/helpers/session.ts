@@ -32,7 +32,11 @@ import { IDLE_REQUEST } from '../../server/src/lsp/checkQueue';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const TIMEOUT_MS = 10_000;
-export const WORKSPACE = path.join(os.tmpdir(), 'shipcheck-lsp-test');
+export const WORKSPACE = path.join(os.tmpdir(), 'shipcheck-lsp-test', 'workspace');
+// The protocol tests are written against every rule: a configuration above the workspace runs the strict preset (a
+// test's own .shipcheck.yaml in the workspace is nearer and wins).
+fs.mkdirSync(WORKSPACE, { recursive: true });
+fs.writeFileSync(path.join(WORKSPACE, '..', '.shipcheck.yaml'), 'preset: strict\n');
 
 export function uriOf(relative: string): string {
   return pathToFileURL(path.join(WORKSPACE, relative)).href;

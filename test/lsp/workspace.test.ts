@@ -25,7 +25,7 @@ describe('workspace-wide findings and .shipcheck.yaml', { timeout: 8 * TIMEOUT_M
   const vendored = write('node_modules/pkg/pod.yaml', POD);
   const ignored = write('generated/pod.yaml', POD);
   const excluded = write('build/pod.yaml', POD);
-  const config = write('.shipcheck.yaml', 'rules:\n  gha/npm-ci: error\nignore:\n  - generated/**\n');
+  const config = write('.shipcheck.yaml', 'preset: strict\nrules:\n  gha/npm-ci: error\nignore:\n  - generated/**\n');
   let session: Session;
   // The editor's settings: files.exclude hides build/, and shipcheck.rules may override the file.
   const editor: Record<string, unknown> = { 'files.exclude': { '**/build': true }, shipcheck: {} };
@@ -76,7 +76,7 @@ describe('workspace-wide findings and .shipcheck.yaml', { timeout: 8 * TIMEOUT_M
 
   it('reloads .shipcheck.yaml when it changes, and editor settings win over it', async () => {
     write('.github/workflows/ci.yml', NPM_INSTALL);
-    write('.shipcheck.yaml', 'rules:\n  gha/npm-ci: info\n');
+    write('.shipcheck.yaml', 'preset: strict\nrules:\n  gha/npm-ci: info\n');
     editor.shipcheck = { rules: { 'gha/npm-ci': 'hint' } };
     const from = session.published.length;
     await session.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: config, type: FileChangeType.Changed }] });

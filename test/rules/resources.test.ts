@@ -29,8 +29,9 @@ describe('k8s/resources', () => {
     assert.deepEqual(findings.map((f) => [f.severity, f.fix?.title]), [['info', 'Add limits.cpu'], ['info', 'Add limits.memory']]);
     assert.match(findings[0]!.message, /has no CPU limit/);
     assert.match(findings[1]!.message, /has requests but no memory limit: .* so this is only a note\.$/);
-    // The default preset leaves the CPU limit alone.
-    assert.deepEqual(lint(text, 'pod.yaml', { rules: [resources] }).findings.map((f) => f.fix?.title), ['Add limits.memory']);
+    // The recommended preset (where configuration turns the rule on) leaves the CPU limit alone.
+    const recommended = lint(text, 'pod.yaml', { rules: [resources], preset: 'recommended', ruleSettings: { 'k8s/resources': 'info' } });
+    assert.deepEqual(recommended.findings.map((f) => f.fix?.title), ['Add limits.memory']);
   });
 
   it('names the other resources a container sets instead of saying it sets none', () => {

@@ -11,14 +11,14 @@ import type { FixKind } from './finding';
 import type { JobFindingsCache } from '../incremental/jobCache';
 import { CheckedTogether, indexObjects, listedObjects, type IndexReads, type ProjectIndex } from './projectIndex';
 import { memo } from '../incremental/memo';
-import { DEFAULT_PRESET, findingSeverity, levelWhenOn, presetSeverity, type Preset } from './presets';
+import { ENGINE_PRESET, findingSeverity, levelWhenOn, presetSeverity, type Preset } from './presets';
 
 export type RuleSetting = Severity | 'off';
 export type RuleOptionValue = string | number | boolean;
 
 export interface LintOptions {
   rules: readonly Rule[];
-  /** Which rules run and how loud (default `recommended`); `ruleSettings` override it per rule. */
+  /** Which rules run and how loud; `ruleSettings` override it per rule. Undefined runs every rule given (`ENGINE_PRESET`). */
   preset?: Preset;
   project?: ProjectFacts;
   /** Per-rule severity overrides from configuration; `off` disables the rule. */
@@ -117,7 +117,7 @@ export function lint(text: string, path: string, options: LintOptions): LintResu
  * what anyone deploys, and on real repositories nearly every finding there was noise; `strict` and `all` check them.
  */
 export function leftAlone(options: Pick<LintOptions, 'preset' | 'project'>): boolean {
-  return (options.preset ?? DEFAULT_PRESET) === 'recommended' && options.project?.notDeployed !== undefined;
+  return (options.preset ?? ENGINE_PRESET) === 'recommended' && options.project?.notDeployed !== undefined;
 }
 
 /**
@@ -127,7 +127,7 @@ export function leftAlone(options: Pick<LintOptions, 'preset' | 'project'>): boo
 export function activeRules(options: Pick<LintOptions, 'rules' | 'ruleSettings' | 'preset' | 'project'>): readonly Rule[] {
   if (leftAlone(options)) return [];
   const settings = options.ruleSettings ?? {};
-  const preset = options.preset ?? DEFAULT_PRESET;
+  const preset = options.preset ?? ENGINE_PRESET;
   let byKey = activeLists.get(options.rules);
   if (!byKey) activeLists.set(options.rules, (byKey = new Map()));
   const key = JSON.stringify([preset, settings]);
@@ -148,7 +148,7 @@ const activeLists = new WeakMap<readonly Rule[], Map<string, readonly Rule[]>>()
 
 export function lintFile(file: YamlFile, options: LintOptions): LintResult {
   const settings = options.ruleSettings ?? {};
-  const preset = options.preset ?? DEFAULT_PRESET;
+  const preset = options.preset ?? ENGINE_PRESET;
   const rules = activeRules(options);
   const findings: Finding[] = [];
   const kinds: FileKind[] = [];

@@ -13,7 +13,15 @@ export type Preset = 'recommended' | 'strict' | 'all';
 
 export const PRESETS: readonly Preset[] = ['recommended', 'strict', 'all'];
 
+/** What a project runs when its configuration names no preset: the CLI and the language server resolve it. */
 export const DEFAULT_PRESET: Preset = 'recommended';
+
+/**
+ * What the engine runs when its caller names no preset: every rule it is given, at its strict level. The front ends
+ * always name one (the configured preset, else `DEFAULT_PRESET`); a caller of the engine itself (tests, benchmarks)
+ * gets every rule it passes.
+ */
+export const ENGINE_PRESET: Preset = 'all';
 
 /** A rule's level in one preset: `off` leaves it out of that preset. */
 export type PresetLevel = Severity | 'off';

@@ -8,7 +8,7 @@ import { CheckedTogether, listedObjects, type IndexedObject, type IndexReads } f
 import type { Rule } from '../core/rule';
 import { indentUnit } from '../edits/yamlEdit';
 import { detach } from './memo';
-import { DEFAULT_PRESET } from '../core/presets';
+import { ENGINE_PRESET } from '../core/presets';
 import { countLines, parseYamlFile, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
 
 /**
@@ -41,7 +41,7 @@ export class IncrementalLinter {
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     // Fixes indent by the whole file's step: a piece alone might suggest another.
     const indent = indentUnit({ path, text, eol, documents: [], lineCounter: new LineCounter() });
-    const preset = options.preset ?? DEFAULT_PRESET;
+    const preset = options.preset ?? ENGINE_PRESET;
     const key = JSON.stringify([path, eol, indent, options.project ?? {}, preset, options.ruleSettings ?? {}, options.ruleOptions ?? {}]);
     if (key !== this.optionsKey || options.rules !== this.rules) {
       this.previous = before = undefined;
