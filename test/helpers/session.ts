@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { PROTOCOL_TESTS } from './tempWorkspace';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -32,11 +32,8 @@ import { IDLE_REQUEST } from '../../server/src/lsp/checkQueue';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const TIMEOUT_MS = 10_000;
-export const WORKSPACE = path.join(os.tmpdir(), 'shipcheck-lsp-test', 'workspace');
-// The protocol tests are written against every rule: a configuration above the workspace runs the strict preset (a
-// test's own .shipcheck.yaml in the workspace is nearer and wins).
-fs.mkdirSync(WORKSPACE, { recursive: true });
-fs.writeFileSync(path.join(WORKSPACE, '..', '.shipcheck.yaml'), 'preset: strict\n');
+// Under the protocol tests' folder, whose configuration runs the strict preset.
+export const WORKSPACE = path.join(PROTOCOL_TESTS, 'workspace');
 
 export function uriOf(relative: string): string {
   return pathToFileURL(path.join(WORKSPACE, relative)).href;

@@ -4,14 +4,15 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { DidChangeWatchedFilesNotification, FileChangeType, RegistrationRequest, type Registration } from 'vscode-languageserver-protocol/node';
-import { codes, type Session, startSession, stopSession, TIMEOUT_MS, WORKSPACE } from '../helpers/session';
+import { codes, type Session, startSession, stopSession, TIMEOUT_MS } from '../helpers/session';
+import { PROTOCOL_TESTS } from '../helpers/tempWorkspace';
 
 const NPM_INSTALL = 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm install\n';
 
 // The server keeps what it read about the project between keystrokes; a watched-file event makes it read again.
 describe('lockfiles and .shipcheck.yaml read again when the client says they changed', { timeout: 6 * TIMEOUT_MS }, () => {
   // Under the protocol tests' folder, whose configuration runs the strict preset (test/helpers/session.ts).
-  const root = fs.mkdtempSync(path.join(WORKSPACE, '..', 'project-'));
+  const root = fs.mkdtempSync(path.join(PROTOCOL_TESTS, 'project-'));
   fs.mkdirSync(path.join(root, '.git'));
   const workflowPath = path.join(root, '.github', 'workflows', 'ci.yml');
   const workflow = pathToFileURL(workflowPath).href;
