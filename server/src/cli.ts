@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import manifest from '../../package.json';
 import { parseCommand, UsageError, USAGE, type FailOn, type LintCommand, type OutputFormat } from './cli/args';
+import { baselineOf, readBaseline, withoutBaselined, type Baseline } from './cli/baseline';
 import { checkText, type CheckSettings, type FileReport } from './cli/check';
 import { discover, type InputError, type Target } from './project/discover';
 import { checkedOf, formatCompact, formatJson, formatText, shownReports, styleFor, type Hidden } from './cli/format';
@@ -87,6 +88,24 @@ async function run(command: LintCommand): Promise<number> {
   }
   for (const target of ignored) reports.push({ status: 'skipped', path: target.path, reason: ignoredBecause });
   reports.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (command.baseline !== undefined) {
+    let baseline: Baseline;
+    try {
+      if (command.updateBaseline) {
+        baseline = baselineOf(reports, command.baseline);
+        fs.writeFileSync(command.baseline, `${JSON.stringify(baseline, null, 2)}\n`);
+        process.stderr.write(`shipcheck: wrote ${baseline.findings.length} finding${baseline.findings.length === 1 ? '' : 's'} to the baseline ${command.baseline}\n`);
+      } else {
+        baseline = readBaseline(command.baseline);
+      }
+    } catch (error) {
+      process.stderr.write(`shipcheck: ${firstLine(error)}\n`);
+      return 2;
+    }
+    const filtered = withoutBaselined(reports, baseline, command.baseline);
+    reports = filtered.reports;
+    if (filtered.baselined > 0 && !command.updateBaseline) process.stderr.write(`shipcheck: ${filtered.baselined} finding${filtered.baselined === 1 ? '' : 's'} in the baseline ${command.baseline} not reported\n`);
+  }
 
   // A missing path alone leaves nothing to report: the error on stderr says it all.
   const nothingToReport = errors.length > 0 && reports.every((report) => report.status === 'error' || report.status === 'unrelated');

@@ -373,3 +373,33 @@ describe('bad input', () => {
     assert.deepEqual(json(shipcheck(root, '--format', 'json', 'junk.yml')).skipped.map((skip) => skip.file), ['junk.yml']);
   });
 });
+
+describe('adopting on an existing repository: --baseline', () => {
+  it('reports only findings not in the baseline, matched by rule and line text, so lines moving keep them matched', () => {
+    const root = workspace({ '.github/workflows/ci.yml': WORKFLOW, 'deploy/web.yaml': DEPLOYMENT });
+    const written = shipcheck(root, '--baseline', 'shipcheck-baseline.json', '--update-baseline', '--fail-on', 'warning');
+    assert.equal(written.status, 0, written.stderr);
+    assert.match(written.stderr, /wrote 2 findings to the baseline shipcheck-baseline\.json/);
+    const baseline = JSON.parse(fs.readFileSync(path.join(root, 'shipcheck-baseline.json'), 'utf8')) as { findings: { file: string; ruleId: string }[] };
+    assert.deepEqual(baseline.findings.map((entry) => `${entry.file} ${entry.ruleId}`), ['.github/workflows/ci.yml gha/npm-ci', 'deploy/web.yaml k8s/image-tag']);
+    // Lines added above move the old finding; a new finding on a new line is the only one reported.
+    const workflow = path.join(root, '.github/workflows/ci.yml');
+    fs.writeFileSync(workflow, `# moved down\n${fs.readFileSync(workflow, 'utf8')}      - run: npm i --no-audit\n`);
+    const run = shipcheck(root, '--baseline', 'shipcheck-baseline.json', '--format', 'json', '--fail-on', 'warning');
+    assert.equal(run.status, 1);
+    assert.deepEqual(json(run).findings.map((finding) => `${finding.file}:${finding.line} ${finding.ruleId}`), ['.github/workflows/ci.yml:12 gha/npm-ci']);
+    assert.match(run.stderr, /2 findings in the baseline shipcheck-baseline\.json not reported/);
+    // Editing a baselined line brings its finding back.
+    fs.writeFileSync(path.join(root, 'deploy/web.yaml'), DEPLOYMENT.replace('nginx:latest', 'nginx'));
+    assert.ok(json(shipcheck(root, '--baseline', 'shipcheck-baseline.json', '--format', 'json')).findings.some((finding) => finding.ruleId === 'k8s/image-tag'));
+  });
+
+  it('says what is wrong with a missing or foreign baseline file, and that --update-baseline needs one named', () => {
+    const root = workspace({ '.github/workflows/ci.yml': WORKFLOW, 'other.json': '{"findings": 3}' });
+    const missing = shipcheck(root, '--baseline', 'nope.json');
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /cannot read the baseline nope\.json: .*\(--update-baseline writes one\)/);
+    assert.match(shipcheck(root, '--baseline', 'other.json').stderr, /other\.json is not a shipcheck baseline/);
+    assert.match(shipcheck(root, '--update-baseline').stderr, /--update-baseline needs --baseline <file>/);
+  });
+});

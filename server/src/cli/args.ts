@@ -36,6 +36,10 @@ export interface LintCommand {
   maxFileSizeKiB: number | undefined;
   /** `--skip-unreadable`: files found in directories that cannot be checked are passed over without failing. */
   skipUnreadable: boolean;
+  /** `--baseline <file>`: findings it holds are not reported (nor counted for the exit code). */
+  baseline: string | undefined;
+  /** `--update-baseline`: write every current finding to the `--baseline` file first. */
+  updateBaseline: boolean;
   /** `--jobs`: threads to check in; undefined means one per core (the main thread alone for a few files). */
   jobs: number | undefined;
 }
@@ -67,6 +71,8 @@ const OPTIONS = {
   'max-file-size': { type: 'string' },
   'skip-unreadable': { type: 'boolean' },
   jobs: { type: 'string' },
+  baseline: { type: 'string' },
+  'update-baseline': { type: 'boolean' },
   'list-rules': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -122,6 +128,10 @@ Selection:
   --stdin-filename <path> the path standard input is checked as (it decides
                           whether the text is a workflow)
 
+  --baseline <file>       report only findings that are not in this baseline
+                          (matched by file, rule and the text of their
+                          line, so edits elsewhere keep them matched)
+  --update-baseline       write every current finding to the --baseline file
   --jobs <n>              check in n threads (default: one per core when
                           there are many files; 1 checks in one thread)
 
@@ -214,6 +224,8 @@ export function parseCommand(argv: readonly string[]): Command {
     maxFileSizeKiB: positiveInteger('--max-file-size', values['max-file-size']),
     skipUnreadable: values['skip-unreadable'] === true,
     jobs: positiveInteger('--jobs', values.jobs),
+    baseline: baselineFile(values),
+    updateBaseline: values['update-baseline'] === true,
   };
 }
 
@@ -221,6 +233,12 @@ function minSeverity(values: Partial<Record<OptionName, string | true>>): Severi
   if (values.quiet && values['min-severity'] !== undefined) throw new UsageError('--quiet is --min-severity error: give one of them');
   if (values.quiet) return 'error';
   return choice('--min-severity', values['min-severity'], SEVERITIES, 'hint');
+}
+
+function baselineFile(values: Partial<Record<OptionName, string | true>>): string | undefined {
+  const file = typeof values.baseline === 'string' ? values.baseline : undefined;
+  if (values['update-baseline'] && file === undefined) throw new UsageError('--update-baseline needs --baseline <file>');
+  return file;
 }
 
 function positiveInteger(option: string, value: string | true | undefined): number | undefined {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { lineHashes } from './fingerprint';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
@@ -7,7 +7,7 @@ import type { Rule } from '../engine/core/rule';
 import { levelWhenOn, presetSeverity, type Preset } from '../engine/core/presets';
 import { ENGINE_RULE_DOCS, type EngineRuleDoc } from '../knowledge/engineRules';
 import { engineRuleDocMarkdown, ruleDocMarkdown } from '../knowledge/ruleDocs';
-import type { FileReport, PlacedEdit, PlacedFinding, Range } from './check';
+import type { FileReport, PlacedEdit, Range } from './check';
 import type { InputError } from '../project/discover';
 import { checkedOf, skippedOf } from './format';
 
@@ -116,21 +116,6 @@ function descriptorName(ruleId: string): string {
 
 function helpUri(ruleId: string, docsBaseUrl: string | undefined): { helpUri?: string } {
   return docsBaseUrl ? { helpUri: `${docsBaseUrl}${ruleId.split('/').map(encodeURIComponent).join('/')}.md` } : {};
-}
-
-/**
- * Each finding's identity across commits, in GitHub's `hash:occurrence` form: a hash of the rule id and the text of
- * the finding's first line, whitespace collapsed, then which finding of that rule on such a line it is in the file
- * (1, 2, …, in file order). Lines inserted or removed above leave it alone; editing the line itself changes it.
- */
-export function lineHashes(findings: readonly PlacedFinding[]): string[] {
-  const seen = new Map<string, number>();
-  return findings.map((finding) => {
-    const key = `${finding.ruleId}\n${finding.lineText.trim().replace(/\s+/g, ' ')}`;
-    const occurrence = (seen.get(key) ?? 0) + 1;
-    seen.set(key, occurrence);
-    return `${createHash('sha256').update(key).digest('hex').slice(0, 16)}:${occurrence}`;
-  });
 }
 
 function level(severity: Severity): Sarif.Result.level {
