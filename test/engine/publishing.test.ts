@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classify } from '../../server/src/engine/core/classify';
 import { Memo } from '../../server/src/engine/incremental/memo';
-import { publishingJobs, publishingStep, runsOnlyForReleases } from '../../server/src/engine/model/publishing';
-import { workflowTriggers } from '../../server/src/engine/model/triggers';
+import { publishingJobs, publishingStep } from '../../server/src/engine/model/publishing';
+import { releaseTriggers, workflowTriggers } from '../../server/src/engine/model/triggers';
 import type { Workflow } from '../../server/src/engine/model/workflow';
 import { parseYamlFile, type YamlDoc } from '../../server/src/engine/yaml/yamlFile';
 
@@ -48,10 +48,10 @@ describe('publishingStep', () => {
   });
 });
 
-describe('runsOnlyForReleases', () => {
+describe("releaseTriggers: what publishingJobs counts as a release workflow", () => {
   const releases = (on: string) => {
     const { workflow, yaml } = workflowOf(`on:\n${on}\njobs:\n  a:\n    runs-on: x\n    steps: [{run: make}]\n`);
-    return runsOnlyForReleases(workflowTriggers(workflow, yaml));
+    return releaseTriggers(workflowTriggers(workflow, yaml)) === 'release';
   };
 
   it('is true for releases and tag pushes, with workflow_dispatch beside them', () => {

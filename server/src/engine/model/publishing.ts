@@ -4,7 +4,7 @@ import { stepCommands, type ResolvedCommand } from '../languages/commandLine';
 import { type Field, isMap, scalarToString, type YamlDoc } from '../yaml/yamlFile';
 import { jobGraph } from './jobGraph';
 import { effectivePermissions } from './permissions';
-import { type TriggerFilter, type Triggers, workflowTriggers } from './triggers';
+import { releaseTriggers, workflowTriggers } from './triggers';
 import { jobSource, jobTextMayMatch, type Job, type Step } from './workflow';
 
 /**
@@ -166,19 +166,6 @@ function readJobPublishing(job: Job): JobPublishing {
   };
 }
 
-/** An event that only runs for a release or a pushed tag: `release`, or `push:` filtered to tags with no branches. */
-function releaseEvent(name: string, filter: TriggerFilter): boolean {
-  if (name === 'release') return true;
-  return name === 'push' && (filter.tags !== undefined || filter.tagsIgnore !== undefined) && filter.branches === undefined && filter.branchesIgnore === undefined;
-}
-
-/** Whether the workflow runs only for releases and tag pushes (and by hand beside them: the release run again). */
-export function runsOnlyForReleases(triggers: Triggers): boolean {
-  if (!triggers.complete) return false;
-  const events = [...triggers.events];
-  return events.some(([name, filter]) => releaseEvent(name, filter)) && events.every(([name, filter]) => name === 'workflow_dispatch' || releaseEvent(name, filter));
-}
-
 /**
  * The ids of the jobs whose work is published: every job of a workflow that runs only for releases and tag pushes;
  * elsewhere each job with a publishing step (`npm publish`, `docker push`, `twine upload`, `gh release create`,
@@ -187,7 +174,7 @@ export function runsOnlyForReleases(triggers: Triggers): boolean {
  * publish). Shaped for `ctx.acrossJobs`.
  */
 export const publishingJobs: AcrossJobs<string[]> = (workflow, yaml) => {
-  if (workflow.kind === 'workflow' && runsOnlyForReleases(workflowTriggers(workflow, yaml))) return workflow.jobs.map((job) => job.id);
+  if (workflow.kind === 'workflow' && releaseTriggers(workflowTriggers(workflow, yaml)) === 'release') return workflow.jobs.map((job) => job.id);
   const graph = jobGraph(workflow);
   const ids = new Set<string>();
   for (const job of workflow.jobs) {
