@@ -1,0 +1,89 @@
+// Where steps and Kubernetes objects lie in a file, so that a finding and a peer's expectation can be matched by the
+// step, object or container they are about when their lines differ.
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Node } from 'yaml';
+
+/** Lines, 1-based, both ends included. */
+export interface LineSpan {
+  start: number;
+  end: number;
+}
+
+export interface ContainerSpan extends LineSpan {
+  name: string | undefined;
+}
+
+export interface ObjectSpan extends LineSpan {
+  kind: string | undefined;
+  name: string | undefined;
+  containers: ContainerSpan[];
+}
+
+function lineSpan(lines: LineCounter, range: readonly [number, number, number] | null | undefined): LineSpan | undefined {
+  if (!range) return undefined;
+  const start = lines.linePos(range[0]).line;
+  return { start, end: Math.max(start, lines.linePos(Math.max(range[0], range[1] - 1)).line) };
+}
+
+function field(node: unknown, key: string): unknown {
+  if (!isMap(node)) return undefined;
+  return node.items.find((pair) => isScalar(pair.key) && pair.key.value === key)?.value ?? undefined;
+}
+
+function text(node: unknown): string | undefined {
+  return isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : undefined;
+}
+
+/** Where the jobs of a workflow lie (from the job's key), and the steps of its jobs and of a composite action (`runs.steps`). */
+export interface WorkflowLayout {
+  jobs: LineSpan[];
+  steps: LineSpan[];
+}
+
+export function workflowLayout(source: string): WorkflowLayout {
+  const lines = new LineCounter();
+  const layout: WorkflowLayout = { jobs: [], steps: [] };
+  const addSteps = (steps: unknown): void => {
+    if (!isSeq(steps)) return;
+    for (const step of steps.items) {
+      const span = lineSpan(lines, (step as Node | null)?.range);
+      if (span) layout.steps.push(span);
+    }
+  };
+  for (const doc of parseAllDocuments(source, { lineCounter: lines })) {
+    if (!('contents' in doc)) continue;
+    const jobs = field(doc.contents, 'jobs');
+    if (isMap(jobs)) {
+      for (const job of jobs.items) {
+        const key = lineSpan(lines, (job.key as Node | null)?.range);
+        const value = lineSpan(lines, (job.value as Node | null)?.range);
+        if (key) layout.jobs.push({ start: key.start, end: Math.max(key.end, value?.end ?? key.end) });
+        addSteps(field(job.value, 'steps'));
+      }
+    }
+    addSteps(field(field(doc.contents, 'runs'), 'steps'));
+  }
+  return layout;
+}
+
+/** The objects of a manifest file: kind, name, and the containers (init containers too) anywhere in them. */
+export function objectSpans(source: string): ObjectSpan[] {
+  const lines = new LineCounter();
+  const objects: ObjectSpan[] = [];
+  for (const doc of parseAllDocuments(source, { lineCounter: lines })) {
+    if (!('contents' in doc) || !isMap(doc.contents)) continue;
+    const span = lineSpan(lines, doc.contents.range);
+    if (!span) continue;
+    const containers: ContainerSpan[] = [];
+    visit(doc.contents, {
+      Pair: (_key, pair) => {
+        if (!isPair(pair) || !isScalar(pair.key) || !['containers', 'initContainers'].includes(String(pair.key.value)) || !isSeq(pair.value)) return;
+        for (const item of pair.value.items) {
+          const itemSpan = lineSpan(lines, (item as Node | null)?.range);
+          if (itemSpan) containers.push({ ...itemSpan, name: text(field(item, 'name')) });
+        }
+      },
+    });
+    objects.push({ ...span, kind: text(field(doc.contents, 'kind')), name: text(field(field(doc.contents, 'metadata'), 'name')), containers });
+  }
+  return objects;
+}

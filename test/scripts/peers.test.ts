@@ -1,0 +1,219 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { peerCommits } from '../../scripts/peers/collect';
+import { parseActionlintGolden, parseKubeLinterExpected, parseKubeScoreExpected, parseZizmorExpected, polarisExpectation } from '../../scripts/peers/expectations';
+import { parseMapping, readMapping, ROOT } from '../../scripts/peers/mapping';
+import { BEGIN, END, updatePage } from '../../scripts/peers/report';
+import { scoreFiles, scoreLines, scoreObjects, type Finding } from '../../scripts/peers/score';
+import { objectSpans, workflowLayout } from '../../scripts/peers/structure';
+
+// The scorer of `npm run peers` on tiny synthetic expectations and findings: no peers folder needed.
+const finding = (file: string, line: number, ruleId: string): Finding => ({ file, line, ruleId, severity: 'warning', message: '' });
+
+describe('npm run peers: the mapping tables', () => {
+  it('reads a table and refuses rows it cannot trust', () => {
+    const { table, errors } = parseMapping(
+      ['# comment', 'audit\trules\tnote', 'a\tgha/x,gha/y\t', 'b\tnone\tneeds the network', 'c\tnone\t', 'd\tGHA/x\t', 'a\tgha/z\t'].join('\n'),
+      'm.tsv',
+    );
+    assert.deepEqual([...table], [
+      ['a', { rules: ['gha/x', 'gha/y'], note: '' }],
+      ['b', { rules: [], note: 'needs the network' }],
+    ]);
+    assert.deepEqual(errors, [
+      'm.tsv:5: c maps to none without a reason',
+      'm.tsv:6: rules is a comma-separated list of gha/… or k8s/… ids, or none (got "GHA/x")',
+      'm.tsv:7: a is mapped twice',
+    ]);
+  });
+
+  it('the committed tables parse, and map the checks the issues name', () => {
+    const zizmor = readMapping('zizmor');
+    assert.deepEqual(zizmor.get('template-injection')?.rules, ['gha/script-injection']);
+    assert.match(zizmor.get('impostor-commit')?.note ?? '', /network/);
+    assert.deepEqual(readMapping('actionlint').get('job-needs')?.rules, ['gha/job-needs']);
+    assert.deepEqual(readMapping('kube-linter').get('privileged-container')?.rules, ['k8s/privileged']);
+    assert.deepEqual(readMapping('kube-score').get('Pod Probes')?.rules, ['k8s/probe-missing']);
+    assert.deepEqual(readMapping('polaris').get('tagNotSpecified')?.rules, ['k8s/image-tag']);
+  });
+});
+
+describe('npm run peers: reading what the peers assert', () => {
+  it('zizmor rows, with their personas', () => {
+    const { rows, errors } = parseZizmorExpected('file\tline\taudit\tlevel\tpersonas\tmessage\na.yml\t3\tbot-conditions\thigh\tpedantic,regular\tx\nbad\n', 'e.tsv', 'zizmor/');
+    assert.deepEqual(rows, [{ file: 'zizmor/a.yml', line: 3, check: 'bot-conditions', personas: ['pedantic', 'regular'] }]);
+    assert.deepEqual(errors, ['e.tsv:3: not a row of file, line, audit, …']);
+  });
+
+  it('actionlint golden lines, plain and as regular expressions', () => {
+    const { rows, unread } = parseActionlintGolden('test.yaml:4:3: job "x" needs job "y" which does not exist [job-needs]\n/test\\.yaml:7:9: context "env" .+ \\[expression\\]/\n/{string => string}/\n', 'err/x.yaml');
+    assert.deepEqual(rows, [
+      { file: 'err/x.yaml', line: 4, check: 'job-needs' },
+      { file: 'err/x.yaml', line: 7, check: 'expression' },
+    ]);
+    assert.deepEqual(unread, ['/{string => string}/']);
+  });
+
+  it('kube-linter counts, with the object and container each message names', () => {
+    const json = JSON.stringify([
+      { test: 'privileged', file: 'tests/checks/p.yml', check: 'privileged-container', count: 3, msgs: ['Deployment: container "app" is privileged', 'Job bad-job: no ttl'] },
+      { test: 'template-x', file: 'tests/checks/t.yml', check: null, count: 1, msgs: [] },
+    ]);
+    assert.deepEqual(parseKubeLinterExpected(json), {
+      rows: [
+        { file: 'checks/p.yml', check: 'privileged-container', kind: 'Deployment', container: 'app' },
+        { file: 'checks/p.yml', check: 'privileged-container', kind: 'Job', name: 'bad-job' },
+        { file: 'checks/p.yml', check: 'privileged-container' },
+      ],
+      leftOut: ['template-x'],
+    });
+  });
+
+  it('kube-score grades and Polaris file names', () => {
+    const json = JSON.stringify([
+      { src: 's', files: ['a.yaml'], check: 'Pod Probes', grade: 'Critical' },
+      { src: 's', files: ['a.yaml'], check: 'Pod Probes', grade: 'Warning' },
+      { src: 's', files: ['b.yaml'], check: 'Pod Probes', grade: 'AllOK' },
+    ]);
+    assert.deepEqual(parseKubeScoreExpected(json), [
+      { file: 'score/testdata/a.yaml', check: 'Pod Probes', fails: true },
+      { file: 'score/testdata/b.yaml', check: 'Pod Probes', fails: false },
+    ]);
+    assert.deepEqual(polarisExpectation('hostPIDSet', 'failure.pod.yaml'), { file: 'test-checks/hostPIDSet/failure.pod.yaml', check: 'hostPIDSet', fails: true });
+    assert.equal(polarisExpectation('hostPIDSet', 'success.yaml')?.fails, false);
+    assert.equal(polarisExpectation('hostPIDSet', 'mutated.yaml'), undefined);
+  });
+
+  it('the peer commits of the peers README', () => {
+    const readme = '| folder | project |\n|---|---|\n| `zizmor/` | zizmorcore/zizmor (11bbf7e) — auditor | x |\n';
+    assert.deepEqual([...peerCommits(readme)], [['zizmor', { repository: 'zizmorcore/zizmor', commit: '11bbf7e' }]]);
+  });
+});
+
+describe('npm run peers: matching findings with expectations', () => {
+  const WORKFLOW = ['on: push', 'jobs:', '  build:', '    runs-on: ubuntu-latest', '    permissions: write-all', '    steps:', '      - uses: actions/cache@v4', '        with:', '          path: x', '          key: y', '      - run: echo', ''].join('\n');
+  const layout = () => workflowLayout(WORKFLOW);
+  const mapping = new Map([
+    ['cache-poisoning', { rules: ['gha/cache-poisoning'], note: '' }],
+    ['excessive-permissions', { rules: ['gha/permissions'], note: '' }],
+    ['unpinned-uses', { rules: ['gha/unpinned-action'], note: '' }],
+    ['impostor-commit', { rules: [], note: 'needs the network' }],
+  ]);
+
+  it('knows where jobs and steps lie', () => {
+    assert.deepEqual(workflowLayout(WORKFLOW), { jobs: [{ start: 3, end: 11 }], steps: [{ start: 7, end: 10 }, { start: 11, end: 11 }] });
+  });
+
+  it('matches within two lines, in the same step, or in the same job from the job level; one finding per expectation', () => {
+    const expected = [
+      { file: 'w.yml', line: 7, check: 'cache-poisoning' }, // the finding is on line 10, in the same step
+      { file: 'w.yml', line: 3, check: 'excessive-permissions' }, // on line 5: within two lines
+      { file: 'w.yml', line: 3, check: 'unpinned-uses' }, // on line 11, in a step of that job, while the expectation is on the job
+      { file: 'w.yml', line: 1, check: 'unpinned-uses' }, // nothing left for it: the one finding is taken
+      { file: 'w.yml', line: 7, check: 'impostor-commit' }, // mapped to no rule
+      { file: 'other.yml', line: 10, check: 'cache-poisoning' }, // another file
+    ];
+    const findings = [finding('w.yml', 10, 'gha/cache-poisoning'), finding('w.yml', 5, 'gha/permissions'), finding('w.yml', 11, 'gha/unpinned-action'), finding('w.yml', 11, 'gha/job-timeout')];
+    const score = scoreLines(expected, findings, mapping, layout);
+    assert.deepEqual(score.matches, [0, 1, 2, undefined, undefined, undefined]);
+    const row = (check: string) => score.rows.find((r) => r.check === check);
+    assert.deepEqual(row('cache-poisoning'), { check: 'cache-poisoning', rules: ['gha/cache-poisoning'], note: '', expected: 2, found: 1, extra: 0 });
+    assert.deepEqual([row('unpinned-uses')?.expected, row('unpinned-uses')?.found], [2, 1]);
+    assert.deepEqual([row('impostor-commit')?.expected, row('impostor-commit')?.found], [1, 0]);
+  });
+
+  it('does not match three lines away in different steps, and counts the finding as extra against its check', () => {
+    const score = scoreLines([{ file: 'w.yml', line: 7, check: 'unpinned-uses' }], [finding('w.yml', 11, 'gha/unpinned-action'), finding('w.yml', 11, 'gha/job-timeout')], mapping, layout);
+    assert.deepEqual(score.matches, [undefined]);
+    assert.deepEqual(score.extras.map((extra) => [extra.finding.line, extra.check]), [[11, 'unpinned-uses']]);
+    assert.equal(score.rows.find((r) => r.check === 'unpinned-uses')?.extra, 1);
+  });
+
+  it('attributes an extra to the check whose main rule it is', () => {
+    const shared = new Map([
+      ['unpinned-images', { rules: ['gha/image-tag', 'gha/unpinned-action'], note: '' }],
+      ['unpinned-uses', { rules: ['gha/unpinned-action'], note: '' }],
+    ]);
+    const score = scoreLines([], [finding('w.yml', 7, 'gha/unpinned-action'), finding('w.yml', 4, 'gha/image-tag')], shared);
+    assert.deepEqual(score.extras.map((extra) => [extra.finding.ruleId, extra.check]), [['gha/unpinned-action', 'unpinned-uses'], ['gha/image-tag', 'unpinned-images']]);
+  });
+
+  it('matches manifests by object kind, name and container', () => {
+    const manifest = ['apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  template:', '    spec:', '      containers:', '        - name: app', '          image: a', '        - name: side', '          image: b', '---', 'kind: Job', 'metadata:', '  name: once', ''].join('\n');
+    const objects = () => objectSpans(manifest);
+    assert.deepEqual(objectSpans(manifest).map((o) => [o.kind, o.name, o.start, o.end, o.containers.map((c) => [c.name, c.start, c.end])]), [
+      ['Deployment', 'web', 1, 12, [['app', 9, 10], ['side', 11, 12]]],
+      ['Job', 'once', 14, 16, []],
+    ]);
+    const rules = new Map([['privileged-container', { rules: ['k8s/privileged'], note: '' }]]);
+    const expected = [
+      { file: 'm.yaml', check: 'privileged-container', kind: 'Deployment', container: 'side' },
+      { file: 'm.yaml', check: 'privileged-container', kind: 'Job', name: 'other' },
+      { file: 'm.yaml', check: 'privileged-container' },
+    ];
+    const { matches, rows } = scoreObjects(expected, [finding('m.yaml', 10, 'k8s/privileged'), finding('m.yaml', 12, 'k8s/privileged'), finding('m.yaml', 15, 'k8s/privileged')], rules, objects);
+    // Line 12 is in container 'side'; the Job is not the one named; the unspecific expectation takes what is left.
+    assert.deepEqual(matches, [1, undefined, 0]);
+    assert.deepEqual([rows[0]?.expected, rows[0]?.found], [3, 2]);
+  });
+
+  it('scores whole files: failing files found, passing files flagged', () => {
+    const rules = new Map([['Pod Probes', { rules: ['k8s/probe-missing'], note: '' }]]);
+    const rows = scoreFiles(
+      [
+        { file: 'a.yaml', check: 'Pod Probes', fails: true },
+        { file: 'b.yaml', check: 'Pod Probes', fails: true },
+        { file: 'c.yaml', check: 'Pod Probes', fails: false },
+        { file: 'd.yaml', check: 'Pod Probes', fails: false },
+      ],
+      [finding('a.yaml', 3, 'k8s/probe-missing'), finding('b.yaml', 3, 'k8s/resources'), finding('c.yaml', 1, 'k8s/probe-missing')],
+      rules,
+    );
+    assert.deepEqual(rows, [{ check: 'Pod Probes', rules: ['k8s/probe-missing'], note: '', failing: 2, found: 1, passing: 2, flagged: 1 }]);
+  });
+});
+
+describe('npm run peers: docs/comparison.md', () => {
+  it('replaces only the generated part of the page', () => {
+    const page = `# Title\n\nBefore.\n\n${BEGIN}\nold\n${END}\n\nAfter.\n`;
+    assert.equal(updatePage(page, [BEGIN, 'new', END]), `# Title\n\nBefore.\n\n${BEGIN}\nnew\n${END}\n\nAfter.\n`);
+    assert.equal(updatePage('# Mine\n', [BEGIN, 'new', END]), `# Mine\n\n${BEGIN}\nnew\n${END}\n`);
+    assert.match(updatePage(undefined, [BEGIN, 'new', END]), /^# .*\n\n<!-- peers:begin[^\n]*\nnew\n<!-- peers:end -->\n$/);
+  });
+});
+
+describe('npm run peers: the script', () => {
+  const script = join(ROOT, 'out', 'scripts', 'peers', 'main.js');
+  const run = (peers: string, args: string[] = []) => spawnSync(process.execPath, [script, ...args], { env: { ...process.env, SHIPCHECK_PEERS: peers }, encoding: 'utf8' });
+  const scratch = mkdtempSync(join(tmpdir(), 'shipcheck-peers-test-'));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('says in one line that it skipped, and exits 0, without a peers folder', () => {
+    const result = run(join(scratch, 'nowhere'));
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, `peers: skipped, no peers folder at ${join(scratch, 'nowhere')} (set SHIPCHECK_PEERS to point elsewhere)\n`);
+  });
+
+  it('skips each absent peer in one line and scores the one that is there', () => {
+    // A made-up actionlint folder: one workflow whose golden file asserts a missing job and nothing else.
+    const peers = join(scratch, 'peers');
+    mkdirSync(join(peers, 'actionlint', 'err'), { recursive: true });
+    writeFileSync(join(peers, 'actionlint', 'err', 'needs.yaml'), 'on: push\njobs:\n  a:\n    needs: [b]\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n');
+    writeFileSync(join(peers, 'actionlint', 'err', 'needs.out'), 'test.yaml:4:13: job "a" needs job "b" which does not exist in this workflow [job-needs]\n');
+    const output = join(scratch, 'comparison.md');
+    writeFileSync(output, '# Kept\n\nWritten by hand.\n');
+    const result = run(peers, ['--write', '--output', output]);
+    assert.equal(result.status, 0, result.stderr);
+    for (const peer of ['zizmor', 'gha-hazmat', 'kube-linter', 'kube-score', 'polaris']) assert.equal(result.stdout.split('\n').filter((line) => line.startsWith(`${peer}: skipped`)).length, 1, peer);
+    assert.match(result.stdout, /\| `job-needs` \| `gha\/job-needs` \| 1 \| [01] \(\d+ %\) \| 0 \|/);
+    assert.match(result.stdout, /^actionlint: \d+ \/ 1 of the findings of checks mapped to a rule/m);
+    const page = readFileSync(output, 'utf8');
+    assert.ok(page.startsWith('# Kept\n\nWritten by hand.\n\n<!-- peers:begin'), page);
+    assert.match(page, /## actionlint/);
+    assert.match(page, /- kube-linter: skipped/);
+  });
+});
