@@ -403,7 +403,7 @@ describe('configuration', () => {
     fs.writeFileSync(path.join(root, '.shipcheck.yaml'), `preset: pedantic\n${only}`);
     const badFile = shipcheck(root);
     assert.equal(badFile.status, 2);
-    assert.equal(badFile.stderr, `${path.join(root, '.shipcheck.yaml')}:1:9: \`preset\` must be one of recommended, strict, all, not 'pedantic'\n`);
+    assert.equal(badFile.stderr, `${path.join(root, '.shipcheck.yaml')}:1:9: 'preset' must be one of recommended, strict, all, not 'pedantic'\n`);
     assert.match(shipcheck(root, '--help').stdout, /--preset <name> +which rules run and how loud: recommended/);
   });
 

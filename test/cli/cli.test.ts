@@ -71,7 +71,7 @@ describe('output a person can read on a large run', () => {
     assert.equal(run.status, 0);
     const lines = run.stdout.trimEnd().split('\n');
     assert.deepEqual(lines.slice(0, 5), [
-      '.github/workflows/ci.yml:9:14: warning: `npm install` resolves versions afresh and may rewrite package-lock.json, so CI can build something other than what was reviewed. Use `npm ci`: it installs exactly the lockfile and fails when it is out of date. [gha/npm-ci]',
+      ".github/workflows/ci.yml:9:14: warning: 'npm install' resolves versions afresh and may rewrite package-lock.json, so CI can build something other than what was reviewed. Use 'npm ci': it installs exactly the lockfile and fails when it is out of date. [gha/npm-ci]",
       lines[1]!,
       lines[2]!,
       lines[3]!,
@@ -110,11 +110,11 @@ describe('text output', () => {
       ['.github/workflows/ci.yml', 'deploy/side.yaml', 'deploy/web.yaml', '✖ 4 problems (2 warnings, 2 info) in 3 of 3 files checked · 1 fixable with --fix'],
     );
     const linesAfter = (file: string, count: number): string[] => lines.slice(lines.indexOf(file) + 1, lines.indexOf(file) + 1 + count);
-    assert.match(linesAfter('.github/workflows/ci.yml', 1)[0]!, /^ {2}9:14 {2}warning {2}`npm install` .+ {2}gha\/npm-ci$/);
+    assert.match(linesAfter('.github/workflows/ci.yml', 1)[0]!, /^ {2}9:14 {2}warning {2}'npm install' .+ {2}gha\/npm-ci$/);
     assert.match(linesAfter('deploy/side.yaml', 1)[0]!, /^ {2}8:14 {2}info {2}Image .+ {2}k8s\/image-tag$/);
     const [latest, latestSource, latestCarets, branch, branchSource, branchCarets] = linesAfter('deploy/web.yaml', 6);
-    assert.match(latest!, /^ {2}10:18 {2}warning {2}Image `nginx:latest` .+ {2}k8s\/image-tag$/);
-    assert.match(branch!, /^ {2}12:18 {2}info {5}Image `ghcr\.io\/acme\/side:main` .+ {2}k8s\/image-tag$/);
+    assert.match(latest!, /^ {2}10:18 {2}warning {2}Image 'nginx:latest' .+ {2}k8s\/image-tag$/);
+    assert.match(branch!, /^ {2}12:18 {2}info {5}Image 'ghcr\.io\/acme\/side:main' .+ {2}k8s\/image-tag$/);
     // A code frame under each finding: the source line, then carets under exactly the span.
     assert.equal(latestSource, '    10 |           image: nginx:latest');
     assert.equal(latestCarets, '       |                  ^^^^^^^^^^^^');

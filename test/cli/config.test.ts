@@ -71,7 +71,7 @@ ignore:
     assert.deepEqual(problems('rules:\n  gha/job-timeout: { level: info, minutes: twenty }\n'), ["2:44 option minutes of gha/job-timeout must be an integer, not 'twenty' [twenty]"]);
     assert.deepEqual(problems('rules:\n  gha/job-timeout:\n    minute: 20\n'), ['3:5 unknown option minute for gha/job-timeout; did you mean minutes? [minute]']);
     assert.deepEqual(problems('rules:\n  gha/job-timeout:\n    seconds: 20\n'), ['3:5 unknown option seconds for gha/job-timeout; it takes minutes, strict [seconds]']);
-    assert.deepEqual(problems('rules:\n  gha/npm-ci: { level: error, minutes: 20 }\n'), ['2:31 unknown option minutes for gha/npm-ci, which takes only `level` [minutes]']);
+    assert.deepEqual(problems('rules:\n  gha/npm-ci: { level: error, minutes: 20 }\n'), ["2:31 unknown option minutes for gha/npm-ci, which takes only 'level' [minutes]"]);
     assert.deepEqual(problems('rules:\n  gha/job-timeout:\n    minutes: 0\n'), ['3:14 option minutes of gha/job-timeout must be at least 1, not 0 [0]']);
     assert.deepEqual(problems('rules:\n  gha/job-timeout:\n    minutes: 361\n'), ['3:14 option minutes of gha/job-timeout must be at most 360, not 361 [361]']);
     assert.deepEqual(problems('rules:\n  gha/job-timeout:\n    minutes: 2.5\n'), ['3:14 option minutes of gha/job-timeout must be an integer, not 2.5 [2.5]']);
@@ -96,37 +96,37 @@ ignore:
 
   it('points at a bad level, an unknown rule or setting, and a malformed shape', () => {
     assert.deepEqual(problems('rules:\n  gha/npm-ci: loud\n'), ["2:15 the level of gha/npm-ci must be one of off, hint, info, warning, error, not 'loud' [loud]"]);
-    assert.deepEqual(problems('rules:\n  npm-ci: off\n'), ["2:3 unknown rule 'npm-ci' (did you mean gha/npm-ci?); `shipcheck --list-rules` lists them [npm-ci]"]);
-    assert.deepEqual(problems('rules:\n  gha/npm-cl: off\n'), ["2:3 unknown rule 'gha/npm-cl' (did you mean gha/npm-ci?); `shipcheck --list-rules` lists them [gha/npm-cl]"]);
-    assert.deepEqual(problems('rules:\n  gha/shiny: off\n'), ["2:3 unknown rule 'gha/shiny'; `shipcheck --list-rules` lists them [gha/shiny]"]);
+    assert.deepEqual(problems('rules:\n  npm-ci: off\n'), ["2:3 unknown rule 'npm-ci' (did you mean gha/npm-ci?); 'shipcheck --list-rules' lists them [npm-ci]"]);
+    assert.deepEqual(problems('rules:\n  gha/npm-cl: off\n'), ["2:3 unknown rule 'gha/npm-cl' (did you mean gha/npm-ci?); 'shipcheck --list-rules' lists them [gha/npm-cl]"]);
+    assert.deepEqual(problems('rules:\n  gha/shiny: off\n'), ["2:3 unknown rule 'gha/shiny'; 'shipcheck --list-rules' lists them [gha/shiny]"]);
     assert.deepEqual(problems('rulez:\n  gha/npm-ci: off\n'), ["1:1 unknown setting 'rulez': expected one of preset, rules, ignore, maxFileSize, owner [rulez]"]);
-    assert.deepEqual(problems('rules: [gha/npm-ci]\n'), ['1:8 `rules` must map rule ids to a level (off, hint, info, warning, error) or to `{ level: …, <option>: … }` [[gha/npm-ci]]']);
+    assert.deepEqual(problems('rules: [gha/npm-ci]\n'), ["1:8 'rules' must map rule ids to a level (off, hint, info, warning, error) or to '{ level: …, <option>: … }' [[gha/npm-ci]]"]);
     assert.deepEqual(problems('rules:\n  gha/npm-ci:\n'), ['2:3 the level of gha/npm-ci must be one of off, hint, info, warning, error, not empty [gha/npm-ci]']);
-    assert.deepEqual(problems('rules:\n  gha/npm-ci: [warning]\n'), ['2:15 gha/npm-ci needs a level (off, hint, info, warning, error) or a mapping such as `{ level: warning }` [[warning]]']);
-    assert.deepEqual(problems('ignore: test/**\n'), ['1:9 `ignore` must be a list of globs, such as `- test/fixtures/**` [test/**]']);
-    assert.deepEqual(problems('ignore:\n  - 3\n'), ['2:5 each `ignore` entry must be a non-empty glob string [3]']);
+    assert.deepEqual(problems('rules:\n  gha/npm-ci: [warning]\n'), ["2:15 gha/npm-ci needs a level (off, hint, info, warning, error) or a mapping such as '{ level: warning }' [[warning]]"]);
+    assert.deepEqual(problems('ignore: test/**\n'), ["1:9 'ignore' must be a list of globs, such as '- test/fixtures/**' [test/**]"]);
+    assert.deepEqual(problems('ignore:\n  - 3\n'), ["2:5 each 'ignore' entry must be a non-empty glob string [3]"]);
     assert.match(problems('rules:\n  gha/npm-ci: off\n  gha/npm-ci: error\n').join('\n'), /^3:3 not valid YAML: .*unique/i);
     assert.match(problems('rules: {\n').join('\n'), /^\d+:\d+ not valid YAML: /);
     assert.deepEqual(parseConfig('rules: {\n  gha/npm-ci: off\n', RULES).config, EMPTY, 'text that is not YAML configures nothing');
-    assert.deepEqual(problems('- a\n'), ['1:1 the configuration must be a mapping with `rules:` and/or `ignore:` [- a\n]']);
-    assert.deepEqual(problems('maxFileSize: 0\n'), ['1:14 `maxFileSize` must be a whole number of KiB, at least 1 [0]']);
-    assert.deepEqual(problems('maxFileSize: big\n'), ['1:14 `maxFileSize` must be a whole number of KiB, at least 1 [big]']);
+    assert.deepEqual(problems('- a\n'), ["1:1 the configuration must be a mapping with 'rules:' and/or 'ignore:' [- a\n]"]);
+    assert.deepEqual(problems('maxFileSize: 0\n'), ["1:14 'maxFileSize' must be a whole number of KiB, at least 1 [0]"]);
+    assert.deepEqual(problems('maxFileSize: big\n'), ["1:14 'maxFileSize' must be a whole number of KiB, at least 1 [big]"]);
     assert.equal(parseConfig('maxFileSize: 512\n', RULES).config.maxFileSizeKiB, 512);
     assert.equal(describeConfigProblem('.shipcheck.yaml', { line: 2, column: 15, message: 'bad' }), '.shipcheck.yaml:2:15: bad');
   });
 
   it('reads the preset, and points at an unknown or missing one', () => {
     for (const preset of ['recommended', 'strict', 'all'] as const) assert.deepEqual(parseConfig(`preset: ${preset}\n`, RULES), { problems: [], config: { ...EMPTY, preset } });
-    assert.deepEqual(problems('preset: pedantic\n'), ["1:9 `preset` must be one of recommended, strict, all, not 'pedantic' [pedantic]"]);
-    assert.deepEqual(problems('rules: {}\npreset: [strict]\n'), ['2:9 `preset` must be one of recommended, strict, all, not a list or mapping [[strict]]']);
-    assert.deepEqual(problems('preset:\n'), ['1:1 `preset` must be one of recommended, strict, all, not empty [preset]']);
+    assert.deepEqual(problems('preset: pedantic\n'), ["1:9 'preset' must be one of recommended, strict, all, not 'pedantic' [pedantic]"]);
+    assert.deepEqual(problems('rules: {}\npreset: [strict]\n'), ["2:9 'preset' must be one of recommended, strict, all, not a list or mapping [[strict]]"]);
+    assert.deepEqual(problems('preset:\n'), ["1:1 'preset' must be one of recommended, strict, all, not empty [preset]"]);
     assert.deepEqual(parseConfig('preset: Strict\nrules:\n  gha/npm-ci: off\n', RULES).config, { ...EMPTY, ruleSettings: { 'gha/npm-ci': 'off' } }, 'names are exact; the rest applies');
   });
 
   it("reads the repository's GitHub owner, which must be an account name", () => {
     assert.equal(parseConfig('owner: acme-labs\n', RULES).config.owner, 'acme-labs');
     assert.deepEqual(problems('owner: acme\n'), []);
-    const message = '`owner` must be a GitHub user or organization name, such as `acme` (letters, digits and hyphens)';
+    const message = "'owner' must be a GitHub user or organization name, such as 'acme' (letters, digits and hyphens)";
     assert.deepEqual(problems('owner: https://github.com/acme\n'), [`1:8 ${message} [https://github.com/acme]`]);
     assert.deepEqual(problems('owner: -acme\n'), [`1:8 ${message} [-acme]`]);
     assert.deepEqual(problems('owner: [acme]\n'), [`1:8 ${message} [[acme]]`]);

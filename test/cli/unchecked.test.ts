@@ -52,7 +52,7 @@ describe('files that cannot be checked', () => {
     assert.deepEqual(json(shipcheck(configured, '--format', 'json', '--max-file-size', '2')).findings.map((found) => found.ruleId), ['gha/npm-ci']);
     const malformed = workspace({ '.shipcheck.yaml': 'maxFileSize: big\n' });
     assert.equal(shipcheck(malformed).status, 2);
-    assert.match(shipcheck(malformed).stderr, /:1:14: `maxFileSize` must be a whole number of KiB/);
+    assert.match(shipcheck(malformed).stderr, /:1:14: 'maxFileSize' must be a whole number of KiB/);
   });
 
   it('found in a directory: a warning and exit 2, unless --skip-unreadable', () => {

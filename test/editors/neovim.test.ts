@@ -116,15 +116,15 @@ editorSuite('Neovim as an LSP client', [NEOVIM], { timeout: 3 * RUN_LIMIT_MS }, 
   after(() => fs.rmSync(repo, { recursive: true, force: true }));
 
   it('vim.lsp.start_client: findings at their ranges, hover, quick-fix that removes the finding', async () => {
-    const report = await runNeovim(repo, [], { cmd: [process.execPath, SERVER, '--stdio'], files: [workflow, deployment], apply: { file: workflow, title: 'Use `npm ci`' } });
+    const report = await runNeovim(repo, [], { cmd: [process.execPath, SERVER, '--stdio'], files: [workflow, deployment], apply: { file: workflow, title: "Use 'npm ci'" } });
 
     const npmCi = expectFinding(report, workflow, 'gha/npm-ci');
     assert.deepEqual(rangeOf(npmCi), rangeIn(WORKFLOW, '      - run: npm install', 'npm install'));
-    assert.match(npmCi.message, /`npm install` resolves versions afresh/);
+    assert.match(npmCi.message, /'npm install' resolves versions afresh/);
     assert.ok(npmCi.hover?.includes('gha/npm-ci'), `hover names the rule: ${npmCi.hover}`);
     assert.ok(npmCi.hover?.includes(npmCi.message), 'hover repeats the finding');
     assert.ok(npmCi.hover?.includes('Why it matters'), 'hover explains the practice');
-    assert.ok(npmCi.actions.includes('Use `npm ci`'), `quick-fix offered: ${npmCi.actions.join(' | ')}`);
+    assert.ok(npmCi.actions.includes("Use 'npm ci'"), `quick-fix offered: ${npmCi.actions.join(' | ')}`);
 
     const probes = expectFinding(report, deployment, 'k8s/probe-identical');
     assert.deepEqual(rangeOf(probes), rangeIn(DEPLOYMENT, '          livenessProbe:', 'livenessProbe'));

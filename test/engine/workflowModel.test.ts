@@ -133,7 +133,7 @@ describe('classifyJob', () => {
   it('recognises deploys from commands and actions, not from echo or dry runs', () => {
     const deploy = roleOf('  ship:\n    runs-on: x\n    steps: [{run: "cd k8s && kubectl apply -f ."}]\n');
     assert.equal(deploy.role, 'deploy');
-    assert.equal(deploy.evidence[0]!.what, '`kubectl apply -f`');
+    assert.equal(deploy.evidence[0]!.what, "'kubectl apply -f'");
     assert.equal(roleOf('  ship:\n    runs-on: x\n    steps: [{run: helm upgrade --install app ./chart}]\n').role, 'deploy');
     assert.equal(roleOf('  ship:\n    runs-on: x\n    steps: [{uses: azure/webapps-deploy@v3}]\n').role, 'deploy');
     assert.equal(roleOf('  ship:\n    runs-on: x\n    steps: [{run: "echo kubectl apply"}]\n').role, 'other');
@@ -150,12 +150,12 @@ describe('classifyJob', () => {
   it('sees test and deploy commands behind launchers', () => {
     const browser = roleOf('  ui:\n    runs-on: x\n    steps: [{run: xvfb-run npx playwright test}]\n');
     assert.equal(browser.role, 'slow');
-    assert.deepEqual(browser.reasons, ['`xvfb-run npx playwright`']);
+    assert.deepEqual(browser.reasons, ["'xvfb-run npx playwright'"]);
     assert.equal(roleOf('  verify:\n    runs-on: x\n    steps: [{run: env CI=1 npx jest}]\n').role, 'unit');
     assert.equal(roleOf('  verify:\n    runs-on: x\n    steps: [{run: "timeout 20m sudo -E go test ./..."}]\n').role, 'unit');
     const deploy = roleOf(`  ship:\n    runs-on: x\n    steps: [{run: "bash -c 'nice -n 5 kubectl apply -f k8s/'"}]\n`);
     assert.equal(deploy.role, 'deploy');
-    assert.deepEqual(deploy.evidence.map((evidence) => evidence.what), ['`nice -n 5 kubectl`']);
+    assert.deepEqual(deploy.evidence.map((evidence) => evidence.what), ["'nice -n 5 kubectl'"]);
   });
 
   it('reads commands in pwsh and cmd scripts, not in python ones, wherever the shell is set', () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseYamlFile } from '../../server/src/engine/yaml/yamlFile';
 import { knowledgeHover } from '../../server/src/knowledge/hover';
-import { markdownToPlainText } from '../../server/src/knowledge/plainText';
+import { markdownToPlainText, plainTextToMarkdown } from '../../server/src/knowledge/plainText';
+import { ruleById } from '../../server/src/rules';
 
 /** The hover at the `|` in `source` (the bar is removed before parsing). */
 function hoverAt(source: string, path = 'x.yaml'): string | undefined {
@@ -135,5 +136,14 @@ jobs:
 
   it('degrades to plain text: no emphasis, code spans or table rules', () => {
     assert.equal(markdownToPlainText('**Bold** `code` [page](file:///x)\n\n| a | b |\n|---|---|\n| 1 | 2 |'), 'Bold code page (file:///x)\n\na — b\n1 — 2');
+  });
+
+  it('puts a plain-text message into Markdown escaped, and takes it out again unchanged', () => {
+    const tag = ruleById('gha/unpinned-action')!.messages.tag as (uses: string) => string;
+    const message = tag('actions/checkout@v4');
+    // Unescaped, Markdown would drop `<sha>` as an HTML tag.
+    assert.ok(plainTextToMarkdown(message).includes("'@\\<sha> # v1.2.3'"), plainTextToMarkdown(message));
+    assert.equal(plainTextToMarkdown("'*' and '_x_' but GITHUB_TOKEN, a \\ and a `"), "'\\*' and '\\_x\\_' but GITHUB_TOKEN, a \\\\ and a \\`");
+    for (const text of [message, "'*' and '_x_' but GITHUB_TOKEN, a \\ and a <b>"]) assert.equal(markdownToPlainText(plainTextToMarkdown(text)), text);
   });
 });

@@ -121,7 +121,7 @@ describe('workspace-wide findings and .shipcheck.yaml', { timeout: 8 * TIMEOUT_M
     assert.deepEqual(
       diagnostics.map(({ code, range, message }) => `${code} ${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character} ${message}`),
       [
-        "shipcheck/config 1:2-1:12 shipcheck configuration: unknown rule 'gha/npm-cl' (did you mean gha/npm-ci?); `shipcheck --list-rules` lists them",
+        "shipcheck/config 1:2-1:12 shipcheck configuration: unknown rule 'gha/npm-cl' (did you mean gha/npm-ci?); 'shipcheck --list-rules' lists them",
         "shipcheck/config 2:43-2:49 shipcheck configuration: option minutes of gha/job-timeout must be an integer, not 'twenty'",
         'shipcheck/config 4:4-4:7 shipcheck configuration: unknown option day for gha/artifact-retention; did you mean days?',
       ],

@@ -6,7 +6,7 @@ import { ruleById } from '../../server/src/rules';
 
 // What the fixtures cannot show: facts about the project that come from the adapter, not the text.
 const rule = ruleById('gha/npm-ci')!;
-const ids = (text: string, project: ProjectFacts = {}) => lint(text, '.github/workflows/ci.yml', { rules: [rule], project }).findings.map((f) => f.message.split('`')[1]);
+const ids = (text: string, project: ProjectFacts = {}) => lint(text, '.github/workflows/ci.yml', { rules: [rule], project }).findings.map((f) => f.message.split("'")[1]);
 
 const job = (steps: string) => `on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
 

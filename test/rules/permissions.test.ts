@@ -32,7 +32,7 @@ describe('gha/permissions and jobs that run only for pull requests from forks', 
   it('names only the jobs that can get the repository default', () => {
     const messages = findings(workflow('  test:\n    runs-on: x\n    steps: [{run: make test}]\n'));
     assert.equal(messages.length, 1);
-    assert.match(messages[0]!, /job `test` sets none/);
+    assert.match(messages[0]!, /job 'test' sets none/);
     assert.doesNotMatch(messages[0]!, /forks/);
   });
 

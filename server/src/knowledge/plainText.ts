@@ -6,9 +6,18 @@ export function markdownToPlainText(markdown: string): string {
     .map((line) =>
       unlink(joinCells(stripTableEdges(line)))
         .replace(/\*\*([^*]*)\*\*/g, '$1')
-        .replace(/`([^`]*)`/g, '$1'),
+        .replace(/`([^`]*)`/g, '$1')
+        .replace(/\\([\\`*_<])/g, '$1'),
     )
     .join('\n');
+}
+
+/**
+ * A plain-text diagnostic message inside a Markdown hover: escapes what Markdown would act on, so `'@<sha>'` is not
+ * taken for an HTML tag and `'*'` or `'_x_'` not for emphasis (an `_` inside a word, as in GITHUB_TOKEN, is left as it is).
+ */
+export function plainTextToMarkdown(text: string): string {
+  return text.replace(/[\\`*<]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\$&');
 }
 
 // The helpers below are scans rather than the regexes they replace (`/^\|\s*|\s*\|$/g`, `/\s*\|\s*/g`,

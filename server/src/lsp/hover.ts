@@ -3,7 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { SEVERITY_RANK, type Finding, type Span } from '../engine/core/finding';
 import type { LintResult } from '../engine/core/lint';
 import { knowledgeHover } from '../knowledge/hover';
-import { markdownToPlainText } from '../knowledge/plainText';
+import { markdownToPlainText, plainTextToMarkdown } from '../knowledge/plainText';
 import { engineRuleDoc } from '../knowledge/engineRules';
 import { engineHoverProse, findingHoverMarkdown } from '../knowledge/ruleDocs';
 import { ruleById } from '../rules';
@@ -64,12 +64,12 @@ function overlap(a: Span, b: Span): Span | undefined {
 }
 
 function findingMarkdown(finding: Finding, host: ServerHost, repeatMessage: boolean): string {
-  const message = repeatMessage ? finding.message : undefined;
+  const message = repeatMessage ? plainTextToMarkdown(finding.message) : undefined;
   const rule = ruleById(finding.ruleId);
   if (rule) return findingHoverMarkdown(rule, message, host.docsHref(rule.id));
   const engine = engineRuleDoc(finding.ruleId);
   if (engine) return findingHoverMarkdown(engineHoverProse(engine), message, host.docsHref(engine.id));
-  return `**shipcheck · ${finding.ruleId}**\n\n${finding.message}`;
+  return `**shipcheck · ${finding.ruleId}**\n\n${plainTextToMarkdown(finding.message)}`;
 }
 
 /** On a suppression comment: what it hides right now, so stale or too-broad comments are easy to spot. */
@@ -83,7 +83,7 @@ function suppressionHover(result: LintResult, offset: number): HoverSections | u
     : directive.scope === 'file'
       ? 'in this file'
       : 'on the next line';
-  const lines = hidden.map(({ finding }) => `- **${finding.ruleId}** (${finding.severity}): ${finding.message}`);
+  const lines = hidden.map(({ finding }) => `- **${finding.ruleId}** (${finding.severity}): ${plainTextToMarkdown(finding.message)}`);
   const reason = directive.reason ? `\n\nReason given: ${directive.reason}` : '';
   return { sections: [`**shipcheck** · this comment hides ${hidden.length === 1 ? 'one finding' : `${hidden.length} findings`} ${where}:\n\n${lines.join('\n')}${reason}`], span: directive.span };
 }

@@ -103,7 +103,7 @@ class ConfigReader {
   read(contents: Node | null): ShipcheckConfig {
     if (isEmpty(contents)) return this.config;
     if (!isMap(contents)) {
-      this.report(spanOf(contents), 'the configuration must be a mapping with `rules:` and/or `ignore:`');
+      this.report(spanOf(contents), "the configuration must be a mapping with 'rules:' and/or 'ignore:'");
       return this.config;
     }
     for (const pair of contents.items as Entry[]) {
@@ -128,7 +128,7 @@ class ConfigReader {
     const rules = pair.value;
     if (isEmpty(rules)) return;
     if (!isMap(rules)) {
-      this.report(valueSpan(pair), '`rules` must map rule ids to a level (off, hint, info, warning, error) or to `{ level: …, <option>: … }`');
+      this.report(valueSpan(pair), "'rules' must map rule ids to a level (off, hint, info, warning, error) or to '{ level: …, <option>: … }'");
       return;
     }
     for (const entry of rules.items as Entry[]) {
@@ -142,7 +142,7 @@ class ConfigReader {
       const value = entry.value;
       if (isScalar(value)) this.readLevel(entry, id);
       else if (isMap(value)) this.readRuleMapping(value.items as Entry[], rule);
-      else this.report(valueSpan(entry), `${id} needs a level (${RULE_SETTINGS.join(', ')}) or a mapping such as \`{ level: warning }\``);
+      else this.report(valueSpan(entry), `${id} needs a level (${RULE_SETTINGS.join(', ')}) or a mapping such as '{ level: warning }'`);
     }
   }
 
@@ -179,33 +179,33 @@ class ConfigReader {
   private readPreset(pair: Entry): void {
     const value = isScalar(pair.value) ? pair.value.value : undefined;
     const match = PRESETS.find((preset) => preset === value);
-    if (match === undefined) this.report(valueSpan(pair), `\`preset\` must be one of ${PRESETS.join(', ')}, not ${describe(value)}`);
+    if (match === undefined) this.report(valueSpan(pair), `'preset' must be one of ${PRESETS.join(', ')}, not ${describe(value)}`);
     else this.config.preset = match;
   }
 
   private readMaxFileSize(pair: Entry): void {
     const value = isScalar(pair.value) ? pair.value.value : undefined;
     if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) this.config.maxFileSizeKiB = value;
-    else this.report(valueSpan(pair), '`maxFileSize` must be a whole number of KiB, at least 1');
+    else this.report(valueSpan(pair), "'maxFileSize' must be a whole number of KiB, at least 1");
   }
 
   private readOwner(pair: Entry): void {
     const value = isScalar(pair.value) ? pair.value.value : undefined;
     if (typeof value === 'string' && OWNER_PATTERN.test(value)) this.config.owner = value;
-    else this.report(valueSpan(pair), '`owner` must be a GitHub user or organization name, such as `acme` (letters, digits and hyphens)');
+    else this.report(valueSpan(pair), "'owner' must be a GitHub user or organization name, such as 'acme' (letters, digits and hyphens)");
   }
 
   private readIgnore(pair: Entry): void {
     const list = pair.value;
     if (isEmpty(list)) return;
     if (!isSeq(list)) {
-      this.report(valueSpan(pair), '`ignore` must be a list of globs, such as `- test/fixtures/**`');
+      this.report(valueSpan(pair), "'ignore' must be a list of globs, such as '- test/fixtures/**'");
       return;
     }
     for (const item of list.items as (Node | null)[]) {
       const glob = isScalar(item) ? item.value : undefined;
       if (typeof glob === 'string' && glob.trim() !== '') this.config.ignore.push(glob);
-      else this.report(item ? spanOf(item) : valueSpan(pair), 'each `ignore` entry must be a non-empty glob string');
+      else this.report(item ? spanOf(item) : valueSpan(pair), "each 'ignore' entry must be a non-empty glob string");
     }
   }
 }
@@ -232,13 +232,13 @@ function describe(value: unknown): string {
 function unknownRule(id: string, knownRules: readonly string[]): string {
   const tail = id.includes('/') ? id.slice(id.indexOf('/') + 1) : id;
   const near = closest(id, knownRules) ?? knownRules.find((known) => known.endsWith(`/${tail}`));
-  return `unknown rule '${id}'${near ? ` (did you mean ${near}?)` : ''}; \`shipcheck --list-rules\` lists them`;
+  return `unknown rule '${id}'${near ? ` (did you mean ${near}?)` : ''}; 'shipcheck --list-rules' lists them`;
 }
 
 function unknownOption(name: string, id: string, declared: readonly string[]): string {
   const near = closest(name, declared);
   if (near) return `unknown option ${name} for ${id}; did you mean ${near}?`;
-  return declared.length === 0 ? `unknown option ${name} for ${id}, which takes only \`level\`` : `unknown option ${name} for ${id}; it takes ${declared.join(', ')}`;
+  return declared.length === 0 ? `unknown option ${name} for ${id}, which takes only 'level'` : `unknown option ${name} for ${id}; it takes ${declared.join(', ')}`;
 }
 
 /** The candidate nearest to a misspelled name (a few edits away at most), if any. */

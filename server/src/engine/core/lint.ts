@@ -156,7 +156,7 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
   const broken = file.documents.find((doc) => doc.hasErrors);
   if (broken && !leftAlone(options)) {
     if (looksLikeGoTemplate(file.text)) {
-      return { file, findings: [], kinds: [], skipped: 'a Go/Helm template ({{ }}) is not YAML until rendered; check the output of `helm template` instead' };
+      return { file, findings: [], kinds: [], skipped: "a Go/Helm template ({{ }}) is not YAML until rendered; check the output of 'helm template' instead" };
     }
     const error = broken.doc.errors[0]!;
     findings.push({

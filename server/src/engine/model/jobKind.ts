@@ -404,19 +404,19 @@ function computeClassification(job: Job): JobClassification {
   let cluster = false;
 
   const services = job.fields.get('services');
-  if (services) slow.push({ what: '`services:`', span: services.keySpan });
+  if (services) slow.push({ what: "'services:'", span: services.keySpan });
   for (const step of job.steps) {
     if (step.action) {
       const name = step.action.name;
       const span = step.fields.get('uses')!.value ? spanOfField(step) : step.fields.get('uses')!.keySpan;
-      if (FAST_ACTIONS.test(name)) fast.push({ what: `\`${name}\``, span, step });
-      else if (SLOW_ACTIONS.test(name)) slow.push({ what: `\`${name}\``, span, step });
+      if (FAST_ACTIONS.test(name)) fast.push({ what: `'${name}'`, span, step });
+      else if (SLOW_ACTIONS.test(name)) slow.push({ what: `'${name}'`, span, step });
       else if (CLUSTER_ACTIONS.test(name) || LOCAL_CLUSTER.test(name)) cluster = true;
-      else if (DEPLOY_ACTIONS.test(name)) deploy.push({ what: `\`${name}\``, span, step });
+      else if (DEPLOY_ACTIONS.test(name)) deploy.push({ what: `'${name}'`, span, step });
     }
     for (const command of stepCommands(step)) {
       const kind = command.kind;
-      const evidence = { what: `\`${command.what}\``, span: commandSpan(step, command), step };
+      const evidence = { what: `'${command.what}'`, span: commandSpan(step, command), step };
       if (kind === 'cluster') {
         cluster = true;
         slow.push(evidence);

@@ -41,7 +41,7 @@ export function idTokenUse(step: Step): string | undefined {
   }
   if (step.run && /--provenance\b/.test(step.run.value)) {
     for (const { program, args } of stepCommands(step)) {
-      if (program === 'npm' && args[0]?.value === 'publish' && args.some((word) => word.value === '--provenance')) return '`npm publish --provenance`';
+      if (program === 'npm' && args[0]?.value === 'publish' && args.some((word) => word.value === '--provenance')) return "'npm publish --provenance'";
     }
   }
   return undefined;

@@ -14,7 +14,7 @@ export default defineRule({
   },
   messages: {
     missing: (action: string) =>
-      `\`${action}\` without \`retention-days\` keeps the artifact for the repository default (90 days unless changed), paying storage for files nobody opens after the run.`,
+      `'${action}' without 'retention-days' keeps the artifact for the repository default (90 days unless changed), paying storage for files nobody opens after the run.`,
   },
   docs: {
     summary: 'Say how long uploaded artifacts are kept with `retention-days`.',
@@ -60,7 +60,7 @@ jobs:
         span: spanOf(uses),
         message: 'missing',
         args: [step.uses ?? 'actions/upload-artifact'],
-        ...(edit ? { fix: { title: `Add \`retention-days: ${days}\``, edits: [edit] } } : {}),
+        ...(edit ? { fix: { title: `Add 'retention-days: ${days}'`, edits: [edit] } } : {}),
       });
     },
   },

@@ -41,7 +41,7 @@ export default defineRule({
   fixable: false,
   messages: {
     gate: (setting: string) =>
-      `\`${setting}\` fails the build unless every line is covered: people then write tests that execute code without checking it, or exclude code to reach the number, and unrelated changes fail on one uncovered branch.`,
+      `'${setting}' fails the build unless every line is covered: people then write tests that execute code without checking it, or exclude code to reach the number, and unrelated changes fail on one uncovered branch.`,
   },
   docs: {
     summary: 'Do not gate the build on 100% coverage.',

@@ -9,7 +9,7 @@ export default defineRule({
   fixable: 'suggestion',
   messages: {
     missing: (job: string, group: string) =>
-      `\`${job}\` deploys with no \`concurrency:\` on it or on the workflow, so two runs can deploy at once and the older commit may finish last. Queue deploys with \`concurrency: ${group}\` (without cancelling one in progress).`,
+      `'${job}' deploys with no 'concurrency:' on it or on the workflow, so two runs can deploy at once and the older commit may finish last. Queue deploys with 'concurrency: ${group}' (without cancelling one in progress).`,
   },
   docs: {
     summary: 'Deploy jobs should be serialised with a `concurrency:` group.',
@@ -56,7 +56,7 @@ jobs:
         span: job.idSpan,
         message: 'missing',
         args: [job.id, `{ group: ${group}, cancel-in-progress: false }`],
-        ...(edit ? { fix: { title: `Add a \`${group}\` concurrency group`, edits: [edit] } } : {}),
+        ...(edit ? { fix: { title: `Add a '${group}' concurrency group`, edits: [edit] } } : {}),
       });
     },
   },

@@ -9,7 +9,7 @@ export default defineRule({
   fixable: 'suggestion',
   messages: {
     missing: (job: string, evidence: string, environment: string) =>
-      `\`${job}\` deploys (${evidence}) without an \`environment:\`, so no approval, branch restriction or wait timer can stop it and its secrets are open to every job. Declare \`environment: ${environment}\`.`,
+      `'${job}' deploys (${evidence}) without an 'environment:', so no approval, branch restriction or wait timer can stop it and its secrets are open to every job. Declare 'environment: ${environment}'.`,
   },
   docs: {
     summary: 'A job that deploys should declare the GitHub environment it deploys to.',
@@ -52,7 +52,7 @@ jobs:
         span: job.idSpan,
         message: 'missing',
         args: [job.id, evidence, kind.target],
-        ...(edit ? { fix: { title: `Add \`environment: ${kind.target}\``, edits: [edit] } } : {}),
+        ...(edit ? { fix: { title: `Add 'environment: ${kind.target}'`, edits: [edit] } } : {}),
       });
     },
   },

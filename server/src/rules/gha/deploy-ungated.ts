@@ -15,9 +15,9 @@ export default defineRule({
   fixable: 'suggestion',
   messages: {
     noTests: (job: string, tests: string) =>
-      `\`${job}\` deploys without waiting for ${tests} in this workflow: it can ship a commit whose tests are still running or already failed. Add the test job to its \`needs:\`.`,
+      `'${job}' deploys without waiting for ${tests} in this workflow: it can ship a commit whose tests are still running or already failed. Add the test job to its 'needs:'.`,
     pullRequest: (job: string, event: string) =>
-      `\`${job}\` deploys on \`${event}\` too, so code that nobody has reviewed or merged reaches the environment (and a pull request from a fork can try to). Restrict it to pushes to the main branch or to a preview environment.`,
+      `'${job}' deploys on '${event}' too, so code that nobody has reviewed or merged reaches the environment (and a pull request from a fork can try to). Restrict it to pushes to the main branch or to a preview environment.`,
   },
   docs: {
     summary: 'A deploy job should need the workflow\'s tests and must not deploy pull requests.',
@@ -60,12 +60,12 @@ jobs:
       if (!verdict) return;
       if (verdict.tests.length > 0) {
         const edit = verdict.addable.length > 0 ? addNeeds(ctx.file, job, verdict.addable) : undefined;
-        const names = verdict.tests.map((id) => `\`${id}\``);
+        const names = verdict.tests.map((id) => `'${id}'`);
         ctx.report({
           span: job.fields.get('needs')?.keySpan ?? job.idSpan,
           message: 'noTests',
           args: [job.id, names.length === 1 ? `the test job ${names[0]}` : `the test jobs ${names.join(', ')}`],
-          ...(edit ? { fix: { title: `Add ${verdict.addable.map((id) => `\`${id}\``).join(', ')} to \`${job.id}\`'s needs`, edits: [edit] } } : {}),
+          ...(edit ? { fix: { title: `Add ${verdict.addable.map((id) => `'${id}'`).join(', ')} to the needs of '${job.id}'`, edits: [edit] } } : {}),
         });
       }
       // Deploying pull requests to an environment meant for them is the point (read here, from the job itself: typing

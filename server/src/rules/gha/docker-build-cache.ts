@@ -12,9 +12,9 @@ export default defineRule({
   fixable: 'suggestion',
   messages: {
     missing: (action: string) =>
-      `\`${action}\` has neither \`cache-from\` nor \`cache-to\`: every run starts on a fresh runner and rebuilds all layers, dependency installs included.`,
+      `'${action}' has neither 'cache-from' nor 'cache-to': every run starts on a fresh runner and rebuilds all layers, dependency installs included.`,
     missingNoBuildx: (action: string) =>
-      `\`${action}\` has neither \`cache-from\` nor \`cache-to\`: every run rebuilds all layers. Exporting a layer cache needs a buildx builder, so add \`docker/setup-buildx-action\` before this step too.`,
+      `'${action}' has neither 'cache-from' nor 'cache-to': every run rebuilds all layers. Exporting a layer cache needs a buildx builder, so add 'docker/setup-buildx-action' before this step too.`,
   },
   docs: {
     summary: 'Give `docker/build-push-action` a layer cache (`cache-from` / `cache-to`).',

@@ -23,10 +23,10 @@ const LOCAL = /localhost|127\.0\.0\.1|0\.0\.0\.0|\bexample\.com\b|\bminio\b/i;
 const PLACEHOLDER = /example|dummy|change[_-]?me|placeholder|your[_-]|fake|sample|redacted|test|random|p[a@]ss?w[o0]rd|<[^<>]*>|xxx|\*\*\*|\.\.\.|^(secret|password|pass|token|none|null|foo|bar|admin|root|postgres|mysql|mongo|redis|guest|user|local|dev|ci)$/i;
 
 const messages = {
-  shape: (kind: string, masked: string) => `This looks like ${kind} (\`${masked}\`) written into the workflow: everyone who can read the repository, its forks and its history has it. Revoke it and use a secret.`,
-  named: (name: string, masked: string) => `\`${name}\` is set to a literal value (\`${masked}\`): anyone who can read the repository can use it. Move it to an encrypted secret: \`\${{ secrets.${name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')} }}\`.`,
+  shape: (kind: string, masked: string) => `This looks like ${kind} ('${masked}') written into the workflow: everyone who can read the repository, its forks and its history has it. Revoke it and use a secret.`,
+  named: (name: string, masked: string) => `'${name}' is set to a literal value ('${masked}'): anyone who can read the repository can use it. Move it to an encrypted secret: '\${{ secrets.${name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')} }}'.`,
   throwaway: (name: string, where: string) =>
-    `\`${name}\` is a literal ${where}. Fine for a throwaway test service; if anything outside this job accepts it, use a secret.`,
+    `'${name}' is a literal ${where}. Fine for a throwaway test service; if anything outside this job accepts it, use a secret.`,
 };
 
 export default defineRule({
@@ -158,11 +158,11 @@ function checkScalar(node: Scalar<unknown>, path: string[], siblings: YAMLMap | 
   // jobs.<id>.services.<name>.env.<VAR>: a throwaway database's password.
   const serviceIndex = path.length - 4;
   if (parent === 'env' && serviceIndex >= 0 && path[serviceIndex] === 'services') {
-    ctx.report({ span: spanOf(node), message: 'throwaway', args: [name, `of the \`${path[serviceIndex + 1]}\` service`], severity: 'hint' });
+    ctx.report({ span: spanOf(node), message: 'throwaway', args: [name, `of the '${path[serviceIndex + 1]}' service`], severity: 'hint' });
     return;
   }
   if (serviceValues().has(literal)) {
-    ctx.report({ span: spanOf(node), message: 'throwaway', args: [name, 'shared with a `services:` container'], severity: 'hint' });
+    ctx.report({ span: spanOf(node), message: 'throwaway', args: [name, "shared with a 'services:' container"], severity: 'hint' });
     return;
   }
   const local = siblings?.items.some((pair) => LOCAL.test(scalarToString(pair.value) ?? ''));

@@ -25,11 +25,11 @@ export default defineRule({
   fixable: 'suggestion',
   messages: {
     containerLatest: (where: string, image: string) =>
-      `${where} image \`${image}\` floats with \`latest\`: the next upstream release changes what this job runs on, and a build that passed yesterday fails today with nothing changed here. Pin a version tag (or a digest).`,
+      `${where} image '${image}' floats with 'latest': the next upstream release changes what this job runs on, and a build that passed yesterday fails today with nothing changed here. Pin a version tag (or a digest).`,
     pushLatest: (image: string) =>
-      `\`${image}\` is the only tag this workflow pushes for that image: each push overwrites the last, so no deployment can name (or roll back to) a specific build. Also push a tag with the commit SHA.`,
+      `'${image}' is the only tag this workflow pushes for that image: each push overwrites the last, so no deployment can name (or roll back to) a specific build. Also push a tag with the commit SHA.`,
     setImageLatest: (image: string) =>
-      `\`kubectl set image\` to \`${image}\` deploys whatever \`latest\` points to when each node pulls, and \`kubectl rollout undo\` brings back the same moving tag. Deploy the commit-SHA tag instead.`,
+      `'kubectl set image' to '${image}' deploys whatever 'latest' points to when each node pulls, and 'kubectl rollout undo' brings back the same moving tag. Deploy the commit-SHA tag instead.`,
     metadataNoSha: (builds: string, tags: string) =>
       `docker/metadata-action tags ${builds} here only with names the next build takes over (${tags}), so none of those images keeps a name you can deploy or roll back to. Add 'type=sha' to 'tags:'.`,
   },
@@ -88,7 +88,7 @@ jobs:
       const services = job.fields.get('services')?.value;
       if (!isMap(services)) return;
       for (const [name, service] of mapFields(ctx.doc, services)) {
-        if (isMap(service.value)) checkRunImage(mapFields(ctx.doc, service.value).get('image')?.value, `Service \`${name}\``, ctx.report.bind(ctx));
+        if (isMap(service.value)) checkRunImage(mapFields(ctx.doc, service.value).get('image')?.value, `Service '${name}'`, ctx.report.bind(ctx));
       }
     },
     step(step, ctx) {
@@ -296,7 +296,7 @@ function metadataFinding(file: YamlFile, doc: YamlDoc, step: Step): MetadataFind
     // Spell out the defaults so adding the SHA tag keeps every tag the action made before.
     const block = ['|', ...METADATA_DEFAULT_TAGS.map((entry) => `  ${entry}`), '  type=sha,prefix=sha-'].join('\n');
     const edit = addStepInputs(file, step, [['tags', block]]);
-    return { span: spanOf(uses), args: [builds, moving.join(', ')], ...(edit ? { fix: { title: 'Add a `type=sha,prefix=sha-` tag', edits: [edit] } } : {}) };
+    return { span: spanOf(uses), args: [builds, moving.join(', ')], ...(edit ? { fix: { title: "Add a 'type=sha,prefix=sha-' tag", edits: [edit] } } : {}) };
   }
   const tags = scalarToString(field.value);
   if (tags === undefined || !field.value || (tags.includes('${{') && !/github\.sha|head[._]sha/.test(tags))) return undefined;
@@ -308,7 +308,7 @@ function metadataFinding(file: YamlFile, doc: YamlDoc, step: Step): MetadataFind
   const edit = isScalar(field.value) ? appendLine(file, field.value, 'type=sha,prefix=sha-') : undefined;
   // A `|` block spans many lines: point at its key.
   const span = isScalar(field.value) && field.value.type === 'BLOCK_LITERAL' ? field.keySpan : spanOf(field.value);
-  return { span, args: [builds, moving.join(', ')], ...(edit ? { fix: { title: 'Add a `type=sha,prefix=sha-` tag', edits: [edit] } } : {}) };
+  return { span, args: [builds, moving.join(', ')], ...(edit ? { fix: { title: "Add a 'type=sha,prefix=sha-' tag", edits: [edit] } } : {}) };
 }
 
 /** `flavor: latest=<auto|true|false>` (auto when not given, or when it cannot be read). */

@@ -15,7 +15,7 @@ export default defineRule({
   },
   messages: {
     missing: (job: string) =>
-      `Job \`${job}\` has no \`timeout-minutes\`, so a hung step (a stuck test, a prompt waiting for input, a wait on a dead service) keeps the runner busy for GitHub's default of 6 hours before anyone finds out.`,
+      `Job '${job}' has no 'timeout-minutes', so a hung step (a stuck test, a prompt waiting for input, a wait on a dead service) keeps the runner busy for GitHub's default of 6 hours before anyone finds out.`,
   },
   docs: {
     summary: 'Give every job that runs on a runner an explicit `timeout-minutes`.',
@@ -57,7 +57,7 @@ jobs:
         span: job.idSpan,
         message: 'missing',
         args: [job.id],
-        ...(edit ? { fix: { title: `Add \`timeout-minutes: ${minutes}\``, edits: [edit] } } : {}),
+        ...(edit ? { fix: { title: `Add 'timeout-minutes: ${minutes}'`, edits: [edit] } } : {}),
       });
     },
   },

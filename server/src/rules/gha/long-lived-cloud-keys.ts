@@ -21,13 +21,13 @@ export default defineRule({
   fixable: 'suggestion',
   messages: {
     awsAction: (jobId: string) =>
-      `Job \`${jobId}\` logs in to AWS with a stored access key: a key that never expires works for anyone who gets a copy. Assume an IAM role through GitHub's OIDC instead (\`role-to-assume\`).`,
+      `Job '${jobId}' logs in to AWS with a stored access key: a key that never expires works for anyone who gets a copy. Assume an IAM role through GitHub's OIDC instead ('role-to-assume').`,
     awsEnv: (name: string) =>
-      `\`${name}\` passes a stored AWS access key, which stays valid until someone rotates it by hand. Prefer \`aws-actions/configure-aws-credentials\` with \`role-to-assume\` (OIDC).`,
+      `'${name}' passes a stored AWS access key, which stays valid until someone rotates it by hand. Prefer 'aws-actions/configure-aws-credentials' with 'role-to-assume' (OIDC).`,
     azure: (jobId: string) =>
-      `Job \`${jobId}\` logs in to Azure with a service-principal secret in \`creds\`. Use a federated credential instead: \`client-id\`, \`tenant-id\` and \`subscription-id\` with \`id-token: write\`.`,
+      `Job '${jobId}' logs in to Azure with a service-principal secret in 'creds'. Use a federated credential instead: 'client-id', 'tenant-id' and 'subscription-id' with 'id-token: write'.`,
     gcp: (jobId: string) =>
-      `Job \`${jobId}\` authenticates to Google Cloud with a service-account key (\`credentials_json\`). Use Workload Identity Federation (\`workload_identity_provider\` + \`service_account\`), which needs no stored key.`,
+      `Job '${jobId}' authenticates to Google Cloud with a service-account key ('credentials_json'). Use Workload Identity Federation ('workload_identity_provider' + 'service_account'), which needs no stored key.`,
   },
   docs: {
     summary: 'Authenticate to clouds with short-lived OIDC tokens, not stored access keys.',

@@ -17,7 +17,7 @@ export default defineRule({
   fixable: 'suggestion',
   messages: {
     skipTrap: (job: string, needs: string) =>
-      `\`${job}\` needs ${needs}; whenever that job is skipped, \`${job}\` is skipped too, even when its own \`if:\` is true, because a condition without a status function only runs after every need succeeded. Say what should happen when the need was skipped.`,
+      `'${job}' needs ${needs}; whenever that job is skipped, '${job}' is skipped too, even when its own 'if:' is true, because a condition without a status function only runs after every need succeeded. Say what should happen when the need was skipped.`,
     skippedOnEvents: (job: string, needs: string, events: string) =>
       `'${job}' needs ${needs}, which ${needs.includes(' and ') ? 'are' : 'is'} skipped on ${events} events, so '${job}' is skipped on them too (its own 'if:' does not rule them out). Fine if '${job}' is not meant to run then; otherwise say what a skipped need means.`,
   },
@@ -118,7 +118,7 @@ function verdicts({ jobs, cases }: CrossJobs): Verdicts {
       return cases.some((_, i) => analysis.ownCondition(need, i) === false && analysis.ownCondition(job, i) !== false);
     });
     if (trapped.length === 0) continue;
-    const named = trapped.map((need) => `\`${need.id}\` (which only runs when \`${shorten(readingOf(need)?.source ?? '')}\`)`).join(' and ');
+    const named = trapped.map((need) => `'${need.id}' (which only runs when ${shorten(readingOf(need)?.source ?? '')})`).join(' and ');
     const verdict: Verdict = { trapped: trapped.map((need) => need.id), named };
     const trapEvents = new Set<string>();
     cases.forEach((triggerCase, i) => {
@@ -204,5 +204,5 @@ function buildFix(file: YamlFile, job: Job, condition: JobCondition, trapped: st
   let newText = plainOk ? value : JSON.stringify(value);
   // A block scalar's range ends after its last line break: keep one.
   if (file.text[end - 1] === '\n') newText += file.eol;
-  return { title: `Let \`${job.id}\` run when ${trapped.map((need) => `\`${need}\``).join(' or ')} was skipped`, edits: [{ start, end, newText }] };
+  return { title: `Let '${job.id}' run when ${trapped.map((need) => `'${need}'`).join(' or ')} was skipped`, edits: [{ start, end, newText }] };
 }

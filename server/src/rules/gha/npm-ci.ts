@@ -25,9 +25,9 @@ export default defineRule({
   fixable: 'safe',
   messages: {
     npmInstall: (command: string) =>
-      `\`${command}\` resolves versions afresh and may rewrite package-lock.json, so CI can build something other than what was reviewed. Use \`npm ci\`: it installs exactly the lockfile and fails when it is out of date.`,
+      `'${command}' resolves versions afresh and may rewrite package-lock.json, so CI can build something other than what was reviewed. Use 'npm ci': it installs exactly the lockfile and fails when it is out of date.`,
     yarnInstall: (command: string) =>
-      `\`${command}\` without --frozen-lockfile lets Yarn 1 update yarn.lock during the build instead of failing on drift (Yarn 2+ is immutable on CI by default).`,
+      `'${command}' without --frozen-lockfile lets Yarn 1 update yarn.lock during the build instead of failing on drift (Yarn 2+ is immutable on CI by default).`,
   },
   docs: {
     summary: 'Install dependencies from the lockfile with `npm ci` in CI, never with `npm install`.',
@@ -141,7 +141,7 @@ function buildFix(step: Step, problem: Problem, last: ShellWord, script: string)
   const installSpan = text.sourceSpan(last.start, last.end);
   if (!installSpan) return undefined;
   if (problem.kind === 'yarnInstall') {
-    return { title: 'Add `--frozen-lockfile`', edits: [{ start: installSpan.end, end: installSpan.end, newText: ' --frozen-lockfile' }] };
+    return { title: "Add '--frozen-lockfile'", edits: [{ start: installSpan.end, end: installSpan.end, newText: ' --frozen-lockfile' }] };
   }
   const edits: TextEdit[] = [{ start: installSpan.start, end: installSpan.end, newText: 'ci' }];
   for (const option of problem.dropOptions) {
@@ -149,7 +149,7 @@ function buildFix(step: Step, problem: Problem, last: ShellWord, script: string)
     if (!removal) return undefined;
     edits.push({ ...removal, newText: '' });
   }
-  return { title: 'Use `npm ci`', edits };
+  return { title: "Use 'npm ci'", edits };
 }
 
 /** The option together with the blanks before it, as a source span. */

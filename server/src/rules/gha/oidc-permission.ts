@@ -5,9 +5,9 @@ import { defineRule } from '../../engine/core/rule';
 import { spanOf } from '../../engine/yaml/yamlFile';
 
 const SOURCE = {
-  job: 'its own `permissions:`',
-  workflow: 'the workflow-level `permissions:`',
-  default: 'the repository default (no `permissions:` anywhere)',
+  job: "its own 'permissions:'",
+  workflow: "the workflow-level 'permissions:'",
+  default: "the repository default (no 'permissions:' anywhere)",
 } as const;
 
 export default defineRule({
@@ -17,7 +17,7 @@ export default defineRule({
   fixable: 'suggestion',
   messages: {
     missing: (jobId: string, use: string, source: string) =>
-      `Job \`${jobId}\` uses ${use}, which needs an OIDC token, but its permissions (from ${source}) do not include \`id-token: write\`: the token request fails and so does the job.`,
+      `Job '${jobId}' uses ${use}, which needs an OIDC token, but its permissions (from ${source}) do not include 'id-token: write': the token request fails and so does the job.`,
   },
   docs: {
     summary: 'A job that authenticates with OIDC must be granted `id-token: write`.',
@@ -71,7 +71,7 @@ jobs:
           span: at ? spanOf(at) : job.idSpan,
           message: 'missing',
           args: [job.id, use, SOURCE[effective.source]],
-          ...(edits && edits.length > 0 ? { fix: { title: 'Grant `id-token: write` to this job', edits } } : {}),
+          ...(edits && edits.length > 0 ? { fix: { title: "Grant 'id-token: write' to this job", edits } } : {}),
         });
         return;
       }

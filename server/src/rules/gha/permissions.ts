@@ -17,11 +17,11 @@ export default defineRule({
   fixable: 'suggestion',
   messages: {
     missing: (jobIds: string) =>
-      `No top-level \`permissions:\`, and ${jobIds} ${jobIds.startsWith('jobs') ? 'set none of their' : 'sets none of its'} own: the GITHUB_TOKEN then gets the repository default, which may be write access to contents, packages, issues and more.`,
+      `No top-level 'permissions:', and ${jobIds} ${jobIds.startsWith('jobs') ? 'set none of their' : 'sets none of its'} own: the GITHUB_TOKEN then gets the repository default, which may be write access to contents, packages, issues and more.`,
     writeAll: (where: string) =>
-      `\`permissions: write-all\` on ${where} gives the GITHUB_TOKEN write access to every scope: one compromised step or action can push code, publish packages or rewrite releases.`,
+      `'permissions: write-all' on ${where} gives the GITHUB_TOKEN write access to every scope: one compromised step or action can push code, publish packages or rewrite releases.`,
     broadScope: (scope: string, jobId: string) =>
-      `\`${scope}: write\` at the top level reaches every job that declares no permissions, but only \`${jobId}\` looks like it needs it: grant it on that job instead.`,
+      `'${scope}: write' at the top level reaches every job that declares no permissions, but only '${jobId}' looks like it needs it: grant it on that job instead.`,
   },
   docs: {
     summary: 'Give the GITHUB_TOKEN least privilege: declare `permissions:` at the top level and widen per job.',
@@ -66,13 +66,13 @@ jobs:
         const exposed = inheriting.filter((job) => !forkOnly.has(job));
         if (exposed.length === 0) return;
         const jobsField = workflow.fields.get('jobs')!;
-        const names = exposed.length > 3 ? `${exposed.slice(0, 3).map((job) => `\`${job.id}\``).join(', ')} and ${exposed.length - 3} more jobs` : exposed.map((job) => `\`${job.id}\``).join(', ');
+        const names = exposed.length > 3 ? `${exposed.slice(0, 3).map((job) => `'${job.id}'`).join(', ')} and ${exposed.length - 3} more jobs` : exposed.map((job) => `'${job.id}'`).join(', ');
         const edit = addWorkflowPermissions(ctx.file, workflow);
         ctx.report({
           span: jobsField.keySpan,
           message: 'missing',
           args: [exposed.length === 1 ? `job ${names}` : `jobs ${names}`],
-          ...(edit ? { fix: { title: 'Add top-level `permissions: contents: read`', edits: [edit] } } : {}),
+          ...(edit ? { fix: { title: "Add top-level 'permissions: contents: read'", edits: [edit] } } : {}),
         });
         return;
       }
@@ -88,7 +88,7 @@ jobs:
       if (job.synthetic) return;
       const own = declaredPermissions(ctx.doc, job.fields);
       if (own?.shorthand === 'write-all' && own.field.value) {
-        ctx.report({ span: spanOf(own.field.value), message: 'writeAll', args: [`job \`${job.id}\``], severity: 'warning' });
+        ctx.report({ span: spanOf(own.field.value), message: 'writeAll', args: [`job '${job.id}'`], severity: 'warning' });
       }
     },
   },

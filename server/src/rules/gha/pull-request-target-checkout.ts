@@ -49,7 +49,7 @@ export default defineRule({
   fixable: false,
   messages: {
     headCheckout: (jobId: string, ref: string) =>
-      `Job \`${jobId}\` runs on \`pull_request_target\` (with secrets and a writable token) and checks out the pull request's code (\`${ref}\`): any build or script from that checkout lets a fork's author run code with those privileges.`,
+      `Job '${jobId}' runs on 'pull_request_target' (with secrets and a writable token) and checks out the pull request's code ('${ref}'): any build or script from that checkout lets a fork's author run code with those privileges.`,
     gatedCheckout: (jobId: string, ref: string, environment: string) =>
       `Job '${jobId}' runs on 'pull_request_target' (with secrets and a writable token) and checks out the pull request's code ('${ref}'). Only ${environment} protects those privileges: it must require reviewers, and they must read the pull request's code before approving each run.`,
   },

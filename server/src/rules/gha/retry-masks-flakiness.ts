@@ -20,9 +20,9 @@ export default defineRule({
   fixable: false,
   messages: {
     retryAction: (action: string) =>
-      `\`${action}\` re-runs the tests until they pass: a test that fails only sometimes (a race, an order dependency, a real bug under load) turns green without anyone looking at it.`,
+      `'${action}' re-runs the tests until they pass: a test that fails only sometimes (a race, an order dependency, a real bug under load) turns green without anyone looking at it.`,
     rerunFlag: (flag: string) =>
-      `\`${flag}\` re-runs failing tests and reports the build green when a retry passes, so flaky tests, and the real bugs some of them hide, stop being visible.`,
+      `'${flag}' re-runs failing tests and reports the build green when a retry passes, so flaky tests, and the real bugs some of them hide, stop being visible.`,
     continueOnError: () =>
       `'continue-on-error: true' on a test step lets the job pass when the tests fail: its check shows green and the failures go unnoticed.`,
   },

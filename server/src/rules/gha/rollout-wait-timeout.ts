@@ -94,7 +94,7 @@ jobs:
         const span = run.text?.sourceSpan(wait.first.start, wait.status.end);
         const lastSpan = run.text?.sourceSpan(last.start, last.end);
         const timeout = ctx.option('timeout');
-        const fix = span && lastSpan ? { fix: { title: `Append \`--timeout ${timeout}\``, edits: [{ start: lastSpan.end, end: lastSpan.end, newText: ` --timeout ${timeout}` }] } } : {};
+        const fix = span && lastSpan ? { fix: { title: `Append '--timeout ${timeout}'`, edits: [{ start: lastSpan.end, end: lastSpan.end, newText: ` --timeout ${timeout}` }] } } : {};
         if (kind === 'Rollout') ctx.report({ span: span ?? run.span, message: 'argoNoTimeout', args: [written], ...fix });
         else ctx.report({ span: span ?? run.span, message: 'noDeadline', args: [written, kind], ...fix });
       }

@@ -108,7 +108,7 @@ jobs:
           args: [script.value.slice(expression.start, expression.end), path],
           ...(severity ? { severity } : {}),
           // One fix moves every expression of the step at once, whichever finding it is invoked from.
-          ...(edits ? { fix: { title: 'Pass untrusted values through `env:`', edits } } : {}),
+          ...(edits ? { fix: { title: "Pass untrusted values through 'env:'", edits } } : {}),
         });
       }
     },

@@ -12,7 +12,7 @@ export default defineRule({
   fixable: false,
   messages: {
     printed: (command: string, secret: string) =>
-      `\`${command}\` writes \`${secret}\` to the job log. GitHub masks the exact value, but any change to it (a substring, base64, JSON around it) is printed in clear for everyone who can read the logs.`,
+      `'${command}' writes '${secret}' to the job log. GitHub masks the exact value, but any change to it (a substring, base64, JSON around it) is printed in clear for everyone who can read the logs.`,
     traceDerived: (expansion: string, secret: string) =>
       `'set -x' prints this command with its expansions, and '${expansion}' computes a new value from '${secret}': GitHub masks only the secret's exact text, so that value is printed in clear. Turn tracing off around it ('set +x').`,
     traceCredential: (names: string) =>

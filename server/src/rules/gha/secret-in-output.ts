@@ -11,11 +11,11 @@ export default defineRule({
   fixable: false,
   messages: {
     jobOutput: (output: string, jobId: string, secret: string) =>
-      `Output \`${output}\` of job \`${jobId}\` carries \`${secret}\`. GitHub refuses to pass outputs that contain a secret (the value arrives empty downstream), and outputs are readable through the API by anyone who can read the run.`,
+      `Output '${output}' of job '${jobId}' carries '${secret}'. GitHub refuses to pass outputs that contain a secret (the value arrives empty downstream), and outputs are readable through the API by anyone who can read the run.`,
     stepOutput: (secret: string) =>
-      `This writes \`${secret}\` into \`$GITHUB_OUTPUT\`: step outputs end up in job outputs, logs and other actions' inputs, where the value is no longer guarded like a secret. Read the secret directly where it is needed.`,
+      `This writes '${secret}' into '$GITHUB_OUTPUT': step outputs end up in job outputs, logs and other actions' inputs, where the value is no longer guarded like a secret. Read the secret directly where it is needed.`,
     envFile: (secret: string) =>
-      `This writes \`${secret}\` into \`$GITHUB_ENV\`: every later step of the job, third-party actions included, gets it in its environment. Give the secret only to the step that needs it, through that step's \`env:\`.`,
+      `This writes '${secret}' into '$GITHUB_ENV': every later step of the job, third-party actions included, gets it in its environment. Give the secret only to the step that needs it, through that step's 'env:'.`,
   },
   docs: {
     summary: 'Keep secrets out of job outputs, `$GITHUB_OUTPUT` and `$GITHUB_ENV`.',

@@ -46,7 +46,7 @@ export default defineRule({
   fixable: 'suggestion',
   messages: {
     noHealthCmd: (service: string, image: string, kind: string) =>
-      `Service \`${service}\` (${image}) has no --health-cmd, so the job's steps start as soon as the container does, before ${kind} accepts connections: tests fail at random with "connection refused".`,
+      `Service '${service}' (${image}) has no --health-cmd, so the job's steps start as soon as the container does, before ${kind} accepts connections: tests fail at random with "connection refused".`,
   },
   docs: {
     summary: 'Give database and broker service containers a health check so steps wait until they are ready.',
@@ -112,7 +112,7 @@ jobs:
           span: spanOf(imageNode),
           message: 'noHealthCmd',
           args: [name, image, family.name],
-          ...(edit ? { fix: { title: `Add a \`${command}\` health check`, edits: [edit] } } : {}),
+          ...(edit ? { fix: { title: `Add a '${command}' health check`, edits: [edit] } } : {}),
         });
       }
     },

@@ -41,7 +41,7 @@ export default defineRule({
   fixable: 'suggestion',
   messages: {
     noCache: (action: string, manager: string) =>
-      `\`${action}\` has no \`cache:\` although this job installs packages with ${manager}: every run downloads all dependencies again. Add \`cache: '${manager}'\`.`,
+      `'${action}' has no 'cache:' although this job installs packages with ${manager}: every run downloads all dependencies again. Add cache: '${manager}'.`,
   },
   docs: {
     summary: 'Let the setup action cache the package manager\'s downloads (`cache: npm`, `pip`, `maven`, …).',
@@ -96,7 +96,7 @@ jobs:
         span: spanOf(uses),
         message: 'noCache',
         args: [step.uses ?? action!, install.manager],
-        ...(edit ? { fix: { title: `Add \`cache: '${install.manager}'\``, edits: [edit] } } : {}),
+        ...(edit ? { fix: { title: `Add cache: '${install.manager}'`, edits: [edit] } } : {}),
       });
     },
   },

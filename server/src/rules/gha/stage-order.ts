@@ -14,9 +14,9 @@ export default defineRule({
   fixable: 'suggestion',
   messages: {
     ungated: (job: string, why: string, gates: string) =>
-      `\`${job}\` is ${why} but does not wait for ${gates}: a typo or lint error then costs a full run of this job before anyone hears about it. Make it need the fast gate.`,
+      `'${job}' is ${why} but does not wait for ${gates}: a typo or lint error then costs a full run of this job before anyone hears about it. Make it need the fast gate.`,
     backwards: (gate: string, slow: string, why: string) =>
-      `The fast gate \`${gate}\` needs \`${slow}\` (${why}), so the quickest feedback waits for the slowest job. Fast checks should run first and gate the slow ones, not the other way round.`,
+      `The fast gate '${gate}' needs '${slow}' (${why}), so the quickest feedback waits for the slowest job. Fast checks should run first and gate the slow ones, not the other way round.`,
   },
   docs: {
     summary: 'Slow and deploy jobs should wait for the fast gates (lint, type check, format) of the same workflow.',
@@ -61,13 +61,13 @@ jobs:
         return;
       }
       const edit = addNeeds(ctx.file, job, verdict.gates);
-      const names = verdict.gates.map((id) => `\`${id}\``);
+      const names = verdict.gates.map((id) => `'${id}'`);
       const gatesText = names.length === 1 ? `the fast gate ${names[0]}` : `the fast gates ${names.join(', ')}`;
       ctx.report({
         span: needsSpan(job),
         message: 'ungated',
         args: [job.id, verdict.jobIs, gatesText],
-        ...(edit ? { fix: { title: `Add ${names.join(', ')} to \`${job.id}\`'s needs`, edits: [edit] } } : {}),
+        ...(edit ? { fix: { title: `Add ${names.join(', ')} to the needs of '${job.id}'`, edits: [edit] } } : {}),
       });
     },
   },

@@ -14,15 +14,15 @@ const FIRST_PARTY = /^(actions|github)\//i;
 
 const messages = {
   tag: (uses: string) =>
-    `\`${uses}\` is pinned to a tag, which its owner (or anyone who takes over the repository) can move to different code. Pin the full commit SHA and keep the version in a comment: \`@<sha> # v1.2.3\`.`,
+    `'${uses}' is pinned to a tag, which its owner (or anyone who takes over the repository) can move to different code. Pin the full commit SHA and keep the version in a comment: '@<sha> # v1.2.3'.`,
   branch: (uses: string, ref: string) =>
-    `\`${uses}\` follows the branch \`${ref}\`: every push there changes what this workflow runs, without review. Pin a full commit SHA (\`@<sha> # v1.2.3\`).`,
+    `'${uses}' follows the branch '${ref}': every push there changes what this workflow runs, without review. Pin a full commit SHA ('@<sha> # v1.2.3').`,
   ownBranch: (uses: string, ref: string, owner: string) =>
     `'${uses}' follows the branch '${ref}', and '${owner}' owns both that repository and this one: a push there changes what this workflow runs without a review here. Pin a full commit SHA ('@<sha> # v1.2.3') unless that branch is protected like this repository's.`,
   ref: (uses: string, ref: string) =>
-    `\`${uses}\` points at \`${ref}\`, a tag or branch that can move to different code at any time. Pin the full commit SHA and keep the version in a comment: \`@<sha> # v1.2.3\`.`,
+    `'${uses}' points at '${ref}', a tag or branch that can move to different code at any time. Pin the full commit SHA and keep the version in a comment: '@<sha> # v1.2.3'.`,
   dockerLatest: (uses: string) =>
-    `\`${uses}\` runs whatever image is tagged latest at the time of the run. Pin a version tag or, better, a digest (\`@sha256:…\`).`,
+    `'${uses}' runs whatever image is tagged latest at the time of the run. Pin a version tag or, better, a digest ('@sha256:…').`,
 };
 
 export default defineRule({

@@ -13,7 +13,7 @@ export default defineRule({
   dora: ['deployment-frequency', 'lead-time'],
   fixable: false,
   messages: {
-    unreachable: (job: string, reasons: string) => `Job \`${job}\` can never run: ${reasons}. It is skipped on every run, so whatever it was meant to do silently never happens.`,
+    unreachable: (job: string, reasons: string) => `Job '${job}' can never run: ${reasons}. It is skipped on every run, so whatever it was meant to do silently never happens.`,
   },
   docs: {
     summary: 'A job whose `if:` can never be true, given the workflow\'s triggers and the conditions of the jobs it needs.',
@@ -112,10 +112,10 @@ function conditionSpan(value: Node, fileText: string): Span {
 function explain(job: JobFacts, analysis: Analysis, needs: JobFacts[]): string {
   const byEvent = new Map<string, Set<string>>();
   analysis.cases.forEach((triggerCase, i) => {
-    const event = triggerCase.event === undefined ? 'any event' : `\`${triggerCase.event}\``;
-    const skippedNeeds = needs.filter((need) => analysis.runs(need, i) === false).map((need) => `\`${need.id}\``);
+    const event = triggerCase.event === undefined ? 'any event' : `'${triggerCase.event}'`;
+    const skippedNeeds = needs.filter((need) => analysis.runs(need, i) === false).map((need) => `'${need.id}'`);
     const own = analysis.ownCondition(job, i) === false;
-    const reason = own || skippedNeeds.length === 0 ? 'its `if:` is false' : `it needs ${skippedNeeds.join(' and ')}, which ${skippedNeeds.length > 1 ? 'are' : 'is'} skipped then`;
+    const reason = own || skippedNeeds.length === 0 ? "its 'if:' is false" : `it needs ${skippedNeeds.join(' and ')}, which ${skippedNeeds.length > 1 ? 'are' : 'is'} skipped then`;
     const reasons = byEvent.get(event) ?? new Set<string>();
     reasons.add(reason);
     byEvent.set(event, reasons);

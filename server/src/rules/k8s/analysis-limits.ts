@@ -11,20 +11,20 @@ export default defineRule({
   fixable: false,
   messages: {
     countBelowLimits: (metric: string, count: number, failureLimit: number, successLimit: number) =>
-      `Metric ${metric}: \`count: ${count}\` is less than failureLimit + consecutiveSuccessLimit (${failureLimit} + ${successLimit}); Argo Rollouts rejects the metric and the rollout stops with an invalid spec.`,
+      `Metric ${metric}: 'count: ${count}' is less than failureLimit + consecutiveSuccessLimit (${failureLimit} + ${successLimit}); Argo Rollouts rejects the metric and the rollout stops with an invalid spec.`,
     countBelowSuccessLimit: (metric: string, count: number, successLimit: number) =>
-      `Metric ${metric}: \`count: ${count}\` is less than consecutiveSuccessLimit (${successLimit}); Argo Rollouts rejects the metric and the rollout stops with an invalid spec.`,
+      `Metric ${metric}: 'count: ${count}' is less than consecutiveSuccessLimit (${successLimit}); Argo Rollouts rejects the metric and the rollout stops with an invalid spec.`,
     countBelowInconclusive: (metric: string, count: number, inconclusive: number) =>
-      `Metric ${metric}: \`count: ${count}\` is less than inconclusiveLimit (${inconclusive}); Argo Rollouts rejects the metric and the rollout stops with an invalid spec.`,
+      `Metric ${metric}: 'count: ${count}' is less than inconclusiveLimit (${inconclusive}); Argo Rollouts rejects the metric and the rollout stops with an invalid spec.`,
     noInterval: (metric: string, count: number) =>
-      `Metric ${metric} takes ${count} measurements but has no \`interval\`; Argo Rollouts rejects it ("interval must be specified when count > 1").`,
+      `Metric ${metric} takes ${count} measurements but has no 'interval'; Argo Rollouts rejects it ("interval must be specified when count > 1").`,
     bothDisabled: (metric: string) =>
-      `Metric ${metric}: \`failureLimit: -1\` disables failing and consecutiveSuccessLimit is 0 (the default), so the metric could never conclude; Argo Rollouts rejects it.`,
+      `Metric ${metric}: 'failureLimit: -1' disables failing and consecutiveSuccessLimit is 0 (the default), so the metric could never conclude; Argo Rollouts rejects it.`,
     negative: (metric: string, setting: string, minimum: number) =>
-      `Metric ${metric}: \`${setting}\` must be at least ${minimum}; Argo Rollouts rejects the metric.`,
+      `Metric ${metric}: '${setting}' must be at least ${minimum}; Argo Rollouts rejects the metric.`,
     badDuration: (metric: string, setting: string, text: string) =>
-      `Metric ${metric}: \`${setting}: ${text}\` is not a Go duration (use a unit, such as \`30s\`, \`5m\`, \`1h\`); Argo Rollouts rejects the metric.`,
-    duplicateName: (name: string) => `Two metrics are named \`${name}\`; Argo Rollouts rejects a template with duplicate metric names.`,
+      `Metric ${metric}: '${setting}: ${text}' is not a Go duration (use a unit, such as '30s', '5m', '1h'); Argo Rollouts rejects the metric.`,
+    duplicateName: (name: string) => `Two metrics are named '${name}'; Argo Rollouts rejects a template with duplicate metric names.`,
   },
   docs: {
     summary: 'Analysis metric settings that the Argo Rollouts controller refuses (count against limits, count without interval, both limits disabled).',
@@ -74,7 +74,7 @@ spec:
       if (!template) return;
       const seen = new Set<string>();
       for (const metric of template.metrics) {
-        const label = metric.name ? `\`${metric.name.value}\`` : `#${metric.index + 1}`;
+        const label = metric.name ? `'${metric.name.value}'` : `#${metric.index + 1}`;
         if (metric.name) {
           if (seen.has(metric.name.value)) ctx.report({ span: metric.name.span, message: 'duplicateName', args: [metric.name.value] });
           seen.add(metric.name.value);

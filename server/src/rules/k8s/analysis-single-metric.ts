@@ -73,7 +73,7 @@ spec:
       if (!isRateMetric(metric) || !metric.name || !object.name) return;
       const name = object.name;
       if (ctx.index.objects('Rollout', object).some((rollout) => pairs(rollout).includes(name))) return;
-      ctx.report({ span: { start: metric.name.keySpan.start, end: metric.name.span.end }, message: 'onlyRate', args: [`\`${object.name}\``, `\`${metric.name.value}\``] });
+      ctx.report({ span: { start: metric.name.keySpan.start, end: metric.name.span.end }, message: 'onlyRate', args: [`'${object.name}'`, `'${metric.name.value}'`] });
     },
   },
 });

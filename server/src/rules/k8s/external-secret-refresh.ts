@@ -13,7 +13,7 @@ export default defineRule({
   fixable: false,
   messages: {
     never: (kind: string, name: string, value: string) =>
-      `${kind} ${name} has \`refreshInterval: ${value}\`: the Secret is fetched once and never updated, so a rotated credential in the provider never reaches the cluster. Leave it unset (1h) or set the interval your rotation needs.`,
+      `${kind} ${name} has 'refreshInterval: ${value}': the Secret is fetched once and never updated, so a rotated credential in the provider never reaches the cluster. Leave it unset (1h) or set the interval your rotation needs.`,
   },
   docs: {
     summary: 'An ExternalSecret with `refreshInterval: 0` never picks up rotated secrets.',
@@ -74,7 +74,7 @@ spec:
       if (policy !== undefined && NON_PERIODIC_POLICIES.has(policy)) return;
       const interval = spec.get('refreshInterval');
       if (!interval || !isZero(interval)) return;
-      const name = object.name ? `\`${object.name}\`` : '(unnamed)';
+      const name = object.name ? `'${object.name}'` : '(unnamed)';
       ctx.report({ span: pairSpan(interval), message: 'never', args: [object.kind, name, scalarToString(interval.value) ?? '0'] });
     },
   },

@@ -19,11 +19,11 @@ export default defineRule({
   fixable: false,
   messages: {
     latest: (image: string) =>
-      `Image \`${image}\` uses the \`latest\` tag: which build runs depends on when each node pulled it, and \`kubectl rollout undo\` cannot bring the old one back. Pin a commit-SHA or version tag (or a digest).`,
+      `Image '${image}' uses the 'latest' tag: which build runs depends on when each node pulled it, and 'kubectl rollout undo' cannot bring the old one back. Pin a commit-SHA or version tag (or a digest).`,
     untagged: (image: string) =>
-      `Image \`${image}\` has no tag, so Kubernetes pulls \`latest\`: nodes can run different builds and a rollback restores nothing. Pin a commit-SHA or version tag (or a digest).`,
+      `Image '${image}' has no tag, so Kubernetes pulls 'latest': nodes can run different builds and a rollback restores nothing. Pin a commit-SHA or version tag (or a digest).`,
     mutable: (image: string, tag: string) =>
-      `Image \`${image}\` uses the branch-like tag \`${tag}\`, which is re-pointed at every build; pods started a day apart run different code. Prefer an immutable SHA or version tag.`,
+      `Image '${image}' uses the branch-like tag '${tag}', which is re-pointed at every build; pods started a day apart run different code. Prefer an immutable SHA or version tag.`,
   },
   docs: {
     summary: 'Run images by an immutable tag (commit SHA or version) or digest, never `:latest`, an untagged name or a branch-like tag.',

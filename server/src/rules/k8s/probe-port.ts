@@ -15,7 +15,7 @@ export default defineRule({
   fixable: false,
   messages: {
     unknownName: (container: string, probe: string, port: string, declared: string) =>
-      `${container}: the ${probe} uses port \`${port}\`, but no entry of \`ports\` has that name (declared: ${declared}). The kubelet cannot resolve it, so the probe fails every time.`,
+      `${container}: the ${probe} uses port '${port}', but no entry of 'ports' has that name (declared: ${declared}). The kubelet cannot resolve it, so the probe fails every time.`,
   },
   docs: {
     summary: 'A probe that names its port must use a name from the container\'s `ports`.',

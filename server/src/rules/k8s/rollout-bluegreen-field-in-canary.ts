@@ -5,15 +5,15 @@ import { isScalar } from '../../engine/yaml/yamlFile';
 
 /** blueGreen-only settings and what a canary uses instead. */
 const BLUE_GREEN_ONLY: Record<string, string> = {
-  autoPromotionEnabled: 'To make a person promote a canary, add a `- pause: {}` step: the rollout waits there until `kubectl argo rollouts promote`.',
-  autoPromotionSeconds: 'For a timed wait in a canary, add a `- pause: { duration: 10m }` step; `- pause: {}` waits for a manual promotion.',
-  activeService: 'A canary names its Services with `stableService` and `canaryService`.',
-  previewService: 'A canary names its Services with `stableService` and `canaryService`.',
-  prePromotionAnalysis: 'A canary gates on `- analysis:` steps or a background `analysis:` under `canary`.',
-  postPromotionAnalysis: 'A canary gates on `- analysis:` steps or a background `analysis:` under `canary`.',
-  previewReplicaCount: 'A canary sizes its new version with `setWeight` or `- setCanaryScale:` steps.',
-  previewMetadata: 'A canary labels its pods with `canaryMetadata` and `stableMetadata`.',
-  activeMetadata: 'A canary labels its pods with `canaryMetadata` and `stableMetadata`.',
+  autoPromotionEnabled: "To make a person promote a canary, add a '- pause: {}' step: the rollout waits there until 'kubectl argo rollouts promote'.",
+  autoPromotionSeconds: "For a timed wait in a canary, add a '- pause: { duration: 10m }' step; '- pause: {}' waits for a manual promotion.",
+  activeService: "A canary names its Services with 'stableService' and 'canaryService'.",
+  previewService: "A canary names its Services with 'stableService' and 'canaryService'.",
+  prePromotionAnalysis: "A canary gates on '- analysis:' steps or a background 'analysis:' under 'canary'.",
+  postPromotionAnalysis: "A canary gates on '- analysis:' steps or a background 'analysis:' under 'canary'.",
+  previewReplicaCount: "A canary sizes its new version with 'setWeight' or '- setCanaryScale:' steps.",
+  previewMetadata: "A canary labels its pods with 'canaryMetadata' and 'stableMetadata'.",
+  activeMetadata: "A canary labels its pods with 'canaryMetadata' and 'stableMetadata'.",
 };
 
 export default defineRule({
@@ -24,7 +24,7 @@ export default defineRule({
   fixable: 'safe',
   messages: {
     ignored: (field: string, instead: string) =>
-      `\`${field}\` is a blueGreen setting: under \`strategy.canary\` Argo Rollouts ignores it, so it does not do what it says here. ${instead}`,
+      `'${field}' is a blueGreen setting: under 'strategy.canary' Argo Rollouts ignores it, so it does not do what it says here. ${instead}`,
   },
   docs: {
     summary: 'Settings that only exist for blue-green (`autoPromotionEnabled`, `activeService`, `prePromotionAnalysis`, …) do nothing under `strategy.canary`.',
@@ -93,7 +93,7 @@ spec:
           span,
           message: 'ignored',
           args: [key, instead],
-          ...(edit ? { fix: { title: `Remove \`${key}\` (ignored under canary)`, edits: [edit] } } : {}),
+          ...(edit ? { fix: { title: `Remove '${key}' (ignored under canary)`, edits: [edit] } } : {}),
         });
       }
     },

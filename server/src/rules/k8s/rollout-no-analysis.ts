@@ -8,13 +8,13 @@ export default defineRule({
   fixable: false,
   messages: {
     canary: (rollout: string) =>
-      `Rollout ${rollout} shifts traffic with setWeight steps but never runs an analysis: nothing checks the new version's metrics, so a bad canary is promoted to 100% as soon as the pauses run out. Add an \`- analysis:\` step or a background \`analysis\`.`,
+      `Rollout ${rollout} shifts traffic with setWeight steps but never runs an analysis: nothing checks the new version's metrics, so a bad canary is promoted to 100% as soon as the pauses run out. Add an '- analysis:' step or a background 'analysis'.`,
     canaryManual: (rollout: string) =>
-      `Rollout ${rollout} shifts traffic with setWeight steps but never runs an analysis; only the manual \`pause: {}\` gate stands between a bad canary and full traffic, and it depends on someone reading the dashboards. Add an \`- analysis:\` step or a background \`analysis\`.`,
+      `Rollout ${rollout} shifts traffic with setWeight steps but never runs an analysis; only the manual 'pause: {}' gate stands between a bad canary and full traffic, and it depends on someone reading the dashboards. Add an '- analysis:' step or a background 'analysis'.`,
     blueGreen: (rollout: string) =>
-      `Rollout ${rollout} promotes its blue-green preview automatically without a \`prePromotionAnalysis\`: the new version takes all traffic once its pods are ready, whatever its metrics say.`,
+      `Rollout ${rollout} promotes its blue-green preview automatically without a 'prePromotionAnalysis': the new version takes all traffic once its pods are ready, whatever its metrics say.`,
     blueGreenManual: (rollout: string) =>
-      `Rollout ${rollout} has no \`prePromotionAnalysis\` or \`postPromotionAnalysis\`; the manual promotion is its only gate.`,
+      `Rollout ${rollout} has no 'prePromotionAnalysis' or 'postPromotionAnalysis'; the manual promotion is its only gate.`,
   },
   docs: {
     summary: 'A progressive rollout should be gated by an analysis of real metrics, not only by pauses.',
@@ -78,7 +78,7 @@ spec:
       const rollout = rolloutOf(object, ctx.doc);
       // A patch's base may hold the analysis.
       if (!rollout || rollout.partial || rollout.strategies.length !== 1) return;
-      const name = object.name ? `\`${object.name}\`` : 'this';
+      const name = object.name ? `'${object.name}'` : 'this';
       const { canary, blueGreen } = rollout;
       if (canary) {
         if (!canary.stepsKeySpan || !canary.steps.some((step) => step.setWeight !== undefined) || hasAnalysis(canary)) return;

@@ -9,27 +9,27 @@ export default defineRule({
   fixable: false,
   messages: {
     unknownStrategy: (key: string) =>
-      `\`${key}\` is not a Rollout strategy (only \`canary\` or \`blueGreen\`); \`kubectl argo rollouts lint\` and strict validation reject it, and without a known strategy the controller refuses the Rollout.`,
+      `'${key}' is not a Rollout strategy (only 'canary' or 'blueGreen'); 'kubectl argo rollouts lint' and strict validation reject it, and without a known strategy the controller refuses the Rollout.`,
     noSurge: () =>
-      '`maxSurge` and `maxUnavailable` are both 0, so the controller could neither add a canary pod nor remove a stable one; Argo Rollouts rejects the Rollout.',
+      "'maxSurge' and 'maxUnavailable' are both 0, so the controller could neither add a canary pod nor remove a stable one; Argo Rollouts rejects the Rollout.",
     experimentWeight: () =>
-      'An experiment template `weight` needs `trafficRouting` with SMI, ALB, Istio or a plugin; otherwise Argo Rollouts rejects the Rollout.',
-    twoStrategies: () => 'A Rollout takes exactly one strategy, `canary` or `blueGreen`; with both, Argo Rollouts rejects the spec and deploys nothing.',
+      "An experiment template 'weight' needs 'trafficRouting' with SMI, ALB, Istio or a plugin; otherwise Argo Rollouts rejects the Rollout.",
+    twoStrategies: () => "A Rollout takes exactly one strategy, 'canary' or 'blueGreen'; with both, Argo Rollouts rejects the spec and deploys nothing.",
     noAction: (index: number) =>
       `Step ${index} sets no action; each step needs exactly one of setWeight, pause, analysis, experiment, setCanaryScale, setHeaderRoute, setMirrorRoute or plugin, or Argo Rollouts rejects the Rollout.`,
     emptyAction: (index: number, action: string) =>
-      `Step ${index}: \`${action}:\` has no value, so the API server drops it and the step is empty; Argo Rollouts rejects the Rollout.${action === 'pause' ? ' Write `pause: {}` for a manual pause.' : ''}`,
+      `Step ${index}: '${action}:' has no value, so the API server drops it and the step is empty; Argo Rollouts rejects the Rollout.${action === 'pause' ? " Write 'pause: {}' for a manual pause." : ''}`,
     severalActions: (index: number, first: string, second: string) =>
-      `Step ${index} sets both \`${first}\` and \`${second}\`; Argo Rollouts rejects a step with more than one action. Split it into two steps.`,
-    weightRange: (weight: number, max: number) => `\`setWeight: ${weight}\` is outside 0–${max}; Argo Rollouts rejects the Rollout.`,
+      `Step ${index} sets both '${first}' and '${second}'; Argo Rollouts rejects a step with more than one action. Split it into two steps.`,
+    weightRange: (weight: number, max: number) => `'setWeight: ${weight}' is outside 0–${max}; Argo Rollouts rejects the Rollout.`,
     badPause: (text: string) =>
-      `Pause duration \`${text}\` is negative or not a duration Argo Rollouts can read (seconds, or a number with a unit such as \`30s\`, \`5m\`, \`1h\`); it rejects the Rollout.`,
+      `Pause duration '${text}' is negative or not a duration Argo Rollouts can read (seconds, or a number with a unit such as '30s', '5m', '1h'); it rejects the Rollout.`,
     needsRouting: (action: string, routers: string) =>
-      `\`${action}\` needs \`trafficRouting\`${routers ? ` with ${routers}` : ''}; without it Argo Rollouts rejects the Rollout.`,
+      `'${action}' needs 'trafficRouting'${routers ? ` with ${routers}` : ''}; without it Argo Rollouts rejects the Rollout.`,
     needsManagedRoutes: (action: string) =>
-      `\`${action}\` needs the route listed in \`trafficRouting.managedRoutes\`; without it Argo Rollouts rejects the Rollout.`,
+      `'${action}' needs the route listed in 'trafficRouting.managedRoutes'; without it Argo Rollouts rejects the Rollout.`,
     sameServices: (first: string, second: string, name: string) =>
-      `\`${first}\` and \`${second}\` are both \`${name}\`; Argo Rollouts needs two different Services and rejects the Rollout.`,
+      `'${first}' and '${second}' are both '${name}'; Argo Rollouts needs two different Services and rejects the Rollout.`,
   },
   docs: {
     summary: 'Rollout specs that Argo Rollouts refuses: steps with no or several actions, weights out of range, route steps without traffic routing, shared Services, two strategies.',

@@ -18,9 +18,9 @@ export default defineRule({
   fixable: 'suggestion',
   messages: {
     keyRef: (container: string, variable: string, secret: string, key: string) =>
-      `${container}: \`${variable}\` is read from Secret \`${secret}\` (key \`${key}\`) into an environment variable, which is set once at start: after a rotation pods keep the old value until they restart. Mounting the Secret read-only at ${MOUNT_ROOT}/${secret} keeps the file current; the application must then read ${MOUNT_ROOT}/${secret}/${key} and may watch it for changes.`,
+      `${container}: '${variable}' is read from Secret '${secret}' (key '${key}') into an environment variable, which is set once at start: after a rotation pods keep the old value until they restart. Mounting the Secret read-only at ${MOUNT_ROOT}/${secret} keeps the file current; the application must then read ${MOUNT_ROOT}/${secret}/${key} and may watch it for changes.`,
     secretRef: (container: string, secret: string) =>
-      `${container}: \`envFrom\` loads every key of Secret \`${secret}\` into environment variables, which are set once at start: after a rotation pods keep the old values until they restart. Prefer mounting the Secret as a read-only volume that the application reads (and may watch for changes).`,
+      `${container}: 'envFrom' loads every key of Secret '${secret}' into environment variables, which are set once at start: after a rotation pods keep the old values until they restart. Prefer mounting the Secret as a read-only volume that the application reads (and may watch for changes).`,
   },
   docs: {
     summary: 'Prefer Secret volumes over environment variables, so rotated secrets reach running pods.',

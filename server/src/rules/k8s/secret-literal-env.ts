@@ -40,9 +40,9 @@ export default defineRule({
   fixable: false,
   messages: {
     literal: (container: string, variable: string) =>
-      `${container}: \`${variable}\` holds a literal credential in the manifest. Anyone who can read the repository or the object (\`kubectl get -o yaml\`) can read it, and rotating it means a commit and a redeploy; reference a Secret instead.`,
+      `${container}: '${variable}' holds a literal credential in the manifest. Anyone who can read the repository or the object ('kubectl get -o yaml') can read it, and rotating it means a commit and a redeploy; reference a Secret instead.`,
     urlCredentials: (container: string, variable: string) =>
-      `${container}: \`${variable}\` is a connection URL with a password written into it. Anyone who can read the repository or the object can read it; keep the URL (or its password) in a Secret.`,
+      `${container}: '${variable}' is a connection URL with a password written into it. Anyone who can read the repository or the object can read it; keep the URL (or its password) in a Secret.`,
     placeholder: (container: string, variable: string, value: string) =>
       `${container}: '${variable}' holds a placeholder ('${value}'), not a credential yet. Whatever fills it in (by hand, envsubst, a template) is written into the manifest or the applied object, where anyone who can read them reads it; pass the credential through a Secret ('valueFrom.secretKeyRef') instead.`,
   },

@@ -117,8 +117,8 @@ export function defineTests({ suite, test }: Tdd): void {
       const diagnostic = await finding(document.uri, 'gha/npm-ci');
       const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range);
       const titles = actions.map((action) => action.title);
-      const fix = actions.find((action): action is vscode.CodeAction => action.title === 'Use `npm ci`' && 'kind' in action);
-      ok(fix, `no "Use \`npm ci\`" quick-fix among ${JSON.stringify(titles)}`);
+      const fix = actions.find((action): action is vscode.CodeAction => action.title === "Use 'npm ci'" && 'kind' in action);
+      ok(fix, `no "Use 'npm ci'" quick-fix among ${JSON.stringify(titles)}`);
       ok(fix.kind && vscode.CodeActionKind.QuickFix.contains(fix.kind), `the fix is a quick-fix (kind ${fix.kind?.value})`);
       ok(fix.edit, 'the fix carries its edit');
       ok(await vscode.workspace.applyEdit(fix.edit), 'the edit applies');
