@@ -79,9 +79,15 @@ class Walker {
     if (isMap(node)) return this.mapping(node, name, leaves, expressions, at, parent);
     if (isSeq(node)) {
       const sequence = leaves.find(([, d]) => d.sequence !== undefined);
-      if (!sequence) return void this.problems.push({ kind: 'type', at: spanOf(node), expected: expectedOf(leaves), found: 'a sequence', parent });
+      if (!sequence) return void this.problems.push({ kind: 'type', at, expected: expectedOf(leaves), found: 'a sequence', parent });
       const itemExpressions = expressions || sequence[1].context === true;
-      for (const item of node.items) if (item) this.check(item as Node, sequence[1].sequence!, itemExpressions, at, parent);
+      for (const raw of node.items) {
+        const item = this.yaml.resolve(raw);
+        if (!item) continue;
+        // An item has no key of its own: problems of the whole item point at its first key.
+        const first = isMap(item) ? item.items[0]?.key : undefined;
+        this.check(item, sequence[1].sequence!, itemExpressions, isScalar(first) ? spanOf(first) : spanOf(item), parent);
+      }
       return;
     }
     if (!isScalar(node)) return;
@@ -107,7 +113,7 @@ class Walker {
 
   private mapping(node: YAMLMap, name: string, leaves: [string, SchemaDefinition][], expressions: boolean, at: Span, parent: string): void {
     const mappings = leaves.filter(([, d]) => d.mapping);
-    if (mappings.length === 0) return void this.problems.push({ kind: 'type', at: spanOf(node), expected: expectedOf(leaves), found: 'a mapping', parent });
+    if (mappings.length === 0) return void this.problems.push({ kind: 'type', at, expected: expectedOf(leaves), found: 'a mapping', parent });
     const pairs: { key: string; span: Span; value: Node | undefined }[] = [];
     let merged = false;
     let expressionKey = false;
@@ -193,18 +199,19 @@ function stringMatches(definition: SchemaDefinition, text: string): boolean {
 }
 
 /**
- * Which of several mapping definitions a mapping is: those that know most of its keys; among equals, those whose
- * required keys are all there (the first such wins, as GitHub's one-of order does: a step with `run` and `uses` is a
- * `run` step that has a `uses` too many).
+ * Which of several mapping definitions a mapping is, as GitHub decides: each key in order keeps only the candidates that
+ * know it (when some do); among those left, the first whose required keys are all there (a step with `run` then `uses`
+ * is a `run` step with a `uses` too many).
  */
 function choose(mappings: [string, SchemaDefinition][], keys: readonly string[]): [string, SchemaDefinition][] {
-  const score = ([, d]: [string, SchemaDefinition]): number => keys.filter((key) => d.mapping!.properties[key]).length;
-  const best = Math.max(...mappings.map(score));
-  const top = mappings.filter((m) => score(m) === best);
-  if (top.length === 1) return top;
-  const complete = top.filter(([, d]) => Object.entries(d.mapping!.properties).every(([key, p]) => !p.required || keys.includes(key)));
-  if (complete.length > 0) return [complete[0]!];
-  return top;
+  let candidates = mappings;
+  for (const key of keys) {
+    const having = candidates.filter(([, d]) => d.mapping!.properties[key]);
+    if (having.length > 0 && having.length < candidates.length) candidates = having;
+  }
+  if (candidates.length === 1) return candidates;
+  const complete = candidates.filter(([, d]) => Object.entries(d.mapping!.properties).every(([key, p]) => !p.required || keys.includes(key)));
+  return complete.length > 0 ? [complete[0]!] : candidates;
 }
 
 /** Keys only one of the candidates has and requires: what the mapping lacks to be one of them. */

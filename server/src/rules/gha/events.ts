@@ -88,16 +88,16 @@ function schemaProblems(on: Field, ctx: Ctx): void {
   for (const problem of validate(WORKFLOW_SCHEMA, ctx.doc, on.value, 'on-strict', on.keySpan, { parent: 'on' })) {
     switch (problem.kind) {
       case 'unknown-key': {
-        if (problem.mapping === 'on-mapping-strict') reportUnknownEvent(problem.key, problem.at, events, ctx);
+        if (problem.mapping === 'on-mapping-strict') reportUnknownEvent(problem.key, problem.at, events, ctx, problem.keys);
         else {
           const near = closest(problem.key, problem.known);
           const known = problem.known.length > 0 ? ` (it takes ${problem.known.map((k) => `'${k}'`).join(', ')})` : '';
-          ctx.report({ span: problem.at, message: 'unknownFilter', args: [problem.key, problem.parent, known, near ?? ''], ...(near ? { fix: { title: `Change to '${near}'`, edits: [{ start: problem.at.start, end: problem.at.end, newText: near }] } } : {}) });
+          ctx.report({ span: problem.at, message: 'unknownFilter', args: [problem.key, problem.parent, known, near ?? ''], ...(near && !problem.keys.has(near) ? { fix: { title: `Change to '${near}'`, edits: [{ start: problem.at.start, end: problem.at.end, newText: near }] } } : {}) });
         }
         break;
       }
       case 'value':
-        if (problem.allowed.includes('push') && problem.allowed.includes('pull_request')) reportUnknownEvent(problem.value, problem.at, events, ctx);
+        if (problem.allowed.includes('push') && problem.allowed.includes('pull_request')) reportUnknownEvent(problem.value, problem.at, events, ctx, new Set());
         else if (problem.parent === 'types' && problem.allowed.length > 0) {
           ctx.report({ span: problem.at, message: 'unknownType', args: [problem.value, eventOf(ctx.doc, problem.at) ?? 'this event', problem.allowed.map((v) => `'${v}'`).join(', ')] });
         } else {
@@ -125,9 +125,9 @@ function schemaProblems(on: Field, ctx: Ctx): void {
   }
 }
 
-function reportUnknownEvent(name: string, at: Span, events: string[], ctx: Ctx): void {
+function reportUnknownEvent(name: string, at: Span, events: string[], ctx: Ctx, keys: ReadonlySet<string>): void {
   const near = closest(name, events);
-  ctx.report({ span: at, message: 'unknownEvent', args: [name, near ?? ''], ...(near ? { fix: { title: `Change to '${near}'`, edits: [{ start: at.start, end: at.end, newText: near }] } } : {}) });
+  ctx.report({ span: at, message: 'unknownEvent', args: [name, near ?? ''], ...(near && !keys.has(near) ? { fix: { title: `Change to '${near}'`, edits: [{ start: at.start, end: at.end, newText: near }] } } : {}) });
 }
 
 /** The event whose `types:` holds the value at `at`: the `on:` key whose value's range contains it. */

@@ -160,14 +160,16 @@ function report(problems: SchemaProblem[], ctx: Ctx, schema: SchemaDefinitions):
     switch (problem.kind) {
       case 'unknown-key': {
         const { key, mapping, keys } = problem;
-        if (mapping === 'run-step' && key === 'uses' && keys.has('run')) ctx.report({ span: problem.at, message: 'runWithUses', args: [] });
+        if ((mapping === 'run-step' && key === 'uses' && keys.has('run')) || (mapping === 'regular-step' && key === 'run' && keys.has('uses'))) ctx.report({ span: problem.at, message: 'runWithUses', args: [] });
         else if (mapping === 'run-step' && key === 'with' && keys.has('run')) ctx.report({ span: problem.at, message: 'withOnRun', args: [] });
         else if (mapping === 'workflow-job' && key in (schema['job-factory']?.mapping?.properties ?? {})) ctx.report({ span: problem.at, message: 'callWithRunner', args: [key] });
         else if (mapping === 'job-factory' && key in (schema['workflow-job']?.mapping?.properties ?? {})) ctx.report({ span: problem.at, message: 'runnerWithCall', args: [key] });
         else {
           const near = closest(key, problem.known);
+          // Renaming to a key the mapping already has would write it twice: then only say what was probably meant.
+          const fixable = near !== undefined && !keys.has(near);
           const label = STEP_MAPPINGS.has(mapping) ? ' in a step' : JOB_MAPPINGS.has(mapping) ? ` in job '${problem.parent}'` : where(problem.parent);
-          ctx.report({ span: problem.at, message: 'unknownKey', args: [key, label, near ?? ''], ...(near ? { fix: { title: `Change to '${near}'`, edits: [replace(problem.at, near)] } } : {}) });
+          ctx.report({ span: problem.at, message: 'unknownKey', args: [key, label, near ?? ''], ...(fixable ? { fix: { title: `Change to '${near}'`, edits: [replace(problem.at, near)] } } : {}) });
         }
         break;
       }
