@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import { closest } from '../engine/languages/suggest';
 import type { Span } from '../engine/core/finding';
 import type { RuleOptionValue, RuleSetting } from '../engine/core/lint';
 import type { ProjectFacts, Rule } from '../engine/core/rule';
@@ -240,29 +241,6 @@ function unknownOption(name: string, id: string, declared: readonly string[]): s
   if (near) return `unknown option ${name} for ${id}; did you mean ${near}?`;
   return declared.length === 0 ? `unknown option ${name} for ${id}, which takes only 'level'` : `unknown option ${name} for ${id}; it takes ${declared.join(', ')}`;
 }
-
-/** The candidate nearest to a misspelled name (a few edits away at most), if any. */
-function closest(name: string, candidates: readonly string[]): string | undefined {
-  const allowed = Math.max(2, Math.floor(name.length / 3));
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance <= allowed && (!best || distance < best.distance)) best = { candidate, distance };
-  }
-  return best?.candidate;
-}
-
-/** Levenshtein distance: insertions, deletions and substitutions of one character. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
 
 /** The project facts a check is given: `owner:` in the configuration, when set, wins over the one read from .git/config. */
 export function withConfiguredOwner(facts: ProjectFacts, owner: string | undefined): ProjectFacts {

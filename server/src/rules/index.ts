@@ -5,8 +5,11 @@ import deployConcurrency from './gha/deploy-concurrency';
 import deployEnvironment from './gha/deploy-environment';
 import deployUngated from './gha/deploy-ungated';
 import dockerBuildCache from './gha/docker-build-cache';
+import events from './gha/events';
+import glob from './gha/glob';
 import hardcodedSecret from './gha/hardcoded-secret';
 import ghaImageTag from './gha/image-tag';
+import jobNeeds from './gha/job-needs';
 import jobTimeout from './gha/job-timeout';
 import longLivedCloudKeys from './gha/long-lived-cloud-keys';
 import needsSkipped from './gha/needs-skipped';
@@ -20,6 +23,7 @@ import scriptInjection from './gha/script-injection';
 import serviceHealthcheck from './gha/service-healthcheck';
 import setupCache from './gha/setup-cache';
 import stageOrder from './gha/stage-order';
+import syntax from './gha/syntax';
 import secretInLog from './gha/secret-in-log';
 import secretInOutput from './gha/secret-in-output';
 import unpinnedAction from './gha/unpinned-action';
@@ -44,7 +48,7 @@ import secretEnv from './k8s/secret-env';
 import secretLiteralEnv from './k8s/secret-literal-env';
 
 /** Every rule, sorted by id. A test fails when a rule file is missing here or out of order. */
-export const RULES: readonly Rule[] = [artifactRetention, coverage100, deployConcurrency, deployEnvironment, deployUngated, dockerBuildCache, hardcodedSecret, ghaImageTag, jobTimeout, longLivedCloudKeys, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, scriptInjection, secretInLog, secretInOutput, serviceHealthcheck, setupCache, stageOrder, unpinnedAction, unreachableJob, analysisCondition, analysisLimits, analysisSingleMetric, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv];
+export const RULES: readonly Rule[] = [artifactRetention, coverage100, deployConcurrency, deployEnvironment, deployUngated, dockerBuildCache, events, glob, hardcodedSecret, ghaImageTag, jobNeeds, jobTimeout, longLivedCloudKeys, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, scriptInjection, secretInLog, secretInOutput, serviceHealthcheck, setupCache, stageOrder, syntax, unpinnedAction, unreachableJob, analysisCondition, analysisLimits, analysisSingleMetric, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);

@@ -1,0 +1,181 @@
+import type { Span } from '../../engine/core/finding';
+import { defineRule, type RuleContext } from '../../engine/core/rule';
+import { cronProblem, cronMinimumGap } from '../../engine/languages/cron';
+import { closest } from '../../engine/languages/suggest';
+import { WORKFLOW_SCHEMA } from '../../engine/schema/schemaData.generated';
+import { validate } from '../../engine/schema/validate';
+import { isMap, isScalar, isSeq, mapFields, scalarToString, spanOf, type Field, type Node, type YamlDoc } from '../../engine/yaml/yamlFile';
+
+const messages = {
+  unknownEvent: (name: string, near: string) => `'${name}' is not an event GitHub triggers workflows on${near ? `; did you mean '${near}'?` : ''}`,
+  unknownType: (type: string, event: string, allowed: string) => `'${type}' is not an activity type of '${event}' (it has ${allowed})`,
+  unknownFilter: (key: string, event: string, known: string, near: string) => `'${event}' does not take '${key}'${known}${near ? `; did you mean '${near}'?` : ''}`,
+  noFilters: (event: string) => `'${event}' takes no filters: GitHub rejects the workflow (leave the event empty)`,
+  invalid: (what: string) => `${what}`,
+  bothFilters: (filter: string) => `'${filter}' and '${filter}-ignore' cannot be used together for one event: GitHub rejects the workflow (use '${filter}' with '!' patterns instead)`,
+  badCron: (cron: string, problem: string) => `Invalid cron '${cron}': ${problem}`,
+  tooFrequent: (cron: string, gap: number) => `'${cron}' asks to run every ${gap} minute${gap === 1 ? '' : 's'}; GitHub runs schedules at most once every 5 minutes`,
+  choiceWithoutOptions: (input: string) => `Input '${input}' of type 'choice' needs a non-empty 'options' list`,
+  optionsWithoutChoice: (input: string, type: string) => `'options' of input '${input}' is ignored: only inputs of type 'choice' have options (this one is '${type}')`,
+  defaultNotAnOption: (input: string, value: string) => `The default '${value}' of input '${input}' is not one of its 'options'`,
+  defaultWrongType: (input: string, value: string, type: string) => `The default '${value}' of input '${input}' is not a ${type}`,
+};
+
+type Ctx = RuleContext<typeof messages>;
+
+const PAIRED_FILTERS = ['branches', 'tags', 'paths'];
+
+export default defineRule({
+  id: 'gha/events',
+  presets: { recommended: 'off', strict: 'error' },
+  dora: ['change-failure-rate', 'deployment-frequency'],
+  fixable: 'suggestion',
+  messages,
+  docs: {
+    summary: 'Triggers GitHub cannot use: unknown events or activity types, filters an event does not take, invalid cron, malformed `workflow_dispatch` / `workflow_call` inputs.',
+    rationale:
+      'Mistakes under `on:` either make the workflow invalid or, worse, make it silently never run: a misspelled event (`pull-request`), an activity type the event does not have, `branches` together with `branches-ignore`, a cron with six fields or a month of 13. The event names, activity types and filters come from GitHub\'s own workflow schema; cron fields are checked as GitHub reads them (minute 0–59, hour 0–23, day 1–31, month 1–12 or JAN–DEC, weekday 0–6 or SUN–SAT), and a schedule more frequent than every 5 minutes is reported as a warning, since GitHub never runs it that often.',
+    symptom: 'The workflow is rejected when pushed, or it is accepted and never starts on the event it was written for.',
+    fix: 'Use the event, type or filter GitHub documents (a single close misspelling comes with a quick fix); for cron, five fields in UTC.',
+    bad: `on:
+  pull-request:
+    branches: [main]
+  schedule:
+    - cron: '0 0 * * 8'
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make test
+`,
+    good: `on:
+  pull_request:
+    branches: [main]
+  schedule:
+    - cron: '0 0 * * 0'
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make test
+`,
+  },
+  visit: {
+    workflow(workflow, ctx) {
+      if (workflow.kind !== 'workflow') return;
+      const on = workflow.fields.get('on');
+      if (!on?.value) return;
+      schemaProblems(on, ctx);
+      const events = ctx.doc.resolve(on.value);
+      if (!isMap(events)) return;
+      for (const [event, field] of mapFields(ctx.doc, events)) {
+        const value = field.value;
+        if (event === 'schedule' && isSeq(value)) checkSchedule(ctx.doc, value, ctx);
+        if (!isMap(value)) continue;
+        const filters = mapFields(ctx.doc, value);
+        for (const filter of PAIRED_FILTERS) {
+          const ignore = filters.get(`${filter}-ignore`);
+          if (filters.has(filter) && ignore) ctx.report({ span: ignore.keySpan, message: 'bothFilters', args: [filter] });
+        }
+        if (event === 'workflow_dispatch') checkDispatchInputs(ctx.doc, filters.get('inputs')?.value, ctx);
+      }
+    },
+  },
+});
+
+function schemaProblems(on: Field, ctx: Ctx): void {
+  const events = Object.keys(WORKFLOW_SCHEMA['on-mapping-strict']?.mapping?.properties ?? {});
+  for (const problem of validate(WORKFLOW_SCHEMA, ctx.doc, on.value, 'on-strict', on.keySpan, { parent: 'on' })) {
+    switch (problem.kind) {
+      case 'unknown-key': {
+        if (problem.mapping === 'on-mapping-strict') reportUnknownEvent(problem.key, problem.at, events, ctx, problem.keys);
+        else {
+          const near = closest(problem.key, problem.known);
+          const known = problem.known.length > 0 ? ` (it takes ${problem.known.map((k) => `'${k}'`).join(', ')})` : '';
+          ctx.report({ span: problem.at, message: 'unknownFilter', args: [problem.key, problem.parent, known, near ?? ''], ...(near && !problem.keys.has(near) ? { fix: { title: `Change to '${near}'`, edits: [{ start: problem.at.start, end: problem.at.end, newText: near }] } } : {}) });
+        }
+        break;
+      }
+      case 'value':
+        if (problem.allowed.includes('push') && problem.allowed.includes('pull_request')) reportUnknownEvent(problem.value, problem.at, events, ctx, new Set());
+        else if (problem.parent === 'types' && problem.allowed.length > 0) {
+          ctx.report({ span: problem.at, message: 'unknownType', args: [problem.value, eventOf(ctx.doc, problem.at) ?? 'this event', problem.allowed.map((v) => `'${v}'`).join(', ')] });
+        } else {
+          const allowed = problem.allowed.length > 0 ? ` (one of ${problem.allowed.map((v) => `'${v}'`).join(', ')})` : `: expected ${problem.expected}`;
+          ctx.report({ span: problem.at, message: 'invalid', args: [`'${problem.value}' is not a valid value${problem.parent ? ` for '${problem.parent}'` : ''}${allowed}`] });
+        }
+        break;
+      case 'type':
+        if (events.includes(problem.parent) && problem.found === 'a mapping') ctx.report({ span: problem.at, message: 'noFilters', args: [problem.parent] });
+        else ctx.report({ span: problem.at, message: 'invalid', args: [`'${problem.parent}' expects ${problem.expected}, not ${problem.found}`] });
+        break;
+      case 'missing-key':
+        ctx.report({ span: problem.at, message: 'invalid', args: [`'${problem.key}' is required in '${problem.parent}' and missing`] });
+        break;
+      case 'duplicate-key':
+        ctx.report({ span: problem.at, message: 'invalid', args: [`'${problem.key}' is written twice here (GitHub compares keys ignoring case)`] });
+        break;
+      case 'expression':
+        ctx.report({ span: problem.at, message: 'invalid', args: [`GitHub evaluates no expressions in '${problem.parent}': write the value itself`] });
+        break;
+      case 'ambiguous':
+        ctx.report({ span: problem.at, message: 'invalid', args: [`'${problem.parent}' needs '${problem.choices.join("' or '")}'`] });
+        break;
+    }
+  }
+}
+
+function reportUnknownEvent(name: string, at: Span, events: string[], ctx: Ctx, keys: ReadonlySet<string>): void {
+  const near = closest(name, events);
+  ctx.report({ span: at, message: 'unknownEvent', args: [name, near ?? ''], ...(near && !keys.has(near) ? { fix: { title: `Change to '${near}'`, edits: [{ start: at.start, end: at.end, newText: near }] } } : {}) });
+}
+
+/** The event whose `types:` holds the value at `at`: the `on:` key whose value's range contains it. */
+function eventOf(yaml: YamlDoc, at: Span): string | undefined {
+  const root = yaml.doc.contents;
+  if (!isMap(root)) return undefined;
+  const on = root.items.find((pair) => scalarToString(pair.key) === 'on')?.value;
+  if (!isMap(on)) return undefined;
+  for (const pair of on.items) {
+    const value = pair.value as Node | null;
+    if (value?.range && value.range[0] <= at.start && at.end <= value.range[2]) return scalarToString(pair.key);
+  }
+  return undefined;
+}
+
+function checkSchedule(yaml: YamlDoc, schedule: Node, ctx: Ctx): void {
+  if (!isSeq(schedule)) return;
+  for (const item of schedule.items) {
+    const entry = yaml.resolve(item);
+    if (!isMap(entry)) continue;
+    const cron = mapFields(yaml, entry).get('cron')?.value;
+    const text = scalarToString(cron);
+    if (!cron || text === undefined || text.includes('${{')) continue;
+    const problem = cronProblem(text);
+    if (problem) {
+      ctx.report({ span: spanOf(cron), message: 'badCron', args: [text, problem] });
+      continue;
+    }
+    const gap = cronMinimumGap(text);
+    if (gap !== undefined && gap < 5) ctx.report({ span: spanOf(cron), message: 'tooFrequent', args: [text, gap], severity: 'warning' });
+  }
+}
+
+function checkDispatchInputs(yaml: YamlDoc, inputs: Node | undefined, ctx: Ctx): void {
+  if (!isMap(inputs)) return;
+  for (const [name, field] of mapFields(yaml, inputs)) {
+    if (!isMap(field.value)) continue;
+    const input = mapFields(yaml, field.value);
+    const type = scalarToString(input.get('type')?.value) ?? 'string';
+    const options = input.get('options');
+    const optionValues = isSeq(options?.value) ? options.value.items.flatMap((item) => scalarToString(yaml.resolve(item)) ?? []) : [];
+    if (type === 'choice' && optionValues.length === 0) ctx.report({ span: options?.keySpan ?? field.keySpan, message: 'choiceWithoutOptions', args: [name] });
+    if (type !== 'choice' && options && ['string', 'boolean', 'number', 'environment'].includes(type)) ctx.report({ span: options.keySpan, message: 'optionsWithoutChoice', args: [name, type], severity: 'warning' });
+    const defaultNode = input.get('default')?.value;
+    const value = scalarToString(defaultNode);
+    if (!defaultNode || value === undefined || value.includes('${{')) continue;
+    if (type === 'choice' && optionValues.length > 0 && !optionValues.includes(value)) ctx.report({ span: spanOf(defaultNode), message: 'defaultNotAnOption', args: [name, value] });
+    if (type === 'boolean' && isScalar(defaultNode) && typeof defaultNode.value !== 'boolean' && !['true', 'false'].includes(value)) ctx.report({ span: spanOf(defaultNode), message: 'defaultWrongType', args: [name, value, 'boolean'] });
+    if (type === 'number' && !/^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value.trim())) ctx.report({ span: spanOf(defaultNode), message: 'defaultWrongType', args: [name, value, 'number'] });
+  }
+}

@@ -1,0 +1,65 @@
+import { defineRule } from '../../engine/core/rule';
+import { filterPatternProblem } from '../../engine/languages/filterPattern';
+import { isMap, isSeq, mapFields, scalarToString, spanOf, type Node } from '../../engine/yaml/yamlFile';
+
+const messages = {
+  invalid: (pattern: string, filter: string, reason: string) => `Filter '${filter}' pattern '${pattern}' never matches as meant: ${reason}`,
+};
+
+const FILTERS: Record<string, 'ref' | 'path'> = { branches: 'ref', 'branches-ignore': 'ref', tags: 'ref', 'tags-ignore': 'ref', paths: 'path', 'paths-ignore': 'path' };
+
+export default defineRule({
+  id: 'gha/glob',
+  presets: { recommended: 'off', strict: 'error' },
+  dora: ['change-failure-rate'],
+  fixable: false,
+  messages,
+  docs: {
+    summary: 'Patterns in `branches`, `tags` and `paths` filters that break GitHub\'s filter-pattern syntax or can never match.',
+    rationale:
+      'Filter patterns are globs, not regular expressions: `[` must be closed, `+` repeats the character before it, `\\` escapes only special characters, and branch and tag names never hold spaces, `~`, `^` or `:` or start with `/`; paths are relative to the repository root, so `./src/**` matches nothing. A broken pattern does not fail loudly: the workflow simply does not run (or runs always) for the changes it was meant to select.',
+    symptom: 'A workflow that should run on a branch, tag or path never does, or a `*-ignore` filter ignores nothing.',
+    fix: 'Write the pattern in GitHub\'s filter syntax (see "Filter pattern cheat sheet" in GitHub\'s workflow syntax docs); list several branches as a YAML list, not one comma-separated string.',
+    bad: `on:
+  push:
+    branches: 'main, develop'
+    paths: ['./src/**']
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make test
+`,
+    good: `on:
+  push:
+    branches: [main, develop]
+    paths: ['src/**']
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make test
+`,
+  },
+  visit: {
+    workflow(workflow, ctx) {
+      if (workflow.kind !== 'workflow') return;
+      const on = ctx.doc.resolve(workflow.fields.get('on')?.value);
+      if (!isMap(on)) return;
+      for (const [, event] of mapFields(ctx.doc, on)) {
+        if (!isMap(event.value)) continue;
+        for (const [filter, field] of mapFields(ctx.doc, event.value)) {
+          const kind = FILTERS[filter];
+          if (!kind || !field.value) continue;
+          const items: Node[] = isSeq(field.value) ? field.value.items.flatMap((item) => ctx.doc.resolve(item) ?? []) : [field.value];
+          for (const item of items) {
+            const pattern = scalarToString(item);
+            if (pattern === undefined || pattern.includes('${{')) continue;
+            const problem = filterPatternProblem(pattern, kind);
+            if (problem) ctx.report({ span: spanOf(item), message: 'invalid', args: [pattern, filter, problem.reason] });
+          }
+        }
+      }
+    },
+  },
+});

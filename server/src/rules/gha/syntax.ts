@@ -1,0 +1,201 @@
+import type { Span, TextEdit } from '../../engine/core/finding';
+import { defineRule, type RuleContext } from '../../engine/core/rule';
+import { closest } from '../../engine/languages/suggest';
+import { isWellFormedUses, parseUses } from '../../engine/model/action';
+import type { Job, Step, Workflow } from '../../engine/model/workflow';
+import { ACTION_SCHEMA, WORKFLOW_SCHEMA } from '../../engine/schema/schemaData.generated';
+import type { SchemaDefinitions } from '../../engine/schema/types';
+import { type SchemaProblem, validate } from '../../engine/schema/validate';
+import { isMap, isScalar, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
+
+const messages = {
+  unknownKey: (key: string, parent: string, near: string) => `Unknown key '${key}'${parent}, so GitHub rejects the workflow${near ? `; did you mean '${near}'?` : ''}`,
+  runWithUses: () => `A step either runs a script ('run') or an action ('uses'), not both`,
+  withOnRun: () => `'with' passes inputs to an action, and a 'run' step has none; pass values to the script with 'env'`,
+  callWithRunner: (key: string) => `A job that calls a reusable workflow ('uses') cannot have '${key}': the called workflow's jobs choose their runners and steps`,
+  runnerWithCall: (key: string) => `'${key}' belongs to a job that calls a reusable workflow, and this job runs its own steps ('runs-on')`,
+  stepNeedsRunOrUses: () => `A step needs 'run' (a script) or 'uses' (an action)`,
+  jobNeedsRunner: () => `A job needs 'runs-on' (and 'steps'), or 'uses' to call a reusable workflow`,
+  missingKey: (key: string, parent: string) => `'${key}' is required${parent} and missing`,
+  duplicateKey: (key: string) => `'${key}' is written twice in this mapping (GitHub compares keys ignoring case and rejects the workflow)`,
+  wrongType: (parent: string, expected: string, found: string) => `${parent} expects ${expected}, not ${found}`,
+  badValue: (value: string, parent: string, allowed: string, near: string) => `'${value}' is not a valid value${parent}${allowed}${near ? `; did you mean '${near}'?` : ''}`,
+  expressionNotAllowed: (parent: string) => `GitHub evaluates no expressions${parent} and rejects the workflow: write the value itself`,
+  badId: (kind: string, id: string) => `${kind} id '${id}' must start with a letter or '_' and hold only letters, digits, '-' and '_'`,
+  duplicateStepId: (id: string) => `Step id '${id}' is already used by an earlier step of this job (ids compare ignoring case)`,
+  badShell: (shell: string, near: string) => `'${shell}' is not a shell GitHub knows (bash, sh, pwsh, powershell, cmd, python) nor a command with '{0}' for the script${near ? `; did you mean '${near}'?` : ''}`,
+  badUses: (uses: string, expected: string) => `'${uses}' is not a reference GitHub can resolve: expected ${expected}`,
+};
+
+type Ctx = RuleContext<typeof messages>;
+
+const SHELLS = ['bash', 'sh', 'pwsh', 'powershell', 'cmd', 'python'];
+const ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const EXPRESSION = '${{';
+
+export default defineRule({
+  id: 'gha/syntax',
+  presets: { recommended: 'off', strict: 'error' },
+  dora: ['change-failure-rate', 'lead-time'],
+  fixable: 'suggestion',
+  messages,
+  docs: {
+    summary: 'Keys, values and references GitHub rejects when it reads the workflow (checked against GitHub\'s own workflow schema).',
+    rationale:
+      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. Event names and filters under `on:` are `gha/events`\'s to report.',
+    symptom: 'The workflow fails before any job starts ("Invalid workflow file … Unexpected value"), or (in a branch nobody merges yet) silently never runs.',
+    fix: 'Correct the key or value; a single close misspelling comes with a quick fix.',
+    bad: `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make test
+        shel: bash
+`,
+    good: `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make test
+        shell: bash
+`,
+  },
+  scope: 'job',
+  visit: {
+    workflow(workflow, ctx) {
+      if (workflow.kind === 'composite-action') return checkAction(workflow, ctx);
+      const root = workflow.node;
+      const problems = validate(WORKFLOW_SCHEMA, ctx.doc, root, 'workflow-root-strict', rootSpan(workflow), { stop: (definition) => definition === 'job' || definition === 'on-strict' });
+      report(problems, ctx, WORKFLOW_SCHEMA);
+      const jobs = workflow.fields.get('jobs');
+      if (jobs && isMap(jobs.value)) {
+        for (const pair of jobs.value.items) {
+          const id = scalarToString(pair.key);
+          if (id === undefined || !isScalar(pair.key)) continue;
+          if (!ID.test(id) && !id.includes(EXPRESSION)) ctx.report({ span: spanOf(pair.key), message: 'badId', args: ['Job', id] });
+          const value = ctx.doc.resolve(pair.value);
+          // Jobs that are mappings are checked by the job hook; anything else is reported here.
+          if (!isMap(value)) report(validate(WORKFLOW_SCHEMA, ctx.doc, value, 'job', spanOf(pair.key), { parent: id }), ctx, WORKFLOW_SCHEMA);
+        }
+      }
+    },
+    job(job, ctx) {
+      if (job.synthetic) return;
+      report(validate(WORKFLOW_SCHEMA, ctx.doc, job.node, 'job', job.idSpan, { parent: job.id }), ctx, WORKFLOW_SCHEMA);
+      checkSteps(job, ctx);
+      const call = job.fields.get('uses');
+      const uses = scalarToString(call?.value);
+      if (call?.value && uses !== undefined && !uses.includes(EXPRESSION)) checkJobUses(uses, spanOf(call.value), ctx);
+    },
+  },
+});
+
+function rootSpan(workflow: Workflow): Span {
+  const first = workflow.node.items[0]?.key;
+  return first && isScalar(first) ? spanOf(first) : spanOf(workflow.node);
+}
+
+function checkAction(action: Workflow, ctx: Ctx): void {
+  report(validate(ACTION_SCHEMA, ctx.doc, action.node, 'action-root', rootSpan(action)), ctx, ACTION_SCHEMA);
+  const job = action.jobs[0];
+  if (job) checkSteps(job, ctx);
+}
+
+function checkSteps(job: Job, ctx: Ctx): void {
+  const ids = new Set<string>();
+  for (const step of job.steps) {
+    const idField = step.fields.get('id');
+    const id = scalarToString(idField?.value);
+    if (idField?.value && id !== undefined && !id.includes(EXPRESSION)) {
+      if (!ID.test(id)) ctx.report({ span: spanOf(idField.value), message: 'badId', args: ['Step', id] });
+      else if (ids.has(id.toLowerCase())) ctx.report({ span: spanOf(idField.value), message: 'duplicateStepId', args: [id] });
+      ids.add(id.toLowerCase());
+    }
+    const shellField = step.fields.get('shell');
+    const shell = scalarToString(shellField?.value);
+    if (shellField?.value && shell !== undefined && !shell.includes(EXPRESSION) && !SHELLS.includes(shell) && !shell.includes('{0}')) {
+      const near = closest(shell, SHELLS);
+      ctx.report({ span: spanOf(shellField.value), message: 'badShell', args: [shell, near ?? ''], ...(near ? { fix: { title: `Change to '${near}'`, edits: [replace(spanOf(shellField.value), near)] } } : {}) });
+    }
+    checkStepUses(step, ctx);
+  }
+}
+
+function checkStepUses(step: Step, ctx: Ctx): void {
+  const field = step.fields.get('uses');
+  if (!field?.value || step.uses === undefined || step.uses.includes(EXPRESSION)) return;
+  const action = parseUses(step.uses, 'step');
+  if (!action || action.local) return;
+  if (!isWellFormedUses(action)) {
+    const expected = action.kind === 'docker' ? `'docker://image[:tag]'` : `'owner/repo@ref' or 'owner/repo/path@ref' (or './path' for an action in this repository)`;
+    ctx.report({ span: spanOf(field.value), message: 'badUses', args: [step.uses, expected] });
+  }
+}
+
+function checkJobUses(uses: string, span: Span, ctx: Ctx): void {
+  const call = parseUses(uses, 'job');
+  if (!call) return;
+  if (call.local) {
+    if (!/^\.\/\.github\/workflows\/[^/]+\.ya?ml$/.test(call.name) || call.ref !== undefined) ctx.report({ span, message: 'badUses', args: [uses, `'./.github/workflows/<file>.yml' without '@ref'`] });
+    return;
+  }
+  if (!isWellFormedUses(call)) ctx.report({ span, message: 'badUses', args: [uses, `'owner/repo/.github/workflows/<file>.yml@ref'`] });
+}
+
+function replace(span: Span, newText: string): TextEdit {
+  return { start: span.start, end: span.end, newText };
+}
+
+function where(parent: string): string {
+  return parent ? ` in '${parent}'` : '';
+}
+
+const STEP_MAPPINGS = new Set(['run-step', 'regular-step', 'uses-step', 'parallel-step']);
+const JOB_MAPPINGS = new Set(['job-factory', 'workflow-job']);
+
+function report(problems: SchemaProblem[], ctx: Ctx, schema: SchemaDefinitions): void {
+  for (const problem of problems) {
+    switch (problem.kind) {
+      case 'unknown-key': {
+        const { key, mapping, keys } = problem;
+        if ((mapping === 'run-step' && key === 'uses' && keys.has('run')) || (mapping === 'regular-step' && key === 'run' && keys.has('uses'))) ctx.report({ span: problem.at, message: 'runWithUses', args: [] });
+        else if (mapping === 'run-step' && key === 'with' && keys.has('run')) ctx.report({ span: problem.at, message: 'withOnRun', args: [] });
+        else if (mapping === 'workflow-job' && key in (schema['job-factory']?.mapping?.properties ?? {})) ctx.report({ span: problem.at, message: 'callWithRunner', args: [key] });
+        else if (mapping === 'job-factory' && key in (schema['workflow-job']?.mapping?.properties ?? {})) ctx.report({ span: problem.at, message: 'runnerWithCall', args: [key] });
+        else {
+          const near = closest(key, problem.known);
+          // Renaming to a key the mapping already has would write it twice: then only say what was probably meant.
+          const fixable = near !== undefined && !keys.has(near);
+          const label = STEP_MAPPINGS.has(mapping) ? ' in a step' : JOB_MAPPINGS.has(mapping) ? ` in job '${problem.parent}'` : where(problem.parent);
+          ctx.report({ span: problem.at, message: 'unknownKey', args: [key, label, near ?? ''], ...(fixable ? { fix: { title: `Change to '${near}'`, edits: [replace(problem.at, near)] } } : {}) });
+        }
+        break;
+      }
+      case 'ambiguous':
+        if (problem.definition === 'steps-item' || problem.definition === 'composite-step') ctx.report({ span: problem.at, message: 'stepNeedsRunOrUses', args: [] });
+        else if (problem.definition === 'job') ctx.report({ span: problem.at, message: 'jobNeedsRunner', args: [] });
+        else ctx.report({ span: problem.at, message: 'missingKey', args: [problem.choices.join("' or '"), where(problem.parent)] });
+        break;
+      case 'missing-key':
+        ctx.report({ span: problem.at, message: 'missingKey', args: [problem.key, problem.mapping === 'job-factory' || problem.mapping === 'workflow-job' ? ` in job '${problem.parent}'` : where(problem.parent)] });
+        break;
+      case 'duplicate-key':
+        ctx.report({ span: problem.at, message: 'duplicateKey', args: [problem.key] });
+        break;
+      case 'type':
+        ctx.report({ span: problem.at, message: 'wrongType', args: [problem.parent ? `'${problem.parent}'` : 'This value', problem.expected, problem.found] });
+        break;
+      case 'value': {
+        const near = problem.allowed.length > 0 ? closest(problem.value, problem.allowed) : undefined;
+        const allowed = problem.allowed.length > 0 ? ` (one of ${problem.allowed.map((v) => `'${v}'`).join(', ')})` : `: expected ${problem.expected}`;
+        ctx.report({ span: problem.at, message: 'badValue', args: [problem.value, where(problem.parent), allowed, near ?? ''], ...(near ? { fix: { title: `Change to '${near}'`, edits: [replace(problem.at, near)] } } : {}) });
+        break;
+      }
+      case 'expression':
+        ctx.report({ span: problem.at, message: 'expressionNotAllowed', args: [where(problem.parent)] });
+        break;
+    }
+  }
+}
