@@ -2,7 +2,8 @@ import { type ImageReference, parseImage } from './image';
 
 /**
  * What a `uses:` names:
- * - `local`: `./path` in the same repository (a step's action, or a job's reusable workflow: see `reusable`);
+ * - `local`: `./path` in the workspace, or `$/path` in the workflow's own repository at the running commit (GitHub's
+ *   self-repository syntax, no checkout needed): a step's action, or a job's reusable workflow (see `reusable`);
  * - `docker`: `docker://image`;
  * - `remote`: `owner/repo[/path]@ref`;
  * - `reusable`: a job-level `uses:` (a workflow file, `owner/repo/.github/workflows/x.yml@ref` or `./.github/workflows/x.yml`).
@@ -11,8 +12,10 @@ export interface ActionRef {
   kind: 'local' | 'docker' | 'remote' | 'reusable';
   /** The value as written, trimmed. */
   uses: string;
-  /** In the same repository (`./…`): a local action, or a local reusable workflow. */
+  /** In the same repository (`./…` or `$/…`): a local action, or a local reusable workflow. */
   local: boolean;
+  /** `$/…`: read from the workflow's own repository at the running commit, not from the (possibly untrusted) workspace. */
+  selfRepository?: boolean;
   /** What it names without the ref, as written: `actions/checkout`, `./.github/actions/setup`, `docker://alpine`. */
   name: string;
   /** `owner/repo[/path]` lower-cased, for remote actions and remote reusable workflows: what rules compare with known actions. */
@@ -39,8 +42,9 @@ export function parseUses(value: string, level: 'step' | 'job'): ActionRef | und
   const at = uses.indexOf('@');
   const name = at < 0 ? uses : uses.slice(0, at);
   const ref = at < 0 ? undefined : uses.slice(at + 1);
-  if (uses.startsWith('./') || uses.startsWith('../')) {
-    const local: ActionRef = { kind: level === 'job' ? 'reusable' : 'local', uses, local: true, name, path: name.replace(/^\.\/+/, '') };
+  if (uses.startsWith('./') || uses.startsWith('../') || uses.startsWith('$/')) {
+    const local: ActionRef = { kind: level === 'job' ? 'reusable' : 'local', uses, local: true, name, path: name.replace(/^(\.|\$)\/+/, '') };
+    if (uses.startsWith('$/')) local.selfRepository = true;
     if (ref !== undefined) local.ref = ref;
     return local;
   }

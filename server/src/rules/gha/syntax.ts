@@ -129,7 +129,7 @@ function checkStepUses(step: Step, ctx: Ctx): void {
   const action = parseUses(step.uses, 'step');
   if (!action || action.local) return;
   if (!isWellFormedUses(action)) {
-    const expected = action.kind === 'docker' ? `'docker://image[:tag]'` : `'owner/repo@ref' or 'owner/repo/path@ref' (or './path' for an action in this repository)`;
+    const expected = action.kind === 'docker' ? `'docker://image[:tag]'` : `'owner/repo@ref' or 'owner/repo/path@ref' (or './path' or '$/path' for an action in this repository)`;
     ctx.report({ span: spanOf(field.value), message: 'badUses', args: [step.uses, expected] });
   }
 }
@@ -138,7 +138,7 @@ function checkJobUses(uses: string, span: Span, ctx: Ctx): void {
   const call = parseUses(uses, 'job');
   if (!call) return;
   if (call.local) {
-    if (!/^\.\/\.github\/workflows\/[^/]+\.ya?ml$/.test(call.name) || call.ref !== undefined) ctx.report({ span, message: 'badUses', args: [uses, `'./.github/workflows/<file>.yml' without '@ref'`] });
+    if (!/^(\.|\$)\/\.github\/workflows\/[^/]+\.ya?ml$/.test(call.name) || call.ref !== undefined) ctx.report({ span, message: 'badUses', args: [uses, `'./.github/workflows/<file>.yml' or '$/.github/workflows/<file>.yml' without '@ref'`] });
     return;
   }
   if (!isWellFormedUses(call)) ctx.report({ span, message: 'badUses', args: [uses, `'owner/repo/.github/workflows/<file>.yml@ref'`] });
