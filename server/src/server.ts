@@ -7,7 +7,7 @@ import { init } from './lsp/languageServer';
 import { discover } from './project/discover';
 import { forgetProjectConfigs, projectConfig } from './project/configCache';
 import { FACT_FILE_GLOBS, forgetProjectFacts, isFactFile, projectFacts } from './project/facts';
-import { Shellcheck } from './project/shellcheck';
+import { Shellcheck } from './project/shellcheckBinary';
 
 // The bundle runs as dist/server.js, one level below the extension (or repository) root that holds docs/.
 const root = path.resolve(__dirname, '..');

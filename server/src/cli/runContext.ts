@@ -10,7 +10,8 @@ import { DEFAULT_PRESET, type Preset } from '../engine/core/presets';
 import type { FixMode } from './args';
 import type { CheckSettings } from './check';
 import type { Target } from '../project/discover';
-import { Shellcheck, shellcheckFindingsSync, shellcheckLevel } from '../project/shellcheck';
+import { shellcheckFindingsSync, shellcheckLevel } from '../project/shellcheck';
+import { Shellcheck } from '../project/shellcheckBinary';
 import type { YamlFile } from '../engine/yaml/yamlFile';
 
 /**

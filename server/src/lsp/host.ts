@@ -1,6 +1,6 @@
 import type { ProjectFacts } from '../engine/core/rule';
 import type { ProjectConfig } from '../project/configCache';
-import type { Shellcheck } from '../project/shellcheck';
+import type { ShellcheckBinary } from '../project/shellcheck';
 
 /** What differs between the Node and the browser server. */
 export interface ServerHost {
@@ -22,7 +22,7 @@ export interface ServerHost {
    * The `shellcheck` binary gha/shellcheck runs, or undefined when it is not on PATH (said once in the output channel);
    * absent in the browser, which starts no processes.
    */
-  shellcheck?(): Shellcheck | undefined;
+  shellcheck?(): ShellcheckBinary | undefined;
   /** Reading the workspace from disk, for findings in files that are not open; absent in the browser. */
   workspace?: WorkspaceFiles;
 }

@@ -1,4 +1,3 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { classify } from '../engine/core/classify';
 import type { Finding, Severity, Span } from '../engine/core/finding';
 import type { RuleSetting } from '../engine/core/lint';
@@ -16,8 +15,18 @@ import shellcheckRule from '../rules/gha/shellcheck';
  * of that rule for the adapters to merge with the engine's:
  * - the CLI after the engine's findings of a file (`--no-shellcheck` leaves it out, as the ecosystem run does);
  * - the language server when typing pauses, never on the keystroke path, never in untrusted workspaces or the browser.
- * Results are kept by script text, so an unchanged script is never checked twice by one process.
+ * Results are kept by script text, so an unchanged script is never checked twice by one process. The process itself is
+ * started in `shellcheckBinary.ts`, which only the Node entries import (the browser build has no processes).
  */
+
+/** The `shellcheck` binary (`shellcheckBinary.ts`): the one part that starts processes. */
+export interface ShellcheckBinary {
+  readonly version: string;
+  /** Checks a script, waiting for the process (the CLI's way). */
+  checkSync(script: ShellScript): readonly ShellcheckComment[];
+  /** Checks a script without blocking (the language server's way). */
+  check(script: ShellScript): Promise<readonly ShellcheckComment[]>;
+}
 
 /** What shellcheck can read: the shells it knows. zsh, fish and the rest are left alone. */
 type CheckedShell = 'bash' | 'sh' | 'dash' | 'ksh';
@@ -47,9 +56,11 @@ export interface ShellcheckComment {
  * Checks left out, as actionlint leaves them out, because the blanked-out expressions and GitHub's `env:` make them
  * wrong in workflow scripts: SC1091 (a sourced file that is not there yet), SC2050 / SC2194 / SC2157 (a comparison or
  * word that looks constant because an expression was blanked out), SC2154 (variables set by `env:`), SC2043 (a loop over
- * one blanked-out word, which is a list at run time).
+ * one blanked-out word, which is a list at run time); and SC2164 (`cd` without `|| exit`: GitHub runs bash and sh
+ * scripts with `-e`, so a failed `cd` stops the step anyway) and SC2034 (a variable set and not read: in a step it is
+ * often read by a script it sources or a tool it starts).
  */
-const EXCLUDED = 'SC1091,SC2050,SC2194,SC2157,SC2154,SC2043';
+export const EXCLUDED_CHECKS = 'SC1091,SC2050,SC2194,SC2157,SC2154,SC2043,SC2164,SC2034';
 
 const EXPRESSION = /\$\{\{[\s\S]*?\}\}/g;
 
@@ -116,79 +127,13 @@ export function unsuppressed(file: YamlFile, findings: Finding[]): Finding[] {
 }
 
 /** The CLI's way: every script of the file checked in turn, waiting for each process; suppression comments applied. */
-export function shellcheckFindingsSync(file: YamlFile, shellcheck: Shellcheck, level: Severity): Finding[] {
+export function shellcheckFindingsSync(file: YamlFile, shellcheck: ShellcheckBinary, level: Severity): Finding[] {
   return unsuppressed(file, shellScripts(file).flatMap((script) => findingsOf(script, shellcheck.checkSync(script), level)));
 }
 
 /** The language server's way: the same, without blocking. */
-export async function shellcheckFindings(file: YamlFile, shellcheck: Shellcheck, level: Severity): Promise<Finding[]> {
+export async function shellcheckFindings(file: YamlFile, shellcheck: ShellcheckBinary, level: Severity): Promise<Finding[]> {
   const scripts = shellScripts(file);
   const found = await Promise.all(scripts.map(async (script) => findingsOf(script, await shellcheck.check(script), level)));
   return unsuppressed(file, found.flat());
-}
-
-const MAX_CACHED_SCRIPTS = 2000;
-
-/** The `shellcheck` binary on PATH, its results kept by shell and script text. */
-export class Shellcheck {
-  private readonly cache = new Map<string, readonly ShellcheckComment[]>();
-
-  private constructor(readonly version: string) {}
-
-  /** The binary on PATH, or undefined when there is none (the rule is then off, and the adapter says so once). */
-  static find(): Shellcheck | undefined {
-    const probe = spawnSync('shellcheck', ['--version'], { encoding: 'utf8', timeout: 10_000 });
-    if (probe.error || probe.status !== 0) return undefined;
-    return new Shellcheck(/version:\s*(\S+)/.exec(probe.stdout)?.[1] ?? 'unknown');
-  }
-
-  /** Checks a script in this thread, waiting for the process (the CLI's way). */
-  checkSync(script: ShellScript): readonly ShellcheckComment[] {
-    const key = cacheKey(script);
-    const cached = this.cache.get(key);
-    if (cached) return cached;
-    const run = spawnSync('shellcheck', args(script), { input: script.text, encoding: 'utf8', timeout: 30_000, maxBuffer: 16 * 1024 * 1024 });
-    return this.keep(key, run.error ? [] : parse(run.stdout));
-  }
-
-  /** Checks a script without blocking (the language server's way). */
-  check(script: ShellScript): Promise<readonly ShellcheckComment[]> {
-    const key = cacheKey(script);
-    const cached = this.cache.get(key);
-    if (cached) return Promise.resolve(cached);
-    return new Promise((resolve) => {
-      const child = spawn('shellcheck', args(script), { stdio: ['pipe', 'pipe', 'ignore'] });
-      let output = '';
-      child.stdout.setEncoding('utf8');
-      child.stdout.on('data', (chunk: string) => (output += chunk));
-      child.on('error', () => resolve([]));
-      child.on('close', () => resolve(this.keep(key, parse(output))));
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(script.text);
-    });
-  }
-
-  private keep(key: string, comments: readonly ShellcheckComment[]): readonly ShellcheckComment[] {
-    if (this.cache.size >= MAX_CACHED_SCRIPTS) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(key, comments);
-    return comments;
-  }
-}
-
-function cacheKey(script: ShellScript): string {
-  return `${script.shell}\0${script.text}`;
-}
-
-function args(script: ShellScript): string[] {
-  // --norc: a .shellcheckrc of whoever runs shipcheck must not change what a workflow's findings are.
-  return ['--norc', '--format=json1', `--shell=${script.shell}`, '--severity=warning', `--exclude=${EXCLUDED}`, '-'];
-}
-
-function parse(output: string): ShellcheckComment[] {
-  try {
-    const parsed = JSON.parse(output) as { comments?: ShellcheckComment[] };
-    return Array.isArray(parsed.comments) ? parsed.comments : [];
-  } catch {
-    return [];
-  }
 }
