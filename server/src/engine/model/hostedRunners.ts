@@ -77,10 +77,18 @@ const VENDOR_LABEL =
   /^(?:depot-|blacksmith(?:-|$)|buildjet-|namespace-profile-|nscloud-|ubicloud(?:-|$)|warp-|runs-on[=,/]|ghcr\.io\/cirruslabs\/|actuated-|codebuild-|cirun-|codspeed-)/;
 
 /**
- * GitHub's larger runners (and many self-hosted fleets) are named by their owners after the image and size:
- * `ubuntu-24.04-16core`, `ubuntu-latest-4-cores`, `8-core-ubuntu-latest`, `ubuntu-22.04-xl`.
+ * GitHub's larger runners (and many self-hosted fleets) are named by their owners after the image, architecture and
+ * size: `ubuntu-24.04-16core`, `ubuntu-latest-4-cores`, `8-core-ubuntu-latest`, `ubuntu-22.04-xl`, `ubuntu-x64`,
+ * `ubuntu-arm64`, `github-ubuntu-24.04-x86_64-8`, `github-hosted-windows-x64-large`, `larger-runners`.
  */
-const SIZED_LABEL = /(?:^|[-_])\d+-?(?:cores?|vcpus?|cpus?)(?:$|[-_])|^(?:ubuntu|windows|macos)-[\w.]+-(?:s|m|l|xl|xxl|large|xlarge|small|medium|gpu)$/;
+const SIZED_LABEL = new RegExp(
+  [
+    /(?:^|[-_])\d+-?(?:cores?|vcpus?|cpus?)(?:$|[-_])/.source,
+    /[-_](?:s|m|l|xl|xxl|small|medium|large|xlarge|gpu)$/.source,
+    /^(?:ubuntu|windows|macos|linux)[-_](?:x64|x86[-_]64|amd64|arm64|aarch64)(?:$|[-_])/.source,
+    /(?:^|-)github(?:-|$)|larger-runner/.source,
+  ].join('|'),
+);
 
 /** What a literal label is, as far as the rule can tell. */
 export type LabelKind = { kind: 'retired'; image: RetiredImage } | { kind: 'hosted' } | { kind: 'self-hosted' } | { kind: 'vendor' } | { kind: 'sized' } | { kind: 'unknown' };

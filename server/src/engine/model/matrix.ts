@@ -68,12 +68,12 @@ export function entryFields(yaml: YamlDoc, entry: Node): Map<string, Field> | un
 }
 
 /**
- * The values `matrix.<key>` can take: the row's and those `include` entries set, each with where it is written;
- * undefined when an expression decides any of them.
+ * The values `matrix.<key>` can take (keys compared case-insensitively, as GitHub reads them): the row's and those
+ * `include` entries set, each with where it is written; undefined when an expression decides any of them.
  */
 export function matrixValues(matrix: JobMatrix, yaml: YamlDoc, key: string): Node[] | undefined {
   const values: Node[] = [];
-  const row = matrix.rows.find((candidate) => candidate.key === key);
+  const row = matrix.rows.find((candidate) => candidate.key.toLowerCase() === key.toLowerCase());
   if (row) {
     if (!Array.isArray(row.values)) return undefined;
     values.push(...row.values);
@@ -81,7 +81,7 @@ export function matrixValues(matrix: JobMatrix, yaml: YamlDoc, key: string): Nod
   if (matrix.include.kind === 'expression') return undefined;
   if (matrix.include.kind === 'list') {
     for (const item of matrix.include.items) {
-      const value = entryFields(yaml, item)?.get(key)?.value;
+      const value = [...(entryFields(yaml, item) ?? [])].find(([name]) => name.toLowerCase() === key.toLowerCase())?.[1].value;
       if (value !== undefined) values.push(value);
     }
   }

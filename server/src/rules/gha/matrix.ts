@@ -107,20 +107,22 @@ function excludeProblems(matrix: JobMatrix, doc: YamlDoc): ExcludeProblem[] {
   const problems: ExcludeProblem[] = [];
   const report = (problem: ExcludeProblem): void => void problems.push(problem);
   if (matrix.exclude.kind !== 'list' || matrix.include.kind === 'expression') return problems;
-  const keys = new Set(matrix.rows.map((row) => row.key));
-  if (matrix.include.kind === 'list') for (const item of matrix.include.items) for (const key of entryFields(doc, item)?.keys() ?? []) keys.add(key);
-  const keyList = [...keys].map((key) => `'${key}'`).join(', ');
+  // Matrix keys are read case-insensitively (`matrix.OS` is `matrix.os`): an `os` entry may exclude an `OS` row.
+  const keys = new Map(matrix.rows.map((row) => [row.key.toLowerCase(), row.key]));
+  if (matrix.include.kind === 'list') for (const item of matrix.include.items) for (const key of entryFields(doc, item)?.keys() ?? []) if (!keys.has(key.toLowerCase())) keys.set(key.toLowerCase(), key);
+  const keyList = [...keys.values()].map((key) => `'${key}'`).join(', ');
   for (const item of matrix.exclude.items) {
     const fields = entryFields(doc, item);
     if (!fields) continue;
     for (const [key, field] of fields) {
-      if (!keys.has(key)) {
+      const written = keys.get(key.toLowerCase());
+      if (written === undefined) {
         report({ span: field.keySpan, message: 'unknownKey', args: [key, keyList] });
         continue;
       }
       const value = field.value;
       if (value === undefined || containsExpression(value)) continue;
-      const values = matrixValues(matrix, doc, key);
+      const values = matrixValues(matrix, doc, written);
       if (!values || values.length === 0) continue;
       const wanted = plainValue(doc, value);
       if (values.some((candidate) => matches(wanted, plainValue(doc, candidate)))) continue;

@@ -16,7 +16,7 @@ const MATRIX_REFERENCE = /^\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}$/;
 
 export default defineRule({
   id: 'gha/runner-label',
-  presets: { recommended: 'off', strict: 'error' },
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['lead-time'],
   // Another image can have other tools and versions installed: a behaviour change, so only offered.
   fixable: 'suggestion',
