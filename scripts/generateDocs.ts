@@ -64,6 +64,11 @@ export function configSchema(): object {
       ignore: { type: 'array', description: 'Globs relative to this file, e.g. `test/fixtures/**`.', items: { type: 'string', minLength: 1 } },
       maxFileSize: { type: 'integer', minimum: 1, description: 'Larger files (KiB) are reported as not checked by the CLI; `--max-file-size` wins. Default 4096.' },
       owner: { type: 'string', pattern: OWNER_PATTERN.source, description: "The repository's GitHub owner (user or organization), when .git/config's remote does not name it: its own actions pinned to a branch are reported as info." },
+      selfHostedRunnerLabels: {
+        type: 'array',
+        description: "`runs-on` labels your own runners carry (beyond `self-hosted`, `linux`, `x64` …): gha/runner-label does not report them as unknown.",
+        items: { type: 'string', minLength: 1 },
+      },
     },
   };
 }

@@ -24,7 +24,8 @@ export async function activateClient(context: vscode.ExtensionContext, flavour: 
     documentSelector,
     outputChannel,
     // VS Code shows a diagnostic's message in the hover, right above the extension's explanation.
-    initializationOptions: { yamlExtensionActive: vscode.extensions.getExtension(YAML_EXTENSION) !== undefined, diagnosticsInHover: true },
+    // workspaceTrusted: gha/shellcheck starts the shellcheck binary only in a trusted workspace (read at start).
+    initializationOptions: { yamlExtensionActive: vscode.extensions.getExtension(YAML_EXTENSION) !== undefined, diagnosticsInHover: true, workspaceTrusted: vscode.workspace.isTrusted },
     // Tells the server when `shipcheck.*` settings change, so they apply without a restart.
     synchronize: { configurationSection: 'shipcheck' },
   };

@@ -98,7 +98,8 @@ export async function collect(options: { corpus: string; preset?: string; cli?: 
       writeFileSync(join(copy, tree.name, '.git', 'config'), gitConfig(tree.name));
     }
     const copied = performance.now();
-    const args = ['--format', 'json', '--no-ignore', '--fail-on', 'none', '--skip-unreadable', ...(options.preset ? ['--preset', options.preset] : []), '.'];
+    // gha/shellcheck runs a process per script: never part of the corpus measurement or its baseline (RULES-2.md).
+    const args = ['--format', 'json', '--no-ignore', '--no-shellcheck', '--fail-on', 'none', '--skip-unreadable', ...(options.preset ? ['--preset', options.preset] : []), '.'];
     const { stdout, stderr } = await run(process.execPath, [cli, ...args], copy);
     const output = JSON.parse(stdout) as JsonOutput;
     const linted = performance.now();

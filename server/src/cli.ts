@@ -10,7 +10,9 @@ import { formatGithub } from './cli/github';
 import { buildRunContext, checkSettings } from './cli/runContext';
 import { checkTargets, isCheckWorker, serveChecks } from './cli/workers';
 import { formatSarif, sarifLinks } from './cli/sarif';
-import { describeConfigProblem, withCommandLine } from './project/config';
+import { describeConfigProblem, withCommandLine, type ShipcheckConfig } from './project/config';
+import { shellcheckLevel } from './project/shellcheck';
+import { Shellcheck } from './project/shellcheckBinary';
 import { ignoreMatcher } from './project/ignore';
 import { ConfigError, loadConfig } from './project/configLoader';
 import { ENGINE_RULES, SEVERITY_RANK, type Severity } from './engine/core/finding';
@@ -38,6 +40,16 @@ async function main(argv: readonly string[]): Promise<void> {
 
 let interrupted: StopSignal | undefined;
 
+/** Whether gha/shellcheck runs: on in the run's preset or `rules:`, not left out by `--no-shellcheck`, and installed. */
+function shellcheckInRun(command: LintCommand, config: ShipcheckConfig): boolean {
+  if (command.noShellcheck || !shellcheckLevel(config.preset ?? DEFAULT_PRESET, config.ruleSettings)) return false;
+  const binary = Shellcheck.find();
+  if (command.verbose) {
+    process.stderr.write(binary ? `shipcheck: gha/shellcheck runs shellcheck ${binary.version}\n` : 'shipcheck: gha/shellcheck is off: no shellcheck binary on PATH (Debian and Ubuntu: apt-get install shellcheck)\n');
+  }
+  return binary !== undefined;
+}
+
 async function run(command: LintCommand): Promise<number> {
   const cwd = process.cwd();
   const known = new Set(RULES.map((rule) => rule.id));
@@ -62,6 +74,7 @@ async function run(command: LintCommand): Promise<number> {
   const sources = [...(loaded.file && config.ignore.length > 0 ? [path.relative(cwd, loaded.file) || loaded.file] : []), ...(command.ignore.length > 0 ? ['--ignore'] : [])];
   const ignoredBecause = `ignored by ${sources.join(' or ')} (--no-ignore checks it)`;
   const maxFileSizeKiB = command.maxFileSizeKiB ?? config.maxFileSizeKiB ?? DEFAULT_MAX_FILE_SIZE / 1024;
+  const shellcheck = shellcheckInRun(command, config);
 
   let reports: FileReport[];
   let errors: InputError[];
@@ -70,12 +83,12 @@ async function run(command: LintCommand): Promise<number> {
     const target: Target = { path: command.stdinFilename ?? '<stdin>', explicit: true };
     errors = [];
     ignored = command.stdinFilename !== undefined && isIgnored(command.stdinFilename) ? [target] : [];
-    reports = ignored.length > 0 ? [] : [checkStdin(target, checkSettings(buildRunContext(config, { ...command, maxFileSizeKiB }, [target])))];
+    reports = ignored.length > 0 ? [] : [checkStdin(target, checkSettings(buildRunContext(config, { ...command, maxFileSizeKiB, shellcheck }, [target])))];
   } else {
     const discovery = discover(command.paths, isIgnored);
     errors = discovery.errors;
     ignored = discovery.ignored;
-    const context = buildRunContext(config, { ...command, maxFileSizeKiB }, discovery.targets);
+    const context = buildRunContext(config, { ...command, maxFileSizeKiB, shellcheck }, discovery.targets);
     process.on('SIGINT', onInterrupt).on('SIGTERM', onInterrupt);
     const checking = await checkTargets(discovery.targets, context, { jobs: command.jobs, script: __filename }, () => interrupted !== undefined);
     process.off('SIGINT', onInterrupt).off('SIGTERM', onInterrupt);

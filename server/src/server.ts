@@ -7,14 +7,19 @@ import { init } from './lsp/languageServer';
 import { discover } from './project/discover';
 import { forgetProjectConfigs, projectConfig } from './project/configCache';
 import { FACT_FILE_GLOBS, forgetProjectFacts, isFactFile, projectFacts } from './project/facts';
+import { Shellcheck } from './project/shellcheckBinary';
 
 // The bundle runs as dist/server.js, one level below the extension (or repository) root that holds docs/.
 const root = path.resolve(__dirname, '..');
 
 const docLinks = new Map<string, string>();
 
+// Looked for once, when gha/shellcheck first has a script to check (null: not looked for yet).
+let shellcheck: Shellcheck | undefined | null = null;
+
 // The transport comes from the command line: --stdio, --node-ipc, --socket=<port> or --pipe=<name>.
-init(createConnection(ProposedFeatures.all), {
+const connection = createConnection(ProposedFeatures.all);
+init(connection, {
   // Asked once per diagnostic on every keystroke: build each rule's link once.
   docsHref: (ruleId) => {
     let href = docLinks.get(ruleId);
@@ -22,6 +27,13 @@ init(createConnection(ProposedFeatures.all), {
     return href;
   },
   filePath: (url) => fileURLToPath(url),
+  shellcheck: () => {
+    if (shellcheck === null) {
+      shellcheck = Shellcheck.find();
+      connection.console.info(shellcheck ? `shipcheck: gha/shellcheck runs shellcheck ${shellcheck.version}` : 'shipcheck: gha/shellcheck is off: no shellcheck binary on PATH (Debian and Ubuntu: apt-get install shellcheck)');
+    }
+    return shellcheck;
+  },
   projectFacts,
   projectConfig,
   projectFiles: {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { describeConfigProblem, parseConfig, withCommandLine, type ConfigurableRule } from '../../server/src/project/config';
+import { describeConfigProblem, parseConfig, withCommandLine, withConfiguredFacts, type ConfigurableRule } from '../../server/src/project/config';
 import { ignoreMatcher } from '../../server/src/project/ignore';
 import { ConfigError, findConfigFile, loadConfig } from '../../server/src/project/configLoader';
 import { RULES as REGISTRY } from '../../server/src/rules';
@@ -99,7 +99,7 @@ ignore:
     assert.deepEqual(problems('rules:\n  npm-ci: off\n'), ["2:3 unknown rule 'npm-ci' (did you mean gha/npm-ci?); 'shipcheck --list-rules' lists them [npm-ci]"]);
     assert.deepEqual(problems('rules:\n  gha/npm-cl: off\n'), ["2:3 unknown rule 'gha/npm-cl' (did you mean gha/npm-ci?); 'shipcheck --list-rules' lists them [gha/npm-cl]"]);
     assert.deepEqual(problems('rules:\n  gha/shiny: off\n'), ["2:3 unknown rule 'gha/shiny'; 'shipcheck --list-rules' lists them [gha/shiny]"]);
-    assert.deepEqual(problems('rulez:\n  gha/npm-ci: off\n'), ["1:1 unknown setting 'rulez': expected one of preset, rules, ignore, maxFileSize, owner [rulez]"]);
+    assert.deepEqual(problems('rulez:\n  gha/npm-ci: off\n'), ["1:1 unknown setting 'rulez': expected one of preset, rules, ignore, maxFileSize, owner, selfHostedRunnerLabels [rulez]"]);
     assert.deepEqual(problems('rules: [gha/npm-ci]\n'), ["1:8 'rules' must map rule ids to a level (off, hint, info, warning, error) or to '{ level: …, <option>: … }' [[gha/npm-ci]]"]);
     assert.deepEqual(problems('rules:\n  gha/npm-ci:\n'), ['2:3 the level of gha/npm-ci must be one of off, hint, info, warning, error, not empty [gha/npm-ci]']);
     assert.deepEqual(problems('rules:\n  gha/npm-ci: [warning]\n'), ["2:15 gha/npm-ci needs a level (off, hint, info, warning, error) or a mapping such as '{ level: warning }' [[warning]]"]);
@@ -132,6 +132,14 @@ ignore:
     assert.deepEqual(problems('owner: [acme]\n'), [`1:8 ${message} [[acme]]`]);
     assert.deepEqual(problems(`owner: ${'a'.repeat(40)}\n`), [`1:8 ${message} [${'a'.repeat(40)}]`]);
     assert.equal(parseConfig('owner: -acme\n', RULES).config.owner, undefined);
+  });
+
+  it('reads the labels of self-hosted runners, a list of non-empty labels, and hands them to the rules as project facts', () => {
+    assert.deepEqual(parseConfig('selfHostedRunnerLabels: [gpu-box, arc-linux]\n', RULES).config.selfHostedRunnerLabels, ['gpu-box', 'arc-linux']);
+    assert.deepEqual(problems('selfHostedRunnerLabels: gpu-box\n'), ["1:25 'selfHostedRunnerLabels' must be a list of runner labels, such as '- gpu-runner' [gpu-box]"]);
+    assert.deepEqual(problems("selfHostedRunnerLabels: [gpu, '']\n"), ["1:31 each 'selfHostedRunnerLabels' entry must be a non-empty label ['']"]);
+    assert.deepEqual(withConfiguredFacts({ npmLockfile: true }, { selfHostedRunnerLabels: ['gpu'] }), { npmLockfile: true, selfHostedRunnerLabels: ['gpu'] });
+    assert.deepEqual(withConfiguredFacts({ owner: 'a' }, { owner: 'b' }), { owner: 'b' });
   });
 
   it('lets command-line settings win', () => {

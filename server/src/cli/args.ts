@@ -42,6 +42,10 @@ export interface LintCommand {
   updateBaseline: boolean;
   /** `--jobs`: threads to check in; undefined means one per core (the main thread alone for a few files). */
   jobs: number | undefined;
+  /** `--no-shellcheck`: leave gha/shellcheck out even when its preset or `rules:` turn it on (it starts a process per script). */
+  noShellcheck: boolean;
+  /** `--verbose`: say on stderr what the run left out and why (gha/shellcheck without the binary). */
+  verbose: boolean;
 }
 
 export type Command = LintCommand | { kind: 'help' } | { kind: 'version' } | { kind: 'list-rules'; format: OutputFormat };
@@ -74,6 +78,8 @@ const OPTIONS = {
   baseline: { type: 'string' },
   'update-baseline': { type: 'boolean' },
   'list-rules': { type: 'boolean' },
+  'no-shellcheck': { type: 'boolean' },
+  verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -124,6 +130,9 @@ Selection:
   --skip-unreadable       pass over files found in directories that cannot be
                           checked (binary, not UTF-8, too large) instead of
                           failing with exit code 2
+  --no-shellcheck         leave out gha/shellcheck, which runs the shellcheck
+                          binary on each bash/sh script (strict preset)
+  --verbose               say on stderr what the run leaves out and why
   --stdin                 check standard input instead of files
   --stdin-filename <path> the path standard input is checked as (it decides
                           whether the text is a workflow)
@@ -226,6 +235,8 @@ export function parseCommand(argv: readonly string[]): Command {
     jobs: positiveInteger('--jobs', values.jobs),
     baseline: baselineFile(values),
     updateBaseline: values['update-baseline'] === true,
+    noShellcheck: values['no-shellcheck'] === true,
+    verbose: values.verbose === true,
   };
 }
 

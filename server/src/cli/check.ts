@@ -86,6 +86,8 @@ export interface CheckSettings {
   lintOptions(filePath: string): LintOptions;
   fix: FixMode;
   dryRun: boolean;
+  /** Findings the CLI adds after the engine's (gha/shellcheck's, which runs a process): see `project/shellcheck.ts`. */
+  adapterFindings?(file: YamlFile): Finding[];
   /** Called right before fixes are written; tests use it to change the file under our feet. */
   beforeWrite?(filePath: string): void;
 }
@@ -131,7 +133,7 @@ export function writeFix(pending: PendingFix, settings: CheckSettings): FileRepo
 /** Checks text read from somewhere (a file, standard input); fixes come back unwritten when the text came from a file (`read`). */
 export function checkText(text: string, target: Target, settings: CheckSettings, read?: FileRead): CheckOutcome {
   const options = settings.lintOptions(target.path);
-  const result = lint(text, target.path, options);
+  const result = withAdapterFindings(lint(text, target.path, options), settings);
   if (result.skipped !== undefined) return { status: 'skipped', path: target.path, reason: result.skipped };
   if (!target.explicit && !isCheckedFile(target.path, result)) return { status: 'unrelated', path: target.path };
   const unreadable = tooLarge(text, options) ? { unreadable: { named: target.explicit } } : {};
@@ -148,12 +150,20 @@ export function checkText(text: string, target: Target, settings: CheckSettings,
         path: target.path,
         fixedText: output.text,
         read,
-        ifWritten: { ...placed(target.path, lint(output.text, target.path, options)), fixed: output.applied },
+        ifWritten: { ...placed(target.path, withAdapterFindings(lint(output.text, target.path, options), settings)), fixed: output.applied },
         ifChanged: { ...placed(target.path, result), warning: 'changed on disk while shipcheck ran: fixes not written (run shipcheck again)' },
       };
     }
   }
   return { ...placed(target.path, result), ...unreadable };
+}
+
+/** The engine's findings with those the adapter adds, in the engine's order (by place). */
+function withAdapterFindings(result: LintResult, settings: CheckSettings): LintResult {
+  if (!settings.adapterFindings || result.skipped !== undefined || result.kinds.every((kind) => kind !== 'workflow')) return result;
+  const added = settings.adapterFindings(result.file);
+  if (added.length === 0) return result;
+  return { ...result, findings: [...result.findings, ...added].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end) };
 }
 
 function tooLarge(text: string, options: LintOptions): boolean {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { withConfiguredOwner, type ShipcheckConfig } from '../project/config';
+import { withConfiguredFacts, type ShipcheckConfig } from '../project/config';
 import type { LintOptions } from '../engine/core/lint';
 import type { ProjectFacts } from '../engine/core/rule';
 import { ProjectIndex } from '../engine/core/projectIndex';
@@ -10,6 +10,9 @@ import { DEFAULT_PRESET, type Preset } from '../engine/core/presets';
 import type { FixMode } from './args';
 import type { CheckSettings } from './check';
 import type { Target } from '../project/discover';
+import { shellcheckFindingsSync, shellcheckLevel } from '../project/shellcheck';
+import { Shellcheck } from '../project/shellcheckBinary';
+import type { YamlFile } from '../engine/yaml/yamlFile';
 
 /**
  * Everything the files of one run are checked against, built once by the main thread and copied to each
@@ -30,6 +33,8 @@ export interface RunContext {
    * index reads and parses a file only when a rule asks about it (most runs ask about none).
    */
   indexFiles: string[];
+  /** Whether gha/shellcheck runs: it is on, not left out by `--no-shellcheck`, and the binary is on PATH. */
+  shellcheck: boolean;
 }
 
 /** Where a user raises the size limit when checking from the command line (named in the too-large finding). */
@@ -37,14 +42,14 @@ const MAX_FILE_SIZE_SETTING = '--max-file-size or maxFileSize in .shipcheck.yaml
 
 export function buildRunContext(
   config: ShipcheckConfig,
-  run: { fix: FixMode; dryRun: boolean; maxFileSizeKiB: number },
+  run: { fix: FixMode; dryRun: boolean; maxFileSizeKiB: number; shellcheck: boolean },
   targets: readonly Target[],
 ): RunContext {
   const factsByDirectory = new Map<string, ProjectFacts>();
   for (const target of targets) {
     const file = path.resolve(target.path);
     const directory = path.dirname(file);
-    if (!factsByDirectory.has(directory)) factsByDirectory.set(directory, withConfiguredOwner(projectFacts(file), config.owner));
+    if (!factsByDirectory.has(directory)) factsByDirectory.set(directory, withConfiguredFacts(projectFacts(file), config));
   }
   return {
     preset: config.preset ?? DEFAULT_PRESET,
@@ -55,6 +60,7 @@ export function buildRunContext(
     dryRun: run.dryRun,
     projectFacts: factsByDirectory,
     indexFiles: targets.map((target) => target.path),
+    shellcheck: run.shellcheck,
   };
 }
 
@@ -63,9 +69,12 @@ export function checkSettings(context: RunContext): CheckSettings {
   const byDirectory = new Map<string, LintOptions>();
   const index = new ProjectIndex();
   for (const file of context.indexFiles) index.setFileSource(file, () => readText(file));
+  const shellcheck = context.shellcheck ? Shellcheck.find() : undefined;
+  const level = shellcheckLevel(context.preset, context.ruleSettings);
   return {
     fix: context.fix,
     dryRun: context.dryRun,
+    ...(shellcheck && level ? { adapterFindings: (file: YamlFile) => shellcheckFindingsSync(file, shellcheck, level) } : {}),
     lintOptions(filePath) {
       const directory = path.dirname(path.resolve(filePath));
       let options = byDirectory.get(directory);

@@ -13,7 +13,8 @@ import { toRange } from './positions';
 import type { EditorSettings, SettingsCache } from './settings';
 import { briefly } from '../engine/incremental/memo';
 import { parseYamlFile, type YamlFile } from '../engine/yaml/yamlFile';
-import { CONFIG_FILE_NAMES, parseConfig, withConfiguredOwner } from '../project/config';
+import { CONFIG_FILE_NAMES, parseConfig, withConfiguredFacts } from '../project/config';
+import { shellcheckFindings, shellcheckLevel } from '../project/shellcheck';
 
 export const DIAGNOSTIC_SOURCE = 'shipcheck';
 
@@ -31,6 +32,8 @@ const INCREMENTAL_DOCUMENTS = 4;
 // Another document's is worked out again when asked for (a few milliseconds): kept for every open document, the
 // findings of a whole repository were a fifth of the heap.
 const RESULT_DOCUMENTS = 32;
+// How long typing must pause before gha/shellcheck runs the shellcheck binary on the document's scripts.
+const SHELLCHECK_PAUSE_MS = 750;
 
 /** Lints open documents, publishes their diagnostics and keeps the latest result per document for hover and code actions. */
 export class DocumentLinter {
@@ -56,7 +59,12 @@ export class DocumentLinter {
     private readonly logError: (what: string, error: unknown) => void,
     private readonly queue: CheckQueue,
     private readonly index?: ProjectIndex,
+    private readonly workspaceTrusted: () => boolean = () => false,
   ) {}
+
+  // gha/shellcheck's findings per document, for the version they were made for (see `scheduleShellcheck`).
+  private readonly shellchecked = new Map<string, { version: number; findings: Finding[] }>();
+  private readonly shellcheckTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   /**
    * The lint result for the document's current version, linting again when the cached one is older. What the
@@ -136,7 +144,7 @@ export class DocumentLinter {
     return {
       rules: RULES,
       preset: settings.preset !== 'auto' ? settings.preset : (config?.preset ?? DEFAULT_PRESET),
-      project: withConfiguredOwner(this.host.projectFacts(path), config?.owner),
+      project: withConfiguredFacts(this.host.projectFacts(path), config),
       ruleSettings: { ...config?.ruleSettings, ...settings.rules },
       ruleOptions: config?.ruleOptions ?? {},
       maxFileSize: settings.maxFileSize * 1024,
@@ -203,6 +211,9 @@ export class DocumentLinter {
 
   forget(uri: string): void {
     this.queue.remove(uri);
+    clearTimeout(this.shellcheckTimers.get(uri));
+    this.shellcheckTimers.delete(uri);
+    this.shellchecked.delete(uri);
     this.results.delete(uri);
     this.incremental.delete(uri);
     if (this.lastOpened?.uri === uri) this.lastOpened = undefined;
@@ -219,11 +230,58 @@ export class DocumentLinter {
       const { findings } = this.resultFor(document, typing);
       this.logRuleFailures(uri, findings);
       diagnostics = findings.map((finding) => toDiagnostic(document, finding, this.host));
+      const shellchecked = this.shellchecked.get(uri);
+      if (shellchecked?.version === document.version) for (const finding of shellchecked.findings) diagnostics.push(toDiagnostic(document, finding, this.host));
+      else this.scheduleShellcheck(document);
     } catch (error) {
       this.logError(`checking ${uri}`, error);
       return;
     }
     this.send(uri, document.version, diagnostics);
+  }
+
+  /**
+   * gha/shellcheck (project/shellcheck.ts) once typing pauses: never on the keystroke path, only in a trusted
+   * workspace, only where the host can start processes and the rule is on. Its findings join the document's
+   * diagnostics for the version they were made for; an edit meanwhile drops them and waits for the next pause.
+   */
+  private scheduleShellcheck(document: TextDocument): void {
+    const { uri, version } = document;
+    clearTimeout(this.shellcheckTimers.get(uri));
+    this.shellcheckTimers.delete(uri);
+    if (!this.workspaceTrusted() || !this.host.shellcheck) return;
+    const settings = this.settings.get(uri);
+    const path = documentPath(uri, this.host);
+    if (!settings.enable || isConfigFile(path)) return;
+    const options = this.options(path, settings);
+    const level = shellcheckLevel(options.preset ?? DEFAULT_PRESET, options.ruleSettings ?? {});
+    if (!level) return;
+    const done = new Promise<void>((resolve) => {
+      this.shellcheckTimers.set(
+        uri,
+        setTimeout(() => {
+          this.shellcheckTimers.delete(uri);
+          void this.runShellcheck(uri, version, level).finally(resolve);
+        }, SHELLCHECK_PAUSE_MS),
+      );
+    });
+    void this.queue.track(done);
+  }
+
+  private async runShellcheck(uri: string, version: number, level: Severity): Promise<void> {
+    const document = this.documents.get(uri);
+    const shellcheck = this.host.shellcheck?.();
+    if (!document || document.version !== version || !shellcheck) return;
+    try {
+      const result = this.resultFor(document);
+      if (!result.kinds.includes('workflow') || this.host.projectConfig?.(documentPath(uri, this.host)).isIgnored(documentPath(uri, this.host))) return;
+      const findings = await shellcheckFindings(result.file, shellcheck, level);
+      if (this.documents.get(uri)?.version !== version) return;
+      this.shellchecked.set(uri, { version, findings });
+      this.publish(uri, false);
+    } catch (error) {
+      this.logError(`running shellcheck on ${uri}`, error);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { ProjectFacts } from '../engine/core/rule';
 import type { ProjectConfig } from '../project/configCache';
+import type { ShellcheckBinary } from '../project/shellcheck';
 
 /** What differs between the Node and the browser server. */
 export interface ServerHost {
@@ -17,6 +18,11 @@ export interface ServerHost {
    * `projectFacts` and `projectConfig` read from disk, called when one of these or a configuration file changes.
    */
   projectFiles?: { globs: readonly string[]; isFactFile(filePath: string): boolean; changed(): void };
+  /**
+   * The `shellcheck` binary gha/shellcheck runs, or undefined when it is not on PATH (said once in the output channel);
+   * absent in the browser, which starts no processes.
+   */
+  shellcheck?(): ShellcheckBinary | undefined;
   /** Reading the workspace from disk, for findings in files that are not open; absent in the browser. */
   workspace?: WorkspaceFiles;
 }

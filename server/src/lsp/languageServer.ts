@@ -40,6 +40,7 @@ export function init(connection: Connection, host: ServerHost): void {
   let yamlExtensionActive = false;
   let hoverMarkdown = true;
   let editorShowsMessages = false;
+  let workspaceTrusted = false;
   const settings = new SettingsCache(connection, () => canPullSettings);
   // One queue for every check, so typing in one document is never stuck behind others or the workspace scan.
   const queue = new CheckQueue(logError);
@@ -51,7 +52,7 @@ export function init(connection: Connection, host: ServerHost): void {
       else workspace?.recheck(uri);
     }
   });
-  const linter = new DocumentLinter(connection, documents, host, settings, () => yamlExtensionActive, logError, queue, projectIndex.index);
+  const linter = new DocumentLinter(connection, documents, host, settings, () => yamlExtensionActive, logError, queue, projectIndex.index, () => workspaceTrusted);
   connection.onRequest(IDLE_REQUEST, () => queue.whenIdle());
 
   const initializeResult: InitializeResult = {
@@ -80,7 +81,7 @@ export function init(connection: Connection, host: ServerHost): void {
     canPullSettings = params.capabilities.workspace?.configuration === true;
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    ({ yamlExtensionActive, diagnosticsInHover: editorShowsMessages } = readInitializationOptions(params.initializationOptions));
+    ({ yamlExtensionActive, diagnosticsInHover: editorShowsMessages, workspaceTrusted } = readInitializationOptions(params.initializationOptions));
     // Clients that list hover formats without Markdown get plain text; those that say nothing get Markdown.
     const formats = params.capabilities.textDocument?.hover?.contentFormat;
     hoverMarkdown = !formats || formats.includes(MarkupKind.Markdown);
@@ -200,7 +201,8 @@ class EditorDocuments extends TextDocuments<TextDocument> {
  * extension reports syntax errors, and whether the editor already shows a diagnostic's message in the hover
  * (VS Code does, right above ours), so the finding's hover need not say it again.
  */
-function readInitializationOptions(options: unknown): { yamlExtensionActive: boolean; diagnosticsInHover: boolean } {
+/** `workspaceTrusted`: the client says the workspace is trusted (VS Code's workspace trust); only then may gha/shellcheck start processes. */
+function readInitializationOptions(options: unknown): { yamlExtensionActive: boolean; diagnosticsInHover: boolean; workspaceTrusted: boolean } {
   const value = typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {};
-  return { yamlExtensionActive: value.yamlExtensionActive === true, diagnosticsInHover: value.diagnosticsInHover === true };
+  return { yamlExtensionActive: value.yamlExtensionActive === true, diagnosticsInHover: value.diagnosticsInHover === true, workspaceTrusted: value.workspaceTrusted === true };
 }

@@ -5,6 +5,7 @@ import type { RuleOptionValue, RuleSetting } from '../engine/core/lint';
 import type { ProjectFacts, Rule } from '../engine/core/rule';
 import { optionValueProblem } from '../engine/core/ruleOptions';
 import { PRESETS, type Preset } from '../engine/core/presets';
+import { editDistance } from '../engine/languages/editDistance';
 
 /**
  * `.shipcheck.yaml`, parsed and checked from its text alone (no file system), so the CLI and the
@@ -18,6 +19,7 @@ import { PRESETS, type Preset } from '../engine/core/presets';
  *     ignore:
  *       - test/fixtures/**
  *     owner: acme          # the repository's GitHub owner, when .git/config does not say
+ *     selfHostedRunnerLabels: [gpu-runner, arc-linux]   # labels your own runners carry
  */
 export interface ShipcheckConfig {
   /** Which rules run and how loud; undefined leaves it to the front end (`recommended` unless told otherwise). */
@@ -32,6 +34,8 @@ export interface ShipcheckConfig {
   maxFileSizeKiB?: number;
   /** `owner`: the GitHub account that owns the repository, instead of the one read from .git/config. */
   owner?: string;
+  /** `selfHostedRunnerLabels`: `runs-on` labels of the project's own runners (besides `self-hosted`, `linux` …). */
+  selfHostedRunnerLabels?: string[];
 }
 
 /** Where a configuration went wrong: the offending key or value (offsets, and its start's 1-based line and column), and what to change. */
@@ -59,7 +63,7 @@ export type ConfigurableRule = Pick<Rule, 'id' | 'options'>;
 export const CONFIG_FILE_NAMES: readonly string[] = ['.shipcheck.yaml', '.shipcheck.yml'];
 
 export const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'hint', 'info', 'warning', 'error'];
-const TOP_LEVEL_KEYS = ['preset', 'rules', 'ignore', 'maxFileSize', 'owner'];
+const TOP_LEVEL_KEYS = ['preset', 'rules', 'ignore', 'maxFileSize', 'owner', 'selfHostedRunnerLabels'];
 // A GitHub account name: letters, digits and hyphens, not starting with a hyphen, at most 39 characters.
 export const OWNER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
 
@@ -114,6 +118,7 @@ class ConfigReader {
       else if (key === 'ignore') this.readIgnore(pair);
       else if (key === 'maxFileSize') this.readMaxFileSize(pair);
       else if (key === 'owner') this.readOwner(pair);
+      else if (key === 'selfHostedRunnerLabels') this.readRunnerLabels(pair);
       else if (key !== undefined) this.report(spanOf(pair.key), `unknown setting '${key}': expected one of ${TOP_LEVEL_KEYS.join(', ')}`);
     }
     return this.config;
@@ -196,6 +201,22 @@ class ConfigReader {
     else this.report(valueSpan(pair), "'owner' must be a GitHub user or organization name, such as 'acme' (letters, digits and hyphens)");
   }
 
+  private readRunnerLabels(pair: Entry): void {
+    const list = pair.value;
+    if (isEmpty(list)) return;
+    if (!isSeq(list)) {
+      this.report(valueSpan(pair), "'selfHostedRunnerLabels' must be a list of runner labels, such as '- gpu-runner'");
+      return;
+    }
+    const labels: string[] = [];
+    for (const item of list.items as (Node | null)[]) {
+      const label = isScalar(item) ? item.value : undefined;
+      if (typeof label === 'string' && label.trim() !== '') labels.push(label.trim());
+      else this.report(item ? spanOf(item) : valueSpan(pair), "each 'selfHostedRunnerLabels' entry must be a non-empty label");
+    }
+    if (labels.length > 0) this.config.selfHostedRunnerLabels = labels;
+  }
+
   private readIgnore(pair: Entry): void {
     const list = pair.value;
     if (isEmpty(list)) return;
@@ -242,9 +263,15 @@ function unknownOption(name: string, id: string, declared: readonly string[]): s
   return declared.length === 0 ? `unknown option ${name} for ${id}, which takes only 'level'` : `unknown option ${name} for ${id}; it takes ${declared.join(', ')}`;
 }
 
-/** The project facts a check is given: `owner:` in the configuration, when set, wins over the one read from .git/config. */
-export function withConfiguredOwner(facts: ProjectFacts, owner: string | undefined): ProjectFacts {
-  return owner === undefined ? facts : { ...facts, owner };
+/**
+ * The project facts a check is given, with what the configuration says of the project: `owner:`, when set, wins over the
+ * one read from .git/config; `selfHostedRunnerLabels` is passed on.
+ */
+export function withConfiguredFacts(facts: ProjectFacts, config: Pick<ShipcheckConfig, 'owner' | 'selfHostedRunnerLabels'> | undefined): ProjectFacts {
+  const owner = config?.owner;
+  const labels = config?.selfHostedRunnerLabels;
+  if (owner === undefined && labels === undefined) return facts;
+  return { ...facts, ...(owner !== undefined ? { owner } : {}), ...(labels !== undefined ? { selfHostedRunnerLabels: labels } : {}) };
 }
 
 /** What the command line sets wins over the file: `--rule id=level` per rule, `--preset` for the whole run. */

@@ -12,6 +12,7 @@ import ghaImageTag from './gha/image-tag';
 import jobNeeds from './gha/job-needs';
 import jobTimeout from './gha/job-timeout';
 import longLivedCloudKeys from './gha/long-lived-cloud-keys';
+import matrix from './gha/matrix';
 import needsSkipped from './gha/needs-skipped';
 import npmCi from './gha/npm-ci';
 import oidcPermission from './gha/oidc-permission';
@@ -19,13 +20,15 @@ import permissions from './gha/permissions';
 import pullRequestTargetCheckout from './gha/pull-request-target-checkout';
 import retryMasksFlakiness from './gha/retry-masks-flakiness';
 import rolloutWaitTimeout from './gha/rollout-wait-timeout';
+import runnerLabel from './gha/runner-label';
 import scriptInjection from './gha/script-injection';
-import serviceHealthcheck from './gha/service-healthcheck';
-import setupCache from './gha/setup-cache';
-import stageOrder from './gha/stage-order';
-import syntax from './gha/syntax';
 import secretInLog from './gha/secret-in-log';
 import secretInOutput from './gha/secret-in-output';
+import serviceHealthcheck from './gha/service-healthcheck';
+import setupCache from './gha/setup-cache';
+import shellcheck from './gha/shellcheck';
+import stageOrder from './gha/stage-order';
+import syntax from './gha/syntax';
 import unpinnedAction from './gha/unpinned-action';
 import unreachableJob from './gha/unreachable-job';
 import analysisCondition from './k8s/analysis-condition';
@@ -48,7 +51,7 @@ import secretEnv from './k8s/secret-env';
 import secretLiteralEnv from './k8s/secret-literal-env';
 
 /** Every rule, sorted by id. A test fails when a rule file is missing here or out of order. */
-export const RULES: readonly Rule[] = [artifactRetention, coverage100, deployConcurrency, deployEnvironment, deployUngated, dockerBuildCache, events, glob, hardcodedSecret, ghaImageTag, jobNeeds, jobTimeout, longLivedCloudKeys, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, scriptInjection, secretInLog, secretInOutput, serviceHealthcheck, setupCache, stageOrder, syntax, unpinnedAction, unreachableJob, analysisCondition, analysisLimits, analysisSingleMetric, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv];
+export const RULES: readonly Rule[] = [artifactRetention, coverage100, deployConcurrency, deployEnvironment, deployUngated, dockerBuildCache, events, glob, hardcodedSecret, ghaImageTag, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, unpinnedAction, unreachableJob, analysisCondition, analysisLimits, analysisSingleMetric, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);

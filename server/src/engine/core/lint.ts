@@ -348,7 +348,8 @@ function portabilityFinding(file: YamlFile, scalar: UnderIndentedScalar, others:
 
 function unusedSuppressions(index: SuppressionIndex, rules: readonly Rule[], known: readonly Rule[]): Finding[] {
   // The portability note comes from a file that was checked, so a comment can hide it like a rule's finding.
-  const active = new Set([...rules.map((rule) => rule.id), ENGINE_RULES.portability]);
+  // A rule whose findings the adapters make (`runsIn: 'adapters'`) reports nothing here: its comments are not judged.
+  const active = new Set([...rules.filter((rule) => rule.runsIn !== 'adapters').map((rule) => rule.id), ENGINE_RULES.portability]);
   return index.unused().flatMap(({ directive, ruleId }): Finding[] => {
     if (active.has(ruleId)) {
       const where = directive.scope === 'file' ? 'in this file' : 'on the next line';

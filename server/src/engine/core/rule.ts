@@ -18,6 +18,8 @@ export interface ProjectFacts {
   yarnBerry?: boolean;
   /** The GitHub account that owns the repository: `owner:` in .shipcheck.yaml, else the remote in .git/config. */
   owner?: string;
+  /** `selfHostedRunnerLabels` in .shipcheck.yaml: `runs-on` labels the project's own runners carry. */
+  selfHostedRunnerLabels?: readonly string[];
   /**
    * The folder (`test`, `examples`, `docs`, …) that makes the file test data, an example or documentation rather
    * than something the repository deploys or runs; undefined when nothing says so.
@@ -142,6 +144,12 @@ export interface RuleDefinition<M extends MessageFormatters, O extends OptionDec
    * that says so.
    */
   scope?: 'job';
+  /**
+   * `adapters`: the rule's findings are made outside the engine, by the CLI and the language server (`gha/shellcheck`
+   * starts a process, which the engine never does); it has no hooks, and its fixtures are checked by the adapter's
+   * own tests. The engine does not judge its suppression comments unused.
+   */
+  runsIn?: 'adapters';
   visit: Visitor<M, O>;
 }
 

@@ -1,0 +1,156 @@
+import { defineRule } from '../../engine/core/rule';
+import { replaceScalar } from '../../engine/edits/yamlEdit';
+import { closeHostedLabel, labelKind, type LabelKind } from '../../engine/model/hostedRunners';
+import { isExpression, jobMatrix, matrixValues } from '../../engine/model/matrix';
+import { isMap, isScalar, isSeq, mapFields, seqItems, spanOf, type Node, type Scalar } from '../../engine/yaml/yamlFile';
+
+/** One label a job asks for, with the node it is written in (in `runs-on`, or a matrix value `runs-on` reads). */
+interface Label {
+  node: Scalar;
+  name: string;
+  kind: LabelKind;
+}
+
+// `${{ matrix.os }}` as a whole `runs-on` entry: the labels are the matrix's values for that key.
+const MATRIX_REFERENCE = /^\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}$/;
+
+export default defineRule({
+  id: 'gha/runner-label',
+  presets: { recommended: 'error', strict: 'error' },
+  dora: ['lead-time'],
+  // Another image can have other tools and versions installed: a behaviour change, so only offered.
+  fixable: 'suggestion',
+  messages: {
+    retired: (label: string, date: string, successor: string, source: string) =>
+      `'${label}' names a GitHub-hosted image retired on ${date} (${source}): no runner carries it any more, so the job fails without running. Move to a current image such as '${successor}'.`,
+    conflict: (label: string, other: string) =>
+      `'${label}' and '${other}' in one 'runs-on' ask for a runner with both labels, but a GitHub-hosted runner carries only its own image's label: none matches and the job never starts. To run on each, use a matrix.`,
+    unknown: (label: string) =>
+      `'${label}' is not a GitHub-hosted runner label, a larger runner's usual name or a known runner vendor's label: if no runner of yours carries it, the job waits for one and never starts. If your own runners carry it, list it under 'selfHostedRunnerLabels' in .shipcheck.yaml.`,
+    typo: (label: string, meant: string) => `'${label}' is not a GitHub-hosted runner label: did you mean '${meant}'? As written, the job waits for a runner that never comes.`,
+    empty: () => 'An empty runner label matches no runner: the job never starts.',
+  },
+  docs: {
+    summary: 'Ask for runner labels that exist: no retired GitHub-hosted images, no labels no runner carries.',
+    rationale:
+      'A job runs only on a runner that carries every label in its `runs-on`. GitHub retires its hosted images on announced dates (`ubuntu-20.04` on 2025-04-15, `windows-2019` on 2025-06-30, `macos-13` on 2025-12-04, `macos-14` on 2026-11-02); from then on a job naming one is failed without running, often in a workflow nobody has touched for months (a release or a nightly build). A hosted runner also carries only its own image\'s label, so two hosted labels in one `runs-on` never match. A misspelt label (`ubuntu-lastest`) waits in the queue until it times out.',
+    symptom:
+      'The job fails at once with "The job was not started because the runner image … has been retired" (or "…is not supported"), or sits "Waiting for a runner to pick up this job" for a day and is cancelled.',
+    fix: 'Replace a retired label with a current image (the suggestion offers the nearest one, pinned like yours: `ubuntu-20.04` → `ubuntu-24.04`, `windows-2019` → `windows-2022`, `macos-13` → `macos-15-intel`). Use a matrix to run on several images. In the `strict` preset the rule also notes (as info) labels that are neither GitHub-hosted, nor a larger runner\'s usual name (`ubuntu-24.04-16core`), nor a known vendor\'s (Depot, Blacksmith, BuildJet, Namespace, Ubicloud, WarpBuild, RunsOn, Cirrus …): list your own runners\' labels under `selfHostedRunnerLabels` in `.shipcheck.yaml`. Jobs that ask for `self-hosted` (or `linux`, `x64` … which only self-hosted runners carry), a runner `group:`, or a label from an expression the rule cannot read are left alone.',
+    bad: `on: push
+jobs:
+  test:
+    runs-on: ubuntu-20.04
+    steps:
+      - run: make test
+`,
+    good: `on: push
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    steps:
+      - run: make test
+  gpu:
+    runs-on: [self-hosted, gpu]
+    steps:
+      - run: make bench
+`,
+  },
+  scope: 'job',
+  visit: {
+    job(job, ctx) {
+      if (job.synthetic || job.call !== undefined) return;
+      let runsOn = job.fields.get('runs-on')?.value;
+      if (isMap(runsOn)) {
+        const fields = mapFields(ctx.doc, runsOn);
+        // A runner group holds self-hosted or larger runners whose labels only its owner knows.
+        if (fields.has('group')) return;
+        runsOn = fields.get('labels')?.value;
+      }
+      const entries = isSeq(runsOn) ? seqItems(ctx.doc, runsOn) : runsOn ? [runsOn] : [];
+      const own = new Set((ctx.project.selfHostedRunnerLabels ?? []).map((label) => label.toLowerCase()));
+      const literal: Label[] = [];
+      const fromMatrix: Label[][] = [];
+      for (const entry of entries) {
+        if (!isScalar(entry) || (typeof entry.value !== 'string' && typeof entry.value !== 'number')) continue;
+        const text = String(entry.value);
+        const reference = MATRIX_REFERENCE.exec(text.trim());
+        if (reference) {
+          const sets = matrixLabelSets(job, ctx.doc, reference[1]!);
+          if (sets === undefined) return;
+          fromMatrix.push(...sets);
+        } else if (isExpression(entry)) {
+          // Other expressions decide the runner at run time (and may well add `self-hosted`).
+          return;
+        } else {
+          literal.push(label(entry));
+        }
+      }
+      // An empty label matches no runner, self-hosted or not.
+      for (const item of literal) if (item.name.trim() === '') ctx.report({ span: spanOf(item.node), message: 'empty', args: [] });
+      const sets = fromMatrix.length > 0 ? fromMatrix.map((set) => [...literal, ...set]) : [literal];
+      const reported = new Set<Scalar>();
+      for (const set of sets) {
+        if (set.some((item) => item.kind.kind === 'self-hosted' || own.has(item.name.toLowerCase()))) continue;
+        let firstHosted: Label | undefined;
+        for (const item of set) {
+          if (reported.has(item.node)) continue;
+          const { kind } = item;
+          if (kind.kind === 'retired' || kind.kind === 'hosted') {
+            if (firstHosted && firstHosted.name.toLowerCase() !== item.name.toLowerCase()) {
+              reported.add(item.node);
+              ctx.report({ span: spanOf(item.node), message: 'conflict', args: [item.name, firstHosted.name] });
+              continue;
+            }
+            firstHosted ??= item;
+          }
+          if (kind.kind === 'retired') {
+            reported.add(item.node);
+            const edit = replaceScalar(item.node, kind.image.successor);
+            ctx.report({
+              span: spanOf(item.node),
+              message: 'retired',
+              args: [item.name, kind.image.retired, kind.image.successor, kind.image.source],
+              ...(edit ? { fix: { title: `Use '${kind.image.successor}'`, edits: [edit] } } : {}),
+            });
+          } else if (kind.kind === 'unknown' && ctx.preset !== 'recommended') {
+            reported.add(item.node);
+            const span = spanOf(item.node);
+            if (item.name.trim() === '') continue;
+            const meant = closeHostedLabel(item.name);
+            const edit = meant === undefined ? undefined : replaceScalar(item.node, meant);
+            if (meant === undefined) ctx.report({ span, message: 'unknown', args: [item.name], severity: 'info' });
+            else ctx.report({ span, message: 'typo', args: [item.name, meant], severity: 'info', ...(edit ? { fix: { title: `Use '${meant}'`, edits: [edit] } } : {}) });
+          }
+        }
+      }
+    },
+  },
+});
+
+function label(node: Scalar): Label {
+  const name = String(node.value);
+  return { node, name, kind: labelKind(name) };
+}
+
+/**
+ * The label sets `runs-on: ${{ matrix.<key> }}` stands for: one per value (a label, or a list of them); undefined when
+ * the values are not all written out.
+ */
+function matrixLabelSets(job: Parameters<typeof jobMatrix>[0], doc: Parameters<typeof jobMatrix>[1], key: string): Label[][] | undefined {
+  const matrix = jobMatrix(job, doc);
+  const values = matrix && matrixValues(matrix, doc, key);
+  if (!values) return undefined;
+  const sets: Label[][] = [];
+  for (const value of values) {
+    const items: Node[] = isSeq(value) ? seqItems(doc, value) : [value];
+    const set: Label[] = [];
+    for (const item of items) {
+      // A mapping (`os: { runner: … }`) is read through another key; leave such matrices alone.
+      if (!isScalar(item) || (typeof item.value !== 'string' && typeof item.value !== 'number')) return undefined;
+      set.push(label(item));
+    }
+    sets.push(set);
+  }
+  return sets;
+}
