@@ -5,7 +5,6 @@ import type { RuleOptionValue, RuleSetting } from '../engine/core/lint';
 import type { ProjectFacts, Rule } from '../engine/core/rule';
 import { optionValueProblem } from '../engine/core/ruleOptions';
 import { PRESETS, type Preset } from '../engine/core/presets';
-import { editDistance } from '../engine/languages/editDistance';
 
 /**
  * `.shipcheck.yaml`, parsed and checked from its text alone (no file system), so the CLI and the

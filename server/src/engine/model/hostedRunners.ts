@@ -1,4 +1,4 @@
-import { editDistance } from '../languages/editDistance';
+import { editDistance } from '../languages/suggest';
 
 /**
  * GitHub-hosted runner labels: the images GitHub retired (a job asking for one never starts) and the ones it offers,
