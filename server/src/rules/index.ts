@@ -1,12 +1,15 @@
 import type { Rule } from '../engine/core/rule';
 import artifactRetention from './gha/artifact-retention';
+import botCondition from './gha/bot-condition';
 import coverage100 from './gha/coverage-100';
 import deployConcurrency from './gha/deploy-concurrency';
 import deployEnvironment from './gha/deploy-environment';
 import deployUngated from './gha/deploy-ungated';
+import deprecatedCommands from './gha/deprecated-commands';
 import dockerBuildCache from './gha/docker-build-cache';
 import hardcodedSecret from './gha/hardcoded-secret';
 import ghaImageTag from './gha/image-tag';
+import insecureCommands from './gha/insecure-commands';
 import jobTimeout from './gha/job-timeout';
 import longLivedCloudKeys from './gha/long-lived-cloud-keys';
 import needsSkipped from './gha/needs-skipped';
@@ -22,8 +25,10 @@ import setupCache from './gha/setup-cache';
 import stageOrder from './gha/stage-order';
 import secretInLog from './gha/secret-in-log';
 import secretInOutput from './gha/secret-in-output';
+import secretsOvershared from './gha/secrets-overshared';
 import unpinnedAction from './gha/unpinned-action';
 import unreachableJob from './gha/unreachable-job';
+import unsoundCondition from './gha/unsound-condition';
 import analysisCondition from './k8s/analysis-condition';
 import analysisLimits from './k8s/analysis-limits';
 import analysisSingleMetric from './k8s/analysis-single-metric';
@@ -44,7 +49,7 @@ import secretEnv from './k8s/secret-env';
 import secretLiteralEnv from './k8s/secret-literal-env';
 
 /** Every rule, sorted by id. A test fails when a rule file is missing here or out of order. */
-export const RULES: readonly Rule[] = [artifactRetention, coverage100, deployConcurrency, deployEnvironment, deployUngated, dockerBuildCache, hardcodedSecret, ghaImageTag, jobTimeout, longLivedCloudKeys, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, scriptInjection, secretInLog, secretInOutput, serviceHealthcheck, setupCache, stageOrder, unpinnedAction, unreachableJob, analysisCondition, analysisLimits, analysisSingleMetric, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv];
+export const RULES: readonly Rule[] = [artifactRetention, botCondition, coverage100, deployConcurrency, deployEnvironment, deployUngated, deprecatedCommands, dockerBuildCache, hardcodedSecret, ghaImageTag, insecureCommands, jobTimeout, longLivedCloudKeys, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, scriptInjection, secretInLog, secretInOutput, secretsOvershared, serviceHealthcheck, setupCache, stageOrder, unpinnedAction, unreachableJob, unsoundCondition, analysisCondition, analysisLimits, analysisSingleMetric, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);
