@@ -6,7 +6,7 @@ import { defineRule } from '../../engine/core/rule';
 // A workflow command as a script prints it; `::set-output` in a comment line is not one.
 const COMMAND = /::(set-output|save-state|set-env|add-path)(?=[\s:])/g;
 // `echo "::set-output name=x::value"`, the word as written (quotes kept): its name, and the value as written.
-const ECHOED = /^(["']?)::(set-output|save-state) name=([A-Za-z_][A-Za-z0-9_-]*)::/;
+const ECHOED = /^(["']?)::(set-output|save-state) +name=([A-Za-z_][A-Za-z0-9_-]*)::/;
 
 type Command = 'set-output' | 'save-state' | 'set-env' | 'add-path';
 const REPLACEMENT: Record<Command, string> = {
@@ -100,10 +100,14 @@ function echoFixes(run: RunScript): Map<number, { title: string; edits: TextEdit
 }
 
 function rewriteEcho(command: ShellCommand, script: string): { replace: { start: number; end: number }; wordEnd: number; name: string; file: string } | undefined {
-  const [program, word, ...rest] = command.words;
-  // Only `echo <one word>` printing to the log: flags, more words or a redirect would change what the line writes.
-  if (program?.value !== 'echo' || !word || rest.length > 0 || command.redirects.length > 0 || command.pipesOut) return undefined;
+  const [program, first, ...rest] = command.words;
+  // Only `echo <the command>` printing to the log: flags, other words or a redirect would change what the line writes.
+  // Unquoted, the command is two words (`::set-output` `name=x::v`), which echo joins with a space as before.
+  if (program?.value !== 'echo' || !first || command.redirects.length > 0 || command.pipesOut) return undefined;
   if (command.allWords.length !== command.words.length) return undefined;
+  const unquotedPair = rest.length === 1 && /^::(set-output|save-state)$/.test(script.slice(first.start, first.end)) && /^ +$/.test(script.slice(first.end, rest[0]!.start));
+  if (rest.length > 0 && !unquotedPair) return undefined;
+  const word = { start: first.start, end: (rest[0] ?? first).end };
   const raw = script.slice(word.start, word.end);
   const match = ECHOED.exec(raw);
   if (!match) return undefined;

@@ -131,10 +131,12 @@ function oneExpression(value: string, expressions: ReturnType<typeof findExpress
     quotes += (value.slice(i === 0 ? 0 : expressions[i - 1]!.end, expression.start).match(/'/g) ?? []).length;
     if (quotes % 2 === 1) return undefined;
   }
+  // With operators around, an expression of several operands keeps its grouping in parentheses.
+  const around = expressions.some((expression, i) => value.slice(expression.end, expressions[i + 1]?.start ?? value.length).trim() !== '') || source.trim() !== '';
   expressions.forEach((expression, i) => {
     const parsed = parseExpression(expression.inner);
     const inner = expression.inner.trim();
-    source += parsed.ok && (parsed.ast.kind === 'binary' || parsed.ast.kind === 'not') && expressions.length > 1 ? `(${inner})` : inner;
+    source += parsed.ok && (parsed.ast.kind === 'binary' || parsed.ast.kind === 'not') && around ? `(${inner})` : inner;
     source += value.slice(expression.end, expressions[i + 1]?.start ?? value.length);
   });
   source = source.trim();
