@@ -39,8 +39,9 @@ export function parseUses(value: string, level: 'step' | 'job'): ActionRef | und
   const at = uses.indexOf('@');
   const name = at < 0 ? uses : uses.slice(0, at);
   const ref = at < 0 ? undefined : uses.slice(at + 1);
-  if (uses.startsWith('./') || uses.startsWith('../')) {
-    const local: ActionRef = { kind: level === 'job' ? 'reusable' : 'local', uses, local: true, name, path: name.replace(/^\.\/+/, '') };
+  // `$/path`: GitHub's name for this repository, like `./path` (it reads the workflow's own commit).
+  if (uses.startsWith('./') || uses.startsWith('../') || uses.startsWith('$/')) {
+    const local: ActionRef = { kind: level === 'job' ? 'reusable' : 'local', uses, local: true, name, path: name.replace(/^[.$]\/+/, '') };
     if (ref !== undefined) local.ref = ref;
     return local;
   }

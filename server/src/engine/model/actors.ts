@@ -166,5 +166,20 @@ export function botActorChecks(ast: Expr): BotActorCheck[] {
     }
   };
   visit(ast);
-  return checks;
+  // A condition that also requires the pull request's author to be a bot, or its head to be this repository, holds no
+  // matter who acted last: with the bot as actor and a stranger's fork as the pull request, it is false.
+  if (checks.length === 0) return checks;
+  const spoofed = checks[0]!;
+  const stranger = (path: readonly string[]): Value | undefined => {
+    const joined = path.join('.');
+    if (LATEST_ACTOR.test(joined)) return spoofed.actor.path.endsWith('_id') ? undefined : spoofed.bot;
+    if (LATEST_ACTOR_ID.test(joined)) return spoofed.actor.path.endsWith('_id') ? Number(spoofed.bot) : undefined;
+    if (/^github\.event\.pull_request\.user\.login$/.test(joined)) return 'a-stranger';
+    if (/^github\.event\.pull_request\.user\.(id|type)$/.test(joined)) return joined.endsWith('type') ? 'User' : 1;
+    if (joined === 'github.event.pull_request.head.repo.full_name') return 'a-stranger/fork';
+    if (joined === 'github.event.pull_request.head.repo.fork') return true;
+    if (joined === 'github.repository') return 'owner/repository';
+    return undefined;
+  };
+  return evaluateCondition(ast, { lookup: stranger }) === false ? [] : checks;
 }

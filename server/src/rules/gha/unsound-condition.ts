@@ -1,4 +1,4 @@
-import type { TextEdit } from '../../engine/core/finding';
+import type { Span, TextEdit } from '../../engine/core/finding';
 import { type Expr, findExpressions, parseCondition, parseExpression } from '../../engine/languages/expressions';
 import { replaceScalar } from '../../engine/edits/yamlEdit';
 import { defineRule, type RuleContext } from '../../engine/core/rule';
@@ -65,12 +65,12 @@ function check(field: Field | undefined, ctx: RuleContext<typeof messages>): voi
     // Only the block's own final line break(s) around one expression: strip them.
     if (block && expressions.length === 1 && value.startsWith('${{') && /^\n+$/.test(value.slice(expressions[0]!.end))) {
       const edit = stripBlockChomping(ctx.file.text, node);
-      ctx.report({ span: spanOf(field!.key), message: 'trailingNewline', args: [], ...(edit ? { fix: { title: "End the block with '-' so the condition is the expression alone", edits: [edit] } } : {}) });
+      ctx.report({ span: blockHeader(ctx.file.text, node), message: 'trailingNewline', args: [], ...(edit ? { fix: { title: "End the block with '-' so the condition is the expression alone", edits: [edit] } } : {}) });
       return;
     }
     const joined = block ? undefined : oneExpression(value, expressions);
     const edit = joined === undefined ? undefined : replaceScalar(node, joined);
-    ctx.report({ span: block ? spanOf(field!.key) : spanOf(node), message: 'template', args: [value.trim()], ...(edit ? { fix: { title: `Write one expression: '${joined}'`, edits: [edit] } } : {}) });
+    ctx.report({ span: block ? blockHeader(ctx.file.text, node) : spanOf(node), message: 'template', args: [value.trim()], ...(edit ? { fix: { title: `Write one expression: '${joined}'`, edits: [edit] } } : {}) });
     return;
   }
   const parsed = parseCondition(value);
@@ -142,6 +142,13 @@ function oneExpression(value: string, expressions: ReturnType<typeof findExpress
   source = source.trim();
   if (source === '' || /\n/.test(source) || !parseExpression(source).ok) return undefined;
   return `\${{ ${source} }}`;
+}
+
+/** The `|` or `>` header of a block scalar (the block itself runs on over several lines). */
+function blockHeader(fileText: string, node: Scalar): Span {
+  const start = node.range![0];
+  const header = /^[|>][0-9+-]*/.exec(fileText.slice(start, start + 4));
+  return { start, end: start + (header?.[0].length ?? 1) };
 }
 
 /** Sets a block scalar's chomping indicator to strip (`|` → `|-`, `>+` → `>-`), keeping any indentation indicator. */
