@@ -1,14 +1,17 @@
 import type { Rule } from '../engine/core/rule';
 import artifactRetention from './gha/artifact-retention';
+import botCondition from './gha/bot-condition';
 import coverage100 from './gha/coverage-100';
 import deployConcurrency from './gha/deploy-concurrency';
 import deployEnvironment from './gha/deploy-environment';
 import deployUngated from './gha/deploy-ungated';
+import deprecatedCommands from './gha/deprecated-commands';
 import dockerBuildCache from './gha/docker-build-cache';
 import events from './gha/events';
 import glob from './gha/glob';
 import hardcodedSecret from './gha/hardcoded-secret';
 import ghaImageTag from './gha/image-tag';
+import insecureCommands from './gha/insecure-commands';
 import jobNeeds from './gha/job-needs';
 import jobTimeout from './gha/job-timeout';
 import longLivedCloudKeys from './gha/long-lived-cloud-keys';
@@ -24,6 +27,7 @@ import runnerLabel from './gha/runner-label';
 import scriptInjection from './gha/script-injection';
 import secretInLog from './gha/secret-in-log';
 import secretInOutput from './gha/secret-in-output';
+import secretsOvershared from './gha/secrets-overshared';
 import serviceHealthcheck from './gha/service-healthcheck';
 import setupCache from './gha/setup-cache';
 import shellcheck from './gha/shellcheck';
@@ -31,6 +35,7 @@ import stageOrder from './gha/stage-order';
 import syntax from './gha/syntax';
 import unpinnedAction from './gha/unpinned-action';
 import unreachableJob from './gha/unreachable-job';
+import unsoundCondition from './gha/unsound-condition';
 import analysisCondition from './k8s/analysis-condition';
 import analysisLimits from './k8s/analysis-limits';
 import analysisSingleMetric from './k8s/analysis-single-metric';
@@ -51,7 +56,7 @@ import secretEnv from './k8s/secret-env';
 import secretLiteralEnv from './k8s/secret-literal-env';
 
 /** Every rule, sorted by id. A test fails when a rule file is missing here or out of order. */
-export const RULES: readonly Rule[] = [artifactRetention, coverage100, deployConcurrency, deployEnvironment, deployUngated, dockerBuildCache, events, glob, hardcodedSecret, ghaImageTag, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, unpinnedAction, unreachableJob, analysisCondition, analysisLimits, analysisSingleMetric, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv];
+export const RULES: readonly Rule[] = [artifactRetention, botCondition, coverage100, deployConcurrency, deployEnvironment, deployUngated, deprecatedCommands, dockerBuildCache, events, glob, hardcodedSecret, ghaImageTag, insecureCommands, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, secretsOvershared, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, unpinnedAction, unreachableJob, unsoundCondition, analysisCondition, analysisLimits, analysisSingleMetric, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);

@@ -95,3 +95,91 @@ function actorChecks(ast: Expr): number | undefined {
   visit(ast);
   return other ? undefined : count;
 }
+
+/** Who caused the latest event of the run: whoever makes a bot act last on their pull request is, to these, that bot. */
+const LATEST_ACTOR = /^github\.(actor|triggering_actor)$/;
+const LATEST_ACTOR_ID = /^github\.(actor_id|triggering_actor_id)$/;
+/** The account ids of the bots whose logins such checks name most often: Dependabot, GitHub Actions, Renovate. */
+const BOT_ACCOUNT_IDS: ReadonlySet<string> = new Set(['49699333', '41898282', '29139614']);
+
+/** A check in a condition that lets a run through because a bot caused its latest event. */
+export interface BotActorCheck {
+  /** The comparison (or `contains()` call), offsets in the parsed source. */
+  start: number;
+  end: number;
+  /** The actor context as read (`github.actor`), and its offsets in the parsed source. */
+  actor: { path: string; start: number; end: number };
+  /** The bot login or id it is compared with. */
+  bot: string;
+}
+
+function latestActorPath(expr: Expr): { path: string; start: number; end: number; id: boolean } | undefined {
+  if (expr.kind !== 'context' && expr.kind !== 'property' && expr.kind !== 'index') return undefined;
+  const [path] = contextPaths(expr);
+  if (!path || path.start !== expr.start || path.end !== expr.end) return undefined;
+  if (LATEST_ACTOR.test(path.path)) return { path: path.path, start: path.start, end: path.end, id: false };
+  if (LATEST_ACTOR_ID.test(path.path)) return { path: path.path, start: path.start, end: path.end, id: true };
+  return undefined;
+}
+
+/** The bot a value names: a login ending in `[bot]`, or the account id of a well-known bot. */
+function botNamed(value: Value, id: boolean): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const text = String(value).trim();
+  if (id) return BOT_ACCOUNT_IDS.has(text) ? text : undefined;
+  return /\[bot\]$/i.test(text) ? text : undefined;
+}
+
+/**
+ * The checks of a condition that trust a run because `github.actor` or `github.triggering_actor` (or their `_id`) is a
+ * bot: `==` with a bot login (`'dependabot[bot]'`) or a well-known bot's id, and `contains()` of a list of bot logins.
+ * `!=` is not one: it keeps a bot out rather than letting it in.
+ */
+export function botActorChecks(ast: Expr): BotActorCheck[] {
+  const checks: BotActorCheck[] = [];
+  const visit = (expr: Expr): void => {
+    if (expr.kind === 'binary' && expr.op === '==') {
+      const left = latestActorPath(expr.left);
+      const right = latestActorPath(expr.right);
+      const actor = left ?? right;
+      if (actor && !(left && right)) {
+        const bot = botNamed(evaluate(left ? expr.right : expr.left), actor.id);
+        if (bot !== undefined) checks.push({ start: expr.start, end: expr.end, actor, bot });
+        return;
+      }
+    }
+    if (expr.kind === 'call' && expr.name === 'contains' && expr.args.length === 2) {
+      const actor = latestActorPath(expr.args[1]!);
+      const list = evaluate(expr.args[0]!);
+      if (actor && Array.isArray(list)) {
+        const bots = list.map((item) => botNamed(item, actor.id));
+        if (bots.length > 0 && bots.some((bot) => bot !== undefined)) {
+          checks.push({ start: expr.start, end: expr.end, actor, bot: bots.find((bot) => bot !== undefined)! });
+          return;
+        }
+      }
+    }
+    // Under '!' a check keeps the bot out; comparisons' operands hold no checks of their own.
+    if (expr.kind === 'binary' && (expr.op === '&&' || expr.op === '||')) {
+      visit(expr.left);
+      visit(expr.right);
+    }
+  };
+  visit(ast);
+  // A condition that also requires the pull request's author to be a bot, or its head to be this repository, holds no
+  // matter who acted last: with the bot as actor and a stranger's fork as the pull request, it is false.
+  if (checks.length === 0) return checks;
+  const spoofed = checks[0]!;
+  const stranger = (path: readonly string[]): Value | undefined => {
+    const joined = path.join('.');
+    if (LATEST_ACTOR.test(joined)) return spoofed.actor.path.endsWith('_id') ? undefined : spoofed.bot;
+    if (LATEST_ACTOR_ID.test(joined)) return spoofed.actor.path.endsWith('_id') ? Number(spoofed.bot) : undefined;
+    if (/^github\.event\.pull_request\.user\.login$/.test(joined)) return 'a-stranger';
+    if (/^github\.event\.pull_request\.user\.(id|type)$/.test(joined)) return joined.endsWith('type') ? 'User' : 1;
+    if (joined === 'github.event.pull_request.head.repo.full_name') return 'a-stranger/fork';
+    if (joined === 'github.event.pull_request.head.repo.fork') return true;
+    if (joined === 'github.repository') return 'owner/repository';
+    return undefined;
+  };
+  return evaluateCondition(ast, { lookup: stranger }) === false ? [] : checks;
+}

@@ -1,5 +1,7 @@
 import { isWellFormedUses, type ActionRef } from '../../engine/model/action';
 import { defineRule, type RuleContext } from '../../engine/core/rule';
+import { PRIVILEGED_EVENTS, workflowTriggers } from '../../engine/model/triggers';
+import type { Workflow } from '../../engine/model/workflow';
 import { type Field, spanOf } from '../../engine/yaml/yamlFile';
 
 const FULL_SHA = /^[0-9a-f]{40}$/i;
@@ -19,6 +21,8 @@ const messages = {
     `'${uses}' follows the branch '${ref}': every push there changes what this workflow runs, without review. Pin a full commit SHA ('@<sha> # v1.2.3').`,
   ownBranch: (uses: string, ref: string, owner: string) =>
     `'${uses}' follows the branch '${ref}', and '${owner}' owns both that repository and this one: a push there changes what this workflow runs without a review here. Pin a full commit SHA ('@<sha> # v1.2.3') unless that branch is protected like this repository's.`,
+  privilegedTag: (uses: string, event: string) =>
+    `'${uses}' is pinned to a tag in a workflow that runs on '${event}', with secrets and a token that can write: whoever moves that tag (its owner, or anyone who takes over the repository) runs code here with them. Pin the full commit SHA and keep the version in a comment: '@<sha> # v1.2.3'.`,
   ref: (uses: string, ref: string) =>
     `'${uses}' points at '${ref}', a tag or branch that can move to different code at any time. Pin the full commit SHA and keep the version in a comment: '@<sha> # v1.2.3'.`,
   dockerLatest: (uses: string) =>
@@ -34,7 +38,7 @@ export default defineRule({
   docs: {
     summary: 'Pin third-party actions to a full commit SHA, not to a branch or a tag.',
     rationale:
-      'A `uses:` reference is resolved at run time. Branches move with every push, and tags can be moved or re-created by the action\'s owner, or by an attacker who compromises the owner\'s account, as happened with tj-actions/changed-files in 2025. A 40-character commit SHA is the only reference that always means the same code; a trailing `# v4.1.1` comment keeps it readable, and Dependabot or Renovate update both together. GitHub\'s own `actions/*` and `github/*` by tag are not flagged. A branch of a repository that belongs to this repository\'s own owner (the GitHub remote in `.git/config`, or `owner:` in `.shipcheck.yaml`) is reported as info rather than a warning: the same organization controls both sides, so it is a trade-off to review, not an outside party\'s code. References the runner would reject (`uses: checkout@v2`, no `@ref`) are not this rule\'s to report.',
+      'A `uses:` reference is resolved at run time. Branches move with every push, and tags can be moved or re-created by the action\'s owner, or by an attacker who compromises the owner\'s account, as happened with tj-actions/changed-files in 2025. A 40-character commit SHA is the only reference that always means the same code; a trailing `# v4.1.1` comment keeps it readable, and Dependabot or Renovate update both together. GitHub\'s own `actions/*` and `github/*` by tag are not flagged. In a workflow that runs on an event an outsider can cause and that hands the job secrets and a writable token (`pull_request_target`, `issues`, `issue_comment`, `discussion`, `discussion_comment`, `workflow_run`, `gollum`), a third-party tag is a warning in the strict preset rather than a note: a moved tag there runs with those. A branch of a repository that belongs to this repository\'s own owner (the GitHub remote in `.git/config`, or `owner:` in `.shipcheck.yaml`) is reported as info rather than a warning: the same organization controls both sides, so it is a trade-off to review, not an outside party\'s code. References the runner would reject (`uses: checkout@v2`, no `@ref`) are not this rule\'s to report.',
     symptom:
       'A workflow that has not changed starts failing, or worse, starts sending secrets somewhere, because the action it references was updated under the same name.',
     fix: 'Replace the tag or branch with the commit SHA it currently points to and keep the tag in a comment (`uses: owner/action@<40 hex> # v2.3.4`); let Dependabot (`package-ecosystem: github-actions`) keep them current. For `docker://` images, pin a version tag or a `@sha256:` digest.',
@@ -59,15 +63,15 @@ jobs:
   scope: 'job',
   visit: {
     job(job, ctx) {
-      check(job.fields.get('uses'), job.call, ctx);
+      check(job.fields.get('uses'), job.call, job.workflow, ctx);
     },
     step(step, ctx) {
-      check(step.fields.get('uses'), step.action, ctx);
+      check(step.fields.get('uses'), step.action, step.job.workflow, ctx);
     },
   },
 });
 
-function check(field: Field | undefined, action: ActionRef | undefined, ctx: RuleContext<typeof messages>): void {
+function check(field: Field | undefined, action: ActionRef | undefined, workflow: Workflow, ctx: RuleContext<typeof messages>): void {
   // Malformed references are for a syntax check to report, not for advice on pinning.
   if (!field?.value || !action || action.local || action.uses.includes('${{') || !isWellFormedUses(action)) return;
   const uses = action.uses;
@@ -89,6 +93,12 @@ function check(field: Field | undefined, action: ActionRef | undefined, ctx: Rul
     return;
   }
   if (FIRST_PARTY.test(uses)) return;
+  // Where a tag's code runs with a writable token and secrets on an outsider's event, a moved tag is an attack path.
+  const privileged = workflow.kind === 'workflow' ? [...workflowTriggers(workflow, ctx.doc).events.keys()].find((event) => PRIVILEGED_EVENTS.has(event)) : undefined;
+  if (privileged !== undefined && ctx.preset !== 'recommended') {
+    ctx.report({ span, message: 'privilegedTag', args: [uses, privileged], severity: 'warning' });
+    return;
+  }
   // A version tag (or another fixed name) is what most repositories use and what most would keep: read on real
   // repositories, about half of these notes were worth acting on, so the recommended preset leaves them to strict.
   if (ctx.preset === 'recommended') return;

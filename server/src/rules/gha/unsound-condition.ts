@@ -1,0 +1,161 @@
+import type { Span, TextEdit } from '../../engine/core/finding';
+import { type Expr, findExpressions, parseCondition, parseExpression } from '../../engine/languages/expressions';
+import { replaceScalar } from '../../engine/edits/yamlEdit';
+import { defineRule, type RuleContext } from '../../engine/core/rule';
+import { scalarText } from '../../engine/yaml/scalarText';
+import { type Field, isScalar, type Scalar, spanOf } from '../../engine/yaml/yamlFile';
+
+const messages = {
+  template: (condition: string) =>
+    `This 'if:' is always true: the text around '\${{ }}' makes '${condition}' a string, and any non-empty string passes, whatever the expressions say. Write the whole condition as one expression.`,
+  trailingNewline: () =>
+    `This 'if:' is always true: the block scalar keeps its final line break, so the condition is the expression's result followed by a newline, a non-empty string. Strip it with '|-' (or '>-'), or write the condition on the 'if:' line.`,
+  contains: (haystack: string, needle: string) =>
+    `'contains()' of the string '${haystack}' tests whether '${needle}' is a substring of it, so a value such as a shorter or partial name passes too. To test membership of a list, use 'contains(fromJSON(…), ${needle})'.`,
+};
+
+export default defineRule({
+  id: 'gha/unsound-condition',
+  presets: { recommended: 'off', strict: 'error' },
+  dora: ['change-failure-rate'],
+  fixable: 'suggestion',
+  messages,
+  docs: {
+    summary: 'An `if:` must be one expression: text around `${{ }}` makes it always true.',
+    rationale:
+      "GitHub reads an `if:` as an expression, with or without `${{ }}`. But when the value holds `${{ }}` and anything else (`${{ a }} && ${{ b }}`, a space inside quotes, or the final line break a `|` or `>` block keeps), it is a string template: each `${{ }}` is replaced by its result and the condition is the resulting text, which is never empty, so the step or job always runs. A guard that was meant to keep a deploy to `main` or a privileged step away from forks then guards nothing, silently. A related trap: `contains('main,develop', github.ref_name)` searches a string, so any substring passes (`mai`, `dev`, `e`), and a branch an attacker names accordingly gets through; `contains(fromJSON('[\"main\",\"develop\"]'), github.ref_name)` tests list membership (a warning: the usual values still behave as meant).",
+    symptom: 'A step that should be skipped runs on every event (a deploy from a pull request, a release step on every branch); the run log shows the condition evaluated to a string.',
+    fix: "Write the condition as one expression: `if: ${{ a && b }}` or simply `if: a && b`; end a multi-line block with `|-` or `>-`. The quick-fix does either (it changes when the step runs to what the condition says, so review it), and turns a literal list in `contains()` into `fromJSON('[…]')`.",
+    bad: `on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./deploy.sh
+        if: \${{ github.event_name == 'push' }} && \${{ github.ref == 'refs/heads/main' }}
+`,
+    good: `on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./deploy.sh
+        if: \${{ github.event_name == 'push' && github.ref == 'refs/heads/main' }}
+`,
+  },
+  scope: 'job',
+  visit: {
+    job(job, ctx) {
+      if (!job.synthetic) check(job.fields.get('if'), ctx);
+    },
+    step(step, ctx) {
+      check(step.fields.get('if'), ctx);
+    },
+  },
+});
+
+function check(field: Field | undefined, ctx: RuleContext<typeof messages>): void {
+  const node = field?.value;
+  if (!isScalar(node) || typeof node.value !== 'string') return;
+  const value = node.value;
+  const expressions = findExpressions(value);
+  const outside = expressions.length === 0 ? value : value.slice(0, expressions[0]!.start) + expressions.map((e, i) => value.slice(e.end, expressions[i + 1]?.start ?? value.length)).join('');
+  if (expressions.length > 0 && outside !== '') {
+    const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
+    // Only the block's own final line break(s) around one expression: strip them.
+    if (block && expressions.length === 1 && value.startsWith('${{') && /^\n+$/.test(value.slice(expressions[0]!.end))) {
+      const edit = stripBlockChomping(ctx.file.text, node);
+      ctx.report({ span: blockHeader(ctx.file.text, node), message: 'trailingNewline', args: [], ...(edit ? { fix: { title: "End the block with '-' so the condition is the expression alone", edits: [edit] } } : {}) });
+      return;
+    }
+    const joined = block ? undefined : oneExpression(value, expressions);
+    const edit = joined === undefined ? undefined : replaceScalar(node, joined);
+    ctx.report({ span: block ? blockHeader(ctx.file.text, node) : spanOf(node), message: 'template', args: [value.trim()], ...(edit ? { fix: { title: `Write one expression: '${joined}'`, edits: [edit] } } : {}) });
+    return;
+  }
+  const parsed = parseCondition(value);
+  if (!parsed.ok) return;
+  const text = scalarText(ctx.file.text, node);
+  for (const call of substringContains(parsed.ast)) {
+    const [haystack, needle] = call.args as [Expr & { kind: 'literal'; value: string }, Expr];
+    const at = (offset: number) => parsed.offset + offset;
+    const span = text?.sourceSpan(at(call.start), at(call.end)) ?? spanOf(node);
+    const needleText = value.slice(at(needle.start), at(needle.end));
+    const literalSpan = node.type === 'PLAIN' || node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED' ? text?.sourceSpan(at(haystack.start), at(haystack.end)) : undefined;
+    const items = haystack.value.split(/[\s,;|]+/).filter((item) => item !== '');
+    const list = `fromJSON('${JSON.stringify(items).replace(/'/g, "''")}')`;
+    const fix = literalSpan && items.length > 0 ? { title: `Test membership: 'contains(${list}, ${needleText})'`, edits: [{ start: literalSpan.start, end: literalSpan.end, newText: list }] } : undefined;
+    ctx.report({ span, message: 'contains', args: [haystack.value, needleText], severity: 'warning', ...(fix ? { fix } : {}) });
+  }
+}
+
+/** `contains('<literal>', <context>)` calls: a string searched for a value the run supplies. */
+function substringContains(ast: Expr): (Expr & { kind: 'call' })[] {
+  const found: (Expr & { kind: 'call' })[] = [];
+  const visit = (expr: Expr): void => {
+    switch (expr.kind) {
+      case 'call': {
+        const [haystack, needle] = expr.args;
+        if (expr.name === 'contains' && expr.args.length === 2 && haystack?.kind === 'literal' && typeof haystack.value === 'string' && needle && isContextRead(needle)) {
+          found.push(expr);
+          return;
+        }
+        return expr.args.forEach(visit);
+      }
+      case 'not':
+        return visit(expr.operand);
+      case 'binary':
+        visit(expr.left);
+        return visit(expr.right);
+      default:
+        return;
+    }
+  };
+  visit(ast);
+  return found;
+}
+
+function isContextRead(expr: Expr): boolean {
+  return expr.kind === 'context' || expr.kind === 'property' || expr.kind === 'index';
+}
+
+/**
+ * The template as one expression: each `${{ }}` unwrapped (in parentheses when it is more than one operand) and joined
+ * by the text between them, if that parses; undefined when the text around is not expression syntax (`${{ x }} lol`).
+ */
+function oneExpression(value: string, expressions: ReturnType<typeof findExpressions>): string | undefined {
+  let source = value.slice(0, expressions[0]!.start);
+  // An expression inside a quoted literal of the text around (`x == '${{ env.Y }}'`) is text, not an operand.
+  let quotes = 0;
+  for (const [i, expression] of expressions.entries()) {
+    quotes += (value.slice(i === 0 ? 0 : expressions[i - 1]!.end, expression.start).match(/'/g) ?? []).length;
+    if (quotes % 2 === 1) return undefined;
+  }
+  // With operators around, an expression of several operands keeps its grouping in parentheses.
+  const around = expressions.some((expression, i) => value.slice(expression.end, expressions[i + 1]?.start ?? value.length).trim() !== '') || source.trim() !== '';
+  expressions.forEach((expression, i) => {
+    const parsed = parseExpression(expression.inner);
+    const inner = expression.inner.trim();
+    source += parsed.ok && (parsed.ast.kind === 'binary' || parsed.ast.kind === 'not') && around ? `(${inner})` : inner;
+    source += value.slice(expression.end, expressions[i + 1]?.start ?? value.length);
+  });
+  source = source.trim();
+  if (source === '' || /\n/.test(source) || !parseExpression(source).ok) return undefined;
+  return `\${{ ${source} }}`;
+}
+
+/** The `|` or `>` header of a block scalar (the block itself runs on over several lines). */
+function blockHeader(fileText: string, node: Scalar): Span {
+  const start = node.range![0];
+  const header = /^[|>][0-9+-]*/.exec(fileText.slice(start, start + 4));
+  return { start, end: start + (header?.[0].length ?? 1) };
+}
+
+/** Sets a block scalar's chomping indicator to strip (`|` → `|-`, `>+` → `>-`), keeping any indentation indicator. */
+function stripBlockChomping(fileText: string, node: Scalar): TextEdit | undefined {
+  const start = node.range?.[0];
+  if (start === undefined) return undefined;
+  const header = /^[|>]([1-9]?)([+-]?)([1-9]?)/.exec(fileText.slice(start, start + 4));
+  if (!header) return undefined;
+  return { start: start + 1, end: start + header[0].length, newText: `${header[1] || header[3]}-` };
+}
