@@ -5,7 +5,7 @@ import { type Field, isMap, scalarToString, type YamlDoc } from '../yaml/yamlFil
 import { jobGraph } from './jobGraph';
 import { effectivePermissions } from './permissions';
 import { releaseTriggers, workflowTriggers } from './triggers';
-import { jobSource, jobTextMayMatch, type Job, type Step } from './workflow';
+import { jobSource, jobTextMayMatch, type Job, type Step, type Workflow } from './workflow';
 
 /**
  * Which jobs publish what they build (a package, an image, a release), asked by the rules that would add a cache to a
@@ -28,6 +28,8 @@ const PUBLISHING_ACTIONS = new Set([
   'python-semantic-release/python-semantic-release',
   'relekang/python-semantic-release',
 ]);
+// Actions whose job is to create a GitHub release.
+const RELEASE_ACTIONS = new Set(['softprops/action-gh-release', 'ncipollo/release-action', 'actions/create-release', 'goreleaser/goreleaser-action']);
 // Package scripts and make targets named for a release: they publish in a job that can also authenticate to a registry.
 const RELEASE_SCRIPT = /^(release|publish|release:.+|publish:.+)$/;
 // Environment variables registries read their tokens from.
@@ -111,6 +113,14 @@ function publishingCommand({ program, args }: ResolvedCommand): string | undefin
   }
 }
 
+/** Whether a step creates a GitHub release: one of the release actions, or `gh release create`. */
+export function createsGitHubRelease(step: Step): boolean {
+  const id = step.action?.id;
+  if (id !== undefined && RELEASE_ACTIONS.has(id)) return true;
+  if (!step.run || !/\brelease\s+create\b/.test(step.run.value)) return false;
+  return stepCommands(step).some((command) => command.program === 'gh' && command.args[0]?.value === 'release' && command.args[1]?.value === 'create');
+}
+
 /** A `release`/`publish` package script or make target, which publishes only where the job can authenticate. */
 function runsReleaseScript(step: Step): boolean {
   return stepCommands(step).some(({ program, args }) => {
@@ -167,14 +177,25 @@ function readJobPublishing(job: Job): JobPublishing {
 }
 
 /**
- * The ids of the jobs whose work is published: every job of a workflow that runs only for releases and tag pushes;
- * elsewhere each job with a publishing step (`npm publish`, `docker push`, `twine upload`, `gh release create`,
+ * Whether everything the workflow builds is a release: it runs only for releases and tag pushes (and by hand next to
+ * those), or only by hand and one of its jobs creates a GitHub release.
+ */
+function isReleaseWorkflow(workflow: Workflow, yaml: YamlDoc): boolean {
+  if (workflow.kind !== 'workflow') return false;
+  const triggers = releaseTriggers(workflowTriggers(workflow, yaml));
+  if (triggers !== 'manual') return triggers === 'release';
+  return workflow.jobs.some((job) => jobTextMayMatch(job, (source) => /release/.test(source)) && job.steps.some(createsGitHubRelease));
+}
+
+/**
+ * The ids of the jobs whose work is published: every job of a release workflow (one that runs only for releases and
+ * tag pushes, or only by hand and creates a GitHub release); elsewhere each job with a publishing step (`npm publish`, `docker push`, `twine upload`, `gh release create`,
  * `cargo publish`, goreleaser, `pypa/gh-action-pypi-publish`, …; or a `release`/`publish` script where the job holds a
  * registry token or `id-token: write`), and the jobs it needs, directly or not, that upload artifacts (what it may
  * publish). Shaped for `ctx.acrossJobs`.
  */
 export const publishingJobs: AcrossJobs<string[]> = (workflow, yaml) => {
-  if (workflow.kind === 'workflow' && releaseTriggers(workflowTriggers(workflow, yaml)) === 'release') return workflow.jobs.map((job) => job.id);
+  if (isReleaseWorkflow(workflow, yaml)) return workflow.jobs.map((job) => job.id);
   const graph = jobGraph(workflow);
   const ids = new Set<string>();
   for (const job of workflow.jobs) {
