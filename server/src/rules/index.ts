@@ -23,6 +23,7 @@ import setupCache from './gha/setup-cache';
 import stageOrder from './gha/stage-order';
 import secretInLog from './gha/secret-in-log';
 import secretInOutput from './gha/secret-in-output';
+import trustedPublishing from './gha/trusted-publishing';
 import unpinnedAction from './gha/unpinned-action';
 import unreachableJob from './gha/unreachable-job';
 import analysisCondition from './k8s/analysis-condition';
@@ -45,7 +46,7 @@ import secretEnv from './k8s/secret-env';
 import secretLiteralEnv from './k8s/secret-literal-env';
 
 /** Every rule, sorted by id. A test fails when a rule file is missing here or out of order. */
-export const RULES: readonly Rule[] = [artifactRetention, cachePoisoning, coverage100, deployConcurrency, deployEnvironment, deployUngated, dockerBuildCache, hardcodedSecret, ghaImageTag, jobTimeout, longLivedCloudKeys, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, scriptInjection, secretInLog, secretInOutput, serviceHealthcheck, setupCache, stageOrder, unpinnedAction, unreachableJob, analysisCondition, analysisLimits, analysisSingleMetric, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv];
+export const RULES: readonly Rule[] = [artifactRetention, cachePoisoning, coverage100, deployConcurrency, deployEnvironment, deployUngated, dockerBuildCache, hardcodedSecret, ghaImageTag, jobTimeout, longLivedCloudKeys, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, scriptInjection, secretInLog, secretInOutput, serviceHealthcheck, setupCache, stageOrder, trustedPublishing, unpinnedAction, unreachableJob, analysisCondition, analysisLimits, analysisSingleMetric, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);

@@ -1,6 +1,7 @@
 import type { AcrossJobs } from '../core/rule';
 import { memo, MemoSlot } from '../incremental/memo';
-import { stepCommands, type ResolvedCommand } from '../languages/commandLine';
+import { optionValue, stepCommands, type ResolvedCommand } from '../languages/commandLine';
+import type { ShellWord } from '../languages/shell';
 import { type Field, isMap, scalarToString, type YamlDoc } from '../yaml/yamlFile';
 import { jobGraph } from './jobGraph';
 import { effectivePermissions } from './permissions';
@@ -212,4 +213,72 @@ function mintsIdToken(job: Job, yaml: YamlDoc): boolean {
   if (job.synthetic) return false;
   const level = effectivePermissions(job, yaml).level('id-token');
   return level === 'write';
+}
+
+/** Registries that offer trusted publishing (OIDC instead of a stored token) to GitHub Actions. */
+export type TrustedRegistry = 'npm' | 'PyPI' | 'RubyGems' | 'crates.io' | 'NuGet';
+
+/** A command that uploads a package to one of those registries. */
+export interface RegistryUpload {
+  registry: TrustedRegistry;
+  /** The words that say so (`npm publish`, `cargo +nightly publish`), for the finding's span. */
+  first: ShellWord;
+  last: ShellWord;
+  /** The registry it names instead of the public one (`--registry`, `--repository-url`, `--source`, `--host`), as written. */
+  otherRegistry: string | undefined;
+}
+
+// The public registries, by the hosts their upload URLs and names use.
+const PUBLIC_REGISTRY = /^(https?:\/\/)?(registry\.(npmjs\.org|yarnpkg\.com)|(upload\.|test\.)?pypi\.org|rubygems\.org|crates\.io|(api\.|www\.)?nuget\.org)(\/|$)|^(pypi|testpypi|nuget\.org|crates-io)$/i;
+const DRY_RUN = new Set(['--dry-run', '--dryrun']);
+
+/**
+ * What registry a command uploads a package to, when it is one that offers trusted publishing: `npm`/`pnpm`/`bun`/
+ * `yarn npm` publish, `twine upload`, `uv`/`poetry`/`flit`/`hatch`/`pdm publish`, `maturin upload`, `gem push`,
+ * `cargo publish`, `dotnet nuget push` and `nuget push`. Dry runs are not uploads.
+ */
+export function registryUpload(command: ResolvedCommand): RegistryUpload | undefined {
+  const { program: written, programWord, args } = command;
+  const program = written.replace(/\.exe$/i, '');
+  if (args.some((word) => DRY_RUN.has(word.value)) || (program === 'cargo' && args.some((word) => word.value === '-n'))) return undefined;
+  // `cargo +nightly publish`: a toolchain before the subcommand.
+  const positional = args.filter((word) => !word.value.startsWith('-') && !(program === 'cargo' && word.value.startsWith('+')));
+  const [first, second] = positional;
+  const upload = (registry: TrustedRegistry, last: ShellWord | undefined, flags: string[]): RegistryUpload | undefined =>
+    last ? { registry, first: programWord, last, otherRegistry: otherRegistry(args, flags) } : undefined;
+  switch (program) {
+    case 'npm':
+    case 'pnpm':
+    case 'bun':
+      return first?.value === 'publish' ? upload('npm', first, ['--registry']) : undefined;
+    case 'yarn':
+      return first?.value === 'npm' && second?.value === 'publish' ? upload('npm', second, ['--registry']) : first?.value === 'publish' ? upload('npm', first, ['--registry']) : undefined;
+    case 'twine':
+      return first?.value === 'upload' ? upload('PyPI', first, ['--repository-url', '-r', '--repository']) : undefined;
+    case 'maturin':
+      return first?.value === 'upload' || first?.value === 'publish' ? upload('PyPI', first, ['--repository-url', '-r', '--repository']) : undefined;
+    case 'uv':
+      return first?.value === 'publish' ? upload('PyPI', first, ['--publish-url', '--index']) : undefined;
+    case 'poetry':
+    case 'flit':
+    case 'hatch':
+    case 'pdm':
+      return first?.value === 'publish' ? upload('PyPI', first, ['-r', '--repository', '--repository-url', '--repo']) : undefined;
+    case 'gem':
+      return first?.value === 'push' ? upload('RubyGems', first, ['--host']) : undefined;
+    case 'cargo':
+      return first?.value === 'publish' ? upload('crates.io', first, ['--registry', '--index']) : undefined;
+    case 'dotnet':
+      return first?.value === 'nuget' && second?.value === 'push' ? upload('NuGet', second, ['--source', '-s']) : undefined;
+    case 'nuget':
+      return first?.value === 'push' ? upload('NuGet', first, ['-source', '-Source', '--source', '-s']) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The registry a command names with one of `flags`, when it is not a public one. */
+function otherRegistry(args: ShellWord[], flags: string[]): string | undefined {
+  const named = optionValue(args, flags)?.value;
+  return named === undefined || PUBLIC_REGISTRY.test(named.trim()) ? undefined : named;
 }
