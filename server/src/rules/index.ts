@@ -3,6 +3,7 @@ import artifactRetention from './gha/artifact-retention';
 import cachePoisoning from './gha/cache-poisoning';
 import checkoutCredentials from './gha/checkout-credentials';
 import coverage100 from './gha/coverage-100';
+import dangerousTrigger from './gha/dangerous-trigger';
 import deployConcurrency from './gha/deploy-concurrency';
 import deployEnvironment from './gha/deploy-environment';
 import deployUngated from './gha/deploy-ungated';
@@ -47,7 +48,7 @@ import secretEnv from './k8s/secret-env';
 import secretLiteralEnv from './k8s/secret-literal-env';
 
 /** Every rule, sorted by id. A test fails when a rule file is missing here or out of order. */
-export const RULES: readonly Rule[] = [artifactRetention, cachePoisoning, checkoutCredentials, coverage100, deployConcurrency, deployEnvironment, deployUngated, dockerBuildCache, hardcodedSecret, ghaImageTag, jobTimeout, longLivedCloudKeys, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, scriptInjection, secretInLog, secretInOutput, serviceHealthcheck, setupCache, stageOrder, trustedPublishing, unpinnedAction, unreachableJob, analysisCondition, analysisLimits, analysisSingleMetric, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv];
+export const RULES: readonly Rule[] = [artifactRetention, cachePoisoning, checkoutCredentials, coverage100, dangerousTrigger, deployConcurrency, deployEnvironment, deployUngated, dockerBuildCache, hardcodedSecret, ghaImageTag, jobTimeout, longLivedCloudKeys, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, scriptInjection, secretInLog, secretInOutput, serviceHealthcheck, setupCache, stageOrder, trustedPublishing, unpinnedAction, unreachableJob, analysisCondition, analysisLimits, analysisSingleMetric, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);
