@@ -91,7 +91,9 @@ jobs:
         // From the launcher on (`python -m twine upload`, `bundle exec gem push`), as written.
         const start = Math.min(command.command.words[0]?.start ?? upload.first.start, upload.first.start);
         const what = `'${run.value.slice(start, upload.last.end).replace(/\s*\\?\n\s*/g, ' ')}'`;
-        ctx.report({ span: run.text?.sourceSpan(start, upload.last.end) ?? run.span, message: token ? 'token' : 'noOidc', args: [what, upload.registry, SETUP[upload.registry]] });
+        // A command over several lines (`cargo \` …) maps back by its first word.
+        const span = run.text?.sourceSpan(start, upload.last.end) ?? run.text?.sourceSpan(start, command.command.words[0]?.end ?? upload.first.end) ?? run.span;
+        ctx.report({ span, message: token ? 'token' : 'noOidc', args: [what, upload.registry, SETUP[upload.registry]] });
       }
     },
   },
@@ -112,7 +114,8 @@ function actionUpload(step: Step): { registry: TrustedRegistry; token: boolean }
       return { registry: 'PyPI', token: password !== undefined && SECRET.test(password) };
     }
     case 'rubygems/release-gem':
-      return input(step, 'setup-trusted-publisher') === 'false' ? { registry: 'RubyGems', token: false } : undefined;
+      // Told not to set up trusted publishing, it pushes with the stored API key.
+      return input(step, 'setup-trusted-publisher') === 'false' ? { registry: 'RubyGems', token: true } : undefined;
     case 'rubygems/configure-rubygems-credentials': {
       const server = input(step, 'gem-server');
       if (input(step, 'api-token') === undefined || (server !== undefined && !PUBLIC_URL.test(server))) return undefined;
