@@ -30,8 +30,8 @@ describe('publishingStep', () => {
   });
 
   it('leaves alone what only builds, logs in or mentions publishing', () => {
-    const found = published('      - run: npm ci && npm run build\n      - run: docker build -t app .\n      - run: echo "npm publish"\n      - run: goreleaser build --snapshot\n      - run: gh release view\n');
-    assert.deepEqual(found, [undefined, undefined, undefined, undefined, undefined]);
+    const found = published('      - run: npm ci && npm run build\n      - run: docker build -t app .\n      - run: echo "npm publish"\n      - run: goreleaser build --snapshot\n      - run: gh release view\n      - run: ./gradlew publishToMavenLocal\n');
+    assert.deepEqual(found, [undefined, undefined, undefined, undefined, undefined, undefined]);
   });
 
   it('names publishing actions, build-push-action only when it pushes, changesets only with publish', () => {

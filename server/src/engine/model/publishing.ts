@@ -106,7 +106,8 @@ function publishingCommand({ program, args }: ResolvedCommand): string | undefin
       return words.some((word) => word === 'deploy' || word === 'deploy:deploy') ? `${program} deploy` : undefined;
     case 'gradle':
     case 'gradlew':
-      return words.some((word) => /(^|:)publish\w*$/.test(word)) ? `${program} publish` : undefined;
+      // `publishToMavenLocal` only fills the runner's ~/.m2.
+      return words.some((word) => /(^|:)publish\w*$/.test(word) && !/publishToMavenLocal$/.test(word)) ? `${program} publish` : undefined;
     case 'sbt':
       return words.some((word) => /^\+?(publish\w*|ci-release)$/.test(word)) ? 'sbt publish' : undefined;
     default:

@@ -103,7 +103,7 @@ jobs:
           const first = command.command.words[0] ?? command.programWord;
           const last = command.command.words.at(-1) ?? command.programWord;
           const what = `'${run.value.slice(first.start, last.end)}'`;
-          if (executesFrom(command, download.dir, !checkedOut)) {
+          if (executesFrom(command, download.dir, !checkedOut, run.value)) {
             ctx.report({ span: run.text?.sourceSpan(first.start, last.end) ?? run.span, message: 'runsArtifact', args: [what] });
             return;
           }
@@ -218,9 +218,12 @@ function inside(path: string, dir: string): boolean {
  * A command that runs a file from the folder: the program itself or the script an interpreter or `source` runs. At the
  * workspace root only when nothing was checked out there, so that a relative script can only be the artifact's.
  */
-function executesFrom(command: ResolvedCommand, dir: string, rootIsArtifact: boolean): boolean {
+function executesFrom(command: ResolvedCommand, dir: string, rootIsArtifact: boolean, text: string): boolean {
   const from = (path: string) => (dir === '' ? rootIsArtifact && !path.startsWith('/') && !path.startsWith('$') && !/^[\w-]+$/.test(path) : inside(path, dir));
-  if (from(command.programWord.value) && command.programWord.value.includes('/')) return true;
+  // `files=(dir/*.json)` is an assignment the parser sees as a word, not a program.
+  // `files=(dir/*.json)` assigns an array: the shell parser sees its items as a command.
+  const arrayAssignment = /=\(\s*$/.test(text.slice(Math.max(0, command.programWord.start - 40), command.programWord.start));
+  if (from(command.programWord.value) && command.programWord.value.includes('/') && !arrayAssignment) return true;
   if (!INTERPRETERS.test(command.program)) return false;
   const script = command.args.find((word) => !word.value.startsWith('-'));
   return script !== undefined && from(script.value);
