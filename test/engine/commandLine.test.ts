@@ -12,6 +12,7 @@ describe('scriptCommands', () => {
     assert.deepEqual(resolve('npx -p @playwright/test playwright test'), [['playwright', 'test']]);
     assert.deepEqual(resolve('python3 -m pytest -q'), [['pytest', '-q']]);
     assert.deepEqual(resolve('uv run coverage report'), [['coverage', 'report']]);
+    assert.deepEqual(resolve('pipx run twine==6.1.0 upload dist/*'), [['twine', 'upload', 'dist/*']]);
     assert.deepEqual(resolve('pnpm exec vitest run'), [['vitest', 'run']]);
   });
 

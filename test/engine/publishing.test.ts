@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { classify } from '../../server/src/engine/core/classify';
 import { Memo } from '../../server/src/engine/incremental/memo';
 import { publishingJobs, publishingStep } from '../../server/src/engine/model/publishing';
-import { releaseTriggers, workflowTriggers } from '../../server/src/engine/model/triggers';
+import { releaseTriggers, runsOnlyForReleases, workflowTriggers } from '../../server/src/engine/model/triggers';
 import type { Workflow } from '../../server/src/engine/model/workflow';
 import { parseYamlFile, type YamlDoc } from '../../server/src/engine/yaml/yamlFile';
 
@@ -30,8 +30,8 @@ describe('publishingStep', () => {
   });
 
   it('leaves alone what only builds, logs in or mentions publishing', () => {
-    const found = published('      - run: npm ci && npm run build\n      - run: docker build -t app .\n      - run: echo "npm publish"\n      - run: goreleaser build --snapshot\n      - run: gh release view\n');
-    assert.deepEqual(found, [undefined, undefined, undefined, undefined, undefined]);
+    const found = published('      - run: npm ci && npm run build\n      - run: docker build -t app .\n      - run: echo "npm publish"\n      - run: goreleaser build --snapshot\n      - run: gh release view\n      - run: ./gradlew publishToMavenLocal\n');
+    assert.deepEqual(found, [undefined, undefined, undefined, undefined, undefined, undefined]);
   });
 
   it('names publishing actions, build-push-action only when it pushes, changesets only with publish', () => {
@@ -59,6 +59,16 @@ describe("releaseTriggers: what publishingJobs counts as a release workflow", ()
     assert.equal(releases("  push:\n    tags: ['v*']\n  workflow_dispatch:"), true);
   });
 
+  it('tells runsOnlyForReleases apart: workflow_dispatch beside a release is not only releases', () => {
+    const only = (on: string) => {
+      const { workflow, yaml } = workflowOf(`on:\n${on}\njobs:\n  a:\n    runs-on: x\n    steps: [{run: make}]\n`);
+      return runsOnlyForReleases(workflowTriggers(workflow, yaml));
+    };
+    assert.equal(only("  push:\n    tags-ignore: ['nightly-*']"), true);
+    assert.equal(only('  release:\n  workflow_dispatch:'), false);
+    assert.equal(only('  workflow_call:\n  release:'), false);
+  });
+
   it('is false for branch pushes, pull requests and hand-run workflows alone', () => {
     assert.equal(releases("  push:\n    tags: ['v*']\n    branches: [main]"), false);
     assert.equal(releases('  release:\n  pull_request:'), false);
@@ -83,6 +93,15 @@ describe('publishingJobs', () => {
     assert.deepEqual(ids(`on: push\njobs:\n${job('a', script)}`), []);
     assert.deepEqual(ids(`on: push\npermissions:\n  id-token: write\njobs:\n${job('a', script)}`), ['a']);
     assert.deepEqual(ids(`on: push\njobs:\n${job('a', `    env:\n      NPM_TOKEN: \${{ secrets.NPM_TOKEN }}\n${script}`)}`), ['a']);
+  });
+
+  it('takes every job of a workflow run by hand that creates a GitHub release', () => {
+    const build = job('build', '    steps: [{run: make}]\n');
+    assert.deepEqual(ids(`on: workflow_dispatch\njobs:\n${build}${job('release', '    steps: [{run: gh release create v1 --notes x}]\n')}`), ['build', 'release']);
+    assert.deepEqual(ids(`on: workflow_dispatch\njobs:\n${build}${job('release', '    steps: [{uses: softprops/action-gh-release@v2}]\n')}`), ['build', 'release']);
+    assert.deepEqual(ids(`on: workflow_dispatch\njobs:\n${build}${job('notes', '    steps: [{run: gh release view v1}]\n')}`), []);
+    // Run on pushes too, only the job that creates the release is publishing.
+    assert.deepEqual(ids(`on: [workflow_dispatch, push]\njobs:\n${build}${job('release', '    steps: [{run: gh release create v1}]\n')}`), ['release']);
   });
 
   it('takes every job of a release workflow', () => {

@@ -1,7 +1,10 @@
 import type { Rule } from '../engine/core/rule';
 import artifactRetention from './gha/artifact-retention';
 import botCondition from './gha/bot-condition';
+import cachePoisoning from './gha/cache-poisoning';
+import checkoutCredentials from './gha/checkout-credentials';
 import coverage100 from './gha/coverage-100';
+import dangerousTrigger from './gha/dangerous-trigger';
 import deployConcurrency from './gha/deploy-concurrency';
 import deployEnvironment from './gha/deploy-environment';
 import deployUngated from './gha/deploy-ungated';
@@ -33,6 +36,7 @@ import setupCache from './gha/setup-cache';
 import shellcheck from './gha/shellcheck';
 import stageOrder from './gha/stage-order';
 import syntax from './gha/syntax';
+import trustedPublishing from './gha/trusted-publishing';
 import unpinnedAction from './gha/unpinned-action';
 import unreachableJob from './gha/unreachable-job';
 import unsoundCondition from './gha/unsound-condition';
@@ -56,7 +60,7 @@ import secretEnv from './k8s/secret-env';
 import secretLiteralEnv from './k8s/secret-literal-env';
 
 /** Every rule, sorted by id. A test fails when a rule file is missing here or out of order. */
-export const RULES: readonly Rule[] = [artifactRetention, botCondition, coverage100, deployConcurrency, deployEnvironment, deployUngated, deprecatedCommands, dockerBuildCache, events, glob, hardcodedSecret, ghaImageTag, insecureCommands, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, secretsOvershared, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, unpinnedAction, unreachableJob, unsoundCondition, analysisCondition, analysisLimits, analysisSingleMetric, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv];
+export const RULES: readonly Rule[] = [artifactRetention, botCondition, cachePoisoning, checkoutCredentials, coverage100, dangerousTrigger, deployConcurrency, deployEnvironment, deployUngated, deprecatedCommands, dockerBuildCache, events, glob, hardcodedSecret, ghaImageTag, insecureCommands, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, secretsOvershared, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, trustedPublishing, unpinnedAction, unreachableJob, unsoundCondition, analysisCondition, analysisLimits, analysisSingleMetric, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);

@@ -43,7 +43,9 @@ const LAUNCHERS: ReadonlyMap<string, Launcher> = new Map([
 // Words the parser treats as shell syntax before a command (`if`, `!`, `exec`), skipped like assignments.
 const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '}', 'exec', 'command']);
 // `<tool> run|exec|dlx <program>` launchers; `npm run`, `pnpm run`, `yarn run` and `bun run` run package scripts instead.
-const RUNNERS = new Set(['poetry', 'pipenv', 'uv', 'hatch', 'pdm', 'rye', 'pnpm', 'yarn', 'bundle', 'npm', 'bun']);
+const RUNNERS = new Set(['poetry', 'pipenv', 'uv', 'hatch', 'pdm', 'rye', 'pnpm', 'yarn', 'bundle', 'npm', 'bun', 'pipx']);
+// `pipx run twine==6.1.0`: the package may carry a version, which is not part of the program's name.
+const VERSIONED_RUNNERS = new Set(['pipx']);
 const PACKAGE_SCRIPTS = new Set(['npm', 'pnpm', 'yarn', 'bun']);
 // `python -m pytest` and friends.
 const PYTHON = /^python(\d(\.\d+)?)?$|^py$/;
@@ -96,7 +98,8 @@ export function resolveCommands(command: ShellCommand, script: string, depth = 0
   }
   const programWord = words[i];
   if (!programWord) return [];
-  return [{ program: baseName(programWord.value), programWord, args: words.slice(i + 1), launchers, command }];
+  const program = VERSIONED_RUNNERS.has(launchers[launchers.length - 1] ?? '') ? baseName(programWord.value).replace(/[=<>!~@].*$/, '') : baseName(programWord.value);
+  return [{ program, programWord, args: words.slice(i + 1), launchers, command }];
 }
 
 /** The first word of the command a launcher runs, after the launcher's options and operands (`words[from]` follows its name). */

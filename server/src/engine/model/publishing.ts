@@ -1,11 +1,12 @@
 import type { AcrossJobs } from '../core/rule';
 import { memo, MemoSlot } from '../incremental/memo';
-import { stepCommands, type ResolvedCommand } from '../languages/commandLine';
+import { optionValue, stepCommands, type ResolvedCommand } from '../languages/commandLine';
+import type { ShellWord } from '../languages/shell';
 import { type Field, isMap, scalarToString, type YamlDoc } from '../yaml/yamlFile';
 import { jobGraph } from './jobGraph';
 import { effectivePermissions } from './permissions';
 import { releaseTriggers, workflowTriggers } from './triggers';
-import { jobSource, jobTextMayMatch, type Job, type Step } from './workflow';
+import { jobSource, jobTextMayMatch, type Job, type Step, type Workflow } from './workflow';
 
 /**
  * Which jobs publish what they build (a package, an image, a release), asked by the rules that would add a cache to a
@@ -28,6 +29,8 @@ const PUBLISHING_ACTIONS = new Set([
   'python-semantic-release/python-semantic-release',
   'relekang/python-semantic-release',
 ]);
+// Actions whose job is to create a GitHub release.
+const RELEASE_ACTIONS = new Set(['softprops/action-gh-release', 'ncipollo/release-action', 'actions/create-release', 'goreleaser/goreleaser-action']);
 // Package scripts and make targets named for a release: they publish in a job that can also authenticate to a registry.
 const RELEASE_SCRIPT = /^(release|publish|release:.+|publish:.+)$/;
 // Environment variables registries read their tokens from.
@@ -103,12 +106,21 @@ function publishingCommand({ program, args }: ResolvedCommand): string | undefin
       return words.some((word) => word === 'deploy' || word === 'deploy:deploy') ? `${program} deploy` : undefined;
     case 'gradle':
     case 'gradlew':
-      return words.some((word) => /(^|:)publish\w*$/.test(word)) ? `${program} publish` : undefined;
+      // `publishToMavenLocal` only fills the runner's ~/.m2.
+      return words.some((word) => /(^|:)publish\w*$/.test(word) && !/publishToMavenLocal$/.test(word)) ? `${program} publish` : undefined;
     case 'sbt':
       return words.some((word) => /^\+?(publish\w*|ci-release)$/.test(word)) ? 'sbt publish' : undefined;
     default:
       return undefined;
   }
+}
+
+/** Whether a step creates a GitHub release: one of the release actions, or `gh release create`. */
+export function createsGitHubRelease(step: Step): boolean {
+  const id = step.action?.id;
+  if (id !== undefined && RELEASE_ACTIONS.has(id)) return true;
+  if (!step.run || !/\brelease\s+create\b/.test(step.run.value)) return false;
+  return stepCommands(step).some((command) => command.program === 'gh' && command.args[0]?.value === 'release' && command.args[1]?.value === 'create');
 }
 
 /** A `release`/`publish` package script or make target, which publishes only where the job can authenticate. */
@@ -167,14 +179,25 @@ function readJobPublishing(job: Job): JobPublishing {
 }
 
 /**
- * The ids of the jobs whose work is published: every job of a workflow that runs only for releases and tag pushes;
- * elsewhere each job with a publishing step (`npm publish`, `docker push`, `twine upload`, `gh release create`,
+ * Whether everything the workflow builds is a release: it runs only for releases and tag pushes (and by hand next to
+ * those), or only by hand and one of its jobs creates a GitHub release.
+ */
+function isReleaseWorkflow(workflow: Workflow, yaml: YamlDoc): boolean {
+  if (workflow.kind !== 'workflow') return false;
+  const triggers = releaseTriggers(workflowTriggers(workflow, yaml));
+  if (triggers !== 'manual') return triggers === 'release';
+  return workflow.jobs.some((job) => jobTextMayMatch(job, (source) => /release/.test(source)) && job.steps.some(createsGitHubRelease));
+}
+
+/**
+ * The ids of the jobs whose work is published: every job of a release workflow (one that runs only for releases and
+ * tag pushes, or only by hand and creates a GitHub release); elsewhere each job with a publishing step (`npm publish`, `docker push`, `twine upload`, `gh release create`,
  * `cargo publish`, goreleaser, `pypa/gh-action-pypi-publish`, …; or a `release`/`publish` script where the job holds a
  * registry token or `id-token: write`), and the jobs it needs, directly or not, that upload artifacts (what it may
  * publish). Shaped for `ctx.acrossJobs`.
  */
 export const publishingJobs: AcrossJobs<string[]> = (workflow, yaml) => {
-  if (workflow.kind === 'workflow' && releaseTriggers(workflowTriggers(workflow, yaml)) === 'release') return workflow.jobs.map((job) => job.id);
+  if (isReleaseWorkflow(workflow, yaml)) return workflow.jobs.map((job) => job.id);
   const graph = jobGraph(workflow);
   const ids = new Set<string>();
   for (const job of workflow.jobs) {
@@ -191,4 +214,72 @@ function mintsIdToken(job: Job, yaml: YamlDoc): boolean {
   if (job.synthetic) return false;
   const level = effectivePermissions(job, yaml).level('id-token');
   return level === 'write';
+}
+
+/** Registries that offer trusted publishing (OIDC instead of a stored token) to GitHub Actions. */
+export type TrustedRegistry = 'npm' | 'PyPI' | 'RubyGems' | 'crates.io' | 'NuGet';
+
+/** A command that uploads a package to one of those registries. */
+export interface RegistryUpload {
+  registry: TrustedRegistry;
+  /** The words that say so (`npm publish`, `cargo +nightly publish`), for the finding's span. */
+  first: ShellWord;
+  last: ShellWord;
+  /** The registry it names instead of the public one (`--registry`, `--repository-url`, `--source`, `--host`), as written. */
+  otherRegistry: string | undefined;
+}
+
+// The public registries, by the hosts their upload URLs and names use.
+const PUBLIC_REGISTRY = /^(https?:\/\/)?(registry\.(npmjs\.org|yarnpkg\.com)|(upload\.|test\.)?pypi\.org|rubygems\.org|crates\.io|(api\.|www\.)?nuget\.org)(\/|$)|^(pypi|testpypi|nuget\.org|crates-io)$/i;
+const DRY_RUN = new Set(['--dry-run', '--dryrun']);
+
+/**
+ * What registry a command uploads a package to, when it is one that offers trusted publishing: `npm`/`pnpm`/`bun`/
+ * `yarn npm` publish, `twine upload`, `uv`/`poetry`/`flit`/`hatch`/`pdm publish`, `maturin upload`, `gem push`,
+ * `cargo publish`, `dotnet nuget push` and `nuget push`. Dry runs are not uploads.
+ */
+export function registryUpload(command: ResolvedCommand): RegistryUpload | undefined {
+  const { program: written, programWord, args } = command;
+  const program = written.replace(/\.exe$/i, '');
+  if (args.some((word) => DRY_RUN.has(word.value)) || (program === 'cargo' && args.some((word) => word.value === '-n'))) return undefined;
+  // `cargo +nightly publish`: a toolchain before the subcommand.
+  const positional = args.filter((word) => !word.value.startsWith('-') && !(program === 'cargo' && word.value.startsWith('+')));
+  const [first, second] = positional;
+  const upload = (registry: TrustedRegistry, last: ShellWord | undefined, flags: string[]): RegistryUpload | undefined =>
+    last ? { registry, first: programWord, last, otherRegistry: otherRegistry(args, flags) } : undefined;
+  switch (program) {
+    case 'npm':
+    case 'pnpm':
+    case 'bun':
+      return first?.value === 'publish' ? upload('npm', first, ['--registry']) : undefined;
+    case 'yarn':
+      return first?.value === 'npm' && second?.value === 'publish' ? upload('npm', second, ['--registry']) : first?.value === 'publish' ? upload('npm', first, ['--registry']) : undefined;
+    case 'twine':
+      return first?.value === 'upload' ? upload('PyPI', first, ['--repository-url', '-r', '--repository']) : undefined;
+    case 'maturin':
+      return first?.value === 'upload' || first?.value === 'publish' ? upload('PyPI', first, ['--repository-url', '-r', '--repository']) : undefined;
+    case 'uv':
+      return first?.value === 'publish' ? upload('PyPI', first, ['--publish-url', '--index']) : undefined;
+    case 'poetry':
+    case 'flit':
+    case 'hatch':
+    case 'pdm':
+      return first?.value === 'publish' ? upload('PyPI', first, ['-r', '--repository', '--repository-url', '--repo']) : undefined;
+    case 'gem':
+      return first?.value === 'push' ? upload('RubyGems', first, ['--host']) : undefined;
+    case 'cargo':
+      return first?.value === 'publish' ? upload('crates.io', first, ['--registry', '--index']) : undefined;
+    case 'dotnet':
+      return first?.value === 'nuget' && second?.value === 'push' ? upload('NuGet', second, ['--source', '-s']) : undefined;
+    case 'nuget':
+      return first?.value === 'push' ? upload('NuGet', first, ['-source', '-Source', '--source', '-s']) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The registry a command names with one of `flags`, when it is not a public one. */
+function otherRegistry(args: ShellWord[], flags: string[]): string | undefined {
+  const named = optionValue(args, flags)?.value;
+  return named === undefined || PUBLIC_REGISTRY.test(named.trim()) ? undefined : named;
 }

@@ -2,7 +2,7 @@ import { defineRule } from '../../engine/core/rule';
 import { addStepInputs, usesNode } from '../../engine/edits/workflowEdit';
 import { scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 import type { Step } from '../../engine/model/workflow';
-import { isReleaseWorkflow } from '../../engine/model/release';
+import { publishingJobs } from '../../engine/model/publishing';
 
 export default defineRule({
   id: 'gha/docker-build-cache',
@@ -21,7 +21,7 @@ export default defineRule({
     rationale:
       'Hosted runners are new machines each time, so Docker\'s local layer cache is always empty. Without an exported cache, every build re-downloads base images and re-runs `npm ci`, `pip install` or `go mod download` even when only one source file changed, which adds minutes to every pipeline and to every fix you need to ship in a hurry.',
     symptom: 'Image builds take the same long time on every run, and the log shows every `RUN` step executing instead of `CACHED`.',
-    fix: 'Add `cache-from: type=gha` and `cache-to: type=gha,mode=max` (or a registry cache: `type=registry,ref=<image>:buildcache`). The GitHub cache backend needs a buildx builder created by `docker/setup-buildx-action`; the quick-fix is only offered when the job has one. Steps with `no-cache: true` are not flagged, nor builds in release workflows: those that run only on `release` events and tag pushes (`push:` with `tags:` and no `branches:`), optionally also on `workflow_dispatch`, and those that run only on `workflow_dispatch` and create a GitHub release (`gh release create`, softprops/action-gh-release, ncipollo/release-action, actions/create-release, goreleaser). What they build is published, and any workflow that runs on the default branch can write the GitHub cache they would restore: a cache there is what cache poisoning needs, so building from scratch is the price of a clean release.',
+    fix: 'Add `cache-from: type=gha` and `cache-to: type=gha,mode=max` (or a registry cache: `type=registry,ref=<image>:buildcache`). The GitHub cache backend needs a buildx builder created by `docker/setup-buildx-action`; the quick-fix is only offered when the job has one. Steps with `no-cache: true` are not flagged, nor builds in jobs whose work is published: a build that pushes its image (`push: true`, or an expression), a job with another publishing step (`docker push`, `npm publish`, `gh release create`, goreleaser, …) and the jobs it needs that upload artifacts, and every job of a release workflow: one that runs only on `release` events and tag pushes (`push:` with `tags:` and no `branches:`), optionally also on `workflow_dispatch`, or only on `workflow_dispatch` and creates a GitHub release. Any workflow that runs on the default branch can write the GitHub cache those builds would restore: a cache there is what cache poisoning needs (`gha/cache-poisoning`), so building from scratch is the price of a clean release.',
     bad: `on: push
 jobs:
   image:
@@ -53,8 +53,8 @@ jobs:
       if (step.job.synthetic || step.action?.id !== 'docker/build-push-action') return;
       if (step.inputs.has('cache-from') || step.inputs.has('cache-to')) return;
       if (scalarToString(step.inputs.get('no-cache')?.value) === 'true') return;
-      // What a release workflow builds is published: a cache it restores is what cache poisoning needs.
-      if (step.job.workflow.kind === 'workflow' && ctx.acrossJobs(isReleaseWorkflow)) return;
+      // What a publishing job builds is published: a cache it restores is what cache poisoning needs (gha/cache-poisoning).
+      if (ctx.acrossJobs(publishingJobs).includes(step.job.id)) return;
       const uses = usesNode(step);
       if (!uses) return;
       const buildx = hasBuildxBefore(step);

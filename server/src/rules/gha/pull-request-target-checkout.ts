@@ -1,6 +1,7 @@
 import { contextPaths, findExpressions, parseExpression } from '../../engine/languages/expressions';
 import { commandKind, jobEnvironment } from '../../engine/model/jobKind';
 import { triggers } from '../../engine/model/permissions';
+import { guardedToSameRepository, INERT_PROGRAMS, runsNoCheckedOutCode } from '../../engine/model/untrustedCode';
 import type { Job, Step } from '../../engine/model/workflow';
 import { scriptCommands, type ResolvedCommand } from '../../engine/languages/commandLine';
 import { parseShell } from '../../engine/languages/shell';
@@ -16,12 +17,6 @@ const HEAD_CONTEXTS = new Set([
   'github.event.pull_request.merge_commit_sha',
   'github.head_ref',
 ]);
-// A guard that lets only branches of this repository (pushed by people with write access) through.
-const SAME_REPO_GUARD = /pull_request\.user\.login\s*==\s*'dependabot\[bot\]'|head\.repo\.full_name\s*==\s*github\.repository\b|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name|head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork\b/;
-
-// Later steps like these only read the checkout (a diff, a comment), which is safe.
-const INERT_PROGRAMS = new Set(['git', 'echo', 'printf', 'cat', 'ls', 'diff', 'test', '[', '[[', 'grep', 'jq', 'wc', 'head', 'tail', 'exit', 'cd', 'then', 'fi', 'else', 'done', 'true', 'false']);
-const HARMLESS_ACTIONS = new Set(['actions/github-script', 'actions/upload-artifact', 'actions/checkout']);
 // Actions that only store or fetch files, even when given a path into the pull request's checkout.
 const DATA_ACTIONS = new Set(['actions/upload-artifact', 'actions/checkout']);
 
@@ -86,8 +81,7 @@ jobs:
     step(step, ctx) {
       if (step.action?.id !== 'actions/checkout' || step.job.synthetic) return;
       if (!triggers(ctx.doc, step.job.workflow).includes('pull_request_target')) return;
-      const guards = [step.job.fields.get('if')?.value, step.fields.get('if')?.value].map((node) => scalarToString(node) ?? '');
-      if (guards.some((guard) => SAME_REPO_GUARD.test(guard))) return;
+      if (guardedToSameRepository(step)) return;
       for (const name of ['ref', 'repository']) {
         const field = step.inputs.get(name);
         const value = scalarToString(field?.value);
@@ -108,13 +102,6 @@ jobs:
     },
   },
 });
-
-/** A later step that cannot execute files of the checkout: only git and text commands, or an action that just reads. */
-function runsNoCheckedOutCode(step: Step): boolean {
-  if (step.uses !== undefined) return HARMLESS_ACTIONS.has(step.action?.id ?? '');
-  if (!step.run) return true;
-  return runsCommands(step.shell) && scriptCommands(step.run.value).every((command) => INERT_PROGRAMS.has(command.program));
-}
 
 /**
  * The folder the pull request's code goes into when the checkout keeps it apart from the workspace root (a literal

@@ -1,0 +1,185 @@
+import type { TextEdit } from '../../engine/core/finding';
+import { defineRule } from '../../engine/core/rule';
+import { addStepInputs, ownValue, usesNode } from '../../engine/edits/workflowEdit';
+import { removeMapEntry, replaceScalar } from '../../engine/edits/yamlEdit';
+import { publishingJobs } from '../../engine/model/publishing';
+import type { Step } from '../../engine/model/workflow';
+import { isMap, isScalar, scalarToString, spanOf, type Field, type Node, type YamlFile } from '../../engine/yaml/yamlFile';
+
+/** Where a step restores a cache, and how to turn it off. */
+interface CacheUse {
+  /** The input that turns the cache on, or the `uses:` value when the action caches by default. */
+  node: Node;
+  /** What restores it, for the message (`actions/setup-node with cache: npm`). */
+  what: string;
+  fix?: { title: string; edit: TextEdit | undefined };
+}
+
+const TRUE = /^(true|yes|1|on)$/i;
+const FALSE = /^(false|no|0|off)?$/i;
+
+export default defineRule({
+  id: 'gha/cache-poisoning',
+  presets: { recommended: 'off', strict: 'warning' },
+  dora: ['change-failure-rate'],
+  // Without the cache the job is slower: a change to what it does, offered in the editor only.
+  fixable: 'suggestion',
+  messages: {
+    restores: (what: string, jobId: string) =>
+      `${what} restores a cache in job '${jobId}', whose work is published. Any workflow run on the default branch can write the entries it reads, so code that runs there (a compromised dev dependency, a pull_request_target or issue_comment workflow) can plant files in the release. Build published work without a cache.`,
+  },
+  docs: {
+    summary: 'Do not restore a cache in a job whose work is published (a release, a package, an image).',
+    rationale:
+      'GitHub\'s cache is shared by every workflow run on a branch and readable from the branches below it: an entry written by any run on the default branch is what a tag or release build restores. Whoever gets code to run in one of those runs (a compromised dev dependency in ordinary CI, a script injection in an issue_comment or pull_request_target workflow, a fork\'s code run by mistake) can save a poisoned entry under the key the release job looks for, and the release is then built from their files: a dependency directory, a compiler cache, a build tool. The attacker controls the cached files, not your repository, which is why nothing in the diff shows it.',
+    symptom: 'Nothing visible: the release is built and signed as usual, from files someone else put into the cache.',
+    fix:
+      'Turn the cache off in jobs whose work is published and let them start from nothing: remove `cache:` from `actions/setup-node`, `setup-python` and `setup-java`; set `cache: false` on `actions/setup-go` (v4 and later cache by default) and `actions/setup-dotnet`, `enable-cache: false` on `astral-sh/setup-uv` (it caches by default on hosted runners), `sccache: false` on `PyO3/maturin-action`, `bundler-cache: false` on `ruby/setup-ruby`, `ignore-cache: true` on `ramsey/composer-install`, `cache-disabled: true` on `gradle/actions/setup-gradle`; drop `actions/cache`, `Swatinem/rust-cache`, sccache or ccache steps and `cache-from: type=gha`. The quick-fix does the input changes. Keep caches in test jobs, and `actions/cache/save` (which only writes) anywhere. Which jobs are published: every job of a workflow that runs only for releases and tag pushes (or only by hand and creates a GitHub release); elsewhere a job with a publishing step (`npm publish`, `docker push`, `docker/build-push-action` with `push:`, `twine upload`, `pypa/gh-action-pypi-publish`, `gh release create`, `cargo publish`, goreleaser, …) and the jobs it needs that upload artifacts. `gha/setup-cache` and `gha/docker-build-cache` never suggest a cache in those jobs.',
+    bad: `on:
+  push:
+    tags: ['v*']
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: write
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 22
+          cache: npm
+      - run: npm ci && npm publish --provenance
+`,
+    good: `on:
+  push:
+    tags: ['v*']
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: write
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 22
+      - run: npm ci && npm publish --provenance
+`,
+  },
+  scope: 'job',
+  visit: {
+    step(step, ctx) {
+      if (!step.action || step.action.kind !== 'remote') return;
+      const use = cacheUse(ctx.file, step);
+      if (!use || !ctx.acrossJobs(publishingJobs).includes(step.job.id)) return;
+      const edit = use.fix?.edit;
+      ctx.report({
+        span: spanOf(use.node),
+        message: 'restores',
+        args: [use.what, step.job.id],
+        ...(use.fix && edit ? { fix: { title: use.fix.title, edits: [edit] } } : {}),
+      });
+    },
+  },
+});
+
+function input(step: Step, name: string): { field: Field; value: string } | undefined {
+  const field = step.inputs.get(name);
+  const value = scalarToString(field?.value);
+  return field?.value && value !== undefined ? { field, value: value.trim() } : undefined;
+}
+
+/** True, or an expression that may be true. */
+function maybeTrue(value: string): boolean {
+  return TRUE.test(value) || value.includes('${{');
+}
+
+/** Sets an input to a new plain value: replaces the one written, or adds it to `with:`. */
+function setInput(file: YamlFile, step: Step, name: string, value: string): TextEdit | undefined {
+  const field = step.inputs.get(name);
+  if (!field) return addStepInputs(file, step, [[name, value]]);
+  return isScalar(field.value) && ownValue(step.node, 'with') !== undefined ? replaceScalar(field.value, value) : undefined;
+}
+
+/** Removes an input from the step's own `with:`. */
+function removeInput(file: YamlFile, step: Step, name: string): TextEdit | undefined {
+  const withMap = ownValue(step.node, 'with');
+  const field = step.inputs.get(name);
+  return isMap(withMap) && field ? removeMapEntry(file, withMap, field.key) : undefined;
+}
+
+function cacheUse(file: YamlFile, step: Step): CacheUse | undefined {
+  const action = step.action!;
+  const id = action.id ?? '';
+  const uses = usesNode(step);
+  if (!uses) return undefined;
+  const name = step.uses!.trim();
+  const on = (inputName: string, set: string): CacheUse['fix'] => ({ title: `Set '${inputName}: ${set}'`, edit: setInput(file, step, inputName, set) });
+  switch (id) {
+    case 'actions/cache':
+    case 'actions/cache/restore':
+    case 'swatinem/rust-cache': {
+      if (TRUE.test(input(step, 'lookup-only')?.value ?? '')) return undefined;
+      return { node: uses, what: `'${name}'` };
+    }
+    case 'mozilla-actions/sccache-action':
+    case 'hendrikmuhs/ccache-action':
+      return { node: uses, what: `'${name}'` };
+    case 'actions/setup-node':
+    case 'actions/setup-python':
+    case 'actions/setup-java': {
+      const cache = input(step, 'cache');
+      if (cache && cache.value !== '') return { node: cache.field.value!, what: `'${name}' with 'cache: ${cache.value}'`, fix: { title: `Remove 'cache: ${cache.value}'`, edit: removeInput(file, step, 'cache') } };
+      const automatic = input(step, 'package-manager-cache');
+      if (id === 'actions/setup-node' && automatic && maybeTrue(automatic.value)) return { node: automatic.field.value!, what: `'${name}' with 'package-manager-cache: ${automatic.value}'`, fix: on('package-manager-cache', 'false') };
+      return undefined;
+    }
+    case 'actions/setup-go': {
+      const cache = input(step, 'cache');
+      if (cache) return maybeTrue(cache.value) ? { node: cache.field.value!, what: `'${name}' with 'cache: ${cache.value}'`, fix: on('cache', 'false') } : undefined;
+      // v1 to v3 cache only when asked; v4 and later (and a commit, most likely recent) by default.
+      const major = /^v?(\d+)/.exec(action.ref ?? '')?.[1];
+      if (major !== undefined && Number(major) < 4) return undefined;
+      return { node: uses, what: `'${name}' (which caches by default)`, fix: on('cache', 'false') };
+    }
+    case 'actions/setup-dotnet':
+      return flagInput(step, 'cache', on('cache', 'false'));
+    case 'ruby/setup-ruby':
+      return flagInput(step, 'bundler-cache', on('bundler-cache', 'false'));
+    case 'pyo3/maturin-action':
+      return flagInput(step, 'sccache', on('sccache', 'false'));
+    case 'astral-sh/setup-uv': {
+      const cache = input(step, 'enable-cache');
+      if (!cache) return { node: uses, what: `'${name}' (which caches by default on GitHub-hosted runners)`, fix: on('enable-cache', 'false') };
+      if (FALSE.test(cache.value)) return undefined;
+      return { node: cache.field.value!, what: `'${name}' with 'enable-cache: ${cache.value}'`, fix: on('enable-cache', 'false') };
+    }
+    case 'ramsey/composer-install': {
+      const ignore = input(step, 'ignore-cache');
+      if (ignore && (TRUE.test(ignore.value) || ignore.value.includes('${{'))) return undefined;
+      return { node: ignore?.field.value ?? uses, what: `'${name}' (which caches by default)`, fix: on('ignore-cache', 'true') };
+    }
+    case 'gradle/actions/setup-gradle':
+    case 'gradle/gradle-build-action': {
+      const disabled = input(step, 'cache-disabled');
+      if (disabled && (TRUE.test(disabled.value) || disabled.value.includes('${{'))) return undefined;
+      return { node: disabled?.field.value ?? uses, what: `'${name}' (which caches by default)`, fix: on('cache-disabled', 'true') };
+    }
+    case 'docker/build-push-action': {
+      const from = input(step, 'cache-from');
+      if (!from || !/\btype=gha\b/.test(from.value)) return undefined;
+      const only = !from.value.includes('\n');
+      return { node: from.field.value!, what: `'${name}' with 'cache-from: type=gha'`, ...(only ? { fix: { title: "Remove 'cache-from'", edit: removeInput(file, step, 'cache-from') } } : {}) };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** An input that turns a cache on when true (or an expression). */
+function flagInput(step: Step, name: string, fix: CacheUse['fix']): CacheUse | undefined {
+  const found = input(step, name);
+  if (!found || !maybeTrue(found.value)) return undefined;
+  return { node: found.field.value!, what: `'${step.uses!.trim()}' with '${name}: ${found.value}'`, fix };
+}
