@@ -90,6 +90,8 @@ export class ProjectIndex {
   // Every file by its normalised path, kept as files come and go; and the paths kustomizations list (when worked out).
   private readonly byKey = new Map<string, string>();
   private referenced: Set<string> | undefined;
+  // The folders that hold a `.github/` folder (worked out when first asked; again when a file comes or goes).
+  private githubParents: Set<string> | undefined;
 
   setFile(path: string, text: string): void {
     const entry = this.files.get(path);
@@ -195,7 +197,7 @@ export class ProjectIndex {
    * action.yaml.
    */
   localAction(from: string, usesPath: string): LocalRead<ActionMetadata | undefined> {
-    const folder = localPath(from, usesPath);
+    const folder = this.localPath(from, usesPath);
     if (folder === undefined) return { state: 'unknown' };
     const base = folder === '' ? '' : `${folder}/`;
     for (const name of ['action.yml', 'action.yaml']) {
@@ -207,11 +209,29 @@ export class ProjectIndex {
 
   /** A local reusable workflow (`uses: ./.github/workflows/x.yml` on a job, resolved from the repository root of `from`). */
   localWorkflow(from: string, usesPath: string): LocalRead<WorkflowCallInterface | undefined> {
-    const key = localPath(from, usesPath);
+    const key = this.localPath(from, usesPath);
     if (key === undefined) return { state: 'unknown' };
     const known = this.byKey.get(key);
     if (known === undefined || !this.has(known)) return { state: 'absent', path: key };
     return { state: 'found', path: known, value: this.file(known)?.workflowCall };
+  }
+
+  /**
+   * The key of `./path` (as `uses:` names it, relative to the repository root) from a file: the root is the folder
+   * holding the file's last `.github/` folder, or for a file outside one, the nearest folder above it that holds a
+   * `.github/` folder in the set. Undefined without either.
+   */
+  private localPath(from: string, usesPath: string): string | undefined {
+    let root = repositoryRootOf(from);
+    if (root === undefined) {
+      this.githubParents ??= new Set([...this.byKey.keys()].flatMap((key) => (/(^|\/)\.github\//.test(key) ? [key.slice(0, key.lastIndexOf('.github/'))] : [])));
+      for (let folder = folderOf(pathKey(from)); root === undefined; folder = folderOf(folder.slice(0, -1))) {
+        if (this.githubParents.has(folder)) root = folder;
+        if (folder === '') break;
+      }
+      if (root === undefined) return undefined;
+    }
+    return pathKey(root + usesPath.replace(/^(\.\/+)+/, '')).replace(/\/+$/, '');
   }
 
   private skaffoldPaths(): string[] {
@@ -290,6 +310,7 @@ export class ProjectIndex {
     const key = pathKey(path);
     if (removed) this.byKey.delete(key);
     else this.byKey.set(key, path);
+    if (!existed || removed) this.githubParents = undefined;
     if (KUSTOMIZATION_PATH.test(path) || ((!existed || removed) && (this.referenced === undefined || this.referenced.has(key)))) this.listed = undefined;
     if (SKAFFOLD_PATH.test(path)) this.skaffolds = undefined;
   }
@@ -324,14 +345,6 @@ export function repositoryRootOf(path: string): string | undefined {
   const at = key.lastIndexOf('.github/');
   if (at < 0 || (at > 0 && key[at - 1] !== '/')) return undefined;
   return key.slice(0, at);
-}
-
-/** The key of `./path` (as `uses:` names it, relative to the repository root) from a file; undefined without a root. */
-function localPath(from: string, usesPath: string): string | undefined {
-  const root = repositoryRootOf(from);
-  if (root === undefined) return undefined;
-  const key = pathKey(root + usesPath.replace(/^(\.\/+)+/, ''));
-  return key.replace(/\/+$/, '');
 }
 
 /** A key's folder, with its trailing `/` (`''` at the top). */
