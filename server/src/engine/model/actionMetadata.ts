@@ -21,22 +21,33 @@ export function knownAction(action: ActionRef, comment?: string): KnownAction | 
   if (action.kind !== 'remote' || !action.id || !action.ref) return undefined;
   const versions = ACTION_TABLE[action.id];
   if (!versions) return undefined;
-  const version = tableVersion(action.ref, comment);
+  const pinned = pinnedVersion(action.ref, comment);
+  const version = pinned ? `v${pinned[0]}` : /^[0-9a-f]{40}$/i.test(action.ref) ? undefined : action.ref;
   const entry = version === undefined ? undefined : versions[version];
   if (!entry || version === undefined) return undefined;
+  // A release newer than the one the table read may declare more; below 1.0 every minor release may break.
+  if (pinned && entry.tag !== undefined) {
+    const read = entry.tag.split('.').map(Number);
+    if (compareVersions(pinned, read) > 0 || (pinned[0] === 0 && pinned.length > 1 && pinned[1] !== read[1])) return undefined;
+  }
   const majors = Object.entries(versions)
     .flatMap(([name, known]) => (/^v\d+$/.test(name) ? [{ version: name, using: known.using }] : []))
     .sort((a, b) => Number(a.version.slice(1)) - Number(b.version.slice(1)));
   return { version, metadata: { using: entry.using, inputs: entry.inputs && inputsOf(entry), outputs: entry.outputs ?? [] }, majors };
 }
 
-function tableVersion(ref: string, comment: string | undefined): string | undefined {
-  if (/^[0-9a-f]{40}$/i.test(ref)) {
-    const named = /^\s*(?:tag=)?v?(\d+)(?:\.\d+)*(?:\s|$)/.exec(comment ?? '');
-    return named ? `v${named[1]}` : undefined;
+/** The version numbers a ref pins (`v4.2` → [4, 2]); for a commit SHA, those its trailing comment names (`# v4.2.1`). */
+function pinnedVersion(ref: string, comment: string | undefined): number[] | undefined {
+  const named = /^[0-9a-f]{40}$/i.test(ref) ? /^\s*(?:tag=)?v?(\d+(?:\.\d+)*)(?:\s|$)/.exec(comment ?? '') : /^v?(\d+(?:\.\d+){0,2})$/.exec(ref);
+  return named ? named[1]!.split('.').map(Number) : undefined;
+}
+
+function compareVersions(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const difference = (a[i] ?? 0) - (b[i] ?? 0);
+    if (difference !== 0) return difference;
   }
-  const version = /^v?(\d+)(?:\.\d+){0,2}$/.exec(ref);
-  return version ? `v${version[1]}` : ref;
+  return 0;
 }
 
 // Inputs as the index gives local actions' (objects without prototype), made once per table entry.
