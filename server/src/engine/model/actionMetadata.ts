@@ -8,6 +8,8 @@ export interface KnownAction {
   version: string;
   /** Its metadata; `inputs` is absent for versions whose inputs the table does not keep. */
   metadata: { using: string; inputs: Readonly<Record<string, ActionInput>> | undefined; outputs: readonly string[] };
+  /** Whether the pin names the very release the table read (or only its major: `v4`, `# v4`), not an older one. */
+  exact: boolean;
   /** The major versions the table knows, oldest first, with their runtime. */
   majors: readonly { version: string; using: string }[];
 }
@@ -33,7 +35,8 @@ export function knownAction(action: ActionRef, comment?: string): KnownAction | 
   const majors = Object.entries(versions)
     .flatMap(([name, known]) => (/^v\d+$/.test(name) ? [{ version: name, using: known.using }] : []))
     .sort((a, b) => Number(a.version.slice(1)) - Number(b.version.slice(1)));
-  return { version, metadata: { using: entry.using, inputs: entry.inputs && inputsOf(entry), outputs: entry.outputs ?? [] }, majors };
+  const exact = !pinned || pinned.length === 1 || (entry.tag !== undefined && compareVersions(pinned, entry.tag.split('.').map(Number)) === 0);
+  return { version, exact, metadata: { using: entry.using, inputs: entry.inputs && inputsOf(entry), outputs: entry.outputs ?? [] }, majors };
 }
 
 /** The version numbers a ref pins (`v4.2` → [4, 2]); for a commit SHA, those its trailing comment names (`# v4.2.1`). */

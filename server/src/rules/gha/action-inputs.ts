@@ -66,7 +66,7 @@ jobs:
           const suggestion = closest(name, names.filter((candidate) => !step.inputs.has(candidate)));
           const edit = suggestion === undefined ? undefined : replaceScalar(field.key, suggestion);
           ctx.report({ span: field.keySpan, message: 'unknown', args: [name, action, suggestion ?? ''], ...(edit ? { fix: { title: `Rename to '${suggestion}'`, edits: [edit] } } : {}) });
-        } else if (input.deprecationMessage !== undefined) {
+        } else if (input.deprecationMessage !== undefined && declared.deprecations) {
           ctx.report({ span: field.keySpan, message: 'deprecated', args: [name, action, input.deprecationMessage.replace(/\s+/g, ' ').trim()], severity: 'warning' });
         }
       }
@@ -81,16 +81,20 @@ jobs:
   },
 });
 
-/** The inputs the step's action declares, when shipcheck knows them: the embedded table, or a local action's metadata. */
-function declaredInputs(step: Step, ctx: { index: IndexView }): { inputs: Readonly<Record<string, ActionInput>>; using: string | undefined } | undefined {
+/**
+ * The inputs the step's action declares, when shipcheck knows them: the embedded table, or a local action's metadata.
+ * `deprecations`: whether its deprecation messages are those of the pinned release (an older release of the same major
+ * may not deprecate what the newest does).
+ */
+function declaredInputs(step: Step, ctx: { index: IndexView }): { inputs: Readonly<Record<string, ActionInput>>; using: string | undefined; deprecations: boolean } | undefined {
   const action = step.action;
   if (!action) return undefined;
   if (action.kind === 'remote') {
     const comment = usesNode(step)?.comment;
     const known = knownAction(action, comment ?? undefined);
-    return known?.metadata.inputs ? { inputs: known.metadata.inputs, using: known.metadata.using } : undefined;
+    return known?.metadata.inputs ? { inputs: known.metadata.inputs, using: known.metadata.using, deprecations: known.exact } : undefined;
   }
   if (action.kind !== 'local') return undefined;
   const read = ctx.index.localAction(action);
-  return read.state === 'found' && read.value ? { inputs: read.value.inputs, using: read.value.using } : undefined;
+  return read.state === 'found' && read.value ? { inputs: read.value.inputs, using: read.value.using, deprecations: true } : undefined;
 }
