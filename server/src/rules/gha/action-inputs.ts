@@ -12,7 +12,7 @@ const DOCKER_KEYS = new Set(['args', 'entrypoint']);
 
 export default defineRule({
   id: 'gha/action-inputs',
-  presets: { recommended: 'off', strict: 'error' },
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
   fixable: 'suggestion',
   messages: {

@@ -6,7 +6,7 @@ import { isScalar, spanOf } from '../../engine/yaml/yamlFile';
 
 export default defineRule({
   id: 'gha/action-runtime',
-  presets: { recommended: 'off', strict: 'warning' },
+  presets: { recommended: 'warning', strict: 'warning' },
   dora: ['change-failure-rate'],
   fixable: 'suggestion',
   messages: {

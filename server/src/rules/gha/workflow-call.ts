@@ -7,7 +7,7 @@ const LOCAL_WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 
 export default defineRule({
   id: 'gha/workflow-call',
-  presets: { recommended: 'off', strict: 'error' },
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
   fixable: 'suggestion',
   messages: {
