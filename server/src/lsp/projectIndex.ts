@@ -3,6 +3,9 @@ import { ProjectIndex } from '../engine/core/projectIndex';
 import { documentPath } from './diagnostics';
 import type { ServerHost } from './host';
 
+const ACTION_METADATA = /(^|[\\/])action\.ya?ml$/i;
+const WORKFLOW = /(^|[\\/])\.github[\\/]workflows[\\/][^\\/]+\.ya?ml$/i;
+
 /**
  * The project index of the files the server knows (the one place it is updated): open documents with the editor's
  * text, the workspace's files with their text on disk (read when a rule asks). When a file changes, the files
@@ -24,7 +27,7 @@ export class WorkspaceIndex {
     const path = this.pathOf(uri);
     if (!path) return;
     this.open.add(path);
-    this.update(path, () => this.index.setFile(path, text));
+    this.update(path, () => this.index.setFile(path, text), text);
   }
 
   /** didClose: the file on disk is the file again (gone, without a workspace). */
@@ -66,13 +69,17 @@ export class WorkspaceIndex {
    * Applies a change to one file and asks to check again the files checked together with it, before and after; and,
    * when what a kustomization or Skaffold file says about images changed, the files it says it for.
    */
-  private update(path: string, change: () => void): void {
+  private update(path: string, change: () => void, text?: string): void {
     const before = this.together(path);
     const decided = this.decides(path);
+    const declared = this.declares(path, text);
     change();
     const affected = new Set([...before, ...this.together(path)]);
     const decides = this.decides(path);
     if (decides.facts !== decided.facts) for (const other of [...decided.files, ...decides.files]) affected.add(other);
+    // What an action or reusable workflow declares is read by the open files that use it (ctx.index.localAction and
+    // localWorkflow); which ones they are, their next check finds out (a check whose reads are unchanged is reused).
+    if (declared !== undefined && declared !== this.declares(path, text)) for (const other of this.open) if (other !== path) affected.add(other);
     const uris = [...affected].flatMap((other) => this.uris.get(other) ?? []);
     if (uris.length > 0) this.recheck(uris);
   }
@@ -83,6 +90,17 @@ export class WorkspaceIndex {
     if (files.length === 0) return { facts: '', files };
     const indexed = this.index.file(path);
     return { facts: JSON.stringify([indexed?.kustomization, indexed?.skaffold]), files };
+  }
+
+  /**
+   * What an action's metadata file or a reusable workflow declares to its users, as a string; undefined for other
+   * files, and for a workflow whose text (when known) cannot call itself reusable, so typing in one parses nothing more.
+   */
+  private declares(path: string, text: string | undefined): string | undefined {
+    if (ACTION_METADATA.test(path)) return JSON.stringify(this.index.has(path) ? (this.index.file(path)?.action ?? null) : 'gone');
+    if (!WORKFLOW.test(path)) return undefined;
+    if (text !== undefined && !text.includes('workflow_call') && !this.index.file(path)?.workflowCall) return undefined;
+    return JSON.stringify(this.index.has(path) ? (this.index.file(path)?.workflowCall ?? null) : 'gone');
   }
 
   /** The files whose findings may read this one: those listed with it, and those it lists if it is a kustomization. */

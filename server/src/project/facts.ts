@@ -31,11 +31,13 @@ export function projectFacts(filePath: string): ProjectFacts {
   if (root) {
     const owner = remoteOwner(root);
     const lockfiles = listLockfiles(root);
+    const workflowFiles = listWorkflowFiles(root);
     facts = {
       npmLockfile: hasLockfile(root, 0),
       yarnBerry: usesYarnBerry(root),
       ...(owner !== undefined ? { owner } : {}),
       ...(lockfiles ? { lockfiles } : {}),
+      workflowFiles,
       ...notDeployed(relative(root, directory)),
     };
   }
@@ -61,6 +63,15 @@ export function isFactFile(filePath: string): boolean {
   if (name === 'package.json' || name === '.yarnrc.yml') return existsSync(join(directory, '.git'));
   if (name === 'config' && basename(directory) === '.git') return true;
   return basename(directory) === 'releases' && basename(dirname(directory)) === '.yarn' && existsSync(join(directory, '..', '..', '.git'));
+}
+
+/** The YAML files of the repository's `.github/workflows/` (none when it has no such folder). */
+function listWorkflowFiles(root: string): string[] {
+  try {
+    return readdirSync(join(root, '.github', 'workflows')).filter((name) => /\.ya?ml$/i.test(name)).sort();
+  } catch {
+    return [];
+  }
 }
 
 function repositoryRoot(filePath: string): string | undefined {

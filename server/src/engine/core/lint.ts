@@ -9,7 +9,7 @@ import { parseYamlFile, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
 import type { UnderIndentedScalar } from '../yaml/lenient';
 import type { FixKind } from './finding';
 import type { JobFindingsCache } from '../incremental/jobCache';
-import { CheckedTogether, indexObjects, listedObjects, type IndexReads, type ProjectIndex } from './projectIndex';
+import { CheckedTogether, indexObjects, listedObjects, type IndexReads, type LocalQuestion, type ProjectIndex } from './projectIndex';
 import { memo } from '../incremental/memo';
 import { ENGINE_PRESET, findingSeverity, levelWhenOn, presetSeverity, type Preset } from './presets';
 
@@ -178,6 +178,7 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
       yield* listedObjects(options.index, file.path);
     },
     () => options.index?.imagesFilledIn(file.path) ?? [],
+    { index: options.index, path: file.path },
   );
   const run: DocumentRun = { rules, preset, settings, findings, failed, project: options.project ?? {}, ruleOptions: options.ruleOptions ?? {}, together };
   // A cache serves only a file of one workflow document (where the incremental linter keeps one).
@@ -232,18 +233,21 @@ export function checkDocument(file: YamlFile, yaml: YamlDoc, run: DocumentRun, c
         for (const step of job.steps) runner.hook('step', step);
         continue;
       }
-      if (slot.cached && slot.reads.every((read) => runner.acrossJobsJson(read.compute) === read.json)) {
+      if (slot.cached && slot.reads.every((read) => runner.acrossJobsJson(read.compute) === read.json) && slot.locals.every(([question, answer]) => run.together.localAnswer(question) === answer)) {
         for (const finding of slot.cached) run.findings.push(finding);
       } else {
         const found: Finding[] = [];
         const reads = new Map<AcrossJobs<unknown>, string>();
+        const locals = new Map<LocalQuestion, string>();
         runner.sink = found;
         runner.reads = reads;
+        runner.locals = locals;
         runner.hook('job', job, scoped);
         for (const step of job.steps) runner.hook('step', step, scoped);
         runner.sink = run.findings;
         runner.reads = undefined;
-        session!.store(slot, found, Array.from(reads, ([compute, json]) => ({ compute, json })));
+        runner.locals = undefined;
+        session!.store(slot, found, Array.from(reads, ([compute, json]) => ({ compute, json })), [...locals]);
         for (const finding of found) run.findings.push(finding);
       }
       runner.hook('job', job, unscoped);
@@ -372,6 +376,8 @@ class RuleRunner {
   workflow: Workflow | undefined;
   /** Where the answers given through `ctx.acrossJobs` are noted (as JSON) while a job's findings are being kept. */
   reads: Map<AcrossJobs<unknown>, string> | undefined;
+  /** Likewise, what local files were read through `ctx.index` (question → answer). */
+  locals: Map<LocalQuestion, string> | undefined;
   // Each question is answered once per document, whichever rule and job asks.
   private answers = new Map<AcrossJobs<unknown>, unknown>();
   // A workflow calls each hook once per job and step: each rule's context is made once.
@@ -414,7 +420,7 @@ class RuleRunner {
       doc: this.yaml,
       project: this.run.project,
       preset: this.run.preset,
-      index: this.run.together.view(this.run.reads, rule.id),
+      index: this.run.together.view(this.run.reads, rule.id, (question, answer) => this.locals?.set(question, answer)),
       option: (name: string) => {
         const declared = rule.options?.[name];
         if (!declared) throw new Error(`${rule.id} reads option '${name}', which it does not declare`);

@@ -1,5 +1,6 @@
 import { classify } from './classify';
 import type { K8sObject } from '../model/k8s';
+import type { ActionRef } from '../model/action';
 import { isMap, mapFields, scalarToString, seqItems, isSeq, parseYamlFile, type Field, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
 
 /** A Kubernetes object as the index lists it, with the document it was read from. */
@@ -22,6 +23,10 @@ export interface IndexedFile {
   objects: IndexedObject[];
   /** A workflow (reusable when it has `on: workflow_call`) or a local composite action. */
   workflow: { kind: 'workflow' | 'composite-action'; reusable: boolean } | undefined;
+  /** An action's metadata file (`action.yml` / `action.yaml`), whatever it runs: what a step using it may pass. */
+  action: ActionMetadata | undefined;
+  /** A reusable workflow: what its `on.workflow_call` declares. */
+  workflowCall: WorkflowCallInterface | undefined;
   /**
    * A `kustomization.yaml`: the resources it lists (`bases:` too) and its components, as written, and the image names
    * its `images:` gives a tag or digest (`newTag`, `digest`).
@@ -32,6 +37,34 @@ export interface IndexedFile {
   /** A chart's `values.yaml` (next to a `Chart.yaml` is not checked: the index holds no file system). */
   chartValues: boolean;
 }
+
+/** What an action's `action.yml` declares (objects without prototype: any input name is safe to look up). */
+export interface ActionMetadata {
+  /** `runs.using` as written (`node20`, `composite`, `docker`); undefined when missing. */
+  using: string | undefined;
+  inputs: Readonly<Record<string, ActionInput>>;
+  outputs: readonly string[];
+}
+
+export interface ActionInput {
+  required: boolean;
+  default?: string;
+  deprecationMessage?: string;
+}
+
+/** What a reusable workflow declares under `on.workflow_call` (objects without prototype). */
+export interface WorkflowCallInterface {
+  inputs: Readonly<Record<string, { required: boolean; type: string | undefined; hasDefault: boolean }>>;
+  secrets: Readonly<Record<string, { required: boolean }>>;
+  outputs: readonly string[];
+}
+
+/**
+ * A local file a rule asked about through `ctx.index` (`localAction`, `localWorkflow`): `unknown` when the file being
+ * checked has no repository root to resolve `./…` from (it is not under a `.github/` folder), `absent` when the set of
+ * files checked together has no such file (it may still be on disk outside the set), else what the file declares.
+ */
+export type LocalRead<T> = { state: 'unknown' } | { state: 'absent'; path: string } | { state: 'found'; path: string; value: T };
 
 /** An image name whose tag or digest a build tool sets when it deploys a file: its manifest's tag is not what runs. */
 export interface FilledImage {
@@ -57,6 +90,8 @@ export class ProjectIndex {
   // Every file by its normalised path, kept as files come and go; and the paths kustomizations list (when worked out).
   private readonly byKey = new Map<string, string>();
   private referenced: Set<string> | undefined;
+  // The folders that hold a `.github/` folder (worked out when first asked; again when a file comes or goes).
+  private githubParents: Set<string> | undefined;
 
   setFile(path: string, text: string): void {
     const entry = this.files.get(path);
@@ -157,6 +192,48 @@ export class ProjectIndex {
     return [...files];
   }
 
+  /**
+   * A local action (`uses: ./path`, resolved from the repository root of `from`): its metadata file, action.yml or
+   * action.yaml.
+   */
+  localAction(from: string, usesPath: string): LocalRead<ActionMetadata | undefined> {
+    const folder = this.localPath(from, usesPath);
+    if (folder === undefined) return { state: 'unknown' };
+    const base = folder === '' ? '' : `${folder}/`;
+    for (const name of ['action.yml', 'action.yaml']) {
+      const known = this.byKey.get(base + name);
+      if (known !== undefined && this.has(known)) return { state: 'found', path: known, value: this.file(known)?.action };
+    }
+    return { state: 'absent', path: `${base}action.yml` };
+  }
+
+  /** A local reusable workflow (`uses: ./.github/workflows/x.yml` on a job, resolved from the repository root of `from`). */
+  localWorkflow(from: string, usesPath: string): LocalRead<WorkflowCallInterface | undefined> {
+    const key = this.localPath(from, usesPath);
+    if (key === undefined) return { state: 'unknown' };
+    const known = this.byKey.get(key);
+    if (known === undefined || !this.has(known)) return { state: 'absent', path: key };
+    return { state: 'found', path: known, value: this.file(known)?.workflowCall };
+  }
+
+  /**
+   * The key of `./path` (as `uses:` names it, relative to the repository root) from a file: the root is the folder
+   * holding the file's last `.github/` folder, or for a file outside one, the nearest folder above it that holds a
+   * `.github/` folder in the set. Undefined without either.
+   */
+  private localPath(from: string, usesPath: string): string | undefined {
+    let root = repositoryRootOf(from);
+    if (root === undefined) {
+      this.githubParents ??= new Set([...this.byKey.keys()].flatMap((key) => (/(^|\/)\.github\//.test(key) ? [key.slice(0, key.lastIndexOf('.github/'))] : [])));
+      for (let folder = folderOf(pathKey(from)); root === undefined; folder = folderOf(folder.slice(0, -1))) {
+        if (this.githubParents.has(folder)) root = folder;
+        if (folder === '') break;
+      }
+      if (root === undefined) return undefined;
+    }
+    return pathKey(root + usesPath.replace(/^(\.\/+)+/, '')).replace(/\/+$/, '');
+  }
+
   private skaffoldPaths(): string[] {
     return (this.skaffolds ??= [...this.files.keys()].filter((path) => SKAFFOLD_PATH.test(path)));
   }
@@ -233,6 +310,7 @@ export class ProjectIndex {
     const key = pathKey(path);
     if (removed) this.byKey.delete(key);
     else this.byKey.set(key, path);
+    if (!existed || removed) this.githubParents = undefined;
     if (KUSTOMIZATION_PATH.test(path) || ((!existed || removed) && (this.referenced === undefined || this.referenced.has(key)))) this.listed = undefined;
     if (SKAFFOLD_PATH.test(path)) this.skaffolds = undefined;
   }
@@ -256,6 +334,17 @@ function pathKey(path: string): string {
     else segments.push(segment);
   }
   return segments.join('/');
+}
+
+/**
+ * The repository root of a file, as a key with its trailing `/`: the folder that holds its last `.github/` folder
+ * (workflows live in `.github/workflows`, local actions mostly under `.github/`); undefined for a file elsewhere.
+ */
+export function repositoryRootOf(path: string): string | undefined {
+  const key = pathKey(path);
+  const at = key.lastIndexOf('.github/');
+  if (at < 0 || (at > 0 && key[at - 1] !== '/')) return undefined;
+  return key.slice(0, at);
 }
 
 /** A key's folder, with its trailing `/` (`''` at the top). */
@@ -290,18 +379,24 @@ const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml'];
 // `skaffold.yaml`, and the variants projects keep next to it (`skaffold-dev.yaml`); the content says whether it is one.
 const SKAFFOLD_PATH = /(^|[\\/])skaffold[^\\/]*\.ya?ml$/i;
 const VALUES_PATH = /(^|[\\/])values\.ya?ml$/i;
+const ACTION_METADATA_PATH = /(^|[\\/])action\.ya?ml$/i;
 
 /** What a parsed file contributes to the index. */
 export function indexFile(file: YamlFile): IndexedFile {
-  const indexed: IndexedFile = { path: file.path, objects: [], workflow: undefined, kustomization: undefined, skaffold: undefined, chartValues: VALUES_PATH.test(file.path) };
+  const indexed: IndexedFile = { path: file.path, objects: [], workflow: undefined, action: undefined, workflowCall: undefined, kustomization: undefined, skaffold: undefined, chartValues: VALUES_PATH.test(file.path) };
   for (const yaml of file.documents) {
     if (yaml.hasErrors) continue;
     const classified = classify(file, yaml);
     // A kustomization says `kind: Kustomization`, or nothing of the sort: its name says what it is.
+    if (ACTION_METADATA_PATH.test(file.path)) indexed.action ??= actionMetadataOf(yaml);
     if (KUSTOMIZATION_PATH.test(file.path)) indexed.kustomization = kustomizationOf(yaml);
     else if (SKAFFOLD_PATH.test(file.path) && isSkaffold(yaml)) (indexed.skaffold ??= { images: [] }).images.push(...skaffoldImages(yaml));
     else if (classified.type === 'k8s') indexed.objects.push(...indexObjects(file.path, file.text, yaml, classified.objects));
-    else if (classified.type === 'workflow') indexed.workflow = { kind: classified.workflow.kind, reusable: calledByOthers(yaml) };
+    else if (classified.type === 'workflow') {
+      const call = workflowCallOf(yaml);
+      indexed.workflow = { kind: classified.workflow.kind, reusable: call !== undefined };
+      if (call) indexed.workflowCall = call;
+    }
   }
   return indexed;
 }
@@ -329,8 +424,13 @@ export interface IndexReads {
   kinds: Map<string, readonly string[]>;
   /** What a read of `imagesFilledIn` saw (`filledInAnswer`), when one was made. */
   filledIn?: readonly string[];
+  /** Reads of local files (`localAction`, `localWorkflow`): the question (`localQuestion`) → what it saw (`localAnswer`). */
+  locals?: Map<LocalQuestion, string>;
   readers: Set<string>;
 }
+
+/** A question about a local file, as `CheckedTogether.localAnswer` takes it. */
+export type LocalQuestion = `action ${string}` | `workflow ${string}`;
 
 /** What a rule reads of the objects checked together with its document (`ctx.index`). */
 export interface IndexView {
@@ -343,6 +443,13 @@ export interface IndexView {
   objects(kind: string, near?: K8sObject): readonly IndexedObject[];
   /** The images a build tool (kustomize, Skaffold) fills in when it deploys the file being checked (`ProjectIndex.imagesFilledIn`). */
   imagesFilledIn(): readonly FilledImage[];
+  /**
+   * The metadata of a local action a step uses (`uses: ./path`, kind `local`), from its action.yml in the files checked
+   * together (`ProjectIndex.localAction`); the engine checks again what read it when that file changes, comes or goes.
+   */
+  localAction(action: ActionRef): LocalRead<ActionMetadata | undefined>;
+  /** What a local reusable workflow a job calls (`uses: ./.github/workflows/x.yml`) declares (`ProjectIndex.localWorkflow`); likewise. */
+  localWorkflow(call: ActionRef): LocalRead<WorkflowCallInterface | undefined>;
 }
 
 /**
@@ -356,10 +463,37 @@ export class CheckedTogether {
 
   private filled: readonly FilledImage[] | undefined;
 
+  private readonly locals = new Map<string, { read: LocalRead<unknown>; answer: string }>();
+
   constructor(
     private readonly ownObjects: () => Iterable<IndexedObject>,
     private readonly filledIn: () => readonly FilledImage[] = () => [],
+    /** The index and the checked file's path, which local paths are resolved from. */
+    private readonly local?: { index: ProjectIndex | undefined; path: string },
   ) {}
+
+  /** A local file read (asked of the index once per question). */
+  localRead(question: LocalQuestion): LocalRead<unknown> {
+    return this.localEntry(question).read;
+  }
+
+  /** What a local read sees, as a string: equal strings, equal answer. */
+  localAnswer(question: LocalQuestion): string {
+    return this.localEntry(question).answer;
+  }
+
+  private localEntry(question: LocalQuestion): { read: LocalRead<unknown>; answer: string } {
+    let entry = this.locals.get(question);
+    if (!entry) {
+      const index = this.local?.index;
+      const from = this.local?.path ?? '';
+      const target = question.slice(question.indexOf(' ') + 1);
+      let read: LocalRead<unknown> = { state: 'unknown' };
+      if (index) read = question.startsWith('action ') ? index.localAction(from, target) : index.localWorkflow(from, target);
+      this.locals.set(question, (entry = { read, answer: JSON.stringify(read) }));
+    }
+    return entry;
+  }
 
   /** The images filled in for the file (asked of the index once). */
   imagesFilledIn(): readonly FilledImage[] {
@@ -391,9 +525,23 @@ export class CheckedTogether {
     return answer;
   }
 
-  /** The view a rule gets; when `reads` is given, each read is noted there (kind → `answer(kind)`) and the rule in `readers`. */
-  view(reads: IndexReads | undefined, ruleId: string): IndexView {
+  /**
+   * The view a rule gets; when `reads` is given, each read is noted there (kind → `answer(kind)`) and the rule in
+   * `readers`; `noteLocal` also hears of each local read (the job cache keeps them with a job's findings).
+   */
+  view(reads: IndexReads | undefined, ruleId: string, noteLocal?: (question: LocalQuestion, answer: string) => void): IndexView {
+    const local = <T>(question: LocalQuestion): LocalRead<T> => {
+      const answer = this.localAnswer(question);
+      if (reads) {
+        (reads.locals ??= new Map()).set(question, answer);
+        reads.readers.add(ruleId);
+      }
+      noteLocal?.(question, answer);
+      return this.localRead(question) as LocalRead<T>;
+    };
     return {
+      localAction: (action) => (action.kind === 'local' && action.path !== undefined ? local(`action ${action.path}`) : { state: 'unknown' }),
+      localWorkflow: (call) => (call.kind === 'reusable' && call.local && call.path !== undefined ? local(`workflow ${call.path}`) : { state: 'unknown' }),
       objects: (kind, near) => {
         const all = this.objects(kind);
         if (reads) {
@@ -414,13 +562,46 @@ export class CheckedTogether {
   }
 }
 
-function calledByOthers(yaml: YamlDoc): boolean {
+/** What `on.workflow_call` declares; undefined for a workflow others cannot call. */
+function workflowCallOf(yaml: YamlDoc): WorkflowCallInterface | undefined {
   const root = yaml.resolve(yaml.doc.contents);
-  if (!isMap(root)) return false;
+  if (!isMap(root)) return undefined;
   const on = mapFields(yaml, root).get('on')?.value ?? mapFields(yaml, root).get('true')?.value;
-  if (scalarToString(on) === 'workflow_call') return true;
-  if (isSeq(on)) return seqItems(yaml, on).some((item) => scalarToString(item) === 'workflow_call');
-  return isMap(on) && mapFields(yaml, on).has('workflow_call');
+  const called = scalarToString(on) === 'workflow_call' || (isSeq(on) && seqItems(yaml, on).some((item) => scalarToString(item) === 'workflow_call'));
+  const field = isMap(on) ? mapFields(yaml, on).get('workflow_call') : undefined;
+  if (!called && !field) return undefined;
+  const call = isMap(field?.value) ? mapFields(yaml, field.value) : new Map<string, Field>();
+  const inputs: Record<string, WorkflowCallInterface['inputs'][string]> = Object.create(null) as Record<string, never>;
+  for (const [name, spec] of entriesOf(yaml, call.get('inputs')?.value)) {
+    inputs[name] = { required: scalarToString(spec.get('required')?.value) === 'true', type: scalarToString(spec.get('type')?.value), hasDefault: spec.has('default') };
+  }
+  const secrets: Record<string, { required: boolean }> = Object.create(null) as Record<string, never>;
+  for (const [name, spec] of entriesOf(yaml, call.get('secrets')?.value)) secrets[name] = { required: scalarToString(spec.get('required')?.value) === 'true' };
+  return { inputs, secrets, outputs: entriesOf(yaml, call.get('outputs')?.value).map(([name]) => name) };
+}
+
+/** What an action's metadata file declares. */
+function actionMetadataOf(yaml: YamlDoc): ActionMetadata | undefined {
+  const root = yaml.resolve(yaml.doc.contents);
+  if (!isMap(root)) return undefined;
+  const fields = mapFields(yaml, root);
+  const runs = fields.get('runs')?.value;
+  const inputs: Record<string, ActionInput> = Object.create(null) as Record<string, never>;
+  for (const [name, spec] of entriesOf(yaml, fields.get('inputs')?.value)) {
+    const input: ActionInput = { required: scalarToString(spec.get('required')?.value) === 'true' };
+    const fallback = scalarToString(spec.get('default')?.value);
+    const deprecation = scalarToString(spec.get('deprecationMessage')?.value);
+    if (fallback !== undefined) input.default = fallback;
+    if (deprecation !== undefined) input.deprecationMessage = deprecation;
+    inputs[name] = input;
+  }
+  return { using: isMap(runs) ? scalarToString(mapFields(yaml, runs).get('using')?.value) : undefined, inputs, outputs: entriesOf(yaml, fields.get('outputs')?.value).map(([name]) => name) };
+}
+
+/** The entries of a mapping of names to mappings (`inputs:`, `secrets:`); a name given nothing (`token:`) has no fields. */
+function entriesOf(yaml: YamlDoc, node: unknown): [string, Map<string, Field>][] {
+  if (!isMap(node)) return [];
+  return [...mapFields(yaml, node)].map(([name, field]) => [name, isMap(field.value) ? mapFields(yaml, field.value) : new Map<string, Field>()]);
 }
 
 function kustomizationOf(yaml: YamlDoc): NonNullable<IndexedFile['kustomization']> {

@@ -30,6 +30,11 @@ export interface ProjectFacts {
    * keys its cache on. `lockfileExists` (model/lockfiles.ts) reads it.
    */
   lockfiles?: readonly string[];
+  /**
+   * The file names in the repository's `.github/workflows/` folder (`ci.yml`): whether a local reusable workflow a job
+   * calls exists, for a file the files checked together do not hold. Undefined outside a repository.
+   */
+  workflowFiles?: readonly string[];
 }
 
 /** The four DORA metrics a rule can protect. */

@@ -81,6 +81,7 @@ export class IncrementalLinter {
         yield* external;
       },
       () => options.index?.imagesFilledIn(path) ?? [],
+      { index: options.index, path },
     );
     // What rules read can differ from last time only for the kinds of objects in pieces the edit added or dropped, and
     // of other files' objects (now or last time): reads of other kinds are not compared, so most edits build no index.
@@ -109,7 +110,9 @@ export class IncrementalLinter {
       const reads = piece.reads;
       // What a build tool fills in comes from other files only: compared on every run (the index keeps it worked out).
       const sameFilledIn = reads?.filledIn === undefined || sameStrings(reads.filledIn, together.filledInAnswer());
-      if (!reads || (sameFilledIn && [...reads.kinds].every(([kind, seen]) => !changedKinds.has(kind) || sameStrings(seen, together.answer(kind))))) continue;
+      // Local files (actions, reusable workflows) are other files too: compared on every run, each asked of the index once.
+      const sameLocals = reads?.locals === undefined || [...reads.locals].every(([question, answer]) => together.localAnswer(question) === answer);
+      if (!reads || (sameFilledIn && sameLocals && [...reads.kinds].every(([kind, seen]) => !changedKinds.has(kind) || sameStrings(seen, together.answer(kind))))) continue;
       const again = check(piece, rules.filter((rule) => reads.readers.has(rule.id)));
       piece.findings = [...piece.findings.filter((finding) => !reads.readers.has(finding.ruleId)), ...again.findings];
       piece.reads = again.reads.readers.size > 0 ? again.reads : undefined;

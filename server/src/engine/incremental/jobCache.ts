@@ -5,6 +5,7 @@ import { indentUnit } from '../edits/yamlEdit';
 import { detach } from './memo';
 import { isPlain, type YamlFile } from '../yaml/yamlFile';
 import type { AcrossJobs } from '../core/rule';
+import type { LocalQuestion } from '../core/projectIndex';
 
 /**
  * What the `job` and `step` hooks of `scope: 'job'` rules reported for each job of one document's workflow, kept
@@ -63,7 +64,11 @@ interface Entry {
   placed: Finding[];
   at: number;
   reads: readonly AcrossJobsRead[];
+  locals: readonly LocalRead[];
 }
+
+/** What a job's hooks read of a local file through `ctx.index`: the question, and the answer (`CheckedTogether.localAnswer`). */
+export type LocalRead = readonly [LocalQuestion, string];
 
 /** What a job's hooks learnt of the whole workflow through `ctx.acrossJobs`: the question, and the answer's JSON. */
 export interface AcrossJobsRead {
@@ -79,6 +84,8 @@ export interface JobSlot {
   cached: Finding[] | undefined;
   /** What the cached findings' hooks read across jobs: they hold only while every answer is the same. */
   reads: readonly AcrossJobsRead[];
+  /** Likewise for what they read of local files. */
+  locals: readonly LocalRead[];
 }
 
 export class JobCacheSession {
@@ -97,17 +104,17 @@ export class JobCacheSession {
     if (!range || !source || range[2] > this.jobsEnd) return undefined;
     const { text: key, start } = source;
     const entry = this.previous.get(key) ?? this.kept.get(key);
-    if (!entry) return { start, end: range[2], key, cached: undefined, reads: [] };
+    if (!entry) return { start, end: range[2], key, cached: undefined, reads: [], locals: [] };
     if (entry.at !== start) {
       entry.placed = entry.relative.map((finding) => shiftFinding(finding, start));
       entry.at = start;
     }
     this.kept.set(entry.key, entry);
-    return { start, end: range[2], key, cached: entry.placed, reads: entry.reads };
+    return { start, end: range[2], key, cached: entry.placed, reads: entry.reads, locals: entry.locals };
   }
 
   /** Keeps what was reported for a job that had no cached findings, when all of it lies inside the job's text. */
-  store(slot: JobSlot, findings: Finding[], reads: readonly AcrossJobsRead[]): void {
+  store(slot: JobSlot, findings: Finding[], reads: readonly AcrossJobsRead[], locals: readonly LocalRead[] = []): void {
     const inside = (span: { start: number; end: number }): boolean => span.start >= slot.start && span.end <= slot.end;
     if (!findings.every((finding) => inside(finding.span) && (finding.fix?.edits.every(inside) ?? true))) {
       this.kept.delete(slot.key);
@@ -115,7 +122,7 @@ export class JobCacheSession {
     }
     // Kept across keystrokes: a copy of the job's text, not a slice that holds on to the whole file.
     const key = detach(slot.key);
-    this.kept.set(key, { key, relative: findings.map((finding) => shiftFinding(finding, -slot.start)), placed: findings, at: slot.start, reads });
+    this.kept.set(key, { key, relative: findings.map((finding) => shiftFinding(finding, -slot.start)), placed: findings, at: slot.start, reads, locals });
   }
 
   /** Ends the check: only the jobs seen in it are kept for the next. */

@@ -1,0 +1,65 @@
+// Copies the action.yml files of the repositories in repos.txt out of local git snapshots into a folder that
+// `generate.mjs` reads, and records where each came from in sources.tsv (kept in the repository; the copied
+// files are not, their licences being their authors'). For each major version the repository tags (`v4`, `v4.2.1`,
+// `4.2.1`), the newest tag of that major is read; the default branch is read too (for `@main`-style pins).
+// Usage: node scripts/actions/collect.mjs <snapshots> <out>
+//   <snapshots>/<owner>+<repo>/repo is a git directory (bare, or with .git inside), as the fetch tool leaves it.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const [snapshots, out] = process.argv.slice(2);
+if (!snapshots || !out) {
+  console.error('usage: node scripts/actions/collect.mjs <snapshots> <out>');
+  process.exit(2);
+}
+const here = import.meta.dirname;
+const repos = readFileSync(join(here, 'repos.txt'), 'utf8').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+// Action metadata files that are the repository's own helpers or test data, not actions others use.
+const SKIP = /(^|\/)(\.github|node_modules|__tests__|tests?|testdata|examples?|fixtures?)\//;
+
+const git = (dir, ...args) => execFileSync('git', ['--git-dir', dir, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+const semver = (tag) => {
+  const match = /^(v?)(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(tag);
+  // Date-versioned tags (`2026.07.10.1`) have no major in the semver sense.
+  if (!match || (match[1] === '' && Number(match[2]) > 99)) return undefined;
+  return { major: Number(match[2]), rest: [Number(match[3] ?? -1), Number(match[4] ?? -1)], tag };
+};
+
+const rows = [['repo', 'path', 'version', 'ref', 'commit']];
+for (const repo of repos) {
+  const base = join(snapshots, repo.replace('/', '+'), 'repo');
+  const dir = existsSync(join(base, '.git')) ? join(base, '.git') : base;
+  if (!existsSync(dir)) {
+    console.error(`${repo}: no snapshot at ${base}`);
+    continue;
+  }
+  const newest = new Map();
+  for (const tag of git(dir, 'tag', '--list').split('\n')) {
+    const version = semver(tag.trim());
+    if (!version) continue;
+    const known = newest.get(version.major);
+    const later = !known || version.rest[0] > known.rest[0] || (version.rest[0] === known.rest[0] && version.rest[1] > known.rest[1]);
+    if (later) newest.set(version.major, version);
+  }
+  const head = git(dir, 'symbolic-ref', '--short', 'HEAD').trim();
+  const refs = [...[...newest.values()].map((version) => ({ version: `v${version.major}`, ref: version.tag })), { version: head, ref: head }];
+  for (const { version, ref } of refs) {
+    let commit;
+    try {
+      commit = git(dir, 'rev-list', '-n', '1', ref).trim();
+    } catch {
+      continue;
+    }
+    const files = git(dir, 'ls-tree', '-r', '--name-only', commit).split('\n').filter((file) => /(^|\/)action\.ya?ml$/.test(file) && !SKIP.test(file));
+    for (const file of files) {
+      const path = dirname(file) === '.' ? '' : dirname(file);
+      const target = join(out, repo, path, `@${version}`, 'action.yml');
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, git(dir, 'show', `${commit}:${file}`));
+      rows.push([repo, path, version, ref, commit]);
+    }
+  }
+}
+writeFileSync(join(here, 'sources.tsv'), rows.map((row) => row.join('\t')).join('\n') + '\n');
+console.log(`${rows.length - 1} action.yml files from ${repos.length} repositories`);

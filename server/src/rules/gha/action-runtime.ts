@@ -1,0 +1,59 @@
+import { defineRule } from '../../engine/core/rule';
+import { usesNode } from '../../engine/edits/workflowEdit';
+import { replaceScalar } from '../../engine/edits/yamlEdit';
+import { firstCurrentMajor, isRetiredRuntime, knownAction } from '../../engine/model/actionMetadata';
+import { isScalar, spanOf } from '../../engine/yaml/yamlFile';
+
+export default defineRule({
+  id: 'gha/action-runtime',
+  presets: { recommended: 'warning', strict: 'warning' },
+  dora: ['change-failure-rate'],
+  fixable: 'suggestion',
+  messages: {
+    retired: (action: string, runtime: string, current: string) =>
+      `'${action}' runs on ${runtime}, which GitHub has removed from its hosted runners: the step is forced onto a newer Node it was not written for, or fails.${current ? ` '${current}' is the first major release on a current runtime.` : ' Move to a release on a current Node runtime.'}`,
+  },
+  docs: {
+    summary: 'Use action releases that run on a Node version GitHub still ships.',
+    rationale:
+      'A JavaScript action names the Node version it runs on in its `action.yml` (`runs.using`). GitHub removed Node 12 from its runners and then Node 16; actions that still ask for them are run on a newer Node instead (with a warning in every run), which breaks some of them, and self-hosted runners that follow GitHub\'s schedule refuse them. shipcheck reads the runtime of the release a step pins from a table of popular actions (per major version) and from local actions\' `action.yml`.',
+    symptom: 'A "Node.js 16 actions are deprecated" annotation on every run, and steps that break when the runner forces a newer Node.',
+    fix: 'Move to the first major version of the action on a current runtime (the quick-fix changes the tag; read the action\'s release notes for breaking changes first). For an action pinned by commit SHA, pin the commit of that release.',
+    bad: `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v3
+`,
+    good: `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+`,
+  },
+  scope: 'job',
+  visit: {
+    step(step, ctx) {
+      const action = step.action;
+      const uses = usesNode(step);
+      if (!action || !uses) return;
+      if (action.kind === 'local') {
+        const read = ctx.index.localAction(action);
+        const using = read.state === 'found' ? read.value?.using : undefined;
+        if (isRetiredRuntime(using)) ctx.report({ span: spanOf(uses), message: 'retired', args: [action.uses, using!, ''] });
+        return;
+      }
+      const known = knownAction(action, uses.comment ?? undefined);
+      if (!known || !isRetiredRuntime(known.metadata.using)) return;
+      const current = firstCurrentMajor(known);
+      const suggested = current === undefined ? '' : `${action.name}@${current}`;
+      // A commit SHA is not replaced by a tag (that would unpin it).
+      const byTag = action.ref !== undefined && !/^[0-9a-f]{40}$/i.test(action.ref);
+      const edit = suggested && byTag && isScalar(uses) ? replaceScalar(uses, suggested) : undefined;
+      ctx.report({ span: spanOf(uses), message: 'retired', args: [action.uses, known.metadata.using, suggested], ...(edit ? { fix: { title: `Use '${suggested}'`, edits: [edit] } } : {}) });
+    },
+  },
+});

@@ -1,0 +1,85 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { lint } from '../../server/src/engine/core/lint';
+import { buildProjectIndex } from '../../server/src/engine/core/projectIndex';
+import { IncrementalLinter } from '../../server/src/engine/incremental/incremental';
+import { ruleById } from '../../server/src/rules/index';
+import type { ProjectFacts } from '../../server/src/engine/core/rule';
+
+const CALLED = `on:
+  workflow_call:
+    inputs:
+      environment: { type: string, required: true }
+      dry-run: { type: boolean, default: false }
+      replicas: { type: number }
+    secrets:
+      deploy-token: { required: true }
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./deploy.sh
+`;
+const CALLER = `on: push
+jobs:
+  deploy:
+    uses: ./.github/workflows/deploy.yml
+    with:
+      enviroment: production
+      dry-run: sometimes
+      replicas: 3
+    secrets:
+      deploy_token: \${{ secrets.TOKEN }}
+  missing:
+    uses: ./.github/workflows/gone.yml
+`;
+const rules = [ruleById('gha/workflow-call')!, ruleById('gha/action-inputs')!, ruleById('gha/action-runtime')!];
+const messages = (result: { findings: { ruleId: string; message: string }[] }) => result.findings.filter((finding) => rules.some((rule) => rule.id === finding.ruleId)).map((finding) => finding.message);
+
+describe('rules that read local files through the index', () => {
+  const project: ProjectFacts = { workflowFiles: ['ci.yml', 'deploy.yml'] };
+
+  it('checks a call against the workflow_call of the called file, and a file that is not there', () => {
+    const index = buildProjectIndex([
+      { path: 'repo/.github/workflows/deploy.yml', text: CALLED },
+      { path: 'repo/.github/workflows/ci.yml', text: CALLER },
+    ]);
+    const found = messages(lint(CALLER, 'repo/.github/workflows/ci.yml', { rules, project, preset: 'strict', index }));
+    assert.equal(found.length, 6, found.join('\n'));
+    assert.ok(found.some((message) => message.includes("no input 'enviroment'") && message.includes("'environment'")));
+    assert.ok(found.some((message) => message.includes("Input 'dry-run' is declared as a boolean")));
+    assert.ok(found.some((message) => message.includes("requires input 'environment'")));
+    assert.ok(found.some((message) => message.includes("no secret 'deploy_token'") && message.includes("'deploy-token'")));
+    assert.ok(found.some((message) => message.includes("requires secret 'deploy-token'")));
+    assert.ok(found.some((message) => message.includes("'./.github/workflows/gone.yml' does not exist")));
+  });
+
+  it('says nothing of a missing file without a repository to look in, nor of a file outside .github', () => {
+    const index = buildProjectIndex([{ path: 'repo/.github/workflows/ci.yml', text: CALLER }]);
+    assert.deepEqual(messages(lint(CALLER, 'repo/.github/workflows/ci.yml', { rules, project: {}, preset: 'strict', index })), []);
+    assert.deepEqual(messages(lint(CALLER, 'elsewhere/ci.yml', { rules, project, preset: 'strict', index: buildProjectIndex([]) })), []);
+  });
+
+  it('reads a local action, and checks again when its action.yml changes while the workflow text does not', () => {
+    const workflow = `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ./.github/actions/setup
+        with:
+          version: 3
+`;
+    const action = (input: string, using = 'node16') => `name: setup\ninputs:\n  ${input}:\n    required: false\nruns:\n  using: ${using}\n  main: index.js\n`;
+    const index = buildProjectIndex([{ path: '.github/actions/setup/action.yml', text: action('version') }]);
+    const linter = new IncrementalLinter();
+    const options = { rules, project: {}, preset: 'strict' as const, index };
+    const first = messages(linter.lint(workflow, '.github/workflows/ci.yml', options));
+    assert.deepEqual(first.length, 1, first.join('\n'));
+    assert.ok(first[0]!.includes('node16'));
+    index.setFile('.github/actions/setup/action.yml', action('release', 'node20'));
+    const second = messages(linter.lint(workflow, '.github/workflows/ci.yml', options));
+    assert.equal(second.length, 1, second.join('\n'));
+    assert.ok(second[0]!.includes("no input 'version'"));
+  });
+});
