@@ -221,7 +221,7 @@ export class JobTaint {
       case 'env':
         return rest.length === 1 ? this.envTaint(rest[0]!, step, layers) : undefined;
       case 'steps': {
-        if (rest.length !== 3 || rest[1] !== 'outputs' || !step) return undefined;
+        if (rest.length !== 3 || rest[1] !== 'outputs') return undefined;
         const taint = this.stepOutput(rest[0]!, rest[2]!, step);
         return taint && hop(taint, written, `${written} is written by step '${segments[1]}' from ${taint.path}`);
       }
@@ -296,9 +296,9 @@ export class JobTaint {
     return kinds;
   }
 
-  /** What makes `steps.<id>.outputs.<name>` untrusted, for a step before `before`. */
-  private stepOutput(id: string, name: string, before: Step): Taint | undefined {
-    const source = this.job.steps.find((step) => step.index < before.index && scalarToString(step.fields.get('id')?.value)?.toLowerCase() === id);
+  /** What makes `steps.<id>.outputs.<name>` untrusted, read by a step after it (or by the job's `outputs:`). */
+  private stepOutput(id: string, name: string, before: Step | undefined): Taint | undefined {
+    const source = this.job.steps.find((step) => (!before || step.index < before.index) && scalarToString(step.fields.get('id')?.value)?.toLowerCase() === id);
     return source && this.outputsOf(source).get(name);
   }
 
@@ -411,7 +411,7 @@ export class JobTaint {
       for (const match of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
         if (found?.level === 'event') break;
         const from = variable(match[1]!);
-        if (from) found = worse(found, hop(from, `$${match[1]}`, `'$${match[1]}' holds ${from.path}`));
+        if (from) found = worse(found, from.path === `$${match[1]}` ? from : hop(from, `$${match[1]}`, `'$${match[1]}' holds ${from.path}`));
       }
       return found;
     };
@@ -454,11 +454,11 @@ export class JobTaint {
       offset += line.length + 1;
       const named = file.exec(line);
       if (!named || !/>>|>|Out-File|Add-Content|Set-Content|\|\s*tee/i.test(line)) continue;
-      const text = line
-        .slice(0, named.index)
-        .replace(/(>>?|\|\s*(Out-File|Add-Content|Set-Content|tee)\b.*|\b(Add-Content|Set-Content)\b.*)\s*$/i, '')
+      const before = line.slice(0, named.index);
+      const cut = before.search(/>|\||\b(?:Add-Content|Set-Content)\b/i);
+      const text = (cut < 0 ? before : before.slice(0, cut))
         .trim()
-        .replace(/^(echo|Write-Output)\s+/i, '')
+        .replace(/^(?:echo|Write-Output)\s+/i, '')
         .replace(/^(["'])(.*)\1$/, '$2');
       let taint = this.textTaint(line, step, layers);
       for (const match of line.matchAll(reference)) {
@@ -474,7 +474,9 @@ export class JobTaint {
 
 /** The chain of a taint as one sentence: "env.TITLE is set from github.event.issue.title in the step's env:". */
 export function taintChain(taint: Taint): string {
-  return taint.chain.join('; ');
+  // A long chain keeps its first hop and where the text came from.
+  const chain = taint.chain.length > 3 ? [taint.chain[0]!, '…', taint.chain[taint.chain.length - 1]!] : taint.chain;
+  return chain.join('; ');
 }
 
 /**

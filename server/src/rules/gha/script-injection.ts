@@ -27,12 +27,16 @@ export default defineRule({
       `'${expression}' is pasted into the '${input}' script that '${action}' runs, and ${source}: the value becomes code. Pass it through the step's 'env:' and read the variable in the script.`,
   },
   docs: {
-    summary: 'Never interpolate untrusted event text (`${{ github.event.issue.title }}` …) into a script.',
+    summary: 'Never interpolate untrusted text (`${{ github.event.issue.title }}`, or an `env:` entry, step output, job output or matrix value built from it) into a script.',
     rationale:
-      '`${{ }}` expressions are expanded into the text of a `run:` script (or a github-script `script:`) before the shell or Node sees it, so the value becomes code, not data. Titles, bodies and comments of issues and pull requests, branch names, commit messages and author names are all chosen by whoever opens them, including people with no access to the repository. One crafted title can then run commands with the workflow\'s token and secrets. An environment variable is passed as data and is never parsed as code. Contexts that are not free text (`github.sha`, `github.run_id`, `github.ref`, numbers, flags such as `…draft`, logins) are not flagged, nor are expressions whose result is a boolean (comparisons, `!`, `contains()`, `startsWith()`, `endsWith()`), nor a whole object pasted as it is (`${{ github.event }}` renders as the word `Object`; `toJSON(github.event)` does paste its text and is flagged), nor expressions in `env:` or `with:`. It is an error when the workflow may run on an event that hands a stranger\'s text to a job with secrets and a writable token (`pull_request_target`, `issues`, `issue_comment`, `discussion`, `discussion_comment`, `workflow_run`, `gollum`, or an event it cannot know: a reusable workflow, a composite action); a warning when it runs only on other events (on `pull_request` a fork\'s text runs with a read-only token and no secrets; on `push` the text comes from people who can push); info when the step or its job runs only for a bot author (`if: github.actor == \'dependabot[bot]\'`, also through `needs:`).',
+      '`${{ }}` expressions are expanded into the text of a script before the shell or Node sees it, so the value becomes code, not data. Titles, bodies and comments of issues and pull requests, branch names, commit messages and author names are all chosen by whoever opens them, including people with no access to the repository. One crafted title can then run commands with the workflow\'s token and secrets. An environment variable is passed as data and is never parsed as code. ' +
+      'The rule follows such text through the workflow: an `env:` entry (workflow, job or step) set from it, a step output a `run:` step writes from it (`echo "title=$TITLE" >> "$GITHUB_OUTPUT"`), a job output mapped to such a step output (read as `needs.<job>.outputs.<name>`), and a matrix built from it (`fromJSON(...)`); the message says how the text got there. The outputs of actions are not followed (what they hold is not known). Free-text inputs of `workflow_dispatch` and `workflow_call` (and every input of a composite action) are reported too, but milder: whoever starts or calls the workflow chooses them. ' +
+      'Scripts are `run:` in any shell, `actions/github-script`\'s `script:`, and the script inputs of well-known actions (`azure/cli` and `azure/powershell` `inlineScript`, `mikefarah/yq` `cmd`, `Amadevus/pwsh-script` and `jannekem/run-python-script-action` `script`, `addnab/docker-run-action` `run`, `appleboy/ssh-action` `script`). ' +
+      'Contexts that are not free text (`github.sha`, `github.run_id`, `github.ref`, numbers, flags such as `…draft`, logins, boolean, number and choice inputs) are not flagged, nor are expressions whose result is a boolean (comparisons, `!`, `contains()`, `startsWith()`, `endsWith()`), nor a whole object pasted as it is (`${{ github.event }}` renders as the word `Object`; `toJSON(github.event)` does paste its text and is flagged), nor expressions in `env:` or in `with:` of other actions. ' +
+      'It is an error when the workflow may run on an event that hands a stranger\'s text to a job with secrets and a writable token (`pull_request_target`, `issues`, `issue_comment`, `discussion`, `discussion_comment`, `workflow_run`, `gollum`, or an event it cannot know: a reusable workflow, a composite action); a warning when it runs only on other events (on `pull_request` a fork\'s text runs with a read-only token and no secrets; on `push` the text comes from people who can push); info when the step or its job runs only for a bot author (`if: github.actor == \'dependabot[bot]\'`, also through `needs:`). Inputs are info in the default preset and a warning in `strict`.',
     symptom:
       'An issue or pull request with an odd title (backticks, `$( )`, quotes) makes a triage or labelling workflow fail, or silently run extra commands; secrets or the GITHUB_TOKEN are exfiltrated.',
-    fix: 'Move each such expression into the step\'s `env:` and use the variable, quoted, in the script (`"$PR_TITLE"`; `process.env.PR_TITLE` in github-script). The quick-fix does this, choosing names that do not clash with existing variables; it is offered for POSIX shells (`"$PR_TITLE"`), PowerShell (`$env:PR_TITLE`) and github-script, in whichever shell the step runs (its `shell:`, the job\'s or workflow\'s `defaults: run: shell:`, or the runner\'s default). cmd steps get no fix: cmd expands `%PR_TITLE%` before it parses the line, so the value would still be read as code; nor do Python steps.',
+    fix: 'Move each such expression into the step\'s `env:` and use the variable in the script, the way its shell reads it: `"$PR_TITLE"` in bash and sh, `$env:PR_TITLE` in PowerShell, `process.env.PR_TITLE` in github-script, and `!PR_TITLE!` in cmd with `setlocal EnableDelayedExpansion` added as the script\'s first line (cmd expands `%PR_TITLE%` before it parses the line, so that form would still run the text as code; delayed expansion reads it after). An `${{ env.X }}` becomes a reference to `X`, which the step already has. The quick-fix does this, choosing names that do not clash with existing variables, in whichever shell the step runs (its `shell:`, the job\'s or workflow\'s `defaults: run: shell:`, or the runner\'s default). No fix is offered for Python or other custom shells, for cmd scripts that use `!` themselves (delayed expansion would eat it) or are not block scalars, nor for script inputs of actions other than github-script (they run in a container or on another host, where the step\'s `env:` does not reach).',
     bad: `on: issues
 jobs:
   triage:
@@ -174,7 +178,14 @@ function untrustedExpressions(script: string, taint: JobTaint, step: Step): Foun
 
 /** cmd is fixed by turning on delayed expansion, which would eat any other `!` of the script: only block scripts without one. */
 function cmdFixable(script: Script): boolean {
-  return (script.style === 'BLOCK_LITERAL' || script.style === 'BLOCK_FOLDED') && !script.value.replace(/\$\{\{[^}]*\}\}/g, '').includes('!');
+  if (script.style !== 'BLOCK_LITERAL' && script.style !== 'BLOCK_FOLDED') return false;
+  let outside = '';
+  let from = 0;
+  for (const expression of findExpressions(script.value)) {
+    outside += script.value.slice(from, expression.start);
+    from = expression.end;
+  }
+  return !(outside + script.value.slice(from)).includes('!');
 }
 
 /**
@@ -236,7 +247,7 @@ function fixEdits(file: YamlFile, yaml: YamlDoc, step: Step, script: Script, fou
     if (!span || newText === undefined) return undefined;
     edits.push({ ...span, newText });
   }
-  if (script.lang === 'cmd' && !/^\s*setlocal\s+enabledelayedexpansion\b/im.test(script.value)) {
+  if (script.lang === 'cmd' && !script.value.split('\n').some((line) => /^setlocal\s+enabledelayedexpansion\b/i.test(line.trim()))) {
     // Delayed expansion (`!NAME!`) reads the variable after cmd has parsed the line, so its text stays data.
     const at = script.text!.sourceOffset(0);
     if (at === undefined) return undefined;
