@@ -4,6 +4,7 @@ import { findExpressions, parseExpression, renderedPaths, type RenderedPath } fr
 import { parseShell, type ShellCommand } from '../languages/shell';
 import { isMap, isScalar, isSeq, mapFields, scalarToString, seqItems, type Node, type YamlDoc } from '../yaml/yamlFile';
 import { MemoKey, memoOn } from './memo';
+import { workflowTriggers } from './triggers';
 import type { Job, Step, Workflow } from './workflow';
 
 /**
@@ -73,6 +74,33 @@ export function untrustedEventText(rendered: RenderedPath): boolean {
     case 'content':
       return UNTRUSTED_TEXT.some((template) => matchesStart(path, template));
   }
+}
+
+/**
+ * The events whose payload holds each object of untrusted text (the first segments after `github.event`, or
+ * `github.head_ref`): under other events the context is empty.
+ */
+const CARRIED_BY: ReadonlyMap<string, readonly string[]> = new Map([
+  ['head_ref', ['pull_request', 'pull_request_target']],
+  ['pull_request', ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment']],
+  ['issue', ['issues', 'issue_comment']],
+  ['comment', ['issue_comment', 'pull_request_review_comment', 'commit_comment', 'discussion_comment']],
+  ['review', ['pull_request_review']],
+  ['review_comment', ['pull_request_review_comment']],
+  ['discussion', ['discussion', 'discussion_comment']],
+  ['pages', ['gollum']],
+  ['commits', ['push']],
+  ['head_commit', ['push']],
+  ['workflow_run', ['workflow_run']],
+]);
+
+/** Whether an event the workflow runs on can fill the untrusted context `path` (all of them when the events are not known). */
+function carried(path: string, events: ReadonlySet<string> | undefined): boolean {
+  if (!events) return true;
+  const segments = path.split('.');
+  const object = segments[1] === 'event' ? segments[2] : segments[1];
+  const carriers = object === undefined ? undefined : CARRIED_BY.get(object);
+  return !carriers || carriers.some((event) => events.has(event));
 }
 
 /** Job id → output name (lower case) → what makes it untrusted: plain data, for `ctx.acrossJobs`. */
@@ -168,6 +196,7 @@ export class JobTaint {
   private readonly jobEnv: EnvLayer;
   private matrixTaint: { whole: Taint | undefined; keys: Map<string, Taint> } | undefined;
   private inputKinds: Map<string, boolean> | undefined;
+  private eventNames: { events: ReadonlySet<string> | undefined } | undefined;
 
   constructor(
     readonly job: Job,
@@ -207,7 +236,7 @@ export class JobTaint {
   }
 
   private pathTaint(rendered: RenderedPath, step: Step | undefined, layers: EnvLayer[]): Taint | undefined {
-    if (untrustedEventText(rendered)) return { path: rendered.path, origin: rendered.path, level: 'event', chain: [] };
+    if (untrustedEventText(rendered)) return carried(rendered.path, this.events()) ? { path: rendered.path, origin: rendered.path, level: 'event', chain: [] } : undefined;
     const segments = rendered.segments.map((segment) => String(segment));
     const [root, ...rest] = rendered.path.split('.');
     const written = segments.join('.');
@@ -264,6 +293,19 @@ export class JobTaint {
       entries.set(name.toLowerCase(), { name, value });
     }
     return entries;
+  }
+
+  /** The events the workflow runs on; undefined when not known (a composite action, a reusable workflow, an unreadable `on:`). */
+  private events(): ReadonlySet<string> | undefined {
+    if (this.eventNames) return this.eventNames.events;
+    const workflow = this.job.workflow;
+    let events: ReadonlySet<string> | undefined;
+    if (workflow.kind === 'workflow') {
+      const triggers = workflowTriggers(workflow, this.yaml);
+      if (triggers.complete && !triggers.events.has('workflow_call')) events = new Set(triggers.events.keys());
+    }
+    this.eventNames = { events };
+    return events;
   }
 
   /** Whether an input of this workflow (or composite action) takes free text: a string, declared or by default. */
