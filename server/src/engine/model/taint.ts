@@ -27,6 +27,8 @@ export interface Taint {
   level: TaintLevel;
   /** How the text got from `origin` to `path`, one sentence a hop, nearest first; empty when `path` is the origin. */
   chain: string[];
+  /** For `input` taint: whether a `workflow_dispatch` input (typed in by whoever starts the run) is among its origins. */
+  dispatched?: boolean;
   /** For `env.X`: the variable, as declared, that already holds the text in the step's environment. */
   variable?: string;
 }
@@ -147,7 +149,7 @@ function jobOutputTaints(workflow: Workflow, yaml: YamlDoc): JobOutputTaints {
 }
 
 function hop(from: Taint, path: string, sentence: string): Taint {
-  return { path, origin: from.origin, level: from.level, chain: [sentence, ...from.chain] };
+  return { path, origin: from.origin, level: from.level, chain: [sentence, ...from.chain], ...(from.dispatched !== undefined ? { dispatched: from.dispatched } : {}) };
 }
 
 /** The worse of two taints (event text over inputs), the first when equal. */
@@ -195,7 +197,7 @@ export class JobTaint {
   private readonly workflowEnv: EnvLayer;
   private readonly jobEnv: EnvLayer;
   private matrixTaint: { whole: Taint | undefined; keys: Map<string, Taint> } | undefined;
-  private inputKinds: Map<string, boolean> | undefined;
+  private inputKinds: Map<string, 'dispatch' | 'call'> | undefined;
   private eventNames: { events: ReadonlySet<string> | undefined } | undefined;
 
   constructor(
@@ -242,11 +244,9 @@ export class JobTaint {
     const written = segments.join('.');
     switch (root) {
       case 'inputs':
-        return rest.length === 1 && this.freeTextInput(rest[0]!) ? { path: written, origin: written, level: 'input', chain: [] } : undefined;
+        return rest.length === 1 ? this.inputTaint(rest[0]!, written) : undefined;
       case 'github':
-        return rest.length === 3 && rest[0] === 'event' && rest[1] === 'inputs' && this.freeTextInput(rest[2]!)
-          ? { path: written, origin: written, level: 'input', chain: [] }
-          : undefined;
+        return rest.length === 3 && rest[0] === 'event' && rest[1] === 'inputs' ? this.inputTaint(rest[2]!, written) : undefined;
       case 'env':
         return rest.length === 1 ? this.envTaint(rest[0]!, step, layers) : undefined;
       case 'steps': {
@@ -308,32 +308,38 @@ export class JobTaint {
     return events;
   }
 
-  /** Whether an input of this workflow (or composite action) takes free text: a string, declared or by default. */
-  private freeTextInput(name: string): boolean {
+  /**
+   * An input of this workflow (or composite action) that takes free text: a string, declared or by default. Every input
+   * of a composite action is a string, declared or not.
+   */
+  private inputTaint(name: string, written: string): Taint | undefined {
     this.inputKinds ??= this.readInputs();
-    // Every input of a composite action is a string, declared or not.
-    return this.inputKinds.get(name) ?? this.job.workflow.kind === 'composite-action';
+    const kind = this.inputKinds.get(name) ?? (this.job.workflow.kind === 'composite-action' ? 'call' : undefined);
+    return kind === undefined ? undefined : { path: written, origin: written, level: 'input', chain: [], dispatched: kind === 'dispatch' };
   }
 
-  private readInputs(): Map<string, boolean> {
-    const kinds = new Map<string, boolean>();
-    const add = (inputs: Node | undefined, typed: boolean) => {
+  /** Free-text inputs by name (lower case): typed in at `workflow_dispatch`, or passed by a caller. */
+  private readInputs(): Map<string, 'dispatch' | 'call'> {
+    const kinds = new Map<string, 'dispatch' | 'call'>();
+    const add = (inputs: Node | undefined, typed: boolean, kind: 'dispatch' | 'call') => {
       if (!isMap(inputs)) return;
       for (const [name, field] of mapFields(this.yaml, inputs)) {
         const type = typed && isMap(field.value) ? scalarToString(mapFields(this.yaml, field.value).get('type')?.value) : undefined;
-        const free = type === undefined || type === 'string';
-        kinds.set(name.toLowerCase(), (kinds.get(name.toLowerCase()) ?? false) || free);
+        if (type !== undefined && type !== 'string') continue;
+        if (kinds.get(name.toLowerCase()) !== 'dispatch') kinds.set(name.toLowerCase(), kind);
       }
     };
     const workflow = this.job.workflow;
     if (workflow.kind === 'composite-action') {
-      add(workflow.fields.get('inputs')?.value, false);
+      add(workflow.fields.get('inputs')?.value, false, 'call');
       return kinds;
     }
     const on = workflow.fields.get('on')?.value ?? workflow.fields.get('true')?.value;
     if (!isMap(on)) return kinds;
     for (const [event, field] of mapFields(this.yaml, on)) {
-      if ((event === 'workflow_dispatch' || event === 'workflow_call') && isMap(field.value)) add(mapFields(this.yaml, field.value).get('inputs')?.value, true);
+      if ((event === 'workflow_dispatch' || event === 'workflow_call') && isMap(field.value)) {
+        add(mapFields(this.yaml, field.value).get('inputs')?.value, true, event === 'workflow_dispatch' ? 'dispatch' : 'call');
+      }
     }
     return kinds;
   }
