@@ -4,7 +4,9 @@ import { findExpressions, parseExpression, renderedPaths, type RenderedPath } fr
 import { parseShell, type ShellCommand } from '../languages/shell';
 import { isMap, isScalar, isSeq, mapFields, scalarToString, seqItems, type Node, type YamlDoc } from '../yaml/yamlFile';
 import { MemoKey, memoOn } from './memo';
-import { workflowTriggers } from './triggers';
+import { conditionRunsIn } from './reachability';
+import { stepCondition } from './jobKind';
+import { triggerCases, workflowTriggers } from './triggers';
 import type { Job, Step, Workflow } from './workflow';
 
 /**
@@ -293,6 +295,22 @@ export class JobTaint {
       entries.set(name.toLowerCase(), { name, value });
     }
     return entries;
+  }
+
+  /**
+   * Whether event text can reach `step`: some event the workflow runs on carries `taint.origin` and neither the
+   * step's nor its job's `if:` rules that event out. Inputs always can.
+   */
+  reaches(taint: Taint, step: Step): boolean {
+    if (taint.level !== 'event' || this.job.workflow.kind !== 'workflow') return true;
+    const jobIf = this.job.synthetic ? undefined : this.job.fields.get('if');
+    const jobCondition = jobIf === undefined ? undefined : (scalarToString(jobIf.value) ?? null);
+    return triggerCases(workflowTriggers(this.job.workflow, this.yaml)).some(
+      (triggerCase) =>
+        (triggerCase.event === undefined || carried(taint.origin, new Set([triggerCase.event]))) &&
+        conditionRunsIn(stepCondition(step), triggerCase) !== false &&
+        conditionRunsIn(jobCondition, triggerCase) !== false,
+    );
   }
 
   /** The events the workflow runs on; undefined when not known (a composite action, a reusable workflow, an unreadable `on:`). */

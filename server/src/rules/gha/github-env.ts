@@ -48,7 +48,7 @@ jobs:
       const taint = jobTaint(step.job, ctx.doc, workflow.kind === 'workflow' ? ctx.acrossJobs(JOB_OUTPUT_TAINTS) : {});
       const privileged = workflow.kind !== 'workflow' || mayRunPrivileged(workflowTriggers(workflow, ctx.doc));
       for (const write of taint.writes(step)) {
-        if (write.file === 'GITHUB_OUTPUT' || write.taint?.level !== 'event') continue;
+        if (write.file === 'GITHUB_OUTPUT' || write.taint?.level !== 'event' || !taint.reaches(write.taint, step)) continue;
         const span = run.text?.sourceSpan(write.start, write.end) ?? run.span;
         ctx.report({
           span,

@@ -174,7 +174,7 @@ function untrustedExpressions(script: string, taint: JobTaint, step: Step): Foun
   const found: Found[] = [];
   for (const expression of findExpressions(script)) {
     const source = taint.expressionTaint(expression.inner, step);
-    if (source) found.push({ expression, taint: source });
+    if (source && taint.reaches(source, step)) found.push({ expression, taint: source });
   }
   return found;
 }
