@@ -305,12 +305,15 @@ export class JobTaint {
     if (taint.level !== 'event' || this.job.workflow.kind !== 'workflow') return true;
     const jobIf = this.job.synthetic ? undefined : this.job.fields.get('if');
     const jobCondition = jobIf === undefined ? undefined : (scalarToString(jobIf.value) ?? null);
-    return triggerCases(workflowTriggers(this.job.workflow, this.yaml)).some(
-      (triggerCase) =>
+    return triggerCases(workflowTriggers(this.job.workflow, this.yaml)).some((known) => {
+      // Outside workflow_dispatch there are no inputs: `github.event.inputs.x == 'true'` is false there.
+      const triggerCase = known.event === undefined || known.event === 'workflow_dispatch' ? known : { ...known, values: new Map([...known.values, ['github.event.inputs', null], ['inputs', null]]) };
+      return (
         (triggerCase.event === undefined || carried(taint.origin, new Set([triggerCase.event]))) &&
         conditionRunsIn(stepCondition(step), triggerCase) !== false &&
-        conditionRunsIn(jobCondition, triggerCase) !== false,
-    );
+        conditionRunsIn(jobCondition, triggerCase) !== false
+      );
+    });
   }
 
   /** The events the workflow runs on; undefined when not known (a composite action, a reusable workflow, an unreadable `on:`). */
