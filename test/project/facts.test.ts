@@ -24,12 +24,16 @@ describe('projectFacts', () => {
   }
 
   it('finds a lockfile at the root or in a package folder', () => {
-    assert.deepEqual(projectFacts(repo('root', ['package-lock.json'])), { npmLockfile: true, yarnBerry: false, lockfiles: ['package-lock.json'] });
-    assert.deepEqual(projectFacts(repo('nested', ['packages/web/npm-shrinkwrap.json'])), { npmLockfile: true, yarnBerry: false, lockfiles: ['packages/web/npm-shrinkwrap.json'] });
+    assert.deepEqual(projectFacts(repo('root', ['package-lock.json'])), { npmLockfile: true, yarnBerry: false, lockfiles: ['package-lock.json'], workflowFiles: [] });
+    assert.deepEqual(projectFacts(repo('nested', ['packages/web/npm-shrinkwrap.json'])), { npmLockfile: true, yarnBerry: false, lockfiles: ['packages/web/npm-shrinkwrap.json'], workflowFiles: [] });
   });
 
   it('knows when there is none, and ignores node_modules', () => {
-    assert.deepEqual(projectFacts(repo('none', ['package.json', 'node_modules/x/package-lock.json'])), { npmLockfile: false, yarnBerry: false, lockfiles: [] });
+    assert.deepEqual(projectFacts(repo('none', ['package.json', 'node_modules/x/package-lock.json'])), { npmLockfile: false, yarnBerry: false, lockfiles: [], workflowFiles: [] });
+  });
+
+  it('lists the workflow files a local reusable-workflow call can name', () => {
+    assert.deepEqual(projectFacts(repo('workflows', ['.github/workflows/release.yml', '.github/workflows/build.yaml', '.github/workflows/notes.md'])).workflowFiles, ['build.yaml', 'release.yml']);
   });
 
   it('knows nothing outside a repository', () => {

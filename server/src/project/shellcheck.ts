@@ -1,4 +1,5 @@
 import { classify } from '../engine/core/classify';
+import { findExpressions } from '../engine/languages/expressions';
 import type { Finding, Severity, Span } from '../engine/core/finding';
 import type { RuleSetting } from '../engine/core/lint';
 import { findingSeverity, presetSeverity, type Preset } from '../engine/core/presets';
@@ -62,8 +63,6 @@ export interface ShellcheckComment {
  */
 export const EXCLUDED_CHECKS = 'SC1091,SC2050,SC2194,SC2157,SC2154,SC2043,SC2164,SC2034';
 
-const EXPRESSION = /\$\{\{[\s\S]*?\}\}/g;
-
 /** The scripts of a linted file shellcheck can read: `run:` steps whose effective shell is bash, sh, dash or ksh. */
 export function shellScripts(file: YamlFile): ShellScript[] {
   const scripts: ShellScript[] = [];
@@ -76,7 +75,7 @@ export function shellScripts(file: YamlFile): ShellScript[] {
         const run = step.run;
         const shell = step.shell.kind === 'posix' ? checkedShell(step.shell.name) : undefined;
         if (!run?.text || !shell) continue;
-        const text = run.value.replace(EXPRESSION, (expression) => expression.replace(/[^\n]/g, '_'));
+        const text = blankExpressions(run.value);
         scripts.push({ shell, text, offsetOf: (index) => run.text?.sourceOffset(index), span: run.span });
       }
     }
@@ -136,4 +135,15 @@ export async function shellcheckFindings(file: YamlFile, shellcheck: ShellcheckB
   const scripts = shellScripts(file);
   const found = await Promise.all(scripts.map(async (script) => findingsOf(script, await shellcheck.check(script), level)));
   return unsuppressed(file, found.flat());
+}
+
+/** The script with each \`\${{ }}\` replaced by as many \`_\` (line breaks kept), so shellcheck's columns are the script's. */
+function blankExpressions(script: string): string {
+  let text = '';
+  let from = 0;
+  for (const { start, end } of findExpressions(script)) {
+    text += script.slice(from, start) + script.slice(start, end).replace(/[^\n]/g, '_');
+    from = end;
+  }
+  return text + script.slice(from);
 }

@@ -13,6 +13,7 @@ import deployUngated from './gha/deploy-ungated';
 import deprecatedCommands from './gha/deprecated-commands';
 import dockerBuildCache from './gha/docker-build-cache';
 import events from './gha/events';
+import githubEnv from './gha/github-env';
 import glob from './gha/glob';
 import hardcodedSecret from './gha/hardcoded-secret';
 import ghaImageTag from './gha/image-tag';
@@ -63,7 +64,7 @@ import secretEnv from './k8s/secret-env';
 import secretLiteralEnv from './k8s/secret-literal-env';
 
 /** Every rule, sorted by id. A test fails when a rule file is missing here or out of order. */
-export const RULES: readonly Rule[] = [actionInputs, actionRuntime, artifactRetention, botCondition, cachePoisoning, checkoutCredentials, coverage100, dangerousTrigger, deployConcurrency, deployEnvironment, deployUngated, deprecatedCommands, dockerBuildCache, events, glob, hardcodedSecret, ghaImageTag, insecureCommands, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, secretsOvershared, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, trustedPublishing, unpinnedAction, unreachableJob, unsoundCondition, workflowCall, analysisCondition, analysisLimits, analysisSingleMetric, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv];
+export const RULES: readonly Rule[] = [actionInputs, actionRuntime, artifactRetention, botCondition, cachePoisoning, checkoutCredentials, coverage100, dangerousTrigger, deployConcurrency, deployEnvironment, deployUngated, deprecatedCommands, dockerBuildCache, events, githubEnv, glob, hardcodedSecret, ghaImageTag, insecureCommands, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, secretsOvershared, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, trustedPublishing, unpinnedAction, unreachableJob, unsoundCondition, workflowCall, analysisCondition, analysisLimits, analysisSingleMetric, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);

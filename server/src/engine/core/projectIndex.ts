@@ -231,7 +231,7 @@ export class ProjectIndex {
       }
       if (root === undefined) return undefined;
     }
-    return pathKey(root + usesPath.replace(/^(\.\/+)+/, '')).replace(/\/+$/, '');
+    return pathKey(root + usesPath.replace(/^(\.\/+)+/, '')).replace(/\/$/, '');
   }
 
   private skaffoldPaths(): string[] {

@@ -98,7 +98,7 @@ export function resolveCommands(command: ShellCommand, script: string, depth = 0
   }
   const programWord = words[i];
   if (!programWord) return [];
-  const program = VERSIONED_RUNNERS.has(launchers[launchers.length - 1] ?? '') ? baseName(programWord.value).replace(/[=<>!~@].*$/, '') : baseName(programWord.value);
+  const program = VERSIONED_RUNNERS.has(launchers[launchers.length - 1] ?? '') ? beforeVersion(baseName(programWord.value)) : baseName(programWord.value);
   return [{ program, programWord, args: words.slice(i + 1), launchers, command }];
 }
 
@@ -172,4 +172,10 @@ export function optionValue(args: ShellWord[], names: readonly string[]): { valu
     }
   }
   return undefined;
+}
+
+/** A package name without the version a runner pins (\`black==24.1\`, \`eslint@9\`). */
+function beforeVersion(word: string): string {
+  const cut = word.search(/[=<>!~@]/);
+  return cut < 0 ? word : word.slice(0, cut);
 }

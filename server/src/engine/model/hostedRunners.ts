@@ -81,14 +81,12 @@ const VENDOR_LABEL =
  * size: `ubuntu-24.04-16core`, `ubuntu-latest-4-cores`, `8-core-ubuntu-latest`, `ubuntu-22.04-xl`, `ubuntu-x64`,
  * `ubuntu-arm64`, `github-ubuntu-24.04-x86_64-8`, `github-hosted-windows-x64-large`, `larger-runners`.
  */
-const SIZED_LABEL = new RegExp(
-  [
-    /(?:^|[-_])\d+-?(?:cores?|vcpus?|cpus?)(?:$|[-_])/.source,
-    /[-_](?:s|m|l|xl|xxl|small|medium|large|xlarge|gpu)$/.source,
-    /^(?:ubuntu|windows|macos|linux)[-_](?:x64|x86[-_]64|amd64|arm64|aarch64)(?:$|[-_])/.source,
-    /(?:^|-)github(?:-|$)|larger-runner/.source,
-  ].join('|'),
-);
+const SIZED_LABELS: readonly RegExp[] = [
+  /(?:^|[-_])\d+-?(?:cores?|vcpus?|cpus?)(?:$|[-_])/,
+  /[-_](?:s|m|l|xl|xxl|small|medium|large|xlarge|gpu)$/,
+  /^(?:ubuntu|windows|macos|linux)[-_](?:x64|x86[-_]64|amd64|arm64|aarch64)(?:$|[-_])/,
+  /(?:^|-)github(?:-|$)|larger-runner/,
+];
 
 /** What a literal label is, as far as the rule can tell. */
 export type LabelKind = { kind: 'retired'; image: RetiredImage } | { kind: 'hosted' } | { kind: 'self-hosted' } | { kind: 'vendor' } | { kind: 'sized' } | { kind: 'unknown' };
@@ -100,7 +98,7 @@ export function labelKind(label: string): LabelKind {
   if (HOSTED_LABELS.has(name)) return { kind: 'hosted' };
   if (SELF_HOSTED_DEFAULT_LABELS.has(name)) return { kind: 'self-hosted' };
   if (VENDOR_LABEL.test(name)) return { kind: 'vendor' };
-  if (SIZED_LABEL.test(name)) return { kind: 'sized' };
+  if (SIZED_LABELS.some((pattern) => pattern.test(name))) return { kind: 'sized' };
   return { kind: 'unknown' };
 }
 

@@ -66,8 +66,8 @@ jobs:
           const suggestion = closest(name, names.filter((candidate) => !step.inputs.has(candidate)));
           const edit = suggestion === undefined ? undefined : replaceScalar(field.key, suggestion);
           ctx.report({ span: field.keySpan, message: 'unknown', args: [name, action, suggestion ?? ''], ...(edit ? { fix: { title: `Rename to '${suggestion}'`, edits: [edit] } } : {}) });
-          // The action author's words, Markdown and all: diagnostics are plain text.
         } else if (input.deprecationMessage !== undefined && declared.deprecations) {
+          // The action author's words, Markdown and all: diagnostics are plain text.
           ctx.report({ span: field.keySpan, message: 'deprecated', args: [name, action, input.deprecationMessage.replace(/\s+/g, ' ').replace(/`/g, "'").trim()], severity: 'warning' });
         }
       }

@@ -50,10 +50,20 @@ jobs:
       if (!known || !isRetiredRuntime(known.metadata.using)) return;
       const current = firstCurrentMajor(known);
       const suggested = current === undefined ? '' : `${action.name}@${current}`;
-      // A commit SHA is not replaced by a tag (that would unpin it).
+      // A commit SHA is not replaced by a tag (that would unpin it); nor is a major that changes what the step does by default.
       const byTag = action.ref !== undefined && !/^[0-9a-f]{40}$/i.test(action.ref);
-      const edit = suggested && byTag && isScalar(uses) ? replaceScalar(uses, suggested) : undefined;
+      const edit = suggested && byTag && !changesDefaults(action.id, current) && isScalar(uses) ? replaceScalar(uses, suggested) : undefined;
       ctx.report({ span: spanOf(uses), message: 'retired', args: [action.uses, known.metadata.using, suggested], ...(edit ? { fix: { title: `Use '${suggested}'`, edits: [edit] } } : {}) });
     },
   },
 });
+
+// Majors from which an action does more by default, so an upgrade is not only a runtime change (setup-go v4 restores
+// and saves a module cache unless told 'cache: false', which matters in jobs that publish).
+const NEW_DEFAULTS_FROM: Readonly<Record<string, number>> = { 'actions/setup-go': 4 };
+
+function changesDefaults(id: string | undefined, to: string | undefined): boolean {
+  const from = id === undefined ? undefined : NEW_DEFAULTS_FROM[id];
+  const major = Number(/^v?(\d+)/.exec(to ?? '')?.[1]);
+  return from !== undefined && major >= from;
+}

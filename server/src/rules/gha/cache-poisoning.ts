@@ -102,11 +102,14 @@ function setInput(file: YamlFile, step: Step, name: string, value: string): Text
   return isScalar(field.value) && ownValue(step.node, 'with') !== undefined ? replaceScalar(field.value, value) : undefined;
 }
 
-/** Removes an input from the step's own `with:`. */
+/** Removes an input from the step's own `with:`, and `with:` itself when nothing else is left in it (an empty one is invalid). */
 function removeInput(file: YamlFile, step: Step, name: string): TextEdit | undefined {
   const withMap = ownValue(step.node, 'with');
   const field = step.inputs.get(name);
-  return isMap(withMap) && field ? removeMapEntry(file, withMap, field.key) : undefined;
+  if (!isMap(withMap) || !field) return undefined;
+  const withKey = step.fields.get('with')?.key;
+  if (withMap.items.length === 1 && withKey) return removeMapEntry(file, step.node, withKey);
+  return removeMapEntry(file, withMap, field.key);
 }
 
 function cacheUse(file: YamlFile, step: Step): CacheUse | undefined {

@@ -3,26 +3,12 @@ import { defineRule } from '../../engine/core/rule';
 import { addStepInputs, usesNode } from '../../engine/edits/workflowEdit';
 import { replaceScalar } from '../../engine/edits/yamlEdit';
 import { stepCommands } from '../../engine/languages/commandLine';
+import { pushesAfter } from '../../engine/model/gitPush';
 import type { Step } from '../../engine/model/workflow';
 import { isScalar, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 
 // The workspace root as an upload or archive path.
 const ROOT = /^(\.\/?|\*\*?(\/\*+)?|\.\/\*\*(\/\*+)?|\$\{\{\s*github\.workspace\s*\}\}\/?(\*\*)?|\$\{?GITHUB_WORKSPACE\}?\/?|"?\$GITHUB_WORKSPACE"?)$/;
-// Actions that push with the credentials the checkout left in `.git/config`.
-const PUSHING_ACTIONS = new Set([
-  'stefanzweifel/git-auto-commit-action',
-  'endbug/add-and-commit',
-  'ad-m/github-push-action',
-  'changesets/action',
-  'peter-evans/create-pull-request',
-  'github-actions-x/commit',
-  'planetscale/ghcommit-action',
-  'devops-infra/action-commit-push',
-  'actions-js/push',
-]);
-// Programs that commit, tag or push for you through git (release tools, version bumps).
-const PUSHING_PROGRAMS = new Set(['semantic-release', 'lerna', 'release-it', 'standard-version', 'changeset', 'bump2version', 'bumpversion', 'cz', 'git-cliff', 'mike', 'ghp-import', 'gh-pages']);
-
 export default defineRule({
   id: 'gha/checkout-credentials',
   presets: { recommended: 'off', strict: 'warning' },
@@ -72,11 +58,12 @@ jobs:
   scope: 'job',
   visit: {
     step(step, ctx) {
-      if (step.action?.id !== 'actions/checkout') return;
+      // A step that also has 'run' is not a checkout GitHub would run (gha/syntax reports it).
+      if (step.action?.id !== 'actions/checkout' || step.run) return;
       const persist = scalarToString(step.inputs.get('persist-credentials')?.value)?.trim();
       if (persist === 'false' || persist?.includes('${{') || (persist === undefined && step.inputs.size === 0 && step.fields.has('with') && !isMapWith(step))) return;
       const uses = usesNode(step);
-      if (!uses || pushesLater(step)) return;
+      if (!uses || pushesAfter(step)) return;
       const root = checkoutPath(step);
       const upload = root === undefined ? undefined : uploadOfRoot(step, root);
       const name = `'${step.uses!.trim()}'`;
@@ -149,7 +136,7 @@ function uploadOfRoot(checkout: Step, root: string): string | undefined {
 function archiveOfRoot(program: string, args: string[], root: string): string | undefined {
   if (args.some((arg) => /^--exclude(-vcs|=\.git|=\.git\/?\*?|=\*\*?\/\.git)/.test(arg)) || args.includes('-x')) return undefined;
   if (program === 'tar') {
-    const create = args.some((arg) => /^-?[A-Za-z]*c[A-Za-z]*$/.test(arg) && !arg.startsWith('--')) || args.includes('--create');
+    const create = args.some((arg) => /^-?[A-Za-z]+$/.test(arg) && arg.includes('c') && !arg.startsWith('--')) || args.includes('--create');
     if (!create) return undefined;
     const fileAt = args.findIndex((arg) => /^-?[A-Za-z]*f$/.test(arg) || arg === '--file');
     const file = fileAt >= 0 ? args[fileAt + 1] : args.find((arg) => arg.startsWith('--file='))?.slice(7);
@@ -178,13 +165,3 @@ function includesHidden(step: Step): boolean {
   return major < 4 || (major === 4 && minor !== undefined && minor < 4);
 }
 
-/** Whether the job pushes with git after the checkout: `git push`, a tag pushed by a release tool, an action that commits. */
-function pushesLater(checkout: Step): boolean {
-  return checkout.job.steps.slice(checkout.index + 1).some((step) => {
-    if (step.uses !== undefined) return PUSHING_ACTIONS.has(step.action?.id ?? '') || step.action?.local === true;
-    if (!step.run) return false;
-    // Any `push` (git's, or a script's that may call it): a job that might push keeps its credentials.
-    if (/\bpush\b/.test(step.run.value)) return true;
-    return stepCommands(step).some(({ program, args }) => PUSHING_PROGRAMS.has(program) || (program === 'npm' && args[0]?.value === 'version') || (program === 'mvn' && args.some((arg) => arg.value.startsWith('release:'))));
-  });
-}

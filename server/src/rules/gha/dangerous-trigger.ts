@@ -233,7 +233,7 @@ function executesFrom(command: ResolvedCommand, dir: string, rootIsArtifact: boo
 function unpacksIntoRoot({ program, args }: ResolvedCommand): boolean {
   const values = args.map((word) => word.value);
   if (program === 'unzip') return !values.includes('-d') && !values.some((value) => value === '-l' || value === '-t');
-  if (program === 'tar') return values.some((value) => /^-?[A-Za-z]*x[A-Za-z]*$/.test(value) || value === '--extract') && !values.some((value) => value === '-C' || value.startsWith('--directory'));
+  if (program === 'tar') return values.some((value) => (/^-?[A-Za-z]+$/.test(value) && value.includes('x')) || value === '--extract') && !values.some((value) => value === '-C' || value.startsWith('--directory'));
   return false;
 }
 

@@ -176,6 +176,6 @@ function checkDispatchInputs(yaml: YamlDoc, inputs: Node | undefined, ctx: Ctx):
     if (!defaultNode || value === undefined || value.includes('${{')) continue;
     if (type === 'choice' && optionValues.length > 0 && !optionValues.includes(value)) ctx.report({ span: spanOf(defaultNode), message: 'defaultNotAnOption', args: [name, value] });
     if (type === 'boolean' && isScalar(defaultNode) && typeof defaultNode.value !== 'boolean' && !['true', 'false'].includes(value)) ctx.report({ span: spanOf(defaultNode), message: 'defaultWrongType', args: [name, value, 'boolean'] });
-    if (type === 'number' && !/^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value.trim())) ctx.report({ span: spanOf(defaultNode), message: 'defaultWrongType', args: [name, value, 'number'] });
+    if (type === 'number' && !/^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/.test(value.trim())) ctx.report({ span: spanOf(defaultNode), message: 'defaultWrongType', args: [name, value, 'number'] });
   }
 }

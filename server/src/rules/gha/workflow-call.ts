@@ -107,6 +107,6 @@ function typeProblem(type: string | undefined, field: Field): string | undefined
   const text = String(value.value);
   if (text.includes('${{')) return undefined;
   if (type === 'boolean' && typeof value.value !== 'boolean' && !/^(true|false)$/i.test(text)) return text;
-  if (type === 'number' && typeof value.value !== 'number' && !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text.trim())) return text;
+  if (type === 'number' && typeof value.value !== 'number' && !/^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/.test(text.trim())) return text;
   return undefined;
 }
