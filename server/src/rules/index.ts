@@ -43,10 +43,11 @@ import rolloutPause from './k8s/rollout-pause';
 import rolloutSpec from './k8s/rollout-spec';
 import rolloutWeightGranularity from './k8s/rollout-weight-granularity';
 import secretEnv from './k8s/secret-env';
+import selector from './k8s/selector';
 import secretLiteralEnv from './k8s/secret-literal-env';
 
 /** Every rule, sorted by id. A test fails when a rule file is missing here or out of order. */
-export const RULES: readonly Rule[] = [artifactRetention, coverage100, deployConcurrency, deployEnvironment, deployUngated, dockerBuildCache, hardcodedSecret, ghaImageTag, jobTimeout, longLivedCloudKeys, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, scriptInjection, secretInLog, secretInOutput, serviceHealthcheck, setupCache, stageOrder, unpinnedAction, unreachableJob, analysisCondition, analysisLimits, analysisSingleMetric, duplicateEnv, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, privileged, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv];
+export const RULES: readonly Rule[] = [artifactRetention, coverage100, deployConcurrency, deployEnvironment, deployUngated, dockerBuildCache, hardcodedSecret, ghaImageTag, jobTimeout, longLivedCloudKeys, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, scriptInjection, secretInLog, secretInOutput, serviceHealthcheck, setupCache, stageOrder, unpinnedAction, unreachableJob, analysisCondition, analysisLimits, analysisSingleMetric, duplicateEnv, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, privileged, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv, selector];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);
