@@ -47,10 +47,13 @@ import workflowCall from './gha/workflow-call';
 import analysisCondition from './k8s/analysis-condition';
 import analysisLimits from './k8s/analysis-limits';
 import analysisSingleMetric from './k8s/analysis-single-metric';
+import deprecatedApi from './k8s/deprecated-api';
+import duplicateEnv from './k8s/duplicate-env';
 import externalSecretRefresh from './k8s/external-secret-refresh';
 import imageTag from './k8s/image-tag';
 import livenessDelay from './k8s/liveness-delay';
 import livenessThreshold from './k8s/liveness-threshold';
+import privileged from './k8s/privileged';
 import probeIdentical from './k8s/probe-identical';
 import probeMissing from './k8s/probe-missing';
 import probePort from './k8s/probe-port';
@@ -62,9 +65,10 @@ import rolloutSpec from './k8s/rollout-spec';
 import rolloutWeightGranularity from './k8s/rollout-weight-granularity';
 import secretEnv from './k8s/secret-env';
 import secretLiteralEnv from './k8s/secret-literal-env';
+import selector from './k8s/selector';
 
 /** Every rule, sorted by id. A test fails when a rule file is missing here or out of order. */
-export const RULES: readonly Rule[] = [actionInputs, actionRuntime, artifactRetention, botCondition, cachePoisoning, checkoutCredentials, coverage100, dangerousTrigger, deployConcurrency, deployEnvironment, deployUngated, deprecatedCommands, dockerBuildCache, events, githubEnv, glob, hardcodedSecret, ghaImageTag, insecureCommands, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, secretsOvershared, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, trustedPublishing, unpinnedAction, unreachableJob, unsoundCondition, workflowCall, analysisCondition, analysisLimits, analysisSingleMetric, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv];
+export const RULES: readonly Rule[] = [actionInputs, actionRuntime, artifactRetention, botCondition, cachePoisoning, checkoutCredentials, coverage100, dangerousTrigger, deployConcurrency, deployEnvironment, deployUngated, deprecatedCommands, dockerBuildCache, events, githubEnv, glob, hardcodedSecret, ghaImageTag, insecureCommands, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, secretsOvershared, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, trustedPublishing, unpinnedAction, unreachableJob, unsoundCondition, workflowCall, analysisCondition, analysisLimits, analysisSingleMetric, deprecatedApi, duplicateEnv, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, privileged, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv, selector];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);

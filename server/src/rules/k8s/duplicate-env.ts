@@ -1,0 +1,77 @@
+import { containerLabel } from '../../engine/model/k8sContainer';
+import { isControllerOwned } from '../../engine/model/k8s';
+import { defineRule } from '../../engine/core/rule';
+import { removeSeqItem } from '../../engine/edits/yamlEdit';
+import { isMap, isSeq, mapFields, scalarToString, seqItems, spanOf, type Node } from '../../engine/yaml/yamlFile';
+
+export default defineRule({
+  id: 'k8s/duplicate-env',
+  presets: { recommended: 'warning', strict: 'warning' },
+  dora: ['change-failure-rate'],
+  fixable: 'suggestion',
+  messages: {
+    duplicate: (container: string, variable: string, line: number) =>
+      `${container} sets '${variable}' again on line ${line}, and the last entry of a name wins: this one is silently ignored. Keep one.`,
+  },
+  docs: {
+    summary: 'A container must not list the same environment variable twice.',
+    rationale:
+      "When two `env` entries share a name, Kubernetes keeps the last one without a warning (`kubectl apply` may even drop one of them when it merges, because `env` is merged by name). Whoever edits the first entry — to rotate a value or point at another service — sees the change accepted and nothing happen. Such duplicates usually come from a merge or a copy-paste, and they cost an incident's worth of \"but I changed it\".",
+    symptom: 'A changed environment variable has no effect after a rollout; `kubectl describe pod` shows the old value, and the manifest shows the new one a few lines above.',
+    fix: 'Delete the entry that does not win (the earlier one) or merge the two into one. The suggestion removes the earlier entry, which changes nothing about what runs.',
+    bad: `apiVersion: v1
+kind: Pod
+metadata:
+  name: api
+spec:
+  containers:
+    - name: api
+      image: ghcr.io/acme/api:3.2.0
+      env:
+        - name: LOG_LEVEL
+          value: debug
+        - name: LOG_LEVEL
+          value: info
+`,
+    good: `apiVersion: v1
+kind: Pod
+metadata:
+  name: api
+spec:
+  containers:
+    - name: api
+      image: ghcr.io/acme/api:3.2.0
+      env:
+        - name: LOG_LEVEL
+          value: info
+`,
+  },
+  visit: {
+    container(container, ctx) {
+      if (isControllerOwned(ctx.doc, container.pod.owner)) return;
+      const env = container.fields.get('env')?.value;
+      if (!isSeq(env)) return;
+      // Each name's entries in order; every entry but the last is ignored.
+      const byName = new Map<string, { item: Node; name: Node }[]>();
+      for (const item of seqItems(ctx.doc, env)) {
+        if (!isMap(item)) continue;
+        const name = mapFields(ctx.doc, item).get('name')?.value;
+        const variable = scalarToString(name);
+        if (!name || variable === undefined) continue;
+        byName.set(variable, [...(byName.get(variable) ?? []), { item, name }]);
+      }
+      for (const [variable, entries] of byName) {
+        const last = entries[entries.length - 1]!;
+        for (const { item, name } of entries.slice(0, -1)) {
+          const edit = removeSeqItem(ctx.file, item);
+          ctx.report({
+            span: spanOf(name),
+            message: 'duplicate',
+            args: [containerLabel(container), variable, ctx.file.lineCounter.linePos(last.name.range![0]).line],
+            ...(edit ? { fix: { title: `Remove this '${variable}' entry (the later one wins)`, edits: [edit] } } : {}),
+          });
+        }
+      }
+    },
+  },
+});

@@ -1,0 +1,157 @@
+import type { Severity } from '../../engine/core/finding';
+import { containerLabel } from '../../engine/model/k8sContainer';
+import { isControllerOwned, type PodSpec } from '../../engine/model/k8s';
+import { defineRule } from '../../engine/core/rule';
+import { isMap, isScalar, isSeq, mapFields, scalarToString, seqItems, spanOf, type Node, type YamlDoc } from '../../engine/yaml/yamlFile';
+
+/** Host paths whose mount hands the container the node: the container runtime's socket, the node's root, its config, its kernel views, the kubelet's state. */
+const HOST_PATHS = new Map<string, string>([
+  ['/var/run/docker.sock', "the Docker socket: whoever talks to it starts privileged containers on the node"],
+  ['/run/containerd/containerd.sock', "containerd's socket: whoever talks to it starts privileged containers on the node"],
+  ['/var/run/containerd/containerd.sock', "containerd's socket: whoever talks to it starts privileged containers on the node"],
+  ['/run/crio/crio.sock', "CRI-O's socket: whoever talks to it starts privileged containers on the node"],
+  ['/', "the node's whole file system"],
+  ['/etc', "the node's configuration, including its users and the kubelet's credentials"],
+  ['/proc', "the node's process table and kernel settings"],
+  ['/sys', "the node's kernel and device settings"],
+  ['/var/lib/kubelet', "the kubelet's state, including every pod's mounted Secrets"],
+  ['/root', "the node's root home directory"],
+]);
+const HOST_NAMESPACES = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
+const DANGEROUS_CAPABILITIES = new Set(['SYS_ADMIN', 'NET_ADMIN', 'ALL']);
+const CAPABILITY_WORDS: Record<string, string> = {
+  SYS_ADMIN: 'It lets the process mount file systems and use most administrative kernel calls: close to privileged, and a known way out of the container.',
+  NET_ADMIN: "It lets the process rewrite routes, firewall rules and interfaces: the pod's own, and the node's when it shares the host network.",
+  ALL: 'It gives every capability root has: privileged in all but name.',
+};
+
+export default defineRule({
+  id: 'k8s/privileged',
+  presets: { recommended: 'error', strict: 'error' },
+  dora: ['change-failure-rate', 'time-to-restore'],
+  fixable: false,
+  messages: {
+    privileged: (container: string) =>
+      `${container} runs privileged: it has every capability and every device of the node, so a compromise of this container is a compromise of the node and of every pod on it.`,
+    hostNamespace: (key: string, what: string) =>
+      `'${key}: true' shares the node's ${what} with this pod: its containers can see or reach what other pods and the node itself do. Leave it off unless this is a node agent.`,
+    hostPath: (path: string, what: string) =>
+      `A hostPath volume mounts '${path}', ${what}. Through it a compromised container reaches past its own isolation into the node.`,
+    capability: (container: string, capability: string) =>
+      `${container} adds the '${capability}' capability. ${CAPABILITY_WORDS[capability] ?? ''} Add only the narrow capability the program needs, if any.`,
+    escalation: (container: string) =>
+      `${container} sets 'allowPrivilegeEscalation: true': a setuid program in the image can gain more privileges than the process started with. Set it to false unless the image needs sudo-like programs.`,
+  },
+  docs: {
+    summary: 'Containers should not get the node: no privileged mode, host namespaces, node paths or near-root capabilities.',
+    rationale:
+      "A container is isolated from the node only as far as its settings keep it so. `privileged: true` removes the isolation outright; `hostNetwork`, `hostPID` and `hostIPC` share the node's network, processes and shared memory; a `hostPath` volume of the container runtime's socket, `/`, `/etc` or the kubelet's directory lets the container start containers, read every Secret mounted on the node, or rewrite its configuration; `SYS_ADMIN` is nearly `privileged` under another name; `allowPrivilegeEscalation: true` lets setuid programs gain root. Any bug in the application then becomes a breach of the node and of every workload scheduled on it, which is what turns an incident into a long one.\n\nNode agents (log shippers, CNI plugins, monitoring daemons) often need some of this: they run as DaemonSets, and the rule reports their settings as notes in the strict preset and not at all in the recommended one.",
+    symptom:
+      'A vulnerability scan or a penetration test reports that one compromised pod gave access to the node, to other teams\' Secrets, or to the cluster\'s control plane.',
+    fix: "Remove the setting. If the workload truly needs one capability, add just that one (`NET_BIND_SERVICE`, not `SYS_ADMIN`), mount a narrower host path read-only, and run it in a namespace whose Pod Security admission level is `privileged` so the exception is explicit.",
+    bad: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: builder
+spec:
+  selector:
+    matchLabels: { app: builder }
+  template:
+    metadata:
+      labels: { app: builder }
+    spec:
+      containers:
+        - name: builder
+          image: ghcr.io/acme/builder:1.4.0
+          securityContext:
+            privileged: true
+`,
+    good: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: builder
+spec:
+  selector:
+    matchLabels: { app: builder }
+  template:
+    metadata:
+      labels: { app: builder }
+    spec:
+      containers:
+        - name: builder
+          image: ghcr.io/acme/builder:1.4.0
+          securityContext:
+            allowPrivilegeEscalation: false
+            capabilities:
+              drop: [ALL]
+`,
+  },
+  visit: {
+    k8sObject(object, ctx) {
+      if (isControllerOwned(ctx.doc, object)) return;
+      // Node agents need host access: notes in strict, nothing in recommended.
+      if (object.kind === 'DaemonSet' && ctx.preset === 'recommended') return;
+      const mild: Severity | undefined = object.kind === 'DaemonSet' ? 'info' : undefined;
+      for (const pod of object.podSpecs) {
+        for (const key of HOST_NAMESPACES) {
+          const value = pod.fields.get(key)?.value;
+          if (isTrue(value)) ctx.report({ span: spanOf(value!), message: 'hostNamespace', args: [key, NAMESPACE_WORDS[key]], severity: mild ?? 'warning' });
+        }
+        for (const { node, path } of hostPaths(ctx.doc, pod)) {
+          const what = HOST_PATHS.get(normalise(path));
+          if (what) ctx.report({ span: spanOf(node), message: 'hostPath', args: [path, what], severity: mild ?? 'warning' });
+        }
+        for (const container of [...pod.initContainers, ...pod.containers, ...pod.ephemeralContainers]) {
+          const security = container.fields.get('securityContext')?.value;
+          if (!isMap(security)) continue;
+          const fields = mapFields(ctx.doc, security);
+          const label = containerLabel(container);
+          const privileged = fields.get('privileged')?.value;
+          if (isTrue(privileged)) ctx.report({ span: spanOf(privileged!), message: 'privileged', args: [label], ...(mild ? { severity: mild } : {}) });
+          const escalation = fields.get('allowPrivilegeEscalation')?.value;
+          // Privileged implies escalation: one finding says it. Written out, it is usually deliberate (a binary with file
+          // capabilities needs it): strict only.
+          if (isTrue(escalation) && !isTrue(privileged) && ctx.preset !== 'recommended') ctx.report({ span: spanOf(escalation!), message: 'escalation', args: [label], severity: mild ?? 'warning' });
+          const capabilities = fields.get('capabilities')?.value;
+          const add = isMap(capabilities) ? mapFields(ctx.doc, capabilities).get('add')?.value : undefined;
+          if (!isSeq(add)) continue;
+          for (const item of seqItems(ctx.doc, add)) {
+            const name = scalarToString(item)?.toUpperCase().replace(/^CAP_/, '');
+            if (name && DANGEROUS_CAPABILITIES.has(name)) ctx.report({ span: spanOf(item), message: 'capability', args: [label, name], severity: mild ?? 'warning' });
+          }
+        }
+      }
+    },
+  },
+});
+
+const NAMESPACE_WORDS: Record<(typeof HOST_NAMESPACES)[number], string> = {
+  hostNetwork: 'network (its interfaces, and services listening on localhost)',
+  hostPID: 'process table (it can see, signal and trace their processes)',
+  hostIPC: 'shared memory and semaphores',
+};
+
+function isTrue(node: Node | undefined): boolean {
+  return isScalar(node) && node.value === true;
+}
+
+/** The path without trailing slashes (`/etc/` is `/etc`), `/` itself kept. */
+function normalise(path: string): string {
+  let end = path.length;
+  while (end > 1 && path[end - 1] === '/') end--;
+  return path.slice(0, end);
+}
+
+/** The `path` values of the pod's hostPath volumes. */
+function hostPaths(yaml: YamlDoc, pod: PodSpec): { node: Node; path: string }[] {
+  const volumes = pod.fields.get('volumes')?.value;
+  if (!isSeq(volumes)) return [];
+  return seqItems(yaml, volumes).flatMap((volume) => {
+    if (!isMap(volume)) return [];
+    const hostPath = mapFields(yaml, volume).get('hostPath')?.value;
+    if (!isMap(hostPath)) return [];
+    const node = mapFields(yaml, hostPath).get('path')?.value;
+    const path = scalarToString(node);
+    return node && path !== undefined ? [{ node, path }] : [];
+  });
+}

@@ -1,0 +1,132 @@
+import type { TextEdit } from '../../engine/core/finding';
+import { isControllerOwned } from '../../engine/model/k8s';
+import { defineRule } from '../../engine/core/rule';
+import { appendToFlowMap, insertMapEntry } from '../../engine/edits/yamlEdit';
+import { type Field, isMap, mapFields, scalarToString, type YamlDoc, type YAMLMap } from '../../engine/yaml/yamlFile';
+
+// Workloads whose API rejects a selector that does not select the template's labels (Jobs generate theirs).
+const SELECTING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Rollout']);
+
+export default defineRule({
+  id: 'k8s/selector',
+  presets: { recommended: 'error', strict: 'error' },
+  dora: ['change-failure-rate'],
+  fixable: 'suggestion',
+  messages: {
+    mismatch: (kind: string, missing: string) =>
+      `The ${kind}'s selector asks for ${missing}, which its pod template's labels do not have: the API server rejects the ${kind} ('selector does not match template labels'), so the apply fails.`,
+    empty: (kind: string) =>
+      `The ${kind}'s selector is empty. In apps/v1 it would select every pod of the namespace, so the API server rejects it; select the pod template's labels.`,
+  },
+  docs: {
+    summary: "A workload's selector must select its own pod template's labels.",
+    rationale:
+      "A Deployment, StatefulSet, DaemonSet, ReplicaSet or Argo Rollout finds the pods it owns through `spec.selector`. The API server checks that the pod template carries every label the selector asks for, and refuses the object otherwise; it also refuses an empty selector, which would claim every pod of the namespace. So the mistake never reaches production, but it fails the deploy at apply time — usually after a label was renamed in one place and not the other, and after the pipeline has already built and pushed the image. The selector is also immutable once created: fixing it by changing the selector of a live Deployment needs the Deployment deleted and recreated.",
+    symptom: "`kubectl apply` fails with `selector does not match template labels` (or `empty selector is invalid for deployment`), and the release job goes red after a label rename.",
+    fix: "Add the selector's labels to `spec.template.metadata.labels` (the suggestion does so). Do not change the selector of a workload that already runs: it is immutable.",
+    bad: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels:
+      app: api
+  template:
+    metadata:
+      labels:
+        app: api-server
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:3.2.0
+`,
+    good: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels:
+      app: api
+  template:
+    metadata:
+      labels:
+        app: api
+        tier: backend
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:3.2.0
+`,
+  },
+  visit: {
+    k8sObject(object, ctx) {
+      if (!SELECTING_KINDS.has(object.kind) || object.partial || isControllerOwned(ctx.doc, object)) return;
+      if (object.kind === 'Rollout' && !object.apiVersion.startsWith('argoproj.io/')) return;
+      const spec = object.fields.get('spec')?.value;
+      if (!isMap(spec)) return;
+      const specFields = mapFields(ctx.doc, spec);
+      const selectorField = specFields.get('selector');
+      const selector = selectorField?.value;
+      // A Rollout with workloadRef selects the referenced Deployment's pods, which another document holds.
+      if (!selectorField || !isMap(selector) || specFields.has('workloadRef')) return;
+      const selectorFields = mapFields(ctx.doc, selector);
+      const matchLabelsField = selectorFields.get('matchLabels');
+      const matchLabels = matchLabelsField?.value;
+      const expressions = selectorFields.get('matchExpressions')?.value;
+      if (selectorFields.size === 0 || (isMap(matchLabels) && matchLabels.items.length === 0 && !expressions)) {
+        ctx.report({ span: selectorField.keySpan, message: 'empty', args: [object.kind] });
+        return;
+      }
+      if (!matchLabelsField || !isMap(matchLabels)) return;
+      const wanted = stringEntries(ctx.doc, matchLabels);
+      const labelsField = templateLabels(ctx.doc, specFields.get('template'));
+      if (wanted === undefined || labelsField === undefined) return;
+      const have = labelsField.value ? stringEntries(ctx.doc, labelsField.value) : new Map<string, string>();
+      // Labels written by a template engine or a variable cannot be compared.
+      if (have === undefined) return;
+      const missing = [...wanted].filter(([key, value]) => have.get(key) !== value);
+      if (missing.length === 0) return;
+      const edit = addLabels(ctx, labelsField.value, missing.filter(([key]) => !have.has(key)));
+      const fixable = edit && missing.every(([key]) => !have.has(key));
+      ctx.report({
+        span: matchLabelsField.keySpan,
+        message: 'mismatch',
+        args: [object.kind, missing.map(([key, value]) => `'${key}: ${value}'`).join(' and ')],
+        ...(fixable ? { fix: { title: `Add ${missing.map(([key, value]) => `'${key}: ${value}'`).join(', ')} to the pod template's labels`, edits: [edit] } } : {}),
+      });
+    },
+  },
+});
+
+/** A mapping of plain strings, or undefined when a key or value is not one (a template expression, an alias). */
+function stringEntries(yaml: YamlDoc, map: YAMLMap): Map<string, string> | undefined {
+  const entries = new Map<string, string>();
+  for (const [key, field] of mapFields(yaml, map)) {
+    const value = scalarToString(field.value);
+    if (value === undefined || /\{\{|\$\{|\$\(/.test(value + key)) return undefined;
+    entries.set(key, value);
+  }
+  return entries;
+}
+
+/** `template.metadata.labels`, as a field (its value undefined when the template has no labels map), or undefined when the template is not a mapping. */
+function templateLabels(yaml: YamlDoc, template: Field | undefined): { value: YAMLMap | undefined } | undefined {
+  if (!template || !isMap(template.value)) return undefined;
+  const metadata = mapFields(yaml, template.value).get('metadata')?.value;
+  if (!isMap(metadata)) return { value: undefined };
+  const labels = mapFields(yaml, metadata).get('labels')?.value;
+  if (labels === undefined || labels === null) return { value: undefined };
+  return isMap(labels) ? { value: labels } : undefined;
+}
+
+function addLabels(ctx: { file: Parameters<typeof insertMapEntry>[0] }, labels: YAMLMap | undefined, entries: [string, string][]): TextEdit | undefined {
+  if (!labels || entries.length === 0) return undefined;
+  // Quoted unless plainly a word YAML reads as a string (`true`, `1.0` would not be).
+  const plain = (value: string) => /^[A-Za-z][\w./-]*$/.test(value) && !/^(true|false|yes|no|on|off|null|y|n)$/i.test(value);
+  const text = (key: string, value: string) => `${key}: ${plain(value) ? value : JSON.stringify(value)}`;
+  if (labels.flow) return entries.length === 1 ? appendToFlowMap(ctx.file, labels, text(...entries[0]!)) : undefined;
+  return insertMapEntry(ctx.file, labels, entries.map(([key, value]) => text(key, value)).join('\n'));
+}
+
