@@ -86,14 +86,19 @@ class Walker {
         if (!item) continue;
         // An item has no key of its own: problems of the whole item point at its first key.
         const first = isMap(item) ? item.items[0]?.key : undefined;
-        this.check(item, sequence[1].sequence!, itemExpressions, isScalar(first) ? spanOf(first) : spanOf(item), parent);
+        const itemSpan = isScalar(first) ? spanOf(first) : spanOf(item);
+        // An empty item (a bare '-') points at the sequence's key.
+        this.check(item, sequence[1].sequence!, itemExpressions, itemSpan.end > itemSpan.start ? itemSpan : at, parent);
       }
       return;
     }
     if (!isScalar(node)) return;
+    // An empty value (`branches:`) has no text of its own: its problems point at the key.
+    const scalarSpan = spanOf(node);
+    const where = scalarSpan.end > scalarSpan.start ? scalarSpan : at;
     const value = node.value;
     if (typeof value === 'string' && value.includes(EXPRESSION)) {
-      if (!expressions && !leaves.some(([, d]) => d.context)) this.problems.push({ kind: 'expression', at: spanOf(node), parent });
+      if (!expressions && !leaves.some(([, d]) => d.context)) this.problems.push({ kind: 'expression', at: where, parent });
       return;
     }
     if (value === null && leaves.some(([, d]) => d.null)) return;
@@ -104,11 +109,11 @@ class Walker {
     if (leaves.some(([, d]) => stringMatches(d, text))) return;
     const scalarKinds = leaves.filter(([, d]) => d.string || d.allowedValues || d.boolean || d.number || d.null);
     if (scalarKinds.length === 0) {
-      this.problems.push({ kind: 'type', at: spanOf(node), expected: expectedOf(leaves), found: value === null ? 'nothing' : 'a scalar', parent });
+      this.problems.push({ kind: 'type', at: where, expected: expectedOf(leaves), found: value === null ? 'nothing' : 'a scalar', parent });
       return;
     }
     const allowed = leaves.flatMap(([, d]) => d.allowedValues ?? (d.string?.constant !== undefined ? [d.string.constant] : []));
-    this.problems.push({ kind: 'value', at: spanOf(node), value: text, allowed, expected: expectedOf(leaves), parent });
+    this.problems.push({ kind: 'value', at: where, value: text, allowed, expected: expectedOf(leaves), parent });
   }
 
   private mapping(node: YAMLMap, name: string, leaves: [string, SchemaDefinition][], expressions: boolean, at: Span, parent: string): void {
