@@ -10,8 +10,8 @@ export default defineRule({
   dora: ['change-failure-rate'],
   fixable: 'suggestion',
   messages: {
-    duplicate: (container: string, variable: string, line: number) =>
-      `${container} sets '${variable}' again on line ${line}, and the last entry of a name wins: this one is silently ignored. Keep one.`,
+    duplicate: (container: string, variable: string) =>
+      `${container} sets '${variable}' again further down, and the last entry of a name wins: this one is silently ignored. Keep one.`,
   },
   docs: {
     summary: 'A container must not list the same environment variable twice.',
@@ -61,13 +61,12 @@ spec:
         byName.set(variable, [...(byName.get(variable) ?? []), { item, name }]);
       }
       for (const [variable, entries] of byName) {
-        const last = entries[entries.length - 1]!;
         for (const { item, name } of entries.slice(0, -1)) {
           const edit = removeSeqItem(ctx.file, item);
           ctx.report({
             span: spanOf(name),
             message: 'duplicate',
-            args: [containerLabel(container), variable, ctx.file.lineCounter.linePos(last.name.range![0]).line],
+            args: [containerLabel(container), variable],
             ...(edit ? { fix: { title: `Remove this '${variable}' entry (the later one wins)`, edits: [edit] } } : {}),
           });
         }
