@@ -94,10 +94,12 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
   Job: ['spec', 'template', 'spec'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
   Rollout: ['spec', 'template', 'spec'],
+  // OpenShift's apps.openshift.io/v1 workload.
+  DeploymentConfig: ['spec', 'template', 'spec'],
 };
 
 /** Long-running workloads: readiness matters for them, unlike Jobs. */
-export const LONG_RUNNING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Rollout']);
+export const LONG_RUNNING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Rollout', 'DeploymentConfig']);
 
 // Classification and rules that read other documents ask for the same objects: build them once per node.
 const built = new WeakMap<YAMLMap, K8sObject[]>();
