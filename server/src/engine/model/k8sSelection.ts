@@ -28,6 +28,18 @@ export const REPLICATED_KINDS = ['Deployment', 'StatefulSet', 'ReplicaSet', 'Rep
 /** Labels a controller or an operator sets on the pods it makes: a selector asking for one selects pods the set cannot show. */
 const OPERATOR_LABEL = /^(pod-template-hash|controller-revision-hash|controller-uid|job-name|statefulset\.kubernetes\.io\/|apps\.kubernetes\.io\/|batch\.kubernetes\.io\/|rollouts-pod-template-hash|deploymentconfig$|deployment$)/;
 
+/**
+ * Custom resources whose operator makes pods (Prometheus Operator, Strimzi, ECK, Zalando and Crunchy Postgres, CloudNativePG,
+ * RabbitMQ, Flagger, VictoriaMetrics, …): a set holding one holds pods it cannot show.
+ */
+const OPERATOR_KINDS = ['Prometheus', 'PrometheusAgent', 'Alertmanager', 'ThanosRuler', 'Kafka', 'KafkaConnect', 'KafkaMirrorMaker2', 'KafkaNodePool', 'Elasticsearch', 'Kibana', 'ApmServer', 'Beat', 'Agent', 'Logstash', 'postgresql', 'PostgresCluster', 'Cluster', 'RabbitmqCluster', 'MongoDBCommunity', 'RedisFailover', 'Canary', 'VMAgent', 'VMSingle', 'VMCluster', 'VMAlert', 'VMAlertmanager', 'Jaeger', 'OpenTelemetryCollector', 'Grafana', 'Keycloak', 'Tenant', 'ClickHouseInstallation', 'FlinkDeployment', 'SparkApplication', 'Workflow', 'CronWorkflow'];
+
+/** Whether the set holds, in `near`'s namespace, a custom resource whose operator makes pods. */
+export function holdsOperatorPods(index: IndexView, near: K8sObject): boolean {
+  const knative = index.objects('Service', near).some(({ object }) => object.apiVersion.startsWith('serving.knative.dev/'));
+  return knative || OPERATOR_KINDS.some((kind) => index.objects(kind, near).some(({ object }) => object.apiVersion.includes('.')));
+}
+
 /** A pod-making object as the set shows it: its kind and name, and its pods' labels. */
 export interface PodMaker {
   object: K8sObject;

@@ -1,7 +1,7 @@
 import type { IndexView } from '../../engine/core/projectIndex';
 import { defineRule, type RuleContext } from '../../engine/core/rule';
 import type { K8sObject } from '../../engine/model/k8s';
-import { asksForOperatorLabel, podMakers, type PodMaker, readLabelSelector, readServiceSelector, REPLICATED_KINDS, scaleTargetOf, selects } from '../../engine/model/k8sSelection';
+import { asksForOperatorLabel, holdsOperatorPods, podMakers, type PodMaker, readLabelSelector, readServiceSelector, REPLICATED_KINDS, scaleTargetOf, selects } from '../../engine/model/k8sSelection';
 import { type Field, isMap, isSeq, mapFields, type Node, scalarToNumber, scalarToString, seqItems, spanOf, type YamlDoc } from '../../engine/yaml/yamlFile';
 
 const messages = {
@@ -110,7 +110,7 @@ type Context = RuleContext<typeof messages>;
 /** The pod makers in the object's namespace, or undefined when the set cannot say (none at all, or unreadable labels). */
 function knownMakers(index: IndexView, near: K8sObject): (PodMaker & { labels: Map<string, string> })[] | undefined {
   const makers = podMakers(index, near);
-  if (makers.length === 0 || makers.some((maker) => maker.labels === undefined || !maker.complete)) return undefined;
+  if (makers.length === 0 || makers.some((maker) => maker.labels === undefined || !maker.complete) || holdsOperatorPods(index, near)) return undefined;
   return makers as (PodMaker & { labels: Map<string, string> })[];
 }
 
@@ -136,7 +136,8 @@ function checkService(object: K8sObject, fields: Map<string, Field>, ctx: Contex
     if (!isMap(port)) continue;
     const target = mapFields(ctx.doc, port).get('targetPort')?.value;
     const name = scalarToString(target);
-    if (!target || name === undefined || scalarToNumber(target) !== undefined || /\{\{|\$\{/.test(name) || declared.has(name)) continue;
+    // A port name is lower-case letters, digits and '-' (IANA_SVC_NAME); anything else is a placeholder or a template.
+    if (!target || name === undefined || scalarToNumber(target) !== undefined || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name) || declared.has(name)) continue;
     ctx.report({ span: spanOf(target), message: 'targetPortName', args: [name] });
   }
 }
@@ -145,6 +146,8 @@ function checkIngress(object: K8sObject, fields: Map<string, Field>, ctx: Contex
   const services = ctx.index.objects('Service', object);
   if (services.length === 0) return;
   for (const backend of ingressBackends(ctx.doc, fields)) {
+    // The AWS Load Balancer Controller reads such a backend's name as an action in the Ingress's annotations.
+    if (backend.port === 'use-annotation') continue;
     const found = services.filter((entry) => entry.object.name === backend.service);
     if (found.length === 0) {
       ctx.report({ span: spanOf(backend.nameNode), message: 'ingressService', args: [backend.service] });
