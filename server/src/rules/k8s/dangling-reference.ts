@@ -1,0 +1,251 @@
+import type { IndexView } from '../../engine/core/projectIndex';
+import { defineRule, type RuleContext } from '../../engine/core/rule';
+import type { K8sObject } from '../../engine/model/k8s';
+import { asksForOperatorLabel, holdsOperatorPods, podMakers, type PodMaker, readLabelSelector, readServiceSelector, REPLICATED_KINDS, scaleTargetOf, selects } from '../../engine/model/k8sSelection';
+import { type Field, isMap, isSeq, mapFields, type Node, scalarToNumber, scalarToString, seqItems, spanOf, type YamlDoc } from '../../engine/yaml/yamlFile';
+
+const messages = {
+    serviceSelectsNothing: (service: string, selector: string) =>
+    `Service ${service} selects ${selector}, which no pod template checked with it carries: the Service has no endpoints and every connection to it fails.`,
+  targetPortName: (port: string) =>
+    `targetPort '${port}' is a port name, but no container of the pods this Service selects declares a port named '${port}': traffic sent to it has nowhere to go.`,
+  ingressService: (service: string) =>
+    `This Ingress sends traffic to Service '${service}', which is not among the objects checked with it: the controller answers 503 for this path.`,
+  ingressPort: (service: string, port: string) =>
+    `Service '${service}' has no port ${port}: the Ingress controller cannot route this backend.`,
+  autoscalerTarget: (kind: string, name: string) =>
+    `This autoscaler scales ${kind} '${name}', which is not among the objects checked with it: it scales nothing.`,
+  pdbSelectsNothing: (selector: string) =>
+    `This PodDisruptionBudget selects ${selector}, which no pod template checked with it carries: it protects nothing during a drain.`,
+};
+
+export default defineRule({
+  id: 'k8s/dangling-reference',
+  presets: { recommended: 'off', strict: 'warning' },
+  dora: ['change-failure-rate', 'time-to-restore'],
+  fixable: false,
+  messages,
+  docs: {
+    summary: 'Services, Ingresses, autoscalers and PodDisruptionBudgets should point at objects that exist.',
+    rationale:
+      'References between Kubernetes objects are names and label selectors, and nothing checks them at apply time: a Service whose selector no pod carries applies cleanly and has no endpoints; an Ingress backend naming a Service that does not exist answers 503; an autoscaler whose target is misspelt scales nothing; a PodDisruptionBudget that selects no pods protects nothing during a node drain. These usually come from a label or a name renamed in one file and not in the other. shipcheck checks them within the objects deployed together (the same file and the files one kustomization lists with it), reports in the file that holds the reference, and says nothing about a namespace the set holds no workloads (or, for an Ingress, no Services) of, nor about selectors of labels a controller or an operator adds (`statefulset.kubernetes.io/pod-name`, `controller-revision-hash`, …).',
+    symptom: '`kubectl get endpoints` shows `<none>` for the Service, the Ingress answers 503, `kubectl describe hpa` says it failed to get the scale target.',
+    fix: 'Make the selector or name match the object it means (usually the label or name that changed in the other file), or add the missing object to the set.',
+    bad: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  replicas: 3
+  selector:
+    matchLabels: { app: api }
+  template:
+    metadata:
+      labels: { app: api }
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:3.2.0
+          ports:
+            - name: http
+              containerPort: 8080
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector:
+    app: api-server
+  ports:
+    - port: 80
+      targetPort: http
+`,
+    good: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  replicas: 3
+  selector:
+    matchLabels: { app: api }
+  template:
+    metadata:
+      labels: { app: api }
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:3.2.0
+          ports:
+            - name: http
+              containerPort: 8080
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector:
+    app: api
+  ports:
+    - port: 80
+      targetPort: http
+`,
+  },
+  visit: {
+    k8sObject(object, ctx) {
+      const spec = object.fields.get('spec')?.value;
+      if (!isMap(spec)) return;
+      const fields = mapFields(ctx.doc, spec);
+      if (object.kind === 'Service' && object.apiVersion === 'v1') checkService(object, fields, ctx);
+      else if (object.kind === 'Ingress' && /^(networking\.k8s\.io|extensions)\/v1/.test(object.apiVersion)) checkIngress(object, fields, ctx);
+      else if (object.kind === 'HorizontalPodAutoscaler' && object.apiVersion.startsWith('autoscaling/')) checkAutoscaler(object, ctx);
+      else if (object.kind === 'PodDisruptionBudget' && object.apiVersion.startsWith('policy/')) checkBudget(object, fields, ctx);
+    },
+  },
+});
+
+type Context = RuleContext<typeof messages>;
+
+/** The pod makers in the object's namespace, or undefined when the set cannot say (none at all, or unreadable labels). */
+function knownMakers(index: IndexView, near: K8sObject): (PodMaker & { labels: Map<string, string> })[] | undefined {
+  const makers = podMakers(index, near);
+  if (makers.length === 0 || makers.some((maker) => maker.labels === undefined || !maker.complete) || holdsOperatorPods(index, near)) return undefined;
+  return makers as (PodMaker & { labels: Map<string, string> })[];
+}
+
+function checkService(object: K8sObject, fields: Map<string, Field>, ctx: Context): void {
+  if (scalarToString(fields.get('type')?.value) === 'ExternalName') return;
+  const selectorField = fields.get('selector');
+  const selector = readServiceSelector(ctx.doc, selectorField?.value);
+  // No selector: endpoints are managed by hand or by a controller.
+  if (!selectorField || !selector || selector.matchLabels.size === 0 || asksForOperatorLabel(selector)) return;
+  const makers = knownMakers(ctx.index, object);
+  if (!makers) return;
+  const selected = makers.filter((maker) => selects(selector, maker.labels));
+  if (selected.length === 0) {
+    ctx.report({ span: selectorField.keySpan, message: 'serviceSelectsNothing', args: [object.name ? `'${object.name}'` : 'This', describe(selector.matchLabels)] });
+    return;
+  }
+  // A port name is looked up in the selected pods' containers; a patch or an unmodelled kind may declare it elsewhere.
+  if (selected.some((maker) => maker.object.partial || maker.object.podSpecs.length === 0)) return;
+  const declared = new Set(selected.flatMap((maker) => maker.object.podSpecs.flatMap((pod) => pod.containers.flatMap((container) => container.ports.flatMap((port) => port.name ?? [])))));
+  const ports = fields.get('ports')?.value;
+  if (!isSeq(ports)) return;
+  for (const port of seqItems(ctx.doc, ports)) {
+    if (!isMap(port)) continue;
+    const target = mapFields(ctx.doc, port).get('targetPort')?.value;
+    const name = scalarToString(target);
+    // A port name is lower-case letters, digits and '-' (IANA_SVC_NAME); anything else is a placeholder or a template.
+    if (!target || name === undefined || scalarToNumber(target) !== undefined || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name) || declared.has(name)) continue;
+    ctx.report({ span: spanOf(target), message: 'targetPortName', args: [name] });
+  }
+}
+
+function checkIngress(object: K8sObject, fields: Map<string, Field>, ctx: Context): void {
+  const services = ctx.index.objects('Service', object);
+  if (services.length === 0) return;
+  for (const backend of ingressBackends(ctx.doc, fields)) {
+    // The AWS Load Balancer Controller reads such a backend's name as an action in the Ingress's annotations.
+    if (backend.port === 'use-annotation') continue;
+    const found = services.filter((entry) => entry.object.name === backend.service);
+    if (found.length === 0) {
+      ctx.report({ span: spanOf(backend.nameNode), message: 'ingressService', args: [backend.service] });
+      continue;
+    }
+    if (backend.port === undefined) continue;
+    const ports = found.map((entry) => servicePorts(entry.doc, entry.object));
+    if (ports.some((list) => list === undefined || list.some((port) => port === backend.port))) continue;
+    ctx.report({ span: spanOf(backend.portNode!), message: 'ingressPort', args: [backend.service, /^\d+$/.test(backend.port) ? backend.port : `named '${backend.port}'`] });
+  }
+}
+
+interface Backend {
+  service: string;
+  nameNode: Node;
+  /** The port asked for, a number or a name as written; undefined when not given. */
+  port: string | undefined;
+  portNode: Node | undefined;
+}
+
+/** The Service backends of an Ingress: `defaultBackend` / `backend` and every rule path's, in the v1 and v1beta1 forms. */
+function ingressBackends(yaml: YamlDoc, spec: Map<string, Field>): Backend[] {
+  const nodes: Node[] = [];
+  for (const key of ['defaultBackend', 'backend']) {
+    const node = spec.get(key)?.value;
+    if (node) nodes.push(node);
+  }
+  const rules = spec.get('rules')?.value;
+  for (const rule of isSeq(rules) ? seqItems(yaml, rules) : []) {
+    const http = isMap(rule) ? mapFields(yaml, rule).get('http')?.value : undefined;
+    const paths = isMap(http) ? mapFields(yaml, http).get('paths')?.value : undefined;
+    for (const path of isSeq(paths) ? seqItems(yaml, paths) : []) {
+      const backend = isMap(path) ? mapFields(yaml, path).get('backend')?.value : undefined;
+      if (backend) nodes.push(backend);
+    }
+  }
+  return nodes.flatMap((node): Backend[] => {
+    if (!isMap(node)) return [];
+    const fields = mapFields(yaml, node);
+    const service = fields.get('service')?.value;
+    if (isMap(service)) {
+      const serviceFields = mapFields(yaml, service);
+      const nameNode = serviceFields.get('name')?.value;
+      const port = serviceFields.get('port')?.value;
+      const portFields = isMap(port) ? mapFields(yaml, port) : undefined;
+      const portNode = portFields?.get('number')?.value ?? portFields?.get('name')?.value;
+      return backend(nameNode, portNode);
+    }
+    return backend(fields.get('serviceName')?.value, fields.get('servicePort')?.value);
+  });
+}
+
+function backend(nameNode: Node | undefined, portNode: Node | undefined): Backend[] {
+  const service = scalarToString(nameNode);
+  if (!nameNode || service === undefined || /\{\{|\$\{|\$\(/.test(service)) return [];
+  const port = scalarToString(portNode);
+  const readable = port !== undefined && !/\{\{|\$\{|\$\(/.test(port);
+  return [{ service, nameNode, port: readable ? port : undefined, portNode: readable ? portNode : undefined }];
+}
+
+/** A Service's ports, each by number and by name; undefined when one cannot be read. */
+function servicePorts(yaml: YamlDoc, service: K8sObject): string[] | undefined {
+  const spec = service.fields.get('spec')?.value;
+  const ports = isMap(spec) ? mapFields(yaml, spec).get('ports')?.value : undefined;
+  if (!isSeq(ports)) return undefined;
+  const known: string[] = [];
+  for (const port of seqItems(yaml, ports)) {
+    if (!isMap(port)) return undefined;
+    const fields = mapFields(yaml, port);
+    const number = scalarToNumber(fields.get('port')?.value);
+    if (number === undefined) return undefined;
+    known.push(String(number));
+    const name = scalarToString(fields.get('name')?.value);
+    if (name !== undefined) known.push(name);
+  }
+  return known;
+}
+
+function checkAutoscaler(object: K8sObject, ctx: Context): void {
+  const target = scaleTargetOf(ctx.doc, object);
+  if (!target?.kind || !target.name || !target.nameNode || !REPLICATED_KINDS.includes(target.kind) || /\{\{|\$\{|\$\(/.test(target.name)) return;
+  if (podMakers(ctx.index, object).length === 0) return;
+  if (ctx.index.objects(target.kind, object).some((entry) => entry.object.name === target.name)) return;
+  ctx.report({ span: spanOf(target.nameNode), message: 'autoscalerTarget', args: [target.kind, target.name] });
+}
+
+function checkBudget(object: K8sObject, fields: Map<string, Field>, ctx: Context): void {
+  const selectorField = fields.get('selector');
+  const selector = readLabelSelector(ctx.doc, selectorField?.value);
+  if (!selectorField || !selector || asksForOperatorLabel(selector)) return;
+  if (selector.matchLabels.size === 0 && selector.expressions.length === 0) return;
+  const makers = knownMakers(ctx.index, object);
+  if (!makers || makers.some((maker) => selects(selector, maker.labels))) return;
+  ctx.report({ span: selectorField.keySpan, message: 'pdbSelectsNothing', args: [describe(selector.matchLabels, selector.expressions.length)] });
+}
+
+function describe(labels: ReadonlyMap<string, string>, expressions = 0): string {
+  const parts = [...labels].map(([key, value]) => `'${key}: ${value}'`);
+  if (expressions > 0) parts.push(expressions === 1 ? 'one match expression' : `${expressions} match expressions`);
+  return parts.join(' and ');
+}

@@ -1,0 +1,101 @@
+import type { IndexView } from '../../engine/core/projectIndex';
+import { defineRule } from '../../engine/core/rule';
+import type { K8sObject } from '../../engine/model/k8s';
+import { isControllerOwned } from '../../engine/model/k8s';
+import { autoscalersOf, podLabels, readLabelSelector, readServiceSelector, replicasOf, REPLICATED_KINDS, scaleTargetOf, selects } from '../../engine/model/k8sSelection';
+import { isMap, mapFields, scalarToNumber, spanOf } from '../../engine/yaml/yamlFile';
+
+export default defineRule({
+  id: 'k8s/ha',
+  presets: { recommended: 'off', strict: 'info' },
+  dora: ['time-to-restore'],
+  fixable: false,
+  messages: {
+    single: (kind: string, by: string) =>
+      `This ${kind} runs one replica, and ${by} selects it: while its only pod restarts, is rescheduled or is evicted by a drain, nothing answers.`,
+    unspread: (kind: string, replicas: number) =>
+      `This ${kind} runs ${replicas} replicas with neither podAntiAffinity nor topologySpreadConstraints: the scheduler may put them all on one node, which then takes every replica down with it.`,
+    autoscalerMinimum: (minimum: number, written: boolean) =>
+      `minReplicas is ${minimum}${written ? '' : ' (unset)'}: at quiet hours the autoscaler scales down to a single pod, and a restart or a drain leaves nothing to answer.`,
+  },
+  docs: {
+    summary: 'Workloads that serve traffic should run at least two replicas, spread across nodes.',
+    rationale:
+      'A single replica is a single point of failure: every restart, reschedule or node drain is an outage for the Service in front of it, and a PodDisruptionBudget cannot help a workload of one pod. Several replicas help only if they do not share a node, so `podAntiAffinity` or `topologySpreadConstraints` should spread them; an autoscaler whose `minReplicas` is 1 brings the workload back to one pod whenever load is low. The rule looks at Deployments, StatefulSets, ReplicaSets, Argo Rollouts and DeploymentConfigs; it notes a single replica only when a Service or a PodDisruptionBudget checked with the workload selects it (something depends on it being up), and leaves replica counts an autoscaler owns to the autoscaler\'s `minReplicas`.',
+    symptom: 'A few seconds of errors at every deploy of a one-pod service or every node upgrade; an outage when the one node holding every replica fails.',
+    fix: 'Run `replicas: 2` or more (or `minReplicas: 2` on the autoscaler), and spread the pods with `topologySpreadConstraints` over `kubernetes.io/hostname` (or a preferred `podAntiAffinity`).',
+    bad: `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: api
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: api
+  minReplicas: 1
+  maxReplicas: 10
+`,
+    good: `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: api
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: api
+  minReplicas: 2
+  maxReplicas: 10
+`,
+  },
+  visit: {
+    k8sObject(object, ctx) {
+      const spec = object.fields.get('spec')?.value;
+      if (!isMap(spec)) return;
+      const fields = mapFields(ctx.doc, spec);
+      if (object.kind === 'HorizontalPodAutoscaler' && object.apiVersion.startsWith('autoscaling/')) {
+        const minField = fields.get('minReplicas');
+        const minimum = minField ? scalarToNumber(minField.value) : 1;
+        const target = scaleTargetOf(ctx.doc, object);
+        if (minimum === undefined || minimum >= 2 || minimum < 1 || !target) return;
+        ctx.report({ span: minField?.value ? spanOf(minField.value) : target.field.keySpan, message: 'autoscalerMinimum', args: [minimum, minField !== undefined] });
+        return;
+      }
+      if (!REPLICATED_KINDS.includes(object.kind) || object.partial || isControllerOwned(ctx.doc, object)) return;
+      if (object.kind === 'Rollout' && !object.apiVersion.startsWith('argoproj.io/')) return;
+      // An autoscaler owns the count: its minReplicas is what to look at.
+      const replicas = replicasOf(ctx.doc, object);
+      if (!replicas || autoscalersOf(ctx.index, object).length > 0) return;
+      const span = replicas.field?.keySpan ?? object.fields.get('spec')!.keySpan;
+      if (replicas.count === 1) {
+        const labels = podLabels(ctx.doc, object);
+        if (!labels) return;
+        const by = selectedBy(ctx.index, object, labels);
+        if (by) ctx.report({ span, message: 'single', args: [object.kind, by] });
+        return;
+      }
+      if (replicas.count < 2 || object.podSpecs.length === 0) return;
+      const pod = object.podSpecs[0]!;
+      const affinity = pod.fields.get('affinity')?.value;
+      const antiAffinity = isMap(affinity) && mapFields(ctx.doc, affinity).has('podAntiAffinity');
+      if (antiAffinity || pod.fields.has('topologySpreadConstraints')) return;
+      ctx.report({ span, message: 'unspread', args: [object.kind, replicas.count] });
+    },
+  },
+});
+
+/** `Service 'x'` or `PodDisruptionBudget 'y'` when one checked with the workload selects its pods. */
+function selectedBy(index: IndexView, object: K8sObject, labels: ReadonlyMap<string, string>): string | undefined {
+  for (const { object: service, doc } of index.objects('Service', object)) {
+    const spec = service.fields.get('spec')?.value;
+    const selector = readServiceSelector(doc, isMap(spec) ? mapFields(doc, spec).get('selector')?.value : undefined);
+    if (selector && selector.matchLabels.size > 0 && selects(selector, labels)) return `Service '${service.name ?? ''}'`;
+  }
+  for (const { object: budget, doc } of index.objects('PodDisruptionBudget', object)) {
+    const spec = budget.fields.get('spec')?.value;
+    const selector = readLabelSelector(doc, isMap(spec) ? mapFields(doc, spec).get('selector')?.value : undefined);
+    if (selector && (selector.matchLabels.size > 0 || selector.expressions.length > 0) && selects(selector, labels)) return `PodDisruptionBudget '${budget.name ?? ''}'`;
+  }
+  return undefined;
+}
