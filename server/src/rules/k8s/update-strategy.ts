@@ -2,6 +2,9 @@ import { isControllerOwned, type K8sObject, type PodSpec } from '../../engine/mo
 import { defineRule } from '../../engine/core/rule';
 import { type Field, isMap, isSeq, mapFields, scalarToNumber, scalarToString, seqItems, spanOf, type Node, type YamlDoc } from '../../engine/yaml/yamlFile';
 
+const DEPLOYMENT_TYPES = ['RollingUpdate', 'Recreate'];
+const DAEMONSET_TYPES = ['RollingUpdate', 'OnDelete'];
+
 /** A `maxSurge` / `maxUnavailable` value as written: a count or a percentage. */
 type Amount = { count: number } | { percent: number };
 
@@ -11,6 +14,8 @@ export default defineRule({
   dora: ['change-failure-rate', 'deployment-frequency'],
   fixable: false,
   messages: {
+    unknownType: (type: string, kind: string, types: string) =>
+      `'${type}' is not an update strategy of a ${kind}: the API server rejects it. Use ${types}.`,
     stuck: (kind: string) =>
       `'maxSurge' and 'maxUnavailable' are both 0: the ${kind} may neither add a pod nor take one away, so no rollout can make progress and the API server rejects it. Let one of them be at least 1 (for example 'maxSurge: 1').`,
     allDown: (value: string, replicas: string) =>
@@ -21,7 +26,7 @@ export default defineRule({
   docs: {
     summary: "A workload's update strategy must let a rollout progress without taking every pod down.",
     rationale:
-      "A Deployment's rolling update replaces pods within two bounds: `maxSurge` (how many extra pods may exist) and `maxUnavailable` (how many may be missing). With both 0 the rollout can do nothing, and the API server refuses the object. With `maxUnavailable` at 100 %, or at least the replica count, a rollout may stop every old pod before any new one is ready: each deploy becomes a short outage, and a bad image becomes a full one, which is what change failure rate and time to restore count.\n\nIn the strict preset the rule also notes `strategy: Recreate` on a Deployment that a Service in the files checked together selects: Recreate stops all pods before starting the new ones, so the Service has no endpoints during each release. It stays silent for pods that mount a `persistentVolumeClaim` (a ReadWriteOnce volume cannot be attached to old and new pods at once, so Recreate is the honest choice there). Hover `strategy` to compare rolling, blue-green and canary releases.",
+      "A Deployment's rolling update replaces pods within two bounds: `maxSurge` (how many extra pods may exist) and `maxUnavailable` (how many may be missing). With both 0 the rollout can do nothing, and the API server refuses the object, as it refuses a strategy `type` other than `RollingUpdate` or `Recreate` (`OnDelete` for a DaemonSet). With `maxUnavailable` at 100 %, or at least the replica count, a rollout may stop every old pod before any new one is ready: each deploy becomes a short outage, and a bad image becomes a full one, which is what change failure rate and time to restore count.\n\nIn the strict preset the rule also notes `strategy: Recreate` on a Deployment that a Service in the files checked together selects: Recreate stops all pods before starting the new ones, so the Service has no endpoints during each release. It stays silent for pods that mount a `persistentVolumeClaim` (a ReadWriteOnce volume cannot be attached to old and new pods at once, so Recreate is the honest choice there). Hover `strategy` to compare rolling, blue-green and canary releases.",
     symptom: '`kubectl apply` fails with `may not be 0 when maxSurge is 0`; or every deploy shows a burst of 503s while the Service has no ready endpoints.',
     fix: 'Use `maxSurge: 1` with `maxUnavailable: 0` for a zero-downtime rollout (one extra pod at a time), or keep `maxUnavailable` below the replica count; use `RollingUpdate` unless two versions truly cannot run side by side.',
     bad: `apiVersion: apps/v1
@@ -74,7 +79,13 @@ spec:
       if (!spec) return;
       const strategyField = spec.get(deployment ? 'strategy' : 'updateStrategy');
       const strategy = child(ctx.doc, strategyField?.value);
-      const type = scalarToString(strategy?.get('type')?.value);
+      const typeNode = strategy?.get('type')?.value;
+      const type = scalarToString(typeNode);
+      const types = deployment ? DEPLOYMENT_TYPES : DAEMONSET_TYPES;
+      if (type !== undefined && !types.includes(type)) {
+        ctx.report({ span: spanOf(typeNode!), message: 'unknownType', args: [type, object.kind, types.map((name) => `'${name}'`).join(' or ')] });
+        return;
+      }
       if (type === 'Recreate' || type === 'OnDelete') {
         if (deployment && type === 'Recreate' && ctx.preset !== 'recommended' && !mountsClaim(ctx.doc, object.podSpecs) && selectedByService(ctx.doc, object, ctx.index.objects('Service', object))) {
           ctx.report({ span: spanOf(strategy!.get('type')!.value!), message: 'recreate', args: [], severity: 'info' });
