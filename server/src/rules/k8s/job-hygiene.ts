@@ -9,7 +9,7 @@ const HOOK_DELETE_ANNOTATIONS = ['helm.sh/hook-delete-policy', 'argocd.argoproj.
 
 export default defineRule({
   id: 'k8s/job-hygiene',
-  presets: { recommended: 'off', strict: 'error' },
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate', 'time-to-restore'],
   fixable: false,
   messages: {

@@ -35,7 +35,7 @@ export default defineRule({
   docs: {
     summary: 'Roles should grant what a workload needs, not wildcards, Secrets, privilege escalation or cluster-admin.',
     rationale:
-      "RBAC is the blast radius of a compromised pod or a leaked token. A Role granting `*` resources reaches Secrets, pods and every resource a later version adds; `get`, `list` or `watch` on all `secrets` hands over every credential in reach, ServiceAccount tokens included; the `escalate`, `bind` and `impersonate` verbs let the holder raise its own rights; and a binding of `cluster-admin` to a ServiceAccount makes every pod that runs as it an administrator of the cluster. An incident with such a grant is no longer one pod's incident, and recovering means rotating every credential it could read.\n\nOperators and controllers (cert-manager, Argo CD, ingress controllers) legitimately need broad rights on their own resources: the rule reports `*` within a named API group, and `*` verbs on named resources, only as notes in the strict preset. ClusterRoles built by aggregation (`aggregationRule`) are skipped: their rules come from other ClusterRoles.",
+      "RBAC is the blast radius of a compromised pod or a leaked token. A Role granting `*` resources reaches Secrets, pods and every resource a later version adds; `get`, `list` or `watch` on all `secrets` hands over every credential in reach, ServiceAccount tokens included; the `escalate`, `bind` and `impersonate` verbs let the holder raise its own rights; and a binding of `cluster-admin` to a ServiceAccount makes every pod that runs as it an administrator of the cluster. An incident with such a grant is no longer one pod's incident, and recovering means rotating every credential it could read.\n\nOperators and controllers (cert-manager, Argo CD, ingress controllers) legitimately need broad rights on their own resources: the rule reports `*` within a named API group, `*` verbs on named resources and reading all Secrets (ingress controllers read TLS certificates, GitOps tools cluster credentials) only as notes in the strict preset. ClusterRoles built by aggregation (`aggregationRule`) are skipped: their rules come from other ClusterRoles.",
     symptom: 'A security review or a tool such as `kubectl auth can-i --list --as=system:serviceaccount:app:default` shows a workload able to read every Secret or to create RoleBindings.',
     fix: 'List the API groups, resources and verbs the workload uses (`kubectl auth can-i`, or audit logs, tell you which), name the Secrets in `resourceNames`, and bind a purpose-made Role instead of `cluster-admin`.',
     bad: `apiVersion: rbac.authorization.k8s.io/v1
@@ -64,7 +64,8 @@ rules:
       if (!object.apiVersion.startsWith('rbac.authorization.k8s.io/') || isControllerOwned(ctx.doc, object)) return;
       const strict = ctx.preset !== 'recommended';
       if (object.kind === 'Role' || object.kind === 'ClusterRole') {
-        if (object.fields.has('aggregationRule')) return;
+        // Aggregated roles get their rules from others; a copy of the built-in cluster-admin is reported where it is bound.
+        if (object.fields.has('aggregationRule') || (object.kind === 'ClusterRole' && object.name === 'cluster-admin')) return;
         const rules = object.fields.get('rules')?.value;
         if (!isSeq(rules)) return;
         for (const rule of seqItems(ctx.doc, rules)) {
@@ -90,7 +91,7 @@ rules:
           const secrets = resources.find((resource) => resource.value === 'secrets');
           const reads = verbs.filter((verb) => READ_VERBS.has(verb.value)).map((verb) => verb.value);
           if (secrets && reachesCore && reads.length > 0 && !fields.has('resourceNames')) {
-            ctx.report({ span: spanOf(secrets.node), message: 'secrets', args: [object.kind, reads.map((verb) => `'${verb}'`).join(', ')] });
+            if (strict) ctx.report({ span: spanOf(secrets.node), message: 'secrets', args: [object.kind, reads.map((verb) => `'${verb}'`).join(', ')], severity: 'info' });
             continue;
           }
           const allVerbs = verbs.find((verb) => verb.value === '*');

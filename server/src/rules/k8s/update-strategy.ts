@@ -10,7 +10,7 @@ type Amount = { count: number } | { percent: number };
 
 export default defineRule({
   id: 'k8s/update-strategy',
-  presets: { recommended: 'off', strict: 'error' },
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate', 'deployment-frequency'],
   fixable: false,
   messages: {
@@ -26,7 +26,7 @@ export default defineRule({
   docs: {
     summary: "A workload's update strategy must let a rollout progress without taking every pod down.",
     rationale:
-      "A Deployment's rolling update replaces pods within two bounds: `maxSurge` (how many extra pods may exist) and `maxUnavailable` (how many may be missing). With both 0 the rollout can do nothing, and the API server refuses the object, as it refuses a strategy `type` other than `RollingUpdate` or `Recreate` (`OnDelete` for a DaemonSet). With `maxUnavailable` at 100 %, or at least the replica count, a rollout may stop every old pod before any new one is ready: each deploy becomes a short outage, and a bad image becomes a full one, which is what change failure rate and time to restore count.\n\nIn the strict preset the rule also notes `strategy: Recreate` on a Deployment that a Service in the files checked together selects: Recreate stops all pods before starting the new ones, so the Service has no endpoints during each release. It stays silent for pods that mount a `persistentVolumeClaim` (a ReadWriteOnce volume cannot be attached to old and new pods at once, so Recreate is the honest choice there). Hover `strategy` to compare rolling, blue-green and canary releases.",
+      "A Deployment's rolling update replaces pods within two bounds: `maxSurge` (how many extra pods may exist) and `maxUnavailable` (how many may be missing). With both 0 the rollout can do nothing, and the API server refuses the object, as it refuses a strategy `type` other than `RollingUpdate` or `Recreate` (`OnDelete` for a DaemonSet). With `maxUnavailable` at 100 %, or at least the replica count, a rollout may stop every old pod before any new one is ready: each deploy becomes a short outage, and a bad image becomes a full one, which is what change failure rate and time to restore count.\n\nThe `maxUnavailable` warnings are reported in the strict preset only. In the strict preset the rule also notes `strategy: Recreate` on a Deployment that a Service in the files checked together selects: Recreate stops all pods before starting the new ones, so the Service has no endpoints during each release. It stays silent for pods that mount a `persistentVolumeClaim` (a ReadWriteOnce volume cannot be attached to old and new pods at once, so Recreate is the honest choice there). Hover `strategy` to compare rolling, blue-green and canary releases.",
     symptom: '`kubectl apply` fails with `may not be 0 when maxSurge is 0`; or every deploy shows a burst of 503s while the Service has no ready endpoints.',
     fix: 'Use `maxSurge: 1` with `maxUnavailable: 0` for a zero-downtime rollout (one extra pod at a time), or keep `maxUnavailable` below the replica count; use `RollingUpdate` unless two versions truly cannot run side by side.',
     bad: `apiVersion: apps/v1
@@ -104,7 +104,8 @@ spec:
         ctx.report({ span: spanOf(unavailableNode ?? surgeNode!), message: 'stuck', args: [object.kind] });
         return;
       }
-      if (!deployment || !unavailableNode) return;
+      // Some run one replica on purpose: strict only until measured.
+      if (!deployment || !unavailableNode || ctx.preset === 'recommended') return;
       const replicas = scalarToNumber(spec.get('replicas')?.value);
       const written = scalarToString(unavailableNode)!;
       if ('percent' in unavailable && unavailable.percent >= 100) {
