@@ -53,6 +53,7 @@ import duplicateEnv from './k8s/duplicate-env';
 import externalSecretRefresh from './k8s/external-secret-refresh';
 import ha from './k8s/ha';
 import imageTag from './k8s/image-tag';
+import jobHygiene from './k8s/job-hygiene';
 import livenessDelay from './k8s/liveness-delay';
 import livenessThreshold from './k8s/liveness-threshold';
 import pdb from './k8s/pdb';
@@ -60,6 +61,7 @@ import privileged from './k8s/privileged';
 import probeIdentical from './k8s/probe-identical';
 import probeMissing from './k8s/probe-missing';
 import probePort from './k8s/probe-port';
+import rbac from './k8s/rbac';
 import resources from './k8s/resources';
 import rolloutBluegreenFieldInCanary from './k8s/rollout-bluegreen-field-in-canary';
 import rolloutNoAnalysis from './k8s/rollout-no-analysis';
@@ -69,9 +71,10 @@ import rolloutWeightGranularity from './k8s/rollout-weight-granularity';
 import secretEnv from './k8s/secret-env';
 import secretLiteralEnv from './k8s/secret-literal-env';
 import selector from './k8s/selector';
+import updateStrategy from './k8s/update-strategy';
 
 /** Every rule, sorted by id. A test fails when a rule file is missing here or out of order. */
-export const RULES: readonly Rule[] = [actionInputs, actionRuntime, artifactRetention, botCondition, cachePoisoning, checkoutCredentials, coverage100, dangerousTrigger, deployConcurrency, deployEnvironment, deployUngated, deprecatedCommands, dockerBuildCache, events, githubEnv, glob, hardcodedSecret, ghaImageTag, insecureCommands, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, secretsOvershared, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, trustedPublishing, unpinnedAction, unreachableJob, unsoundCondition, workflowCall, analysisCondition, analysisLimits, analysisSingleMetric, danglingReference, deprecatedApi, duplicateEnv, externalSecretRefresh, ha, imageTag, livenessDelay, livenessThreshold, pdb, privileged, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv, selector];
+export const RULES: readonly Rule[] = [actionInputs, actionRuntime, artifactRetention, botCondition, cachePoisoning, checkoutCredentials, coverage100, dangerousTrigger, deployConcurrency, deployEnvironment, deployUngated, deprecatedCommands, dockerBuildCache, events, githubEnv, glob, hardcodedSecret, ghaImageTag, insecureCommands, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, secretsOvershared, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, trustedPublishing, unpinnedAction, unreachableJob, unsoundCondition, workflowCall, analysisCondition, analysisLimits, analysisSingleMetric, danglingReference, deprecatedApi, duplicateEnv, externalSecretRefresh, ha, imageTag, jobHygiene, livenessDelay, livenessThreshold, pdb, privileged, probeIdentical, probeMissing, probePort, rbac, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv, selector, updateStrategy];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);
