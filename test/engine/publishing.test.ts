@@ -83,9 +83,42 @@ describe('publishingJobs', () => {
   };
   const job = (id: string, body: string) => `  ${id}:\n    runs-on: x\n${body}`;
 
-  it('adds the jobs a publishing job needs that upload artifacts', () => {
-    const text = `on: push\njobs:\n${job('test', '    steps: [{run: npm test}]\n')}${job('build', '    steps:\n      - run: npm run build\n      - uses: actions/upload-artifact@v4\n')}${job('publish', '    needs: [test, build]\n    steps: [{run: npm publish}]\n')}`;
-    assert.deepEqual(ids(text), ['build', 'publish']);
+  it('adds the jobs a publishing job needs whose artifacts it downloads, up the chain', () => {
+    const upload = (name: string) => `      - uses: actions/upload-artifact@v4\n        with: {name: '${name}'}\n`;
+    const text =
+      `on: push\njobs:\n${job('test', `    steps:\n      - run: npm test\n${upload('coverage-${{ matrix.os }}')}`)}` +
+      `${job('build', `    steps:\n      - run: npm run build\n${upload('dist-${{ matrix.os }}')}`)}` +
+      `${job('merge', `    needs: [build]\n    steps:\n      - uses: actions/download-artifact@v4\n        with: {pattern: 'dist-*'}\n${upload('all')}`)}` +
+      `${job('publish', "    needs: [test, merge]\n    steps:\n      - uses: actions/download-artifact@v4\n        with: {name: all}\n      - run: npm publish\n")}`;
+    // The coverage of 'test' is never downloaded by a job that publishes.
+    assert.deepEqual(ids(text), ['build', 'merge', 'publish']);
+    // A publishing job that downloads nothing publishes what it builds itself.
+    const own = `on: push\njobs:\n${job('build', `    steps:\n${upload('dist')}`)}${job('publish', '    needs: [build]\n    steps: [{run: npm publish}]\n')}`;
+    assert.deepEqual(ids(own), ['publish']);
+    // A download of every artifact, or of a name only known at run time, takes every uploader before it.
+    const all = (download: string) =>
+      ids(`on: push\njobs:\n${job('build', `    steps:\n${upload('dist')}`)}${job('publish', `    needs: [build]\n    steps:\n      - uses: actions/download-artifact@v4${download}\n      - run: npm publish\n`)}`);
+    assert.deepEqual(all(''), ['build', 'publish']);
+    assert.deepEqual(all('\n        with: {name: "${{ needs.build.outputs.name }}"}'), ['build', 'publish']);
+    assert.deepEqual(all('\n        with: {name: docs}'), ['publish']);
+    // Artifacts of another run are no job's of this one.
+    assert.deepEqual(all('\n        with: {run-id: "${{ github.event.workflow_run.id }}"}'), ['publish']);
+  });
+
+  it('leaves out dry runs and snapshots', () => {
+    const text = (run: string) => `on: push\njobs:\n${job('a', `    steps: [{run: ${run}}]\n`)}`;
+    for (const run of ['cargo publish --dry-run', 'npm publish --dry-run', 'cargo publish -n', 'goreleaser release --snapshot --clean', 'goreleaser release --skip=publish']) assert.deepEqual(ids(text(run)), [], run);
+    const action = (args: string) => ids(`on: push\njobs:\n${job('a', `    steps:\n      - uses: goreleaser/goreleaser-action@v6\n        with: {args: '${args}'}\n`)}`);
+    assert.deepEqual(action('release --snapshot --clean'), []);
+    assert.deepEqual(action('build --single-target'), []);
+    assert.deepEqual(action('release --clean'), ['a']);
+  });
+
+  it('counts pushes by digest and manifest lists as pushes', () => {
+    const found = workflowOf(
+      steps("      - uses: docker/build-push-action@v6\n        with:\n          outputs: type=image,push-by-digest=true,push=${{ github.event_name != 'pull_request' }}\n      - uses: docker/build-push-action@v6\n        with:\n          outputs: type=image,push=false\n      - run: docker buildx imagetools create -t ghcr.io/o/app:1 ghcr.io/o/app@sha256:abc\n"),
+    ).workflow.jobs[0]!.steps.map(publishingStep);
+    assert.deepEqual(found, ['docker/build-push-action with push', undefined, 'docker buildx imagetools create']);
   });
 
   it('counts a release script only where the job can reach a registry', () => {
@@ -95,16 +128,28 @@ describe('publishingJobs', () => {
     assert.deepEqual(ids(`on: push\njobs:\n${job('a', `    env:\n      NPM_TOKEN: \${{ secrets.NPM_TOKEN }}\n${script}`)}`), ['a']);
   });
 
-  it('takes every job of a workflow run by hand that creates a GitHub release', () => {
-    const build = job('build', '    steps: [{run: make}]\n');
-    assert.deepEqual(ids(`on: workflow_dispatch\njobs:\n${build}${job('release', '    steps: [{run: gh release create v1 --notes x}]\n')}`), ['build', 'release']);
+  it('takes the jobs of a workflow run by hand that creates a GitHub release that hand their work on', () => {
+    const build = job('build', '    steps:\n      - run: make\n      - uses: actions/upload-artifact@v4\n');
+    const check = job('check', '    steps: [{run: make test}]\n');
+    assert.deepEqual(ids(`on: workflow_dispatch\njobs:\n${build}${check}${job('release', '    steps: [{run: gh release create v1 --notes x}]\n')}`), ['build', 'release']);
     assert.deepEqual(ids(`on: workflow_dispatch\njobs:\n${build}${job('release', '    steps: [{uses: softprops/action-gh-release@v2}]\n')}`), ['build', 'release']);
     assert.deepEqual(ids(`on: workflow_dispatch\njobs:\n${build}${job('notes', '    steps: [{run: gh release view v1}]\n')}`), []);
     // Run on pushes too, only the job that creates the release is publishing.
     assert.deepEqual(ids(`on: [workflow_dispatch, push]\njobs:\n${build}${job('release', '    steps: [{run: gh release create v1}]\n')}`), ['release']);
   });
 
-  it('takes every job of a release workflow', () => {
-    assert.deepEqual(ids(`on:\n  release:\njobs:\n${job('a', '    steps: [{run: make}]\n')}${job('b', '    steps: [{run: make}]\n')}`), ['a', 'b']);
+  it('takes the jobs of a release workflow whose work can leave the runner, not those that only check', () => {
+    const on = 'on:\n  release:\n    types: [published]\n';
+    const verify = job('verify', '    steps: [{run: gh release download v1}, {run: make verify}]\n');
+    assert.deepEqual(ids(`${on}permissions:\n  contents: read\njobs:\n${verify}${job('upload', '    steps: [{run: make}, {uses: actions/upload-artifact@v4}]\n')}`), ['upload']);
+    // A registry login, a registry token, a token that can write packages or sign: what the job builds is shipped.
+    assert.deepEqual(ids(`${on}jobs:\n${verify}${job('image', '    steps: [{uses: docker/login-action@v3}, {run: make image-push}]\n')}`), ['image']);
+    assert.deepEqual(ids(`${on}jobs:\n${verify}${job('ko', '    permissions:\n      packages: write\n    steps: [{run: make ko}]\n')}`), ['ko']);
+    assert.deepEqual(ids(`${on}jobs:\n${verify}${job('sign', '    permissions:\n      id-token: write\n    steps: [{run: make sign}]\n')}`), ['sign']);
+    // Writing contents attaches assets, unless the job opens a pull request with it; the repository default says nothing.
+    const writes = (body: string) => ids(`${on}jobs:\n${job('a', `    permissions:\n      contents: write\n${body}`)}`);
+    assert.deepEqual(writes('    steps: [{run: ./hack/create-release.sh}]\n'), ['a']);
+    assert.deepEqual(writes('    steps: [{run: make bump}, {run: \'url=$(gh pr create --fill)\'}]\n'), []);
+    assert.deepEqual(ids(`${on}jobs:\n${verify}`), []);
   });
 });

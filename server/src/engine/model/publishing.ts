@@ -33,6 +33,10 @@ const PUBLISHING_ACTIONS = new Set([
 const RELEASE_ACTIONS = new Set(['softprops/action-gh-release', 'ncipollo/release-action', 'actions/create-release', 'goreleaser/goreleaser-action']);
 // Package scripts and make targets named for a release: they publish in a job that can also authenticate to a registry.
 const RELEASE_SCRIPT = /^(release|publish|release:.+|publish:.+)$/;
+// Flags that make a publishing command a rehearsal.
+const DRY_RUN = new Set(['--dry-run', '--dryrun']);
+// Actions that log in to a container registry.
+const REGISTRY_LOGIN_ACTIONS = new Set(['docker/login-action', 'aws-actions/amazon-ecr-login', 'azure/docker-login', 'redhat-actions/podman-login']);
 // Environment variables registries read their tokens from.
 const REGISTRY_TOKEN = /^(NPM_TOKEN|NODE_AUTH_TOKEN|TWINE_PASSWORD|TWINE_API_KEY|PYPI_(API_)?TOKEN|POETRY_PYPI_TOKEN_PYPI|UV_PUBLISH_TOKEN|CARGO_REGISTRY_TOKEN|GEM_HOST_API_KEY)$/;
 
@@ -41,8 +45,9 @@ export function publishingStep(step: Step): string | undefined {
   if (step.uses !== undefined) {
     const id = step.action?.id;
     if (id === undefined) return undefined;
+    if (id === 'goreleaser/goreleaser-action') return goreleaserActionPublishes(scalarToString(step.inputs.get('args')?.value)) ? id : undefined;
     if (PUBLISHING_ACTIONS.has(id)) return id;
-    if (id === 'docker/build-push-action' && pushesImage(scalarToString(step.inputs.get('push')?.value))) return `${id} with push`;
+    if (id === 'docker/build-push-action' && (pushesImage(scalarToString(step.inputs.get('push')?.value)) || outputsPush(scalarToString(step.inputs.get('outputs')?.value)))) return `${id} with push`;
     if (id === 'changesets/action' && step.inputs.has('publish')) return `${id} with publish`;
     return undefined;
   }
@@ -53,6 +58,28 @@ export function publishingStep(step: Step): string | undefined {
   return undefined;
 }
 
+/** `--snapshot`, `--skip=publish` or `--skip-publish`: goreleaser builds but publishes nothing. */
+function goreleaserSkipsPublishing(word: string): boolean {
+  return word === '--snapshot' || word === '--skip-publish' || /^--skip=(.*,)?publish(,|$)/.test(word);
+}
+
+/** goreleaser-action publishes with `args: release …` (or none), not with `build`, `check` or a snapshot. */
+function goreleaserActionPublishes(args: string | undefined): boolean {
+  if (args === undefined || args.includes('${{')) return true;
+  const words = args.trim().split(/\s+/).filter((word) => word !== '');
+  const first = words.find((word) => !word.startsWith('-'));
+  return (first === undefined || first === 'release') && !words.some(goreleaserSkipsPublishing);
+}
+
+/** `outputs: type=image,…,push=true` (or an expression) pushes as `push: true` does. */
+function outputsPush(outputs: string | undefined): boolean {
+  if (outputs === undefined) return false;
+  return outputs.split(/[,\n]/).some((part) => {
+    const [key, value] = part.trim().split('=', 2);
+    return key === 'push' && value !== undefined && value.trim() !== 'false';
+  });
+}
+
 function pushesImage(push: string | undefined): boolean {
   // An expression pushes on some events (usually pushes to the default branch).
   return push !== undefined && push.trim() !== '' && push.trim() !== 'false';
@@ -60,6 +87,9 @@ function pushesImage(push: string | undefined): boolean {
 
 function publishingCommand({ program, args }: ResolvedCommand): string | undefined {
   const words = args.map((word) => word.value);
+  // A dry run, or a goreleaser snapshot, builds everything and uploads nothing.
+  if (words.some((word) => DRY_RUN.has(word)) || (program === 'cargo' && words.includes('-n'))) return undefined;
+  if (program === 'goreleaser' && words.some(goreleaserSkipsPublishing)) return undefined;
   const [first, second] = words.filter((word) => !word.startsWith('-'));
   const said = (count: number) => [program, ...words.filter((word) => !word.startsWith('-')).slice(0, count)].join(' ');
   switch (program) {
@@ -87,6 +117,8 @@ function publishingCommand({ program, args }: ResolvedCommand): string | undefin
     case 'buildah':
     case 'nerdctl':
       if (first === 'push' || (first === 'manifest' && second === 'push')) return said(first === 'push' ? 1 : 2);
+      // `docker buildx imagetools create` pushes a manifest list made of images already pushed.
+      if (first === 'buildx' && second === 'imagetools' && words.includes('create')) return `${program} buildx imagetools create`;
       return (first === 'build' || first === 'buildx') && words.some((word) => word === '--push' || word === '--push=true') ? `${program} build --push` : undefined;
     case 'gh':
       return first === 'release' && (second === 'create' || second === 'upload') ? said(2) : undefined;
@@ -151,14 +183,19 @@ interface JobPublishing {
   releaseScript: boolean;
   /** It hands its steps a registry token, or points setup-node at a registry (`registry-url:`). */
   registryAuth: boolean;
-  uploadsArtifacts: boolean;
+  /** It logs in to a container registry (`docker/login-action`, `docker login`, …). */
+  registryLogin: boolean;
+  /** The names of the artifacts it uploads (as written, expressions and all). */
+  uploads: string[];
+  /** What it downloads of the run's artifacts: a name or glob pattern each, or `*` for all of them. */
+  downloads: string[];
 }
 
 // Each keystroke builds new jobs, but few change: read each job's text once.
 const JOB_PUBLISHING = new MemoSlot<JobPublishing>('jobPublishing', { plain: true });
-// Words without which a job's text cannot publish, to skip building the steps of most jobs.
-const PUBLISH_WORDS = /publish|push|upload|release|deploy|goreleaser|crates-io/;
-const NOTHING: JobPublishing = { publishes: undefined, releaseScript: false, registryAuth: false, uploadsArtifacts: false };
+// Words without which a job's text cannot publish or hand artifacts on, to skip building the steps of most jobs.
+const PUBLISH_WORDS = /publish|push|upload|release|deploy|goreleaser|crates-io|artifact|login/;
+const NOTHING: JobPublishing = { publishes: undefined, releaseScript: false, registryAuth: false, registryLogin: false, uploads: [], downloads: [] };
 
 function jobPublishing(job: Job): JobPublishing {
   const source = jobSource(job);
@@ -170,12 +207,50 @@ function readJobPublishing(job: Job): JobPublishing {
   if (!jobTextMayMatch(job, (text) => PUBLISH_WORDS.test(text))) return NOTHING;
   let publishes: string | undefined;
   for (const step of job.steps) publishes ??= publishingStep(step);
+  const uploads: string[] = [];
+  const downloads: string[] = [];
+  for (const step of job.steps) {
+    const id = step.action?.id;
+    const inputOf = (name: string) => scalarToString(step.inputs.get(name)?.value)?.trim();
+    if (id === 'actions/upload-artifact') uploads.push(inputOf('name') || 'artifact');
+    else if (id === 'actions/upload-artifact/merge') uploads.push(inputOf('name') || 'merged-artifacts');
+    // With `run-id`, artifacts of another run: nothing a job of this one made.
+    else if (id === 'actions/download-artifact' && !step.inputs.has('run-id')) downloads.push(inputOf('name') || inputOf('pattern') || '*');
+  }
   return {
     publishes,
     releaseScript: job.steps.some(runsReleaseScript),
     registryAuth: authenticatesToRegistry(job),
-    uploadsArtifacts: job.steps.some((step) => step.action?.id === 'actions/upload-artifact'),
+    registryLogin: job.steps.some(logsInToRegistry),
+    uploads,
+    downloads,
   };
+}
+
+/** A registry login action, or `docker`/`podman`/`helm registry` `login`. */
+function logsInToRegistry(step: Step): boolean {
+  const id = step.action?.id;
+  if (id !== undefined) return REGISTRY_LOGIN_ACTIONS.has(id);
+  return stepCommands(step).some(({ program, args }) => {
+    const [first, second] = args.map((word) => word.value).filter((word) => !word.startsWith('-'));
+    if (program === 'docker' || program === 'podman' || program === 'buildah' || program === 'nerdctl' || program === 'oras' || program === 'crane') return first === 'login' || first === 'auth';
+    return program === 'helm' && first === 'registry' && second === 'login';
+  });
+}
+
+/**
+ * Whether an artifact uploaded under `uploaded` may be one a download of `wanted` (a name, a glob pattern, `*`) fetches.
+ * Where an expression makes either name unknown, the parts written before it must agree.
+ */
+function fetches(wanted: string, uploaded: string): boolean {
+  if (wanted.includes('${{') || uploaded.includes('${{')) {
+    const known = (text: string) => text.split('${{')[0]!.split(/[*?[{]/)[0]!;
+    const [a, b] = [known(wanted), known(uploaded)];
+    return a.startsWith(b) || b.startsWith(a);
+  }
+  // Artifact names hold no slashes: `*` and `?` are the wildcards that matter.
+  const pattern = wanted.replace(/[.+^$()|[\]{}\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${pattern}$`).test(uploaded);
 }
 
 /**
@@ -190,24 +265,60 @@ function isReleaseWorkflow(workflow: Workflow, yaml: YamlDoc): boolean {
 }
 
 /**
- * The ids of the jobs whose work is published: every job of a release workflow (one that runs only for releases and
- * tag pushes, or only by hand and creates a GitHub release); elsewhere each job with a publishing step (`npm publish`, `docker push`, `twine upload`, `gh release create`,
- * `cargo publish`, goreleaser, `pypa/gh-action-pypi-publish`, …; or a `release`/`publish` script where the job holds a
- * registry token or `id-token: write`), and the jobs it needs, directly or not, that upload artifacts (what it may
- * publish). Shaped for `ctx.acrossJobs`.
+ * The ids of the jobs whose work is published:
+ * - each job with a publishing step (`npm publish`, `docker push`, `twine upload`, `gh release create`, `cargo publish`,
+ *   goreleaser, `pypa/gh-action-pypi-publish`, …; dry runs and snapshots left out), or a `release`/`publish` script
+ *   where the job holds a registry token or `id-token: write`;
+ * - in a release workflow (one that runs only for releases and tag pushes, or only by hand and creates a GitHub
+ *   release), also each job that hands its work on: it uploads artifacts, logs in to a registry, holds a registry
+ *   token, runs a release script, or its token can write packages, mint an OIDC token (to sign or publish) or write
+ *   contents without opening a pull request (to attach assets to the release). A job there that only checks or
+ *   verifies, whose files never leave the runner, puts nothing into the release;
+ * - the jobs such a job needs, directly or not, whose artifacts it downloads (and so on up the chain).
+ * Shaped for `ctx.acrossJobs`.
  */
 export const publishingJobs: AcrossJobs<string[]> = (workflow, yaml) => {
-  if (isReleaseWorkflow(workflow, yaml)) return workflow.jobs.map((job) => job.id);
+  const release = isReleaseWorkflow(workflow, yaml);
   const graph = jobGraph(workflow);
-  const ids = new Set<string>();
+  const published = new Set<Job>();
   for (const job of workflow.jobs) {
     const facts = jobPublishing(job);
-    if (facts.publishes === undefined && !(facts.releaseScript && (facts.registryAuth || mintsIdToken(job, yaml)))) continue;
-    ids.add(job.id);
-    for (const before of graph.ancestors(job)) if (jobPublishing(before).uploadsArtifacts) ids.add(before.id);
+    const publishes = facts.publishes !== undefined || (facts.releaseScript && (facts.registryAuth || mintsIdToken(job, yaml)));
+    const handsOn = release && (facts.uploads.length > 0 || facts.registryLogin || facts.registryAuth || facts.releaseScript || releaseToken(job, yaml));
+    if (publishes || handsOn) published.add(job);
   }
-  return workflow.jobs.filter((job) => ids.has(job.id)).map((job) => job.id);
+  // The jobs whose artifacts a published job downloads are published too.
+  const pending = [...published];
+  for (let job = pending.pop(); job !== undefined; job = pending.pop()) {
+    const { downloads } = jobPublishing(job);
+    if (downloads.length === 0) continue;
+    for (const before of graph.ancestors(job)) {
+      if (published.has(before)) continue;
+      if (!jobPublishing(before).uploads.some((name) => downloads.some((wanted) => fetches(wanted, name)))) continue;
+      published.add(before);
+      pending.push(before);
+    }
+  }
+  return workflow.jobs.filter((job) => published.has(job)).map((job) => job.id);
 };
+
+/**
+ * Whether the job's token, as declared, can put what the job builds into a release: write packages, mint an OIDC token,
+ * or write contents in a job that opens no pull request (one that does proposes a change for review instead).
+ */
+function releaseToken(job: Job, yaml: YamlDoc): boolean {
+  if (job.synthetic) return false;
+  const permissions = effectivePermissions(job, yaml);
+  if (permissions.source === 'default') return false;
+  if (permissions.level('packages') === 'write' || permissions.level('id-token') === 'write') return true;
+  return permissions.level('contents') === 'write' && !job.steps.some(opensPullRequest);
+}
+
+function opensPullRequest(step: Step): boolean {
+  if (step.action?.id === 'peter-evans/create-pull-request') return true;
+  // Often inside a command substitution (`url=$(gh pr create …)`), which the command reader does not enter.
+  return step.run !== undefined && /\bgh\s+pr\s+create\b/.test(step.run.value);
+}
 
 /** Whether the job's token can ask for an OIDC token (trusted publishing): `id-token: write` on the job, or on the workflow. */
 function mintsIdToken(job: Job, yaml: YamlDoc): boolean {
@@ -231,7 +342,6 @@ export interface RegistryUpload {
 
 // The public registries, by the hosts their upload URLs and names use.
 const PUBLIC_REGISTRY = /^(https?:\/\/)?(registry\.(npmjs\.org|yarnpkg\.com)|(upload\.|test\.)?pypi\.org|rubygems\.org|crates\.io|(api\.|www\.)?nuget\.org)(\/|$)|^(pypi|testpypi|nuget\.org|crates-io)$/i;
-const DRY_RUN = new Set(['--dry-run', '--dryrun']);
 
 /**
  * What registry a command uploads a package to, when it is one that offers trusted publishing: `npm`/`pnpm`/`bun`/

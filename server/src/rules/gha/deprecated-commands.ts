@@ -25,7 +25,7 @@ const messages = {
 
 export default defineRule({
   id: 'gha/deprecated-commands',
-  presets: { recommended: 'off', strict: 'error' },
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
   fixable: 'safe',
   messages,

@@ -16,7 +16,7 @@ const messages = {
 
 export default defineRule({
   id: 'gha/unsound-condition',
-  presets: { recommended: 'off', strict: 'error' },
+  presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
   fixable: 'suggestion',
   messages,
