@@ -26,6 +26,18 @@ describe('fuzz regressions', () => {
     }
   });
 
+  it('a fix inserting after a key that holds a lone surrogate stays inside its container', () => {
+    // Found by the mutation fuzzer: the key's value ended in the next line's indentation, and the block went one item too far.
+    const text = [
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: api', 'spec:', '  containers:',
+      '    - name: api', '      image: ghcr.io/acme/api:2.1.0', '      \ud800resources:', '        requests:', '          cpu: 100m', '          # memory to be measured',
+      '    - name: sidecar', '      image: ghcr.io/acme/sidecar:1.0.0', '      resources:', '        requests: { cpu: 10m, memory: 16Mi }', '',
+    ].join('\r\n');
+    const fixes = lint(text, 'pod.yaml', { rules: RULES, preset: 'strict' }).findings.filter((finding) => finding.ruleId === 'k8s/resources' && finding.fix);
+    assert.ok(fixes.length > 0);
+    for (const finding of fixes) assert.ok(parses(applyEdits(text, finding.fix!.edits)), `${finding.fix!.title} broke the YAML`);
+  });
+
   it('a line of 20 000 `{` is not a quadratic Go-template check', () => {
     assert.equal(looksLikeGoTemplate(`a: "${'{'.repeat(20_000)}`), false);
     assert.equal(looksLikeGoTemplate(`a: b ${'{'.repeat(20_000)}`), true);

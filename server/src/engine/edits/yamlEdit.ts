@@ -179,6 +179,9 @@ function insertLines(file: YamlFile, at: number, column: number, block: string):
 /** The offset where the line after `end` starts (past a comment on the last line), or the end of the text. */
 function lineStartAfter(file: YamlFile, end: number): number {
   if (end > 0 && file.text[end - 1] === '\n') return end;
+  // A node whose range ends in the next line's indentation (seen after a key holding a lone surrogate) ends at that line's start.
+  const lineStart = file.text.lastIndexOf('\n', end - 1) + 1;
+  if (lineStart > 0 && /^[ \t]*$/.test(file.text.slice(lineStart, end))) return lineStart;
   const lineEnd = file.text.indexOf('\n', end);
   return lineEnd < 0 ? file.text.length : lineEnd + 1;
 }
