@@ -50,6 +50,7 @@ import analysisSingleMetric from './k8s/analysis-single-metric';
 import deprecatedApi from './k8s/deprecated-api';
 import duplicateEnv from './k8s/duplicate-env';
 import externalSecretRefresh from './k8s/external-secret-refresh';
+import flaggerCanary from './k8s/flagger-canary';
 import imageTag from './k8s/image-tag';
 import livenessDelay from './k8s/liveness-delay';
 import livenessThreshold from './k8s/liveness-threshold';
@@ -68,7 +69,7 @@ import secretLiteralEnv from './k8s/secret-literal-env';
 import selector from './k8s/selector';
 
 /** Every rule, sorted by id. A test fails when a rule file is missing here or out of order. */
-export const RULES: readonly Rule[] = [actionInputs, actionRuntime, artifactRetention, botCondition, cachePoisoning, checkoutCredentials, coverage100, dangerousTrigger, deployConcurrency, deployEnvironment, deployUngated, deprecatedCommands, dockerBuildCache, events, githubEnv, glob, hardcodedSecret, ghaImageTag, insecureCommands, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, secretsOvershared, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, trustedPublishing, unpinnedAction, unreachableJob, unsoundCondition, workflowCall, analysisCondition, analysisLimits, analysisSingleMetric, deprecatedApi, duplicateEnv, externalSecretRefresh, imageTag, livenessDelay, livenessThreshold, privileged, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv, selector];
+export const RULES: readonly Rule[] = [actionInputs, actionRuntime, artifactRetention, botCondition, cachePoisoning, checkoutCredentials, coverage100, dangerousTrigger, deployConcurrency, deployEnvironment, deployUngated, deprecatedCommands, dockerBuildCache, events, githubEnv, glob, hardcodedSecret, ghaImageTag, insecureCommands, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, secretsOvershared, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, trustedPublishing, unpinnedAction, unreachableJob, unsoundCondition, workflowCall, analysisCondition, analysisLimits, analysisSingleMetric, deprecatedApi, duplicateEnv, externalSecretRefresh, flaggerCanary, imageTag, livenessDelay, livenessThreshold, privileged, probeIdentical, probeMissing, probePort, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv, selector];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);
