@@ -73,6 +73,39 @@ describe('knowledge hovers', () => {
     assert.match(markdown, /Nothing measures the new version/);
   });
 
+  const flagger = (analysis: string) => `apiVersion: flagger.app/v1beta1
+kind: Canary
+metadata:
+  name: checkout
+spec:
+  targetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: checkout
+${analysis}`;
+
+  it('draws a Flagger canary analysis timeline: weights per interval, time to promotion, rollback after threshold', () => {
+    const markdown = hoverAt(flagger('  analy|sis:\n    interval: 2m\n    threshold: 3\n    maxWeight: 50\n    stepWeight: 20\n    metrics:\n      - name: request-success-rate\n'))!;
+    assert.match(markdown, /^\*\*Flagger analysis timeline\*\* \(progressive canary, one check every 2m\):/);
+    assert.ok(markdown.includes('`20 % → 40 % → 60 % → promotion · at least 6m`'), markdown);
+    assert.match(markdown, /Rollback after \*\*3\*\* failed checks: about 6m of failures/);
+    assert.doesNotMatch(markdown, /only looks at pod readiness/);
+  });
+
+  it('reads Flagger defaults and clamps: stepWeights, no interval, threshold below 1, and blue/green iterations', () => {
+    const steps = hoverAt(flagger('  |analysis:\n    threshold: 0\n    stepWeights: [5, 25, 60]\n'))!;
+    assert.match(steps, /one check every 1m, the default\)/);
+    assert.ok(steps.includes('`5 % → 25 % → 60 % → promotion · at least 3m`'), steps);
+    assert.match(steps, /Rollback after \*\*1\*\* failed check: about 1m/);
+    assert.match(steps, /only looks at pod readiness/);
+    const blueGreen = hoverAt(flagger('  analysis:\n    inter|val: 5s\n    iterations: 4\n    threshold: 2\n'))!;
+    assert.match(blueGreen, /\(blue\/green, one check every 10s: '5s' is raised to the minimum\)/);
+    assert.ok(blueGreen.includes('`4 checks on the new version (no live traffic) → promotion · at least 40s`'), blueGreen);
+    const unreadable = hoverAt(flagger('  canaryAnaly|sis:\n    interval: soon\n    stepWeight: 100\n'))!;
+    assert.match(unreadable, /'soon' cannot be read, so the default\)/);
+    assert.equal(hoverAt(flagger('  analysis:\n    metrics:\n      - na|me: request-success-rate\n')), undefined);
+  });
+
   it('explains a probe with the container\'s effective timings, defaults filled in', () => {
     const markdown = hoverAt(`apiVersion: v1
 kind: Pod

@@ -1,13 +1,14 @@
 import { classify } from '../engine/core/classify';
 import type { Span } from '../engine/core/finding';
 import { isRollout, type Container, type K8sObject } from '../engine/model/k8s';
+import { flaggerCanaryOf, isFlaggerCanary } from '../engine/model/flagger';
 import { rolloutOf } from '../engine/model/rollout';
 import type { Workflow } from '../engine/model/workflow';
 import { nodePathAt, type NodePath } from '../engine/yaml/nodePath';
 import { isMap, mapFields, scalarToString, type YamlFile } from '../engine/yaml/yamlFile';
 import { probeHoverMarkdown, type ProbeKind } from './probes';
 import { strategyHoverMarkdown } from './strategies';
-import { blueGreenTimelineMarkdown, canaryTimelineMarkdown } from './timeline';
+import { blueGreenTimelineMarkdown, canaryTimelineMarkdown, flaggerTimelineMarkdown } from './timeline';
 import { needsHoverMarkdown, onHoverMarkdown, workflowKeyMarkdown } from './workflowKeys';
 
 export interface KnowledgeHover {
@@ -61,6 +62,11 @@ function k8sHover(object: K8sObject, at: NodePath): KnowledgeHover | undefined {
   if (keySpan && isRollout(object) && path.length === 3 && path[1] === 'strategy' && key === 'blueGreen') {
     const rollout = rolloutOf(object, at.doc);
     return rollout?.blueGreen ? { markdown: blueGreenTimelineMarkdown(rollout.blueGreen), span: keySpan } : undefined;
+  }
+  // On a Flagger Canary's `analysis:` (or a key right inside it): the analysis timeline.
+  if (keySpan && isFlaggerCanary(object) && path[0] === 'spec' && (path[1] === 'analysis' || path[1] === 'canaryAnalysis') && path.length <= 3) {
+    const analysis = flaggerCanaryOf(object, at.doc)?.analysis;
+    return analysis && analysis.key === path[1] ? { markdown: flaggerTimelineMarkdown(analysis), span: keySpan } : undefined;
   }
   if (keySpan && typeof key === 'string' && PROBES.has(key)) {
     const container = containerAt(object, at);

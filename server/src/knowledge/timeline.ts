@@ -1,4 +1,5 @@
 import { formatSeconds } from '../engine/languages/duration';
+import { effectiveInterval, effectiveThreshold, FLAGGER_MIN_INTERVAL_SECONDS, type FlaggerAnalysis, flaggerStrategy, hasEntries, weightSchedule } from '../engine/model/flagger';
 import type { BlueGreenStrategy, CanaryStrategy } from '../engine/model/rollout';
 
 /**
@@ -56,4 +57,48 @@ export function blueGreenTimelineMarkdown(blueGreen: BlueGreenStrategy): string 
   if (blueGreen.postPromotionAnalysis) parts.push('post-promotion analysis');
   parts.push('old version scaled down');
   return [`**Rollout timeline** (blue-green):`, parts.join(' → ')].join('\n\n');
+}
+
+/**
+ * A Flagger analysis as a timeline: one check per interval, the weights it moves through (or the iterations of a
+ * blue/green or A/B run), the least time before promotion, and how soon failing checks roll it back.
+ */
+export function flaggerTimeline(analysis: FlaggerAnalysis): { line: string; minimumSeconds: number; rollbackSeconds: number } {
+  const interval = effectiveInterval(analysis);
+  const threshold = effectiveThreshold(analysis);
+  const strategy = flaggerStrategy(analysis);
+  let checks: number;
+  let line: string;
+  if (strategy === 'canary') {
+    const weights = weightSchedule(analysis);
+    checks = weights.length;
+    line = weights.length > 0 ? `${weights.map((weight) => `${weight} %`).join(` → `)} → promotion` : 'no weight step set: the canary never advances';
+  } else {
+    checks = Math.floor(analysis.iterations!.value);
+    line = `${checks} ${checks === 1 ? 'check' : 'checks'} on the ${strategy === 'a/b' ? 'users the match conditions select' : 'new version (no live traffic)'} → promotion`;
+  }
+  const minimumSeconds = checks * interval;
+  const rollbackSeconds = threshold * interval;
+  return { line: `${line} · at least ${formatSeconds(minimumSeconds)}`, minimumSeconds, rollbackSeconds };
+}
+
+export function flaggerTimelineMarkdown(analysis: FlaggerAnalysis): string {
+  const interval = effectiveInterval(analysis);
+  const threshold = effectiveThreshold(analysis);
+  const strategy = flaggerStrategy(analysis);
+  const { line, rollbackSeconds } = flaggerTimeline(analysis);
+  const kind = strategy === 'canary' ? 'progressive canary' : strategy === 'a/b' ? 'A/B test' : 'blue/green';
+  const lines = [`**Flagger analysis timeline** (${kind}, one check every ${formatSeconds(interval)}${intervalNote(analysis)}):`, `\`${line}\``];
+  if (strategy === 'canary') lines.push('Weights are the share of traffic on the new version; after the last, Flagger copies it onto the primary and sends all traffic there.');
+  lines.push(`Rollback after **${threshold}** failed ${threshold === 1 ? 'check' : 'checks'}: about ${formatSeconds(rollbackSeconds)} of failures.`);
+  if (!hasEntries(analysis.metrics) && !hasEntries(analysis.webhooks)) lines.push('No `metrics` or `webhooks`: each check only looks at pod readiness.');
+  return lines.join('\n\n');
+}
+
+function intervalNote(analysis: FlaggerAnalysis): string {
+  const written = analysis.interval;
+  if (!written) return ', the default';
+  if (written.seconds === undefined) return `: '${written.value}' cannot be read, so the default`;
+  if (written.seconds < FLAGGER_MIN_INTERVAL_SECONDS) return `: '${written.value}' is raised to the minimum`;
+  return '';
 }

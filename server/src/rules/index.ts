@@ -51,6 +51,7 @@ import danglingReference from './k8s/dangling-reference';
 import deprecatedApi from './k8s/deprecated-api';
 import duplicateEnv from './k8s/duplicate-env';
 import externalSecretRefresh from './k8s/external-secret-refresh';
+import flaggerCanary from './k8s/flagger-canary';
 import ha from './k8s/ha';
 import imageTag from './k8s/image-tag';
 import jobHygiene from './k8s/job-hygiene';
@@ -70,11 +71,13 @@ import rolloutSpec from './k8s/rollout-spec';
 import rolloutWeightGranularity from './k8s/rollout-weight-granularity';
 import secretEnv from './k8s/secret-env';
 import secretLiteralEnv from './k8s/secret-literal-env';
+import securityContext from './k8s/security-context';
 import selector from './k8s/selector';
+import serviceAccountToken from './k8s/service-account-token';
 import updateStrategy from './k8s/update-strategy';
 
 /** Every rule, sorted by id. A test fails when a rule file is missing here or out of order. */
-export const RULES: readonly Rule[] = [actionInputs, actionRuntime, artifactRetention, botCondition, cachePoisoning, checkoutCredentials, coverage100, dangerousTrigger, deployConcurrency, deployEnvironment, deployUngated, deprecatedCommands, dockerBuildCache, events, githubEnv, glob, hardcodedSecret, ghaImageTag, insecureCommands, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, secretsOvershared, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, trustedPublishing, unpinnedAction, unreachableJob, unsoundCondition, workflowCall, analysisCondition, analysisLimits, analysisSingleMetric, danglingReference, deprecatedApi, duplicateEnv, externalSecretRefresh, ha, imageTag, jobHygiene, livenessDelay, livenessThreshold, pdb, privileged, probeIdentical, probeMissing, probePort, rbac, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv, selector, updateStrategy];
+export const RULES: readonly Rule[] = [actionInputs, actionRuntime, artifactRetention, botCondition, cachePoisoning, checkoutCredentials, coverage100, dangerousTrigger, deployConcurrency, deployEnvironment, deployUngated, deprecatedCommands, dockerBuildCache, events, githubEnv, glob, hardcodedSecret, ghaImageTag, insecureCommands, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, secretsOvershared, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, trustedPublishing, unpinnedAction, unreachableJob, unsoundCondition, workflowCall, analysisCondition, analysisLimits, analysisSingleMetric, danglingReference, deprecatedApi, duplicateEnv, externalSecretRefresh, flaggerCanary, ha, imageTag, jobHygiene, livenessDelay, livenessThreshold, pdb, privileged, probeIdentical, probeMissing, probePort, rbac, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv, securityContext, selector, serviceAccountToken, updateStrategy];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);
