@@ -1,4 +1,5 @@
 import { isControllerOwned, type K8sObject, type PodSpec } from '../../engine/model/k8s';
+import { podLabels, readServiceSelector, selects } from '../../engine/model/k8sSelection';
 import { defineRule } from '../../engine/core/rule';
 import { type Field, isMap, isSeq, mapFields, scalarToNumber, scalarToString, seqItems, spanOf, type Node, type YamlDoc } from '../../engine/yaml/yamlFile';
 
@@ -141,17 +142,13 @@ function mountsClaim(yaml: YamlDoc, pods: PodSpec[]): boolean {
   });
 }
 
-/** Whether one of the Services selects the pods of the workload's template (every selector label matches). */
+/** Whether one of the Services selects the pods of the workload's template (the model's label matching). */
 function selectedByService(yaml: YamlDoc, object: K8sObject, services: readonly { object: K8sObject; doc: YamlDoc }[]): boolean {
-  const template = child(yaml, child(yaml, object.fields.get('spec')?.value)?.get('template')?.value);
-  const labels = child(yaml, child(yaml, template?.get('metadata')?.value)?.get('labels')?.value);
+  const labels = podLabels(yaml, object);
   if (!labels) return false;
   return services.some((service) => {
-    const selector = child(service.doc, child(service.doc, service.object.fields.get('spec')?.value)?.get('selector')?.value);
-    if (!selector || selector.size === 0) return false;
-    return [...selector].every(([key, field]) => {
-      const value = scalarToString(field.value);
-      return value !== undefined && scalarToString(labels.get(key)?.value) === value;
-    });
+    const spec = child(service.doc, service.object.fields.get('spec')?.value);
+    const selector = readServiceSelector(service.doc, spec?.get('selector')?.value);
+    return selector !== undefined && selector.matchLabels.size > 0 && selects(selector, labels);
   });
 }
