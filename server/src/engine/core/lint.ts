@@ -376,7 +376,7 @@ class RuleRunner {
   workflow: Workflow | undefined;
   /** Where the answers given through `ctx.acrossJobs` are noted (as JSON) while a job's findings are being kept. */
   reads: Map<AcrossJobs<unknown>, string> | undefined;
-  /** Likewise, what local files were read through `ctx.index` (question → answer). */
+  /** Likewise, what local files were read through `ctx.index` (question to answer). */
   locals: Map<LocalQuestion, string> | undefined;
   // Each question is answered once per document, whichever rule and job asks.
   private answers = new Map<AcrossJobs<unknown>, unknown>();

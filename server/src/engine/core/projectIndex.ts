@@ -526,7 +526,7 @@ export class CheckedTogether {
   }
 
   /**
-   * The view a rule gets; when `reads` is given, each read is noted there (kind → `answer(kind)`) and the rule in
+   * The view a rule gets; when `reads` is given, each read is noted there (kind to `answer(kind)`) and the rule in
    * `readers`; `noteLocal` also hears of each local read (the job cache keeps them with a job's findings).
    */
   view(reads: IndexReads | undefined, ruleId: string, noteLocal?: (question: LocalQuestion, answer: string) => void): IndexView {

@@ -32,9 +32,7 @@ export function knownAction(action: ActionRef, comment?: string): KnownAction | 
     const read = entry.tag.split('.').map(Number);
     if (compareVersions(pinned, read) > 0 || (pinned[0] === 0 && pinned.length > 1 && pinned[1] !== read[1])) return undefined;
   }
-  const majors = Object.entries(versions)
-    .flatMap(([name, known]) => (/^v\d+$/.test(name) ? [{ version: name, using: known.using }] : []))
-    .sort((a, b) => Number(a.version.slice(1)) - Number(b.version.slice(1)));
+  const majors = majorsOf(versions);
   const exact = !pinned || pinned.length === 1 || (entry.tag !== undefined && compareVersions(pinned, entry.tag.split('.').map(Number)) === 0);
   return { version, exact, metadata: { using: entry.using, inputs: entry.inputs && inputsOf(entry), outputs: entry.outputs ?? [] }, majors };
 }
@@ -51,6 +49,20 @@ function compareVersions(a: readonly number[], b: readonly number[]): number {
     if (difference !== 0) return difference;
   }
   return 0;
+}
+
+// The major versions of each table entry, oldest first, made once per action (the table never changes).
+const MAJORS = new WeakMap<Readonly<Record<string, GeneratedAction>>, KnownAction['majors']>();
+
+function majorsOf(versions: Readonly<Record<string, GeneratedAction>>): KnownAction['majors'] {
+  let majors = MAJORS.get(versions);
+  if (!majors) {
+    majors = Object.entries(versions)
+      .flatMap(([name, known]) => (/^v\d+$/.test(name) ? [{ version: name, using: known.using }] : []))
+      .sort((a, b) => Number(a.version.slice(1)) - Number(b.version.slice(1)));
+    MAJORS.set(versions, majors);
+  }
+  return majors;
 }
 
 // Inputs as the index gives local actions' (objects without prototype), made once per table entry.

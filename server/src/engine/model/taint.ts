@@ -501,7 +501,7 @@ export class JobTaint {
     return writes;
   }
 
-  /** Shell variables a command assigns (`X=…`, `export X=…`), untrusted when their value is. */
+  /** Shell variables a command assigns (`X=...`, `export X=...`), untrusted when their value is. */
   private assignments(command: ShellCommand, textTaint: (text: string) => Taint | undefined, variables: Map<string, Taint>): void {
     const words = command.words.length === 0 || DECLARERS.has(command.words[0]!.value) ? command.allWords : command.allWords.slice(0, command.allWords.indexOf(command.words[0]!));
     for (const word of words) {

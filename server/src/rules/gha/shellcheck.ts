@@ -11,7 +11,7 @@ export default defineRule({
   fixable: false,
   runsIn: 'adapters',
   messages: {
-    // The adapter writes shellcheck's own message after its code (`shellcheck SC2283: Remove spaces around = …`).
+    // The adapter writes shellcheck's own message after its code (`shellcheck SC2283: Remove spaces around = ...`).
     comment: (code: string, message: string) => `shellcheck ${code}: ${message}`,
   },
   docs: {
