@@ -181,7 +181,7 @@ export function scaleTargetOf(yaml: YamlDoc, hpa: K8sObject): { kind: string | u
 }
 
 /** A mapping of plain strings, or undefined when a key or value is not one (a template expression, a nested value). */
-function plainEntries(yaml: YamlDoc, map: Node): Map<string, string> | undefined {
+export function plainEntries(yaml: YamlDoc, map: Node): Map<string, string> | undefined {
   if (!isMap(map)) return undefined;
   const entries = new Map<string, string>();
   for (const [key, field] of mapFields(yaml, map)) {

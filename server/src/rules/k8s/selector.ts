@@ -1,8 +1,9 @@
 import type { TextEdit } from '../../engine/core/finding';
 import { isControllerOwned } from '../../engine/model/k8s';
+import { plainEntries } from '../../engine/model/k8sSelection';
 import { defineRule } from '../../engine/core/rule';
 import { appendToFlowMap, insertMapEntry } from '../../engine/edits/yamlEdit';
-import { type Field, isMap, mapFields, scalarToString, type YamlDoc, type YAMLMap } from '../../engine/yaml/yamlFile';
+import { type Field, isMap, mapFields, type YamlDoc, type YAMLMap } from '../../engine/yaml/yamlFile';
 
 // Workloads whose API rejects a selector that does not select the template's labels (Jobs generate theirs).
 const SELECTING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Rollout']);
@@ -80,10 +81,10 @@ spec:
         return;
       }
       if (!matchLabelsField || !isMap(matchLabels)) return;
-      const wanted = stringEntries(ctx.doc, matchLabels);
+      const wanted = plainEntries(ctx.doc, matchLabels);
       const labelsField = templateLabels(ctx.doc, specFields.get('template'));
       if (wanted === undefined || labelsField === undefined) return;
-      const have = labelsField.value ? stringEntries(ctx.doc, labelsField.value) : new Map<string, string>();
+      const have = labelsField.value ? plainEntries(ctx.doc, labelsField.value) : new Map<string, string>();
       // Labels written by a template engine or a variable cannot be compared.
       if (have === undefined) return;
       const missing = [...wanted].filter(([key, value]) => have.get(key) !== value);
@@ -99,17 +100,6 @@ spec:
     },
   },
 });
-
-/** A mapping of plain strings, or undefined when a key or value is not one (a template expression, an alias). */
-function stringEntries(yaml: YamlDoc, map: YAMLMap): Map<string, string> | undefined {
-  const entries = new Map<string, string>();
-  for (const [key, field] of mapFields(yaml, map)) {
-    const value = scalarToString(field.value);
-    if (value === undefined || /\{\{|\$\{|\$\(/.test(value + key)) return undefined;
-    entries.set(key, value);
-  }
-  return entries;
-}
 
 /** `template.metadata.labels`, as a field (its value undefined when the template has no labels map), or undefined when the template is not a mapping. */
 function templateLabels(yaml: YamlDoc, template: Field | undefined): { value: YAMLMap | undefined } | undefined {
