@@ -6,7 +6,7 @@ import { timelineLenses } from '../knowledge/timelineLenses';
 import { toRange } from './positions';
 
 /** The client command a timeline CodeLens runs: it shows the hover of the key under the lens (`client/src/common.ts`). */
-export const SHOW_TIMELINE_COMMAND = 'shipcheck.showTimeline';
+const SHOW_TIMELINE_COMMAND = 'shipcheck.showTimeline';
 
 /** The document's inlay hints within the range the editor shows. */
 export function documentInlayHints(document: TextDocument, result: LintResult, range: Range): InlayHint[] {
