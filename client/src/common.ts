@@ -41,6 +41,13 @@ export async function activateClient(context: vscode.ExtensionContext, flavour: 
     vscode.commands.registerCommand('shipcheck.fixAll', async () => {
       await vscode.commands.executeCommand('editor.action.sourceAction', { kind: 'source.fixAll.shipcheck', apply: 'first' });
     }),
+    // Run by the CodeLens above a canary's steps: the server's hover on that key has the whole timeline.
+    vscode.commands.registerCommand('shipcheck.showTimeline', async (uri: string, position: { line: number; character: number }) => {
+      const at = new vscode.Position(position.line, position.character);
+      const editor = await vscode.window.showTextDocument(vscode.Uri.parse(uri), { selection: new vscode.Range(at, at) });
+      editor.revealRange(new vscode.Range(at, at));
+      await vscode.commands.executeCommand('editor.action.showHover');
+    }),
   );
   outputChannel.info(`Starting the language server from ${flavour.serverLocation}.`);
   await client.start();

@@ -102,3 +102,41 @@ function intervalNote(analysis: FlaggerAnalysis): string {
   if (written.seconds < FLAGGER_MIN_INTERVAL_SECONDS) return `: '${written.value}' is raised to the minimum`;
   return '';
 }
+
+/**
+ * The canary's timeline in one line (the CodeLens above `steps:`): the least time to full traffic, the steps, and
+ * the weights analyses run at, e.g. `canary: at least 15m to 100 % · 4 steps · analysis at 10 %, 50 %`.
+ */
+export function canaryTimelineSummary(canary: CanaryStrategy): string {
+  const { minimumSeconds, manual } = canaryTimeline(canary);
+  const time = minimumSeconds > 0 ? `at least ${formatSeconds(minimumSeconds)}${manual ? ' plus manual promotion' : ''}` : manual ? 'manual promotion' : 'no timed pause';
+  const parts = [`canary: ${time} to 100 %`, `${canary.steps.length} ${canary.steps.length === 1 ? 'step' : 'steps'}`];
+  const weights: number[] = [];
+  let weight = 0;
+  for (const step of canary.steps) {
+    if (step.setWeight) weight = step.setWeight.value;
+    if ((step.analysis || (step.experiment?.analyses.length ?? 0) > 0) && weights.at(-1) !== weight) weights.push(weight);
+  }
+  if (weights.length > 0) parts.push(`analysis at ${weights.map((value) => `${value} %`).join(', ')}`);
+  if (canary.backgroundAnalysis) parts.push('background analysis');
+  if (weights.length === 0 && !canary.backgroundAnalysis) parts.push('no analysis');
+  return parts.join(' · ');
+}
+
+/**
+ * A Flagger analysis in one line (the CodeLens above `analysis:`): the least time to promotion, the checks and how
+ * many failed ones roll it back, e.g. `Flagger canary: at least 5m to promotion · 5 checks every 1m · rollback after 2 failed checks`.
+ */
+export function flaggerTimelineSummary(analysis: FlaggerAnalysis): string {
+  const strategy = flaggerStrategy(analysis);
+  const name = `Flagger ${strategy === 'canary' ? 'canary' : strategy === 'a/b' ? 'A/B test' : 'blue/green'}`;
+  const checks = strategy === 'canary' ? weightSchedule(analysis).length : Math.floor(analysis.iterations!.value);
+  if (checks === 0) return `${name}: no weight step set, so the canary never advances`;
+  const threshold = effectiveThreshold(analysis);
+  const { minimumSeconds } = flaggerTimeline(analysis);
+  return [
+    `${name}: at least ${formatSeconds(minimumSeconds)} to promotion`,
+    `${checks} ${checks === 1 ? 'check' : 'checks'} every ${formatSeconds(effectiveInterval(analysis))}`,
+    `rollback after ${threshold} failed ${threshold === 1 ? 'check' : 'checks'}`,
+  ].join(' · ');
+}

@@ -1,5 +1,6 @@
 import {
   CodeActionKind,
+  CodeLensRefreshRequest,
   DidChangeWatchedFilesNotification,
   LSPErrorCodes,
   MarkupKind,
@@ -20,8 +21,9 @@ import { SettingsCache } from './settings';
 import { WorkspaceIndex } from './projectIndex';
 import { WorkspaceChecker } from './workspace';
 import { hover } from './hover';
+import { documentCodeLenses, documentInlayHints } from './editorHints';
 
-/** Wires documents, diagnostics, hover and code actions onto a connection and starts listening. */
+/** Wires documents, diagnostics, hover, code actions, inlay hints and code lenses onto a connection and starts listening. */
 export function init(connection: Connection, host: ServerHost): void {
   const documents = new EditorDocuments(connection);
   const logError = (what: string, error: unknown): void => {
@@ -41,6 +43,8 @@ export function init(connection: Connection, host: ServerHost): void {
   let hoverMarkdown = true;
   let editorShowsMessages = false;
   let workspaceTrusted = false;
+  let canRefreshInlayHints = false;
+  let canRefreshCodeLenses = false;
   const settings = new SettingsCache(connection, () => canPullSettings);
   // One queue for every check, so typing in one document is never stuck behind others or the workspace scan.
   const queue = new CheckQueue(logError);
@@ -60,6 +64,8 @@ export function init(connection: Connection, host: ServerHost): void {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      inlayHintProvider: true,
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'shipcheck' },
   };
@@ -80,6 +86,8 @@ export function init(connection: Connection, host: ServerHost): void {
   connection.onInitialize((params) => {
     canPullSettings = params.capabilities.workspace?.configuration === true;
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    canRefreshInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+    canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
     ({ yamlExtensionActive, diagnosticsInHover: editorShowsMessages, workspaceTrusted } = readInitializationOptions(params.initializationOptions));
     // Clients that list hover formats without Markdown get plain text; those that say nothing get Markdown.
@@ -100,6 +108,9 @@ export function init(connection: Connection, host: ServerHost): void {
     guarded('reloading settings', undefined, () => {
       linter.settingsChanged();
       void workspace?.rescan();
+      // Hints and lenses depend on settings but not on findings: ask the editor for them again.
+      if (canRefreshInlayHints) void connection.languages.inlayHint.refresh().catch((error: unknown) => logError('refreshing inlay hints', error));
+      if (canRefreshCodeLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch((error: unknown) => logError('refreshing code lenses', error));
     }),
   );
   documents.onDidClose(({ document }) =>
@@ -132,6 +143,21 @@ export function init(connection: Connection, host: ServerHost): void {
       const document = documents.get(params.textDocument.uri);
       return document ? hover(document, linter.resultFor(document), params.position, host, { markdown: hoverMarkdown, repeatMessage: !editorShowsMessages }) : null;
     });
+  });
+  // Settings pulled afresh, not the cache: after a settings change the editor asks again before any check has re-read them.
+  connection.languages.inlayHint.on(async (params, token) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const { enable, inlayHints } = await settings.refresh(document.uri);
+    if (token.isCancellationRequested) return cancelled();
+    return enable && inlayHints ? guarded('inlay hints', [], () => documentInlayHints(document, linter.resultFor(document), params.range)) : [];
+  });
+  connection.onCodeLens(async (params, token) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const { enable, codeLens } = await settings.refresh(document.uri);
+    if (token.isCancellationRequested) return cancelled();
+    return enable && codeLens ? guarded('code lenses', [], () => documentCodeLenses(document, linter.resultFor(document))) : [];
   });
   connection.onCodeAction(async (params, token) => {
     if (token.isCancellationRequested) return cancelled();

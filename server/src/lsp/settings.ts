@@ -15,9 +15,13 @@ export interface EditorSettings {
   maxFileSize: number;
   /** `auto`: off while the Red Hat YAML extension (which reports them too) is active. */
   syntaxErrors: 'auto' | 'on' | 'off';
+  /** `shipcheck.inlayHints.enable`: effective defaults shown inline (a job's timeout, probe windows). */
+  inlayHints: boolean;
+  /** `shipcheck.codeLens.enable`: the release timeline above a canary's steps or a Flagger analysis. */
+  codeLens: boolean;
 }
 
-export const DEFAULT_SETTINGS: EditorSettings = { enable: true, preset: 'auto', rules: {}, run: 'onType', maxFileSize: 4096, syntaxErrors: 'auto' };
+export const DEFAULT_SETTINGS: EditorSettings = { enable: true, preset: 'auto', rules: {}, run: 'onType', maxFileSize: 4096, syntaxErrors: 'auto', inlayHints: true, codeLens: true };
 
 const LEVELS = new Set<RuleSetting>(['off', 'hint', 'info', 'warning', 'error'] satisfies (Severity | 'off')[]);
 
@@ -32,12 +36,23 @@ export function readSettings(raw: unknown): EditorSettings {
   if (value.run === 'onType' || value.run === 'onSave') settings.run = value.run;
   if (typeof value.maxFileSize === 'number' && value.maxFileSize > 0) settings.maxFileSize = value.maxFileSize;
   if (value.syntaxErrors === 'auto' || value.syntaxErrors === 'on' || value.syntaxErrors === 'off') settings.syntaxErrors = value.syntaxErrors;
+  const inlayHints = enableOf(value.inlayHints);
+  if (inlayHints !== undefined) settings.inlayHints = inlayHints;
+  const codeLens = enableOf(value.codeLens);
+  if (codeLens !== undefined) settings.codeLens = codeLens;
   if (typeof value.rules === 'object' && value.rules !== null) {
     for (const [id, level] of Object.entries(value.rules as Record<string, unknown>)) {
       if (typeof level === 'string' && LEVELS.has(level as RuleSetting)) settings.rules[id] = level as RuleSetting;
     }
   }
   return settings;
+}
+
+/** `{ enable: boolean }`, as VS Code sends a `section.enable` setting. */
+function enableOf(raw: unknown): boolean | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const enable = (raw as Record<string, unknown>).enable;
+  return typeof enable === 'boolean' ? enable : undefined;
 }
 
 // Settings requests in flight at most. Documents that need settings meanwhile (a whole workspace opened at once) are

@@ -246,21 +246,37 @@ export function probeNumber(probe: Probe, key: 'initialDelaySeconds' | 'periodSe
 
 export const PROBE_DEFAULTS = { initialDelaySeconds: 0, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 1 } as const;
 
+export interface ProbeTimings {
+  initialDelaySeconds: number;
+  failureThreshold: number;
+  periodSeconds: number;
+}
+
 /**
- * The probe's failure window: seconds from the container's start until the probe acts on a check that never passes,
- * `initialDelaySeconds + failureThreshold × periodSeconds` with Kubernetes' defaults (timeouts aside). Undefined when a
- * field cannot be read (a template), or in a patch (`partial`) that leaves one to the base.
+ * The timings that decide when a probe acts, with Kubernetes' defaults for those not written. Undefined when a field
+ * cannot be read (a template), or in a patch (`partial`) that leaves one to the base.
  */
-export function probeFailureWindow(probe: Probe, partial: boolean): number | undefined {
-  const read = (key: 'initialDelaySeconds' | 'failureThreshold' | 'periodSeconds'): number | undefined => {
+export function probeTimings(probe: Probe, partial: boolean): ProbeTimings | undefined {
+  const read = (key: keyof ProbeTimings): number | undefined => {
     const node = probe.fields.get(key)?.value;
     if (node === undefined) return partial ? undefined : PROBE_DEFAULTS[key];
     return scalarToNumber(node);
   };
-  const delay = read('initialDelaySeconds');
-  const threshold = read('failureThreshold');
-  const period = read('periodSeconds');
-  return delay === undefined || threshold === undefined || period === undefined ? undefined : delay + threshold * period;
+  const initialDelaySeconds = read('initialDelaySeconds');
+  const failureThreshold = read('failureThreshold');
+  const periodSeconds = read('periodSeconds');
+  if (initialDelaySeconds === undefined || failureThreshold === undefined || periodSeconds === undefined) return undefined;
+  return { initialDelaySeconds, failureThreshold, periodSeconds };
+}
+
+/**
+ * The probe's failure window: seconds from the container's start until the probe acts on a check that never passes,
+ * `initialDelaySeconds + failureThreshold × periodSeconds` with Kubernetes' defaults (timeouts aside). Undefined as
+ * `probeTimings` is.
+ */
+export function probeFailureWindow(probe: Probe, partial: boolean): number | undefined {
+  const timings = probeTimings(probe, partial);
+  return timings && timings.initialDelaySeconds + timings.failureThreshold * timings.periodSeconds;
 }
 
 /** The fewest consecutive liveness failures before a restart that rules recommend (probe-identical's fix, liveness-threshold). */

@@ -135,6 +135,23 @@ export function defineTests({ suite, test }: Tdd): void {
       match(hoverText(hovers), /k8s\/probe-identical/, 'hover names the rule');
     });
 
+    test("shows the canary's timeline above a Rollout's steps (CodeLens) and a probe's failure window inline", async () => {
+      const document = await open('k8s/rollout.yaml');
+      // Findings published: the server has the document.
+      await diagnosticsWhere(document.uri, (all) => all.length > 0, 'findings on the Rollout');
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+      const timeline = lenses.find((lens) => lens.command?.command === 'shipcheck.showTimeline');
+      ok(timeline, `no timeline lens among ${JSON.stringify(lenses.map((lens) => lens.command?.title))}`);
+      equal(timeline.command!.title, 'canary: at least 6m30s to 100 % · 5 steps · analysis at 20 %', 'lens title');
+      equal(document.getText(timeline.range), 'steps', 'the key under the lens');
+      // The lens's command is the client's: it runs without error and shows the hover at the key.
+      await vscode.commands.executeCommand(timeline.command!.command, ...(timeline.command!.arguments ?? []));
+      const whole = new vscode.Range(0, 0, document.lineCount, 0);
+      const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', document.uri, whole);
+      const labels = hints.map((hint) => (typeof hint.label === 'string' ? hint.label : hint.label.map((part) => part.value).join('')));
+      ok(labels.includes('unready after 30s (3 × 10s)'), `inlay hints: ${JSON.stringify(labels)}`);
+    });
+
     test('checks a workflow whose language is github-actions-workflow, as it is typed', async () => {
       let document = await open('.github/workflows/release.yml');
       document = await vscode.languages.setTextDocumentLanguage(document, 'github-actions-workflow');
