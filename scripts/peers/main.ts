@@ -18,12 +18,15 @@ check the shipcheck rules it maps to (scripts/peers/mapping/*.tsv), what the pee
   --write          also rewrite the generated part of docs/comparison.md
   --output <file>  the page --write rewrites (default docs/comparison.md)
   --list           also list each missed expectation and each extra finding of the line-scored peers
+  --peer <folder>  score only the peer kept in that folder (zizmor, actionlint, kube-linter, kube-score, polaris);
+                   repeatable
 `;
 
 const OPTIONS = {
   write: { type: 'boolean' },
   output: { type: 'string' },
   list: { type: 'boolean' },
+  peer: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -42,6 +45,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  if (values.write && values.peer) {
+    console.error('peers: --write rewrites the whole page and needs every peer; leave out --peer');
+    return 2;
+  }
   const peers = peersRoot();
   if (!existsSync(peers)) {
     console.log(`peers: skipped, no peers folder at ${peers} (set SHIPCHECK_PEERS to point elsewhere)`);
@@ -54,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
     skipped.push(line);
   };
   for (const peer of PEERS) {
+    if (values.peer && !peer.folders.some((folder) => values.peer!.includes(folder))) continue;
     const score = await peer.score(peers, say);
     if (!score) continue;
     scores.push(score);

@@ -1,6 +1,8 @@
 import type { IndexView } from '../../engine/core/projectIndex';
 import { defineRule, type RuleContext } from '../../engine/core/rule';
+import { isFlaggerCanary } from '../../engine/model/flagger';
 import type { K8sObject } from '../../engine/model/k8s';
+import { rolloutAnalyses, rolloutOf } from '../../engine/model/rollout';
 import { asksForOperatorLabel, holdsOperatorPods, podMakers, type PodMaker, readLabelSelector, readServiceSelector, REPLICATED_KINDS, scaleTargetOf, selects } from '../../engine/model/k8sSelection';
 import { type Field, isMap, isSeq, mapFields, type Node, scalarToNumber, scalarToString, seqItems, spanOf, type YamlDoc } from '../../engine/yaml/yamlFile';
 
@@ -17,6 +19,10 @@ const messages = {
     `This autoscaler scales ${kind} '${name}', which is not among the objects checked with it: it scales nothing.`,
   pdbSelectsNothing: (selector: string) =>
     `This PodDisruptionBudget selects ${selector}, which no pod template checked with it carries: it protects nothing during a drain.`,
+  workloadRef: (owner: string, kind: string, name: string) =>
+    `This ${owner} takes its pods from ${kind} '${name}', which is not among the objects checked with it: it has nothing to roll out.`,
+  analysisTemplate: (kind: string, name: string, known: string) =>
+    `No ${kind} named '${name}' is among the objects checked with this Rollout (${known}): the analysis fails to start and the Rollout is aborted at this point.`,
 };
 
 export default defineRule({
@@ -26,10 +32,10 @@ export default defineRule({
   fixable: false,
   messages,
   docs: {
-    summary: 'Services, Ingresses, autoscalers and PodDisruptionBudgets should point at objects that exist.',
+    summary: 'Services, Ingresses, autoscalers, PodDisruptionBudgets, Flagger Canaries and Argo Rollouts should point at objects that exist.',
     rationale:
-      'References between Kubernetes objects are names and label selectors, and nothing checks them at apply time: a Service whose selector no pod carries applies cleanly and has no endpoints; an Ingress backend naming a Service that does not exist answers 503; an autoscaler whose target is misspelt scales nothing; a PodDisruptionBudget that selects no pods protects nothing during a node drain. These usually come from a label or a name renamed in one file and not in the other. shipcheck checks them within the objects deployed together (the same file and the files one kustomization lists with it), reports in the file that holds the reference, and says nothing about a namespace the set holds no workloads (or, for an Ingress, no Services) of, nor about selectors of labels a controller or an operator adds (`statefulset.kubernetes.io/pod-name`, `controller-revision-hash`, …).',
-    symptom: '`kubectl get endpoints` shows `<none>` for the Service, the Ingress answers 503, `kubectl describe hpa` says it failed to get the scale target.',
+      'References between Kubernetes objects are names and label selectors, and nothing checks them at apply time: a Service whose selector no pod carries applies cleanly and has no endpoints; an Ingress backend naming a Service that does not exist answers 503; an autoscaler whose target is misspelt scales nothing; a PodDisruptionBudget that selects no pods protects nothing during a node drain; a Flagger `Canary` `targetRef` or an Argo Rollout `workloadRef` naming no workload has nothing to roll out, and a Rollout analysis naming an AnalysisTemplate that does not exist aborts the rollout when it is reached. These usually come from a label or a name renamed in one file and not in the other. shipcheck checks them within the objects deployed together (the same file and the files one kustomization lists with it), reports in the file that holds the reference, and says nothing about a namespace the set holds no workloads (or, for an Ingress, no Services) of, nor about selectors of labels a controller or an operator adds (`statefulset.kubernetes.io/pod-name`, `controller-revision-hash`, …); an AnalysisTemplate name is checked only when the set holds AnalysisTemplates (or, for `clusterScope: true`, ClusterAnalysisTemplates) of its own, since shared templates often live elsewhere.',
+    symptom: '`kubectl get endpoints` shows `<none>` for the Service, the Ingress answers 503, `kubectl describe hpa` says it failed to get the scale target, a Rollout stops with `AnalysisTemplate ... not found`.',
     fix: 'Make the selector or name match the object it means (usually the label or name that changed in the other file), or add the missing object to the set.',
     bad: `apiVersion: apps/v1
 kind: Deployment
@@ -101,6 +107,11 @@ spec:
       else if (object.kind === 'Ingress' && /^(networking\.k8s\.io|extensions)\/v1/.test(object.apiVersion)) checkIngress(object, fields, ctx);
       else if (object.kind === 'HorizontalPodAutoscaler' && object.apiVersion.startsWith('autoscaling/')) checkAutoscaler(object, ctx);
       else if (object.kind === 'PodDisruptionBudget' && object.apiVersion.startsWith('policy/')) checkBudget(object, fields, ctx);
+      else if (isFlaggerCanary(object)) checkWorkloadRef(object, 'Canary', fields.get('targetRef'), ctx);
+      else if (object.kind === 'Rollout' && object.apiVersion.startsWith('argoproj.io/')) {
+        checkWorkloadRef(object, 'Rollout', fields.get('workloadRef'), ctx);
+        checkAnalysisTemplates(object, ctx);
+      }
     },
   },
 });
@@ -242,6 +253,38 @@ function checkBudget(object: K8sObject, fields: Map<string, Field>, ctx: Context
   const makers = knownMakers(ctx.index, object);
   if (!makers || makers.some((maker) => selects(selector, maker.labels))) return;
   ctx.report({ span: selectorField.keySpan, message: 'pdbSelectsNothing', args: [describe(selector.matchLabels, selector.expressions.length)] });
+}
+
+/** A Flagger Canary's `targetRef` or a Rollout's `workloadRef`: the workload whose pod template it takes over. */
+function checkWorkloadRef(object: K8sObject, owner: string, field: Field | undefined, ctx: Context): void {
+  if (!field || !isMap(field.value)) return;
+  const ref = mapFields(ctx.doc, field.value);
+  const kind = scalarToString(ref.get('kind')?.value);
+  const nameNode = ref.get('name')?.value;
+  const name = scalarToString(nameNode);
+  if (!kind || !name || !nameNode || !REPLICATED_KINDS.concat('DaemonSet').includes(kind) || /\{\{|\$\{|\$\(/.test(name)) return;
+  // Only a set that holds workloads of that kind can say that the named one is missing (a renamed one, usually).
+  const candidates = ctx.index.objects(kind, object).filter((entry) => entry.object !== object);
+  if (candidates.length === 0 || candidates.some((entry) => entry.object.name === name || entry.object.name === undefined || /\{\{|\$\{|\$\(/.test(entry.object.name))) return;
+  ctx.report({ span: spanOf(nameNode), message: 'workloadRef', args: [owner, kind, name] });
+}
+
+/** A Rollout's analyses name AnalysisTemplates (or, with `clusterScope: true`, ClusterAnalysisTemplates) that must exist. */
+function checkAnalysisTemplates(object: K8sObject, ctx: Context): void {
+  const rollout = rolloutOf(object, ctx.doc);
+  if (!rollout) return;
+  for (const analysis of rolloutAnalyses(rollout)) {
+    for (const template of analysis.templates) {
+      if (/\{\{|\$\{|\$\(/.test(template.name)) continue;
+      const kind = template.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
+      const defined = ctx.index.objects(kind, object).filter((entry) => entry.object.apiVersion.startsWith('argoproj.io/'));
+      // Templates are often shared from elsewhere (a platform chart, the cluster): only a set that holds some can say one is missing.
+      if (defined.length === 0 || defined.some((entry) => entry.object.name === template.name || entry.object.name === undefined || /\{\{|\$\{|\$\(/.test(entry.object.name))) continue;
+      const names = [...new Set(defined.map((entry) => `'${entry.object.name}'`))];
+      const known = names.length > 5 ? `it holds ${names.length} others` : `it holds ${names.join(', ')}`;
+      ctx.report({ span: template.span, message: 'analysisTemplate', args: [kind, template.name, known] });
+    }
+  }
 }
 
 function describe(labels: ReadonlyMap<string, string>, expressions = 0): string {

@@ -3,7 +3,7 @@ import { defineRule } from '../../engine/core/rule';
 import type { K8sObject } from '../../engine/model/k8s';
 import { isControllerOwned } from '../../engine/model/k8s';
 import { autoscalersOf, podLabels, readLabelSelector, readServiceSelector, replicasOf, REPLICATED_KINDS, scaleTargetOf, selects } from '../../engine/model/k8sSelection';
-import { isMap, mapFields, scalarToNumber, spanOf } from '../../engine/yaml/yamlFile';
+import { isMap, isSeq, mapFields, scalarToNumber, seqItems, spanOf } from '../../engine/yaml/yamlFile';
 
 export default defineRule({
   id: 'k8s/ha',
@@ -79,7 +79,9 @@ spec:
       const pod = object.podSpecs[0]!;
       const affinity = pod.fields.get('affinity')?.value;
       const antiAffinity = isMap(affinity) && mapFields(ctx.doc, affinity).has('podAntiAffinity');
-      if (antiAffinity || pod.fields.has('topologySpreadConstraints')) return;
+      // An empty list (a chart's default) spreads nothing; a templated value may hold constraints.
+      const spread = pod.fields.get('topologySpreadConstraints')?.value;
+      if (antiAffinity || (spread !== undefined && spread !== null && !(isSeq(spread) && seqItems(ctx.doc, spread).length === 0))) return;
       ctx.report({ span, message: 'unspread', args: [object.kind, replicas.count] });
     },
   },

@@ -1,11 +1,15 @@
-import { LONG_RUNNING_KINDS } from '../../engine/model/k8s';
+import type { IndexView } from '../../engine/core/projectIndex';
+import { type Container, type K8sObject, LONG_RUNNING_KINDS } from '../../engine/model/k8s';
 import { containerLabel, containerSpan, isAuthoredContainer } from '../../engine/model/k8sContainer';
+import { podLabels, readServiceSelector, selects } from '../../engine/model/k8sSelection';
 import { defineRule } from '../../engine/core/rule';
+import type { YamlDoc } from '../../engine/yaml/yamlFile';
+import { isMap, isSeq, mapFields, scalarToString, seqItems } from '../../engine/yaml/yamlFile';
 
 // Ports that only serve scrapes and diagnostics: no Service sends user traffic to them, so readiness does not gate anything.
 const DIAGNOSTIC_PORT = /metrics|prom|pprof|debug|profil|health|monitor/i;
 // Kinds that replace their pods in a rolling update; a bare ReplicaSet or a ReplicationController only replaces and scales.
-const ROLLING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Rollout']);
+const ROLLING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Rollout', 'DeploymentConfig']);
 
 export default defineRule({
   id: 'k8s/probe-missing',
@@ -17,6 +21,10 @@ export default defineRule({
       `${container} of this ${kind} serves ports but has no readinessProbe: it gets traffic the moment it starts, before it can answer, and keeps getting it when it stops answering. During a rollout the old pods go away while the new ones still fail requests.`,
     readinessNoRollout: (container: string, kind: string) =>
       `${container} of this ${kind} serves ports but has no readinessProbe: every new pod (a replacement, a scale-up) gets traffic the moment it starts, before it can answer, and keeps getting it when it stops answering.`,
+    readinessPod: (container: string) =>
+      `${container} of this Pod serves ports but has no readinessProbe: Services send it traffic the moment it starts, before it can answer, and keep sending it when it stops answering.`,
+    readinessService: (container: string, kind: string, service: string) =>
+      `${container} of this ${kind} declares no ports, but Service '${service}' sends its pods traffic, and it has no readinessProbe: it gets requests the moment it starts, before it can answer, and keeps getting them when it stops answering.`,
     liveness: (container: string) =>
       `${container} has no livenessProbe: if the process hangs without exiting (deadlock, stuck event loop), Kubernetes never restarts it.`,
   },
@@ -26,7 +34,7 @@ export default defineRule({
       'Without a readinessProbe Kubernetes treats a container as ready as soon as its process starts. A rolling update then sends requests to pods that are still warming up and removes old pods as soon as the new ones "start", so a release that cannot serve at all still completes and takes the service down with it. A livenessProbe is the safety net for a process that is alive but stuck: without one, a hung pod keeps its place until someone notices.',
     symptom:
       'Every deploy shows a burst of 502/503 errors or connection resets; a broken build rolls out to all replicas instead of stalling; a deadlocked pod stays "Running" for hours.',
-    fix: 'Add a readinessProbe that answers only when the container can serve (for example `/health/ready` or `/readyz`), and a cheap livenessProbe that checks only the process itself (`/health/live`, `/livez`). Only long-running workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Argo Rollout) with `ports` are checked, except containers whose ports are all named for metrics or diagnostics (`metrics`, `http-metrics`, `pprof`); Jobs, CronJobs, init containers and Kustomize patches are not. A container whose ports are all UDP or SCTP gets no readiness advice (a probe cannot check them), and a missing livenessProbe is only a hint.',
+    fix: 'Add a readinessProbe that answers only when the container can serve (for example `/health/ready` or `/readyz`), and a cheap livenessProbe that checks only the process itself (`/health/live`, `/livez`). Only long-running workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Argo Rollout, OpenShift DeploymentConfig, and bare Pods that restart always) are checked, when a container declares `ports` or, with no `ports`, is the only container of pods that a Service checked with it selects; except containers whose ports are all named for metrics or diagnostics (`metrics`, `http-metrics`, `pprof`); Jobs, CronJobs, init containers and Kustomize patches are not. A container whose ports are all UDP or SCTP gets no readiness advice (a probe cannot check them), and a missing livenessProbe is only a hint.',
     bad: `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -70,15 +78,64 @@ spec:
   visit: {
     container(container, ctx) {
       const object = container.pod.owner;
-      if (!isAuthoredContainer(ctx.doc, container) || object.partial || !LONG_RUNNING_KINDS.has(object.kind)) return;
+      if (!isAuthoredContainer(ctx.doc, container) || object.partial || !longRunning(object, container)) return;
+      const label = containerLabel(container);
+      if (!container.fields.has('ports')) {
+        // No ports declared: it serves only if a Service sends its pods traffic, and then only a lone container can be the one.
+        if (container.pod.containers.length !== 1 || idles(ctx.doc, container)) return;
+        const service = selectingService(ctx.index, ctx.doc, object);
+        if (service === undefined) return;
+        if (!container.readinessProbe) ctx.report({ span: containerSpan(container), message: 'readinessService', args: [label, object.kind, service] });
+        if (!container.livenessProbe) ctx.report({ span: containerSpan(container), message: 'liveness', args: [label], severity: 'hint' });
+        return;
+      }
       const serving = container.ports.filter((port) => port.name === undefined || !DIAGNOSTIC_PORT.test(port.name));
       if (serving.length === 0) return;
-      const label = containerLabel(container);
       // A probe checks over TCP (or runs a command): a container that serves only UDP or SCTP gets no readiness advice.
       if (!container.readinessProbe && serving.some((port) => port.protocol === 'TCP')) {
-        ctx.report({ span: containerSpan(container), message: ROLLING_KINDS.has(object.kind) ? 'readiness' : 'readinessNoRollout', args: [label, object.kind] });
+        const message = object.kind === 'Pod' ? 'readinessPod' : ROLLING_KINDS.has(object.kind) ? 'readiness' : 'readinessNoRollout';
+        ctx.report({ span: containerSpan(container), message, args: [label, object.kind] });
       }
       if (!container.livenessProbe) ctx.report({ span: containerSpan(container), message: 'liveness', args: [label], severity: 'hint' });
     },
   },
 });
+
+/** A long-running workload, or a bare Pod that restarts always (one that runs to completion is a task, like a Job). */
+function longRunning(object: K8sObject, container: Container): boolean {
+  if (object.kind === 'DeploymentConfig') return object.apiVersion.startsWith('apps.openshift.io/') || object.apiVersion === 'v1';
+  if (LONG_RUNNING_KINDS.has(object.kind)) return true;
+  if (object.kind !== 'Pod' || object.apiVersion !== 'v1') return false;
+  const policy = container.pod.fields.get('restartPolicy');
+  return policy === undefined || scalarToString(policy.value) === 'Always';
+}
+
+/** A container that only waits (`sleep infinity`, `tail -f /dev/null`): a client or a shell kept around, not a server. */
+function idles(yaml: YamlDoc, container: Container): boolean {
+  const words = ['command', 'args'].flatMap((key) => {
+    const node = container.fields.get(key)?.value;
+    return isSeq(node) ? seqItems(yaml, node).map((item) => scalarToString(item) ?? '') : [];
+  });
+  return /(^|[\s/;&])(sleep\s+(infinity|inf|\d+[smhd]?)|tail\s+-f\s+\/dev\/null)(\s|$|;)/.test(words.join(' '));
+}
+
+/** The name of a Service checked with the workload whose selector selects its pods, if any. */
+function selectingService(index: IndexView, yaml: YamlDoc, object: K8sObject): string | undefined {
+  const labels = podLabels(yaml, object);
+  if (!labels || labels.size === 0) return undefined;
+  for (const { object: service, doc } of index.objects('Service', object)) {
+    if (service.apiVersion !== 'v1') continue;
+    const spec = service.fields.get('spec')?.value;
+    if (!isMap(spec)) continue;
+    const fields = mapFields(doc, spec);
+    if (scalarToString(fields.get('type')?.value) === 'ExternalName') continue;
+    const selector = readServiceSelector(doc, fields.get('selector')?.value);
+    if (!selector || selector.matchLabels.size === 0 || !selects(selector, labels)) continue;
+    // A Service only for scrapes (every port named for metrics or diagnostics) sends no user traffic.
+    const ports = fields.get('ports')?.value;
+    const names = isSeq(ports) ? seqItems(doc, ports).map((port) => (isMap(port) ? [scalarToString(mapFields(doc, port).get('name')?.value), scalarToString(mapFields(doc, port).get('targetPort')?.value)].filter(Boolean).join(' ') : '')) : [];
+    if (names.length > 0 && names.every((name) => DIAGNOSTIC_PORT.test(name))) continue;
+    return service.name ?? 'unnamed';
+  }
+  return undefined;
+}

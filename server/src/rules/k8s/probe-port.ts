@@ -16,14 +16,18 @@ export default defineRule({
   messages: {
     unknownName: (container: string, probe: string, port: string, declared: string) =>
       `${container}: the ${probe} uses port '${port}', but no entry of 'ports' has that name (declared: ${declared}). The kubelet cannot resolve it, so the probe fails every time.`,
+    noPorts: (container: string, probe: string, port: string) =>
+      `${container}: the ${probe} uses port '${port}', but the container declares no 'ports', so no port has that name. The kubelet cannot resolve it, so the probe fails every time.`,
+    notTcp: (container: string, probe: string, port: string, protocol: string) =>
+      `${container}: the ${probe} checks port '${port}' over TCP, but that port is declared as ${protocol}. The probe connects to a TCP port nothing listens on and fails every time.`,
   },
   docs: {
-    summary: 'A probe that names its port must use a name from the container\'s `ports`.',
+    summary: 'A probe that names its port must use a TCP port name from the container\'s `ports`.',
     rationale:
       'Probes are the only thing that tells Kubernetes whether a pod can serve. A probe that names its port (`port: http`) is resolved against the container\'s `ports` list; when no entry has that name (it was renamed, or spelled `web` in one place and `http` in the other) the kubelet cannot resolve it and the probe fails every time: readiness never passes, so a rollout stalls or the pod gets no traffic, and liveness restarts the container in a loop. The mistake is easy to miss in review because both names look plausible on their own.',
     symptom:
       'New pods stay 0/1 Ready with "connection refused" or "port not found" probe events, or restart over and over in CrashLoopBackOff, although the application logs look healthy.',
-    fix: 'Use a name that the container\'s `ports` list declares (names are compared exactly: `http` is not `web` or `HTTP`), or rename the port. Only named ports are checked: a numeric port that is not declared is legal and common (a separate management or health port), so it is not reported. Containers that declare no `ports`, and probes that set `host`, are not checked either.',
+    fix: 'Use a name that the container\'s `ports` list declares (names are compared exactly: `http` is not `web` or `HTTP`), or rename the port. Only named ports are checked: a numeric port that is not declared is legal and common (a separate management or health port), so it is not reported. A container that declares no `ports` at all has no port names, so a named probe port there is reported too (except in a Kustomize patch, whose base may declare them); a name declared for a UDP or SCTP port is reported for HTTP and TCP probes, which connect over TCP. Probes that set `host` are not checked.',
     bad: `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -67,12 +71,18 @@ spec:
   },
   visit: {
     container(container, ctx) {
-      if (!isAuthoredContainer(ctx.doc, container) || container.ports.length === 0) return;
+      if (!isAuthoredContainer(ctx.doc, container)) return;
+      // No 'ports' at all: a patch may leave them to its base; a whole object declares none, so no name resolves.
+      const noPorts = !container.fields.has('ports') && !container.pod.owner.partial;
+      if (container.ports.length === 0 && !noPorts) return;
       for (const key of PROBES) {
         const probe = container[key];
         const problem = probe && checkProbe(container, probe);
         if (!problem) continue;
-        ctx.report({ span: problem.span, message: 'unknownName', args: [containerLabel(container), key, problem.name, describePorts(container)] });
+        const label = containerLabel(container);
+        if (problem.protocol) ctx.report({ span: problem.span, message: 'notTcp', args: [label, key, problem.name, problem.protocol] });
+        else if (noPorts) ctx.report({ span: problem.span, message: 'noPorts', args: [label, key, problem.name] });
+        else ctx.report({ span: problem.span, message: 'unknownName', args: [label, key, problem.name, describePorts(container)] });
       }
     },
   },
@@ -81,6 +91,8 @@ spec:
 interface PortProblem {
   span: Span;
   name: string;
+  /** Set when the name is declared, but for UDP or SCTP, which an HTTP or TCP probe cannot reach. */
+  protocol?: string;
 }
 
 function checkProbe(container: Container, probe: Probe): PortProblem | undefined {
@@ -96,7 +108,9 @@ function checkProbe(container: Container, probe: Probe): PortProblem | undefined
   if (name === undefined || !PORT_NAME.test(name) || handler.type === 'grpc') return undefined;
   // A declared name we cannot read (a template value) might be the one.
   if (container.ports.some((port) => port.name !== undefined && !PORT_NAME.test(port.name))) return undefined;
-  return container.ports.some((port) => port.name === name) ? undefined : { span: spanOf(node), name };
+  const declared = container.ports.find((port) => port.name === name);
+  if (!declared) return { span: spanOf(node), name };
+  return declared.protocol === 'UDP' || declared.protocol === 'SCTP' ? { span: spanOf(node), name, protocol: declared.protocol } : undefined;
 }
 
 function describePorts(container: Container): string {
