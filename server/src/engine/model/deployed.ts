@@ -50,7 +50,8 @@ export function missingAsDeployed(ctx: DeployedContext, container: Container, su
   if (deployed.length > 0 && without.length === 0) return undefined;
   if (without.length === deployed.length) return { note: '' };
   const names = without.map((variant) => `'${variant.overlay}'`);
-  return { note: ` Overlay ${names.join(', ')} deploys it so; the other overlays set it.` };
+  const who = names.length === 1 ? `Overlay ${names[0]} deploys` : `Overlays ${names.join(', ')} deploy`;
+  return { note: ` ${who} it so; the other overlays set it.` };
 }
 
 function deploy(ctx: DeployedContext, overlay: Overlay, container: Container): DeployedContainer {
