@@ -75,7 +75,7 @@ function jobReports(rule: Rule, file: YamlFile, job: Job, whole: AcrossJobsAnswe
     project: {},
     // Strict: rules that report less in recommended (gha/job-timeout) show all they read.
     preset: 'strict',
-    index: { objects: () => [], imagesFilledIn: () => [], localAction: () => ({ state: 'unknown' }), localWorkflow: () => ({ state: 'unknown' }) },
+    index: { objects: () => [], imagesFilledIn: () => [], localAction: () => ({ state: 'unknown' }), localWorkflow: () => ({ state: 'unknown' }), overlays: () => [], isPatch: () => false },
     memo: (slot, key, compute) => memo.get(slot, key, compute),
     option: (name: string) => rule.options![name]!.default,
     acrossJobs: whole,

@@ -84,9 +84,12 @@ export class WorkspaceIndex {
     if (uris.length > 0) this.recheck(uris);
   }
 
-  /** What a kustomization or Skaffold file says about images (`imagesFilledIn`), and for which files; nothing for another file. */
+  /**
+   * What a kustomization or Skaffold file says about images (`imagesFilledIn`) and how the files it builds are
+   * deployed (`overlaysOf`: patches, names, images), and for which files; nothing for another file.
+   */
   private decides(path: string): { facts: string; files: readonly string[] } {
-    const files = this.index.imagesFilledInBy(path);
+    const files = [...new Set([...this.index.imagesFilledInBy(path), ...this.index.deployedBy(path)])];
     if (files.length === 0) return { facts: '', files };
     const indexed = this.index.file(path);
     return { facts: JSON.stringify([indexed?.kustomization, indexed?.skaffold]), files };
@@ -103,9 +106,13 @@ export class WorkspaceIndex {
     return JSON.stringify(this.index.has(path) ? (this.index.file(path)?.workflowCall ?? null) : 'gone');
   }
 
-  /** The files whose findings may read this one: those listed with it, and those it lists if it is a kustomization. */
+  /**
+   * The files whose findings may read this one: those listed with it, those it lists if it is a kustomization, and the
+   * files a patch applies to if it is a patch (`ctx.index.overlays`).
+   */
   private together(path: string): string[] {
-    return [...this.index.listedWith(path), ...this.index.listedBy(path)];
+    const patched = this.index.isPatch(path) ? this.index.deployedBy(path) : [];
+    return [...this.index.listedWith(path), ...this.index.listedBy(path), ...patched];
   }
 
   private pathOf(uri: string): string | undefined {

@@ -257,6 +257,9 @@ export function checkDocument(file: YamlFile, yaml: YamlDoc, run: DocumentRun, c
     session?.end();
     return workflow.kind;
   }
+  // A file a kustomization applies as a patch holds fragments, whatever their shape: never judged as whole objects.
+  const patch = run.together.isPatch();
+  for (const object of classified.objects) object.partial = object.fragment || patch;
   for (const object of classified.objects) {
     runner.object = object;
     runner.hook('k8sObject', object);

@@ -1,4 +1,6 @@
 import { classify } from './classify';
+import { readPatch, unreadPatch, type Overlay, type OverlayLayer } from './overlays';
+export type { Overlay, OverlayLayer, OverlayPatch } from './overlays';
 import type { K8sObject } from '../model/k8s';
 import type { ActionRef } from '../model/action';
 import { isMap, mapFields, scalarToString, seqItems, isSeq, parseYamlFile, type Field, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
@@ -31,11 +33,43 @@ export interface IndexedFile {
    * A `kustomization.yaml`: the resources it lists (`bases:` too) and its components, as written, and the image names
    * its `images:` gives a tag or digest (`newTag`, `digest`).
    */
-  kustomization: { resources: string[]; components: string[]; images: string[] } | undefined;
+  kustomization: Kustomization | undefined;
   /** A Skaffold configuration (`skaffold.yaml`): the images its `build.artifacts` (profiles' too) build. */
   skaffold: { images: string[] } | undefined;
   /** A chart's `values.yaml` (next to a `Chart.yaml` is not checked: the index holds no file system). */
   chartValues: boolean;
+}
+
+/** What a kustomization says, as written (paths relative to its folder). */
+export interface Kustomization {
+  resources: string[];
+  components: string[];
+  /** The image names whose tag or digest `images:` sets. */
+  images: string[];
+  /** `images:` entries that set a tag or digest, with what they set (`newName`, `newTag`, `digest`). */
+  imageSettings?: KustomizeImage[];
+  /** `patches:`, `patchesStrategicMerge:` and `patchesJson6902:`, in that order. */
+  patches?: KustomizePatch[];
+  namePrefix?: string;
+  nameSuffix?: string;
+  namespace?: string;
+}
+
+export interface KustomizeImage {
+  name: string;
+  newName?: string;
+  newTag?: string;
+  digest?: string;
+}
+
+/** A patch a kustomization applies: a file (`path`) or inline text (`patch`), and the objects it `target`s when it says. */
+export interface KustomizePatch {
+  path?: string;
+  patch?: string;
+  /** `target:` as written (`kind`, `name`, `namespace`, and whether it selects by label or annotation). */
+  target?: { kind?: string; name?: string; namespace?: string; bySelector: boolean };
+  /** A JSON 6902 patch (`patchesJson6902:`, or a list of operations). */
+  json6902?: boolean;
 }
 
 /** What an action's `action.yml` declares (objects without prototype: any input name is safe to look up). */
@@ -192,6 +226,83 @@ export class ProjectIndex {
     return [...files];
   }
 
+  /** Whether a kustomization in the set lists `path` as a patch: its objects are fragments, never judged whole. */
+  isPatch(path: string): boolean {
+    return this.kustomized().patchFiles.has(pathKey(path));
+  }
+
+  /**
+   * The files whose deployment a kustomization or patch file decides (none for another file): for a kustomization, the
+   * files it builds and the patch files it lists; for a patch, the files the kustomizations applying it build.
+   */
+  deployedBy(path: string): readonly string[] {
+    const key = pathKey(path);
+    const { patchFiles } = this.kustomized();
+    const files = new Set<string>();
+    if (KUSTOMIZATION_PATH.test(path)) {
+      for (const file of this.imagesFilledInBy(path)) files.add(file);
+      for (const [patch, users] of patchFiles) if (users.includes(key)) files.add(this.byKey.get(patch) ?? patch);
+    }
+    for (const user of patchFiles.get(key) ?? []) for (const file of this.imagesFilledInBy(this.byKey.get(user) ?? user)) files.add(file);
+    return [...files];
+  }
+
+  /**
+   * How the kustomizations in the set deploy `path`: one entry for each kustomization at the top (one no other builds
+   * on) that builds the file, through its bases and components, with the patches, name changes and images of every
+   * kustomization on the way. Empty for a file no kustomization lists (it is judged as written).
+   */
+  overlaysOf(path: string): readonly Overlay[] {
+    const key = pathKey(path);
+    const listed = this.kustomized();
+    let overlays = listed.overlays.get(key);
+    if (overlays) return overlays;
+    overlays = [];
+    for (const root of listed.roots) {
+      for (const chain of this.chainsTo(key, root, listed.graph, new Set())) {
+        overlays.push({ kustomization: listed.graph.get(root)!.path, layers: chain.flatMap((kustomization) => this.layersOf(kustomization, listed.graph)) });
+      }
+    }
+    listed.overlays.set(key, overlays);
+    return overlays;
+  }
+
+  /** The paths of kustomizations (innermost first) from one that lists `file` up to `from`, through bases. */
+  private chainsTo(file: string, from: string, graph: Map<string, KustomizationNode>, seen: Set<string>): string[][] {
+    const node = graph.get(from);
+    if (!node || seen.has(from)) return [];
+    const chains: string[][] = node.files.includes(file) ? [[from]] : [];
+    const inner = new Set([...seen, from]);
+    for (const base of node.bases) for (const chain of this.chainsTo(file, base, graph, inner)) chains.push([...chain, from]);
+    // Two ways to the same file through one top are one deployment of it: the first is kept.
+    return chains.slice(0, 1);
+  }
+
+  /** A kustomization's layer, after those of its components (their patches and images apply to what it builds). */
+  private layersOf(key: string, graph: Map<string, KustomizationNode>): OverlayLayer[] {
+    const node = graph.get(key);
+    if (!node) return [];
+    return [...node.components.flatMap((component) => this.layersOf(component, graph)), this.layerOf(node.path)];
+  }
+
+  private layerOf(path: string): OverlayLayer {
+    const kustomization = this.file(path)?.kustomization;
+    const folder = folderOf(pathKey(path));
+    const layer: OverlayLayer = { kustomization: path, images: kustomization?.imageSettings ?? [], patches: [] };
+    for (const key of ['namePrefix', 'nameSuffix', 'namespace'] as const) if (kustomization?.[key] !== undefined) layer[key] = kustomization[key];
+    (kustomization?.patches ?? []).forEach((entry, index) => {
+      if (entry.patch !== undefined) {
+        layer.patches.push(...readPatch(entry.patch, `${path}#patch${index}`, entry));
+        return;
+      }
+      const file = this.byKey.get(pathKey(folder + entry.path!));
+      const entryOf = file === undefined ? undefined : this.files.get(file);
+      const text = entryOf ? (entryOf.text ?? entryOf.read()) : undefined;
+      layer.patches.push(...(text === undefined ? [unreadPatch(entry)] : readPatch(text, file!, entry)));
+    });
+    return layer;
+  }
+
   /**
    * A local action (`uses: ./path`, resolved from the repository root of `from`): its metadata file, action.yml or
    * action.yaml.
@@ -240,10 +351,10 @@ export class ProjectIndex {
 
   private kustomized(): Kustomized {
     if (this.listed) return this.listed;
-    const listed: Kustomized = { listedWith: new Map(), listedBy: new Map(), images: new Map(), builds: new Map(), includedBy: new Map() };
+    const listed: Kustomized = { listedWith: new Map(), listedBy: new Map(), images: new Map(), builds: new Map(), includedBy: new Map(), graph: new Map(), roots: [], patchFiles: new Map(), overlays: new Map() };
     const referenced = new Set<string>();
     // Per kustomization (by key): the files it lists, the kustomizations it builds on (bases, components), its images.
-    const graph = new Map<string, { path: string; files: string[]; children: string[]; components: string[]; images: string[] }>();
+    const graph = listed.graph;
     for (const known of this.files.keys()) {
       if (!KUSTOMIZATION_PATH.test(known)) continue;
       const key = pathKey(known);
@@ -260,7 +371,12 @@ export class ProjectIndex {
       }
       const components = (kustomization?.components ?? []).flatMap((component) => this.kustomizationIn(pathKey(folder + component)) ?? []);
       const bases = resources.flatMap((resource) => (this.byKey.has(resource) ? [] : (this.kustomizationIn(resource) ?? [])));
-      graph.set(key, { path: known, files: members.map(pathKey), children: [...bases, ...components], components, images: kustomization?.images ?? [] });
+      graph.set(key, { path: known, files: members.map(pathKey), children: [...bases, ...components], bases, components, images: kustomization?.images ?? [] });
+      for (const patch of kustomization?.patches ?? []) {
+        if (patch.path === undefined) continue;
+        const patchKey = pathKey(folder + patch.path);
+        listed.patchFiles.set(patchKey, [...(listed.patchFiles.get(patchKey) ?? []), key]);
+      }
     }
     // A component's images apply to everything the kustomization that includes it builds.
     const imagesOf = (key: string, seen = new Set<string>()): FilledImage[] => {
@@ -269,6 +385,8 @@ export class ProjectIndex {
       seen.add(key);
       return [...node.images.map((name): FilledImage => ({ name, tool: 'kustomize', source: node.path })), ...node.components.flatMap((component) => imagesOf(component, seen))];
     };
+    const below = new Set([...graph.values()].flatMap((node) => node.children));
+    listed.roots = [...graph.keys()].filter((key) => !below.has(key));
     for (const [key, node] of graph) {
       for (const component of node.components) listed.includedBy.set(component, [...(listed.includedBy.get(component) ?? []), key]);
       // Everything this kustomization builds, through bases and components.
@@ -287,6 +405,8 @@ export class ProjectIndex {
       listed.builds.set(key, [...built].map((file) => this.byKey.get(file) ?? file));
       const images = imagesOf(key);
       if (images.length === 0) continue;
+      // A patch this kustomization applies, or one below it does, is deployed with these images too.
+      for (const [patch, users] of listed.patchFiles) if (users.some((user) => seen.has(user))) built.add(patch);
       for (const file of built) listed.images.set(file, [...(listed.images.get(file) ?? []), ...images]);
     }
     this.referenced = referenced;
@@ -312,6 +432,8 @@ export class ProjectIndex {
     else this.byKey.set(key, path);
     if (!existed || removed) this.githubParents = undefined;
     if (KUSTOMIZATION_PATH.test(path) || ((!existed || removed) && (this.referenced === undefined || this.referenced.has(key)))) this.listed = undefined;
+    // A patch's text is part of how the files it patches are deployed.
+    else if (this.listed?.patchFiles.has(key)) this.listed.overlays.clear();
     if (SKAFFOLD_PATH.test(path)) this.skaffolds = undefined;
   }
 }
@@ -364,6 +486,23 @@ interface Kustomized {
   builds: Map<string, string[]>;
   /** A component: the kustomizations that include it. */
   includedBy: Map<string, string[]>;
+  /** Per kustomization: its path as the set spells it, the files it lists, the kustomizations it builds on. */
+  graph: Map<string, KustomizationNode>;
+  /** The kustomizations no other one in the set builds on: what is deployed. */
+  roots: string[];
+  /** A patch file: the kustomizations that apply it. */
+  patchFiles: Map<string, string[]>;
+  /** A file: how the kustomizations deploy it (worked out when first asked). */
+  overlays: Map<string, Overlay[]>;
+}
+
+interface KustomizationNode {
+  path: string;
+  files: string[];
+  children: string[];
+  bases: string[];
+  components: string[];
+  images: string[];
 }
 
 /** The index of the files of one run, each given as its path and text. */
@@ -426,6 +565,8 @@ export interface IndexReads {
   filledIn?: readonly string[];
   /** Reads of local files (`localAction`, `localWorkflow`): the question (`localQuestion`) → what it saw (`localAnswer`). */
   locals?: Map<LocalQuestion, string>;
+  /** What a read of `overlays` saw (`overlaysAnswer`), when one was made. */
+  overlays?: string;
   readers: Set<string>;
 }
 
@@ -448,6 +589,14 @@ export interface IndexView {
    * together (`ProjectIndex.localAction`); the engine checks again what read it when that file changes, comes or goes.
    */
   localAction(action: ActionRef): LocalRead<ActionMetadata | undefined>;
+  /**
+   * How kustomize overlays in the files checked together deploy the file being checked (`ProjectIndex.overlaysOf`):
+   * empty when none does. Rules ask it through `engine/model/deployed.ts` (`asDeployed`, `missingAsDeployed`), which
+   * merge the patches onto a container; the engine checks again what read it when a kustomization or patch changes.
+   */
+  overlays(): readonly Overlay[];
+  /** Whether a kustomization in the files checked together lists the file being checked as a patch. */
+  isPatch(): boolean;
   /** What a local reusable workflow a job calls (`uses: ./.github/workflows/x.yml`) declares (`ProjectIndex.localWorkflow`); likewise. */
   localWorkflow(call: ActionRef): LocalRead<WorkflowCallInterface | undefined>;
 }
@@ -462,6 +611,8 @@ export class CheckedTogether {
   private readonly answers = new Map<string, readonly string[]>();
 
   private filled: readonly FilledImage[] | undefined;
+
+  private deployed: { overlays: readonly Overlay[]; answer: string } | undefined;
 
   private readonly locals = new Map<string, { read: LocalRead<unknown>; answer: string }>();
 
@@ -498,6 +649,31 @@ export class CheckedTogether {
   /** The images filled in for the file (asked of the index once). */
   imagesFilledIn(): readonly FilledImage[] {
     return (this.filled ??= this.filledIn());
+  }
+
+  /** How overlays deploy the file (asked of the index once). */
+  overlays(): readonly Overlay[] {
+    return this.overlaysEntry().overlays;
+  }
+
+  /** What a read of `overlays` sees, as a string: equal strings, equal answer. */
+  overlaysAnswer(): string {
+    return this.overlaysEntry().answer;
+  }
+
+  /** Whether the file is a patch a kustomization applies. */
+  isPatch(): boolean {
+    return (this.patch ??= this.local?.index?.isPatch(this.local.path) ?? false);
+  }
+
+  private patch: boolean | undefined;
+
+  private overlaysEntry(): { overlays: readonly Overlay[]; answer: string } {
+    if (!this.deployed) {
+      const overlays = this.local?.index?.overlaysOf(this.local.path) ?? [];
+      this.deployed = { overlays, answer: overlays.length === 0 ? '' : JSON.stringify(overlays) };
+    }
+    return this.deployed;
   }
 
   /** What a read of `imagesFilledIn` sees, as strings: equal strings, equal answer. */
@@ -551,6 +727,14 @@ export class CheckedTogether {
         const namespace = near?.namespace;
         return namespace === undefined ? all : all.filter((entry) => entry.namespace === undefined || entry.namespace === namespace);
       },
+      overlays: () => {
+        if (reads) {
+          reads.overlays ??= this.overlaysAnswer();
+          reads.readers.add(ruleId);
+        }
+        return this.overlays();
+      },
+      isPatch: () => this.isPatch(),
       imagesFilledIn: () => {
         if (reads) {
           reads.filledIn ??= this.filledInAnswer();
@@ -607,12 +791,60 @@ function entriesOf(yaml: YamlDoc, node: unknown): [string, Map<string, Field>][]
 function kustomizationOf(yaml: YamlDoc): NonNullable<IndexedFile['kustomization']> {
   const root = yaml.resolve(yaml.doc.contents);
   const fields = isMap(root) ? mapFields(yaml, root) : new Map<string, Field>();
+  const settings: KustomizeImage[] = [];
   const images = itemsOf(yaml, fields.get('images')?.value).flatMap((item) => {
     const image = isMap(item) ? mapFields(yaml, item) : undefined;
     const name = scalarToString(image?.get('name')?.value);
-    return name !== undefined && (image!.has('newTag') || image!.has('digest')) ? [name] : [];
+    if (name === undefined || !(image!.has('newTag') || image!.has('digest'))) return [];
+    const setting: KustomizeImage = { name };
+    for (const key of ['newName', 'newTag', 'digest'] as const) {
+      const value = scalarToString(image!.get(key)?.value);
+      if (value !== undefined) setting[key] = value;
+    }
+    settings.push(setting);
+    return [name];
   });
-  return { resources: [...strings(yaml, fields.get('resources')?.value), ...strings(yaml, fields.get('bases')?.value)], components: strings(yaml, fields.get('components')?.value), images };
+  const kustomization: Kustomization = { resources: [...strings(yaml, fields.get('resources')?.value), ...strings(yaml, fields.get('bases')?.value)], components: strings(yaml, fields.get('components')?.value), images };
+  if (settings.length > 0) kustomization.imageSettings = settings;
+  const patches: KustomizePatch[] = [];
+  const entry = (item: unknown, json6902: boolean): KustomizePatch | undefined => {
+    const text = scalarToString(item);
+    // `patchesStrategicMerge:` items are file paths or, with a line break, the patch itself.
+    if (text !== undefined) return text.includes('\n') ? { patch: text } : { path: text };
+    if (!isMap(item)) return undefined;
+    const patch = mapFields(yaml, item);
+    const found: KustomizePatch = {};
+    const path = scalarToString(patch.get('path')?.value);
+    const inline = scalarToString(patch.get('patch')?.value);
+    if (path !== undefined) found.path = path;
+    if (inline !== undefined) found.patch = inline;
+    if (json6902) found.json6902 = true;
+    const target = patch.get('target')?.value;
+    if (isMap(target)) {
+      const selects = mapFields(yaml, target);
+      found.target = { bySelector: selects.has('labelSelector') || selects.has('annotationSelector') };
+      for (const key of ['kind', 'name', 'namespace'] as const) {
+        const value = scalarToString(selects.get(key)?.value);
+        if (value !== undefined) found.target[key] = value;
+      }
+    }
+    return found.path !== undefined || found.patch !== undefined ? found : undefined;
+  };
+  const add = (key: string, json6902: boolean): void => {
+    for (const item of itemsOf(yaml, fields.get(key)?.value)) {
+      const found = entry(item, json6902);
+      if (found) patches.push(found);
+    }
+  };
+  add('patches', false);
+  add('patchesStrategicMerge', false);
+  add('patchesJson6902', true);
+  if (patches.length > 0) kustomization.patches = patches;
+  for (const key of ['namePrefix', 'nameSuffix', 'namespace'] as const) {
+    const value = scalarToString(fields.get(key)?.value);
+    if (value !== undefined && value !== '') kustomization[key] = value;
+  }
+  return kustomization;
 }
 
 function isSkaffold(yaml: YamlDoc): boolean {

@@ -42,7 +42,8 @@ export class IncrementalLinter {
     // Fixes indent by the whole file's step: a piece alone might suggest another.
     const indent = indentUnit({ path, text, eol, documents: [], lineCounter: new LineCounter() });
     const preset = options.preset ?? ENGINE_PRESET;
-    const key = JSON.stringify([path, eol, indent, options.project ?? {}, preset, options.ruleSettings ?? {}, options.ruleOptions ?? {}]);
+    // A file a kustomization lists as a patch is checked as fragments: every piece is checked again when that changes.
+    const key = JSON.stringify([path, eol, indent, options.project ?? {}, preset, options.ruleSettings ?? {}, options.ruleOptions ?? {}, options.index?.isPatch(path) ?? false]);
     if (key !== this.optionsKey || options.rules !== this.rules) {
       this.previous = before = undefined;
       prefix = suffix = 0;
@@ -112,7 +113,9 @@ export class IncrementalLinter {
       const sameFilledIn = reads?.filledIn === undefined || sameStrings(reads.filledIn, together.filledInAnswer());
       // Local files (actions, reusable workflows) are other files too: compared on every run, each asked of the index once.
       const sameLocals = reads?.locals === undefined || [...reads.locals].every(([question, answer]) => together.localAnswer(question) === answer);
-      if (!reads || (sameFilledIn && sameLocals && [...reads.kinds].every(([kind, seen]) => !changedKinds.has(kind) || sameStrings(seen, together.answer(kind))))) continue;
+      // How overlays deploy the file comes from kustomizations and patches only: likewise.
+      const sameOverlays = reads?.overlays === undefined || reads.overlays === together.overlaysAnswer();
+      if (!reads || (sameFilledIn && sameLocals && sameOverlays && [...reads.kinds].every(([kind, seen]) => !changedKinds.has(kind) || sameStrings(seen, together.answer(kind))))) continue;
       const again = check(piece, rules.filter((rule) => reads.readers.has(rule.id)));
       piece.findings = [...piece.findings.filter((finding) => !reads.readers.has(finding.ruleId)), ...again.findings];
       piece.reads = again.reads.readers.size > 0 ? again.reads : undefined;

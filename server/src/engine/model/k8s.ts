@@ -30,8 +30,13 @@ export interface K8sObject extends Memoizing {
   /** What the peers' annotations (kube-linter, Polaris, kube-score) hide: rule id → message ids, or `all`. */
   peerIgnored: Map<string, Set<string> | 'all'>;
   podSpecs: PodSpec[];
-  /** A fragment to be merged onto a whole object (Kustomize patch): rules about missing fields skip it. */
+  /**
+   * A fragment to be merged onto a whole object (Kustomize patch): rules about missing fields skip it. True when its
+   * shape says so (`fragment`), and when a kustomization in the files checked together lists its file as a patch.
+   */
   partial: boolean;
+  /** Whether its shape alone makes it a fragment (`isPartialObject`). */
+  fragment: boolean;
 }
 
 export interface PodSpec {
@@ -141,6 +146,7 @@ function buildObject(yaml: YamlDoc, node: YAMLMap): K8sObject | undefined {
     peerIgnored: new Map(),
     podSpecs: [],
     partial: false,
+    fragment: false,
     memos: undefined,
   };
   const name = scalarToString(metadataFields?.get('name')?.value);
@@ -153,8 +159,13 @@ function buildObject(yaml: YamlDoc, node: YAMLMap): K8sObject | undefined {
   // kube-score also reads the pod template's annotations (the metadata beside the pod spec).
   const template = path ? walk(yaml, node, [...path.slice(0, -1), 'metadata']) : undefined;
   object.peerIgnored = peerAnnotationSuppressions(annotations, annotationsOf(yaml, isMap(template) ? mapFields(yaml, template) : undefined));
-  object.partial = isPartialObject(yaml, object);
+  object.partial = object.fragment = isPartialObject(yaml, object);
   return object;
+}
+
+/** Where a workload kind keeps its pod template's spec (keys from the object's root); undefined for other kinds. */
+export function podSpecPath(kind: string): readonly string[] | undefined {
+  return Object.hasOwn(POD_SPEC_PATHS, kind) ? POD_SPEC_PATHS[kind] : undefined;
 }
 
 export function isRollout(object: K8sObject): boolean {

@@ -5,6 +5,7 @@ import { podLabels, readServiceSelector, selects } from '../../engine/model/k8sS
 import { defineRule } from '../../engine/core/rule';
 import type { YamlDoc } from '../../engine/yaml/yamlFile';
 import { isMap, isSeq, mapFields, scalarToString, seqItems } from '../../engine/yaml/yamlFile';
+import { missingAsDeployed } from '../../engine/model/deployed';
 
 // Ports that only serve scrapes and diagnostics: no Service sends user traffic to them, so readiness does not gate anything.
 const DIAGNOSTIC_PORT = /metrics|prom|pprof|debug|profil|health|monitor/i;
@@ -17,16 +18,16 @@ export default defineRule({
   dora: ['change-failure-rate', 'time-to-restore'],
   fixable: false,
   messages: {
-    readiness: (container: string, kind: string) =>
-      `${container} of this ${kind} serves ports but has no readinessProbe: it gets traffic the moment it starts, before it can answer, and keeps getting it when it stops answering. During a rollout the old pods go away while the new ones still fail requests.`,
-    readinessNoRollout: (container: string, kind: string) =>
-      `${container} of this ${kind} serves ports but has no readinessProbe: every new pod (a replacement, a scale-up) gets traffic the moment it starts, before it can answer, and keeps getting it when it stops answering.`,
-    readinessPod: (container: string) =>
-      `${container} of this Pod serves ports but has no readinessProbe: Services send it traffic the moment it starts, before it can answer, and keep sending it when it stops answering.`,
-    readinessService: (container: string, kind: string, service: string) =>
-      `${container} of this ${kind} declares no ports, but Service '${service}' sends its pods traffic, and it has no readinessProbe: it gets requests the moment it starts, before it can answer, and keeps getting them when it stops answering.`,
-    liveness: (container: string) =>
-      `${container} has no livenessProbe: if the process hangs without exiting (deadlock, stuck event loop), Kubernetes never restarts it.`,
+    readiness: (container: string, kind: string, overlays = '') =>
+      `${container} of this ${kind} serves ports but has no readinessProbe: it gets traffic the moment it starts, before it can answer, and keeps getting it when it stops answering. During a rollout the old pods go away while the new ones still fail requests.${overlays}`,
+    readinessNoRollout: (container: string, kind: string, overlays = '') =>
+      `${container} of this ${kind} serves ports but has no readinessProbe: every new pod (a replacement, a scale-up) gets traffic the moment it starts, before it can answer, and keeps getting it when it stops answering.${overlays}`,
+    readinessPod: (container: string, overlays = '') =>
+      `${container} of this Pod serves ports but has no readinessProbe: Services send it traffic the moment it starts, before it can answer, and keep sending it when it stops answering.${overlays}`,
+    readinessService: (container: string, kind: string, service: string, overlays = '') =>
+      `${container} of this ${kind} declares no ports, but Service '${service}' sends its pods traffic, and it has no readinessProbe: it gets requests the moment it starts, before it can answer, and keeps getting them when it stops answering.${overlays}`,
+    liveness: (container: string, overlays = '') =>
+      `${container} has no livenessProbe: if the process hangs without exiting (deadlock, stuck event loop), Kubernetes never restarts it.${overlays}`,
   },
   docs: {
     summary: 'Long-running containers that serve ports need a readinessProbe (and should have a livenessProbe).',
@@ -34,7 +35,7 @@ export default defineRule({
       'Without a readinessProbe Kubernetes treats a container as ready as soon as its process starts. A rolling update then sends requests to pods that are still warming up and removes old pods as soon as the new ones "start", so a release that cannot serve at all still completes and takes the service down with it. A livenessProbe is the safety net for a process that is alive but stuck: without one, a hung pod keeps its place until someone notices.',
     symptom:
       'Every deploy shows a burst of 502/503 errors or connection resets; a broken build rolls out to all replicas instead of stalling; a deadlocked pod stays "Running" for hours.',
-    fix: 'Add a readinessProbe that answers only when the container can serve (for example `/health/ready` or `/readyz`), and a cheap livenessProbe that checks only the process itself (`/health/live`, `/livez`). Only long-running workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Argo Rollout, OpenShift DeploymentConfig, and bare Pods that restart always) are checked, when a container declares `ports` or, with no `ports`, is the only container of pods that a Service checked with it selects; except containers whose ports are all named for metrics or diagnostics (`metrics`, `http-metrics`, `pprof`); Jobs, CronJobs, init containers and Kustomize patches are not. A container whose ports are all UDP or SCTP gets no readiness advice (a probe cannot check them), and a missing livenessProbe is only a hint.',
+    fix: 'Add a readinessProbe that answers only when the container can serve (for example `/health/ready` or `/readyz`), and a cheap livenessProbe that checks only the process itself (`/health/live`, `/livez`). Only long-running workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Argo Rollout, OpenShift DeploymentConfig, and bare Pods that restart always) are checked, when a container declares `ports` or, with no `ports`, is the only container of pods that a Service checked with it selects; except containers whose ports are all named for metrics or diagnostics (`metrics`, `http-metrics`, `pprof`); Jobs, CronJobs, init containers and Kustomize patches are not; a Kustomize base is judged as its overlays deploy it (a probe that a patch of every overlay adds counts). A container whose ports are all UDP or SCTP gets no readiness advice (a probe cannot check them), and a missing livenessProbe is only a hint.',
     bad: `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -85,18 +86,23 @@ spec:
         if (container.pod.containers.length !== 1 || idles(ctx.doc, container)) return;
         const service = selectingService(ctx.index, ctx.doc, object);
         if (service === undefined) return;
-        if (!container.readinessProbe) ctx.report({ span: containerSpan(container), message: 'readinessService', args: [label, object.kind, service] });
-        if (!container.livenessProbe) ctx.report({ span: containerSpan(container), message: 'liveness', args: [label], severity: 'hint' });
+        const readiness = container.readinessProbe ? undefined : missingAsDeployed(ctx, container, (deployed) => deployed.has('readinessProbe'));
+        if (readiness) ctx.report({ span: containerSpan(container), message: 'readinessService', args: [label, object.kind, service, readiness.note] });
+        const liveness = container.livenessProbe ? undefined : missingAsDeployed(ctx, container, (deployed) => deployed.has('livenessProbe'));
+        if (liveness) ctx.report({ span: containerSpan(container), message: 'liveness', args: [label, liveness.note], severity: 'hint' });
         return;
       }
       const serving = container.ports.filter((port) => port.name === undefined || !DIAGNOSTIC_PORT.test(port.name));
       if (serving.length === 0) return;
       // A probe checks over TCP (or runs a command): a container that serves only UDP or SCTP gets no readiness advice.
-      if (!container.readinessProbe && serving.some((port) => port.protocol === 'TCP')) {
+      // A base is judged as its kustomize overlays deploy it: a probe a patch adds counts.
+      const readiness = container.readinessProbe || !serving.some((port) => port.protocol === 'TCP') ? undefined : missingAsDeployed(ctx, container, (deployed) => deployed.has('readinessProbe'));
+      if (readiness) {
         const message = object.kind === 'Pod' ? 'readinessPod' : ROLLING_KINDS.has(object.kind) ? 'readiness' : 'readinessNoRollout';
-        ctx.report({ span: containerSpan(container), message, args: [label, object.kind] });
+        ctx.report({ span: containerSpan(container), message, args: message === 'readinessPod' ? [label, readiness.note] : [label, object.kind, readiness.note] });
       }
-      if (!container.livenessProbe) ctx.report({ span: containerSpan(container), message: 'liveness', args: [label], severity: 'hint' });
+      const liveness = container.livenessProbe ? undefined : missingAsDeployed(ctx, container, (deployed) => deployed.has('livenessProbe'));
+      if (liveness) ctx.report({ span: containerSpan(container), message: 'liveness', args: [label, liveness.note], severity: 'hint' });
     },
   },
 });

@@ -1,6 +1,7 @@
 import type { Span, TextEdit } from '../../engine/core/finding';
 import type { Container } from '../../engine/model/k8s';
 import { containerLabel, containerSpan, isAuthoredContainer } from '../../engine/model/k8sContainer';
+import { missingAsDeployed } from '../../engine/model/deployed';
 import { defineRule } from '../../engine/core/rule';
 import { appendToFlowMap, insertMapEntry, joinInsertions, replaceEmptyValue } from '../../engine/edits/yamlEdit';
 import { type Field, isMap, isScalar, mapFields, type YamlDoc, type YamlFile, type YAMLMap } from '../../engine/yaml/yamlFile';
@@ -35,16 +36,16 @@ export default defineRule({
     limitsMemory: { type: 'string', pattern: MEMORY_QUANTITY, default: '512Mi', description: 'The `limits.memory` the suggested fix inserts: bytes, with a suffix such as `Mi` or `G`.' },
   },
   messages: {
-    none: (container: string) =>
-      `${container} sets no resource requests or limits: the scheduler places it blind, and one leaking or busy pod can starve everything else on its node.`,
-    noCpuMemory: (container: string, others: string) =>
-      `${container} sets ${others} but no cpu or memory requests or limits: the scheduler reserves no CPU or memory for it, and one leaking or busy pod can starve everything else on its node.`,
-    memoryLimit: (container: string) =>
-      `${container} has requests but no memory limit: a leak can grow until its node runs short of memory, which slows or evicts the pods beside it. Leaving it out can be deliberate (the pod may then use the node's spare memory rather than be killed at a fixed limit), so this is only a note.`,
-    missing: (container: string, missing: string) =>
-      `${container} does not set ${missing}. ${consequences(missing)}`,
-    cpuLimit: (container: string) =>
-      `${container} has no CPU limit: a busy pod can take CPU its neighbours were counting on. Leaving it out can be deliberate (CPU limits throttle), so this is only a note.`,
+    none: (container: string, overlays = '') =>
+      `${container} sets no resource requests or limits: the scheduler places it blind, and one leaking or busy pod can starve everything else on its node.${overlays}`,
+    noCpuMemory: (container: string, others: string, overlays = '') =>
+      `${container} sets ${others} but no cpu or memory requests or limits: the scheduler reserves no CPU or memory for it, and one leaking or busy pod can starve everything else on its node.${overlays}`,
+    memoryLimit: (container: string, overlays = '') =>
+      `${container} has requests but no memory limit: a leak can grow until its node runs short of memory, which slows or evicts the pods beside it. Leaving it out can be deliberate (the pod may then use the node's spare memory rather than be killed at a fixed limit), so this is only a note.${overlays}`,
+    missing: (container: string, missing: string, overlays = '') =>
+      `${container} does not set ${missing}. ${consequences(missing)}${overlays}`,
+    cpuLimit: (container: string, overlays = '') =>
+      `${container} has no CPU limit: a busy pod can take CPU its neighbours were counting on. Leaving it out can be deliberate (CPU limits throttle), so this is only a note.${overlays}`,
   },
   docs: {
     summary: 'Containers should set CPU and memory requests and limits.',
@@ -52,7 +53,7 @@ export default defineRule({
       'Requests are what the scheduler reserves: without them it packs pods onto nodes by count, and under load they fight over CPU and memory that was never reserved for them. Limits bound the damage one pod can do: without a memory limit a leak grows until the kernel kills whatever it picks on the node, which may be a different, healthy service. Pods without requests are also the first to be evicted under node pressure, so the service that did not declare what it needs is the one that disappears.',
     symptom:
       'Latency spikes and OOMKilled or evicted pods on busy nodes, noisy-neighbour incidents that move around the cluster, and autoscaling that does not react because there is no request to measure utilisation against.',
-    fix: 'Set `resources.requests` (cpu, memory) to what the container typically uses and `resources.limits` to the most it may use. The suggested fix inserts only the missing keys with defaults of 250m CPU / 256Mi memory for requests and 500m / 512Mi for limits (configurable as `requestsCpu`, `requestsMemory`, `limitsCpu`, `limitsMemory`); tune them to measured usage. A limit without a request counts as both (Kubernetes copies it). When the requests are set, each missing limit is only a note (info): many leave limits out on purpose, the CPU limit because it throttles, the memory limit so that the pod may use spare memory on its node; the CPU-limit note is given in the `strict` preset only. A container that sets only other resources (a GPU, ephemeral storage) is told that cpu and memory are missing. Init containers and Kustomize patches are not checked.',
+    fix: 'Set `resources.requests` (cpu, memory) to what the container typically uses and `resources.limits` to the most it may use. The suggested fix inserts only the missing keys with defaults of 250m CPU / 256Mi memory for requests and 500m / 512Mi for limits (configurable as `requestsCpu`, `requestsMemory`, `limitsCpu`, `limitsMemory`); tune them to measured usage. A limit without a request counts as both (Kubernetes copies it). When the requests are set, each missing limit is only a note (info): many leave limits out on purpose, the CPU limit because it throttles, the memory limit so that the pod may use spare memory on its node; the CPU-limit note is given in the `strict` preset only. A container that sets only other resources (a GPU, ephemeral storage) is told that cpu and memory are missing. Init containers and Kustomize patches are not checked; a Kustomize base is judged as its overlays deploy it (what a patch of every overlay sets counts).',
     bad: `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -95,7 +96,15 @@ spec:
       if (!sections) return;
       const has = (section: Section, resource: Resource): boolean => sections[section]?.fields.has(resource) ?? false;
       // Kubernetes copies a limit into a missing request of the same resource.
-      const missing = ORDER.filter(({ section, resource }) => !has(section, resource) && !(section === 'requests' && has('limits', resource)));
+      const written = ORDER.filter(({ section, resource }) => !has(section, resource) && !(section === 'requests' && has('limits', resource)));
+      if (written.length === 0) return;
+      // A base is judged as its kustomize overlays deploy it: what every overlay's patch sets is not missing.
+      let note = '';
+      const missing = written.filter(({ section, resource }) => {
+        const deployed = missingAsDeployed(ctx, container, (variant) => variant.has('resources', section, resource) || (section === 'requests' && variant.has('resources', 'limits', resource)));
+        if (deployed?.note) note ||= deployed.note;
+        return deployed !== undefined;
+      });
       if (missing.length === 0) return;
 
       const defaults: Record<Section, Record<Resource, string>> = {
@@ -111,17 +120,17 @@ spec:
       if (missing.length === ORDER.length) {
         // Other resources (a GPU, ephemeral storage) are set: the message must not say none are.
         const others = [...new Set(Object.values(sections).flatMap((section) => [...section.fields.keys()]))];
-        if (others.length > 0) ctx.report({ span: spanFor(missing), message: 'noCpuMemory', args: [label, others.map((name) => `'${name}'`).join(', ')], ...fixFor(missing) });
-        else ctx.report({ span: spanFor(missing), message: 'none', args: [label], ...fixFor(missing) });
+        if (others.length > 0) ctx.report({ span: spanFor(missing), message: 'noCpuMemory', args: [label, others.map((name) => `'${name}'`).join(', '), note], ...fixFor(missing) });
+        else ctx.report({ span: spanFor(missing), message: 'none', args: [label, note], ...fixFor(missing) });
       } else if (missing.some((m) => m.section === 'requests')) {
-        ctx.report({ span: spanFor(missing), message: 'missing', args: [label, missing.map(describe).join(', ')], ...fixFor(missing) });
+        ctx.report({ span: spanFor(missing), message: 'missing', args: [label, missing.map(describe).join(', '), note], ...fixFor(missing) });
       } else {
         // Requests are set: leaving limits out is a deliberate Burstable choice for many, so each missing limit is only a note.
         for (const limit of missing) {
           const which = [limit];
-          if (limit.resource === 'memory') ctx.report({ span: spanFor(which), message: 'memoryLimit', args: [label], severity: 'info', ...fixFor(which) });
+          if (limit.resource === 'memory') ctx.report({ span: spanFor(which), message: 'memoryLimit', args: [label, note], severity: 'info', ...fixFor(which) });
           // Leaving out CPU limits is a common, deliberate choice (they throttle): a note for strict only.
-          else if (ctx.preset !== 'recommended') ctx.report({ span: spanFor(which), message: 'cpuLimit', args: [label], severity: 'info', ...fixFor(which) });
+          else if (ctx.preset !== 'recommended') ctx.report({ span: spanFor(which), message: 'cpuLimit', args: [label, note], severity: 'info', ...fixFor(which) });
         }
       }
     },
