@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { lint } from '../../server/src/engine/core/lint';
+import { IncrementalLinter } from '../../server/src/engine/incremental/incremental';
 import type { Preset } from '../../server/src/engine/core/presets';
 import { ProjectIndex } from '../../server/src/engine/core/projectIndex';
 import { chartValuesPath, inExclusiveBranches, isChartTemplatePath, readHelmTemplate } from '../../server/src/engine/yaml/helmTemplate';
@@ -93,6 +94,23 @@ describe('Helm templates', () => {
       const file = parseYamlFile(text, 'c/templates/x.yaml');
       assert.deepEqual(file.documents[0]!.doc.errors, [], text);
       assert.deepEqual(file.documents[0]!.doc.toJS(), expected, text);
+    }
+  });
+
+  it('finds the same while typing in a template of many documents as a whole check', () => {
+    const parts = TEMPLATES.map((name) => readFileSync(join(CHART, 'templates', name), 'utf8'));
+    const text = [...parts, ...parts, ...parts].join('---\n');
+    const path = join(CHART, 'templates', 'all.yaml');
+    const index = chartIndex();
+    for (const preset of ['recommended', 'strict'] as const) {
+      const linter = new IncrementalLinter();
+      const options = { rules: RULES, preset, index };
+      linter.lint(text, path, options);
+      const at = text.lastIndexOf('containerPort: 8080');
+      for (const edited of [text.slice(0, at) + 'containerPort: 8081' + text.slice(at + 19), text.slice(0, at) + text.slice(at + 19)]) {
+        const summary = (findings: readonly { ruleId: string; span: { start: number } }[]) => findings.map((f) => `${f.span.start} ${f.ruleId}`).sort();
+        assert.deepEqual(summary(linter.lint(edited, path, options).findings), summary(lint(edited, path, options).findings), preset);
+      }
     }
   });
 

@@ -6,7 +6,7 @@ import type { Workflow } from '../model/workflow';
 import type { AcrossJobs, ProjectFacts, Report, Rule, RuleContext, Visitor } from './rule';
 import { parseSuppressions, parseZizmorComments, SuppressionIndex, type SuppressionDirective } from './suppress';
 import { parseYamlFile, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
-import { isChartTemplatePath, looksLikeGoTemplate, offByDefault } from '../yaml/helmTemplate';
+import { isChartTemplatePath, looksLikeGoTemplate, offByDefault, type ChartDefaults } from '../yaml/helmTemplate';
 import type { UnderIndentedScalar } from '../yaml/lenient';
 import type { FixKind } from './finding';
 import type { JobFindingsCache } from '../incremental/jobCache';
@@ -89,7 +89,12 @@ export function lint(text: string, path: string, options: LintOptions): LintResu
             ],
     };
   }
-  return lintFile(parseYamlFile(text, path, isChartTemplatePath(path) ? options.index?.chartDefaultsFor(path) : undefined), options);
+  return lintFile(parseYamlFile(text, path, chartDefaultsOf(path, options)), options);
+}
+
+/** The defaults of the chart a template belongs to, from the files checked with it (its `values.yaml`). */
+export function chartDefaultsOf(path: string, options: Pick<LintOptions, 'index'>): ChartDefaults | undefined {
+  return isChartTemplatePath(path) ? options.index?.chartDefaultsFor(path) : undefined;
 }
 
 /**
@@ -170,10 +175,13 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
     options.jobCache!.clear();
     return lintFile(file, { ...options, jobCache: undefined });
   }
-  // `recommended` judges a chart as its defaults render it: what a value switched off by default guards is left out.
+  return { file, kinds, ...finishFindings(file, renderedByDefault(file, findings, preset), failed, rules, options.rules, broken !== undefined) };
+}
+
+/** `recommended` judges a chart as its defaults render it: what a value switched off by default guards is left out. */
+export function renderedByDefault(file: YamlFile, findings: Finding[], preset: Preset): Finding[] {
   const template = file.template;
-  const rendered = template && preset === 'recommended' ? findings.filter((finding) => !offByDefault(template, finding.span.start)) : findings;
-  return { file, kinds, ...finishFindings(file, rendered, failed, rules, options.rules, broken !== undefined) };
+  return template && preset === 'recommended' ? findings.filter((finding) => !offByDefault(template, finding.span.start)) : findings;
 }
 
 /** The index entries of the objects a file's documents hold, in order (`text`: what their offsets point into). */

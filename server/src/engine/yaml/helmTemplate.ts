@@ -30,6 +30,7 @@ export interface HelmReading {
   actions: TemplateAction[];
   /** The branches of `if` / `with` / `range` blocks, outermost first. */
   branches: TemplateBranch[];
+  balanced: boolean;
 }
 
 /** One branch of a block: from the end of its opening action (`{{ if … }}`, `{{ else }}`) to the next one's start. */
@@ -54,6 +55,8 @@ export type ChartDefaults = ReadonlyMap<string, ChartDefault>;
 /** How a template was read: what `inExclusiveBranches` and `offByDefault` ask. */
 export interface TemplateReading {
   branches: readonly TemplateBranch[];
+  /** Every block closes in the text (a document of a template read alone may not). */
+  balanced: boolean;
   defaults: ChartDefaults | undefined;
 }
 
@@ -145,7 +148,7 @@ export function readHelmTemplate(text: string): HelmReading {
     const rewritten = chars.slice(line.start, line.end).join('');
     if (rewritten.trim() !== '' && !rewritten.trim().startsWith('#')) previous = rewritten;
   }
-  return { text: chars.join(''), actions, branches: blockBranches(actions, text.length) };
+  return { text: chars.join(''), actions, ...blockBranches(actions, text.length) };
 }
 
 const OPENS = /^(if|with|range)\b/;
@@ -153,10 +156,11 @@ const CONTINUES = /^else\b/;
 const NESTS = /^(define|block)\b/;
 
 /** The branches of the template's blocks, from its control actions (an unbalanced template closes what is open). */
-function blockBranches(actions: readonly TemplateAction[], length: number): TemplateBranch[] {
+function blockBranches(actions: readonly TemplateAction[], length: number): { branches: TemplateBranch[]; balanced: boolean } {
   const branches: TemplateBranch[] = [];
   const open: { block: number; start: number; opening: string }[] = [];
   let blocks = 0;
+  let balanced = true;
   const close = (end: number) => {
     const branch = open.pop();
     if (branch && branch.block >= 0) branches.push({ start: branch.start, end, block: branch.block, opening: branch.opening });
@@ -168,10 +172,14 @@ function blockBranches(actions: readonly TemplateAction[], length: number): Temp
       const block = open[open.length - 1]!.block;
       close(action.start);
       open.push({ block, start: action.end, opening: action.inner });
-    } else if (/^end\b/.test(action.inner)) close(action.start);
+    } else if (/^end\b/.test(action.inner)) {
+      if (open.length === 0) balanced = false;
+      close(action.start);
+    }
   }
+  if (open.length > 0) balanced = false;
   while (open.length > 0) close(length);
-  return branches.sort((a, b) => a.start - b.start);
+  return { branches: branches.sort((a, b) => a.start - b.start), balanced };
 }
 
 /** Whether two offsets lie in different branches of one block (`if` / `else`): the template never renders both. */

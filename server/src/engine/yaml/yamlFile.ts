@@ -114,7 +114,7 @@ function parseTemplate(text: string, path: string, values: ChartDefaults | undef
   const parsed = Array.from(parseAllDocuments(reading.text, { ...YAML_OPTIONS, lineCounter, prettyErrors: false }));
   restoreScalars(parsed, reading, values);
   const documents = parsed.map((doc, index) => new YamlDoc(doc, index));
-  return { path, text, documents, lineCounter, eol: text.includes('\r\n') ? '\r\n' : '\n', template: { branches: reading.branches, defaults: values } };
+  return { path, text, documents, lineCounter, eol: text.includes('\r\n') ? '\r\n' : '\n', template: { branches: reading.branches, balanced: reading.balanced, defaults: values } };
 }
 
 /** A key/value pair of a mapping, the value seen through aliases. */
