@@ -3,6 +3,8 @@ import type { BaseLanguageClient, DocumentFilter, LanguageClientOptions } from '
 
 // `github-actions-workflow` is the id GitHub's Actions extension gives workflow files; plain YAML covers the rest.
 const LANGUAGES = ['yaml', 'github-actions-workflow'];
+// `helm` is the id the Kubernetes extension gives chart files: its templates are checked, not `_helpers.tpl` or NOTES.txt.
+const HELM_TEMPLATES = { language: 'helm', pattern: '**/*.{yaml,yml}' };
 // The Red Hat YAML extension reports syntax errors itself; with `shipcheck.syntaxErrors: auto` we then stay quiet about them.
 const YAML_EXTENSION = 'redhat.vscode-yaml';
 
@@ -19,7 +21,10 @@ export interface ClientFlavour {
 export async function activateClient(context: vscode.ExtensionContext, flavour: ClientFlavour): Promise<BaseLanguageClient> {
   const outputChannel = vscode.window.createOutputChannel('shipcheck', { log: true });
   context.subscriptions.push(outputChannel);
-  const documentSelector: DocumentFilter[] = LANGUAGES.flatMap((language) => flavour.schemes.map((scheme) => ({ language, scheme })));
+  const documentSelector: DocumentFilter[] = [
+    ...LANGUAGES.flatMap((language) => flavour.schemes.map((scheme) => ({ language, scheme }))),
+    ...flavour.schemes.map((scheme) => ({ ...HELM_TEMPLATES, scheme })),
+  ];
   const clientOptions: LanguageClientOptions = {
     documentSelector,
     outputChannel,

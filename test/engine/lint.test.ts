@@ -65,10 +65,21 @@ describe('bad input gets a clear answer', () => {
     assert.match(result.findings[0]!.message, /^YAML syntax error: /);
   });
 
-  it('skips Helm templates with a reason instead of syntax errors', () => {
-    const result = lint('apiVersion: v1\nkind: Pod\n{{- if .Values.x }}\nspec: {}\n{{- end }}\n', 'templates/pod.yaml', { rules: RULES });
-    assert.deepEqual(result.findings, []);
-    assert.match(result.skipped ?? '', /template/);
+  it('reads a chart template with its actions as placeholders', () => {
+    const result = lint('apiVersion: v1\nkind: Pod\n{{- if .Values.x }}\nspec: {}\n{{- end }}\n', 'chart/templates/pod.yaml', { rules: RULES });
+    assert.equal(result.skipped, undefined);
+    assert.deepEqual(result.kinds, ['k8s']);
+  });
+
+  it('skips Go templates it cannot read with a reason instead of syntax errors', () => {
+    for (const [text, path] of [
+      ['apiVersion: v1\nkind: Pod\n{{- if .Values.x }}\nspec: {}\n{{- end }}\n', 'pod.yaml'],
+      ['apiVersion: v1\nkind: Pod\nspec: {{ a }} b: [\n', 'chart/templates/pod.yaml'],
+    ]) {
+      const result = lint(text!, path!, { rules: RULES });
+      assert.deepEqual(result.findings, []);
+      assert.match(result.skipped ?? '', /template/);
+    }
   });
 
   it('does not check files over the size limit', () => {

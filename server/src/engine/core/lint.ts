@@ -6,6 +6,7 @@ import type { Workflow } from '../model/workflow';
 import type { AcrossJobs, ProjectFacts, Report, Rule, RuleContext, Visitor } from './rule';
 import { parseSuppressions, parseZizmorComments, SuppressionIndex, type SuppressionDirective } from './suppress';
 import { parseYamlFile, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
+import { isChartTemplatePath, looksLikeGoTemplate, offByDefault, type ChartDefaults } from '../yaml/helmTemplate';
 import type { UnderIndentedScalar } from '../yaml/lenient';
 import type { FixKind } from './finding';
 import type { JobFindingsCache } from '../incremental/jobCache';
@@ -63,27 +64,7 @@ export function isCheckedFile(path: string, result: LintResult): boolean {
 
 export const DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024;
 
-/**
- * Go/Helm templates are not YAML until rendered: a `{{` outside any quotes on its line (`{{- if }}`,
- * `image: {{ .Values.image }}`). Quoted ones (Argo's `"{{inputs.x}}"`) and GitHub's `${{ }}` are YAML.
- */
-export function looksLikeGoTemplate(text: string): boolean {
-  for (const line of text.split('\n')) {
-    // Quotes before each `{{`, counted as the scan moves on: a line of many `{{` stays linear.
-    let doubles = 0;
-    let singles = 0;
-    let counted = 0;
-    for (let at = line.indexOf('{{'); at >= 0; at = line.indexOf('{{', at + 2)) {
-      for (; counted < at; counted++) {
-        if (line[counted] === '"') doubles++;
-        else if (line[counted] === "'") singles++;
-      }
-      if (line[at - 1] === '$') continue;
-      if (doubles % 2 === 0 && singles % 2 === 0) return true;
-    }
-  }
-  return false;
-}
+export { looksLikeGoTemplate } from '../yaml/helmTemplate';
 
 export function lint(text: string, path: string, options: LintOptions): LintResult {
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
@@ -108,7 +89,12 @@ export function lint(text: string, path: string, options: LintOptions): LintResu
             ],
     };
   }
-  return lintFile(parseYamlFile(text, path), options);
+  return lintFile(parseYamlFile(text, path, chartDefaultsOf(path, options)), options);
+}
+
+/** The defaults of the chart a template belongs to, from the files checked with it (its `values.yaml`). */
+export function chartDefaultsOf(path: string, options: Pick<LintOptions, 'index'>): ChartDefaults | undefined {
+  return isChartTemplatePath(path) ? options.index?.chartDefaultsFor(path) : undefined;
 }
 
 /**
@@ -189,7 +175,13 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
     options.jobCache!.clear();
     return lintFile(file, { ...options, jobCache: undefined });
   }
-  return { file, kinds, ...finishFindings(file, findings, failed, rules, options.rules, broken !== undefined) };
+  return { file, kinds, ...finishFindings(file, renderedByDefault(file, findings, preset), failed, rules, options.rules, broken !== undefined) };
+}
+
+/** `recommended` judges a chart as its defaults render it: what a value switched off by default guards is left out. */
+export function renderedByDefault(file: YamlFile, findings: Finding[], preset: Preset): Finding[] {
+  const template = file.template;
+  return template && preset === 'recommended' ? findings.filter((finding) => !offByDefault(template, finding.span.start)) : findings;
 }
 
 /** The index entries of the objects a file's documents hold, in order (`text`: what their offsets point into). */

@@ -1,3 +1,4 @@
+import { chartDefaults, chartValuesPath, type ChartDefaults } from '../yaml/helmTemplate';
 import { classify } from './classify';
 import { readPatch, unreadPatch, type Overlay, type OverlayLayer } from './overlays';
 export type { Overlay, OverlayLayer, OverlayPatch } from './overlays';
@@ -38,6 +39,8 @@ export interface IndexedFile {
   skaffold: { images: string[] } | undefined;
   /** A chart's `values.yaml` (next to a `Chart.yaml` is not checked: the index holds no file system). */
   chartValues: boolean;
+  /** A `values.yaml`'s defaults, what the chart's templates are read with (`parseYamlFile`). */
+  chartDefaults?: ChartDefaults;
 }
 
 /** What a kustomization says, as written (paths relative to its folder). */
@@ -168,6 +171,12 @@ export class ProjectIndex {
       entry.indexed = indexFile(parseYamlFile(text, path));
     }
     return entry.indexed;
+  }
+
+  /** The defaults of the chart a template belongs to (its `values.yaml`), when that file is in the set. */
+  chartDefaultsFor(templatePath: string): ChartDefaults | undefined {
+    const values = chartValuesPath(templatePath);
+    return values === undefined ? undefined : this.file(values)?.chartDefaults;
   }
 
   /** Every file's entry (reads and parses all of them). */
@@ -523,6 +532,10 @@ const ACTION_METADATA_PATH = /(^|[\\/])action\.ya?ml$/i;
 /** What a parsed file contributes to the index. */
 export function indexFile(file: YamlFile): IndexedFile {
   const indexed: IndexedFile = { path: file.path, objects: [], workflow: undefined, action: undefined, workflowCall: undefined, kustomization: undefined, skaffold: undefined, chartValues: VALUES_PATH.test(file.path) };
+  if (indexed.chartValues) {
+    const values = file.documents[0];
+    if (values && !values.hasErrors) indexed.chartDefaults = chartDefaults(values.doc.contents);
+  }
   for (const yaml of file.documents) {
     if (yaml.hasErrors) continue;
     const classified = classify(file, yaml);

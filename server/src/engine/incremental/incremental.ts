@@ -3,13 +3,14 @@ import { classify, type Classified } from '../core/classify';
 import { shiftFinding, type Finding } from '../core/finding';
 import { JobFindingsCache } from './jobCache';
 import { commonPrefix, commonSuffix, JobSplicer, type KnownEdit } from './jobSplice';
-import { activeRules, checkDocument, DEFAULT_MAX_FILE_SIZE, finishFindings, lint, lintFile, ownObjects, type DocumentRun, type FileKind, type LintOptions, type LintResult } from '../core/lint';
+import { activeRules, chartDefaultsOf, checkDocument, DEFAULT_MAX_FILE_SIZE, finishFindings, lint, lintFile, ownObjects, renderedByDefault, type DocumentRun, type FileKind, type LintOptions, type LintResult } from '../core/lint';
 import { CheckedTogether, listedObjects, type IndexedObject, type IndexReads } from '../core/projectIndex';
 import type { Rule } from '../core/rule';
 import { indentUnit } from '../edits/yamlEdit';
 import { detach } from './memo';
 import { ENGINE_PRESET } from '../core/presets';
 import { countLines, parseYamlFile, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
+import type { ChartDefaults } from '../yaml/helmTemplate';
 
 /**
  * Keystroke-speed linting of multi-document files: the text is cut at `---` lines, and a piece that lies wholly in
@@ -61,7 +62,7 @@ export class IncrementalLinter {
       const old = start >= text.length - suffix ? before?.pieces.get(start - delta) : end <= prefix ? before?.pieces.get(start) : undefined;
       const reused = old && old.end === (start >= text.length - suffix ? end - delta : end) ? old.piece : undefined;
       if (reused) kept.add(reused);
-      const piece = reused ?? parsePiece(text.slice(start, end), path, eol, indent);
+      const piece = reused ?? parsePiece(text.slice(start, end), path, eol, indent, chartDefaultsOf(path, options));
       placed.set(start, { end, piece });
       return piece;
     });
@@ -97,7 +98,7 @@ export class IncrementalLinter {
       piece.kinds = piece.documents.map((yaml, index) => checkDocument(fileOf(piece), yaml, run, piece.classified![index]));
       if (failed.size > 0) piece.failed = true;
       piece.placedAt = undefined;
-      return { findings, reads };
+      return { findings: renderedByDefault(piece.file, findings, preset), reads };
     };
     for (const piece of ordered) {
       if (!piece.findings) {
@@ -149,7 +150,7 @@ export class IncrementalLinter {
     this.previous = { text, starts, pieces: new Map() };
     let file = this.splicer.splice(text, path, known);
     if (!file) {
-      file = parseYamlFile(text, path);
+      file = parseYamlFile(text, path, chartDefaultsOf(path, options));
       this.splicer.remember(file);
     }
     if (options.rules !== this.jobRules) {
@@ -223,11 +224,13 @@ export function pieceStartsAfterEdit(previous: readonly number[], text: string, 
   return starts;
 }
 
-function parsePiece(slice: string, path: string, eol: string, indent: string): Piece {
+function parsePiece(slice: string, path: string, eol: string, indent: string, defaults: ChartDefaults | undefined): Piece {
   // A copy: the piece and its findings outlive the keystroke and must not hold on to the whole file (see `detach`).
   const text = detach(slice);
-  const file = { ...parseYamlFile(text, path), eol, indent };
-  return { text, file, documents: file.documents, broken: file.documents.some((doc) => doc.hasErrors) || file.underIndented !== undefined, markers: MARKERS.test(text), kinds: [], findings: undefined, reads: undefined, failed: false };
+  const file = { ...parseYamlFile(text, path, defaults), eol, indent };
+  // A template's block that spans documents (`{{- if }}` above a `---`) is read only in the whole file.
+  const broken = file.documents.some((doc) => doc.hasErrors) || file.underIndented !== undefined || (file.template !== undefined && !file.template.balanced);
+  return { text, file, documents: file.documents, broken, markers: MARKERS.test(text), kinds: [], findings: undefined, reads: undefined, failed: false };
 }
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {

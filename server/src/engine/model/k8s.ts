@@ -1,5 +1,13 @@
 import type { Span } from '../core/finding';
 import { peerAnnotationSuppressions } from '../core/suppress';
+import { hasUnknownKey, inExclusiveBranches, isUnknownNode } from '../yaml/helmTemplate';
+
+export { isUnknownNode };
+
+/** Whether a chart template never renders two nodes together (they sit in different branches of one `if` / `else`). */
+export function renderedApart(file: YamlFile, a: Node, b: Node): boolean {
+  return file.template !== undefined && !!a.range && !!b.range && inExclusiveBranches(file.template, a.range[0], b.range[0]);
+}
 import type { Memoizing } from './memo';
 import {
   type Field,
@@ -11,6 +19,7 @@ import {
   scalarToString,
   seqItems,
   type YamlDoc,
+  type YamlFile,
   type YAMLMap,
 } from '../yaml/yamlFile';
 
@@ -73,9 +82,12 @@ export interface ContainerPort {
 export interface Probe {
   /** The probe's key (`livenessProbe`), where findings about the probe as a whole point. */
   keySpan: Span;
-  node: YAMLMap;
+  /** Undefined when a template writes the whole probe (`livenessProbe: {{ toYaml .Values.livenessProbe }}`). */
+  node: YAMLMap | undefined;
   fields: Map<string, Field>;
   handler?: ProbeHandler;
+  /** A template writes the probe or part of it: what it lacks may be there once rendered. */
+  unknown: boolean;
 }
 
 export type ProbeHandlerType = 'httpGet' | 'tcpSocket' | 'exec' | 'grpc';
@@ -235,9 +247,10 @@ function buildPorts(yaml: YamlDoc, list: Node | undefined): ContainerPort[] {
 const HANDLER_TYPES: ProbeHandlerType[] = ['httpGet', 'tcpSocket', 'exec', 'grpc'];
 
 function buildProbe(yaml: YamlDoc, field: Field | undefined): Probe | undefined {
+  if (field && isUnknownNode(field.value) && !isMap(field.value)) return { keySpan: field.keySpan, node: undefined, fields: new Map(), unknown: true };
   if (!field || !isMap(field.value)) return undefined;
   const fields = mapFields(yaml, field.value);
-  const probe: Probe = { keySpan: field.keySpan, node: field.value, fields };
+  const probe: Probe = { keySpan: field.keySpan, node: field.value, fields, unknown: hasUnknownKey(field.value) };
   for (const type of HANDLER_TYPES) {
     const handler = fields.get(type);
     if (handler && isMap(handler.value)) {
@@ -270,7 +283,7 @@ export interface ProbeTimings {
 export function probeTimings(probe: Probe, partial: boolean): ProbeTimings | undefined {
   const read = (key: keyof ProbeTimings): number | undefined => {
     const node = probe.fields.get(key)?.value;
-    if (node === undefined) return partial ? undefined : PROBE_DEFAULTS[key];
+    if (node === undefined) return partial || probe.unknown ? undefined : PROBE_DEFAULTS[key];
     return scalarToNumber(node);
   };
   const initialDelaySeconds = read('initialDelaySeconds');
@@ -320,6 +333,8 @@ function hasSelector(yaml: YamlDoc, object: K8sObject): boolean {
 
 function isPartialPodSpec(pod: PodSpec): boolean {
   if (hasDirective(pod.fields)) return true;
+  // A template's `include` among the pod's or a container's keys may write any of them.
+  if (hasUnknownKey(pod.node) || [...pod.containers, ...pod.initContainers].some((container) => hasUnknownKey(container.node))) return true;
   return [...pod.containers, ...pod.initContainers].some((container) => !container.fields.has('image') || hasDirective(container.fields));
 }
 

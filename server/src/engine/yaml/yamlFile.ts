@@ -17,6 +17,7 @@ import {
 } from 'yaml';
 import type { Span } from '../core/finding';
 import { hasCutQuotedScalar, readLeniently, type UnderIndentedScalar } from './lenient';
+import { isChartTemplatePath, looksLikeGoTemplate, readHelmTemplate, restoreScalars, type ChartDefaults, type TemplateReading } from './helmTemplate';
 
 /** One YAML document of a file, with the anchors its aliases point to. */
 export class YamlDoc {
@@ -75,6 +76,8 @@ export interface YamlFile {
   indent?: string;
   /** Quoted scalars read past under-indented continuation lines, as kubectl reads them (see `readLeniently`). */
   underIndented?: UnderIndentedScalar[];
+  /** A Helm chart's template, read with its actions as placeholders (`readHelmTemplate`): what it holds is partly unknown. */
+  template?: TemplateReading;
 }
 
 /** The line starts of a text, counted without parsing it (for results whose parse is not kept or not whole). */
@@ -88,7 +91,12 @@ export function countLines(text: string): LineCounter {
 /** How every YAML text is parsed (a part of a text parsed again must be parsed the same way). */
 export const YAML_OPTIONS = { uniqueKeys: false } as const;
 
-export function parseYamlFile(text: string, path = ''): YamlFile {
+/**
+ * Parses a file; a Helm chart's template (`templates/*.yaml` with `{{ }}` actions) is read as `readHelmTemplate` reads
+ * it, its `.Values` defaults taken from `values` (the chart's `values.yaml`) where given.
+ */
+export function parseYamlFile(text: string, path = '', values?: ChartDefaults): YamlFile {
+  if (isChartTemplatePath(path) && looksLikeGoTemplate(text)) return parseTemplate(text, path, values);
   const lineCounter = new LineCounter();
   // parseAllDocuments returns an EmptyStream (an array with no documents) for empty input.
   const parsed = Array.from(parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter, prettyErrors: false }));
@@ -98,6 +106,15 @@ export function parseYamlFile(text: string, path = ''): YamlFile {
   const file: YamlFile = { path, text, documents, lineCounter, eol: text.includes('\r\n') ? '\r\n' : '\n' };
   if (lenient) file.underIndented = lenient.scalars;
   return file;
+}
+
+function parseTemplate(text: string, path: string, values: ChartDefaults | undefined): YamlFile {
+  const lineCounter = new LineCounter();
+  const reading = readHelmTemplate(text);
+  const parsed = Array.from(parseAllDocuments(reading.text, { ...YAML_OPTIONS, lineCounter, prettyErrors: false }));
+  restoreScalars(parsed, reading, values);
+  const documents = parsed.map((doc, index) => new YamlDoc(doc, index));
+  return { path, text, documents, lineCounter, eol: text.includes('\r\n') ? '\r\n' : '\n', template: { branches: reading.branches, balanced: reading.balanced, defaults: values } };
 }
 
 /** A key/value pair of a mapping, the value seen through aliases. */

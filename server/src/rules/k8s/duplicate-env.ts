@@ -1,5 +1,5 @@
 import { containerLabel } from '../../engine/model/k8sContainer';
-import { isControllerOwned } from '../../engine/model/k8s';
+import { isControllerOwned, isUnknownNode, renderedApart } from '../../engine/model/k8s';
 import { defineRule } from '../../engine/core/rule';
 import { removeSeqItem } from '../../engine/edits/yamlEdit';
 import { isMap, isSeq, mapFields, scalarToString, seqItems, spanOf, type Node } from '../../engine/yaml/yamlFile';
@@ -57,11 +57,13 @@ spec:
         if (!isMap(item)) continue;
         const name = mapFields(ctx.doc, item).get('name')?.value;
         const variable = scalarToString(name);
-        if (!name || variable === undefined) continue;
+        // A name a template writes (`{{ $key }}`) is not known until rendered.
+        if (!name || variable === undefined || isUnknownNode(name)) continue;
         byName.set(variable, [...(byName.get(variable) ?? []), { item, name }]);
       }
       for (const [variable, entries] of byName) {
-        for (const { item, name } of entries.slice(0, -1)) {
+        // Entries in different branches of a template's `if` / `else` are never rendered together.
+        for (const { item, name } of entries.slice(0, -1).filter((entry, index) => entries.slice(index + 1).some((later) => !renderedApart(ctx.file, entry.item, later.item)))) {
           const edit = removeSeqItem(ctx.file, item);
           ctx.report({
             span: spanOf(name),

@@ -7,7 +7,8 @@ import { isScalar, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 const MUTABLE_TAGS = new Set(['main', 'master', 'stable', 'dev', 'develop', 'edge', 'nightly']);
 // Values filled in later by Helm, Kustomize, envsubst, Skaffold, ko and friends: not ours to judge.
 // `<[^<>]*>`, not `<[^>]*>`: the same test (is a `<` followed by a `>`?) without rescanning to the end from every `<`.
-const PLACEHOLDER = /\{\{|\}\}|\$\{|\$\(|\(\$|<[^<>]*>|^ko:\/\/|REPLACE_?ME|CHANGE_?ME|PLACEHOLDER/i;
+// `auto`: Istio's sidecar injector writes the proxy image over it (gateway deployments).
+const PLACEHOLDER = /\{\{|\}\}|\$\{|\$\(|\(\$|<[^<>]*>|^ko:\/\/|REPLACE_?ME|CHANGE_?ME|PLACEHOLDER|^auto$/i;
 // `app:TAG`, `IMAGE`: an upper-case word is a variable name waiting to be substituted.
 const VARIABLE = /^[A-Z][A-Z0-9_]*$/;
 // A value that is wholly one variable (`$IMAGE`, `{IMAGE}`, `%IMAGE%`): a script fills in the whole reference.

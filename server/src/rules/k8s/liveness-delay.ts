@@ -80,7 +80,7 @@ spec:
       const node = liveness.fields.get('initialDelaySeconds')?.value;
       // Known numbers: probeFailureWindow read them all.
       const target = probeNumber(liveness, 'initialDelaySeconds') + ready - live + LIVENESS_DELAY_MARGIN;
-      const edit = readiness.node === liveness.node ? undefined : setMapNumber(ctx.file, ctx.doc, liveness.node, 'initialDelaySeconds', target);
+      const edit = readiness.node === liveness.node || !liveness.node ? undefined : setMapNumber(ctx.file, ctx.doc, liveness.node, 'initialDelaySeconds', target);
       ctx.report({
         span: node ? spanOf(node) : liveness.keySpan,
         message: 'early',

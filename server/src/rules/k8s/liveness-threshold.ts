@@ -73,19 +73,19 @@ spec:
       const partial = container.pod.owner.partial;
       const node = liveness.fields.get('failureThreshold')?.value;
       // A patch that does not set the field leaves the base's value alone: nothing to judge.
-      if (node === undefined && (partial || !liveness.handler)) return;
+      if (node === undefined && (partial || liveness.unknown || !liveness.handler)) return;
       // The API server turns an explicit 0 into the default, like an absent field.
       const written = node === undefined ? undefined : scalarToNumber(node);
       const threshold = written === undefined || written === 0 ? PROBE_DEFAULTS.failureThreshold : written;
       if (node !== undefined && (written === undefined || written < 0)) return;
-      const period = periodOf(liveness, partial);
+      const period = periodOf(liveness, partial || liveness.unknown);
       const window = period === undefined ? undefined : threshold * period;
       const single = written === 1;
       if (!single && (window === undefined || window >= MIN_FAILURE_WINDOW)) return;
       const suggested = Math.max(PROBE_DEFAULTS.failureThreshold, period === undefined ? 0 : Math.ceil(MIN_FAILURE_WINDOW / period));
       // A probe shared with readiness through an alias would change both.
       const shared = container.readinessProbe?.node === liveness.node || container.startupProbe?.node === liveness.node;
-      const edit = shared ? undefined : setMapNumber(ctx.file, ctx.doc, liveness.node, 'failureThreshold', suggested);
+      const edit = shared || !liveness.node ? undefined : setMapNumber(ctx.file, ctx.doc, liveness.node, 'failureThreshold', suggested);
       const label = containerLabel(container);
       const span = node ? spanOf(node) : liveness.keySpan;
       const fix = edit ? { fix: { title: `Set liveness failureThreshold: ${suggested}`, edits: [edit] } } : {};

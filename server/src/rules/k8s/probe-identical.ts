@@ -150,7 +150,7 @@ function resolvePort(container: Container, node: unknown): { key: string; label:
  */
 function tolerateLonger(file: YamlFile, yaml: YamlDoc, readiness: Probe, liveness: Probe, readyWindow: number): { title: string; edits: TextEdit[] } | undefined {
   const period = probeNumber(liveness, 'periodSeconds');
-  if (readiness.node === liveness.node || period <= 0) return undefined;
+  if (readiness.node === liveness.node || !liveness.node || period <= 0) return undefined;
   const needed = Math.floor((readyWindow - probeNumber(liveness, 'initialDelaySeconds')) / period) + 1;
   const threshold = Math.max(needed, LIVENESS_FAILURE_THRESHOLD);
   const edit = setMapNumber(file, yaml, liveness.node, 'failureThreshold', threshold);

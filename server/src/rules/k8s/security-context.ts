@@ -1,7 +1,7 @@
 import type { TextEdit } from '../../engine/core/finding';
 import { defineRule } from '../../engine/core/rule';
 import { appendToSeq, insertMapEntry, joinInsertions, replaceEmptyValue, replaceScalar } from '../../engine/edits/yamlEdit';
-import { isControllerOwned, type Container, type PodSpec } from '../../engine/model/k8s';
+import { isControllerOwned, isUnknownNode, type Container, type PodSpec } from '../../engine/model/k8s';
 import { containerLabel, containerSpan } from '../../engine/model/k8sContainer';
 import { type Field, isMap, isScalar, isSeq, mapFields, scalarToString, seqItems, type YamlDoc, type YamlFile } from '../../engine/yaml/yamlFile';
 
@@ -77,8 +77,11 @@ spec:
       if (object.partial || isControllerOwned(ctx.doc, object)) return;
       for (const pod of object.podSpecs) {
         if (isWindows(ctx.doc, pod)) continue;
+        // A template that writes a securityContext leaves its settings unknown.
+        if (isUnknownNode(pod.fields.get('securityContext')?.value)) continue;
         const podSecurity = mapOf(ctx.doc, pod.fields.get('securityContext'));
         for (const container of [...pod.initContainers, ...pod.containers]) {
+          if (isUnknownNode(container.fields.get('securityContext')?.value)) continue;
           const security = mapOf(ctx.doc, container.fields.get('securityContext'));
           if (security && isTrueNode(security.get('privileged'))) continue;
           const missing = ORDER.filter((setting) => !meets(ctx.doc, setting, security, podSecurity));
