@@ -62,7 +62,8 @@ export interface TemplateReading {
 
 /** A chart's template file: `templates/` (any depth) of a chart, YAML (`_helpers.tpl` and `NOTES.txt` are not manifests). */
 export function isChartTemplatePath(path: string): boolean {
-  return /(^|[\\/])templates[\\/](.*[\\/])?[^\\/]+\.ya?ml$/i.test(path);
+  const folders = path.split(/[\\/]/);
+  return /\.ya?ml$/i.test(folders.pop() ?? '') && folders.some((folder) => folder.toLowerCase() === 'templates');
 }
 
 /** Where the chart of a template keeps its default values: `values.yaml` beside the `templates/` folder. */
@@ -294,7 +295,7 @@ function blockAfterValue(chars: string[], line: Line, action: TemplateAction, be
   const column = action.start - line.start;
   if (/^\s*(-\s+)+$/.test(before) && belowKey === column && action.end - action.start >= 3) {
     chars[action.end - 1] = ':';
-  } else if (KEY_LINE.test(before) && belowKey > (keyColumn(before) ?? Infinity) && /\s$/.test(before)) {
+  } else if (readKeyLine(before) !== undefined && belowKey > (keyColumn(before) ?? Infinity) && /\s$/.test(before)) {
     fill(chars, action.start, action.end, '#', ' ');
     action.placeholder = false;
   }
@@ -306,7 +307,32 @@ function outsideActions(chars: readonly string[], line: Line, onLine: readonly T
   return text;
 }
 
-const KEY_LINE = /^(\s*)(?:-\s+)*([^\s#][^#]*?):(\s+[^#]*)?\s*(#.*)?$/;
+/**
+ * A line that holds a key (past any `- ` item markers): the key's column, and whether nothing but a comment follows its
+ * colon (the key opens a block). The key is everything up to the first colon followed by a space, a `#` or the line's
+ * end (`url: http://x` is the key `url`); undefined when a `#` comes first or the line holds no key. Read in one pass.
+ */
+function readKeyLine(line: string): { column: number; opensBlock: boolean } | undefined {
+  let at = 0;
+  while (at < line.length && /\s/.test(line[at]!)) at++;
+  while (line[at] === '-' && at + 1 < line.length && /\s/.test(line[at + 1]!)) {
+    at++;
+    while (at < line.length && /\s/.test(line[at]!)) at++;
+  }
+  const column = at;
+  if (at >= line.length || line[at] === '#') return undefined;
+  for (let colon = at + 1; colon < line.length; colon++) {
+    const char = line[colon]!;
+    if (char === '#') return undefined;
+    if (char !== ':') continue;
+    const next = line[colon + 1];
+    if (next !== undefined && next !== '#' && !/\s/.test(next)) continue;
+    const rest = line.slice(colon + 1);
+    const comment = rest.indexOf('#');
+    return { column, opensBlock: (comment < 0 ? rest : rest.slice(0, comment)).trim() === '' };
+  }
+  return undefined;
+}
 const ITEM_LINE = /^(\s*)-(\s|$)/;
 
 /**
@@ -348,19 +374,16 @@ function indentOf(line: string): number {
 
 /** The column of a line's key (past any `- ` item markers), or undefined when it holds no key. */
 function keyColumn(line: string): number | undefined {
-  const match = KEY_LINE.exec(line);
-  if (!match) return undefined;
-  const dashes = /^\s*((?:-\s+)*)/.exec(line)![1]!;
-  return indentOf(line) + dashes.length;
+  return readKeyLine(line)?.column;
 }
 
 function placeholderShape(column: number, previous: string | undefined, below: string | undefined): 'value' | 'key' | 'item' | 'comment' {
   const belowIsItem = below !== undefined && ITEM_LINE.test(below) && indentOf(below) === column;
   const belowKey = below !== undefined ? keyColumn(below) : undefined;
   if (previous !== undefined) {
-    const match = KEY_LINE.exec(previous);
-    const opensBlock = match !== null && (match[3] === undefined || match[3].trim() === '');
-    const key = keyColumn(previous);
+    const keyLine = readKeyLine(previous);
+    const opensBlock = keyLine?.opensBlock === true;
+    const key = keyLine?.column;
     if (opensBlock && key !== undefined && column > key) {
       if (belowKey === column && !ITEM_LINE.test(below!)) return 'key';
       if (belowIsItem) return 'item';
