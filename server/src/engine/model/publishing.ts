@@ -1,11 +1,13 @@
 import type { AcrossJobs } from '../core/rule';
 import { memo, MemoSlot } from '../incremental/memo';
 import { optionValue, stepCommands, type ResolvedCommand } from '../languages/commandLine';
+import { UNKNOWN, type Value } from '../languages/expressions';
 import type { ShellWord } from '../languages/shell';
 import { type Field, isMap, scalarToString, type YamlDoc } from '../yaml/yamlFile';
 import { jobGraph } from './jobGraph';
 import { effectivePermissions } from './permissions';
-import { releaseTriggers, workflowTriggers } from './triggers';
+import { conditionRunsIn } from './reachability';
+import { releaseTriggers, triggerCases, workflowTriggers } from './triggers';
 import { jobSource, jobTextMayMatch, type Job, type Step, type Workflow } from './workflow';
 
 /**
@@ -270,22 +272,32 @@ function isReleaseWorkflow(workflow: Workflow, yaml: YamlDoc): boolean {
  *   goreleaser, `pypa/gh-action-pypi-publish`, …; dry runs and snapshots left out), or a `release`/`publish` script
  *   where the job holds a registry token or `id-token: write`;
  * - in a release workflow (one that runs only for releases and tag pushes, or only by hand and creates a GitHub
- *   release), also each job that hands its work on: it uploads artifacts, logs in to a registry, holds a registry
- *   token, runs a release script, or its token can write packages, mint an OIDC token (to sign or publish) or write
- *   contents without opening a pull request (to attach assets to the release). A job there that only checks or
+ *   release), also each job that hands its work on (see `handsOnInRelease`). A job there that only checks or
  *   verifies, whose files never leave the runner, puts nothing into the release;
+ * - in any other workflow, such a job when its `if:` lets it run only for releases and tag pushes
+ *   (`startsWith(github.ref, 'refs/tags/')`): those runs are the releases;
  * - the jobs such a job needs, directly or not, whose artifacts it downloads (and so on up the chain).
  * Shaped for `ctx.acrossJobs`.
  */
-export const publishingJobs: AcrossJobs<string[]> = (workflow, yaml) => {
-  const release = isReleaseWorkflow(workflow, yaml);
+export const publishingJobs: AcrossJobs<string[]> = (workflow, yaml) => publishedJobIds(workflow, yaml, isReleaseWorkflow(workflow, yaml));
+
+/**
+ * The ids of the jobs whose work would be published in a release run (a release, a tag push), whatever else the
+ * workflow runs on: what `publishingJobs` counts in a release workflow. For a cache, or a job, that is on only in
+ * release runs (see `onlyInReleaseRuns`). Shaped for `ctx.acrossJobs`.
+ */
+export const releaseRunPublishingJobs: AcrossJobs<string[]> = (workflow, yaml) => publishedJobIds(workflow, yaml, true);
+
+function publishedJobIds(workflow: Workflow, yaml: YamlDoc, release: boolean): string[] {
   const graph = jobGraph(workflow);
   const published = new Set<Job>();
+  let cases: RunCases | undefined;
   for (const job of workflow.jobs) {
     const facts = jobPublishing(job);
     const publishes = facts.publishes !== undefined || (facts.releaseScript && (facts.registryAuth || mintsIdToken(job, yaml)));
-    const handsOn = release && (facts.uploads.length > 0 || facts.registryLogin || facts.registryAuth || facts.releaseScript || releaseToken(job, yaml));
-    if (publishes || handsOn) published.add(job);
+    if (publishes || ((release || onlyInReleaseRunsByIf(job, () => (cases ??= runCases(workflow, yaml)))) && handsOnInRelease(job, facts, yaml))) {
+      published.add(job);
+    }
   }
   // The jobs whose artifacts a published job downloads are published too.
   const pending = [...published];
@@ -300,7 +312,83 @@ export const publishingJobs: AcrossJobs<string[]> = (workflow, yaml) => {
     }
   }
   return workflow.jobs.filter((job) => published.has(job)).map((job) => job.id);
-};
+}
+
+/** Whether the job's `if:` lets it run only for releases and tag pushes. */
+function onlyInReleaseRunsByIf(job: Job, cases: () => RunCases): boolean {
+  if (job.synthetic) return false;
+  const condition = scalarToString(job.fields.get('if')?.value);
+  // Most conditions say nothing of tags or releases: those are not worth working out the trigger cases for.
+  return condition !== undefined && /tag|release|refs\//i.test(condition) && onlyInReleaseRuns([condition], cases());
+}
+
+/**
+ * Whether a job of a release run hands its work on: it uploads artifacts, logs in to a registry, holds a registry
+ * token, runs a release script, deploys to an environment, is named for publishing (`publish-crate`, `Release to
+ * PyPI`), or its token can write packages, mint an OIDC token (to sign or publish) or write contents without opening
+ * a pull request (to attach assets to the release).
+ */
+function handsOnInRelease(job: Job, facts: JobPublishing, yaml: YamlDoc): boolean {
+  if (facts.uploads.length > 0 || facts.registryLogin || facts.registryAuth || facts.releaseScript) return true;
+  if (!job.synthetic && job.fields.has('environment')) return true;
+  return namedForPublishing(job) || releaseToken(job, yaml);
+}
+
+// Words of a job's id or name that say it publishes (`publish-crate`, `Release to PyPI`, `deploy`) …
+const PUBLISHING_WORDS = new Set(['publish', 'publishing', 'release', 'releases', 'deploy', 'deployment', 'upload']);
+// … unless another word says it only prepares, checks or announces one (`release-notes`, `check-release`, `draft-release`).
+const NOT_PUBLISHING_WORDS = new Set([
+  'note', 'notes', 'changelog', 'check', 'checks', 'test', 'tests', 'verify', 'validate', 'lint', 'draft', 'drafter', 'dry', 'pr',
+  'label', 'labels', 'comment', 'notify', 'announce', 'docs', 'version', 'bump', 'prepare', 'plan', 'tag', 'please', 'cleanup', 'metadata', 'info',
+]);
+
+function namedForPublishing(job: Job): boolean {
+  if (job.synthetic) return false;
+  const name = scalarToString(job.fields.get('name')?.value) ?? '';
+  // A name from an expression (`Build ${{ matrix.os }}`) says what it says around the expression.
+  const words = `${job.id} ${name.replace(/\$\{\{[^}]*\}\}/g, ' ')}`.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/);
+  return words.some((word) => PUBLISHING_WORDS.has(word)) && !words.some((word) => NOT_PUBLISHING_WORDS.has(word));
+}
+
+/** A way the workflow can start, as plain data: the event and the known values of the `github` context. */
+export interface RunCase {
+  event: string | undefined;
+  values: [string, Value][];
+}
+
+/** The ways a workflow can start, split into release runs (a release, a tag push) and the others. */
+export interface RunCases {
+  release: RunCase[];
+  other: RunCase[];
+}
+
+/** The workflow's trigger cases split into release runs and others (`triggerCases`). Shaped for `ctx.acrossJobs`. */
+export const releaseRunCases: AcrossJobs<RunCases> = (workflow, yaml) => runCases(workflow, yaml);
+
+function runCases(workflow: Workflow, yaml: YamlDoc): RunCases {
+  const cases: RunCases = { release: [], other: [] };
+  for (const triggerCase of triggerCases(workflowTriggers(workflow, yaml))) {
+    const plain: RunCase = { event: triggerCase.event, values: [...triggerCase.values].filter(([, value]) => value !== UNKNOWN) };
+    const release = triggerCase.event === 'release' || (triggerCase.event === 'push' && triggerCase.values.get('github.ref_type') === 'tag');
+    (release ? cases.release : cases.other).push(plain);
+  }
+  return cases;
+}
+
+/**
+ * Whether something gated by all of `conditions` (`if:` values, or inputs written as one `${{ }}` expression) is on only
+ * in release runs: each condition may hold in some release run, and in every other run at least one of them is false.
+ * Undefined conditions always hold, unreadable ones (null) may. False when the workflow has no release runs, or no others.
+ */
+export function onlyInReleaseRuns(conditions: readonly (string | null | undefined)[], cases: RunCases): boolean {
+  if (cases.release.length === 0 || cases.other.length === 0) return false;
+  const holds = (runCase: RunCase, condition: string | null | undefined) =>
+    conditionRunsIn(condition, { event: runCase.event, values: new Map(runCase.values) }) !== false;
+  return (
+    cases.release.some((runCase) => conditions.every((condition) => holds(runCase, condition))) &&
+    cases.other.every((runCase) => conditions.some((condition) => !holds(runCase, condition)))
+  );
+}
 
 /**
  * Whether the job's token, as declared, can put what the job builds into a release: write packages, mint an OIDC token,

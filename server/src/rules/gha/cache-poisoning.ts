@@ -2,7 +2,8 @@ import type { TextEdit } from '../../engine/core/finding';
 import { defineRule } from '../../engine/core/rule';
 import { addStepInputs, ownValue, usesNode } from '../../engine/edits/workflowEdit';
 import { removeMapEntry, replaceScalar } from '../../engine/edits/yamlEdit';
-import { publishingJobs } from '../../engine/model/publishing';
+import { stepCondition } from '../../engine/model/jobKind';
+import { onlyInReleaseRuns, publishingJobs, releaseRunCases, releaseRunPublishingJobs } from '../../engine/model/publishing';
 import type { Step } from '../../engine/model/workflow';
 import { isMap, isScalar, scalarToString, spanOf, type Field, type Node, type YamlFile } from '../../engine/yaml/yamlFile';
 
@@ -27,6 +28,8 @@ export default defineRule({
   messages: {
     restores: (what: string, jobId: string) =>
       `${what} restores a cache in job '${jobId}', whose work is published. Any workflow run on the default branch can write the entries it reads, so code that runs there (a compromised dev dependency, a pull_request_target or issue_comment workflow) can plant files in the release. Build published work without a cache.`,
+    restoresOnRelease: (what: string, jobId: string) =>
+      `${what} restores a cache in job '${jobId}' only when the run is for a tag or a release, and the job hands its work on then. Any workflow run on the default branch can write the entries that release run reads, so code that runs there (a compromised dev dependency, a pull_request_target or issue_comment workflow) can plant files in the release. Build releases without a cache.`,
   },
   docs: {
     summary: 'Do not restore a cache in a job whose work is published (a release, a package, an image).',
@@ -34,7 +37,7 @@ export default defineRule({
       'GitHub\'s cache is shared by every workflow run on a branch and readable from the branches below it: an entry written by any run on the default branch is what a tag or release build restores. Whoever gets code to run in one of those runs (a compromised dev dependency in ordinary CI, a script injection in an issue_comment or pull_request_target workflow, a fork\'s code run by mistake) can save a poisoned entry under the key the release job looks for, and the release is then built from their files: a dependency directory, a compiler cache, a build tool. The attacker controls the cached files, not your repository, which is why nothing in the diff shows it.',
     symptom: 'Nothing visible: the release is built and signed as usual, from files someone else put into the cache.',
     fix:
-      'Turn the cache off in jobs whose work is published and let them start from nothing: remove `cache:` from `actions/setup-node`, `setup-python` and `setup-java`; set `cache: false` on `actions/setup-go` (v4 and later cache by default) and `actions/setup-dotnet`, `enable-cache: false` on `astral-sh/setup-uv` (it caches by default on hosted runners), `sccache: false` on `PyO3/maturin-action`, `bundler-cache: false` on `ruby/setup-ruby`, `ignore-cache: true` on `ramsey/composer-install`, `cache-disabled: true` on `gradle/actions/setup-gradle`; drop `actions/cache`, `Swatinem/rust-cache`, sccache or ccache steps and `cache-from: type=gha`. The quick-fix does the input changes. Keep caches in test jobs, and `actions/cache/save` (which only writes) anywhere. Which jobs are published: a job with a publishing step (`npm publish`, `docker push`, `docker/build-push-action` with `push:`, `twine upload`, `pypa/gh-action-pypi-publish`, `gh release create`, `cargo publish`, goreleaser, …; dry runs and snapshots are not); in a workflow that runs only for releases and tag pushes (or only by hand and creates a GitHub release), also a job that hands its work on: it uploads artifacts, logs in to a registry, holds a registry token, or its token can write packages, sign (`id-token: write`) or write contents without opening a pull request; and the jobs whose artifacts such a job downloads. A job that only verifies a release ships nothing it builds. `gha/setup-cache` and `gha/docker-build-cache` never suggest a cache in those jobs.',
+      'Turn the cache off in jobs whose work is published and let them start from nothing: remove `cache:` from `actions/setup-node`, `setup-python` and `setup-java`; set `cache: false` on `actions/setup-go` (v4 and later cache by default) and `actions/setup-dotnet`, `enable-cache: false` on `astral-sh/setup-uv` (it caches by default on hosted runners), `sccache: false` on `PyO3/maturin-action`, `bundler-cache: false` on `ruby/setup-ruby`, `ignore-cache: true` on `ramsey/composer-install`, `cache-disabled: true` on `gradle/actions/setup-gradle`; drop `actions/cache`, `Swatinem/rust-cache`, sccache or ccache steps and `cache-from: type=gha`. The quick-fix does the input changes. Keep caches in test jobs, and `actions/cache/save` (which only writes) anywhere. Which jobs are published: a job with a publishing step (`npm publish`, `docker push`, `docker/build-push-action` with `push:`, `twine upload`, `pypa/gh-action-pypi-publish`, `gh release create`, `cargo publish`, goreleaser, …; dry runs and snapshots are not); in a workflow that runs only for releases and tag pushes (or only by hand and creates a GitHub release), also a job that hands its work on: it uploads artifacts, logs in to a registry, holds a registry token, deploys to an `environment:`, is named for publishing (`publish-crate`, `Release to PyPI`; not `release-notes` or `check-release`), or its token can write packages, sign (`id-token: write`) or write contents without opening a pull request; in any other workflow, such a job when the cache is on only for tag pushes and releases (the input\'s expression, the step\'s or the job\'s `if:`, such as `startsWith(github.ref, \'refs/tags/\')`); and the jobs whose artifacts such a job downloads. A job that only verifies a release ships nothing it builds. `gha/setup-cache` and `gha/docker-build-cache` never suggest a cache in those jobs.',
     bad: `on:
   push:
     tags: ['v*']
@@ -72,12 +75,23 @@ jobs:
     step(step, ctx) {
       if (!step.action || step.action.kind !== 'remote') return;
       const use = cacheUse(ctx.file, step);
-      if (!use || !ctx.acrossJobs(publishingJobs).includes(step.job.id)) return;
+      if (!use) return;
+      const jobId = step.job.id;
+      let message: 'restores' | 'restoresOnRelease' = 'restores';
+      if (!ctx.acrossJobs(publishingJobs).includes(jobId)) {
+        // A cache (or its step) on only for tag pushes and releases: those runs are the releases. (A job on only
+        // for those is among the publishing jobs already, when it hands its work on.)
+        const value = scalarToString(use.node);
+        const conditions = [stepCondition(step), value?.includes('${{') ? value : undefined];
+        if (conditions.every((condition) => condition === undefined)) return;
+        if (!onlyInReleaseRuns(conditions, ctx.acrossJobs(releaseRunCases)) || !ctx.acrossJobs(releaseRunPublishingJobs).includes(jobId)) return;
+        message = 'restoresOnRelease';
+      }
       const edit = use.fix?.edit;
       ctx.report({
         span: spanOf(use.node),
-        message: 'restores',
-        args: [use.what, step.job.id],
+        message,
+        args: [use.what, jobId],
         ...(use.fix && edit ? { fix: { title: use.fix.title, edits: [edit] } } : {}),
       });
     },
