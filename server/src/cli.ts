@@ -134,7 +134,7 @@ async function run(command: LintCommand, report?: ReportCommand): Promise<number
   if (report) {
     if (!nothingToReport) {
       try {
-        writeReport(report, reports, { cwd, rules: RULES, version: manifest.version, docsBaseUrl: reportDocsUrl() });
+        writeReport(report, shown.reports, { cwd, rules: RULES, version: manifest.version, docsBaseUrl: reportDocsUrl() });
       } catch (error) {
         process.stderr.write(`shipcheck: could not write the report: ${firstLine(error)}\n`);
         return 2;

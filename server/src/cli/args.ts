@@ -213,12 +213,12 @@ with ./report.)
                           (default: none: a report does not fail the run)
 
 The selection options of a check (--preset, --rule, --config, --ignore,
---no-ignore, --max-file-size, --skip-unreadable, --no-shellcheck, --jobs)
-work the same way.
+--no-ignore, --max-file-size, --skip-unreadable, --no-shellcheck, --jobs,
+--min-severity, --quiet, --baseline) work the same way.
 `;
 
 const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'markdown'];
-const NOT_IN_REPORT = ['--fix', '--fix-suggestions', '--dry-run', '--stdin', '--stdin-filename', '--baseline', '--update-baseline', '--list-rules', '--min-severity', '--quiet', '-q'];
+const NOT_IN_REPORT = ['--fix', '--fix-suggestions', '--dry-run', '--stdin', '--stdin-filename', '--update-baseline', '--list-rules'];
 
 /** `report` and what follows it: `--out` and `--format` are the report's, the rest a check's. */
 export function parseReportCommand(argv: readonly string[]): ReportCommand | { kind: 'help' } {
