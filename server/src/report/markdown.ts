@@ -6,6 +6,8 @@ import { nodeCaption } from './svg';
 /** GitHub cuts a step summary at 1 MiB: graphs beyond this many workflows are listed, not drawn. */
 const MAX_GRAPHS = 25;
 const MAX_WORKLOADS = 50;
+/** Workflows listed (with their critical path) before the rest are counted. */
+const MAX_WORKFLOWS = 200;
 
 /** Text for a Markdown table cell or line: HTML and Markdown punctuation from files is escaped. */
 export function escapeMarkdown(text: string): string {
@@ -26,12 +28,15 @@ export function reportMarkdown(data: ReportData, options: ReportOptions): string
   out.push('### By DORA metric', '', ...groupTable(data.byMetric, options.docsBaseUrl), '');
   out.push('### By DORA capability', '', ...groupTable(data.byCapability.filter((group) => group.total > 0), options.docsBaseUrl), '');
   if (data.workflows.length > 0) out.push('### Workflows', '');
-  data.workflows.forEach(({ path, pipeline }, index) => {
+  data.workflows.slice(0, MAX_WORKFLOWS).forEach(({ path, pipeline }, index) => {
     const critical = pipeline.criticalPath.map((id) => pipeline.nodes.find((node) => node.id === id)?.label ?? id);
     out.push(`**${escapeMarkdown(pipeline.name ?? path)}** (\`${path.replace(/`/g, "'")}\`): ${pipeline.nodes.length} jobs${critical.length > 0 ? ` · critical path ${escapeMarkdown(critical.join(' → '))} · ~${pipeline.criticalMinutes} min (estimate)` : ''}`, '');
     if (index < MAX_GRAPHS) out.push('```mermaid', ...mermaidGraph(pipeline), '```', '');
   });
-  if (data.workflows.length > MAX_GRAPHS) out.push(`_Graphs of the first ${MAX_GRAPHS} workflows only; the HTML report (\`--out report.html\`) draws them all._`, '');
+  if (data.workflows.length > MAX_GRAPHS) {
+    const listed = data.workflows.length > MAX_WORKFLOWS ? `, and the first ${MAX_WORKFLOWS} of ${data.workflows.length} listed` : '';
+    out.push(`_Graphs of the first ${MAX_GRAPHS} workflows only${listed}; the HTML report (\`--out report.html\`) draws them all._`, '');
+  }
   if (data.workloads.length > 0) out.push('### Releases', '', '| workload | file | strategy | timeline |', '| --- | --- | --- | --- |');
   for (const { path, plan, timeline } of data.workloads.slice(0, MAX_WORKLOADS)) {
     out.push(`| ${escapeMarkdown(`${plan.kind} ${plan.name ?? ''}`)} | ${escapeMarkdown(path)} | ${escapeMarkdown(STRATEGY_NAMES[plan.strategy])} | ${escapeMarkdown(timeline ?? '')} |`);
