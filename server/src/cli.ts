@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import manifest from '../../package.json';
-import { parseCommand, UsageError, USAGE, type FailOn, type LintCommand, type OutputFormat } from './cli/args';
+import { parseCommand, parseReportCommand, REPORT_USAGE, UsageError, USAGE, type FailOn, type LintCommand, type OutputFormat, type ReportCommand } from './cli/args';
+import { writeReport } from './cli/report';
 import { baselineOf, readBaseline, withoutBaselined, type Baseline } from './cli/baseline';
 import { checkText, type CheckSettings, type FileReport } from './cli/check';
 import { discover, type InputError, type Target } from './project/discover';
@@ -26,6 +28,12 @@ type StopSignal = keyof typeof SIGNAL_EXIT;
 
 // Output goes through process.stdout.write and exitCode, never process.exit(), so a large report is not cut off.
 async function main(argv: readonly string[]): Promise<void> {
+  if (argv[0] === 'report') {
+    const report = parseReportCommand(argv.slice(1));
+    if (report.kind === 'help') process.stdout.write(REPORT_USAGE);
+    else process.exitCode = await run(report.lint, report);
+    return;
+  }
   const command = parseCommand(argv);
   if (command.kind === 'help') {
     process.stdout.write(USAGE);
@@ -50,7 +58,7 @@ function shellcheckInRun(command: LintCommand, config: ShipcheckConfig): boolean
   return binary !== undefined;
 }
 
-async function run(command: LintCommand): Promise<number> {
+async function run(command: LintCommand, report?: ReportCommand): Promise<number> {
   const cwd = process.cwd();
   const known = new Set(RULES.map((rule) => rule.id));
   for (const id of Object.keys(command.rules)) {
@@ -123,7 +131,16 @@ async function run(command: LintCommand): Promise<number> {
   // A missing path alone leaves nothing to report: the error on stderr says it all.
   const nothingToReport = errors.length > 0 && reports.every((report) => report.status === 'error' || report.status === 'unrelated');
   const shown = shownReports(reports, command.minSeverity, command.quiet ? '--quiet' : `--min-severity ${command.minSeverity}`);
-  if (!((command.format === 'text' || command.format === 'compact') && nothingToReport)) process.stdout.write(format(command, shown.reports, shown.hidden, errors, cwd, config.preset ?? DEFAULT_PRESET));
+  if (report) {
+    if (!nothingToReport) {
+      try {
+        writeReport(report, shown.reports, { cwd, rules: RULES, version: manifest.version, docsBaseUrl: reportDocsUrl() });
+      } catch (error) {
+        process.stderr.write(`shipcheck: could not write the report: ${firstLine(error)}\n`);
+        return 2;
+      }
+    }
+  } else if (!((command.format === 'text' || command.format === 'compact') && nothingToReport)) process.stdout.write(format(command, shown.reports, shown.hidden, errors, cwd, config.preset ?? DEFAULT_PRESET));
   if (command.dryRun && command.format !== 'text' && command.format !== 'json') {
     for (const report of checkedOf(reports)) if (report.diff !== undefined) process.stderr.write(report.diff);
   }
@@ -204,6 +221,14 @@ function listRules(outputFormat: OutputFormat): string {
   const columns = ['recommended'.length, 'strict'.length + 1];
   const rows = RULES.map((rule) => `${rule.id.padEnd(idWidth)}  ${rule.presets.recommended.padEnd(columns[0]!)}  ${rule.presets.strict.padEnd(columns[1]!)}  ${(rule.fixable === false ? '-' : rule.fixable).padEnd(10)}  ${rule.docs.summary}`);
   return `${['rule'.padEnd(idWidth), 'recommended', 'strict'.padEnd(columns[1]!), 'fix'.padEnd(10), 'summary'].join('  ')}\n${rows.join('\n')}\n`;
+}
+
+/** Rule pages for the report: SHIPCHECK_DOCS_URL or the repository package.json names, else the pages beside this CLI. */
+function reportDocsUrl(): string | undefined {
+  const links = sarifLinks(process.env, manifest);
+  if (links.docsBaseUrl) return links.docsBaseUrl;
+  const local = path.join(__dirname, '..', 'docs', 'rules');
+  return fs.existsSync(local) ? `${pathToFileURL(local).href}/` : undefined;
 }
 
 function reaches(severity: Severity, failOn: FailOn): boolean {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
@@ -38,5 +40,32 @@ describe('the GitHub Action and the project pipeline', () => {
     assert.match(script, /--format sarif/);
     // Inputs reach the script through env, never spliced into it with ${{ }}.
     assert.doesNotMatch(script, /\$\{\{/);
+  });
+
+  it("with summary: 'true', writes the Markdown report to the step summary, even after findings failed the check", () => {
+    const action = parseDocument(fs.readFileSync(path.join(REPO, 'action.yml'), 'utf8')).toJS() as {
+      inputs: Record<string, { default?: string }>;
+      runs: { steps: { name?: string; run?: string; if?: string }[] };
+    };
+    assert.equal(action.inputs.summary?.default, 'false');
+    const step = action.runs.steps.find((candidate) => candidate.run?.includes('GITHUB_STEP_SUMMARY'));
+    assert.ok(step?.run, 'a step writes the step summary');
+    assert.equal(step.if, "${{ !cancelled() && inputs.summary == 'true' }}");
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'shipcheck-summary-'));
+    const summary = path.join(scratch, 'summary.md');
+    try {
+      const run = spawnSync('bash', ['-e', '-c', step.run], {
+        cwd: REPO,
+        encoding: 'utf8',
+        env: { ...process.env, GITHUB_ACTION_PATH: REPO, GITHUB_STEP_SUMMARY: summary, PATHS: 'test/data/report', ARGS: '--no-ignore --preset strict', GITHUB_ACTION_REPOSITORY: '' },
+      });
+      assert.equal(run.status, 0, run.stderr);
+      const text = fs.readFileSync(summary, 'utf8');
+      assert.match(text, /^## shipcheck report/);
+      assert.match(text, /```mermaid\nflowchart LR\n/);
+      assert.match(text, /### By DORA capability/);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { DORA_METRICS } from '../../server/src/knowledge/dora';
+import { DORA_CAPABILITIES, DORA_METRICS } from '../../server/src/knowledge/dora';
 import { optionValueProblem } from '../../server/src/engine/core/ruleOptions';
 import { ENGINE_RULES } from '../../server/src/engine/core/finding';
 import { ENGINE_RULE_DOCS } from '../../server/src/knowledge/engineRules';
@@ -34,6 +34,12 @@ describe('rule registry', () => {
       for (const [field, text] of Object.entries(rule.docs)) assert.ok(text.trim().length > 20, `docs.${field} is too short`);
       assert.ok(Object.keys(rule.messages).length > 0);
       for (const metric of rule.dora) assert.ok(metric in DORA_METRICS);
+    });
+
+    it(`${rule.id}: declares the DORA capabilities it serves`, () => {
+      assert.ok(Array.isArray(rule.capabilities) && rule.capabilities.length > 0, 'capabilities is empty: name at least one from knowledge/dora.ts');
+      for (const capability of rule.capabilities) assert.ok(capability in DORA_CAPABILITIES, `unknown capability '${capability}'`);
+      assert.equal(new Set(rule.capabilities).size, rule.capabilities.length, 'a capability is listed twice');
     });
 
     it(`${rule.id}: is on in strict (at the same level in all), and no louder in recommended than in strict`, () => {

@@ -48,7 +48,18 @@ export interface LintCommand {
   verbose: boolean;
 }
 
-export type Command = LintCommand | { kind: 'help' } | { kind: 'version' } | { kind: 'list-rules'; format: OutputFormat };
+export type ReportFormat = 'html' | 'markdown';
+
+/** `shipcheck report [paths]`: the checks of a lint run, written as a pipeline and DORA report instead of findings. */
+export interface ReportCommand {
+  kind: 'report';
+  lint: LintCommand;
+  format: ReportFormat;
+  /** `--out <file>`; undefined writes to standard output. */
+  out: string | undefined;
+}
+
+export type Command = LintCommand | ReportCommand | { kind: 'help' } | { kind: 'version' } | { kind: 'list-rules'; format: OutputFormat };
 
 /** Bad command line: reported in one line with exit code 2. */
 export class UsageError extends Error {}
@@ -88,6 +99,7 @@ type OptionName = keyof typeof OPTIONS;
 
 export const USAGE = `Usage: shipcheck [options] [paths...]
        shipcheck --stdin --stdin-filename <path> [options]
+       shipcheck report [options] [paths...] --out report.html   (see shipcheck report --help)
 
 Checks GitHub Actions workflows, composite actions and Kubernetes manifests.
 Directories are searched for *.yml and *.yaml files (node_modules and hidden
@@ -183,8 +195,63 @@ Examples:
   cat deploy.yaml | shipcheck --stdin --stdin-filename k8s/deploy.yaml
 `;
 
+export const REPORT_USAGE = `Usage: shipcheck report [options] [paths...]
+
+Checks the files as shipcheck does and writes a report instead of findings:
+per workflow its job graph (kinds of jobs, needs, the critical path, jobs
+that never run, skip traps), per workload its release strategy and timeline
+(canary weights over time), and the findings grouped by DORA metric and
+capability, with links to the rule pages. (A folder named report is checked
+with ./report.)
+
+  --out <file>            write the report to this file (default: standard
+                          output)
+  --format <name>         html (default: one self-contained page, light and
+                          dark) or markdown (for $GITHUB_STEP_SUMMARY or a
+                          pull-request comment; Mermaid graphs)
+  --fail-on <level>       exit with 1 when a finding is at least this severe
+                          (default: none: a report does not fail the run)
+
+The selection options of a check (--preset, --rule, --config, --ignore,
+--no-ignore, --max-file-size, --skip-unreadable, --no-shellcheck, --jobs,
+--min-severity, --quiet, --baseline) work the same way.
+`;
+
+const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'markdown'];
+const NOT_IN_REPORT = ['--fix', '--fix-suggestions', '--dry-run', '--stdin', '--stdin-filename', '--update-baseline', '--list-rules'];
+
+/** `report` and what follows it: `--out` and `--format` are the report's, the rest a check's. */
+export function parseReportCommand(argv: readonly string[]): ReportCommand | { kind: 'help' } {
+  let out: string | undefined;
+  let format: ReportFormat = 'html';
+  let failOnGiven = false;
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (name === '--out' || name === '--format') {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+      if (name === '--out') out = value;
+      else format = choice('--format', value, REPORT_FORMATS, 'html');
+      continue;
+    }
+    if (name === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (NOT_IN_REPORT.includes(name)) throw new UsageError(`${name} does not apply to shipcheck report (see shipcheck report --help)`);
+    if (name === '--fail-on') failOnGiven = true;
+    rest.push(arg);
+  }
+  const lint = parseCommand(rest);
+  if (lint.kind === 'help') return lint;
+  if (lint.kind !== 'lint') throw new UsageError(`shipcheck report takes paths and check options (see shipcheck report --help)`);
+  return { kind: 'report', lint: failOnGiven ? lint : { ...lint, failOn: 'none' }, format, out };
+}
+
 // Tokens from a lenient parse let the messages name the offending option in our own words.
-export function parseCommand(argv: readonly string[]): Command {
+export function parseCommand(argv: readonly string[]): Exclude<Command, ReportCommand> {
   const { tokens, positionals } = parseArgs({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
   const values: Partial<Record<OptionName, string | true>> = {};
   const lists: Record<'rule' | 'ignore', string[]> = { rule: [], ignore: [] };

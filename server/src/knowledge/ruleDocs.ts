@@ -1,7 +1,7 @@
 import type { Rule, RuleDocs } from '../engine/core/rule';
 import type { OptionDeclaration } from '../engine/core/ruleOptions';
 import { levelWhenOn } from '../engine/core/presets';
-import { DORA_METRICS } from './dora';
+import { DORA_CAPABILITIES, DORA_METRICS } from './dora';
 import type { EngineRuleDoc } from './engineRules';
 
 /** What a finding's hover explains: a rule's, or (with no DORA metrics) one of the engine's own findings. */
@@ -68,6 +68,7 @@ export function ruleDocMarkdown(rule: Rule): string {
     docs.fix,
     '',
     ...(dora.length > 0 ? ['## DORA metrics it protects', '', ...dora, ''] : []),
+    ...(rule.capabilities.length > 0 ? ['## DORA capabilities it serves', '', ...rule.capabilities.map((id) => `- **${DORA_CAPABILITIES[id].title}**: ${DORA_CAPABILITIES[id].asks}.`), ''] : []),
     '## Flagged',
     '',
     '```yaml',

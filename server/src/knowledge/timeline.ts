@@ -50,13 +50,18 @@ export function canaryTimelineMarkdown(canary: CanaryStrategy): string {
   return lines.join('\n\n');
 }
 
-export function blueGreenTimelineMarkdown(blueGreen: BlueGreenStrategy): string {
+/** A blue-green rollout's phases in a line: preview, analyses, promotion, scale-down. */
+export function blueGreenLine(blueGreen: BlueGreenStrategy): string {
   const parts = ['new version starts beside the old (preview)'];
   if (blueGreen.prePromotionAnalysis) parts.push('pre-promotion analysis');
   parts.push(blueGreen.autoPromotionEnabled ? 'automatic promotion: all traffic switches' : 'waits for manual promotion: then all traffic switches');
   if (blueGreen.postPromotionAnalysis) parts.push('post-promotion analysis');
   parts.push('old version scaled down');
-  return [`**Rollout timeline** (blue-green):`, parts.join(' → ')].join('\n\n');
+  return parts.join(' → ');
+}
+
+export function blueGreenTimelineMarkdown(blueGreen: BlueGreenStrategy): string {
+  return [`**Rollout timeline** (blue-green):`, blueGreenLine(blueGreen)].join('\n\n');
 }
 
 /**

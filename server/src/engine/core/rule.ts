@@ -6,6 +6,9 @@ import type { OptionDeclarations, OptionValue } from './ruleOptions';
 import type { Preset, RulePresets } from './presets';
 import type { Memo, MemoSlot } from '../incremental/memo';
 import type { YamlDoc, YamlFile } from '../yaml/yamlFile';
+import type { DoraCapability } from '../../knowledge/dora';
+
+export type { DoraCapability };
 
 /**
  * Facts about the project around a file that the text alone cannot tell, gathered by the adapter
@@ -134,6 +137,11 @@ export interface RuleDefinition<M extends MessageFormatters, O extends OptionDec
    */
   presets: RulePresets;
   dora: DoraMetric[];
+  /**
+   * The DORA capabilities (their catalogue, `knowledge/dora.ts`) the rule helps a team get right: at least one. Shown on
+   * the rule's page; the report groups findings by them.
+   */
+  capabilities: DoraCapability[];
   messages: M;
   docs: RuleDocs;
   /** What the rule's fixes are; a rule that reports a fix it did not declare is an internal error. */

@@ -14,6 +14,7 @@ export default defineRule({
   id: 'gha/action-inputs',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
+  capabilities: ['continuous-integration'],
   fixable: 'suggestion',
   messages: {
     unknown: (input: string, action: string, suggestion: string) =>

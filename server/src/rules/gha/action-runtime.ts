@@ -8,6 +8,7 @@ export default defineRule({
   id: 'gha/action-runtime',
   presets: { recommended: 'warning', strict: 'warning' },
   dora: ['change-failure-rate'],
+  capabilities: ['continuous-integration'],
   fixable: 'suggestion',
   messages: {
     retired: (action: string, runtime: string, current: string) =>

@@ -6,6 +6,7 @@ export default defineRule({
   id: 'gha/artifact-retention',
   presets: { recommended: 'off', strict: 'info' },
   dora: [],
+  capabilities: ['continuous-integration'],
   // Artifacts someone still needs (release files, a report read next month) would vanish sooner: a behaviour change.
   fixable: 'suggestion',
   options: {

@@ -20,6 +20,7 @@ export default defineRule({
   id: 'gha/bot-condition',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate'],
+  capabilities: ['shift-left-security'],
   fixable: 'suggestion',
   messages,
   docs: {

@@ -23,6 +23,7 @@ export default defineRule({
   id: 'gha/cache-poisoning',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate'],
+  capabilities: ['shift-left-security'],
   // Without the cache the job is slower: a change to what it does, offered in the editor only.
   fixable: 'suggestion',
   messages: {

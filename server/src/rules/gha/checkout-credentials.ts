@@ -13,6 +13,7 @@ export default defineRule({
   id: 'gha/checkout-credentials',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate'],
+  capabilities: ['shift-left-security'],
   // Later git commands that relied on the stored token (a push, a fetch of a private submodule) would fail.
   fixable: 'suggestion',
   messages: {

@@ -38,6 +38,7 @@ export default defineRule({
   id: 'gha/coverage-100',
   presets: { recommended: 'off', strict: 'info' },
   dora: ['lead-time'],
+  capabilities: ['test-automation'],
   fixable: false,
   messages: {
     gate: (setting: string) =>

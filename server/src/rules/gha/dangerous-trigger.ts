@@ -21,6 +21,7 @@ export default defineRule({
   id: 'gha/dangerous-trigger',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate'],
+  capabilities: ['shift-left-security'],
   fixable: false,
   messages: {
     fetchesHead: (event: string, what: string) =>

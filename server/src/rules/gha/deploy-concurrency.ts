@@ -6,6 +6,7 @@ export default defineRule({
   id: 'gha/deploy-concurrency',
   presets: { recommended: 'info', strict: 'info' },
   dora: ['change-failure-rate'],
+  capabilities: ['deployment-automation'],
   fixable: 'suggestion',
   messages: {
     missing: (job: string, group: string) =>

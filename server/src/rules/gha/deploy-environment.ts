@@ -6,6 +6,7 @@ export default defineRule({
   id: 'gha/deploy-environment',
   presets: { recommended: 'warning', strict: 'warning' },
   dora: ['change-failure-rate', 'time-to-restore'],
+  capabilities: ['deployment-automation', 'streamlining-change-approval'],
   fixable: 'suggestion',
   messages: {
     missing: (job: string, evidence: string, environment: string) =>

@@ -12,6 +12,7 @@ export default defineRule({
   id: 'gha/deploy-ungated',
   presets: { recommended: 'warning', strict: 'warning' },
   dora: ['change-failure-rate'],
+  capabilities: ['continuous-delivery', 'deployment-automation'],
   fixable: 'suggestion',
   messages: {
     noTests: (job: string, tests: string) =>

@@ -27,6 +27,7 @@ export default defineRule({
   id: 'gha/deprecated-commands',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
+  capabilities: ['continuous-integration'],
   fixable: 'safe',
   messages,
   docs: {

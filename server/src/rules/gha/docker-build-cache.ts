@@ -8,6 +8,7 @@ export default defineRule({
   id: 'gha/docker-build-cache',
   presets: { recommended: 'off', strict: 'info' },
   dora: ['lead-time'],
+  capabilities: ['continuous-integration'],
   // Builds then read and write GitHub's cache (and need a buildx builder): what the step does changes.
   fixable: 'suggestion',
   messages: {

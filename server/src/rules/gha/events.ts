@@ -29,6 +29,7 @@ export default defineRule({
   id: 'gha/events',
   presets: { recommended: 'off', strict: 'error' },
   dora: ['change-failure-rate', 'deployment-frequency'],
+  capabilities: ['continuous-integration'],
   fixable: 'suggestion',
   messages,
   docs: {

@@ -6,6 +6,7 @@ export default defineRule({
   id: 'gha/github-env',
   presets: { recommended: 'off', strict: 'error' },
   dora: ['change-failure-rate'],
+  capabilities: ['shift-left-security'],
   fixable: false,
   messages: {
     env: (origin: string, chain: string) =>

@@ -12,6 +12,7 @@ export default defineRule({
   id: 'gha/glob',
   presets: { recommended: 'off', strict: 'error' },
   dora: ['change-failure-rate'],
+  capabilities: ['continuous-integration'],
   fixable: false,
   messages,
   docs: {

@@ -33,6 +33,7 @@ export default defineRule({
   id: 'gha/hardcoded-secret',
   presets: { recommended: 'off', strict: 'error' },
   dora: ['change-failure-rate'],
+  capabilities: ['shift-left-security'],
   fixable: false,
   messages,
   docs: {

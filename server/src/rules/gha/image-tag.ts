@@ -21,6 +21,7 @@ export default defineRule({
   id: 'gha/image-tag',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['time-to-restore', 'change-failure-rate'],
+  capabilities: ['version-control', 'continuous-integration'],
   // Adding a tag makes the pipeline push one more tag: not behaviour-neutral.
   fixable: 'suggestion',
   messages: {

@@ -15,6 +15,7 @@ export default defineRule({
   id: 'gha/insecure-commands',
   presets: { recommended: 'off', strict: 'error' },
   dora: ['change-failure-rate'],
+  capabilities: ['shift-left-security'],
   fixable: 'suggestion',
   messages,
   docs: {

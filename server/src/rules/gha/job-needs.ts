@@ -16,6 +16,7 @@ export default defineRule({
   id: 'gha/job-needs',
   presets: { recommended: 'off', strict: 'error' },
   dora: ['change-failure-rate', 'lead-time'],
+  capabilities: ['continuous-integration'],
   fixable: 'suggestion',
   messages,
   docs: {

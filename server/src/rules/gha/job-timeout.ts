@@ -8,6 +8,7 @@ export default defineRule({
   id: 'gha/job-timeout',
   presets: { recommended: 'info', strict: 'info' },
   dora: ['lead-time'],
+  capabilities: ['continuous-integration'],
   // A timeout cancels a job that used to be allowed to run longer: it changes what the pipeline does.
   fixable: 'suggestion',
   options: {

@@ -18,6 +18,7 @@ export default defineRule({
   id: 'gha/long-lived-cloud-keys',
   presets: { recommended: 'warning', strict: 'warning' },
   dora: ['time-to-restore', 'change-failure-rate'],
+  capabilities: ['shift-left-security', 'deployment-automation'],
   fixable: 'suggestion',
   messages: {
     awsAction: (jobId: string) =>

@@ -7,6 +7,7 @@ export default defineRule({
   id: 'gha/matrix',
   presets: { recommended: 'off', strict: 'error' },
   dora: ['change-failure-rate'],
+  capabilities: ['continuous-integration', 'test-automation'],
   fixable: false,
   messages: {
     unknownKey: (key: string, keys: string) =>

@@ -14,6 +14,7 @@ export default defineRule({
   id: 'gha/needs-skipped',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['deployment-frequency', 'lead-time'],
+  capabilities: ['continuous-delivery', 'deployment-automation'],
   fixable: 'suggestion',
   messages: {
     skipTrap: (job: string, needs: string) =>

@@ -22,6 +22,7 @@ export default defineRule({
   id: 'gha/npm-ci',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate', 'lead-time'],
+  capabilities: ['continuous-integration', 'version-control'],
   fixable: 'safe',
   messages: {
     npmInstall: (command: string) =>

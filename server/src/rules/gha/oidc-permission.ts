@@ -14,6 +14,7 @@ export default defineRule({
   id: 'gha/oidc-permission',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate', 'time-to-restore'],
+  capabilities: ['shift-left-security', 'deployment-automation'],
   fixable: 'suggestion',
   messages: {
     missing: (jobId: string, use: string, source: string) =>

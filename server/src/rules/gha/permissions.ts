@@ -19,6 +19,7 @@ export default defineRule({
   id: 'gha/permissions',
   presets: { recommended: 'info', strict: 'info' },
   dora: ['change-failure-rate'],
+  capabilities: ['shift-left-security'],
   fixable: 'suggestion',
   messages: {
     missing: (jobIds: string) =>

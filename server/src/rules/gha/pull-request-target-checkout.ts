@@ -41,6 +41,7 @@ export default defineRule({
   id: 'gha/pull-request-target-checkout',
   presets: { recommended: 'off', strict: 'error' },
   dora: ['change-failure-rate'],
+  capabilities: ['shift-left-security'],
   fixable: false,
   messages: {
     headCheckout: (jobId: string, ref: string) =>

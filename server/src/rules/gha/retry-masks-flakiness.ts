@@ -17,6 +17,7 @@ export default defineRule({
   id: 'gha/retry-masks-flakiness',
   presets: { recommended: 'info', strict: 'info' },
   dora: ['change-failure-rate'],
+  capabilities: ['test-automation'],
   fixable: false,
   messages: {
     retryAction: (action: string) =>

@@ -37,6 +37,7 @@ export default defineRule({
   id: 'gha/rollout-wait-timeout',
   presets: { recommended: 'warning', strict: 'warning' },
   dora: ['time-to-restore', 'lead-time'],
+  capabilities: ['deployment-automation', 'monitoring-and-observability'],
   // A deploy that used to wait on now fails after the timeout: that changes the pipeline's outcome.
   fixable: 'suggestion',
   options: {

@@ -18,6 +18,7 @@ export default defineRule({
   id: 'gha/runner-label',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['lead-time'],
+  capabilities: ['continuous-integration'],
   // Another image can have other tools and versions installed: a behaviour change, so only offered.
   fixable: 'suggestion',
   messages: {

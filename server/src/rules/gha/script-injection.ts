@@ -17,6 +17,7 @@ export default defineRule({
   id: 'gha/script-injection',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
+  capabilities: ['shift-left-security'],
   fixable: 'suggestion',
   messages: {
     run: (expression: string, source: string) =>

@@ -9,6 +9,7 @@ export default defineRule({
   id: 'gha/secret-in-log',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
+  capabilities: ['shift-left-security'],
   fixable: false,
   messages: {
     printed: (command: string, secret: string) =>

@@ -8,6 +8,7 @@ export default defineRule({
   id: 'gha/secret-in-output',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
+  capabilities: ['shift-left-security'],
   fixable: false,
   messages: {
     jobOutput: (output: string, jobId: string, secret: string) =>

@@ -18,6 +18,7 @@ export default defineRule({
   id: 'gha/secrets-overshared',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate'],
+  capabilities: ['shift-left-security'],
   fixable: false,
   messages,
   docs: {

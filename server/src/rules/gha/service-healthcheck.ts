@@ -42,6 +42,7 @@ export default defineRule({
   id: 'gha/service-healthcheck',
   presets: { recommended: 'warning', strict: 'warning' },
   dora: ['change-failure-rate', 'lead-time'],
+  capabilities: ['test-automation'],
   // The job then waits for the service and fails if the command does not pass: a behaviour change.
   fixable: 'suggestion',
   messages: {

@@ -37,6 +37,7 @@ export default defineRule({
   id: 'gha/setup-cache',
   presets: { recommended: 'off', strict: 'info' },
   dora: ['lead-time'],
+  capabilities: ['continuous-integration', 'trunk-based-development'],
   // The setup step then restores and saves a cache, and fails when it finds no lockfile: not behaviour-neutral.
   fixable: 'suggestion',
   messages: {

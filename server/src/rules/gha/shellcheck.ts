@@ -8,6 +8,7 @@ export default defineRule({
   id: 'gha/shellcheck',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate'],
+  capabilities: ['continuous-integration'],
   fixable: false,
   runsIn: 'adapters',
   messages: {

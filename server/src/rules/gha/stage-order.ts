@@ -11,6 +11,7 @@ export default defineRule({
   id: 'gha/stage-order',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['lead-time'],
+  capabilities: ['continuous-integration', 'trunk-based-development'],
   fixable: 'suggestion',
   messages: {
     ungated: (job: string, why: string, gates: string) =>

@@ -37,6 +37,7 @@ export default defineRule({
   id: 'gha/syntax',
   presets: { recommended: 'off', strict: 'error' },
   dora: ['change-failure-rate', 'lead-time'],
+  capabilities: ['continuous-integration'],
   fixable: 'suggestion',
   messages,
   docs: {

@@ -28,6 +28,7 @@ export default defineRule({
   // Recommended since its corpus sample (6 of 6) was all right.
   presets: { recommended: 'info', strict: 'warning' },
   dora: ['change-failure-rate'],
+  capabilities: ['shift-left-security', 'deployment-automation'],
   fixable: false,
   messages: {
     token: (what: string, registry: string, setup: string) =>

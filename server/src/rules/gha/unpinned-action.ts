@@ -33,6 +33,7 @@ export default defineRule({
   id: 'gha/unpinned-action',
   presets: { recommended: 'info', strict: 'info' },
   dora: ['change-failure-rate'],
+  capabilities: ['shift-left-security', 'version-control'],
   fixable: false,
   messages,
   docs: {

@@ -11,6 +11,7 @@ export default defineRule({
   id: 'gha/unreachable-job',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['deployment-frequency', 'lead-time'],
+  capabilities: ['continuous-integration', 'deployment-automation'],
   fixable: false,
   messages: {
     unreachable: (job: string, reasons: string) => `Job '${job}' can never run: ${reasons}. It is skipped on every run, so whatever it was meant to do silently never happens.`,

@@ -18,6 +18,7 @@ export default defineRule({
   id: 'gha/unsound-condition',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
+  capabilities: ['continuous-integration'],
   fixable: 'suggestion',
   messages,
   docs: {

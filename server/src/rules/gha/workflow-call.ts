@@ -9,6 +9,7 @@ export default defineRule({
   id: 'gha/workflow-call',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
+  capabilities: ['continuous-integration'],
   fixable: 'suggestion',
   messages: {
     format: (uses: string) => `'${uses}' is not a reusable workflow GitHub can call: a local one is named by its path alone, './.github/workflows/<file>.yml', with no '@ref' (it runs at the caller's commit).`,

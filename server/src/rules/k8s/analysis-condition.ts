@@ -13,6 +13,7 @@ export default defineRule({
   id: 'k8s/analysis-condition',
   presets: { recommended: 'warning', strict: 'warning' },
   dora: ['change-failure-rate'],
+  capabilities: ['continuous-delivery', 'monitoring-and-observability'],
   fixable: false,
   messages: {
     noCondition: (metric: string, provider: string) =>

@@ -8,6 +8,7 @@ export default defineRule({
   id: 'k8s/analysis-limits',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate', 'deployment-frequency'],
+  capabilities: ['continuous-delivery', 'monitoring-and-observability'],
   fixable: false,
   messages: {
     countBelowLimits: (metric: string, count: number, failureLimit: number, successLimit: number) =>

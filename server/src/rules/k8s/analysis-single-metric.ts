@@ -15,6 +15,7 @@ export default defineRule({
   id: 'k8s/analysis-single-metric',
   presets: { recommended: 'hint', strict: 'hint' },
   dora: ['change-failure-rate'],
+  capabilities: ['monitoring-and-observability'],
   fixable: false,
   messages: {
     onlyRate: (template: string, metric: string) =>

@@ -29,6 +29,7 @@ export default defineRule({
   id: 'k8s/dangling-reference',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate', 'time-to-restore'],
+  capabilities: ['deployment-automation'],
   fixable: false,
   messages,
   docs: {

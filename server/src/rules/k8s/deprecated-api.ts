@@ -8,6 +8,7 @@ export default defineRule({
   id: 'k8s/deprecated-api',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate', 'deployment-frequency'],
+  capabilities: ['deployment-automation'],
   fixable: 'safe',
   options: {
     kubernetesVersion: {

@@ -8,6 +8,7 @@ export default defineRule({
   id: 'k8s/duplicate-env',
   presets: { recommended: 'warning', strict: 'warning' },
   dora: ['change-failure-rate'],
+  capabilities: ['deployment-automation'],
   fixable: 'suggestion',
   messages: {
     duplicate: (container: string, variable: string) =>

@@ -10,6 +10,7 @@ export default defineRule({
   id: 'k8s/external-secret-refresh',
   presets: { recommended: 'warning', strict: 'warning' },
   dora: ['time-to-restore'],
+  capabilities: ['shift-left-security'],
   fixable: false,
   messages: {
     never: (kind: string, name: string, value: string) =>

@@ -18,6 +18,7 @@ export default defineRule({
   id: 'k8s/flagger-canary',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate', 'time-to-restore'],
+  capabilities: ['continuous-delivery', 'monitoring-and-observability'],
   fixable: false,
   messages: {
     noChecks: (key: string) =>

@@ -9,6 +9,7 @@ export default defineRule({
   id: 'k8s/ha',
   presets: { recommended: 'off', strict: 'info' },
   dora: ['time-to-restore'],
+  capabilities: ['flexible-infrastructure'],
   fixable: false,
   messages: {
     single: (kind: string, by: string) =>

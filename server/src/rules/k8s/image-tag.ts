@@ -18,6 +18,7 @@ export default defineRule({
   id: 'k8s/image-tag',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['time-to-restore', 'change-failure-rate'],
+  capabilities: ['version-control', 'deployment-automation'],
   fixable: false,
   messages: {
     latest: (image: string, overlays = '') =>

@@ -11,6 +11,7 @@ export default defineRule({
   id: 'k8s/job-hygiene',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate', 'time-to-restore'],
+  capabilities: ['deployment-automation'],
   fixable: false,
   messages: {
     restartInvalid: (kind: string, policy: string) =>

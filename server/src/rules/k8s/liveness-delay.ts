@@ -11,6 +11,7 @@ export default defineRule({
   id: 'k8s/liveness-delay',
   presets: { recommended: 'off', strict: 'info' },
   dora: ['time-to-restore', 'change-failure-rate'],
+  capabilities: ['monitoring-and-observability'],
   fixable: 'suggestion',
   messages: {
     early: (container: string, live: number, ready: number) =>

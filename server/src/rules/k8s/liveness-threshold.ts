@@ -15,6 +15,7 @@ export default defineRule({
   id: 'k8s/liveness-threshold',
   presets: { recommended: 'off', strict: 'info' },
   dora: ['time-to-restore', 'change-failure-rate'],
+  capabilities: ['monitoring-and-observability'],
   fixable: 'suggestion',
   messages: {
     short: (container: string, threshold: number, set: boolean, window: number, suggested: number) =>

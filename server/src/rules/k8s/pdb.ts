@@ -7,6 +7,7 @@ export default defineRule({
   id: 'k8s/pdb',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['time-to-restore'],
+  capabilities: ['flexible-infrastructure'],
   fixable: false,
   messages: {
     zeroUnavailable: (value: string) =>

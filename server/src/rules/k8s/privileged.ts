@@ -29,6 +29,7 @@ export default defineRule({
   id: 'k8s/privileged',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate', 'time-to-restore'],
+  capabilities: ['shift-left-security'],
   fixable: false,
   messages: {
     privileged: (container: string) =>

@@ -9,6 +9,7 @@ export default defineRule({
   id: 'k8s/probe-identical',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate', 'time-to-restore'],
+  capabilities: ['monitoring-and-observability'],
   fixable: 'suggestion',
   messages: {
     identical: (container: string, handler: string, live: number, ready: number) =>

@@ -16,6 +16,7 @@ export default defineRule({
   id: 'k8s/probe-missing',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate', 'time-to-restore'],
+  capabilities: ['monitoring-and-observability'],
   fixable: false,
   messages: {
     readiness: (container: string, kind: string, overlays = '') =>

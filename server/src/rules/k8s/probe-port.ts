@@ -12,6 +12,7 @@ export default defineRule({
   id: 'k8s/probe-port',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
+  capabilities: ['monitoring-and-observability'],
   fixable: false,
   messages: {
     unknownName: (container: string, probe: string, port: string, declared: string) =>

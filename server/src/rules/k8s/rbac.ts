@@ -15,6 +15,7 @@ export default defineRule({
   id: 'k8s/rbac',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate', 'time-to-restore'],
+  capabilities: ['shift-left-security'],
   fixable: false,
   messages: {
     escalating: (kind: string, verb: string, what: string) =>

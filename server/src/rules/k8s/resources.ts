@@ -28,6 +28,7 @@ export default defineRule({
   id: 'k8s/resources',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate', 'time-to-restore'],
+  capabilities: ['flexible-infrastructure'],
   fixable: 'suggestion',
   options: {
     requestsCpu: { type: 'string', pattern: CPU_QUANTITY, default: '250m', description: 'The `requests.cpu` the suggested fix inserts: millicores such as `250m`, or cores such as `0.5`.' },

@@ -20,6 +20,7 @@ export default defineRule({
   id: 'k8s/rollout-bluegreen-field-in-canary',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
+  capabilities: ['continuous-delivery'],
   // Safe: the controller never sees a blueGreen field under canary (the CRD schema prunes it), so removing it cannot change what the rollout does.
   fixable: 'safe',
   messages: {

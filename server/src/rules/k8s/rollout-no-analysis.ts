@@ -5,6 +5,7 @@ export default defineRule({
   id: 'k8s/rollout-no-analysis',
   presets: { recommended: 'warning', strict: 'warning' },
   dora: ['change-failure-rate', 'time-to-restore'],
+  capabilities: ['continuous-delivery', 'monitoring-and-observability'],
   fixable: false,
   messages: {
     canary: (rollout: string) =>

@@ -6,6 +6,7 @@ export default defineRule({
   id: 'k8s/rollout-pause',
   presets: { recommended: 'info', strict: 'info' },
   dora: ['change-failure-rate'],
+  capabilities: ['continuous-delivery', 'deployment-automation'],
   fixable: false,
   messages: {
     noWait: (first: Unheld, more: Unheld[]) =>

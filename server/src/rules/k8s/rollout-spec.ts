@@ -6,6 +6,7 @@ export default defineRule({
   id: 'k8s/rollout-spec',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['deployment-frequency', 'change-failure-rate'],
+  capabilities: ['continuous-delivery'],
   fixable: false,
   messages: {
     unknownStrategy: (key: string) =>

@@ -10,6 +10,7 @@ export default defineRule({
   id: 'k8s/rollout-weight-granularity',
   presets: { recommended: 'info', strict: 'info' },
   dora: ['change-failure-rate'],
+  capabilities: ['continuous-delivery'],
   fixable: false,
   messages: {
     coarse: (replicas: number, source: string, first: Coarse, more: Coarse[]) =>

@@ -15,6 +15,7 @@ export default defineRule({
   id: 'k8s/secret-env',
   presets: { recommended: 'off', strict: 'info' },
   dora: ['time-to-restore'],
+  capabilities: ['shift-left-security'],
   fixable: 'suggestion',
   messages: {
     keyRef: (container: string, variable: string, secret: string, key: string) =>

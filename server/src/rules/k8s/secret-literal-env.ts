@@ -37,6 +37,7 @@ export default defineRule({
   id: 'k8s/secret-literal-env',
   presets: { recommended: 'off', strict: 'warning' },
   dora: ['change-failure-rate'],
+  capabilities: ['shift-left-security'],
   fixable: false,
   messages: {
     literal: (container: string, variable: string) =>

@@ -21,6 +21,7 @@ export default defineRule({
   id: 'k8s/security-context',
   presets: { recommended: 'off', strict: 'info' },
   dora: ['change-failure-rate', 'time-to-restore'],
+  capabilities: ['shift-left-security'],
   fixable: 'suggestion',
   messages: {
     missing: (container: string, missing: string) =>

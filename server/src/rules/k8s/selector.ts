@@ -12,6 +12,7 @@ export default defineRule({
   id: 'k8s/selector',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
+  capabilities: ['deployment-automation'],
   fixable: 'suggestion',
   messages: {
     mismatch: (kind: string, missing: string) =>

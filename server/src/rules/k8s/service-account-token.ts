@@ -17,6 +17,7 @@ export default defineRule({
   id: 'k8s/service-account-token',
   presets: { recommended: 'off', strict: 'info' },
   dora: ['change-failure-rate'],
+  capabilities: ['shift-left-security'],
   fixable: 'suggestion',
   messages: {
     mounted: (workload: string) =>

@@ -13,6 +13,7 @@ export default defineRule({
   id: 'k8s/update-strategy',
   presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate', 'deployment-frequency'],
+  capabilities: ['deployment-automation', 'continuous-delivery'],
   fixable: false,
   messages: {
     unknownType: (type: string, kind: string, types: string) =>
