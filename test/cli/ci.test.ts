@@ -42,8 +42,8 @@ const MANIFEST = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'ut
 
 describe('--format sarif', () => {
   it('is valid SARIF 2.1.0 with every rule described and results pointing at them', () => {
-    const root = workspace({ '.github/workflows/ci.yml': WORKFLOW, 'deploy/web app.yaml': DEPLOYMENT, 'chart/templates/x.yaml': 'metadata:\n  labels:\n    {{- include "chart.labels" . | nindent 4 }}\n' });
-    const run = sarif(root, docsEnv(), '.', 'chart/templates/x.yaml');
+    const root = workspace({ '.github/workflows/ci.yml': WORKFLOW, 'deploy/web app.yaml': DEPLOYMENT, 'deploy/templated.yaml': 'metadata:\n  labels:\n    {{- include "chart.labels" . | nindent 4 }}\n' });
+    const run = sarif(root, docsEnv(), '.', 'deploy/templated.yaml');
     assert.equal(run.status, 0, run.stderr);
     const log = assertValidSarif(run.stdout);
     const [sarifRun] = log.runs;
@@ -83,7 +83,7 @@ describe('--format sarif', () => {
     });
     assert.equal(image!.fixes, undefined);
     assert.equal(sarifRun!.columnKind, 'utf16CodeUnits');
-    assert.match(JSON.stringify(sarifRun!.invocations![0]!.toolExecutionNotifications), /chart\/templates\/x\.yaml/);
+    assert.match(JSON.stringify(sarifRun!.invocations![0]!.toolExecutionNotifications), /deploy\/templated\.yaml/);
   });
 
   it("describes shipcheck's own findings with their pages, and links every page under an https SHIPCHECK_DOCS_URL", () => {

@@ -130,10 +130,10 @@ describe('text output', () => {
   });
 
   it('notes a Helm template as skipped, with the reason', () => {
-    const root = workspace({ 'chart/templates/deployment.yaml': HELM_TEMPLATE });
+    const root = workspace({ 'deploy/templated.yaml': HELM_TEMPLATE });
     const run = shipcheck(root);
     assert.equal(run.status, 0);
-    assert.match(run.stdout, /^chart\/templates\/deployment\.yaml\n {2}skipped {2}.*template/m);
+    assert.match(run.stdout, /^deploy\/templated\.yaml\n {2}skipped {2}.*template/m);
   });
 });
 
@@ -173,11 +173,11 @@ describe('JSON output', () => {
   });
 
   it('lists skipped files with their reason', () => {
-    const root = workspace({ 'chart/templates/deployment.yaml': HELM_TEMPLATE });
+    const root = workspace({ 'deploy/templated.yaml': HELM_TEMPLATE });
     const report = json(shipcheck(root, '--format', 'json'));
     assert.deepEqual(report.findings, []);
     assert.equal(report.skipped.length, 1);
-    assert.equal(report.skipped[0]!.file, 'chart/templates/deployment.yaml');
+    assert.equal(report.skipped[0]!.file, 'deploy/templated.yaml');
     assert.match(report.skipped[0]!.reason, /template/);
   });
 

@@ -1,7 +1,7 @@
 import type { AcrossJobs } from '../core/rule';
 import { memo, MemoSlot } from '../incremental/memo';
 import { optionValue, stepCommands, type ResolvedCommand } from '../languages/commandLine';
-import { UNKNOWN, type Value } from '../languages/expressions';
+import { findExpressions, UNKNOWN, type Value } from '../languages/expressions';
 import type { ShellWord } from '../languages/shell';
 import { type Field, isMap, scalarToString, type YamlDoc } from '../yaml/yamlFile';
 import { jobGraph } from './jobGraph';
@@ -346,7 +346,7 @@ function namedForPublishing(job: Job): boolean {
   if (job.synthetic) return false;
   const name = scalarToString(job.fields.get('name')?.value) ?? '';
   // A name from an expression (`Build ${{ matrix.os }}`) says what it says around the expression.
-  const words = `${job.id} ${name.replace(/\$\{\{[^}]*\}\}/g, ' ')}`.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/);
+  const words = `${job.id} ${withoutExpressions(name)}`.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/);
   return words.some((word) => PUBLISHING_WORDS.has(word)) && !words.some((word) => NOT_PUBLISHING_WORDS.has(word));
 }
 
@@ -480,4 +480,15 @@ export function registryUpload(command: ResolvedCommand): RegistryUpload | undef
 function otherRegistry(args: ShellWord[], flags: string[]): string | undefined {
   const named = optionValue(args, flags)?.value;
   return named === undefined || PUBLIC_REGISTRY.test(named.trim()) ? undefined : named;
+}
+
+/** A text with each `${{ }}` replaced by a space (a name's words, not the expression's). */
+function withoutExpressions(text: string): string {
+  let out = '';
+  let from = 0;
+  for (const span of findExpressions(text)) {
+    out += `${text.slice(from, span.start)} `;
+    from = span.end;
+  }
+  return out + text.slice(from);
 }
