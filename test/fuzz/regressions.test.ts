@@ -1,6 +1,8 @@
 // Crashes and hangs the fuzzers found, each pinned by the smallest input that showed it.
 import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import { applyEdits } from '../../server/src/engine/core/fixes';
 import { lint, looksLikeGoTemplate } from '../../server/src/engine/core/lint';
 import { RULES } from '../../server/src/rules';
@@ -57,5 +59,60 @@ describe('fuzz regressions', () => {
     const id = `meta${'😀'.repeat(16_000)}`;
     const text = `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - id: ${id}\n        uses: docker/metadata-action@v5\n      - run: echo \${{ steps.${id}.outputs.tags }}\n`;
     checkLint(text, WORKFLOW);
+  });
+});
+
+/**
+ * `checkLint` in a worker thread with 256 MiB of heap, stopped after a minute: a walk that grows exponentially fails
+ * the test with a message instead of hanging the run (a test's timeout cannot stop synchronous code) or crashing it.
+ */
+function checkLintBounded(text: string, path: string): Promise<number> {
+  const helpers = join(__dirname, '../helpers/fuzzInputs.js');
+  const code = `const { parentPort, workerData } = require('node:worker_threads');
+parentPort.postMessage(require(workerData.helpers).checkLint(workerData.text, workerData.path).findings.length);`;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(code, { eval: true, workerData: { helpers, text, path }, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+    const timer = setTimeout(() => void worker.terminate().then(() => reject(new Error(`${path}: still checking after 60 s`))), 60_000);
+    worker.once('message', (count: number) => {
+      clearTimeout(timer);
+      void worker.terminate().then(() => resolve(count));
+    });
+    worker.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+describe('anchors that nest or name themselves', () => {
+  // `&lN [*lM, *lM]` doubles a value at each level: forty lines stand for 2^40 nodes. A walk that follows aliases must
+  // visit each node once or stop at a size; before that, gha/secrets-overshared spun for minutes and gha/matrix ran
+  // out of memory on the workflow below.
+  const LEVELS = 40;
+  const bombLines = (first: string): string[] => [first, ...Array.from({ length: LEVELS - 1 }, (_, index) => `  l${index + 1}: &l${index + 1} [*l${index}, *l${index}]`)];
+  const last = `*l${LEVELS - 1}`;
+
+  it('a workflow with a billion-laughs matrix, env and inputs is checked under every rule', async () => {
+    const text = [
+      'on: push', 'env:', ...bombLines('  l0: &l0 "${{ secrets.A }}"'),
+      'jobs:', '  test:', '    runs-on: ubuntu-latest', '    strategy:', '      matrix:', `        v: ${last}`, '        exclude:', `          - v: ${last}`,
+      '    env:', `      X: ${last}`, '    steps:', '      - run: echo hi', `        env: { Y: ${last} }`, `        with: { Y: ${last} }`, '',
+    ].join('\n');
+    assert.ok((await checkLintBounded(text, WORKFLOW)) > 0);
+  });
+
+  it("a step whose anchor names itself (actionlint's recursive_anchors) is checked under every rule", async () => {
+    const text = 'on: push\njobs:\n  test: &recursive2\n    runs-on: ubuntu-latest\n    steps:\n      - &recursive1\n        env: *recursive1\n        run: *recursive2\n      - *recursive1\n      - *recursive2\n';
+    assert.ok((await checkLintBounded(text, WORKFLOW)) > 0);
+  });
+
+  it('a manifest with a billion-laughs env, args and volumes is checked under every rule', async () => {
+    const text = [
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', '  labels: &l0 {app: web}', 'x-bomb:', ...bombLines('  l0b: x').slice(1),
+      'spec:', '  replicas: 2', '  selector:', '    matchLabels: *l0', '  template:', '    metadata:', '      labels: *l0', '    spec:', '      containers:',
+      '        - name: web', '          image: nginx:1.27', `          env: ${last}`, `          args: ${last}`, `          resources: { limits: ${last} }`,
+      `          livenessProbe: { exec: { command: ${last} } }`, `      volumes: ${last}`, '',
+    ].join('\n');
+    assert.ok((await checkLintBounded(text, 'deploy/web.yaml')) > 0);
   });
 });

@@ -88,14 +88,26 @@ export function matrixValues(matrix: JobMatrix, yaml: YamlDoc, key: string): Nod
   return values.some((value) => isExpression(value)) ? undefined : values;
 }
 
-/** A matrix value as plain data (what GitHub compares), aliases followed. */
-export function plainValue(yaml: YamlDoc, node: Node | undefined, depth = 0): unknown {
-  if (node === undefined || depth > 32) return null;
+/** Nodes a matrix value may have, aliases counted each time they are followed, before it is too large to compare. */
+const PLAIN_VALUE_NODES = 10_000;
+
+/**
+ * A matrix value as plain data (what GitHub compares), aliases followed; undefined when it is too large to compare
+ * (nested anchors, `&b [*a, *a]`, double a value's size at each level: a few lines may stand for billions of nodes).
+ */
+export function plainValue(yaml: YamlDoc, node: Node | undefined): unknown {
+  const budget = { left: PLAIN_VALUE_NODES };
+  const value = plainValueWithin(yaml, node, 0, budget);
+  return budget.left < 0 ? undefined : value;
+}
+
+function plainValueWithin(yaml: YamlDoc, node: Node | undefined, depth: number, budget: { left: number }): unknown {
+  if (node === undefined || depth > 32 || --budget.left < 0) return null;
   if (isScalar(node)) return node.value ?? null;
-  if (isSeq(node)) return seqItems(yaml, node).map((item) => plainValue(yaml, item, depth + 1));
+  if (isSeq(node)) return seqItems(yaml, node).map((item) => plainValueWithin(yaml, item, depth + 1, budget));
   if (isMap(node)) {
     const object: Record<string, unknown> = {};
-    for (const [key, field] of mapFields(yaml, node)) object[key] = plainValue(yaml, field.value, depth + 1);
+    for (const [key, field] of mapFields(yaml, node)) object[key] = plainValueWithin(yaml, field.value, depth + 1, budget);
     return object;
   }
   return null;

@@ -82,7 +82,10 @@ jobs:
         const seen = new Set<string>();
         for (const value of row.values) {
           if (isExpression(value)) continue;
-          const json = JSON.stringify(plainValue(doc, value));
+          const plain = plainValue(doc, value);
+          // Too large to compare (nested anchors): not judged.
+          if (plain === undefined) continue;
+          const json = JSON.stringify(plain);
           if (seen.has(json)) ctx.report({ span: spanOf(value), message: 'duplicate', args: [row.key, json] });
           seen.add(json);
         }
@@ -126,8 +129,10 @@ function excludeProblems(matrix: JobMatrix, doc: YamlDoc): ExcludeProblem[] {
       const values = matrixValues(matrix, doc, written);
       if (!values || values.length === 0) continue;
       const wanted = plainValue(doc, value);
-      if (values.some((candidate) => matches(wanted, plainValue(doc, candidate)))) continue;
-      const shown = values.slice(0, 8).map((candidate) => JSON.stringify(plainValue(doc, candidate)));
+      const candidates = values.map((candidate) => plainValue(doc, candidate));
+      // A value too large to compare (nested anchors) may match anything.
+      if (wanted === undefined || candidates.some((candidate) => candidate === undefined || matches(wanted, candidate))) continue;
+      const shown = candidates.slice(0, 8).map((candidate) => JSON.stringify(candidate));
       report({ span: spanOf(value), message: 'noMatch', args: [key, JSON.stringify(wanted), shown.join(', ') + (values.length > 8 ? ', …' : '')] });
     }
   }

@@ -61,17 +61,19 @@ jobs:
   },
 });
 
-const MAX_DEPTH = 32;
-
-/** Every string scalar under a node (aliases followed once), for expressions that read `secrets` whole. */
-function scan(node: Node | undefined, ctx: RuleContext<typeof messages>, depth = 0): void {
-  if (!node || depth > MAX_DEPTH) return;
+/**
+ * Every string scalar under a node, for expressions that read `secrets` whole. Aliases are followed, each node once:
+ * anchors may nest (`&a [*b, *b]`) or name themselves, and a walk that revisits them grows exponentially.
+ */
+function scan(node: Node | undefined, ctx: RuleContext<typeof messages>, seen = new Set<Node>()): void {
+  if (!node || seen.has(node)) return;
+  seen.add(node);
   if (isMap(node)) {
-    for (const pair of node.items) scan(ctx.doc.resolve(pair.value), ctx, depth + 1);
+    for (const pair of node.items) scan(ctx.doc.resolve(pair.value), ctx, seen);
     return;
   }
   if (isSeq(node)) {
-    for (const item of node.items) scan(ctx.doc.resolve(item), ctx, depth + 1);
+    for (const item of node.items) scan(ctx.doc.resolve(item), ctx, seen);
     return;
   }
   if (!isScalar(node) || typeof node.value !== 'string' || !node.value.includes('secrets')) return;
