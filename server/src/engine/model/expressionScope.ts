@@ -150,8 +150,11 @@ export function expressionSites(workflow: Workflow, doc: YamlDoc): ExpressionSit
     const step = job && path[2] === 'steps' && typeof path[3] === 'number' ? job.steps.find((s) => s.index === path[3]) : undefined;
     return { job, step };
   };
+  // Each node once: aliases (`*a`) may repeat or nest a node, and a recursive anchor would make the walk exponential.
+  const seen = new Set<Node>();
   const visit = (node: Node | undefined, types: readonly string[], path: (string | number)[], context: readonly string[] | undefined, depth: number): void => {
-    if (!node || depth > 40) return;
+    if (!node || depth > 40 || seen.has(node)) return;
+    seen.add(node);
     const defs = types.flatMap((type) => definitionsFor(schema, type, node));
     const here = defs.find((d) => d.def.context)?.def.context ?? context;
     if (isScalar(node)) {
