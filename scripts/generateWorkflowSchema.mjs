@@ -32,7 +32,8 @@ function compact(definitions) {
   for (const [name, definition] of Object.entries(definitions)) {
     if (GATED_DEFINITIONS.has(name)) continue;
     const d = {};
-    if (definition.context?.length) d.context = true;
+    // The contexts and special functions (`hashFiles(1,255)`: name(min args,max args)) expressions may use here.
+    if (definition.context?.length) d.context = definition.context;
     if (definition['one-of']) d.oneOf = definition['one-of'].filter((type) => !GATED_DEFINITIONS.has(type));
     if (definition['allowed-values']) d.allowedValues = definition['allowed-values'];
     if (definition.null) d.null = true;

@@ -13,6 +13,7 @@ import deployUngated from './gha/deploy-ungated';
 import deprecatedCommands from './gha/deprecated-commands';
 import dockerBuildCache from './gha/docker-build-cache';
 import events from './gha/events';
+import expression from './gha/expression';
 import githubEnv from './gha/github-env';
 import glob from './gha/glob';
 import hardcodedSecret from './gha/hardcoded-secret';
@@ -77,7 +78,7 @@ import serviceAccountToken from './k8s/service-account-token';
 import updateStrategy from './k8s/update-strategy';
 
 /** Every rule, sorted by id. A test fails when a rule file is missing here or out of order. */
-export const RULES: readonly Rule[] = [actionInputs, actionRuntime, artifactRetention, botCondition, cachePoisoning, checkoutCredentials, coverage100, dangerousTrigger, deployConcurrency, deployEnvironment, deployUngated, deprecatedCommands, dockerBuildCache, events, githubEnv, glob, hardcodedSecret, ghaImageTag, insecureCommands, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, secretsOvershared, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, trustedPublishing, unpinnedAction, unreachableJob, unsoundCondition, workflowCall, analysisCondition, analysisLimits, analysisSingleMetric, danglingReference, deprecatedApi, duplicateEnv, externalSecretRefresh, flaggerCanary, ha, imageTag, jobHygiene, livenessDelay, livenessThreshold, pdb, privileged, probeIdentical, probeMissing, probePort, rbac, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv, securityContext, selector, serviceAccountToken, updateStrategy];
+export const RULES: readonly Rule[] = [actionInputs, actionRuntime, artifactRetention, botCondition, cachePoisoning, checkoutCredentials, coverage100, dangerousTrigger, deployConcurrency, deployEnvironment, deployUngated, deprecatedCommands, dockerBuildCache, events, expression, githubEnv, glob, hardcodedSecret, ghaImageTag, insecureCommands, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, secretsOvershared, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, trustedPublishing, unpinnedAction, unreachableJob, unsoundCondition, workflowCall, analysisCondition, analysisLimits, analysisSingleMetric, danglingReference, deprecatedApi, duplicateEnv, externalSecretRefresh, flaggerCanary, ha, imageTag, jobHygiene, livenessDelay, livenessThreshold, pdb, privileged, probeIdentical, probeMissing, probePort, rbac, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv, securityContext, selector, serviceAccountToken, updateStrategy];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);

@@ -821,3 +821,148 @@ function containsUnknown(value: Value): boolean {
   if (value !== null && typeof value === 'object') return Object.values(value).some(containsUnknown);
   return false;
 }
+
+// ---------------------------------------------------------------- functions
+
+/** A built-in function's arity (lowercased name): the fewest and the most arguments it takes. */
+export interface FunctionSignature {
+  name: string;
+  min: number;
+  max: number;
+}
+
+/** GitHub's expression functions, by lowercased name, with their names as documented. */
+export const FUNCTIONS: ReadonlyMap<string, FunctionSignature> = new Map(
+  (
+    [
+      ['contains', 2, 2],
+      ['startsWith', 2, 2],
+      ['endsWith', 2, 2],
+      ['format', 1, Infinity],
+      ['join', 1, 2],
+      ['toJSON', 1, 1],
+      ['fromJSON', 1, 1],
+      ['hashFiles', 1, Infinity],
+      ['always', 0, 0],
+      ['success', 0, 0],
+      ['failure', 0, 0],
+      ['cancelled', 0, 0],
+    ] as const
+  ).map(([name, min, max]) => [name.toLowerCase(), { name, min, max }]),
+);
+
+/** Functions GitHub allows only where the key says so (the context-availability table): status functions and hashFiles. */
+export const SPECIAL_FUNCTIONS: ReadonlySet<string> = new Set([...STATUS_FUNCTIONS, 'hashfiles']);
+
+export type CallProblem =
+  | { kind: 'unknown-function'; name: string; start: number; end: number }
+  | { kind: 'arity'; name: string; given: number; signature: FunctionSignature; start: number; end: number }
+  /** `format('{0} {2}', a, b)`: placeholder `{index}` has no argument. */
+  | { kind: 'format-missing'; index: number; given: number; start: number; end: number }
+  /** `format('{0}', a, b)`: argument `index` (0-based after the template) is used by no placeholder. */
+  | { kind: 'format-unused'; index: number; start: number; end: number }
+  /** `format('{0')`: a brace that is neither `{{`, `}}` nor a placeholder. */
+  | { kind: 'format-invalid'; start: number; end: number }
+  /** `fromJSON('{')`: a literal that is not JSON. */
+  | { kind: 'bad-json'; error: string; start: number; end: number };
+
+/** Every call of the expression, outermost first. */
+export function callsOf(ast: Expr): Extract<Expr, { kind: 'call' }>[] {
+  const out: Extract<Expr, { kind: 'call' }>[] = [];
+  const visit = (expr: Expr): void => {
+    switch (expr.kind) {
+      case 'call':
+        out.push(expr);
+        expr.args.forEach(visit);
+        return;
+      case 'not':
+        return visit(expr.operand);
+      case 'binary':
+        visit(expr.left);
+        return visit(expr.right);
+      case 'property':
+      case 'star':
+        return visit(expr.object);
+      case 'index':
+        visit(expr.object);
+        return visit(expr.index);
+      default:
+        return;
+    }
+  };
+  visit(ast);
+  return out;
+}
+
+/** The placeholders of a format() template (`{0}`, `{1}` …), or undefined when a brace is malformed. */
+export function formatPlaceholders(template: string): number[] | undefined {
+  const indexes: number[] = [];
+  let i = 0;
+  while (i < template.length) {
+    const ch = template[i];
+    if (ch === '{') {
+      if (template[i + 1] === '{') {
+        i += 2;
+        continue;
+      }
+      const match = /^\{(\d+)\}/.exec(template.slice(i));
+      if (!match) return undefined;
+      indexes.push(Number(match[1]));
+      i += match[0].length;
+      continue;
+    }
+    if (ch === '}') {
+      if (template[i + 1] === '}') {
+        i += 2;
+        continue;
+      }
+      return undefined;
+    }
+    i++;
+  }
+  return indexes;
+}
+
+/**
+ * What is wrong with the calls of an expression, whatever the key: unknown functions, wrong arity, `format()`
+ * placeholders without arguments or arguments without placeholders, `fromJSON()` of a literal that is not JSON.
+ * Offsets are in the parsed source; a problem's span is the function name (arity, unknown) or the argument.
+ */
+export function callProblems(ast: Expr): CallProblem[] {
+  const problems: CallProblem[] = [];
+  for (const call of callsOf(ast)) {
+    const nameEnd = call.start + call.name.length;
+    const signature = FUNCTIONS.get(call.name);
+    if (!signature) {
+      problems.push({ kind: 'unknown-function', name: call.name, start: call.start, end: nameEnd });
+      continue;
+    }
+    if (call.args.length < signature.min || call.args.length > signature.max) {
+      problems.push({ kind: 'arity', name: signature.name, given: call.args.length, signature, start: call.start, end: nameEnd });
+      continue;
+    }
+    const first = call.args[0];
+    if (call.name === 'format' && first?.kind === 'literal' && typeof first.value === 'string') {
+      const placeholders = formatPlaceholders(first.value);
+      const given = call.args.length - 1;
+      if (!placeholders) {
+        problems.push({ kind: 'format-invalid', start: first.start, end: first.end });
+        continue;
+      }
+      const missing = placeholders.find((index) => index >= given);
+      if (missing !== undefined) problems.push({ kind: 'format-missing', index: missing, given, start: first.start, end: first.end });
+      for (let index = 0; index < given; index++) {
+        const arg = call.args[index + 1]!;
+        if (!placeholders.includes(index)) problems.push({ kind: 'format-unused', index, start: arg.start, end: arg.end });
+      }
+    }
+    if (call.name === 'fromjson' && first?.kind === 'literal' && typeof first.value === 'string') {
+      try {
+        JSON.parse(first.value);
+      } catch (error) {
+        problems.push({ kind: 'bad-json', error: error instanceof Error ? error.message : String(error), start: first.start, end: first.end });
+      }
+    }
+  }
+  return problems;
+}

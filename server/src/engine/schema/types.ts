@@ -3,8 +3,11 @@
  * matches a definition when it matches one of its kinds; `oneOf` lists definitions by name.
  */
 export interface SchemaDefinition {
-  /** Expressions (`${{ }}`) are allowed in this value and everything below it. */
-  context?: true;
+  /**
+   * Expressions (`${{ }}`) are allowed in this value and everything below it, with these contexts and special functions
+   * (`hashFiles(1,255)`: the name, then the fewest and most arguments).
+   */
+  context?: readonly string[];
   oneOf?: string[];
   /** A string that must be one of these (an activity type, a permission level …). */
   allowedValues?: string[];

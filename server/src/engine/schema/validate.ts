@@ -66,7 +66,7 @@ class Walker {
   }
 
   private allowsExpressions(name: string): boolean {
-    return this.schema[name]?.context === true;
+    return this.schema[name]?.context !== undefined;
   }
 
   check(raw: Node, name: string, inherited: boolean, at: Span, parent: string): void {
@@ -80,7 +80,7 @@ class Walker {
     if (isSeq(node)) {
       const sequence = leaves.find(([, d]) => d.sequence !== undefined);
       if (!sequence) return void this.problems.push({ kind: 'type', at, expected: expectedOf(leaves), found: 'a sequence', parent });
-      const itemExpressions = expressions || sequence[1].context === true;
+      const itemExpressions = expressions || sequence[1].context !== undefined;
       for (const raw of node.items) {
         const item = this.yaml.resolve(raw);
         if (!item) continue;
@@ -161,7 +161,7 @@ class Walker {
     }
     const [mappingName, definition] = chosen[0]!;
     const mapping = definition.mapping!;
-    const inner = expressions || definition.context === true;
+    const inner = expressions || definition.context !== undefined;
     for (const pair of pairs) {
       const property = mapping.properties[pair.key];
       if (property) {

@@ -1,0 +1,545 @@
+/**
+ * What a `${{ }}` can read where it stands: GitHub's context-availability table (from the workflow and action schemas of
+ * @actions/workflow-parser, `engine/schema/schemaData.generated.ts`) and what each context holds there, with where each
+ * name is declared. The rule gha/expression checks expressions against it; hovers, go-to-definition and completion
+ * inside `${{ }}` read the same answers.
+ *
+ * API:
+ * - `expressionSites(workflow, doc)`: every string scalar holding `${{ }}` in a workflow or composite action, with its
+ *   key path, job, step and the contexts and special functions GitHub allows there.
+ * - `siteAt(workflow, doc, offset)`: the site whose scalar holds a file offset (for the editor).
+ * - `scopeOf(site, workflow, doc, index)`: a `Scope`: per context name (lowercased), its `ExprType`.
+ * - `resolve(scope, segments)`: walks a context path (`['steps', 'build', 'outputs', 'dist']`) through the scope: the
+ *   type and declaration reached, or where the path leaves what is known (`unknown-property` with the names it could be).
+ * - `scopeProblems(ast, site, scope)`: what a parsed expression reads that the scope does not hold or the key does not allow.
+ * - `pathSegmentsOf(expr)`: a context path's segments with their offsets (what a hover or definition points at).
+ * - `typeLabel(type)`: a short text for a type (`string`, `{ dist, version }`).
+ * Types are precise only where the workflow says so: anything dynamic (a matrix from fromJSON, outputs of actions the
+ * table does not know, `github.event`, what an object filter returns) is `any`, and nothing is reported about it.
+ */
+import type { Span } from '../core/finding';
+import { SPECIAL_FUNCTIONS, type Expr } from '../languages/expressions';
+import type { IndexView } from '../core/projectIndex';
+import { ACTION_SCHEMA, WORKFLOW_SCHEMA } from '../schema/schemaData.generated';
+import type { SchemaDefinition, SchemaDefinitions } from '../schema/types';
+import { isMap, isScalar, isSeq, mapFields, scalarToString, seqItems, spanOf, type Node, type Scalar, type YamlDoc } from '../yaml/yamlFile';
+import { knownAction } from './actionMetadata';
+import { entryFields, jobMatrix } from './matrix';
+import type { Job, Step, Workflow } from './workflow';
+
+// ---------------------------------------------------------------- types
+
+export type ExprType =
+  | { kind: 'any' }
+  | { kind: 'string' | 'number' | 'boolean' | 'null' }
+  /** An object whose properties are all known (`closed`), or one that may hold more (`env`, `secrets`). */
+  | { kind: 'object'; properties: ReadonlyMap<string, Member>; closed: boolean; what: string };
+
+/** A property of an object type: its name as declared, its type, and where it is declared (a key of the file). */
+export interface Member {
+  name: string;
+  type: ExprType;
+  declared?: Span;
+  /** A line of explanation for a hover (`output of step 'build'`, `input (boolean, default: false)`). */
+  note?: string;
+}
+
+export const ANY: ExprType = { kind: 'any' };
+const STRING: ExprType = { kind: 'string' };
+const NUMBER: ExprType = { kind: 'number' };
+const BOOLEAN: ExprType = { kind: 'boolean' };
+
+function closedObject(what: string, members: Iterable<Member>): ExprType {
+  const properties = new Map<string, Member>();
+  for (const member of members) if (!properties.has(member.name.toLowerCase())) properties.set(member.name.toLowerCase(), member);
+  return { kind: 'object', properties, closed: true, what };
+}
+
+const openObject = (what: string): ExprType => ({ kind: 'object', properties: new Map(), closed: false, what });
+
+export function typeLabel(type: ExprType): string {
+  if (type.kind !== 'object') return type.kind;
+  if (!type.closed) return type.what;
+  return `{ ${[...type.properties.values()].map((member) => member.name).join(', ')} }`;
+}
+
+// ---------------------------------------------------------------- fixed contexts
+
+const strings = (what: string, names: readonly string[], more: Record<string, ExprType> = {}): ExprType =>
+  closedObject(what, [...names.map((name) => ({ name, type: more[name] ?? STRING })), ...Object.entries(more).filter(([name]) => !names.includes(name)).map(([name, type]) => ({ name, type }))]);
+
+/** The `github` context's properties (GitHub's docs, and what runners set without documenting: `output`, `state`, `step_summary`, `path`, `env`). */
+const GITHUB = strings(
+  "the 'github' context",
+  [
+    'action', 'action_path', 'action_ref', 'action_repository', 'action_status', 'actor', 'actor_id', 'api_url', 'base_ref', 'env',
+    'event_name', 'event_path', 'graphql_url', 'head_ref', 'job', 'job_workflow_sha', 'output', 'path', 'ref', 'ref_name',
+    'ref_type', 'repository', 'repository_id', 'repository_owner', 'repository_owner_id', 'repositoryUrl', 'retention_days', 'run_attempt',
+    'run_id', 'run_number', 'secret_source', 'server_url', 'sha', 'state', 'step_summary', 'token', 'triggering_actor', 'workflow',
+    'workflow_ref', 'workflow_sha', 'workspace',
+  ],
+  { event: ANY, ref_protected: BOOLEAN },
+);
+
+const RUNNER = strings("the 'runner' context", ['name', 'os', 'arch', 'temp', 'tool_cache', 'debug', 'environment', 'workspace']);
+
+const JOB = strings(
+  "the 'job' context",
+  ['status', 'check_run_id', 'workflow_ref', 'workflow_sha', 'workflow_repository', 'workflow_file_path'],
+  { container: strings('the job container', ['id', 'network']), services: ANY },
+);
+
+const STRATEGY = strings("the 'strategy' context", [], { 'fail-fast': BOOLEAN, 'job-index': NUMBER, 'job-total': NUMBER, 'max-parallel': NUMBER });
+
+// ---------------------------------------------------------------- sites
+
+export interface ExpressionSite {
+  /** The string scalar holding one or more `${{ }}`. */
+  node: Scalar;
+  /** An `if:` value: one expression, with or without `${{ }}` (else `${{ }}` templates inside a string). */
+  condition: boolean;
+  /** Keys and sequence indexes from the document's root (`['jobs', 'build', 'steps', 2, 'with', 'path']`). */
+  path: readonly (string | number)[];
+  job: Job | undefined;
+  step: Step | undefined;
+  /**
+   * The contexts GitHub allows here (lowercased), and its special functions (`hashfiles`, `always` …) with their arity;
+   * undefined where the schema says nothing (then nothing is reported about availability).
+   */
+  allowed: { contexts: ReadonlySet<string>; functions: ReadonlyMap<string, { min: number; max: number }> } | undefined;
+}
+
+function allowedOf(context: readonly string[] | undefined): ExpressionSite['allowed'] {
+  if (!context) return undefined;
+  const contexts = new Set<string>();
+  const functions = new Map<string, { min: number; max: number }>();
+  for (const entry of context) {
+    const call = /^(\w+)\((\d+),(\d+|MAX)\)$/.exec(entry);
+    if (call) functions.set(call[1]!.toLowerCase(), { min: Number(call[2]), max: call[3] === 'MAX' ? Infinity : Number(call[3]) });
+    else contexts.add(entry.toLowerCase());
+  }
+  return { contexts, functions };
+}
+
+/** The definitions of `name` (through `oneOf`) that can hold a node of this shape. */
+function definitionsFor(schema: SchemaDefinitions, name: string, node: Node | undefined, depth = 0): { name: string; def: SchemaDefinition }[] {
+  const def = schema[name];
+  if (!def || depth > 8) return [];
+  const own = { name, def };
+  if (def.oneOf) return [own, ...def.oneOf.flatMap((branch) => definitionsFor(schema, branch, node, depth + 1))];
+  if (isMap(node)) return def.mapping ? [own] : def.context ? [own] : [];
+  if (isSeq(node)) return def.sequence ? [own] : def.context ? [own] : [];
+  return [own];
+}
+
+/**
+ * Every string scalar holding `${{ }}`, with the contexts GitHub allows there. Keys are not sites (GitHub does not
+ * evaluate expressions in keys).
+ */
+export function expressionSites(workflow: Workflow, doc: YamlDoc): ExpressionSite[] {
+  const schema = workflow.kind === 'workflow' ? WORKFLOW_SCHEMA : ACTION_SCHEMA;
+  const sites: ExpressionSite[] = [];
+  const jobsById = new Map(workflow.jobs.map((job) => [job.id, job]));
+  const composite = workflow.kind === 'composite-action' ? workflow.jobs[0] : undefined;
+  const locate = (path: readonly (string | number)[]): { job: Job | undefined; step: Step | undefined } => {
+    if (composite) {
+      const step = path[0] === 'runs' && path[1] === 'steps' && typeof path[2] === 'number' ? composite.steps.find((s) => s.index === path[2]) : undefined;
+      return { job: composite, step };
+    }
+    const job = path[0] === 'jobs' && typeof path[1] === 'string' ? jobsById.get(path[1]) : undefined;
+    const step = job && path[2] === 'steps' && typeof path[3] === 'number' ? job.steps.find((s) => s.index === path[3]) : undefined;
+    return { job, step };
+  };
+  // Each node once: aliases (`*a`) may repeat or nest a node, and a recursive anchor would make the walk exponential.
+  const seen = new Set<Node>();
+  const visit = (node: Node | undefined, types: readonly string[], path: (string | number)[], context: readonly string[] | undefined, depth: number): void => {
+    if (!node || depth > 40 || seen.has(node)) return;
+    seen.add(node);
+    const defs = types.flatMap((type) => definitionsFor(schema, type, node));
+    const here = defs.find((d) => d.def.context)?.def.context ?? context;
+    if (isScalar(node)) {
+      const condition = defs.some((d) => /(^|-)if$/.test(d.name));
+      if (typeof node.value === 'string' && (node.value.includes('${{') || (condition && node.value.trim() !== ''))) {
+        sites.push({ node, path: [...path], ...locate(path), condition, allowed: allowedOf(here) });
+      }
+      return;
+    }
+    if (isMap(node)) {
+      for (const [key, field] of mapFields(doc, node)) {
+        const next: string[] = [];
+        let loose = false;
+        for (const { def } of defs) {
+          const property = def.mapping?.properties[key];
+          if (property) next.push(property.type);
+          else if (def.mapping?.looseValue) (next.push(def.mapping.looseValue), (loose = true));
+        }
+        void loose;
+        visit(field.value, next.length > 0 ? [...new Set(next)] : [], [...path, key], here, depth + 1);
+      }
+      return;
+    }
+    if (isSeq(node)) {
+      const items = [...new Set(defs.flatMap(({ def }) => (def.sequence ? [def.sequence] : [])))];
+      seqItems(doc, node).forEach((item, index) => visit(item, items, [...path, index], here, depth + 1));
+    }
+  };
+  visit(workflow.node, [workflow.kind === 'workflow' ? 'workflow-root' : 'action-root'], [], undefined, 0);
+  return sites;
+}
+
+/** The site whose scalar holds `offset` (a position in the file), if any. */
+export function siteAt(workflow: Workflow, doc: YamlDoc, offset: number): ExpressionSite | undefined {
+  return expressionSites(workflow, doc).find((site) => site.node.range && site.node.range[0] <= offset && offset <= site.node.range[1]);
+}
+
+// ---------------------------------------------------------------- scopes
+
+/** What each context holds at a site (names lowercased). A context absent from the map is not a context at all. */
+export type Scope = ReadonlyMap<string, ExprType>;
+
+const member = (name: string, type: ExprType, declared?: Span, note?: string): Member => ({ name, type, ...(declared ? { declared } : {}), ...(note ? { note } : {}) });
+
+/** The keys of a mapping node, as members of `type`; undefined when the node is not a mapping or a key is computed. */
+function keysOf(doc: YamlDoc, node: Node | undefined, type: (value: Node | undefined) => ExprType, note?: string): Member[] | undefined {
+  if (!isMap(node)) return undefined;
+  const members: Member[] = [];
+  for (const [key, field] of mapFields(doc, node)) {
+    if (key.includes('${{')) return undefined;
+    members.push(member(key, type(field.value), field.keySpan, note));
+  }
+  return members;
+}
+
+function isComputed(node: Node | undefined): boolean {
+  return isScalar(node) && typeof node.value === 'string' && node.value.includes('${{');
+}
+
+/** The workflow's `on:` mapping's trigger, or undefined. */
+function trigger(workflow: Workflow, doc: YamlDoc, event: string): { present: boolean; node: Node | undefined } | 'unknown' {
+  const on = workflow.fields.get('on')?.value ?? workflow.fields.get('true')?.value;
+  if (isScalar(on)) return { present: scalarToString(on) === event, node: undefined };
+  if (isSeq(on)) return { present: seqItems(doc, on).some((item) => scalarToString(item) === event), node: undefined };
+  if (isMap(on)) {
+    const field = mapFields(doc, on).get(event);
+    return { present: field !== undefined, node: field?.value };
+  }
+  return 'unknown';
+}
+
+function inputType(doc: YamlDoc, node: Node | undefined): { type: ExprType; note: string } {
+  const fields = isMap(node) ? mapFields(doc, node) : undefined;
+  const declared = scalarToString(fields?.get('type')?.value);
+  const type = declared === 'boolean' ? BOOLEAN : declared === 'number' ? NUMBER : declared === undefined || declared === 'string' || declared === 'choice' || declared === 'environment' ? STRING : ANY;
+  const fallback = scalarToString(fields?.get('default')?.value);
+  return { type, note: `input (${declared ?? 'string'}${fallback !== undefined ? `, default: ${fallback}` : ''})` };
+}
+
+/** `inputs`: a workflow's `workflow_dispatch` and `workflow_call` inputs, or a composite action's own. */
+function inputsContext(workflow: Workflow, doc: YamlDoc): ExprType {
+  const what = "the 'inputs' context";
+  if (workflow.kind === 'composite-action') {
+    const inputs = workflow.fields.get('inputs')?.value;
+    if (inputs === undefined) return closedObject(what, []);
+    const members = keysOf(doc, inputs, () => STRING, 'input of this action');
+    return members ? closedObject(what, members) : ANY;
+  }
+  const members: Member[] = [];
+  for (const event of ['workflow_dispatch', 'workflow_call']) {
+    const found = trigger(workflow, doc, event);
+    if (found === 'unknown') return ANY;
+    if (!found.present || found.node === undefined || (isScalar(found.node) && found.node.value === null)) continue;
+    if (!isMap(found.node)) return ANY;
+    const inputs = mapFields(doc, found.node).get('inputs')?.value;
+    if (inputs === undefined || (isScalar(inputs) && inputs.value === null)) continue;
+    if (!isMap(inputs)) return ANY;
+    for (const [key, field] of mapFields(doc, inputs)) {
+      if (key.includes('${{')) return ANY;
+      const { type, note } = inputType(doc, field.value);
+      const seen = members.find((m) => m.name.toLowerCase() === key.toLowerCase());
+      // Declared by both triggers with different types: either may come.
+      if (seen) {
+        if (seen.type.kind !== type.kind) seen.type = ANY;
+        continue;
+      }
+      members.push(member(key, type, field.keySpan, `${event} ${note}`));
+    }
+  }
+  return closedObject(what, members);
+}
+
+/** The outputs a step declares: a local action's, a known action's, else any (a `run:` step writes what it likes). */
+function stepOutputs(step: Step, index: IndexView): ExprType {
+  const action = step.action;
+  if (!action) return ANY;
+  const what = `the outputs of '${step.uses}'`;
+  if (action.kind === 'local') {
+    const read = index.localAction(action);
+    if (read.state !== 'found' || !read.value || read.value.using === undefined) return ANY;
+    return closedObject(what, read.value.outputs.map((name) => member(name, STRING, undefined, `output of ${step.uses}`)));
+  }
+  const known = knownAction(action);
+  if (!known || !known.metadata.inputs || !known.exact) return ANY;
+  return closedObject(what, known.metadata.outputs.map((name) => member(name, STRING, undefined, `output of ${step.uses}`)));
+}
+
+/** `steps`: the steps of the job before `before` (all of them when undefined) that have a literal `id`. */
+function stepsContext(job: Job, before: number | undefined, index: IndexView): ExprType {
+  const members: Member[] = [];
+  for (const step of job.steps) {
+    if (before !== undefined && step.index >= before) break;
+    const idField = step.fields.get('id');
+    if (!idField) continue;
+    const id = scalarToString(idField.value);
+    if (id === undefined || id.includes('${{')) return ANY;
+    const outputs = stepOutputs(step, index);
+    members.push(member(id, closedObject(`step '${id}'`, [member('outputs', outputs), member('outcome', STRING), member('conclusion', STRING)]), spanOf(idField.value!), `step '${id}'`));
+  }
+  return closedObject("the 'steps' context (earlier steps with an id)", members);
+}
+
+/** A job's declared outputs: its `outputs:` keys, or a local reusable workflow's outputs; any when not knowable. */
+function jobOutputs(job: Job, doc: YamlDoc, index: IndexView): ExprType {
+  const what = `the outputs of job '${job.id}'`;
+  if (job.call) {
+    if (!job.call.local) return ANY;
+    const read = index.localWorkflow(job.call);
+    if (read.state !== 'found' || !read.value) return ANY;
+    return closedObject(what, read.value.outputs.map((name) => member(name, STRING, undefined, `output of ${job.call!.uses}`)));
+  }
+  const outputs = job.fields.get('outputs');
+  if (!outputs) return closedObject(what, []);
+  const members = keysOf(doc, outputs.value, () => STRING, `output of job '${job.id}'`);
+  return members ? closedObject(what, members) : ANY;
+}
+
+function jobEntry(job: Job, doc: YamlDoc, index: IndexView): ExprType {
+  return closedObject(`job '${job.id}'`, [member('outputs', jobOutputs(job, doc, index)), member('result', STRING)]);
+}
+
+/** `needs`: only the jobs this job needs. */
+function needsContext(job: Job, doc: YamlDoc, index: IndexView): ExprType {
+  if (isComputed(job.fields.get('needs')?.value)) return ANY;
+  const jobs = new Map(job.workflow.jobs.map((other) => [other.id, other]));
+  const members: Member[] = [];
+  for (const id of job.needs) {
+    const other = jobs.get(id);
+    // A needed job the workflow does not have is gha/job-needs's finding; here its entry is unknown.
+    members.push(member(id, other ? jobEntry(other, doc, index) : ANY, other?.idSpan, `job '${id}' (in needs)`));
+  }
+  return closedObject("the 'needs' context (this job's needs)", members);
+}
+
+/** `matrix`: the keys of the job's matrix and of its `include` entries; any when the matrix is computed. */
+function matrixContext(job: Job, doc: YamlDoc): ExprType {
+  const what = "the 'matrix' context";
+  const strategy = job.fields.get('strategy')?.value;
+  if (strategy === undefined) return closedObject(`${what} (the job has no matrix)`, []);
+  if (!isMap(strategy)) return ANY;
+  const matrixField = mapFields(doc, strategy).get('matrix');
+  if (!matrixField) return closedObject(`${what} (the job has no matrix)`, []);
+  const matrix = jobMatrix(job, doc);
+  if (!matrix) return ANY;
+  const members: Member[] = [];
+  for (const row of matrix.rows) {
+    if (row.key.includes('${{')) return ANY;
+    members.push(member(row.key, ANY, row.keySpan, 'matrix key'));
+  }
+  if (matrix.include.kind === 'expression') return ANY;
+  if (matrix.include.kind === 'list') {
+    for (const item of matrix.include.items) {
+      const fields = entryFields(doc, item);
+      if (!fields) return ANY;
+      for (const [key, field] of fields) {
+        if (key.includes('${{')) return ANY;
+        if (!members.some((m) => m.name.toLowerCase() === key.toLowerCase())) members.push(member(key, ANY, field.keySpan, 'matrix key (from include)'));
+      }
+    }
+  }
+  return closedObject(what, members);
+}
+
+/** `jobs` (in `on.workflow_call.outputs`): every job of the workflow, with its outputs and result. */
+function jobsContext(workflow: Workflow, doc: YamlDoc, index: IndexView): ExprType {
+  return closedObject("the 'jobs' context", workflow.jobs.map((job) => member(job.id, jobEntry(job, doc, index), job.idSpan, `job '${job.id}'`)));
+}
+
+/**
+ * What each context holds at a site. Contexts the site cannot read are still typed (a finding says they are not
+ * available there, and a hover can still say what they hold).
+ */
+export function scopeOf(site: ExpressionSite, workflow: Workflow, doc: YamlDoc, index: IndexView): Scope {
+  const scope = new Map<string, ExprType>([
+    ['github', GITHUB],
+    ['runner', RUNNER],
+    ['job', JOB],
+    ['strategy', STRATEGY],
+    ['env', openObject("the 'env' context")],
+    ['vars', openObject("the 'vars' context")],
+    ['secrets', openObject("the 'secrets' context")],
+    ['inputs', inputsContext(workflow, doc)],
+  ]);
+  const job = site.job;
+  if (job && !job.synthetic) {
+    // A step's keys see the steps before it; the job's keys (outputs) see them all.
+    scope.set('steps', stepsContext(job, site.step?.index, index));
+    scope.set('needs', needsContext(job, doc, index));
+    scope.set('matrix', matrixContext(job, doc));
+  } else if (job) {
+    // A composite action: its own steps; what its caller's job holds is not known here.
+    scope.set('steps', stepsContext(job, site.step?.index, index));
+    scope.set('needs', ANY);
+    scope.set('matrix', ANY);
+  } else {
+    scope.set('steps', ANY);
+    scope.set('needs', ANY);
+    scope.set('matrix', ANY);
+  }
+  scope.set('jobs', workflow.kind === 'workflow' ? jobsContext(workflow, doc, index) : ANY);
+  return scope;
+}
+
+// ---------------------------------------------------------------- resolving paths
+
+export type Resolution =
+  | { ok: true; type: ExprType; member: Member | undefined }
+  /** Segment `at` (0 = the context name) is not a property of what came before; `known` lists the names it could be. */
+  | { ok: false; at: number; of: ExprType & { kind: 'object' }; known: readonly string[] }
+  /** The first segment names no context. */
+  | { ok: false; at: 0; of: undefined; known: readonly string[] };
+
+/** Walks a context path through a scope; `*` (an object filter) ends what is known. */
+export function resolve(scope: Scope, segments: readonly string[]): Resolution {
+  const head = segments[0]?.toLowerCase() ?? '';
+  let type = scope.get(head);
+  if (!type) return { ok: false, at: 0, of: undefined, known: [...scope.keys()] };
+  let found: Member | undefined;
+  for (let at = 1; at < segments.length; at++) {
+    if (type.kind !== 'object') return { ok: true, type: ANY, member: undefined };
+    const name = segments[at]!;
+    if (name === '*') return { ok: true, type: ANY, member: undefined };
+    const next = type.properties.get(name.toLowerCase());
+    if (!next) {
+      if (!type.closed) return { ok: true, type: ANY, member: undefined };
+      return { ok: false, at, of: type, known: [...type.properties.values()].map((m) => m.name) };
+    }
+    found = next;
+    type = next.type;
+  }
+  return { ok: true, type, member: found };
+}
+
+// ---------------------------------------------------------------- problems
+
+/** One segment of a context path as written: its name and its offsets in the parsed source. */
+export interface PathSegment {
+  name: string;
+  start: number;
+  end: number;
+}
+
+/** The segments of a pure context path (`steps.build.outputs['dist']`, `needs.*.result`), or undefined. */
+export function pathSegmentsOf(expr: Expr): PathSegment[] | undefined {
+  switch (expr.kind) {
+    case 'context':
+      return [{ name: expr.name, start: expr.start, end: expr.end }];
+    case 'property': {
+      const base = pathSegmentsOf(expr.object);
+      return base && [...base, { name: expr.name, start: expr.end - expr.name.length, end: expr.end }];
+    }
+    case 'star': {
+      const base = pathSegmentsOf(expr.object);
+      return base && [...base, { name: '*', start: expr.end - 1, end: expr.end }];
+    }
+    case 'index': {
+      const index = expr.index;
+      if (index.kind !== 'literal' || (typeof index.value !== 'string' && typeof index.value !== 'number')) return undefined;
+      const base = pathSegmentsOf(expr.object);
+      return base && [...base, { name: String(index.value), start: index.start, end: index.end }];
+    }
+    default:
+      return undefined;
+  }
+}
+
+export type ScopeProblem =
+  | { kind: 'unknown-context'; name: string; start: number; end: number; known: readonly string[] }
+  | { kind: 'unavailable-context'; name: string; start: number; end: number; allowed: readonly string[] }
+  | { kind: 'unavailable-function'; name: string; start: number; end: number; allowed: readonly string[] }
+  /** `segments[at]` is not a property of `of`; `path` is the path up to it as written. */
+  | { kind: 'unknown-property'; path: string; name: string; start: number; end: number; of: ExprType & { kind: 'object' }; context: string; known: readonly string[] }
+  /** `steps.<id>` where the job has a step with that id, but not before this point. */
+  | { kind: 'later-step'; name: string; start: number; end: number }
+  /** `needs.<id>` where the workflow has that job but this job does not need it. */
+  | { kind: 'not-needed'; name: string; start: number; end: number };
+
+/**
+ * What a parsed expression at a site reads that the scope does not hold, or that GitHub does not allow there. Offsets
+ * are in the parsed source. Paths into untyped values (`github.event.*`, outputs of unknown actions, a computed matrix,
+ * after an object filter) are never reported.
+ */
+export function scopeProblems(ast: Expr, site: ExpressionSite, scope: Scope): ScopeProblem[] {
+  const problems: ScopeProblem[] = [];
+  const allowed = site.allowed;
+  const checkPath = (segments: PathSegment[]): void => {
+    const head = segments[0]!;
+    const context = head.name.toLowerCase();
+    const resolution = resolve(
+      scope,
+      segments.map((s) => s.name),
+    );
+    if (!resolution.ok && resolution.of === undefined) {
+      problems.push({ kind: 'unknown-context', name: head.name, start: head.start, end: head.end, known: [...scope.keys()] });
+      return;
+    }
+    if (allowed && !allowed.contexts.has(context)) {
+      problems.push({ kind: 'unavailable-context', name: head.name, start: head.start, end: head.end, allowed: [...allowed.contexts] });
+      return;
+    }
+    if (resolution.ok) return;
+    const bad = segments[resolution.at]!;
+    if (resolution.at === 1 && context === 'steps' && site.job?.steps.some((step) => scalarToString(step.fields.get('id')?.value)?.toLowerCase() === bad.name.toLowerCase())) {
+      problems.push({ kind: 'later-step', name: bad.name, start: bad.start, end: bad.end });
+      return;
+    }
+    if (resolution.at === 1 && context === 'needs' && site.job?.workflow.jobs.some((job) => job.id.toLowerCase() === bad.name.toLowerCase() && job !== site.job)) {
+      problems.push({ kind: 'not-needed', name: bad.name, start: bad.start, end: bad.end });
+      return;
+    }
+    problems.push({
+      kind: 'unknown-property',
+      path: segments.slice(0, resolution.at + 1).map((s) => s.name).join('.'),
+      name: bad.name,
+      start: bad.start,
+      end: bad.end,
+      of: resolution.of,
+      context,
+      known: resolution.known,
+    });
+  };
+  const visit = (expr: Expr): void => {
+    const segments = pathSegmentsOf(expr);
+    if (segments) return checkPath(segments);
+    switch (expr.kind) {
+      case 'property':
+      case 'star':
+        return visit(expr.object);
+      case 'index':
+        visit(expr.object);
+        return visit(expr.index);
+      case 'call':
+        if (allowed && SPECIAL_FUNCTIONS.has(expr.name) && !allowed.functions.has(expr.name)) {
+          problems.push({ kind: 'unavailable-function', name: expr.name, start: expr.start, end: expr.start + expr.name.length, allowed: [...allowed.functions.keys()] });
+        }
+        return expr.args.forEach(visit);
+      case 'not':
+        return visit(expr.operand);
+      case 'binary':
+        visit(expr.left);
+        return visit(expr.right);
+      default:
+        return;
+    }
+  };
+  visit(ast);
+  return problems;
+}

@@ -1,0 +1,190 @@
+import type { Span } from '../../engine/core/finding';
+import { defineRule, type RuleContext } from '../../engine/core/rule';
+import { callProblems, findExpressions, parseCondition, parseExpression, type ParseResult } from '../../engine/languages/expressions';
+import { closest as nearest, editDistance } from '../../engine/languages/suggest';
+
+/** A close match only: one edit away, or two in a name of six characters or more. */
+function closest(word: string, candidates: Iterable<string>): string | undefined {
+  const found = nearest(word, candidates);
+  if (found === undefined) return undefined;
+  const distance = editDistance(word.toLowerCase(), found.toLowerCase());
+  return distance <= (word.length >= 6 ? 2 : 1) ? found : undefined;
+}
+import { expressionSites, scopeOf, scopeProblems, typeLabel, type ExpressionSite, type ScopeProblem } from '../../engine/model/expressionScope';
+import type { Workflow } from '../../engine/model/workflow';
+import { scalarText } from '../../engine/yaml/scalarText';
+import { spanOf } from '../../engine/yaml/yamlFile';
+
+const quoted = (names: readonly string[]): string => names.map((name) => `'${name}'`).join(', ');
+const didYouMean = (suggestion: string | undefined): string => (suggestion ? ` Did you mean '${suggestion}'?` : '');
+
+const messages = {
+  syntax: (error: string) => `This expression does not parse: ${error}. GitHub fails the run when it evaluates it.`,
+  unknownContext: (name: string, suggestion: string | undefined) =>
+    `'${name}' is not a context GitHub knows: the run fails when it evaluates this expression.${didYouMean(suggestion)}`,
+  unavailableContext: (name: string, key: string, allowed: string) =>
+    `The '${name}' context is not available in '${key}': GitHub evaluates this key before (or outside) what '${name}' describes, and rejects the workflow. Here it allows ${allowed}.`,
+  unavailableFunction: (name: string, key: string) => `'${name}()' cannot be called in '${key}': GitHub allows it only in keys such as a step's 'if:' (and 'hashFiles()' in a step's keys).`,
+  unknownProperty: (path: string, what: string, known: string, suggestion: string | undefined) =>
+    `'${path}' is not defined: ${what} holds ${known}, so this is always empty.${didYouMean(suggestion)}`,
+  laterStep: (id: string) => `Step '${id}' does not run before this point, so 'steps.${id}' is always empty here: only steps earlier in the same job can be read.`,
+  notNeeded: (id: string, job: string) => `Job '${job}' does not list '${id}' in its 'needs:', so 'needs.${id}' is always empty here. Add '${id}' to 'needs:' to wait for it and read its outputs.`,
+  unknownFunction: (name: string, suggestion: string | undefined) => `'${name}()' is not a function GitHub knows: the run fails when it evaluates this expression.${didYouMean(suggestion)}`,
+  arity: (name: string, expected: string, given: number) => `'${name}()' takes ${expected}, and ${given} ${given === 1 ? 'is' : 'are'} given: GitHub rejects the expression.`,
+  formatMissing: (index: number, given: number) =>
+    `This format string uses the placeholder '{${index}}', but only ${given} argument${given === 1 ? ' follows' : 's follow'} it: GitHub fails the run. Add the argument or fix the placeholder.`,
+  formatUnused: (index: number) => `No placeholder '{${index}}' in the format string uses this argument: it is dropped from the text. Add '{${index}}' or remove the argument.`,
+  formatInvalid: () => `This format string has a '{' or '}' that is neither a placeholder such as '{0}' nor doubled ('{{', '}}'): GitHub fails the run.`,
+  badJson: (error: string) => `'fromJSON()' is given text that is not JSON (${error}): GitHub fails the run.`,
+};
+
+type Ctx = RuleContext<typeof messages>;
+
+export default defineRule({
+  id: 'gha/expression',
+  presets: { recommended: 'off', strict: 'error' },
+  dora: ['change-failure-rate'],
+  fixable: 'suggestion',
+  messages,
+  docs: {
+    summary: 'Check what `${{ }}` expressions read: step ids, needs, outputs, matrix keys, inputs, contexts and functions.',
+    rationale:
+      "An expression that reads something that is not there does not fail loudly: `steps.biuld.outputs.dist`, `needs.lint.outputs.tool` for a job not in `needs:`, `matrix.nodee` or `inputs.dry-runn` are empty strings, so a condition is silently false, a path is empty, a deploy goes to the wrong place. Other mistakes fail the run only when the line is reached: a context GitHub does not allow at that key (`secrets` in a job's `if:`, `matrix` in the workflow's `env:`), an unknown function, the wrong number of arguments, a `format()` placeholder without an argument. The rule knows what each context holds where the workflow says so: the ids of earlier steps and the outputs of local actions and of well-known actions, the jobs in `needs:` and their declared outputs, the keys of the job's matrix (with `include`), the declared inputs of `workflow_dispatch` and `workflow_call` (or of a composite action), and the documented properties of `github`, `runner`, `job` and `strategy`. Which contexts each key allows comes from GitHub's own workflow schema. What only the run knows is never reported: `github.event.*`, a matrix built by `fromJSON()`, outputs of `run:` steps and of actions it does not know, `env`, `vars` and `secrets` names.",
+    symptom: 'A step that should run is always skipped, an output is empty, or the run fails at an expression with "Unrecognized named-value" or "Unrecognized function".',
+    fix: 'Correct the name (the quick-fix offers a single close match), add the job to `needs:`, declare the output or input, or move the expression to a key where the context is available.',
+    bad: `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    outputs:
+      version: \${{ steps.version.outputs.value }}
+    steps:
+      - id: version
+        run: echo "value=1.0" >> "$GITHUB_OUTPUT"
+  deploy:
+    runs-on: ubuntu-latest
+    needs: build
+    steps:
+      - run: ./deploy.sh "\${{ needs.build.outputs.verison }}"
+`,
+    good: `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    outputs:
+      version: \${{ steps.version.outputs.value }}
+    steps:
+      - id: version
+        run: echo "value=1.0" >> "$GITHUB_OUTPUT"
+  deploy:
+    runs-on: ubuntu-latest
+    needs: build
+    steps:
+      - run: ./deploy.sh "\${{ needs.build.outputs.version }}"
+`,
+  },
+  visit: {
+    workflow(workflow, ctx) {
+      for (const site of expressionSites(workflow, ctx.doc)) checkSite(site, workflow, ctx);
+    },
+  },
+});
+
+function keyName(site: ExpressionSite): string {
+  const keys = site.path.filter((part): part is string => typeof part === 'string');
+  const last = keys[keys.length - 1] ?? '';
+  // `env: { NAME: … }`, `with: { input: … }`, `outputs: { name: … }`: name the block, not the entry.
+  const parent = keys[keys.length - 2];
+  if (parent && ['env', 'with', 'outputs', 'secrets', 'inputs', 'services'].includes(parent)) return parent;
+  return last;
+}
+
+function checkSite(site: ExpressionSite, workflow: Workflow, ctx: Ctx): void {
+  const node = site.node;
+  const value = node.value as string;
+  const text = scalarText(ctx.file.text, node);
+  const spanAt = (start: number, end: number): Span => text?.sourceSpan(start, end) ?? spanOf(node);
+  const parsed: { result: ParseResult; offset: number }[] = [];
+  if (site.condition) {
+    const condition = parseCondition(value);
+    // Text around `${{ }}` in an `if:` is gha/unsound-condition's; check each expression of it here.
+    if (condition.ok || condition.error !== 'text around ${{ }} makes this a string, not a condition') parsed.push({ result: condition, offset: condition.offset });
+    else for (const found of findExpressions(value)) parsed.push({ result: parseExpression(found.inner), offset: found.innerStart });
+  } else {
+    for (const found of findExpressions(value)) parsed.push({ result: parseExpression(found.inner), offset: found.innerStart });
+  }
+  let scope: ReturnType<typeof scopeOf> | undefined;
+  // Composite actions run inside a caller's job: which contexts they may read is not checked.
+  const checkedSite: ExpressionSite = workflow.kind === 'workflow' ? site : { ...site, allowed: undefined };
+  const key = keyName(site);
+  for (const { result, offset } of parsed) {
+    if (!result.ok) {
+      const at = offset + result.offset;
+      ctx.report({ span: spanAt(at, Math.min(at + 1, value.length)), message: 'syntax', args: [result.error] });
+      continue;
+    }
+    for (const problem of callProblems(result.ast)) {
+      const span = spanAt(offset + problem.start, offset + problem.end);
+      switch (problem.kind) {
+        case 'unknown-function':
+          ctx.report({ span, message: 'unknownFunction', args: [problem.name, closest(problem.name, ['contains', 'startsWith', 'endsWith', 'format', 'join', 'toJSON', 'fromJSON', 'hashFiles', 'always', 'success', 'failure', 'cancelled'])] });
+          break;
+        case 'arity': {
+          const { min, max } = problem.signature;
+          const expected = min === max ? `${min} argument${min === 1 ? '' : 's'}` : max === Infinity ? `at least ${min} argument${min === 1 ? '' : 's'}` : `${min} to ${max} arguments`;
+          ctx.report({ span, message: 'arity', args: [problem.signature.name, expected, problem.given] });
+          break;
+        }
+        case 'format-missing':
+          ctx.report({ span, message: 'formatMissing', args: [problem.index, problem.given] });
+          break;
+        case 'format-unused':
+          ctx.report({ span, message: 'formatUnused', args: [problem.index] });
+          break;
+        case 'format-invalid':
+          ctx.report({ span, message: 'formatInvalid', args: [] });
+          break;
+        case 'bad-json':
+          ctx.report({ span, message: 'badJson', args: [problem.error] });
+          break;
+      }
+    }
+    scope ??= scopeOf(site, workflow, ctx.doc, ctx.index);
+    for (const problem of scopeProblems(result.ast, checkedSite, scope)) report(problem, offset, site, key, spanAt, ctx);
+  }
+}
+
+function report(problem: ScopeProblem, offset: number, site: ExpressionSite, key: string, spanAt: (start: number, end: number) => Span, ctx: Ctx): void {
+  const span = spanAt(offset + problem.start, offset + problem.end);
+  switch (problem.kind) {
+    case 'unknown-context':
+      ctx.report({ span, message: 'unknownContext', args: [problem.name, closest(problem.name, problem.known)] });
+      return;
+    case 'unavailable-context':
+      ctx.report({ span, message: 'unavailableContext', args: [problem.name, key, problem.allowed.length > 0 ? quoted(problem.allowed) : 'no context'] });
+      return;
+    case 'unavailable-function':
+      ctx.report({ span, message: 'unavailableFunction', args: [problem.name, key] });
+      return;
+    case 'later-step':
+      ctx.report({ span, message: 'laterStep', args: [problem.name] });
+      return;
+    case 'not-needed':
+      ctx.report({ span, message: 'notNeeded', args: [problem.name, site.job?.id ?? ''] });
+      return;
+    case 'unknown-property': {
+      const suggestion = closest(problem.name, problem.known);
+      const known = problem.known.length === 0 ? 'nothing' : problem.known.length > 12 ? `${quoted(problem.known.slice(0, 12))} …` : quoted(problem.known);
+      const what = problem.of.closed ? problem.of.what : typeLabel(problem.of);
+      // A fix only where the name is written as a plain `.name` (same length of text in the file).
+      const fixable = suggestion !== undefined && span.end - span.start === problem.name.length && ctx.file.text.slice(span.start, span.end) === problem.name;
+      ctx.report({
+        span,
+        message: 'unknownProperty',
+        args: [problem.path, what, known, suggestion],
+        ...(fixable ? { fix: { title: `Change '${problem.name}' to '${suggestion}'`, edits: [{ start: span.start, end: span.end, newText: suggestion }] } } : {}),
+      });
+      return;
+    }
+  }
+}
