@@ -44,6 +44,7 @@ export default defineRule({
   id: 'gha/expression',
   presets: { recommended: 'off', strict: 'error' },
   dora: ['change-failure-rate'],
+  capabilities: ['continuous-integration'],
   fixable: 'suggestion',
   messages,
   docs: {
