@@ -480,7 +480,9 @@ export type ScopeProblem =
 export function scopeProblems(ast: Expr, site: ExpressionSite, scope: Scope): ScopeProblem[] {
   const problems: ScopeProblem[] = [];
   const allowed = site.allowed;
-  const checkPath = (segments: PathSegment[]): void => {
+  // `fallback`: the path is an operand of `||` (`matrix.ubuntu || '22.04'`): a key only some matrix entries set, read
+  // with a default on purpose, is not reported.
+  const checkPath = (segments: PathSegment[], fallback: boolean): void => {
     const head = segments[0]!;
     const context = head.name.toLowerCase();
     const resolution = resolve(
@@ -505,6 +507,7 @@ export function scopeProblems(ast: Expr, site: ExpressionSite, scope: Scope): Sc
       problems.push({ kind: 'not-needed', name: bad.name, start: bad.start, end: bad.end });
       return;
     }
+    if (fallback && context === 'matrix') return;
     problems.push({
       kind: 'unknown-property',
       path: segments.slice(0, resolution.at + 1).map((s) => s.name).join('.'),
@@ -516,9 +519,9 @@ export function scopeProblems(ast: Expr, site: ExpressionSite, scope: Scope): Sc
       known: resolution.known,
     });
   };
-  const visit = (expr: Expr): void => {
+  const visit = (expr: Expr, fallback = false): void => {
     const segments = pathSegmentsOf(expr);
-    if (segments) return checkPath(segments);
+    if (segments) return checkPath(segments, fallback);
     switch (expr.kind) {
       case 'property':
       case 'star':
@@ -530,12 +533,12 @@ export function scopeProblems(ast: Expr, site: ExpressionSite, scope: Scope): Sc
         if (allowed && SPECIAL_FUNCTIONS.has(expr.name) && !allowed.functions.has(expr.name)) {
           problems.push({ kind: 'unavailable-function', name: expr.name, start: expr.start, end: expr.start + expr.name.length, allowed: [...allowed.functions.keys()] });
         }
-        return expr.args.forEach(visit);
+        return expr.args.forEach((arg) => visit(arg));
       case 'not':
         return visit(expr.operand);
       case 'binary':
-        visit(expr.left);
-        return visit(expr.right);
+        visit(expr.left, expr.op === '||');
+        return visit(expr.right, expr.op === '||');
       default:
         return;
     }
