@@ -18,7 +18,8 @@ import { FUNCTIONS, SPECIAL_FUNCTIONS, findExpressions, parseExpression, type Ex
 import { pathSegmentsOf, resolve, scopeOf, siteAt, typeLabel, type ExprType, type ExpressionSite, type Member, type PathSegment, type Scope } from '../engine/model/expressionScope';
 import type { Workflow } from '../engine/model/workflow';
 import { scalarText, type ScalarText } from '../engine/yaml/scalarText';
-import type { YamlDoc, YamlFile } from '../engine/yaml/yamlFile';
+import { nodePathAt } from '../engine/yaml/nodePath';
+import { isScalar, type YamlDoc, type YamlFile } from '../engine/yaml/yamlFile';
 
 /** The `${{ }}` the cursor is in: its site and scope, and the expression's text up to and around the cursor. */
 interface ExpressionAt {
@@ -47,7 +48,20 @@ function valueIndexAt(text: ScalarText, offset: number): number | undefined {
   return undefined;
 }
 
+/**
+ * Whether the cursor is on a string scalar that may hold an expression: the sites of a document are found by walking
+ * all of it (a few milliseconds on a 3 000-line workflow), which a hover anywhere else should not pay.
+ */
+function mayBeExpression(file: YamlFile, offset: number): boolean {
+  const at = nodePathAt(file, offset) ?? (offset > 0 ? nodePathAt(file, offset - 1) : undefined);
+  const node = at?.nodes[at.nodes.length - 1];
+  if (!at || at.keySpan || !isScalar(node) || typeof node.value !== 'string') return false;
+  const key = at.path[at.path.length - 1];
+  return node.value.includes('${{') || (typeof key === 'string' && /(^|-)if$/.test(key));
+}
+
 function expressionAt(file: YamlFile, offset: number, index: ProjectIndex | undefined): ExpressionAt | undefined {
+  if (!mayBeExpression(file, offset)) return undefined;
   for (const doc of file.documents) {
     const { start, end } = doc.span;
     if (offset < start || offset > end || doc.hasErrors) continue;
