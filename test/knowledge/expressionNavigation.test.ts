@@ -124,6 +124,16 @@ describe('expression hover', () => {
     assert.match(hoverText(workflow('${{ ste|ps.first.outcome }}'))!, /earlier steps/);
   });
 
+  it("lists what this workflow's triggers set github.ref and github.event_name to", () => {
+    const triggered = (use: string) => workflow(use).replace('on:\n', 'on:\n  push:\n    branches: [main, release/*]\n  pull_request:\n');
+    assert.equal(
+      hoverText(triggered('${{ github.r|ef }}')),
+      "`github.ref`: `string`\n\nWith this workflow's triggers: `refs/heads/main`, `refs/heads/release/…`, `refs/pull/…/merge`; not known on `workflow_dispatch`.",
+    );
+    assert.equal(hoverText(triggered('${{ github.event_n|ame }}')), "`github.event_name`: `string`\n\nWith this workflow's triggers: `push`, `pull_request`, `workflow_dispatch`.");
+    assert.equal(hoverText(triggered('${{ github.s|ha }}')), '`github.sha`: `string`');
+  });
+
   it('has no hover outside ${{ }} nor on an unknown name', () => {
     assert.equal(hoverText(workflow('steps.fi|rst')), undefined);
     assert.equal(hoverText(workflow('${{ steps.nop|e }}')), undefined);

@@ -14,7 +14,8 @@
 import type { Span } from '../engine/core/finding';
 import { classify } from '../engine/core/classify';
 import { CheckedTogether, type IndexView, type ProjectIndex } from '../engine/core/projectIndex';
-import { FUNCTIONS, SPECIAL_FUNCTIONS, findExpressions, parseExpression, type Expr } from '../engine/languages/expressions';
+import { FUNCTIONS, SPECIAL_FUNCTIONS, findExpressions, isPattern, parseExpression, type Expr } from '../engine/languages/expressions';
+import { triggerCases, workflowTriggers } from '../engine/model/triggers';
 import { pathSegmentsOf, resolve, scopeOf, siteAt, typeLabel, type ExprType, type ExpressionSite, type Member, type PathSegment, type Scope } from '../engine/model/expressionScope';
 import type { Workflow } from '../engine/model/workflow';
 import { scalarText, type ScalarText } from '../engine/yaml/scalarText';
@@ -23,6 +24,8 @@ import { isScalar, type YamlDoc, type YamlFile } from '../engine/yaml/yamlFile';
 
 /** The `${{ }}` the cursor is in: its site and scope, and the expression's text up to and around the cursor. */
 interface ExpressionAt {
+  workflow: Workflow;
+  doc: YamlDoc;
   site: ExpressionSite;
   scope: Scope;
   text: ScalarText;
@@ -92,7 +95,7 @@ function atSite(file: YamlFile, workflow: Workflow, doc: YamlDoc, offset: number
     else if (site.condition && !value.includes('${{')) inner = value;
   }
   if (inner === undefined) return undefined;
-  return { site, scope: scopeOf(site, workflow, doc, indexView(file, index)), text, inner, innerStart, cursor: at - innerStart };
+  return { workflow, doc, site, scope: scopeOf(site, workflow, doc, indexView(file, index)), text, inner, innerStart, cursor: at - innerStart };
 }
 
 /** Every context path an expression reads. */
@@ -250,7 +253,27 @@ export function expressionHover(file: YamlFile, offset: number, index?: ProjectI
   } else if (resolved.type.kind === 'any') {
     lines.push('Known only when the workflow runs.');
   }
+  const values = head === 'github' ? triggerValues(at, path.toLowerCase()) : undefined;
+  if (values) lines.push(values);
   return { markdown: lines.join('\n\n'), span: resolved.span };
+}
+
+/** What this workflow's triggers set a `github` property to (`github.ref`, `github.event_name` …), when they say. */
+function triggerValues(at: ExpressionAt, path: string): string | undefined {
+  if (at.workflow.kind !== 'workflow') return undefined;
+  const cases = triggerCases(workflowTriggers(at.workflow, at.doc));
+  if (cases.some((c) => c.event === undefined)) return undefined;
+  const known = new Set<string>();
+  const unknownOn = new Set<string>();
+  for (const c of cases) {
+    const value = c.values.get(path);
+    if (value === undefined) unknownOn.add(c.event!);
+    else if (typeof value === 'string') known.add(`\`${value}\``);
+    else if (isPattern(value)) known.add(`\`${value.prefix}…${value.suffix}\``);
+  }
+  if (known.size === 0) return undefined;
+  const rest = unknownOn.size > 0 ? `; not known on ${[...unknownOn].map((event) => `\`${event}\``).join(', ')}` : '';
+  return `With this workflow's triggers: ${[...known].join(', ')}${rest}.`;
 }
 
 function lineOf(text: string, offset: number): number {
