@@ -63,6 +63,32 @@ describe('expression go to definition', () => {
     assert.equal(definitionText(workflow('x', '        if: steps.fir|st.outcome == \'success\'\n')), 'first -> first');
   });
 
+  it("in a composite action, goes to the action's own inputs and steps", () => {
+    const source = `name: setup
+inputs:
+  version:
+    default: '20'
+runs:
+  using: composite
+  steps:
+    - id: probe
+      run: echo ok
+      shell: bash
+    - run: echo "\${{ inputs.vers|ion }} \${{ steps.probe.outcome }}"
+      shell: bash
+`;
+    const offset = source.indexOf('|');
+    const text = source.slice(0, offset) + source.slice(offset + 1);
+    const file = parseYamlFile(text, 'setup/action.yml');
+    const found = expressionDefinition(file, offset)!;
+    assert.equal(text.slice(found.target.start, found.target.end), 'version');
+    assert.equal(text.slice(0, found.target.start), 'name: setup\ninputs:\n  ');
+    assert.deepEqual(
+      expressionCompletions(file, text.indexOf('probe.outcome'))?.items.map((i) => i.label),
+      ['probe'],
+    );
+  });
+
   it('has no definition for what the file does not declare, nor outside ${{ }}', () => {
     assert.equal(definitionText(workflow('${{ github.s|ha }}')), undefined);
     assert.equal(definitionText(workflow('${{ steps.first.out|come }}')), undefined);
