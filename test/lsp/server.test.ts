@@ -66,13 +66,15 @@ describe('language server over stdio', { timeout: 6 * TIMEOUT_MS }, () => {
 
   after(() => stopSession(session));
 
-  it('declares incremental sync, hover, quick-fix code actions, inlay hints and code lenses', () => {
+  it('declares incremental sync, hover, quick-fix code actions, inlay hints, code lenses, definition and completion', () => {
     const { capabilities } = initialized;
     assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } });
     assert.equal(capabilities.hoverProvider, true);
     assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: [CodeActionKind.QuickFix, 'source.fixAll.shipcheck'] });
     assert.equal(capabilities.inlayHintProvider, true);
     assert.deepEqual(capabilities.codeLensProvider, { resolveProvider: false });
+    assert.equal(capabilities.definitionProvider, true);
+    assert.deepEqual(capabilities.completionProvider, { triggerCharacters: ['.'] });
   });
 
   const ci = uriOf('.github/workflows/ci.yml');

@@ -6,6 +6,8 @@ import { rolloutOf } from '../engine/model/rollout';
 import type { Workflow } from '../engine/model/workflow';
 import { nodePathAt, type NodePath } from '../engine/yaml/nodePath';
 import { isMap, mapFields, scalarToString, type YamlFile } from '../engine/yaml/yamlFile';
+import type { ProjectIndex } from '../engine/core/projectIndex';
+import { expressionHover } from './expressionNavigation';
 import { probeHoverMarkdown, type ProbeKind } from './probes';
 import { strategyHoverMarkdown } from './strategies';
 import { blueGreenTimelineMarkdown, canaryTimelineMarkdown, flaggerTimelineMarkdown } from './timeline';
@@ -19,8 +21,14 @@ export interface KnowledgeHover {
 const PROBES = new Set<string>(['readinessProbe', 'livenessProbe', 'startupProbe']);
 const JOB_KEYS = new Set(['permissions', 'environment', 'timeout-minutes', 'concurrency', 'services']);
 
-/** Explanations of the key under the cursor (strategy, steps, probes, workflow keys), independent of findings. */
-export function knowledgeHover(file: YamlFile, offset: number): KnowledgeHover | undefined {
+/**
+ * Explanations of the key under the cursor (strategy, steps, probes, workflow keys), or of the context path under it
+ * inside `${{ }}` (its type and where its value comes from), independent of findings. `index`: the files checked
+ * together, for the outputs of local actions and reusable workflows.
+ */
+export function knowledgeHover(file: YamlFile, offset: number, index?: ProjectIndex): KnowledgeHover | undefined {
+  const expression = expressionHover(file, offset, index);
+  if (expression) return expression;
   const at = nodePathAt(file, offset);
   if (!at) return undefined;
   const classified = classify(file, at.doc);

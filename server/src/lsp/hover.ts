@@ -2,6 +2,7 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { SEVERITY_RANK, type Finding, type Span } from '../engine/core/finding';
 import type { LintResult } from '../engine/core/lint';
+import type { ProjectIndex } from '../engine/core/projectIndex';
 import { knowledgeHover } from '../knowledge/hover';
 import { markdownToPlainText, plainTextToMarkdown } from '../knowledge/plainText';
 import { engineRuleDoc } from '../knowledge/engineRules';
@@ -12,7 +13,7 @@ import { toRange } from './positions';
 
 /**
  * Explains every finding under the cursor, the most severe first, then what the key under the cursor is (strategy,
- * rollout steps, probes, workflow keys): a finding never hides the key's own explanation. On a suppression comment,
+ * rollout steps, probes, workflow keys) or what the path under the cursor inside `${{ }}` reads: a finding never hides the key's own explanation. On a suppression comment,
  * what it hides. Plain text for clients that want it.
  */
 export interface HoverOptions {
@@ -20,14 +21,16 @@ export interface HoverOptions {
   markdown: boolean;
   /** Whether a finding's hover starts with its message (not when the editor shows it right above, as VS Code does). */
   repeatMessage: boolean;
+  /** The files checked together (what local actions and reusable workflows declare, for hovers inside `${{ }}`). */
+  index?: ProjectIndex;
 }
 
 /** Between findings, and between the findings and the key's explanation: a rule in markdown, a visible line in plain text. */
 const SEPARATOR = '\n\n---\n\n';
 
-export function hover(document: TextDocument, result: LintResult, position: Position, host: ServerHost, { markdown, repeatMessage }: HoverOptions): Hover | null {
+export function hover(document: TextDocument, result: LintResult, position: Position, host: ServerHost, { markdown, repeatMessage, index }: HoverOptions): Hover | null {
   const offset = document.offsetAt(position);
-  const found = findingsAt(result, offset, host, repeatMessage) ?? suppressionHover(result, offset) ?? keyHover(result, offset);
+  const found = findingsAt(result, offset, host, repeatMessage, index) ?? suppressionHover(result, offset) ?? keyHover(result, offset, index);
   if (!found) return null;
   const value = (markdown ? found.sections : found.sections.map(markdownToPlainText)).join(SEPARATOR);
   return { contents: { kind: markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value }, range: toRange(document, found.span) };
@@ -40,20 +43,20 @@ interface HoverSections {
 }
 
 /** The findings under the cursor, then the key's own explanation when it has one. */
-function findingsAt(result: LintResult, offset: number, host: ServerHost, repeatMessage: boolean): HoverSections | undefined {
+function findingsAt(result: LintResult, offset: number, host: ServerHost, repeatMessage: boolean, index: ProjectIndex | undefined): HoverSections | undefined {
   const hits = result.findings
     .filter(({ span }) => span.start <= offset && (offset < span.end || span.start === span.end))
     .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
   const first = hits[0];
   if (!first) return undefined;
   const sections = hits.map((finding) => findingMarkdown(finding, host, repeatMessage));
-  const knowledge = knowledgeHover(result.file, offset);
+  const knowledge = knowledgeHover(result.file, offset, index);
   if (!knowledge) return { sections, span: first.span };
   return { sections: [...sections, knowledge.markdown], span: overlap(first.span, knowledge.span) ?? first.span };
 }
 
-function keyHover(result: LintResult, offset: number): HoverSections | undefined {
-  const knowledge = knowledgeHover(result.file, offset);
+function keyHover(result: LintResult, offset: number, index: ProjectIndex | undefined): HoverSections | undefined {
+  const knowledge = knowledgeHover(result.file, offset, index);
   return knowledge ? { sections: [knowledge.markdown], span: knowledge.span } : undefined;
 }
 

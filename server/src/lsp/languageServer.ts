@@ -22,8 +22,9 @@ import { WorkspaceIndex } from './projectIndex';
 import { WorkspaceChecker } from './workspace';
 import { hover } from './hover';
 import { documentCodeLenses, documentInlayHints } from './editorHints';
+import { expressionCompletionItems, expressionDefinitionLinks } from './expressions';
 
-/** Wires documents, diagnostics, hover, code actions, inlay hints and code lenses onto a connection and starts listening. */
+/** Wires documents, diagnostics, hover, definition and completion, code actions, inlay hints and code lenses onto a connection and starts listening. */
 export function init(connection: Connection, host: ServerHost): void {
   const documents = new EditorDocuments(connection);
   const logError = (what: string, error: unknown): void => {
@@ -66,6 +67,8 @@ export function init(connection: Connection, host: ServerHost): void {
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       inlayHintProvider: true,
       codeLensProvider: { resolveProvider: false },
+      definitionProvider: true,
+      completionProvider: { triggerCharacters: ['.'] },
     },
     serverInfo: { name: 'shipcheck' },
   };
@@ -141,7 +144,22 @@ export function init(connection: Connection, host: ServerHost): void {
     if (token.isCancellationRequested) return cancelled();
     return guarded('hover', null, () => {
       const document = documents.get(params.textDocument.uri);
-      return document ? hover(document, linter.resultFor(document), params.position, host, { markdown: hoverMarkdown, repeatMessage: !editorShowsMessages }) : null;
+      return document ? hover(document, linter.resultFor(document), params.position, host, { markdown: hoverMarkdown, repeatMessage: !editorShowsMessages, index: projectIndex.index }) : null;
+    });
+  });
+  // Inside `${{ }}`: where a name is declared, and the names that can be written at the cursor.
+  connection.onDefinition((params, token) => {
+    if (token.isCancellationRequested) return cancelled();
+    return guarded('definition', null, () => {
+      const document = documents.get(params.textDocument.uri);
+      return document ? expressionDefinitionLinks(document, linter.resultFor(document).file, params.position, projectIndex.index) : null;
+    });
+  });
+  connection.onCompletion((params, token) => {
+    if (token.isCancellationRequested) return cancelled();
+    return guarded('completion', null, () => {
+      const document = documents.get(params.textDocument.uri);
+      return document ? expressionCompletionItems(document, linter.resultFor(document, true).file, params.position, projectIndex.index) : null;
     });
   });
   // Settings pulled afresh, not the cache: after a settings change the editor asks again before any check has re-read them.
