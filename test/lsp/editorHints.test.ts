@@ -25,6 +25,25 @@ jobs:
       - run: make test
 `;
 
+const PIPELINE = `on: push
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npx eslint .
+  test:
+    needs: lint
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm test
+  deploy:
+    needs: [test]
+    runs-on: ubuntu-latest
+    environment: production
+    steps:
+      - run: ./deploy.sh
+`;
+
 const ROLLOUT = `apiVersion: argoproj.io/v1alpha1
 kind: Rollout
 metadata:
@@ -100,6 +119,18 @@ describe('inlay hints and code lenses over the protocol', { timeout: 6 * TIMEOUT
     assert.deepEqual(lens!.command?.arguments, [uri, rangeOf(ROLLOUT, 'steps').start]);
     const [probe] = await hints(uri);
     assert.equal(probe?.label, 'unready after 30s (3 × 10s)');
+  });
+
+  it("puts the job count and critical path above a workflow's jobs, with a command that opens the pipeline view", async () => {
+    const uri = uriOf('.github/workflows/lens-pipeline.yml');
+    await session.open(uri, PIPELINE);
+    const lenses = (await session.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
+    assert.equal(lenses.length, 1);
+    const [lens] = lenses;
+    assert.deepEqual(lens!.range, rangeOf(PIPELINE, 'jobs'));
+    assert.equal(lens!.command?.title, '3 jobs · critical path lint → test → deploy');
+    assert.equal(lens!.command?.command, 'shipcheck.showPipeline');
+    assert.deepEqual(lens!.command?.arguments, [uri]);
   });
 
   it('turns each off with its setting at once (the editor asks again right away), and asks the editor to fetch them again', async () => {
