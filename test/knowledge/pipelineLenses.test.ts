@@ -28,6 +28,15 @@ describe('the pipeline lens above jobs:', () => {
     assert.deepEqual(lensesOf(text), ['jobs|6 jobs · critical path one → … → five → six']);
   });
 
+  it('keeps a chain of long job ids short too', () => {
+    const ids = ['generate-tags', 'build', 'build-and-publish-long-runner', 'publish-long-runner-manifest'];
+    const text = `on: push\njobs:\n${ids.map((id, i) => job(id, i === 0 ? [] : [ids[i - 1]!], `echo ${id}`)).join('')}`;
+    assert.deepEqual(lensesOf(text), ['jobs|4 jobs · critical path generate-tags → … → publish-long-runner-manifest']);
+    const three = ['build-the-application-image', 'run-the-integration-tests', 'publish'];
+    const other = `on: push\njobs:\n${three.map((id, i) => job(id, i === 0 ? [] : [three[i - 1]!], `echo ${id}`)).join('')}`;
+    assert.deepEqual(lensesOf(other), ['jobs|3 jobs · critical path build-the-application-image → … → publish']);
+  });
+
   it('notes jobs that can never run', () => {
     const text = `on: push\njobs:\n${job('build', [], 'make')}${job('release', ['build'], 'make release', "    if: github.event_name == 'release'\n")}`;
     assert.deepEqual(lensesOf(text), ['jobs|2 jobs · 1 never runs']);

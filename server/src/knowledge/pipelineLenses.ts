@@ -10,8 +10,12 @@ export interface PipelineLens {
   title: string;
 }
 
-/** The longest critical path the lens spells out in full; a longer one keeps its first job and its last two. */
-const MAX_PATH_SHOWN = 4;
+/**
+ * The longest critical path the lens spells out in full, in jobs and in characters; a longer one keeps its first job
+ * and its last two, or only its first and last when those are still too long.
+ */
+const MAX_PATH_JOBS = 4;
+const MAX_PATH_CHARS = 60;
 
 /** Workflows with at least two jobs get a lens (a single job has no shape to show). */
 export function pipelineLenses(file: YamlFile): PipelineLens[] {
@@ -34,8 +38,9 @@ export function pipelineSummary(pipeline: Pipeline): string {
   const parts = [`${pipeline.nodes.length} jobs`];
   const path = pipeline.criticalPath;
   if (path.length > 1) {
-    const shown = path.length > MAX_PATH_SHOWN ? [path[0]!, '…', ...path.slice(-2)] : path;
-    parts.push(`critical path ${shown.join(' → ')}`);
+    const candidates = [path, [path[0]!, '…', ...path.slice(-2)], [path[0]!, '…', path.at(-1)!]].filter((shown) => shown.length <= path.length);
+    const fits = candidates.find((shown, i) => (i > 0 || path.length <= MAX_PATH_JOBS) && shown.join(' → ').length <= MAX_PATH_CHARS);
+    parts.push(`critical path ${(fits ?? candidates.at(-1)!).join(' → ')}`);
   } else if (pipeline.edges.length === 0) {
     parts.push('no needs: all start at once');
   }
