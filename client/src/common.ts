@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { BaseLanguageClient, DocumentFilter, LanguageClientOptions } from 'vscode-languageclient';
+import { registerPipelineView } from './pipelineView';
 
 // `github-actions-workflow` is the id GitHub's Actions extension gives workflow files; plain YAML covers the rest.
 const LANGUAGES = ['yaml', 'github-actions-workflow'];
@@ -54,6 +55,7 @@ export async function activateClient(context: vscode.ExtensionContext, flavour: 
       await vscode.commands.executeCommand('editor.action.showHover');
     }),
   );
+  registerPipelineView(context, client);
   outputChannel.info(`Starting the language server from ${flavour.serverLocation}.`);
   await client.start();
   outputChannel.info('Language server started.');

@@ -5,11 +5,13 @@ import {
   CodeLensRequest,
   ConfigurationRequest,
   DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
   InlayHintRefreshRequest,
   InlayHintRequest,
   type InlayHint,
   type Range,
 } from 'vscode-languageserver-protocol/node';
+import { PIPELINE_REQUEST, type PipelineViewData } from '../../server/src/lsp/pipelineProtocol';
 import { rangeOf, type Session, startSession, stopSession, TIMEOUT_MS, uriOf } from '../helpers/session';
 
 const WORKFLOW = `on: push
@@ -23,6 +25,25 @@ jobs:
     timeout-minutes: 20
     steps:
       - run: make test
+`;
+
+const PIPELINE = `on: push
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npx eslint .
+  test:
+    needs: lint
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm test
+  deploy:
+    needs: [test]
+    runs-on: ubuntu-latest
+    environment: production
+    steps:
+      - run: kubectl apply -f k8s/
 `;
 
 const ROLLOUT = `apiVersion: argoproj.io/v1alpha1
@@ -100,6 +121,55 @@ describe('inlay hints and code lenses over the protocol', { timeout: 6 * TIMEOUT
     assert.deepEqual(lens!.command?.arguments, [uri, rangeOf(ROLLOUT, 'steps').start]);
     const [probe] = await hints(uri);
     assert.equal(probe?.label, 'unready after 30s (3 × 10s)');
+  });
+
+  it("puts the job count and critical path above a workflow's jobs, with a command that opens the pipeline view", async () => {
+    const uri = uriOf('.github/workflows/lens-pipeline.yml');
+    await session.open(uri, PIPELINE);
+    const lenses = (await session.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
+    assert.equal(lenses.length, 1);
+    const [lens] = lenses;
+    assert.deepEqual(lens!.range, rangeOf(PIPELINE, 'jobs'));
+    assert.equal(lens!.command?.title, '3 jobs · critical path lint → test → deploy');
+    assert.equal(lens!.command?.command, 'shipcheck.showPipeline');
+    assert.deepEqual(lens!.command?.arguments, [uri]);
+  });
+
+  it('draws the job graph of an open workflow for the pipeline view, with where each job starts', async () => {
+    const uri = uriOf('.github/workflows/lens-pipeline.yml');
+    const view = await session.connection.sendRequest<PipelineViewData | null>(PIPELINE_REQUEST, { uri });
+    assert.ok(view);
+    assert.equal(view.workflows.length, 1);
+    const [workflow] = view.workflows;
+    assert.equal(workflow!.title, 'lens-pipeline.yml', 'a workflow without name: is titled by its file');
+    assert.match(workflow!.summary, /^3 jobs · critical path lint → test → deploy · ~\d+ min \(estimate\)$/);
+    assert.deepEqual(
+      workflow!.jobs.map(({ id, kind, onCriticalPath, position }) => ({ id, kind, onCriticalPath, position })),
+      ['lint', 'test', 'deploy'].map((id, i) => ({ id, kind: ['gate', 'test', 'deploy'][i], onCriticalPath: true, position: rangeOf(PIPELINE, `${id}:`).start })),
+    );
+    assert.deepEqual(workflow!.edges, [
+      { from: 'lint', to: 'test', onCriticalPath: true },
+      { from: 'test', to: 'deploy', onCriticalPath: true },
+    ]);
+    // The SVG has a box per job and an arrow per need, and the page the arrowhead they refer to.
+    assert.deepEqual([...workflow!.svg.matchAll(/<g class="node[^"]*" data-job="([^"]+)"/g)].map((match) => match[1]), ['lint', 'test', 'deploy']);
+    assert.deepEqual([...workflow!.svg.matchAll(/<path class="edge[^"]*" data-from="([^"]+)" data-to="([^"]+)"/g)].map((match) => `${match[1]}→${match[2]}`), ['lint→test', 'test→deploy']);
+    assert.match(view.defs, /<marker id="arrow"/);
+    assert.match(view.css, /\.node rect\{/);
+  });
+
+  it('answers the pipeline view with no workflow for other files, and with null for a document not open', async () => {
+    const view = await session.connection.sendRequest<PipelineViewData | null>(PIPELINE_REQUEST, { uri: uriOf('k8s/lens-rollout.yaml') });
+    assert.deepEqual(view?.workflows, []);
+    assert.equal(await session.connection.sendRequest(PIPELINE_REQUEST, { uri: uriOf('.github/workflows/never-opened.yml') }), null);
+  });
+
+  it('draws the graph of the text as typed', async () => {
+    const uri = uriOf('.github/workflows/lens-pipeline.yml');
+    // No wait for the check: the view asks as soon as typing pauses.
+    await session.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: PIPELINE.replace('    needs: [test]\n', '') }] });
+    const view = await session.connection.sendRequest<PipelineViewData | null>(PIPELINE_REQUEST, { uri });
+    assert.deepEqual(view?.workflows[0]?.edges.map(({ from, to }) => `${from}→${to}`), ['lint→test']);
   });
 
   it('turns each off with its setting at once (the editor asks again right away), and asks the editor to fetch them again', async () => {

@@ -23,6 +23,8 @@ import { WorkspaceChecker } from './workspace';
 import { hover } from './hover';
 import { documentCodeLenses, documentInlayHints } from './editorHints';
 import { expressionCompletionItems, expressionDefinitionLinks } from './expressions';
+import { PIPELINE_REQUEST, type PipelineParams, type PipelineViewData } from './pipelineProtocol';
+import { documentPipeline } from './pipelineView';
 
 /** Wires documents, diagnostics, hover, definition and completion, code actions, inlay hints and code lenses onto a connection and starts listening. */
 export function init(connection: Connection, host: ServerHost): void {
@@ -176,6 +178,12 @@ export function init(connection: Connection, host: ServerHost): void {
     const { enable, codeLens } = await settings.refresh(document.uri);
     if (token.isCancellationRequested) return cancelled();
     return enable && codeLens ? guarded('code lenses', [], () => documentCodeLenses(document, linter.resultFor(document))) : [];
+  });
+  // The pipeline view (client/src/pipelineView.ts): null for a document the server does not have open.
+  connection.onRequest(PIPELINE_REQUEST, (params: PipelineParams, token): PipelineViewData | null | ResponseError<void> => {
+    if (token.isCancellationRequested) return cancelled();
+    const document = documents.get(params.uri);
+    return document ? guarded('pipeline view', null, () => documentPipeline(document, linter.resultFor(document))) : null;
   });
   connection.onCodeAction(async (params, token) => {
     if (token.isCancellationRequested) return cancelled();

@@ -1,6 +1,6 @@
 import type { Severity } from '../engine/core/finding';
 import type { FindingGroup, ReportData, ReportFinding, WorkloadSection } from './collect';
-import { escapeHtml, pipelineSvg, SVG_DEFS, weightChartSvg } from './svg';
+import { escapeHtml, GRAPH_CSS, pipelineSvg, SVG_DEFS, weightChartSvg } from './svg';
 
 export interface ReportOptions {
   /** Where rule pages live (ending in `/`): `<base><rule id>.md`. Without one, rule ids are not links. */
@@ -37,12 +37,7 @@ table{border-collapse:collapse;width:100%;margin-top:6px}td,th{text-align:left;p
 .sev{font-size:11px;text-transform:uppercase;font-weight:600}.sev.error{color:var(--err)}.sev.warning{color:var(--warn)}.sev.info,.sev.hint{color:var(--info)}
 details{margin:2px 0}summary{cursor:pointer}ul.findings{margin:2px 0 6px;padding-left:18px;font-size:12px}
 .scroll{overflow-x:auto;border:1px solid var(--line);border-radius:8px;background:var(--bg);padding:4px}
-svg text{fill:var(--fg);font:12px system-ui,-apple-system,"Segoe UI",sans-serif}svg .caption,svg .axis{fill:var(--muted);font-size:11px}
-.node rect{stroke:var(--line);stroke-width:1.2;fill:var(--other)}.kind-gate rect{fill:var(--gate)}.kind-test rect{fill:var(--test)}.kind-slow-test rect{fill:var(--slow)}
-.kind-build rect{fill:var(--build)}.kind-deploy rect{fill:var(--deploy)}.kind-reusable rect{fill:var(--reusable)}
-.node.critical rect{stroke:var(--crit);stroke-width:2.6}.node.unreachable rect{stroke-dasharray:5 4;opacity:.55}.node.unreachable text{opacity:.6}.node.cycle rect{stroke:var(--err)}
-.badge{fill:var(--warn)}.edge{fill:none;stroke:var(--muted);stroke-width:1.4}.edge.critical{stroke:var(--crit);stroke-width:2.8}
-.edge.skippable{stroke-dasharray:4 3}.edge.skip-trap{stroke:var(--err);stroke-dasharray:6 3;stroke-width:2}.arrowhead{fill:var(--muted)}
+${GRAPH_CSS}
 .legend{font-size:12px;color:var(--muted);margin:4px 0}.legend span{display:inline-block;margin-right:12px}.sw{display:inline-block;width:12px;height:12px;border:1px solid var(--line);border-radius:3px;vertical-align:-2px;margin-right:4px}
 .chart .grid{stroke:var(--line)}.chart .weights{fill:none;stroke:var(--accent);stroke-width:2.4}.chart .point{fill:var(--accent)}.chart .manual{fill:var(--bg);stroke:var(--crit);stroke-width:2}
 .workload{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px 14px;margin:10px 0}

@@ -57,10 +57,25 @@ export function pipelineSvg(pipeline: Pipeline, title: string): string {
   return parts.join('');
 }
 
+/** The arrowhead every `needs:` edge ends with (`marker-end="url(#arrow)"`): once per page, inside a `<defs>`. */
+export const ARROW_MARKER =
+  '<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker>';
+
+/**
+ * How the job graph looks, given the colours as CSS variables (--fg, --muted, --line, --crit, --err, --warn, and a fill
+ * per kind: --gate, --test, --slow, --build, --deploy, --reusable, --other): the HTML report and the editor's view.
+ */
+export const GRAPH_CSS = `svg text{fill:var(--fg);font:12px system-ui,-apple-system,"Segoe UI",sans-serif}svg .caption,svg .axis{fill:var(--muted);font-size:11px}
+.node rect{stroke:var(--line);stroke-width:1.2;fill:var(--other)}.kind-gate rect{fill:var(--gate)}.kind-test rect{fill:var(--test)}.kind-slow-test rect{fill:var(--slow)}
+.kind-build rect{fill:var(--build)}.kind-deploy rect{fill:var(--deploy)}.kind-reusable rect{fill:var(--reusable)}
+.node.critical rect{stroke:var(--crit);stroke-width:2.6}.node.unreachable rect{stroke-dasharray:5 4;opacity:.55}.node.unreachable text{opacity:.6}.node.cycle rect{stroke:var(--err)}
+.badge{fill:var(--warn)}.edge{fill:none;stroke:var(--muted);stroke-width:1.4}.edge.critical{stroke:var(--crit);stroke-width:2.8}
+.edge.skippable{stroke-dasharray:4 3}.edge.skip-trap{stroke:var(--err);stroke-dasharray:6 3;stroke-width:2}.arrowhead{fill:var(--muted)}`;
+
 /** The markers and shared definitions the graphs use, once per page. */
 export const SVG_DEFS =
   '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>' +
-  '<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker>' +
+  ARROW_MARKER +
   '</defs></svg>';
 
 const CHART = { width: 520, height: 170, left: 44, right: 16, top: 14, bottom: 36 };

@@ -89,6 +89,30 @@ async function open(path: string): Promise<vscode.TextDocument> {
   return document;
 }
 
+/** Resolves with what `probe` finds, asking again whenever `onChange` fires (no sleeps). */
+function until<T>(probe: () => Promise<T | undefined>, onChange: (listener: () => void) => vscode.Disposable, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const check = async (): Promise<void> => {
+      const found = await probe();
+      if (done || found === undefined) return;
+      stop();
+      resolve(found);
+    };
+    const listener = onChange(() => void check());
+    const timer = setTimeout(() => {
+      stop();
+      reject(new AssertionError(`timed out after ${WAIT_MS} ms waiting for ${what}`));
+    }, WAIT_MS);
+    const stop = (): void => {
+      done = true;
+      listener.dispose();
+      clearTimeout(timer);
+    };
+    void check();
+  });
+}
+
 export function defineTests({ suite, test }: Tdd): void {
   suite('shipcheck in a real VS Code', () => {
     const workflow = '.github/workflows/ci.yml';
@@ -150,6 +174,26 @@ export function defineTests({ suite, test }: Tdd): void {
       const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', document.uri, whole);
       const labels = hints.map((hint) => (typeof hint.label === 'string' ? hint.label : hint.label.map((part) => part.value).join('')));
       ok(labels.includes('unready after 30s (3 × 10s)'), `inlay hints: ${JSON.stringify(labels)}`);
+    });
+
+    test('sums up the pipeline above jobs: (CodeLens), and its command opens the job graph beside the editor', async () => {
+      const document = await open('.github/workflows/pipeline.yml');
+      const lens = await until(
+        async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri)).find((candidate) => candidate.command?.command === 'shipcheck.showPipeline'),
+        (listener) => vscode.languages.onDidChangeDiagnostics(listener),
+        'the pipeline lens',
+      );
+      equal(lens.command!.title, '3 jobs · critical path lint → test → deploy', 'lens title');
+      equal(document.getText(lens.range), 'jobs', 'the key under the lens');
+      await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
+      const tab = await until(
+        async () => vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((candidate) => candidate.input instanceof vscode.TabInputWebview && candidate.input.viewType.endsWith('shipcheck.pipeline')),
+        (listener) => vscode.window.tabGroups.onDidChangeTabs(listener),
+        'the pipeline view',
+      );
+      equal(tab.label, 'Pipeline: pipeline.yml', 'the view is titled by the workflow shown');
+      // The editor keeps the focus: the view opens beside it.
+      equal(vscode.window.activeTextEditor?.document.uri.toString(), document.uri.toString(), 'the active editor');
     });
 
     test('checks a workflow whose language is github-actions-workflow, as it is typed', async () => {
