@@ -26,6 +26,7 @@ import { isMap, isScalar, isSeq, mapFields, scalarToString, seqItems, spanOf, ty
 import { knownAction } from './actionMetadata';
 import { entryFields, jobMatrix } from './matrix';
 import type { Job, Step, Workflow } from './workflow';
+import { MemoKey, memoOn } from './memo';
 
 // ---------------------------------------------------------------- types
 
@@ -312,14 +313,37 @@ function jobOutputs(job: Job, doc: YamlDoc, index: IndexView): ExprType {
   return members ? closedObject(what, members) : ANY;
 }
 
+/**
+ * What the workflow's jobs hold, worked out once per check of the workflow (not once per `${{ }}`: a workflow of
+ * thousands of jobs has thousands of sites). Kept on the workflow, the model of one check, which the doc and the index
+ * belong to.
+ */
+interface JobEntries {
+  byId: Map<string, Job>;
+  entries: Map<Job, ExprType>;
+  jobs?: ExprType;
+}
+
+const JOB_ENTRIES = new MemoKey<JobEntries>('expressionScope.jobEntries');
+
+function jobEntries(workflow: Workflow): JobEntries {
+  return memoOn(workflow, JOB_ENTRIES, () => ({ byId: new Map(workflow.jobs.map((other) => [other.id, other])), entries: new Map() }));
+}
+
 function jobEntry(job: Job, doc: YamlDoc, index: IndexView): ExprType {
-  return closedObject(`job '${job.id}'`, [member('outputs', jobOutputs(job, doc, index)), member('result', STRING)]);
+  const { entries } = jobEntries(job.workflow);
+  let entry = entries.get(job);
+  if (!entry) {
+    entry = closedObject(`job '${job.id}'`, [member('outputs', jobOutputs(job, doc, index)), member('result', STRING)]);
+    entries.set(job, entry);
+  }
+  return entry;
 }
 
 /** `needs`: only the jobs this job needs. */
 function needsContext(job: Job, doc: YamlDoc, index: IndexView): ExprType {
   if (isComputed(job.fields.get('needs')?.value)) return ANY;
-  const jobs = new Map(job.workflow.jobs.map((other) => [other.id, other]));
+  const jobs = jobEntries(job.workflow).byId;
   const members: Member[] = [];
   for (const id of job.needs) {
     const other = jobs.get(id);
@@ -360,7 +384,9 @@ function matrixContext(job: Job, doc: YamlDoc): ExprType {
 
 /** `jobs` (in `on.workflow_call.outputs`): every job of the workflow, with its outputs and result. */
 function jobsContext(workflow: Workflow, doc: YamlDoc, index: IndexView): ExprType {
-  return closedObject("the 'jobs' context", workflow.jobs.map((job) => member(job.id, jobEntry(job, doc, index), job.idSpan, `job '${job.id}'`)));
+  const kept = jobEntries(workflow);
+  kept.jobs ??= closedObject("the 'jobs' context", workflow.jobs.map((job) => member(job.id, jobEntry(job, doc, index), job.idSpan, `job '${job.id}'`)));
+  return kept.jobs;
 }
 
 /**
