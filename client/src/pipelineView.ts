@@ -30,7 +30,7 @@ export function registerPipelineView(context: vscode.ExtensionContext, client: B
     if (followed && (!data || data.workflows.length === 0)) return;
     shown = uri;
     last = data ?? undefined;
-    view.title = `Pipeline: ${uri.path.slice(uri.path.lastIndexOf('/') + 1)}`;
+    view.title = titleOf(uri);
     view.webview.html = pageOf(data, nonce());
   };
 
@@ -41,7 +41,8 @@ export function registerPipelineView(context: vscode.ExtensionContext, client: B
       return;
     }
     if (!panel) {
-      panel = vscode.window.createWebviewPanel('shipcheck.pipeline', 'Pipeline', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, localResourceRoots: [] });
+      // Titled by the file at once: the graph comes when the server answers.
+      panel = vscode.window.createWebviewPanel('shipcheck.pipeline', titleOf(target), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, localResourceRoots: [] });
       panel.onDidDispose(() => {
         panel = undefined;
         shown = undefined;
@@ -104,4 +105,9 @@ function nonce(): string {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** The view's title for the workflow it shows. */
+function titleOf(uri: vscode.Uri): string {
+  return `Pipeline: ${uri.path.slice(uri.path.lastIndexOf('/') + 1)}`;
 }

@@ -15,7 +15,7 @@ const SOURCES = [
   ['acme/with-lock', 'c', '.github/workflows/extra.yml', 'MIT', 'context', '', 'workflow-dir'],
   ['acme/with-lock', 'c', 'package-lock.json', 'MIT', 'context', '', 'lockfile (EMPTY placeholder)'],
   ['acme/no-lock', 'c', '.github/workflows/ci.yml', 'MIT', 'corpus', 'workflows/acme__no-lock__.github__workflows__ci.yml', ''],
-  ['acme/no-lock', 'c', 'chart/templates/pod.yaml', 'MIT', 'corpus', 'helm-templates/acme__no-lock__chart__templates__pod.yaml', ''],
+  ['acme/no-lock', 'c', 'deploy/templated.yaml', 'MIT', 'corpus', 'helm-templates/acme__no-lock__deploy__templated.yaml', ''],
   ['rhysd/actionlint', 'c', 'testdata/ci.yml', 'MIT', 'corpus', 'workflows/rhysd__actionlint__testdata__ci.yml', ''],
 ];
 const FILES: Record<string, string> = {
@@ -23,7 +23,7 @@ const FILES: Record<string, string> = {
   'with-lock/.github/workflows/extra.yml': INSTALL,
   'with-lock/package-lock.json': '',
   'no-lock/.github/workflows/ci.yml': INSTALL,
-  'no-lock/chart/templates/pod.yaml': TEMPLATE,
+  'no-lock/deploy/templated.yaml': TEMPLATE,
 };
 
 describe('the ecosystem check\'s collection (scripts/ecosystem/collect.ts)', () => {
@@ -47,7 +47,7 @@ describe('the ecosystem check\'s collection (scripts/ecosystem/collect.ts)', () 
     assert.deepEqual(corpusFiles(corpus), [
       { path: 'repos/acme__with-lock/.github/workflows/ci.yml', kind: 'workflow' },
       { path: 'repos/acme__no-lock/.github/workflows/ci.yml', kind: 'workflow' },
-      { path: 'repos/acme__no-lock/chart/templates/pod.yaml', kind: 'k8s' },
+      { path: 'repos/acme__no-lock/deploy/templated.yaml', kind: 'k8s' },
     ]);
   });
 
@@ -68,7 +68,7 @@ describe('the ecosystem check\'s collection (scripts/ecosystem/collect.ts)', () 
     );
     assert.match(npmCi[0]!.message, /npm install/);
     assert.ok(run.findings.every((finding) => finding.path.startsWith('repos/acme__') && !finding.path.endsWith('extra.yml')));
-    assert.deepEqual(run.skipped.map((skip) => skip.path), ['repos/acme__no-lock/chart/templates/pod.yaml']);
+    assert.deepEqual(run.skipped.map((skip) => skip.path), ['repos/acme__no-lock/deploy/templated.yaml']);
     assert.deepEqual(run.files.map((file) => file.path), ['repos/acme__with-lock/.github/workflows/ci.yml', 'repos/acme__no-lock/.github/workflows/ci.yml']);
     assert.equal(run.trees, 2);
     const leftOver = readdirSync(tmpdir()).filter((name) => name.startsWith('shipcheck-ecosystem-') && !before.includes(name));

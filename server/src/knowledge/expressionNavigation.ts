@@ -205,14 +205,15 @@ export function expressionCompletions(file: YamlFile, offset: number, index?: Pr
   const before = at.inner.slice(0, at.cursor);
   // Inside a string literal: nothing to complete.
   if ((before.match(/'/g)?.length ?? 0) % 2 === 1) return undefined;
-  const word = /[A-Za-z_][\w-]*$/.exec(before)?.[0] ?? '';
+  const wordAt = nameEndingAt(before, before.length);
+  const word = wordAt < 0 ? '' : before.slice(wordAt);
   const wordStart = at.cursor - word.length;
   const span = at.text.sourceSpan(at.innerStart + wordStart, at.innerStart + at.cursor) ?? { start: offset - word.length, end: offset };
   const head = before.slice(0, wordStart);
-  const property = /([A-Za-z_][\w-]*(?:\.(?:[A-Za-z_][\w-]*|\*))*)\.$/.exec(head);
+  const property = pathBeforeDot(head);
   if (property) {
     if (property.index > 0 && /[\w.\]-]/.test(head[property.index - 1]!)) return undefined;
-    const resolution = resolve(at.scope, property[1]!.split('.'));
+    const resolution = resolve(at.scope, property.path.split('.'));
     if (!resolution.ok || resolution.type.kind !== 'object') return { items: [], span };
     const items = [...resolution.type.properties.values()].map((member): ExpressionCompletion => ({ label: member.name, kind: 'property', detail: detailOf(member) }));
     return { items, span };
@@ -283,3 +284,32 @@ function lineOf(text: string, offset: number): number {
 }
 
 const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+// Read backwards from the cursor, one character at a time: regexes anchored at the end of a long line backtrack.
+
+/** Where the name (`[A-Za-z_][\w-]*`) that ends at `end` starts, or -1 when none ends there. */
+function nameEndingAt(text: string, end: number): number {
+  let start = end;
+  while (start > 0 && /[\w-]/.test(text[start - 1]!)) start--;
+  for (let at = start; at < end; at++) if (/[A-Za-z_]/.test(text[at]!)) return at;
+  return -1;
+}
+
+/** The path (`name`, then `.name` or `.*` segments) that a text ends with before its final `.`, and where it starts. */
+function pathBeforeDot(text: string): { index: number; path: string } | undefined {
+  if (!text.endsWith('.')) return undefined;
+  let cursor = text.length - 1;
+  let start = -1;
+  for (;;) {
+    if (text[cursor - 1] === '*' && text[cursor - 2] === '.') {
+      cursor -= 2;
+      continue;
+    }
+    const name = nameEndingAt(text, cursor);
+    if (name < 0) break;
+    start = name;
+    if (text[name - 1] !== '.') break;
+    cursor = name - 1;
+  }
+  return start < 0 ? undefined : { index: start, path: text.slice(start, text.length - 1) };
+}
