@@ -51,7 +51,7 @@ editorSuite('code-server 4.99 (VS Code 1.99, Node extension host) in chromium', 
       await browser.close();
       stop(server?.child);
       workspace.dispose();
-      rmSync(state, { recursive: true, force: true });
+      rmSync(state, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     }
   });
 });

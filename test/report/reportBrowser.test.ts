@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -84,9 +85,15 @@ editorSuite('report.html in headless chromium', [DEBIAN_CHROMIUM], { timeout: 12
     await devtools.until('Page.loadEventFired', 30_000);
   });
 
-  after(() => {
-    browser?.kill('SIGKILL');
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  after(async () => {
+    if (browser && browser.exitCode === null && browser.signalCode === null) {
+      const exited = once(browser, 'exit');
+      browser.kill('SIGKILL');
+      await exited;
+    }
+    // Chromium's helper processes outlive the browser for a moment and may still write into the profile: a plain
+    // rmSync then fails with ENOTEMPTY, failing this suite's hook while every test passed.
+    if (scratch) rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
 
   const evaluate = async <T>(expression: string): Promise<T> => {

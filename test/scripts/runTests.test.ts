@@ -35,9 +35,18 @@ describe('npm test (scripts/runTests.mjs)', () => {
   });
 
   it('says none were skipped, and keeps a failure\'s exit code', () => {
-    const { status, lines } = runTests("it('fails', () => { throw new Error('boom'); });");
+    const { status, lines } = runTests("describe('suite', () => { it('fails', () => { throw new Error('boom'); }); });");
     assert.equal(status, 1);
     assert.equal(lines.at(-1), '# skipped 0');
+    assert.equal(lines.at(-2), '# failed 1: fails — boom');
     assert.ok(lines.includes('# fail 1'));
+  });
+
+  it("names a suite whose hook failed, which Node's summary counts as no failure though the run exits with 1", () => {
+    const { status, lines } = runTests("const { after } = require('node:test');\ndescribe('cleans up', () => { it('passes', () => {}); after(() => { throw new Error('ENOTEMPTY: directory not empty'); }); });");
+    assert.equal(status, 1);
+    assert.ok(lines.includes('# fail 0'), lines.join('\n'));
+    assert.equal(lines.at(-2), '# failed 1: cleans up — ENOTEMPTY: directory not empty');
+    assert.equal(lines.at(-1), '# skipped 0');
   });
 });

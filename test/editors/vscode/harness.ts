@@ -90,7 +90,7 @@ export function scratchWorkspace(): { path: string; dispose(): void } {
   const parent = mkdtempSync(join(tmpdir(), 'shipcheck-editor-'));
   const path = join(parent, 'workspace');
   cpSync(join(ROOT, 'test', 'editors', 'vscode', 'workspace'), path, { recursive: true });
-  return { path, dispose: () => rmSync(parent, { recursive: true, force: true }) };
+  return { path, dispose: () => rmSync(parent, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }) };
 }
 
 /**
