@@ -1,5 +1,6 @@
 // Bundles the VS Code client, the language server and the CLI into dist/.
 import * as esbuild from 'esbuild';
+import { builtinModules } from 'node:module';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -28,14 +29,55 @@ const yamlAsModule = { alias: { yaml: './node_modules/yaml/browser/index.js' } }
 const SERVER_NODE_ARGS = ['--heap-growing-percent=20', '--max-semi-space-size=2', '--no-allocation-site-pretenuring'];
 const SERVER_ENV = ['MALLOC_ARENA_MAX=2'];
 
+// The server is two files. dist/serverCore.js holds the engine, the rules and the LSP handlers once, for Node and the
+// browser alike: an IIFE that `require` returns in Node and that starts itself in a web worker (`startInWorker`). The
+// Node build of it leaves Node's modules to `require`, which a web worker does not have: there they are empty objects,
+// which only the Node host (nodeHost.ts) reads, and never in a worker. dist/server.js is the Node transport, which
+// requires the core beside it.
+const CORE_GLOBAL = 'shipcheckServer';
+const coreOutsideServer = {
+  name: 'server-core-beside',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/serverCore$/ }, () => ({ path: './serverCore.js', external: true }));
+  },
+};
+const NODE_BUILTIN = new RegExp(`^(node:)?(${builtinModules.map((name) => name.replace(/[/]/g, '\\/')).join('|')})$`);
+const nodeModulesWhereThereAreSome = {
+  name: 'node-builtins-when-required',
+  setup(build) {
+    // Imports in the code become the guarded module below; the guarded module's own `require` is Node's.
+    build.onResolve({ filter: NODE_BUILTIN }, (args) =>
+      args.namespace === 'node-builtin' ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'node-builtin' },
+    );
+    // In Node the bundle is a CommonJS module with its `require`; a worker has no `process.versions.node` (and may
+    // have some other `require`, such as an AMD loader's).
+    build.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({
+      contents: `module.exports = typeof process === 'object' && process.versions && process.versions.node ? require(${JSON.stringify(args.path)}) : {};`,
+      loader: 'js',
+    }));
+  },
+};
+
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   // `shipcheck-language-server` starts Node with the server's memory settings (the VS Code client passes the same).
-  { ...common, ...yamlAsModule, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', banner: { js: `#!/usr/bin/env -S ${SERVER_ENV.join(' ')} node ${SERVER_NODE_ARGS.join(' ')}` } },
+  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [coreOutsideServer], banner: { js: `#!/usr/bin/env -S ${SERVER_ENV.join(' ')} node ${SERVER_NODE_ARGS.join(' ')}` } },
+  {
+    ...common,
+    ...yamlAsModule,
+    target: ['node20', 'es2022'],
+    format: 'iife',
+    globalName: CORE_GLOBAL,
+    // vscode-languageserver/browser (the worker's transport) is exported under the 'browser' condition only.
+    conditions: ['browser'],
+    entryPoints: ['server/src/serverCore.ts'],
+    outfile: 'dist/serverCore.js',
+    plugins: [nodeModulesWhereThereAreSome],
+    footer: { js: `if (typeof module === 'object' && module.exports) module.exports = ${CORE_GLOBAL}; else ${CORE_GLOBAL}.startInWorker(self);` },
+  },
   { ...common, ...yamlAsModule, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  // VS Code for the web: the extension runs in the browser's extension host, the server in a web worker.
+  // VS Code for the web: the extension runs in the browser's extension host, the server (dist/serverCore.js) in a web worker.
   { ...common, platform: 'browser', target: 'es2022', entryPoints: ['client/src/browser.ts'], outfile: 'dist/browserClient.js', external: ['vscode'] },
-  { ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['server/src/browserServer.ts'], outfile: 'dist/browserServer.js' },
 ];
 
 if (watch) {

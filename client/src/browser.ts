@@ -9,7 +9,7 @@ let client: LanguageClient | undefined;
 
 /** VS Code for the web (vscode.dev, github.dev, code-server's web extension host): the server runs in a web worker. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const serverUri = vscode.Uri.joinPath(context.extensionUri, 'dist', 'browserServer.js');
+  const serverUri = vscode.Uri.joinPath(context.extensionUri, 'dist', 'serverCore.js');
   await activateClient(context, {
     // Web workspaces live on virtual file systems (vscode-vfs for github.dev, vscode-test-web in tests).
     schemes: ['file', 'untitled', 'vscode-vfs', 'vscode-test-web', 'vscode-remote'],

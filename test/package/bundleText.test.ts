@@ -11,7 +11,7 @@ const REPO = join(__dirname, '../../..');
 // doubles what the language server's 1.8 MB bundle costs in every editor. esbuild escapes strings and identifiers by
 // itself; comments are ours to keep plain.
 describe('bundles are stored one byte a character', () => {
-  for (const bundle of ['server.js', 'cli.js', 'browserServer.js']) {
+  for (const bundle of ['server.js', 'serverCore.js', 'cli.js']) {
     it(`dist/${bundle} has only Latin-1 characters`, () => {
       const text = readFileSync(join(REPO, 'dist', bundle), 'utf8');
       const wide = /[^\u0000-\u00ff]/.exec(text);
