@@ -80,8 +80,13 @@ export interface Page {
   waitForSelector(selector: string, options?: { timeout?: number }): Promise<ElementHandle>;
   waitForTimeout(ms: number): Promise<void>;
   screenshot(options: { path: string }): Promise<unknown>;
+  context(): { newCDPSession(page: Page): Promise<{ send(method: string, params?: object): Promise<unknown> }> };
+  frames(): Frame[];
   keyboard: { press(key: string): Promise<void>; type(text: string): Promise<void> };
   mouse: { move(x: number, y: number): Promise<void>; click(x: number, y: number): Promise<void> };
+}
+export interface Frame {
+  evaluate<T>(script: string): Promise<T>;
 }
 export interface ElementHandle {
   boundingBox(): Promise<{ x: number; y: number; width: number; height: number } | null>;
