@@ -18,15 +18,22 @@ function startInWorkerScope(): { send(message: object): void; posted: unknown[] 
   const self = {
     addEventListener: (type: string, listener: (event: { data: unknown }) => void) => type === 'message' && listeners.push(listener),
     removeEventListener: () => undefined,
-    postMessage: (data: unknown) => posted.push(data),
+    postMessage: (data: unknown) => {
+      posted.push(data);
+      // The editor's settings: the strict preset, as the editor suites' workspace sets it.
+      const request = data as { id?: number; method?: string; params?: { items: unknown[] } };
+      if (request.method === 'workspace/configuration') send({ jsonrpc: '2.0', id: request.id, result: request.params!.items.map(() => ({ preset: 'strict' })) });
+    },
     set onmessage(listener: (event: { data: unknown }) => void) {
       listeners.push(listener);
     },
     set onerror(_: unknown) {},
   };
-  const scope = { self, console, setTimeout, clearTimeout, setInterval, clearInterval, queueMicrotask, TextEncoder, TextDecoder, URL, performance };
+  const send = (data: object): void => listeners.forEach((listener) => listener({ data }));
+  // What a worker's global scope has besides `self` (and no `require`, `module` or `process`).
+  const scope = { self, console, setTimeout, clearTimeout, setInterval, clearInterval, queueMicrotask, structuredClone, TextEncoder, TextDecoder, URL, performance };
   runInNewContext(readFileSync(join(DIST, 'serverCore.js'), 'utf8'), scope, { filename: 'serverCore.js' });
-  return { send: (data) => listeners.forEach((listener) => listener({ data })), posted };
+  return { send, posted };
 }
 
 async function until<T>(find: () => T | undefined, what: string): Promise<T> {
@@ -41,17 +48,18 @@ async function until<T>(find: () => T | undefined, what: string): Promise<T> {
 describe('dist/serverCore.js, the server both bundles share', () => {
   it("starts by itself in a web worker's scope, without Node, and answers initialize and a document's diagnostics", async () => {
     const worker = startInWorkerScope();
-    worker.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+    worker.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: { workspace: { configuration: true } } } });
     const answer = await until(() => worker.posted.find((message) => (message as { id?: number }).id === 1) as { result?: { capabilities?: object } } | undefined, 'answer to initialize');
     assert.ok(answer.result?.capabilities, JSON.stringify(answer));
     worker.send({ jsonrpc: '2.0', method: 'initialized', params: {} });
-    const text = 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm install\n';
+    const text = 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm install\n';
     worker.send({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri: 'file:///w/.github/workflows/ci.yml', languageId: 'yaml', version: 1, text } } });
     const published = await until(
       () => worker.posted.find((message) => (message as { method?: string }).method === 'textDocument/publishDiagnostics') as { params: { diagnostics: { code: string }[] } } | undefined,
       'diagnostics',
     );
-    assert.ok(published.params.diagnostics.length > 0, 'the workflow has findings');
+    // gha/npm-ci is in the strict preset only: the settings the worker asked for were applied.
+    assert.deepEqual(Array.from(published.params.diagnostics, (diagnostic) => diagnostic.code).sort(), ['gha/checkout-credentials', 'gha/npm-ci', 'gha/permissions']);
   });
 
   it('is what dist/server.js requires in Node, exporting init and the Node host', () => {
