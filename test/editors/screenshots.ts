@@ -93,6 +93,8 @@ async function main(): Promise<void> {
     await shot(page, 'quick-fix');
 
     await page.keyboard.press('Escape');
+    // The graph opens beside the editor: without the side bar, both halves are wide enough for three jobs.
+    await page.keyboard.press('Control+B');
     await openFile(page, 'pipeline.yml');
     const lens = await page.waitForSelector('.monaco-editor .codelens-decoration a', { timeout: WAIT_MS });
     const box = await lens.boundingBox();
