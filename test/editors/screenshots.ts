@@ -93,15 +93,19 @@ async function main(): Promise<void> {
     await shot(page, 'quick-fix');
 
     await page.keyboard.press('Escape');
-    // The graph opens beside the editor: without the side bar, both halves are wide enough for three jobs.
-    await page.keyboard.press('Control+B');
     await openFile(page, 'pipeline.yml');
     const lens = await page.waitForSelector('.monaco-editor .codelens-decoration a', { timeout: WAIT_MS });
     const box = await lens.boundingBox();
     if (!box) throw new Error('the pipeline lens has no box');
     await page.mouse.click(box.x + 10, box.y + box.height / 2);
     await inSomeFrame(page, "document.querySelectorAll('svg g.node, svg .node').length >= 3", 'the job graph');
-    await page.waitForTimeout(500);
+    // The graph opens beside the editor: without the side bar, both halves are wide enough for three jobs.
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget .quick-input-box input', { timeout: WAIT_MS });
+    await page.keyboard.type('Close Primary Side Bar');
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: WAIT_MS });
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(1000);
     await shot(page, 'pipeline');
     console.log(`screenshots written to ${OUT}`);
   } finally {
