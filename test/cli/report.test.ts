@@ -50,6 +50,14 @@ describe('shipcheck report', () => {
     assert.match(run.stdout, /\*\*&lt;img src=x onerror=alert\(1\)&gt; \\\| \\# \\\*\*\*/);
   });
 
+  it('counts one job as one job, and several as jobs', () => {
+    const root = workspace({ '.github/workflows/one.yml': 'name: one\non: push\njobs:\n  only:\n    runs-on: ubuntu-latest\n    steps: [{run: make}]\n', '.github/workflows/ci.yml': HOSTILE });
+    const run = shipcheck(root, 'report', '--format', 'markdown');
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /\*\*one\*\* \(`[^`]*one\.yml`\): 1 job\b(?! s)/);
+    assert.match(run.stdout, /: 2 jobs · critical path/);
+  });
+
   it('fails only when asked to (--fail-on), and rejects options that make no sense for a report', () => {
     const root = workspace({ 'k8s/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx}]\n' });
     assert.equal(shipcheck(root, 'report', '--out', 'r.html').status, 0);

@@ -30,7 +30,7 @@ export function reportMarkdown(data: ReportData, options: ReportOptions): string
   if (data.workflows.length > 0) out.push('### Workflows', '');
   data.workflows.slice(0, MAX_WORKFLOWS).forEach(({ path, pipeline }, index) => {
     const critical = pipeline.criticalPath.map((id) => pipeline.nodes.find((node) => node.id === id)?.label ?? id);
-    out.push(`**${escapeMarkdown(pipeline.name ?? path)}** (\`${path.replace(/`/g, "'")}\`): ${pipeline.nodes.length} jobs${critical.length > 0 ? ` · critical path ${escapeMarkdown(critical.join(' → '))} · ~${pipeline.criticalMinutes} min (estimate)` : ''}`, '');
+    out.push(`**${escapeMarkdown(pipeline.name ?? path)}** (\`${path.replace(/`/g, "'")}\`): ${pipeline.nodes.length} job${pipeline.nodes.length === 1 ? '' : 's'}${critical.length > 0 ? ` · critical path ${escapeMarkdown(critical.join(' → '))} · ~${pipeline.criticalMinutes} min (estimate)` : ''}`, '');
     if (index < MAX_GRAPHS) out.push('```mermaid', ...mermaidGraph(pipeline), '```', '');
   });
   if (data.workflows.length > MAX_GRAPHS) {
