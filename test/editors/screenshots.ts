@@ -52,6 +52,23 @@ async function inSomeFrame(page: Page, script: string, what: string): Promise<vo
   throw new Error(`no frame showed ${what} within ${WAIT_MS} ms`);
 }
 
+/** Where the editor shows a CodeLens whose title has `text`, once it is laid out (lenses appear after the document's check). */
+async function lensBox(page: Page, text: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  const find = `(() => {
+    const lens = [...document.querySelectorAll('.monaco-editor .codelens-decoration a')].find((a) => a.textContent.includes(${JSON.stringify(text)}) && a.getBoundingClientRect().width > 0);
+    if (!lens) return null;
+    const { x, y, width, height } = lens.getBoundingClientRect();
+    return { x, y, width, height };
+  })()`;
+  const deadline = Date.now() + WAIT_MS;
+  while (Date.now() < deadline) {
+    const box = await page.frames()[0]!.evaluate<{ x: number; y: number; width: number; height: number } | null>(find);
+    if (box) return box;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no CodeLens with '${text}' within ${WAIT_MS} ms`);
+}
+
 /** The middle of the first warning squiggle in the editor, once the server has published it. */
 async function squiggle(page: Page): Promise<{ x: number; y: number }> {
   const element = await page.waitForSelector('.monaco-editor .squiggly-warning', { timeout: WAIT_MS });
@@ -94,9 +111,7 @@ async function main(): Promise<void> {
 
     await page.keyboard.press('Escape');
     await openFile(page, 'pipeline.yml');
-    const lens = await page.waitForSelector('.monaco-editor .codelens-decoration a', { timeout: WAIT_MS });
-    const box = await lens.boundingBox();
-    if (!box) throw new Error('the pipeline lens has no box');
+    const box = await lensBox(page, 'jobs');
     await page.mouse.click(box.x + 10, box.y + box.height / 2);
     await inSomeFrame(page, "document.querySelectorAll('svg g.node, svg .node').length >= 3", 'the job graph');
     // The graph opens beside the editor: without the side bar, both halves are wide enough for three jobs.
