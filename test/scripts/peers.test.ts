@@ -155,10 +155,11 @@ describe('npm run peers: matching findings with expectations', () => {
       { file: 'm.yaml', check: 'privileged-container', kind: 'Job', name: 'other' },
       { file: 'm.yaml', check: 'privileged-container' },
     ];
-    const { matches, rows } = scoreObjects(expected, [finding('m.yaml', 10, 'k8s/privileged'), finding('m.yaml', 12, 'k8s/privileged'), finding('m.yaml', 15, 'k8s/privileged')], rules, objects);
+    const { matches, rows, missed } = scoreObjects(expected, [finding('m.yaml', 10, 'k8s/privileged'), finding('m.yaml', 12, 'k8s/privileged'), finding('m.yaml', 15, 'k8s/privileged')], rules, objects);
     // Line 12 is in container 'side'; the Job is not the one named; the unspecific expectation takes what is left.
     assert.deepEqual(matches, [1, undefined, 0]);
     assert.deepEqual([rows[0]?.expected, rows[0]?.found], [3, 2]);
+    assert.deepEqual(missed, [expected[1]]);
   });
 
   it('scores whole files: failing files found, passing files flagged', () => {
@@ -173,7 +174,9 @@ describe('npm run peers: matching findings with expectations', () => {
       [finding('a.yaml', 3, 'k8s/probe-missing'), finding('b.yaml', 3, 'k8s/resources'), finding('c.yaml', 1, 'k8s/probe-missing')],
       rules,
     );
-    assert.deepEqual(rows, [{ check: 'Pod Probes', rules: ['k8s/probe-missing'], note: '', failing: 2, found: 1, passing: 2, flagged: 1 }]);
+    assert.deepEqual(rows, [
+      { check: 'Pod Probes', rules: ['k8s/probe-missing'], note: '', failing: 2, found: 1, passing: 2, flagged: 1, missedFiles: ['b.yaml'], flaggedFiles: ['c.yaml'] },
+    ]);
   });
 });
 
