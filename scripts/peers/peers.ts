@@ -133,7 +133,7 @@ async function scoreKubeScore(peers: string, say: (line: string) => void): Promi
     say(`kube-score: skipped, no kube-score/score/testdata and kube-score/expected.json in ${peers}`);
     return undefined;
   }
-  const expected = parseKubeScoreExpected(readFileSync(join(root, 'expected.json'), 'utf8'));
+  const expected = parseKubeScoreExpected(readFileSync(join(root, 'expected.json'), 'utf8'), listFiles(join(root, 'score', 'testdata')));
   const findings = await lintPeer(peers, 'kube-score', [{ path: 'score/testdata' }]);
   return { kind: 'kube-score', rows: scoreFiles(expected, findings, readMapping('kube-score')), files: new Set(expected.map((e) => e.file)).size };
 }

@@ -83,6 +83,12 @@ describe('npm run peers: reading what the peers assert', () => {
       { file: 'score/testdata/a.yaml', check: 'Pod Probes', fails: true },
       { file: 'score/testdata/b.yaml', check: 'Pod Probes', fails: false },
     ]);
+    // A name built in a loop over API versions keeps only its tail; it stands for the files that end with it.
+    const looped = JSON.stringify([{ src: 's', files: ['-deadline-not-set.yaml'], check: 'CronJob has deadline', grade: 'Critical' }]);
+    assert.deepEqual(parseKubeScoreExpected(looped, ['cronjob-v1-deadline-not-set.yaml', 'cronjob-v1beta1-deadline-not-set.yaml', 'cronjob-v1-deadline-set.yaml']), [
+      { file: 'score/testdata/cronjob-v1-deadline-not-set.yaml', check: 'CronJob has deadline', fails: true },
+      { file: 'score/testdata/cronjob-v1beta1-deadline-not-set.yaml', check: 'CronJob has deadline', fails: true },
+    ]);
     assert.deepEqual(polarisExpectation('hostPIDSet', 'failure.pod.yaml'), { file: 'test-checks/hostPIDSet/failure.pod.yaml', check: 'hostPIDSet', fails: true });
     assert.equal(polarisExpectation('hostPIDSet', 'success.yaml')?.fails, false);
     assert.equal(polarisExpectation('hostPIDSet', 'mutated.yaml'), undefined);
