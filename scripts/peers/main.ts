@@ -75,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
             ? listing('actionlint', score.score, score.expected)
             : score.kind === 'kube-linter'
               ? score.missed.map((e) => `  missed  ${e.file}  ${e.check}  ${[e.kind, e.name, e.container].filter(Boolean).join(' ')}`)
-              : score.rows.flatMap((row) => [
+              : score.rows.filter((row) => row.rules.length > 0).flatMap((row) => [
                   ...row.missedFiles.map((file) => `  missed   ${file}  ${row.check}`),
                   ...row.flaggedFiles.map((file) => `  flagged  ${file}  ${row.check}`),
                 ]);
