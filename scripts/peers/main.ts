@@ -17,7 +17,8 @@ check the shipcheck rules it maps to (scripts/peers/mapping/*.tsv), what the pee
 
   --write          also rewrite the generated part of docs/comparison.md
   --output <file>  the page --write rewrites (default docs/comparison.md)
-  --list           also list each missed expectation and each extra finding of the line-scored peers
+  --list           also list each missed expectation and each extra finding of the line-scored peers, each missed
+                   object of kube-linter, and each failing file missed and passing file flagged of kube-score and Polaris
   --peer <folder>  score only the peer kept in that folder (zizmor, actionlint, kube-linter, kube-score, polaris);
                    repeatable
 `;
@@ -72,7 +73,12 @@ async function main(argv: string[]): Promise<number> {
           ? [...listing('regular', score.regular, score.regularExpected), ...listing('all', score.all, score.expected)]
           : score.kind === 'actionlint'
             ? listing('actionlint', score.score, score.expected)
-            : [];
+            : score.kind === 'kube-linter'
+              ? score.missed.map((e) => `  missed  ${e.file}  ${e.check}  ${[e.kind, e.name, e.container].filter(Boolean).join(' ')}`)
+              : score.rows.filter((row) => row.rules.length > 0).flatMap((row) => [
+                  ...row.missedFiles.map((file) => `  missed   ${file}  ${row.check}`),
+                  ...row.flaggedFiles.map((file) => `  flagged  ${file}  ${row.check}`),
+                ]);
       if (lines.length > 0) console.log(lines.join('\n') + '\n');
     }
   }

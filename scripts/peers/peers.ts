@@ -9,6 +9,7 @@ import {
   polarisExpectation,
   type FileExpectation,
   type LineExpectation,
+  type ObjectExpectation,
 } from './expectations';
 import { lintPeer, listFiles } from './collect';
 import { readMapping } from './mapping';
@@ -19,7 +20,7 @@ import { objectSpans, workflowLayout, type ObjectSpan, type WorkflowLayout } fro
 export type PeerScore =
   | { kind: 'zizmor'; sources: string[]; regular: LineScore; all: LineScore; expected: LineExpectation[]; regularExpected: LineExpectation[]; findings: Finding[] }
   | { kind: 'actionlint'; score: LineScore; expected: LineExpectation[]; files: number; unread: number; findings: Finding[] }
-  | { kind: 'kube-linter'; rows: CheckRow[]; leftOut: string[] }
+  | { kind: 'kube-linter'; rows: CheckRow[]; leftOut: string[]; missed: ObjectExpectation[] }
   | { kind: 'kube-score' | 'polaris'; rows: FileRow[]; files: number };
 
 export interface PeerRun {
@@ -122,7 +123,8 @@ async function scoreKubeLinter(peers: string, say: (line: string) => void): Prom
   const { rows, leftOut } = parseKubeLinterExpected(readFileSync(join(root, 'expected.json'), 'utf8'));
   const findings = await lintPeer(peers, 'kube-linter', [{ path: 'checks' }]);
   const objects = cached((file: string): ObjectSpan[] => objectSpans(readOr(join(root, file))));
-  return { kind: 'kube-linter', rows: scoreObjects(rows, findings, readMapping('kube-linter'), objects).rows, leftOut };
+  const { rows: scored, missed } = scoreObjects(rows, findings, readMapping('kube-linter'), objects);
+  return { kind: 'kube-linter', rows: scored, leftOut, missed };
 }
 
 async function scoreKubeScore(peers: string, say: (line: string) => void): Promise<PeerScore | undefined> {
@@ -131,7 +133,7 @@ async function scoreKubeScore(peers: string, say: (line: string) => void): Promi
     say(`kube-score: skipped, no kube-score/score/testdata and kube-score/expected.json in ${peers}`);
     return undefined;
   }
-  const expected = parseKubeScoreExpected(readFileSync(join(root, 'expected.json'), 'utf8'));
+  const expected = parseKubeScoreExpected(readFileSync(join(root, 'expected.json'), 'utf8'), listFiles(join(root, 'score', 'testdata')));
   const findings = await lintPeer(peers, 'kube-score', [{ path: 'score/testdata' }]);
   return { kind: 'kube-score', rows: scoreFiles(expected, findings, readMapping('kube-score')), files: new Set(expected.map((e) => e.file)).size };
 }

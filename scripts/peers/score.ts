@@ -133,7 +133,7 @@ export function scoreLines(expected: readonly LineExpectation[], findings: reado
  * message names and, when it names a container and the finding lies in a container, in that one. An expectation
  * whose message names nothing matches any finding of a mapped rule in the file.
  */
-export function scoreObjects(expected: readonly ObjectExpectation[], findings: readonly Finding[], mapping: MappingTable, objects: (file: string) => readonly ObjectSpan[]): { rows: CheckRow[]; matches: (number | undefined)[] } {
+export function scoreObjects(expected: readonly ObjectExpectation[], findings: readonly Finding[], mapping: MappingTable, objects: (file: string) => readonly ObjectSpan[]): { rows: CheckRow[]; matches: (number | undefined)[]; missed: ObjectExpectation[] } {
   const inFile = byFile(findings);
   const matches = assign(
     expected,
@@ -157,7 +157,8 @@ export function scoreObjects(expected: readonly ObjectExpectation[], findings: r
     const mine = expected.map((e, index) => ({ e, index })).filter(({ e }) => e.check === check);
     return { check, rules, note, expected: mine.length, found: mine.filter(({ index }) => matches[index] !== undefined).length, extra: 0 };
   });
-  return { rows, matches };
+  const missed = expected.filter((e, index) => matches[index] === undefined && mappingOf(mapping, e.check).rules.length > 0);
+  return { rows, matches, missed };
 }
 
 /** One row of a file-scored peer (kube-score, Polaris). */
@@ -171,6 +172,9 @@ export interface FileRow {
   /** Files that must pass it, and those in which a mapped rule reports something all the same. */
   passing: number;
   flagged: number;
+  /** The failing files no mapped rule reports in, and the passing files one does (for `--list`). */
+  missedFiles: string[];
+  flaggedFiles: string[];
 }
 
 /** Scores whole files: a failing file is found when a mapped rule reports anything in it; a passing one is flagged when it does. */
@@ -186,6 +190,8 @@ export function scoreFiles(expected: readonly FileExpectation[], findings: reado
     const { rules, note } = mappingOf(mapping, check);
     const failing = expected.filter((e) => e.check === check && e.fails);
     const passing = expected.filter((e) => e.check === check && !e.fails);
-    return { check, rules, note, failing: failing.length, found: failing.filter(reported).length, passing: passing.length, flagged: passing.filter(reported).length };
+    const missedFiles = failing.filter((e) => !reported(e)).map((e) => e.file);
+    const flaggedFiles = passing.filter(reported).map((e) => e.file);
+    return { check, rules, note, failing: failing.length, found: failing.length - missedFiles.length, passing: passing.length, flagged: flaggedFiles.length, missedFiles, flaggedFiles };
   });
 }

@@ -83,6 +83,12 @@ describe('npm run peers: reading what the peers assert', () => {
       { file: 'score/testdata/a.yaml', check: 'Pod Probes', fails: true },
       { file: 'score/testdata/b.yaml', check: 'Pod Probes', fails: false },
     ]);
+    // A name built in a loop over API versions keeps only its tail; it stands for the files that end with it.
+    const looped = JSON.stringify([{ src: 's', files: ['-deadline-not-set.yaml'], check: 'CronJob has deadline', grade: 'Critical' }]);
+    assert.deepEqual(parseKubeScoreExpected(looped, ['cronjob-v1-deadline-not-set.yaml', 'cronjob-v1beta1-deadline-not-set.yaml', 'cronjob-v1-deadline-set.yaml']), [
+      { file: 'score/testdata/cronjob-v1-deadline-not-set.yaml', check: 'CronJob has deadline', fails: true },
+      { file: 'score/testdata/cronjob-v1beta1-deadline-not-set.yaml', check: 'CronJob has deadline', fails: true },
+    ]);
     assert.deepEqual(polarisExpectation('hostPIDSet', 'failure.pod.yaml'), { file: 'test-checks/hostPIDSet/failure.pod.yaml', check: 'hostPIDSet', fails: true });
     assert.equal(polarisExpectation('hostPIDSet', 'success.yaml')?.fails, false);
     assert.equal(polarisExpectation('hostPIDSet', 'mutated.yaml'), undefined);
@@ -155,10 +161,11 @@ describe('npm run peers: matching findings with expectations', () => {
       { file: 'm.yaml', check: 'privileged-container', kind: 'Job', name: 'other' },
       { file: 'm.yaml', check: 'privileged-container' },
     ];
-    const { matches, rows } = scoreObjects(expected, [finding('m.yaml', 10, 'k8s/privileged'), finding('m.yaml', 12, 'k8s/privileged'), finding('m.yaml', 15, 'k8s/privileged')], rules, objects);
+    const { matches, rows, missed } = scoreObjects(expected, [finding('m.yaml', 10, 'k8s/privileged'), finding('m.yaml', 12, 'k8s/privileged'), finding('m.yaml', 15, 'k8s/privileged')], rules, objects);
     // Line 12 is in container 'side'; the Job is not the one named; the unspecific expectation takes what is left.
     assert.deepEqual(matches, [1, undefined, 0]);
     assert.deepEqual([rows[0]?.expected, rows[0]?.found], [3, 2]);
+    assert.deepEqual(missed, [expected[1]]);
   });
 
   it('scores whole files: failing files found, passing files flagged', () => {
@@ -173,7 +180,9 @@ describe('npm run peers: matching findings with expectations', () => {
       [finding('a.yaml', 3, 'k8s/probe-missing'), finding('b.yaml', 3, 'k8s/resources'), finding('c.yaml', 1, 'k8s/probe-missing')],
       rules,
     );
-    assert.deepEqual(rows, [{ check: 'Pod Probes', rules: ['k8s/probe-missing'], note: '', failing: 2, found: 1, passing: 2, flagged: 1 }]);
+    assert.deepEqual(rows, [
+      { check: 'Pod Probes', rules: ['k8s/probe-missing'], note: '', failing: 2, found: 1, passing: 2, flagged: 1, missedFiles: ['b.yaml'], flaggedFiles: ['c.yaml'] },
+    ]);
   });
 });
 

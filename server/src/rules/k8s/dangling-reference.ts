@@ -13,6 +13,8 @@ const messages = {
     `targetPort '${port}' is a port name, but no container of the pods this Service selects declares a port named '${port}': traffic sent to it has nowhere to go.`,
   ingressService: (service: string) =>
     `This Ingress sends traffic to Service '${service}', which is not among the objects checked with it: the controller answers 503 for this path.`,
+  oldBackendForm: (service: string) =>
+    `networking.k8s.io/v1 has no 'serviceName' or 'servicePort' (the v1beta1 form): the API server rejects this backend or drops the fields, so it routes to no Service. Write 'service: { name: ${service}, port: … }' instead.`,
   ingressPort: (service: string, port: string) =>
     `Service '${service}' has no port ${port}: the Ingress controller cannot route this backend.`,
   autoscalerTarget: (kind: string, name: string) =>
@@ -35,7 +37,7 @@ export default defineRule({
   docs: {
     summary: 'Services, Ingresses, autoscalers, PodDisruptionBudgets, Flagger Canaries and Argo Rollouts should point at objects that exist.',
     rationale:
-      'References between Kubernetes objects are names and label selectors, and nothing checks them at apply time: a Service whose selector no pod carries applies cleanly and has no endpoints; an Ingress backend naming a Service that does not exist answers 503; an autoscaler whose target is misspelt scales nothing; a PodDisruptionBudget that selects no pods protects nothing during a node drain; a Flagger `Canary` `targetRef` or an Argo Rollout `workloadRef` naming no workload has nothing to roll out, and a Rollout analysis naming an AnalysisTemplate that does not exist aborts the rollout when it is reached. These usually come from a label or a name renamed in one file and not in the other. shipcheck checks them within the objects deployed together (the same file and the files one kustomization lists with it), reports in the file that holds the reference, and says nothing about a namespace the set holds no workloads (or, for an Ingress, no Services) of, nor about selectors of labels a controller or an operator adds (`statefulset.kubernetes.io/pod-name`, `controller-revision-hash`, …); an AnalysisTemplate name is checked only when the set holds AnalysisTemplates (or, for `clusterScope: true`, ClusterAnalysisTemplates) of its own, since shared templates often live elsewhere.',
+      'References between Kubernetes objects are names and label selectors, and nothing checks them at apply time: a Service whose selector no pod carries applies cleanly and has no endpoints; an Ingress backend naming a Service that does not exist answers 503 (and a `networking.k8s.io/v1` Ingress backend written in the v1beta1 form, `serviceName` / `servicePort`, names none that the API version reads); an autoscaler whose target is misspelt scales nothing; a PodDisruptionBudget that selects no pods protects nothing during a node drain; a Flagger `Canary` `targetRef` or an Argo Rollout `workloadRef` naming no workload has nothing to roll out, and a Rollout analysis naming an AnalysisTemplate that does not exist aborts the rollout when it is reached. These usually come from a label or a name renamed in one file and not in the other. shipcheck checks them within the objects deployed together (the same file and the files one kustomization lists with it), reports in the file that holds the reference, and says nothing about a namespace the set holds no workloads (or, for an Ingress, no Services) of, nor about selectors of labels a controller or an operator adds (`statefulset.kubernetes.io/pod-name`, `controller-revision-hash`, …); an AnalysisTemplate name is checked only when the set holds AnalysisTemplates (or, for `clusterScope: true`, ClusterAnalysisTemplates) of its own, since shared templates often live elsewhere.',
     symptom: '`kubectl get endpoints` shows `<none>` for the Service, the Ingress answers 503, `kubectl describe hpa` says it failed to get the scale target, a Rollout stops with `AnalysisTemplate ... not found`.',
     fix: 'Make the selector or name match the object it means (usually the label or name that changed in the other file), or add the missing object to the set.',
     bad: `apiVersion: apps/v1
@@ -155,9 +157,14 @@ function checkService(object: K8sObject, fields: Map<string, Field>, ctx: Contex
 }
 
 function checkIngress(object: K8sObject, fields: Map<string, Field>, ctx: Context): void {
+  const backends = ingressBackends(ctx.doc, fields);
+  // networking.k8s.io/v1 reads only 'service:'; the older form names a Service the API version does not see.
+  const v1 = object.apiVersion === 'networking.k8s.io/v1';
+  for (const backend of backends) if (v1 && backend.form === 'v1beta1') ctx.report({ span: backend.nameField.keySpan, message: 'oldBackendForm', args: [backend.service] });
   const services = ctx.index.objects('Service', object);
   if (services.length === 0) return;
-  for (const backend of ingressBackends(ctx.doc, fields)) {
+  for (const backend of backends) {
+    if (v1 && backend.form === 'v1beta1') continue;
     // The AWS Load Balancer Controller reads such a backend's name as an action in the Ingress's annotations.
     if (backend.port === 'use-annotation') continue;
     const found = services.filter((entry) => entry.object.name === backend.service);
@@ -175,6 +182,9 @@ function checkIngress(object: K8sObject, fields: Map<string, Field>, ctx: Contex
 interface Backend {
   service: string;
   nameNode: Node;
+  nameField: Field;
+  /** `service: { name, port }` (v1) or `serviceName` / `servicePort` (v1beta1). */
+  form: 'v1' | 'v1beta1';
   /** The port asked for, a number or a name as written; undefined when not given. */
   port: string | undefined;
   portNode: Node | undefined;
@@ -202,22 +212,22 @@ function ingressBackends(yaml: YamlDoc, spec: Map<string, Field>): Backend[] {
     const service = fields.get('service')?.value;
     if (isMap(service)) {
       const serviceFields = mapFields(yaml, service);
-      const nameNode = serviceFields.get('name')?.value;
       const port = serviceFields.get('port')?.value;
       const portFields = isMap(port) ? mapFields(yaml, port) : undefined;
       const portNode = portFields?.get('number')?.value ?? portFields?.get('name')?.value;
-      return backend(nameNode, portNode);
+      return backend('v1', serviceFields.get('name'), portNode);
     }
-    return backend(fields.get('serviceName')?.value, fields.get('servicePort')?.value);
+    return backend('v1beta1', fields.get('serviceName'), fields.get('servicePort')?.value);
   });
 }
 
-function backend(nameNode: Node | undefined, portNode: Node | undefined): Backend[] {
+function backend(form: Backend['form'], nameField: Field | undefined, portNode: Node | undefined): Backend[] {
+  const nameNode = nameField?.value;
   const service = scalarToString(nameNode);
-  if (!nameNode || service === undefined || /\{\{|\$\{|\$\(/.test(service)) return [];
+  if (!nameField || !nameNode || service === undefined || /\{\{|\$\{|\$\(/.test(service)) return [];
   const port = scalarToString(portNode);
   const readable = port !== undefined && !/\{\{|\$\{|\$\(/.test(port);
-  return [{ service, nameNode, port: readable ? port : undefined, portNode: readable ? portNode : undefined }];
+  return [{ service, nameNode, nameField, form, port: readable ? port : undefined, portNode: readable ? portNode : undefined }];
 }
 
 /** A Service's ports, each by number and by name; undefined when one cannot be read. */

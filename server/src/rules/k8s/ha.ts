@@ -3,7 +3,7 @@ import { defineRule } from '../../engine/core/rule';
 import type { K8sObject } from '../../engine/model/k8s';
 import { isControllerOwned } from '../../engine/model/k8s';
 import { autoscalersOf, podLabels, readLabelSelector, readServiceSelector, replicasOf, REPLICATED_KINDS, scaleTargetOf, selects } from '../../engine/model/k8sSelection';
-import { isMap, isSeq, mapFields, scalarToNumber, seqItems, spanOf } from '../../engine/yaml/yamlFile';
+import { isMap, isSeq, mapFields, type Node, scalarToNumber, scalarToString, seqItems, spanOf, type YAMLMap, type YamlDoc } from '../../engine/yaml/yamlFile';
 
 export default defineRule({
   id: 'k8s/ha',
@@ -16,13 +16,15 @@ export default defineRule({
       `This ${kind} runs one replica, and ${by} selects it: while its only pod restarts, is rescheduled or is evicted by a drain, nothing answers.`,
     unspread: (kind: string, replicas: number) =>
       `This ${kind} runs ${replicas} replicas with neither podAntiAffinity nor topologySpreadConstraints: the scheduler may put them all on one node, which then takes every replica down with it.`,
+    strangersOnly: (kind: string, replicas: number) =>
+      `This ${kind} runs ${replicas} replicas, but no term of its podAntiAffinity selects its own pods (their labels, in their namespace): it keeps them away from other pods, not from each other, so the scheduler may still put them all on one node.`,
     autoscalerMinimum: (minimum: number, written: boolean) =>
       `minReplicas is ${minimum}${written ? '' : ' (unset)'}: at quiet hours the autoscaler scales down to a single pod, and a restart or a drain leaves nothing to answer.`,
   },
   docs: {
     summary: 'Workloads that serve traffic should run at least two replicas, spread across nodes.',
     rationale:
-      'A single replica is a single point of failure: every restart, reschedule or node drain is an outage for the Service in front of it, and a PodDisruptionBudget cannot help a workload of one pod. Several replicas help only if they do not share a node, so `podAntiAffinity` or `topologySpreadConstraints` should spread them; an autoscaler whose `minReplicas` is 1 brings the workload back to one pod whenever load is low. The rule looks at Deployments, StatefulSets, ReplicaSets, Argo Rollouts and DeploymentConfigs; it notes a single replica only when a Service or a PodDisruptionBudget checked with the workload selects it (something depends on it being up), and leaves replica counts an autoscaler owns to the autoscaler\'s `minReplicas`.',
+      'A single replica is a single point of failure: every restart, reschedule or node drain is an outage for the Service in front of it, and a PodDisruptionBudget cannot help a workload of one pod. Several replicas help only if they do not share a node, so `podAntiAffinity` or `topologySpreadConstraints` should spread them (an anti-affinity counts only when one of its terms selects the workload\'s own pods: one that names other pods\' labels, or another namespace, keeps them apart from those pods and not from each other); an autoscaler whose `minReplicas` is 1 brings the workload back to one pod whenever load is low. The rule looks at Deployments, StatefulSets, ReplicaSets, Argo Rollouts and DeploymentConfigs; it notes a single replica only when a Service or a PodDisruptionBudget checked with the workload selects it (something depends on it being up), and leaves replica counts an autoscaler owns to the autoscaler\'s `minReplicas`.',
     symptom: 'A few seconds of errors at every deploy of a one-pod service or every node upgrade; an outage when the one node holding every replica fails.',
     fix: 'Run `replicas: 2` or more (or `minReplicas: 2` on the autoscaler), and spread the pods with `topologySpreadConstraints` over `kubernetes.io/hostname` (or a preferred `podAntiAffinity`).',
     bad: `apiVersion: autoscaling/v2
@@ -79,14 +81,52 @@ spec:
       if (replicas.count < 2 || object.podSpecs.length === 0) return;
       const pod = object.podSpecs[0]!;
       const affinity = pod.fields.get('affinity')?.value;
-      const antiAffinity = isMap(affinity) && mapFields(ctx.doc, affinity).has('podAntiAffinity');
+      const antiAffinity = isMap(affinity) ? mapFields(ctx.doc, affinity).get('podAntiAffinity') : undefined;
       // An empty list (a chart's default) spreads nothing; a templated value may hold constraints.
       const spread = pod.fields.get('topologySpreadConstraints')?.value;
-      if (antiAffinity || (spread !== undefined && spread !== null && !(isSeq(spread) && seqItems(ctx.doc, spread).length === 0))) return;
+      if (spread !== undefined && spread !== null && !(isSeq(spread) && seqItems(ctx.doc, spread).length === 0)) return;
+      if (antiAffinity) {
+        const labels = podLabels(ctx.doc, object);
+        if (!labels || spreadsOwnPods(ctx.doc, antiAffinity.value, labels, object.namespace)) return;
+        ctx.report({ span: antiAffinity.keySpan, message: 'strangersOnly', args: [object.kind, replicas.count] });
+        return;
+      }
       ctx.report({ span, message: 'unspread', args: [object.kind, replicas.count] });
     },
   },
 });
+
+/**
+ * Whether some podAntiAffinity term (required, or preferred) selects the workload's own pods, so that it keeps them
+ * apart; true whenever a part cannot be read (a template, namespaces a namespaceSelector adds, matchLabelKeys), as it may.
+ */
+function spreadsOwnPods(yaml: YamlDoc, node: Node | undefined, labels: ReadonlyMap<string, string>, namespace: string | undefined): boolean {
+  if (!isMap(node)) return true;
+  const fields = mapFields(yaml, node);
+  const terms: Node[] = [];
+  for (const [key, nested] of [['requiredDuringSchedulingIgnoredDuringExecution', false], ['preferredDuringSchedulingIgnoredDuringExecution', true]] as const) {
+    const list = fields.get(key)?.value;
+    if (list === undefined || list === null) continue;
+    if (!isSeq(list)) return true;
+    for (const item of seqItems(yaml, list)) {
+      const term = nested && isMap(item) ? mapFields(yaml, item).get('podAffinityTerm')?.value : item;
+      if (!isMap(term)) return true;
+      terms.push(term);
+    }
+  }
+  return terms.some((term) => {
+    const own = mapFields(yaml, term as YAMLMap);
+    if (own.has('matchLabelKeys')) return true;
+    // A namespaceSelector adds namespaces the files cannot name.
+    const namespaces = own.get('namespaces')?.value;
+    if (isSeq(namespaces) && namespace !== undefined && !own.has('namespaceSelector') && !seqItems(yaml, namespaces).some((item) => scalarToString(item) === namespace)) return false;
+    // Without a labelSelector a term selects no pods.
+    const selectorNode = own.get('labelSelector')?.value;
+    if (selectorNode === undefined || selectorNode === null) return false;
+    const selector = readLabelSelector(yaml, selectorNode);
+    return !selector || selects(selector, labels);
+  });
+}
 
 /** `Service 'x'` or `PodDisruptionBudget 'y'` when one checked with the workload selects its pods. */
 function selectedBy(index: IndexView, object: K8sObject, labels: ReadonlyMap<string, string>): string | undefined {
