@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { optionValue, scriptCommands } from '../../server/src/engine/languages/commandLine';
+import { optionValue, scriptCommands, stepCommands } from '../../server/src/engine/languages/commandLine';
 import { parseShell } from '../../server/src/engine/languages/shell';
+import { buildWorkflow } from '../../server/src/engine/model/workflow';
+import { parseYamlFile, type YAMLMap } from '../../server/src/engine/yaml/yamlFile';
 
 /** Each command of the script as [program, ...args]. */
 const resolve = (script: string) => scriptCommands(script).map((command) => [command.program, ...command.args.map((word) => word.value)]);
@@ -80,3 +82,19 @@ describe('optionValue', () => {
     assert.equal(optionValue(args, ['--missing']), undefined);
   });
 });
+
+describe('stepCommands', () => {
+  const commandsOf = (run: string, shell: string) => {
+    const text = `on: push\njobs:\n  build:\n    runs-on: windows-latest\n    steps:\n      - run: ${JSON.stringify(run)}\n        shell: ${shell}\n`;
+    const yaml = parseYamlFile(text, '.github/workflows/ci.yml').documents[0]!;
+    const step = buildWorkflow(yaml, yaml.doc.contents as YAMLMap, text, 'workflow').jobs[0]!.steps[0]!;
+    return stepCommands(step).map((command) => [command.program, ...command.args.map((word) => word.value)]);
+  };
+
+  it('reads a PowerShell backtick or a cmd caret at the end of a line as one command line', () => {
+    assert.deepEqual(commandsOf('cargo `\n  publish `\r\n  --locked\nnpm test', 'pwsh'), [['cargo', 'publish', '--locked'], ['npm', 'test']]);
+    assert.deepEqual(commandsOf('cargo ^\r\n  publish\nnpm test', 'cmd'), [['cargo', 'publish'], ['npm', 'test']]);
+  });
+
+});
+

@@ -1,5 +1,5 @@
 import type { Step } from '../model/workflow';
-import { runsCommands } from '../model/stepShell';
+import { runsCommands, type ShellKind } from '../model/stepShell';
 import { parseShell, type ShellCommand, type ShellWord } from './shell';
 
 /** A command with its launchers peeled off: `npx nyc check-coverage` → program `nyc`, args `check-coverage`. */
@@ -159,7 +159,17 @@ export function scriptCommands(script: string): ResolvedCommand[] {
 /** Every command of a step's script, launchers peeled off; empty for scripts that are not command lines (`shell: python`). */
 export function stepCommands(step: Step): ResolvedCommand[] {
   if (!step.run || !runsCommands(step.shell)) return [];
-  return scriptCommands(step.run.value);
+  return scriptCommands(joinContinuations(step.run.value, step.shell.kind));
+}
+
+// The line continuations of PowerShell (a backtick) and cmd (a caret) at the end of a line, with the line break: the
+// POSIX reading would take them for a command substitution or a word, and split the command in two.
+const CONTINUATION: Partial<Record<ShellKind, RegExp>> = { pwsh: /`\r?\n/g, cmd: /\^\r?\n/g };
+
+/** The script with each continuation turned into spaces: one command line, at the same offsets. */
+function joinContinuations(script: string, kind: ShellKind): string {
+  const continuation = CONTINUATION[kind];
+  return continuation ? script.replace(continuation, (match) => ' '.repeat(match.length)) : script;
 }
 
 /** The value of `--flag value` or `--flag=value` among args, with the word holding the value. */

@@ -170,6 +170,7 @@ export function botActorChecks(ast: Expr): BotActorCheck[] {
   // matter who acted last: with the bot as actor and a stranger's fork as the pull request, it is false.
   if (checks.length === 0) return checks;
   const spoofed = checks[0]!;
+  const repository = repositoryNamed(ast) ?? 'owner/repository';
   const stranger = (path: readonly string[]): Value | undefined => {
     const joined = path.join('.');
     if (LATEST_ACTOR.test(joined)) return spoofed.actor.path.endsWith('_id') ? undefined : spoofed.bot;
@@ -178,8 +179,34 @@ export function botActorChecks(ast: Expr): BotActorCheck[] {
     if (/^github\.event\.pull_request\.user\.(id|type)$/.test(joined)) return joined.endsWith('type') ? 'User' : 1;
     if (joined === 'github.event.pull_request.head.repo.full_name') return 'a-stranger/fork';
     if (joined === 'github.event.pull_request.head.repo.fork') return true;
-    if (joined === 'github.repository') return 'owner/repository';
+    // The stranger's pull request runs in this repository, whose name the condition writes when it checks it.
+    if (joined === 'github.repository') return repository;
     return undefined;
   };
   return evaluateCondition(ast, { lookup: stranger }) === false ? [] : checks;
 }
+
+/** The repository a condition compares `github.repository` with (`github.repository == 'octo/app'`), if any. */
+function repositoryNamed(expr: Expr): string | undefined {
+  switch (expr.kind) {
+    case 'binary': {
+      if (expr.op === '==') {
+        const [side, other] = isRepository(expr.left) ? [expr.left, expr.right] : [expr.right, expr.left];
+        if (isRepository(side) && other.kind === 'literal' && typeof other.value === 'string') return other.value;
+      }
+      return repositoryNamed(expr.left) ?? repositoryNamed(expr.right);
+    }
+    case 'not':
+      return repositoryNamed(expr.operand);
+    case 'call':
+      return expr.args.map(repositoryNamed).find((name) => name !== undefined);
+    default:
+      return undefined;
+  }
+}
+
+function isRepository(expr: Expr): boolean {
+  const [path] = contextPaths(expr);
+  return path !== undefined && path.start === expr.start && path.end === expr.end && path.path === 'github.repository';
+}
+

@@ -32,6 +32,8 @@ export default defineRule({
       `'${scope}: write' at the top level reaches every job that declares no permissions, and none of them looks like it uses it: a compromised step in any of them can use it. Lower it to '${lowered}', and grant it on a job that needs it.`,
     readAll: () =>
       `'permissions: read-all' lets every job without its own 'permissions:' read every scope: code, packages, security alerts, deployments. Name the scopes the jobs read ('contents: read' is often all).`,
+    jobReadAll: (jobId: string) =>
+      `'permissions: read-all' on job '${jobId}' lets it read every scope: code, packages, security alerts, deployments. Name the scopes it reads ('contents: read' is often all).`,
   },
   docs: {
     summary: 'Give the GITHUB_TOKEN least privilege: declare `permissions:` at the top level and widen per job.',
@@ -39,7 +41,7 @@ export default defineRule({
       'Without a `permissions:` block the token gets whatever the repository or organisation default is, and for many older repositories that is write access to nearly every scope. Any step (a compromised dependency, an injected script, a third-party action) can then push commits, create releases or publish packages with it. Declaring `contents: read` at the top and adding write scopes only on the job that needs them limits the damage of any single step, and makes the required access visible in review.',
     symptom:
       'A supply-chain incident in one action ends with tags rewritten or a package published from CI; or a workflow breaks the day the organisation switches its default to read-only.',
-    fix: 'Add `permissions: contents: read` at the top of the workflow (the quick-fix does this, before `jobs:`; review jobs that push, comment or publish, and give them their own `permissions:`). Replace `write-all` with the scopes actually used. Move a write scope that only one job uses onto that job. In the strict preset, a write scope (or `id-token: write`) at the top level that not every job inheriting it looks like it uses is a warning: the quick-fix gives the jobs that use it their own `permissions:` (the workflow\'s scopes, that one at `write`) and lowers it at the top to `read` (`id-token` to `none`), so each job keeps what it used; jobs with their own `permissions:` are not counted. A top-level `read-all` is a note there: it lets every job read every scope (packages, security alerts, deployments) where `contents: read` is usually all they need. Reusable workflows that declare nothing inherit the caller\'s token and are not flagged, nor are jobs that run only for pull requests from forks (an `if:` such as `github.event.pull_request.head.repo.full_name != github.repository` on a workflow that runs on `pull_request`, worked out by evaluating the conditions): GitHub gives those runs a read-only token whatever the settings say (unless a private repository turns on sending write tokens to fork pull requests).',
+    fix: 'Add `permissions: contents: read` at the top of the workflow (the quick-fix does this, before `jobs:`; review jobs that push, comment or publish, and give them their own `permissions:`). Replace `write-all` with the scopes actually used. Move a write scope that only one job uses onto that job. In the strict preset, a write scope (or `id-token: write`) at the top level that not every job inheriting it looks like it uses is a warning: the quick-fix gives the jobs that use it their own `permissions:` (the workflow\'s scopes, that one at `write`) and lowers it at the top to `read` (`id-token` to `none`), so each job keeps what it used; jobs with their own `permissions:` are not counted. A `read-all`, at the top level or on a job, is a note there: it lets the jobs read every scope (packages, security alerts, deployments) where `contents: read` is usually all they need. Reusable workflows that declare nothing inherit the caller\'s token and are not flagged, nor are jobs that run only for pull requests from forks (an `if:` such as `github.event.pull_request.head.repo.full_name != github.repository` on a workflow that runs on `pull_request`, worked out by evaluating the conditions): GitHub gives those runs a read-only token whatever the settings say (unless a private repository turns on sending write tokens to fork pull requests).',
     bad: `on: push
 jobs:
   test:
@@ -126,6 +128,10 @@ jobs:
       const own = declaredPermissions(ctx.doc, job.fields);
       if (own?.shorthand === 'write-all' && own.field.value) {
         ctx.report({ span: spanOf(own.field.value), message: 'writeAll', args: [`job '${job.id}'`], severity: 'warning' });
+      }
+      // Like the workflow's, a job's own read-all is more than it reads; a note where the preset asks for more.
+      if (own?.shorthand === 'read-all' && own.field.value && ctx.preset !== 'recommended') {
+        ctx.report({ span: spanOf(own.field.value), message: 'jobReadAll', args: [job.id] });
       }
     },
   },
