@@ -90,9 +90,10 @@ jobs:
         if (upload.registry === 'npm' && (npmElsewhere(step.job) || githubPackagesToken(step))) continue;
         const token = SECRET.test(run.value.slice(command.command.allWords[0]?.start ?? 0, command.command.allWords.at(-1)?.end ?? 0)) || storedTokenIn(step);
         if (!token && (mintsIdToken(step.job, ctx.doc) || exchangesOidc(step.job))) continue;
-        // From the launcher on (`python -m twine upload`, `bundle exec gem push`), as written.
+        // From the launcher on (`python -m twine upload`, `bundle exec gem push`), as written, each line continuation
+        // (a backslash, PowerShell's backtick, cmd's caret) left out.
         const start = Math.min(command.command.words[0]?.start ?? upload.first.start, upload.first.start);
-        const what = `'${run.value.slice(start, upload.last.end).split('\n').map((line) => line.trim().replace(/\\$/, '').trim()).join(' ')}'`;
+        const what = `'${run.value.slice(start, upload.last.end).split('\n').map((line) => line.trim().replace(/[\\`^]$/, '').trim()).join(' ')}'`;
         // A command over several lines (`cargo \` …) maps back by its first word.
         const span = run.text?.sourceSpan(start, upload.last.end) ?? run.text?.sourceSpan(start, command.command.words[0]?.end ?? upload.first.end) ?? run.span;
         ctx.report({ span, message: token ? 'token' : 'noOidc', args: [what, upload.registry, SETUP[upload.registry]] });
