@@ -35,8 +35,13 @@ import { MemoKey, memoOn } from './memo';
 export type ExprType =
   | { kind: 'any' }
   | { kind: 'string' | 'number' | 'boolean' | 'null' }
-  /** An object whose properties are all known (`closed`), or one that may hold more (`env`, `secrets`). */
-  | { kind: 'object'; properties: ReadonlyMap<string, Member>; closed: boolean; what: string };
+  /** What an object filter (`needs.*.result`) or `fromJSON('[…]')` gives. */
+  | { kind: 'array'; element: ExprType }
+  /**
+   * An object whose properties are all known (`closed`), or one that may hold more (`env`, `secrets`); `values` is the
+   * type of every property it may hold beyond those listed, when known (`env.*` are strings).
+   */
+  | { kind: 'object'; properties: ReadonlyMap<string, Member>; closed: boolean; what: string; values?: ExprType };
 
 /** A property of an object type: its name as declared, its type, and where it is declared (a key of the file). */
 export interface Member {
@@ -58,9 +63,10 @@ function closedObject(what: string, members: Iterable<Member>): ExprType {
   return { kind: 'object', properties, closed: true, what };
 }
 
-const openObject = (what: string): ExprType => ({ kind: 'object', properties: new Map(), closed: false, what });
+const openObject = (what: string, values?: ExprType): ExprType => ({ kind: 'object', properties: new Map(), closed: false, what, ...(values ? { values } : {}) });
 
 export function typeLabel(type: ExprType): string {
+  if (type.kind === 'array') return `array of ${typeLabel(type.element)}`;
   if (type.kind !== 'object') return type.kind;
   if (!type.closed) return type.what;
   return `{ ${[...type.properties.values()].map((member) => member.name).join(', ')} }`;
@@ -81,7 +87,8 @@ const GITHUB = strings(
     'run_id', 'run_number', 'secret_source', 'server_url', 'sha', 'state', 'step_summary', 'token', 'triggering_actor', 'workflow',
     'workflow_ref', 'workflow_sha', 'workspace',
   ],
-  { event: ANY, ref_protected: BOOLEAN },
+  // The payload's fields depend on the event: an object, of unknown properties.
+  { event: openObject('the webhook payload'), ref_protected: BOOLEAN },
 );
 
 const RUNNER = strings("the 'runner' context", ['name', 'os', 'arch', 'temp', 'tool_cache', 'debug', 'environment', 'workspace']);
@@ -456,9 +463,9 @@ export function scopeOf(site: ExpressionSite, workflow: Workflow, doc: YamlDoc, 
     ['runner', RUNNER],
     ['job', JOB],
     ['strategy', STRATEGY],
-    ['env', openObject("the 'env' context")],
-    ['vars', openObject("the 'vars' context")],
-    ['secrets', openObject("the 'secrets' context")],
+    ['env', openObject("the 'env' context", STRING)],
+    ['vars', openObject("the 'vars' context", STRING)],
+    ['secrets', openObject("the 'secrets' context", STRING)],
     ['inputs', inputsContext(workflow, doc)],
   ]);
   const job = site.job;
@@ -502,7 +509,7 @@ export function resolve(scope: Scope, segments: readonly string[]): Resolution {
     if (name === '*') return { ok: true, type: ANY, member: undefined };
     const next = type.properties.get(name.toLowerCase());
     if (!next) {
-      if (!type.closed) return { ok: true, type: ANY, member: undefined };
+      if (!type.closed) return { ok: true, type: type.values ?? ANY, member: undefined };
       return { ok: false, at, of: type, known: [...type.properties.values()].map((m) => m.name) };
     }
     found = next;
