@@ -88,7 +88,8 @@ function infer(expr: Expr, scope: Scope, problems: TypeProblem[] | undefined, so
       const object = typeOf(expr.object);
       const index = typeOf(expr.index);
       if (object.kind === 'array') {
-        if (index.kind === 'string' && expr.index.kind === 'literal') {
+        // Text that reads as a number ('0') may be converted: only other text is certain to find nothing.
+        if (expr.index.kind === 'literal' && typeof expr.index.value === 'string' && Number.isNaN(Number(expr.index.value))) {
           problems?.push({ kind: 'array-index', index: textOf(expr.index, source), start: expr.index.start, end: expr.index.end });
           return ANY;
         }
