@@ -82,7 +82,8 @@ function infer(expr: Expr, scope: Scope, problems: TypeProblem[] | undefined, so
         const values = object.closed ? [...object.properties.values()].map((m) => m.type) : object.values ? [object.values] : [];
         return { kind: 'array', element: (object.closed || object.values) && values.length > 0 ? (sameKind(values) ?? ANY) : ANY };
       }
-      return ANY;
+      // An object filter always gives an array (empty when there is nothing to filter), whatever it is applied to.
+      return { kind: 'array', element: ANY };
     }
     case 'index': {
       const object = typeOf(expr.object);
