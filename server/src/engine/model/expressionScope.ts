@@ -22,8 +22,10 @@ import { SPECIAL_FUNCTIONS, type Expr } from '../languages/expressions';
 import type { IndexView } from '../core/projectIndex';
 import { ACTION_SCHEMA, WORKFLOW_SCHEMA } from '../schema/schemaData.generated';
 import type { SchemaDefinition, SchemaDefinitions } from '../schema/types';
-import { isMap, isScalar, isSeq, mapFields, scalarToString, seqItems, spanOf, type Node, type Scalar, type YamlDoc } from '../yaml/yamlFile';
+import { isMap, isScalar, isSeq, mapFields, scalarToString, seqItems, spanOf, type Field, type Node, type Scalar, type YamlDoc } from '../yaml/yamlFile';
+import { parseUses } from './action';
 import { knownAction } from './actionMetadata';
+import { dynamicOutputs } from './dynamicOutputs';
 import { entryFields, jobMatrix } from './matrix';
 import type { Job, Step, Workflow } from './workflow';
 import { MemoKey, memoOn } from './memo';
@@ -33,8 +35,13 @@ import { MemoKey, memoOn } from './memo';
 export type ExprType =
   | { kind: 'any' }
   | { kind: 'string' | 'number' | 'boolean' | 'null' }
-  /** An object whose properties are all known (`closed`), or one that may hold more (`env`, `secrets`). */
-  | { kind: 'object'; properties: ReadonlyMap<string, Member>; closed: boolean; what: string };
+  /** What an object filter (`needs.*.result`) or `fromJSON('[…]')` gives. */
+  | { kind: 'array'; element: ExprType }
+  /**
+   * An object whose properties are all known (`closed`), or one that may hold more (`env`, `secrets`); `values` is the
+   * type of every property it may hold beyond those listed, when known (`env.*` are strings).
+   */
+  | { kind: 'object'; properties: ReadonlyMap<string, Member>; closed: boolean; what: string; values?: ExprType };
 
 /** A property of an object type: its name as declared, its type, and where it is declared (a key of the file). */
 export interface Member {
@@ -56,9 +63,10 @@ function closedObject(what: string, members: Iterable<Member>): ExprType {
   return { kind: 'object', properties, closed: true, what };
 }
 
-const openObject = (what: string): ExprType => ({ kind: 'object', properties: new Map(), closed: false, what });
+const openObject = (what: string, values?: ExprType): ExprType => ({ kind: 'object', properties: new Map(), closed: false, what, ...(values ? { values } : {}) });
 
 export function typeLabel(type: ExprType): string {
+  if (type.kind === 'array') return `array of ${typeLabel(type.element)}`;
   if (type.kind !== 'object') return type.kind;
   if (!type.closed) return type.what;
   return `{ ${[...type.properties.values()].map((member) => member.name).join(', ')} }`;
@@ -79,7 +87,8 @@ const GITHUB = strings(
     'run_id', 'run_number', 'secret_source', 'server_url', 'sha', 'state', 'step_summary', 'token', 'triggering_actor', 'workflow',
     'workflow_ref', 'workflow_sha', 'workspace',
   ],
-  { event: ANY, ref_protected: BOOLEAN },
+  // The payload's fields depend on the event: an object, of unknown properties.
+  { event: openObject('the webhook payload'), ref_protected: BOOLEAN },
 );
 
 const RUNNER = strings("the 'runner' context", ['name', 'os', 'arch', 'temp', 'tool_cache', 'debug', 'environment', 'workspace']);
@@ -268,8 +277,11 @@ function inputsContext(workflow: Workflow, doc: YamlDoc): ExprType {
   return closedObject(what, members);
 }
 
+/** What a step reads its outputs from: its `uses:` and its `with:` (a step of the job, or one inside a `parallel:` group). */
+type StepLike = Pick<Step, 'uses' | 'action' | 'inputs'>;
+
 /** The outputs a step declares: a local action's, a known action's, else any (a `run:` step writes what it likes). */
-function stepOutputs(step: Step, index: IndexView): ExprType {
+function stepOutputs(step: StepLike, index: IndexView): ExprType {
   const action = step.action;
   if (!action) return ANY;
   const what = `the outputs of '${step.uses}'`;
@@ -280,20 +292,72 @@ function stepOutputs(step: Step, index: IndexView): ExprType {
   }
   const known = knownAction(action);
   if (!known || !known.metadata.inputs || !known.exact) return ANY;
-  return closedObject(what, known.metadata.outputs.map((name) => member(name, STRING, undefined, `output of ${step.uses}`)));
+  // Outputs named after the step's inputs (changed-files groups, paths-filter filters).
+  const dynamic = dynamicOutputs(action, step.inputs, known.metadata.outputs);
+  if (dynamic === 'unknown') return ANY;
+  const names = [...known.metadata.outputs, ...(dynamic ?? [])];
+  return closedObject(what, names.map((name) => member(name, STRING, undefined, `output of ${step.uses}`)));
 }
 
-/** `steps`: the steps of the job before `before` (all of them when undefined) that have a literal `id`. */
-function stepsContext(job: Job, before: number | undefined, index: IndexView): ExprType {
+/** The steps of a `parallel:` group (nested groups flattened), read as far as ids and actions go. */
+function parallelSteps(step: Pick<Step, 'fields'>, doc: YamlDoc, depth = 0): { id: Field | undefined; step: StepLike }[] {
+  const group = step.fields.get('parallel')?.value;
+  if (!isSeq(group) || depth > 8) return [];
+  return seqItems(doc, group).flatMap((item) => {
+    if (!isMap(item)) return [];
+    const fields = mapFields(doc, item);
+    if (fields.has('parallel')) return parallelSteps({ fields }, doc, depth + 1);
+    const uses = scalarToString(fields.get('uses')?.value);
+    const action = uses === undefined ? undefined : parseUses(uses, 'step');
+    const withNode = fields.get('with')?.value;
+    const inputs = isMap(withNode) ? mapFields(doc, withNode) : new Map<string, Field>();
+    return [{ id: fields.get('id'), step: { ...(uses !== undefined ? { uses } : {}), ...(action ? { action } : {}), inputs } }];
+  });
+}
+
+/** The ids a step sets: its own, or those of the steps of its `parallel:` group (for "does not run before this point"). */
+export function stepIdsOf(step: Step): string[] {
+  const own = scalarToString(step.fields.get('id')?.value);
+  if (own !== undefined) return [own];
+  const ids: string[] = [];
+  const walk = (node: unknown, depth: number): void => {
+    if (!isSeq(node) || depth > 8) return;
+    for (const item of node.items) {
+      if (!isMap(item)) continue;
+      const id = scalarToString(item.get('id', true));
+      if (id !== undefined) ids.push(id);
+      walk(item.get('parallel', true), depth + 1);
+    }
+  };
+  walk(step.fields.get('parallel')?.value, 0);
+  return ids;
+}
+
+/**
+ * `steps`: the steps of the job before `before` (all of them when undefined) that have a literal `id`, with the steps
+ * of `parallel:` groups. The group that holds the site itself runs alongside it: its steps' outputs are not certain, so
+ * they are any.
+ */
+function stepsContext(job: Job, before: number | undefined, index: IndexView, doc: YamlDoc): ExprType {
   const members: Member[] = [];
-  for (const step of job.steps) {
-    if (before !== undefined && step.index >= before) break;
-    const idField = step.fields.get('id');
-    if (!idField) continue;
+  const entry = (idField: Field, outputs: ExprType): boolean => {
     const id = scalarToString(idField.value);
-    if (id === undefined || id.includes('${{')) return ANY;
-    const outputs = stepOutputs(step, index);
+    if (id === undefined || id.includes('${{')) return false;
     members.push(member(id, closedObject(`step '${id}'`, [member('outputs', outputs), member('outcome', STRING), member('conclusion', STRING)]), spanOf(idField.value!), `step '${id}'`));
+    return true;
+  };
+  for (const step of job.steps) {
+    if (before !== undefined && step.index > before) break;
+    const alongside = before !== undefined && step.index === before;
+    if (step.fields.has('parallel')) {
+      for (const inner of parallelSteps(step, doc)) {
+        if (inner.id && !entry(inner.id, alongside ? ANY : stepOutputs(inner.step, index))) return ANY;
+      }
+      continue;
+    }
+    if (alongside) break;
+    const idField = step.fields.get('id');
+    if (idField && !entry(idField, stepOutputs(step, index))) return ANY;
   }
   return closedObject("the 'steps' context (earlier steps with an id)", members);
 }
@@ -399,20 +463,20 @@ export function scopeOf(site: ExpressionSite, workflow: Workflow, doc: YamlDoc, 
     ['runner', RUNNER],
     ['job', JOB],
     ['strategy', STRATEGY],
-    ['env', openObject("the 'env' context")],
-    ['vars', openObject("the 'vars' context")],
-    ['secrets', openObject("the 'secrets' context")],
+    ['env', openObject("the 'env' context", STRING)],
+    ['vars', openObject("the 'vars' context", STRING)],
+    ['secrets', openObject("the 'secrets' context", STRING)],
     ['inputs', inputsContext(workflow, doc)],
   ]);
   const job = site.job;
   if (job && !job.synthetic) {
     // A step's keys see the steps before it; the job's keys (outputs) see them all.
-    scope.set('steps', stepsContext(job, site.step?.index, index));
+    scope.set('steps', stepsContext(job, site.step?.index, index, doc));
     scope.set('needs', needsContext(job, doc, index));
     scope.set('matrix', matrixContext(job, doc));
   } else if (job) {
     // A composite action: its own steps; what its caller's job holds is not known here.
-    scope.set('steps', stepsContext(job, site.step?.index, index));
+    scope.set('steps', stepsContext(job, site.step?.index, index, doc));
     scope.set('needs', ANY);
     scope.set('matrix', ANY);
   } else {
@@ -445,7 +509,7 @@ export function resolve(scope: Scope, segments: readonly string[]): Resolution {
     if (name === '*') return { ok: true, type: ANY, member: undefined };
     const next = type.properties.get(name.toLowerCase());
     if (!next) {
-      if (!type.closed) return { ok: true, type: ANY, member: undefined };
+      if (!type.closed) return { ok: true, type: type.values ?? ANY, member: undefined };
       return { ok: false, at, of: type, known: [...type.properties.values()].map((m) => m.name) };
     }
     found = next;
@@ -525,7 +589,7 @@ export function scopeProblems(ast: Expr, site: ExpressionSite, scope: Scope): Sc
     }
     if (resolution.ok) return;
     const bad = segments[resolution.at]!;
-    if (resolution.at === 1 && context === 'steps' && site.job?.steps.some((step) => scalarToString(step.fields.get('id')?.value)?.toLowerCase() === bad.name.toLowerCase())) {
+    if (resolution.at === 1 && context === 'steps' && site.job?.steps.some((step) => stepIdsOf(step).some((id) => id.toLowerCase() === bad.name.toLowerCase()))) {
       problems.push({ kind: 'later-step', name: bad.name, start: bad.start, end: bad.end });
       return;
     }

@@ -10,7 +10,8 @@ function closest(word: string, candidates: Iterable<string>): string | undefined
   const distance = editDistance(word.toLowerCase(), found.toLowerCase());
   return distance <= (word.length >= 6 ? 2 : 1) ? found : undefined;
 }
-import { expressionSites, scopeOf, scopeProblems, typeLabel, type ExpressionSite, type ScopeProblem } from '../../engine/model/expressionScope';
+import { expressionSites, scopeOf, scopeProblems, typeLabel, type ExpressionSite, type ExprType, type ScopeProblem } from '../../engine/model/expressionScope';
+import { renderedType, typeProblems, type TypeProblem } from '../../engine/model/expressionTypes';
 import type { Workflow } from '../../engine/model/workflow';
 import { scalarText } from '../../engine/yaml/scalarText';
 import { spanOf } from '../../engine/yaml/yamlFile';
@@ -36,6 +37,17 @@ const messages = {
   formatUnused: (index: number) => `No placeholder '{${index}}' in the format string uses this argument: it is dropped from the text. Add '{${index}}' or remove the argument.`,
   formatInvalid: () => `This format string has a '{' or '}' that is neither a placeholder such as '{0}' nor doubled ('{{', '}}'): GitHub fails the run.`,
   badJson: (error: string) => `'fromJSON()' is given text that is not JSON (${error}): GitHub fails the run.`,
+  notObject: (receiver: string, type: string, name: string) =>
+    `'${receiver}' is a ${type}, which has no properties: '.${name}' on it is always empty. Read '${receiver}' itself, or the object it was meant to be.`,
+  arrayIndex: (index: string) => `An array is indexed by a number, and ${index} is text: this is always empty. Use a number such as [0], or '.*' and a property name.`,
+  compare: (op: string, left: string, right: string, always: boolean) =>
+    `This '${op}' compares ${left} with ${right}: GitHub turns an object or array into NaN for the comparison, so it is always ${always}. Compare one of its properties, or use contains() or toJSON().`,
+  argument: (name: string, position: number, given: string, expected: string) =>
+    `Argument ${position} of '${name}()' is ${given}, but it takes ${expected}: GitHub reads an object as 'Object' and an array as 'Array' here, so the result means nothing. Pass one of its properties, or toJSON() of it.`,
+  rendered: (type: string, text: string) =>
+    `This writes ${type} into text, which gives ${text}, not its contents. Use toJSON() for JSON, or read one of its properties.`,
+  renderedValue: (type: string, key: string) =>
+    `This gives '${key}' ${type}, but '${key}' takes text: GitHub does not turn it into its contents. Use toJSON() for JSON, or read one of its properties.`,
 };
 
 type Ctx = RuleContext<typeof messages>;
@@ -50,7 +62,7 @@ export default defineRule({
   docs: {
     summary: 'Check what `${{ }}` expressions read: step ids, needs, outputs, matrix keys, inputs, contexts and functions.',
     rationale:
-      "An expression that reads something that is not there does not fail loudly: `steps.biuld.outputs.dist`, `needs.lint.outputs.tool` for a job not in `needs:`, `matrix.nodee` or `inputs.dry-runn` are empty strings, so a condition is silently false, a path is empty, a deploy goes to the wrong place. Other mistakes fail the run only when the line is reached: a context GitHub does not allow at that key (`secrets` in a job's `if:`, `matrix` in the workflow's `env:`), an unknown function, the wrong number of arguments, a `format()` placeholder without an argument. The rule knows what each context holds where the workflow says so: the ids of earlier steps and the outputs of local actions and of well-known actions, the jobs in `needs:` and their declared outputs, the keys of the job's matrix (with `include`), the declared inputs of `workflow_dispatch` and `workflow_call` (or of a composite action), and the documented properties of `github`, `runner`, `job` and `strategy`. Which contexts each key allows comes from GitHub's own workflow schema. What only the run knows is never reported: `github.event.*`, a matrix built by `fromJSON()`, outputs of `run:` steps and of actions it does not know, `env`, `vars` and `secrets` names.",
+      "An expression that reads something that is not there does not fail loudly: `steps.biuld.outputs.dist`, `needs.lint.outputs.tool` for a job not in `needs:`, `matrix.nodee` or `inputs.dry-runn` are empty strings, so a condition is silently false, a path is empty, a deploy goes to the wrong place. Other mistakes fail the run only when the line is reached: a context GitHub does not allow at that key (`secrets` in a job's `if:`, `matrix` in the workflow's `env:`), an unknown function, the wrong number of arguments, a `format()` placeholder without an argument. The rule knows what each context holds where the workflow says so: the ids of earlier steps (also inside `parallel:` groups) and the outputs of local actions and of well-known actions (with the `<group>_…` outputs of `tj-actions/changed-files` and the filter outputs of `dorny/paths-filter` when their groups or filters are written inline), the jobs in `needs:` and their declared outputs, the keys of the job's matrix (with `include`), the declared inputs of `workflow_dispatch` and `workflow_call` (or of a composite action), and the documented properties of `github`, `runner`, `job` and `strategy`. Which contexts each key allows comes from GitHub's own workflow schema. Where the types are certain it also reports what only types show: a property read from a string (`github.ref.name`), an array indexed by text, an object or array compared with a string or number (always false: GitHub compares them as NaN), an object or array written into text (it gives 'Object' or 'Array', not JSON), and a function given an object where it takes text. What only the run knows is never reported: `github.event.*`, a matrix built by `fromJSON()`, outputs of `run:` steps and of actions it does not know, `env`, `vars` and `secrets` names.",
     symptom: 'A step that should run is always skipped, an output is empty, or the run fails at an expression with "Unrecognized named-value" or "Unrecognized function".',
     fix: 'Correct the name (the quick-fix offers a single close match), add the job to `needs:`, declare the output or input, or move the expression to a key where the context is available.',
     bad: `on: push
@@ -105,20 +117,25 @@ function checkSite(site: ExpressionSite, workflow: Workflow, ctx: Ctx): void {
   const value = node.value as string;
   const text = scalarText(ctx.file.text, node);
   const spanAt = (start: number, end: number): Span => text?.sourceSpan(start, end) ?? spanOf(node);
-  const parsed: { result: ParseResult; offset: number }[] = [];
+  // `text`: the value is written into text (text around it), or is the whole value of a key that takes text.
+  const parsed: { result: ParseResult; offset: number; text: 'embedded' | 'value' | false }[] = [];
   if (site.condition) {
     const condition = parseCondition(value);
     // Text around `${{ }}` in an `if:` is gha/unsound-condition's; check each expression of it here.
-    if (condition.ok || condition.error !== 'text around ${{ }} makes this a string, not a condition') parsed.push({ result: condition, offset: condition.offset });
-    else for (const found of findExpressions(value)) parsed.push({ result: parseExpression(found.inner), offset: found.innerStart });
+    if (condition.ok || condition.error !== 'text around ${{ }} makes this a string, not a condition') parsed.push({ result: condition, offset: condition.offset, text: false });
+    else for (const found of findExpressions(value)) parsed.push({ result: parseExpression(found.inner), offset: found.innerStart, text: false });
   } else {
-    for (const found of findExpressions(value)) parsed.push({ result: parseExpression(found.inner), offset: found.innerStart });
+    const textKey = takesText(site);
+    for (const found of findExpressions(value)) {
+      const whole = value.slice(0, found.start).trim() === '' && value.slice(found.end).trim() === '';
+      parsed.push({ result: parseExpression(found.inner), offset: found.innerStart, text: !whole ? 'embedded' : textKey ? 'value' : false });
+    }
   }
   let scope: ReturnType<typeof scopeOf> | undefined;
   // Composite actions run inside a caller's job: which contexts they may read is not checked.
   const checkedSite: ExpressionSite = workflow.kind === 'workflow' ? site : { ...site, allowed: undefined };
   const key = keyName(site);
-  for (const { result, offset } of parsed) {
+  for (const { result, offset, text: written } of parsed) {
     if (!result.ok) {
       const at = offset + result.offset;
       ctx.report({ span: spanAt(at, Math.min(at + 1, value.length)), message: 'syntax', args: [result.error] });
@@ -152,6 +169,57 @@ function checkSite(site: ExpressionSite, workflow: Workflow, ctx: Ctx): void {
     }
     scope ??= scopeOf(site, workflow, ctx.doc, ctx.index);
     for (const problem of scopeProblems(result.ast, checkedSite, scope)) report(problem, offset, site, key, spanAt, ctx);
+    const source = value.slice(offset);
+    for (const problem of typeProblems(result.ast, scope, source)) reportType(problem, offset, spanAt, ctx);
+    const rendered = written ? renderedType(result.ast, scope) : undefined;
+    if (rendered) {
+      const span = spanAt(offset + result.ast.start, offset + result.ast.end);
+      const shown = rendered.kind === 'object' ? "the text 'Object'" : rendered.kind === 'array' ? "the text 'Array'" : 'an empty string';
+      if (written === 'embedded') ctx.report({ span, message: 'rendered', args: [describe(rendered), shown] });
+      else ctx.report({ span, message: 'renderedValue', args: [describe(rendered), String(site.path[site.path.length - 1])] });
+    }
+  }
+}
+
+/** Keys whose value is text even when it is a single `${{ }}` (a step's `run:`, an `env:` or `with:` entry …). */
+function takesText(site: ExpressionSite): boolean {
+  const path = site.path;
+  if (path.includes('strategy') || typeof path[path.length - 1] !== 'string') return false;
+  const last = path[path.length - 1] as string;
+  const parent = path[path.length - 2];
+  return ['run', 'name', 'run-name', 'working-directory', 'shell'].includes(last) || (typeof parent === 'string' && ['env', 'with', 'outputs'].includes(parent));
+}
+
+function describe(type: ExprType): string {
+  switch (type.kind) {
+    case 'object':
+      return 'an object';
+    case 'array':
+      return 'an array';
+    case 'null':
+      return 'null';
+    case 'any':
+      return 'a value';
+    default:
+      return `a ${type.kind}`;
+  }
+}
+
+function reportType(problem: TypeProblem, offset: number, spanAt: (start: number, end: number) => Span, ctx: Ctx): void {
+  const span = spanAt(offset + problem.start, offset + problem.end);
+  switch (problem.kind) {
+    case 'not-object':
+      ctx.report({ span, message: 'notObject', args: [problem.receiver, problem.type.kind, problem.name] });
+      return;
+    case 'array-index':
+      ctx.report({ span, message: 'arrayIndex', args: [problem.index] });
+      return;
+    case 'compare':
+      ctx.report({ span, message: 'compare', args: [problem.op, describe(problem.left), describe(problem.right), problem.always] });
+      return;
+    case 'argument':
+      ctx.report({ span, message: 'argument', args: [problem.name, problem.position + 1, describe(problem.given), problem.expected] });
+      return;
   }
 }
 
