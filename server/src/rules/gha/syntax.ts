@@ -124,7 +124,8 @@ function checkSteps(job: Job, ctx: Ctx): void {
       else if (ids.has(id.toLowerCase())) ctx.report({ span: spanOf(idField.value), message: 'duplicateStepId', args: [id] });
       ids.add(id.toLowerCase());
     }
-    checkShell(step.fields.get('shell')?.value, ctx, job);
+    // A step with an 'if:' may be one that never runs here (`if: runner.os == 'Windows'` copied into a Linux job): its runner is not judged.
+    checkShell(step.fields.get('shell')?.value, ctx, step.fields.has('if') ? undefined : job);
     checkEnvNames(step.fields.get('env')?.value, ctx);
     checkStepUses(step, ctx);
   }
@@ -145,7 +146,7 @@ function checkImageKey(value: Node | undefined, keySpan: Span, container: string
   if (isMap(value) && !mapFields(ctx.doc, value).has('image')) ctx.report({ span: keySpan, message: 'noImage', args: [container] });
 }
 
-/** A `shell:` value, or a `defaults: run: shell:` (job: the job it runs in, when known). */
+/** A `shell:` value, or a `defaults: run: shell:` (job: the job whose runner it runs on, when that is sure). */
 function checkShell(node: Node | undefined, ctx: Ctx, job?: Job): void {
   const shell = scalarToString(node);
   if (!node || shell === undefined || shell.includes(EXPRESSION) || shell.includes('{0}')) return;
