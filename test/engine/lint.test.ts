@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ENGINE_MESSAGES, ENGINE_RULES } from '../../server/src/engine/core/finding';
 import { lint, looksLikeGoTemplate } from '../../server/src/engine/core/lint';
 import { defineRule } from '../../server/src/engine/core/rule';
 import { ruleById } from '../../server/src/rules';
 import { timeRatio } from '../helpers/complexity';
+import { ROOT } from '../helpers/fixtures';
 
 // A fixed set of rules, so these engine tests do not change meaning as the catalog grows.
 const RULES = ['gha/npm-ci', 'k8s/image-tag', 'k8s/probe-identical'].map((id) => ruleById(id)!);
@@ -23,6 +26,17 @@ describe('classification', () => {
   it('leaves other YAML with jobs: alone', () => {
     assert.deepEqual(ids(steps, 'config/jobs.yaml'), []);
     assert.deepEqual(ids('on: push\njobs:\n  t:\n    script: npm install\n', 'gitlab.yml'), []);
+  });
+  const data = (folder: string) => readdirSync(join(ROOT, 'test/data', folder)).map((name) => ({ name, text: readFileSync(join(ROOT, 'test/data', folder, name), 'utf8') }));
+  it('leaves other CI systems\' files alone (CircleCI, Azure Pipelines, GitLab, Drone, Tekton, Argo)', () => {
+    const files = data('not-workflows');
+    assert.ok(files.length >= 10);
+    for (const { name, text } of files) assert.ok(!lint(text, `ci/${name}`, { rules: RULES }).kinds.includes('workflow'), `${name} taken for a workflow`);
+  });
+  it('recognises a workflow elsewhere whose jobs lack runs-on by GitHub\'s keys alone', () => {
+    const files = data('workflows-elsewhere');
+    assert.ok(files.length >= 2);
+    for (const { name, text } of files) assert.deepEqual(lint(text, `ci/${name}`, { rules: RULES }).kinds, ['workflow'], name);
   });
   it('reports kinds per document', () => {
     const result = lint('a: 1\n---\napiVersion: v1\nkind: Pod\nspec: {}\n', 'x.yaml', { rules: RULES });

@@ -1,5 +1,6 @@
 import { buildK8sObjects, type K8sObject } from '../model/k8s';
 import { buildWorkflow, type Workflow } from '../model/workflow';
+import { WORKFLOW_SCHEMA } from '../schema/schemaData.generated';
 import { isMap, mapFields, scalarToString, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
 
 export type Classified =
@@ -32,7 +33,7 @@ export function classify(file: YamlFile, yaml: YamlDoc): Classified {
   }
   const jobs = fields.get('jobs')?.value;
   if (!isMap(jobs)) return { type: 'other' };
-  if (isWorkflowPath(file.path) || (fields.has('on') && looksLikeJobs(yaml, jobs))) {
+  if (isWorkflowPath(file.path) || (fields.has('on') && (looksLikeJobs(yaml, jobs) || onlyWorkflowKeys(yaml, fields, jobs)))) {
     return { type: 'workflow', workflow: buildWorkflow(yaml, root, file.text, 'workflow') };
   }
   return { type: 'other' };
@@ -42,4 +43,17 @@ export function classify(file: YamlFile, yaml: YamlDoc): Classified {
 function looksLikeJobs(yaml: YamlDoc, jobs: import('yaml').YAMLMap): boolean {
   const all = [...mapFields(yaml, jobs).values()];
   return all.length > 0 && all.every((job) => isMap(job.value) && (mapFields(yaml, job.value).has('runs-on') || mapFields(yaml, job.value).has('uses')));
+}
+
+const keysOf = (definition: string): string[] => Object.keys(WORKFLOW_SCHEMA[definition]?.mapping?.properties ?? {});
+const ROOT_KEYS = new Set(keysOf('workflow-root'));
+const JOB_KEYS = new Set([...keysOf('job-factory'), ...keysOf('workflow-job')]);
+
+// A workflow whose jobs still lack `runs-on` (being written, or broken) is still a workflow when every key, at the top
+// and in every job, is one of GitHub's: CircleCI's `version:`/`workflows:`, Azure's `trigger:`/`pool:`/`stages:` and the
+// like are not, and their jobs' keys (`docker:`, `executor:`, `script:`, `pool:`) are not either.
+function onlyWorkflowKeys(yaml: YamlDoc, fields: ReadonlyMap<string, unknown>, jobs: import('yaml').YAMLMap): boolean {
+  if (![...fields.keys()].every((key) => ROOT_KEYS.has(key))) return false;
+  const all = [...mapFields(yaml, jobs).values()];
+  return all.length > 0 && all.every((job) => isMap(job.value) && job.value.items.length > 0 && [...mapFields(yaml, job.value).keys()].every((key) => JOB_KEYS.has(key)));
 }

@@ -1,9 +1,9 @@
 /**
  * GitHub's filter patterns (`branches`, `tags`, `paths` of `on:` events): `*`, `**`, `?`, `+`, `[...]` classes with
  * ranges, `\` escapes of the special characters, `!` negation at the start. What is wrong with one, as an offset into
- * the pattern and a reason, or undefined.
+ * the pattern and a reason, or undefined. `version` (an `image_version` event's `versions`) gets the syntax checks only.
  */
-export function filterPatternProblem(pattern: string, kind: 'ref' | 'path'): { offset: number; reason: string } | undefined {
+export function filterPatternProblem(pattern: string, kind: 'ref' | 'path' | 'version'): { offset: number; reason: string } | undefined {
   if (pattern !== pattern.trim()) return { offset: 0, reason: 'leading or trailing spaces never match' };
   let i = 0;
   if (pattern.startsWith('!')) {

@@ -64,11 +64,11 @@ const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 
 /**
  * Whether a remote `uses:` has the shape the runner accepts: `owner/repo[/path]@ref` for an action,
- * `owner/repo/.github/workflows/<file>.yml@ref` for a reusable workflow, `docker://<image>`. Local ones are not judged.
+ * `owner/repo/.github/workflows/<file>.yml@ref` for a reusable workflow, `docker://<image>` (no empty tag or digest after a final ':' or '@'). Local ones are not judged.
  */
 export function isWellFormedUses(action: ActionRef): boolean {
   if (action.local) return true;
-  if (action.kind === 'docker') return action.name.length > 'docker://'.length && !/\s/.test(action.uses);
+  if (action.kind === 'docker') return action.name.length > 'docker://'.length && !/\s/.test(action.uses) && !/[:@]$/.test(action.uses);
   if (!action.owner || !action.repo || !NAME.test(action.owner) || !NAME.test(action.repo) || action.ref === undefined || !REF.test(action.ref)) return false;
   if (action.kind === 'reusable') return action.path !== undefined && WORKFLOW_FILE.test(action.path);
   return action.path === undefined || !/\s/.test(action.path);

@@ -13,6 +13,7 @@ const messages = {
   noFilters: (event: string) => `'${event}' takes no filters: GitHub rejects the workflow (leave the event empty)`,
   invalid: (what: string) => `${what}`,
   bothFilters: (filter: string) => `'${filter}' and '${filter}-ignore' cannot be used together for one event: GitHub rejects the workflow (use '${filter}' with '!' patterns instead)`,
+  badTimezone: (zone: string) => `'${zone}' is not a time zone GitHub knows: write an IANA name such as 'Europe/Berlin' or 'America/New_York'`,
   badCron: (cron: string, problem: string) => `Invalid cron '${cron}': ${problem}`,
   tooFrequent: (cron: string, gap: number) => `'${cron}' asks to run every ${gap} minute${gap === 1 ? '' : 's'}; GitHub runs schedules at most once every 5 minutes`,
   choiceWithoutOptions: (input: string) => `Input '${input}' of type 'choice' needs a non-empty 'options' list`,
@@ -35,7 +36,7 @@ export default defineRule({
   docs: {
     summary: 'Triggers GitHub cannot use: unknown events or activity types, filters an event does not take, invalid cron, malformed `workflow_dispatch` / `workflow_call` inputs.',
     rationale:
-      'Mistakes under `on:` either make the workflow invalid or, worse, make it silently never run: a misspelled event (`pull-request`), an activity type the event does not have, `branches` together with `branches-ignore`, a cron with six fields or a month of 13. The event names, activity types and filters come from GitHub\'s own workflow schema; cron fields are checked as GitHub reads them (minute 0–59, hour 0–23, day 1–31, month 1–12 or JAN–DEC, weekday 0–6 or SUN–SAT), and a schedule more frequent than every 5 minutes is reported as a warning, since GitHub never runs it that often.',
+      'Mistakes under `on:` either make the workflow invalid or, worse, make it silently never run: a misspelled event (`pull-request`), an activity type the event does not have, `branches` together with `branches-ignore`, a cron with six fields or a month of 13. The event names, activity types and filters come from GitHub\'s own workflow schema; cron fields are checked as GitHub reads them (minute 0–59, hour 0–23, day 1–31, month 1–12 or JAN–DEC, weekday 0–6 or SUN–SAT), and a schedule more frequent than every 5 minutes is reported as a warning, since GitHub never runs it that often. A schedule\'s `timezone` must be a name of the IANA time zone database, and a `boolean` or `number` input\'s default (of `workflow_dispatch` or `workflow_call`) must be one.',
     symptom: 'The workflow is rejected when pushed, or it is accepted and never starts on the event it was written for.',
     fix: 'Use the event, type or filter GitHub documents (a single close misspelling comes with a quick fix); for cron, five fields in UTC.',
     bad: `on:
@@ -79,6 +80,7 @@ jobs:
           if (filters.has(filter) && ignore) ctx.report({ span: ignore.keySpan, message: 'bothFilters', args: [filter] });
         }
         if (event === 'workflow_dispatch') checkDispatchInputs(ctx.doc, filters.get('inputs')?.value, ctx);
+        if (event === 'workflow_call') checkDefaults(ctx.doc, filters.get('inputs')?.value, ctx);
       }
     },
   },
@@ -160,6 +162,22 @@ function checkSchedule(yaml: YamlDoc, schedule: Node, ctx: Ctx): void {
     const gap = cronMinimumGap(text);
     if (gap !== undefined && gap < 5) ctx.report({ span: spanOf(cron), message: 'tooFrequent', args: [text, gap], severity: 'warning' });
   }
+  for (const item of schedule.items) {
+    const entry = yaml.resolve(item);
+    const timezone = isMap(entry) ? mapFields(yaml, entry).get('timezone')?.value : undefined;
+    const zone = scalarToString(timezone);
+    if (timezone && zone && !zone.includes('${{') && !isTimeZone(zone)) ctx.report({ span: spanOf(timezone), message: 'badTimezone', args: [zone] });
+  }
+}
+
+/** Whether the IANA time zone database (as the JavaScript runtime's Intl knows it) has this zone. */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function checkDispatchInputs(yaml: YamlDoc, inputs: Node | undefined, ctx: Ctx): void {
@@ -176,6 +194,20 @@ function checkDispatchInputs(yaml: YamlDoc, inputs: Node | undefined, ctx: Ctx):
     const value = scalarToString(defaultNode);
     if (!defaultNode || value === undefined || value.includes('${{')) continue;
     if (type === 'choice' && optionValues.length > 0 && !optionValues.includes(value)) ctx.report({ span: spanOf(defaultNode), message: 'defaultNotAnOption', args: [name, value] });
+  }
+  checkDefaults(yaml, inputs, ctx);
+}
+
+/** Defaults of 'boolean' and 'number' inputs (of workflow_dispatch or workflow_call) that are not of their type. */
+function checkDefaults(yaml: YamlDoc, inputs: Node | undefined, ctx: Ctx): void {
+  if (!isMap(inputs)) return;
+  for (const [name, field] of mapFields(yaml, inputs)) {
+    if (!isMap(field.value)) continue;
+    const input = mapFields(yaml, field.value);
+    const type = scalarToString(input.get('type')?.value);
+    const defaultNode = input.get('default')?.value;
+    const value = scalarToString(defaultNode);
+    if (!defaultNode || value === undefined || value.includes('${{')) continue;
     if (type === 'boolean' && isScalar(defaultNode) && typeof defaultNode.value !== 'boolean' && !['true', 'false'].includes(value)) ctx.report({ span: spanOf(defaultNode), message: 'defaultWrongType', args: [name, value, 'boolean'] });
     if (type === 'number' && !/^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/.test(value.trim())) ctx.report({ span: spanOf(defaultNode), message: 'defaultWrongType', args: [name, value, 'number'] });
   }

@@ -6,7 +6,7 @@ const messages = {
   invalid: (pattern: string, filter: string, reason: string) => `Filter '${filter}' pattern '${pattern}' never matches as meant: ${reason}`,
 };
 
-const FILTERS: Record<string, 'ref' | 'path'> = { branches: 'ref', 'branches-ignore': 'ref', tags: 'ref', 'tags-ignore': 'ref', paths: 'path', 'paths-ignore': 'path' };
+const FILTERS: Record<string, 'ref' | 'path' | 'version'> = { branches: 'ref', 'branches-ignore': 'ref', tags: 'ref', 'tags-ignore': 'ref', paths: 'path', 'paths-ignore': 'path', versions: 'version' };
 
 export default defineRule({
   id: 'gha/glob',
@@ -16,7 +16,7 @@ export default defineRule({
   fixable: false,
   messages,
   docs: {
-    summary: 'Patterns in `branches`, `tags` and `paths` filters that break GitHub\'s filter-pattern syntax or can never match.',
+    summary: 'Patterns in `branches`, `tags`, `paths` and `versions` filters that break GitHub\'s filter-pattern syntax or can never match.',
     rationale:
       'Filter patterns are globs, not regular expressions: `[` must be closed, `+` repeats the character before it, `\\` escapes only special characters, and branch and tag names never hold spaces, `~`, `^` or `:` or start with `/`; paths are relative to the repository root, so `./src/**` matches nothing. A broken pattern does not fail loudly: the workflow simply does not run (or runs always) for the changes it was meant to select.',
     symptom: 'A workflow that should run on a branch, tag or path never does, or a `*-ignore` filter ignores nothing.',
@@ -47,11 +47,12 @@ jobs:
       if (workflow.kind !== 'workflow') return;
       const on = ctx.doc.resolve(workflow.fields.get('on')?.value);
       if (!isMap(on)) return;
-      for (const [, event] of mapFields(ctx.doc, on)) {
+      for (const [name, event] of mapFields(ctx.doc, on)) {
         if (!isMap(event.value)) continue;
         for (const [filter, field] of mapFields(ctx.doc, event.value)) {
           const kind = FILTERS[filter];
-          if (!kind || !field.value) continue;
+          // `versions` is a filter of image_version alone (custom runner images).
+          if (!kind || !field.value || (kind === 'version' && name !== 'image_version')) continue;
           const items: Node[] = isSeq(field.value) ? field.value.items.flatMap((item) => ctx.doc.resolve(item) ?? []) : [field.value];
           for (const item of items) {
             const pattern = scalarToString(item);

@@ -39,7 +39,7 @@ export default defineRule({
   docs: {
     summary: 'Keep credentials out of workflow files: reference encrypted secrets instead.',
     rationale:
-      'A workflow file is source code: it is visible to everyone who can read the repository, copied into every fork and kept forever in git history, so a credential written there is leaked the moment it is pushed. GitHub\'s encrypted secrets are masked in logs, withheld from forks\' pull requests, and can be rotated without touching history. Token shapes that are almost never anything else (AWS key ids, GitHub and Slack tokens, private-key blocks) are errors; literal values of keys named like a password or token are warnings; literal credentials of throwaway test services (a `services:` container\'s own env, the same value handed to a step, or a value next to a local endpoint such as `localhost`) are only hints.',
+      'A workflow file is source code: it is visible to everyone who can read the repository, copied into every fork and kept forever in git history, so a credential written there is leaked the moment it is pushed. GitHub\'s encrypted secrets are masked in logs, withheld from forks\' pull requests, and can be rotated without touching history. Token shapes that are almost never anything else (AWS key ids, GitHub and Slack tokens, private-key blocks) are errors; literal values of keys named like a password or token are warnings; literal credentials of throwaway test services (a `services:` container\'s own env, the same value handed to a step, or a value next to a local endpoint such as `localhost`) are only hints. A literal registry password (`credentials.password` of a job\'s `container` or of a service) is a warning whatever it looks like: GitHub logs in with it before the job starts, so it is a real credential or a login that fails.',
     symptom:
       'Unexpected API calls or cloud bills from a key you thought was private; GitHub secret scanning or the provider revokes the token and builds suddenly fail authentication.',
     fix: 'Revoke the credential (it is in history already), store the new one under Settings → Secrets and variables → Actions, and reference it: `${{ secrets.NAME }}`. Better still, use OIDC and no stored credential at all. Empty values, `${{ }}` references and obvious placeholders (`changeme`, `example`, `<token>`…) are not flagged.',
@@ -155,6 +155,11 @@ function checkScalar(node: Scalar<unknown>, path: string[], siblings: YAMLMap | 
   const parent = path[path.length - 2]!;
   if (!VALUE_MAPS.has(parent) || !SECRET_NAME.test(name)) return;
   const literal = value.trim();
+  // A registry password is used to log in before the job starts: a literal one is a real credential (or a login that fails), never a placeholder.
+  if (isRegistryPassword(path)) {
+    if (literal && !literal.includes('${{')) ctx.report({ span: spanOf(node), message: 'named', args: [name, mask(literal)], severity: 'warning' });
+    return;
+  }
   if (literal.length < 6 || /\s/.test(literal) || literal.includes('$') || PLACEHOLDER.test(literal)) return;
   // jobs.<id>.services.<name>.env.<VAR>: a throwaway database's password.
   const serviceIndex = path.length - 4;
@@ -172,6 +177,12 @@ function checkScalar(node: Scalar<unknown>, path: string[], siblings: YAMLMap | 
     return;
   }
   ctx.report({ span: spanOf(node), message: 'named', args: [name, mask(literal)], severity: 'warning' });
+}
+
+/** `jobs.<id>.container.credentials.password` or `jobs.<id>.services.<name>.credentials.password`. */
+function isRegistryPassword(path: string[]): boolean {
+  const n = path.length;
+  return path[n - 1] === 'password' && path[n - 2] === 'credentials' && (path[n - 3] === 'container' || path[n - 4] === 'services') && path[0] === 'jobs';
 }
 
 /** Enough of a secret to recognise it, never enough to use it. */

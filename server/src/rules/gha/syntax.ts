@@ -2,11 +2,13 @@ import type { Span, TextEdit } from '../../engine/core/finding';
 import { defineRule, type RuleContext } from '../../engine/core/rule';
 import { closest } from '../../engine/languages/suggest';
 import { isWellFormedUses, parseUses } from '../../engine/model/action';
+import { labelKind } from '../../engine/model/hostedRunners';
+import { runnerLabels } from '../../engine/model/runner';
 import type { Job, Step, Workflow } from '../../engine/model/workflow';
 import { ACTION_SCHEMA, WORKFLOW_SCHEMA } from '../../engine/schema/schemaData.generated';
 import type { SchemaDefinitions } from '../../engine/schema/types';
 import { type SchemaProblem, validate } from '../../engine/schema/validate';
-import { isMap, isScalar, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
+import { isMap, isScalar, mapFields, type Node, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 
 const messages = {
   unknownKey: (key: string, parent: string, near: string) => `Unknown key '${key}'${parent}, so GitHub rejects the workflow${near ? `; did you mean '${near}'?` : ''}`,
@@ -24,6 +26,9 @@ const messages = {
   badId: (kind: string, id: string) => `${kind} id '${id}' must start with a letter or '_' and hold only letters, digits, '-' and '_'`,
   duplicateStepId: (id: string) => `Step id '${id}' is already used by an earlier step of this job (ids compare ignoring case)`,
   badShell: (shell: string, near: string) => `'${shell}' is not a shell GitHub knows (bash, sh, pwsh, powershell, cmd, python) nor a command with '{0}' for the script${near ? `; did you mean '${near}'?` : ''}`,
+  powershellOffWindows: (label: string) => `'powershell' (Windows PowerShell) exists only on Windows, and '${label}' is not: the step fails to start. Use 'pwsh' (PowerShell 7)`,
+  badEnvName: (name: string) => `'${name}' cannot be an environment variable name: names hold no '=' and no spaces`,
+  noImage: (container: string) => `${container} names no 'image': GitHub has nothing to start and fails the job`,
   badUses: (uses: string, expected: string) => `'${uses}' is not a reference GitHub can resolve: expected ${expected}`,
 };
 
@@ -70,6 +75,8 @@ jobs:
       const root = workflow.node;
       const problems = validate(WORKFLOW_SCHEMA, ctx.doc, root, 'workflow-root-strict', rootSpan(workflow), { stop: (definition) => definition === 'job' || definition === 'on-strict' });
       report(problems, ctx, WORKFLOW_SCHEMA);
+      checkEnvNames(workflow.fields.get('env')?.value, ctx);
+      checkShell(defaultShellNode(workflow.fields.get('defaults')?.value, ctx), ctx);
       const jobs = workflow.fields.get('jobs');
       if (jobs && isMap(jobs.value)) {
         for (const pair of jobs.value.items) {
@@ -86,6 +93,9 @@ jobs:
       if (job.synthetic) return;
       report(validate(WORKFLOW_SCHEMA, ctx.doc, job.node, 'job', job.idSpan, { parent: job.id }), ctx, WORKFLOW_SCHEMA);
       checkSteps(job, ctx);
+      checkImages(job, ctx);
+      checkEnvNames(job.fields.get('env')?.value, ctx);
+      checkShell(defaultShellNode(job.fields.get('defaults')?.value, ctx), ctx, job);
       const call = job.fields.get('uses');
       const uses = scalarToString(call?.value);
       if (call?.value && uses !== undefined && !uses.includes(EXPRESSION)) checkJobUses(uses, spanOf(call.value), ctx);
@@ -114,13 +124,49 @@ function checkSteps(job: Job, ctx: Ctx): void {
       else if (ids.has(id.toLowerCase())) ctx.report({ span: spanOf(idField.value), message: 'duplicateStepId', args: [id] });
       ids.add(id.toLowerCase());
     }
-    const shellField = step.fields.get('shell');
-    const shell = scalarToString(shellField?.value);
-    if (shellField?.value && shell !== undefined && !shell.includes(EXPRESSION) && !SHELLS.includes(shell) && !shell.includes('{0}')) {
-      const near = closest(shell, SHELLS);
-      ctx.report({ span: spanOf(shellField.value), message: 'badShell', args: [shell, near ?? ''], ...(near ? { fix: { title: `Change to '${near}'`, edits: [replace(spanOf(shellField.value), near)] } } : {}) });
-    }
+    // A step with an 'if:' may be one that never runs here (`if: runner.os == 'Windows'` copied into a Linux job): its runner is not judged.
+    checkShell(step.fields.get('shell')?.value, ctx, step.fields.has('if') ? undefined : job);
+    checkEnvNames(step.fields.get('env')?.value, ctx);
     checkStepUses(step, ctx);
+  }
+}
+
+// The schema leaves 'image' optional; GitHub's parser does not ("Container image cannot be empty").
+function checkImages(job: Job, ctx: Ctx): void {
+  const container = job.fields.get('container');
+  // An empty service image is the schema's to report (a non-empty string); a container's is not.
+  if (isScalar(container?.value) && scalarToString(container.value) === '') ctx.report({ span: spanOf(container.value), message: 'noImage', args: [`The job's 'container'`] });
+  if (container) checkImageKey(container.value, container.keySpan, `The job's 'container'`, ctx);
+  const services = job.fields.get('services')?.value;
+  if (!isMap(services)) return;
+  for (const [name, service] of mapFields(ctx.doc, services)) checkImageKey(service.value, service.keySpan, `Service '${name}'`, ctx);
+}
+
+function checkImageKey(value: Node | undefined, keySpan: Span, container: string, ctx: Ctx): void {
+  if (isMap(value) && !mapFields(ctx.doc, value).has('image')) ctx.report({ span: keySpan, message: 'noImage', args: [container] });
+}
+
+/** A `shell:` value, or a `defaults: run: shell:` (job: the job whose runner it runs on, when that is sure). */
+function checkShell(node: Node | undefined, ctx: Ctx, job?: Job): void {
+  const shell = scalarToString(node);
+  if (!node || shell === undefined || shell.includes(EXPRESSION) || shell.includes('{0}')) return;
+  if (!SHELLS.includes(shell)) {
+    const near = closest(shell, SHELLS);
+    ctx.report({ span: spanOf(node), message: 'badShell', args: [shell, near ?? ''], ...(near ? { fix: { title: `Change to '${near}'`, edits: [replace(spanOf(node), near)] } } : {}) });
+  } else if (shell === 'powershell' && job && !job.synthetic) {
+    // Windows PowerShell exists only on Windows; GitHub's Linux and macOS images have 'pwsh'.
+    const labels = runnerLabels(job);
+    const hosted = labels.length === 1 && /^(ubuntu|macos)-/.test(labels[0]!) && labelKind(labels[0]!).kind === 'hosted';
+    if (hosted) ctx.report({ span: spanOf(node), message: 'powershellOffWindows', args: [labels[0]!], fix: { title: `Change to 'pwsh'`, edits: [replace(spanOf(node), 'pwsh')] } });
+  }
+}
+
+/** `env:` names the runner cannot set: with '=' or white space. */
+function checkEnvNames(env: Node | undefined, ctx: Ctx): void {
+  if (!isMap(env)) return;
+  for (const pair of env.items) {
+    const name = scalarToString(pair.key);
+    if (isScalar(pair.key) && name !== undefined && !name.includes(EXPRESSION) && /[=\s]/.test(name)) ctx.report({ span: spanOf(pair.key), message: 'badEnvName', args: [name] });
   }
 }
 
@@ -143,6 +189,11 @@ function checkJobUses(uses: string, span: Span, ctx: Ctx): void {
     return;
   }
   if (!isWellFormedUses(call)) ctx.report({ span, message: 'badUses', args: [uses, `'owner/repo/.github/workflows/<file>.yml@ref'`] });
+}
+
+function defaultShellNode(defaults: Node | undefined, ctx: Ctx): Node | undefined {
+  const run = isMap(defaults) ? mapFields(ctx.doc, defaults).get('run')?.value : undefined;
+  return isMap(run) ? mapFields(ctx.doc, run).get('shell')?.value : undefined;
 }
 
 function replace(span: Span, newText: string): TextEdit {
