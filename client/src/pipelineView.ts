@@ -79,6 +79,9 @@ export function registerPipelineView(context: vscode.ExtensionContext, client: B
   );
 }
 
+// A graph wider than the view (it opens beside the editor, half the window) is scaled down to fit instead of cut off.
+const FIT_WIDTH = 'svg.graph{max-width:100%;height:auto}';
+
 /** The webview's page: no remote content, styles and the one script allowed by nonce only. */
 function pageOf(data: PipelineViewData | null, nonce: string): string {
   const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';`;
@@ -94,7 +97,7 @@ document.addEventListener('click', (event) => {
   const section = job && job.closest('[data-workflow]');
   if (job && section) vscode.postMessage({ workflow: Number(section.dataset.workflow), job: job.getAttribute('data-job') });
 });`;
-  return `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><style nonce="${nonce}">${data?.css ?? ''}</style></head><body>${body}<script nonce="${nonce}">${script}</script></body></html>`;
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><style nonce="${nonce}">${data?.css ?? ''}${FIT_WIDTH}</style></head><body>${body}<script nonce="${nonce}">${script}</script></body></html>`;
 }
 
 function escape(text: string): string {
