@@ -29,11 +29,11 @@ const yamlAsModule = { alias: { yaml: './node_modules/yaml/browser/index.js' } }
 const SERVER_NODE_ARGS = ['--heap-growing-percent=20', '--max-semi-space-size=2', '--no-allocation-site-pretenuring'];
 const SERVER_ENV = ['MALLOC_ARENA_MAX=2'];
 
-// The server is two files. dist/serverCore.js holds the engine, the rules and the LSP handlers once, for Node and the
-// browser alike: an IIFE that `require` returns in Node and that starts itself in a web worker (`startInWorker`). The
-// Node build of it leaves Node's modules to `require`, which a web worker does not have: there they are empty objects,
-// which only the Node host (nodeHost.ts) reads, and never in a worker. dist/server.js is the Node transport, which
-// requires the core beside it.
+// The server is two files. dist/serverCore.js holds the engine, the rules, the LSP handlers and both transports once,
+// for Node and the browser alike: an IIFE that `require` returns in Node (dist/server.js, a few lines, calls its
+// `startInNode`) and that starts itself in a web worker (`startInWorker`). The Node build of it leaves Node's modules
+// to `require`, which a web worker does not have: there they are empty objects, read only by the Node transport and
+// the Node host (nodeHost.ts), never in a worker.
 const CORE_GLOBAL = 'shipcheckServer';
 const coreOutsideServer = {
   name: 'server-core-beside',
