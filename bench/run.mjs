@@ -172,7 +172,7 @@ function render({ date, machine, peers, throughput, latency, cli, cold, coldPack
     for (const row of scan.rows) out.push(`| ${row.server} | ${row.files} | ${row.mib.toFixed(1)} | ${row.peakMiB?.toFixed(0) ?? '–'} | ${row.seconds.toFixed(1)} | ${row.edits} | ${ms(row.p50)} | ${ms(row.p95)} |`);
     out.push('');
   }
-  out.push('Sizes as `npm run package` builds them (minified bundles and the .vsix). Target: .vsix ≤ 1 MB.', '');
+  out.push('The bundles as `npm run bench` builds them (not minified), and the newest .vsix in the folder as `npm run package` builds it (minified, with the README\'s pictures and the rule pages). Target: .vsix ≤ 1 MB.', '');
   out.push('| file | KiB |');
   out.push('|---|---:|');
   for (const row of sizes) out.push(`| ${row.what} | ${row.bytes === undefined ? '–' : (row.bytes / 1024).toFixed(0)} |`);

@@ -132,6 +132,8 @@ export function bundleSizes() {
   return [
     { what: 'dist/client.js', bytes: sizeOf(join(ROOT, 'dist', 'client.js')) },
     { what: 'dist/server.js', bytes: sizeOf(join(ROOT, 'dist', 'server.js')) },
+    // The language server itself, for Node (behind dist/server.js) and VS Code for the web's worker.
+    { what: 'dist/serverCore.js', bytes: sizeOf(join(ROOT, 'dist', 'serverCore.js')) },
     { what: 'dist/cli.js', bytes: sizeOf(join(ROOT, 'dist', 'cli.js')) },
     { what: vsix ?? '.vsix (not built)', bytes: vsix ? sizeOf(join(ROOT, vsix)) : undefined },
   ];
