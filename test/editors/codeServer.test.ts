@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import { ROOT } from '../helpers/fixtures';
 import { editorSuite } from '../helpers/editorTools';
-import { CODE_SERVER_BUILT, launchChromium, packageVsix, startCodeServer, stop } from './vscode/codeServer';
+import { CODE_SERVER_BUILT, launchChromium, packageVsix, startCodeServer, stop, type Page } from './vscode/codeServer';
 import { ACTIONS_LANGUAGE_EXTENSION, bundleSuite, DEBIAN_CHROMIUM, EDITOR_DEPS, freePort, RIPGREP, scratchWorkspace } from './vscode/harness';
 
 // code-server (VS Code 1.99 served to a browser, with a Node extension host on the server): the closest
@@ -13,6 +13,18 @@ import { ACTIONS_LANGUAGE_EXTENSION, bundleSuite, DEBIAN_CHROMIUM, EDITOR_DEPS, 
 // language server as a child process over stdio, as on the desktop, and the shared assertions run in it.
 
 const TIMEOUT_MS = 240_000;
+
+/** The jobs of the graph some frame of the page draws (sorted), once one does; [] if none within 30 s. */
+async function graphJobs(page: Page): Promise<string[]> {
+  const read = "[...document.querySelectorAll('svg g.node[data-job]')].map((node) => node.getAttribute('data-job'))";
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await page.waitForTimeout(250)) {
+    for (const frame of page.frames()) {
+      const jobs = await frame.evaluate<string[]>(read).catch(() => []);
+      if (jobs.length > 0) return [...jobs].sort();
+    }
+  }
+  return [];
+}
 
 editorSuite('code-server 4.99 (VS Code 1.99, Node extension host) in chromium', [EDITOR_DEPS, CODE_SERVER_BUILT, DEBIAN_CHROMIUM, RIPGREP], { timeout: TIMEOUT_MS }, () => {
   it("installed from its .vsix: squiggles, hovers and quick-fixes from the Node build, its server a child process", async () => {
@@ -47,6 +59,8 @@ editorSuite('code-server 4.99 (VS Code 1.99, Node extension host) in chromium', 
       const report = `${log.join('\n').slice(-6000)}\n--- code-server ---\n${server.output().slice(-3000)}`;
       assert.notEqual(code, 'timeout', `the in-editor suite did not finish:\n${report}`);
       assert.equal(code, 0, `the in-editor suite failed:\n${report}`);
+      // The suite's last test opened the pipeline view: its webview (nested frames of the page) draws the job graph.
+      assert.deepEqual(await graphJobs(page), ['deploy', 'lint', 'test'], 'the jobs drawn in the pipeline view');
     } finally {
       await browser.close();
       stop(server?.child);

@@ -176,6 +176,21 @@ export function defineTests({ suite, test }: Tdd): void {
       ok(labels.includes('unready after 30s (3 × 10s)'), `inlay hints: ${JSON.stringify(labels)}`);
     });
 
+    test('checks a workflow whose language is github-actions-workflow, as it is typed', async () => {
+      let document = await open('.github/workflows/release.yml');
+      document = await vscode.languages.setTextDocumentLanguage(document, 'github-actions-workflow');
+      equal(document.languageId, 'github-actions-workflow', 'language id');
+      // A second install typed into the buffer (not saved): only a check of the open document sees it, not
+      // one of the file on disk (which a Node server also checks, for the Problems view).
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(document.uri, new vscode.Position(14, 0), '      - run: npm i\n');
+      ok(await vscode.workspace.applyEdit(edit), 'the edit applies');
+      const diagnostics = await diagnosticsWhere(document.uri, (all) => all.filter((diagnostic) => codeOf(diagnostic) === 'gha/npm-ci').length === 2, 'gha/npm-ci on both installs');
+      const lines = diagnostics.filter((diagnostic) => codeOf(diagnostic) === 'gha/npm-ci').map((diagnostic) => diagnostic.range.start.line);
+      equal(JSON.stringify(lines.sort()), JSON.stringify([13, 14]), 'lines of the findings');
+    });
+
+    // Last, so the view still shows this workflow when the suite ends: the code-server test then reads its graph.
     test('sums up the pipeline above jobs: (CodeLens), and its command opens the job graph beside the editor', async () => {
       const document = await open('.github/workflows/pipeline.yml');
       const lens = await until(
@@ -194,20 +209,6 @@ export function defineTests({ suite, test }: Tdd): void {
       equal(tab.label, 'Pipeline: pipeline.yml', 'the view is titled by the workflow shown');
       // The editor keeps the focus: the view opens beside it.
       equal(vscode.window.activeTextEditor?.document.uri.toString(), document.uri.toString(), 'the active editor');
-    });
-
-    test('checks a workflow whose language is github-actions-workflow, as it is typed', async () => {
-      let document = await open('.github/workflows/release.yml');
-      document = await vscode.languages.setTextDocumentLanguage(document, 'github-actions-workflow');
-      equal(document.languageId, 'github-actions-workflow', 'language id');
-      // A second install typed into the buffer (not saved): only a check of the open document sees it, not
-      // one of the file on disk (which a Node server also checks, for the Problems view).
-      const edit = new vscode.WorkspaceEdit();
-      edit.insert(document.uri, new vscode.Position(14, 0), '      - run: npm i\n');
-      ok(await vscode.workspace.applyEdit(edit), 'the edit applies');
-      const diagnostics = await diagnosticsWhere(document.uri, (all) => all.filter((diagnostic) => codeOf(diagnostic) === 'gha/npm-ci').length === 2, 'gha/npm-ci on both installs');
-      const lines = diagnostics.filter((diagnostic) => codeOf(diagnostic) === 'gha/npm-ci').map((diagnostic) => diagnostic.range.start.line);
-      equal(JSON.stringify(lines.sort()), JSON.stringify([13, 14]), 'lines of the findings');
     });
   });
 }
