@@ -61,7 +61,9 @@ export function measureCli(log = console.log, rounds = 3) {
   measure('shipcheck, whole corpus, one thread (--jobs 1)', names.length, [join(ROOT, 'dist', 'cli.js'), '--no-shellcheck', '--jobs', '1', '--format', 'json', '--fail-on', 'none', '.github/workflows']);
   if (existsSync(NATIVE_ACTIONLINT)) {
     // Files named explicitly: without them actionlint looks for a Git repository, which the temporary copy is not.
-    measure('actionlint 1.7.7 (native build), whole corpus', names.length, ['-no-color', ...names.map((name) => join('.github', 'workflows', name))], rounds, NATIVE_ACTIONLINT);
+    // Its shellcheck and pyflakes integrations off (`-shellcheck= -pyflakes=`): it runs them whenever they are on
+    // PATH (CI installs shellcheck), one process per script, and shipcheck's throughput leaves gha/shellcheck out too.
+    measure('actionlint 1.7.7 (native build), whole corpus', names.length, ['-no-color', '-shellcheck=', '-pyflakes=', ...names.map((name) => join('.github', 'workflows', name))], rounds, NATIVE_ACTIONLINT);
   } else notes.push(`no native actionlint at ${NATIVE_ACTIONLINT}: the comparison with it is skipped`);
   // The wasm actionlint lints all its files at once and holds them all: ~1.5 GB for 100 files here, and the whole
   // corpus gets it killed. So the comparison uses a fixed sample in batches of 100, one process a batch, for both.
