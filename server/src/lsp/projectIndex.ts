@@ -16,6 +16,9 @@ export class WorkspaceIndex {
   // The URI of each path, to name the files to check again; and which files the editor has open.
   private readonly uris = new Map<string, string>();
   private readonly open = new Set<string>();
+  // What each action metadata file and workflow declared to its users after its last change (see `declares`): the
+  // next change compares with it instead of reading the file again (a keystroke would parse the whole file twice).
+  private readonly declarations = new Map<string, string | undefined>();
 
   constructor(
     private readonly host: ServerHost,
@@ -56,7 +59,11 @@ export class WorkspaceIndex {
       found.add(path);
       if (!this.index.has(path)) this.fromDisk(path);
     }
-    for (const path of [...this.index.paths()]) if (!found.has(path) && !this.open.has(path)) this.index.removeFile(path);
+    for (const path of [...this.index.paths()]) {
+      if (found.has(path) || this.open.has(path)) continue;
+      this.index.removeFile(path);
+      this.declarations.delete(path);
+    }
   }
 
   private fromDisk(path: string): void {
@@ -72,14 +79,17 @@ export class WorkspaceIndex {
   private update(path: string, change: () => void, text?: string): void {
     const before = this.together(path);
     const decided = this.decides(path);
-    const declared = this.declares(path, text);
+    const declared = this.declarations.has(path) ? this.declarations.get(path) : this.declares(path, undefined);
     change();
     const affected = new Set([...before, ...this.together(path)]);
     const decides = this.decides(path);
     if (decides.facts !== decided.facts) for (const other of [...decided.files, ...decides.files]) affected.add(other);
     // What an action or reusable workflow declares is read by the open files that use it (ctx.index.localAction and
     // localWorkflow); which ones they are, their next check finds out (a check whose reads are unchanged is reused).
-    if (declared !== undefined && declared !== this.declares(path, text)) for (const other of this.open) if (other !== path) affected.add(other);
+    const declares = this.declares(path, text);
+    if (declares === undefined) this.declarations.delete(path);
+    else this.declarations.set(path, declares);
+    if (declared !== declares) for (const other of this.open) if (other !== path) affected.add(other);
     const uris = [...affected].flatMap((other) => this.uris.get(other) ?? []);
     if (uris.length > 0) this.recheck(uris);
   }
@@ -96,13 +106,14 @@ export class WorkspaceIndex {
   }
 
   /**
-   * What an action's metadata file or a reusable workflow declares to its users, as a string; undefined for other
-   * files, and for a workflow whose text (when known) cannot call itself reusable, so typing in one parses nothing more.
+   * What an action's metadata file or a workflow declares to its users, as a string; undefined for other files. A
+   * workflow whose text (when known) never says `workflow_call` declares nothing, which needs no parse: typing in one
+   * parses nothing more.
    */
   private declares(path: string, text: string | undefined): string | undefined {
     if (ACTION_METADATA.test(path)) return JSON.stringify(this.index.has(path) ? (this.index.file(path)?.action ?? null) : 'gone');
     if (!WORKFLOW.test(path)) return undefined;
-    if (text !== undefined && !text.includes('workflow_call') && !this.index.file(path)?.workflowCall) return undefined;
+    if (text !== undefined && !text.includes('workflow_call')) return 'not reusable';
     return JSON.stringify(this.index.has(path) ? (this.index.file(path)?.workflowCall ?? null) : 'gone');
   }
 
