@@ -180,3 +180,51 @@ jobs:
     for (const text of [message, "'*' and '_x_' but GITHUB_TOKEN, a \\ and a <b>"]) assert.equal(markdownToPlainText(plainTextToMarkdown(text)), text);
   });
 });
+
+describe('Kubernetes hovers: rollout numbers, securityContext, PodDisruptionBudget', () => {
+  const deployment = (replicas: string, strategy: string, extra = '') =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n${replicas}  str|ategy:\n${strategy}  selector:\n    matchLabels: { app: api }\n  template:\n    metadata:\n      labels: { app: api }\n    spec:\n      containers:\n        - name: api\n          image: api:1.0.0\n${extra}`;
+
+  it("says how many pods a RollingUpdate takes down and adds at worst, with Kubernetes' rounding", () => {
+    const markdown = hoverAt(deployment('  replicas: 10\n', '    type: RollingUpdate\n    rollingUpdate: { maxSurge: 25%, maxUnavailable: 25% }\n'))!;
+    // 25 % of 10: 2.5, down to 2 unavailable and up to 3 extra.
+    assert.match(markdown, /\*\*With 10 replicas:\*\* `maxUnavailable: 25%` → at most 2 pods below 10 ready .*`maxSurge: 25%` → at most 3 pods above 10/);
+    assert.match(markdown, /At worst 8 of 10 pods serve during the release/);
+    const defaults = hoverAt(deployment('', ''))!;
+    assert.match(defaults, /`replicas` not set \(1, unless an autoscaler sets it\).*at most 0 pods below 1 ready .*at most 1 pod above 1/);
+    assert.match(defaults, /No pod stops before its replacement is ready/);
+    const zero = hoverAt(deployment('  replicas: 3\n', '    rollingUpdate:\n      maxSurge: 0\n      maxUnavailable: 0\n'))!;
+    assert.match(zero, /both come to 0, which the API server rejects/);
+  });
+
+  it('says a Recreate stops every pod first, and leaves templated counts alone', () => {
+    assert.match(hoverAt(deployment('  replicas: 4\n', '    type: Recreate\n'))!, /all 4 pods stop before the first new one starts/);
+    const templated = hoverAt(deployment('  replicas: ${REPLICAS}\n', '    type: Recreate\n'))!;
+    assert.match(templated, /uses \*\*Recreate\*\*/);
+    assert.doesNotMatch(templated, /With /);
+  });
+
+  it("compares a container's securityContext with the restricted standard, its pod's settings inherited", () => {
+    const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    runAsNonRoot: true\n    seccompProfile: { type: RuntimeDefault }\n  containers:\n    - name: app\n      image: app:1.0.0\n      securityC|ontext:\n        allowPrivilegeEscalation: true\n        capabilities: { drop: [ALL] }\n`;
+    const markdown = hoverAt(text)!;
+    assert.match(markdown, /of this container `app`/);
+    assert.match(markdown, /\| `runAsNonRoot` \| `true` \(from the pod\) \| true \| ✓ \|/);
+    assert.match(markdown, /\| `allowPrivilegeEscalation` \| `true` \| false \| ✗ \|/);
+    assert.match(markdown, /\| `capabilities.drop` \| `ALL` \| ALL .* \| ✓ \|/);
+    assert.match(markdown, /\| `readOnlyRootFilesystem` \| not set \| not required .* \| – \|/);
+    const pod = hoverAt(text.replace('securityC|ontext:\n        allow', 'securityContext:\n        allow').replace('spec:\n  securityContext:', 'spec:\n  security|Context:'))!;
+    assert.match(pod, /of this pod/);
+    assert.doesNotMatch(pod, /allowPrivilegeEscalation/, 'container-only fields are not listed for the pod');
+  });
+
+  it('tells what a drain may do with a PodDisruptionBudget, from the replicas of the workload it selects', () => {
+    const workload = deployment('  replicas: 3\n', '    type: RollingUpdate\n').replace('str|ategy', 'strategy');
+    const pdb = (budget: string) => `${workload}---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: api\nspec:\n  ${budget}\n  selector:\n    matchLabels: { app: api }\n`;
+    assert.match(hoverAt(pdb('minAvai|lable: 2'))!, /Deployment `api`: 3 replicas, so a drain may evict \*\*1 pod\*\* at a time/);
+    assert.match(hoverAt(pdb('minAvai|lable: 3'))!, /the budget allows \*\*no\*\* eviction/);
+    // 34 % of 3 rounds up to 2.
+    assert.match(hoverAt(pdb('maxUnava|ilable: 34%'))!, /may evict \*\*2 pods\*\* at a time/);
+    const alone = `apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: x\nsp|ec:\n  maxUnavailable: 1\n  selector:\n    matchLabels: { app: other }\n`;
+    assert.match(hoverAt(alone)!, /No replicated workload checked with this file has pods its selector matches/);
+  });
+});

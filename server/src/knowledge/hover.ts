@@ -6,10 +6,12 @@ import { rolloutOf } from '../engine/model/rollout';
 import type { Workflow } from '../engine/model/workflow';
 import { nodePathAt, type NodePath } from '../engine/yaml/nodePath';
 import { isMap, mapFields, scalarToString, type YamlFile } from '../engine/yaml/yamlFile';
-import type { ProjectIndex } from '../engine/core/projectIndex';
+import { CheckedTogether, listedObjects, type IndexView, type ProjectIndex } from '../engine/core/projectIndex';
+import { ownObjects } from '../engine/core/lint';
 import { expressionHover } from './expressionNavigation';
 import { probeHoverMarkdown, type ProbeKind } from './probes';
 import { strategyHoverMarkdown } from './strategies';
+import { disruptionBudgetMarkdown, rolloutNumbersMarkdown, securityContextMarkdown } from './k8sHovers';
 import { blueGreenTimelineMarkdown, canaryTimelineMarkdown, flaggerTimelineMarkdown } from './timeline';
 import { needsHoverMarkdown, onHoverMarkdown, workflowKeyMarkdown } from './workflowKeys';
 
@@ -33,8 +35,21 @@ export function knowledgeHover(file: YamlFile, offset: number, index?: ProjectIn
   if (!at) return undefined;
   const classified = classify(file, at.doc);
   if (classified.type === 'workflow' && classified.workflow.kind === 'workflow') return workflowHover(classified.workflow, at);
-  if (classified.type === 'k8s' && classified.objects.length === 1) return k8sHover(classified.objects[0]!, at);
+  if (classified.type === 'k8s' && classified.objects.length === 1) return k8sHover(classified.objects[0]!, at, () => togetherView(file, index));
   return undefined;
+}
+
+/** The objects checked together with the file (its own, and those the index lists with it), as rules see them. */
+function togetherView(file: YamlFile, index: ProjectIndex | undefined): IndexView {
+  const classified = file.documents.map((yaml) => (yaml.hasErrors ? undefined : classify(file, yaml)));
+  return new CheckedTogether(
+    function* () {
+      yield* ownObjects(file, classified);
+      yield* listedObjects(index, file.path);
+    },
+    () => [],
+    { index, path: file.path },
+  ).view(undefined, 'editor');
 }
 
 function workflowHover(workflow: Workflow, at: NodePath): KnowledgeHover | undefined {
@@ -52,13 +67,26 @@ function workflowHover(workflow: Workflow, at: NodePath): KnowledgeHover | undef
   return undefined;
 }
 
-function k8sHover(object: K8sObject, at: NodePath): KnowledgeHover | undefined {
+function k8sHover(object: K8sObject, at: NodePath, together: () => IndexView): KnowledgeHover | undefined {
   const { path, keySpan } = at;
   const key = path[path.length - 1];
-  // On `strategy:` of a Deployment or Rollout: the release techniques compared, the file's own first.
+  // On `strategy:` of a Deployment or Rollout: the release techniques compared, the file's own first, with what its
+  // numbers mean for this replica count.
   if (keySpan && path.length === 2 && path[0] === 'spec' && key === 'strategy') {
-    const markdown = strategyHoverMarkdown(strategyName(object, at));
+    const name = strategyName(object, at);
+    const markdown = strategyHoverMarkdown(name, rolloutNumbersMarkdown(object, at.doc, name));
     return markdown ? { markdown, span: keySpan } : undefined;
+  }
+  if (keySpan && key === 'securityContext') {
+    const container = containerAt(object, at);
+    const pod = container?.pod ?? object.podSpecs.find((candidate) => candidate.node === at.nodes[at.nodes.length - 1]);
+    if (pod) {
+      const context = (container ?? pod).fields.get('securityContext')?.value;
+      return { markdown: securityContextMarkdown(at.doc, context, pod.fields.get('securityContext')?.value, container), span: keySpan };
+    }
+  }
+  if (keySpan && object.kind === 'PodDisruptionBudget' && path[0] === 'spec' && (path.length === 1 || (path.length === 2 && (key === 'minAvailable' || key === 'maxUnavailable')))) {
+    return { markdown: disruptionBudgetMarkdown(object, at.doc, together()), span: keySpan };
   }
   // On `steps:` or anywhere in a step of a Rollout's canary: the timeline.
   if (isRollout(object) && path[0] === 'spec' && path[1] === 'strategy' && path[3] === 'steps') {

@@ -30,12 +30,13 @@ const WHEN_OTHER: Record<ReleaseTechnique, string> = {
   featureFlags: 'Choose a canary or blue-green for changes a flag cannot guard, such as infrastructure or dependency upgrades.',
 };
 
-export function strategyHoverMarkdown(strategy: string): string | undefined {
+/** `numbers`: what the object's own settings mean (pods down or extra at worst), after the lead. */
+export function strategyHoverMarkdown(strategy: string, numbers?: string): string | undefined {
   const current = CURRENT[strategy];
   if (!current) return undefined;
   const order: ReleaseTechnique[] = [current.closest, ...(['canary', 'blueGreen', 'featureFlags'] as const).filter((t) => t !== current.closest)];
   const header = `| | ${order.map((t) => TITLES[t]).join(' | ')} |`;
   const rule = `|---|${order.map(() => '---').join('|')}|`;
   const rows = ROWS.map((row) => `| ${row.label} | ${order.map((t) => row.cells[t]).join(' | ')} |`);
-  return [current.lead, [header, rule, ...rows].join('\n'), WHEN_OTHER[current.closest]].join('\n\n');
+  return [current.lead, ...(numbers ? [numbers] : []), [header, rule, ...rows].join('\n'), WHEN_OTHER[current.closest]].join('\n\n');
 }
