@@ -26,13 +26,18 @@ const SETTINGS = {
   'telemetry.telemetryLevel': 'off',
 };
 
-async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
+/** Opens the quick input with `key`, types `text` and takes the first match: Control+P for a file, F1 for a command. */
+async function quickInput(page: Page, key: string, text: string): Promise<void> {
+  await page.keyboard.press(key);
   await page.waitForSelector('.quick-input-widget .quick-input-box input', { timeout: WAIT_MS });
-  await page.keyboard.type(name);
+  await page.keyboard.type(text);
   await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: WAIT_MS });
   await page.keyboard.press('Enter');
 }
+
+const openFile = (page: Page, name: string): Promise<void> => quickInput(page, 'Control+P', name);
+/** Runs a command from the palette by its title. */
+const command = (page: Page, title: string): Promise<void> => quickInput(page, 'F1', title);
 
 async function shot(page: Page, name: string): Promise<void> {
   const session = await page.context().newCDPSession(page);
@@ -52,14 +57,6 @@ async function inSomeFrame(page: Page, script: string, what: string): Promise<vo
   throw new Error(`no frame showed ${what} within ${WAIT_MS} ms`);
 }
 
-/** Runs a command from the palette by its title. */
-async function command(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget .quick-input-box input', { timeout: WAIT_MS });
-  await page.keyboard.type(title);
-  await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: WAIT_MS });
-  await page.keyboard.press('Enter');
-}
 
 /** Where the editor shows a CodeLens whose title has `text`, once it is laid out (lenses appear after the document's check). */
 async function lensBox(page: Page, text: string): Promise<{ x: number; y: number; width: number; height: number }> {
