@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { CompletionRequest, DefinitionRequest, HoverRequest, type CompletionItem, type LocationLink, type MarkupContent } from 'vscode-languageserver-protocol/node';
+import { CompletionRequest, DefinitionRequest, HoverRequest, type CompletionItem, type InitializeResult, type LocationLink, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import { CompletionItemKind } from 'vscode-languageserver-types';
 import { rangeOf, type Session, startSession, stopSession, TIMEOUT_MS, uriOf } from '../helpers/session';
 
@@ -37,10 +37,11 @@ function at(needle: string, after: number): { line: number; character: number } 
 
 describe('definition, completion and hover inside ${{ }} over the protocol', { timeout: 6 * TIMEOUT_MS }, () => {
   let session: Session;
+  let initialized: InitializeResult;
   const uri = uriOf('.github/workflows/expressions.yml');
 
   before(async () => {
-    ({ session } = await startSession({ capabilities: { textDocument: { hover: { contentFormat: ['markdown'] }, definition: { linkSupport: true } } } }));
+    ({ session, initialized } = await startSession({ capabilities: { textDocument: { hover: { contentFormat: ['markdown'] }, definition: { linkSupport: true } } } }));
     await session.open(uri, WORKFLOW);
   }, { timeout: TIMEOUT_MS });
 
@@ -68,6 +69,15 @@ describe('definition, completion and hover inside ${{ }} over the protocol', { t
       [{ label: 'build', kind: CompletionItemKind.Property, detail: "{ outputs, result } · job 'build' (in needs)" }],
     );
     assert.equal(await session.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: at('./deploy.sh', 3) }), null);
+  });
+
+  it("offers the contexts and functions as soon as '${{' is typed, and nothing after a '{' elsewhere", async () => {
+    const { capabilities } = initialized;
+    assert.deepEqual(capabilities.completionProvider?.triggerCharacters, ['.', '{']);
+    const items = (await session.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: at('{{ inputs.target', 2), context: { triggerKind: 2, triggerCharacter: '{' } })) as CompletionItem[];
+    const labels = items.map((item) => item.label);
+    for (const expected of ['github', 'inputs', 'needs', 'steps', 'format', 'toJSON']) assert.ok(labels.includes(expected), `${expected} in ${labels.join(', ')}`);
+    assert.equal(await session.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: at('[staging, prod]', 0), context: { triggerKind: 2, triggerCharacter: '{' } }), null);
   });
 
   it('hovers a path with its type and declaration, after the finding on the same text', async () => {

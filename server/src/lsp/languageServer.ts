@@ -70,7 +70,8 @@ export function init(connection: Connection, host: ServerHost): void {
       inlayHintProvider: true,
       codeLensProvider: { resolveProvider: false },
       definitionProvider: true,
-      completionProvider: { triggerCharacters: ['.'] },
+      // "." after a context or name; "{" as "${{" is typed, for the contexts and functions (null outside an expression).
+      completionProvider: { triggerCharacters: ['.', '{'] },
     },
     serverInfo: { name: 'shipcheck' },
   };
