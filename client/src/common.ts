@@ -6,8 +6,10 @@ import { registerPipelineView } from './pipelineView';
 const LANGUAGES = ['yaml', 'github-actions-workflow'];
 // `helm` is the id the Kubernetes extension gives chart files: its templates are checked, not `_helpers.tpl` or NOTES.txt.
 const HELM_TEMPLATES = { language: 'helm', pattern: '**/*.{yaml,yml}' };
-// The Red Hat YAML extension reports syntax errors itself; with `shipcheck.syntaxErrors: auto` we then stay quiet about them.
+// The Red Hat YAML extension reports syntax errors itself, and GitHub's Actions extension checks workflows against
+// GitHub's schema; with `shipcheck.syntaxErrors: auto` we then stay quiet about what they report.
 const YAML_EXTENSION = 'redhat.vscode-yaml';
+const ACTIONS_EXTENSION = 'github.vscode-github-actions';
 
 /** How the desktop (Node) and the web entry differ: where documents live and how the server is started. */
 export interface ClientFlavour {
@@ -31,7 +33,12 @@ export async function activateClient(context: vscode.ExtensionContext, flavour: 
     outputChannel,
     // VS Code shows a diagnostic's message in the hover, right above the extension's explanation.
     // workspaceTrusted: gha/shellcheck starts the shellcheck binary only in a trusted workspace (read at start).
-    initializationOptions: { yamlExtensionActive: vscode.extensions.getExtension(YAML_EXTENSION) !== undefined, diagnosticsInHover: true, workspaceTrusted: vscode.workspace.isTrusted },
+    initializationOptions: {
+      yamlExtensionActive: vscode.extensions.getExtension(YAML_EXTENSION) !== undefined,
+      actionsExtensionActive: vscode.extensions.getExtension(ACTIONS_EXTENSION) !== undefined,
+      diagnosticsInHover: true,
+      workspaceTrusted: vscode.workspace.isTrusted,
+    },
     // Tells the server when `shipcheck.*` settings change, so they apply without a restart.
     synchronize: { configurationSection: 'shipcheck' },
   };

@@ -21,7 +21,7 @@ describe('document linter', () => {
     const host: ServerHost = { docsHref: () => undefined, filePath: (url) => url.pathname, projectFacts: () => ({}) };
     const open = new Map<string, TextDocument>();
     const documents = { get: (uri: string) => open.get(uri), all: () => [...open.values()] } as unknown as TextDocuments<TextDocument>;
-    const linter = new DocumentLinter(connection, documents, host, new SettingsCache(connection, () => false), () => false, () => {}, new CheckQueue(() => {}));
+    const linter = new DocumentLinter(connection, documents, host, new SettingsCache(connection, () => false), () => ({ yaml: false, actions: false }), () => {}, new CheckQueue(() => {}));
 
     // What one such document's parse and findings take, kept by a linter of its own.
     const before = liveMiB();

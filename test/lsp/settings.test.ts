@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   ConfigurationRequest,
   DiagnosticSeverity,
+  type Diagnostic,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidSaveTextDocumentNotification,
@@ -22,8 +23,9 @@ describe('language server settings (workspace/configuration)', { timeout: 6 * TI
     ({ session } = await startSession({
       // A client that shows hovers as plain text only.
       capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true }, hover: { contentFormat: ['plaintext'] } } },
-      // The VS Code client says so when the Red Hat YAML extension, which reports syntax errors itself, is active.
-      initializationOptions: { yamlExtensionActive: true },
+      // The VS Code client says so when the Red Hat YAML extension, which reports syntax errors itself, is active, and
+      // GitHub's Actions extension, which checks workflows against GitHub's schema.
+      initializationOptions: { yamlExtensionActive: true, actionsExtensionActive: true },
     }));
     session.connection.onRequest(ConfigurationRequest.type, (params) => {
       asked.push(...params.items.map((item) => item.section));
@@ -66,6 +68,20 @@ describe('language server settings (workspace/configuration)', { timeout: 6 * TI
     const from = session.published.length;
     await changeSettings({ syntaxErrors: 'on' }, uri, 1);
     assert.deepEqual(codes(session.published.slice(from).find((params) => params.uri === uri)!.diagnostics), ['shipcheck/yaml-syntax']);
+  });
+
+  it("leaves the schema's findings to GitHub's Actions extension in auto mode, not the checks it lacks", async () => {
+    settings = { preset: 'strict', rules: Object.fromEntries(['gha/permissions', 'gha/checkout-credentials', 'gha/job-timeout', 'gha/npm-ci'].map((id) => [id, 'off'])) };
+    const uri = uriOf('.github/workflows/schema.yml');
+    // 'runs_on' is an unknown key (the extension reports it); 'shell: bashh' is a shell name it does not check.
+    const text = 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    runs_on: ubuntu-latest\n    steps:\n      - run: make\n        shell: bashh\n';
+    const syntax = (diagnostics: Diagnostic[]) => diagnostics.filter((diagnostic) => diagnostic.code === 'gha/syntax').map((diagnostic) => String(diagnostic.message));
+    const auto = syntax(await session.open(uri, text));
+    assert.equal(auto.length, 1, auto.join(' | '));
+    assert.match(auto[0]!, /bashh/);
+    const from = session.published.length;
+    await changeSettings({ ...settings, syntaxErrors: 'on' }, uri, 1);
+    assert.equal(syntax(session.published.slice(from).find((params) => params.uri === uri)!.diagnostics).length, 2);
   });
 
   it('with run: onSave, checks on save and not on every change', async () => {

@@ -55,7 +55,7 @@ export class DocumentLinter {
     private readonly documents: TextDocuments<TextDocument>,
     private readonly host: ServerHost,
     private readonly settings: SettingsCache,
-    private readonly editorReportsSyntaxErrors: () => boolean,
+    private readonly editorExtensions: () => EditorExtensions,
     private readonly logError: (what: string, error: unknown) => void,
     private readonly queue: CheckQueue,
     private readonly index?: ProjectIndex,
@@ -120,6 +120,7 @@ export class DocumentLinter {
     const options = this.options(path, settings);
     const result = linter ? linter.lint(text, path, options) : lint(text, path, options);
     if (!this.showSyntaxErrors(settings)) result.findings = result.findings.filter((finding) => finding.ruleId !== ENGINE_RULES.syntax);
+    if (settings.syntaxErrors === 'auto' && this.editorExtensions().actions) result.findings = result.findings.filter((finding) => !leftToActionsExtension(finding));
     return result;
   }
 
@@ -153,7 +154,7 @@ export class DocumentLinter {
   }
 
   private showSyntaxErrors(settings: EditorSettings): boolean {
-    return settings.syntaxErrors === 'on' || (settings.syntaxErrors === 'auto' && !this.editorReportsSyntaxErrors());
+    return settings.syntaxErrors === 'on' || (settings.syntaxErrors === 'auto' && !this.editorExtensions().yaml);
   }
 
   /**
@@ -335,6 +336,23 @@ class ResultWithFileOnDemand implements LintResult {
 
 function emptyResult(path: string): LintResult {
   return { file: parseYamlFile('', path), findings: [], kinds: [] };
+}
+
+/** Extensions the client found installed that report some of what shipcheck reports (initialization options). */
+export interface EditorExtensions {
+  /** Red Hat's YAML extension: YAML syntax errors. */
+  yaml: boolean;
+  /** GitHub's Actions extension: it checks workflows against GitHub's workflow schema. */
+  actions: boolean;
+}
+
+// What the GitHub Actions extension reports from the same workflow schema gha/syntax reads: unknown and missing keys,
+// values of the wrong kind or outside the allowed ones, expressions where none are allowed, keys written twice. The
+// rest of gha/syntax (ids, shells, `uses:` references, env names, images) it does not check.
+const ACTIONS_EXTENSION_MESSAGES = new Set(['unknownKey', 'missingKey', 'wrongType', 'badValue', 'expressionNotAllowed', 'duplicateKey']);
+
+function leftToActionsExtension(finding: Finding): boolean {
+  return finding.ruleId === 'gha/syntax' && ACTIONS_EXTENSION_MESSAGES.has(finding.messageId);
 }
 
 function isConfigFile(path: string): boolean {

@@ -15,7 +15,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerHost } from './host';
 import { CheckQueue, IDLE_REQUEST, nextTurn } from './checkQueue';
 import { FIX_ALL_KIND, findingCodeActions } from './codeActions';
-import { DocumentLinter } from './diagnostics';
+import { DocumentLinter, type EditorExtensions } from './diagnostics';
 import { RULES } from '../rules';
 import { SettingsCache } from './settings';
 import { WorkspaceIndex } from './projectIndex';
@@ -42,7 +42,7 @@ export function init(connection: Connection, host: ServerHost): void {
     }
   };
   let canPullSettings = false;
-  let yamlExtensionActive = false;
+  let extensions: EditorExtensions = { yaml: false, actions: false };
   let hoverMarkdown = true;
   let editorShowsMessages = false;
   let workspaceTrusted = false;
@@ -59,7 +59,7 @@ export function init(connection: Connection, host: ServerHost): void {
       else workspace?.recheck(uri);
     }
   });
-  const linter = new DocumentLinter(connection, documents, host, settings, () => yamlExtensionActive, logError, queue, projectIndex.index, () => workspaceTrusted);
+  const linter = new DocumentLinter(connection, documents, host, settings, () => extensions, logError, queue, projectIndex.index, () => workspaceTrusted);
   connection.onRequest(IDLE_REQUEST, () => queue.whenIdle());
 
   const initializeResult: InitializeResult = {
@@ -95,7 +95,7 @@ export function init(connection: Connection, host: ServerHost): void {
     canRefreshInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    ({ yamlExtensionActive, diagnosticsInHover: editorShowsMessages, workspaceTrusted } = readInitializationOptions(params.initializationOptions));
+    ({ extensions, diagnosticsInHover: editorShowsMessages, workspaceTrusted } = readInitializationOptions(params.initializationOptions));
     // Clients that list hover formats without Markdown get plain text; those that say nothing get Markdown.
     const formats = params.capabilities.textDocument?.hover?.contentFormat;
     hoverMarkdown = !formats || formats.includes(MarkupKind.Markdown);
@@ -255,7 +255,11 @@ class EditorDocuments extends TextDocuments<TextDocument> {
  * (VS Code does, right above ours), so the finding's hover need not say it again.
  */
 /** `workspaceTrusted`: the client says the workspace is trusted (VS Code's workspace trust); only then may gha/shellcheck start processes. */
-function readInitializationOptions(options: unknown): { yamlExtensionActive: boolean; diagnosticsInHover: boolean; workspaceTrusted: boolean } {
+function readInitializationOptions(options: unknown): { extensions: EditorExtensions; diagnosticsInHover: boolean; workspaceTrusted: boolean } {
   const value = typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {};
-  return { yamlExtensionActive: value.yamlExtensionActive === true, diagnosticsInHover: value.diagnosticsInHover === true, workspaceTrusted: value.workspaceTrusted === true };
+  return {
+    extensions: { yaml: value.yamlExtensionActive === true, actions: value.actionsExtensionActive === true },
+    diagnosticsInHover: value.diagnosticsInHover === true,
+    workspaceTrusted: value.workspaceTrusted === true,
+  };
 }
