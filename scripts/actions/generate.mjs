@@ -1,4 +1,5 @@
-// Turns a folder of action.yml files (as collect.mjs leaves them: <owner>/<repo>[/<path>]/@<version>/action.yml)
+// Turns a folder of action.yml files (as collect.mjs leaves them: <owner>/<repo>[/<path>]/@<version>/action.yml, the
+// version URI-encoded so that a branch such as `release/v1` is one folder)
 // into server/src/knowledge/actions.generated.ts, the table gha/action-inputs and gha/action-runtime read.
 // Usage: node scripts/actions/generate.mjs <folder>
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -37,7 +38,7 @@ const table = {};
 let count = 0;
 for (const file of metadataFiles(folder)) {
   const parts = relative(folder, file).split(sep);
-  const version = parts[parts.length - 2].slice(1);
+  const version = decodeURIComponent(parts[parts.length - 2].slice(1));
   const id = parts.slice(0, -2).join('/').toLowerCase();
   let metadata;
   try {

@@ -1,5 +1,5 @@
 import type { Span, TextEdit } from '../../engine/core/finding';
-import { type Expr, findExpressions, parseCondition, parseExpression } from '../../engine/languages/expressions';
+import { evaluateCondition, type Expr, findExpressions, parseCondition, parseExpression } from '../../engine/languages/expressions';
 import { replaceScalar } from '../../engine/edits/yamlEdit';
 import { defineRule, type RuleContext } from '../../engine/core/rule';
 import { scalarText } from '../../engine/yaml/scalarText';
@@ -10,6 +10,8 @@ const messages = {
     `This 'if:' is always true: the text around '\${{ }}' makes '${condition}' a string, and any non-empty string passes, whatever the expressions say. Write the whole condition as one expression.`,
   trailingNewline: () =>
     `This 'if:' is always true: the block scalar keeps its final line break, so the condition is the expression's result followed by a newline, a non-empty string. Strip it with '|-' (or '>-'), or write the condition on the 'if:' line.`,
+  constant: (condition: string, truth: boolean) =>
+    `This 'if:' is always ${truth}: '${condition}' is built from literals only (no context, no status function such as 'success()'), so it never depends on the run${truth ? '' : ' and the step or job never runs'}. Write the condition that was meant${truth ? ', or remove the \'if:\'' : ''}.`,
   contains: (haystack: string, needle: string) =>
     `'contains()' of the string '${haystack}' tests whether '${needle}' is a substring of it, so a value such as a shorter or partial name passes too. To test membership of a list, use 'contains(fromJSON(…), ${needle})'.`,
 };
@@ -24,7 +26,7 @@ export default defineRule({
   docs: {
     summary: 'An `if:` must be one expression: text around `${{ }}` makes it always true.',
     rationale:
-      "GitHub reads an `if:` as an expression, with or without `${{ }}`. But when the value holds `${{ }}` and anything else (`${{ a }} && ${{ b }}`, a space inside quotes, or the final line break a `|` or `>` block keeps), it is a string template: each `${{ }}` is replaced by its result and the condition is the resulting text, which is never empty, so the step or job always runs. A guard that was meant to keep a deploy to `main` or a privileged step away from forks then guards nothing, silently. A related trap: `contains('main,develop', github.ref_name)` searches a string, so any substring passes (`mai`, `dev`, `e`), and a branch an attacker names accordingly gets through; `contains(fromJSON('[\"main\",\"develop\"]'), github.ref_name)` tests list membership (a warning: the usual values still behave as meant).",
+      "GitHub reads an `if:` as an expression, with or without `${{ }}`. But when the value holds `${{ }}` and anything else (`${{ a }} && ${{ b }}`, a space inside quotes, or the final line break a `|` or `>` block keeps), it is a string template: each `${{ }}` is replaced by its result and the condition is the resulting text, which is never empty, so the step or job always runs. A guard that was meant to keep a deploy to `main` or a privileged step away from forks then guards nothing, silently. A related trap: `contains('main,develop', github.ref_name)` searches a string, so any substring passes (`mai`, `dev`, `e`), and a branch an attacker names accordingly gets through; `contains(fromJSON('[\"main\",\"develop\"]'), github.ref_name)` tests list membership (a warning: the usual values still behave as meant). And a condition of operators or functions over literals only (`true && 42 || !null`, `contains(format('{0}', 'a'), 'b')`) is constant: it never depends on the run, so it is not the test that was meant (a warning; a bare `true` or `false`, a deliberate switch, is left alone).",
     symptom: 'A step that should be skipped runs on every event (a deploy from a pull request, a release step on every branch); the run log shows the condition evaluated to a string.',
     fix: "Write the condition as one expression: `if: ${{ a && b }}` or simply `if: a && b`; end a multi-line block with `|-` or `>-`. The quick-fix does either (it changes when the step runs to what the condition says, so review it), and turns a literal list in `contains()` into `fromJSON('[…]')`.",
     bad: `on: push
@@ -76,6 +78,12 @@ function check(field: Field | undefined, ctx: RuleContext<typeof messages>): voi
   }
   const parsed = parseCondition(value);
   if (!parsed.ok) return;
+  // Operators or functions over literals only (`true && 42 || !null`) are a mistake; a bare `true` or `false` is a switch.
+  if (parsed.ast.kind !== 'literal' && parsed.ast.kind !== 'not' && literalsOnly(parsed.ast)) {
+    const truth = evaluateCondition(parsed.ast);
+    if (truth !== 'unknown') ctx.report({ span: spanOf(node), message: 'constant', args: [value.slice(parsed.offset + parsed.ast.start, parsed.offset + parsed.ast.end), truth], severity: 'warning' });
+    return;
+  }
   const text = scalarText(ctx.file.text, node);
   for (const call of substringContains(parsed.ast)) {
     const [haystack, needle] = call.args as [Expr & { kind: 'literal'; value: string }, Expr];
@@ -114,6 +122,22 @@ function substringContains(ast: Expr): (Expr & { kind: 'call' })[] {
   };
   visit(ast);
   return found;
+}
+
+/** Whether an expression reads nothing of the run: no context, no status function, no file hash. */
+function literalsOnly(expr: Expr): boolean {
+  switch (expr.kind) {
+    case 'literal':
+      return true;
+    case 'call':
+      return !['always', 'success', 'failure', 'cancelled', 'hashfiles'].includes(expr.name.toLowerCase()) && expr.args.every(literalsOnly);
+    case 'not':
+      return literalsOnly(expr.operand);
+    case 'binary':
+      return literalsOnly(expr.left) && literalsOnly(expr.right);
+    default:
+      return false;
+  }
 }
 
 function isContextRead(expr: Expr): boolean {
