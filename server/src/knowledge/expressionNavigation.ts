@@ -220,7 +220,9 @@ export function expressionCompletions(file: YamlFile, offset: number, index?: Pr
   }
   if (/[\w\].-]$/.test(head)) return undefined;
   const allowed = at.site.allowed;
-  const contexts = [...at.scope.keys()].filter((name) => !allowed || allowed.contexts.has(name));
+  // A context known to hold nothing here (`needs` in a job without needs, `matrix` without a matrix) is not offered.
+  const empty = (type: ExprType): boolean => type.kind === 'object' && type.closed && type.properties.size === 0;
+  const contexts = [...at.scope.keys()].filter((name) => (!allowed || allowed.contexts.has(name)) && !empty(at.scope.get(name)!));
   const items: ExpressionCompletion[] = contexts.map((name) => ({ label: name, kind: 'context', detail: CONTEXT_DETAIL[name] ?? typeLabel(at.scope.get(name)!) }));
   for (const [lower, signature] of FUNCTIONS) {
     if (SPECIAL_FUNCTIONS.has(lower) && allowed && !allowed.functions.has(lower)) continue;
