@@ -17,6 +17,8 @@ export interface OverlayLayer {
   namePrefix?: string;
   nameSuffix?: string;
   namespace?: string;
+  /** The kustomization gives reference configuration of its own (`configurations:`, `openapi:`, `crds:`): it may rewrite references in custom resources. */
+  customReferences?: boolean;
   images: KustomizeImage[];
   patches: OverlayPatch[];
 }

@@ -140,3 +140,28 @@ export function relativeFolder(from: string, kustomization: string): string {
   const relative = [...source.slice(common).map(() => '..'), ...target.slice(common)].join('/');
   return relative === '' ? '.' : relative;
 }
+
+/**
+ * Whether every overlay that deploys the file being checked moves it into a namespace (`namespace:` in a kustomization
+ * on the way): kustomize then sets that namespace on every object it builds, whatever each one says, so the objects
+ * deployed with it share one namespace. False when no overlay deploys the file.
+ */
+export function namespaceSetAsDeployed(ctx: DeployedContext): boolean {
+  const overlays = ctx.index.overlays();
+  return overlays.length > 0 && overlays.every((overlay) => overlay.layers.some((layer) => layer.namespace !== undefined));
+}
+
+/**
+ * The overlays that rename the objects they build (`namePrefix` / `nameSuffix`) with no reference configuration of their
+ * own on the way (`configurations:`, `openapi:`, `crds:`): kustomize then rewrites the names of custom resources but not
+ * the references inside them (an Argo Rollout's `workloadRef` and analysis templates, a Flagger Canary's `targetRef`),
+ * which it knows nothing of. Each overlay by its folder relative to the checked file's (`../overlays/prod`); with
+ * `total`, how many overlays deploy the file.
+ */
+export function overlaysRenamingApart(ctx: DeployedContext): { overlays: string[]; total: number } {
+  const all = ctx.index.overlays();
+  const overlays = all
+    .filter((overlay) => overlay.layers.some((layer) => layer.namePrefix !== undefined || layer.nameSuffix !== undefined) && !overlay.layers.some((layer) => layer.customReferences))
+    .map((overlay) => relativeFolder(ctx.file.path, overlay.kustomization));
+  return { overlays, total: all.length };
+}
