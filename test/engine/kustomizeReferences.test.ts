@@ -60,6 +60,15 @@ describe('references judged as Kustomize overlays deploy them', () => {
     assert.equal(lintInSet('shop/base/service.yaml', partly).findings.length, 1);
   });
 
+  it("judges a workload's selector with the pod labels its overlays' patches give it", () => {
+    const [reviews, ...rest] = lintInSet('catalog/base/deployment.yaml').findings;
+    assert.equal(rest.length, 0);
+    assert.match(reviews!.message, /asks for 'app: reviews'.* Overlay '\.\.\/overlays\/prod' deploys it so\.$/, reviews!.message);
+    assert.equal(reviews!.fix, undefined, 'the base is right: no fix to it');
+    const alone = files.filter((file) => file.path.startsWith('catalog/base/'));
+    assert.deepEqual(lintInSet('catalog/base/deployment.yaml', alone).findings.map((finding) => finding.message.match(/asks for ('[^']*')/)![1]), ["'app: catalog'"]);
+  });
+
   it('judges a patch file as a fragment, and as whole objects once no kustomization lists it', () => {
     assert.deepEqual(lintInSet('shop/overlays/prod/service-patch.yaml').findings, []);
     const unlisted = files.filter((file) => file.path !== 'shop/overlays/prod/kustomization.yaml');

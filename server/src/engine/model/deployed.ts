@@ -165,3 +165,33 @@ export function overlaysRenamingApart(ctx: DeployedContext): { overlays: string[
     .map((overlay) => relativeFolder(ctx.file.path, overlay.kustomization));
   return { overlays, total: all.length };
 }
+
+/**
+ * A workload's selector and pod template labels as each overlay deploys them: the labels as written, with the
+ * strategic-merge patches that apply to it on the way (a null value deletes a label). Empty when no overlay deploys the
+ * file. `unknown` when a patch the set cannot read, or a JSON 6902 patch of the selector or labels, applies to it.
+ */
+export function labelsAsDeployed(ctx: DeployedContext, object: K8sObject, selector: ReadonlyMap<string, string>, template: ReadonlyMap<string, string>): { overlay: string; selector: Map<string, string>; template: Map<string, string>; unknown: boolean }[] {
+  return ctx.index.overlays().map((overlay) => {
+    const names = new Set(object.name === undefined ? [] : [object.name]);
+    const namespaces = new Set(object.namespace === undefined ? [] : [object.namespace]);
+    const deployed = { overlay: relativeFolder(ctx.file.path, overlay.kustomization), selector: new Map(selector), template: new Map(template), unknown: false };
+    for (const layer of overlay.layers) {
+      for (const patch of layer.patches) {
+        if (!applies(patch, object, names, namespaces)) continue;
+        if (patch.unread || patch.labelsUnread) deployed.unknown = true;
+        for (const key of ['selector', 'template'] as const) {
+          for (const [label, value] of Object.entries(patch.labels?.[key] ?? {})) {
+            if (value === null) deployed[key].delete(label);
+            else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') deployed[key].set(label, String(value));
+            else deployed.unknown = true;
+          }
+        }
+      }
+      const name = [...names].pop();
+      if (name !== undefined && (layer.namePrefix !== undefined || layer.nameSuffix !== undefined)) names.add(`${layer.namePrefix ?? ''}${name}${layer.nameSuffix ?? ''}`);
+      if (layer.namespace !== undefined) namespaces.add(layer.namespace);
+    }
+    return deployed;
+  });
+}
