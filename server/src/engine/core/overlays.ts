@@ -17,6 +17,8 @@ export interface OverlayLayer {
   namePrefix?: string;
   nameSuffix?: string;
   namespace?: string;
+  /** The kustomization gives reference configuration of its own (`configurations:`, `openapi:`, `crds:`): it may rewrite references in custom resources. */
+  customReferences?: boolean;
   images: KustomizeImage[];
   patches: OverlayPatch[];
 }
@@ -36,6 +38,10 @@ export interface OverlayPatch {
   containers?: { containers: PlainMap[]; initContainers: PlainMap[] };
   /** A JSON 6902 patch's `add` / `replace` operations under a pod template's containers. */
   operations?: ContainerOperation[];
+  /** A strategic-merge patch's `spec.selector.matchLabels` and `spec.template.metadata.labels`, as plain values (null deletes a label). */
+  labels?: { selector?: PlainMap; template?: PlainMap };
+  /** A JSON 6902 patch that touches `spec.selector` or `spec.template.metadata`: the labels as deployed cannot be said. */
+  labelsUnread?: boolean;
   /** A patch whose text the set does not hold or cannot be read. */
   unread?: boolean;
 }
@@ -56,7 +62,11 @@ export function readPatch(text: string, path: string, entry: KustomizePatch): Ov
   const file = parseYamlFile(text, path);
   if (file.documents.some((yaml) => yaml.hasErrors)) return [{ ...targetOf(entry), unread: true }];
   const root = file.documents[0]?.doc.contents;
-  if (entry.json6902 || isSeq(root)) return [{ ...targetOf(entry), operations: operationsOf(file) }];
+  if (entry.json6902 || isSeq(root)) {
+    const patch: OverlayPatch = { ...targetOf(entry), operations: operationsOf(file) };
+    if (touchesLabels(file)) patch.labelsUnread = true;
+    return [patch];
+  }
   return file.documents.flatMap((yaml) => {
     if (!isMap(yaml.doc.contents)) return [];
     const value = yaml.doc.toJS() as PlainMap;
@@ -71,6 +81,9 @@ export function readPatch(text: string, path: string, entry: KustomizePatch): Ov
     const spec = kind === undefined ? undefined : at(value, podSpecPath(kind) ?? []);
     const specMap = asMap(spec);
     patch.containers = { containers: maps(specMap?.containers), initContainers: maps(specMap?.initContainers) };
+    const selector = asMap(at(value, ['spec', 'selector', 'matchLabels']));
+    const template = asMap(at(value, ['spec', 'template', 'metadata', 'labels']));
+    if (selector || template) patch.labels = { ...(selector ? { selector } : {}), ...(template ? { template } : {}) };
     return [patch];
   });
 }
@@ -103,6 +116,15 @@ function operationsOf(file: YamlFile): ContainerOperation[] {
     if (!match) return [];
     const keys = match[3] ? match[3].slice(1).split('/').map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~')) : [];
     return [{ role: match[1] as 'containers' | 'initContainers', index: Number(match[2]), path: keys, value: map.value }];
+  });
+}
+
+function touchesLabels(file: YamlFile): boolean {
+  const value = file.documents[0]?.doc.toJS() as unknown;
+  if (!Array.isArray(value)) return false;
+  return value.some((operation) => {
+    const path = asMap(operation)?.path;
+    return typeof path === 'string' && /^\/spec\/(selector|template\/metadata)(\/|$)|^\/spec\/template$|^\/spec$/.test(path);
   });
 }
 

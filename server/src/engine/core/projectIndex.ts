@@ -56,6 +56,8 @@ export interface Kustomization {
   namePrefix?: string;
   nameSuffix?: string;
   namespace?: string;
+  /** It gives kustomize reference configuration of its own (`configurations:`, `openapi:`, `crds:`). */
+  customReferences?: boolean;
 }
 
 export interface KustomizeImage {
@@ -299,6 +301,7 @@ export class ProjectIndex {
     const folder = folderOf(pathKey(path));
     const layer: OverlayLayer = { kustomization: path, images: kustomization?.imageSettings ?? [], patches: [] };
     for (const key of ['namePrefix', 'nameSuffix', 'namespace'] as const) if (kustomization?.[key] !== undefined) layer[key] = kustomization[key];
+    if (kustomization?.customReferences) layer.customReferences = true;
     (kustomization?.patches ?? []).forEach((entry, index) => {
       if (entry.patch !== undefined) {
         layer.patches.push(...readPatch(entry.patch, `${path}#patch${index}`, entry));
@@ -857,6 +860,7 @@ function kustomizationOf(yaml: YamlDoc): NonNullable<IndexedFile['kustomization'
     const value = scalarToString(fields.get(key)?.value);
     if (value !== undefined && value !== '') kustomization[key] = value;
   }
+  if (['configurations', 'openapi', 'crds'].some((key) => fields.has(key))) kustomization.customReferences = true;
   return kustomization;
 }
 

@@ -140,3 +140,58 @@ export function relativeFolder(from: string, kustomization: string): string {
   const relative = [...source.slice(common).map(() => '..'), ...target.slice(common)].join('/');
   return relative === '' ? '.' : relative;
 }
+
+/**
+ * Whether every overlay that deploys the file being checked moves it into a namespace (`namespace:` in a kustomization
+ * on the way): kustomize then sets that namespace on every object it builds, whatever each one says, so the objects
+ * deployed with it share one namespace. False when no overlay deploys the file.
+ */
+export function namespaceSetAsDeployed(ctx: DeployedContext): boolean {
+  const overlays = ctx.index.overlays();
+  return overlays.length > 0 && overlays.every((overlay) => overlay.layers.some((layer) => layer.namespace !== undefined));
+}
+
+/**
+ * The overlays that rename the objects they build (`namePrefix` / `nameSuffix`) with no reference configuration of their
+ * own on the way (`configurations:`, `openapi:`, `crds:`): kustomize then rewrites the names of custom resources but not
+ * the references inside them (an Argo Rollout's `workloadRef` and analysis templates, a Flagger Canary's `targetRef`),
+ * which it knows nothing of. Each overlay by its folder relative to the checked file's (`../overlays/prod`); with
+ * `total`, how many overlays deploy the file.
+ */
+export function overlaysRenamingApart(ctx: DeployedContext): { overlays: string[]; total: number } {
+  const all = ctx.index.overlays();
+  const overlays = all
+    .filter((overlay) => overlay.layers.some((layer) => layer.namePrefix !== undefined || layer.nameSuffix !== undefined) && !overlay.layers.some((layer) => layer.customReferences))
+    .map((overlay) => relativeFolder(ctx.file.path, overlay.kustomization));
+  return { overlays, total: all.length };
+}
+
+/**
+ * A workload's selector and pod template labels as each overlay deploys them: the labels as written, with the
+ * strategic-merge patches that apply to it on the way (a null value deletes a label). Empty when no overlay deploys the
+ * file. `unknown` when a patch the set cannot read, or a JSON 6902 patch of the selector or labels, applies to it.
+ */
+export function labelsAsDeployed(ctx: DeployedContext, object: K8sObject, selector: ReadonlyMap<string, string>, template: ReadonlyMap<string, string>): { overlay: string; selector: Map<string, string>; template: Map<string, string>; unknown: boolean }[] {
+  return ctx.index.overlays().map((overlay) => {
+    const names = new Set(object.name === undefined ? [] : [object.name]);
+    const namespaces = new Set(object.namespace === undefined ? [] : [object.namespace]);
+    const deployed = { overlay: relativeFolder(ctx.file.path, overlay.kustomization), selector: new Map(selector), template: new Map(template), unknown: false };
+    for (const layer of overlay.layers) {
+      for (const patch of layer.patches) {
+        if (!applies(patch, object, names, namespaces)) continue;
+        if (patch.unread || patch.labelsUnread) deployed.unknown = true;
+        for (const key of ['selector', 'template'] as const) {
+          for (const [label, value] of Object.entries(patch.labels?.[key] ?? {})) {
+            if (value === null) deployed[key].delete(label);
+            else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') deployed[key].set(label, String(value));
+            else deployed.unknown = true;
+          }
+        }
+      }
+      const name = [...names].pop();
+      if (name !== undefined && (layer.namePrefix !== undefined || layer.nameSuffix !== undefined)) names.add(`${layer.namePrefix ?? ''}${name}${layer.nameSuffix ?? ''}`);
+      if (layer.namespace !== undefined) namespaces.add(layer.namespace);
+    }
+    return deployed;
+  });
+}

@@ -34,8 +34,8 @@ const OPERATOR_LABEL = /^(pod-template-hash|controller-revision-hash|controller-
  */
 const OPERATOR_KINDS = ['Prometheus', 'PrometheusAgent', 'Alertmanager', 'ThanosRuler', 'Kafka', 'KafkaConnect', 'KafkaMirrorMaker2', 'KafkaNodePool', 'Elasticsearch', 'Kibana', 'ApmServer', 'Beat', 'Agent', 'Logstash', 'postgresql', 'PostgresCluster', 'Cluster', 'RabbitmqCluster', 'MongoDBCommunity', 'RedisFailover', 'Canary', 'VMAgent', 'VMSingle', 'VMCluster', 'VMAlert', 'VMAlertmanager', 'Jaeger', 'OpenTelemetryCollector', 'Grafana', 'Keycloak', 'Tenant', 'ClickHouseInstallation', 'FlinkDeployment', 'SparkApplication', 'Workflow', 'CronWorkflow'];
 
-/** Whether the set holds, in `near`'s namespace, a custom resource whose operator makes pods. */
-export function holdsOperatorPods(index: IndexView, near: K8sObject): boolean {
+/** Whether the set holds, in `near`'s namespace (in any without `near`), a custom resource whose operator makes pods. */
+export function holdsOperatorPods(index: IndexView, near: K8sObject | undefined): boolean {
   const knative = index.objects('Service', near).some(({ object }) => object.apiVersion.startsWith('serving.knative.dev/'));
   return knative || OPERATOR_KINDS.some((kind) => index.objects(kind, near).some(({ object }) => object.apiVersion.includes('.')));
 }
@@ -50,8 +50,8 @@ export interface PodMaker {
   complete: boolean;
 }
 
-/** Every pod-making object checked together with `near` (in its namespace, see `IndexView.objects`). */
-export function podMakers(index: IndexView, near: K8sObject): PodMaker[] {
+/** Every pod-making object checked together with `near` (in its namespace, see `IndexView.objects`; every one without `near`). */
+export function podMakers(index: IndexView, near: K8sObject | undefined): PodMaker[] {
   return POD_MAKING_KINDS.flatMap((kind) =>
     index.objects(kind, near).flatMap(({ object, doc }): PodMaker[] => {
       // A DeploymentConfig is OpenShift's; a Rollout Argo's: other groups' kinds of the same name are not workloads.

@@ -1,5 +1,7 @@
+import type { Span } from '../../engine/core/finding';
 import type { IndexView } from '../../engine/core/projectIndex';
 import { defineRule, type RuleContext } from '../../engine/core/rule';
+import { namespaceSetAsDeployed, overlaysRenamingApart } from '../../engine/model/deployed';
 import { isFlaggerCanary } from '../../engine/model/flagger';
 import type { K8sObject } from '../../engine/model/k8s';
 import { rolloutAnalyses, rolloutOf } from '../../engine/model/rollout';
@@ -25,6 +27,8 @@ const messages = {
     `This ${owner} takes its pods from ${kind} '${name}', which is not among the objects checked with it: it has nothing to roll out.`,
   analysisTemplate: (kind: string, name: string, known: string) =>
     `No ${kind} named '${name}' is among the objects checked with this Rollout (${known}): the analysis fails to start and the Rollout is aborted at this point.`,
+  renamedApart: (overlays: string, owner: string, kind: string, name: string, consequence: string) =>
+    `${overlays} the objects with 'namePrefix' / 'nameSuffix', ${kind} '${name}' among them, but kustomize does not rewrite this ${owner}'s reference to it without reference configuration ('configurations:' with the ${owner}'s transformer config): as deployed it names no ${kind}, and ${consequence}.`,
 };
 
 export default defineRule({
@@ -37,7 +41,7 @@ export default defineRule({
   docs: {
     summary: 'Services, Ingresses, autoscalers, PodDisruptionBudgets, Flagger Canaries and Argo Rollouts should point at objects that exist.',
     rationale:
-      'References between Kubernetes objects are names and label selectors, and nothing checks them at apply time: a Service whose selector no pod carries applies cleanly and has no endpoints; an Ingress backend naming a Service that does not exist answers 503 (and a `networking.k8s.io/v1` Ingress backend written in the v1beta1 form, `serviceName` / `servicePort`, names none that the API version reads); an autoscaler whose target is misspelt scales nothing; a PodDisruptionBudget that selects no pods protects nothing during a node drain; a Flagger `Canary` `targetRef` or an Argo Rollout `workloadRef` naming no workload has nothing to roll out, and a Rollout analysis naming an AnalysisTemplate that does not exist aborts the rollout when it is reached. These usually come from a label or a name renamed in one file and not in the other. shipcheck checks them within the objects deployed together (the same file and the files one kustomization lists with it), reports in the file that holds the reference, and says nothing about a namespace the set holds no workloads (or, for an Ingress, no Services) of, nor about selectors of labels a controller or an operator adds (`statefulset.kubernetes.io/pod-name`, `controller-revision-hash`, …); an AnalysisTemplate name is checked only when the set holds AnalysisTemplates (or, for `clusterScope: true`, ClusterAnalysisTemplates) of its own, since shared templates often live elsewhere.',
+      'References between Kubernetes objects are names and label selectors, and nothing checks them at apply time: a Service whose selector no pod carries applies cleanly and has no endpoints; an Ingress backend naming a Service that does not exist answers 503 (and a `networking.k8s.io/v1` Ingress backend written in the v1beta1 form, `serviceName` / `servicePort`, names none that the API version reads); an autoscaler whose target is misspelt scales nothing; a PodDisruptionBudget that selects no pods protects nothing during a node drain; a Flagger `Canary` `targetRef` or an Argo Rollout `workloadRef` naming no workload has nothing to roll out, and a Rollout analysis naming an AnalysisTemplate that does not exist aborts the rollout when it is reached. These usually come from a label or a name renamed in one file and not in the other. shipcheck checks them within the objects deployed together (the same file and the files one kustomization lists with it), as kustomize deploys them: when every overlay sets a `namespace:`, the objects share it whatever each one says; when an overlay renames objects (`namePrefix` / `nameSuffix`) and gives kustomize no reference configuration (`configurations:`, `openapi:`, `crds:`, where Argo Rollouts\' transformer config goes), a Rollout\'s `workloadRef` or analysis template, or a Canary\'s `targetRef`, naming a renamed object is reported with the overlays that deploy it so, since kustomize rewrites the names but not these references; a file a kustomization applies as a patch is not judged on its own. It reports in the file that holds the reference, and says nothing about a namespace the set holds no workloads (or, for an Ingress, no Services) of, nor about selectors of labels a controller or an operator adds (`statefulset.kubernetes.io/pod-name`, `controller-revision-hash`, …); an AnalysisTemplate name is checked only when the set holds AnalysisTemplates (or, for `clusterScope: true`, ClusterAnalysisTemplates) of its own, since shared templates often live elsewhere.',
     symptom: '`kubectl get endpoints` shows `<none>` for the Service, the Ingress answers 503, `kubectl describe hpa` says it failed to get the scale target, a Rollout stops with `AnalysisTemplate ... not found`.',
     fix: 'Make the selector or name match the object it means (usually the label or name that changed in the other file), or add the missing object to the set.',
     bad: `apiVersion: apps/v1
@@ -103,17 +107,21 @@ spec:
   },
   visit: {
     k8sObject(object, ctx) {
+      // A patch (a file a kustomization applies as one, or a fragment) is judged with the object it patches, never alone.
+      if (object.partial) return;
       const spec = object.fields.get('spec')?.value;
       if (!isMap(spec)) return;
       const fields = mapFields(ctx.doc, spec);
-      if (object.kind === 'Service' && object.apiVersion === 'v1') checkService(object, fields, ctx);
-      else if (object.kind === 'Ingress' && /^(networking\.k8s\.io|extensions)\/v1/.test(object.apiVersion)) checkIngress(object, fields, ctx);
-      else if (object.kind === 'HorizontalPodAutoscaler' && object.apiVersion.startsWith('autoscaling/')) checkAutoscaler(object, ctx);
-      else if (object.kind === 'PodDisruptionBudget' && object.apiVersion.startsWith('policy/')) checkBudget(object, fields, ctx);
-      else if (isFlaggerCanary(object)) checkWorkloadRef(object, 'Canary', fields.get('targetRef'), ctx);
+      // Kustomize's `namespace:` moves every object it builds into one namespace: compare them all, whatever each says.
+      const near = namespaceSetAsDeployed(ctx) ? undefined : object;
+      if (object.kind === 'Service' && object.apiVersion === 'v1') checkService(object, near, fields, ctx);
+      else if (object.kind === 'Ingress' && /^(networking\.k8s\.io|extensions)\/v1/.test(object.apiVersion)) checkIngress(object, near, fields, ctx);
+      else if (object.kind === 'HorizontalPodAutoscaler' && object.apiVersion.startsWith('autoscaling/')) checkAutoscaler(object, near, ctx);
+      else if (object.kind === 'PodDisruptionBudget' && object.apiVersion.startsWith('policy/')) checkBudget(near, fields, ctx);
+      else if (isFlaggerCanary(object)) checkWorkloadRef(object, near, 'Canary', fields.get('targetRef'), ctx);
       else if (object.kind === 'Rollout' && object.apiVersion.startsWith('argoproj.io/')) {
-        checkWorkloadRef(object, 'Rollout', fields.get('workloadRef'), ctx);
-        checkAnalysisTemplates(object, ctx);
+        checkWorkloadRef(object, near, 'Rollout', fields.get('workloadRef'), ctx);
+        checkAnalysisTemplates(object, near, ctx);
       }
     },
   },
@@ -122,19 +130,19 @@ spec:
 type Context = RuleContext<typeof messages>;
 
 /** The pod makers in the object's namespace, or undefined when the set cannot say (none at all, or unreadable labels). */
-function knownMakers(index: IndexView, near: K8sObject): (PodMaker & { labels: Map<string, string> })[] | undefined {
+function knownMakers(index: IndexView, near: K8sObject | undefined): (PodMaker & { labels: Map<string, string> })[] | undefined {
   const makers = podMakers(index, near);
   if (makers.length === 0 || makers.some((maker) => maker.labels === undefined || !maker.complete) || holdsOperatorPods(index, near)) return undefined;
   return makers as (PodMaker & { labels: Map<string, string> })[];
 }
 
-function checkService(object: K8sObject, fields: Map<string, Field>, ctx: Context): void {
+function checkService(object: K8sObject, near: K8sObject | undefined, fields: Map<string, Field>, ctx: Context): void {
   if (scalarToString(fields.get('type')?.value) === 'ExternalName') return;
   const selectorField = fields.get('selector');
   const selector = readServiceSelector(ctx.doc, selectorField?.value);
   // No selector: endpoints are managed by hand or by a controller.
   if (!selectorField || !selector || selector.matchLabels.size === 0 || asksForOperatorLabel(selector)) return;
-  const makers = knownMakers(ctx.index, object);
+  const makers = knownMakers(ctx.index, near);
   if (!makers) return;
   const selected = makers.filter((maker) => selects(selector, maker.labels));
   if (selected.length === 0) {
@@ -156,12 +164,12 @@ function checkService(object: K8sObject, fields: Map<string, Field>, ctx: Contex
   }
 }
 
-function checkIngress(object: K8sObject, fields: Map<string, Field>, ctx: Context): void {
+function checkIngress(object: K8sObject, near: K8sObject | undefined, fields: Map<string, Field>, ctx: Context): void {
   const backends = ingressBackends(ctx.doc, fields);
   // networking.k8s.io/v1 reads only 'service:'; the older form names a Service the API version does not see.
   const v1 = object.apiVersion === 'networking.k8s.io/v1';
   for (const backend of backends) if (v1 && backend.form === 'v1beta1') ctx.report({ span: backend.nameField.keySpan, message: 'oldBackendForm', args: [backend.service] });
-  const services = ctx.index.objects('Service', object);
+  const services = ctx.index.objects('Service', near);
   if (services.length === 0) return;
   for (const backend of backends) {
     if (v1 && backend.form === 'v1beta1') continue;
@@ -248,26 +256,26 @@ function servicePorts(yaml: YamlDoc, service: K8sObject): string[] | undefined {
   return known;
 }
 
-function checkAutoscaler(object: K8sObject, ctx: Context): void {
+function checkAutoscaler(object: K8sObject, near: K8sObject | undefined, ctx: Context): void {
   const target = scaleTargetOf(ctx.doc, object);
   if (!target?.kind || !target.name || !target.nameNode || !REPLICATED_KINDS.includes(target.kind) || /\{\{|\$\{|\$\(/.test(target.name)) return;
-  if (podMakers(ctx.index, object).length === 0) return;
-  if (ctx.index.objects(target.kind, object).some((entry) => entry.object.name === target.name)) return;
+  if (podMakers(ctx.index, near).length === 0) return;
+  if (ctx.index.objects(target.kind, near).some((entry) => entry.object.name === target.name)) return;
   ctx.report({ span: spanOf(target.nameNode), message: 'autoscalerTarget', args: [target.kind, target.name] });
 }
 
-function checkBudget(object: K8sObject, fields: Map<string, Field>, ctx: Context): void {
+function checkBudget(near: K8sObject | undefined, fields: Map<string, Field>, ctx: Context): void {
   const selectorField = fields.get('selector');
   const selector = readLabelSelector(ctx.doc, selectorField?.value);
   if (!selectorField || !selector || asksForOperatorLabel(selector)) return;
   if (selector.matchLabels.size === 0 && selector.expressions.length === 0) return;
-  const makers = knownMakers(ctx.index, object);
+  const makers = knownMakers(ctx.index, near);
   if (!makers || makers.some((maker) => selects(selector, maker.labels))) return;
   ctx.report({ span: selectorField.keySpan, message: 'pdbSelectsNothing', args: [describe(selector.matchLabels, selector.expressions.length)] });
 }
 
 /** A Flagger Canary's `targetRef` or a Rollout's `workloadRef`: the workload whose pod template it takes over. */
-function checkWorkloadRef(object: K8sObject, owner: string, field: Field | undefined, ctx: Context): void {
+function checkWorkloadRef(object: K8sObject, near: K8sObject | undefined, owner: string, field: Field | undefined, ctx: Context): void {
   if (!field || !isMap(field.value)) return;
   const ref = mapFields(ctx.doc, field.value);
   const kind = scalarToString(ref.get('kind')?.value);
@@ -275,27 +283,47 @@ function checkWorkloadRef(object: K8sObject, owner: string, field: Field | undef
   const name = scalarToString(nameNode);
   if (!kind || !name || !nameNode || !REPLICATED_KINDS.concat('DaemonSet').includes(kind) || /\{\{|\$\{|\$\(/.test(name)) return;
   // Only a set that holds workloads of that kind can say that the named one is missing (a renamed one, usually).
-  const candidates = ctx.index.objects(kind, object).filter((entry) => entry.object !== object);
-  if (candidates.length === 0 || candidates.some((entry) => entry.object.name === name || entry.object.name === undefined || /\{\{|\$\{|\$\(/.test(entry.object.name))) return;
-  ctx.report({ span: spanOf(nameNode), message: 'workloadRef', args: [owner, kind, name] });
+  const candidates = ctx.index.objects(kind, near).filter((entry) => entry.object !== object);
+  if (candidates.length === 0 || candidates.some((entry) => entry.object.name === undefined || /\{\{|\$\{|\$\(/.test(entry.object.name))) return;
+  if (!candidates.some((entry) => entry.object.name === name)) {
+    ctx.report({ span: spanOf(nameNode), message: 'workloadRef', args: [owner, kind, name] });
+    return;
+  }
+  reportRenamedApart(ctx, spanOf(nameNode), owner, kind, name, 'the rollout has no pods to take over');
 }
 
 /** A Rollout's analyses name AnalysisTemplates (or, with `clusterScope: true`, ClusterAnalysisTemplates) that must exist. */
-function checkAnalysisTemplates(object: K8sObject, ctx: Context): void {
+function checkAnalysisTemplates(object: K8sObject, near: K8sObject | undefined, ctx: Context): void {
   const rollout = rolloutOf(object, ctx.doc);
   if (!rollout) return;
   for (const analysis of rolloutAnalyses(rollout)) {
     for (const template of analysis.templates) {
       if (/\{\{|\$\{|\$\(/.test(template.name)) continue;
       const kind = template.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
-      const defined = ctx.index.objects(kind, object).filter((entry) => entry.object.apiVersion.startsWith('argoproj.io/'));
+      const defined = ctx.index.objects(kind, near).filter((entry) => entry.object.apiVersion.startsWith('argoproj.io/'));
       // Templates are often shared from elsewhere (a platform chart, the cluster): only a set that holds some can say one is missing.
-      if (defined.length === 0 || defined.some((entry) => entry.object.name === template.name || entry.object.name === undefined || /\{\{|\$\{|\$\(/.test(entry.object.name))) continue;
+      if (defined.length === 0 || defined.some((entry) => entry.object.name === undefined || /\{\{|\$\{|\$\(/.test(entry.object.name))) continue;
+      if (defined.some((entry) => entry.object.name === template.name)) {
+        reportRenamedApart(ctx, template.span, 'Rollout', kind, template.name, 'the analysis fails to start and the Rollout is aborted at this point');
+        continue;
+      }
       const names = [...new Set(defined.map((entry) => `'${entry.object.name}'`))];
       const known = names.length > 5 ? `it holds ${names.length} others` : `it holds ${names.join(', ')}`;
       ctx.report({ span: template.span, message: 'analysisTemplate', args: [kind, template.name, known] });
     }
   }
+}
+
+/**
+ * A reference to an object of the set that kustomize renames (`namePrefix` / `nameSuffix`) while leaving the reference as
+ * written, in a custom resource it knows nothing of: reported once, naming the overlays that deploy it so.
+ */
+function reportRenamedApart(ctx: Context, span: Span, owner: string, kind: string, name: string, consequence: string): void {
+  const { overlays } = overlaysRenamingApart(ctx);
+  if (overlays.length === 0) return;
+  const names = overlays.map((overlay) => `'${overlay}'`);
+  const who = names.length === 1 ? `Overlay ${names[0]} renames` : `Overlays ${names.join(', ')} rename`;
+  ctx.report({ span, message: 'renamedApart', args: [who, owner, kind, name, consequence] });
 }
 
 function describe(labels: ReadonlyMap<string, string>, expressions = 0): string {

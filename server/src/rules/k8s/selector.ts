@@ -1,4 +1,5 @@
 import type { TextEdit } from '../../engine/core/finding';
+import { labelsAsDeployed } from '../../engine/model/deployed';
 import { isControllerOwned } from '../../engine/model/k8s';
 import { plainEntries } from '../../engine/model/k8sSelection';
 import { defineRule } from '../../engine/core/rule';
@@ -15,15 +16,15 @@ export default defineRule({
   capabilities: ['deployment-automation'],
   fixable: 'suggestion',
   messages: {
-    mismatch: (kind: string, missing: string) =>
-      `The ${kind}'s selector asks for ${missing}, which its pod template's labels do not have: the API server rejects the ${kind} ('selector does not match template labels'), so the apply fails.`,
+    mismatch: (kind: string, missing: string, note = '') =>
+      `The ${kind}'s selector asks for ${missing}, which its pod template's labels do not have: the API server rejects the ${kind} ('selector does not match template labels'), so the apply fails.${note}`,
     empty: (kind: string) =>
       `The ${kind}'s selector is empty. In apps/v1 it would select every pod of the namespace, so the API server rejects it; select the pod template's labels.`,
   },
   docs: {
     summary: "A workload's selector must select its own pod template's labels.",
     rationale:
-      "A Deployment, StatefulSet, DaemonSet, ReplicaSet or Argo Rollout finds the pods it owns through `spec.selector`. The API server checks that the pod template carries every label the selector asks for, and refuses the object otherwise; it also refuses an empty selector, which would claim every pod of the namespace. So the mistake never reaches production, but it fails the deploy at apply time — usually after a label was renamed in one place and not the other, and after the pipeline has already built and pushed the image. The selector is also immutable once created: fixing it by changing the selector of a live Deployment needs the Deployment deleted and recreated.",
+      "A Deployment, StatefulSet, DaemonSet, ReplicaSet or Argo Rollout finds the pods it owns through `spec.selector`. The API server checks that the pod template carries every label the selector asks for, and refuses the object otherwise; it also refuses an empty selector, which would claim every pod of the namespace. So the mistake never reaches production, but it fails the deploy at apply time — usually after a label was renamed in one place and not the other, and after the pipeline has already built and pushed the image. The selector is also immutable once created: fixing it by changing the selector of a live Deployment needs the Deployment deleted and recreated. A Kustomize base is judged as its overlays deploy it: the selector and pod labels that their strategic-merge patches set count, and when only some overlays deploy a mismatch the finding names them (a file a kustomization applies as a patch is never judged on its own).",
     symptom: "`kubectl apply` fails with `selector does not match template labels` (or `empty selector is invalid for deployment`), and the release job goes red after a label rename.",
     fix: "Add the selector's labels to `spec.template.metadata.labels` (the suggestion does so). Do not change the selector of a workload that already runs: it is immutable.",
     bad: `apiVersion: apps/v1
@@ -88,14 +89,27 @@ spec:
       const have = labelsField.value ? plainEntries(ctx.doc, labelsField.value) : new Map<string, string>();
       // Labels written by a template engine or a variable cannot be compared.
       if (have === undefined) return;
-      const missing = [...wanted].filter(([key, value]) => have.get(key) !== value);
+      const missingFrom = (selector: ReadonlyMap<string, string>, labels: ReadonlyMap<string, string>) => [...selector].filter(([key, value]) => labels.get(key) !== value);
+      let missing = missingFrom(wanted, have);
+      // As kustomize overlays deploy it: their patches may add the labels the selector asks for, or change either side.
+      const deployed = labelsAsDeployed(ctx, object, wanted, have);
+      const breaking = deployed.filter((variant) => !variant.unknown && missingFrom(variant.selector, variant.template).length > 0);
+      let note = '';
+      if (deployed.length > 0) {
+        if (breaking.length === 0) return;
+        if (missing.length === 0 || breaking.length < deployed.length) {
+          if (missing.length === 0) missing = missingFrom(breaking[0]!.selector, breaking[0]!.template);
+          const names = breaking.map((variant) => `'${variant.overlay}'`);
+          note = names.length === 1 ? ` Overlay ${names[0]} deploys it so.` : ` Overlays ${names.join(', ')} deploy it so.`;
+        }
+      }
       if (missing.length === 0) return;
-      const edit = addLabels(ctx, labelsField.value, missing.filter(([key]) => !have.has(key)));
+      const edit = note === '' ? addLabels(ctx, labelsField.value, missing.filter(([key]) => !have.has(key))) : undefined;
       const fixable = edit && missing.every(([key]) => !have.has(key));
       ctx.report({
         span: matchLabelsField.keySpan,
         message: 'mismatch',
-        args: [object.kind, missing.map(([key, value]) => `'${key}: ${value}'`).join(' and ')],
+        args: [object.kind, missing.map(([key, value]) => `'${key}: ${value}'`).join(' and '), note],
         ...(fixable ? { fix: { title: `Add ${missing.map(([key, value]) => `'${key}: ${value}'`).join(', ')} to the pod template's labels`, edits: [edit] } } : {}),
       });
     },
