@@ -71,12 +71,14 @@ describe('definition, completion and hover inside ${{ }} over the protocol', { t
     assert.equal(await session.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: at('./deploy.sh', 3) }), null);
   });
 
-  it("offers the contexts and functions as soon as '${{' is typed, and nothing after a '{' elsewhere", async () => {
+  it("offers the contexts that hold something and the functions as soon as '${{' is typed, and nothing after a '{' elsewhere", async () => {
     const { capabilities } = initialized;
     assert.deepEqual(capabilities.completionProvider?.triggerCharacters, ['.', '{']);
     const items = (await session.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: at('{{ inputs.target', 2), context: { triggerKind: 2, triggerCharacter: '{' } })) as CompletionItem[];
     const labels = items.map((item) => item.label);
-    for (const expected of ['github', 'inputs', 'needs', 'steps', 'format', 'toJSON']) assert.ok(labels.includes(expected), `${expected} in ${labels.join(', ')}`);
+    for (const expected of ['github', 'inputs', 'needs', 'format', 'toJSON']) assert.ok(labels.includes(expected), `${expected} in ${labels.join(', ')}`);
+    // The job has no matrix and no earlier step with an id: those contexts hold nothing here.
+    for (const empty of ['matrix', 'steps']) assert.ok(!labels.includes(empty), `${empty} offered: ${labels.join(', ')}`);
     assert.equal(await session.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: at('[staging, prod]', 0), context: { triggerKind: 2, triggerCharacter: '{' } }), null);
   });
 

@@ -74,7 +74,7 @@ describe('language server over stdio', { timeout: 6 * TIMEOUT_MS }, () => {
     assert.equal(capabilities.inlayHintProvider, true);
     assert.deepEqual(capabilities.codeLensProvider, { resolveProvider: false });
     assert.equal(capabilities.definitionProvider, true);
-    assert.deepEqual(capabilities.completionProvider, { triggerCharacters: ['.'] });
+    assert.deepEqual(capabilities.completionProvider, { triggerCharacters: ['.', '{'] });
   });
 
   const ci = uriOf('.github/workflows/ci.yml');
