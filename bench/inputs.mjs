@@ -1,5 +1,6 @@
 // Deterministic benchmark inputs built from the project's own fixtures (never from the corpus):
-// workflows of ~200 and ~3 000 lines, multi-document Kubernetes files of ~9 000 and ~28 000 lines.
+// workflows of ~200 and ~3 000 lines, multi-document Kubernetes files of ~9 000 and ~28 000 lines, and a Helm chart
+// template of ~1 000 lines (the test chart `test/fixtures/helm/api`'s deployment, document after document).
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -80,7 +81,23 @@ export function kubernetesOf(lines) {
   return parts.join('\n---\n') + '\n';
 }
 
+const CHART = join(ROOT, 'test', 'fixtures', 'helm', 'api');
+
+/**
+ * A chart template of at least `lines` lines: the fixture chart's deployment (helpers, `if` / `else`, `toYaml` of
+ * values, defaults from its values.yaml) as one document after another; and the chart's other files, by path.
+ */
+export function chartTemplateOf(lines) {
+  const template = readFileSync(join(CHART, 'templates', 'deployment.yaml'), 'utf8').replace(/ # expect: .*$/gm, '').trimEnd();
+  const parts = [];
+  for (let count = 0; count < lines; count += template.split('\n').length + 1) parts.push(template);
+  const files = {};
+  for (const name of ['Chart.yaml', 'values.yaml', 'templates/_helpers.tpl']) files[`chart/${name}`] = readFileSync(join(CHART, name), 'utf8');
+  return { text: parts.join('\n---\n') + '\n', files };
+}
+
 export function benchInputs() {
+  const chart = chartTemplateOf(1000);
   return [
     { name: 'workflow, 200 lines', path: '.github/workflows/small.yml', kind: 'workflow', text: workflowOf(200) },
     { name: 'workflow, 3 000 lines', path: '.github/workflows/large.yml', kind: 'workflow', text: workflowOf(3000) },
@@ -88,6 +105,8 @@ export function benchInputs() {
     { name: 'Kubernetes, 28 000 lines', path: 'k8s/large.yaml', kind: 'k8s', text: kubernetesOf(28000) },
     // Every edit changes the findings: an image tag in the middle toggled between a version and `latest`.
     { name: 'Kubernetes, 28 000 lines, image tag toggled', path: 'k8s/toggled.yaml', kind: 'k8s', text: kubernetesOf(28000), toggle: true },
+    // A chart's template with its values.yaml and helpers written beside it (the defaults are read from the workspace).
+    { name: 'Helm template, 1 000 lines', path: 'chart/templates/large.yaml', kind: 'helm', text: chart.text, files: chart.files },
   ];
 }
 

@@ -1,9 +1,9 @@
 // Keystroke latency through each language server over stdio: didChange → publishDiagnostics for that version,
 // one character at a time at the end, the middle and the start of each input.
-// Usage: npm run build && node bench/latency.mjs
-import { mkdtempSync } from 'node:fs';
+// Usage: npm run build && node bench/latency.mjs [--only shipcheck] [--input 'Helm template']
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { benchInputs, imageTagSpot, typingSpots } from './inputs.mjs';
 import { LspServer, rssMiB } from './lsp.mjs';
 import { availableServers, spawnArgs } from './servers.mjs';
@@ -75,12 +75,20 @@ async function burstsInto(server, uri, text) {
   return runs;
 }
 
-export async function measureLatency(log = console.log, only = undefined) {
+/** `only`: a server's name; `input`: a part of the names of the inputs to type in (all when undefined). */
+export async function measureLatency(log = console.log, only = undefined, input = undefined) {
   const available = availableServers();
   const notes = available.notes;
   const servers = available.servers.filter((server) => !only || server.name === only);
-  const inputs = benchInputs();
+  const inputs = benchInputs().filter((candidate) => !input || candidate.name.includes(input));
   const workspace = mkdtempSync(join(tmpdir(), 'shipcheck-bench-'));
+  // Files an input needs beside it on disk (a chart's values.yaml), there before any server starts.
+  for (const { files = {} } of inputs) {
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(workspace, path)), { recursive: true });
+      writeFileSync(join(workspace, path), text);
+    }
+  }
   const rows = [];
   const bursts = [];
   for (const input of inputs) {
@@ -114,8 +122,9 @@ export async function measureLatency(log = console.log, only = undefined) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-  const { rows, bursts, notes } = await measureLatency(console.log, only);
+  // `--only shipcheck` one server; `--input Helm` the inputs whose name holds that text.
+  const argument = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+  const { rows, bursts, notes } = await measureLatency(console.log, argument('--only'), argument('--input'));
   console.table(rows);
   console.table(bursts);
   for (const note of notes) console.log(note);

@@ -5,6 +5,7 @@ import { isWorkflowPath } from '../engine/core/classify';
 import type { Finding, FixKind, Span } from '../engine/core/finding';
 import { DEFAULT_MAX_FILE_SIZE, fixAll, isCheckedFile, lint, type LintOptions, type LintResult } from '../engine/core/lint';
 import type { YamlFile } from '../engine/yaml/yamlFile';
+import { chartValuesPath } from '../engine/yaml/helmTemplate';
 import type { FixMode } from './args';
 import { describeFsError, type Target } from '../project/discover';
 
@@ -27,6 +28,11 @@ export interface PlacedFinding extends Finding {
   lineText: string;
   /** The fix's edits placed like the finding (SARIF `fixes` need lines and columns). */
   fixEdits?: PlacedEdit[];
+  /**
+   * Where the finding is shown when another file wrote the text it sits on (`Finding.origin`: a chart's values.yaml
+   * for its template); `range` is then the related place in the checked file.
+   */
+  shownAt?: { path: string; range: Range };
 }
 
 // Findings are placed as soon as a file is checked so its syntax tree can be freed before the next file.
@@ -178,6 +184,12 @@ function placed(filePath: string, result: LintResult): Checked {
     const range = rangeOf(file, finding.span);
     const placedFinding: PlacedFinding = { ...finding, range, lineText: lines[range.line - 1] ?? '' };
     if (finding.fix) placedFinding.fixEdits = finding.fix.edits.map((edit) => ({ range: rangeOf(file, edit), newText: edit.newText }));
+    if (finding.origin) {
+      const { start, end } = finding.origin;
+      // The values file named as the template is (relative or absolute alike).
+      const shownPath = chartValuesPath(filePath) ?? finding.origin.path;
+      placedFinding.shownAt = { path: shownPath, range: { line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 } };
+    }
     return placedFinding;
   });
   return { status: 'checked', path: filePath, findings, fixed: 0 };

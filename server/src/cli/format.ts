@@ -8,14 +8,16 @@ export type Skipped = Extract<FileReport, { status: 'skipped' }>;
 export function formatJson(reports: readonly FileReport[]): string {
   const findings = checkedOf(reports).flatMap((report) =>
     report.findings.map((finding) => ({
-      file: report.path,
+      file: finding.shownAt?.path ?? report.path,
       ruleId: finding.ruleId,
       messageId: finding.messageId,
       severity: finding.severity,
       message: finding.message,
-      ...finding.range,
+      ...(finding.shownAt?.range ?? finding.range),
       fixable: finding.fix?.kind ?? null,
       docs: ruleById(finding.ruleId) || engineRuleDoc(finding.ruleId) ? ruleDocPath(finding.ruleId) : null,
+      // A finding on a value of a chart's values.yaml: the template that prints it.
+      ...(finding.shownAt ? { related: [{ file: report.path, ...finding.range, message: TEMPLATE_PRINTS }] } : {}),
     })),
   );
   const skipped = skippedOf(reports).map((report) => ({ file: report.path, reason: report.reason }));
@@ -23,6 +25,9 @@ export function formatJson(reports: readonly FileReport[]): string {
   const diffs = checkedOf(reports).flatMap((report) => (report.diff === undefined ? [] : [{ file: report.path, diff: report.diff }]));
   return `${JSON.stringify({ findings, skipped, fixed, ...(diffs.length > 0 ? { diffs } : {}) })}\n`;
 }
+
+/** What the place in a chart's template is to a finding shown at the value its values.yaml writes. */
+export const TEMPLATE_PRINTS = 'The template prints the value here.';
 
 /** ANSI styling, or none: colour only when writing to a terminal and NO_COLOR is not set. */
 export interface Style {
@@ -111,7 +116,9 @@ export function formatCompact(reports: readonly FileReport[], style: Style = PLA
     if (report.status === 'skipped') lines.push(`${report.path}: ${style.dim('skipped')}: ${report.reason}`);
     if (report.status !== 'checked') continue;
     for (const finding of report.findings) {
-      lines.push(`${report.path}:${finding.range.line}:${finding.range.column}: ${style.severity(finding.severity, finding.severity)}: ${finding.message} ${style.dim(`[${finding.ruleId}]`)}`);
+      const at = finding.shownAt ?? { path: report.path, range: finding.range };
+      const printed = finding.shownAt ? ` ${style.dim(`(printed at ${report.path}:${finding.range.line}:${finding.range.column})`)}` : '';
+      lines.push(`${at.path}:${at.range.line}:${at.range.column}: ${style.severity(finding.severity, finding.severity)}: ${finding.message} ${style.dim(`[${finding.ruleId}]`)}${printed}`);
     }
   }
   if (lines.length > 0) lines.push('');
@@ -133,6 +140,7 @@ function addFindingLines(lines: string[], report: Checked, style: Style): void {
     const position = `${finding.range.line}:${finding.range.column}`;
     lines.push(`  ${position.padEnd(positionWidth)}  ${style.severity(finding.severity, finding.severity.padEnd(severityWidth))}  ${finding.message}  ${style.dim(finding.ruleId)}`);
     for (const line of codeFrame(finding, gutterWidth, style)) lines.push(line);
+    if (finding.shownAt) lines.push(`    ${style.dim(`the value is written at ${finding.shownAt.path}:${finding.shownAt.range.line}:${finding.shownAt.range.column}`)}`);
   }
 }
 

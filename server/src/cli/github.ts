@@ -12,9 +12,10 @@ export function formatGithub(reports: readonly FileReport[], cwd: string): strin
   for (const report of checkedOf(reports)) {
     const file = workspacePath(report.path, cwd);
     for (const finding of report.findings) {
-      const { line, column, endLine, endColumn } = finding.range;
+      // A finding on a value of a chart's values.yaml is annotated there.
+      const { line, column, endLine, endColumn } = finding.shownAt?.range ?? finding.range;
       const properties: [string, string | number][] = [
-        ['file', file],
+        ['file', finding.shownAt ? workspacePath(finding.shownAt.path, cwd) : file],
         ['line', line],
         ['col', column],
         ['endLine', endLine],

@@ -9,7 +9,7 @@ import { ENGINE_RULE_DOCS, type EngineRuleDoc } from '../knowledge/engineRules';
 import { engineRuleDocMarkdown, ruleDocMarkdown } from '../knowledge/ruleDocs';
 import type { FileReport, PlacedEdit, Range } from './check';
 import type { InputError } from '../project/discover';
-import { checkedOf, skippedOf } from './format';
+import { checkedOf, skippedOf, TEMPLATE_PRINTS } from './format';
 
 const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 const SOURCE_ROOT = '%SRCROOT%';
@@ -53,6 +53,11 @@ export function formatSarif(reports: readonly FileReport[], context: SarifContex
         locations: [{ physicalLocation: { artifactLocation, region: region(finding.range) } }],
         partialFingerprints: { [LINE_HASH]: fingerprints[at]! },
       };
+      // A finding on a value of a chart's values.yaml is located there, the template that prints it related.
+      if (finding.shownAt) {
+        result.locations = [{ physicalLocation: { artifactLocation: artifact(finding.shownAt.path, context.cwd), region: region(finding.shownAt.range) } }];
+        result.relatedLocations = [{ id: 1, message: { text: TEMPLATE_PRINTS }, physicalLocation: { artifactLocation, region: region(finding.range) } }];
+      }
       const index = ruleIndex.get(finding.ruleId);
       if (index !== undefined) result.ruleIndex = index;
       if (finding.fix?.kind === 'safe' && finding.fixEdits) {

@@ -13,6 +13,7 @@ import { toRange } from './positions';
 import type { EditorSettings, SettingsCache } from './settings';
 import { briefly } from '../engine/incremental/memo';
 import { parseYamlFile, type YamlFile } from '../engine/yaml/yamlFile';
+import { chartValuesPath } from '../engine/yaml/helmTemplate';
 import { CONFIG_FILE_NAMES, parseConfig, withConfiguredFacts } from '../project/config';
 import { shellcheckFindings, shellcheckLevel } from '../project/shellcheck';
 
@@ -49,6 +50,10 @@ export class DocumentLinter {
   // Bumped when settings change, so cached results made under the old settings are not reused.
   private generation = 0;
   private readonly announced = new Map<string, string>();
+  // Findings of open chart templates on values their `values.yaml` writes, shown there: by that file's URI, then by
+  // the template's. And what each URI's own check last published, to publish it again with what moved in.
+  private readonly movedIn = new Map<string, Map<string, Diagnostic[]>>();
+  private readonly own = new Map<string, { version: number | undefined; diagnostics: Diagnostic[] }>();
 
   constructor(
     private readonly connection: Connection,
@@ -219,7 +224,9 @@ export class DocumentLinter {
     this.incremental.delete(uri);
     if (this.lastOpened?.uri === uri) this.lastOpened = undefined;
     this.settings.forget(uri);
+    this.move(uri, []);
     this.send(uri, undefined, []);
+    if (!this.movedIn.has(uri)) this.own.delete(uri);
   }
 
   /** Checks the document as it is now (after an edit when `typing`) and publishes the findings for its current version. */
@@ -227,10 +234,15 @@ export class DocumentLinter {
     const document = this.documents.get(uri);
     if (!document) return;
     let diagnostics: Diagnostic[];
+    const moved: Diagnostic[] = [];
     try {
       const { findings } = this.resultFor(document, typing);
       this.logRuleFailures(uri, findings);
-      diagnostics = findings.map((finding) => toDiagnostic(document, finding, this.host));
+      diagnostics = [];
+      for (const finding of findings) {
+        if (finding.origin && chartValuesPath(uri) !== undefined) moved.push(movedDiagnostic(document, { ...finding, origin: finding.origin }, this.host));
+        else diagnostics.push(toDiagnostic(document, finding, this.host));
+      }
       const shellchecked = this.shellchecked.get(uri);
       if (shellchecked?.version === document.version) for (const finding of shellchecked.findings) diagnostics.push(toDiagnostic(document, finding, this.host));
       else this.scheduleShellcheck(document);
@@ -239,6 +251,29 @@ export class DocumentLinter {
       return;
     }
     this.send(uri, document.version, diagnostics);
+    this.move(uri, moved);
+  }
+
+  /**
+   * Publishes a template's findings on values of its chart's `values.yaml` in that file (with the file's own findings
+   * and those of the chart's other open templates), when they changed.
+   */
+  private move(from: string, diagnostics: Diagnostic[]): void {
+    const target = chartValuesPath(from);
+    if (target === undefined) return;
+    const sources = this.movedIn.get(target);
+    const before = sources?.get(from);
+    if ((before ?? []).length === 0 && diagnostics.length === 0) return;
+    if (before && JSON.stringify(before) === JSON.stringify(diagnostics)) return;
+    if (diagnostics.length > 0) {
+      if (sources) sources.set(from, diagnostics);
+      else this.movedIn.set(target, new Map([[from, diagnostics]]));
+    } else {
+      sources!.delete(from);
+      if (sources!.size === 0) this.movedIn.delete(target);
+    }
+    const own = this.own.get(target);
+    this.send(target, own?.version, own?.diagnostics ?? []);
   }
 
   /**
@@ -297,7 +332,10 @@ export class DocumentLinter {
     }
   }
 
-  private send(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void {
+  private send(uri: string, version: number | undefined, own: Diagnostic[]): void {
+    this.own.set(uri, { version, diagnostics: own });
+    const moved = this.movedIn.get(uri);
+    const diagnostics = moved ? [...own, ...[...moved.values()].flat()] : own;
     const sent = this.connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
     this.queue.sending(sent);
     sent.catch((error: unknown) => this.logError(`publishing diagnostics for ${uri}`, error));
@@ -378,7 +416,19 @@ export function toDiagnostic(document: TextDocument, finding: Finding, host: Ser
   // Rules and the engine's own findings have pages; anything else has nothing to link to.
   const href = ruleById(finding.ruleId) || engineRuleDoc(finding.ruleId) ? host.docsHref(finding.ruleId) : undefined;
   if (href) diagnostic.codeDescription = { href };
+  // A finding on a value the chart's values.yaml writes: where it is written.
+  const valuesUri = finding.origin ? chartValuesPath(document.uri) : undefined;
+  if (finding.origin && valuesUri !== undefined) diagnostic.relatedInformation = [{ location: { uri: valuesUri, range: { start: finding.origin.start, end: finding.origin.end } }, message: 'The value is written here.' }];
   return diagnostic;
+}
+
+/**
+ * A template's finding on a value its chart's `values.yaml` writes, as that file shows it: at the value, with the
+ * template's place as related information.
+ */
+export function movedDiagnostic(document: TextDocument, finding: Finding & { origin: NonNullable<Finding['origin']> }, host: ServerHost): Diagnostic {
+  const diagnostic = toDiagnostic(document, finding, host);
+  return { ...diagnostic, range: { start: finding.origin.start, end: finding.origin.end }, relatedInformation: [{ location: { uri: document.uri, range: diagnostic.range }, message: 'The template prints the value here.' }] };
 }
 
 /** The path classification sees: workflows are recognised by where they live. */

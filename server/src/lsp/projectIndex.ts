@@ -119,11 +119,12 @@ export class WorkspaceIndex {
 
   /**
    * The files whose findings may read this one: those listed with it, those it lists if it is a kustomization, and the
-   * files a patch applies to if it is a patch (`ctx.index.overlays`).
+   * files a patch applies to if it is a patch (`ctx.index.overlays`), and a chart's templates if it is their
+   * `values.yaml` (they are read with its defaults).
    */
   private together(path: string): string[] {
     const patched = this.index.isPatch(path) ? this.index.deployedBy(path) : [];
-    return [...this.index.listedWith(path), ...this.index.listedBy(path), ...patched];
+    return [...this.index.listedWith(path), ...this.index.listedBy(path), ...patched, ...this.index.chartTemplatesOf(path)];
   }
 
   private pathOf(uri: string): string | undefined {

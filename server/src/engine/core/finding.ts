@@ -32,6 +32,28 @@ export interface Finding {
   message: string;
   span: Span;
   fix?: Fix;
+  /**
+   * Where the text the finding sits on was written, when another file wrote it (a chart template's
+   * `{{ .Values.image.tag }}` prints `values.yaml`'s `tag:`): the front ends show the finding there, with `span` (in
+   * this file) as related information.
+   */
+  origin?: Origin;
+}
+
+/** A line and a UTF-16 column, both from 0 (LSP's `Position`). */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+/**
+ * A place in another file. Its positions come with it: the front end showing a finding may not hold that file's text.
+ */
+export interface Origin {
+  path: string;
+  span: Span;
+  start: Position;
+  end: Position;
 }
 
 /** Findings the engine itself reports (not rules): they have no fix and cannot be configured off. */

@@ -6,7 +6,7 @@ import type { Workflow } from '../model/workflow';
 import type { AcrossJobs, ProjectFacts, Report, Rule, RuleContext, Visitor } from './rule';
 import { parseSuppressions, parseZizmorComments, SuppressionIndex, type SuppressionDirective } from './suppress';
 import { parseYamlFile, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
-import { isChartTemplatePath, looksLikeGoTemplate, offByDefault, type ChartDefaults } from '../yaml/helmTemplate';
+import { isChartTemplatePath, looksLikeGoTemplate, offByDefault, originOf, type ChartDefaults } from '../yaml/helmTemplate';
 import type { UnderIndentedScalar } from '../yaml/lenient';
 import type { FixKind } from './finding';
 import type { JobFindingsCache } from '../incremental/jobCache';
@@ -178,10 +178,22 @@ export function lintFile(file: YamlFile, options: LintOptions): LintResult {
   return { file, kinds, ...finishFindings(file, renderedByDefault(file, findings, preset), failed, rules, options.rules, broken !== undefined) };
 }
 
-/** `recommended` judges a chart as its defaults render it: what a value switched off by default guards is left out. */
+/**
+ * A chart template's findings as its defaults render it: `recommended` leaves out what a value switched off by default
+ * guards; a finding on text that prints a default of `values.yaml` gets that value's place as its origin (and loses
+ * its fix, which would edit the template's action, not the value).
+ */
 export function renderedByDefault(file: YamlFile, findings: Finding[], preset: Preset): Finding[] {
   const template = file.template;
-  return template && preset === 'recommended' ? findings.filter((finding) => !offByDefault(template, finding.span.start)) : findings;
+  if (!template) return findings;
+  const kept = preset === 'recommended' ? findings.filter((finding) => !offByDefault(template, finding.span.start)) : findings;
+  if (!template.printed?.length) return kept;
+  return kept.map((finding) => {
+    const origin = originOf(template, finding.span);
+    if (!origin) return finding;
+    const { fix: _fix, ...moved } = finding;
+    return { ...moved, origin };
+  });
 }
 
 /** The index entries of the objects a file's documents hold, in order (`text`: what their offsets point into). */

@@ -1,4 +1,4 @@
-import { chartDefaults, chartValuesPath, type ChartDefaults } from '../yaml/helmTemplate';
+import { chartDefaults, chartValuesPath, isChartTemplatePath, type ChartDefaults } from '../yaml/helmTemplate';
 import { classify } from './classify';
 import { readPatch, unreadPatch, type Overlay, type OverlayLayer } from './overlays';
 export type { Overlay, OverlayLayer, OverlayPatch } from './overlays';
@@ -179,6 +179,12 @@ export class ProjectIndex {
   chartDefaultsFor(templatePath: string): ChartDefaults | undefined {
     const values = chartValuesPath(templatePath);
     return values === undefined ? undefined : this.file(values)?.chartDefaults;
+  }
+
+  /** The chart templates in the set whose defaults a `values.yaml` gives (none for another file); read by path only. */
+  chartTemplatesOf(valuesPath: string): string[] {
+    if (!VALUES_PATH.test(valuesPath)) return [];
+    return [...this.files.keys()].filter((path) => isChartTemplatePath(path) && chartValuesPath(path) === valuesPath);
   }
 
   /** Every file's entry (reads and parses all of them). */
@@ -537,7 +543,7 @@ export function indexFile(file: YamlFile): IndexedFile {
   const indexed: IndexedFile = { path: file.path, objects: [], workflow: undefined, action: undefined, workflowCall: undefined, kustomization: undefined, skaffold: undefined, chartValues: VALUES_PATH.test(file.path) };
   if (indexed.chartValues) {
     const values = file.documents[0];
-    if (values && !values.hasErrors) indexed.chartDefaults = chartDefaults(values.doc.contents);
+    if (values && !values.hasErrors) indexed.chartDefaults = chartDefaults(values.doc.contents, file);
   }
   for (const yaml of file.documents) {
     if (yaml.hasErrors) continue;

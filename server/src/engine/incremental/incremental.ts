@@ -29,9 +29,18 @@ export class IncrementalLinter {
   private jobRules: readonly Rule[] | undefined;
   // The kinds of other files' objects the last lint saw (see `changedKinds`).
   private externalKinds: ReadonlySet<string> = new Set();
+  // The chart defaults the last parse was made with (a template's; undefined for other files).
+  private defaults: ChartDefaults | undefined;
 
   lint(text: string, path: string, options: LintOptions): LintResult {
     if (text.length > (options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE)) return this.whole(text, path, options);
+    // A chart template's parse holds its chart's defaults: when `values.yaml` changed, nothing parsed before is reused.
+    const defaults = chartDefaultsOf(path, options);
+    if (defaults !== this.defaults) {
+      this.defaults = defaults;
+      this.previous = undefined;
+      this.splicer.reset();
+    }
     // What the edit left alone: a common prefix and, after it, a common suffix.
     let before = this.previous;
     let prefix = before ? commonPrefix(before.text, text) : 0;
@@ -62,7 +71,7 @@ export class IncrementalLinter {
       const old = start >= text.length - suffix ? before?.pieces.get(start - delta) : end <= prefix ? before?.pieces.get(start) : undefined;
       const reused = old && old.end === (start >= text.length - suffix ? end - delta : end) ? old.piece : undefined;
       if (reused) kept.add(reused);
-      const piece = reused ?? parsePiece(text.slice(start, end), path, eol, indent, chartDefaultsOf(path, options));
+      const piece = reused ?? parsePiece(text.slice(start, end), path, eol, indent, defaults);
       placed.set(start, { end, piece });
       return piece;
     });

@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, visit, type Document, type Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, parse, visit, type Document, type LineCounter, type Scalar } from 'yaml';
+import type { Origin, Span } from '../core/finding';
 
 /**
  * A Helm chart's template read without Helm: every `{{ }}` action is replaced by text of the same length (so every
@@ -47,6 +48,8 @@ export interface TemplateBranch {
 export interface ChartDefault {
   text: string | undefined;
   truthy: boolean;
+  /** Where `values.yaml` writes it (a plain value's node), when the defaults were read with their file's place. */
+  at?: Origin;
 }
 
 /** What a template needs to know of its chart: its defaults by dotted path (`image.tag`). */
@@ -58,6 +61,18 @@ export interface TemplateReading {
   /** Every block closes in the text (a document of a template read alone may not). */
   balanced: boolean;
   defaults: ChartDefaults | undefined;
+  /** The scalars that print a chart default (`{{ .Values.image.tag }}`), with where `values.yaml` writes each. */
+  printed?: readonly PrintedValues[];
+}
+
+/** A scalar of the template holding actions that print chart defaults, in order, each with its value's place. */
+export interface PrintedValues {
+  /** The scalar's span in the template. */
+  start: number;
+  end: number;
+  /** The span of its key, when the scalar is a mapping's value and prints nothing but one default. */
+  key?: Span;
+  values: { start: number; end: number; origin: Origin }[];
 }
 
 /** A chart's template file: `templates/` (any depth) of a chart, YAML (`_helpers.tpl` and `NOTES.txt` are not manifests). */
@@ -404,25 +419,75 @@ function placeholderShape(column: number, previous: string | undefined, below: s
  * text (`{{ .Values.image.tag }}`), or the chart's default where the action prints one plain value (`values`:
  * `image.tag` → `1.2.3`).
  */
-export function restoreScalars(documents: readonly Document.Parsed[], reading: HelmReading, values?: ChartDefaults): void {
+export function restoreScalars(documents: readonly Document.Parsed[], reading: HelmReading, values?: ChartDefaults): PrintedValues[] {
+  const printed: PrintedValues[] = [];
   const placed = reading.actions.filter((action) => action.placeholder);
-  if (placed.length === 0) return;
+  if (placed.length === 0) return printed;
   for (const doc of documents) {
     visit(doc, {
-      Scalar: (_key, node) => restoreScalar(node, placed, values),
+      Pair: (_key, pair) => {
+        // Visited before its value: a key whose value prints one default alone (`replicas: {{ .Values.replicaCount }}`).
+        if (!isScalar(pair.key) || !pair.key.range || !isScalar(pair.value)) return;
+        const found = restoreScalar(pair.value, placed, values, reading.text);
+        if (!found) return;
+        if (found.values.length === 1 && found.whole) found.printed.key = { start: pair.key.range[0], end: pair.key.range[1] };
+        printed.push(found.printed);
+      },
+      Scalar: (_key, node) => {
+        const found = restoreScalar(node, placed, values, reading.text);
+        if (found) printed.push(found.printed);
+      },
     });
   }
+  return printed.sort((a, b) => a.start - b.start);
 }
 
-function restoreScalar(node: Scalar, placed: readonly TemplateAction[], values: ChartDefaults | undefined): void {
-  if (typeof node.value !== 'string' || !node.value.includes(UNKNOWN_START) || !node.range) return;
+/** Restores one scalar (once: a restored value holds no placeholder); what it prints of the chart's defaults, if any. */
+function restoreScalar(node: Scalar, placed: readonly TemplateAction[], values: ChartDefaults | undefined, parsed: string): { printed: PrintedValues; values: unknown[]; whole: boolean } | undefined {
+  if (typeof node.value !== 'string' || !node.value.includes(UNKNOWN_START) || !node.range) return undefined;
   const [start, end] = node.range;
   let index = firstAt(placed, start);
+  const printed: PrintedValues = { start, end, values: [] };
+  const outside = parsed.slice(start, end).replace(PLACEHOLDER_RUN, '');
   node.value = node.value.replace(PLACEHOLDER_RUN, () => {
     const action = index < placed.length && placed[index]!.start < end ? placed[index++] : undefined;
     if (!action) return '{{ }}';
-    return resolvedValue(action.inner, values) ?? `{{ ${action.inner} }}`;
+    const value = defaultPrinted(action.inner, values);
+    if (value?.at) printed.values.push({ start: action.start, end: action.end, origin: value.at });
+    return value?.text ?? `{{ ${action.inner} }}`;
   });
+  if (printed.values.length === 0) return undefined;
+  const whole = /^["'\s]*$/.test(outside);
+  // A plain scalar that is one default alone renders as that default's YAML: `privileged: {{ .Values.x }}` is a boolean.
+  if (whole && printed.values.length === 1 && node.type === 'PLAIN') node.value = plainValue(String(node.value));
+  return { printed, values: printed.values, whole };
+}
+
+/** What a plain scalar's text reads as in YAML's core schema when that is a boolean, a number or null; else the text. */
+function plainValue(text: string): unknown {
+  if (/[\n:#[\]{},]/.test(text)) return text;
+  try {
+    const read: unknown = parse(text, { schema: 'core' });
+    return read === null || typeof read === 'boolean' || typeof read === 'number' ? read : text;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Where the chart's `values.yaml` writes the default a finding on the template's `span` is about: the span lies in a
+ * scalar printing defaults (on one of them, or on the scalar: the last it prints, as an image's tag follows its name)
+ * or on the key of a scalar that prints one default and nothing else. Undefined for any other text.
+ */
+export function originOf(reading: TemplateReading, span: Span): Origin | undefined {
+  for (const scalar of reading.printed ?? []) {
+    if ((scalar.key?.start ?? scalar.start) > span.start) break;
+    if (scalar.key && span.start >= scalar.key.start && span.end <= scalar.key.end) return scalar.values[0]!.origin;
+    if (span.end > scalar.end) continue;
+    const on = scalar.values.filter((value) => value.start < span.end && span.start < value.end);
+    return (on.length === 1 ? on[0] : scalar.values[scalar.values.length - 1])!.origin;
+  }
+  return undefined;
 }
 
 function firstAt(placed: readonly TemplateAction[], offset: number): number {
@@ -439,19 +504,22 @@ function firstAt(placed: readonly TemplateAction[], offset: number): number {
 const VALUE_REFERENCE = /^\.Values((?:\.[A-Za-z_][\w-]*)+)(?:\s*\|\s*quote)?$/;
 
 /** The default a `{{ .Values.a.b }}` (or `| quote`) prints, when the chart's values give it one plain value. */
-function resolvedValue(inner: string, values: ChartDefaults | undefined): string | undefined {
+function defaultPrinted(inner: string, values: ChartDefaults | undefined): { text: string; at: Origin | undefined } | undefined {
   if (!values) return undefined;
   const match = VALUE_REFERENCE.exec(inner);
   if (!match) return undefined;
-  const value = values.get(match[1]!.slice(1))?.text;
-  return value === undefined || value === '' ? undefined : value;
+  const value = values.get(match[1]!.slice(1));
+  return value?.text === undefined || value.text === '' ? undefined : { text: value.text, at: value.at };
 }
 
 const MAX_DEFAULTS = 5000;
 const MAX_DEPTH = 16;
 
-/** A chart's defaults from its `values.yaml` document, by dotted path (`image.tag`); mappings nest, other values end a path. */
-export function chartDefaults(root: unknown): Map<string, ChartDefault> {
+/**
+ * A chart's defaults from its `values.yaml` document, by dotted path (`image.tag`); mappings nest, other values end a
+ * path. With `source` (the file's path and line counter) each plain value knows where it is written.
+ */
+export function chartDefaults(root: unknown, source?: { path: string; lineCounter: LineCounter }): Map<string, ChartDefault> {
   const defaults = new Map<string, ChartDefault>();
   const walk = (node: unknown, path: string, depth: number) => {
     if (!isMap(node) || depth > MAX_DEPTH) return;
@@ -461,7 +529,9 @@ export function chartDefaults(root: unknown): Map<string, ChartDefault> {
       const value = pair.value;
       if (isScalar(value)) {
         const text = value.value === null || value.value === undefined ? undefined : String(value.value);
-        defaults.set(key, { text, truthy: text !== undefined && text !== '' && text !== 'false' && text !== '0' });
+        const entry: ChartDefault = { text, truthy: text !== undefined && text !== '' && text !== 'false' && text !== '0' };
+        if (source && value.range) entry.at = placeIn(source.path, source.lineCounter, { start: value.range[0], end: value.range[1] });
+        defaults.set(key, entry);
       } else if (isMap(value) || isSeq(value)) {
         defaults.set(key, { text: undefined, truthy: value.items.length > 0 });
         walk(value, `${key}.`, depth + 1);
@@ -472,6 +542,14 @@ export function chartDefaults(root: unknown): Map<string, ChartDefault> {
   };
   walk(root, '', 0);
   return defaults;
+}
+
+function placeIn(path: string, lineCounter: LineCounter, span: Span): Origin {
+  const position = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line: line - 1, character: col - 1 };
+  };
+  return { path, span, start: position(span.start), end: position(span.end) };
 }
 
 /**

@@ -112,9 +112,9 @@ function parseTemplate(text: string, path: string, values: ChartDefaults | undef
   const lineCounter = new LineCounter();
   const reading = readHelmTemplate(text);
   const parsed = Array.from(parseAllDocuments(reading.text, { ...YAML_OPTIONS, lineCounter, prettyErrors: false }));
-  restoreScalars(parsed, reading, values);
+  const printed = restoreScalars(parsed, reading, values);
   const documents = parsed.map((doc, index) => new YamlDoc(doc, index));
-  return { path, text, documents, lineCounter, eol: text.includes('\r\n') ? '\r\n' : '\n', template: { branches: reading.branches, balanced: reading.balanced, defaults: values } };
+  return { path, text, documents, lineCounter, eol: text.includes('\r\n') ? '\r\n' : '\n', template: { branches: reading.branches, balanced: reading.balanced, defaults: values, printed } };
 }
 
 /** A key/value pair of a mapping, the value seen through aliases. */
