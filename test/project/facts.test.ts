@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { forgetProjectFacts, isFactFile, projectFacts } from '../../server/src/project/facts';
+import { forgetProjectFacts, isFactFile, projectFacts, tiltBuiltImages } from '../../server/src/project/facts';
+import { lint } from '../../server/src/engine/core/lint';
+import { RULES } from '../../server/src/rules';
 
 describe('projectFacts', () => {
   const base = mkdtempSync(join(tmpdir(), 'shipcheck-facts-'));
@@ -34,6 +36,34 @@ describe('projectFacts', () => {
 
   it('lists the workflow files a local reusable-workflow call can name', () => {
     assert.deepEqual(projectFacts(repo('workflows', ['.github/workflows/release.yml', '.github/workflows/build.yaml', '.github/workflows/notes.md'])).workflowFiles, ['build.yaml', 'release.yml']);
+  });
+
+  it("lists the images a Tiltfile in the file's folder or above builds, which Tilt fills in", () => {
+    const tiltfile = [
+      "# docker_build('commented/out', '.')",
+      "docker_build('registry.example.com/shop/web', 'web')",
+      'custom_build(ref = "worker", command="make worker", deps=["worker"])',
+      "docker_build_with_restart('api', '.', entrypoint=['/app'])",
+      "k8s_yaml('k8s/app.yaml')",
+      'my_docker_build("not/a/builder")',
+      'docker_build(image_name)',
+    ].join('\n');
+    const workflow = repo('tilt', [`Tiltfile=${tiltfile}`, 'k8s/app.yaml', 'k8s/Tiltfile=docker_build("sidecar", ".")']);
+    assert.deepEqual(projectFacts(join(workflow, '..', '..', '..', 'k8s', 'app.yaml')).tiltImages, ['api', 'registry.example.com/shop/web', 'sidecar', 'worker']);
+    // The root's Tiltfile only, seen from the workflows' folder.
+    assert.deepEqual(projectFacts(workflow).tiltImages, ['api', 'registry.example.com/shop/web', 'worker']);
+    assert.deepEqual(tiltBuiltImages("docker_build(\n  'multi'\n)\ndocker_build('unclosed\n')"), ['multi']);
+    assert.ok(isFactFile(join(base, 'tilt', 'Tiltfile')));
+  });
+
+  it('leaves an untagged image a Tiltfile builds to Tilt (k8s/image-tag), and still reports the others', () => {
+    const manifest = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: web\n      image: registry.example.com/shop/web\n    - name: db\n      image: postgres\n';
+    const lines = (tiltImages?: string[]) =>
+      lint(manifest, 'k8s/app.yaml', { rules: RULES.filter((rule) => rule.id === 'k8s/image-tag'), preset: 'strict', project: tiltImages ? { tiltImages } : {} }).findings.map((finding) => finding.span.start);
+    const web = manifest.indexOf('registry.example.com');
+    const db = manifest.indexOf('postgres');
+    assert.deepEqual(lines(), [web, db]);
+    assert.deepEqual(lines(['registry.example.com/shop/web:dev']), [db]);
   });
 
   it('knows nothing outside a repository', () => {

@@ -12,7 +12,7 @@ const OTHER_LOCKFILES: readonly string[] = ['yarn.lock', 'pnpm-lock.yaml'];
  * The files the facts depend on, as globs for the language server's file watcher: it calls `forgetProjectFacts` when
  * one changes (`isFactFile` tells which events matter).
  */
-export const FACT_FILE_GLOBS: readonly string[] = [...[...LOCKFILES, ...OTHER_LOCKFILES].map((name) => `**/${name}`), '**/package.json', '**/.yarnrc.yml', '**/.yarn/releases/*', '**/.git/config'];
+export const FACT_FILE_GLOBS: readonly string[] = [...[...LOCKFILES, ...OTHER_LOCKFILES].map((name) => `**/${name}`), '**/package.json', '**/.yarnrc.yml', '**/.yarn/releases/*', '**/.git/config', '**/Tiltfile'];
 // Deep enough for monorepos (packages/*/web), shallow enough to stay instant on a keystroke.
 const MAX_DEPTH = 4;
 // Read again after this long even without a file event (clients that cannot watch files, a .git created).
@@ -32,12 +32,14 @@ export function projectFacts(filePath: string): ProjectFacts {
     const owner = remoteOwner(root);
     const lockfiles = listLockfiles(root);
     const workflowFiles = listWorkflowFiles(root);
+    const tiltImages = tiltfileImages(root, directory);
     facts = {
       npmLockfile: hasLockfile(root, 0),
       yarnBerry: usesYarnBerry(root),
       ...(owner !== undefined ? { owner } : {}),
       ...(lockfiles ? { lockfiles } : {}),
       workflowFiles,
+      ...(tiltImages.length > 0 ? { tiltImages } : {}),
       ...notDeployed(relative(root, directory)),
     };
   }
@@ -58,11 +60,67 @@ export function isFactFile(filePath: string): boolean {
   const parts = filePath.split(/[\\/]/);
   if (parts.includes('node_modules')) return false;
   const name = parts[parts.length - 1]!;
-  if (LOCKFILES.includes(name) || OTHER_LOCKFILES.includes(name)) return true;
+  if (LOCKFILES.includes(name) || OTHER_LOCKFILES.includes(name) || name === 'Tiltfile') return true;
   const directory = dirname(filePath);
   if (name === 'package.json' || name === '.yarnrc.yml') return existsSync(join(directory, '.git'));
   if (name === 'config' && basename(directory) === '.git') return true;
   return basename(directory) === 'releases' && basename(dirname(directory)) === '.yarn' && existsSync(join(directory, '..', '..', '.git'));
+}
+
+/** The images the Tiltfiles in `directory` and its parents up to `root` build (see `ProjectFacts.tiltImages`). */
+function tiltfileImages(root: string, directory: string): string[] {
+  const images = new Set<string>();
+  for (let dir = directory; ; dir = dirname(dir)) {
+    const text = readText(join(dir, 'Tiltfile'));
+    if (text !== undefined) for (const image of tiltBuiltImages(text)) images.add(image);
+    if (dir === root || dirname(dir) === dir || !dir.startsWith(root)) break;
+  }
+  return [...images].sort();
+}
+
+const TILT_BUILDERS = new Set(['docker_build', 'custom_build', 'docker_build_with_restart', 'custom_build_with_restart']);
+
+/**
+ * The image names a Tiltfile (Starlark) builds: the first argument, or `ref=`, of its build calls when written as a
+ * string literal. Read word by word, not with a regular expression over the whole text (no backtracking on junk).
+ */
+export function tiltBuiltImages(text: string): string[] {
+  const images: string[] = [];
+  const isWord = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+  for (let at = 0; at < text.length; at++) {
+    if (text[at] === '#') {
+      const end = text.indexOf('\n', at);
+      if (end < 0) break;
+      at = end;
+      continue;
+    }
+    if (!isWord(text.charCodeAt(at)) || (at > 0 && (isWord(text.charCodeAt(at - 1)) || text[at - 1] === '.'))) continue;
+    let end = at;
+    while (end < text.length && isWord(text.charCodeAt(end))) end++;
+    const word = text.slice(at, end);
+    at = end - 1;
+    if (!TILT_BUILDERS.has(word)) continue;
+    let next = end;
+    while (text[next] === ' ' || text[next] === '\t') next++;
+    if (text[next] !== '(') continue;
+    next++;
+    while (/\s/.test(text[next] ?? '')) next++;
+    if (text.startsWith('ref', next)) {
+      let eq = next + 3;
+      while (text[eq] === ' ') eq++;
+      if (text[eq] !== '=') continue;
+      next = eq + 1;
+      while (text[next] === ' ') next++;
+    }
+    const quote = text[next];
+    if (quote !== "'" && quote !== '"') continue;
+    const close = text.indexOf(quote, next + 1);
+    const newline = text.indexOf('\n', next + 1);
+    if (close < 0 || (newline >= 0 && newline < close)) continue;
+    const image = text.slice(next + 1, close).trim();
+    if (image) images.push(image);
+  }
+  return images;
 }
 
 /** The YAML files of the repository's `.github/workflows/` (none when it has no such folder). */

@@ -38,6 +38,11 @@ export interface ProjectFacts {
    * calls exists, for a file the files checked together do not hold. Undefined outside a repository.
    */
   workflowFiles?: readonly string[];
+  /**
+   * The images a `Tiltfile` in the file's folder or one above (up to the repository's root) builds and fills in
+   * (`docker_build('name', …)`, `custom_build`, …): Tilt replaces their references in the manifests it deploys.
+   */
+  tiltImages?: readonly string[];
 }
 
 /** The four DORA metrics a rule can protect. */

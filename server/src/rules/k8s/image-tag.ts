@@ -34,7 +34,7 @@ export default defineRule({
       'A tag like `latest` or `main` is a pointer that moves with every push. Two replicas scheduled an hour apart can run different code, the manifest in Git no longer says what is deployed, and a rollback re-applies the same moving tag, so it brings back the broken build instead of the previous one. An image without a tag is the same as `:latest`. Tagging each build with its Git commit SHA (for example `type=sha` in docker/metadata-action) gives every deployment an exact, auditable, reversible identity.',
     symptom:
       '`kubectl rollout undo` "succeeds" but the bug stays, because the previous ReplicaSet points at the same `latest` tag, which now resolves to the broken image; nobody can say which commit is running where.',
-    fix: 'Tag images with the commit SHA or a release version and reference that tag (or an `@sha256:` digest) in the manifest. Images a build tool fills in are not flagged: values left to Helm or envsubst (`{{ }}`, `${VAR}`, `$IMAGE`, an upper-case name), `ko://` references, images that every kustomize overlay deploying the file pins, with `images:` (`newTag` or `digest`, directly or through bases and components: the kustomization decides the tag, and is where it is fixed) or a patch (when only some overlays do, the finding names the others), and the `build.artifacts` images of a `skaffold.yaml` in the file\'s folder or one above (when those files are checked in the same run or workspace).',
+    fix: 'Tag images with the commit SHA or a release version and reference that tag (or an `@sha256:` digest) in the manifest. Images a build tool fills in are not flagged: values left to Helm or envsubst (`{{ }}`, `${VAR}`, `$IMAGE`, an upper-case name), `ko://` references, images that every kustomize overlay deploying the file pins, with `images:` (`newTag` or `digest`, directly or through bases and components: the kustomization decides the tag, and is where it is fixed) or a patch (when only some overlays do, the finding names the others), the `build.artifacts` images of a `skaffold.yaml` in the file\'s folder or one above (when those files are checked in the same run or workspace), and the images a `Tiltfile` in the file\'s folder or one above builds (`docker_build`, `custom_build`).',
     bad: `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -79,6 +79,8 @@ spec:
       // manifest's tag is not what runs (and not where a `newTag: latest` would be fixed).
       const filled = ctx.index.imagesFilledIn().filter((entry) => parseImage(entry.name).repository === ref.repository);
       if (filled.some((entry) => entry.tool === 'skaffold')) return;
+      // An image a Tiltfile of the repository builds: Tilt fills in its reference when it deploys the manifest.
+      if (ctx.project.tiltImages?.some((name) => parseImage(name).repository === ref.repository)) return;
       // A base is judged as its kustomize overlays deploy it: an overlay that sets the image (a patch, `images:`) decides
       // its tag, and is where a moving tag would be fixed.
       const deployed = missingAsDeployed(ctx, container, (variant) => variant.imageSet || (variant.image !== undefined && problemOf(variant.image) === undefined));
