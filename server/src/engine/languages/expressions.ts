@@ -519,20 +519,25 @@ function pathSegments(expr: Expr): string[] | undefined {
 
 /** Whether the expression calls always(), success(), failure() or cancelled() anywhere. */
 export function usesStatusFunction(ast: Expr): boolean {
-  switch (ast.kind) {
-    case 'call':
-      return STATUS_FUNCTIONS.has(ast.name) || ast.args.some(usesStatusFunction);
-    case 'not':
-      return usesStatusFunction(ast.operand);
-    case 'binary':
-      return usesStatusFunction(ast.left) || usesStatusFunction(ast.right);
+  return (ast.kind === 'call' && STATUS_FUNCTIONS.has(ast.name)) || subexpressions(ast).some(usesStatusFunction);
+}
+
+/** The expressions directly inside one (an object read from, an index, a call's arguments, operands), for walks. */
+export function subexpressions(expr: Expr): readonly Expr[] {
+  switch (expr.kind) {
     case 'property':
     case 'star':
-      return usesStatusFunction(ast.object);
+      return [expr.object];
     case 'index':
-      return usesStatusFunction(ast.object) || usesStatusFunction(ast.index);
+      return [expr.object, expr.index];
+    case 'call':
+      return expr.args;
+    case 'not':
+      return [expr.operand];
+    case 'binary':
+      return [expr.left, expr.right];
     default:
-      return false;
+      return [];
   }
 }
 
@@ -870,25 +875,8 @@ export type CallProblem =
 export function callsOf(ast: Expr): Extract<Expr, { kind: 'call' }>[] {
   const out: Extract<Expr, { kind: 'call' }>[] = [];
   const visit = (expr: Expr): void => {
-    switch (expr.kind) {
-      case 'call':
-        out.push(expr);
-        expr.args.forEach(visit);
-        return;
-      case 'not':
-        return visit(expr.operand);
-      case 'binary':
-        visit(expr.left);
-        return visit(expr.right);
-      case 'property':
-      case 'star':
-        return visit(expr.object);
-      case 'index':
-        visit(expr.object);
-        return visit(expr.index);
-      default:
-        return;
-    }
+    if (expr.kind === 'call') out.push(expr);
+    subexpressions(expr).forEach(visit);
   };
   visit(ast);
   return out;

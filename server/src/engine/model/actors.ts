@@ -1,4 +1,4 @@
-import { contextPaths, evaluate, evaluateCondition, type Expr, parseCondition, type Value } from '../languages/expressions';
+import { contextPaths, evaluate, evaluateCondition, type Expr, parseCondition, subexpressions, type Value } from '../languages/expressions';
 
 /** Paths naming who triggered the run or wrote what it is about: logins, and account types ('User', 'Bot'). */
 const LOGIN = /^github\.(actor|triggering_actor|event\.(?:.+\.)?(?:user|sender|actor|triggering_actor)\.login)$/;
@@ -74,23 +74,7 @@ function actorChecks(ast: Expr): number | undefined {
       other = true;
       return;
     }
-    switch (expr.kind) {
-      case 'not':
-        return visit(expr.operand);
-      case 'binary':
-        visit(expr.left);
-        return visit(expr.right);
-      case 'call':
-        return expr.args.forEach(visit);
-      case 'property':
-      case 'star':
-        return visit(expr.object);
-      case 'index':
-        visit(expr.object);
-        return visit(expr.index);
-      default:
-        return;
-    }
+    subexpressions(expr).forEach(visit);
   };
   visit(ast);
   return other ? undefined : count;

@@ -18,7 +18,7 @@
  * table does not know, `github.event`, what an object filter returns) is `any`, and nothing is reported about it.
  */
 import type { Span } from '../core/finding';
-import { SPECIAL_FUNCTIONS, type Expr } from '../languages/expressions';
+import { SPECIAL_FUNCTIONS, subexpressions, type Expr } from '../languages/expressions';
 import type { IndexView } from '../core/projectIndex';
 import { ACTION_SCHEMA, WORKFLOW_SCHEMA } from '../schema/schemaData.generated';
 import type { SchemaDefinition, SchemaDefinitions } from '../schema/types';
@@ -612,26 +612,11 @@ export function scopeProblems(ast: Expr, site: ExpressionSite, scope: Scope): Sc
   const visit = (expr: Expr, fallback = false): void => {
     const segments = pathSegmentsOf(expr);
     if (segments) return checkPath(segments, fallback);
-    switch (expr.kind) {
-      case 'property':
-      case 'star':
-        return visit(expr.object);
-      case 'index':
-        visit(expr.object);
-        return visit(expr.index);
-      case 'call':
-        if (allowed && SPECIAL_FUNCTIONS.has(expr.name) && !allowed.functions.has(expr.name)) {
-          problems.push({ kind: 'unavailable-function', name: expr.name, start: expr.start, end: expr.start + expr.name.length, allowed: [...allowed.functions.keys()] });
-        }
-        return expr.args.forEach((arg) => visit(arg));
-      case 'not':
-        return visit(expr.operand);
-      case 'binary':
-        visit(expr.left, expr.op === '||');
-        return visit(expr.right, expr.op === '||');
-      default:
-        return;
+    if (expr.kind === 'call' && allowed && SPECIAL_FUNCTIONS.has(expr.name) && !allowed.functions.has(expr.name)) {
+      problems.push({ kind: 'unavailable-function', name: expr.name, start: expr.start, end: expr.start + expr.name.length, allowed: [...allowed.functions.keys()] });
     }
+    // The operands of `||` may be missing on purpose (a default follows).
+    for (const sub of subexpressions(expr)) visit(sub, expr.kind === 'binary' && expr.op === '||');
   };
   visit(ast);
   return problems;

@@ -1,4 +1,4 @@
-import { type Expr, findExpressions, parseExpression } from '../../engine/languages/expressions';
+import { type Expr, findExpressions, parseExpression, subexpressions } from '../../engine/languages/expressions';
 import { defineRule, type RuleContext } from '../../engine/core/rule';
 import { scalarText } from '../../engine/yaml/scalarText';
 import { isMap, isScalar, isSeq, type Node, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
@@ -96,31 +96,9 @@ function wholeSecrets(ast: Expr): { kind: 'toJson' | 'dynamic'; expr: Expr }[] {
   const found: { kind: 'toJson' | 'dynamic'; expr: Expr }[] = [];
   const isSecrets = (expr: Expr | undefined) => expr?.kind === 'context' && expr.name.toLowerCase() === 'secrets';
   const visit = (expr: Expr): void => {
-    switch (expr.kind) {
-      case 'call':
-        if (expr.name === 'tojson' && isSecrets(expr.args[0])) {
-          found.push({ kind: 'toJson', expr });
-          return;
-        }
-        return expr.args.forEach(visit);
-      case 'index':
-        if (isSecrets(expr.object) && expr.index.kind !== 'literal') {
-          found.push({ kind: 'dynamic', expr });
-          return;
-        }
-        visit(expr.object);
-        return visit(expr.index);
-      case 'property':
-      case 'star':
-        return visit(expr.object);
-      case 'not':
-        return visit(expr.operand);
-      case 'binary':
-        visit(expr.left);
-        return visit(expr.right);
-      default:
-        return;
-    }
+    if (expr.kind === 'call' && expr.name === 'tojson' && isSecrets(expr.args[0])) found.push({ kind: 'toJson', expr });
+    else if (expr.kind === 'index' && isSecrets(expr.object) && expr.index.kind !== 'literal') found.push({ kind: 'dynamic', expr });
+    else subexpressions(expr).forEach(visit);
   };
   visit(ast);
   return found;
