@@ -1,44 +1,13 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Severity } from '../../server/src/engine/core/finding';
-import { lint } from '../../server/src/engine/core/lint';
-import { buildProjectIndex } from '../../server/src/engine/core/projectIndex';
-import { presetSeverity } from '../../server/src/engine/core/presets';
-import { RULES } from '../../server/src/rules';
-import { expectationKey, findingsAsExpectations, parseExpectations } from '../helpers/fixtures';
+import { kustomizeFixtures } from '../helpers/kustomizeFixtures';
 
 // The rules about references between objects, judged as the overlays deploy them (names, namespaces, patches).
 const JUDGED = ['k8s/dangling-reference', 'k8s/selector'];
-const ROOT = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'kustomize', 'references');
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
-
-const files = filesUnder(ROOT).map((path) => ({ path: relative(ROOT, path).replace(/\\/g, '/'), text: readFileSync(path, 'utf8') }));
-const rules = RULES.filter((rule) => JUDGED.includes(rule.id));
-
-function lintInSet(path: string, set = files) {
-  const text = set.find((file) => file.path === path)!.text;
-  return lint(text, path, { rules, preset: 'strict', index: buildProjectIndex(set) });
-}
+const { files, lintInSet, itReportsTheExpectedFindings } = kustomizeFixtures('references', JUDGED);
 
 describe('references judged as Kustomize overlays deploy them', () => {
-  for (const file of files.filter((candidate) => !/kustomization\.yaml$/.test(candidate.path))) {
-    it(`${file.path}: reports exactly the expected findings`, () => {
-      const result = lintInSet(file.path);
-      const actual = findingsAsExpectations(result, result.findings).map(expectationKey).sort();
-      const expected = parseExpectations(file.text)
-        .map((e) => expectationKey({ ...e, severity: e.severity ?? (presetSeverity(rules.find((rule) => rule.id === e.ruleId)!, 'strict') as Severity) }))
-        .sort();
-      assert.deepEqual(actual, expected);
-    });
-  }
+  itReportsTheExpectedFindings();
 
   it('names the overlay that renames an object apart from a reference to it, and only that one', () => {
     const [template] = lintInSet('shop/base/rollout.yaml').findings;
