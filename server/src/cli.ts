@@ -21,6 +21,7 @@ import { ENGINE_RULES, SEVERITY_RANK, type Severity } from './engine/core/findin
 import { DEFAULT_MAX_FILE_SIZE } from './engine/core/lint';
 import { DEFAULT_PRESET, type Preset } from './engine/core/presets';
 import { RULES } from './rules/index';
+import { keepNothing } from './engine/incremental/memo';
 
 /** Exit codes after Ctrl-C or a termination request (128 + the signal's number), as shells report them. */
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -254,6 +255,8 @@ function onInterrupt(signal: StopSignal): void {
   interrupted = signal;
 }
 
+// A CLI run checks each file once, so the engine's memo keeps nothing for a later lint (see `keepNothing`).
+keepNothing();
 if (isCheckWorker()) {
   serveChecks();
 } else {
