@@ -284,8 +284,13 @@ const SUMMARIES = new MemoSlot<JobSummary>('jobSummary', { plain: true });
 export function classifyJob(job: Job): JobClassification {
   return memoOn(job, CLASSIFICATION, () => {
     const source = jobSource(job);
+    if (source === undefined) return computeClassification(job);
+    // When the summary is worked out here, the full classification it came from is this lint's answer: asking for
+    // its evidence then does not classify the job a second time.
+    let full: JobClassification | undefined;
     // Steps without `shell:` read the workflow's `defaults:`, which lies outside the job's text.
-    return source === undefined ? computeClassification(job) : new SummarizedClassification(job, memo.get(SUMMARIES, source.text, () => summarize(computeClassification(job)), job.workflow.defaultShell ?? ''));
+    const summary = memo.get(SUMMARIES, source.text, () => summarize((full = computeClassification(job))), job.workflow.defaultShell ?? '');
+    return full ?? new SummarizedClassification(job, summary);
   });
 }
 
