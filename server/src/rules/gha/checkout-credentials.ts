@@ -28,7 +28,7 @@ export default defineRule({
       '`actions/checkout` writes the job\'s GITHUB_TOKEN into `.git/config` so that later git commands can push. Every later step can read it there, including third-party actions and build scripts that never needed it, and so can anyone who gets the folder: an artifact uploaded from the workspace root with its hidden files (older `actions/upload-artifact`, `include-hidden-files: true`, or a `tar`/`zip` of `.`) ships `.git/config` with the token in it ("ArtiPACKED"). In a public repository artifacts are public, and a token with write scopes is valid until the job ends, often long enough to push a commit or a tag.',
     symptom: 'An artifact of a public run contains `.git/config` with an `extraheader` holding a live token.',
     fix:
-      'Add `persist-credentials: false` to `actions/checkout` (the quick-fix does) and, when a later step really pushes, give that step its credentials itself (`git push https://x-access-token:${GH_TOKEN}@github.com/…` or an action that takes a token). Upload only the folders you need, not the workspace root. In `recommended` the rule reports a checkout only when the job later uploads the checkout root with its hidden files (directly, or in a `tar`/`zip` archive of it); `strict` also notes (info) every checkout in a job that never pushes with git (`git push`, an action or release tool that pushes). A checkout whose `persist-credentials:` is an expression, or `true` in a job that uploads nothing, is a choice the rule leaves alone.',
+      'Add `persist-credentials: false` to `actions/checkout` (the quick-fix does) and, when a later step really pushes, give that step its credentials itself (`git push https://x-access-token:${GH_TOKEN}@github.com/…` or an action that takes a token). Upload only the folders you need, not the workspace root. In `recommended` the rule reports a checkout only when the job later uploads the checkout root with its hidden files (directly, or in a `tar`/`zip` archive of it); `strict` also notes (info) every checkout in a job that never pushes with git (`git push`, an action or release tool that pushes), except in composite actions, which cannot see the later steps of the job that runs them. A checkout whose `persist-credentials:` is an expression, or `true` in a job that uploads nothing, is a choice the rule leaves alone.',
     bad: `on: push
 jobs:
   build:
@@ -74,7 +74,8 @@ jobs:
         ctx.report({ span: spanOf(uses), message: 'uploaded', args: [name, upload], ...fix });
         return;
       }
-      if (ctx.preset === 'recommended' || persist !== undefined) return;
+      // A composite action cannot see the steps of the job that runs it: a later step there may push with the token.
+      if (ctx.preset === 'recommended' || persist !== undefined || step.job.workflow.kind === 'composite-action') return;
       ctx.report({ span: spanOf(uses), message: 'persisted', args: [name], severity: 'info', ...fix });
     },
   },

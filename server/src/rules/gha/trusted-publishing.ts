@@ -42,7 +42,7 @@ export default defineRule({
       'A registry token kept in the repository\'s secrets is valid until someone revokes it, and every step of the publishing job can read it: a compromised action or dev dependency, a build script, a log that echoes the environment. Whoever gets it can push a malicious version of your package from anywhere, long after the run, and the registry cannot tell it from yours. With trusted publishing the registry trusts this repository\'s workflow instead: the job asks GitHub for an OIDC token (`id-token: write`), the registry exchanges it for a credential that lasts minutes and only works for the packages that trust that workflow, and nothing is stored to leak.',
     symptom: 'A version of your package you did not release, published with a token that leaked from CI (several npm and PyPI supply-chain attacks started this way).',
     fix:
-      'Register the repository and workflow (and environment, if you use one) as a trusted publisher on the registry, give the publishing job `permissions: id-token: write`, and delete the token from the workflow and the secrets: PyPI: `pypa/gh-action-pypi-publish` or `uv publish` without a password; npm: `npm publish` with npm 11.5.1 or later and no `NODE_AUTH_TOKEN`; RubyGems: `rubygems/release-gem`; crates.io: `rust-lang/crates-io-auth-action` and its token; NuGet: `NuGet/login` and the key it returns. Uploads to other registries (`--registry`, `repository-url:`, a `registry-url:` that is not npmjs.org, GitHub Packages) and dry runs are not flagged, nor a job with `id-token: write` that passes no stored token.',
+      'Register the repository and workflow (and environment, if you use one) as a trusted publisher on the registry, give the publishing job `permissions: id-token: write`, and delete the token from the workflow and the secrets: PyPI: `pypa/gh-action-pypi-publish` or `uv publish` without a password; npm: `npm publish` with npm 11.5.1 or later and no `NODE_AUTH_TOKEN`; RubyGems: `rubygems/release-gem`; crates.io: `rust-lang/crates-io-auth-action` and its token; NuGet: `NuGet/login` and the key it returns. Uploads to other registries (`--registry`, `repository-url:`, a `registry-url:` that is not npmjs.org, GitHub Packages) and dry runs are not flagged, nor a job with `id-token: write` that passes no stored token, nor `pypa/gh-action-pypi-publish` without a password (it has no token to use: it publishes through trusted publishing, or fails in a job without `id-token: write`).',
     bad: `on:
   release:
     types: [published]
@@ -113,8 +113,9 @@ function actionUpload(step: Step): { registry: TrustedRegistry; token: boolean }
     case 'pypa/gh-action-pypi-publish': {
       const url = input(step, 'repository-url') ?? input(step, 'repository_url');
       if (url !== undefined && !PUBLIC_URL.test(url)) return undefined;
+      // Without a password the action has no token to use: it publishes through trusted publishing or not at all.
       const password = input(step, 'password');
-      return { registry: 'PyPI', token: password !== undefined && SECRET.test(password) };
+      return password === undefined ? undefined : { registry: 'PyPI', token: SECRET.test(password) };
     }
     case 'rubygems/release-gem':
       // Told not to set up trusted publishing, it pushes with the stored API key.

@@ -28,6 +28,8 @@ const messages = {
     `'${uses}' points at '${ref}', a tag or branch that can move to different code at any time. Pin the full commit SHA and keep the version in a comment: '@<sha> # v1.2.3'.`,
   firstPartyTag: (uses: string) =>
     `'${uses}' is pinned to a tag of one of GitHub's own actions. GitHub maintains those tags, so the risk is small, but only a full commit SHA always names the same code: '@<sha> # v1.2.3' keeps it readable.`,
+  privilegedFirstPartyTag: (uses: string, event: string) =>
+    `'${uses}' is pinned to a tag of one of GitHub's own actions in a workflow that runs on '${event}', with secrets and a token that can write. GitHub maintains those tags, so the risk is small, but only a full commit SHA always names the same code: '@<sha> # v1.2.3' keeps it readable.`,
   dockerLatest: (uses: string) =>
     `'${uses}' runs whatever image is tagged latest at the time of the run. Pin a version tag or, better, a digest ('@sha256:…').`,
 };
@@ -42,7 +44,7 @@ export default defineRule({
   docs: {
     summary: 'Pin third-party actions to a full commit SHA, not to a branch or a tag.',
     rationale:
-      'A `uses:` reference is resolved at run time. Branches move with every push, and tags can be moved or re-created by the action\'s owner, or by an attacker who compromises the owner\'s account, as happened with tj-actions/changed-files in 2025. A 40-character commit SHA is the only reference that always means the same code; a trailing `# v4.1.1` comment keeps it readable, and Dependabot or Renovate update both together. GitHub\'s own `actions/*` and `github/*` by tag are not flagged in the recommended preset, and are a hint in strict in a job that pins other actions by SHA: GitHub maintains those tags, but a SHA is still the only reference that cannot move. In a workflow that runs on an event an outsider can cause and that hands the job secrets and a writable token (`pull_request_target`, `issues`, `issue_comment`, `discussion`, `discussion_comment`, `workflow_run`, `gollum`), a third-party tag is a warning in the strict preset rather than a note: a moved tag there runs with those. A branch of a repository that belongs to this repository\'s own owner (the GitHub remote in `.git/config`, or `owner:` in `.shipcheck.yaml`) is reported as info rather than a warning: the same organization controls both sides, so it is a trade-off to review, not an outside party\'s code. References the runner would reject (`uses: checkout@v2`, no `@ref`) are not this rule\'s to report.',
+      'A `uses:` reference is resolved at run time. Branches move with every push, and tags can be moved or re-created by the action\'s owner, or by an attacker who compromises the owner\'s account, as happened with tj-actions/changed-files in 2025. A 40-character commit SHA is the only reference that always means the same code; a trailing `# v4.1.1` comment keeps it readable, and Dependabot or Renovate update both together. GitHub\'s own `actions/*` and `github/*` by tag are not flagged in the recommended preset, and are a hint in strict in a job that pins other actions by SHA or in a workflow that runs on one of the privileged events below: GitHub maintains those tags, but a SHA is still the only reference that cannot move. In a workflow that runs on an event an outsider can cause and that hands the job secrets and a writable token (`pull_request_target`, `issues`, `issue_comment`, `discussion`, `discussion_comment`, `workflow_run`, `gollum`), a third-party tag is a warning in the strict preset rather than a note: a moved tag there runs with those. A branch of a repository that belongs to this repository\'s own owner (the GitHub remote in `.git/config`, or `owner:` in `.shipcheck.yaml`) is reported as info rather than a warning: the same organization controls both sides, so it is a trade-off to review, not an outside party\'s code. References the runner would reject (`uses: checkout@v2`, no `@ref`) are not this rule\'s to report.',
     symptom:
       'A workflow that has not changed starts failing, or worse, starts sending secrets somewhere, because the action it references was updated under the same name.',
     fix: 'Replace the tag or branch with the commit SHA it currently points to and keep the tag in a comment (`uses: owner/action@<40 hex> # v2.3.4`); let Dependabot (`package-ecosystem: github-actions`) keep them current. For `docker://` images, pin a version tag or a `@sha256:` digest.',
@@ -99,15 +101,18 @@ function check(field: Field | undefined, action: ActionRef | undefined, job: Job
     } else ctx.report({ span, message: 'branch', args: [uses, ref], severity: 'warning' });
     return;
   }
-  if (FIRST_PARTY.test(uses)) {
-    // GitHub's own tags are a trade-off most repositories make knowingly: a hint, only where the preset asks for more,
-    // and only in a job that pins other actions by SHA (it has chosen to pin; this one was left behind). Where nothing
-    // is pinned, most of these hints were noise on real repositories (3 of 11 worth acting on).
-    if (ctx.preset !== 'recommended' && pinsSomeActionBySha(job)) ctx.report({ span, message: 'firstPartyTag', args: [uses], severity: 'hint' });
-    return;
-  }
   // Where a tag's code runs with a writable token and secrets on an outsider's event, a moved tag is an attack path.
   const privileged = workflow.kind === 'workflow' ? [...workflowTriggers(workflow, ctx.doc).events.keys()].find((event) => PRIVILEGED_EVENTS.has(event)) : undefined;
+  if (FIRST_PARTY.test(uses)) {
+    // GitHub's own tags are a trade-off most repositories make knowingly: a hint, only where the preset asks for more,
+    // and only in a job that pins other actions by SHA (it has chosen to pin; this one was left behind) or in a
+    // privileged workflow (a moved tag runs with its secrets). Elsewhere, where nothing is pinned, most of these hints
+    // were noise on real repositories (3 of 11 worth acting on).
+    if (ctx.preset === 'recommended') return;
+    if (pinsSomeActionBySha(job)) ctx.report({ span, message: 'firstPartyTag', args: [uses], severity: 'hint' });
+    else if (privileged !== undefined) ctx.report({ span, message: 'privilegedFirstPartyTag', args: [uses, privileged], severity: 'hint' });
+    return;
+  }
   if (privileged !== undefined && ctx.preset !== 'recommended') {
     ctx.report({ span, message: 'privilegedTag', args: [uses, privileged], severity: 'warning' });
     return;
