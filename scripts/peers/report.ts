@@ -99,14 +99,24 @@ function fileTable(first: string, rows: readonly FileRow[]): string[] {
     .filter((row) => row.failing > 0 || row.passing > 0)
     .map((row) => {
       const mapped = row.rules.length > 0;
-      return [`\`${row.check}\``, rulesCell(row.rules), String(row.failing), foundCell(row.found, row.failing, mapped), String(row.passing), mapped ? String(row.flagged) : '—', row.note];
+      const fragments = row.fragments === 0 ? '0' : mapped ? `${row.fragments} (${row.foundOnFragments} found)` : String(row.fragments);
+      return [`\`${row.check}\``, rulesCell(row.rules), String(row.failing), foundCell(row.found, row.failing, mapped), fragments, String(row.passing), mapped ? String(row.flagged) : '—', row.note];
     });
   const total = (label: string, mappedOnly: boolean): string[] => {
     const kept = rows.filter((row) => !mappedOnly || row.rules.length > 0);
     const sum = (pick: (row: FileRow) => number): number => kept.reduce((acc, row) => acc + pick(row), 0);
-    return [label, '', String(sum((row) => row.failing)), `${sum((row) => row.found)} (${percent(sum((row) => row.found), sum((row) => row.failing))})`, String(sum((row) => row.passing)), String(sum((row) => row.flagged)), ''];
+    return [
+      label,
+      '',
+      String(sum((row) => row.failing)),
+      `${sum((row) => row.found)} (${percent(sum((row) => row.found), sum((row) => row.failing))})`,
+      `${sum((row) => row.fragments)} (${sum((row) => row.foundOnFragments)} found)`,
+      String(sum((row) => row.passing)),
+      String(sum((row) => row.flagged)),
+      '',
+    ];
   };
-  return table([first, 'shipcheck rules', 'failing files', 'found', 'passing files', 'flagged', 'note'], [...body, total('**checks mapped to a rule**', true), total('**every check**', false)]);
+  return table([first, 'shipcheck rules', 'failing files', 'found', 'failing fragments', 'passing files', 'flagged', 'note'], [...body, total('**checks mapped to a rule**', true), total('**every check**', false)]);
 }
 
 /** One peer's section: a heading, how it is scored, the table. */
@@ -150,7 +160,7 @@ export function section(score: PeerScore): string[] {
         '## kube-score',
         '',
         `The ${score.files} \`score/testdata\` files its Go tests grade (\`expected.json\`): a file graded Warning or Critical for a check is failing, AllOK is passing. ` +
-          'Found: a mapped rule reports something in a failing file; flagged: it does in a passing one (not always wrong: the file may have other problems the rule sees).',
+          'Found: a mapped rule reports something in a failing file; flagged: it does in a passing one (not always wrong: the file may have other problems the rule sees). *Failing fragments* counts the failing files whose workloads are all fragments (as for kube-linter: rejected as written, read as patches), and how many of them are found; the summary also gives the share of the others.',
         '',
         ...fileTable('kube-score check', score.rows),
       ];
@@ -159,7 +169,7 @@ export function section(score: PeerScore): string[] {
         '## Polaris',
         '',
         `The ${score.files} \`test-checks/<check>/\` files: \`failure*.yaml\` must fail the check, \`success*.yaml\` pass it (\`mutated*\` files, Polaris's fix output, are left out). ` +
-          'Found: a mapped rule reports something in a failure file; flagged: it does in a success file (not always wrong: a success file for one key, such as CPU requests, may lack another that the same rule asks for).',
+          'Found: a mapped rule reports something in a failure file; flagged: it does in a success file (not always wrong: a success file for one key, such as CPU requests, may lack another that the same rule asks for). *Failing fragments* counts the failing files whose workloads are all fragments (as for kube-linter: rejected as written, read as patches), and how many of them are found; the summary also gives the share of the others.',
         '',
         ...fileTable('Polaris check', score.rows),
       ];
@@ -177,7 +187,9 @@ export function summaryLine(score: PeerScore): string {
     const kept = rows.filter((row) => row.rules.length > 0);
     const sum = (pick: (row: FileRow) => number): number => kept.reduce((acc, row) => acc + pick(row), 0);
     const all = rows.reduce((acc, row) => acc + row.failing, 0);
-    return `${sum((row) => row.found)} / ${sum((row) => row.failing)} failing files of checks mapped to a rule (${percent(sum((row) => row.found), sum((row) => row.failing))}; ${all} in all), ${sum((row) => row.flagged)} / ${sum((row) => row.passing)} passing files flagged`;
+    const wholeFound = sum((row) => row.found - row.foundOnFragments);
+    const whole = sum((row) => row.failing - row.fragments);
+    return `${sum((row) => row.found)} / ${sum((row) => row.failing)} failing files of checks mapped to a rule (${percent(sum((row) => row.found), sum((row) => row.failing))}; ${wholeFound} / ${whole} of whole objects, ${percent(wholeFound, whole)}; ${all} in all), ${sum((row) => row.flagged)} / ${sum((row) => row.passing)} passing files flagged`;
   };
   switch (score.kind) {
     case 'zizmor':

@@ -186,10 +186,13 @@ export interface FileRow {
   /** The failing files no mapped rule reports in, and the passing files one does (for `--list`). */
   missedFiles: string[];
   flaggedFiles: string[];
+  /** Failing files whose workloads are all fragments (`isFragmentFile`), and how many of them are found. */
+  fragments: number;
+  foundOnFragments: number;
 }
 
 /** Scores whole files: a failing file is found when a mapped rule reports anything in it; a passing one is flagged when it does. */
-export function scoreFiles(expected: readonly FileExpectation[], findings: readonly Finding[], mapping: MappingTable): FileRow[] {
+export function scoreFiles(expected: readonly FileExpectation[], findings: readonly Finding[], mapping: MappingTable, fragmentFile: (file: string) => boolean = () => false): FileRow[] {
   const rulesIn = new Map<string, Set<string>>();
   for (const finding of findings) {
     const rules = rulesIn.get(finding.file) ?? new Set<string>();
@@ -203,6 +206,19 @@ export function scoreFiles(expected: readonly FileExpectation[], findings: reado
     const passing = expected.filter((e) => e.check === check && !e.fails);
     const missedFiles = failing.filter((e) => !reported(e)).map((e) => e.file);
     const flaggedFiles = passing.filter(reported).map((e) => e.file);
-    return { check, rules, note, failing: failing.length, found: failing.length - missedFiles.length, passing: passing.length, flagged: flaggedFiles.length, missedFiles, flaggedFiles };
+    const fragments = failing.filter((e) => fragmentFile(e.file));
+    return {
+      check,
+      rules,
+      note,
+      failing: failing.length,
+      found: failing.length - missedFiles.length,
+      passing: passing.length,
+      flagged: flaggedFiles.length,
+      missedFiles,
+      flaggedFiles,
+      fragments: fragments.length,
+      foundOnFragments: fragments.filter(reported).length,
+    };
   });
 }

@@ -101,3 +101,11 @@ export function objectSpans(source: string): ObjectSpan[] {
   }
   return objects;
 }
+
+/**
+ * Whether a file's workloads are all fragments (`ObjectSpan.fragment`): it holds at least one, and every object with
+ * containers is one. Its other objects (a Service, a budget) do not make it whole.
+ */
+export function isFragmentFile(objects: readonly ObjectSpan[]): boolean {
+  return objects.some((object) => object.fragment) && objects.filter((object) => object.containers.length > 0 || object.fragment).every((object) => object.fragment);
+}
