@@ -14,7 +14,7 @@ import {
 import { lintPeer, listFiles } from './collect';
 import { readMapping } from './mapping';
 import { scoreFiles, scoreLines, scoreObjects, type CheckRow, type FileRow, type Finding, type LineScore } from './score';
-import { objectSpans, workflowLayout, type ObjectSpan, type WorkflowLayout } from './structure';
+import { isFragmentFile, objectSpans, workflowLayout, type ObjectSpan, type WorkflowLayout } from './structure';
 
 /** A scored peer table: line peers (with optional personas), object peers, file peers. */
 export type PeerScore =
@@ -135,7 +135,8 @@ async function scoreKubeScore(peers: string, say: (line: string) => void): Promi
   }
   const expected = parseKubeScoreExpected(readFileSync(join(root, 'expected.json'), 'utf8'), listFiles(join(root, 'score', 'testdata')));
   const findings = await lintPeer(peers, 'kube-score', [{ path: 'score/testdata' }]);
-  return { kind: 'kube-score', rows: scoreFiles(expected, findings, readMapping('kube-score')), files: new Set(expected.map((e) => e.file)).size };
+  const fragment = cached((file: string) => isFragmentFile(objectSpans(readOr(join(root, file)))));
+  return { kind: 'kube-score', rows: scoreFiles(expected, findings, readMapping('kube-score'), fragment), files: new Set(expected.map((e) => e.file)).size };
 }
 
 async function scorePolaris(peers: string, say: (line: string) => void): Promise<PeerScore | undefined> {
@@ -150,7 +151,8 @@ async function scorePolaris(peers: string, say: (line: string) => void): Promise
     return found ? [found] : [];
   });
   const findings = await lintPeer(peers, 'polaris', [{ path: 'test-checks' }]);
-  return { kind: 'polaris', rows: scoreFiles(expected, findings, readMapping('polaris')), files: expected.length };
+  const fragment = cached((file: string) => isFragmentFile(objectSpans(readOr(join(peers, 'polaris', file)))));
+  return { kind: 'polaris', rows: scoreFiles(expected, findings, readMapping('polaris'), fragment), files: expected.length };
 }
 
 /** The peers in the order the report lists them. */

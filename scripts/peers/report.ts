@@ -25,6 +25,13 @@ function totals(rows: readonly CheckRow[], mappedOnly: boolean): Totals {
     .reduce((sum, row) => ({ expected: sum.expected + row.expected, found: sum.found + row.found, extra: sum.extra + row.extra }), { expected: 0, found: 0, extra: 0 });
 }
 
+/** Object peers: the expectations on whole objects (not on fragments), and those found. */
+function wholeTotals(rows: readonly CheckRow[], mappedOnly: boolean): { expected: number; found: number } {
+  return rows
+    .filter((row) => !mappedOnly || row.rules.length > 0)
+    .reduce((sum, row) => ({ expected: sum.expected + row.expected - (row.fragments ?? 0), found: sum.found + row.found - (row.foundOnFragments ?? 0) }), { expected: 0, found: 0 });
+}
+
 const foundCell = (found: number, expected: number, mapped: boolean): string => (mapped ? `${found} (${percent(found, expected)})` : '—');
 
 function zizmorTable(score: Extract<PeerScore, { kind: 'zizmor' }>): string[] {
@@ -74,12 +81,17 @@ function lineTable(first: string, rows: readonly CheckRow[]): string[] {
 function objectTable(rows: readonly CheckRow[]): string[] {
   const body = rows
     .filter((row) => row.expected > 0)
-    .map((row) => [`\`${row.check}\``, rulesCell(row.rules), String(row.expected), foundCell(row.found, row.expected, row.rules.length > 0), row.note]);
+    .map((row) => {
+      const mapped = row.rules.length > 0;
+      const fragments = row.fragments ?? 0;
+      return [`\`${row.check}\``, rulesCell(row.rules), String(row.expected), foundCell(row.found, row.expected, mapped), fragments === 0 ? '0' : mapped ? `${fragments} (${row.foundOnFragments ?? 0} found)` : String(fragments), row.note];
+    });
   const total = (label: string, mappedOnly: boolean): string[] => {
     const sum = totals(rows, mappedOnly);
-    return [label, '', String(sum.expected), `${sum.found} (${percent(sum.found, sum.expected)})`, ''];
+    const whole = wholeTotals(rows, mappedOnly);
+    return [label, '', String(sum.expected), `${sum.found} (${percent(sum.found, sum.expected)})`, `${sum.expected - whole.expected} (${sum.found - whole.found} found)`, ''];
   };
-  return table(['kube-linter check', 'shipcheck rules', 'expected', 'found', 'note'], [...body, total('**checks mapped to a rule**', true), total('**every check**', false)]);
+  return table(['kube-linter check', 'shipcheck rules', 'expected', 'found', 'on fragments', 'note'], [...body, total('**checks mapped to a rule**', true), total('**every check**', false)]);
 }
 
 function fileTable(first: string, rows: readonly FileRow[]): string[] {
@@ -87,14 +99,24 @@ function fileTable(first: string, rows: readonly FileRow[]): string[] {
     .filter((row) => row.failing > 0 || row.passing > 0)
     .map((row) => {
       const mapped = row.rules.length > 0;
-      return [`\`${row.check}\``, rulesCell(row.rules), String(row.failing), foundCell(row.found, row.failing, mapped), String(row.passing), mapped ? String(row.flagged) : '—', row.note];
+      const fragments = row.fragments === 0 ? '0' : mapped ? `${row.fragments} (${row.foundOnFragments} found)` : String(row.fragments);
+      return [`\`${row.check}\``, rulesCell(row.rules), String(row.failing), foundCell(row.found, row.failing, mapped), fragments, String(row.passing), mapped ? String(row.flagged) : '—', row.note];
     });
   const total = (label: string, mappedOnly: boolean): string[] => {
     const kept = rows.filter((row) => !mappedOnly || row.rules.length > 0);
     const sum = (pick: (row: FileRow) => number): number => kept.reduce((acc, row) => acc + pick(row), 0);
-    return [label, '', String(sum((row) => row.failing)), `${sum((row) => row.found)} (${percent(sum((row) => row.found), sum((row) => row.failing))})`, String(sum((row) => row.passing)), String(sum((row) => row.flagged)), ''];
+    return [
+      label,
+      '',
+      String(sum((row) => row.failing)),
+      `${sum((row) => row.found)} (${percent(sum((row) => row.found), sum((row) => row.failing))})`,
+      `${sum((row) => row.fragments)} (${sum((row) => row.foundOnFragments)} found)`,
+      String(sum((row) => row.passing)),
+      String(sum((row) => row.flagged)),
+      '',
+    ];
   };
-  return table([first, 'shipcheck rules', 'failing files', 'found', 'passing files', 'flagged', 'note'], [...body, total('**checks mapped to a rule**', true), total('**every check**', false)]);
+  return table([first, 'shipcheck rules', 'failing files', 'found', 'failing fragments', 'passing files', 'flagged', 'note'], [...body, total('**checks mapped to a rule**', true), total('**every check**', false)]);
 }
 
 /** One peer's section: a heading, how it is scored, the table. */
@@ -127,7 +149,8 @@ export function section(score: PeerScore): string[] {
         '',
         'Each finding counted by its end-to-end tests (`expected.json`, from `bats-tests.sh`), on the object its message names (kind, name, container). ' +
           'Found: a mapped rule in the same file, in an object of that kind (and name), and in that container when the finding is in one; a finding the message says nothing about matches any mapped finding in the file. ' +
-          'The fixtures are often partial objects (no `selector:`, no `image:`), which shipcheck reads as Kustomize patches; they are scored as they are.' +
+          'The fixtures are often partial objects that the API server rejects as written (an apps/v1 workload without `selector:`, a container without `image:`); shipcheck reads them as Kustomize patches, whose base supplies what they leave out, so rules about a missing field skip them. ' +
+          'They are scored as they are: *on fragments* counts the expected findings on such objects (and how many are found), and the summary also gives the share found on whole objects.' +
           (score.leftOut.length > 0 ? ` Tests of templates and flags rather than a built-in check are left out (${score.leftOut.length}).` : ''),
         '',
         ...objectTable(score.rows),
@@ -137,7 +160,7 @@ export function section(score: PeerScore): string[] {
         '## kube-score',
         '',
         `The ${score.files} \`score/testdata\` files its Go tests grade (\`expected.json\`): a file graded Warning or Critical for a check is failing, AllOK is passing. ` +
-          'Found: a mapped rule reports something in a failing file; flagged: it does in a passing one (not always wrong: the file may have other problems the rule sees).',
+          'Found: a mapped rule reports something in a failing file; flagged: it does in a passing one (not always wrong: the file may have other problems the rule sees). *Failing fragments* counts the failing files whose workloads are all fragments (as for kube-linter: rejected as written, read as patches), and how many of them are found; the summary also gives the share of the others.',
         '',
         ...fileTable('kube-score check', score.rows),
       ];
@@ -146,7 +169,7 @@ export function section(score: PeerScore): string[] {
         '## Polaris',
         '',
         `The ${score.files} \`test-checks/<check>/\` files: \`failure*.yaml\` must fail the check, \`success*.yaml\` pass it (\`mutated*\` files, Polaris's fix output, are left out). ` +
-          'Found: a mapped rule reports something in a failure file; flagged: it does in a success file (not always wrong: a success file for one key, such as CPU requests, may lack another that the same rule asks for).',
+          'Found: a mapped rule reports something in a failure file; flagged: it does in a success file (not always wrong: a success file for one key, such as CPU requests, may lack another that the same rule asks for). *Failing fragments* counts the failing files whose workloads are all fragments (as for kube-linter: rejected as written, read as patches), and how many of them are found; the summary also gives the share of the others.',
         '',
         ...fileTable('Polaris check', score.rows),
       ];
@@ -164,7 +187,9 @@ export function summaryLine(score: PeerScore): string {
     const kept = rows.filter((row) => row.rules.length > 0);
     const sum = (pick: (row: FileRow) => number): number => kept.reduce((acc, row) => acc + pick(row), 0);
     const all = rows.reduce((acc, row) => acc + row.failing, 0);
-    return `${sum((row) => row.found)} / ${sum((row) => row.failing)} failing files of checks mapped to a rule (${percent(sum((row) => row.found), sum((row) => row.failing))}; ${all} in all), ${sum((row) => row.flagged)} / ${sum((row) => row.passing)} passing files flagged`;
+    const wholeFound = sum((row) => row.found - row.foundOnFragments);
+    const whole = sum((row) => row.failing - row.fragments);
+    return `${sum((row) => row.found)} / ${sum((row) => row.failing)} failing files of checks mapped to a rule (${percent(sum((row) => row.found), sum((row) => row.failing))}; ${wholeFound} / ${whole} of whole objects, ${percent(wholeFound, whole)}; ${all} in all), ${sum((row) => row.flagged)} / ${sum((row) => row.passing)} passing files flagged`;
   };
   switch (score.kind) {
     case 'zizmor':
@@ -174,7 +199,8 @@ export function summaryLine(score: PeerScore): string {
     case 'kube-linter': {
       const sum = totals(score.rows, true);
       const every = totals(score.rows, false);
-      return `kube-linter: ${sum.found} / ${sum.expected} of the findings of checks mapped to a rule (${percent(sum.found, sum.expected)}), ${every.found} / ${every.expected} of all`;
+      const whole = wholeTotals(score.rows, true);
+      return `kube-linter: ${sum.found} / ${sum.expected} of the findings of checks mapped to a rule (${percent(sum.found, sum.expected)}; ${whole.found} / ${whole.expected} on whole objects, ${percent(whole.found, whole.expected)}), ${every.found} / ${every.expected} of all`;
     }
     case 'kube-score':
       return `kube-score: ${files(score.rows)}`;

@@ -27,6 +27,9 @@ export interface CheckRow {
   found: number;
   /** Findings of the check's main rules that match no expectation of any check (line peers only). */
   extra: number;
+  /** Object peers: expectations on fragments (`ObjectSpan.fragment`), and how many of them are found. */
+  fragments?: number;
+  foundOnFragments?: number;
 }
 
 export interface LineScore {
@@ -152,10 +155,18 @@ export function scoreObjects(expected: readonly ObjectExpectation[], findings: r
       });
     },
   );
+  // An expectation is on a fragment when every object of the kind (and name) it names in its file is one.
+  const onFragment = (e: ObjectExpectation): boolean => {
+    if (e.kind === undefined) return false;
+    const named = objects(e.file).filter((span) => span.kind === e.kind && (e.name === undefined || span.name === e.name));
+    return named.length > 0 && named.every((span) => span.fragment);
+  };
   const rows = checksOf(mapping, expected.map((e) => e.check)).map((check): CheckRow => {
     const { rules, note } = mappingOf(mapping, check);
     const mine = expected.map((e, index) => ({ e, index })).filter(({ e }) => e.check === check);
-    return { check, rules, note, expected: mine.length, found: mine.filter(({ index }) => matches[index] !== undefined).length, extra: 0 };
+    const fragments = mine.filter(({ e }) => onFragment(e));
+    const found = (list: typeof mine): number => list.filter(({ index }) => matches[index] !== undefined).length;
+    return { check, rules, note, expected: mine.length, found: found(mine), extra: 0, fragments: fragments.length, foundOnFragments: found(fragments) };
   });
   const missed = expected.filter((e, index) => matches[index] === undefined && mappingOf(mapping, e.check).rules.length > 0);
   return { rows, matches, missed };
@@ -175,10 +186,13 @@ export interface FileRow {
   /** The failing files no mapped rule reports in, and the passing files one does (for `--list`). */
   missedFiles: string[];
   flaggedFiles: string[];
+  /** Failing files whose workloads are all fragments (`isFragmentFile`), and how many of them are found. */
+  fragments: number;
+  foundOnFragments: number;
 }
 
 /** Scores whole files: a failing file is found when a mapped rule reports anything in it; a passing one is flagged when it does. */
-export function scoreFiles(expected: readonly FileExpectation[], findings: readonly Finding[], mapping: MappingTable): FileRow[] {
+export function scoreFiles(expected: readonly FileExpectation[], findings: readonly Finding[], mapping: MappingTable, fragmentFile: (file: string) => boolean = () => false): FileRow[] {
   const rulesIn = new Map<string, Set<string>>();
   for (const finding of findings) {
     const rules = rulesIn.get(finding.file) ?? new Set<string>();
@@ -192,6 +206,19 @@ export function scoreFiles(expected: readonly FileExpectation[], findings: reado
     const passing = expected.filter((e) => e.check === check && !e.fails);
     const missedFiles = failing.filter((e) => !reported(e)).map((e) => e.file);
     const flaggedFiles = passing.filter(reported).map((e) => e.file);
-    return { check, rules, note, failing: failing.length, found: failing.length - missedFiles.length, passing: passing.length, flagged: flaggedFiles.length, missedFiles, flaggedFiles };
+    const fragments = failing.filter((e) => fragmentFile(e.file));
+    return {
+      check,
+      rules,
+      note,
+      failing: failing.length,
+      found: failing.length - missedFiles.length,
+      passing: passing.length,
+      flagged: flaggedFiles.length,
+      missedFiles,
+      flaggedFiles,
+      fragments: fragments.length,
+      foundOnFragments: fragments.filter(reported).length,
+    };
   });
 }

@@ -16,7 +16,16 @@ export interface ObjectSpan extends LineSpan {
   kind: string | undefined;
   name: string | undefined;
   containers: ContainerSpan[];
+  /**
+   * Whether the object is a fragment that the API server rejects as written: an apps/v1 workload without
+   * `spec.selector` (`spec: {replicas: 2}` is the commonest Kustomize patch), or an object with a container that has
+   * no `image`. shipcheck reads such an object as a patch (the engine's `isPartialObject`) and leaves what it does not
+   * set to its base.
+   */
+  fragment: boolean;
 }
+
+const SELECTOR_REQUIRED = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 
 function lineSpan(lines: LineCounter, range: readonly [number, number, number] | null | undefined): LineSpan | undefined {
   if (!range) return undefined;
@@ -74,16 +83,29 @@ export function objectSpans(source: string): ObjectSpan[] {
     const span = lineSpan(lines, doc.contents.range);
     if (!span) continue;
     const containers: ContainerSpan[] = [];
+    let imageless = false;
     visit(doc.contents, {
       Pair: (_key, pair) => {
         if (!isPair(pair) || !isScalar(pair.key) || !['containers', 'initContainers'].includes(String(pair.key.value)) || !isSeq(pair.value)) return;
         for (const item of pair.value.items) {
           const itemSpan = lineSpan(lines, (item as Node | null)?.range);
           if (itemSpan) containers.push({ ...itemSpan, name: text(field(item, 'name')) });
+          if (field(item, 'image') === undefined) imageless = true;
         }
       },
     });
-    objects.push({ ...span, kind: text(field(doc.contents, 'kind')), name: text(field(field(doc.contents, 'metadata'), 'name')), containers });
+    const kind = text(field(doc.contents, 'kind'));
+    const selectorless = kind !== undefined && SELECTOR_REQUIRED.has(kind) && text(field(doc.contents, 'apiVersion')) === 'apps/v1' && field(field(doc.contents, 'spec'), 'selector') === undefined;
+    const fragment = imageless || selectorless;
+    objects.push({ ...span, kind, name: text(field(field(doc.contents, 'metadata'), 'name')), containers, fragment });
   }
   return objects;
+}
+
+/**
+ * Whether a file's workloads are all fragments (`ObjectSpan.fragment`): it holds at least one, and every object with
+ * containers is one. Its other objects (a Service, a budget) do not make it whole.
+ */
+export function isFragmentFile(objects: readonly ObjectSpan[]): boolean {
+  return objects.some((object) => object.fragment) && objects.filter((object) => object.containers.length > 0 || object.fragment).every((object) => object.fragment);
 }

@@ -9,7 +9,7 @@ import { parseActionlintGolden, parseKubeLinterExpected, parseKubeScoreExpected,
 import { parseMapping, readMapping, ROOT } from '../../scripts/peers/mapping';
 import { BEGIN, END, updatePage } from '../../scripts/peers/report';
 import { scoreFiles, scoreLines, scoreObjects, type Finding } from '../../scripts/peers/score';
-import { objectSpans, workflowLayout } from '../../scripts/peers/structure';
+import { isFragmentFile, objectSpans, workflowLayout } from '../../scripts/peers/structure';
 
 // The scorer of `npm run peers` on tiny synthetic expectations and findings: no peers folder needed.
 const finding = (file: string, line: number, ruleId: string): Finding => ({ file, line, ruleId, severity: 'warning', message: '' });
@@ -166,6 +166,30 @@ describe('npm run peers: matching findings with expectations', () => {
     assert.deepEqual(matches, [1, undefined, 0]);
     assert.deepEqual([rows[0]?.expected, rows[0]?.found], [3, 2]);
     assert.deepEqual(missed, [expected[1]]);
+    // A selectorless apps/v1 Deployment is a fragment; the Job is not, and the unspecific expectation names no object.
+    assert.deepEqual(objectSpans(manifest).map((o) => o.fragment), [true, false]);
+    assert.deepEqual([rows[0]?.fragments, rows[0]?.foundOnFragments], [1, 1]);
+  });
+
+  it('tells fragments (rejected as written, read as patches) from whole objects', () => {
+    const manifest = [
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata: { name: whole }', 'spec:', '  selector: { matchLabels: { app: a } }', '  template:', '    spec:', '      containers:', '        - { name: app, image: a }',
+      '---', 'apiVersion: apps/v1', 'kind: Deployment', 'metadata: { name: replicas }', 'spec: { replicas: 2 }',
+      '---', 'apiVersion: v1', 'kind: Pod', 'metadata: { name: imageless }', 'spec:', '  containers:', '    - { name: app }',
+      '---', 'apiVersion: apps.openshift.io/v1', 'kind: DeploymentConfig', 'metadata: { name: config }', 'spec:', '  template:', '    spec:', '      containers:', '        - { name: app, image: a }',
+      '',
+    ].join('\n');
+    assert.deepEqual(objectSpans(manifest).map((o) => [o.name, o.fragment]), [['whole', false], ['replicas', true], ['imageless', true], ['config', false]]);
+    const rules = new Map([['no-liveness-probe', { rules: ['k8s/probe-missing'], note: '' }]]);
+    const expected = [
+      { file: 'm.yaml', check: 'no-liveness-probe', kind: 'Deployment', name: 'whole' },
+      { file: 'm.yaml', check: 'no-liveness-probe', kind: 'Deployment', name: 'replicas' },
+      { file: 'm.yaml', check: 'no-liveness-probe', kind: 'Pod' },
+      { file: 'm.yaml', check: 'no-liveness-probe', kind: 'Deployment' },
+    ];
+    const { rows } = scoreObjects(expected, [finding('m.yaml', 9, 'k8s/probe-missing')], rules, () => objectSpans(manifest));
+    // The unnamed Deployment expectation could be either object: it counts as on a fragment only when all are.
+    assert.deepEqual([rows[0]?.expected, rows[0]?.found, rows[0]?.fragments, rows[0]?.foundOnFragments], [4, 1, 2, 0]);
   });
 
   it('scores whole files: failing files found, passing files flagged', () => {
@@ -179,10 +203,22 @@ describe('npm run peers: matching findings with expectations', () => {
       ],
       [finding('a.yaml', 3, 'k8s/probe-missing'), finding('b.yaml', 3, 'k8s/resources'), finding('c.yaml', 1, 'k8s/probe-missing')],
       rules,
+      (file) => file === 'b.yaml' || file === 'c.yaml',
     );
+    // b.yaml is a failing fragment, not found; c.yaml is a fragment too but passing, so not counted.
     assert.deepEqual(rows, [
-      { check: 'Pod Probes', rules: ['k8s/probe-missing'], note: '', failing: 2, found: 1, passing: 2, flagged: 1, missedFiles: ['b.yaml'], flaggedFiles: ['c.yaml'] },
+      { check: 'Pod Probes', rules: ['k8s/probe-missing'], note: '', failing: 2, found: 1, passing: 2, flagged: 1, missedFiles: ['b.yaml'], flaggedFiles: ['c.yaml'], fragments: 1, foundOnFragments: 0 },
     ]);
+  });
+
+  it('calls a file a fragment when its workloads all are, whatever else it holds', () => {
+    const service = ['apiVersion: v1', 'kind: Service', 'metadata: { name: web }', 'spec: { selector: { app: web } }'];
+    const patch = ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: { name: web }', 'spec:', '  template:', '    spec:', '      containers:', '        - { name: web, image: a }'];
+    const pod = ['apiVersion: v1', 'kind: Pod', 'metadata: { name: p }', 'spec:', '  containers:', '    - { name: p, image: a }'];
+    const file = (...docs: string[][]): string => docs.map((doc) => doc.join('\n')).join('\n---\n');
+    assert.equal(isFragmentFile(objectSpans(file(service, patch))), true);
+    assert.equal(isFragmentFile(objectSpans(file(patch, pod))), false);
+    assert.equal(isFragmentFile(objectSpans(file(service))), false);
   });
 });
 

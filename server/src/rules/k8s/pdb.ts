@@ -48,7 +48,8 @@ spec:
     k8sObject(object, ctx) {
       const spec = object.fields.get('spec')?.value;
       if (!isMap(spec)) return;
-      if (object.kind === 'PodDisruptionBudget' && object.apiVersion.startsWith('policy/')) {
+      // A budget written with a bare version ('v1', which the API server refuses for this kind) still says what it means.
+      if (object.kind === 'PodDisruptionBudget' && (object.apiVersion.startsWith('policy/') || !object.apiVersion.includes('/'))) {
         const fields = mapFields(ctx.doc, spec);
         const maxUnavailable = fields.get('maxUnavailable')?.value;
         const minAvailable = fields.get('minAvailable')?.value;

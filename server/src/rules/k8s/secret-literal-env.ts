@@ -30,6 +30,9 @@ const PLACEHOLDER = [
   // key's fixed prefix (`nvapi-NVKEY`).
   /^([a-z0-9]+[-_])?[A-Z][A-Z0-9_]{2,}$/,
 ];
+// A PEM private key block (`-----BEGIN RSA PRIVATE KEY-----`, `-----BEGIN OPENSSH PRIVATE KEY-----`, PGP's `… PRIVATE KEY BLOCK`),
+// whatever the variable is called. Certificates and public keys are not secret and do not match.
+const PRIVATE_KEY = /-{3,} ?BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)? ?-{3,}/;
 // `scheme://user:password@host`, with a password that is not a reference.
 const URL_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^/\s@]+)@/i;
 
@@ -44,6 +47,8 @@ export default defineRule({
       `${container}: '${variable}' holds a literal credential in the manifest. Anyone who can read the repository or the object ('kubectl get -o yaml') can read it, and rotating it means a commit and a redeploy; reference a Secret instead.`,
     urlCredentials: (container: string, variable: string) =>
       `${container}: '${variable}' is a connection URL with a password written into it. Anyone who can read the repository or the object can read it; keep the URL (or its password) in a Secret.`,
+    privateKey: (container: string, variable: string) =>
+      `${container}: '${variable}' holds a private key written into the manifest. Anyone who can read the repository or the object ('kubectl get -o yaml') can read it; keep the key in a Secret and mount it as a file.`,
     placeholder: (container: string, variable: string, value: string) =>
       `${container}: '${variable}' holds a placeholder ('${value}'), not a credential yet. Whatever fills it in (by hand, envsubst, a template) is written into the manifest or the applied object, where anyone who can read them reads it; pass the credential through a Secret ('valueFrom.secretKeyRef') instead.`,
   },
@@ -53,7 +58,7 @@ export default defineRule({
       'A value written in the manifest lives in Git history forever, in every clone and CI log that prints the rendered manifest, and in the object itself, readable by anyone with `get` on pods or deployments (a much wider group than those allowed to read Secrets). Rotating it needs a commit and a rollout, and revoking a leaked one means hunting down every copy. Secrets can be access-controlled separately, encrypted at rest, synced from a vault (External Secrets) and rotated without touching the manifest.',
     symptom:
       'A secret scanner flags the repository, or a credential turns up in a support bundle or a pasted `kubectl get -o yaml`; rotating it means editing and redeploying every manifest that copied it.',
-    fix: 'Store the value in a Secret (ideally synced from a secret manager) and mount it as a file, or at least reference it with `valueFrom.secretKeyRef`. Placeholders (`${VAR}`, `{{ }}`, `<password>`, `changeme`, `INSERT_TOKEN`, an upper-case name waiting to be substituted) get an info note instead of a warning: they are no credential yet, but whatever fills them in lands in the manifest or the object. Empty values and `$(VAR)` references are not flagged; a variable that names a credential\'s location or settings (`TOKEN_URL`, `PASSWORD_FILE`, `SECRET_NAME`) is not a credential.',
+    fix: 'Store the value in a Secret (ideally synced from a secret manager) and mount it as a file, or at least reference it with `valueFrom.secretKeyRef`. Placeholders (`${VAR}`, `{{ }}`, `<password>`, `changeme`, `INSERT_TOKEN`, an upper-case name waiting to be substituted) get an info note instead of a warning: they are no credential yet, but whatever fills them in lands in the manifest or the object. A value holding a PEM private key block is reported whatever the variable is called. Empty values and `$(VAR)` references are not flagged; a variable that names a credential\'s location or settings (`TOKEN_URL`, `PASSWORD_FILE`, `SECRET_NAME`) is not a credential.',
     bad: `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -103,6 +108,12 @@ spec:
         const node = fields.get('value')?.value;
         if (variable === undefined || !isScalar(node) || typeof node.value !== 'string') continue;
         const value = node.value.trim();
+        if (PRIVATE_KEY.test(value)) {
+          // A block scalar's span runs over its lines: point at 'value' then.
+          const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
+          ctx.report({ span: block ? fields.get('value')!.keySpan : spanOf(node), message: 'privateKey', args: [containerLabel(container), variable] });
+          continue;
+        }
         const password = URL_CREDENTIALS.exec(value)?.[1];
         const secret = password ?? (namesSecret(variable) ? value : undefined);
         if (secret === undefined || NOT_A_CREDENTIAL.some((pattern) => pattern.test(secret)) || (password === undefined && value.startsWith('/'))) continue;

@@ -5,6 +5,8 @@ import { type Field, isMap, isSeq, mapFields, scalarToNumber, scalarToString, se
 
 const DEPLOYMENT_TYPES = ['RollingUpdate', 'Recreate'];
 const DAEMONSET_TYPES = ['RollingUpdate', 'OnDelete'];
+// OpenShift's DeploymentConfig (apps.openshift.io/v1, or v1 in OpenShift 3): its own names, and 'rollingParams'.
+const DEPLOYMENT_CONFIG_TYPES = ['Rolling', 'Recreate', 'Custom'];
 
 /** A `maxSurge` / `maxUnavailable` value as written: a count or a percentage. */
 type Amount = { count: number } | { percent: number };
@@ -28,7 +30,7 @@ export default defineRule({
   docs: {
     summary: "A workload's update strategy must let a rollout progress without taking every pod down.",
     rationale:
-      "A Deployment's rolling update replaces pods within two bounds: `maxSurge` (how many extra pods may exist) and `maxUnavailable` (how many may be missing). With both 0 the rollout can do nothing, and the API server refuses the object, as it refuses a strategy `type` other than `RollingUpdate` or `Recreate` (`OnDelete` for a DaemonSet). With `maxUnavailable` at 100 %, or at least the replica count, a rollout may stop every old pod before any new one is ready: each deploy becomes a short outage, and a bad image becomes a full one, which is what change failure rate and time to restore count.\n\nThe `maxUnavailable` warnings are reported in the strict preset only. In the strict preset the rule also notes `strategy: Recreate` on a Deployment that a Service in the files checked together selects: Recreate stops all pods before starting the new ones, so the Service has no endpoints during each release. It stays silent for pods that mount a `persistentVolumeClaim` (a ReadWriteOnce volume cannot be attached to old and new pods at once, so Recreate is the honest choice there). Hover `strategy` to compare rolling, blue-green and canary releases.",
+      "A Deployment's rolling update replaces pods within two bounds: `maxSurge` (how many extra pods may exist) and `maxUnavailable` (how many may be missing). With both 0 the rollout can do nothing, and the API server refuses the object, as it refuses a strategy `type` other than `RollingUpdate` or `Recreate` (`OnDelete` for a DaemonSet; `Rolling`, `Recreate` or `Custom` for an OpenShift `DeploymentConfig`, whose `rollingParams` take the same two bounds). With `maxUnavailable` at 100 %, or at least the replica count, a rollout may stop every old pod before any new one is ready: each deploy becomes a short outage, and a bad image becomes a full one, which is what change failure rate and time to restore count.\n\nThe `maxUnavailable` warnings are reported in the strict preset only. In the strict preset the rule also notes `strategy: Recreate` on a Deployment that a Service in the files checked together selects: Recreate stops all pods before starting the new ones, so the Service has no endpoints during each release. It stays silent for pods that mount a `persistentVolumeClaim` (a ReadWriteOnce volume cannot be attached to old and new pods at once, so Recreate is the honest choice there). Hover `strategy` to compare rolling, blue-green and canary releases.",
     symptom: '`kubectl apply` fails with `may not be 0 when maxSurge is 0`; or every deploy shows a burst of 503s while the Service has no ready endpoints.',
     fix: 'Use `maxSurge: 1` with `maxUnavailable: 0` for a zero-downtime rollout (one extra pod at a time), or keep `maxUnavailable` below the replica count; use `RollingUpdate` unless two versions truly cannot run side by side.',
     bad: `apiVersion: apps/v1
@@ -74,33 +76,34 @@ spec:
   },
   visit: {
     k8sObject(object, ctx) {
-      if (!object.apiVersion.startsWith('apps/') || isControllerOwned(ctx.doc, object)) return;
+      const config = object.kind === 'DeploymentConfig' && (object.apiVersion.startsWith('apps.openshift.io/') || object.apiVersion === 'v1');
+      if ((!config && !object.apiVersion.startsWith('apps/')) || isControllerOwned(ctx.doc, object)) return;
       const deployment = object.kind === 'Deployment';
-      if (!deployment && object.kind !== 'DaemonSet') return;
+      if (!deployment && !config && object.kind !== 'DaemonSet') return;
       const spec = child(ctx.doc, object.fields.get('spec')?.value);
       if (!spec) return;
-      const strategyField = spec.get(deployment ? 'strategy' : 'updateStrategy');
+      const strategyField = spec.get(object.kind === 'DaemonSet' ? 'updateStrategy' : 'strategy');
       const strategy = child(ctx.doc, strategyField?.value);
       const typeNode = strategy?.get('type')?.value;
       const type = scalarToString(typeNode);
-      const types = deployment ? DEPLOYMENT_TYPES : DAEMONSET_TYPES;
+      const types = deployment ? DEPLOYMENT_TYPES : config ? DEPLOYMENT_CONFIG_TYPES : DAEMONSET_TYPES;
       if (type !== undefined && !types.includes(type)) {
-        ctx.report({ span: spanOf(typeNode!), message: 'unknownType', args: [type, object.kind, types.map((name) => `'${name}'`).join(' or ')] });
+        ctx.report({ span: spanOf(typeNode!), message: 'unknownType', args: [type, object.kind, alternatives(types)] });
         return;
       }
-      if (type === 'Recreate' || type === 'OnDelete') {
+      if (type === 'Recreate' || type === 'OnDelete' || type === 'Custom') {
         if (deployment && type === 'Recreate' && ctx.preset !== 'recommended' && !mountsClaim(ctx.doc, object.podSpecs) && selectedByService(ctx.doc, object, ctx.index.objects('Service', object))) {
           ctx.report({ span: spanOf(strategy!.get('type')!.value!), message: 'recreate', args: [], severity: 'info' });
         }
         return;
       }
-      const rolling = child(ctx.doc, strategy?.get('rollingUpdate')?.value);
+      const rolling = child(ctx.doc, strategy?.get(config ? 'rollingParams' : 'rollingUpdate')?.value);
       if (!rolling) return;
-      // Kubernetes' defaults: 25 % / 25 % for Deployments, surge 0 / unavailable 1 for DaemonSets.
+      // Kubernetes' defaults: 25 % / 25 % for Deployments (and OpenShift's DeploymentConfigs), surge 0 / unavailable 1 for DaemonSets.
       const surgeNode = rolling.get('maxSurge')?.value;
       const unavailableNode = rolling.get('maxUnavailable')?.value;
-      const surge = surgeNode ? amount(surgeNode) : deployment ? { percent: 25 } : { count: 0 };
-      const unavailable = unavailableNode ? amount(unavailableNode) : deployment ? { percent: 25 } : { count: 1 };
+      const surge = surgeNode ? amount(surgeNode) : deployment || config ? { percent: 25 } : { count: 0 };
+      const unavailable = unavailableNode ? amount(unavailableNode) : deployment || config ? { percent: 25 } : { count: 1 };
       if (!surge || !unavailable) return;
       if (isZero(surge) && isZero(unavailable)) {
         ctx.report({ span: spanOf(unavailableNode ?? surgeNode!), message: 'stuck', args: [object.kind] });
@@ -118,6 +121,12 @@ spec:
     },
   },
 });
+
+/** `'a' or 'b'`, `'a', 'b' or 'c'`. */
+function alternatives(names: readonly string[]): string {
+  const quoted = names.map((name) => `'${name}'`);
+  return quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}` : quoted.join('');
+}
 
 function child(yaml: YamlDoc, node: Node | undefined): Map<string, Field> | undefined {
   return isMap(node) ? mapFields(yaml, node) : undefined;
