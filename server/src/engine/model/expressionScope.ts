@@ -420,8 +420,15 @@ function needsContext(job: Job, doc: YamlDoc, index: IndexView): ExprType {
   return closedObject("the 'needs' context (this job's needs)", members);
 }
 
-/** `matrix`: the keys of the job's matrix and of its `include` entries; any when the matrix is computed. */
+const MATRIX_CONTEXT = new MemoKey<ExprType>('expressionScope.matrix');
+
+/** `matrix`, worked out once per job (every `${{ }}` of the job reads it; it depends on the job's text only). */
 function matrixContext(job: Job, doc: YamlDoc): ExprType {
+  return memoOn(job, MATRIX_CONTEXT, () => matrixOf(job, doc));
+}
+
+/** `matrix`: the keys of the job's matrix and of its `include` entries, typed by their values; any when the matrix is computed. */
+function matrixOf(job: Job, doc: YamlDoc): ExprType {
   const what = "the 'matrix' context";
   const strategy = job.fields.get('strategy')?.value;
   if (strategy === undefined) return closedObject(`${what} (the job has no matrix)`, []);

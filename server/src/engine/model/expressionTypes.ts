@@ -32,7 +32,7 @@ export type TypeProblem =
   | { kind: 'no-property'; receiver: string; name: string; known: readonly string[]; start: number; end: number }
   /** An object whose properties are all known, indexed by a boolean or a number, which GitHub turns into text no property has. */
   | { kind: 'index-type'; receiver: string; index: ExprType; start: number; end: number }
-  /** A boolean compared with text that is not a number: GitHub compares them as numbers, and the text is NaN. */
+  /** A boolean compared with a text or number literal where the outcome does not depend on the boolean (GitHub compares them as numbers). */
   | { kind: 'compare-boolean'; op: string; text: string; always: boolean; start: number; end: number };
 
 const isPrimitive = (type: ExprType): boolean => type.kind === 'string' || type.kind === 'number' || type.kind === 'boolean';
@@ -127,8 +127,8 @@ function infer(expr: Expr, scope: Scope, problems: TypeProblem[] | undefined, so
       const left = typeOf(expr.left);
       const right = typeOf(expr.right);
       if (expr.op === '&&' || expr.op === '||') return either(left, right);
-      const text = booleanAgainstText(expr.op, left, right, expr.left, expr.right);
-      if (text !== undefined) problems?.push({ kind: 'compare-boolean', op: expr.op, text, always: expr.op === '!=', start: expr.start, end: expr.end });
+      const constant = booleanConstant(expr.op, left, right, expr.left, expr.right, source);
+      if (constant) problems?.push({ kind: 'compare-boolean', op: expr.op, ...constant, start: expr.start, end: expr.end });
       const always = compareProblem(expr.op, left, right);
       if (always !== undefined) problems?.push({ kind: 'compare', op: expr.op, left, right, always, start: expr.start, end: expr.end });
       return BOOLEAN;
@@ -143,15 +143,29 @@ function missing(object: ExprType & { kind: 'object' }, receiver: Expr, name: st
 }
 
 /**
- * `flag == 'true'` where `flag` is certainly a boolean: GitHub compares a boolean and text as numbers, and text that is
- * not a number is NaN, so `==` is always false and `!=` always true. The text, when so.
+ * A boolean compared with a literal of another kind, where the outcome is the same whether the boolean is true or false
+ * (or null, when the value is absent): GitHub compares them as numbers (1 or 0, and the literal: text that is not a
+ * number is NaN). `flag == 'true'` is always false, `flag > 60` always false. The literal as written and the outcome.
  */
-function booleanAgainstText(op: string, left: ExprType, right: ExprType, leftExpr: Expr, rightExpr: Expr): string | undefined {
-  if (op !== '==' && op !== '!=') return undefined;
-  const literal = left.kind === 'boolean' ? rightExpr : right.kind === 'boolean' ? leftExpr : undefined;
-  if (literal?.kind !== 'literal' || typeof literal.value !== 'string') return undefined;
-  const trimmed = literal.value.trim();
-  return trimmed !== '' && Number.isNaN(Number(trimmed)) ? literal.value : undefined;
+function booleanConstant(op: string, left: ExprType, right: ExprType, leftExpr: Expr, rightExpr: Expr, source: string | undefined): { text: string; always: boolean } | undefined {
+  const flip = left.kind !== 'boolean';
+  const literal = flip ? leftExpr : rightExpr;
+  if ((flip ? right : left).kind !== 'boolean' || literal.kind !== 'literal' || (typeof literal.value !== 'string' && typeof literal.value !== 'number')) return undefined;
+  const other = typeof literal.value === 'number' ? literal.value : literal.value.trim() === '' ? 0 : Number(literal.value.trim());
+  const compare = (flag: number): boolean => {
+    const [a, b] = flip ? [other, flag] : [flag, other];
+    switch (op) {
+      case '==': return a === b;
+      case '!=': return a !== b;
+      case '<': return a < b;
+      case '>': return a > b;
+      case '<=': return a <= b;
+      case '>=': return a >= b;
+      default: return false;
+    }
+  };
+  const outcome = compare(1);
+  return outcome === compare(0) ? { text: textOf(literal, source), always: outcome } : undefined;
 }
 
 /** `object.name`: the property's type; a problem when `object` is a string, number or boolean. */

@@ -48,7 +48,7 @@ const messages = {
   indexType: (receiver: string, type: string, text: string) =>
     `'${receiver}' is indexed by a ${type}, which GitHub turns into the text ${text}; '${receiver}' has no such property, so this is always empty.`,
   compareBoolean: (op: string, text: string, always: boolean) =>
-    `This '${op}' compares a boolean with the text '${text}': GitHub compares them as numbers, and that text is not one (NaN), so it is always ${always}. Compare with true or false, without quotes.`,
+    `This '${op}' compares a boolean with ${text}: GitHub compares them as numbers (the boolean is 1 or 0, and text that is not a number is NaN), so it is always ${always}. Compare it with true or false (without quotes).`,
   keyType: (key: string, expected: string, found: string) => `'${key}' takes ${expected}, and this expression gives ${found}: GitHub cannot use it and fails the run.`,
   rendered: (type: string, text: string) =>
     `This writes ${type} into text, which gives ${text}, not its contents. Use toJSON() for JSON, or read one of its properties.`,
