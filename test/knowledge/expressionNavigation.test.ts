@@ -127,7 +127,10 @@ describe('expression completion', () => {
   it('offers nothing outside ${{ }}, in a string literal, or where nothing is known', () => {
     assert.equal(labels(workflow('steps.| ${{ github.sha }}')), undefined);
     assert.equal(labels(workflow("${{ format('steps.|') }}")), undefined);
-    assert.deepEqual(labels(workflow('${{ github.event.| }}')), []);
+    assert.deepEqual(labels(workflow('${{ github.event.pull_request.| }}')), []);
+    // The payload is untyped but for the workflow_dispatch inputs this workflow declares.
+    assert.deepEqual(labels(workflow('${{ github.event.| }}')), ['inputs']);
+    assert.deepEqual(labels(workflow('${{ github.event.inputs.| }}')), ['env-name']);
     assert.equal(labels(`name: x|\non: push\njobs: {}\n`), undefined);
   });
 

@@ -29,6 +29,7 @@ import { dynamicOutputs } from './dynamicOutputs';
 import { entryFields, jobMatrix } from './matrix';
 import type { Job, Step, Workflow } from './workflow';
 import { MemoKey, memoOn } from './memo';
+import { mergedType, typeOfNode } from './expressionTypes';
 
 // ---------------------------------------------------------------- types
 
@@ -143,8 +144,8 @@ function definitionsFor(schema: SchemaDefinitions, name: string, node: Node | un
 }
 
 /**
- * Every string scalar holding `${{ }}`, with the contexts GitHub allows there. Keys are not sites (GitHub does not
- * evaluate expressions in keys).
+ * Every string scalar holding `${{ }}`, with the contexts GitHub allows there: values, and the keys of mappings
+ * that allow contexts (`env:` names), which GitHub evaluates too.
  */
 export function expressionSites(workflow: Workflow, doc: YamlDoc): ExpressionSite[] {
   const schema = workflow.kind === 'workflow' ? WORKFLOW_SCHEMA : ACTION_SCHEMA;
@@ -176,6 +177,8 @@ export function expressionSites(workflow: Workflow, doc: YamlDoc): ExpressionSit
     }
     if (isMap(node)) {
       for (const [key, field] of mapFields(doc, node)) {
+        // GitHub evaluates a `${{ }}` key (an env var name) where the mapping allows contexts (else it rejects it).
+        if (here && key.includes('${{')) sites.push({ node: field.key, path: [...path, key], ...locate(path), condition: false, allowed: allowedOf(here) });
         const next: string[] = [];
         let loose = false;
         for (const { def } of defs) {
@@ -417,8 +420,15 @@ function needsContext(job: Job, doc: YamlDoc, index: IndexView): ExprType {
   return closedObject("the 'needs' context (this job's needs)", members);
 }
 
-/** `matrix`: the keys of the job's matrix and of its `include` entries; any when the matrix is computed. */
+const MATRIX_CONTEXT = new MemoKey<ExprType>('expressionScope.matrix');
+
+/** `matrix`, worked out once per job (every `${{ }}` of the job reads it; it depends on the job's text only). */
 function matrixContext(job: Job, doc: YamlDoc): ExprType {
+  return memoOn(job, MATRIX_CONTEXT, () => matrixOf(job, doc));
+}
+
+/** `matrix`: the keys of the job's matrix and of its `include` entries, typed by their values; any when the matrix is computed. */
+function matrixOf(job: Job, doc: YamlDoc): ExprType {
   const what = "the 'matrix' context";
   const strategy = job.fields.get('strategy')?.value;
   if (strategy === undefined) return closedObject(`${what} (the job has no matrix)`, []);
@@ -427,10 +437,14 @@ function matrixContext(job: Job, doc: YamlDoc): ExprType {
   if (!matrixField) return closedObject(`${what} (the job has no matrix)`, []);
   const matrix = jobMatrix(job, doc);
   if (!matrix) return ANY;
+  // Each key's type: what all its values (the row's and those `include` entries set) share; any where they differ.
   const members: Member[] = [];
+  const values = new Map<string, ExprType[]>();
+  const valueType = (key: string, node: Node | undefined): ExprType => typeOfNode(doc, node, `each matrix value of '${key}'`);
   for (const row of matrix.rows) {
     if (row.key.includes('${{')) return ANY;
     members.push(member(row.key, ANY, row.keySpan, 'matrix key'));
+    values.set(row.key.toLowerCase(), Array.isArray(row.values) ? row.values.map((value) => valueType(row.key, value)) : [ANY]);
   }
   if (matrix.include.kind === 'expression') return ANY;
   if (matrix.include.kind === 'list') {
@@ -440,9 +454,13 @@ function matrixContext(job: Job, doc: YamlDoc): ExprType {
       for (const [key, field] of fields) {
         if (key.includes('${{')) return ANY;
         if (!members.some((m) => m.name.toLowerCase() === key.toLowerCase())) members.push(member(key, ANY, field.keySpan, 'matrix key (from include)'));
+        const list = values.get(key.toLowerCase()) ?? [];
+        list.push(valueType(key, field.value));
+        values.set(key.toLowerCase(), list);
       }
     }
   }
+  for (const found of members) found.type = mergedType(values.get(found.name.toLowerCase()) ?? []);
   return closedObject(what, members);
 }
 
@@ -453,13 +471,35 @@ function jobsContext(workflow: Workflow, doc: YamlDoc, index: IndexView): ExprTy
   return kept.jobs;
 }
 
+const GITHUB_CONTEXT = new MemoKey<ExprType>('expressionScope.github');
+
+/**
+ * `github`, with `github.event.inputs` typed where the workflow declares its `workflow_dispatch` inputs: each is text
+ * there. Not in a reusable workflow, whose `github.event` is its caller's.
+ */
+function githubContext(workflow: Workflow, doc: YamlDoc): ExprType {
+  if (workflow.kind !== 'workflow') return GITHUB;
+  return memoOn(workflow, GITHUB_CONTEXT, () => {
+    const call = trigger(workflow, doc, 'workflow_call');
+    const dispatch = trigger(workflow, doc, 'workflow_dispatch');
+    if (call === 'unknown' || call.present || dispatch === 'unknown' || !isMap(dispatch.node)) return GITHUB;
+    const inputs = mapFields(doc, dispatch.node).get('inputs')?.value;
+    const members = keysOf(doc, inputs, () => STRING, 'workflow_dispatch input (text in github.event.inputs)');
+    if (!members || GITHUB.kind !== 'object') return GITHUB;
+    const event: ExprType = { kind: 'object', properties: new Map([['inputs', member('inputs', closedObject("'github.event.inputs' (the workflow_dispatch inputs)", members))]]), closed: false, what: 'the webhook payload' };
+    const properties = new Map(GITHUB.properties);
+    properties.set('event', { ...GITHUB.properties.get('event')!, type: event });
+    return { ...GITHUB, properties };
+  });
+}
+
 /**
  * What each context holds at a site. Contexts the site cannot read are still typed (a finding says they are not
  * available there, and a hover can still say what they hold).
  */
 export function scopeOf(site: ExpressionSite, workflow: Workflow, doc: YamlDoc, index: IndexView): Scope {
   const scope = new Map<string, ExprType>([
-    ['github', GITHUB],
+    ['github', githubContext(workflow, doc)],
     ['runner', RUNNER],
     ['job', JOB],
     ['strategy', STRATEGY],
@@ -583,9 +623,10 @@ export function scopeProblems(ast: Expr, site: ExpressionSite, scope: Scope): Sc
       problems.push({ kind: 'unknown-context', name: head.name, start: head.start, end: head.end, known: [...scope.keys()] });
       return;
     }
+    // Not available here, and (a second mistake) a property that context never has: both are said.
     if (allowed && !allowed.contexts.has(context)) {
       problems.push({ kind: 'unavailable-context', name: head.name, start: head.start, end: head.end, allowed: [...allowed.contexts] });
-      return;
+      if (resolution.ok || resolution.at !== 1 || !['github', 'runner', 'job', 'strategy'].includes(context)) return;
     }
     if (resolution.ok) return;
     const bad = segments[resolution.at]!;

@@ -10,8 +10,9 @@
  * - `typeProblems(ast, scope)`: the type mistakes in a parsed expression, with offsets in the parsed source.
  * - `renderedType(ast, scope)`: the type of an expression written into text, when it is an object, an array or null.
  */
-import type { Expr } from '../languages/expressions';
-import { ANY, type ExprType, type Scope } from './expressionScope';
+import { findExpressions, parseExpression, type Expr } from '../languages/expressions';
+import { isMap, isScalar, isSeq, mapFields, seqItems, type Node, type YamlDoc } from '../yaml/yamlFile';
+import { ANY, pathSegmentsOf, type ExprType, type Member, type Scope } from './expressionScope';
 
 const STRING: ExprType = { kind: 'string' };
 const NUMBER: ExprType = { kind: 'number' };
@@ -26,7 +27,13 @@ export type TypeProblem =
   /** `==`, `<` … where one side is an object or array and the other a string, number or boolean (or an ordering of objects). */
   | { kind: 'compare'; op: string; left: ExprType; right: ExprType; always: boolean; start: number; end: number }
   /** A function argument of a type the function cannot use. */
-  | { kind: 'argument'; name: string; position: number; given: ExprType; expected: string; start: number; end: number };
+  | { kind: 'argument'; name: string; position: number; given: ExprType; expected: string; start: number; end: number }
+  /** `.name` or `['name']` read from an object whose properties are all known (a JSON literal, a matrix value) and lack it; context paths are expressionScope's. */
+  | { kind: 'no-property'; receiver: string; name: string; known: readonly string[]; start: number; end: number }
+  /** An object whose properties are all known, indexed by a boolean or a number, which GitHub turns into text no property has. */
+  | { kind: 'index-type'; receiver: string; index: ExprType; start: number; end: number }
+  /** A boolean compared with a text or number literal where the outcome does not depend on the boolean (GitHub compares them as numbers). */
+  | { kind: 'compare-boolean'; op: string; text: string; always: boolean; start: number; end: number };
 
 const isPrimitive = (type: ExprType): boolean => type.kind === 'string' || type.kind === 'number' || type.kind === 'boolean';
 const isComposite = (type: ExprType): boolean => type.kind === 'object' || type.kind === 'array';
@@ -73,8 +80,11 @@ function infer(expr: Expr, scope: Scope, problems: TypeProblem[] | undefined, so
       return typeof expr.value === 'string' ? STRING : typeof expr.value === 'number' ? NUMBER : BOOLEAN;
     case 'context':
       return scope.get(expr.name.toLowerCase()) ?? ANY;
-    case 'property':
-      return property(typeOf(expr.object), expr.name, expr, problems, source);
+    case 'property': {
+      const object = typeOf(expr.object);
+      if (object.kind === 'object') missing(object, expr.object, expr.name, expr.end - expr.name.length, expr.end, problems, source);
+      return property(object, expr.name, expr, problems, source);
+    }
     case 'star': {
       const object = typeOf(expr.object);
       if (object.kind === 'array') return object;
@@ -96,7 +106,16 @@ function infer(expr: Expr, scope: Scope, problems: TypeProblem[] | undefined, so
         }
         return index.kind === 'number' || index.kind === 'any' ? object.element : ANY;
       }
-      if (object.kind === 'object' && expr.index.kind === 'literal' && typeof expr.index.value === 'string') return property(object, expr.index.value, undefined, problems, source);
+      if (object.kind === 'object' && expr.index.kind === 'literal' && typeof expr.index.value === 'string') {
+        missing(object, expr.object, expr.index.value, expr.index.start, expr.index.end, problems, source);
+        return property(object, expr.index.value, undefined, problems, source);
+      }
+      // GitHub turns a boolean or number index into text ('true', '1'): certain to find nothing where no property is named so.
+      if (object.kind === 'object' && object.closed && (index.kind === 'boolean' || index.kind === 'number')) {
+        const names = [...object.properties.keys()];
+        const could = index.kind === 'boolean' ? names.some((name) => name === 'true' || name === 'false') : names.some((name) => !Number.isNaN(Number(name)));
+        if (!could) problems?.push({ kind: 'index-type', receiver: textOf(expr.object, source), index, start: expr.index.start, end: expr.index.end });
+      }
       return ANY;
     }
     case 'call':
@@ -108,11 +127,45 @@ function infer(expr: Expr, scope: Scope, problems: TypeProblem[] | undefined, so
       const left = typeOf(expr.left);
       const right = typeOf(expr.right);
       if (expr.op === '&&' || expr.op === '||') return either(left, right);
+      const constant = booleanConstant(expr.op, left, right, expr.left, expr.right, source);
+      if (constant) problems?.push({ kind: 'compare-boolean', op: expr.op, ...constant, start: expr.start, end: expr.end });
       const always = compareProblem(expr.op, left, right);
       if (always !== undefined) problems?.push({ kind: 'compare', op: expr.op, left, right, always, start: expr.start, end: expr.end });
       return BOOLEAN;
     }
   }
+}
+
+/** A closed object without `name`, read from something that is not a context path (those are expressionScope's). */
+function missing(object: ExprType & { kind: 'object' }, receiver: Expr, name: string, start: number, end: number, problems: TypeProblem[] | undefined, source: string | undefined): void {
+  if (!problems || !object.closed || object.properties.has(name.toLowerCase()) || pathSegmentsOf(receiver)) return;
+  problems.push({ kind: 'no-property', receiver: textOf(receiver, source), name, known: [...object.properties.values()].map((m) => m.name), start, end });
+}
+
+/**
+ * A boolean compared with a literal of another kind, where the outcome is the same whether the boolean is true or false
+ * (or null, when the value is absent): GitHub compares them as numbers (1 or 0, and the literal: text that is not a
+ * number is NaN). `flag == 'true'` is always false, `flag > 60` always false. The literal as written and the outcome.
+ */
+function booleanConstant(op: string, left: ExprType, right: ExprType, leftExpr: Expr, rightExpr: Expr, source: string | undefined): { text: string; always: boolean } | undefined {
+  const flip = left.kind !== 'boolean';
+  const literal = flip ? leftExpr : rightExpr;
+  if ((flip ? right : left).kind !== 'boolean' || literal.kind !== 'literal' || (typeof literal.value !== 'string' && typeof literal.value !== 'number')) return undefined;
+  const other = typeof literal.value === 'number' ? literal.value : literal.value.trim() === '' ? 0 : Number(literal.value.trim());
+  const compare = (flag: number): boolean => {
+    const [a, b] = flip ? [other, flag] : [flag, other];
+    switch (op) {
+      case '==': return a === b;
+      case '!=': return a !== b;
+      case '<': return a < b;
+      case '>': return a > b;
+      case '<=': return a <= b;
+      case '>=': return a >= b;
+      default: return false;
+    }
+  };
+  const outcome = compare(1);
+  return outcome === compare(0) ? { text: textOf(literal, source), always: outcome } : undefined;
 }
 
 /** `object.name`: the property's type; a problem when `object` is a string, number or boolean. */
@@ -217,4 +270,61 @@ export function typeProblems(ast: Expr, scope: Scope, source: string): TypeProbl
 export function renderedType(ast: Expr, scope: Scope): ExprType | undefined {
   const type = typeOf(ast, scope);
   return isComposite(type) || type.kind === 'null' ? type : undefined;
+}
+
+/** The type of kinds shared by all `types`: one primitive kind, arrays (of their shared element), or objects (each property typed where every object has it). */
+export function mergedType(types: readonly ExprType[]): ExprType {
+  const first = types[0];
+  if (!first || types.some((type) => type.kind === 'any' || type.kind !== first.kind)) return ANY;
+  if (first.kind === 'array') return { kind: 'array', element: mergedType(types.map((type) => (type as typeof first).element)) };
+  if (first.kind !== 'object') return first;
+  const objects = types as readonly (ExprType & { kind: 'object' })[];
+  if (objects.some((object) => !object.closed)) return ANY;
+  const properties = new Map<string, Member>();
+  for (const object of objects) {
+    for (const [key, found] of object.properties) {
+      if (properties.has(key)) continue;
+      const all = objects.map((other) => other.properties.get(key));
+      // A property only some of the values have is empty in the others: its type is not certain.
+      const type = all.every((m) => m !== undefined) ? mergedType(all.map((m) => m!.type)) : ANY;
+      properties.set(key, { name: found.name, type });
+    }
+  }
+  return { kind: 'object', properties, closed: true, what: first.what };
+}
+
+const NO_SCOPE: Scope = new Map();
+
+/**
+ * The type of a value as written in YAML (a matrix value): scalars by their YAML type, a whole `${{ }}` by its
+ * expression where that is certain (a literal, `fromJSON()` of one), mappings and sequences by their members.
+ */
+export function typeOfNode(doc: YamlDoc, node: Node | undefined, what: string, depth = 0): ExprType {
+  if (node === undefined || depth > 16) return ANY;
+  if (isScalar(node)) {
+    const value = node.value;
+    if (value === null) return NULL;
+    if (typeof value === 'number') return NUMBER;
+    if (typeof value === 'boolean') return BOOLEAN;
+    if (typeof value !== 'string') return ANY;
+    if (!value.includes('${{')) return STRING;
+    const found = findExpressions(value);
+    const only = found.length === 1 ? found[0]! : undefined;
+    if (!only || value.slice(0, only.start).trim() !== '' || value.slice(only.end).trim() !== '') return found.length > 0 ? STRING : ANY;
+    const parsed = parseExpression(only.inner);
+    return parsed.ok ? typeOf(parsed.ast, NO_SCOPE) : ANY;
+  }
+  if (isSeq(node)) {
+    const items = seqItems(doc, node);
+    return { kind: 'array', element: items.length > 0 ? mergedType(items.map((item) => typeOfNode(doc, item, what, depth + 1))) : ANY };
+  }
+  if (isMap(node)) {
+    const properties = new Map<string, Member>();
+    for (const [key, field] of mapFields(doc, node)) {
+      if (key.includes('${{')) return ANY;
+      properties.set(key.toLowerCase(), { name: key, type: typeOfNode(doc, field.value, what, depth + 1), declared: field.keySpan });
+    }
+    return { kind: 'object', properties, closed: true, what };
+  }
+  return ANY;
 }

@@ -11,7 +11,7 @@ function closest(word: string, candidates: Iterable<string>): string | undefined
   return distance <= (word.length >= 6 ? 2 : 1) ? found : undefined;
 }
 import { expressionSites, scopeOf, scopeProblems, typeLabel, type ExpressionSite, type ExprType, type ScopeProblem } from '../../engine/model/expressionScope';
-import { renderedType, typeProblems, type TypeProblem } from '../../engine/model/expressionTypes';
+import { renderedType, typeOf, typeProblems, type TypeProblem } from '../../engine/model/expressionTypes';
 import type { Workflow } from '../../engine/model/workflow';
 import { scalarText } from '../../engine/yaml/scalarText';
 import { spanOf } from '../../engine/yaml/yamlFile';
@@ -44,6 +44,12 @@ const messages = {
     `This '${op}' compares ${left} with ${right}: GitHub turns an object or array into NaN for the comparison, so it is always ${always}. Compare one of its properties, or use contains() or toJSON().`,
   argument: (name: string, position: number, given: string, expected: string) =>
     `Argument ${position} of '${name}()' is ${given}, but it takes ${expected}: GitHub reads an object as 'Object' and an array as 'Array' here, so the result means nothing. Pass one of its properties, or toJSON() of it.`,
+  noProperty: (receiver: string, name: string, known: string) => `'${receiver}' holds ${known}, and no '${name}': reading it is always empty.`,
+  indexType: (receiver: string, type: string, text: string) =>
+    `'${receiver}' is indexed by a ${type}, which GitHub turns into the text ${text}; '${receiver}' has no such property, so this is always empty.`,
+  compareBoolean: (op: string, text: string, always: boolean) =>
+    `This '${op}' compares a boolean with ${text}: GitHub compares them as numbers (the boolean is 1 or 0, and text that is not a number is NaN), so it is always ${always}. Compare it with true or false (without quotes).`,
+  keyType: (key: string, expected: string, found: string) => `'${key}' takes ${expected}, and this expression gives ${found}: GitHub cannot use it and fails the run.`,
   rendered: (type: string, text: string) =>
     `This writes ${type} into text, which gives ${text}, not its contents. Use toJSON() for JSON, or read one of its properties.`,
   renderedValue: (type: string, key: string) =>
@@ -62,7 +68,7 @@ export default defineRule({
   docs: {
     summary: 'Check what `${{ }}` expressions read: step ids, needs, outputs, matrix keys, inputs, contexts and functions.',
     rationale:
-      "An expression that reads something that is not there does not fail loudly: `steps.biuld.outputs.dist`, `needs.lint.outputs.tool` for a job not in `needs:`, `matrix.nodee` or `inputs.dry-runn` are empty strings, so a condition is silently false, a path is empty, a deploy goes to the wrong place. Other mistakes fail the run only when the line is reached: a context GitHub does not allow at that key (`secrets` in a job's `if:`, `matrix` in the workflow's `env:`), an unknown function, the wrong number of arguments, a `format()` placeholder without an argument. The rule knows what each context holds where the workflow says so: the ids of earlier steps (also inside `parallel:` groups) and the outputs of local actions and of well-known actions (with the `<group>_…` outputs of `tj-actions/changed-files` and the filter outputs of `dorny/paths-filter` when their groups or filters are written inline), the jobs in `needs:` and their declared outputs, the keys of the job's matrix (with `include`), the declared inputs of `workflow_dispatch` and `workflow_call` (or of a composite action), and the documented properties of `github`, `runner`, `job` and `strategy`. Which contexts each key allows comes from GitHub's own workflow schema. Where the types are certain it also reports what only types show: a property read from a string (`github.ref.name`), an array indexed by text, an object or array compared with a string or number (always false: GitHub compares them as NaN), an object or array written into text (it gives 'Object' or 'Array', not JSON), and a function given an object where it takes text. What only the run knows is never reported: `github.event.*`, a matrix built by `fromJSON()`, outputs of `run:` steps and of actions it does not know, `env`, `vars` and `secrets` names.",
+      "An expression that reads something that is not there does not fail loudly: `steps.biuld.outputs.dist`, `needs.lint.outputs.tool` for a job not in `needs:`, `matrix.nodee` or `inputs.dry-runn` are empty strings, so a condition is silently false, a path is empty, a deploy goes to the wrong place. Other mistakes fail the run only when the line is reached: a context GitHub does not allow at that key (`secrets` in a job's `if:`, `matrix` in the workflow's `env:`), an unknown function, the wrong number of arguments, a `format()` placeholder without an argument. The rule knows what each context holds where the workflow says so: the ids of earlier steps (also inside `parallel:` groups) and the outputs of local actions and of well-known actions (with the `<group>_…` outputs of `tj-actions/changed-files` and the filter outputs of `dorny/paths-filter` when their groups or filters are written inline), the jobs in `needs:` and their declared outputs, the keys of the job's matrix (with `include`), the declared inputs of `workflow_dispatch` and `workflow_call` (or of a composite action), and the documented properties of `github`, `runner`, `job` and `strategy`. Which contexts each key allows comes from GitHub's own workflow schema. Where the types are certain it also reports what only types show: a property read from a string (`github.ref.name`), an array indexed by text, an object or array compared with a string or number (always false: GitHub compares them as NaN), an object or array written into text (it gives 'Object' or 'Array', not JSON), a function given an object where it takes text, a boolean compared with text such as `'true'` (always false: GitHub compares them as numbers), and a key given a value it cannot take (`env:`, `services:` or `credentials:` given text, `runs-on:` given an object). Matrix values are typed from the values written (a key whose values differ in kind is untyped), `github.event.inputs` from the `workflow_dispatch` inputs (outside reusable workflows), and `${{ }}` in `env:` names is checked like any other expression (GitHub evaluates it). What only the run knows is never reported: `github.event.*`, a matrix built by `fromJSON()`, outputs of `run:` steps and of actions it does not know, `env`, `vars` and `secrets` names.",
     symptom: 'A step that should run is always skipped, an output is empty, or the run fails at an expression with "Unrecognized named-value" or "Unrecognized function".',
     fix: 'Correct the name (the quick-fix offers a single close match), add the job to `needs:`, declare the output or input, or move the expression to a key where the context is available.',
     bad: `on: push
@@ -171,6 +177,7 @@ function checkSite(site: ExpressionSite, workflow: Workflow, ctx: Ctx): void {
     for (const problem of scopeProblems(result.ast, checkedSite, scope)) report(problem, offset, site, key, spanAt, ctx);
     const source = value.slice(offset);
     for (const problem of typeProblems(result.ast, scope, source)) reportType(problem, offset, spanAt, ctx);
+    if (!written && parsed.length === 1 && !site.condition) checkKeyType(site, result.ast, scope, spanAt(offset + result.ast.start, offset + result.ast.end), ctx);
     const rendered = written ? renderedType(result.ast, scope) : undefined;
     if (rendered) {
       const span = spanAt(offset + result.ast.start, offset + result.ast.end);
@@ -188,6 +195,18 @@ function takesText(site: ExpressionSite): boolean {
   const last = path[path.length - 1] as string;
   const parent = path[path.length - 2];
   return ['run', 'name', 'run-name', 'working-directory', 'shell'].includes(last) || (typeof parent === 'string' && ['env', 'with', 'outputs'].includes(parent));
+}
+
+/** Keys that take a mapping, and `runs-on` (a label or a list of them), given a whole `${{ }}` of a certain other type. */
+function checkKeyType(site: ExpressionSite, ast: Parameters<typeof typeOf>[0], scope: ReturnType<typeof scopeOf>, span: Span, ctx: Ctx): void {
+  const key = site.path[site.path.length - 1];
+  if (typeof key !== 'string' || site.path.some((part) => part === 'strategy' || part === 'with' || part === 'inputs' || part === 'outputs')) return;
+  const wantsMapping = key === 'env' || key === 'credentials' || (key === 'services' && site.path.length === 3);
+  if (!wantsMapping && key !== 'runs-on') return;
+  const type = typeOf(ast, scope);
+  if (type.kind === 'any' || type.kind === 'null') return;
+  if (wantsMapping && type.kind !== 'object') ctx.report({ span, message: 'keyType', args: [key, 'a mapping', describe(type)] });
+  else if (key === 'runs-on' && type.kind === 'object') ctx.report({ span, message: 'keyType', args: [key, 'a runner label or a list of labels', describe(type)] });
 }
 
 function describe(type: ExprType): string {
@@ -219,6 +238,15 @@ function reportType(problem: TypeProblem, offset: number, spanAt: (start: number
       return;
     case 'argument':
       ctx.report({ span, message: 'argument', args: [problem.name, problem.position + 1, describe(problem.given), problem.expected] });
+      return;
+    case 'no-property':
+      ctx.report({ span, message: 'noProperty', args: [problem.receiver, problem.name, problem.known.length === 0 ? 'nothing' : quoted(problem.known.slice(0, 12))] });
+      return;
+    case 'index-type':
+      ctx.report({ span, message: 'indexType', args: [problem.receiver, problem.index.kind, problem.index.kind === 'boolean' ? "'true' or 'false'" : 'of a number'] });
+      return;
+    case 'compare-boolean':
+      ctx.report({ span, message: 'compareBoolean', args: [problem.op, problem.text, problem.always] });
       return;
   }
 }
