@@ -96,6 +96,7 @@ const CARRIED_BY: ReadonlyMap<string, readonly string[]> = new Map([
   ['commits', ['push']],
   ['head_commit', ['push']],
   ['workflow_run', ['workflow_run']],
+  ['client_payload', ['repository_dispatch']],
 ]);
 
 /** Whether an event the workflow runs on can fill the untrusted context `path` (all of them when the events are not known). */
@@ -105,6 +106,13 @@ function carried(path: string, events: ReadonlySet<string> | undefined): boolean
   const object = segments[1] === 'event' ? segments[2] : segments[1];
   const carriers = object === undefined ? undefined : CARRIED_BY.get(object);
   return !carriers || carriers.some((event) => events.has(event));
+}
+
+const PAYLOAD = /^github\.event\.client_payload\b/i;
+
+/** Whether the text comes from a `repository_dispatch` payload (chosen by whoever sends the event). */
+export function fromDispatchPayload(taint: Taint): boolean {
+  return PAYLOAD.test(taint.origin);
 }
 
 /** Job id → output name (lower case) → what makes it untrusted: plain data, for `ctx.acrossJobs`. */
@@ -248,6 +256,7 @@ export class JobTaint {
       case 'inputs':
         return rest.length === 1 ? this.inputTaint(rest[0]!, written) : undefined;
       case 'github':
+        if (rest[0] === 'event' && rest[1] === 'client_payload') return this.payloadTaint(rendered, written);
         return rest.length === 3 && rest[0] === 'event' && rest[1] === 'inputs' ? this.inputTaint(rest[2]!, written) : undefined;
       case 'env':
         return rest.length === 1 ? this.envTaint(rest[0]!, step, layers) : undefined;
@@ -298,11 +307,11 @@ export class JobTaint {
   }
 
   /**
-   * Whether event text can reach `step`: some event the workflow runs on carries `taint.origin` and neither the
-   * step's nor its job's `if:` rules that event out. Inputs always can.
+   * Whether event text (or a `repository_dispatch` payload) can reach `step`: some event the workflow runs on carries
+   * `taint.origin` and neither the step's nor its job's `if:` rules that event out. Inputs always can.
    */
   reaches(taint: Taint, step: Step): boolean {
-    if (taint.level !== 'event' || this.job.workflow.kind !== 'workflow') return true;
+    if ((taint.level !== 'event' && !fromDispatchPayload(taint)) || this.job.workflow.kind !== 'workflow') return true;
     const jobIf = this.job.synthetic ? undefined : this.job.fields.get('if');
     const jobCondition = jobIf === undefined ? undefined : (scalarToString(jobIf.value) ?? null);
     return triggerCases(workflowTriggers(this.job.workflow, this.yaml)).some((known) => {
@@ -327,6 +336,17 @@ export class JobTaint {
     }
     this.eventNames = { events };
     return events;
+  }
+
+  /**
+   * `github.event.client_payload…` of a `repository_dispatch`: whatever JSON the sender posted, so input-level (the
+   * sender needs a token that can write to the repository). Empty under other events; the whole payload pasted as
+   * it is renders as the word `Object`.
+   */
+  private payloadTaint(rendered: RenderedPath, written: string): Taint | undefined {
+    if (rendered.via === 'value' && rendered.segments.length <= 3) return undefined;
+    if (!carried(rendered.path, this.events())) return undefined;
+    return { path: written, origin: written, level: 'input', chain: [], dispatched: false };
   }
 
   /**

@@ -1,5 +1,6 @@
 import { scriptCommands, stepCommands } from '../../engine/languages/commandLine';
 import { parseImage } from '../../engine/model/image';
+import { jobMatrix, matrixValues } from '../../engine/model/matrix';
 import { runsCommands } from '../../engine/model/stepShell';
 import type { Span, TextEdit } from '../../engine/core/finding';
 import { MemoSlot, type Memo } from '../../engine/incremental/memo';
@@ -27,6 +28,8 @@ export default defineRule({
   messages: {
     containerLatest: (where: string, image: string) =>
       `${where} image '${image}' floats with 'latest': the next upstream release changes what this job runs on, and a build that passed yesterday fails today with nothing changed here. Pin a version tag (or a digest).`,
+    matrixLatest: (where: string, image: string, key: string) =>
+      `${where} image '${image}' (a value of 'matrix.${key}') floats with 'latest': the next upstream release changes what this job runs on, and a build that passed yesterday fails today with nothing changed here. Pin a version tag (or a digest).`,
     pushLatest: (image: string) =>
       `'${image}' is the only tag this workflow pushes for that image: each push overwrites the last, so no deployment can name (or roll back to) a specific build. Also push a tag with the commit SHA.`,
     setImageLatest: (image: string) =>
@@ -39,7 +42,7 @@ export default defineRule({
     rationale:
       'A moving tag like `latest` is rewritten by every build, so it never says which code it holds. Pushing only that tag leaves a deployment nothing precise to point at, and `kubectl rollout undo` re-applies the same tag, which now holds the broken build. For `container:` and `services:` images the risk runs the other way: the job silently switches to whatever upstream released last night. Tagging each build with its commit SHA (docker/metadata-action\'s `type=sha`) gives it a permanent, auditable name. What docker/metadata-action tags, by default or as `tags:` says: a branch build gets the branch name (`type=ref,event=branch`), a pull request `pr-<number>`, a scheduled run `nightly`; version tags (`type=semver`, `type=pep440`, `type=match`, `type=ref,event=tag`) are made only when a git tag is pushed, and with the default `flavor: latest=auto` only they add `latest`, so `latest` too moves only on tag pushes (`flavor: latest=true`, or a `type=raw,value=latest` entry, puts it on every build). The finding names the moving tags the other builds get.',
     symptom: 'A rollback "succeeds" but the bug stays; or CI breaks one morning with no change in the repository because `postgres` or `node` moved to a new major version.',
-    fix: 'Add a SHA tag (`type=sha,prefix=sha-` in docker/metadata-action, `:${{ github.sha }}` in `docker build -t`) and deploy that tag; pin `container:` and `services:` images to a version. The quick-fix adds `type=sha,prefix=sha-` to metadata-action\'s `tags:`. Digests, SHA tags and version tags are not flagged, nor semver tags in workflows that only build releases (every event a release or a tag push), nor a metadata-action step whose entries give the workflow\'s other builds no tag at all, nor one read only for its labels.',
+    fix: 'Add a SHA tag (`type=sha,prefix=sha-` in docker/metadata-action, `:${{ github.sha }}` in `docker build -t`) and deploy that tag; pin `container:` and `services:` images to a version (an image set from the matrix, `image: ${{ matrix.image }}`, is judged by each value the matrix gives it, and the finding points at that value). The quick-fix adds `type=sha,prefix=sha-` to metadata-action\'s `tags:`. Digests, SHA tags and version tags are not flagged, nor semver tags in workflows that only build releases (every event a release or a tag push), nor a metadata-action step whose entries give the workflow\'s other builds no tag at all, nor one read only for its labels.',
     bad: `on:
   push:
     branches: [main]
@@ -85,11 +88,12 @@ jobs:
       if (job.synthetic) return;
       const container = job.fields.get('container')?.value;
       const containerImage = isMap(container) ? mapFields(ctx.doc, container).get('image')?.value : container;
-      checkRunImage(containerImage, `Job container`, ctx.report.bind(ctx));
+      const report = ctx.report.bind(ctx);
+      checkRunImage(containerImage, `Job container`, report, job, ctx.doc);
       const services = job.fields.get('services')?.value;
       if (!isMap(services)) return;
       for (const [name, service] of mapFields(ctx.doc, services)) {
-        if (isMap(service.value)) checkRunImage(mapFields(ctx.doc, service.value).get('image')?.value, `Service '${name}'`, ctx.report.bind(ctx));
+        if (isMap(service.value)) checkRunImage(mapFields(ctx.doc, service.value).get('image')?.value, `Service '${name}'`, report, job, ctx.doc);
       }
     },
     step(step, ctx) {
@@ -142,11 +146,26 @@ function latestOnlyRepositories(workflow: Workflow, _doc: YamlDoc, memo: Memo): 
   return images.every((found) => found !== undefined) ? memo.get(LATEST_ONLY, images.map((found) => found!.key).join('\u0000'), analyse) : analyse();
 }
 
-type Reporter = (report: { span: Span; message: 'containerLatest'; args: [string, string] }) => void;
+type Reporter = (report: { span: Span; message: 'containerLatest'; args: [string, string] } | { span: Span; message: 'matrixLatest'; args: [string, string, string] }) => void;
 
-function checkRunImage(node: Node | undefined, where: string, report: Reporter): void {
+// `${{ matrix.image }}` as the whole image: the image is each of the matrix's values for that key.
+const MATRIX_REFERENCE = /^\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}$/;
+
+function checkRunImage(node: Node | undefined, where: string, report: Reporter, job: Job, doc: YamlDoc): void {
   const image = scalarToString(node);
-  if (!node || image === undefined || !floats(image.replace(/^docker:\/\//, ''))) return;
+  if (!node || image === undefined) return;
+  const reference = MATRIX_REFERENCE.exec(image.trim());
+  if (reference) {
+    // Each value written in the matrix is reported where it is written; an expression among them leaves all unjudged.
+    const matrix = jobMatrix(job, doc);
+    const values = matrix && matrixValues(matrix, doc, reference[1]!);
+    for (const value of values ?? []) {
+      const text = isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
+      if (text !== undefined && floats(text.replace(/^docker:\/\//, ''))) report({ span: spanOf(value), message: 'matrixLatest', args: [where, text, reference[1]!] });
+    }
+    return;
+  }
+  if (!floats(image.replace(/^docker:\/\//, ''))) return;
   report({ span: spanOf(node), message: 'containerLatest', args: [where, image] });
 }
 

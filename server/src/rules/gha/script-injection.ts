@@ -4,7 +4,7 @@ import { onlyBotsPass } from '../../engine/model/actors';
 import { byJobId, crossJobVerdicts } from '../../engine/model/crossJob';
 import { graphOf } from '../../engine/model/jobGraph';
 import { stepCondition } from '../../engine/model/jobKind';
-import { JOB_OUTPUT_TAINTS, jobTaint, type JobTaint, SCRIPT_INPUTS, type Taint, taintChain } from '../../engine/model/taint';
+import { fromDispatchPayload, JOB_OUTPUT_TAINTS, jobTaint, type JobTaint, SCRIPT_INPUTS, type Taint, taintChain } from '../../engine/model/taint';
 import { mayRunPrivileged, workflowTriggers } from '../../engine/model/triggers';
 import type { Step } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/core/rule';
@@ -31,7 +31,7 @@ export default defineRule({
     summary: 'Never interpolate untrusted text (`${{ github.event.issue.title }}`, or an `env:` entry, step output, job output or matrix value built from it) into a script.',
     rationale:
       '`${{ }}` expressions are expanded into the text of a script before the shell or Node sees it, so the value becomes code, not data. Titles, bodies and comments of issues and pull requests, branch names, commit messages and author names are all chosen by whoever opens them, including people with no access to the repository. One crafted title can then run commands with the workflow\'s token and secrets. An environment variable is passed as data and is never parsed as code. ' +
-      'The rule follows such text through the workflow: an `env:` entry (workflow, job or step) set from it, a step output a `run:` step writes from it (`echo "title=$TITLE" >> "$GITHUB_OUTPUT"`), a job output mapped to such a step output (read as `needs.<job>.outputs.<name>`), and a matrix built from it (`fromJSON(...)`); the message says how the text got there. The outputs of actions are not followed (what they hold is not known). Free-text inputs of `workflow_dispatch` and `workflow_call` (and every input of a composite action) are reported too, but milder: whoever starts or calls the workflow chooses them. ' +
+      'The rule follows such text through the workflow: an `env:` entry (workflow, job or step) set from it, a step output a `run:` step writes from it (`echo "title=$TITLE" >> "$GITHUB_OUTPUT"`), a job output mapped to such a step output (read as `needs.<job>.outputs.<name>`), and a matrix built from it (`fromJSON(...)`); the message says how the text got there. The outputs of actions are not followed (what they hold is not known). Free-text inputs of `workflow_dispatch` and `workflow_call` (and every input of a composite action) are reported too, but milder: whoever starts or calls the workflow chooses them; so is the payload of a `repository_dispatch` (`github.event.client_payload.*`), which whoever sends the event chooses (anyone with a token that can write to the repository; in the `strict` preset only), and a matrix built from it. ' +
       'Scripts are `run:` in any shell, `actions/github-script`\'s `script:`, and the script inputs of well-known actions (`azure/cli` and `azure/powershell` `inlineScript`, `mikefarah/yq` `cmd`, `Amadevus/pwsh-script` and `jannekem/run-python-script-action` `script`, `addnab/docker-run-action` `run`, `appleboy/ssh-action` `script`). ' +
       'Contexts that are not free text (`github.sha`, `github.run_id`, `github.ref`, numbers, flags such as `…draft`, logins, boolean, number and choice inputs) are not flagged, nor are expressions whose result is a boolean (comparisons, `!`, `contains()`, `startsWith()`, `endsWith()`), nor a whole object pasted as it is (`${{ github.event }}` renders as the word `Object`; `toJSON(github.event)` does paste its text and is flagged), nor expressions in `env:` or in `with:` of other actions. ' +
       'It is an error when the workflow may run on an event that hands a stranger\'s text to a job with secrets and a writable token (`pull_request_target`, `issues`, `issue_comment`, `discussion`, `discussion_comment`, `workflow_run`, `gollum`, or an event it cannot know: a reusable workflow, a composite action); a warning when it runs only on other events (on `pull_request` a fork\'s text runs with a read-only token and no secrets; on `push` the text comes from people who can push); info when the step or its job runs only for a bot author (`if: github.actor == \'dependabot[bot]\'`, also through `needs:`). Inputs are a warning in `strict`; in the default preset only inputs typed in at `workflow_dispatch` are reported, as info (on the corpus, inputs of `workflow_call` and composite actions were nearly always their callers\' own constants).',
@@ -88,7 +88,11 @@ jobs:
 function describe(taint: Taint, kind: 'workflow' | 'composite-action'): string {
   const via = taint.chain.length > 0 ? ` (${taintChain(taint)})` : '';
   if (taint.level === 'event') return `'${taint.path}' holds text that whoever opens an issue, pull request or branch chooses${via}`;
-  const who = kind === 'composite-action' ? 'whoever uses this action' : 'whoever starts or calls this workflow';
+  const who = fromDispatchPayload(taint)
+    ? "whoever sends the 'repository_dispatch' event (anyone with a token that can write to the repository)"
+    : kind === 'composite-action'
+      ? 'whoever uses this action'
+      : 'whoever starts or calls this workflow';
   return `'${taint.path}' holds free text that ${who} chooses${via || ` ('${taint.origin}')`.replace(` ('${taint.path}')`, '')}`;
 }
 
