@@ -339,7 +339,7 @@ export class JobTaint {
   }
 
   /**
-   * `github.event.client_payload…` of a `repository_dispatch`: whatever JSON the sender posted, so input-level (the
+   * `github.event.client_payload.*` of a `repository_dispatch`: whatever JSON the sender posted, so input-level (the
    * sender needs a token that can write to the repository). Empty under other events; the whole payload pasted as
    * it is renders as the word `Object`.
    */
