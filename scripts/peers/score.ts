@@ -2,7 +2,8 @@
 // A finding matches an expectation when it is in the same file, its rule is one the check maps to, and it is within
 // two lines of it, or in the same step, or in the same job when one of them is on the job rather than in a step
 // (workflows), or in the same object and container (manifests). Each finding stands for at
-// most one expectation of a check, each expectation is matched by at most one finding, closest first.
+// most one expectation of a check, each expectation is matched by at most one finding, closest first (a near line
+// in another step counts as farther than anything in the same step or job).
 import type { FileExpectation, LineExpectation, ObjectExpectation } from './expectations';
 import { mappingOf, type MappingTable } from './mapping';
 import type { LineSpan, ObjectSpan, WorkflowLayout } from './structure';
@@ -92,6 +93,11 @@ export function scoreLines(expected: readonly LineExpectation[], findings: reado
     const job = at(jobs, a);
     return job && at(jobs, b) === job && (!step || !at(steps, b)) ? 'job' : undefined;
   };
+  const inOtherSteps = (file: string, a: number, b: number): boolean => {
+    const { steps } = layout(file);
+    const [stepA, stepB] = [at(steps, a), at(steps, b)];
+    return stepA !== undefined && stepB !== undefined && stepA !== stepB;
+  };
   const matches = assign(
     expected,
     (e) => e.check,
@@ -101,7 +107,8 @@ export function scoreLines(expected: readonly LineExpectation[], findings: reado
         const finding = findings[index]!;
         if (!rules.includes(finding.ruleId)) return [];
         const distance = Math.abs(finding.line - e.line);
-        if (distance <= LINE_TOLERANCE) return [{ finding: index, cost: distance }];
+        // Near lines of two different steps match last: a finding in the expectation's own step is the better match.
+        if (distance <= LINE_TOLERANCE) return [{ finding: index, cost: (inOtherSteps(e.file, e.line, finding.line) ? 3000 : 0) + distance }];
         const unit = together(e.file, e.line, finding.line);
         return unit ? [{ finding: index, cost: (unit === 'step' ? 1000 : 2000) + distance }] : [];
       });

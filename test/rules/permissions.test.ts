@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lint } from '../../server/src/engine/core/lint';
+import type { Preset } from '../../server/src/engine/core/presets';
 import type { Rule } from '../../server/src/engine/core/rule';
 import { ruleById } from '../../server/src/rules';
 
@@ -21,7 +22,7 @@ describe('gha/permissions write-all of a job', () => {
 });
 
 describe('gha/permissions and jobs that run only for pull requests from forks', () => {
-  const findings = (text: string) => lint(text, '.github/workflows/ci.yml', { rules: [rule] }).findings.map((f) => f.message);
+  const findings = (text: string, preset?: Preset) => lint(text, '.github/workflows/ci.yml', { rules: [rule], ...(preset ? { preset } : {}) }).findings.map((f) => f.message);
   const workflow = (extra: string) =>
     `on: [push, pull_request]\njobs:\n  forks:\n    if: github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name != github.repository\n    runs-on: x\n    steps: [{run: make apidiff}]\n${extra}`;
 
@@ -30,10 +31,16 @@ describe('gha/permissions and jobs that run only for pull requests from forks', 
   });
 
   it('names only the jobs that can get the repository default', () => {
-    const messages = findings(workflow('  test:\n    runs-on: x\n    steps: [{run: make test}]\n'));
+    const messages = findings(workflow('  test:\n    runs-on: x\n    steps: [{run: make test}]\n'), 'recommended');
     assert.equal(messages.length, 1);
     assert.match(messages[0]!, /job 'test' sets none/);
     assert.doesNotMatch(messages[0]!, /forks/);
+  });
+
+  it('marks only those jobs in strict, one finding each', () => {
+    const messages = findings(workflow('  test:\n    runs-on: x\n    steps: [{run: make test}]\n'), 'strict');
+    assert.equal(messages.length, 1);
+    assert.match(messages[0]!, /^Job 'test' declares no 'permissions:'/);
   });
 
   it('evaluates the condition rather than matching its text', () => {

@@ -132,6 +132,13 @@ describe('npm run peers: matching findings with expectations', () => {
     assert.deepEqual([row('impostor-commit')?.expected, row('impostor-commit')?.found], [1, 0]);
   });
 
+  it('prefers a finding of the expectation\'s own step to a near line of the step before', () => {
+    const twoSteps = ['on: push', 'jobs:', '  build:', '    runs-on: x', '    steps:', '      - uses: a/b@v1', '        with:', '          k: v', '      - uses: c/d@v1', '        with:', '          x: 1', '          y: 2', '          k: v', ''].join('\n');
+    const expected = [6, 9].map((line) => ({ file: 'w.yml', line, check: 'cache-poisoning' }));
+    const score = scoreLines(expected, [finding('w.yml', 8, 'gha/cache-poisoning'), finding('w.yml', 13, 'gha/cache-poisoning')], mapping, () => workflowLayout(twoSteps));
+    assert.deepEqual(score.matches, [0, 1]);
+  });
+
   it('does not match three lines away in different steps, and counts the finding as extra against its check', () => {
     const score = scoreLines([{ file: 'w.yml', line: 7, check: 'unpinned-uses' }], [finding('w.yml', 11, 'gha/unpinned-action'), finding('w.yml', 11, 'gha/job-timeout')], mapping, layout);
     assert.deepEqual(score.matches, [undefined]);

@@ -1,7 +1,7 @@
 import type { AcrossJobs } from '../core/rule';
 import { memo, MemoSlot } from '../incremental/memo';
 import { optionValue, stepCommands, type ResolvedCommand } from '../languages/commandLine';
-import { findExpressions, UNKNOWN, type Value } from '../languages/expressions';
+import { findExpressions, isPattern, UNKNOWN, type Value } from '../languages/expressions';
 import type { ShellWord } from '../languages/shell';
 import { type Field, isMap, scalarToString, type YamlDoc } from '../yaml/yamlFile';
 import { jobGraph } from './jobGraph';
@@ -365,11 +365,40 @@ export interface RunCases {
 /** The workflow's trigger cases split into release runs and others (`triggerCases`). Shaped for `ctx.acrossJobs`. */
 export const releaseRunCases: AcrossJobs<RunCases> = (workflow, yaml) => runCases(workflow, yaml);
 
-function runCases(workflow: Workflow, yaml: YamlDoc): RunCases {
+/**
+ * Like `releaseRunCases`, with pushes to branches named for releases (`release`, `release/1.x`, `releases/v2`,
+ * `release-v2.0.0`) counted as release runs too. Shaped for `ctx.acrossJobs`.
+ */
+export const releaseBranchRunCases: AcrossJobs<RunCases> = (workflow, yaml) => runCases(workflow, yaml, true);
+
+/**
+ * The jobs whose work is published (what `publishingJobs` counts in a release workflow) in a workflow that runs only
+ * for releases, tag pushes and pushes to branches named for releases (and by hand next to those), with at least one
+ * such branch; empty for any other workflow, whose jobs `publishingJobs` already judges. Shaped for `ctx.acrossJobs`.
+ */
+export const releaseBranchWorkflowPublishingJobs: AcrossJobs<string[]> = (workflow, yaml) => {
+  if (workflow.kind !== 'workflow') return [];
+  const cases = runCases(workflow, yaml, true);
+  const onlyReleases = cases.release.some(isReleaseBranchPush) && cases.other.every((runCase) => runCase.event === 'workflow_dispatch');
+  return onlyReleases ? publishedJobIds(workflow, yaml, true) : [];
+};
+
+// A branch named for releases, or a branch filter's literal start that is one (`release/*` → `refs/heads/release/`).
+const RELEASE_BRANCH = /^refs\/heads\/releases?(?:[-_/.]|$)/i;
+
+function isReleaseBranchPush(runCase: RunCase): boolean {
+  if (runCase.event !== 'push') return false;
+  const ref = runCase.values.find(([name]) => name === 'github.ref')?.[1];
+  const written = typeof ref === 'string' ? ref : ref !== undefined && isPattern(ref) ? ref.prefix : undefined;
+  return written !== undefined && RELEASE_BRANCH.test(written);
+}
+
+function runCases(workflow: Workflow, yaml: YamlDoc, releaseBranches = false): RunCases {
   const cases: RunCases = { release: [], other: [] };
   for (const triggerCase of triggerCases(workflowTriggers(workflow, yaml))) {
     const plain: RunCase = { event: triggerCase.event, values: [...triggerCase.values].filter(([, value]) => value !== UNKNOWN) };
-    const release = triggerCase.event === 'release' || (triggerCase.event === 'push' && triggerCase.values.get('github.ref_type') === 'tag');
+    const release =
+      triggerCase.event === 'release' || (triggerCase.event === 'push' && triggerCase.values.get('github.ref_type') === 'tag') || (releaseBranches && isReleaseBranchPush(plain));
     (release ? cases.release : cases.other).push(plain);
   }
   return cases;
@@ -388,6 +417,13 @@ export function onlyInReleaseRuns(conditions: readonly (string | null | undefine
     cases.release.some((runCase) => conditions.every((condition) => holds(runCase, condition))) &&
     cases.other.every((runCase) => conditions.some((condition) => !holds(runCase, condition)))
   );
+}
+
+/**
+ * Whether something gated by all of `conditions` (as for `onlyInReleaseRuns`) may be on in one of the release runs.
+ */
+export function mayRunInRelease(conditions: readonly (string | null | undefined)[], cases: RunCases): boolean {
+  return cases.release.some((runCase) => conditions.every((condition) => conditionRunsIn(condition, { event: runCase.event, values: new Map(runCase.values) }) !== false));
 }
 
 /**

@@ -3,7 +3,7 @@ import { defineRule } from '../../engine/core/rule';
 import { addStepInputs, ownValue, usesNode } from '../../engine/edits/workflowEdit';
 import { removeMapEntry, replaceScalar } from '../../engine/edits/yamlEdit';
 import { stepCondition } from '../../engine/model/jobKind';
-import { onlyInReleaseRuns, publishingJobs, releaseRunCases, releaseRunPublishingJobs } from '../../engine/model/publishing';
+import { mayRunInRelease, onlyInReleaseRuns, publishingJobs, releaseBranchRunCases, releaseBranchWorkflowPublishingJobs, releaseRunCases, releaseRunPublishingJobs, type RunCases } from '../../engine/model/publishing';
 import type { Step } from '../../engine/model/workflow';
 import { isMap, isScalar, scalarToString, spanOf, type Field, type Node, type YamlFile } from '../../engine/yaml/yamlFile';
 
@@ -38,7 +38,7 @@ export default defineRule({
       'GitHub\'s cache is shared by every workflow run on a branch and readable from the branches below it: an entry written by any run on the default branch is what a tag or release build restores. Whoever gets code to run in one of those runs (a compromised dev dependency in ordinary CI, a script injection in an issue_comment or pull_request_target workflow, a fork\'s code run by mistake) can save a poisoned entry under the key the release job looks for, and the release is then built from their files: a dependency directory, a compiler cache, a build tool. The attacker controls the cached files, not your repository, which is why nothing in the diff shows it.',
     symptom: 'Nothing visible: the release is built and signed as usual, from files someone else put into the cache.',
     fix:
-      'Turn the cache off in jobs whose work is published and let them start from nothing: remove `cache:` from `actions/setup-node`, `setup-python` and `setup-java`; set `cache: false` on `actions/setup-go` (v4 and later cache by default) and `actions/setup-dotnet`, `enable-cache: false` on `astral-sh/setup-uv` (it caches by default on hosted runners), `sccache: false` on `PyO3/maturin-action`, `bundler-cache: false` on `ruby/setup-ruby`, `ignore-cache: true` on `ramsey/composer-install`, `cache-disabled: true` on `gradle/actions/setup-gradle`; drop `actions/cache`, `Swatinem/rust-cache`, sccache or ccache steps and `cache-from: type=gha`. The quick-fix does the input changes. Keep caches in test jobs, and `actions/cache/save` (which only writes) anywhere. Which jobs are published: a job with a publishing step (`npm publish`, `docker push`, `docker/build-push-action` with `push:`, `twine upload`, `pypa/gh-action-pypi-publish`, `gh release create`, `cargo publish`, goreleaser, …; dry runs and snapshots are not); in a workflow that runs only for releases and tag pushes (or only by hand and creates a GitHub release), also a job that hands its work on: it uploads artifacts, logs in to a registry, holds a registry token, deploys to an `environment:`, is named for publishing (`publish-crate`, `Release to PyPI`; not `release-notes` or `check-release`), or its token can write packages, sign (`id-token: write`) or write contents without opening a pull request; in any other workflow, such a job when the cache is on only for tag pushes and releases (the input\'s expression, the step\'s or the job\'s `if:`, such as `startsWith(github.ref, \'refs/tags/\')`); and the jobs whose artifacts such a job downloads. A job that only verifies a release ships nothing it builds. `gha/setup-cache` and `gha/docker-build-cache` never suggest a cache in those jobs.',
+      'Turn the cache off in jobs whose work is published and let them start from nothing: remove `cache:` from `actions/setup-node`, `setup-python` and `setup-java`; set `cache: false` on `actions/setup-go` (v4 and later cache by default) and `actions/setup-dotnet`, `enable-cache: false` on `astral-sh/setup-uv` (it caches by default on hosted runners; from v10 on, not for `release`, `pull_request_target` and `workflow_run` runs, so a v10 pin, or a commit whose comment names v10, is silent in a workflow that runs only on those), `sccache: false` on `PyO3/maturin-action`, `bundler-cache: false` on `ruby/setup-ruby`, `ignore-cache: true` on `ramsey/composer-install`, `cache-disabled: true` on `gradle/actions/setup-gradle`, `cache-binary: false` on `docker/setup-buildx-action` with a `version:` (it caches the buildx it downloads); drop `actions/cache`, `Swatinem/rust-cache`, sccache or ccache steps and `cache-from: type=gha`. The quick-fix does the input changes. Keep caches in test jobs, and `actions/cache/save` (which only writes) anywhere. Which jobs are published: a job with a publishing step (`npm publish`, `docker push`, `docker/build-push-action` with `push:`, `twine upload`, `pypa/gh-action-pypi-publish`, `gh release create`, `cargo publish`, goreleaser, …; dry runs and snapshots are not); in a workflow that runs only for releases and tag pushes (or only by hand and creates a GitHub release; pushes to branches named for releases, such as `release`, `release/1.x` or `release-v2`, count as releases here too), also a job that hands its work on: it uploads artifacts, logs in to a registry, holds a registry token, deploys to an `environment:`, is named for publishing (`publish-crate`, `Release to PyPI`; not `release-notes` or `check-release`), or its token can write packages, sign (`id-token: write`) or write contents without opening a pull request; in any other workflow, such a job when the cache is on only for tag pushes and releases (the input\'s expression, the step\'s or the job\'s `if:`, such as `startsWith(github.ref, \'refs/tags/\')`); and the jobs whose artifacts such a job downloads. A job that only verifies a release ships nothing it builds. `gha/setup-cache` and `gha/docker-build-cache` never suggest a cache in those jobs.',
     bad: `on:
   push:
     tags: ['v*']
@@ -75,18 +75,23 @@ jobs:
   visit: {
     step(step, ctx) {
       if (!step.action || step.action.kind !== 'remote') return;
-      const use = cacheUse(ctx.file, step);
+      const use = cacheUse(ctx.file, step, () => ctx.acrossJobs(releaseRunCases));
       if (!use) return;
       const jobId = step.job.id;
       let message: 'restores' | 'restoresOnRelease' = 'restores';
       if (!ctx.acrossJobs(publishingJobs).includes(jobId)) {
-        // A cache (or its step) on only for tag pushes and releases: those runs are the releases. (A job on only
-        // for those is among the publishing jobs already, when it hands its work on.)
         const value = scalarToString(use.node);
         const conditions = [stepCondition(step), value?.includes('${{') ? value : undefined];
-        if (conditions.every((condition) => condition === undefined)) return;
-        if (!onlyInReleaseRuns(conditions, ctx.acrossJobs(releaseRunCases)) || !ctx.acrossJobs(releaseRunPublishingJobs).includes(jobId)) return;
-        message = 'restoresOnRelease';
+        if (ctx.acrossJobs(releaseBranchWorkflowPublishingJobs).includes(jobId)) {
+          // Every run is a release (a tag, a release, a push to a branch named for releases): the cache is one if it may be on.
+          if (!mayRunInRelease(conditions, ctx.acrossJobs(releaseBranchRunCases))) return;
+        } else {
+          // A cache (or its step) on only for tag pushes and releases: those runs are the releases. (A job on only
+          // for those is among the publishing jobs already, when it hands its work on.)
+          if (conditions.every((condition) => condition === undefined)) return;
+          if (!onlyInReleaseRuns(conditions, ctx.acrossJobs(releaseRunCases)) || !ctx.acrossJobs(releaseRunPublishingJobs).includes(jobId)) return;
+          message = 'restoresOnRelease';
+        }
       }
       const edit = use.fix?.edit;
       ctx.report({
@@ -127,7 +132,18 @@ function removeInput(file: YamlFile, step: Step, name: string): TextEdit | undef
   return removeMapEntry(file, withMap, field.key);
 }
 
-function cacheUse(file: YamlFile, step: Step): CacheUse | undefined {
+// Events on which setup-uv v10 and later leave the cache off unless 'enable-cache: true' turns it on.
+const UV_UNCACHED_EVENTS: ReadonlySet<string | undefined> = new Set(['release', 'pull_request_target', 'workflow_run']);
+
+/** The major version a `uses:` pins: its tag (`v10.0.0`), or for a commit, the version its trailing comment names. */
+function pinnedMajor(step: Step): number | undefined {
+  const ref = step.action?.ref ?? '';
+  const written = /^[0-9a-f]{40}$/i.test(ref) ? usesNode(step)?.comment?.trim() : ref;
+  const major = /^(?:tag=)?v?(\d+)(?:[.\s]|$)/.exec(written ?? '')?.[1];
+  return major === undefined ? undefined : Number(major);
+}
+
+function cacheUse(file: YamlFile, step: Step, cases: () => RunCases): CacheUse | undefined {
   const action = step.action!;
   const id = action.id ?? '';
   const uses = usesNode(step);
@@ -169,8 +185,13 @@ function cacheUse(file: YamlFile, step: Step): CacheUse | undefined {
       return flagInput(step, 'sccache', on('sccache', 'false'));
     case 'astral-sh/setup-uv': {
       const cache = input(step, 'enable-cache');
+      if (cache && FALSE.test(cache.value)) return undefined;
+      if (!cache || cache.value === 'auto') {
+        // 'auto', the default: on for GitHub-hosted runners, and since v10 off for releases, pull_request_target and workflow_run.
+        const { release, other } = cases();
+        if ((pinnedMajor(step) ?? 0) >= 10 && [...release, ...other].every((runCase) => UV_UNCACHED_EVENTS.has(runCase.event))) return undefined;
+      }
       if (!cache) return { node: uses, what: `'${name}' (which caches by default on GitHub-hosted runners)`, fix: on('enable-cache', 'false') };
-      if (FALSE.test(cache.value)) return undefined;
       return { node: cache.field.value!, what: `'${name}' with 'enable-cache: ${cache.value}'`, fix: on('enable-cache', 'false') };
     }
     case 'ramsey/composer-install': {
@@ -183,6 +204,15 @@ function cacheUse(file: YamlFile, step: Step): CacheUse | undefined {
       const disabled = input(step, 'cache-disabled');
       if (disabled && (TRUE.test(disabled.value) || disabled.value.includes('${{'))) return undefined;
       return { node: disabled?.field.value ?? uses, what: `'${name}' (which caches by default)`, fix: on('cache-disabled', 'true') };
+    }
+    case 'docker/setup-buildx-action': {
+      // A buildx it downloads ('version:') is kept in the Actions cache unless 'cache-binary' is false; the runner's own needs none.
+      const version = input(step, 'version');
+      const binary = input(step, 'cache-binary');
+      if (!version || version.value === '' || (binary && !maybeTrue(binary.value))) return undefined;
+      // 'cache-binary' came with v3.3; earlier releases kept the binary in the runner's own tool cache only.
+      if ((pinnedMajor(step) ?? 3) < 3) return undefined;
+      return { node: binary?.field.value ?? version.field.value!, what: `'${name}' with 'version: ${version.value}' (whose binary it caches)`, fix: on('cache-binary', 'false') };
     }
     case 'docker/build-push-action': {
       const from = input(step, 'cache-from');

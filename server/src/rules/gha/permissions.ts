@@ -24,6 +24,8 @@ export default defineRule({
   messages: {
     missing: (jobIds: string) =>
       `No top-level 'permissions:', and ${jobIds} ${jobIds.startsWith('jobs') ? 'set none of their' : 'sets none of its'} own: the GITHUB_TOKEN then gets the repository default, which may be write access to contents, packages, issues and more.`,
+    jobMissing: (jobId: string) =>
+      `Job '${jobId}' declares no 'permissions:', and neither does the workflow: its GITHUB_TOKEN gets the repository default, which may be write access to contents, packages, issues and more.`,
     writeAll: (where: string) =>
       `'permissions: write-all' on ${where} gives the GITHUB_TOKEN write access to every scope: one compromised step or action can push code, publish packages or rewrite releases.`,
     broadScope: (scope: string, jobId: string) =>
@@ -41,7 +43,7 @@ export default defineRule({
       'Without a `permissions:` block the token gets whatever the repository or organisation default is, and for many older repositories that is write access to nearly every scope. Any step (a compromised dependency, an injected script, a third-party action) can then push commits, create releases or publish packages with it. Declaring `contents: read` at the top and adding write scopes only on the job that needs them limits the damage of any single step, and makes the required access visible in review.',
     symptom:
       'A supply-chain incident in one action ends with tags rewritten or a package published from CI; or a workflow breaks the day the organisation switches its default to read-only.',
-    fix: 'Add `permissions: contents: read` at the top of the workflow (the quick-fix does this, before `jobs:`; review jobs that push, comment or publish, and give them their own `permissions:`). Replace `write-all` with the scopes actually used. Move a write scope that only one job uses onto that job. In the strict preset, a write scope (or `id-token: write`) at the top level that not every job inheriting it looks like it uses is a warning: the quick-fix gives the jobs that use it their own `permissions:` (the workflow\'s scopes, that one at `write`) and lowers it at the top to `read` (`id-token` to `none`), so each job keeps what it used; jobs with their own `permissions:` are not counted. A `read-all`, at the top level or on a job, is a note there: it lets the jobs read every scope (packages, security alerts, deployments) where `contents: read` is usually all they need. Reusable workflows that declare nothing inherit the caller\'s token and are not flagged, nor are jobs that run only for pull requests from forks (an `if:` such as `github.event.pull_request.head.repo.full_name != github.repository` on a workflow that runs on `pull_request`, worked out by evaluating the conditions): GitHub gives those runs a read-only token whatever the settings say (unless a private repository turns on sending write tokens to fork pull requests).',
+    fix: 'Add `permissions: contents: read` at the top of the workflow (the quick-fix does this, before `jobs:`; review jobs that push, comment or publish, and give them their own `permissions:`). Replace `write-all` with the scopes actually used. Move a write scope that only one job uses onto that job. The recommended preset reports a missing block once, at `jobs:`, naming the jobs; the strict preset reports it on each job that gets the repository default instead (at the job\'s key), so each such job is marked where it is written. In the strict preset, a write scope (or `id-token: write`) at the top level that not every job inheriting it looks like it uses is a warning: the quick-fix gives the jobs that use it their own `permissions:` (the workflow\'s scopes, that one at `write`) and lowers it at the top to `read` (`id-token` to `none`), so each job keeps what it used; jobs with their own `permissions:` are not counted. A `read-all`, at the top level or on a job, is a note there: it lets the jobs read every scope (packages, security alerts, deployments) where `contents: read` is usually all they need. Reusable workflows that declare nothing inherit the caller\'s token and are not flagged, nor are jobs that run only for pull requests from forks (an `if:` such as `github.event.pull_request.head.repo.full_name != github.repository` on a workflow that runs on `pull_request`, worked out by evaluating the conditions): GitHub gives those runs a read-only token whatever the settings say (unless a private repository turns on sending write tokens to fork pull requests).',
     bad: `on: push
 jobs:
   test:
@@ -79,15 +81,16 @@ jobs:
         const forkOnly = forkOnlyJobs(workflow, ctx.doc, ctx.file.text);
         const exposed = inheriting.filter((job) => !forkOnly.has(job));
         if (exposed.length === 0) return;
+        const edit = addWorkflowPermissions(ctx.file, workflow);
+        const fix = edit ? { fix: { title: "Add top-level 'permissions: contents: read'", edits: [edit] } } : {};
+        if (ctx.preset !== 'recommended') {
+          // Strict says which jobs get the default token, on each of them; recommended says it once, at 'jobs:'.
+          for (const job of exposed) ctx.report({ span: job.idSpan, message: 'jobMissing', args: [job.id], ...fix });
+          return;
+        }
         const jobsField = workflow.fields.get('jobs')!;
         const names = exposed.length > 3 ? `${exposed.slice(0, 3).map((job) => `'${job.id}'`).join(', ')} and ${exposed.length - 3} more jobs` : exposed.map((job) => `'${job.id}'`).join(', ');
-        const edit = addWorkflowPermissions(ctx.file, workflow);
-        ctx.report({
-          span: jobsField.keySpan,
-          message: 'missing',
-          args: [exposed.length === 1 ? `job ${names}` : `jobs ${names}`],
-          ...(edit ? { fix: { title: "Add top-level 'permissions: contents: read'", edits: [edit] } } : {}),
-        });
+        ctx.report({ span: jobsField.keySpan, message: 'missing', args: [exposed.length === 1 ? `job ${names}` : `jobs ${names}`], ...fix });
         return;
       }
       if (ctx.preset === 'recommended') {
