@@ -8,6 +8,7 @@ import type { Job, Step, Workflow } from '../../engine/model/workflow';
 import { ACTION_SCHEMA, WORKFLOW_SCHEMA } from '../../engine/schema/schemaData.generated';
 import type { SchemaDefinitions } from '../../engine/schema/types';
 import { type SchemaProblem, validate } from '../../engine/schema/validate';
+import { anchorUse } from '../../engine/yaml/anchors';
 import { isMap, isScalar, mapFields, type Node, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 
 const messages = {
@@ -30,6 +31,10 @@ const messages = {
   badEnvName: (name: string) => `'${name}' cannot be an environment variable name: names hold no '=' and no spaces`,
   noImage: (container: string) => `${container} names no 'image': GitHub has nothing to start and fails the job`,
   badUses: (uses: string, expected: string) => `'${uses}' is not a reference GitHub can resolve: expected ${expected}`,
+  unusedAnchor: (name: string) => `Anchor '&${name}' is never used: no alias '*${name}' refers to it. Remove it, or check the alias that was meant to`,
+  undefinedAlias: (name: string) => `Alias '*${name}' names no anchor: YAML needs '&${name}' earlier in the file, so GitHub cannot read the workflow`,
+  recursiveAlias: (name: string) => `Alias '*${name}' is inside the value its anchor '&${name}' marks, so that value would contain itself: GitHub cannot read the workflow`,
+  mergeKey: () => `GitHub does not support YAML merge keys ('<<') and rejects the workflow: write the keys out, or alias the whole mapping`,
 };
 
 type Ctx = RuleContext<typeof messages>;
@@ -48,7 +53,7 @@ export default defineRule({
   docs: {
     summary: 'Keys, values and references GitHub rejects when it reads the workflow (checked against GitHub\'s own workflow schema).',
     rationale:
-      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. Event names and filters under `on:` are `gha/events`\'s to report.',
+      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. YAML anchors and aliases are read as GitHub reads them: an alias with no anchor before it, an alias inside the value its own anchor marks, and a merge key (`<<`, which GitHub does not support) are errors; an anchor no alias uses is a warning (the workflow runs, but an alias probably names the wrong anchor). Event names and filters under `on:` are `gha/events`\'s to report.',
     symptom: 'The workflow fails before any job starts ("Invalid workflow file … Unexpected value"), or (in a branch nobody merges yet) silently never runs.',
     fix: 'Correct the key or value; a single close misspelling comes with a quick fix.',
     bad: `on: push
@@ -72,6 +77,7 @@ jobs:
   visit: {
     workflow(workflow, ctx) {
       if (workflow.kind === 'composite-action') return checkAction(workflow, ctx);
+      checkAnchors(ctx);
       const root = workflow.node;
       const problems = validate(WORKFLOW_SCHEMA, ctx.doc, root, 'workflow-root-strict', rootSpan(workflow), { stop: (definition) => definition === 'job' || definition === 'on-strict' });
       report(problems, ctx, WORKFLOW_SCHEMA);
@@ -106,6 +112,16 @@ jobs:
 function rootSpan(workflow: Workflow): Span {
   const first = workflow.node.items[0]?.key;
   return first && isScalar(first) ? spanOf(first) : spanOf(workflow.node);
+}
+
+/** Anchors, aliases and merge keys as GitHub reads them (it takes anchors and aliases, not merge keys). */
+function checkAnchors(ctx: Ctx): void {
+  const use = anchorUse(ctx.doc, ctx.file.text);
+  for (const { name, at } of use.undefined) ctx.report({ span: at, message: 'undefinedAlias', args: [name] });
+  for (const { name, at } of use.recursive) ctx.report({ span: at, message: 'recursiveAlias', args: [name] });
+  for (const at of use.merges) ctx.report({ span: at, message: 'mergeKey', args: [] });
+  // An unused anchor does not stop the workflow: it is a leftover, or an alias that names another anchor.
+  for (const { name, at } of use.unused) ctx.report({ span: at, message: 'unusedAnchor', args: [name], severity: 'warning' });
 }
 
 function checkAction(action: Workflow, ctx: Ctx): void {
