@@ -31,6 +31,7 @@ const messages = {
   badEnvName: (name: string) => `'${name}' cannot be an environment variable name: names hold no '=' and no spaces`,
   noImage: (container: string) => `${container} names no 'image': GitHub has nothing to start and fails the job`,
   badUses: (uses: string, expected: string) => `'${uses}' is not a reference GitHub can resolve: expected ${expected}`,
+  halfCredentials: (has: string, missing: string) => `'credentials' sets '${has}' but not '${missing}': the runner logs in to the registry only with both, so it pulls the image without logging in`,
   unusedAnchor: (name: string) => `Anchor '&${name}' is never used: no alias '*${name}' refers to it. Remove it, or check the alias that was meant to`,
   undefinedAlias: (name: string) => `Alias '*${name}' names no anchor: YAML needs '&${name}' earlier in the file, so GitHub cannot read the workflow`,
   recursiveAlias: (name: string) => `Alias '*${name}' is inside the value its anchor '&${name}' marks, so that value would contain itself: GitHub cannot read the workflow`,
@@ -53,7 +54,7 @@ export default defineRule({
   docs: {
     summary: 'Keys, values and references GitHub rejects when it reads the workflow (checked against GitHub\'s own workflow schema).',
     rationale:
-      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. YAML anchors and aliases are read as GitHub reads them: an alias with no anchor before it, an alias inside the value its own anchor marks, and a merge key (`<<`, which GitHub does not support) are errors; an anchor no alias uses is a warning (the workflow runs, but an alias probably names the wrong anchor). Event names and filters under `on:` are `gha/events`\'s to report.',
+      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. YAML anchors and aliases are read as GitHub reads them: an alias with no anchor before it, an alias inside the value its own anchor marks, and a merge key (`<<`, which GitHub does not support) are errors; an anchor no alias uses is a warning (the workflow runs, but an alias probably names the wrong anchor). A container or service whose `credentials` has only one of `username` and `password` is a warning: the runner then skips the registry login. Event names and filters under `on:` are `gha/events`\'s to report.',
     symptom: 'The workflow fails before any job starts ("Invalid workflow file … Unexpected value"), or (in a branch nobody merges yet) silently never runs.',
     fix: 'Correct the key or value; a single close misspelling comes with a quick fix.',
     bad: `on: push
@@ -152,6 +153,8 @@ function checkImages(job: Job, ctx: Ctx): void {
   const container = job.fields.get('container');
   // An empty service image is the schema's to report (a non-empty string); a container's is not.
   if (isScalar(container?.value) && scalarToString(container.value) === '') ctx.report({ span: spanOf(container.value), message: 'noImage', args: [`The job's 'container'`] });
+  // 'container:' with nothing after it is neither an image name nor a mapping: GitHub's parser rejects it.
+  else if (container && (container.value === undefined || (isScalar(container.value) && container.value.value === null))) ctx.report({ span: container.keySpan, message: 'noImage', args: [`The job's 'container'`] });
   if (container) checkImageKey(container.value, container.keySpan, `The job's 'container'`, ctx);
   const services = job.fields.get('services')?.value;
   if (!isMap(services)) return;
@@ -159,7 +162,15 @@ function checkImages(job: Job, ctx: Ctx): void {
 }
 
 function checkImageKey(value: Node | undefined, keySpan: Span, container: string, ctx: Ctx): void {
-  if (isMap(value) && !mapFields(ctx.doc, value).has('image')) ctx.report({ span: keySpan, message: 'noImage', args: [container] });
+  if (!isMap(value)) return;
+  const fields = mapFields(ctx.doc, value);
+  if (!fields.has('image')) ctx.report({ span: keySpan, message: 'noImage', args: [container] });
+  const credentials = fields.get('credentials');
+  if (!credentials || !isMap(credentials.value)) return;
+  const given = mapFields(ctx.doc, credentials.value);
+  const [has, missing] = given.has('username') ? ['username', 'password'] : ['password', 'username'];
+  // The runner logs in to the registry only when both are set; with one, it pulls without logging in.
+  if (given.has(has) && !given.has(missing)) ctx.report({ span: credentials.keySpan, message: 'halfCredentials', args: [has, missing], severity: 'warning' });
 }
 
 /** A `shell:` value, or a `defaults: run: shell:` (job: the job whose runner it runs on, when that is sure). */
