@@ -9,7 +9,7 @@ import { ACTION_SCHEMA, WORKFLOW_SCHEMA } from '../../engine/schema/schemaData.g
 import type { SchemaDefinitions } from '../../engine/schema/types';
 import { type SchemaProblem, validate } from '../../engine/schema/validate';
 import { anchorUse } from '../../engine/yaml/anchors';
-import { isMap, isScalar, mapFields, type Node, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
+import { isMap, isScalar, isSeq, mapFields, type Node, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 
 const messages = {
   unknownKey: (key: string, parent: string, near: string) => `Unknown key '${key}'${parent}, so GitHub rejects the workflow${near ? `; did you mean '${near}'?` : ''}`,
@@ -32,6 +32,7 @@ const messages = {
   noImage: (container: string) => `${container} names no 'image': GitHub has nothing to start and fails the job`,
   badUses: (uses: string, expected: string) => `'${uses}' is not a reference GitHub can resolve: expected ${expected}`,
   halfCredentials: (has: string, missing: string) => `'credentials' sets '${has}' but not '${missing}': the runner logs in to the registry only with both, so it pulls the image without logging in`,
+  noRunnerLabels: () => `'runs-on' names no runner label and no group: no runner can take the job, so it never runs`,
   unusedAnchor: (name: string) => `Anchor '&${name}' is never used: no alias '*${name}' refers to it. Remove it, or check the alias that was meant to`,
   undefinedAlias: (name: string) => `Alias '*${name}' names no anchor: YAML needs '&${name}' earlier in the file, so GitHub cannot read the workflow`,
   recursiveAlias: (name: string) => `Alias '*${name}' is inside the value its anchor '&${name}' marks, so that value would contain itself: GitHub cannot read the workflow`,
@@ -54,7 +55,7 @@ export default defineRule({
   docs: {
     summary: 'Keys, values and references GitHub rejects when it reads the workflow (checked against GitHub\'s own workflow schema).',
     rationale:
-      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. YAML anchors and aliases are read as GitHub reads them: an alias with no anchor before it, an alias inside the value its own anchor marks, and a merge key (`<<`, which GitHub does not support) are errors; an anchor no alias uses is a warning (the workflow runs, but an alias probably names the wrong anchor). A container or service whose `credentials` has only one of `username` and `password` is a warning: the runner then skips the registry login. Event names and filters under `on:` are `gha/events`\'s to report.',
+      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. YAML anchors and aliases are read as GitHub reads them: an alias with no anchor before it, an alias inside the value its own anchor marks, and a merge key (`<<`, which GitHub does not support) are errors; an anchor no alias uses is a warning (the workflow runs, but an alias probably names the wrong anchor). A container or service whose `credentials` has only one of `username` and `password` is a warning: the runner then skips the registry login. A `runs-on` with no label and no group (`runs-on: []`) is reported too: GitHub takes it, and no runner ever picks the job up. Event names and filters under `on:` are `gha/events`\'s to report.',
     symptom: 'The workflow fails before any job starts ("Invalid workflow file … Unexpected value"), or (in a branch nobody merges yet) silently never runs.',
     fix: 'Correct the key or value; a single close misspelling comes with a quick fix.',
     bad: `on: push
@@ -101,6 +102,7 @@ jobs:
       report(validate(WORKFLOW_SCHEMA, ctx.doc, job.node, 'job', job.idSpan, { parent: job.id }), ctx, WORKFLOW_SCHEMA);
       checkSteps(job, ctx);
       checkImages(job, ctx);
+      checkRunsOnEmpty(job, ctx);
       checkEnvNames(job.fields.get('env')?.value, ctx);
       checkShell(defaultShellNode(job.fields.get('defaults')?.value, ctx), ctx, job);
       const call = job.fields.get('uses');
@@ -146,6 +148,18 @@ function checkSteps(job: Job, ctx: Ctx): void {
     checkEnvNames(step.fields.get('env')?.value, ctx);
     checkStepUses(step, ctx);
   }
+}
+
+/** `runs-on: []`, or `labels: []` with no `group`: GitHub's parser takes it, and no runner can ever pick the job up. */
+function checkRunsOnEmpty(job: Job, ctx: Ctx): void {
+  const runsOn = job.fields.get('runs-on');
+  if (!runsOn) return;
+  const value = runsOn.value;
+  if (isSeq(value) && value.items.length === 0) return void ctx.report({ span: spanOf(value), message: 'noRunnerLabels', args: [] });
+  if (!isMap(value)) return;
+  const fields = mapFields(ctx.doc, value);
+  const labels = fields.get('labels');
+  if (labels && isSeq(labels.value) && labels.value.items.length === 0 && !fields.has('group')) ctx.report({ span: spanOf(labels.value), message: 'noRunnerLabels', args: [] });
 }
 
 // The schema leaves 'image' optional; GitHub's parser does not ("Container image cannot be empty").
