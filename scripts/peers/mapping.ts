@@ -17,7 +17,7 @@ export interface Mapping {
 /** Peer check → mapping, in the table's order. */
 export type MappingTable = ReadonlyMap<string, Mapping>;
 
-const RULE_ID = /^(gha|k8s)\/[a-z0-9]+(-[a-z0-9]+)*$/;
+const RULE_ID = /^(gha|k8s|shipcheck)\/[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** Reads a table: `#` comments, a header `<check>\trules\tnote`, then one row a check. */
 export function parseMapping(text: string, source: string): { table: Map<string, Mapping>; errors: string[] } {
@@ -41,7 +41,7 @@ export function parseMapping(text: string, source: string): { table: Map<string,
     }
     const ids = rules === 'none' ? [] : rules.split(',').map((id) => id.trim());
     const bad = ids.filter((id) => !RULE_ID.test(id));
-    if (rules === '' || bad.length > 0) errors.push(`${where}: rules is a comma-separated list of gha/… or k8s/… ids, or none (got "${rules}")`);
+    if (rules === '' || bad.length > 0) errors.push(`${where}: rules is a comma-separated list of gha/…, k8s/… or shipcheck/… ids, or none (got "${rules}")`);
     else if (ids.length === 0 && note.trim() === '') errors.push(`${where}: ${check} maps to none without a reason`);
     else table.set(check, { rules: ids, note: note.trim() });
   }

@@ -106,6 +106,8 @@ export function scoreLines(expected: readonly LineExpectation[], findings: reado
       return (inFile.get(e.file) ?? []).flatMap((index) => {
         const finding = findings[index]!;
         if (!rules.includes(finding.ruleId)) return [];
+        // Line 0 is the file as a whole (actionlint's "could not parse as YAML"): any finding of the rule in it.
+        if (e.line === 0) return [{ finding: index, cost: 3000 + finding.line }];
         const distance = Math.abs(finding.line - e.line);
         // Near lines of two different steps match last: a finding in the expectation's own step is the better match.
         if (distance <= LINE_TOLERANCE) return [{ finding: index, cost: (inOtherSteps(e.file, e.line, finding.line) ? 3000 : 0) + distance }];

@@ -17,16 +17,17 @@ const finding = (file: string, line: number, ruleId: string): Finding => ({ file
 describe('npm run peers: the mapping tables', () => {
   it('reads a table and refuses rows it cannot trust', () => {
     const { table, errors } = parseMapping(
-      ['# comment', 'audit\trules\tnote', 'a\tgha/x,gha/y\t', 'b\tnone\tneeds the network', 'c\tnone\t', 'd\tGHA/x\t', 'a\tgha/z\t'].join('\n'),
+      ['# comment', 'audit\trules\tnote', 'a\tgha/x,gha/y\t', 'b\tnone\tneeds the network', 'c\tnone\t', 'd\tGHA/x\t', 'a\tgha/z\t', 'e\tshipcheck/yaml-syntax\t'].join('\n'),
       'm.tsv',
     );
     assert.deepEqual([...table], [
       ['a', { rules: ['gha/x', 'gha/y'], note: '' }],
       ['b', { rules: [], note: 'needs the network' }],
+      ['e', { rules: ['shipcheck/yaml-syntax'], note: '' }],
     ]);
     assert.deepEqual(errors, [
       'm.tsv:5: c maps to none without a reason',
-      'm.tsv:6: rules is a comma-separated list of gha/… or k8s/… ids, or none (got "GHA/x")',
+      'm.tsv:6: rules is a comma-separated list of gha/…, k8s/… or shipcheck/… ids, or none (got "GHA/x")',
       'm.tsv:7: a is mapped twice',
     ]);
   });
@@ -144,6 +145,12 @@ describe('npm run peers: matching findings with expectations', () => {
     assert.deepEqual(score.matches, [undefined]);
     assert.deepEqual(score.extras.map((extra) => [extra.finding.line, extra.check]), [[11, 'unpinned-uses']]);
     assert.equal(score.rows.find((r) => r.check === 'unpinned-uses')?.extra, 1);
+  });
+
+  it('matches an expectation on line 0 (the whole file) with a finding of a mapped rule anywhere in the file', () => {
+    const expected = [{ file: 'w.yml', line: 0, check: 'unpinned-uses' }, { file: 'other.yml', line: 0, check: 'unpinned-uses' }];
+    const score = scoreLines(expected, [finding('w.yml', 11, 'gha/unpinned-action'), finding('other.yml', 9, 'gha/job-timeout')], mapping, layout);
+    assert.deepEqual(score.matches, [0, undefined]);
   });
 
   it('attributes an extra to the check whose main rule it is', () => {

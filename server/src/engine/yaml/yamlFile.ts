@@ -51,7 +51,8 @@ export class YamlDoc {
         Node: (_key, node) => {
           if (isAlias(node)) {
             const target = anchors.get(node.source);
-            if (target) targets.set(node, target);
+            // An alias inside the node its anchor marks would make the value contain itself: it names nothing readable.
+            if (target && !(target.range && node.range && target.range[0] <= node.range[0] && node.range[1] <= target.range[2])) targets.set(node, target);
           } else if (node.anchor) {
             anchors.set(node.anchor, node);
           }

@@ -4,7 +4,7 @@ import { cronProblem, cronMinimumGap } from '../../engine/languages/cron';
 import { closest } from '../../engine/languages/suggest';
 import { WORKFLOW_SCHEMA } from '../../engine/schema/schemaData.generated';
 import { validate } from '../../engine/schema/validate';
-import { isMap, isScalar, isSeq, mapFields, scalarToString, spanOf, type Field, type Node, type YamlDoc } from '../../engine/yaml/yamlFile';
+import { isMap, isScalar, isSeq, mapFields, scalarToString, spanOf, type Field, type Node, type Scalar, type YamlDoc, type YAMLSeq } from '../../engine/yaml/yamlFile';
 
 const messages = {
   unknownEvent: (name: string, near: string) => `'${name}' is not an event GitHub triggers workflows on${near ? `; did you mean '${near}'?` : ''}`,
@@ -20,6 +20,8 @@ const messages = {
   optionsWithoutChoice: (input: string, type: string) => `'options' of input '${input}' is ignored: only inputs of type 'choice' have options (this one is '${type}')`,
   defaultNotAnOption: (input: string, value: string) => `The default '${value}' of input '${input}' is not one of its 'options'`,
   defaultWrongType: (input: string, value: string, type: string) => `The default '${value}' of input '${input}' is not a ${type}`,
+  duplicateOption: (value: string, input: string) => `'${value}' is already an option of input '${input}': the run form lists it twice`,
+  scheduleWithoutCron: () => `'schedule' lists no 'cron', so the workflow never starts on a schedule: add entries such as '- cron: "0 3 * * 1"'`,
 };
 
 type Ctx = RuleContext<typeof messages>;
@@ -36,7 +38,7 @@ export default defineRule({
   docs: {
     summary: 'Triggers GitHub cannot use: unknown events or activity types, filters an event does not take, invalid cron, malformed `workflow_dispatch` / `workflow_call` inputs.',
     rationale:
-      'Mistakes under `on:` either make the workflow invalid or, worse, make it silently never run: a misspelled event (`pull-request`), an activity type the event does not have, `branches` together with `branches-ignore`, a cron with six fields or a month of 13. The event names, activity types and filters come from GitHub\'s own workflow schema; cron fields are checked as GitHub reads them (minute 0–59, hour 0–23, day 1–31, month 1–12 or JAN–DEC, weekday 0–6 or SUN–SAT), and a schedule more frequent than every 5 minutes is reported as a warning, since GitHub never runs it that often. A schedule\'s `timezone` must be a name of the IANA time zone database, and a `boolean` or `number` input\'s default (of `workflow_dispatch` or `workflow_call`) must be one.',
+      'Mistakes under `on:` either make the workflow invalid or, worse, make it silently never run: a misspelled event (`pull-request`), an activity type the event does not have, `branches` together with `branches-ignore`, a cron with six fields or a month of 13. The event names, activity types and filters come from GitHub\'s own workflow schema; cron fields are checked as GitHub reads them (minute 0–59, hour 0–23, day 1–31, month 1–12 or JAN–DEC, weekday 0–6 or SUN–SAT), and a schedule more frequent than every 5 minutes is reported as a warning, since GitHub never runs it that often. A `schedule` with no `cron` (`on: [push, schedule]`, `schedule: []`) is a warning: GitHub accepts it and never starts the workflow on a schedule. A schedule\'s `timezone` must be a name of the IANA time zone database, a `choice` input\'s options should each appear once (a warning), and a `boolean` or `number` input\'s default (of `workflow_dispatch` or `workflow_call`) must be one.',
     symptom: 'The workflow is rejected when pushed, or it is accepted and never starts on the event it was written for.',
     fix: 'Use the event, type or filter GitHub documents (a single close misspelling comes with a quick fix); for cron, five fields in UTC.',
     bad: `on:
@@ -68,6 +70,7 @@ jobs:
       const on = workflow.fields.get('on');
       if (!on?.value) return;
       schemaProblems(on, ctx);
+      checkEmptySchedule(ctx.doc, on.value, ctx);
       const events = ctx.doc.resolve(on.value);
       if (!isMap(events)) return;
       for (const [event, field] of mapFields(ctx.doc, events)) {
@@ -146,6 +149,23 @@ function eventOf(yaml: YamlDoc, at: Span): string | undefined {
   return undefined;
 }
 
+/** `on: schedule`, `on: [schedule]`, `schedule:` or `schedule: []`: GitHub accepts the event with no cron, and never fires it. */
+function checkEmptySchedule(yaml: YamlDoc, on: Node, ctx: Ctx): void {
+  const events = yaml.resolve(on);
+  const named = (node: unknown): node is Scalar => isScalar(node) && node.value === 'schedule';
+  const report = (span: Span): void => ctx.report({ span, message: 'scheduleWithoutCron', args: [], severity: 'warning' });
+  if (named(events)) return report(spanOf(events));
+  if (isSeq(events)) {
+    for (const item of events.items) if (named(item)) report(spanOf(item));
+    return;
+  }
+  if (!isMap(events)) return;
+  const schedule = mapFields(yaml, events).get('schedule');
+  if (!schedule) return;
+  const value = schedule.value;
+  if (value === undefined || (isScalar(value) && value.value === null) || (isSeq(value) && value.items.length === 0)) report(schedule.keySpan);
+}
+
 function checkSchedule(yaml: YamlDoc, schedule: Node, ctx: Ctx): void {
   if (!isSeq(schedule)) return;
   for (const item of schedule.items) {
@@ -189,6 +209,7 @@ function checkDispatchInputs(yaml: YamlDoc, inputs: Node | undefined, ctx: Ctx):
     const options = input.get('options');
     const optionValues = isSeq(options?.value) ? options.value.items.flatMap((item) => scalarToString(yaml.resolve(item)) ?? []) : [];
     if (type === 'choice' && optionValues.length === 0) ctx.report({ span: options?.keySpan ?? field.keySpan, message: 'choiceWithoutOptions', args: [name] });
+    if (type === 'choice' && isSeq(options?.value)) checkDuplicateOptions(yaml, options.value, name, ctx);
     if (type !== 'choice' && options && ['string', 'boolean', 'number', 'environment'].includes(type)) ctx.report({ span: options.keySpan, message: 'optionsWithoutChoice', args: [name, type], severity: 'warning' });
     const defaultNode = input.get('default')?.value;
     const value = scalarToString(defaultNode);
@@ -196,6 +217,18 @@ function checkDispatchInputs(yaml: YamlDoc, inputs: Node | undefined, ctx: Ctx):
     if (type === 'choice' && optionValues.length > 0 && !optionValues.includes(value)) ctx.report({ span: spanOf(defaultNode), message: 'defaultNotAnOption', args: [name, value] });
   }
   checkDefaults(yaml, inputs, ctx);
+}
+
+/** A choice listed twice shows twice in the run form's drop-down: a copy-paste slip, or a value that was meant to differ. */
+function checkDuplicateOptions(yaml: YamlDoc, options: YAMLSeq, input: string, ctx: Ctx): void {
+  const seen = new Set<string>();
+  for (const item of options.items) {
+    const node = yaml.resolve(item);
+    const value = scalarToString(node);
+    if (!node || value === undefined) continue;
+    if (seen.has(value)) ctx.report({ span: spanOf(node), message: 'duplicateOption', args: [value, input], severity: 'warning' });
+    seen.add(value);
+  }
 }
 
 /** Defaults of 'boolean' and 'number' inputs (of workflow_dispatch or workflow_call) that are not of their type. */

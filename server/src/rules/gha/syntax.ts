@@ -8,7 +8,8 @@ import type { Job, Step, Workflow } from '../../engine/model/workflow';
 import { ACTION_SCHEMA, WORKFLOW_SCHEMA } from '../../engine/schema/schemaData.generated';
 import type { SchemaDefinitions } from '../../engine/schema/types';
 import { type SchemaProblem, validate } from '../../engine/schema/validate';
-import { isMap, isScalar, mapFields, type Node, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
+import { anchorUse } from '../../engine/yaml/anchors';
+import { isMap, isScalar, isSeq, mapFields, type Node, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 
 const messages = {
   unknownKey: (key: string, parent: string, near: string) => `Unknown key '${key}'${parent}, so GitHub rejects the workflow${near ? `; did you mean '${near}'?` : ''}`,
@@ -30,6 +31,12 @@ const messages = {
   badEnvName: (name: string) => `'${name}' cannot be an environment variable name: names hold no '=' and no spaces`,
   noImage: (container: string) => `${container} names no 'image': GitHub has nothing to start and fails the job`,
   badUses: (uses: string, expected: string) => `'${uses}' is not a reference GitHub can resolve: expected ${expected}`,
+  halfCredentials: (has: string, missing: string) => `'credentials' sets '${has}' but not '${missing}': the runner logs in to the registry only with both, so it pulls the image without logging in`,
+  noRunnerLabels: () => `'runs-on' names no runner label and no group: no runner can take the job, so it never runs`,
+  unusedAnchor: (name: string) => `Anchor '&${name}' is never used: no alias '*${name}' refers to it. Remove it, or check the alias that was meant to`,
+  undefinedAlias: (name: string) => `Alias '*${name}' names no anchor: YAML needs '&${name}' earlier in the file, so GitHub cannot read the workflow`,
+  recursiveAlias: (name: string) => `Alias '*${name}' is inside the value its anchor '&${name}' marks, so that value would contain itself: GitHub cannot read the workflow`,
+  mergeKey: () => `GitHub does not support YAML merge keys ('<<') and rejects the workflow: write the keys out, or alias the whole mapping`,
 };
 
 type Ctx = RuleContext<typeof messages>;
@@ -48,7 +55,7 @@ export default defineRule({
   docs: {
     summary: 'Keys, values and references GitHub rejects when it reads the workflow (checked against GitHub\'s own workflow schema).',
     rationale:
-      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. Event names and filters under `on:` are `gha/events`\'s to report.',
+      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. YAML anchors and aliases are read as GitHub reads them: an alias with no anchor before it, an alias inside the value its own anchor marks, and a merge key (`<<`, which GitHub does not support) are errors; an anchor no alias uses is a warning (the workflow runs, but an alias probably names the wrong anchor). A container or service whose `credentials` has only one of `username` and `password` is a warning: the runner then skips the registry login. A `runs-on` with no label and no group (`runs-on: []`) is reported too: GitHub takes it, and no runner ever picks the job up. Event names and filters under `on:` are `gha/events`\'s to report.',
     symptom: 'The workflow fails before any job starts ("Invalid workflow file … Unexpected value"), or (in a branch nobody merges yet) silently never runs.',
     fix: 'Correct the key or value; a single close misspelling comes with a quick fix.',
     bad: `on: push
@@ -72,6 +79,7 @@ jobs:
   visit: {
     workflow(workflow, ctx) {
       if (workflow.kind === 'composite-action') return checkAction(workflow, ctx);
+      checkAnchors(ctx);
       const root = workflow.node;
       const problems = validate(WORKFLOW_SCHEMA, ctx.doc, root, 'workflow-root-strict', rootSpan(workflow), { stop: (definition) => definition === 'job' || definition === 'on-strict' });
       report(problems, ctx, WORKFLOW_SCHEMA);
@@ -94,6 +102,7 @@ jobs:
       report(validate(WORKFLOW_SCHEMA, ctx.doc, job.node, 'job', job.idSpan, { parent: job.id }), ctx, WORKFLOW_SCHEMA);
       checkSteps(job, ctx);
       checkImages(job, ctx);
+      checkRunsOnEmpty(job, ctx);
       checkEnvNames(job.fields.get('env')?.value, ctx);
       checkShell(defaultShellNode(job.fields.get('defaults')?.value, ctx), ctx, job);
       const call = job.fields.get('uses');
@@ -106,6 +115,16 @@ jobs:
 function rootSpan(workflow: Workflow): Span {
   const first = workflow.node.items[0]?.key;
   return first && isScalar(first) ? spanOf(first) : spanOf(workflow.node);
+}
+
+/** Anchors, aliases and merge keys as GitHub reads them (it takes anchors and aliases, not merge keys). */
+function checkAnchors(ctx: Ctx): void {
+  const use = anchorUse(ctx.doc, ctx.file.text);
+  for (const { name, at } of use.undefined) ctx.report({ span: at, message: 'undefinedAlias', args: [name] });
+  for (const { name, at } of use.recursive) ctx.report({ span: at, message: 'recursiveAlias', args: [name] });
+  for (const at of use.merges) ctx.report({ span: at, message: 'mergeKey', args: [] });
+  // An unused anchor does not stop the workflow: it is a leftover, or an alias that names another anchor.
+  for (const { name, at } of use.unused) ctx.report({ span: at, message: 'unusedAnchor', args: [name], severity: 'warning' });
 }
 
 function checkAction(action: Workflow, ctx: Ctx): void {
@@ -131,11 +150,25 @@ function checkSteps(job: Job, ctx: Ctx): void {
   }
 }
 
+/** `runs-on: []`, or `labels: []` with no `group`: GitHub's parser takes it, and no runner can ever pick the job up. */
+function checkRunsOnEmpty(job: Job, ctx: Ctx): void {
+  const runsOn = job.fields.get('runs-on');
+  if (!runsOn) return;
+  const value = runsOn.value;
+  if (isSeq(value) && value.items.length === 0) return void ctx.report({ span: spanOf(value), message: 'noRunnerLabels', args: [] });
+  if (!isMap(value)) return;
+  const fields = mapFields(ctx.doc, value);
+  const labels = fields.get('labels');
+  if (labels && isSeq(labels.value) && labels.value.items.length === 0 && !fields.has('group')) ctx.report({ span: spanOf(labels.value), message: 'noRunnerLabels', args: [] });
+}
+
 // The schema leaves 'image' optional; GitHub's parser does not ("Container image cannot be empty").
 function checkImages(job: Job, ctx: Ctx): void {
   const container = job.fields.get('container');
   // An empty service image is the schema's to report (a non-empty string); a container's is not.
   if (isScalar(container?.value) && scalarToString(container.value) === '') ctx.report({ span: spanOf(container.value), message: 'noImage', args: [`The job's 'container'`] });
+  // 'container:' with nothing after it is neither an image name nor a mapping: GitHub's parser rejects it.
+  else if (container && (container.value === undefined || (isScalar(container.value) && container.value.value === null))) ctx.report({ span: container.keySpan, message: 'noImage', args: [`The job's 'container'`] });
   if (container) checkImageKey(container.value, container.keySpan, `The job's 'container'`, ctx);
   const services = job.fields.get('services')?.value;
   if (!isMap(services)) return;
@@ -143,7 +176,15 @@ function checkImages(job: Job, ctx: Ctx): void {
 }
 
 function checkImageKey(value: Node | undefined, keySpan: Span, container: string, ctx: Ctx): void {
-  if (isMap(value) && !mapFields(ctx.doc, value).has('image')) ctx.report({ span: keySpan, message: 'noImage', args: [container] });
+  if (!isMap(value)) return;
+  const fields = mapFields(ctx.doc, value);
+  if (!fields.has('image')) ctx.report({ span: keySpan, message: 'noImage', args: [container] });
+  const credentials = fields.get('credentials');
+  if (!credentials || !isMap(credentials.value)) return;
+  const given = mapFields(ctx.doc, credentials.value);
+  const [has, missing] = given.has('username') ? ['username', 'password'] : ['password', 'username'];
+  // The runner logs in to the registry only when both are set; with one, it pulls without logging in.
+  if (given.has(has) && !given.has(missing)) ctx.report({ span: credentials.keySpan, message: 'halfCredentials', args: [has, missing], severity: 'warning' });
 }
 
 /** A `shell:` value, or a `defaults: run: shell:` (job: the job whose runner it runs on, when that is sure). */
