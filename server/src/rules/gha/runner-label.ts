@@ -61,12 +61,19 @@ jobs:
   visit: {
     job(job, ctx) {
       if (job.synthetic || job.call !== undefined) return;
-      let runsOn = job.fields.get('runs-on')?.value;
+      let field = job.fields.get('runs-on');
+      let runsOn = field?.value;
       if (isMap(runsOn)) {
         const fields = mapFields(ctx.doc, runsOn);
         // A runner group holds self-hosted or larger runners whose labels only its owner knows.
         if (fields.has('group')) return;
-        runsOn = fields.get('labels')?.value;
+        field = fields.get('labels');
+        runsOn = field?.value;
+      }
+      // `runs-on:` (or `labels:`) with nothing after it asks for an empty label too; the key is what there is to point at.
+      if (field && isScalar(runsOn) && runsOn.value === null && !/\S/.test(String(runsOn.source ?? ''))) {
+        ctx.report({ span: field.keySpan, message: 'empty', args: [] });
+        return;
       }
       const entries = isSeq(runsOn) ? seqItems(ctx.doc, runsOn) : runsOn ? [runsOn] : [];
       const own = new Set((ctx.project.selfHostedRunnerLabels ?? []).map((label) => label.toLowerCase()));
