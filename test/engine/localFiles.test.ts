@@ -82,4 +82,22 @@ jobs:
     assert.equal(second.length, 1, second.join('\n'));
     assert.ok(second[0]!.includes("no input 'version'"));
   });
+
+  it('reports a local action whose runs.using is no runtime GitHub has, and not the ones it has', () => {
+    const workflow = `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ./.github/actions/setup
+`;
+    const action = (using: string) => `name: setup\ndescription: d\nruns:\n  using: ${using}\n  main: index.js\n`;
+    const run = (using: string) => messages(lint(workflow, '.github/workflows/ci.yml', { rules, project: {}, preset: 'strict', index: buildProjectIndex([{ path: '.github/actions/setup/action.yml', text: action(using) }]) }));
+    for (const using of ['node14', "'node18'", 'nodejs20']) {
+      const found = run(using);
+      assert.equal(found.length, 1, found.join('\n'));
+      assert.ok(found[0]!.includes(`'runs.using: ${using.replace(/'/g, '')}'`) && found[0]!.includes('not a runtime GitHub has'), found[0]);
+    }
+    for (const using of ['node20', 'node24', 'Node24', 'composite', 'docker']) assert.deepEqual(run(using), [], using);
+  });
 });

@@ -88,6 +88,15 @@ export function isRetiredRuntime(using: string | undefined): boolean {
   return using !== undefined && /^node1[26]$/i.test(using.trim());
 }
 
+/**
+ * Whether the runner knows this `runs.using` (compared as the runner does, ignoring case): current Node runtimes,
+ * composite and docker; the retired Node runtimes are known too (see `isRetiredRuntime`). An expression is not judged.
+ */
+export function isRunnableRuntime(using: string): boolean {
+  const value = using.trim();
+  return value.includes('${{') || /^(node12|node16|node20|node24|composite|docker)$/i.test(value);
+}
+
 /** The first major after `version` whose runtime is current, if the table knows one. */
 export function firstCurrentMajor(known: KnownAction): string | undefined {
   const pinned = /^v(\d+)$/.exec(known.version);

@@ -89,6 +89,15 @@ const SIZED_LABELS: readonly RegExp[] = [
 ];
 
 /** What a literal label is, as far as the rule can tell. */
+/** The operating system of a GitHub-hosted image label, or of a self-hosted runner's OS label (`linux`, `windows`, `macos`). */
+export function labelOs(label: string): 'linux' | 'windows' | 'macos' | undefined {
+  const name = label.trim().toLowerCase();
+  if (name === 'linux' || name.startsWith('ubuntu-')) return 'linux';
+  if (name === 'windows' || name.startsWith('windows-')) return 'windows';
+  if (name === 'macos' || name.startsWith('macos-')) return 'macos';
+  return undefined;
+}
+
 export type LabelKind = { kind: 'retired'; image: RetiredImage } | { kind: 'hosted' } | { kind: 'self-hosted' } | { kind: 'vendor' } | { kind: 'sized' } | { kind: 'unknown' };
 
 export function labelKind(label: string): LabelKind {

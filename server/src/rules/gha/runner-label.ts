@@ -1,6 +1,6 @@
 import { defineRule } from '../../engine/core/rule';
 import { replaceScalar } from '../../engine/edits/yamlEdit';
-import { closeHostedLabel, labelKind, type LabelKind } from '../../engine/model/hostedRunners';
+import { closeHostedLabel, labelKind, labelOs, type LabelKind } from '../../engine/model/hostedRunners';
 import { isExpression, jobMatrix, matrixValues } from '../../engine/model/matrix';
 import { isMap, isScalar, isSeq, mapFields, seqItems, spanOf, type Node, type Scalar } from '../../engine/yaml/yamlFile';
 
@@ -26,6 +26,8 @@ export default defineRule({
       `'${label}' names a GitHub-hosted image retired on ${date} (${source}): no runner carries it any more, so the job fails without running. Move to a current image such as '${successor}'.`,
     conflict: (label: string, other: string) =>
       `'${label}' and '${other}' in one 'runs-on' ask for a runner with both labels, but a GitHub-hosted runner carries only its own image's label: none matches and the job never starts. To run on each, use a matrix.`,
+    osConflict: (label: string, os: string, other: string, otherOs: string) =>
+      `'${label}' asks for a self-hosted ${os} runner and '${other}' names a GitHub-hosted ${otherOs} image: no runner is both, so the job never starts. To run on each, use a matrix.`,
     unknown: (label: string) =>
       `'${label}' is not a GitHub-hosted runner label, a larger runner's usual name or a known runner vendor's label: if no runner of yours carries it, the job waits for one and never starts. If your own runners carry it, list it under 'selfHostedRunnerLabels' in .shipcheck.yaml.`,
     typo: (label: string, meant: string) => `'${label}' is not a GitHub-hosted runner label: did you mean '${meant}'? As written, the job waits for a runner that never comes.`,
@@ -34,7 +36,7 @@ export default defineRule({
   docs: {
     summary: 'Ask for runner labels that exist: no retired GitHub-hosted images, no labels no runner carries.',
     rationale:
-      'A job runs only on a runner that carries every label in its `runs-on`. GitHub retires its hosted images on announced dates (`ubuntu-20.04` on 2025-04-15, `windows-2019` on 2025-06-30, `macos-13` on 2025-12-04, `macos-14` on 2026-11-02); from then on a job naming one is failed without running, often in a workflow nobody has touched for months (a release or a nightly build). A hosted runner also carries only its own image\'s label, so two hosted labels in one `runs-on` never match. A misspelt label (`ubuntu-lastest`) waits in the queue until it times out.',
+      'A job runs only on a runner that carries every label in its `runs-on`. GitHub retires its hosted images on announced dates (`ubuntu-20.04` on 2025-04-15, `windows-2019` on 2025-06-30, `macos-13` on 2025-12-04, `macos-14` on 2026-11-02); from then on a job naming one is failed without running, often in a workflow nobody has touched for months (a release or a nightly build). A hosted runner also carries only its own image\'s label, so two hosted labels in one `runs-on` never match, nor does a hosted image beside a self-hosted runner\'s label for another OS (`[ubuntu-latest, windows]`, without `self-hosted`). A misspelt label (`ubuntu-lastest`) waits in the queue until it times out.',
     symptom:
       'The job fails at once with "The job was not started because the runner image … has been retired" (or "…is not supported"), or sits "Waiting for a runner to pick up this job" for a day and is cancelled.',
     fix: 'Replace a retired label with a current image (the suggestion offers the nearest one, pinned like yours: `ubuntu-20.04` → `ubuntu-24.04`, `windows-2019` → `windows-2022`, `macos-13` → `macos-15-intel`). Use a matrix to run on several images. In the `strict` preset the rule also notes (as info) labels that are neither GitHub-hosted, nor a larger runner\'s usual name (`ubuntu-24.04-16core`), nor a known vendor\'s (Depot, Blacksmith, BuildJet, Namespace, Ubicloud, WarpBuild, RunsOn, Cirrus …): list your own runners\' labels under `selfHostedRunnerLabels` in `.shipcheck.yaml`. Jobs that ask for `self-hosted` (or `linux`, `x64` … which only self-hosted runners carry), a runner `group:`, or a label from an expression the rule cannot read are left alone.',
@@ -61,12 +63,19 @@ jobs:
   visit: {
     job(job, ctx) {
       if (job.synthetic || job.call !== undefined) return;
-      let runsOn = job.fields.get('runs-on')?.value;
+      let field = job.fields.get('runs-on');
+      let runsOn = field?.value;
       if (isMap(runsOn)) {
         const fields = mapFields(ctx.doc, runsOn);
         // A runner group holds self-hosted or larger runners whose labels only its owner knows.
         if (fields.has('group')) return;
-        runsOn = fields.get('labels')?.value;
+        field = fields.get('labels');
+        runsOn = field?.value;
+      }
+      // `runs-on:` (or `labels:`) with nothing after it asks for an empty label too; the key is what there is to point at.
+      if (field && isScalar(runsOn) && runsOn.value === null && !/\S/.test(String(runsOn.source ?? ''))) {
+        ctx.report({ span: field.keySpan, message: 'empty', args: [] });
+        return;
       }
       const entries = isSeq(runsOn) ? seqItems(ctx.doc, runsOn) : runsOn ? [runsOn] : [];
       const own = new Set((ctx.project.selfHostedRunnerLabels ?? []).map((label) => label.toLowerCase()));
@@ -92,7 +101,19 @@ jobs:
       const sets = fromMatrix.length > 0 ? fromMatrix.map((set) => [...literal, ...set]) : [literal];
       const reported = new Set<Scalar>();
       for (const set of sets) {
-        if (set.some((item) => item.kind.kind === 'self-hosted' || own.has(item.name.toLowerCase()))) continue;
+        if (set.some((item) => own.has(item.name.toLowerCase()))) continue;
+        // A self-hosted OS label beside a hosted image of another OS (`[ubuntu-latest, windows]`), without 'self-hosted'.
+        if (!set.some((item) => item.name.trim().toLowerCase() === 'self-hosted')) {
+          const image = set.find((item) => (item.kind.kind === 'hosted' || item.kind.kind === 'retired') && labelOs(item.name) !== undefined);
+          const imageOs = image && labelOs(image.name);
+          for (const item of set) {
+            const os = item.kind.kind === 'self-hosted' ? labelOs(item.name) : undefined;
+            if (!image || !os || os === imageOs || reported.has(item.node)) continue;
+            reported.add(item.node);
+            ctx.report({ span: spanOf(item.node), message: 'osConflict', args: [item.name, OS_NAMES[os], image.name, OS_NAMES[imageOs!]] });
+          }
+        }
+        if (set.some((item) => item.kind.kind === 'self-hosted')) continue;
         let firstHosted: Label | undefined;
         for (const item of set) {
           if (reported.has(item.node)) continue;
@@ -128,6 +149,8 @@ jobs:
     },
   },
 });
+
+const OS_NAMES = { linux: 'Linux', windows: 'Windows', macos: 'macOS' } as const;
 
 function label(node: Scalar): Label {
   const name = String(node.value);

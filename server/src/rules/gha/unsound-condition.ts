@@ -3,7 +3,7 @@ import { evaluateCondition, type Expr, findExpressions, parseCondition, parseExp
 import { replaceScalar } from '../../engine/edits/yamlEdit';
 import { defineRule, type RuleContext } from '../../engine/core/rule';
 import { scalarText } from '../../engine/yaml/scalarText';
-import { type Field, isScalar, type Scalar, spanOf } from '../../engine/yaml/yamlFile';
+import { type Field, isMap, isScalar, mapFields, type Scalar, spanOf } from '../../engine/yaml/yamlFile';
 
 const messages = {
   template: (condition: string) =>
@@ -12,6 +12,10 @@ const messages = {
     `This 'if:' is always true: the block scalar keeps its final line break, so the condition is the expression's result followed by a newline, a non-empty string. Strip it with '|-' (or '>-'), or write the condition on the 'if:' line.`,
   constant: (condition: string, truth: boolean) =>
     `This 'if:' is always ${truth}: '${condition}' is built from literals only (no context, no status function such as 'success()'), so it never depends on the run${truth ? '' : ' and the step or job never runs'}. Write the condition that was meant${truth ? ', or remove the \'if:\'' : ''}.`,
+  switchedOff: (condition: string, outcome: string) =>
+    `This 'if:' is always false ('${condition}'): ${outcome}. If it is switched off for good, delete it (git keeps its history); if it is meant to be switched on now and then, make the switch a variable or an input (for example 'vars.RUN_THIS == 'true'').`,
+  switchedOn: (condition: string) =>
+    `This 'if:' is always true ('${condition}') and decides nothing: without it the default 'success()' applies, which is what it does now. Remove it, or write the condition that was meant.`,
   contains: (haystack: string, needle: string) =>
     `'contains()' of the string '${haystack}' tests whether '${needle}' is a substring of it, so a value such as a shorter or partial name passes too. To test membership of a list, use 'contains(fromJSON(…), ${needle})'.`,
 };
@@ -26,7 +30,7 @@ export default defineRule({
   docs: {
     summary: 'An `if:` must be one expression: text around `${{ }}` makes it always true.',
     rationale:
-      "GitHub reads an `if:` as an expression, with or without `${{ }}`. But when the value holds `${{ }}` and anything else (`${{ a }} && ${{ b }}`, a space inside quotes, or the final line break a `|` or `>` block keeps), it is a string template: each `${{ }}` is replaced by its result and the condition is the resulting text, which is never empty, so the step or job always runs. A guard that was meant to keep a deploy to `main` or a privileged step away from forks then guards nothing, silently. A related trap: `contains('main,develop', github.ref_name)` searches a string, so any substring passes (`mai`, `dev`, `e`), and a branch an attacker names accordingly gets through; `contains(fromJSON('[\"main\",\"develop\"]'), github.ref_name)` tests list membership (a warning: the usual values still behave as meant). And a condition of operators or functions over literals only (`true && 42 || !null`, `contains(format('{0}', 'a'), 'b')`) is constant: it never depends on the run, so it is not the test that was meant (a warning; a bare `true` or `false`, a deliberate switch, is left alone).",
+      "GitHub reads an `if:` as an expression, with or without `${{ }}`. But when the value holds `${{ }}` and anything else (`${{ a }} && ${{ b }}`, a space inside quotes, or the final line break a `|` or `>` block keeps), it is a string template: each `${{ }}` is replaced by its result and the condition is the resulting text, which is never empty, so the step or job always runs. A guard that was meant to keep a deploy to `main` or a privileged step away from forks then guards nothing, silently. A related trap: `contains('main,develop', github.ref_name)` searches a string, so any substring passes (`mai`, `dev`, `e`), and a branch an attacker names accordingly gets through; `contains(fromJSON('[\"main\",\"develop\"]'), github.ref_name)` tests list membership (a warning: the usual values still behave as meant). And a condition of operators or functions over literals only (`true && 42 || !null`, `contains(format('{0}', 'a'), 'b')`) is constant: it never depends on the run, so it is not the test that was meant (a warning). A bare `true` or `false` (also quoted or in `${{ }}`) is usually a switch set by hand, so it is left alone in `recommended`; `strict` notes it (info): an `if: false` step or job is dead code that never runs, and an `if: true` decides nothing; not when a comment beside the `if:` or on the line above says why.",
     symptom: 'A step that should be skipped runs on every event (a deploy from a pull request, a release step on every branch); the run log shows the condition evaluated to a string.',
     fix: "Write the condition as one expression: `if: ${{ a && b }}` or simply `if: a && b`; end a multi-line block with `|-` or `>-`. The quick-fix does either (it changes when the step runs to what the condition says, so review it), and turns a literal list in `contains()` into `fromJSON('[…]')`.",
     bad: `on: push
@@ -49,17 +53,27 @@ jobs:
   scope: 'job',
   visit: {
     job(job, ctx) {
-      if (!job.synthetic) check(job.fields.get('if'), ctx);
+      if (job.synthetic) return;
+      check(job.fields.get('if'), ctx, 'job');
+      // A custom image's 'snapshot:' takes its own 'if:' (whether this run saves the image).
+      const snapshot = job.fields.get('snapshot')?.value;
+      if (isMap(snapshot)) check(mapFields(ctx.doc, snapshot).get('if'), ctx, 'snapshot');
     },
     step(step, ctx) {
-      check(step.fields.get('if'), ctx);
+      check(step.fields.get('if'), ctx, 'step');
     },
   },
 });
 
-function check(field: Field | undefined, ctx: RuleContext<typeof messages>): void {
+function check(field: Field | undefined, ctx: RuleContext<typeof messages>, where: 'job' | 'step' | 'snapshot'): void {
   const node = field?.value;
-  if (!isScalar(node) || typeof node.value !== 'string') return;
+  if (!isScalar(node)) return;
+  if (typeof node.value === 'boolean' || typeof node.value === 'number') {
+    // `if: false` / `if: true` written as YAML booleans: the expression is the literal itself.
+    if (ctx.preset !== 'recommended') switchFinding(field!, node, String(node.value), Boolean(node.value), where, ctx);
+    return;
+  }
+  if (typeof node.value !== 'string') return;
   const value = node.value;
   const expressions = findExpressions(value);
   const outside = expressions.length === 0 ? value : value.slice(0, expressions[0]!.start) + expressions.map((e, i) => value.slice(e.end, expressions[i + 1]?.start ?? value.length)).join('');
@@ -79,9 +93,12 @@ function check(field: Field | undefined, ctx: RuleContext<typeof messages>): voi
   const parsed = parseCondition(value);
   if (!parsed.ok) return;
   // Operators or functions over literals only (`true && 42 || !null`) are a mistake; a bare `true` or `false` is a switch.
-  if (parsed.ast.kind !== 'literal' && parsed.ast.kind !== 'not' && literalsOnly(parsed.ast)) {
+  if (literalsOnly(parsed.ast)) {
     const truth = evaluateCondition(parsed.ast);
-    if (truth !== 'unknown') ctx.report({ span: spanOf(node), message: 'constant', args: [value.slice(parsed.offset + parsed.ast.start, parsed.offset + parsed.ast.end), truth], severity: 'warning' });
+    if (truth === 'unknown') return;
+    const condition = value.slice(parsed.offset + parsed.ast.start, parsed.offset + parsed.ast.end);
+    if (parsed.ast.kind !== 'literal' && parsed.ast.kind !== 'not') ctx.report({ span: spanOf(node), message: 'constant', args: [condition, truth], severity: 'warning' });
+    else if (ctx.preset !== 'recommended') switchFinding(field!, node, condition, truth, where, ctx);
     return;
   }
   const text = scalarText(ctx.file.text, node);
@@ -96,6 +113,30 @@ function check(field: Field | undefined, ctx: RuleContext<typeof messages>): voi
     const fix = literalSpan && items.length > 0 ? { title: `Test membership: 'contains(${list}, ${needleText})'`, edits: [{ start: literalSpan.start, end: literalSpan.end, newText: list }] } : undefined;
     ctx.report({ span, message: 'contains', args: [haystack.value, needleText], severity: 'warning', ...(fix ? { fix } : {}) });
   }
+}
+
+/**
+ * A bare literal (`true`, `false`, `!true`, also quoted or in `${{ }}`): a switch someone set by hand. Strict only, as
+ * a note: a step or job that never runs is dead code worth seeing. A comment beside the `if:` or just above it says
+ * why it is switched (`if: false # until KTOR-8489 is fixed`): the author knows, so nothing is said.
+ */
+function switchFinding(field: Field, node: Scalar, condition: string, truth: boolean, where: 'job' | 'step' | 'snapshot', ctx: RuleContext<typeof messages>): void {
+  if (explained(ctx.file.text, field.keySpan.start)) return;
+  const span = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED' ? blockHeader(ctx.file.text, node) : spanOf(node);
+  const outcome = where === 'snapshot' ? 'the job never saves its image snapshot' : `the ${where} never runs`;
+  if (truth) ctx.report({ span, message: 'switchedOn', args: [condition], severity: 'info' });
+  else ctx.report({ span, message: 'switchedOff', args: [condition, outcome], severity: 'info' });
+}
+
+/** Whether the line of the key at `keyStart` ends in a comment, or the line above it is one. */
+function explained(text: string, keyStart: number): boolean {
+  const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
+  const lineEnd = text.indexOf('\n', keyStart);
+  const line = text.slice(keyStart, lineEnd === -1 ? text.length : lineEnd);
+  // A '#' after a space outside quotes starts a comment; a quoted value may hold one, so only count it after the value.
+  if (/^[^'"#]*\s#/.test(line) || /^[^#]*(['"])[^'"]*\1\s+#/.test(line)) return true;
+  const above = text.slice(text.lastIndexOf('\n', Math.max(lineStart - 2, 0)) + 1, Math.max(lineStart - 1, 0));
+  return lineStart > 0 && above.trim().startsWith('#');
 }
 
 /** `contains('<literal>', <context>)` calls: a string searched for a value the run supplies. */
