@@ -13,7 +13,7 @@ const messages = {
   constant: (condition: string, truth: boolean) =>
     `This 'if:' is always ${truth}: '${condition}' is built from literals only (no context, no status function such as 'success()'), so it never depends on the run${truth ? '' : ' and the step or job never runs'}. Write the condition that was meant${truth ? ', or remove the \'if:\'' : ''}.`,
   switchedOff: (condition: string, outcome: string) =>
-    `This 'if:' is always false ('${condition}'): ${outcome}. If it is switched off for good, delete it (git keeps its history); if it is meant to be switched on now and then, make the switch a variable or an input (for example 'vars.RUN_THIS == 'true'').`,
+    `This 'if:' is always false ('${condition}'): ${outcome}. If it is switched off for good, delete it (git keeps its history); if it is meant to be switched on now and then, make the switch a repository variable or an input, as in: if: vars.RUN_THIS == 'true'.`,
   switchedOn: (condition: string) =>
     `This 'if:' is always true ('${condition}') and decides nothing: without it the default 'success()' applies, which is what it does now. Remove it, or write the condition that was meant.`,
   contains: (haystack: string, needle: string) =>
