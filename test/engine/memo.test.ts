@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { IncrementalLinter } from '../../server/src/engine/incremental/incremental';
@@ -146,5 +147,25 @@ describe('typing in a long workflow', () => {
     const texts = (60 * length()) / 2 ** 20;
     assert.ok(length() > 100_000, `only ${length()} characters`);
     assert.ok(promoted < texts / 3, `the old generation grew by ${promoted.toFixed(1)} MiB over 60 keystrokes, each followed by a young collection (the text once per keystroke: ${texts.toFixed(1)} MiB)`);
+  });
+});
+
+describe('keepNothing', () => {
+  // The CLI's process-wide switch, so it is tried in a process of its own: before it a value is worked out once and
+  // kept; after it, each time it is asked for.
+  it('keeps values until the process asks to keep nothing, then works each out when asked', () => {
+    const memoModule = require.resolve('../../server/src/engine/incremental/memo');
+    const script = `const { memo, MemoSlot, keepNothing } = require(${JSON.stringify(memoModule)});
+      const slot = new MemoSlot('test');
+      let computed = 0;
+      const get = (key) => memo.get(slot, key, () => ++computed);
+      get('a'); get('a');
+      const kept = computed;
+      keepNothing();
+      const values = [get('b'), get('b')];
+      process.stdout.write(JSON.stringify({ kept, values }));`;
+    const result = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { kept: number; values: number[] };
+    assert.equal(result.kept, 1, 'worked out once and kept');
+    assert.deepEqual(result.values, [2, 3], 'worked out at each request');
   });
 });
