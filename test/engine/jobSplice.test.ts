@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isCollection, isPair, isScalar } from 'yaml';
+import { isAlias, isCollection, isPair, isScalar } from 'yaml';
 import { JobSplicer } from '../../server/src/engine/incremental/jobSplice';
 import { parseYamlFile, type YamlFile } from '../../server/src/engine/yaml/yamlFile';
 import { editText, manyJobWorkflow, random, workflowTexts } from '../helpers/workflowEdits';
@@ -9,6 +9,7 @@ import { editText, manyJobWorkflow, random, workflowTexts } from '../helpers/wor
 function tree(node: unknown): unknown {
   if (node === null || node === undefined) return node;
   if (isPair(node)) return { key: tree(node.key), value: tree(node.value) };
+  if (isAlias(node)) return { alias: node.source, range: node.range };
   if (isScalar(node)) return { scalar: node.value, type: node.type, range: node.range, tag: node.tag, anchor: node.anchor, source: node.source };
   if (isCollection(node)) return { collection: node.constructor.name, flow: node.flow, range: node.range, tag: node.tag, anchor: node.anchor, items: node.items.map(tree) };
   return { other: String(node) };
@@ -55,6 +56,37 @@ describe('re-parsing one job of a workflow', () => {
     assert.ok(spliced > edits * 0.4, `only ${spliced} of ${edits} edits were spliced`);
   });
 
+  // GitHub reads anchors and aliases: one pair of jobs that share values that way must not make every keystroke in
+  // the other jobs a whole parse.
+  it('gives the tree a whole parse gives beside jobs that share values through anchors and aliases', () => {
+    const shared = '\n  anchored:\n    runs-on: &os ubuntu-latest\n    env: &vars\n      A: 1\n    steps:\n      - run: echo a\n  aliased:\n    runs-on: *os\n    env: *vars\n    steps:\n      - run: echo b\n';
+    let spliced = 0;
+    let edits = 0;
+    for (let seed = 11; seed <= 14; seed++) {
+      const next = random(seed);
+      const many = manyJobWorkflow(texts, next, 3 + Math.floor(next() * 4));
+      // The shared pair in the middle of the jobs: entries before and after it are edited and moved.
+      const jobs = many.indexOf('\n', many.search(/^jobs:/m)) + 1;
+      let text = many.slice(0, jobs) + shared.slice(1) + many.slice(jobs);
+      let valid = text;
+      const splicer = new JobSplicer();
+      for (let step = 0; step < 60; step++, edits++) {
+        const whole = parseYamlFile(text, PATH);
+        const result = splicer.splice(text, PATH);
+        if (result) {
+          spliced++;
+          if (JSON.stringify(parsed(result)) !== JSON.stringify(parsed(whole))) assert.deepEqual(parsed(result), parsed(whole), `seed ${seed}, edit ${step}`);
+        } else {
+          splicer.remember(whole);
+        }
+        const edited = editText(valid, next);
+        if (parseYamlFile(edited).documents.every((yaml) => !yaml.hasErrors)) valid = text = edited;
+        else text = next() < 0.15 ? edited : valid;
+      }
+    }
+    assert.ok(spliced > edits * 0.4, `only ${spliced} of ${edits} edits were spliced`);
+  });
+
   it('parses whole what it cannot prove safe', () => {
     const base = 'on: push\njobs:\n  a:\n    runs-on: x\n  b:\n    runs-on: y\n';
     const cases = [
@@ -72,9 +104,26 @@ describe('re-parsing one job of a workflow', () => {
       splicer.remember(parseYamlFile(base, PATH));
       assert.equal(splicer.splice(text, PATH), undefined, text);
     }
-    for (const typed of [base.replace('runs-on: x', 'runs-on: xy'), base.replace('on: push', 'on: pull_request')]) {
+    // Beside an anchored job and a job that aliases it, an edit in either of those is parsed whole.
+    const sharing = 'on: push\njobs:\n  a:\n    runs-on: &r x\n  b:\n    runs-on: y\n  c:\n    runs-on: *r\n';
+    const unsafe = [
+      sharing.replace('&r x', '&r xy'),
+      sharing.replace('&r x', 'x'), // the anchor removed: the alias names nothing any more
+      sharing.replace('runs-on: *r', 'runs-on: *r\n    name: c'),
+    ];
+    for (const text of unsafe) {
       const splicer = new JobSplicer();
-      splicer.remember(parseYamlFile(base, PATH));
+      splicer.remember(parseYamlFile(sharing, PATH));
+      assert.equal(splicer.splice(text, PATH), undefined, text);
+    }
+    const safe = [
+      [base, base.replace('runs-on: x', 'runs-on: xy')],
+      [base, base.replace('on: push', 'on: pull_request')],
+      [sharing, sharing.replace('runs-on: y', 'runs-on: yz')], // the job between them
+    ];
+    for (const [before, typed] of safe as [string, string][]) {
+      const splicer = new JobSplicer();
+      splicer.remember(parseYamlFile(before, PATH));
       const result = splicer.splice(typed, PATH);
       assert.ok(result, typed);
       assert.deepEqual(parsed(result), parsed(parseYamlFile(typed, PATH)), typed);

@@ -5,7 +5,7 @@ import { jobGraph } from '../../server/src/engine/model/jobGraph';
 import { classifyJob, isFastGate, nameWords } from '../../server/src/engine/model/jobKind';
 import { mayRunPrivileged, triggerCases, workflowTriggers } from '../../server/src/engine/model/triggers';
 import { evaluateCondition, parseExpression } from '../../server/src/engine/languages/expressions';
-import { jobTextMayMatch, type Workflow } from '../../server/src/engine/model/workflow';
+import { jobSource, jobTextMayMatch, type Workflow } from '../../server/src/engine/model/workflow';
 import { parseYamlFile, type YamlDoc } from '../../server/src/engine/yaml/yamlFile';
 
 function workflowOf(text: string): { workflow: Workflow; yaml: YamlDoc } {
@@ -194,5 +194,18 @@ describe('jobTextMayMatch', () => {
     // An alias reaches text outside the job.
     const aliased = 'on: push\njobs:\n  a:\n    steps: &s\n      - run: docker push x\n  b:\n    steps: *s\n';
     assert.equal(jobTextMayMatch(workflowOf(aliased).workflow.jobs[1]!, docker), true);
+  });
+});
+
+describe('jobSource', () => {
+  // A job's text is the key of what is worked out from it only when it says everything the job holds.
+  it('is the text of a job whose aliases name anchors inside it, and nothing for one that reads an anchor elsewhere', () => {
+    const { workflow } = workflowOf(
+      'on: push\njobs:\n  a:\n    runs-on: &os x\n    services:\n      db: &db { image: postgres }\n      replica: *db\n  b:\n    runs-on: *os\n  c:\n    runs-on: y\n',
+    );
+    const source = (id: string) => jobSource(workflow.jobs.find((job) => job.id === id)!);
+    assert.match(source('a')?.text ?? '', /^ {2}a:\n/);
+    assert.equal(source('b'), undefined);
+    assert.match(source('c')?.text ?? '', /^ {2}c:\n/);
   });
 });

@@ -1,4 +1,4 @@
-import { Composer, isMap, isScalar, LineCounter, Pair, Parser, Scalar, YAMLMap, YAMLSeq, type Document, type Node } from 'yaml';
+import { Alias, Composer, isMap, isScalar, LineCounter, Pair, Parser, Scalar, YAMLMap, YAMLSeq, type Document, type Node } from 'yaml';
 import { detach } from './memo';
 import { countLines, isPlain, YAML_OPTIONS, YamlDoc, type YamlFile } from '../yaml/yamlFile';
 
@@ -7,7 +7,9 @@ import { countLines, isPlain, YAML_OPTIONS, YamlDoc, type YamlFile } from '../ya
  * entry other than `jobs:`, only that entry's text is parsed again and spliced into the previous parse, the nodes
  * after it moved by the edit's length. The result is the tree a whole parse gives (proven by random edits in the
  * tests); whatever this cannot be sure of (an edit reaching outside one entry, a line at or left of the entry keys'
- * column, anchors, aliases, tags, directives, syntax errors) is left to a whole parse.
+ * column, an entry with anchors, aliases or tags before or after the edit, directives, syntax errors) is left to a
+ * whole parse. Anchors and aliases in the other entries are fine: those nodes are only moved, and an alias still names
+ * the same node, since the edited entry holds no anchor before or after the edit.
  */
 export class JobSplicer {
   private layout: Layout | undefined;
@@ -71,17 +73,23 @@ function layoutOf(file: YamlFile): Layout | undefined {
   const { doc } = yaml;
   const text = file.text;
   const rootMap = doc.contents;
-  // Directives can change how every node reads (`%YAML 1.1`, `%TAG`).
-  if (!isMap(rootMap) || rootMap.flow || /^%/m.test(text) || !isPlain(rootMap)) return undefined;
+  // Directives can change how every node reads (`%YAML 1.1`, `%TAG`). The mappings whose entries are replaced must not
+  // be aliased or tagged themselves; what is inside their entries is checked entry by entry (see `replaceEntry`).
+  if (!isMap(rootMap) || rootMap.flow || /^%/m.test(text) || !ownPropsFree(rootMap)) return undefined;
   const root = levelOf(text, rootMap, text.length, text.length);
   if (!root) return undefined;
   const index = rootMap.items.findIndex((pair) => isScalar(pair.key) && pair.key.value === 'jobs');
   const jobsMap = rootMap.items[index]?.value;
-  if (!isMap(jobsMap) || jobsMap.flow) return { file, doc, root, jobs: undefined };
+  if (!isMap(jobsMap) || jobsMap.flow || !ownPropsFree(jobsMap)) return { file, doc, root, jobs: undefined };
   // The last job's text ends at the next top-level key, or at the end of the text.
   const nextLine = root.starts[index + 1];
   const jobs = nextLine === undefined ? levelOf(text, jobsMap, text.length, text.length) : levelOf(text, jobsMap, nextLine + root.column, nextLine);
   return { file, doc, root, jobs };
+}
+
+/** No anchor and no tag on the mapping itself. */
+function ownPropsFree(map: YAMLMap): boolean {
+  return !map.anchor && !map.tag;
 }
 
 function levelOf(text: string, map: YAMLMap, end: number, endLine: number): Level | undefined {
@@ -145,9 +153,11 @@ function entryOf(level: Level, edit: Edit): number | undefined {
 
 /**
  * Parses the entry's new text and puts it in place of the old entry, moving the entries after it and the enclosing
- * nodes' ranges; false (nothing changed) when the new text is not one plain entry or the ranges cannot be told.
+ * nodes' ranges; false (nothing changed) when the old entry or the new text is not one plain entry (an anchor there
+ * may be named by an alias elsewhere, an alias there names a node elsewhere) or the ranges cannot be told.
  */
 function replaceEntry(level: Level, index: number, edit: Edit, enclosing: [number, number, number][]): boolean {
+  if (!isPlain(level.map.items[index])) return false;
   const { delta, text } = edit;
   const start = level.starts[index]!;
   const followed = index + 1 < level.starts.length;
@@ -268,6 +278,8 @@ function shiftNode(node: unknown, delta: number): void {
     for (let index = 0; index < items.length; index++) shiftNode(items[index], delta);
   } else if (node instanceof Pair) {
     shiftPair(node, delta);
+  } else if (node instanceof Alias) {
+    shiftRange(node, delta);
   }
 }
 

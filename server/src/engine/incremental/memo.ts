@@ -140,7 +140,7 @@ function put<V>(entries: Map<string, Map<string, V>>, count: number, limit: numb
 
 /**
  * `read`, answered once per YAML node. The incremental parse (jobSplice) keeps a workflow's tree between keystrokes:
- * it replaces an edited job's node whole and only moves the others, in a document without aliases, so a node that is
+ * it replaces an edited job's node whole (one without anchors or aliases) and only moves the others, so a node that is
  * still there says what it said (as long as what `read` returns holds nodes, not offsets: spans are read from the
  * nodes when asked). The other arguments are not part of the key: they must be the node's document and the like.
  */

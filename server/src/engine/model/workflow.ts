@@ -7,7 +7,7 @@ import { defaultShell, resolveShell, runsOnWindows, type StepShell } from './ste
 import {
   type Field,
   isMap,
-  isPlain,
+  aliasesResolveInside,
   isScalar,
   isSeq,
   mapFields,
@@ -145,9 +145,9 @@ class WorkflowJob implements Job {
 
 /**
  * A job's text, from the start of its key's line to the end of its value, and where it starts; undefined for a job
- * whose key does not start its line (flow style) or that holds an alias (which reads text elsewhere). What a job
- * says — its findings, what it is, what cross-job rules read of it — depends on this text alone (its id is in it), so
- * caches of those are keyed by it.
+ * whose key does not start its line (flow style) or that holds an alias naming an anchor outside it (which reads
+ * text elsewhere). What a job says — its findings, what it is, what cross-job rules read of it — depends on this text
+ * alone (its id is in it), so caches of those are keyed by it.
  */
 export function jobSource(job: Job): { text: string; start: number } | undefined {
   return job instanceof WorkflowJob ? job.sourceText() : readSource(job);
@@ -160,7 +160,8 @@ function readSource(job: Job): { text: string; start: number } | undefined {
   const start = text.lastIndexOf('\n', job.idSpan.start - 1) + 1;
   for (let at = start; at < job.idSpan.start; at++) if (text.charCodeAt(at) !== 32) return undefined;
   const slice = text.slice(start, range[2]);
-  if (slice.includes('*') && !isPlain(job.node)) return undefined;
+  // A job whose aliases name anchors outside it holds what other text says: its text alone is not its key.
+  if (slice.includes('*') && !aliasesResolveInside(job.node)) return undefined;
   return { text: slice, start };
 }
 

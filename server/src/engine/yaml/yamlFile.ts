@@ -223,6 +223,30 @@ export { isMap, isScalar, isSeq };
 export type { Node, Scalar, YAMLMap, YAMLSeq };
 
 /** No anchors, aliases or tags in the node: each would tie it to other parts of the document. */
+/**
+ * Whether every alias in `node` names an anchor set inside it, before the alias (the latest anchor of that name
+ * before an alias is then inside too): what `node` holds is then said by its own text alone.
+ */
+export function aliasesResolveInside(node: unknown): boolean {
+  const anchors = new Set<string>();
+  const walk = (item: unknown): boolean => {
+    if (item === null || item === undefined) return true;
+    if (isAlias(item)) return anchors.has(item.source);
+    if (isPair(item)) return walk(item.key) && walk(item.value);
+    if (isScalar(item)) {
+      if (item.anchor) anchors.add(item.anchor);
+      return true;
+    }
+    if (isCollection(item)) {
+      // The anchor comes before the items: an alias among them names this node (and resolves to nothing).
+      if (item.anchor) anchors.add(item.anchor);
+      return item.items.every(walk);
+    }
+    return false;
+  };
+  return walk(node);
+}
+
 export function isPlain(node: unknown): boolean {
   if (node === null || node === undefined) return true;
   if (isPair(node)) return isPlain(node.key) && isPlain(node.value);
