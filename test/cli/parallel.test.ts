@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { defaultThreads } from '../../server/src/cli/workers';
 import { BRANCH_TAGGED_POD, DEPLOYMENT, json, onlyRules, shipcheck, workspace, WORKFLOW, type Run } from '../helpers/cli';
 
 /** Enough files of every kind (findings, clean, broken, skipped, unrelated) for both threads to get several batches. */
@@ -67,5 +68,12 @@ describe('checking in worker threads', () => {
     const reported = json(serial).findings.filter((finding) => finding.ruleId === 'k8s/rollout-weight-granularity').map((finding) => finding.file);
     assert.deepEqual(reported, ['b/rollout.yaml']);
     same(serial, shipcheck(root, '--jobs', '2', '--format', 'json'), 'kustomized files');
+  });
+});
+
+describe('default threads', () => {
+  // A checking thread keeps more than a core busy (V8 compiles and collects beside it): one core is left to that.
+  it('is one per core but one, and at least one', () => {
+    assert.deepEqual([1, 2, 4, 8].map(defaultThreads), [1, 1, 3, 7]);
   });
 });

@@ -40,7 +40,7 @@ export interface LintCommand {
   baseline: string | undefined;
   /** `--update-baseline`: write every current finding to the `--baseline` file first. */
   updateBaseline: boolean;
-  /** `--jobs`: threads to check in; undefined means one per core (the main thread alone for a few files). */
+  /** `--jobs`: threads to check in; undefined means one per core but one (the main thread alone for a few files). */
   jobs: number | undefined;
   /** `--no-shellcheck`: leave gha/shellcheck out even when its preset or `rules:` turn it on (it starts a process per script). */
   noShellcheck: boolean;
@@ -153,8 +153,9 @@ Selection:
                           (matched by file, rule and the text of their
                           line, so edits elsewhere keep them matched)
   --update-baseline       write every current finding to the --baseline file
-  --jobs <n>              check in n threads (default: one per core when
-                          there are many files; 1 checks in one thread)
+  --jobs <n>              check in n threads (default: one per core but
+                          one when there are many files; 1 checks in one
+                          thread)
 
   --list-rules            list every rule: id, level in recommended and in
                           strict, fix, summary
