@@ -30,9 +30,11 @@ const PLACEHOLDER = [
   // key's fixed prefix (`nvapi-NVKEY`).
   /^([a-z0-9]+[-_])?[A-Z][A-Z0-9_]{2,}$/,
 ];
-// A PEM private key block (`-----BEGIN RSA PRIVATE KEY-----`, `-----BEGIN OPENSSH PRIVATE KEY-----`, PGP's `… PRIVATE KEY BLOCK`),
-// whatever the variable is called. Certificates and public keys are not secret and do not match.
-const PRIVATE_KEY = /-{3,} ?BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)? ?-{3,}/;
+// A PEM private key block (`-----BEGIN RSA PRIVATE KEY-----`, `-----BEGIN OPENSSH PRIVATE KEY-----`, PGP's `... PRIVATE KEY BLOCK`),
+// whatever the variable is called. Certificates and public keys are not secret and do not match. The dashes around
+// it are not part of the pattern, and the words before 'PRIVATE' are at most three (labels have one or two): either,
+// unbounded, made it quadratic.
+const PRIVATE_KEY = /\bBEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?\b/;
 // `scheme://user:password@host`, with a password that is not a reference.
 const URL_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^/\s@]+)@/i;
 
