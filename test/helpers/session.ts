@@ -21,6 +21,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   type Diagnostic,
+  type ClientCapabilities,
   type InitializeParams,
   type InitializeResult,
   type LogMessageParams,
@@ -182,4 +183,13 @@ export async function stopSession(session: Session): Promise<void> {
   } finally {
     connection.dispose();
   }
+}
+
+/** A server opened on the folder `root`, its one workspace folder, for a client with `capabilities`. */
+export function startInFolder(
+  root: string,
+  capabilities: ClientCapabilities = { textDocument: { publishDiagnostics: { versionSupport: true } } },
+): Promise<{ session: Session; initialized: InitializeResult }> {
+  const uri = pathToFileURL(root).href;
+  return startSession({ rootUri: uri, workspaceFolders: [{ uri, name: 'ws' }], capabilities });
 }

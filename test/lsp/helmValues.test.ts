@@ -1,9 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
-import { rangeOf, type Session, startSession, stopSession, TIMEOUT_MS } from '../helpers/session';
+import { rangeOf, type Session, startInFolder, stopSession, TIMEOUT_MS } from '../helpers/session';
 import { tempWorkspace } from '../helpers/tempWorkspace';
 
 const VALUES = `replicaCount: 1
@@ -46,11 +45,7 @@ describe('a Helm template in the server: a finding on a default is shown in valu
     session.waitForDiagnostics(from, (params) => params.uri === uri && test(params));
 
   before(async () => {
-    ({ session } = await startSession({
-      rootUri: pathToFileURL(root).href,
-      workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
-      capabilities: { textDocument: { publishDiagnostics: { versionSupport: true, relatedInformation: true } } },
-    }));
+    ({ session } = await startInFolder(root, { textDocument: { publishDiagnostics: { versionSupport: true, relatedInformation: true } } }));
   }, { timeout: TIMEOUT_MS });
 
   after(async () => {

@@ -1,9 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { DidChangeWatchedFilesNotification, FileChangeType, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
-import { rangeOf, type Session, startSession, stopSession, TIMEOUT_MS } from '../helpers/session';
+import { rangeOf, type Session, startInFolder, stopSession, TIMEOUT_MS } from '../helpers/session';
 import { tempWorkspace } from '../helpers/tempWorkspace';
 
 const ACTION = `name: Greet
@@ -41,11 +40,7 @@ describe('local actions in the server', { timeout: 8 * TIMEOUT_MS }, () => {
     session.waitForDiagnostics(from, (params) => params.uri === uri && test(params));
 
   before(async () => {
-    ({ session } = await startSession({
-      rootUri: pathToFileURL(root).href,
-      workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
-      capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
-    }));
+    ({ session } = await startInFolder(root));
   }, { timeout: TIMEOUT_MS });
 
   after(async () => {

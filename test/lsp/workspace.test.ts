@@ -12,7 +12,7 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { tempWorkspace } from '../helpers/tempWorkspace';
-import { codes, type Session, startSession, stopSession, TIMEOUT_MS } from '../helpers/session';
+import { codes, type Session, startInFolder, stopSession, TIMEOUT_MS } from '../helpers/session';
 
 const NPM_INSTALL = 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm install\n';
 const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n';
@@ -35,11 +35,7 @@ describe('workspace-wide findings and .shipcheck.yaml', { timeout: 8 * TIMEOUT_M
     session.waitForDiagnostics(from, (params) => params.uri === uri && test(params));
 
   before(async () => {
-    ({ session } = await startSession({
-      rootUri: pathToFileURL(root).href,
-      workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
-      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
-    }));
+    ({ session } = await startInFolder(root, { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } }));
     session.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => editor[item.section ?? ''] ?? null));
   }, { timeout: TIMEOUT_MS });
 
