@@ -21,6 +21,22 @@ function slowClient(): { connection: Connection; requests: Item[][]; answer: () 
 }
 
 describe('settings cache', () => {
+  // VS Code for the web loads a workspace's settings after the first documents open: the answer to a request sent
+  // before the settings changed must not stay cached once they have.
+  it('does not cache an answer to a request sent before the settings changed', async () => {
+    const { connection, requests, answer } = slowClient();
+    const cache = new SettingsCache(connection, () => true);
+    const early = cache.refresh('file:///w/1');
+    cache.clear();
+    answer();
+    await early;
+    assert.equal(cache.get('file:///w/1'), DEFAULT_SETTINGS, 'not cached');
+    const again = cache.refresh('file:///w/1');
+    assert.equal(requests.length, 2, 'asked again');
+    answer();
+    assert.equal((await again).maxFileSize, 1);
+  });
+
   it('asks with at most 8 requests in flight; documents opened meanwhile are asked about together in the next', async () => {
     const { connection, requests, answer } = slowClient();
     const cache = new SettingsCache(connection, () => true);

@@ -66,6 +66,8 @@ export class SettingsCache {
   // Equal answers share one settings object (every document of a workspace usually has the same settings).
   private readonly answers = new Map<string, EditorSettings>();
   private requests = 0;
+  // Bumped by `clear()`: an answer to a request sent before the settings changed is not cached (it may be the old one).
+  private generation = 0;
   // The documents waiting for the next request, and what settles with their settings (in that order) when it is answered.
   private next: { scopes: string[]; answered: Promise<EditorSettings[]>; settle: (answer: Promise<EditorSettings[]>) => void } | undefined;
 
@@ -94,6 +96,7 @@ export class SettingsCache {
   }
 
   clear(): void {
+    this.generation++;
     this.cache.clear();
     this.answers.clear();
   }
@@ -104,10 +107,11 @@ export class SettingsCache {
 
   private async ask(scopes: string[]): Promise<EditorSettings[]> {
     this.requests++;
+    const generation = this.generation;
     try {
       const raw: unknown[] = await this.connection.workspace.getConfiguration(scopes.map((scopeUri) => ({ scopeUri, section: 'shipcheck' })));
       const settings = scopes.map((_, index) => this.settingsOf(raw[index]));
-      scopes.forEach((scope, index) => this.cache.set(scope, settings[index]!));
+      if (generation === this.generation) scopes.forEach((scope, index) => this.cache.set(scope, settings[index]!));
       return settings;
     } finally {
       this.requests--;
