@@ -6,6 +6,7 @@ import {
   type Diagnostic,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
   DidSaveTextDocumentNotification,
   HoverRequest,
 } from 'vscode-languageserver-protocol/node';
@@ -108,5 +109,78 @@ describe('language server settings (workspace/configuration)', { timeout: 6 * TI
     assert.equal(hover.contents.kind, 'plaintext');
     assert.match(hover.contents.value, /^This Rollout releases as a canary/);
     assert.doesNotMatch(hover.contents.value, /\*\*|\|---/);
+  });
+});
+
+// VS Code for the web sends didChangeConfiguration while the server's first settings request for a document is still
+// unanswered (it loads the folder's settings after the first documents open). The document must then be checked with
+// the settings after the change, and never published with those from before it or with the defaults.
+function within(promise: Promise<void>, what: string): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), TIMEOUT_MS)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+describe('language server settings: a change while the first request is unanswered', { timeout: 3 * TIMEOUT_MS }, () => {
+  let session: Session;
+  before(async () => {
+    ({ session } = await startSession({ capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } } }));
+  }, { timeout: TIMEOUT_MS });
+  after(() => stopSession(session));
+
+  it('checks the document with the settings after the change', async () => {
+    let settings: Record<string, unknown> = { rules: { 'gha/npm-ci': 'off' } };
+    const held: (() => void)[] = [];
+    let onRequest = (): void => {};
+    const uri = uriOf('.github/workflows/web-settings.yml');
+    // The document's requests are held until the test answers them; any other (the workspace scan's) is answered at once.
+    session.connection.onRequest(ConfigurationRequest.type, (params) => {
+      const answer = params.items.map(() => settings);
+      if (!params.items.some((item) => item.scopeUri === uri)) return answer;
+      onRequest();
+      return new Promise<unknown[]>((resolve) => held.push(() => resolve(answer)));
+    });
+    const requested = (): Promise<void> => new Promise((resolve) => (onRequest = resolve));
+    const from = session.published.length;
+    const first = requested();
+    await session.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text: WORKFLOW } });
+    await first;
+    settings = { rules: { 'gha/npm-ci': 'error' } };
+    await session.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    const second = requested();
+    held.shift()!();
+    await within(second, 'the server to ask again after the change');
+    held.shift()!();
+    await session.waitForDiagnostics(from, (params) => params.uri === uri);
+    await session.idle();
+    const levels = session.published.slice(from).filter((params) => params.uri === uri).map((params) => params.diagnostics.find((diagnostic) => diagnostic.code === 'gha/npm-ci')?.severity);
+    assert.ok(levels.length > 0);
+    assert.deepEqual(levels, levels.map(() => DiagnosticSeverity.Error), 'every publication with the settings after the change');
+  });
+
+  it('does not reuse a check made while the settings were being asked again', async () => {
+    const uri = uriOf('.github/workflows/web-settings-2.yml');
+    let settings: Record<string, unknown> = { rules: { 'gha/npm-ci': 'off' } };
+    const held: (() => void)[] = [];
+    let hold = false;
+    session.connection.onRequest(ConfigurationRequest.type, (params) => {
+      const answer = params.items.map(() => settings);
+      if (!hold || !params.items.some((item) => item.scopeUri === uri)) return answer;
+      return new Promise<unknown[]>((resolve) => held.push(() => resolve(answer)));
+    });
+    assert.ok(!codes(await session.open(uri, WORKFLOW)).includes('gha/npm-ci'));
+    hold = true;
+    settings = { rules: { 'gha/npm-ci': 'error' } };
+    // An edit whose check is queued before the settings change, then the change, then its answer.
+    const from = session.published.length;
+    const edited = session.applyEdits(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '# edited\n' }]);
+    await session.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    held.shift()!();
+    await edited;
+    await session.idle();
+    const levels = session.published.slice(from).filter((params) => params.uri === uri).map((params) => params.diagnostics.find((diagnostic) => diagnostic.code === 'gha/npm-ci')?.severity);
+    assert.ok(levels.length > 0);
+    assert.deepEqual(levels, levels.map(() => DiagnosticSeverity.Error), 'not the defaults while the settings were out, nor a check made with them');
   });
 });

@@ -21,20 +21,32 @@ function slowClient(): { connection: Connection; requests: Item[][]; answer: () 
 }
 
 describe('settings cache', () => {
-  // VS Code for the web loads a workspace's settings after the first documents open: the answer to a request sent
-  // before the settings changed must not stay cached once they have.
-  it('does not cache an answer to a request sent before the settings changed', async () => {
-    const { connection, requests, answer } = slowClient();
+  // VS Code for the web loads a workspace's settings after the first documents open: an answer to a request sent
+  // before the settings changed is neither cached nor returned; the document is asked about again.
+  it('asks again when the settings change while a request is out, and answers with the new settings', async () => {
+    const answers: unknown[] = [{ preset: 'auto' }, { preset: 'strict' }];
+    const requests: Item[][] = [];
+    const waiting: (() => void)[] = [];
+    const connection = {
+      workspace: {
+        getConfiguration: (items: Item[]) => {
+          requests.push(items);
+          const answer = answers[requests.length - 1];
+          return new Promise<unknown[]>((resolve) => waiting.push(() => resolve([answer])));
+        },
+      },
+    } as unknown as Connection;
     const cache = new SettingsCache(connection, () => true);
-    const early = cache.refresh('file:///w/1');
+    const early = cache.refresh('file:///w/ci.yml');
     cache.clear();
-    answer();
-    await early;
-    assert.equal(cache.get('file:///w/1'), DEFAULT_SETTINGS, 'not cached');
-    const again = cache.refresh('file:///w/1');
-    assert.equal(requests.length, 2, 'asked again');
-    answer();
-    assert.equal((await again).maxFileSize, 1);
+    waiting.shift()!();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(cache.get('file:///w/ci.yml'), DEFAULT_SETTINGS, 'the answer from before the change is not cached');
+    assert.equal(requests.length, 2, 'asked again after the change');
+    waiting.shift()!();
+    assert.equal((await early).preset, 'strict', 'a refresh begun before the change gets the settings after it');
+    assert.equal(cache.get('file:///w/ci.yml').preset, 'strict', 'cached');
+    assert.equal(requests.length, 2);
   });
 
   it('asks with at most 8 requests in flight; documents opened meanwhile are asked about together in the next', async () => {

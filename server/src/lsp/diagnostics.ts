@@ -38,7 +38,7 @@ const SHELLCHECK_PAUSE_MS = 750;
 
 /** Lints open documents, publishes their diagnostics and keeps the latest result per document for hover and code actions. */
 export class DocumentLinter {
-  private readonly results = new Map<string, { version: number; generation: number; result: LintResult }>();
+  private readonly results = new Map<string, { version: number; generation: number; settings: EditorSettings; result: LintResult }>();
   // Settings requests on their way, so a burst of changes to a new document asks once.
   private readonly loadingSettings = new Map<string, Promise<unknown>>();
   // Rule failures already written to the log (a failing rule fails again on every keystroke).
@@ -77,19 +77,21 @@ export class DocumentLinter {
    */
   resultFor(document: TextDocument, typing = false): LintResult {
     const cached = this.results.get(document.uri);
-    if (cached?.version === document.version && cached.generation === this.generation) {
+    // The settings too: a check that ran while they were being asked again used the defaults.
+    const settings = this.settings.get(document.uri);
+    if (cached?.version === document.version && cached.generation === this.generation && cached.settings === settings) {
       this.results.delete(document.uri);
       this.results.set(document.uri, cached);
       return cached.result;
     }
     const linter = this.linterFor(document.uri, typing);
-    const check = (): LintResult => this.lintText(document.uri, document.getText(), this.settings.get(document.uri), linter);
+    const check = (): LintResult => this.lintText(document.uri, document.getText(), settings, linter);
     const linted = typing ? check() : briefly(check);
     // Syntax trees are large (many times the text): keep findings, and parse again only for a hover or code action.
     const tooLarge = linted.findings.some((finding) => finding.ruleId === ENGINE_RULES.tooLarge);
     const result = tooLarge ? linted : new ResultWithFileOnDemand(linted, document);
     this.results.delete(document.uri);
-    this.results.set(document.uri, { version: document.version, generation: this.generation, result });
+    this.results.set(document.uri, { version: document.version, generation: this.generation, settings, result });
     for (const uri of this.results.keys()) if (this.results.size > RESULT_DOCUMENTS) this.results.delete(uri);
     return result;
   }
@@ -232,7 +234,8 @@ export class DocumentLinter {
   /** Checks the document as it is now (after an edit when `typing`) and publishes the findings for its current version. */
   private publish(uri: string, typing: boolean): void {
     const document = this.documents.get(uri);
-    if (!document) return;
+    // While its settings are being asked again (they changed), a check follows the answer: not one with the defaults now.
+    if (!document || this.loadingSettings.has(uri)) return;
     let diagnostics: Diagnostic[];
     const moved: Diagnostic[] = [];
     try {

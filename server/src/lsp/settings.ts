@@ -81,10 +81,23 @@ export class SettingsCache {
     return this.cache.get(uri) ?? DEFAULT_SETTINGS;
   }
 
+  /**
+   * The document's settings, asked of the client when not cached. When the settings change while the question is out
+   * (VS Code for the web loads a workspace's settings after its first documents open), the answer may be the old one:
+   * it is asked again, so a check scheduled for the change never runs with the settings from before it.
+   */
   async refresh(uri: string): Promise<EditorSettings> {
     if (!this.canPull()) return this.get(uri);
-    const cached = this.cache.get(uri);
-    if (cached) return cached;
+    for (;;) {
+      const cached = this.cache.get(uri);
+      if (cached) return cached;
+      const generation = this.generation;
+      const settings = await this.askFor(uri);
+      if (generation === this.generation) return settings;
+    }
+  }
+
+  private async askFor(uri: string): Promise<EditorSettings> {
     if (this.requests < MAX_REQUESTS) return (await this.ask([uri]))[0]!;
     if (!this.next) {
       let settle!: (answer: Promise<EditorSettings[]>) => void;

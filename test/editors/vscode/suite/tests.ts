@@ -55,7 +55,8 @@ function diagnosticsWhere(uri: vscode.Uri, predicate: (diagnostics: vscode.Diagn
       const extension = vscode.extensions.getExtension('shipcheck.shipcheck');
       const state = extension ? (extension.isActive ? 'active' : 'not active') : 'not installed';
       const all = vscode.languages.getDiagnostics(uri).map((diagnostic) => `${diagnostic.source}:${codeOf(diagnostic)}`);
-      reject(new AssertionError(`timed out after ${WAIT_MS} ms waiting for ${what} in ${uri.toString()}; shipcheck diagnostics now: ${describeDiagnostics(uri)}; all: ${JSON.stringify(all)}; the extension is ${state}`));
+      const preset = vscode.workspace.getConfiguration('shipcheck', uri).inspect('preset');
+      reject(new AssertionError(`timed out after ${WAIT_MS} ms waiting for ${what} in ${uri.toString()}; shipcheck diagnostics now: ${describeDiagnostics(uri)}; all: ${JSON.stringify(all)}; the extension is ${state}; shipcheck.preset: ${JSON.stringify(preset)}`));
     }, WAIT_MS);
     const stop = (): void => {
       listener.dispose();
