@@ -54,8 +54,15 @@ export async function lintPeer(peers: string, peer: string, parts: readonly Copy
     }
     if (present.length === 0) return [];
     const stdout = await run(process.execPath, [cli, ...CLI_ARGS, '--fail-on', 'none', '--skip-unreadable', ...present.map((part) => part.path)], copy);
-    const output = JSON.parse(stdout) as { findings: { file: string; line: number; ruleId: string; severity: string; message: string }[] };
-    return output.findings.map((finding) => ({ file: finding.file.split('\\').join('/'), line: finding.line, ruleId: finding.ruleId, severity: finding.severity, message: finding.message }));
+    const output = JSON.parse(stdout) as { findings: { file: string; line: number; ruleId: string; messageId?: string; severity: string; message: string }[] };
+    return output.findings.map((finding) => ({
+      file: finding.file.split('\\').join('/'),
+      line: finding.line,
+      ruleId: finding.ruleId,
+      ...(finding.messageId !== undefined ? { messageId: finding.messageId } : {}),
+      severity: finding.severity,
+      message: finding.message,
+    }));
   } finally {
     await rm(copy, { recursive: true, force: true });
   }

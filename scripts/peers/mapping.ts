@@ -8,7 +8,10 @@ export const ROOT = resolve(__dirname, '..', '..', '..');
 export const MAPPING_DIR = join(ROOT, 'scripts', 'peers', 'mapping');
 
 export interface Mapping {
-  /** The shipcheck rule ids that cover the check; the first is its main one. Empty when none does. */
+  /**
+   * The shipcheck rule ids that cover the check; the first is its main one. Empty when none does. `rule#messageId`
+   * covers only that message of the rule.
+   */
   rules: readonly string[];
   /** Why none does, or a caveat (a different threshold, a narrower scope). */
   note: string;
@@ -17,7 +20,8 @@ export interface Mapping {
 /** Peer check → mapping, in the table's order. */
 export type MappingTable = ReadonlyMap<string, Mapping>;
 
-const RULE_ID = /^(gha|k8s|shipcheck)\/[a-z0-9]+(-[a-z0-9]+)*$/;
+// A rule id, optionally narrowed to one of its messages (`gha/syntax#expressionNotAllowed`): only those findings count.
+const RULE_ID = /^(gha|k8s|shipcheck)\/[a-z0-9]+(-[a-z0-9]+)*(#[A-Za-z][A-Za-z0-9]*)?$/;
 
 /** Reads a table: `#` comments, a header `<check>\trules\tnote`, then one row a check. */
 export function parseMapping(text: string, source: string): { table: Map<string, Mapping>; errors: string[] } {
@@ -41,7 +45,7 @@ export function parseMapping(text: string, source: string): { table: Map<string,
     }
     const ids = rules === 'none' ? [] : rules.split(',').map((id) => id.trim());
     const bad = ids.filter((id) => !RULE_ID.test(id));
-    if (rules === '' || bad.length > 0) errors.push(`${where}: rules is a comma-separated list of gha/…, k8s/… or shipcheck/… ids, or none (got "${rules}")`);
+    if (rules === '' || bad.length > 0) errors.push(`${where}: rules is a comma-separated list of gha/…, k8s/… or shipcheck/… ids (each may end in #messageId), or none (got "${rules}")`);
     else if (ids.length === 0 && note.trim() === '') errors.push(`${where}: ${check} maps to none without a reason`);
     else table.set(check, { rules: ids, note: note.trim() });
   }
@@ -59,4 +63,9 @@ export function readMapping(name: string, dir = MAPPING_DIR): Map<string, Mappin
 /** The mapping of a check, or none with the reason that the table does not name it (a check newer than the table). */
 export function mappingOf(table: MappingTable, check: string): Mapping {
   return table.get(check) ?? { rules: [], note: 'not in the mapping table yet' };
+}
+
+/** Whether a finding is one that a check mapped to `rules` counts (its rule, or `rule#messageId` for its message). */
+export function covers(rules: readonly string[], finding: { ruleId: string; messageId?: string | undefined }): boolean {
+  return rules.includes(finding.ruleId) || (finding.messageId !== undefined && rules.includes(`${finding.ruleId}#${finding.messageId}`));
 }

@@ -5,7 +5,7 @@
 // most one expectation of a check, each expectation is matched by at most one finding, closest first (a near line
 // in another step counts as farther than anything in the same step or job).
 import type { FileExpectation, LineExpectation, ObjectExpectation } from './expectations';
-import { mappingOf, type MappingTable } from './mapping';
+import { covers, mappingOf, type MappingTable } from './mapping';
 import type { LineSpan, ObjectSpan, WorkflowLayout } from './structure';
 
 /** A finding of the CLI's JSON output, its path relative to the peer's folder. */
@@ -13,6 +13,8 @@ export interface Finding {
   file: string;
   line: number;
   ruleId: string;
+  /** The rule's message id (mapping rows may name `rule#messageId`). */
+  messageId?: string;
   severity: string;
   message: string;
 }
@@ -105,7 +107,7 @@ export function scoreLines(expected: readonly LineExpectation[], findings: reado
       const rules = mappingOf(mapping, e.check).rules;
       return (inFile.get(e.file) ?? []).flatMap((index) => {
         const finding = findings[index]!;
-        if (!rules.includes(finding.ruleId)) return [];
+        if (!covers(rules, finding)) return [];
         // Line 0 is the file as a whole (actionlint's "could not parse as YAML"): any finding of the rule in it.
         if (e.line === 0) return [{ finding: index, cost: 3000 + finding.line }];
         const distance = Math.abs(finding.line - e.line);
@@ -119,8 +121,9 @@ export function scoreLines(expected: readonly LineExpectation[], findings: reado
   const matched = new Set(matches.filter((index): index is number => index !== undefined));
   // An unmatched finding counts against the check whose main rule it is, else the first check that maps its rule.
   const owner = new Map<string, string>();
-  for (const [check, { rules }] of mapping) if (rules[0] && !owner.has(rules[0])) owner.set(rules[0], check);
-  for (const [check, { rules }] of mapping) for (const rule of rules) if (!owner.has(rule)) owner.set(rule, check);
+  // (`rule#messageId` entries own nothing: that rule's other findings are another check's.)
+  for (const [check, { rules }] of mapping) if (rules[0] && !rules[0].includes('#') && !owner.has(rules[0])) owner.set(rules[0], check);
+  for (const [check, { rules }] of mapping) for (const rule of rules) if (!rule.includes('#') && !owner.has(rule)) owner.set(rule, check);
   const extras = findings.flatMap((finding, index) => {
     const check = owner.get(finding.ruleId);
     return check !== undefined && !matched.has(index) ? [{ finding, check }] : [];
@@ -154,7 +157,7 @@ export function scoreObjects(expected: readonly ObjectExpectation[], findings: r
       const rules = mappingOf(mapping, e.check).rules;
       return (inFile.get(e.file) ?? []).flatMap((index) => {
         const finding = findings[index]!;
-        if (!rules.includes(finding.ruleId)) return [];
+        if (!covers(rules, finding)) return [];
         if (e.kind === undefined) return [{ finding: index, cost: 2 }];
         const object = objects(e.file).find((span) => span.start <= finding.line && finding.line <= span.end);
         if (!object || object.kind !== e.kind || (e.name !== undefined && object.name !== e.name)) return [];
@@ -206,6 +209,7 @@ export function scoreFiles(expected: readonly FileExpectation[], findings: reado
   for (const finding of findings) {
     const rules = rulesIn.get(finding.file) ?? new Set<string>();
     rules.add(finding.ruleId);
+    if (finding.messageId !== undefined) rules.add(`${finding.ruleId}#${finding.messageId}`);
     rulesIn.set(finding.file, rules);
   }
   const reported = (e: FileExpectation): boolean => mappingOf(mapping, e.check).rules.some((rule) => rulesIn.get(e.file)?.has(rule));

@@ -27,7 +27,7 @@ describe('npm run peers: the mapping tables', () => {
     ]);
     assert.deepEqual(errors, [
       'm.tsv:5: c maps to none without a reason',
-      'm.tsv:6: rules is a comma-separated list of gha/…, k8s/… or shipcheck/… ids, or none (got "GHA/x")',
+      'm.tsv:6: rules is a comma-separated list of gha/…, k8s/… or shipcheck/… ids (each may end in #messageId), or none (got "GHA/x")',
       'm.tsv:7: a is mapped twice',
     ]);
   });
@@ -133,6 +133,20 @@ describe('npm run peers: matching findings with expectations', () => {
     assert.deepEqual([row('impostor-commit')?.expected, row('impostor-commit')?.found], [1, 0]);
   });
 
+  it('counts a rule#messageId entry only for findings with that message, and leaves the rule\'s other findings to its own check', () => {
+    const table = new Map([
+      ['syntax-check', { rules: ['gha/syntax'], note: '' }],
+      ['expression', { rules: ['gha/expression', 'gha/syntax#expressionNotAllowed'], note: '' }],
+    ]);
+    const expected = [
+      { file: 'w.yml', line: 6, check: 'expression' }, // the syntax finding with the named message, on line 6
+      { file: 'w.yml', line: 20, check: 'expression' }, // only a syntax finding with another message is near
+    ];
+    const findings: Finding[] = [{ ...finding('w.yml', 6, 'gha/syntax'), messageId: 'expressionNotAllowed' }, { ...finding('w.yml', 20, 'gha/syntax'), messageId: 'unknownKey' }];
+    const score = scoreLines(expected, findings, table);
+    assert.deepEqual(score.matches, [0, undefined]);
+    assert.deepEqual(score.extras.map((extra) => [extra.finding.line, extra.check]), [[20, 'syntax-check']]);
+  });
   it('prefers a finding of the expectation\'s own step to a near line of the step before', () => {
     const twoSteps = ['on: push', 'jobs:', '  build:', '    runs-on: x', '    steps:', '      - uses: a/b@v1', '        with:', '          k: v', '      - uses: c/d@v1', '        with:', '          x: 1', '          y: 2', '          k: v', ''].join('\n');
     const expected = [6, 9].map((line) => ({ file: 'w.yml', line, check: 'cache-poisoning' }));

@@ -247,6 +247,26 @@ function inputType(doc: YamlDoc, node: Node | undefined): { type: ExprType; note
   return { type, note: `input (${declared ?? 'string'}${fallback !== undefined ? `, default: ${fallback}` : ''})` };
 }
 
+/** Whether a site is the `default:` of a `workflow_call` input (`on.workflow_call.inputs.<id>.default`). */
+export function isCallInputDefault(site: Pick<ExpressionSite, 'path'>): boolean {
+  const path = site.path;
+  return path.length === 5 && (path[0] === 'on' || path[0] === 'true') && path[1] === 'workflow_call' && path[2] === 'inputs' && path[4] === 'default';
+}
+
+/**
+ * `inputs` in a `workflow_call` input's `default:`: not this workflow's inputs but the inputs the run was dispatched
+ * with, if any (github/docs#29812: a default reading another input came out empty). Its own inputs are listed, untyped, so that reading one
+ * is told apart (`own-input-in-default`); anything else is unknown.
+ */
+function inputsInCallDefault(workflow: Workflow, doc: YamlDoc): ExprType {
+  const what = "the 'inputs' context in a workflow_call input's default (the inputs the run was dispatched with, if any)";
+  const found = trigger(workflow, doc, 'workflow_call');
+  const inputs = found !== 'unknown' && isMap(found.node) ? mapFields(doc, found.node).get('inputs')?.value : undefined;
+  const members = keysOf(doc, inputs, () => ANY, 'workflow_call input (not readable in a default)') ?? [];
+  const properties = new Map(members.map((m) => [m.name.toLowerCase(), m]));
+  return { kind: 'object', properties, closed: false, what };
+}
+
 /** `inputs`: a workflow's `workflow_dispatch` and `workflow_call` inputs, or a composite action's own. */
 function inputsContext(workflow: Workflow, doc: YamlDoc): ExprType {
   const what = "the 'inputs' context";
@@ -440,7 +460,10 @@ function matrixOf(job: Job, doc: YamlDoc): ExprType {
   // Each key's type: what all its values (the row's and those `include` entries set) share; any where they differ.
   const members: Member[] = [];
   const values = new Map<string, ExprType[]>();
-  const valueType = (key: string, node: Node | undefined): ExprType => typeOfNode(doc, node, `each matrix value of '${key}'`);
+  // A value written as `${{ github.run_id }}` or `${{ inputs.debug }}` has that context's type (the matrix may read them).
+  let contexts: Scope | undefined;
+  const scope = (): Scope => (contexts ??= new Map([['github', githubContext(job.workflow, doc)], ['inputs', inputsContext(job.workflow, doc)]]));
+  const valueType = (key: string, node: Node | undefined): ExprType => typeOfNode(doc, node, `each matrix value of '${key}'`, scope);
   for (const row of matrix.rows) {
     if (row.key.includes('${{')) return ANY;
     members.push(member(row.key, ANY, row.keySpan, 'matrix key'));
@@ -506,7 +529,7 @@ export function scopeOf(site: ExpressionSite, workflow: Workflow, doc: YamlDoc, 
     ['env', openObject("the 'env' context", STRING)],
     ['vars', openObject("the 'vars' context", STRING)],
     ['secrets', openObject("the 'secrets' context", STRING)],
-    ['inputs', inputsContext(workflow, doc)],
+    ['inputs', workflow.kind === 'workflow' && isCallInputDefault(site) ? inputsInCallDefault(workflow, doc) : inputsContext(workflow, doc)],
   ]);
   const job = site.job;
   if (job && !job.synthetic) {
@@ -600,7 +623,9 @@ export type ScopeProblem =
   /** `steps.<id>` where the job has a step with that id, but not before this point. */
   | { kind: 'later-step'; name: string; start: number; end: number }
   /** `needs.<id>` where the workflow has that job but this job does not need it. */
-  | { kind: 'not-needed'; name: string; start: number; end: number };
+  | { kind: 'not-needed'; name: string; start: number; end: number }
+  /** `inputs.<id>` of this workflow's own workflow_call inputs, read in a workflow_call input's `default:`. */
+  | { kind: 'own-input-in-default'; name: string; start: number; end: number };
 
 /**
  * What a parsed expression at a site reads that the scope does not hold, or that GitHub does not allow there. Offsets
@@ -628,7 +653,14 @@ export function scopeProblems(ast: Expr, site: ExpressionSite, scope: Scope): Sc
       problems.push({ kind: 'unavailable-context', name: head.name, start: head.start, end: head.end, allowed: [...allowed.contexts] });
       if (resolution.ok || resolution.at !== 1 || !['github', 'runner', 'job', 'strategy'].includes(context)) return;
     }
-    if (resolution.ok) return;
+    if (resolution.ok) {
+      const input = segments[1];
+      if (context === 'inputs' && input && isCallInputDefault(site) && scope.get('inputs')?.kind === 'object') {
+        const inputs = scope.get('inputs') as ExprType & { kind: 'object' };
+        if (!inputs.closed && inputs.properties.has(input.name.toLowerCase())) problems.push({ kind: 'own-input-in-default', name: input.name, start: input.start, end: input.end });
+      }
+      return;
+    }
     const bad = segments[resolution.at]!;
     if (resolution.at === 1 && context === 'steps' && site.job?.steps.some((step) => stepIdsOf(step).some((id) => id.toLowerCase() === bad.name.toLowerCase()))) {
       problems.push({ kind: 'later-step', name: bad.name, start: bad.start, end: bad.end });

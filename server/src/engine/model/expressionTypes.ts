@@ -2,7 +2,8 @@
  * The type of each part of a `${{ }}` expression, from the typed contexts of its scope (expressionScope.ts), and the
  * mistakes only types show: a property read from a string, an array indexed by a string, an object or array compared
  * with a string or number (GitHub turns them into NaN), an object or array written into text, a function given an
- * object where it takes text. A type is certain only where every part of it is: anything that meets `any` (the
+ * object where it takes text, two different objects or arrays compared with `==` (GitHub compares them by identity),
+ * `env`, `vars` or `secrets` indexed by a boolean or number. A type is certain only where every part of it is: anything that meets `any` (the
  * webhook payload's fields, a computed matrix, outputs of actions the table does not know) is never reported.
  *
  * API:
@@ -32,6 +33,10 @@ export type TypeProblem =
   | { kind: 'no-property'; receiver: string; name: string; known: readonly string[]; start: number; end: number }
   /** An object whose properties are all known, indexed by a boolean or a number, which GitHub turns into text no property has. */
   | { kind: 'index-type'; receiver: string; index: ExprType; start: number; end: number }
+  /** `env`, `vars` or `secrets` indexed by a boolean or a number: GitHub reads the variable named 'true', 'false' or '0'. */
+  | { kind: 'index-name'; receiver: string; index: ExprType; literal?: string; start: number; end: number }
+  /** `==` or `!=` between two objects or arrays that are not the same value: GitHub compares them by identity. */
+  | { kind: 'compare-identity'; op: string; left: ExprType; right: ExprType; always: boolean; start: number; end: number }
   /** A boolean compared with a text or number literal where the outcome does not depend on the boolean (GitHub compares them as numbers). */
   | { kind: 'compare-boolean'; op: string; text: string; always: boolean; start: number; end: number };
 
@@ -116,6 +121,11 @@ function infer(expr: Expr, scope: Scope, problems: TypeProblem[] | undefined, so
         const could = index.kind === 'boolean' ? names.some((name) => name === 'true' || name === 'false') : names.some((name) => !Number.isNaN(Number(name)));
         if (!could) problems?.push({ kind: 'index-type', receiver: textOf(expr.object, source), index, start: expr.index.start, end: expr.index.end });
       }
+      // The names in `env`, `vars` and `secrets` are variable names: a boolean or number index reads one named 'true' or '0'.
+      if (object.kind === 'object' && expr.object.kind === 'context' && VARIABLE_CONTEXTS.has(expr.object.name.toLowerCase()) && (index.kind === 'boolean' || index.kind === 'number')) {
+        const literal = expr.index.kind === 'literal' && typeof expr.index.value === 'number' ? String(expr.index.value) : undefined;
+        problems?.push({ kind: 'index-name', receiver: textOf(expr.object, source), index, ...(literal !== undefined ? { literal } : {}), start: expr.index.start, end: expr.index.end });
+      }
       return ANY;
     }
     case 'call':
@@ -131,9 +141,24 @@ function infer(expr: Expr, scope: Scope, problems: TypeProblem[] | undefined, so
       if (constant) problems?.push({ kind: 'compare-boolean', op: expr.op, ...constant, start: expr.start, end: expr.end });
       const always = compareProblem(expr.op, left, right);
       if (always !== undefined) problems?.push({ kind: 'compare', op: expr.op, left, right, always, start: expr.start, end: expr.end });
+      else if ((expr.op === '==' || expr.op === '!=') && isComposite(left) && isComposite(right) && !sameValue(expr.left, expr.right)) {
+        problems?.push({ kind: 'compare-identity', op: expr.op, left, right, always: expr.op === '!=', start: expr.start, end: expr.end });
+      }
       return BOOLEAN;
     }
   }
+}
+
+const VARIABLE_CONTEXTS: ReadonlySet<string> = new Set(['env', 'vars', 'secrets']);
+
+/**
+ * Whether two operands are certainly the same object or array: the same context path (names compared as GitHub
+ * does, ignoring case). Anything else (two paths, two `fromJSON()` calls) is a different value each.
+ */
+function sameValue(left: Expr, right: Expr): boolean {
+  const a = pathSegmentsOf(left);
+  const b = pathSegmentsOf(right);
+  return a !== undefined && b !== undefined && a.length === b.length && a.every((segment, i) => segment.name.toLowerCase() === b[i]!.name.toLowerCase());
 }
 
 /** A closed object without `name`, read from something that is not a context path (those are expressionScope's). */
@@ -297,9 +322,10 @@ const NO_SCOPE: Scope = new Map();
 
 /**
  * The type of a value as written in YAML (a matrix value): scalars by their YAML type, a whole `${{ }}` by its
- * expression where that is certain (a literal, `fromJSON()` of one), mappings and sequences by their members.
+ * expression where that is certain (a literal, `fromJSON()` of one, a context `scope` gives: `github.run_id`),
+ * mappings and sequences by their members.
  */
-export function typeOfNode(doc: YamlDoc, node: Node | undefined, what: string, depth = 0): ExprType {
+export function typeOfNode(doc: YamlDoc, node: Node | undefined, what: string, scope: () => Scope = () => NO_SCOPE, depth = 0): ExprType {
   if (node === undefined || depth > 16) return ANY;
   if (isScalar(node)) {
     const value = node.value;
@@ -312,17 +338,17 @@ export function typeOfNode(doc: YamlDoc, node: Node | undefined, what: string, d
     const only = found.length === 1 ? found[0]! : undefined;
     if (!only || value.slice(0, only.start).trim() !== '' || value.slice(only.end).trim() !== '') return found.length > 0 ? STRING : ANY;
     const parsed = parseExpression(only.inner);
-    return parsed.ok ? typeOf(parsed.ast, NO_SCOPE) : ANY;
+    return parsed.ok ? typeOf(parsed.ast, scope()) : ANY;
   }
   if (isSeq(node)) {
     const items = seqItems(doc, node);
-    return { kind: 'array', element: items.length > 0 ? mergedType(items.map((item) => typeOfNode(doc, item, what, depth + 1))) : ANY };
+    return { kind: 'array', element: items.length > 0 ? mergedType(items.map((item) => typeOfNode(doc, item, what, scope, depth + 1))) : ANY };
   }
   if (isMap(node)) {
     const properties = new Map<string, Member>();
     for (const [key, field] of mapFields(doc, node)) {
       if (key.includes('${{')) return ANY;
-      properties.set(key.toLowerCase(), { name: key, type: typeOfNode(doc, field.value, what, depth + 1), declared: field.keySpan });
+      properties.set(key.toLowerCase(), { name: key, type: typeOfNode(doc, field.value, what, scope, depth + 1), declared: field.keySpan });
     }
     return { kind: 'object', properties, closed: true, what };
   }

@@ -30,6 +30,10 @@ const messages = {
     `'${path}' is not defined: ${what} holds ${known}, so this is always empty.${didYouMean(suggestion)}`,
   laterStep: (id: string) => `Step '${id}' does not run before this point, so 'steps.${id}' is always empty here: only steps earlier in the same job can be read.`,
   notNeeded: (id: string, job: string) => `Job '${job}' does not list '${id}' in its 'needs:', so 'needs.${id}' is always empty here. Add '${id}' to 'needs:' to wait for it and read its outputs.`,
+  ownInputInDefault: (name: string, own: string) =>
+    `In a 'workflow_call' input's default, 'inputs' does not hold this workflow's inputs (GitHub gives it the inputs the run was dispatched with, if any), so 'inputs.${name}' is not the value the caller passes: it is usually empty. ${
+      name.toLowerCase() === own.toLowerCase() ? 'Write the default value itself, or leave it out.' : `Leave the default out and write 'inputs.${own} || inputs.${name}' where the value is used.`
+    }`,
   unknownFunction: (name: string, suggestion: string | undefined) => `'${name}()' is not a function GitHub knows: the run fails when it evaluates this expression.${didYouMean(suggestion)}`,
   arity: (name: string, expected: string, given: number) => `'${name}()' takes ${expected}, and ${given} ${given === 1 ? 'is' : 'are'} given: GitHub rejects the expression.`,
   formatMissing: (index: number, given: number) =>
@@ -47,6 +51,10 @@ const messages = {
   noProperty: (receiver: string, name: string, known: string) => `'${receiver}' holds ${known}, and no '${name}': reading it is always empty.`,
   indexType: (receiver: string, type: string, text: string) =>
     `'${receiver}' is indexed by a ${type}, which GitHub turns into the text ${text}; '${receiver}' has no such property, so this is always empty.`,
+  indexName: (receiver: string, type: string, text: string) =>
+    `'${receiver}' is indexed by a ${type}: GitHub turns it into the text ${text} and reads the ${receiver === 'secrets' ? 'secret' : 'variable'} of that name. Index it by the variable's name, such as ${receiver}['NAME'] or ${receiver}[format('NAME_{0}', …)].`,
+  compareIdentity: (op: string, left: string, right: string, always: boolean) =>
+    `This '${op}' compares ${left} with ${right}: GitHub compares objects and arrays by identity, not by contents, so two different values are never equal and this is always ${always}. Compare their properties, or toJSON() of each.`,
   compareBoolean: (op: string, text: string, always: boolean) =>
     `This '${op}' compares a boolean with ${text}: GitHub compares them as numbers (the boolean is 1 or 0, and text that is not a number is NaN), so it is always ${always}. Compare it with true or false (without quotes).`,
   keyType: (key: string, expected: string, found: string) => `'${key}' takes ${expected}, and this expression gives ${found}: GitHub cannot use it and fails the run.`,
@@ -68,7 +76,7 @@ export default defineRule({
   docs: {
     summary: 'Check what `${{ }}` expressions read: step ids, needs, outputs, matrix keys, inputs, contexts and functions.',
     rationale:
-      "An expression that reads something that is not there does not fail loudly: `steps.biuld.outputs.dist`, `needs.lint.outputs.tool` for a job not in `needs:`, `matrix.nodee` or `inputs.dry-runn` are empty strings, so a condition is silently false, a path is empty, a deploy goes to the wrong place. Other mistakes fail the run only when the line is reached: a context GitHub does not allow at that key (`secrets` in a job's `if:`, `matrix` in the workflow's `env:`), an unknown function, the wrong number of arguments, a `format()` placeholder without an argument. The rule knows what each context holds where the workflow says so: the ids of earlier steps (also inside `parallel:` groups) and the outputs of local actions and of well-known actions (with the `<group>_…` outputs of `tj-actions/changed-files` and the filter outputs of `dorny/paths-filter` when their groups or filters are written inline), the jobs in `needs:` and their declared outputs, the keys of the job's matrix (with `include`), the declared inputs of `workflow_dispatch` and `workflow_call` (or of a composite action), and the documented properties of `github`, `runner`, `job` and `strategy`. Which contexts each key allows comes from GitHub's own workflow schema. Where the types are certain it also reports what only types show: a property read from a string (`github.ref.name`), an array indexed by text, an object or array compared with a string or number (always false: GitHub compares them as NaN), an object or array written into text (it gives 'Object' or 'Array', not JSON), a function given an object where it takes text, a boolean compared with text such as `'true'` (always false: GitHub compares them as numbers), and a key given a value it cannot take (`env:`, `services:` or `credentials:` given text, `runs-on:` given an object). Matrix values are typed from the values written (a key whose values differ in kind is untyped), `github.event.inputs` from the `workflow_dispatch` inputs (outside reusable workflows), and `${{ }}` in `env:` names is checked like any other expression (GitHub evaluates it). What only the run knows is never reported: `github.event.*`, a matrix built by `fromJSON()`, outputs of `run:` steps and of actions it does not know, `env`, `vars` and `secrets` names.",
+      "An expression that reads something that is not there does not fail loudly: `steps.biuld.outputs.dist`, `needs.lint.outputs.tool` for a job not in `needs:`, `matrix.nodee` or `inputs.dry-runn` are empty strings, so a condition is silently false, a path is empty, a deploy goes to the wrong place. Other mistakes fail the run only when the line is reached: a context GitHub does not allow at that key (`secrets` in a job's `if:`, `matrix` in the workflow's `env:`), an unknown function, the wrong number of arguments, a `format()` placeholder without an argument. The rule knows what each context holds where the workflow says so: the ids of earlier steps (also inside `parallel:` groups) and the outputs of local actions and of well-known actions (with the `<group>_…` outputs of `tj-actions/changed-files` and the filter outputs of `dorny/paths-filter` when their groups or filters are written inline), the jobs in `needs:` and their declared outputs, the keys of the job's matrix (with `include`), the declared inputs of `workflow_dispatch` and `workflow_call` (or of a composite action), and the documented properties of `github`, `runner`, `job` and `strategy`. Which contexts each key allows comes from GitHub's own workflow schema. Where the types are certain it also reports what only types show: a property read from a string (`github.ref.name`), an array indexed by text, an object or array compared with a string or number (always false: GitHub compares them as NaN), an object or array written into text (it gives 'Object' or 'Array', not JSON), a function given an object where it takes text, a boolean compared with text such as `'true'` (always false: GitHub compares them as numbers), two different objects or arrays compared with `==` (always false: GitHub compares them by identity, not contents), `env`, `vars` or `secrets` indexed by a boolean or number (GitHub reads the variable named 'true' or '0'), and a key given a value it cannot take (`env:`, `services:` or `credentials:` given text, `runs-on:` given an object). In a `workflow_call` input's `default:`, `inputs` does not hold the workflow's own inputs (GitHub gives it the inputs the run was dispatched with, if any), so reading one of them there is reported. Matrix values are typed from the values written, and from the `github` and `inputs` contexts they read (a key whose values differ in kind is untyped), `github.event.inputs` from the `workflow_dispatch` inputs (outside reusable workflows), and `${{ }}` in `env:` names is checked like any other expression (GitHub evaluates it). What only the run knows is never reported: `github.event.*`, a matrix built by `fromJSON()`, outputs of `run:` steps and of actions it does not know, `env`, `vars` and `secrets` names.",
     symptom: 'A step that should run is always skipped, an output is empty, or the run fails at an expression with "Unrecognized named-value" or "Unrecognized function".',
     fix: 'Correct the name (the quick-fix offers a single close match), add the job to `needs:`, declare the output or input, or move the expression to a key where the context is available.',
     bad: `on: push
@@ -248,6 +256,12 @@ function reportType(problem: TypeProblem, offset: number, spanAt: (start: number
     case 'compare-boolean':
       ctx.report({ span, message: 'compareBoolean', args: [problem.op, problem.text, problem.always] });
       return;
+    case 'index-name':
+      ctx.report({ span, message: 'indexName', args: [problem.receiver, problem.index.kind, problem.index.kind === 'boolean' ? "'true' or 'false'" : problem.literal !== undefined ? `'${problem.literal}'` : 'of a number'] });
+      return;
+    case 'compare-identity':
+      ctx.report({ span, message: 'compareIdentity', args: [problem.op, describe(problem.left), describe(problem.right), problem.always] });
+      return;
   }
 }
 
@@ -268,6 +282,9 @@ function report(problem: ScopeProblem, offset: number, site: ExpressionSite, key
       return;
     case 'not-needed':
       ctx.report({ span, message: 'notNeeded', args: [problem.name, site.job?.id ?? ''] });
+      return;
+    case 'own-input-in-default':
+      ctx.report({ span, message: 'ownInputInDefault', args: [problem.name, String(site.path[3])] });
       return;
     case 'unknown-property': {
       const suggestion = closest(problem.name, problem.known);
