@@ -19,6 +19,7 @@ const messages = {
   runnerWithCall: (key: string) => `'${key}' belongs to a job that calls a reusable workflow, and this job runs its own steps ('runs-on')`,
   stepNeedsRunOrUses: () => `A step needs 'run' (a script) or 'uses' (an action)`,
   jobNeedsRunner: () => `A job needs 'runs-on' (and 'steps'), or 'uses' to call a reusable workflow`,
+  jobWithoutSteps: (job: string) => `Job '${job}' has no 'steps' and calls no reusable workflow ('uses'): GitHub rejects the workflow, the job has nothing to run`,
   missingKey: (key: string, parent: string) => `'${key}' is required${parent} and missing`,
   duplicateKey: (key: string) => `'${key}' is written twice in this mapping (GitHub compares keys ignoring case and rejects the workflow)`,
   wrongType: (parent: string, expected: string, found: string) => `${parent} expects ${expected}, not ${found}`,
@@ -55,7 +56,7 @@ export default defineRule({
   docs: {
     summary: 'Keys, values and references GitHub rejects when it reads the workflow (checked against GitHub\'s own workflow schema).',
     rationale:
-      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. YAML anchors and aliases are read as GitHub reads them: an alias with no anchor before it, an alias inside the value its own anchor marks, and a merge key (`<<`, which GitHub does not support) are errors; an anchor no alias uses is a warning (the workflow runs, but an alias probably names the wrong anchor). A container or service whose `credentials` has only one of `username` and `password` is a warning: the runner then skips the registry login. A `runs-on` with no label and no group (`runs-on: []`) is reported too: GitHub takes it, and no runner ever picks the job up. Event names and filters under `on:` are `gha/events`\'s to report.',
+      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a job with `runs-on` and no `steps`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. YAML anchors and aliases are read as GitHub reads them: an alias with no anchor before it, an alias inside the value its own anchor marks, and a merge key (`<<`, which GitHub does not support) are errors; an anchor no alias uses is a warning (the workflow runs, but an alias probably names the wrong anchor). A container or service whose `credentials` has only one of `username` and `password` is a warning: the runner then skips the registry login. A `runs-on` with no label and no group (`runs-on: []`) is reported too: GitHub takes it, and no runner ever picks the job up. Event names and filters under `on:` are `gha/events`\'s to report.',
     symptom: 'The workflow fails before any job starts ("Invalid workflow file … Unexpected value"), or (in a branch nobody merges yet) silently never runs.',
     fix: 'Correct the key or value; a single close misspelling comes with a quick fix.',
     bad: `on: push
@@ -101,6 +102,7 @@ jobs:
       if (job.synthetic) return;
       report(validate(WORKFLOW_SCHEMA, ctx.doc, job.node, 'job', job.idSpan, { parent: job.id }), ctx, WORKFLOW_SCHEMA);
       checkSteps(job, ctx);
+      checkStepsPresent(job, ctx);
       checkImages(job, ctx);
       checkRunsOnEmpty(job, ctx);
       checkEnvNames(job.fields.get('env')?.value, ctx);
@@ -148,6 +150,18 @@ function checkSteps(job: Job, ctx: Ctx): void {
     checkEnvNames(step.fields.get('env')?.value, ctx);
     checkStepUses(step, ctx);
   }
+}
+
+/**
+ * A job that runs on a runner ('runs-on', 'container', 'environment', … : keys only such a job has) with no 'steps' key:
+ * the schema leaves 'steps' optional, GitHub does not ("No steps defined in `steps` and no workflow called in `uses`").
+ * A job with neither kind's keys is the schema's 'ambiguous' finding, which names 'steps' already.
+ */
+function checkStepsPresent(job: Job, ctx: Ctx): void {
+  if (job.fields.has('steps') || job.fields.has('uses')) return;
+  const runnerKeys = WORKFLOW_SCHEMA['job-factory']?.mapping?.properties ?? {};
+  const callKeys = WORKFLOW_SCHEMA['workflow-job']?.mapping?.properties ?? {};
+  if ([...job.fields.keys()].some((key) => key in runnerKeys && !(key in callKeys))) ctx.report({ span: job.idSpan, message: 'jobWithoutSteps', args: [job.id] });
 }
 
 /** `runs-on: []`, or `labels: []` with no `group`: GitHub's parser takes it, and no runner can ever pick the job up. */
