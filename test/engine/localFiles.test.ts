@@ -100,4 +100,31 @@ jobs:
     }
     for (const using of ['node20', 'node24', 'Node24', 'composite', 'docker']) assert.deepEqual(run(using), [], using);
   });
+
+  it("says once, at the step, what a local JavaScript or Docker action's 'runs' lacks or has too many", () => {
+    const workflow = `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ./.github/actions/setup
+`;
+    const syntax = [ruleById('gha/syntax')!];
+    const run = (runs: string) =>
+      lint(workflow, '.github/workflows/ci.yml', { rules: syntax, project: {}, preset: 'strict', index: buildProjectIndex([{ path: '.github/actions/setup/action.yml', text: `name: setup\ndescription: d\nruns:\n${runs}` }]) })
+        .findings.filter((finding) => finding.ruleId === 'gha/syntax')
+        .map((finding) => finding.message);
+    const envOnNode = run('  using: node20\n  main: index.js\n  env:\n    A: b\n');
+    assert.equal(envOnNode.length, 1, envOnNode.join('\n'));
+    assert.ok(envOnNode[0]!.includes("gives 'runs.env', which a JavaScript action ('node20') does not take"), envOnNode[0]);
+    const noMain = run('  using: node24\n');
+    assert.equal(noMain.length, 1, noMain.join('\n'));
+    assert.ok(noMain[0]!.includes("has no 'runs.main', which a JavaScript action needs: the step fails"), noMain[0]);
+    const both = run('  using: docker\n  main: index.js\n');
+    assert.equal(both.length, 1, both.join('\n'));
+    assert.ok(both[0]!.includes("has no 'runs.image', which a Docker action needs, and gives 'runs.main', which a Docker action ('docker') does not take"), both[0]);
+    for (const runs of ['  using: node20\n  main: index.js\n  post: cleanup.js\n  post-if: always()\n', '  using: docker\n  image: Dockerfile\n  env:\n    A: b\n  args: [x]\n', '  using: composite\n  steps:\n    - run: echo\n      shell: bash\n', '  using: ${{ inputs.runtime }}\n']) {
+      assert.deepEqual(run(runs), [], runs);
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { chartDefaults, chartValuesPath, isChartTemplatePath, type ChartDefaults } from '../yaml/helmTemplate';
 import { classify } from './classify';
+import { ACTION_SCHEMA } from '../schema/schemaData.generated';
 import { readPatch, unreadPatch, type Overlay, type OverlayLayer } from './overlays';
 export type { Overlay, OverlayLayer, OverlayPatch } from './overlays';
 import type { K8sObject } from '../model/k8s';
@@ -83,6 +84,19 @@ export interface ActionMetadata {
   using: string | undefined;
   inputs: Readonly<Record<string, ActionInput>>;
   outputs: readonly string[];
+  /**
+   * A JavaScript or Docker action's `runs` that the runner cannot use as written: the keys its kind requires and it
+   * lacks (`main`, `image`), and the keys it gives that its kind does not take (`env` in a JavaScript action). Absent
+   * when there are none, and for composite actions (their action.yml is checked as a file of its own).
+   */
+  runsProblem?: RunsProblem;
+}
+
+export interface RunsProblem {
+  /** `runs.using` as written (`node20`, `docker`). */
+  using: string;
+  missing: readonly string[];
+  foreign: readonly string[];
 }
 
 export interface ActionInput {
@@ -801,7 +815,24 @@ function actionMetadataOf(yaml: YamlDoc): ActionMetadata | undefined {
     if (deprecation !== undefined) input.deprecationMessage = deprecation;
     inputs[name] = input;
   }
-  return { using: isMap(runs) ? scalarToString(mapFields(yaml, runs).get('using')?.value) : undefined, inputs, outputs: entriesOf(yaml, fields.get('outputs')?.value).map(([name]) => name) };
+  const metadata: ActionMetadata = { using: isMap(runs) ? scalarToString(mapFields(yaml, runs).get('using')?.value) : undefined, inputs, outputs: entriesOf(yaml, fields.get('outputs')?.value).map(([name]) => name) };
+  const problem = runsProblemOf(yaml, runs);
+  if (problem) metadata.runsProblem = problem;
+  return metadata;
+}
+
+/** What a JavaScript or Docker action's `runs` lacks or has too many, by the keys of GitHub's action schema for its kind. */
+function runsProblemOf(yaml: YamlDoc, runs: unknown): RunsProblem | undefined {
+  if (!isMap(runs)) return undefined;
+  const fields = mapFields(yaml, runs);
+  const using = scalarToString(fields.get('using')?.value)?.trim();
+  if (using === undefined || using.includes('${{')) return undefined;
+  const definition = using === 'docker' ? 'container-runs-strict' : /^node\d+$/i.test(using) ? 'node-runs-strict' : undefined;
+  const properties = definition ? ACTION_SCHEMA[definition]?.mapping?.properties : undefined;
+  if (!properties) return undefined;
+  const missing = Object.entries(properties).filter(([key, property]) => property.required && !fields.has(key)).map(([key]) => key);
+  const foreign = [...fields.keys()].filter((key) => !Object.hasOwn(properties, key));
+  return missing.length > 0 || foreign.length > 0 ? { using, missing, foreign } : undefined;
 }
 
 /** The entries of a mapping of names to mappings (`inputs:`, `secrets:`); a name given nothing (`token:`) has no fields. */

@@ -6,6 +6,9 @@ import { WORKFLOW_SCHEMA } from '../../engine/schema/schemaData.generated';
 import { validate } from '../../engine/schema/validate';
 import { isMap, isScalar, isSeq, mapFields, scalarToString, spanOf, type Field, type Node, type Scalar, type YamlDoc, type YAMLSeq } from '../../engine/yaml/yamlFile';
 
+/** GitHub's limit on a `workflow_dispatch` event's inputs (10 until December 2025). */
+const MAX_DISPATCH_INPUTS = 25;
+
 const messages = {
   unknownEvent: (name: string, near: string) => `'${name}' is not an event GitHub triggers workflows on${near ? `; did you mean '${near}'?` : ''}`,
   unknownType: (type: string, event: string, allowed: string) => `'${type}' is not an activity type of '${event}' (it has ${allowed})`,
@@ -21,6 +24,7 @@ const messages = {
   defaultNotAnOption: (input: string, value: string) => `The default '${value}' of input '${input}' is not one of its 'options'`,
   defaultWrongType: (input: string, value: string, type: string) => `The default '${value}' of input '${input}' is not a ${type}`,
   duplicateOption: (value: string, input: string) => `'${value}' is already an option of input '${input}': the run form lists it twice`,
+  tooManyInputs: (count: number) => `'workflow_dispatch' takes at most ${MAX_DISPATCH_INPUTS} inputs and this one defines ${count}: GitHub refuses the workflow ("you may only define up to ${MAX_DISPATCH_INPUTS} inputs")`,
   scheduleWithoutCron: () => `'schedule' lists no 'cron', so the workflow never starts on a schedule: add entries such as '- cron: "0 3 * * 1"'`,
 };
 
@@ -38,7 +42,7 @@ export default defineRule({
   docs: {
     summary: 'Triggers GitHub cannot use: unknown events or activity types, filters an event does not take, invalid cron, malformed `workflow_dispatch` / `workflow_call` inputs.',
     rationale:
-      'Mistakes under `on:` either make the workflow invalid or, worse, make it silently never run: a misspelled event (`pull-request`), an activity type the event does not have, `branches` together with `branches-ignore`, a cron with six fields or a month of 13. The event names, activity types and filters come from GitHub\'s own workflow schema; cron fields are checked as GitHub reads them (minute 0–59, hour 0–23, day 1–31, month 1–12 or JAN–DEC, weekday 0–6 or SUN–SAT), and a schedule more frequent than every 5 minutes is reported as a warning, since GitHub never runs it that often. A `schedule` with no `cron` (`on: [push, schedule]`, `schedule: []`) is a warning: GitHub accepts it and never starts the workflow on a schedule. A schedule\'s `timezone` must be a name of the IANA time zone database, a `choice` input\'s options should each appear once (a warning), and a `boolean` or `number` input\'s default (of `workflow_dispatch` or `workflow_call`) must be one.',
+      'Mistakes under `on:` either make the workflow invalid or, worse, make it silently never run: a misspelled event (`pull-request`), an activity type the event does not have, `branches` together with `branches-ignore`, a cron with six fields or a month of 13. The event names, activity types and filters come from GitHub\'s own workflow schema; cron fields are checked as GitHub reads them (minute 0–59, hour 0–23, day 1–31, month 1–12 or JAN–DEC, weekday 0–6 or SUN–SAT), and a schedule more frequent than every 5 minutes is reported as a warning, since GitHub never runs it that often. A `schedule` with no `cron` (`on: [push, schedule]`, `schedule: []`) is a warning: GitHub accepts it and never starts the workflow on a schedule. A schedule\'s `timezone` must be a name of the IANA time zone database, a `choice` input\'s options should each appear once (a warning), a `boolean` or `number` input\'s default (of `workflow_dispatch` or `workflow_call`) must be one, and `workflow_dispatch` takes at most 25 inputs.',
     symptom: 'The workflow is rejected when pushed, or it is accepted and never starts on the event it was written for.',
     fix: 'Use the event, type or filter GitHub documents (a single close misspelling comes with a quick fix); for cron, five fields in UTC.',
     bad: `on:
@@ -82,7 +86,7 @@ jobs:
           const ignore = filters.get(`${filter}-ignore`);
           if (filters.has(filter) && ignore) ctx.report({ span: ignore.keySpan, message: 'bothFilters', args: [filter] });
         }
-        if (event === 'workflow_dispatch') checkDispatchInputs(ctx.doc, filters.get('inputs')?.value, ctx);
+        if (event === 'workflow_dispatch') checkDispatchInputs(ctx.doc, filters.get('inputs'), ctx);
         if (event === 'workflow_call') checkDefaults(ctx.doc, filters.get('inputs')?.value, ctx);
       }
     },
@@ -200,8 +204,11 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-function checkDispatchInputs(yaml: YamlDoc, inputs: Node | undefined, ctx: Ctx): void {
-  if (!isMap(inputs)) return;
+function checkDispatchInputs(yaml: YamlDoc, field: Field | undefined, ctx: Ctx): void {
+  const inputs = field?.value;
+  if (!field || !isMap(inputs)) return;
+  const count = mapFields(yaml, inputs).size;
+  if (count > MAX_DISPATCH_INPUTS) ctx.report({ span: field.keySpan, message: 'tooManyInputs', args: [count] });
   for (const [name, field] of mapFields(yaml, inputs)) {
     if (!isMap(field.value)) continue;
     const input = mapFields(yaml, field.value);

@@ -1,7 +1,7 @@
 import type { Span, TextEdit } from '../../engine/core/finding';
 import { defineRule, type RuleContext } from '../../engine/core/rule';
 import { closest } from '../../engine/languages/suggest';
-import { isWellFormedUses, parseUses } from '../../engine/model/action';
+import { type ActionRef, isWellFormedUses, parseUses } from '../../engine/model/action';
 import { labelKind } from '../../engine/model/hostedRunners';
 import { runnerLabels } from '../../engine/model/runner';
 import type { Job, Step, Workflow } from '../../engine/model/workflow';
@@ -19,6 +19,7 @@ const messages = {
   runnerWithCall: (key: string) => `'${key}' belongs to a job that calls a reusable workflow, and this job runs its own steps ('runs-on')`,
   stepNeedsRunOrUses: () => `A step needs 'run' (a script) or 'uses' (an action)`,
   jobNeedsRunner: () => `A job needs 'runs-on' (and 'steps'), or 'uses' to call a reusable workflow`,
+  jobWithoutSteps: (job: string) => `Job '${job}' has no 'steps' and calls no reusable workflow ('uses'): GitHub rejects the workflow, the job has nothing to run`,
   missingKey: (key: string, parent: string) => `'${key}' is required${parent} and missing`,
   duplicateKey: (key: string) => `'${key}' is written twice in this mapping (GitHub compares keys ignoring case and rejects the workflow)`,
   wrongType: (parent: string, expected: string, found: string) => `${parent} expects ${expected}, not ${found}`,
@@ -31,6 +32,7 @@ const messages = {
   badEnvName: (name: string) => `'${name}' cannot be an environment variable name: names hold no '=' and no spaces`,
   noImage: (container: string) => `${container} names no 'image': GitHub has nothing to start and fails the job`,
   badUses: (uses: string, expected: string) => `'${uses}' is not a reference GitHub can resolve: expected ${expected}`,
+  brokenLocalAction: (uses: string, path: string, problem: string) => `'${uses}' cannot run as written: ${path} ${problem}`,
   halfCredentials: (has: string, missing: string) => `'credentials' sets '${has}' but not '${missing}': the runner logs in to the registry only with both, so it pulls the image without logging in`,
   noRunnerLabels: () => `'runs-on' names no runner label and no group: no runner can take the job, so it never runs`,
   unusedAnchor: (name: string) => `Anchor '&${name}' is never used: no alias '*${name}' refers to it. Remove it, or check the alias that was meant to`,
@@ -55,7 +57,7 @@ export default defineRule({
   docs: {
     summary: 'Keys, values and references GitHub rejects when it reads the workflow (checked against GitHub\'s own workflow schema).',
     rationale:
-      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. YAML anchors and aliases are read as GitHub reads them: an alias with no anchor before it, an alias inside the value its own anchor marks, and a merge key (`<<`, which GitHub does not support) are errors; an anchor no alias uses is a warning (the workflow runs, but an alias probably names the wrong anchor). A container or service whose `credentials` has only one of `username` and `password` is a warning: the runner then skips the registry login. A `runs-on` with no label and no group (`runs-on: []`) is reported too: GitHub takes it, and no runner ever picks the job up. Event names and filters under `on:` are `gha/events`\'s to report.',
+      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a job with `runs-on` and no `steps`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. YAML anchors and aliases are read as GitHub reads them: an alias with no anchor before it, an alias inside the value its own anchor marks, and a merge key (`<<`, which GitHub does not support) are errors; an anchor no alias uses is a warning (the workflow runs, but an alias probably names the wrong anchor). A container or service whose `credentials` has only one of `username` and `password` is a warning: the runner then skips the registry login. A `runs-on` with no label and no group (`runs-on: []`) is reported too: GitHub takes it, and no runner ever picks the job up. A step using a local JavaScript or Docker action whose action.yml `runs` lacks `main` (or `image`) is an error, and one whose `runs` gives a key of the other kind (`env` in a JavaScript action) a warning: said once, at the step, since such an action.yml is not checked as a file of its own. Event names and filters under `on:` are `gha/events`\'s to report.',
     symptom: 'The workflow fails before any job starts ("Invalid workflow file … Unexpected value"), or (in a branch nobody merges yet) silently never runs.',
     fix: 'Correct the key or value; a single close misspelling comes with a quick fix.',
     bad: `on: push
@@ -101,6 +103,7 @@ jobs:
       if (job.synthetic) return;
       report(validate(WORKFLOW_SCHEMA, ctx.doc, job.node, 'job', job.idSpan, { parent: job.id }), ctx, WORKFLOW_SCHEMA);
       checkSteps(job, ctx);
+      checkStepsPresent(job, ctx);
       checkImages(job, ctx);
       checkRunsOnEmpty(job, ctx);
       checkEnvNames(job.fields.get('env')?.value, ctx);
@@ -148,6 +151,18 @@ function checkSteps(job: Job, ctx: Ctx): void {
     checkEnvNames(step.fields.get('env')?.value, ctx);
     checkStepUses(step, ctx);
   }
+}
+
+/**
+ * A job that runs on a runner ('runs-on', 'container', 'environment', … : keys only such a job has) with no 'steps' key:
+ * the schema leaves 'steps' optional, GitHub does not ("No steps defined in `steps` and no workflow called in `uses`").
+ * A job with neither kind's keys is the schema's 'ambiguous' finding, which names 'steps' already.
+ */
+function checkStepsPresent(job: Job, ctx: Ctx): void {
+  if (job.fields.has('steps') || job.fields.has('uses')) return;
+  const runnerKeys = WORKFLOW_SCHEMA['job-factory']?.mapping?.properties ?? {};
+  const callKeys = WORKFLOW_SCHEMA['workflow-job']?.mapping?.properties ?? {};
+  if ([...job.fields.keys()].some((key) => key in runnerKeys && !(key in callKeys))) ctx.report({ span: job.idSpan, message: 'jobWithoutSteps', args: [job.id] });
 }
 
 /** `runs-on: []`, or `labels: []` with no `group`: GitHub's parser takes it, and no runner can ever pick the job up. */
@@ -215,11 +230,36 @@ function checkStepUses(step: Step, ctx: Ctx): void {
   const field = step.fields.get('uses');
   if (!field?.value || step.uses === undefined || step.uses.includes(EXPRESSION)) return;
   const action = parseUses(step.uses, 'step');
-  if (!action || action.local) return;
+  if (!action) return;
+  if (action.local) return checkLocalAction(action, spanOf(field.value), ctx);
   if (!isWellFormedUses(action)) {
     const expected = action.kind === 'docker' ? `'docker://image[:tag]'` : `'owner/repo@ref' or 'owner/repo/path@ref' (or './path' or '$/path' for an action in this repository)`;
     ctx.report({ span: spanOf(field.value), message: 'badUses', args: [step.uses, expected] });
   }
+}
+
+/**
+ * A local JavaScript or Docker action whose action.yml 'runs' the runner cannot use: said once, at the step, since its
+ * action.yml is not a file shipcheck checks on its own (a composite action's is). Its runtime is gha/action-runtime's.
+ */
+function checkLocalAction(action: ActionRef, span: Span, ctx: Ctx): void {
+  const read = ctx.index.localAction(action);
+  const problem = read.state === 'found' ? read.value?.runsProblem : undefined;
+  if (read.state !== 'found' || !problem) return;
+  const kind = problem.using === 'docker' ? 'a Docker action' : 'a JavaScript action';
+  const missing = problem.missing.map((key) => `'runs.${key}'`);
+  const foreign = problem.foreign.map((key) => `'runs.${key}'`);
+  const parts = [
+    ...(missing.length > 0 ? [`has no ${list(missing)}, which ${kind} needs`] : []),
+    ...(foreign.length > 0 ? [`gives ${list(foreign)}, which ${kind} ('${problem.using}') does not take`] : []),
+  ];
+  // The runner stops on a missing 'main' or 'image' ("Entry javascript file is not provided").
+  // A key of the other kind alone is a warning: whether the runner refuses it or ignores it, it does not do what it says.
+  ctx.report({ span, message: 'brokenLocalAction', args: [action.uses, read.path, `${parts.join(', and ')}${missing.length > 0 ? ': the step fails' : ''}`], ...(missing.length > 0 ? {} : { severity: 'warning' as const }) });
+}
+
+function list(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 function checkJobUses(uses: string, span: Span, ctx: Ctx): void {
