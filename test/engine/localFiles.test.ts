@@ -54,6 +54,30 @@ describe('rules that read local files through the index', () => {
     assert.ok(found.some((message) => message.includes("'./.github/workflows/gone.yml' does not exist")));
   });
 
+  // GitHub rejects a call that leaves out a required input, default or not (protocol/.github#469: the call failed
+  // with "Input … is required, but not provided while calling" once 'required: true' was added beside the default).
+  it('asks for a required input that has a default too, and not for an optional one with a default', () => {
+    const called = `on:
+  workflow_call:
+    inputs:
+      go-version: { type: string, required: true, default: '1.19.x' }
+      lint: { type: boolean, required: false, default: true }
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make check
+`;
+    const index = buildProjectIndex([{ path: 'repo/.github/workflows/check.yml', text: called }]);
+    const caller = (withBlock: string) => `on: push\njobs:\n  check:\n    uses: ./.github/workflows/check.yml\n${withBlock}`;
+    const found = messages(lint(caller(''), 'repo/.github/workflows/ci.yml', { rules, project: { workflowFiles: ['check.yml', 'ci.yml'] }, preset: 'recommended', index }));
+    assert.equal(found.length, 1, found.join('\n'));
+    assert.match(found[0]!, /requires input 'go-version', which this job does not pass: GitHub rejects the call, though it has a default/);
+    assert.ok(!found.some((message) => message.includes("'lint'")), 'an optional input with a default is not asked for');
+    const passed = messages(lint(caller("    with:\n      go-version: '1.22.x'\n"), 'repo/.github/workflows/ci.yml', { rules, project: { workflowFiles: ['check.yml', 'ci.yml'] }, preset: 'recommended', index }));
+    assert.deepEqual(passed, []);
+  });
+
   it('says nothing of a missing file without a repository to look in, nor of a file outside .github', () => {
     const index = buildProjectIndex([{ path: 'repo/.github/workflows/ci.yml', text: CALLER }]);
     assert.deepEqual(messages(lint(CALLER, 'repo/.github/workflows/ci.yml', { rules, project: {}, preset: 'strict', index })), []);

@@ -17,12 +17,14 @@ export default defineRule({
     undeclared: (kind: 'input' | 'secret', name: string, path: string, suggestion: string) =>
       `'${path}' declares no ${kind} '${name}' under 'on.workflow_call'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}: GitHub rejects the call.`,
     required: (kind: 'input' | 'secret', names: string, path: string) => `'${path}' requires ${kind === 'input' ? 'input' : 'secret'}${names.includes(',') ? 's' : ''} ${names}, which this job does not pass: GitHub rejects the call.`,
+    requiredDefault: (names: string, path: string) =>
+      `'${path}' requires input${names.includes(',') ? 's' : ''} ${names}, which this job does not pass: GitHub rejects the call, though ${names.includes(',') ? 'they have defaults' : 'it has a default'} (a default applies only to an input with 'required: false'). Pass ${names.includes(',') ? 'them' : 'it'} here, or make ${names.includes(',') ? 'them' : 'it'} optional there.`,
     type: (name: string, type: string, value: string) => `Input '${name}' is declared as a ${type}, but this job passes '${value}': GitHub rejects the call.`,
   },
   docs: {
     summary: 'Call local reusable workflows that exist, with the inputs and secrets they declare.',
     rationale:
-      'A job that `uses: ./.github/workflows/x.yml` runs that file\'s jobs with the `with:` and `secrets:` it passes. GitHub checks the call when the run starts: a file that does not exist, an input or secret the called workflow does not declare under `on.workflow_call`, a required one left out or a value of the wrong type make the whole run fail before any job starts, and the mistake shows only after the push. shipcheck reads the called file from the workspace (when the file being checked lies in a repository) and says nothing of reusable workflows in other repositories.',
+      'A job that `uses: ./.github/workflows/x.yml` runs that file\'s jobs with the `with:` and `secrets:` it passes. GitHub checks the call when the run starts: a file that does not exist, an input or secret the called workflow does not declare under `on.workflow_call`, a required one left out (even one with a `default:`, which GitHub does not use for a required input) or a value of the wrong type make the whole run fail before any job starts, and the mistake shows only after the push. shipcheck reads the called file from the workspace (when the file being checked lies in a repository) and says nothing of reusable workflows in other repositories.',
     symptom: 'A run that fails at once with "Invalid workflow file" or "The workflow is not valid", naming the call.',
     fix: 'Fix the path or the names (the quick-fix renames a single close typo), pass every required input and secret, and give each input a value of its declared type.',
     bad: `on: push
@@ -76,8 +78,12 @@ jobs:
         if (problem !== undefined) ctx.report({ span: spanOf(field.value!), message: 'type', args: [name, type!, problem] });
       }
       const passed = new Set([...(given?.keys() ?? [])].map((name) => name.toLowerCase()));
-      const missingInputs = inputNames.filter((name) => declared.inputs[name]!.required && !declared.inputs[name]!.hasDefault && !passed.has(name.toLowerCase()));
+      // A default does not make a required input optional: GitHub rejects a call that leaves it out all the same.
+      const missing = inputNames.filter((name) => declared.inputs[name]!.required && !passed.has(name.toLowerCase()));
+      const missingInputs = missing.filter((name) => !declared.inputs[name]!.hasDefault);
+      const defaulted = missing.filter((name) => declared.inputs[name]!.hasDefault);
       if (missingInputs.length > 0) ctx.report({ span, message: 'required', args: ['input', missingInputs.map((name) => `'${name}'`).join(', '), shown] });
+      if (defaulted.length > 0) ctx.report({ span, message: 'requiredDefault', args: [defaulted.map((name) => `'${name}'`).join(', '), shown] });
 
       const secretsField = job.fields.get('secrets');
       // `secrets: inherit` passes every secret the caller has: nothing to check here.
