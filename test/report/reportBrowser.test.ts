@@ -71,8 +71,10 @@ editorSuite('report.html in headless chromium', [DEBIAN_CHROMIUM], { timeout: 12
     page = join(scratch, 'report.html');
     const run = spawnSync(process.execPath, [CLI, 'report', '--no-ignore', '--preset', 'strict', 'test/data/report', '--out', page], { cwd: REPO, encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
+    // In a process group of its own, so that its helper processes can be stopped with it.
     browser = spawn(CHROMIUM, [...CHROMIUM_FLAGS, '--headless', '--remote-debugging-pipe', '--hide-scrollbars', `--user-data-dir=${join(scratch, 'profile')}`, 'about:blank'], {
       stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     devtools = new Devtools(browser.stdio[3] as Writable, browser.stdio[4] as Readable);
     const { targetId } = await devtools.send<{ targetId: string }>('Target.createTarget', { url: 'about:blank' });
@@ -87,12 +89,24 @@ editorSuite('report.html in headless chromium', [DEBIAN_CHROMIUM], { timeout: 12
 
   after(async () => {
     if (browser && browser.exitCode === null && browser.signalCode === null) {
+      // Closed through DevTools, Chromium stops its helper processes and finishes writing its profile before it exits;
+      // killed, its helpers may go on writing there, and removing the folder then fails with ENOTEMPTY. The whole
+      // process group is killed only if it does not exit in time.
       const exited = once(browser, 'exit');
-      browser.kill('SIGKILL');
-      await exited;
+      // Its answer may never come (the pipe closes with the browser): not waited for.
+      if (devtools) void devtools.send('Browser.close').catch(() => undefined);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const closed = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 10_000)))]);
+      clearTimeout(timer);
+      if (!closed) {
+        try {
+          process.kill(-browser.pid!, 'SIGKILL');
+        } catch {
+          browser.kill('SIGKILL');
+        }
+        await exited;
+      }
     }
-    // Chromium's helper processes outlive the browser for a moment and may still write into the profile: a plain
-    // rmSync then fails with ENOTEMPTY, failing this suite's hook while every test passed.
     if (scratch) rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
 
