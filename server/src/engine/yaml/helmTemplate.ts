@@ -161,7 +161,8 @@ export function readHelmTemplate(text: string): HelmReading {
     const onLine: TemplateAction[] = [];
     for (let at = next; at < actions.length && actions[at]!.start < line.end; at++) onLine.push(actions[at]!);
     if (onLine.length > 0) rewriteLine(chars, line, onLine, previous, nextContent(text, lines, index, actions, next));
-    const rewritten = chars.slice(line.start, line.end).join('');
+    // Only a line with actions on it is rewritten (an action's characters are all on the lines it spans).
+    const rewritten = onLine.length > 0 ? chars.slice(line.start, line.end).join('') : text.slice(line.start, line.end);
     if (rewritten.trim() !== '' && !rewritten.trim().startsWith('#')) previous = rewritten;
   }
   return { text: chars.join(''), actions, ...blockBranches(actions, text.length) };
