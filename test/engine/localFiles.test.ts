@@ -33,6 +33,14 @@ jobs:
   missing:
     uses: ./.github/workflows/gone.yml
 `;
+// A workflow whose one step uses the local action .github/actions/setup.
+const USES_SETUP = `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ./.github/actions/setup
+`;
 const rules = [ruleById('gha/workflow-call')!, ruleById('gha/action-inputs')!, ruleById('gha/action-runtime')!];
 const messages = (result: { findings: { ruleId: string; message: string }[] }) => result.findings.filter((finding) => rules.some((rule) => rule.id === finding.ruleId)).map((finding) => finding.message);
 
@@ -108,15 +116,8 @@ jobs:
   });
 
   it('reports a local action whose runs.using is no runtime GitHub has, and not the ones it has', () => {
-    const workflow = `on: push
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: ./.github/actions/setup
-`;
     const action = (using: string) => `name: setup\ndescription: d\nruns:\n  using: ${using}\n  main: index.js\n`;
-    const run = (using: string) => messages(lint(workflow, '.github/workflows/ci.yml', { rules, project: {}, preset: 'strict', index: buildProjectIndex([{ path: '.github/actions/setup/action.yml', text: action(using) }]) }));
+    const run = (using: string) => messages(lint(USES_SETUP, '.github/workflows/ci.yml', { rules, project: {}, preset: 'strict', index: buildProjectIndex([{ path: '.github/actions/setup/action.yml', text: action(using) }]) }));
     for (const using of ['node14', "'node18'", 'nodejs20']) {
       const found = run(using);
       assert.equal(found.length, 1, found.join('\n'));
@@ -126,16 +127,9 @@ jobs:
   });
 
   it("says once, at the step, what a local JavaScript or Docker action's 'runs' lacks or has too many", () => {
-    const workflow = `on: push
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: ./.github/actions/setup
-`;
     const syntax = [ruleById('gha/syntax')!];
     const run = (runs: string) =>
-      lint(workflow, '.github/workflows/ci.yml', { rules: syntax, project: {}, preset: 'strict', index: buildProjectIndex([{ path: '.github/actions/setup/action.yml', text: `name: setup\ndescription: d\nruns:\n${runs}` }]) })
+      lint(USES_SETUP, '.github/workflows/ci.yml', { rules: syntax, project: {}, preset: 'strict', index: buildProjectIndex([{ path: '.github/actions/setup/action.yml', text: `name: setup\ndescription: d\nruns:\n${runs}` }]) })
         .findings.filter((finding) => finding.ruleId === 'gha/syntax')
         .map((finding) => finding.message);
     const envOnNode = run('  using: node20\n  main: index.js\n  env:\n    A: b\n');

@@ -5,19 +5,28 @@ import { DEFAULT_SETTINGS, readSettings, SettingsCache } from '../../server/src/
 
 type Item = { scopeUri?: string; section?: string };
 
-/** A client whose configuration answers wait until `answer()`; each scope's settings turn `maxFileSize` into its number. */
-function slowClient(): { connection: Connection; requests: Item[][]; answer: () => void } {
+/**
+ * A client whose configuration answers wait until `answer()` (all) or `answerOldest()`; `answerOf` gives the answer to a
+ * request when it is made (by default each scope's settings turn `maxFileSize` into its number).
+ */
+function slowClient(answerOf: (items: Item[], request: number) => unknown[] = (items) => items.map((item) => ({ maxFileSize: Number(item.scopeUri!.split('/').pop()) }))): {
+  connection: Connection;
+  requests: Item[][];
+  answer: () => void;
+  answerOldest: () => void;
+} {
   const requests: Item[][] = [];
   const waiting: (() => void)[] = [];
   const connection = {
     workspace: {
       getConfiguration: (items: Item[]) => {
+        const answer = answerOf(items, requests.length);
         requests.push(items);
-        return new Promise<unknown[]>((resolve) => waiting.push(() => resolve(items.map((item) => ({ maxFileSize: Number(item.scopeUri!.split('/').pop()) })))));
+        return new Promise<unknown[]>((resolve) => waiting.push(() => resolve(answer)));
       },
     },
   } as unknown as Connection;
-  return { connection, requests, answer: () => waiting.splice(0).forEach((resolve) => resolve()) };
+  return { connection, requests, answer: () => waiting.splice(0).forEach((resolve) => resolve()), answerOldest: () => waiting.shift()!() };
 }
 
 describe('settings cache', () => {
@@ -25,25 +34,15 @@ describe('settings cache', () => {
   // before the settings changed is neither cached nor returned; the document is asked about again.
   it('asks again when the settings change while a request is out, and answers with the new settings', async () => {
     const answers: unknown[] = [{ preset: 'auto' }, { preset: 'strict' }];
-    const requests: Item[][] = [];
-    const waiting: (() => void)[] = [];
-    const connection = {
-      workspace: {
-        getConfiguration: (items: Item[]) => {
-          requests.push(items);
-          const answer = answers[requests.length - 1];
-          return new Promise<unknown[]>((resolve) => waiting.push(() => resolve([answer])));
-        },
-      },
-    } as unknown as Connection;
+    const { connection, requests, answerOldest } = slowClient((items, request) => items.map(() => answers[request]));
     const cache = new SettingsCache(connection, () => true);
     const early = cache.refresh('file:///w/ci.yml');
     cache.clear();
-    waiting.shift()!();
+    answerOldest();
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(cache.get('file:///w/ci.yml'), DEFAULT_SETTINGS, 'the answer from before the change is not cached');
     assert.equal(requests.length, 2, 'asked again after the change');
-    waiting.shift()!();
+    answerOldest();
     assert.equal((await early).preset, 'strict', 'a refresh begun before the change gets the settings after it');
     assert.equal(cache.get('file:///w/ci.yml').preset, 'strict', 'cached');
     assert.equal(requests.length, 2);
