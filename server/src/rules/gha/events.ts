@@ -207,9 +207,9 @@ function isTimeZone(zone: string): boolean {
 function checkDispatchInputs(yaml: YamlDoc, field: Field | undefined, ctx: Ctx): void {
   const inputs = field?.value;
   if (!field || !isMap(inputs)) return;
-  const count = mapFields(yaml, inputs).size;
-  if (count > MAX_DISPATCH_INPUTS) ctx.report({ span: field.keySpan, message: 'tooManyInputs', args: [count] });
-  for (const [name, field] of mapFields(yaml, inputs)) {
+  const fields = mapFields(yaml, inputs);
+  if (fields.size > MAX_DISPATCH_INPUTS) ctx.report({ span: field.keySpan, message: 'tooManyInputs', args: [fields.size] });
+  for (const [name, field] of fields) {
     if (!isMap(field.value)) continue;
     const input = mapFields(yaml, field.value);
     const type = scalarToString(input.get('type')?.value) ?? 'string';
