@@ -121,12 +121,12 @@ export class LspServer {
     });
   }
 
-  /** Opens a document and resolves when its first diagnostics arrive. */
-  async open(path, text, languageId) {
+  /** Opens a document and resolves when its first diagnostics arrive (within `ms`). */
+  async open(path, text, languageId, ms = 60_000) {
     const uri = pathToFileURL(path).href;
     this.versions.set(uri, 1);
     this.texts.set(uri, text);
-    const published = this.nextDiagnostics(uri, 1);
+    const published = this.nextDiagnostics(uri, 1, ms);
     await this.connection.sendNotification(protocol.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
     return { uri, ...(await published) };
   }
