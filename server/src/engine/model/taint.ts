@@ -17,9 +17,11 @@ import type { Job, Step, Workflow } from './workflow';
 
 /**
  * `event`: text whoever opens an issue, pull request, comment or branch chooses; `input`: a free-text input of
- * `workflow_dispatch` / `workflow_call` or of a composite action, chosen by whoever starts or calls it.
+ * `workflow_dispatch` / `workflow_call` or of a composite action, chosen by whoever starts or calls it. Only a wide
+ * model (`jobTaint(…, { wide: true })`) gives `absent`: event text no event the workflow runs on carries (empty
+ * there, attacker-chosen under the events that do).
  */
-export type TaintLevel = 'event' | 'input';
+export type TaintLevel = 'event' | 'input' | 'absent';
 
 export interface Taint {
   /** The context path the expression reads, as written ('env.TITLE', 'steps.meta.outputs.title'). */
@@ -99,12 +101,17 @@ const CARRIED_BY: ReadonlyMap<string, readonly string[]> = new Map([
   ['client_payload', ['repository_dispatch']],
 ]);
 
+/** The events whose payload holds the untrusted context `path` (undefined when any may). */
+export function carriersOf(path: string): readonly string[] | undefined {
+  const segments = path.split('.');
+  const object = segments[1] === 'event' ? segments[2] : segments[1];
+  return object === undefined ? undefined : CARRIED_BY.get(object);
+}
+
 /** Whether an event the workflow runs on can fill the untrusted context `path` (all of them when the events are not known). */
 function carried(path: string, events: ReadonlySet<string> | undefined): boolean {
   if (!events) return true;
-  const segments = path.split('.');
-  const object = segments[1] === 'event' ? segments[2] : segments[1];
-  const carriers = object === undefined ? undefined : CARRIED_BY.get(object);
+  const carriers = carriersOf(path);
   return !carriers || carriers.some((event) => events.has(event));
 }
 
@@ -162,19 +169,26 @@ function hop(from: Taint, path: string, sentence: string): Taint {
   return { path, origin: from.origin, level: from.level, chain: [sentence, ...from.chain], ...(from.dispatched !== undefined ? { dispatched: from.dispatched } : {}) };
 }
 
-/** The worse of two taints (event text over inputs), the first when equal. */
+const RANK: Readonly<Record<TaintLevel, number>> = { event: 2, input: 1, absent: 0 };
+
+/** The worse of two taints (event text over inputs over absent event text), the first when equal. */
 function worse(a: Taint | undefined, b: Taint | undefined): Taint | undefined {
   if (!a) return b;
   if (!b) return a;
-  return a.level === 'input' && b.level === 'event' ? b : a;
+  return RANK[b.level] > RANK[a.level] ? b : a;
 }
 
 const JOB_TAINT = new MemoKey<{ outputs: JobOutputTaints; taint: JobTaint }>('jobTaint');
+const WIDE_JOB_TAINT = new MemoKey<{ outputs: JobOutputTaints; taint: JobTaint }>('jobTaint-wide');
 
-/** The taint model of a job, given what `ctx.acrossJobs(JOB_OUTPUT_TAINTS)` answered. */
-export function jobTaint(job: Job, yaml: YamlDoc, outputs: JobOutputTaints): JobTaint {
-  const kept = memoOn(job, JOB_TAINT, () => ({ outputs, taint: new JobTaint(job, yaml, outputs) }));
-  return kept.outputs === outputs ? kept.taint : new JobTaint(job, yaml, outputs);
+/**
+ * The taint model of a job, given what `ctx.acrossJobs(JOB_OUTPUT_TAINTS)` answered. `wide` also gives `absent`
+ * taint: event text the workflow's events do not carry.
+ */
+export function jobTaint(job: Job, yaml: YamlDoc, outputs: JobOutputTaints, options: { wide?: boolean } = {}): JobTaint {
+  const wide = options.wide === true;
+  const kept = memoOn(job, wide ? WIDE_JOB_TAINT : JOB_TAINT, () => ({ outputs, taint: new JobTaint(job, yaml, outputs, wide) }));
+  return kept.outputs === outputs ? kept.taint : new JobTaint(job, yaml, outputs, wide);
 }
 
 interface EnvEntry {
@@ -214,6 +228,7 @@ export class JobTaint {
     readonly job: Job,
     private readonly yaml: YamlDoc,
     private readonly jobOutputs: JobOutputTaints,
+    private readonly wide = false,
   ) {
     this.workflowEnv = { where: "the workflow's env:", entries: this.envEntries(job.workflow.fields.get('env')?.value) };
     this.jobEnv = { where: job.synthetic ? "the action's env:" : `job '${job.id}''s env:`, entries: this.envEntries(job.synthetic ? undefined : job.fields.get('env')?.value) };
@@ -248,7 +263,10 @@ export class JobTaint {
   }
 
   private pathTaint(rendered: RenderedPath, step: Step | undefined, layers: EnvLayer[]): Taint | undefined {
-    if (untrustedEventText(rendered)) return carried(rendered.path, this.events()) ? { path: rendered.path, origin: rendered.path, level: 'event', chain: [] } : undefined;
+    if (untrustedEventText(rendered)) {
+      if (carried(rendered.path, this.events())) return { path: rendered.path, origin: rendered.path, level: 'event', chain: [] };
+      return this.wide ? { path: rendered.path, origin: rendered.path, level: 'absent', chain: [] } : undefined;
+    }
     const segments = rendered.segments.map((segment) => String(segment));
     const [root, ...rest] = rendered.path.split('.');
     const written = segments.join('.');
@@ -308,7 +326,8 @@ export class JobTaint {
 
   /**
    * Whether event text (or a `repository_dispatch` payload) can reach `step`: some event the workflow runs on carries
-   * `taint.origin` and neither the step's nor its job's `if:` rules that event out. Inputs always can.
+   * `taint.origin` and neither the step's nor its job's `if:` rules that event out. Inputs and absent event text (the wide
+   * model's) always can.
    */
   reaches(taint: Taint, step: Step): boolean {
     if ((taint.level !== 'event' && !fromDispatchPayload(taint)) || this.job.workflow.kind !== 'workflow') return true;

@@ -4,7 +4,7 @@ import { onlyBotsPass } from '../../engine/model/actors';
 import { byJobId, crossJobVerdicts } from '../../engine/model/crossJob';
 import { graphOf } from '../../engine/model/jobGraph';
 import { stepCondition } from '../../engine/model/jobKind';
-import { fromDispatchPayload, JOB_OUTPUT_TAINTS, jobTaint, type JobTaint, SCRIPT_INPUTS, type Taint, taintChain } from '../../engine/model/taint';
+import { carriersOf, fromDispatchPayload, JOB_OUTPUT_TAINTS, jobTaint, type JobTaint, SCRIPT_INPUTS, type Taint, taintChain } from '../../engine/model/taint';
 import { mayRunPrivileged, workflowTriggers } from '../../engine/model/triggers';
 import type { Step } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/core/rule';
@@ -26,6 +26,8 @@ export default defineRule({
       `'${expression}' is pasted into the JavaScript before it runs, and ${source}: a quote in it ends the string and the rest runs as code. Pass it through 'env:' and read 'process.env'.`,
     actionScript: (expression: string, input: string, action: string, source: string) =>
       `'${expression}' is pasted into the '${input}' script that '${action}' runs, and ${source}: the value becomes code. Pass it through the step's 'env:' and read the variable in the script.`,
+    absentEvent: (expression: string, where: string, source: string, events: string, carriers: string) =>
+      `'${expression}' is pasted into ${where}, but ${source} is empty here: no event this workflow runs on (${events}) carries it. Under ${carriers} it holds text its author chooses (a title, a body, a branch name, a commit message), which would run as code: if the workflow is meant to read it, pass it through 'env:'; if not, remove it.`,
   },
   docs: {
     summary: 'Never interpolate untrusted text (`${{ github.event.issue.title }}`, or an `env:` entry, step output, job output or matrix value built from it) into a script.',
@@ -34,7 +36,8 @@ export default defineRule({
       'The rule follows such text through the workflow: an `env:` entry (workflow, job or step) set from it, a step output a `run:` step writes from it (`echo "title=$TITLE" >> "$GITHUB_OUTPUT"`), a job output mapped to such a step output (read as `needs.<job>.outputs.<name>`), and a matrix built from it (`fromJSON(...)`); the message says how the text got there. The outputs of actions are not followed (what they hold is not known). Free-text inputs of `workflow_dispatch` and `workflow_call` (and every input of a composite action) are reported too, but milder: whoever starts or calls the workflow chooses them; so is the payload of a `repository_dispatch` (`github.event.client_payload.*`), which whoever sends the event chooses (anyone with a token that can write to the repository; in the `strict` preset only), and a matrix built from it. ' +
       'Scripts are `run:` in any shell, `actions/github-script`\'s `script:`, and the script inputs of well-known actions (`azure/cli` and `azure/powershell` `inlineScript`, `mikefarah/yq` `cmd`, `Amadevus/pwsh-script` and `jannekem/run-python-script-action` `script`, `addnab/docker-run-action` `run`, `appleboy/ssh-action` `script`). ' +
       'Contexts that are not free text (`github.sha`, `github.run_id`, `github.ref`, numbers, flags such as `…draft`, logins, boolean, number and choice inputs) are not flagged, nor are expressions whose result is a boolean (comparisons, `!`, `contains()`, `startsWith()`, `endsWith()`), nor a whole object pasted as it is (`${{ github.event }}` renders as the word `Object`; `toJSON(github.event)` does paste its text and is flagged), nor expressions in `env:` or in `with:` of other actions. ' +
-      'It is an error when the workflow may run on an event that hands a stranger\'s text to a job with secrets and a writable token (`pull_request_target`, `issues`, `issue_comment`, `discussion`, `discussion_comment`, `workflow_run`, `gollum`, or an event it cannot know: a reusable workflow, a composite action); a warning when it runs only on other events (on `pull_request` a fork\'s text runs with a read-only token and no secrets; on `push` the text comes from people who can push); info when the step or its job runs only for a bot author (`if: github.actor == \'dependabot[bot]\'`, also through `needs:`). Inputs are a warning in `strict`; in the default preset only inputs typed in at `workflow_dispatch` are reported, as info (on the corpus, inputs of `workflow_call` and composite actions were nearly always their callers\' own constants).',
+      'It is an error when the workflow may run on an event that hands a stranger\'s text to a job with secrets and a writable token (`pull_request_target`, `issues`, `issue_comment`, `discussion`, `discussion_comment`, `workflow_run`, `gollum`, or an event it cannot know: a reusable workflow, a composite action); a warning when it runs only on other events (on `pull_request` a fork\'s text runs with a read-only token and no secrets; on `push` the text comes from people who can push); info when the step or its job runs only for a bot author (`if: github.actor == \'dependabot[bot]\'`, also through `needs:`). Inputs are a warning in `strict`; in the default preset only inputs typed in at `workflow_dispatch` are reported, as info (on the corpus, inputs of `workflow_call` and composite actions were nearly always their callers\' own constants). ' +
+      'In `strict` the rule also gives a hint for event text that no event the workflow runs on carries (`github.event.issue.title` in a workflow that runs only on `pull_request`, `github.head_ref` in one that runs on `schedule`): it is empty there, so nothing is injected today, but the script is not doing what it reads as (a comparison with it never matches), and the text would run as code as soon as the workflow also ran on an event that carries it. The outputs of actions stay unreported in every preset: on the corpus they were versions, paths, test lists and values a script had already checked against a pattern.',
     symptom:
       'An issue or pull request with an odd title (backticks, `$( )`, quotes) makes a triage or labelling workflow fail, or silently run extra commands; secrets or the GITHUB_TOKEN are exfiltrated.',
     fix: 'Move each such expression into the step\'s `env:` and use the variable in the script, the way its shell reads it: `"$PR_TITLE"` in bash and sh, `$env:PR_TITLE` in PowerShell, `process.env.PR_TITLE` in github-script, and `!PR_TITLE!` in cmd with `setlocal EnableDelayedExpansion` added as the script\'s first line (cmd expands `%PR_TITLE%` before it parses the line, so that form would still run the text as code; delayed expansion reads it after). An `${{ env.X }}` becomes a reference to `X`, which the step already has. The quick-fix does this, choosing names that do not clash with existing variables, in whichever shell the step runs (its `shell:`, the job\'s or workflow\'s `defaults: run: shell:`, or the runner\'s default). No fix is offered for Python or other custom shells, for cmd scripts that use `!` themselves (delayed expansion would eat it) or are not block scalars, nor for script inputs of actions other than github-script (they run in a container or on another host, where the step\'s `env:` does not reach).',
@@ -61,7 +64,8 @@ jobs:
       const script = scriptOf(step, ctx.file);
       if (!script) return;
       const workflow = step.job.workflow;
-      const taint = jobTaint(step.job, ctx.doc, workflow.kind === 'workflow' ? ctx.acrossJobs(JOB_OUTPUT_TAINTS) : {});
+      // strict also notes event text the workflow's events do not carry (empty here, a hazard under the events that do).
+      const taint = jobTaint(step.job, ctx.doc, workflow.kind === 'workflow' ? ctx.acrossJobs(JOB_OUTPUT_TAINTS) : {}, { wide: ctx.preset !== 'recommended' });
       const found = untrustedExpressions(script.value, taint, step);
       if (found.length === 0) return;
       const fixable = script.text && script.lang !== 'other' && (script.lang !== 'cmd' || cmdFixable(script));
@@ -76,6 +80,16 @@ jobs:
         if (source.level === 'input' && ctx.preset === 'recommended' && !source.dispatched) continue;
         const level = source.level === 'input' ? inputSeverity(ctx.preset) : severity;
         const fix = edits ? { fix: { title: "Pass untrusted values through 'env:'", edits } } : {};
+        if (source.level === 'absent') {
+          // Empty under every event the workflow runs on: not an injection today, so a hint that says what is true.
+          const where = script.kind === 'run' ? 'the script' : script.kind === 'githubScript' ? 'the JavaScript' : `the '${script.input ?? ''}' script that '${step.uses ?? ''}' runs`;
+          const via = source.chain.length > 0 ? ` (${taintChain(source)})` : '';
+          const events = [...workflowTriggers(workflow, ctx.doc).events.keys()].map((event) => `'${event}'`).join(', ');
+          const carriers = (carriersOf(source.origin) ?? []).map((event) => `'${event}'`);
+          const carried = carriers.length > 1 ? `${carriers.slice(0, -1).join(', ')} or ${carriers[carriers.length - 1]}` : (carriers[0] ?? 'other events');
+          ctx.report({ span, message: 'absentEvent', args: [pasted, where, `'${source.origin}'${via}`, events, carried], severity: 'hint', ...fix });
+          continue;
+        }
         // One fix moves every expression of the step at once, whichever finding it is invoked from.
         if (script.kind === 'action') ctx.report({ span, message: 'actionScript', args: [pasted, script.input ?? '', step.uses ?? '', said], ...(level ? { severity: level } : {}), ...fix });
         else ctx.report({ span, message: script.kind, args: [pasted, said], ...(level ? { severity: level } : {}), ...fix });
