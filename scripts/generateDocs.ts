@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { OWNER_PATTERN, RULE_SETTINGS } from '../server/src/project/config';
 import { PRESETS } from '../server/src/engine/core/presets';
+import { KUBERNETES_PATCHES } from '../server/src/engine/core/rule';
 import type { OptionDeclaration } from '../server/src/engine/core/ruleOptions';
 import { ENGINE_RULE_DOCS } from '../server/src/knowledge/engineRules';
 import { engineRuleDocMarkdown, ruleDocMarkdown, ruleDocPath } from '../server/src/knowledge/ruleDocs';
@@ -68,6 +69,20 @@ export function configSchema(): object {
         type: 'array',
         description: "`runs-on` labels your own runners carry (beyond `self-hosted`, `linux`, `x64` …): gha/runner-label does not report them as unknown.",
         items: { type: 'string', minLength: 1 },
+      },
+      kubernetes: {
+        type: 'object',
+        description: 'How Kubernetes manifests are read.',
+        additionalProperties: false,
+        properties: {
+          patches: {
+            type: 'string',
+            enum: [...KUBERNETES_PATCHES],
+            default: 'auto',
+            description:
+              "Which objects are read as Kustomize patches, whose base supplies what they leave out (rules about a missing field skip them). `auto` (the default): files a kustomization lists as patches, and objects the API server would reject as written (an apps/v1 workload without `selector`, a container without `image`). `listed`: only files a kustomization lists; every other object is read whole, for plain manifests.",
+          },
+        },
       },
     },
   };

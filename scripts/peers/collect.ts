@@ -39,8 +39,17 @@ export function readPeerCommits(peers: string): Map<string, { repository: string
   return existsSync(readme) ? peerCommits(readFileSync(readme, 'utf8')) : new Map();
 }
 
-/** Copies `parts` of `peers/<peer>/` into a temporary folder, runs the CLI there and returns its findings (paths as in the peer's folder). */
-export async function lintPeer(peers: string, peer: string, parts: readonly CopyPart[], cli = CLI): Promise<Finding[]> {
+/**
+ * The `.shipcheck.yaml` the Kubernetes peers are scored with: their fixtures are plain manifests, each read whole by the
+ * peer, so shipcheck reads every object whole too (no object taken for a Kustomize patch by its shape).
+ */
+export const WHOLE_OBJECTS_CONFIG = 'kubernetes:\n  patches: listed\n';
+
+/**
+ * Copies `parts` of `peers/<peer>/` into a temporary folder, runs the CLI there and returns its findings (paths as in the
+ * peer's folder). `config`, when given, is written as the copy's `.shipcheck.yaml`, which the CLI finds above every file.
+ */
+export async function lintPeer(peers: string, peer: string, parts: readonly CopyPart[], config?: string, cli = CLI): Promise<Finding[]> {
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
   const copy = mkdtempSync(join(tmpdir(), 'shipcheck-peers-'));
   try {
@@ -53,6 +62,7 @@ export async function lintPeer(peers: string, peer: string, parts: readonly Copy
       }
     }
     if (present.length === 0) return [];
+    if (config !== undefined) writeFileSync(join(copy, '.shipcheck.yaml'), config);
     const stdout = await run(process.execPath, [cli, ...CLI_ARGS, '--fail-on', 'none', '--skip-unreadable', ...present.map((part) => part.path)], copy);
     const output = JSON.parse(stdout) as { findings: { file: string; line: number; ruleId: string; messageId?: string; severity: string; message: string }[] };
     return output.findings.map((finding) => ({

@@ -11,7 +11,7 @@ import {
   type LineExpectation,
   type ObjectExpectation,
 } from './expectations';
-import { lintPeer, listFiles } from './collect';
+import { lintPeer, listFiles, WHOLE_OBJECTS_CONFIG, type CopyPart } from './collect';
 import { readMapping } from './mapping';
 import { scoreFiles, scoreLines, scoreObjects, type CheckRow, type FileRow, type Finding, type LineScore } from './score';
 import { isFragmentFile, objectSpans, workflowLayout, type ObjectSpan, type WorkflowLayout } from './structure';
@@ -27,6 +27,26 @@ export interface PeerRun {
   /** The folders under the peers root it reads. */
   folders: string[];
   score: (peers: string, say: (line: string) => void) => Promise<PeerScore | undefined>;
+}
+
+/**
+ * A Kubernetes peer's findings read as the peer reads its fixtures (every object whole, `WHOLE_OBJECTS_CONFIG`), which is
+ * what is scored, and with shipcheck's default reading (objects the API server would reject taken for patches).
+ */
+async function lintManifests(peers: string, peer: string, parts: readonly CopyPart[]): Promise<{ whole: Finding[]; byDefault: Finding[] }> {
+  const whole = await lintPeer(peers, peer, parts, WHOLE_OBJECTS_CONFIG);
+  const byDefault = await lintPeer(peers, peer, parts);
+  return { whole, byDefault };
+}
+
+/** Rows scored whole, each with what the default reading found (and flagged) for its check. */
+function withDefaultReading<R extends { check: string; found: number; flagged?: number; foundByDefault?: number; flaggedByDefault?: number }>(rows: R[], byDefault: readonly R[]): R[] {
+  const other = new Map(byDefault.map((row) => [row.check, row]));
+  return rows.map((row) => {
+    const auto = other.get(row.check);
+    if (!auto) return row;
+    return { ...row, foundByDefault: auto.found, ...(auto.flagged !== undefined ? { flaggedByDefault: auto.flagged } : {}) };
+  });
 }
 
 /** Reads a fixture's text once per run (for steps and objects). */
@@ -121,10 +141,11 @@ async function scoreKubeLinter(peers: string, say: (line: string) => void): Prom
     return undefined;
   }
   const { rows, leftOut } = parseKubeLinterExpected(readFileSync(join(root, 'expected.json'), 'utf8'));
-  const findings = await lintPeer(peers, 'kube-linter', [{ path: 'checks' }]);
+  const { whole, byDefault } = await lintManifests(peers, 'kube-linter', [{ path: 'checks' }]);
   const objects = cached((file: string): ObjectSpan[] => objectSpans(readOr(join(root, file))));
-  const { rows: scored, missed } = scoreObjects(rows, findings, readMapping('kube-linter'), objects);
-  return { kind: 'kube-linter', rows: scored, leftOut, missed };
+  const mapping = readMapping('kube-linter');
+  const { rows: scored, missed } = scoreObjects(rows, whole, mapping, objects);
+  return { kind: 'kube-linter', rows: withDefaultReading(scored, scoreObjects(rows, byDefault, mapping, objects).rows), leftOut, missed };
 }
 
 async function scoreKubeScore(peers: string, say: (line: string) => void): Promise<PeerScore | undefined> {
@@ -134,9 +155,11 @@ async function scoreKubeScore(peers: string, say: (line: string) => void): Promi
     return undefined;
   }
   const expected = parseKubeScoreExpected(readFileSync(join(root, 'expected.json'), 'utf8'), listFiles(join(root, 'score', 'testdata')));
-  const findings = await lintPeer(peers, 'kube-score', [{ path: 'score/testdata' }]);
+  const { whole, byDefault } = await lintManifests(peers, 'kube-score', [{ path: 'score/testdata' }]);
   const fragment = cached((file: string) => isFragmentFile(objectSpans(readOr(join(root, file)))));
-  return { kind: 'kube-score', rows: scoreFiles(expected, findings, readMapping('kube-score'), fragment), files: new Set(expected.map((e) => e.file)).size };
+  const mapping = readMapping('kube-score');
+  const rows = withDefaultReading(scoreFiles(expected, whole, mapping, fragment), scoreFiles(expected, byDefault, mapping, fragment));
+  return { kind: 'kube-score', rows, files: new Set(expected.map((e) => e.file)).size };
 }
 
 async function scorePolaris(peers: string, say: (line: string) => void): Promise<PeerScore | undefined> {
@@ -150,9 +173,10 @@ async function scorePolaris(peers: string, say: (line: string) => void): Promise
     const found = parts.length === 2 ? polarisExpectation(parts[0]!, basename(file)) : undefined;
     return found ? [found] : [];
   });
-  const findings = await lintPeer(peers, 'polaris', [{ path: 'test-checks' }]);
+  const { whole, byDefault } = await lintManifests(peers, 'polaris', [{ path: 'test-checks' }]);
   const fragment = cached((file: string) => isFragmentFile(objectSpans(readOr(join(peers, 'polaris', file)))));
-  return { kind: 'polaris', rows: scoreFiles(expected, findings, readMapping('polaris'), fragment), files: expected.length };
+  const mapping = readMapping('polaris');
+  return { kind: 'polaris', rows: withDefaultReading(scoreFiles(expected, whole, mapping, fragment), scoreFiles(expected, byDefault, mapping, fragment)), files: expected.length };
 }
 
 /** The peers in the order the report lists them. */

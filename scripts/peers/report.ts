@@ -32,6 +32,11 @@ function wholeTotals(rows: readonly CheckRow[], mappedOnly: boolean): { expected
     .reduce((sum, row) => ({ expected: sum.expected + row.expected - (row.fragments ?? 0), found: sum.found + row.found - (row.foundOnFragments ?? 0) }), { expected: 0, found: 0 });
 }
 
+/** Kubernetes peers: what the default reading (objects the API server would reject taken for patches) finds. */
+function defaultFound(rows: readonly { rules: readonly string[]; foundByDefault?: number }[], mappedOnly: boolean): number {
+  return rows.filter((row) => !mappedOnly || row.rules.length > 0).reduce((sum, row) => sum + (row.foundByDefault ?? 0), 0);
+}
+
 const foundCell = (found: number, expected: number, mapped: boolean): string => (mapped ? `${found} (${percent(found, expected)})` : '—');
 
 function zizmorTable(score: Extract<PeerScore, { kind: 'zizmor' }>): string[] {
@@ -84,14 +89,23 @@ function objectTable(rows: readonly CheckRow[]): string[] {
     .map((row) => {
       const mapped = row.rules.length > 0;
       const fragments = row.fragments ?? 0;
-      return [`\`${row.check}\``, rulesCell(row.rules), String(row.expected), foundCell(row.found, row.expected, mapped), fragments === 0 ? '0' : mapped ? `${fragments} (${row.foundOnFragments ?? 0} found)` : String(fragments), row.note];
+      return [
+        `\`${row.check}\``,
+        rulesCell(row.rules),
+        String(row.expected),
+        foundCell(row.found, row.expected, mapped),
+        foundCell(row.foundByDefault ?? 0, row.expected, mapped),
+        fragments === 0 ? '0' : mapped ? `${fragments} (${row.foundOnFragments ?? 0} found)` : String(fragments),
+        row.note,
+      ];
     });
   const total = (label: string, mappedOnly: boolean): string[] => {
     const sum = totals(rows, mappedOnly);
     const whole = wholeTotals(rows, mappedOnly);
-    return [label, '', String(sum.expected), `${sum.found} (${percent(sum.found, sum.expected)})`, `${sum.expected - whole.expected} (${sum.found - whole.found} found)`, ''];
+    const byDefault = defaultFound(rows, mappedOnly);
+    return [label, '', String(sum.expected), `${sum.found} (${percent(sum.found, sum.expected)})`, `${byDefault} (${percent(byDefault, sum.expected)})`, `${sum.expected - whole.expected} (${sum.found - whole.found} found)`, ''];
   };
-  return table(['kube-linter check', 'shipcheck rules', 'expected', 'found', 'on fragments', 'note'], [...body, total('**checks mapped to a rule**', true), total('**every check**', false)]);
+  return table(['kube-linter check', 'shipcheck rules', 'expected', 'found', 'found by default', 'on fragments', 'note'], [...body, total('**checks mapped to a rule**', true), total('**every check**', false)]);
 }
 
 function fileTable(first: string, rows: readonly FileRow[]): string[] {
@@ -100,7 +114,17 @@ function fileTable(first: string, rows: readonly FileRow[]): string[] {
     .map((row) => {
       const mapped = row.rules.length > 0;
       const fragments = row.fragments === 0 ? '0' : mapped ? `${row.fragments} (${row.foundOnFragments} found)` : String(row.fragments);
-      return [`\`${row.check}\``, rulesCell(row.rules), String(row.failing), foundCell(row.found, row.failing, mapped), fragments, String(row.passing), mapped ? String(row.flagged) : '—', row.note];
+      return [
+        `\`${row.check}\``,
+        rulesCell(row.rules),
+        String(row.failing),
+        foundCell(row.found, row.failing, mapped),
+        foundCell(row.foundByDefault ?? 0, row.failing, mapped),
+        fragments,
+        String(row.passing),
+        mapped ? String(row.flagged) : '—',
+        row.note,
+      ];
     });
   const total = (label: string, mappedOnly: boolean): string[] => {
     const kept = rows.filter((row) => !mappedOnly || row.rules.length > 0);
@@ -110,14 +134,20 @@ function fileTable(first: string, rows: readonly FileRow[]): string[] {
       '',
       String(sum((row) => row.failing)),
       `${sum((row) => row.found)} (${percent(sum((row) => row.found), sum((row) => row.failing))})`,
+      `${sum((row) => row.foundByDefault ?? 0)} (${percent(sum((row) => row.foundByDefault ?? 0), sum((row) => row.failing))})`,
       `${sum((row) => row.fragments)} (${sum((row) => row.foundOnFragments)} found)`,
       String(sum((row) => row.passing)),
       String(sum((row) => row.flagged)),
       '',
     ];
   };
-  return table([first, 'shipcheck rules', 'failing files', 'found', 'failing fragments', 'passing files', 'flagged', 'note'], [...body, total('**checks mapped to a rule**', true), total('**every check**', false)]);
+  return table([first, 'shipcheck rules', 'failing files', 'found', 'found by default', 'failing fragments', 'passing files', 'flagged', 'note'], [...body, total('**checks mapped to a rule**', true), total('**every check**', false)]);
 }
+
+/** How the Kubernetes peers' fixtures are read, said once for the three sections. */
+const MANIFESTS_READ_WHOLE =
+  'The peer reads every fixture as a whole object, and so is shipcheck scored: the copy holds a `.shipcheck.yaml` with `kubernetes: { patches: listed }`, so only files a kustomization lists are patches. ' +
+  "*Found by default* is what shipcheck finds without it (`patches: auto`, the default), where an object the API server would reject as written is taken for a Kustomize patch, whose base supplies what it leaves out, and rules about a missing field skip it.";
 
 /** One peer's section: a heading, how it is scored, the table. */
 export function section(score: PeerScore): string[] {
@@ -149,8 +179,9 @@ export function section(score: PeerScore): string[] {
         '',
         'Each finding counted by its end-to-end tests (`expected.json`, from `bats-tests.sh`), on the object its message names (kind, name, container). ' +
           'Found: a mapped rule in the same file, in an object of that kind (and name), and in that container when the finding is in one; a finding the message says nothing about matches any mapped finding in the file. ' +
-          'The fixtures are often partial objects that the API server rejects as written (an apps/v1 workload without `selector:`, a container without `image:`); shipcheck reads them as Kustomize patches, whose base supplies what they leave out, so rules about a missing field skip them. ' +
-          'They are scored as they are: *on fragments* counts the expected findings on such objects (and how many are found), and the summary also gives the share found on whole objects.' +
+          'The fixtures are often partial objects that the API server rejects as written (an apps/v1 workload without `selector:`, a container without `image:`). ' +
+          MANIFESTS_READ_WHOLE +
+          ' *On fragments* counts the expected findings on such objects (and how many are found read whole), and the summary also gives the share found on the other objects.' +
           (score.leftOut.length > 0 ? ` Tests of templates and flags rather than a built-in check are left out (${score.leftOut.length}).` : ''),
         '',
         ...objectTable(score.rows),
@@ -160,7 +191,9 @@ export function section(score: PeerScore): string[] {
         '## kube-score',
         '',
         `The ${score.files} \`score/testdata\` files its Go tests grade (\`expected.json\`): a file graded Warning or Critical for a check is failing, AllOK is passing. ` +
-          'Found: a mapped rule reports something in a failing file; flagged: it does in a passing one (not always wrong: the file may have other problems the rule sees). *Failing fragments* counts the failing files whose workloads are all fragments (as for kube-linter: rejected as written, read as patches), and how many of them are found; the summary also gives the share of the others.',
+          'Found: a mapped rule reports something in a failing file; flagged: it does in a passing one (not always wrong: the file may have other problems the rule sees). ' +
+          MANIFESTS_READ_WHOLE +
+          ' *Failing fragments* counts the failing files whose workloads are all fragments (as for kube-linter: rejected as written, which the default reading takes for patches), and how many of them are found read whole; the summary also gives the share of the others.',
         '',
         ...fileTable('kube-score check', score.rows),
       ];
@@ -169,7 +202,9 @@ export function section(score: PeerScore): string[] {
         '## Polaris',
         '',
         `The ${score.files} \`test-checks/<check>/\` files: \`failure*.yaml\` must fail the check, \`success*.yaml\` pass it (\`mutated*\` files, Polaris's fix output, are left out). ` +
-          'Found: a mapped rule reports something in a failure file; flagged: it does in a success file (not always wrong: a success file for one key, such as CPU requests, may lack another that the same rule asks for). *Failing fragments* counts the failing files whose workloads are all fragments (as for kube-linter: rejected as written, read as patches), and how many of them are found; the summary also gives the share of the others.',
+          'Found: a mapped rule reports something in a failure file; flagged: it does in a success file (not always wrong: a success file for one key, such as CPU requests, may lack another that the same rule asks for). ' +
+          MANIFESTS_READ_WHOLE +
+          ' *Failing fragments* counts the failing files whose workloads are all fragments (as for kube-linter: rejected as written, which the default reading takes for patches), and how many of them are found read whole; the summary also gives the share of the others.',
         '',
         ...fileTable('Polaris check', score.rows),
       ];
@@ -189,7 +224,12 @@ export function summaryLine(score: PeerScore): string {
     const all = rows.reduce((acc, row) => acc + row.failing, 0);
     const wholeFound = sum((row) => row.found - row.foundOnFragments);
     const whole = sum((row) => row.failing - row.fragments);
-    return `${sum((row) => row.found)} / ${sum((row) => row.failing)} failing files of checks mapped to a rule (${percent(sum((row) => row.found), sum((row) => row.failing))}; ${wholeFound} / ${whole} of whole objects, ${percent(wholeFound, whole)}; ${all} in all), ${sum((row) => row.flagged)} / ${sum((row) => row.passing)} passing files flagged`;
+    const failing = sum((row) => row.failing);
+    const byDefault = sum((row) => row.foundByDefault ?? 0);
+    return (
+      `${sum((row) => row.found)} / ${failing} failing files of checks mapped to a rule, objects read whole (${percent(sum((row) => row.found), failing)}; ${wholeFound} / ${whole} of the files the default reading also reads whole, ${percent(wholeFound, whole)}; ${all} in all), ` +
+      `${sum((row) => row.flagged)} / ${sum((row) => row.passing)} passing files flagged; by default ${byDefault} / ${failing} found (${percent(byDefault, failing)}), ${sum((row) => row.flaggedByDefault ?? 0)} flagged`
+    );
   };
   switch (score.kind) {
     case 'zizmor':
@@ -200,7 +240,8 @@ export function summaryLine(score: PeerScore): string {
       const sum = totals(score.rows, true);
       const every = totals(score.rows, false);
       const whole = wholeTotals(score.rows, true);
-      return `kube-linter: ${sum.found} / ${sum.expected} of the findings of checks mapped to a rule (${percent(sum.found, sum.expected)}; ${whole.found} / ${whole.expected} on whole objects, ${percent(whole.found, whole.expected)}), ${every.found} / ${every.expected} of all`;
+      const byDefault = defaultFound(score.rows, true);
+      return `kube-linter: ${sum.found} / ${sum.expected} of the findings of checks mapped to a rule, objects read whole (${percent(sum.found, sum.expected)}; ${whole.found} / ${whole.expected} on objects the default reading also reads whole, ${percent(whole.found, whole.expected)}), ${every.found} / ${every.expected} of all; by default ${byDefault} / ${sum.expected} (${percent(byDefault, sum.expected)})`;
     }
     case 'kube-score':
       return `kube-score: ${files(score.rows)}`;
@@ -217,6 +258,7 @@ export function generated(scores: readonly PeerScore[], commits: ReadonlyMap<str
     '',
     'How shipcheck does on the test suites of the linters it is compared with. Made by `npm run peers -- --write`, which runs the build\'s ' +
       '`dist/cli.js --preset strict --format json --no-ignore` over a temporary copy of each peer\'s own fixtures in `../shared/peers` ' +
+      '(for kube-linter, kube-score and Polaris with `kubernetes: { patches: listed }` in the copy\'s `.shipcheck.yaml`, and again without it) ' +
       `(${peerList || 'peer commits: see ../shared/peers/README.md'}) and scores the findings against what each peer's tests assert, ` +
       'through the mapping tables in `scripts/peers/mapping/` (peer check → shipcheck rules, or none and why). ' +
       'The peers\' files are read at run time and never copied into the project. A rule that is not written yet finds nothing.',

@@ -33,6 +33,8 @@ export interface CheckRow {
   /** Object peers: expectations on fragments (`ObjectSpan.fragment`), and how many of them are found. */
   fragments?: number;
   foundOnFragments?: number;
+  /** Kubernetes peers: found with the default reading (`kubernetes: { patches: auto }`), beside `found` read whole. */
+  foundByDefault?: number;
 }
 
 export interface LineScore {
@@ -201,6 +203,9 @@ export interface FileRow {
   /** Failing files whose workloads are all fragments (`isFragmentFile`), and how many of them are found. */
   fragments: number;
   foundOnFragments: number;
+  /** Found and flagged with the default reading (`kubernetes: { patches: auto }`), beside `found` and `flagged` read whole. */
+  foundByDefault?: number;
+  flaggedByDefault?: number;
 }
 
 /** Scores whole files: a failing file is found when a mapped rule reports anything in it; a passing one is flagged when it does. */

@@ -99,7 +99,7 @@ ignore:
     assert.deepEqual(problems('rules:\n  npm-ci: off\n'), ["2:3 unknown rule 'npm-ci' (did you mean gha/npm-ci?); 'shipcheck --list-rules' lists them [npm-ci]"]);
     assert.deepEqual(problems('rules:\n  gha/npm-cl: off\n'), ["2:3 unknown rule 'gha/npm-cl' (did you mean gha/npm-ci?); 'shipcheck --list-rules' lists them [gha/npm-cl]"]);
     assert.deepEqual(problems('rules:\n  gha/shiny: off\n'), ["2:3 unknown rule 'gha/shiny'; 'shipcheck --list-rules' lists them [gha/shiny]"]);
-    assert.deepEqual(problems('rulez:\n  gha/npm-ci: off\n'), ["1:1 unknown setting 'rulez': expected one of preset, rules, ignore, maxFileSize, owner, selfHostedRunnerLabels [rulez]"]);
+    assert.deepEqual(problems('rulez:\n  gha/npm-ci: off\n'), ["1:1 unknown setting 'rulez': expected one of preset, rules, ignore, maxFileSize, owner, selfHostedRunnerLabels, kubernetes [rulez]"]);
     assert.deepEqual(problems('rules: [gha/npm-ci]\n'), ["1:8 'rules' must map rule ids to a level (off, hint, info, warning, error) or to '{ level: …, <option>: … }' [[gha/npm-ci]]"]);
     assert.deepEqual(problems('rules:\n  gha/npm-ci:\n'), ['2:3 the level of gha/npm-ci must be one of off, hint, info, warning, error, not empty [gha/npm-ci]']);
     assert.deepEqual(problems('rules:\n  gha/npm-ci: [warning]\n'), ["2:15 gha/npm-ci needs a level (off, hint, info, warning, error) or a mapping such as '{ level: warning }' [[warning]]"]);
@@ -140,6 +140,16 @@ ignore:
     assert.deepEqual(problems("selfHostedRunnerLabels: [gpu, '']\n"), ["1:31 each 'selfHostedRunnerLabels' entry must be a non-empty label ['']"]);
     assert.deepEqual(withConfiguredFacts({ npmLockfile: true }, { selfHostedRunnerLabels: ['gpu'] }), { npmLockfile: true, selfHostedRunnerLabels: ['gpu'] });
     assert.deepEqual(withConfiguredFacts({ owner: 'a' }, { owner: 'b' }), { owner: 'b' });
+  });
+
+  it('reads how Kubernetes patches are told apart, and hands it to the rules as a project fact', () => {
+    assert.equal(parseConfig('kubernetes:\n  patches: listed\n', RULES).config.kubernetesPatches, 'listed');
+    assert.equal(parseConfig('kubernetes: { patches: auto }\n', RULES).config.kubernetesPatches, 'auto');
+    assert.deepEqual(problems('kubernetes: {}\n'), []);
+    assert.deepEqual(problems('kubernetes:\n  patches: none\n'), ["2:12 'kubernetes.patches' must be one of auto, listed, not 'none' [none]"]);
+    assert.deepEqual(problems('kubernetes:\n  patch: listed\n'), ["2:3 unknown setting 'kubernetes.patch': expected patches [patch]"]);
+    assert.deepEqual(problems('kubernetes: listed\n'), ["1:13 'kubernetes' must be a mapping, such as '{ patches: listed }' [listed]"]);
+    assert.deepEqual(withConfiguredFacts({ npmLockfile: true }, { kubernetesPatches: 'listed' }), { npmLockfile: true, kubernetesPatches: 'listed' });
   });
 
   it('lets command-line settings win', () => {

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { peerCommits } from '../../scripts/peers/collect';
+import { lintPeer, peerCommits, WHOLE_OBJECTS_CONFIG } from '../../scripts/peers/collect';
 import { parseActionlintGolden, parseKubeLinterExpected, parseKubeScoreExpected, parseZizmorExpected, polarisExpectation } from '../../scripts/peers/expectations';
 import { parseMapping, readMapping, ROOT } from '../../scripts/peers/mapping';
 import { BEGIN, END, updatePage } from '../../scripts/peers/report';
@@ -269,6 +269,16 @@ describe('npm run peers: the script', () => {
     const result = run(join(scratch, 'nowhere'));
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout, `peers: skipped, no peers folder at ${join(scratch, 'nowhere')} (set SHIPCHECK_PEERS to point elsewhere)\n`);
+  });
+
+  it('reads the Kubernetes peers\' fixtures whole with the configuration it writes into the copy, and by default without it', async () => {
+    // apps/v1 without a selector: a patch to the default reading, an object without resources read whole.
+    const peers = join(scratch, 'kube');
+    mkdirSync(join(peers, 'kube-peer', 'checks'), { recursive: true });
+    writeFileSync(join(peers, 'kube-peer', 'checks', 'web.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:2.1.0\n');
+    const rules = (findings: Finding[]): string[] => [...new Set(findings.map((found) => found.ruleId))];
+    assert.ok(rules(await lintPeer(peers, 'kube-peer', [{ path: 'checks' }], WHOLE_OBJECTS_CONFIG)).includes('k8s/resources'));
+    assert.ok(!rules(await lintPeer(peers, 'kube-peer', [{ path: 'checks' }])).includes('k8s/resources'));
   });
 
   it('skips each absent peer in one line and scores the one that is there', () => {

@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pai
 import { closest } from '../engine/languages/suggest';
 import type { Span } from '../engine/core/finding';
 import type { RuleOptionValue, RuleSetting } from '../engine/core/lint';
-import type { ProjectFacts, Rule } from '../engine/core/rule';
+import { KUBERNETES_PATCHES, type KubernetesPatches, type ProjectFacts, type Rule } from '../engine/core/rule';
 import { optionValueProblem } from '../engine/core/ruleOptions';
 import { PRESETS, type Preset } from '../engine/core/presets';
 
@@ -19,6 +19,8 @@ import { PRESETS, type Preset } from '../engine/core/presets';
  *       - test/fixtures/**
  *     owner: acme          # the repository's GitHub owner, when .git/config does not say
  *     selfHostedRunnerLabels: [gpu-runner, arc-linux]   # labels your own runners carry
+ *     kubernetes:
+ *       patches: listed    # read every object whole unless a kustomization lists its file as a patch
  */
 export interface ShipcheckConfig {
   /** Which rules run and how loud; undefined leaves it to the front end (`recommended` unless told otherwise). */
@@ -35,6 +37,8 @@ export interface ShipcheckConfig {
   owner?: string;
   /** `selfHostedRunnerLabels`: `runs-on` labels of the project's own runners (besides `self-hosted`, `linux` …). */
   selfHostedRunnerLabels?: string[];
+  /** `kubernetes: { patches: … }`: which objects are read as Kustomize patches (`ProjectFacts.kubernetesPatches`). */
+  kubernetesPatches?: KubernetesPatches;
 }
 
 /** Where a configuration went wrong: the offending key or value (offsets, and its start's 1-based line and column), and what to change. */
@@ -62,7 +66,8 @@ export type ConfigurableRule = Pick<Rule, 'id' | 'options'>;
 export const CONFIG_FILE_NAMES: readonly string[] = ['.shipcheck.yaml', '.shipcheck.yml'];
 
 export const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'hint', 'info', 'warning', 'error'];
-const TOP_LEVEL_KEYS = ['preset', 'rules', 'ignore', 'maxFileSize', 'owner', 'selfHostedRunnerLabels'];
+const TOP_LEVEL_KEYS = ['preset', 'rules', 'ignore', 'maxFileSize', 'owner', 'selfHostedRunnerLabels', 'kubernetes'];
+const KUBERNETES_KEYS = ['patches'];
 // A GitHub account name: letters, digits and hyphens, not starting with a hyphen, at most 39 characters.
 export const OWNER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
 
@@ -118,6 +123,7 @@ class ConfigReader {
       else if (key === 'maxFileSize') this.readMaxFileSize(pair);
       else if (key === 'owner') this.readOwner(pair);
       else if (key === 'selfHostedRunnerLabels') this.readRunnerLabels(pair);
+      else if (key === 'kubernetes') this.readKubernetes(pair);
       else if (key !== undefined) this.report(spanOf(pair.key), `unknown setting '${key}': expected one of ${TOP_LEVEL_KEYS.join(', ')}`);
     }
     return this.config;
@@ -216,6 +222,27 @@ class ConfigReader {
     if (labels.length > 0) this.config.selfHostedRunnerLabels = labels;
   }
 
+  private readKubernetes(pair: Entry): void {
+    const settings = pair.value;
+    if (isEmpty(settings)) return;
+    if (!isMap(settings)) {
+      this.report(valueSpan(pair), "'kubernetes' must be a mapping, such as '{ patches: listed }'");
+      return;
+    }
+    for (const entry of settings.items as Entry[]) {
+      const key = this.keyName(entry);
+      if (key === undefined) continue;
+      if (key !== 'patches') {
+        this.report(spanOf(entry.key), `unknown setting 'kubernetes.${key}': expected ${KUBERNETES_KEYS.join(', ')}`);
+        continue;
+      }
+      const value = isScalar(entry.value) ? entry.value.value : undefined;
+      const match = KUBERNETES_PATCHES.find((reading) => reading === value);
+      if (match === undefined) this.report(valueSpan(entry), `'kubernetes.patches' must be one of ${KUBERNETES_PATCHES.join(', ')}, not ${describe(value)}`);
+      else this.config.kubernetesPatches = match;
+    }
+  }
+
   private readIgnore(pair: Entry): void {
     const list = pair.value;
     if (isEmpty(list)) return;
@@ -264,13 +291,19 @@ function unknownOption(name: string, id: string, declared: readonly string[]): s
 
 /**
  * The project facts a check is given, with what the configuration says of the project: `owner:`, when set, wins over the
- * one read from .git/config; `selfHostedRunnerLabels` is passed on.
+ * one read from .git/config; `selfHostedRunnerLabels` and `kubernetes.patches` are passed on.
  */
-export function withConfiguredFacts(facts: ProjectFacts, config: Pick<ShipcheckConfig, 'owner' | 'selfHostedRunnerLabels'> | undefined): ProjectFacts {
+export function withConfiguredFacts(facts: ProjectFacts, config: Pick<ShipcheckConfig, 'owner' | 'selfHostedRunnerLabels' | 'kubernetesPatches'> | undefined): ProjectFacts {
   const owner = config?.owner;
   const labels = config?.selfHostedRunnerLabels;
-  if (owner === undefined && labels === undefined) return facts;
-  return { ...facts, ...(owner !== undefined ? { owner } : {}), ...(labels !== undefined ? { selfHostedRunnerLabels: labels } : {}) };
+  const patches = config?.kubernetesPatches;
+  if (owner === undefined && labels === undefined && patches === undefined) return facts;
+  return {
+    ...facts,
+    ...(owner !== undefined ? { owner } : {}),
+    ...(labels !== undefined ? { selfHostedRunnerLabels: labels } : {}),
+    ...(patches !== undefined ? { kubernetesPatches: patches } : {}),
+  };
 }
 
 /** What the command line sets wins over the file: `--rule id=level` per rule, `--preset` for the whole run. */

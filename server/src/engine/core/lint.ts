@@ -262,8 +262,13 @@ export function checkDocument(file: YamlFile, yaml: YamlDoc, run: DocumentRun, c
     return workflow.kind;
   }
   // A file a kustomization applies as a patch holds fragments, whatever their shape: never judged as whole objects.
+  // Other objects are read as patches by their shape, unless the project reads them whole (`kubernetes: { patches: listed }`).
   const patch = run.together.isPatch();
-  for (const object of classified.objects) object.partial = object.fragment || patch;
+  const shapeMayPatch = run.project.kubernetesPatches !== 'listed';
+  for (const object of classified.objects) {
+    object.shapeMayPatch = shapeMayPatch;
+    object.partial = patch || (shapeMayPatch && object.fragment);
+  }
   for (const object of classified.objects) {
     runner.object = object;
     runner.hook('k8sObject', object);

@@ -43,7 +43,18 @@ export interface ProjectFacts {
    * (`docker_build('name', …)`, `custom_build`, …): Tilt replaces their references in the manifests it deploys.
    */
   tiltImages?: readonly string[];
+  /**
+   * `kubernetes: { patches: … }` in .shipcheck.yaml: which Kubernetes objects are read as Kustomize patches (left to
+   * their base by rules about missing fields). `auto` (undefined): the files a kustomization lists as patches, and
+   * objects the API server would reject as written (an apps/v1 workload without `selector`, a container without
+   * `image`); `listed`: only the files a kustomization lists, every other object read whole.
+   */
+  kubernetesPatches?: KubernetesPatches;
 }
+
+/** The values of `kubernetes: { patches: … }` in .shipcheck.yaml. */
+export const KUBERNETES_PATCHES = ['auto', 'listed'] as const;
+export type KubernetesPatches = (typeof KUBERNETES_PATCHES)[number];
 
 /** The four DORA metrics a rule can protect. */
 export type DoraMetric = 'deployment-frequency' | 'lead-time' | 'change-failure-rate' | 'time-to-restore';

@@ -40,12 +40,15 @@ export interface K8sObject extends Memoizing {
   peerIgnored: Map<string, Set<string> | 'all'>;
   podSpecs: PodSpec[];
   /**
-   * A fragment to be merged onto a whole object (Kustomize patch): rules about missing fields skip it. True when its
-   * shape says so (`fragment`), and when a kustomization in the files checked together lists its file as a patch.
+   * A fragment to be merged onto a whole object (Kustomize patch): rules about missing fields skip it. True when a
+   * kustomization in the files checked together lists its file as a patch, and when its shape says so (`fragment`)
+   * unless the project reads objects whole (`kubernetes: { patches: listed }`). Set by `lint`.
    */
   partial: boolean;
   /** Whether its shape alone makes it a fragment (`isPartialObject`). */
   fragment: boolean;
+  /** Whether its shape may make it a fragment (`kubernetes: { patches: auto }`, the default); false reads it whole. Set by `lint`. */
+  shapeMayPatch: boolean;
 }
 
 export interface PodSpec {
@@ -159,6 +162,7 @@ function buildObject(yaml: YamlDoc, node: YAMLMap): K8sObject | undefined {
     podSpecs: [],
     partial: false,
     fragment: false,
+    shapeMayPatch: true,
     memos: undefined,
   };
   const name = scalarToString(metadataFields?.get('name')?.value);

@@ -130,8 +130,8 @@ export type Strategy = CanaryStrategy | BlueGreenStrategy;
 export interface Rollout {
   object: K8sObject;
   /**
-   * A fragment merged onto a whole Rollout (a Kustomize patch): no `selector` and no `workloadRef`, which a
-   * whole Rollout needs. What it leaves out (traffic routing, background analysis, replicas) may be in the base.
+   * A fragment merged onto a whole Rollout (a Kustomize patch): the object is one, or (unless the project reads
+   * objects whole) it has no `selector` and no `workloadRef`, which a whole Rollout needs. What it leaves out (traffic routing, background analysis, replicas) may be in the base.
    */
   partial: boolean;
   /** `spec.replicas`, default 1. */
@@ -173,7 +173,7 @@ function buildRollout(object: K8sObject, yaml: YamlDoc): Rollout {
   const spec = mapAt(yaml, object.fields, 'spec');
   const rollout: Rollout = { object, partial: true, replicas: 1, strategies: [], unknownStrategies: [] };
   if (!spec) return rollout;
-  rollout.partial = object.partial || (!spec.has('selector') && !spec.has('workloadRef'));
+  rollout.partial = object.partial || (object.shapeMayPatch && !spec.has('selector') && !spec.has('workloadRef'));
   const replicas = locatedNumber(spec.get('replicas'));
   if (replicas) {
     rollout.replicasField = replicas;
