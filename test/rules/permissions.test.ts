@@ -43,12 +43,23 @@ describe('gha/permissions and jobs that run only for pull requests from forks', 
     assert.match(messages[0]!, /^Job 'test' declares no 'permissions:'/);
   });
 
+  it('counts only those jobs in the workflow note strict adds when two or more get the default', () => {
+    const two = '  test:\n    runs-on: x\n    steps: [{run: make test}]\n  lint:\n    runs-on: x\n    steps: [{run: make lint}]\n';
+    const messages = findings(workflow(two), 'strict');
+    assert.equal(messages.length, 3);
+    // In file order: the workflow's note at 'on:', then each job's at its key.
+    assert.match(messages[0]!, /^No top-level 'permissions:': 2 of the 3 jobs here and any job added later/);
+  });
+
   it('evaluates the condition rather than matching its text', () => {
     // The same comparison, reversed and negated, still admits only forks.
     const reversed = `on: pull_request\njobs:\n  forks:\n    if: \${{ !(github.repository == github.event.pull_request.head.repo.full_name) }}\n    runs-on: x\n    steps: [{run: make}]\n`;
     assert.deepEqual(findings(reversed), []);
     // Or-ed with a push, the job runs with the default token.
     const widened = `on: [push, pull_request]\njobs:\n  forks:\n    if: github.event_name == 'push' || github.event.pull_request.head.repo.full_name != github.repository\n    runs-on: x\n    steps: [{run: make}]\n`;
-    assert.equal(findings(widened).length, 1);
+    assert.deepEqual(
+      findings(widened).filter((message) => message.startsWith('Job ')),
+      [findings(widened).find((message) => message.startsWith("Job 'forks'"))],
+    );
   });
 });
