@@ -126,6 +126,25 @@ jobs:
     for (const using of ['node20', 'node24', 'Node24', 'composite', 'docker']) assert.deepEqual(run(using), [], using);
   });
 
+  it("notes in strict, once per problem at the step, what a local JavaScript or Docker action's metadata lacks by GitHub's metadata syntax", () => {
+    const syntax = [ruleById('gha/syntax')!];
+    const run = (metadata: string, preset: 'strict' | 'recommended' = 'strict') =>
+      lint(USES_SETUP, '.github/workflows/ci.yml', { rules: syntax, project: {}, preset, ...(preset === 'recommended' ? { ruleSettings: { 'gha/syntax': 'error' as const } } : {}), index: buildProjectIndex([{ path: '.github/actions/setup/action.yml', text: `name: setup\n${metadata}` }]) })
+        .findings.filter((finding) => finding.ruleId === 'gha/syntax')
+        .map((finding) => `${finding.severity} ${finding.message}`);
+    const found = run('branding:\n  icon: dog\n  color: gray-white\nruns:\n  using: node20\n  main: index.js\n');
+    assert.equal(found.length, 3, found.join('\n'));
+    assert.ok(found[0]!.startsWith("info './.github/actions/setup': .github/actions/setup/action.yml has no 'description'"), found[0]);
+    assert.ok(found[1]!.startsWith("info './.github/actions/setup': in .github/actions/setup/action.yml, 'dog' is not an icon"), found[1]);
+    assert.ok(found[2]!.startsWith("info './.github/actions/setup': in .github/actions/setup/action.yml, 'gray-white' is not a color"), found[2]);
+    // Every documented value is taken, 'black' and 'table' too (the docs list them, @actions/workflow-parser's schema does not yet).
+    assert.deepEqual(run('description: d\nbranding:\n  icon: table\n  color: black\nruns:\n  using: docker\n  image: Dockerfile\n'), []);
+    assert.deepEqual(run("description: d\nbranding:\n  icon: ${{ inputs.icon }}\nruns:\n  using: node20\n  main: index.js\n"), []);
+    // Not in recommended, even with the rule turned on; a composite action's own action.yml says it (checked as a file).
+    assert.deepEqual(run('runs:\n  using: node20\n  main: index.js\n', 'recommended'), []);
+    assert.deepEqual(run('runs:\n  using: composite\n  steps:\n    - run: echo\n      shell: bash\n'), []);
+  });
+
   it("says once, at the step, what a local JavaScript or Docker action's 'runs' lacks or has too many", () => {
     const syntax = [ruleById('gha/syntax')!];
     const run = (runs: string) =>

@@ -10,7 +10,7 @@ import { DEFAULT_PRESET, type Preset } from '../engine/core/presets';
 import type { FixMode } from './args';
 import type { CheckSettings } from './check';
 import type { Target } from '../project/discover';
-import { shellcheckFindingsSync, shellcheckLevel } from '../project/shellcheck';
+import { shellcheckFindingsSync, shellcheckLevel, shellcheckNotes } from '../project/shellcheck';
 import { Shellcheck } from '../project/shellcheckBinary';
 import type { YamlFile } from '../engine/yaml/yamlFile';
 
@@ -71,10 +71,11 @@ export function checkSettings(context: RunContext): CheckSettings {
   for (const file of context.indexFiles) index.setFileSource(file, () => readText(file));
   const shellcheck = context.shellcheck ? Shellcheck.find() : undefined;
   const level = shellcheckLevel(context.preset, context.ruleSettings);
+  const notes = shellcheckNotes(context.preset);
   return {
     fix: context.fix,
     dryRun: context.dryRun,
-    ...(shellcheck && level ? { adapterFindings: (file: YamlFile) => shellcheckFindingsSync(file, shellcheck, level) } : {}),
+    ...(shellcheck && level ? { adapterFindings: (file: YamlFile) => shellcheckFindingsSync(file, shellcheck, level, notes) } : {}),
     lintOptions(filePath) {
       const directory = path.dirname(path.resolve(filePath));
       let options = byDirectory.get(directory);

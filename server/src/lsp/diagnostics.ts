@@ -15,7 +15,7 @@ import { briefly } from '../engine/incremental/memo';
 import { parseYamlFile, type YamlFile } from '../engine/yaml/yamlFile';
 import { chartValuesPath } from '../engine/yaml/helmTemplate';
 import { CONFIG_FILE_NAMES, parseConfig, withConfiguredFacts } from '../project/config';
-import { shellcheckFindings, shellcheckLevel } from '../project/shellcheck';
+import { shellcheckFindings, shellcheckLevel, shellcheckNotes } from '../project/shellcheck';
 
 export const DIAGNOSTIC_SOURCE = 'shipcheck';
 
@@ -295,26 +295,27 @@ export class DocumentLinter {
     const options = this.options(path, settings);
     const level = shellcheckLevel(options.preset ?? DEFAULT_PRESET, options.ruleSettings ?? {});
     if (!level) return;
+    const notes = shellcheckNotes(options.preset ?? DEFAULT_PRESET);
     const done = new Promise<void>((resolve) => {
       this.shellcheckTimers.set(
         uri,
         setTimeout(() => {
           this.shellcheckTimers.delete(uri);
-          void this.runShellcheck(uri, version, level).finally(resolve);
+          void this.runShellcheck(uri, version, level, notes).finally(resolve);
         }, SHELLCHECK_PAUSE_MS),
       );
     });
     void this.queue.track(done);
   }
 
-  private async runShellcheck(uri: string, version: number, level: Severity): Promise<void> {
+  private async runShellcheck(uri: string, version: number, level: Severity, notes: boolean): Promise<void> {
     const document = this.documents.get(uri);
     const shellcheck = this.host.shellcheck?.();
     if (!document || document.version !== version || !shellcheck) return;
     try {
       const result = this.resultFor(document);
       if (!result.kinds.includes('workflow') || this.host.projectConfig?.(documentPath(uri, this.host)).isIgnored(documentPath(uri, this.host))) return;
-      const findings = await shellcheckFindings(result.file, shellcheck, level);
+      const findings = await shellcheckFindings(result.file, shellcheck, level, notes);
       if (this.documents.get(uri)?.version !== version) return;
       this.shellchecked.set(uri, { version, findings });
       this.publish(uri, false);

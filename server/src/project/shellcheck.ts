@@ -4,7 +4,8 @@ import type { Finding, Severity, Span } from '../engine/core/finding';
 import type { RuleSetting } from '../engine/core/lint';
 import { findingSeverity, presetSeverity, type Preset } from '../engine/core/presets';
 import { parseSuppressions, SuppressionIndex } from '../engine/core/suppress';
-import type { YamlFile } from '../engine/yaml/yamlFile';
+import type { Step } from '../engine/model/workflow';
+import { scalarToString, type YamlFile } from '../engine/yaml/yamlFile';
 import shellcheckRule from '../rules/gha/shellcheck';
 
 /**
@@ -74,7 +75,7 @@ export function shellScripts(file: YamlFile): ShellScript[] {
       for (const step of job.steps) {
         const run = step.run;
         const shell = step.shell.kind === 'posix' ? checkedShell(step.shell.name) : undefined;
-        if (!run?.text || !shell) continue;
+        if (!run?.text || !shell || windowsOnly(step)) continue;
         const text = blankExpressions(run.value);
         scripts.push({ shell, text, offsetOf: (index) => run.text?.sourceOffset(index), span: run.span });
       }
@@ -83,13 +84,27 @@ export function shellScripts(file: YamlFile): ShellScript[] {
   return scripts;
 }
 
+/**
+ * A step that takes the runner's default shell and runs only on Windows (`if: runner.os == 'Windows'`, in a job whose
+ * `runs-on` is known only at run time, such as `${{ matrix.os }}`): its script is PowerShell, not bash.
+ */
+function windowsOnly(step: Step): boolean {
+  if (step.shell.from !== 'runner') return false;
+  const condition = scalarToString(step.fields.get('if')?.value);
+  return condition !== undefined && !condition.includes('||') && /runner\.os\s*==\s*'windows'/i.test(condition);
+}
+
 function checkedShell(name: string): CheckedShell | undefined {
   const program = /(?:^|[\s/])(bash|sh|dash|ksh)(?:\s|$)/.exec(name.trim());
   return program?.[1] as CheckedShell | undefined;
 }
 
-/** The findings of shellcheck's comments on one script, at the rule's level in the run (none when it is off). */
-export function findingsOf(script: ShellScript, comments: readonly ShellcheckComment[], level: Severity): Finding[] {
+/**
+ * The findings of shellcheck's comments on one script, at the rule's level in the run (none when it is off): its errors
+ * and warnings, and with `notes` (strict and all, see `shellcheckNotes`) its info notes one level lower (SC2086, quote
+ * to prevent word splitting). Its style notes are never reported.
+ */
+export function findingsOf(script: ShellScript, comments: readonly ShellcheckComment[], level: Severity, notes: boolean): Finding[] {
   const lineStarts = [0];
   for (let at = script.text.indexOf('\n'); at >= 0; at = script.text.indexOf('\n', at + 1)) lineStarts.push(at + 1);
   const offset = (line: number, column: number): number | undefined => {
@@ -97,7 +112,7 @@ export function findingsOf(script: ShellScript, comments: readonly ShellcheckCom
     return start === undefined ? undefined : script.offsetOf(Math.min(start + column - 1, script.text.length - 1));
   };
   return comments
-    .filter((comment) => comment.level === 'error' || comment.level === 'warning')
+    .filter((comment) => comment.level === 'error' || comment.level === 'warning' || (notes && comment.level === 'info'))
     .map((comment) => {
       const start = offset(comment.line, comment.column);
       const end = comment.endLine === comment.line && comment.endColumn > comment.column ? offset(comment.line, comment.endColumn - 1) : undefined;
@@ -105,7 +120,7 @@ export function findingsOf(script: ShellScript, comments: readonly ShellcheckCom
       return {
         ruleId: shellcheckRule.id,
         messageId: `SC${comment.code}`,
-        severity: findingSeverity(shellcheckRule.presets, level, comment.level === 'error' ? 'error' : 'warning'),
+        severity: findingSeverity(shellcheckRule.presets, level, comment.level === 'warning' ? 'warning' : comment.level === 'error' ? 'error' : 'info'),
         message: (shellcheckRule.messages.comment as (code: string, message: string) => string)(`SC${comment.code}`, comment.message),
         span,
       };
@@ -118,6 +133,14 @@ export function shellcheckLevel(preset: Preset, settings: Readonly<Record<string
   return level === 'off' ? undefined : level;
 }
 
+/**
+ * Whether shellcheck's info notes are reported: in strict and all, not in recommended (where the rule is off unless
+ * `rules:` turns it on, and then says only what breaks a script).
+ */
+export function shellcheckNotes(preset: Preset): boolean {
+  return preset !== 'recommended';
+}
+
 /** Drops findings a `# shipcheck-disable…` comment hides, as the engine does for its own. */
 export function unsuppressed(file: YamlFile, findings: Finding[]): Finding[] {
   if (findings.length === 0 || !file.text.includes('shipcheck-disable')) return findings;
@@ -126,14 +149,14 @@ export function unsuppressed(file: YamlFile, findings: Finding[]): Finding[] {
 }
 
 /** The CLI's way: every script of the file checked in turn, waiting for each process; suppression comments applied. */
-export function shellcheckFindingsSync(file: YamlFile, shellcheck: ShellcheckBinary, level: Severity): Finding[] {
-  return unsuppressed(file, shellScripts(file).flatMap((script) => findingsOf(script, shellcheck.checkSync(script), level)));
+export function shellcheckFindingsSync(file: YamlFile, shellcheck: ShellcheckBinary, level: Severity, notes: boolean): Finding[] {
+  return unsuppressed(file, shellScripts(file).flatMap((script) => findingsOf(script, shellcheck.checkSync(script), level, notes)));
 }
 
 /** The language server's way: the same, without blocking. */
-export async function shellcheckFindings(file: YamlFile, shellcheck: ShellcheckBinary, level: Severity): Promise<Finding[]> {
+export async function shellcheckFindings(file: YamlFile, shellcheck: ShellcheckBinary, level: Severity, notes: boolean): Promise<Finding[]> {
   const scripts = shellScripts(file);
-  const found = await Promise.all(scripts.map(async (script) => findingsOf(script, await shellcheck.check(script), level)));
+  const found = await Promise.all(scripts.map(async (script) => findingsOf(script, await shellcheck.check(script), level, notes)));
   return unsuppressed(file, found.flat());
 }
 

@@ -54,8 +54,9 @@ function cacheKey(script: ShellScript): string {
 }
 
 function args(script: ShellScript): string[] {
-  // --norc: a .shellcheckrc of whoever runs shipcheck must not change what a workflow's findings are.
-  return ['--norc', '--format=json1', `--shell=${script.shell}`, '--severity=warning', `--exclude=${EXCLUDED_CHECKS}`, '-'];
+  // --norc: a .shellcheckrc of whoever runs shipcheck must not change what a workflow's findings are. Info notes are
+  // asked for always (the results are kept by script, whatever the preset); findingsOf leaves them out in recommended.
+  return ['--norc', '--format=json1', `--shell=${script.shell}`, '--severity=info', `--exclude=${EXCLUDED_CHECKS}`, '-'];
 }
 
 function parse(output: string): ShellcheckComment[] {

@@ -5,6 +5,7 @@ import { readPatch, unreadPatch, type Overlay, type OverlayLayer } from './overl
 export type { Overlay, OverlayLayer, OverlayPatch } from './overlays';
 import type { K8sObject } from '../model/k8s';
 import type { ActionRef } from '../model/action';
+import { metadataProblemsOf } from '../model/actionMetadataProblems';
 import { isMap, mapFields, scalarToString, seqItems, isSeq, parseYamlFile, type Field, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
 
 /** A Kubernetes object as the index lists it, with the document it was read from. */
@@ -90,7 +91,15 @@ export interface ActionMetadata {
    * when there are none, and for composite actions (their action.yml is checked as a file of its own).
    */
   runsProblem?: RunsProblem;
+  /**
+   * What its metadata gets wrong by GitHub's metadata syntax without stopping the runner (`model/actionMetadataProblems.ts`):
+   * no `description`, a `branding` icon or color outside GitHub's lists. Absent when there is none, and for composite
+   * actions (their action.yml is checked as a file of its own).
+   */
+  metadataProblems?: readonly ActionMetadataProblem[];
 }
+
+export type ActionMetadataProblem = { kind: 'description' } | { kind: 'icon' | 'color'; value: string };
 
 export interface RunsProblem {
   /** `runs.using` as written (`node20`, `docker`). */
@@ -818,6 +827,10 @@ function actionMetadataOf(yaml: YamlDoc): ActionMetadata | undefined {
   const metadata: ActionMetadata = { using: isMap(runs) ? scalarToString(mapFields(yaml, runs).get('using')?.value) : undefined, inputs, outputs: entriesOf(yaml, fields.get('outputs')?.value).map(([name]) => name) };
   const problem = runsProblemOf(yaml, runs);
   if (problem) metadata.runsProblem = problem;
+  if (metadata.using?.trim() !== 'composite') {
+    const problems = metadataProblemsOf(yaml, fields).map((found): ActionMetadataProblem => (found.kind === 'description' ? found : { kind: found.kind, value: found.value }));
+    if (problems.length > 0) metadata.metadataProblems = problems;
+  }
   return metadata;
 }
 

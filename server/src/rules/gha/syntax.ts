@@ -5,6 +5,8 @@ import { type ActionRef, isWellFormedUses, parseUses } from '../../engine/model/
 import { labelKind } from '../../engine/model/hostedRunners';
 import { runnerLabels } from '../../engine/model/runner';
 import type { Job, Step, Workflow } from '../../engine/model/workflow';
+import { metadataProblemsOf } from '../../engine/model/actionMetadataProblems';
+import { BRANDING_COLORS, BRANDING_ICONS } from '../../knowledge/actionBranding';
 import { ACTION_SCHEMA, WORKFLOW_SCHEMA } from '../../engine/schema/schemaData.generated';
 import type { SchemaDefinitions } from '../../engine/schema/types';
 import { type SchemaProblem, validate } from '../../engine/schema/validate';
@@ -33,6 +35,9 @@ const messages = {
   noImage: (container: string) => `${container} names no 'image': GitHub has nothing to start and fails the job`,
   badUses: (uses: string, expected: string) => `'${uses}' is not a reference GitHub can resolve: expected ${expected}`,
   brokenLocalAction: (uses: string, path: string, problem: string) => `'${uses}' cannot run as written: ${path} ${problem}`,
+  noDescription: (subject: string) => `${subject} has no 'description': GitHub's metadata syntax lists it as required (the runner runs the action without one)`,
+  badBranding: (prefix: string, kind: string, value: string, near: string) =>
+    `${prefix}'${value}' is not ${kind === 'icon' ? 'an icon' : 'a color'} GitHub's metadata syntax lists for 'branding.${kind}' (the Marketplace badge takes only those; the runner ignores 'branding')${near ? `; did you mean '${near}'?` : ''}`,
   halfCredentials: (has: string, missing: string) => `'credentials' sets '${has}' but not '${missing}': the runner logs in to the registry only with both, so it pulls the image without logging in`,
   noRunnerLabels: () => `'runs-on' names no runner label and no group: no runner can take the job, so it never runs`,
   unusedAnchor: (name: string) => `Anchor '&${name}' is never used: no alias '*${name}' refers to it. Remove it, or check the alias that was meant to`,
@@ -57,7 +62,7 @@ export default defineRule({
   docs: {
     summary: 'Keys, values and references GitHub rejects when it reads the workflow (checked against GitHub\'s own workflow schema).',
     rationale:
-      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a job with `runs-on` and no `steps`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. YAML anchors and aliases are read as GitHub reads them: an alias with no anchor before it, an alias inside the value its own anchor marks, and a merge key (`<<`, which GitHub does not support) are errors; an anchor no alias uses is a warning (the workflow runs, but an alias probably names the wrong anchor). A container or service whose `credentials` has only one of `username` and `password` is a warning: the runner then skips the registry login. A `runs-on` with no label and no group (`runs-on: []`) is reported too: GitHub takes it, and no runner ever picks the job up. A step using a local JavaScript or Docker action whose action.yml `runs` lacks `main` (or `image`) is an error, and one whose `runs` gives a key of the other kind (`env` in a JavaScript action) a warning: said once, at the step, since such an action.yml is not checked as a file of its own. Event names and filters under `on:` are `gha/events`\'s to report.',
+      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a job with `runs-on` and no `steps`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. YAML anchors and aliases are read as GitHub reads them: an alias with no anchor before it, an alias inside the value its own anchor marks, and a merge key (`<<`, which GitHub does not support) are errors; an anchor no alias uses is a warning (the workflow runs, but an alias probably names the wrong anchor). A container or service whose `credentials` has only one of `username` and `password` is a warning: the runner then skips the registry login. A `runs-on` with no label and no group (`runs-on: []`) is reported too: GitHub takes it, and no runner ever picks the job up. A step using a local JavaScript or Docker action whose action.yml `runs` lacks `main` (or `image`) is an error, and one whose `runs` gives a key of the other kind (`env` in a JavaScript action) a warning: said once, at the step, since such an action.yml is not checked as a file of its own. In `strict`, what GitHub\'s metadata syntax asks of an action and the runner does not need is an info note, in a composite action\'s action.yml and once per problem at a step using a local JavaScript or Docker action: no `description` (the syntax lists it as required), and a `branding.icon` or `branding.color` outside the lists of https://docs.github.com/en/actions/reference/workflows-and-actions/metadata-syntax#branding (the Marketplace badge takes only those; the runner ignores `branding`). Whether `runs.main` exists is not checked: it is often built by an earlier step. Event names and filters under `on:` are `gha/events`\'s to report.',
     symptom: 'The workflow fails before any job starts ("Invalid workflow file … Unexpected value"), or (in a branch nobody merges yet) silently never runs.',
     fix: 'Correct the key or value; a single close misspelling comes with a quick fix.',
     bad: `on: push
@@ -132,8 +137,26 @@ function checkAnchors(ctx: Ctx): void {
 
 function checkAction(action: Workflow, ctx: Ctx): void {
   report(validate(ACTION_SCHEMA, ctx.doc, action.node, 'action-root', rootSpan(action)), ctx, ACTION_SCHEMA);
+  checkMetadata(action, ctx);
   const job = action.jobs[0];
   if (job) checkSteps(job, ctx);
+}
+
+/**
+ * What a composite action's metadata gets wrong by GitHub's metadata syntax although the runner runs it: no
+ * 'description', a 'branding' icon or color outside GitHub's lists. Strict only, at info: nothing breaks.
+ */
+function checkMetadata(action: Workflow, ctx: Ctx): void {
+  if (ctx.preset === 'recommended') return;
+  for (const problem of metadataProblemsOf(ctx.doc, action.fields)) {
+    if (problem.kind === 'description') {
+      ctx.report({ span: rootSpan(action), message: 'noDescription', args: ['This action'], severity: 'info' });
+      continue;
+    }
+    const near = closest(problem.value, [...(problem.kind === 'icon' ? BRANDING_ICONS : BRANDING_COLORS)]);
+    const span = spanOf(problem.node);
+    ctx.report({ span, message: 'badBranding', args: ['', problem.kind, problem.value, near ?? ''], severity: 'info', ...(near ? { fix: { title: `Change to '${near}'`, edits: [replace(span, near)] } } : {}) });
+  }
 }
 
 function checkSteps(job: Job, ctx: Ctx): void {
@@ -244,8 +267,16 @@ function checkStepUses(step: Step, ctx: Ctx): void {
  */
 function checkLocalAction(action: ActionRef, span: Span, ctx: Ctx): void {
   const read = ctx.index.localAction(action);
-  const problem = read.state === 'found' ? read.value?.runsProblem : undefined;
-  if (read.state !== 'found' || !problem) return;
+  if (read.state !== 'found') return;
+  // Strict only, at info, one finding each: what the metadata syntax asks and the runner does not need.
+  if (ctx.preset !== 'recommended') {
+    for (const problem of read.value?.metadataProblems ?? []) {
+      if (problem.kind === 'description') ctx.report({ span, message: 'noDescription', args: [`'${action.uses}': ${read.path}`], severity: 'info' });
+      else ctx.report({ span, message: 'badBranding', args: [`'${action.uses}': in ${read.path}, `, problem.kind, problem.value, ''], severity: 'info' });
+    }
+  }
+  const problem = read.value?.runsProblem;
+  if (!problem) return;
   const kind = problem.using === 'docker' ? 'a Docker action' : 'a JavaScript action';
   const missing = problem.missing.map((key) => `'runs.${key}'`);
   const foreign = problem.foreign.map((key) => `'runs.${key}'`);
