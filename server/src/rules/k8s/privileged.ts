@@ -15,6 +15,12 @@ const HOST_PATHS = new Map<string, string>([
   ['/proc', "the node's process table and kernel settings"],
   ['/sys', "the node's kernel and device settings"],
   ['/var/lib/kubelet', "the kubelet's state, including every pod's mounted Secrets"],
+  ['/var/lib/kubelet/pods', "every pod's volumes on the node, their mounted Secrets and tokens included"],
+  ['/etc/kubernetes', "the node's Kubernetes configuration: the kubelet's credentials, on control-plane nodes the cluster's certificates"],
+  ['/run', "the node's runtime directory, where the container runtime's socket lives"],
+  ['/var/run', "the node's runtime directory, where the container runtime's socket lives"],
+  ['/dev', "every device of the node, its disks included"],
+  ['/proc/sys', "the node's kernel settings"],
   ['/root', "the node's root home directory"],
 ]);
 const HOST_NAMESPACES = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
@@ -46,7 +52,7 @@ export default defineRule({
   docs: {
     summary: 'Containers should not get the node: no privileged mode, host namespaces, node paths or near-root capabilities.',
     rationale:
-      "A container is isolated from the node only as far as its settings keep it so. `privileged: true` removes the isolation outright; `hostNetwork`, `hostPID` and `hostIPC` share the node's network, processes and shared memory; a `hostPath` volume of the container runtime's socket, `/`, `/etc` or the kubelet's directory lets the container start containers, read every Secret mounted on the node, or rewrite its configuration; `SYS_ADMIN` is nearly `privileged` under another name; `allowPrivilegeEscalation: true` lets setuid programs gain root. Any bug in the application then becomes a breach of the node and of every workload scheduled on it, which is what turns an incident into a long one.\n\nNode agents (log shippers, CNI plugins, monitoring daemons) often need some of this: they run as DaemonSets, and the rule reports their settings as notes in the strict preset and not at all in the recommended one.",
+      "A container is isolated from the node only as far as its settings keep it so. `privileged: true` removes the isolation outright; `hostNetwork`, `hostPID` and `hostIPC` share the node's network, processes and shared memory; a `hostPath` volume of the container runtime's socket (or `/run`, `/var/run` that hold it), `/`, `/etc`, `/etc/kubernetes`, `/dev`, `/proc/sys` or the kubelet's directories lets the container start containers, read every Secret mounted on the node, reach its disks, or rewrite its configuration; `SYS_ADMIN` is nearly `privileged` under another name; `allowPrivilegeEscalation: true` lets setuid programs gain root. Any bug in the application then becomes a breach of the node and of every workload scheduled on it, which is what turns an incident into a long one.\n\nNode agents (log shippers, CNI plugins, monitoring daemons) often need some of this: they run as DaemonSets, and the rule reports their settings as notes in the strict preset and not at all in the recommended one.",
     symptom:
       'A vulnerability scan or a penetration test reports that one compromised pod gave access to the node, to other teams\' Secrets, or to the cluster\'s control plane.',
     fix: "Remove the setting. If the workload truly needs one capability, add just that one (`NET_BIND_SERVICE`, not `SYS_ADMIN`), mount a narrower host path read-only, and run it in a namespace whose Pod Security admission level is `privileged` so the exception is explicit.",
