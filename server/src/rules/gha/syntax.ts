@@ -38,6 +38,7 @@ const messages = {
   unusedAnchor: (name: string) => `Anchor '&${name}' is never used: no alias '*${name}' refers to it. Remove it, or check the alias that was meant to`,
   undefinedAlias: (name: string) => `Alias '*${name}' names no anchor: YAML needs '&${name}' earlier in the file, so GitHub cannot read the workflow`,
   recursiveAlias: (name: string) => `Alias '*${name}' is inside the value its anchor '&${name}' marks, so that value would contain itself: GitHub cannot read the workflow`,
+  emptyWorkflow: () => `This workflow file is empty: GitHub reads every file in .github/workflows as a workflow, and rejects one without 'on' and 'jobs'. Write them, or delete the file`,
   mergeKey: () => `GitHub does not support YAML merge keys ('<<') and rejects the workflow: write the keys out, or alias the whole mapping`,
 };
 
@@ -57,7 +58,7 @@ export default defineRule({
   docs: {
     summary: 'Keys, values and references GitHub rejects when it reads the workflow (checked against GitHub\'s own workflow schema).',
     rationale:
-      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a job with `runs-on` and no `steps`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. YAML anchors and aliases are read as GitHub reads them: an alias with no anchor before it, an alias inside the value its own anchor marks, and a merge key (`<<`, which GitHub does not support) are errors; an anchor no alias uses is a warning (the workflow runs, but an alias probably names the wrong anchor). A container or service whose `credentials` has only one of `username` and `password` is a warning: the runner then skips the registry login. A `runs-on` with no label and no group (`runs-on: []`) is reported too: GitHub takes it, and no runner ever picks the job up. A step using a local JavaScript or Docker action whose action.yml `runs` lacks `main` (or `image`) is an error, and one whose `runs` gives a key of the other kind (`env` in a JavaScript action) a warning: said once, at the step, since such an action.yml is not checked as a file of its own. Event names and filters under `on:` are `gha/events`\'s to report.',
+      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a job with `runs-on` and no `steps`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. YAML anchors and aliases are read as GitHub reads them: an alias with no anchor before it, an alias inside the value its own anchor marks, and a merge key (`<<`, which GitHub does not support) are errors; an anchor no alias uses is a warning (the workflow runs, but an alias probably names the wrong anchor). A container or service whose `credentials` has only one of `username` and `password` is a warning: the runner then skips the registry login. A `runs-on` with no label and no group (`runs-on: []`) is reported too: GitHub takes it, and no runner ever picks the job up. A step using a local JavaScript or Docker action whose action.yml `runs` lacks `main` (or `image`) is an error, and one whose `runs` gives a key of the other kind (`env` in a JavaScript action) a warning: said once, at the step, since such an action.yml is not checked as a file of its own. GitHub reads every `.yml` and `.yaml` file directly in `.github/workflows/` as a workflow, so such a file that is empty (or only comments), or lacks `on:` or `jobs:`, is reported too. Event names and filters under `on:` are `gha/events`\'s to report.',
     symptom: 'The workflow fails before any job starts ("Invalid workflow file … Unexpected value"), or (in a branch nobody merges yet) silently never runs.',
     fix: 'Correct the key or value; a single close misspelling comes with a quick fix.',
     bad: `on: push
@@ -81,6 +82,7 @@ jobs:
   visit: {
     workflow(workflow, ctx) {
       if (workflow.kind === 'composite-action') return checkAction(workflow, ctx);
+      if (workflow.empty) return void ctx.report({ span: firstLine(workflow.text), message: 'emptyWorkflow', args: [] });
       checkAnchors(ctx);
       const root = workflow.node;
       const problems = validate(WORKFLOW_SCHEMA, ctx.doc, root, 'workflow-root-strict', rootSpan(workflow), { stop: (definition) => definition === 'job' || definition === 'on-strict' });
@@ -114,6 +116,11 @@ jobs:
     },
   },
 });
+
+function firstLine(text: string): Span {
+  const end = text.search(/\r?\n/);
+  return { start: 0, end: end < 0 ? text.length : end };
+}
 
 function rootSpan(workflow: Workflow): Span {
   const first = workflow.node.items[0]?.key;
