@@ -19,10 +19,34 @@ export function peersRoot(env: NodeJS.ProcessEnv = process.env): string {
   return env.SHIPCHECK_PEERS ? resolve(env.SHIPCHECK_PEERS) : resolve(ROOT, '..', 'shared', 'peers');
 }
 
-/** What of a peer's folder is copied: its path in the peer's folder, and the GitHub repository it is a clone of, if any. */
+/**
+ * What of a peer's folder is copied: its path in the peer's folder, and the GitHub repository it is a clone of, if any.
+ * `workflows`: files directly in `path` (names) that the peer reads as workflows whatever their content, as actionlint
+ * does with the files it is given; each is placed under the copy's `.github/workflows/` (as in a repository, beside the
+ * reusable workflows and local actions the folder's own `.github/` holds), and its findings are given back its own path.
+ */
 export interface CopyPart {
   path: string;
   repository?: string;
+  workflows?: readonly string[];
+}
+
+/**
+ * Where each of `part.workflows` goes in the copy, relative to `part.path`: `.github/workflows/<name>`, or, when the
+ * folder's `.github/workflows/` already has a file of that name (compared ignoring case), `<stem>-<n><ext>` there.
+ */
+export function workflowPlaces(workflows: readonly string[], existing: readonly string[]): Map<string, string> {
+  const taken = new Set(existing.map((name) => name.toLowerCase()));
+  const places = new Map<string, string>();
+  for (const name of workflows) {
+    const dot = name.lastIndexOf('.');
+    const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+    let placed = name;
+    for (let n = 2; taken.has(placed.toLowerCase()); n++) placed = `${stem}-${n}${ext}`;
+    taken.add(placed.toLowerCase());
+    places.set(name, `.github/workflows/${placed}`);
+  }
+  return places;
 }
 
 /** The peer commits named in `../shared/peers/README.md` (`| \`zizmor/\` | zizmorcore/zizmor (11bbf7e) — …`). */
@@ -54,8 +78,20 @@ export async function lintPeer(peers: string, peer: string, parts: readonly Copy
   const copy = mkdtempSync(join(tmpdir(), 'shipcheck-peers-'));
   try {
     const present = parts.filter((part) => existsSync(join(peers, peer, part.path)));
+    // The copy's path of a placed workflow → its path in the peer's folder.
+    const back = new Map<string, string>();
     for (const part of present) {
-      cpSync(join(peers, peer, part.path), join(copy, part.path), { recursive: true });
+      const source = join(peers, peer, part.path);
+      if (part.workflows) {
+        const own = join(source, '.github');
+        if (existsSync(own)) cpSync(own, join(copy, part.path, '.github'), { recursive: true });
+        const workflowsDir = join(copy, part.path, '.github', 'workflows');
+        mkdirSync(workflowsDir, { recursive: true });
+        for (const [name, place] of workflowPlaces(part.workflows, readdirSync(workflowsDir))) {
+          cpSync(join(source, name), join(copy, part.path, place));
+          back.set(`${part.path}/${place}`, `${part.path}/${name}`);
+        }
+      } else cpSync(source, join(copy, part.path), { recursive: true });
       if (part.repository) {
         mkdirSync(join(copy, part.path, '.git'), { recursive: true });
         writeFileSync(join(copy, part.path, '.git', 'config'), `[remote "origin"]\n\turl = https://github.com/${part.repository}.git\n`);
@@ -66,7 +102,7 @@ export async function lintPeer(peers: string, peer: string, parts: readonly Copy
     const stdout = await run(process.execPath, [cli, ...CLI_ARGS, '--fail-on', 'none', '--skip-unreadable', ...present.map((part) => part.path)], copy);
     const output = JSON.parse(stdout) as { findings: { file: string; line: number; ruleId: string; messageId?: string; severity: string; message: string }[] };
     return output.findings.map((finding) => ({
-      file: finding.file.split('\\').join('/'),
+      file: ((file) => back.get(file) ?? file)(finding.file.split('\\').join('/')),
       line: finding.line,
       ruleId: finding.ruleId,
       ...(finding.messageId !== undefined ? { messageId: finding.messageId } : {}),

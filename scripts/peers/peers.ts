@@ -112,8 +112,9 @@ async function scoreActionlint(peers: string, say: (line: string) => void): Prom
   const mapping = readMapping('actionlint');
   const expected: LineExpectation[] = [];
   const scored = new Set<string>();
+  const workflows: Record<string, string[]> = { err: [], examples: [] };
   let unread = 0;
-  for (const folder of ['err', 'examples']) {
+  for (const folder of ['err', 'examples'] as const) {
     for (const golden of listFiles(join(root, folder)).filter((file) => !file.includes('/') && file.endsWith('.out'))) {
       const stem = golden.slice(0, -'.out'.length);
       const workflow = [`${stem}.yaml`, `${stem}.yml`].find((name) => existsSync(join(root, folder, name)));
@@ -122,12 +123,15 @@ async function scoreActionlint(peers: string, say: (line: string) => void): Prom
       expected.push(...parsed.rows);
       unread += parsed.unread.length;
       scored.add(`${folder}/${workflow}`);
+      workflows[folder]!.push(workflow);
     }
   }
-  // err/ and examples/ are each a project in actionlint's tests (their .github/ holds the reusable workflows and local actions).
+  // err/ and examples/ are each a project in actionlint's tests (their .github/ holds the reusable workflows and local
+  // actions). actionlint reads every file it is given as a workflow, so each golden is linted from the project's
+  // .github/workflows/, where shipcheck reads any file as one (an empty file, one without `jobs:` or `on:`).
   const all = await lintPeer(peers, 'actionlint', [
-    { path: 'err', repository: 'rhysd/actionlint' },
-    { path: 'examples', repository: 'rhysd/actionlint' },
+    { path: 'err', repository: 'rhysd/actionlint', workflows: workflows.err! },
+    { path: 'examples', repository: 'rhysd/actionlint', workflows: workflows.examples! },
   ]);
   const findings = all.filter((finding) => scored.has(finding.file));
   const layout = cached((file: string) => workflowLayout(readOr(join(root, file))));

@@ -169,6 +169,7 @@ export function section(score: PeerScore): string[] {
         '## actionlint',
         '',
         `${score.expected.length} errors asserted by the golden files of ${score.files} workflows (\`err/\`, \`examples/\`; each \`x.out\` lists \`file:line:col: message [kind]\`${score.unread > 0 ? `; ${score.unread} lines not read` : ''}). ` +
+          'actionlint reads every file it is given as a workflow, so each golden is linted from its project\'s `.github/workflows/` (beside the reusable workflows and local actions of `err/.github` and `examples/.github`) and its findings are counted at the golden\'s own path. ' +
           'Found: a mapped rule in the same file within two lines, or in the same step or job (as for zizmor). Extra: findings of a mapped rule in those files that match no golden line (counted against the kind whose main rule it is).',
         '',
         ...lineTable('kind', score.score.rows),

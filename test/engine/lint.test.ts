@@ -42,6 +42,21 @@ describe('classification', () => {
     const result = lint('a: 1\n---\napiVersion: v1\nkind: Pod\nspec: {}\n', 'x.yaml', { rules: RULES });
     assert.deepEqual(result.kinds, ['other', 'k8s']);
   });
+  it('reads every file under .github/workflows as a workflow, one empty or without jobs: too; elsewhere such files are not', () => {
+    const syntax = [ruleById('gha/syntax')!];
+    const found = (text: string, path = WORKFLOW) => lint(text, path, { rules: syntax, preset: 'strict' });
+    for (const text of ['', '# nothing yet\n', '---\n', '~\n']) {
+      const result = found(text);
+      assert.deepEqual(result.kinds, ['workflow'], JSON.stringify(text));
+      assert.deepEqual(result.findings.map((f) => [f.messageId, f.span.start]), [['emptyWorkflow', 0]], JSON.stringify(text));
+    }
+    assert.deepEqual(found('on: push\n').findings.map((f) => f.message), ["'jobs' is required and missing"]);
+    assert.deepEqual(found('on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n').findings, []);
+    for (const text of ['', '# nothing yet\n', 'on: push\n', 'name: x\n']) {
+      assert.deepEqual(found(text, 'ci/build.yml').kinds.filter((kind) => kind !== 'other'), [], JSON.stringify(text));
+      assert.deepEqual(found(text, '.github/workflows/sub/build.yml').findings, [], JSON.stringify(text));
+    }
+  });
 });
 
 describe('YAML features', () => {

@@ -6,6 +6,7 @@ import {
   CodeActionRequest,
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
+  type Diagnostic,
   HoverRequest,
   MessageType,
   TextDocumentSyncKind,
@@ -88,6 +89,16 @@ describe('language server over stdio', { timeout: 6 * TIMEOUT_MS }, () => {
     assert.equal(diagnostic!.code, 'gha/npm-ci');
     const href = diagnostic!.codeDescription?.href ?? '';
     assert.ok(href.startsWith('file:') && href.endsWith('docs/rules/gha/npm-ci.md'), href);
+  });
+
+  it('reports an empty workflow file, and one with no jobs: once typed (GitHub reads every file in .github/workflows)', async () => {
+    const uri = uriOf('.github/workflows/new.yml');
+    const syntax = (diagnostics: Diagnostic[]) => diagnostics.filter((diagnostic) => diagnostic.code === 'gha/syntax');
+    const empty = syntax(await session.open(uri, ''));
+    assert.deepEqual(empty.map((diagnostic) => diagnostic.range), [{ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }]);
+    assert.match(String(empty[0]!.message), /workflow file is empty/);
+    const { diagnostics } = await session.applyEdits(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'on: push\n' }]);
+    assert.deepEqual(syntax(diagnostics).map((diagnostic) => String(diagnostic.message)), ["'jobs' is required and missing"]);
   });
 
   it('explains the finding on hover', async () => {

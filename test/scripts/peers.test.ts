@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { lintPeer, peerCommits, WHOLE_OBJECTS_CONFIG } from '../../scripts/peers/collect';
+import { lintPeer, peerCommits, WHOLE_OBJECTS_CONFIG, workflowPlaces } from '../../scripts/peers/collect';
 import { parseActionlintGolden, parseKubeLinterExpected, parseKubeScoreExpected, parseZizmorExpected, polarisExpectation } from '../../scripts/peers/expectations';
 import { parseMapping, readMapping, ROOT } from '../../scripts/peers/mapping';
 import { BEGIN, END, updatePage } from '../../scripts/peers/report';
@@ -298,5 +298,29 @@ describe('npm run peers: the script', () => {
     assert.ok(page.startsWith('# Kept\n\nWritten by hand.\n\n<!-- peers:begin'), page);
     assert.match(page, /## actionlint/);
     assert.match(page, /- kube-linter: skipped/);
+  });
+
+  it("lints actionlint's goldens as workflows from the project's .github/workflows/, whatever they hold, at their own paths", () => {
+    // An empty golden is a workflow only there; the project's own .github/workflows/empty.yaml (no `jobs:`) is not scored.
+    const peers = join(scratch, 'placed');
+    mkdirSync(join(peers, 'actionlint', 'err', '.github', 'workflows'), { recursive: true });
+    writeFileSync(join(peers, 'actionlint', 'err', '.github', 'workflows', 'empty.yaml'), 'on: push\n');
+    writeFileSync(join(peers, 'actionlint', 'err', 'empty.yaml'), '');
+    writeFileSync(join(peers, 'actionlint', 'err', 'empty.out'), 'test.yaml:1:1: workflow is empty [syntax-check]\n');
+    const result = run(peers, ['--peer', 'actionlint', '--list']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /\| `syntax-check` \| [^|]+ \| 1 \| 1 \(100 %\) \| 0 \|/);
+  });
+
+  it('places each golden under .github/workflows/, beside files of the same name (ignoring case) under another', () => {
+    assert.deepEqual(
+      [...workflowPlaces(['a.yaml', 'Called.yml', 'b.yaml', 'b-2.yaml'], ['called.yml', 'B.yaml'])],
+      [
+        ['a.yaml', '.github/workflows/a.yaml'],
+        ['Called.yml', '.github/workflows/Called-2.yml'],
+        ['b.yaml', '.github/workflows/b-2.yaml'],
+        ['b-2.yaml', '.github/workflows/b-2-2.yaml'],
+      ],
+    );
   });
 });

@@ -1,24 +1,22 @@
 import { buildK8sObjects, type K8sObject } from '../model/k8s';
 import { buildWorkflow, type Workflow } from '../model/workflow';
 import { WORKFLOW_SCHEMA } from '../schema/schemaData.generated';
-import { isMap, mapFields, scalarToString, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
+import { isMap, isScalar, isWorkflowPath, mapFields, scalarToString, type YamlDoc, type YamlFile } from '../yaml/yamlFile';
+import { YAMLMap } from 'yaml';
 
 export type Classified =
   | { type: 'workflow'; workflow: Workflow }
   | { type: 'k8s'; objects: K8sObject[] }
   | { type: 'other' };
 
-const WORKFLOW_PATH = /(^|[\\/])\.github[\\/]workflows[\\/][^\\/]+\.ya?ml$/i;
 const ACTION_PATH = /(^|[\\/])action\.ya?ml$/i;
 
-export function isWorkflowPath(path: string): boolean {
-  return WORKFLOW_PATH.test(path);
-}
+export { isWorkflowPath };
 
 /** What a document is: a workflow, a composite action, Kubernetes objects, or something we do not check. */
 export function classify(file: YamlFile, yaml: YamlDoc): Classified {
   const root = yaml.resolve(yaml.doc.contents);
-  if (!isMap(root)) return { type: 'other' };
+  if (!isMap(root)) return isWorkflowPath(file.path) && isEmpty(root) ? { type: 'workflow', workflow: emptyWorkflow(yaml, file.text) } : { type: 'other' };
   const fields = mapFields(yaml, root);
   if (fields.has('apiVersion') && fields.has('kind')) {
     const objects = buildK8sObjects(yaml, root);
@@ -31,12 +29,29 @@ export function classify(file: YamlFile, yaml: YamlDoc): Classified {
     }
     return { type: 'other' };
   }
+  // GitHub reads every file in .github/workflows as a workflow, one without 'jobs' too (and rejects it).
+  if (isWorkflowPath(file.path)) return { type: 'workflow', workflow: buildWorkflow(yaml, root, file.text, 'workflow') };
   const jobs = fields.get('jobs')?.value;
   if (!isMap(jobs)) return { type: 'other' };
-  if (isWorkflowPath(file.path) || (fields.has('on') && (looksLikeJobs(yaml, jobs) || onlyWorkflowKeys(yaml, fields, jobs)))) {
+  if (fields.has('on') && (looksLikeJobs(yaml, jobs) || onlyWorkflowKeys(yaml, fields, jobs))) {
     return { type: 'workflow', workflow: buildWorkflow(yaml, root, file.text, 'workflow') };
   }
   return { type: 'other' };
+}
+
+/** A document with nothing in it: no text but comments, a bare `---`, or a lone null (`~`). */
+function isEmpty(root: unknown): boolean {
+  return root === null || root === undefined || (isScalar(root) && root.value === null);
+}
+
+/** A workflow with no keys, at the start of the document: what an empty workflow file is to GitHub. */
+function emptyWorkflow(yaml: YamlDoc, text: string): Workflow {
+  const node = new YAMLMap();
+  const at = yaml.doc.contents?.range?.[0] ?? 0;
+  node.range = [at, at, at];
+  const workflow = buildWorkflow(yaml, node, text, 'workflow');
+  workflow.empty = true;
+  return workflow;
 }
 
 // Outside .github/workflows a file is a workflow only if its jobs look like GitHub's (other CI systems have `jobs:` too).

@@ -30,6 +30,8 @@ export interface Workflow extends Memoizing {
   text: string;
   /** `defaults: run: shell:` as written, if any: part of every step's `shell` outside its job's text. */
   defaultShell: string | undefined;
+  /** A workflow file with no content (only comments, or nothing): `node` is an empty mapping of no length. */
+  empty?: true;
 }
 
 export interface Job extends Memoizing {

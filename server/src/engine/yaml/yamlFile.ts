@@ -10,6 +10,7 @@ import {
   LineCounter,
   Node,
   parseAllDocuments,
+  parseDocument,
   Scalar,
   visit,
   YAMLMap,
@@ -92,6 +93,13 @@ export function countLines(text: string): LineCounter {
 /** How every YAML text is parsed (a part of a text parsed again must be parsed the same way). */
 export const YAML_OPTIONS = { uniqueKeys: false } as const;
 
+const WORKFLOW_PATH = /(^|[\\/])\.github[\\/]workflows[\\/][^\\/]+\.ya?ml$/i;
+
+/** Whether GitHub reads the file as a workflow: every `.yml` and `.yaml` file directly in `.github/workflows/`. */
+export function isWorkflowPath(path: string): boolean {
+  return WORKFLOW_PATH.test(path);
+}
+
 /**
  * Parses a file; a Helm chart's template (`templates/*.yaml` with `{{ }}` actions) is read as `readHelmTemplate` reads
  * it, its `.Values` defaults taken from `values` (the chart's `values.yaml`) where given.
@@ -101,6 +109,8 @@ export function parseYamlFile(text: string, path = '', values?: ChartDefaults): 
   const lineCounter = new LineCounter();
   // parseAllDocuments returns an EmptyStream (an array with no documents) for empty input.
   const parsed = Array.from(parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter, prettyErrors: false }));
+  // A workflow file with no content (empty, or only comments) is still one workflow to GitHub, one it rejects.
+  if (parsed.length === 0 && isWorkflowPath(path)) parsed.push(parseDocument(text, { ...YAML_OPTIONS, prettyErrors: false }));
   // The lenient reading keeps every offset, so the strict parse's line counter serves it too.
   const lenient = hasCutQuotedScalar(parsed) ? readLeniently(text, parsed, { ...YAML_OPTIONS, prettyErrors: false }) : undefined;
   const documents = (lenient?.documents ?? parsed).map((doc, index) => new YamlDoc(doc, index));

@@ -43,6 +43,14 @@ const messages = {
   unusedAnchor: (name: string) => `Anchor '&${name}' is never used: no alias '*${name}' refers to it. Remove it, or check the alias that was meant to`,
   undefinedAlias: (name: string) => `Alias '*${name}' names no anchor: YAML needs '&${name}' earlier in the file, so GitHub cannot read the workflow`,
   recursiveAlias: (name: string) => `Alias '*${name}' is inside the value its anchor '&${name}' marks, so that value would contain itself: GitHub cannot read the workflow`,
+  emptyWorkflow: () => `This workflow file is empty: GitHub reads every file in .github/workflows as a workflow, and rejects one without 'on' and 'jobs'. Write them, or delete the file`,
+  emptyVector: (name: string) => `Matrix vector '${name}' has no values, and GitHub rejects a workflow with an empty vector: give it values, or remove it`,
+  noVector: () => `This matrix has no vector with values and no 'include' entry, so it makes no job: GitHub rejects the workflow`,
+  emptyIncludeExclude: (key: string) => `'${key}: []' ${key === 'include' ? 'adds and changes no combination' : 'removes no combination'}: it can be removed`,
+  emptyNeeds: () => `'needs: []' waits for no job: the job starts at once, as it would without 'needs'`,
+  maxParallelNoLimit: (value: string) => `'max-parallel: ${value}' sets no limit: GitHub's workflow parser reads a value below 1 as if the key were left out ('strategy.max-parallel' is then the number of matrix jobs)`,
+  maxParallelFraction: (value: string, whole: string) => `'max-parallel' counts whole jobs: GitHub's workflow parser drops the fraction of ${value}, so at most ${whole} run at once`,
+  stepTimeoutNoLimit: (value: string) => `A step 'timeout-minutes' of ${value} sets no time limit: the runner drops the fraction and sets a step's timeout only when it is 1 or more, so this step runs until the job's own timeout`,
   mergeKey: () => `GitHub does not support YAML merge keys ('<<') and rejects the workflow: write the keys out, or alias the whole mapping`,
 };
 
@@ -62,7 +70,7 @@ export default defineRule({
   docs: {
     summary: 'Keys, values and references GitHub rejects when it reads the workflow (checked against GitHub\'s own workflow schema).',
     rationale:
-      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a job with `runs-on` and no `steps`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. YAML anchors and aliases are read as GitHub reads them: an alias with no anchor before it, an alias inside the value its own anchor marks, and a merge key (`<<`, which GitHub does not support) are errors; an anchor no alias uses is a warning (the workflow runs, but an alias probably names the wrong anchor). A container or service whose `credentials` has only one of `username` and `password` is a warning: the runner then skips the registry login. A `runs-on` with no label and no group (`runs-on: []`) is reported too: GitHub takes it, and no runner ever picks the job up. A step using a local JavaScript or Docker action whose action.yml `runs` lacks `main` (or `image`) is an error, and one whose `runs` gives a key of the other kind (`env` in a JavaScript action) a warning: said once, at the step, since such an action.yml is not checked as a file of its own. In `strict`, what GitHub\'s metadata syntax asks of an action and the runner does not need is an info note, in a composite action\'s action.yml and once per problem at a step using a local JavaScript or Docker action: no `description` (the syntax lists it as required), and a `branding.icon` or `branding.color` outside the lists of https://docs.github.com/en/actions/reference/workflows-and-actions/metadata-syntax#branding (the Marketplace badge takes only those; the runner ignores `branding`). Whether `runs.main` exists is not checked: it is often built by an earlier step. Event names and filters under `on:` are `gha/events`\'s to report.',
+      'A workflow GitHub cannot read never starts: a misspelled key (`shel:`, `runs_on:`), a value of the wrong kind, a step with both `run` and `uses`, a job without `runs-on`, a job with `runs-on` and no `steps`, a duplicate step id or a `uses:` without `@ref` fails the whole file, and the push that carried it shows a red "invalid workflow" instead of a run. The keys and value kinds come from the schema GitHub ships in `@actions/workflow-parser`, generated into shipcheck at build time; expressions are accepted wherever GitHub evaluates them. YAML anchors and aliases are read as GitHub reads them: an alias with no anchor before it, an alias inside the value its own anchor marks, and a merge key (`<<`, which GitHub does not support) are errors; an anchor no alias uses is a warning (the workflow runs, but an alias probably names the wrong anchor). A container or service whose `credentials` has only one of `username` and `password` is a warning: the runner then skips the registry login. A `runs-on` with no label and no group (`runs-on: []`) is reported too: GitHub takes it, and no runner ever picks the job up. A step using a local JavaScript or Docker action whose action.yml `runs` lacks `main` (or `image`) is an error, and one whose `runs` gives a key of the other kind (`env` in a JavaScript action) a warning: said once, at the step, since such an action.yml is not checked as a file of its own. A matrix vector with no values (`os: []`) and a matrix that makes no job (no vector, no `include` entry) are errors, as GitHub\'s workflow parser rejects them. Notes (info) say where a value is accepted but does not do what it seems to, as the parser and the runner read it: `needs: []` (no job waited for), an empty matrix `include` or `exclude` (no combination added or removed), a negative or fractional `max-parallel` (cast to a whole number, and one below 1 means no limit; `max-parallel: 0`, written on purpose for "no limit", is left alone), and a step `timeout-minutes` below 1 (the runner drops the fraction and sets no step timeout then). GitHub reads every `.yml` and `.yaml` file directly in `.github/workflows/` as a workflow, so such a file that is empty (or only comments), or lacks `on:` or `jobs:`, is reported too. In `strict`, what GitHub\'s metadata syntax asks of an action and the runner does not need is an info note, in a composite action\'s action.yml and once per problem at a step using a local JavaScript or Docker action: no `description` (the syntax lists it as required), and a `branding.icon` or `branding.color` outside the lists of https://docs.github.com/en/actions/reference/workflows-and-actions/metadata-syntax#branding (the Marketplace badge takes only those; the runner ignores `branding`). Whether `runs.main` exists is not checked: it is often built by an earlier step. Event names and filters under `on:` are `gha/events`\'s to report.',
     symptom: 'The workflow fails before any job starts ("Invalid workflow file … Unexpected value"), or (in a branch nobody merges yet) silently never runs.',
     fix: 'Correct the key or value; a single close misspelling comes with a quick fix.',
     bad: `on: push
@@ -86,6 +94,7 @@ jobs:
   visit: {
     workflow(workflow, ctx) {
       if (workflow.kind === 'composite-action') return checkAction(workflow, ctx);
+      if (workflow.empty) return void ctx.report({ span: firstLine(workflow.text), message: 'emptyWorkflow', args: [] });
       checkAnchors(ctx);
       const root = workflow.node;
       const problems = validate(WORKFLOW_SCHEMA, ctx.doc, root, 'workflow-root-strict', rootSpan(workflow), { stop: (definition) => definition === 'job' || definition === 'on-strict' });
@@ -111,6 +120,8 @@ jobs:
       checkStepsPresent(job, ctx);
       checkImages(job, ctx);
       checkRunsOnEmpty(job, ctx);
+      checkStrategy(job, ctx);
+      checkEmptyNeeds(job, ctx);
       checkEnvNames(job.fields.get('env')?.value, ctx);
       checkShell(defaultShellNode(job.fields.get('defaults')?.value, ctx), ctx, job);
       const call = job.fields.get('uses');
@@ -119,6 +130,11 @@ jobs:
     },
   },
 });
+
+function firstLine(text: string): Span {
+  const end = text.search(/\r?\n/);
+  return { start: 0, end: end < 0 ? text.length : end };
+}
 
 function rootSpan(workflow: Workflow): Span {
   const first = workflow.node.items[0]?.key;
@@ -173,7 +189,73 @@ function checkSteps(job: Job, ctx: Ctx): void {
     checkShell(step.fields.get('shell')?.value, ctx, step.fields.has('if') ? undefined : job);
     checkEnvNames(step.fields.get('env')?.value, ctx);
     checkStepUses(step, ctx);
+    checkStepTimeout(step, ctx);
   }
+}
+
+/** A number written as such (not an expression, not a string): what GitHub's parser casts to a whole number. */
+function numberOf(node: Node | undefined): number | undefined {
+  return isScalar(node) && typeof node.value === 'number' && Number.isFinite(node.value) ? node.value : undefined;
+}
+
+/** A literal empty sequence (`[]`), not one an expression fills in. */
+function isEmptySeq(node: Node | undefined): boolean {
+  return isSeq(node) && node.items.length === 0;
+}
+
+/**
+ * The runner casts a step's `timeout-minutes` to a whole number and sets the step's timeout only when that is above 0
+ * (actions/runner, StepsRunner): 0, a negative number or a fraction below 1 leaves the step to the job's timeout.
+ */
+function checkStepTimeout(step: Step, ctx: Ctx): void {
+  const field = step.fields.get('timeout-minutes');
+  const minutes = numberOf(field?.value);
+  if (field?.value && minutes !== undefined && Math.trunc(minutes) <= 0) ctx.report({ span: spanOf(field.value), message: 'stepTimeoutNoLimit', args: [String(minutes)], severity: 'info' });
+}
+
+/** `needs: []`: GitHub's parser reads it as no needs (@actions/workflow-parser, converter/job.ts). */
+function checkEmptyNeeds(job: Job, ctx: Ctx): void {
+  const needs = job.fields.get('needs')?.value;
+  if (needs && isEmptySeq(needs)) ctx.report({ span: spanOf(needs), message: 'emptyNeeds', args: [], severity: 'info' });
+}
+
+/**
+ * `strategy:` as GitHub's workflow parser reads it (actions/runner, WorkflowTemplateConverter.ConvertToStrategy): an
+ * empty matrix vector and a matrix with neither a vector nor an 'include' entry are errors; 'max-parallel' is cast to a
+ * whole number, and one below 1 stands for no limit. An empty 'include' or 'exclude' does nothing.
+ */
+function checkStrategy(job: Job, ctx: Ctx): void {
+  const strategy = job.fields.get('strategy')?.value;
+  if (!isMap(strategy)) return;
+  const fields = mapFields(ctx.doc, strategy);
+  const maxParallel = fields.get('max-parallel')?.value;
+  const limit = numberOf(maxParallel);
+  if (maxParallel && limit !== undefined) {
+    // 0 is left alone: written on purpose for "no limit" (nodejs/undici's CI does so in five jobs).
+    if (limit !== 0 && Math.trunc(limit) <= 0) ctx.report({ span: spanOf(maxParallel), message: 'maxParallelNoLimit', args: [String(limit)], severity: 'info' });
+    else if (!Number.isInteger(limit)) ctx.report({ span: spanOf(maxParallel), message: 'maxParallelFraction', args: [String(limit), String(Math.trunc(limit))], severity: 'info' });
+  }
+  const matrixField = fields.get('matrix');
+  const matrix = matrixField?.value;
+  if (!matrixField || !isMap(matrix)) return;
+  // Anything computed (a key or a value with an expression) may fill the matrix in: then only literal empty vectors are judged.
+  let computed = false;
+  let makesJobs = false;
+  const emptyFilters: [string, Node][] = [];
+  for (const pair of matrix.items) {
+    const key = scalarToString(pair.key);
+    const value = ctx.doc.resolve(pair.value);
+    if (key === undefined || key.includes(EXPRESSION) || !isSeq(value)) computed = true;
+    else if (key === 'include' || key === 'exclude') {
+      if (value.items.length === 0) emptyFilters.push([key, value]);
+      else if (key === 'include') makesJobs = true;
+    } else if (value.items.length === 0) {
+      ctx.report({ span: spanOf(value), message: 'emptyVector', args: [key] });
+      computed = true; // said once: at the empty vector, not again for the matrix
+    } else makesJobs = true;
+  }
+  if (!computed && !makesJobs) return void ctx.report({ span: matrixField.keySpan, message: 'noVector', args: [] });
+  for (const [key, value] of emptyFilters) ctx.report({ span: spanOf(value), message: 'emptyIncludeExclude', args: [key], severity: 'info' });
 }
 
 /**
