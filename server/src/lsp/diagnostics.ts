@@ -41,6 +41,8 @@ export class DocumentLinter {
   private readonly results = new Map<string, { version: number; generation: number; settings: EditorSettings; result: LintResult }>();
   // Settings requests on their way, so a burst of changes to a new document asks once.
   private readonly loadingSettings = new Map<string, Promise<unknown>>();
+  // The documents whose check waits for their settings (see `schedule`), with how urgent it is.
+  private readonly waitingForSettings = new Map<string, 'open' | 'typing'>();
   // Rule failures already written to the log (a failing rule fails again on every keystroke).
   private readonly loggedFailures = new Set<string>();
   // For the documents edited last: parses and findings of their YAML documents, kept between keystrokes.
@@ -172,8 +174,18 @@ export class DocumentLinter {
     const { uri } = document;
     if (trigger === 'change' && this.settings.get(uri).run === 'onSave') return;
     const urgency = trigger === 'open' ? 'open' : 'typing';
+    // One wait for settings a document: later calls only raise its urgency. (A file opened in a workspace of many open
+    // files asks to check them all again; a wait each would pile up with every open while the settings are asked.)
+    const waiting = this.waitingForSettings.get(uri);
+    if (waiting !== undefined) {
+      if (urgency === 'typing') this.waitingForSettings.set(uri, urgency);
+      return;
+    }
+    this.waitingForSettings.set(uri, urgency);
     void this.queue.track(this.settingsLoaded(uri)).then(() => {
-      if (this.documents.get(uri)) this.queue.add(uri, urgency, () => this.publish(uri, urgency === 'typing'));
+      const wanted = this.waitingForSettings.get(uri) ?? urgency;
+      this.waitingForSettings.delete(uri);
+      if (this.documents.get(uri)) this.queue.add(uri, wanted, () => this.publish(uri, wanted === 'typing'));
     });
   }
 
