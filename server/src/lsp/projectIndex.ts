@@ -114,7 +114,10 @@ export class WorkspaceIndex {
     if (ACTION_METADATA.test(path)) return JSON.stringify(this.index.has(path) ? (this.index.file(path)?.action ?? null) : 'gone');
     if (!WORKFLOW.test(path)) return undefined;
     if (text !== undefined && !text.includes('workflow_call')) return 'not reusable';
-    return JSON.stringify(this.index.has(path) ? (this.index.file(path)?.workflowCall ?? null) : 'gone');
+    if (!this.index.has(path)) return 'gone';
+    // Read from the index, a workflow that is not reusable says the same as its text would: opening it changes nothing.
+    const call = this.index.file(path)?.workflowCall;
+    return call ? JSON.stringify(call) : 'not reusable';
   }
 
   /**
