@@ -67,6 +67,28 @@ jobs:
     assert.deepEqual(shells(text), ['bash/posix/runner']);
   });
 
+  it("gives a step on the runner's default that runs only on Windows the Windows default: pwsh", () => {
+    const text = `on: push
+jobs:
+  matrix:
+    strategy: {matrix: {os: [ubuntu-latest, windows-latest]}}
+    runs-on: \${{ matrix.os }}
+    steps:
+      - {if: "runner.os == 'Windows'", run: x}
+      - {if: "\${{ runner.os == 'windows' && matrix.os }}", run: x}
+      - {if: "runner.os != 'Windows'", run: x}
+      - {if: "runner.os == 'Windows' || inputs.all", run: x}
+      - {if: "!(runner.os == 'Windows')", run: x}
+      - {if: "runner.os == 'Windows'", shell: bash, run: x}
+  defaults:
+    runs-on: \${{ matrix.os }}
+    defaults: {run: {shell: bash}}
+    steps: [{if: "runner.os == 'Windows'", run: x}]
+`;
+    const all = workflowOf(text).jobs.flatMap((job) => job.steps.map((step) => `${step.shell.name}/${step.shell.from}`));
+    assert.deepEqual(all, ['pwsh/runner', 'pwsh/runner', 'bash/runner', 'bash/runner', 'bash/runner', 'bash/step', 'bash/job']);
+  });
+
   it("requires a composite action's steps to set their own shell (one without is checked as bash)", () => {
     const text = `runs:
   using: composite

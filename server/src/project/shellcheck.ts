@@ -4,8 +4,7 @@ import type { Finding, Severity, Span } from '../engine/core/finding';
 import type { RuleSetting } from '../engine/core/lint';
 import { findingSeverity, presetSeverity, type Preset } from '../engine/core/presets';
 import { parseSuppressions, SuppressionIndex } from '../engine/core/suppress';
-import type { Step } from '../engine/model/workflow';
-import { scalarToString, type YamlFile } from '../engine/yaml/yamlFile';
+import type { YamlFile } from '../engine/yaml/yamlFile';
 import shellcheckRule from '../rules/gha/shellcheck';
 
 /**
@@ -75,23 +74,13 @@ export function shellScripts(file: YamlFile): ShellScript[] {
       for (const step of job.steps) {
         const run = step.run;
         const shell = step.shell.kind === 'posix' ? checkedShell(step.shell.name) : undefined;
-        if (!run?.text || !shell || windowsOnly(step)) continue;
+        if (!run?.text || !shell) continue;
         const text = blankExpressions(run.value);
         scripts.push({ shell, text, offsetOf: (index) => run.text?.sourceOffset(index), span: run.span });
       }
     }
   }
   return scripts;
-}
-
-/**
- * A step that takes the runner's default shell and runs only on Windows (`if: runner.os == 'Windows'`, in a job whose
- * `runs-on` is known only at run time, such as `${{ matrix.os }}`): its script is PowerShell, not bash.
- */
-function windowsOnly(step: Step): boolean {
-  if (step.shell.from !== 'runner') return false;
-  const condition = scalarToString(step.fields.get('if')?.value);
-  return condition !== undefined && !condition.includes('||') && /runner\.os\s*==\s*'windows'/i.test(condition);
 }
 
 function checkedShell(name: string): CheckedShell | undefined {

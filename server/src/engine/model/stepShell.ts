@@ -68,6 +68,15 @@ export function runsOnWindows(runsOn: Node | undefined): boolean {
   return labels.some((label) => label !== undefined && !label.includes('${{') && /windows/i.test(label));
 }
 
+/**
+ * Whether a step's `if:` lets it run only on Windows (`runner.os == 'Windows'`, not inside an `||` or a negation): in a
+ * job whose runner is known only at run time (`${{ matrix.os }}`), such a step on the runner's default shell runs
+ * PowerShell.
+ */
+export function onlyOnWindows(condition: string | undefined): boolean {
+  return condition !== undefined && !condition.includes('||') && !condition.includes('!') && /runner\.os\s*==\s*'windows'/i.test(condition);
+}
+
 /** A shell decided by a `shell:` value (the step's, or a default) or by the runner's OS. */
 export function resolveShell(written: string | undefined, from: StepShell['from'], windows: boolean): StepShell {
   if (written !== undefined) return { name: written, kind: shellKind(written), from };

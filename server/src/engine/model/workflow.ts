@@ -3,7 +3,7 @@ import { scalarText, type ScalarText } from '../yaml/scalarText';
 import { type ActionRef, parseUses } from './action';
 import type { Memoizing, MemoKey } from './memo';
 import { keptPerNode } from '../incremental/memo';
-import { defaultShell, resolveShell, runsOnWindows, type StepShell } from './stepShell';
+import { defaultShell, onlyOnWindows, resolveShell, runsOnWindows, type StepShell } from './stepShell';
 import {
   type Field,
   isMap,
@@ -176,7 +176,9 @@ function buildSteps(yaml: YamlDoc, stepsNode: Node | undefined, job: Job, text: 
     const fields = mapFields(yaml, item);
     const inputsNode = fields.get('with')?.value;
     const written = scalarToString(fields.get('shell')?.value);
-    const shell = written === undefined ? jobShell : resolveShell(written, 'step', false);
+    // A step on the runner's default that runs only on Windows gets that runner's default: PowerShell.
+    const windowsStep = written === undefined && jobShell.from === 'runner' && jobShell.kind === 'posix' && onlyOnWindows(scalarToString(fields.get('if')?.value));
+    const shell = written !== undefined ? resolveShell(written, 'step', false) : windowsStep ? resolveShell(undefined, 'runner', true) : jobShell;
     const step: Step = { index, node: item, fields, job, inputs: isMap(inputsNode) ? mapFields(yaml, inputsNode) : new Map(), shell };
     const uses = scalarToString(fields.get('uses')?.value);
     if (uses !== undefined) {
