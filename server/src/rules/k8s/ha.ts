@@ -20,13 +20,15 @@ export default defineRule({
       `This ${kind} runs ${replicas} replicas, but no term of its podAntiAffinity selects its own pods (their labels, in their namespace): it keeps them away from other pods, not from each other, so the scheduler may still put them all on one node.`,
     autoscalerMinimum: (minimum: number, written: boolean) =>
       `minReplicas is ${minimum}${written ? '' : ' (unset)'}: at quiet hours the autoscaler scales down to a single pod, and a restart or a drain leaves nothing to answer.`,
+    twoReplicas: (subject: string) =>
+      `${subject}: while one of the two pods is evicted by a drain or lost with its node, the other carries all the load with no spare until the first is rescheduled; three replicas keep a spare through one disruption.`,
   },
   docs: {
     summary: 'Workloads that serve traffic should run at least two replicas, spread across nodes.',
     rationale:
-      'A single replica is a single point of failure: every restart, reschedule or node drain is an outage for the Service in front of it, and a PodDisruptionBudget cannot help a workload of one pod. Several replicas help only if they do not share a node, so `podAntiAffinity` or `topologySpreadConstraints` should spread them (an anti-affinity counts only when one of its terms selects the workload\'s own pods: one that names other pods\' labels, or another namespace, keeps them apart from those pods and not from each other); an autoscaler whose `minReplicas` is 1 brings the workload back to one pod whenever load is low. The rule looks at Deployments, StatefulSets, ReplicaSets, Argo Rollouts and DeploymentConfigs; it notes a single replica only when a Service or a PodDisruptionBudget checked with the workload selects it (something depends on it being up), and leaves replica counts an autoscaler owns to the autoscaler\'s `minReplicas`.',
+      'A single replica is a single point of failure: every restart, reschedule or node drain is an outage for the Service in front of it, and a PodDisruptionBudget cannot help a workload of one pod. Several replicas help only if they do not share a node, so `podAntiAffinity` or `topologySpreadConstraints` should spread them (an anti-affinity counts only when one of its terms selects the workload\'s own pods: one that names other pods\' labels, or another namespace, keeps them apart from those pods and not from each other); an autoscaler whose `minReplicas` is 1 brings the workload back to one pod whenever load is low. The rule looks at Deployments, StatefulSets, ReplicaSets, Argo Rollouts and DeploymentConfigs; it notes a single replica only when a Service or a PodDisruptionBudget checked with the workload selects it (something depends on it being up), and leaves replica counts an autoscaler owns to the autoscaler\'s `minReplicas`. In `strict`, a hint also marks a count of exactly two (`replicas: 2`, in a Kustomize patch that writes it too, or an autoscaler\'s `minReplicas: 2`): two pass this rule, but while one pod is evicted by a drain or lost with its node the other carries all the load with no spare until the first is rescheduled; three keep a spare through one disruption.',
     symptom: 'A few seconds of errors at every deploy of a one-pod service or every node upgrade; an outage when the one node holding every replica fails.',
-    fix: 'Run `replicas: 2` or more (or `minReplicas: 2` on the autoscaler), and spread the pods with `topologySpreadConstraints` over `kubernetes.io/hostname` (or a preferred `podAntiAffinity`).',
+    fix: 'Run `replicas: 2` or more, three to keep a spare through a drain (on an autoscaler, `minReplicas` likewise), and spread the pods with `topologySpreadConstraints` over `kubernetes.io/hostname` (or a preferred `podAntiAffinity`).',
     bad: `apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata:
@@ -48,7 +50,7 @@ spec:
     apiVersion: apps/v1
     kind: Deployment
     name: api
-  minReplicas: 2
+  minReplicas: 3
   maxReplicas: 10
 `,
   },
@@ -61,15 +63,26 @@ spec:
         const minField = fields.get('minReplicas');
         const minimum = minField ? scalarToNumber(minField.value) : 1;
         const target = scaleTargetOf(ctx.doc, object);
-        if (minimum === undefined || minimum >= 2 || minimum < 1 || !target) return;
+        if (minimum === undefined || minimum > 2 || minimum < 1 || !target) return;
+        if (minimum === 2) {
+          // A hint in strict only: two is what this rule asks for, three is the peers' advice.
+          if (minField?.value && ctx.preset !== 'recommended') ctx.report({ span: spanOf(minField.value), message: 'twoReplicas', args: ['minReplicas is 2 (the autoscaler\'s floor)'], severity: 'hint' });
+          return;
+        }
         ctx.report({ span: minField?.value ? spanOf(minField.value) : target.field.keySpan, message: 'autoscalerMinimum', args: [minimum, minField !== undefined] });
         return;
       }
-      if (!REPLICATED_KINDS.includes(object.kind) || object.partial || isControllerOwned(ctx.doc, object)) return;
+      if (!REPLICATED_KINDS.includes(object.kind) || isControllerOwned(ctx.doc, object)) return;
       if (object.kind === 'Rollout' && !object.apiVersion.startsWith('argoproj.io/')) return;
       // An autoscaler owns the count: its minReplicas is what to look at.
       const replicas = replicasOf(ctx.doc, object);
       if (!replicas || autoscalersOf(ctx.index, object).length > 0) return;
+      // A hint in strict only, on a Kustomize patch too when it writes the count.
+      if (replicas.count === 2 && replicas.field?.value && ctx.preset !== 'recommended') {
+        ctx.report({ span: spanOf(replicas.field.value), message: 'twoReplicas', args: [`This ${object.kind} runs 2 replicas`], severity: 'hint' });
+      }
+      // Whatever else a patch leaves out, its base supplies.
+      if (object.partial) return;
       const span = replicas.field?.keySpan ?? object.fields.get('spec')!.keySpan;
       if (replicas.count === 1) {
         const labels = podLabels(ctx.doc, object);
