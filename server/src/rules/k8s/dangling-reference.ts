@@ -5,12 +5,14 @@ import { namespaceSetAsDeployed, overlaysRenamingApart } from '../../engine/mode
 import { isFlaggerCanary } from '../../engine/model/flagger';
 import type { K8sObject } from '../../engine/model/k8s';
 import { rolloutAnalyses, rolloutOf } from '../../engine/model/rollout';
-import { asksForOperatorLabel, holdsOperatorPods, podMakers, type PodMaker, readLabelSelector, readServiceSelector, REPLICATED_KINDS, scaleTargetOf, selects } from '../../engine/model/k8sSelection';
+import { asksForOperatorLabel, holdsOperatorPods, podMakers, type PodMaker, readLabelSelector, readServiceSelector, REPLICATED_KINDS, scaleTargetOf, selects, type Selector } from '../../engine/model/k8sSelection';
 import { type Field, isMap, isSeq, mapFields, type Node, scalarToNumber, scalarToString, seqItems, spanOf, type YamlDoc } from '../../engine/yaml/yamlFile';
 
 const messages = {
     serviceSelectsNothing: (service: string, selector: string) =>
     `Service ${service} selects ${selector}, which no pod template checked with it carries: the Service has no endpoints and every connection to it fails.`,
+  serviceOtherNamespace: (service: string, namespace: string, selector: string, makers: string, other: string) =>
+    `Service ${service} in namespace '${namespace}' selects ${selector}, which the pods of ${makers} carry, but in namespace '${other}': a Service routes only to pods of its own namespace, so it has no endpoints. Move one of them, or give both the same 'metadata.namespace'.`,
   targetPortName: (port: string) =>
     `targetPort '${port}' is a port name, but no container of the pods this Service selects declares a port named '${port}': traffic sent to it has nowhere to go.`,
   ingressService: (service: string) =>
@@ -143,7 +145,10 @@ function checkService(object: K8sObject, near: K8sObject | undefined, fields: Ma
   // No selector: endpoints are managed by hand or by a controller.
   if (!selectorField || !selector || selector.matchLabels.size === 0 || asksForOperatorLabel(selector)) return;
   const makers = knownMakers(ctx.index, near);
-  if (!makers) return;
+  if (!makers) {
+    checkOtherNamespaces(object, near, selectorField, selector, ctx);
+    return;
+  }
   const selected = makers.filter((maker) => selects(selector, maker.labels));
   if (selected.length === 0) {
     ctx.report({ span: selectorField.keySpan, message: 'serviceSelectsNothing', args: [object.name ? `'${object.name}'` : 'This', describe(selector.matchLabels)] });
@@ -162,6 +167,23 @@ function checkService(object: K8sObject, near: K8sObject | undefined, fields: Ma
     if (!target || name === undefined || scalarToNumber(target) !== undefined || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name) || declared.has(name)) continue;
     ctx.report({ span: spanOf(target), message: 'targetPortName', args: [name] });
   }
+}
+
+/**
+ * A Service in a namespace the set holds no workloads of says nothing, unless workloads of another namespace written
+ * in the set carry its labels: both namespaces are written out, so the pair is a namespace mix-up, not pods deployed
+ * elsewhere.
+ */
+function checkOtherNamespaces(object: K8sObject, near: K8sObject | undefined, selectorField: Field, selector: Selector, ctx: Context): void {
+  const namespace = object.namespace;
+  if (near === undefined || namespace === undefined || podMakers(ctx.index, near).length > 0) return;
+  const elsewhere = podMakers(ctx.index, undefined).filter(
+    (maker) => maker.complete && maker.labels !== undefined && maker.object.namespace !== undefined && maker.object.namespace !== namespace && selects(selector, maker.labels),
+  );
+  const other = elsewhere[0]?.object.namespace;
+  if (other === undefined || elsewhere.some((maker) => maker.object.namespace !== other)) return;
+  const names = elsewhere.map((maker) => `${maker.object.kind} '${maker.object.name ?? '(unnamed)'}'`).join(', ');
+  ctx.report({ span: selectorField.keySpan, message: 'serviceOtherNamespace', args: [object.name ? `'${object.name}'` : 'This', namespace, describe(selector.matchLabels), names, other] });
 }
 
 function checkIngress(object: K8sObject, near: K8sObject | undefined, fields: Map<string, Field>, ctx: Context): void {
