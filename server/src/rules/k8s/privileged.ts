@@ -44,6 +44,8 @@ export default defineRule({
       `'${key}: true' shares the node's ${what} with this pod: its containers can see or reach what other pods and the node itself do. Leave it off unless this is a node agent.`,
     hostPath: (path: string, what: string) =>
       `A hostPath volume mounts '${path}', ${what}. Through it a compromised container reaches past its own isolation into the node.`,
+    otherHostPath: (path: string, use: string) =>
+      `A hostPath volume mounts the node's '${path}' into this pod: the pod sees the files of whichever node it lands on, and ${use}. Unless the pod must see the node, a PersistentVolumeClaim, an emptyDir or a ConfigMap keeps it off the node's file system.`,
     capability: (container: string, capability: string) =>
       `${container} adds the '${capability}' capability. ${CAPABILITY_WORDS[capability] ?? ''} Add only the narrow capability the program needs, if any.`,
     escalation: (container: string) =>
@@ -52,7 +54,7 @@ export default defineRule({
   docs: {
     summary: 'Containers should not get the node: no privileged mode, host namespaces, node paths or near-root capabilities.',
     rationale:
-      "A container is isolated from the node only as far as its settings keep it so. `privileged: true` removes the isolation outright; `hostNetwork`, `hostPID` and `hostIPC` share the node's network, processes and shared memory; a `hostPath` volume of the container runtime's socket (or `/run`, `/var/run` that hold it), `/`, `/etc`, `/etc/kubernetes`, `/dev`, `/proc/sys` or the kubelet's directories lets the container start containers, read every Secret mounted on the node, reach its disks, or rewrite its configuration; `SYS_ADMIN` is nearly `privileged` under another name; `allowPrivilegeEscalation: true` lets setuid programs gain root. Any bug in the application then becomes a breach of the node and of every workload scheduled on it, which is what turns an incident into a long one.\n\nNode agents (log shippers, CNI plugins, monitoring daemons) often need some of this: they run as DaemonSets, and the rule reports their settings as notes in the strict preset and not at all in the recommended one.",
+      "A container is isolated from the node only as far as its settings keep it so. `privileged: true` removes the isolation outright; `hostNetwork`, `hostPID` and `hostIPC` share the node's network, processes and shared memory; a `hostPath` volume of the container runtime's socket (or `/run`, `/var/run` that hold it), `/`, `/etc`, `/etc/kubernetes`, `/dev`, `/proc/sys` or the kubelet's directories lets the container start containers, read every Secret mounted on the node, reach its disks, or rewrite its configuration; `SYS_ADMIN` is nearly `privileged` under another name; `allowPrivilegeEscalation: true` lets setuid programs gain root. Any bug in the application then becomes a breach of the node and of every workload scheduled on it, which is what turns an incident into a long one.\n\nNode agents (log shippers, CNI plugins, monitoring daemons) often need some of this: they run as DaemonSets, and the rule reports their settings as notes in the strict preset and not at all in the recommended one.\n\nThe strict preset also adds a hint on a `hostPath` volume of any other path outside a DaemonSet: it ties the pod to the files of whichever node it lands on, and a container that mounts it writable can change the node's files. It says whether every mount of it is read-only; a PersistentVolumeClaim, an `emptyDir` or a ConfigMap usually does the job without the node.",
     symptom:
       'A vulnerability scan or a penetration test reports that one compromised pod gave access to the node, to other teams\' Secrets, or to the cluster\'s control plane.',
     fix: "Remove the setting. If the workload truly needs one capability, add just that one (`NET_BIND_SERVICE`, not `SYS_ADMIN`), mount a narrower host path read-only, and run it in a namespace whose Pod Security admission level is `privileged` so the exception is explicit.",
@@ -104,9 +106,14 @@ spec:
           const value = pod.fields.get(key)?.value;
           if (isTrue(value)) ctx.report({ span: spanOf(value!), message: 'hostNamespace', args: [key, NAMESPACE_WORDS[key]], severity: mild ?? 'warning' });
         }
-        for (const { node, path } of hostPaths(ctx.doc, pod)) {
+        for (const { node, path, volume } of hostPaths(ctx.doc, pod)) {
           const what = HOST_PATHS.get(normalise(path));
           if (what) ctx.report({ span: spanOf(node), message: 'hostPath', args: [path, what], severity: mild ?? 'warning' });
+          // Any other host path ties the pod to a node's files: a strict hint, except in node agents, whose job that is.
+          else if (ctx.preset !== 'recommended' && object.kind !== 'DaemonSet') {
+            const use = mountedReadOnly(ctx.doc, pod, volume) ? 'its containers mount it read-only' : 'a container that mounts it writable can change those files on the node';
+            ctx.report({ span: spanOf(node), message: 'otherHostPath', args: [path, use], severity: 'hint' });
+          }
         }
         for (const container of [...pod.initContainers, ...pod.containers, ...pod.ephemeralContainers]) {
           const security = container.fields.get('securityContext')?.value;
@@ -149,16 +156,32 @@ function normalise(path: string): string {
   return path.slice(0, end);
 }
 
-/** The `path` values of the pod's hostPath volumes. */
-function hostPaths(yaml: YamlDoc, pod: PodSpec): { node: Node; path: string }[] {
+/** The `path` values of the pod's hostPath volumes, with the volume's name. */
+function hostPaths(yaml: YamlDoc, pod: PodSpec): { node: Node; path: string; volume: string | undefined }[] {
   const volumes = pod.fields.get('volumes')?.value;
   if (!isSeq(volumes)) return [];
   return seqItems(yaml, volumes).flatMap((volume) => {
     if (!isMap(volume)) return [];
-    const hostPath = mapFields(yaml, volume).get('hostPath')?.value;
+    const fields = mapFields(yaml, volume);
+    const hostPath = fields.get('hostPath')?.value;
     if (!isMap(hostPath)) return [];
     const node = mapFields(yaml, hostPath).get('path')?.value;
     const path = scalarToString(node);
-    return node && path !== undefined ? [{ node, path }] : [];
+    return node && path !== undefined ? [{ node, path, volume: scalarToString(fields.get('name')?.value) }] : [];
   });
+}
+
+/** Whether the pod's containers mount the volume, and all of them with `readOnly: true`. */
+function mountedReadOnly(yaml: YamlDoc, pod: PodSpec, volume: string | undefined): boolean {
+  if (volume === undefined) return false;
+  const readOnly = [...pod.initContainers, ...pod.containers, ...pod.ephemeralContainers].flatMap((container) => {
+    const mounts = container.fields.get('volumeMounts')?.value;
+    if (!isSeq(mounts)) return [];
+    return seqItems(yaml, mounts).flatMap((mount) => {
+      if (!isMap(mount)) return [];
+      const fields = mapFields(yaml, mount);
+      return scalarToString(fields.get('name')?.value) === volume ? [isTrue(fields.get('readOnly')?.value)] : [];
+    });
+  });
+  return readOnly.length > 0 && readOnly.every(Boolean);
 }

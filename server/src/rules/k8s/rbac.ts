@@ -1,4 +1,4 @@
-import { isControllerOwned } from '../../engine/model/k8s';
+import { isControllerOwned, type K8sObject } from '../../engine/model/k8s';
 import { defineRule } from '../../engine/core/rule';
 import { type Field, isMap, isSeq, mapFields, scalarToString, seqItems, spanOf, type Node, type YamlDoc } from '../../engine/yaml/yamlFile';
 
@@ -30,13 +30,15 @@ export default defineRule({
       `This ${kind} grants every verb (verbs '*') on RBAC objects, 'escalate' and 'bind' included: whoever holds it can grant themselves any right. List the verbs it needs.`,
     allVerbs: (kind: string, resources: string) =>
       `This ${kind} grants every verb (verbs '*') on ${resources}, including 'delete' and 'deletecollection' and any verb added later. List the verbs it needs.`,
+    secretsBinding: (binding: string, role: string, subjects: string) =>
+      `This ${binding} gives ${role}, which can read every Secret in its reach, to ${subjects}: whoever acts as them can read those credentials. The finding on the role shows the rule to narrow.`,
     clusterAdmin: (binding: string, subjects: string) =>
       `This ${binding} gives 'cluster-admin' to ${subjects}: full control of ${binding === 'ClusterRoleBinding' ? 'the whole cluster' : 'the namespace'}, so a compromise of it is a compromise of everything there. Bind a Role with the rights it needs.`,
   },
   docs: {
     summary: 'Roles should grant what a workload needs, not wildcards, Secrets, privilege escalation or cluster-admin.',
     rationale:
-      "RBAC is the blast radius of a compromised pod or a leaked token. A Role granting `*` resources reaches Secrets, pods and every resource a later version adds; `get`, `list` or `watch` on all `secrets` hands over every credential in reach, ServiceAccount tokens included; the `escalate`, `bind` and `impersonate` verbs let the holder raise its own rights; and a binding of `cluster-admin` to a ServiceAccount makes every pod that runs as it an administrator of the cluster. An incident with such a grant is no longer one pod's incident, and recovering means rotating every credential it could read.\n\nOperators and controllers (cert-manager, Argo CD, ingress controllers) legitimately need broad rights on their own resources: the rule reports `*` within a named API group, `*` verbs on named resources and reading all Secrets (ingress controllers read TLS certificates, GitOps tools cluster credentials) only as notes in the strict preset. ClusterRoles built by aggregation (`aggregationRule`) are skipped: their rules come from other ClusterRoles.",
+      "RBAC is the blast radius of a compromised pod or a leaked token. A Role granting `*` resources reaches Secrets, pods and every resource a later version adds; `get`, `list` or `watch` on all `secrets` hands over every credential in reach, ServiceAccount tokens included; the `escalate`, `bind` and `impersonate` verbs let the holder raise its own rights; and a binding of `cluster-admin` to a ServiceAccount makes every pod that runs as it an administrator of the cluster. An incident with such a grant is no longer one pod's incident, and recovering means rotating every credential it could read.\n\nOperators and controllers (cert-manager, Argo CD, ingress controllers) legitimately need broad rights on their own resources: the rule reports `*` within a named API group, `*` verbs on named resources and reading all Secrets (ingress controllers read TLS certificates, GitOps tools cluster credentials) only as notes in the strict preset. ClusterRoles built by aggregation (`aggregationRule`) are skipped: their rules come from other ClusterRoles.\n\nThe strict preset also adds a hint on a RoleBinding or ClusterRoleBinding of a Role or ClusterRole checked with it that reads every Secret in its reach (the role's own note), naming who it is given to: the role is where to narrow the grant, the binding shows who gets it.",
     symptom: 'A security review or a tool such as `kubectl auth can-i --list --as=system:serviceaccount:app:default` shows a workload able to read every Secret or to create RoleBindings.',
     fix: 'List the API groups, resources and verbs the workload uses (`kubectl auth can-i`, or audit logs, tell you which), name the Secrets in `resourceNames`, and bind a purpose-made Role instead of `cluster-admin`.',
     bad: `apiVersion: rbac.authorization.k8s.io/v1
@@ -108,7 +110,17 @@ rules:
       if (!isMap(roleRef)) return;
       const ref = mapFields(ctx.doc, roleRef);
       const name = ref.get('name')?.value;
-      if (scalarToString(ref.get('kind')?.value) !== 'ClusterRole' || scalarToString(name) !== 'cluster-admin') return;
+      const refKind = scalarToString(ref.get('kind')?.value);
+      const refName = scalarToString(name);
+      if (refKind !== 'ClusterRole' || refName !== 'cluster-admin') {
+        // The binding of a role that reads all Secrets: the role's finding is where to fix it, this one says who gets it.
+        if (!strict || !name || refName === undefined || (refKind !== 'Role' && refKind !== 'ClusterRole')) return;
+        const roles = refKind === 'Role' ? ctx.index.objects('Role', object) : ctx.index.objects('ClusterRole');
+        if (!roles.some((role) => role.name === refName && readsAllSecrets(role.doc, role.object))) return;
+        const subjects = subjectNames(ctx.doc, object.fields.get('subjects')?.value);
+        if (subjects.length > 0) ctx.report({ span: spanOf(name), message: 'secretsBinding', args: [object.kind, `${refKind} '${refName}'`, listWords(subjects)], severity: 'hint' });
+        return;
+      }
       const kinds = subjectKinds(ctx.doc, object.fields.get('subjects')?.value);
       if (kinds.includes('ServiceAccount')) ctx.report({ span: spanOf(name!), message: 'clusterAdmin', args: [object.kind, 'a ServiceAccount, and so to every pod that runs as it'] });
       else if (strict && kinds.length > 0) ctx.report({ span: spanOf(name!), message: 'clusterAdmin', args: [object.kind, kinds.includes('Group') ? 'a group' : 'a user'], severity: 'info' });
@@ -129,6 +141,38 @@ function groupWords(groups: string[]): string {
   if (groups.includes('*')) return 'every API group';
   const named = groups.map((group) => (group === '' ? 'the core API group' : `'${group}'`));
   return named.join(' and ');
+}
+
+/** Whether a Role or ClusterRole (not aggregated) has a rule that reads every Secret in its reach: the rule's `secrets` and `allResources` findings. */
+function readsAllSecrets(yaml: YamlDoc, role: K8sObject): boolean {
+  if (role.fields.has('aggregationRule')) return false;
+  const rules = role.fields.get('rules')?.value;
+  if (!isSeq(rules)) return false;
+  return seqItems(yaml, rules).some((rule) => {
+    if (!isMap(rule)) return false;
+    const fields = mapFields(yaml, rule);
+    if (fields.has('resourceNames')) return false;
+    const reachesCore = strings(yaml, fields.get('apiGroups')).some((group) => group.value === '' || group.value === '*');
+    const resources = strings(yaml, fields.get('resources')).some((resource) => resource.value === 'secrets' || resource.value === '*');
+    return reachesCore && resources && strings(yaml, fields.get('verbs')).some((verb) => READ_VERBS.has(verb.value));
+  });
+}
+
+/** The subjects of a binding in words: `ServiceAccount 'app'`, at most three and how many more. */
+function subjectNames(yaml: YamlDoc, subjects: Node | undefined): string[] {
+  if (!isSeq(subjects)) return [];
+  const named = seqItems(yaml, subjects).flatMap((subject) => {
+    if (!isMap(subject)) return [];
+    const fields = mapFields(yaml, subject);
+    const kind = scalarToString(fields.get('kind')?.value);
+    const name = scalarToString(fields.get('name')?.value);
+    return kind === undefined || name === undefined ? [] : [`${kind} '${name}'`];
+  });
+  return named.length > 3 ? [...named.slice(0, 3), `${named.length - 3} more`] : named;
+}
+
+function listWords(words: string[]): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
 
 function subjectKinds(yaml: YamlDoc, subjects: Node | undefined): string[] {
