@@ -61,6 +61,15 @@ export function measureCli(log = console.log, rounds = 3) {
   // The other choice of threads, to show what the default gains: two threads on a 2-core machine, else one.
   const other = Math.max(1, availableParallelism() - 1) === 1 ? 2 : 1;
   measure(`shipcheck, whole corpus, --jobs ${other}`, names.length, [join(ROOT, 'dist', 'cli.js'), '--no-shellcheck', '--jobs', String(other), '--format', 'json', '--fail-on', 'none', '.github/workflows']);
+  // The ceiling for any checker built on `yaml`: its parse alone, no rules, in one process, then one process per core
+  // (each parsing its share of the files, all started at once).
+  const floor = join(ROOT, 'bench', 'parseFloor.cjs');
+  measure('`yaml` parseAllDocuments alone (no rules), whole corpus, 1 process', names.length, [floor, dir]);
+  const cores = availableParallelism();
+  if (cores > 1) {
+    const parts = Array.from({ length: cores }, (_, part) => `"${process.execPath}" "${floor}" "${dir}" ${part} ${cores}`);
+    measure(`\`yaml\` parseAllDocuments alone (no rules), whole corpus, ${cores} processes`, names.length, ['-c', `${parts.join(' & ')} & wait`], rounds, '/bin/sh');
+  }
   if (existsSync(NATIVE_ACTIONLINT)) {
     // Files named explicitly: without them actionlint looks for a Git repository, which the temporary copy is not.
     // Its shellcheck and pyflakes integrations off (`-shellcheck= -pyflakes=`): it runs them whenever they are on

@@ -148,6 +148,8 @@ function render({ date, machine, peers, throughput, latency, cli, cold, coldPack
   const oursPerFile = cliRow('shipcheck, one process');
   out.push('');
   if (whole) out.push(`shipcheck, whole corpus: **${whole.filesPerSecond.toFixed(0)} files/s** (${whole.filesPerSecond >= CLI_TARGET_FILES_PER_SECOND ? '✅' : '❌'} target ≥ ${CLI_TARGET_FILES_PER_SECOND}).`);
+  const ceiling = cli.rows.filter((row) => row.tool.startsWith('`yaml` parseAllDocuments alone')).sort((a, b) => b.filesPerSecond - a.filesPerSecond)[0];
+  if (ceiling) out.push(`The \`yaml\` parse alone, with no rule run, reaches **${ceiling.filesPerSecond.toFixed(0)} files/s** here at best (${ceiling.tool.replace(/^.*whole corpus, /, '')}): the ceiling for any checker that parses with \`yaml\`, which the target ${ceiling.filesPerSecond >= CLI_TARGET_FILES_PER_SECOND ? 'is below' : 'is above'}.`);
   if (whole && native) out.push(`shipcheck / native actionlint (files/s, whole corpus): **${(whole.filesPerSecond / native.filesPerSecond).toFixed(2)}×**.`);
   if (ours && actionlint) out.push(`shipcheck / actionlint wasm build (files/s, same sample; not what actionlint users run): ${(ours.filesPerSecond / actionlint.filesPerSecond).toFixed(1)}×.`);
   if (oursPerFile && validator) out.push(`shipcheck / action-validator (files/s, one process a file): **${(oursPerFile.filesPerSecond / validator.filesPerSecond).toFixed(1)}×**.`);

@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import { peersRoot, readPeerCommits } from './collect';
 import { ROOT } from './mapping';
 import { PEERS, type PeerScore } from './peers';
-import { generated, section, summaryLine, updatePage } from './report';
+import { readDisputes } from './disputes';
+import { generated, section, summaryLine, targetSection, updatePage } from './report';
 import type { LineScore } from './score';
 
 const USAGE = `Usage: npm run peers -- [options]
@@ -83,10 +84,12 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   for (const score of scores) console.log(summaryLine(score));
+  const disputes = readDisputes();
+  console.log(`\n${targetSection(scores, disputes).join('\n')}`);
   if (values.write) {
     const output = resolve(values.output ?? join(ROOT, 'docs', 'comparison.md'));
     const page = existsSync(output) ? readFileSync(output, 'utf8') : undefined;
-    writeFileSync(output, updatePage(page, generated(scores, readPeerCommits(peers), skipped)));
+    writeFileSync(output, updatePage(page, generated(scores, readPeerCommits(peers), skipped, disputes)));
     console.log(`${relative(process.cwd(), output) || output} rewritten`);
   }
   return 0;

@@ -1,4 +1,5 @@
 // The tables, as Markdown: printed by `npm run peers` and written into docs/comparison.md with `--write`.
+import { type Dispute, meetsWithoutDisputed, peerName, shortfalls, staleDisputes, TARGET } from './disputes';
 import type { PeerScore } from './peers';
 import type { CheckRow, FileRow } from './score';
 
@@ -251,8 +252,36 @@ export function summaryLine(score: PeerScore): string {
   }
 }
 
+const PEER_TITLES: Record<string, string> = { zizmor: 'zizmor (regular persona)', actionlint: 'actionlint', 'kube-linter': 'kube-linter', 'kube-score': 'kube-score', polaris: 'Polaris' };
+
+/**
+ * The target (≥ 90 % of each mapped check): the checks below it, how many of their misses are disputed
+ * (`scripts/peers/mapping/disputed.tsv`, with the reasons), and disputes that no longer describe a miss.
+ */
+export function targetSection(scores: readonly PeerScore[], disputes: readonly Dispute[]): string[] {
+  const goal = `${Math.round(TARGET * 100)} %`;
+  const out = ['## Checks below the target', '', `The issues ask for at least ${goal} of each mapped check's expected findings, scored with \`--preset strict\` (the Kubernetes peers with objects read whole). The checks below it, with how many of their misses are in fixtures shipcheck disputes (listed after, with the reason: what the fixture asserts is untrue, or the catalog says the rule must not fire there). The tables above count every expectation, disputed or not.`, ''];
+  const rows: string[][] = [];
+  for (const score of scores) {
+    for (const short of shortfalls(score, disputes)) {
+      rows.push([PEER_TITLES[peerName(score)] ?? peerName(score), `\`${short.check}\``, `${short.found} / ${short.expected} (${percent(short.found, short.expected)})`, String(short.disputed), meetsWithoutDisputed(short) ? 'yes' : '**no**']);
+    }
+  }
+  if (rows.length === 0) out.push(`Every mapped check is at ${goal} or above.`, '');
+  else out.push(...table(['peer', 'check', 'found', 'misses disputed', `≥ ${goal} without the disputed`], rows), '');
+  const peers = new Set(scores.map(peerName));
+  const listed = disputes.filter((d) => peers.has(d.peer));
+  if (listed.length > 0) {
+    out.push('Disputed fixtures:', '');
+    out.push(...table(['peer', 'check', 'fixture', 'why shipcheck does not report it'], listed.map((d) => [PEER_TITLES[d.peer] ?? d.peer, `\`${d.check}\``, `\`${d.file}\``, d.reason])), '');
+  }
+  const stale = scores.flatMap((score) => staleDisputes(score, disputes));
+  if (stale.length > 0) out.push(`Disputes that no longer describe a miss (remove them): ${stale.map((d) => `${d.peer} \`${d.check}\` \`${d.file}\``).join(', ')}.`, '');
+  return out;
+}
+
 /** The generated part of docs/comparison.md. */
-export function generated(scores: readonly PeerScore[], commits: ReadonlyMap<string, { repository: string; commit: string }>, skipped: readonly string[]): string[] {
+export function generated(scores: readonly PeerScore[], commits: ReadonlyMap<string, { repository: string; commit: string }>, skipped: readonly string[], disputes: readonly Dispute[] = []): string[] {
   const peerList = [...commits].map(([folder, { repository, commit }]) => `\`${folder}/\` ${repository} at ${commit}`).join(', ');
   return [
     BEGIN,
@@ -268,6 +297,7 @@ export function generated(scores: readonly PeerScore[], commits: ReadonlyMap<str
     ...skipped.map((line) => `- ${line}`),
     '',
     ...scores.flatMap((score) => [...section(score), '']),
+    ...targetSection(scores, disputes),
     END,
   ];
 }

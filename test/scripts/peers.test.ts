@@ -7,7 +7,9 @@ import { after, describe, it } from 'node:test';
 import { lintPeer, peerCommits, WHOLE_OBJECTS_CONFIG, workflowPlaces } from '../../scripts/peers/collect';
 import { parseActionlintGolden, parseKubeLinterExpected, parseKubeScoreExpected, parseZizmorExpected, polarisExpectation } from '../../scripts/peers/expectations';
 import { parseMapping, readMapping, ROOT } from '../../scripts/peers/mapping';
-import { BEGIN, END, updatePage } from '../../scripts/peers/report';
+import { type Dispute, meetsWithoutDisputed, parseDisputes, readDisputes, shortfalls, staleDisputes } from '../../scripts/peers/disputes';
+import type { PeerScore } from '../../scripts/peers/peers';
+import { BEGIN, END, targetSection, updatePage } from '../../scripts/peers/report';
 import { scoreFiles, scoreLines, scoreObjects, type Finding } from '../../scripts/peers/score';
 import { isFragmentFile, objectSpans, workflowLayout } from '../../scripts/peers/structure';
 
@@ -322,5 +324,48 @@ describe('npm run peers: the script', () => {
         ['b-2.yaml', '.github/workflows/b-2-2.yaml'],
       ],
     );
+  });
+});
+
+describe('npm run peers: the target and the disputed fixtures', () => {
+  const fileScore = (found: string[], missed: string[], check = 'C'): PeerScore => ({
+    kind: 'polaris',
+    files: found.length + missed.length,
+    rows: [{ check, rules: ['k8s/x'], note: '', failing: found.length + missed.length, found: found.length, passing: 0, flagged: 0, missedFiles: missed, flaggedFiles: [], fragments: 0, foundOnFragments: 0 }],
+  });
+  const dispute = (file: string, check = 'C'): Dispute => ({ peer: 'polaris', check, file, reason: 'why' });
+
+  it('reads the table and refuses rows without a reason', () => {
+    const { disputes, errors } = parseDisputes(['# c', 'peer\tcheck\tfile\treason', 'polaris\tC\ta.yaml\tuntrue', 'polaris\tC\tb.yaml\t', 'x\ty'].join('\n'), 'd.tsv');
+    assert.deepEqual(disputes, [{ peer: 'polaris', check: 'C', file: 'a.yaml', reason: 'untrue' }]);
+    assert.equal(errors.length, 2);
+  });
+
+  it('lists checks below 90 %, and whether their misses are all disputed', () => {
+    // 8 of 10 found: below 90 %; one of the two misses disputed leaves 8 of 9 (89 %), both leave 8 of 8.
+    const found = Array.from({ length: 8 }, (_, index) => `f${index}.yaml`);
+    const score = fileScore(found, ['m1.yaml', 'm2.yaml']);
+    const one = shortfalls(score, [dispute('m1.yaml')]);
+    assert.deepEqual(one.map((s) => [s.check, s.found, s.expected, s.disputed]), [['C', 8, 10, 1]]);
+    assert.equal(meetsWithoutDisputed(one[0]!), false);
+    const both = shortfalls(score, [dispute('m1.yaml'), dispute('m2.yaml'), dispute('m2.yaml', 'other check')]);
+    assert.equal(both[0]!.disputed, 2);
+    assert.equal(meetsWithoutDisputed(both[0]!), true);
+    // At 90 % a check is not short at all.
+    assert.deepEqual(shortfalls(fileScore([...found, 'f8.yaml'], ['m1.yaml']), []), []);
+  });
+
+  it('calls a dispute stale once its fixture is found', () => {
+    const score = fileScore(['a.yaml'], ['b.yaml']);
+    assert.deepEqual(staleDisputes(score, [dispute('a.yaml'), dispute('b.yaml'), { ...dispute('a.yaml'), peer: 'kube-score' }]), [dispute('a.yaml')]);
+    const section = targetSection([score], [dispute('a.yaml')]).join('\n');
+    assert.match(section, /no longer describe a miss.*`a\.yaml`/);
+  });
+
+  it('the committed table parses and names checks the mapping tables map to a rule', () => {
+    for (const d of readDisputes()) {
+      const mapping = readMapping(d.peer);
+      assert.ok((mapping.get(d.check)?.rules.length ?? 0) > 0, `${d.peer} ${d.check} is not mapped to a rule`);
+    }
   });
 });
