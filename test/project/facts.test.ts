@@ -97,6 +97,19 @@ describe('projectFacts', () => {
     assert.equal(berry('broken', ['package.json={"packageManager": ', '.yarnrc.yml=']), true);
   });
 
+  it('tells the package manager the root package.json names, as setup-node v5+ reads it for its npm cache', () => {
+    const manager = (name: string, files: string[]) => projectFacts(repo(name, files)).packageManager;
+    assert.equal(manager('pm-npm', ['package.json={"packageManager": "npm@10.8.0"}']), 'npm');
+    assert.equal(manager('pm-caret', ['package.json={"packageManager": "^npm@10"}']), 'npm');
+    assert.equal(manager('pm-dev', ['package.json={"packageManager": "pnpm@9.0.0", "devEngines": {"packageManager": {"name": "npm"}}}']), 'npm');
+    assert.equal(manager('pm-dev-list', ['package.json={"devEngines": {"packageManager": [{"name": "yarn"}, {"name": "npm"}]}}']), 'npm');
+    assert.equal(manager('pm-pnpm', ['package.json={"packageManager": "pnpm@9.0.0"}']), 'pnpm');
+    // None named, no root package.json (a nested one does not count), broken JSON: nothing.
+    assert.equal(manager('pm-none', ['package.json={"name": "x"}']), undefined);
+    assert.equal(manager('pm-nested', ['web/package.json={"packageManager": "npm@10.0.0"}']), undefined);
+    assert.equal(manager('pm-broken', ['package.json={"packageManager": ']), undefined);
+  });
+
   it("reads the owner of the repository's GitHub remote from .git/config", () => {
     const owner = (name: string, config: string) => projectFacts(repo(name, [], config)).owner;
     const remote = (name: string, url: string) => `[core]\n\trepositoryformatversion = 0\n[remote "${name}"]\n\turl = ${url}\n\tfetch = +refs/heads/*:refs/remotes/${name}/*\n`;

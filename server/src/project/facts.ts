@@ -33,9 +33,11 @@ export function projectFacts(filePath: string): ProjectFacts {
     const lockfiles = listLockfiles(root);
     const workflowFiles = listWorkflowFiles(root);
     const tiltImages = tiltfileImages(root, directory);
+    const packageManager = rootPackageManager(readText(join(root, 'package.json')));
     facts = {
       npmLockfile: hasLockfile(root, 0),
       yarnBerry: usesYarnBerry(root),
+      ...(packageManager !== undefined ? { packageManager } : {}),
       ...(owner !== undefined ? { owner } : {}),
       ...(lockfiles ? { lockfiles } : {}),
       workflowFiles,
@@ -178,6 +180,28 @@ function usesYarnBerry(root: string): boolean {
   }
   // `yarn set version` writes yarn-4.1.0.cjs (older: yarn-berry.cjs); Yarn 1's `yarn policies set-version` writes yarn-1.22.19.cjs.
   return releases.some((name) => /^yarn-(berry|sources)\.c?js$/.test(name) || Number(/^yarn-(\d+)\./.exec(name)?.[1] ?? 0) >= 2);
+}
+
+/**
+ * The package manager a package.json names, as setup-node (v5+) reads it to turn its npm cache on: npm when an entry of
+ * `devEngines.packageManager` is named npm or `packageManager` is `npm` / `npm@…` / `^npm@…`; else the name in
+ * `packageManager` (`pnpm@9.1.0` → `pnpm`); undefined when it names none.
+ */
+export function rootPackageManager(packageJson: string | undefined): string | undefined {
+  if (packageJson === undefined) return undefined;
+  let value: { packageManager?: unknown; devEngines?: { packageManager?: unknown } } | null;
+  try {
+    value = JSON.parse(packageJson) as typeof value;
+  } catch {
+    return undefined;
+  }
+  const dev = value?.devEngines?.packageManager;
+  const devEntries: unknown[] = Array.isArray(dev) ? dev : dev !== undefined ? [dev] : [];
+  if (devEntries.some((entry) => typeof (entry as { name?: unknown } | null)?.name === 'string' && /^(\^)?npm(@.*)?$/.test((entry as { name: string }).name))) return 'npm';
+  const top = value?.packageManager;
+  if (typeof top !== 'string') return undefined;
+  if (/^(\^)?npm(@.*)?$/.test(top)) return 'npm';
+  return /^(pnpm|yarn|bun)(@|$)/.exec(top.trim())?.[1];
 }
 
 /** `"packageManager": "yarn@4.1.0+sha512.…"`: the manager and its major version, when package.json says. */

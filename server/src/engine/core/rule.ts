@@ -19,6 +19,13 @@ export interface ProjectFacts {
   npmLockfile?: boolean;
   /** Whether the repository's root sets up Yarn 2 or later (Berry), whose installs are immutable on CI by default. */
   yarnBerry?: boolean;
+  /**
+   * The package manager the repository's root package.json names, as setup-node v5+ reads it for its automatic cache:
+   * `npm` when `devEngines.packageManager` or `packageManager` names npm, else the one `packageManager` names (`pnpm`,
+   * `yarn`, `bun`). Absent when the root has no package.json or it names none, and outside a repository (where
+   * `workflowFiles` is absent too).
+   */
+  packageManager?: string;
   /** The GitHub account that owns the repository: `owner:` in .shipcheck.yaml, else the remote in .git/config. */
   owner?: string;
   /** `selfHostedRunnerLabels` in .shipcheck.yaml: `runs-on` labels the project's own runners carry. */

@@ -383,6 +383,18 @@ export const releaseBranchWorkflowPublishingJobs: AcrossJobs<string[]> = (workfl
   return onlyReleases ? publishedJobIds(workflow, yaml, true) : [];
 };
 
+/**
+ * Whether every run of the workflow is a release: it runs only for releases, tag pushes and pushes to branches named
+ * for releases (and by hand next to those), or only by hand and one of its jobs creates a GitHub release. Shaped for
+ * `ctx.acrossJobs`.
+ */
+export const releaseOnlyWorkflow: AcrossJobs<boolean> = (workflow, yaml) => {
+  if (workflow.kind !== 'workflow') return false;
+  if (isReleaseWorkflow(workflow, yaml)) return true;
+  const cases = runCases(workflow, yaml, true);
+  return cases.release.some(isReleaseBranchPush) && cases.other.every((runCase) => runCase.event === 'workflow_dispatch');
+};
+
 // A branch named for releases, or a branch filter's literal start that is one (`release/*` → `refs/heads/release/`).
 const RELEASE_BRANCH = /^refs\/heads\/releases?(?:[-_/.]|$)/i;
 

@@ -2,7 +2,7 @@ import { defineRule } from '../../engine/core/rule';
 import { addStepInputs, usesNode } from '../../engine/edits/workflowEdit';
 import { scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 import type { Step } from '../../engine/model/workflow';
-import { publishingJobs } from '../../engine/model/publishing';
+import { publishingJobs, releaseOnlyWorkflow } from '../../engine/model/publishing';
 
 export default defineRule({
   id: 'gha/docker-build-cache',
@@ -54,8 +54,9 @@ jobs:
       if (step.job.synthetic || step.action?.id !== 'docker/build-push-action') return;
       if (step.inputs.has('cache-from') || step.inputs.has('cache-to')) return;
       if (scalarToString(step.inputs.get('no-cache')?.value) === 'true') return;
-      // What a publishing job builds is published: a cache it restores is what cache poisoning needs (gha/cache-poisoning).
-      if (ctx.acrossJobs(publishingJobs).includes(step.job.id)) return;
+      // What a publishing job builds is published: a cache it restores is what cache poisoning needs (gha/cache-poisoning),
+      // which also notes a cache in any job of a workflow whose every run is a release.
+      if (ctx.acrossJobs(publishingJobs).includes(step.job.id) || ctx.acrossJobs(releaseOnlyWorkflow)) return;
       const uses = usesNode(step);
       if (!uses) return;
       const buildx = hasBuildxBefore(step);

@@ -1,6 +1,6 @@
 import { MemoKey, memoOn } from '../../engine/model/memo';
 import { lockfileExists } from '../../engine/model/lockfiles';
-import { publishingJobs } from '../../engine/model/publishing';
+import { publishingJobs, releaseOnlyWorkflow } from '../../engine/model/publishing';
 import { stepCommands, type ResolvedCommand } from '../../engine/languages/commandLine';
 import type { Job, Step } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/core/rule';
@@ -87,8 +87,9 @@ jobs:
         (candidate) => managers.includes(candidate.manager) && !candidate.guarded && !lockfileMissing(candidate, step, ctx.project.lockfiles),
       );
       if (!install) return;
-      // What a publishing job builds is published: a cache it restores is what cache poisoning needs.
-      if (ctx.acrossJobs(publishingJobs).includes(step.job.id)) return;
+      // What a publishing job builds is published: a cache it restores is what cache poisoning needs. In a workflow
+      // whose every run is a release, gha/cache-poisoning notes a cache in any job (strict): none is suggested there.
+      if (ctx.acrossJobs(publishingJobs).includes(step.job.id) || ctx.acrossJobs(releaseOnlyWorkflow)) return;
       const uses = usesNode(step);
       if (!uses) return;
       const inputs = cacheInputs(install, step);
