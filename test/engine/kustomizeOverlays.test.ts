@@ -20,10 +20,10 @@ describe('a Kustomize base judged as its overlays deploy it', () => {
 
   it('judges a base alone when no kustomization deploys it, and again as deployed once one does', () => {
     const alone = files.filter((file) => file.path.startsWith('web/base/deployment'));
-    assert.equal(lintInSet('web/base/deployment.yaml', alone).findings.length, 5);
+    assert.equal(lintInSet('web/base/deployment.yaml', alone).findings.length, 6);
     const prodOnly = files.filter((file) => !file.path.startsWith('web/overlays/dev/'));
     const findings = lintInSet('web/base/deployment.yaml', prodOnly).findings;
-    assert.deepEqual(findings.map((finding) => finding.message.includes("'sidecar'")), [true], 'only the sidecar, which prod does not patch');
+    assert.deepEqual(findings.map((finding) => finding.message.includes("'sidecar'")), [true, true], 'only the sidecar (resources, no probe at all), which prod does not patch');
   });
 
   it('judges a patch file as a fragment, and as a whole object once no kustomization lists it', () => {

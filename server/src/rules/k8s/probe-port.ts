@@ -2,7 +2,7 @@ import type { Span } from '../../engine/core/finding';
 import type { Container, Probe } from '../../engine/model/k8s';
 import { containerLabel, isAuthoredContainer } from '../../engine/model/k8sContainer';
 import { defineRule } from '../../engine/core/rule';
-import { isScalar, scalarToNumber, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
+import { isScalar, isSeq, scalarToNumber, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 
 // A port name as Kubernetes accepts it (IANA_SVC_NAME); anything else is a placeholder we cannot judge.
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/;
@@ -21,14 +21,16 @@ export default defineRule({
       `${container}: the ${probe} uses port '${port}', but the container declares no 'ports', so no port has that name. The kubelet cannot resolve it, so the probe fails every time.`,
     notTcp: (container: string, probe: string, port: string, protocol: string) =>
       `${container}: the ${probe} checks port '${port}' over TCP, but that port is declared as ${protocol}. The probe connects to a TCP port nothing listens on and fails every time.`,
+    undeclaredNumber: (container: string, probe: string, port: string, declared: string) =>
+      `${container}: the ${probe} checks port ${port}, which is not among the container's declared ports (${declared}). If nothing listens on ${port} the probe fails; if it is a separate health or management port, declaring it in 'ports' (with a name) documents it and lets a Service or NetworkPolicy refer to it.`,
   },
   docs: {
-    summary: 'A probe that names its port must use a TCP port name from the container\'s `ports`.',
+    summary: 'A probe that names its port must use a TCP port name from the container\'s `ports`; strict also hints at a probe port number the container does not declare.',
     rationale:
       'Probes are the only thing that tells Kubernetes whether a pod can serve. A probe that names its port (`port: http`) is resolved against the container\'s `ports` list; when no entry has that name (it was renamed, or spelled `web` in one place and `http` in the other) the kubelet cannot resolve it and the probe fails every time: readiness never passes, so a rollout stalls or the pod gets no traffic, and liveness restarts the container in a loop. The mistake is easy to miss in review because both names look plausible on their own.',
     symptom:
       'New pods stay 0/1 Ready with "connection refused" or "port not found" probe events, or restart over and over in CrashLoopBackOff, although the application logs look healthy.',
-    fix: 'Use a name that the container\'s `ports` list declares (names are compared exactly: `http` is not `web` or `HTTP`), or rename the port. Only named ports are checked: a numeric port that is not declared is legal and common (a separate management or health port), so it is not reported. A container that declares no `ports` at all has no port names, so a named probe port there is reported too (except in a Kustomize patch, whose base may declare them); a name declared for a UDP or SCTP port is reported for HTTP and TCP probes, which connect over TCP. Probes that set `host` are not checked.',
+    fix: 'Use a name that the container\'s `ports` list declares (names are compared exactly: `http` is not `web` or `HTTP`), or rename the port. A numeric port that is not declared is legal and common (a separate management or health port, such as 10254 in ingress-nginx or 8081 in controller-runtime), so the default preset does not report it; `strict` gives a hint when the container declares its ports and the number is not among them: if nothing listens there the probe fails, and if it is a separate port, declaring it (with a name) documents it and lets a Service or NetworkPolicy refer to it. A container that declares no `ports` at all has no port names, so a named probe port there is reported too (except in a Kustomize patch, whose base may declare them); a name declared for a UDP or SCTP port is reported for HTTP and TCP probes, which connect over TCP. Probes that set `host` are not checked.',
     bad: `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -81,7 +83,10 @@ spec:
         const problem = probe && checkProbe(container, probe);
         if (!problem) continue;
         const label = containerLabel(container);
-        if (problem.protocol) ctx.report({ span: problem.span, message: 'notTcp', args: [label, key, problem.name, problem.protocol] });
+        if (problem.number) {
+          // Strict only: an undeclared health or management port is legal and common (ingress-nginx 10254, controller-runtime 8081).
+          if (ctx.preset !== 'recommended') ctx.report({ span: problem.span, message: 'undeclaredNumber', args: [label, key, problem.name, describePorts(container)], severity: 'hint' });
+        } else if (problem.protocol) ctx.report({ span: problem.span, message: 'notTcp', args: [label, key, problem.name, problem.protocol] });
         else if (noPorts) ctx.report({ span: problem.span, message: 'noPorts', args: [label, key, problem.name] });
         else ctx.report({ span: problem.span, message: 'unknownName', args: [label, key, problem.name, describePorts(container)] });
       }
@@ -94,6 +99,8 @@ interface PortProblem {
   name: string;
   /** Set when the name is declared, but for UDP or SCTP, which an HTTP or TCP probe cannot reach. */
   protocol?: string;
+  /** Set when the port is a number the container's readable `ports` do not declare. */
+  number?: true;
 }
 
 function checkProbe(container: Container, probe: Probe): PortProblem | undefined {
@@ -103,8 +110,8 @@ function checkProbe(container: Container, probe: Probe): PortProblem | undefined
   if (handler.fields.has('host')) return undefined;
   const node = handler.fields.get('port')?.value;
   if (!isScalar(node) || !node.range) return undefined;
-  // A number is not checked: apps often serve health on an undeclared management port (ingress-nginx 10254, controller-runtime 8081).
-  if (scalarToNumber(node) !== undefined) return undefined;
+  const number = scalarToNumber(node);
+  if (number !== undefined) return declaresAllPorts(container) && !container.ports.some((port) => port.containerPort === number) ? { span: spanOf(node), name: String(number), number: true } : undefined;
   const name = scalarToString(node);
   if (name === undefined || !PORT_NAME.test(name) || handler.type === 'grpc') return undefined;
   // A declared name we cannot read (a template value) might be the one.
@@ -112,6 +119,12 @@ function checkProbe(container: Container, probe: Probe): PortProblem | undefined
   const declared = container.ports.find((port) => port.name === name);
   if (!declared) return { span: spanOf(node), name };
   return declared.protocol === 'UDP' || declared.protocol === 'SCTP' ? { span: spanOf(node), name, protocol: declared.protocol } : undefined;
+}
+
+/** Whether every entry of the container's `ports` is there to read, with its number (no template writes one). */
+function declaresAllPorts(container: Container): boolean {
+  const list = container.fields.get('ports')?.value;
+  return isSeq(list) && list.items.length > 0 && list.items.length === container.ports.length && container.ports.every((port) => port.containerPort !== undefined);
 }
 
 function describePorts(container: Container): string {
