@@ -43,7 +43,11 @@ describe('job classification', () => {
         text = next() < 0.5 ? editText(text, next) : randomEdit(text, next, CLASSIFYING, 0.3);
         const file = parseYamlFile(text, '.github/workflows/ci.yml');
         const yaml = file.documents[0];
-        if (!yaml || file.documents.length > 1 || !isMap(yaml.doc.contents)) continue;
+        if (!yaml || file.documents.length > 1 || !isMap(yaml.doc.contents)) {
+          // An edit that splits the file or breaks its top level would leave the rest of the seed with nothing to compare.
+          text = manyJobWorkflow(texts, next, 4);
+          continue;
+        }
         const workflow = buildWorkflow(yaml, yaml.doc.contents, text, 'workflow');
         const uncached = uncachedJobKind();
         for (const job of workflow.jobs) {

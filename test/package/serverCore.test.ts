@@ -58,8 +58,9 @@ describe('dist/serverCore.js, the server both bundles share', () => {
       () => worker.posted.find((message) => (message as { method?: string }).method === 'textDocument/publishDiagnostics') as { params: { diagnostics: { code: string }[] } } | undefined,
       'diagnostics',
     );
-    // gha/npm-ci is in the strict preset only: the settings the worker asked for were applied.
-    assert.deepEqual(Array.from(published.params.diagnostics, (diagnostic) => diagnostic.code).sort(), ['gha/checkout-credentials', 'gha/npm-ci', 'gha/permissions']);
+    // gha/npm-ci (and gha/unpinned-action's hint on a first-party tag) are in the strict preset only: the settings the
+    // worker asked for were applied.
+    assert.deepEqual(Array.from(published.params.diagnostics, (diagnostic) => diagnostic.code).sort(), ['gha/checkout-credentials', 'gha/npm-ci', 'gha/permissions', 'gha/unpinned-action']);
   });
 
   it('is what dist/server.js requires in Node, and starts it there', () => {

@@ -432,6 +432,11 @@ export interface RenderedPath extends ContextPath {
    * `content`: any text inside it can reach the result, through `toJSON()`, `join()` or `fromJSON()`.
    */
   via: 'value' | 'member' | 'content';
+  /**
+   * When what is pasted is a member picked by name from what a function returned (`fromJSON(x).workflow_runs[0].id`):
+   * that member's name (`id`), so a reader that knows the shape of the text can tell a number from free text.
+   */
+  field?: string;
 }
 
 // Functions whose result is a boolean (or a hash), whatever their arguments say.
@@ -459,7 +464,7 @@ export function renderedPaths(ast: Expr): RenderedPath[] {
       // A member picked by a computed index: one of the object's own members; anything deeper (a member's member, or
       // what a function returned) may be any text the object holds.
       if (ast.kind === 'index' && ast.object.kind !== 'index' && object.every((path) => path.via === 'value')) return object.map((path) => ({ ...path, via: 'member' }));
-      return asContent(object);
+      return asContent(object).map(({ field: _, ...path }) => (ast.kind === 'property' ? { ...path, field: ast.name } : path));
     }
     case 'binary':
       if (ast.op === '&&') return renderedPaths(ast.right);

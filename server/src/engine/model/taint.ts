@@ -19,9 +19,10 @@ import type { Job, Step, Workflow } from './workflow';
  * `event`: text whoever opens an issue, pull request, comment or branch chooses; `input`: a free-text input of
  * `workflow_dispatch` / `workflow_call` or of a composite action, chosen by whoever starts or calls it. Only a wide
  * model (`jobTaint(…, { wide: true })`) gives `absent`: event text no event the workflow runs on carries (empty
- * there, attacker-chosen under the events that do).
+ * there, attacker-chosen under the events that do); and `action`: an output of an action step, whose text the action
+ * sets, not the workflow (not known to be anyone's choice).
  */
-export type TaintLevel = 'event' | 'input' | 'absent';
+export type TaintLevel = 'event' | 'input' | 'action' | 'absent';
 
 export interface Taint {
   /** The context path the expression reads, as written ('env.TITLE', 'steps.meta.outputs.title'). */
@@ -35,6 +36,8 @@ export interface Taint {
   dispatched?: boolean;
   /** For `env.X`: the variable, as declared, that already holds the text in the step's environment. */
   variable?: string;
+  /** For `action` taint: the action (`uses:` without its ref) whose output it is. */
+  action?: string;
 }
 
 /**
@@ -166,12 +169,19 @@ function jobOutputTaints(workflow: Workflow, yaml: YamlDoc): JobOutputTaints {
 }
 
 function hop(from: Taint, path: string, sentence: string): Taint {
-  return { path, origin: from.origin, level: from.level, chain: [sentence, ...from.chain], ...(from.dispatched !== undefined ? { dispatched: from.dispatched } : {}) };
+  return {
+    path,
+    origin: from.origin,
+    level: from.level,
+    chain: [sentence, ...from.chain],
+    ...(from.dispatched !== undefined ? { dispatched: from.dispatched } : {}),
+    ...(from.action !== undefined ? { action: from.action } : {}),
+  };
 }
 
-const RANK: Readonly<Record<TaintLevel, number>> = { event: 2, input: 1, absent: 0 };
+const RANK: Readonly<Record<TaintLevel, number>> = { event: 3, input: 2, action: 1, absent: 0 };
 
-/** The worse of two taints (event text over inputs over absent event text), the first when equal. */
+/** The worse of two taints (event text over inputs over outputs of actions over absent event text), the first when equal. */
 function worse(a: Taint | undefined, b: Taint | undefined): Taint | undefined {
   if (!a) return b;
   if (!b) return a;
@@ -280,8 +290,11 @@ export class JobTaint {
         return rest.length === 1 ? this.envTaint(rest[0]!, step, layers) : undefined;
       case 'steps': {
         if (rest.length !== 3 || rest[1] !== 'outputs') return undefined;
-        const taint = this.stepOutput(rest[0]!, rest[2]!, step);
-        return taint && hop(taint, written, `${written} is written by step '${segments[1]}' from ${taint.path}`);
+        const source = this.stepBefore(rest[0]!, step);
+        if (!source) return undefined;
+        const taint = this.outputsOf(source).get(rest[2]!);
+        if (taint) return hop(taint, written, `${written} is written by step '${segments[1]}' from ${taint.path}`);
+        return this.wide ? actionOutputTaint(source, rest[2]!, written, rendered.field) : undefined;
       }
       case 'needs': {
         if (rest.length !== 3 || rest[1] !== 'outputs' || !this.job.needs.some((need) => need.toLowerCase() === rest[0])) return undefined;
@@ -404,10 +417,9 @@ export class JobTaint {
     return kinds;
   }
 
-  /** What makes `steps.<id>.outputs.<name>` untrusted, read by a step after it (or by the job's `outputs:`). */
-  private stepOutput(id: string, name: string, before: Step | undefined): Taint | undefined {
-    const source = this.job.steps.find((step) => (!before || step.index < before.index) && scalarToString(step.fields.get('id')?.value)?.toLowerCase() === id);
-    return source && this.outputsOf(source).get(name);
+  /** The step `steps.<id>` names, read by a step after it (or by the job's `outputs:`); undefined when none runs before. */
+  private stepBefore(id: string, before: Step | undefined): Step | undefined {
+    return this.job.steps.find((step) => (!before || step.index < before.index) && scalarToString(step.fields.get('id')?.value)?.toLowerCase() === id);
   }
 
   /** The outputs a `run:` step writes from untrusted text (an action's outputs are not known: none). */
@@ -578,6 +590,45 @@ export class JobTaint {
     }
     return writes;
   }
+}
+
+const outputNamed = (...list: string[]) => (name: string) => list.includes(name);
+
+/**
+ * Outputs of well-known actions that hold no free text: flags ('true'/'false'), counts, ids, digests, and names and
+ * URLs the action builds from the workflow's own settings. Action id → whether an output (lower case) is one.
+ */
+const PLAIN_OUTPUTS: ReadonlyMap<string, (name: string) => boolean> = new Map([
+  ...['actions/cache', 'actions/cache/restore', 'actions/setup-node', 'actions/setup-python', 'actions/setup-go', 'actions/setup-java', 'actions/setup-dotnet'].map(
+    (id) => [id, outputNamed('cache-hit')] as const,
+  ),
+  ['actions/upload-artifact', outputNamed('artifact-id', 'artifact-url', 'artifact-digest')],
+  ...['actions/attest-build-provenance', 'actions/attest'].map((id) => [id, outputNamed('bundle-path', 'attestation-id', 'attestation-url')] as const),
+  ['actions/configure-pages', outputNamed('base_url', 'origin', 'host', 'base_path')],
+  // A filter's output is 'true' or 'false', `changes` lists the workflow's own filter names; `<filter>_files` holds file names.
+  ['dorny/paths-filter', (name) => !name.endsWith('_files')],
+  // `[<group>_](any|only)_(changed|modified|deleted)` are flags, `<name>_count` counts, `changed_keys` the workflow's own groups.
+  ['tj-actions/changed-files', (name) => /(?:^|_)(?:any|only)_(?:changed|modified|deleted)$|_count$|^(?:changed|modified)_keys$/.test(name)],
+  ['peter-evans/create-pull-request', outputNamed('pull-request-number', 'pull-request-url', 'pull-request-operation', 'pull-request-head-sha')],
+  ['docker/build-push-action', outputNamed('digest', 'imageid')],
+  // Tags are sanitized to the characters a Docker tag allows.
+  ['docker/metadata-action', outputNamed('version', 'tags')],
+  ['docker/setup-buildx-action', outputNamed('name', 'driver', 'platforms')],
+]);
+
+// Members of GitHub's API objects that are numbers (`fromJSON(steps.runs.outputs.data).workflow_runs[0].id`).
+const NUMERIC_FIELD = /^(?:id|number|count|total_count|size|run_number|run_attempt|[a-z_]+_(?:id|number|count))$/i;
+
+/**
+ * `steps.<id>.outputs.<name>` of an action step (not a `run:` step, whose writes the model reads): text the action
+ * sets, which the workflow does not control; undefined for outputs known to hold no free text, and for a numeric
+ * member picked from one by `fromJSON()` (`field`).
+ */
+function actionOutputTaint(step: Step, name: string, written: string, field: string | undefined): Taint | undefined {
+  const action = step.action;
+  if (step.fields.has('run') || !action || (field !== undefined && NUMERIC_FIELD.test(field))) return undefined;
+  if (action.id !== undefined && PLAIN_OUTPUTS.get(action.id)?.(name)) return undefined;
+  return { path: written, origin: written, level: 'action', chain: [], action: action.name };
 }
 
 /** The chain of a taint as one sentence: "env.TITLE is set from github.event.issue.title in the step's env:". */

@@ -3,7 +3,6 @@ import { defineRule, type RuleContext } from '../../engine/core/rule';
 import { PRIVILEGED_EVENTS, workflowTriggers } from '../../engine/model/triggers';
 import type { Job } from '../../engine/model/workflow';
 import { type Field, spanOf } from '../../engine/yaml/yamlFile';
-import { MemoKey, memoOn } from '../../engine/model/memo';
 
 const FULL_SHA = /^[0-9a-f]{40}$/i;
 // A version tag: `v4`, `v1.2.3`, `2.0.0-rc.1`, `1.2+build`. The same strings as `^v?\d+(\.\d+)*([-+.][0-9A-Za-z.-]+)?$`
@@ -27,9 +26,9 @@ const messages = {
   ref: (uses: string, ref: string) =>
     `'${uses}' points at '${ref}', a tag or branch that can move to different code at any time. Pin the full commit SHA and keep the version in a comment: '@<sha> # v1.2.3'.`,
   firstPartyTag: (uses: string) =>
-    `'${uses}' is pinned to a tag of one of GitHub's own actions. GitHub maintains those tags, so the risk is small, but only a full commit SHA always names the same code: '@<sha> # v1.2.3' keeps it readable.`,
+    `'${uses}' is pinned by tag: a tag can be moved to other code, a full commit SHA cannot. GitHub maintains the tags of its own actions, so the risk is small, but GitHub's security hardening guide recommends pinning every action to a full SHA; '@<sha> # v1.2.3' keeps the version readable.`,
   privilegedFirstPartyTag: (uses: string, event: string) =>
-    `'${uses}' is pinned to a tag of one of GitHub's own actions in a workflow that runs on '${event}', with secrets and a token that can write. GitHub maintains those tags, so the risk is small, but only a full commit SHA always names the same code: '@<sha> # v1.2.3' keeps it readable.`,
+    `'${uses}' is pinned by tag in a workflow that runs on '${event}', with secrets and a token that can write: a tag can be moved to other code, a full commit SHA cannot. GitHub maintains the tags of its own actions, so the risk is small, but GitHub's security hardening guide recommends pinning every action to a full SHA; '@<sha> # v1.2.3' keeps the version readable.`,
   dockerLatest: (uses: string) =>
     `'${uses}' runs whatever image is tagged latest at the time of the run. Pin a version tag or, better, a digest ('@sha256:…').`,
 };
@@ -44,7 +43,7 @@ export default defineRule({
   docs: {
     summary: 'Pin third-party actions to a full commit SHA, not to a branch or a tag.',
     rationale:
-      'A `uses:` reference is resolved at run time. Branches move with every push, and tags can be moved or re-created by the action\'s owner, or by an attacker who compromises the owner\'s account, as happened with tj-actions/changed-files in 2025. A 40-character commit SHA is the only reference that always means the same code; a trailing `# v4.1.1` comment keeps it readable, and Dependabot or Renovate update both together. GitHub\'s own `actions/*` and `github/*` by tag are not flagged in the recommended preset, and are a hint in strict in a job that pins other actions by SHA or in a workflow that runs on one of the privileged events below: GitHub maintains those tags, but a SHA is still the only reference that cannot move. In a workflow that runs on an event an outsider can cause and that hands the job secrets and a writable token (`pull_request_target`, `issues`, `issue_comment`, `discussion`, `discussion_comment`, `workflow_run`, `gollum`), a third-party tag is a warning in the strict preset rather than a note: a moved tag there runs with those. A branch of a repository that belongs to this repository\'s own owner (the GitHub remote in `.git/config`, or `owner:` in `.shipcheck.yaml`) is reported as info rather than a warning: the same organization controls both sides, so it is a trade-off to review, not an outside party\'s code. References the runner would reject (`uses: checkout@v2`, no `@ref`) are not this rule\'s to report.',
+      'A `uses:` reference is resolved at run time. Branches move with every push, and tags can be moved or re-created by the action\'s owner, or by an attacker who compromises the owner\'s account, as happened with tj-actions/changed-files in 2025. A 40-character commit SHA is the only reference that always means the same code; a trailing `# v4.1.1` comment keeps it readable, and Dependabot or Renovate update both together. GitHub\'s own `actions/*` and `github/*` by tag are not flagged in the recommended preset; in strict each is a hint (a faint dot, not an entry in the Problems list), as hardening advice rather than a defect: GitHub maintains those tags, so the risk is small, but a SHA is still the only reference that cannot move, and GitHub\'s security hardening guide recommends pinning every action to one. In a workflow that runs on an event an outsider can cause and that hands the job secrets and a writable token (`pull_request_target`, `issues`, `issue_comment`, `discussion`, `discussion_comment`, `workflow_run`, `gollum`), a third-party tag is a warning in the strict preset rather than a note: a moved tag there runs with those. A branch of a repository that belongs to this repository\'s own owner (the GitHub remote in `.git/config`, or `owner:` in `.shipcheck.yaml`) is reported as info rather than a warning: the same organization controls both sides, so it is a trade-off to review, not an outside party\'s code. References the runner would reject (`uses: checkout@v2`, no `@ref`) are not this rule\'s to report.',
     symptom:
       'A workflow that has not changed starts failing, or worse, starts sending secrets somewhere, because the action it references was updated under the same name.',
     fix: 'Replace the tag or branch with the commit SHA it currently points to and keep the tag in a comment (`uses: owner/action@<40 hex> # v2.3.4`); let Dependabot (`package-ecosystem: github-actions`) keep them current. For `docker://` images, pin a version tag or a `@sha256:` digest.',
@@ -104,13 +103,11 @@ function check(field: Field | undefined, action: ActionRef | undefined, job: Job
   // Where a tag's code runs with a writable token and secrets on an outsider's event, a moved tag is an attack path.
   const privileged = workflow.kind === 'workflow' ? [...workflowTriggers(workflow, ctx.doc).events.keys()].find((event) => PRIVILEGED_EVENTS.has(event)) : undefined;
   if (FIRST_PARTY.test(uses)) {
-    // GitHub's own tags are a trade-off most repositories make knowingly: a hint, only where the preset asks for more,
-    // and only in a job that pins other actions by SHA (it has chosen to pin; this one was left behind) or in a
-    // privileged workflow (a moved tag runs with its secrets). Elsewhere, where nothing is pinned, most of these hints
-    // were noise on real repositories (3 of 11 worth acting on).
+    // GitHub's own tags are a trade-off most repositories make knowingly: silent by default; in strict, which asks for
+    // peer parity (zizmor asks a SHA of every action), a hint on each, worded as the hardening advice it is.
     if (ctx.preset === 'recommended') return;
-    if (pinsSomeActionBySha(job)) ctx.report({ span, message: 'firstPartyTag', args: [uses], severity: 'hint' });
-    else if (privileged !== undefined) ctx.report({ span, message: 'privilegedFirstPartyTag', args: [uses, privileged], severity: 'hint' });
+    if (privileged !== undefined) ctx.report({ span, message: 'privilegedFirstPartyTag', args: [uses, privileged], severity: 'hint' });
+    else ctx.report({ span, message: 'firstPartyTag', args: [uses], severity: 'hint' });
     return;
   }
   if (privileged !== undefined && ctx.preset !== 'recommended') {
@@ -122,11 +119,4 @@ function check(field: Field | undefined, action: ActionRef | undefined, job: Job
   if (ctx.preset === 'recommended') return;
   if (VERSION.test(ref)) ctx.report({ span, message: 'tag', args: [uses] });
   else ctx.report({ span, message: 'ref', args: [uses, ref] });
-}
-
-const PINS_BY_SHA = new MemoKey<boolean>('pins some action by SHA');
-
-/** Whether the job names some action (a step's, or the reusable workflow it calls) by a full commit SHA (once a job). */
-function pinsSomeActionBySha(job: Job): boolean {
-  return memoOn(job, PINS_BY_SHA, () => (job.call?.ref !== undefined && FULL_SHA.test(job.call.ref)) || job.steps.some((step) => step.action?.ref !== undefined && FULL_SHA.test(step.action.ref)));
 }
