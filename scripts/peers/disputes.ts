@@ -103,4 +103,8 @@ export function staleDisputes(score: PeerScore, disputes: readonly Dispute[]): D
 }
 
 /** Whether a check meets the target once its disputed misses are set aside. */
-export const meetsWithoutDisputed = (short: Shortfall): boolean => short.found / (short.expected - short.disputed) >= TARGET;
+export const meetsWithoutDisputed = (short: Shortfall): boolean => {
+  const undisputed = short.expected - short.disputed;
+  // Every expectation of the check disputed: nothing left that the rule should find.
+  return undisputed === 0 || short.found / undisputed >= TARGET;
+};

@@ -10,8 +10,9 @@ const percent = (part: number, whole: number): string => (whole === 0 ? '—' : 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 const rulesCell = (rules: readonly string[]): string => (rules.length === 0 ? 'none' : rules.map((rule) => `\`${rule}\``).join(', '));
 
-function table(header: string[], rows: string[][]): string[] {
-  return [`| ${header.join(' | ')} |`, `|${header.map((_, index) => (index === 0 || index === 1 || index === header.length - 1 ? '---' : '---:')).join('|')}|`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)];
+/** A Markdown table; the first `left` columns and the last are text, the others numbers (right-aligned). */
+function table(header: string[], rows: string[][], left = 2): string[] {
+  return [`| ${header.join(' | ')} |`, `|${header.map((_, index) => (index < left || index === header.length - 1 ? '---' : '---:')).join('|')}|`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)];
 }
 
 interface Totals {
@@ -273,7 +274,7 @@ export function targetSection(scores: readonly PeerScore[], disputes: readonly D
   const listed = disputes.filter((d) => peers.has(d.peer));
   if (listed.length > 0) {
     out.push('Disputed fixtures:', '');
-    out.push(...table(['peer', 'check', 'fixture', 'why shipcheck does not report it'], listed.map((d) => [PEER_TITLES[d.peer] ?? d.peer, `\`${d.check}\``, `\`${d.file}\``, d.reason])), '');
+    out.push(...table(['peer', 'check', 'fixture', 'why shipcheck does not report it'], listed.map((d) => [PEER_TITLES[d.peer] ?? d.peer, `\`${d.check}\``, `\`${d.file}\``, d.reason]), 3), '');
   }
   const stale = scores.flatMap((score) => staleDisputes(score, disputes));
   if (stale.length > 0) out.push(`Disputes that no longer describe a miss (remove them): ${stale.map((d) => `${d.peer} \`${d.check}\` \`${d.file}\``).join(', ')}.`, '');

@@ -351,6 +351,9 @@ describe('npm run peers: the target and the disputed fixtures', () => {
     const both = shortfalls(score, [dispute('m1.yaml'), dispute('m2.yaml'), dispute('m2.yaml', 'other check')]);
     assert.equal(both[0]!.disputed, 2);
     assert.equal(meetsWithoutDisputed(both[0]!), true);
+    // Nothing found, every miss disputed: nothing is left that the rule should find.
+    const none = shortfalls(fileScore([], ['m1.yaml']), [dispute('m1.yaml')]);
+    assert.equal(meetsWithoutDisputed(none[0]!), true);
     // At 90 % a check is not short at all.
     assert.deepEqual(shortfalls(fileScore([...found, 'f8.yaml'], ['m1.yaml']), []), []);
   });
