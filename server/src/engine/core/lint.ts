@@ -328,7 +328,7 @@ export function finishFindings(
 
 /** By place, then rule, then message: reused findings arrive in another order than a whole lint's, the result does not. */
 function byPlace(a: Finding, b: Finding): number {
-  return a.span.start - b.span.start || a.span.end - b.span.end || a.ruleId.localeCompare(b.ruleId) || compare(a.message, b.message);
+  return a.span.start - b.span.start || a.span.end - b.span.end || compare(a.ruleId, b.ruleId) || compare(a.message, b.message);
 }
 
 function compare(a: string, b: string): number {
