@@ -68,7 +68,7 @@ export function buildRunContext(
 export function checkSettings(context: RunContext): CheckSettings {
   const byDirectory = new Map<string, LintOptions>();
   const index = new ProjectIndex();
-  for (const file of context.indexFiles) index.setFileSource(file, () => readText(file));
+  for (const file of context.indexFiles) index.setFileSource(file, readText);
   const shellcheck = context.shellcheck ? Shellcheck.find() : undefined;
   const level = shellcheckLevel(context.preset, context.ruleSettings);
   const notes = shellcheckNotes(context.preset);

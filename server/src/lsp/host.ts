@@ -30,5 +30,5 @@ export interface ServerHost {
 export interface WorkspaceFiles {
   /** The YAML files under a folder that shipcheck may check (node_modules and hidden folders skipped). */
   yamlFiles(folder: string): string[];
-  readFile(filePath: string): string | undefined;
+  readFile: (filePath: string) => string | undefined;
 }

@@ -68,7 +68,7 @@ export class WorkspaceIndex {
 
   private fromDisk(path: string): void {
     const files = this.host.workspace;
-    if (files) this.index.setFileSource(path, () => files.readFile(path));
+    if (files) this.index.setFileSource(path, files.readFile);
     else this.index.removeFile(path);
   }
 

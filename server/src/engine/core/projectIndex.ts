@@ -144,7 +144,9 @@ export interface FilledImage {
  * together with theirs and lets the engine know what they read.
  */
 export class ProjectIndex {
-  private readonly files = new Map<string, { read: () => string | undefined; text?: string; indexed?: IndexedFile }>();
+  // A file's text is the editor's (`text`) or read from disk when first needed (`read`, one function for every file:
+  // a workspace holds thousands, and a closure per path would cost more than the path).
+  private readonly files = new Map<string, { read?: (path: string) => string | undefined; text?: string; indexed?: IndexedFile }>();
   // What the kustomizations say (who is listed with whom, what each builds, the images they set); worked out when first asked.
   private listed: Kustomized | undefined;
   // The Skaffold files' paths (worked out when first asked; again when one comes, goes or changes).
@@ -159,11 +161,11 @@ export class ProjectIndex {
     const entry = this.files.get(path);
     if (entry?.text === text) return;
     this.changed(path, entry !== undefined);
-    this.files.set(path, { read: () => text, text });
+    this.files.set(path, { text });
   }
 
-  /** A file whose text is read when first asked for (from disk, say); undefined from `read` means it is gone. */
-  setFileSource(path: string, read: () => string | undefined): void {
+  /** A file whose text `read(path)` gives when first asked for (from disk, say); undefined from it means it is gone. */
+  setFileSource(path: string, read: (path: string) => string | undefined): void {
     this.changed(path, this.files.has(path));
     this.files.set(path, { read });
   }
@@ -191,7 +193,7 @@ export class ProjectIndex {
     if (!entry) return undefined;
     if (!entry.indexed) {
       // A text read from disk is not kept: what it contributes is.
-      const text = entry.text ?? entry.read();
+      const text = entry.text ?? entry.read?.(path);
       if (text === undefined) return undefined;
       entry.indexed = indexFile(parseYamlFile(text, path));
     }
@@ -338,7 +340,7 @@ export class ProjectIndex {
       }
       const file = this.byKey.get(pathKey(folder + entry.path!));
       const entryOf = file === undefined ? undefined : this.files.get(file);
-      const text = entryOf ? (entryOf.text ?? entryOf.read()) : undefined;
+      const text = entryOf ? (entryOf.text ?? entryOf.read?.(file!)) : undefined;
       layer.patches.push(...(text === undefined ? [unreadPatch(entry)] : readPatch(text, file!, entry)));
     });
     return layer;
@@ -496,7 +498,9 @@ function pathKey(path: string): string {
     if (segment === '..' && segments.length > 0 && segments[segments.length - 1] !== '..' && segments[segments.length - 1] !== '') segments.pop();
     else segments.push(segment);
   }
-  return segments.join('/');
+  const key = segments.join('/');
+  // Most paths are their own key: the index keeps one string for both, not two equal ones.
+  return key === path ? path : key;
 }
 
 /**
