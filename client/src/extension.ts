@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type ServerOptions } from 'vscode-languageclient/node';
 import { activateClient } from './common';
+import spawnSettings from '../../server/src/spawnSettings.json';
 
 let client: LanguageClient | undefined;
 
@@ -8,8 +9,7 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath('dist/server.js');
   // The memory settings `shipcheck-language-server` starts Node with (its first line; see esbuild.mjs), fixed at spawn.
-  const execArgv = ['--heap-growing-percent=20', '--max-semi-space-size=2', '--no-allocation-site-pretenuring'];
-  const env = { MALLOC_ARENA_MAX: '2' };
+  const { execArgv, env } = spawnSettings;
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.stdio, options: { env, execArgv } },
     debug: { module, transport: TransportKind.stdio, options: { env, execArgv: [...execArgv, '--nolazy', '--inspect=6009'] } },
