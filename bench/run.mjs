@@ -156,7 +156,7 @@ function render({ date, machine, peers, throughput, latency, cli, cold, coldPack
   out.push('');
 
   out.push('## 4. Cold start, memory and size', '');
-  out.push(`Cold start: process spawn → first \`publishDiagnostics\` for the opened ${cold.input} (median of five). Target ≤ 300 ms. shipcheck twice: the minified server the .vsix ships (what a user starts), and the unminified build every other measurement here uses.`, '');
+  out.push(`Cold start: process spawn → first \`publishDiagnostics\` for the opened ${cold.input} (median of eleven starts; the servers are started in turn, so a slow spell of the machine falls on all of them). Target ≤ 300 ms. shipcheck twice: the minified server the .vsix ships (what a user starts), and the unminified build every other measurement here uses.`, '');
   out.push('| server | ms |');
   out.push('|---|---:|');
   for (const row of coldPackaged?.rows ?? []) out.push(`| ${row.server} (packaged, minified) | ${row.ms.toFixed(0)} |`);
