@@ -12,6 +12,11 @@ export function markdownToPlainText(markdown: string): string {
     .join('\n');
 }
 
+/** Words as a message lists them: `a`, `a and b`, `a, b and c` (or `or`). */
+export function listWords(words: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1]}`;
+}
+
 /**
  * A plain-text diagnostic message inside a Markdown hover: escapes what Markdown would act on, so `'@<sha>'` is not
  * taken for an HTML tag and `'*'` or `'_x_'` not for emphasis (an `_` inside a word, as in GITHUB_TOKEN, is left as it is).

@@ -214,6 +214,11 @@ export function scalarToString(node: unknown): string | undefined {
   return undefined;
 }
 
+/** A scalar's value as a boolean when YAML reads it as one (`true`, `false`; not the string `"true"`), else undefined. */
+export function scalarToBoolean(node: unknown): boolean | undefined {
+  return isScalar(node) && typeof node.value === 'boolean' ? node.value : undefined;
+}
+
 export function scalarToNumber(node: unknown): number | undefined {
   if (!isScalar(node)) return undefined;
   const value = node.value;

@@ -7,6 +7,7 @@ import { runnerLabels } from '../../engine/model/runner';
 import type { Job, Step, Workflow } from '../../engine/model/workflow';
 import { metadataProblemsOf } from '../../engine/model/actionMetadataProblems';
 import { BRANDING_COLORS, BRANDING_ICONS } from '../../knowledge/actionBranding';
+import { listWords } from '../../knowledge/plainText';
 import { ACTION_SCHEMA, WORKFLOW_SCHEMA } from '../../engine/schema/schemaData.generated';
 import type { SchemaDefinitions } from '../../engine/schema/types';
 import { type SchemaProblem, validate } from '../../engine/schema/validate';
@@ -363,16 +364,12 @@ function checkLocalAction(action: ActionRef, span: Span, ctx: Ctx): void {
   const missing = problem.missing.map((key) => `'runs.${key}'`);
   const foreign = problem.foreign.map((key) => `'runs.${key}'`);
   const parts = [
-    ...(missing.length > 0 ? [`has no ${list(missing)}, which ${kind} needs`] : []),
-    ...(foreign.length > 0 ? [`gives ${list(foreign)}, which ${kind} ('${problem.using}') does not take`] : []),
+    ...(missing.length > 0 ? [`has no ${listWords(missing)}, which ${kind} needs`] : []),
+    ...(foreign.length > 0 ? [`gives ${listWords(foreign)}, which ${kind} ('${problem.using}') does not take`] : []),
   ];
   // The runner stops on a missing 'main' or 'image' ("Entry javascript file is not provided").
   // A key of the other kind alone is a warning: whether the runner refuses it or ignores it, it does not do what it says.
   ctx.report({ span, message: 'brokenLocalAction', args: [action.uses, read.path, `${parts.join(', and ')}${missing.length > 0 ? ': the step fails' : ''}`], ...(missing.length > 0 ? {} : { severity: 'warning' as const }) });
-}
-
-function list(items: readonly string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 function checkJobUses(uses: string, span: Span, ctx: Ctx): void {

@@ -1,6 +1,7 @@
 import { isControllerOwned, type K8sObject } from '../../engine/model/k8s';
 import { defineRule } from '../../engine/core/rule';
 import { type Field, isMap, isSeq, mapFields, scalarToString, seqItems, spanOf, type Node, type YamlDoc } from '../../engine/yaml/yamlFile';
+import { listWords } from '../../knowledge/plainText';
 
 const ESCALATING_VERBS: Record<string, string> = {
   escalate: 'lets its holder create or edit Roles with permissions it does not have itself',
@@ -169,10 +170,6 @@ function subjectNames(yaml: YamlDoc, subjects: Node | undefined): string[] {
     return kind === undefined || name === undefined ? [] : [`${kind} '${name}'`];
   });
   return named.length > 3 ? [...named.slice(0, 3), `${named.length - 3} more`] : named;
-}
-
-function listWords(words: string[]): string {
-  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
 
 function subjectKinds(yaml: YamlDoc, subjects: Node | undefined): string[] {

@@ -3,7 +3,8 @@ import { defineRule } from '../../engine/core/rule';
 import { appendToSeq, insertMapEntry, joinInsertions, replaceEmptyValue, replaceScalar } from '../../engine/edits/yamlEdit';
 import { isControllerOwned, isUnknownNode, type Container, type PodSpec } from '../../engine/model/k8s';
 import { containerLabel, containerSpan } from '../../engine/model/k8sContainer';
-import { type Field, type Node, type Scalar, isMap, isScalar, isSeq, mapFields, scalarToString, seqItems, spanOf, type YamlDoc, type YamlFile } from '../../engine/yaml/yamlFile';
+import { type Field, type Node, type Scalar, isMap, isScalar, isSeq, mapFields, scalarToBoolean, scalarToString, seqItems, spanOf, type YamlDoc, type YamlFile } from '../../engine/yaml/yamlFile';
+import { listWords } from '../../knowledge/plainText';
 
 /** The settings the rule asks for, in the order messages and the fix write them. */
 type Setting = 'runAsNonRoot' | 'allowPrivilegeEscalation' | 'readOnlyRootFilesystem' | 'capabilities' | 'addedCapabilities' | 'seccompProfile';
@@ -90,7 +91,7 @@ spec:
         if (object.partial) {
           for (const container of [...pod.initContainers, ...pod.containers]) {
             const security = mapOf(ctx.doc, container.fields.get('securityContext'));
-            if (!security || isTrueNode(security.get('privileged'))) continue;
+            if (!security || scalarToBoolean(security.get('privileged')?.value) === true) continue;
             for (const weakening of weakenings(ctx.doc, security)) {
               const edit = weakening.replacement !== undefined && isScalar(weakening.node) ? replaceScalar(weakening.node, weakening.replacement) : undefined;
               ctx.report({
@@ -109,7 +110,7 @@ spec:
         for (const container of [...pod.initContainers, ...pod.containers]) {
           if (isUnknownNode(container.fields.get('securityContext')?.value)) continue;
           const security = mapOf(ctx.doc, container.fields.get('securityContext'));
-          if (security && isTrueNode(security.get('privileged'))) continue;
+          if (security && scalarToBoolean(security.get('privileged')?.value) === true) continue;
           const missing = ORDER.filter((setting) => !meets(ctx.doc, setting, security, podSecurity));
           if (missing.length === 0) continue;
           const edits = fixEdits(ctx.file, ctx.doc, container, missing);
@@ -164,9 +165,6 @@ function mapOf(yaml: YamlDoc, field: Field | undefined): Map<string, Field> | un
   return field && isMap(field.value) ? mapFields(yaml, field.value) : undefined;
 }
 
-function isTrueNode(field: Field | undefined): boolean {
-  return isScalar(field?.value) && field.value.value === true;
-}
 
 function isWindows(yaml: YamlDoc, pod: PodSpec): boolean {
   const os = mapOf(yaml, pod.fields.get('os'));
@@ -177,15 +175,13 @@ function isWindows(yaml: YamlDoc, pod: PodSpec): boolean {
 function meets(yaml: YamlDoc, setting: Setting, own: Map<string, Field> | undefined, pod: Map<string, Field> | undefined): boolean {
   switch (setting) {
     case 'runAsNonRoot': {
-      const value = own?.get('runAsNonRoot') ?? pod?.get('runAsNonRoot');
-      return isScalar(value?.value) && value.value.value === true;
+      return scalarToBoolean((own?.get('runAsNonRoot') ?? pod?.get('runAsNonRoot'))?.value) === true;
     }
     case 'allowPrivilegeEscalation': {
-      const value = own?.get('allowPrivilegeEscalation')?.value;
-      return isScalar(value) && value.value === false;
+      return scalarToBoolean(own?.get('allowPrivilegeEscalation')?.value) === false;
     }
     case 'readOnlyRootFilesystem':
-      return isTrueNode(own?.get('readOnlyRootFilesystem'));
+      return scalarToBoolean(own?.get('readOnlyRootFilesystem')?.value) === true;
     case 'capabilities': {
       const drop = mapOf(yaml, own?.get('capabilities'))?.get('drop')?.value;
       return isSeq(drop) && seqItems(yaml, drop).some((item) => scalarToString(item)?.toUpperCase() === 'ALL');
@@ -261,8 +257,4 @@ function indent(text: string): string {
     .split('\n')
     .map((line) => `  ${line}`)
     .join('\n');
-}
-
-function listWords(words: string[]): string {
-  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }

@@ -2,7 +2,7 @@ import type { Span } from '../../engine/core/finding';
 import { defineRule } from '../../engine/core/rule';
 import { insertMapEntry, replaceScalar } from '../../engine/edits/yamlEdit';
 import { isControllerOwned, type K8sObject, type PodSpec } from '../../engine/model/k8s';
-import { isMap, isScalar, isSeq, mapFields, scalarToString, seqItems, spanOf, type Node, type YamlDoc } from '../../engine/yaml/yamlFile';
+import { isMap, isScalar, isSeq, mapFields, scalarToBoolean, scalarToString, seqItems, spanOf, type YamlDoc } from '../../engine/yaml/yamlFile';
 
 /**
  * Names and images of programs that talk to the Kubernetes API as their job: operators and controllers, kubectl and
@@ -79,7 +79,7 @@ spec:
           const explicit = isScalar(automount?.value) && automount.value.value === true;
           if (!strict || (automount && !explicit)) continue;
           const own = ctx.index.objects('ServiceAccount', object).filter((entry) => entry.name === account);
-          if (!explicit && own.some((entry) => isFalse(entry.object.fields.get('automountServiceAccountToken')?.value))) continue;
+          if (!explicit && own.some((entry) => scalarToBoolean(entry.object.fields.get('automountServiceAccountToken')?.value) === false)) continue;
           if (BINDING_KINDS.some((kind) => ctx.index.objects(kind).some((binding) => bindsAccount(binding.doc, binding.object, account, object.namespace)))) continue;
           const workload = `${object.kind}${object.name !== undefined ? ` '${object.name}'` : ''}`;
           if (explicit) {
@@ -123,10 +123,6 @@ spec:
     },
   },
 });
-
-function isFalse(node: Node | null | undefined): boolean {
-  return isScalar(node) && node.value === false;
-}
 
 function looksLikeApiClient(pod: PodSpec): boolean {
   return [...pod.initContainers, ...pod.containers].some((container) => {
