@@ -21,8 +21,8 @@ const common = {
 // getter esbuild puts on the module's exports; as a module, calls are direct.
 const yamlAsModule = { alias: { yaml: './node_modules/yaml/browser/index.js' } };
 
-// The language server's memory and thread settings (server/src/spawnSettings.json), fixed when it starts (never switched at run
-// time): the first line of dist/server.js sets them, and the VS Code client passes the same.
+// The language server's memory and thread settings (server/src/spawnSettings.json), fixed when it starts (never
+// switched at run time): the first line of dist/server.js sets them, and the VS Code client passes the same.
 // - V8 would let the old generation grow to several times what is live before a full collection, and the young one to
 //   2 × 16 MiB: while a workspace is checked, growing the old generation by 20% at a time and keeping the young one
 //   small holds the server near what it keeps. Without allocation-site pretenuring, what a keystroke builds stays in
@@ -76,7 +76,7 @@ const nodeModulesWhereThereAreSome = {
 
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
-  // `shipcheck-language-server` starts Node with the server's memory and thread settings (the VS Code client passes the same).
+  // `shipcheck-language-server` starts Node with the server's settings (the VS Code client passes the same).
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [coreOutsideServer], banner: { js: `#!/usr/bin/env -S ${SERVER_ENV.join(' ')} node ${SERVER_NODE_ARGS.join(' ')}` } },
   {
     ...common,

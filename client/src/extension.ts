@@ -8,7 +8,7 @@ let client: LanguageClient | undefined;
 /** Desktop VS Code (and code-server): the server runs as a Node child process over stdio, as in other editors. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath('dist/server.js');
-  // The memory and thread settings `shipcheck-language-server` starts Node with (its first line; see esbuild.mjs), fixed at spawn.
+  // The settings `shipcheck-language-server` starts Node with (its first line; see esbuild.mjs), fixed at spawn.
   const { execArgv, env } = spawnSettings;
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.stdio, options: { env, execArgv } },
