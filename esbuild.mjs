@@ -39,6 +39,8 @@ const yamlAsModule = { alias: { yaml: './node_modules/yaml/browser/index.js' } }
 //   and on a two-core machine four of them plus the editor push the server's own thread off a core for a few
 //   milliseconds at a time. That was most of the slow tail of keystrokes: p95 in a 200-line workflow 9-12 ms -> 3-4 ms,
 //   in a 28 000-line manifest 26-35 -> 22 ms (three interleaved runs each); the scan's peak and cold start unchanged.
+//   Electron in Node mode (VS Code desktop's extension host starts the server so) accepts the flag but builds V8's
+//   threads from Chromium's pool: it counts where the server runs on Node (other editors, remote hosts, code-server).
 // - No extra CA certificates: Node reads the file NODE_EXTRA_CA_CERTS names (corporate networks often set it) into
 //   OpenSSL as it starts, ~45 ms for a 144-certificate bundle here. The server makes no network connections.
 const SPAWN = JSON.parse(readFileSync(new URL('./server/src/spawnSettings.json', import.meta.url), 'utf8'));
