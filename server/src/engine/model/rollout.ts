@@ -2,7 +2,7 @@ import { MemoKey, memoOn } from './memo';
 import { isNode, isPair } from 'yaml';
 import { parseGoDuration } from '../languages/duration';
 import type { Span } from '../core/finding';
-import { type Field, isMap, isScalar, isSeq, mapFields, type Node, scalarToNumber, scalarToString, seqItems, spanOf, type YamlDoc, type YAMLMap } from '../yaml/yamlFile';
+import { type Field, isMap, isScalar, isSeq, mapFields, type Node, scalarToBoolean, scalarToNumber, scalarToString, seqItems, spanOf, type YamlDoc, type YAMLMap } from '../yaml/yamlFile';
 import { isRollout, type K8sObject } from './k8s';
 
 /**
@@ -301,7 +301,7 @@ function templatesOf(yaml: YamlDoc, fields: Map<string, Field>, keySpan: Span): 
       const text = scalarToString(name);
       if (name === undefined || text === undefined) continue;
       const clusterScope = itemFields.get('clusterScope')?.value;
-      templates.push({ name: text, clusterScope: isScalar(clusterScope) && clusterScope.value === true, span: spanOf(name) });
+      templates.push({ name: text, clusterScope: scalarToBoolean(clusterScope) === true, span: spanOf(name) });
     }
   }
   // Old single-template form: `templateName:` directly on the analysis.

@@ -2,7 +2,7 @@ import type { Severity } from '../../engine/core/finding';
 import { containerLabel } from '../../engine/model/k8sContainer';
 import { isControllerOwned, type PodSpec } from '../../engine/model/k8s';
 import { defineRule } from '../../engine/core/rule';
-import { isMap, isScalar, isSeq, mapFields, scalarToString, seqItems, spanOf, type Node, type YamlDoc } from '../../engine/yaml/yamlFile';
+import { isMap, isSeq, mapFields, scalarToBoolean, scalarToString, seqItems, spanOf, type Node, type YamlDoc } from '../../engine/yaml/yamlFile';
 
 /** Host paths whose mount hands the container the node: the container runtime's socket, the node's root, its config, its kernel views, the kubelet's state. */
 const HOST_PATHS = new Map<string, string>([
@@ -104,7 +104,7 @@ spec:
       for (const pod of object.podSpecs) {
         for (const key of HOST_NAMESPACES) {
           const value = pod.fields.get(key)?.value;
-          if (isTrue(value)) ctx.report({ span: spanOf(value!), message: 'hostNamespace', args: [key, NAMESPACE_WORDS[key]], severity: mild ?? 'warning' });
+          if (scalarToBoolean(value) === true) ctx.report({ span: spanOf(value!), message: 'hostNamespace', args: [key, NAMESPACE_WORDS[key]], severity: mild ?? 'warning' });
         }
         for (const { node, path, volume } of hostPaths(ctx.doc, pod)) {
           const what = HOST_PATHS.get(normalise(path));
@@ -121,11 +121,11 @@ spec:
           const fields = mapFields(ctx.doc, security);
           const label = containerLabel(container);
           const privileged = fields.get('privileged')?.value;
-          if (isTrue(privileged)) ctx.report({ span: spanOf(privileged!), message: 'privileged', args: [label], ...(mild ? { severity: mild } : {}) });
+          if (scalarToBoolean(privileged) === true) ctx.report({ span: spanOf(privileged!), message: 'privileged', args: [label], ...(mild ? { severity: mild } : {}) });
           const escalation = fields.get('allowPrivilegeEscalation')?.value;
           // Privileged implies escalation: one finding says it. Written out, it is usually deliberate (a binary with file
           // capabilities needs it): strict only.
-          if (isTrue(escalation) && !isTrue(privileged) && ctx.preset !== 'recommended') ctx.report({ span: spanOf(escalation!), message: 'escalation', args: [label], severity: mild ?? 'warning' });
+          if (scalarToBoolean(escalation) === true && scalarToBoolean(privileged) !== true && ctx.preset !== 'recommended') ctx.report({ span: spanOf(escalation!), message: 'escalation', args: [label], severity: mild ?? 'warning' });
           const capabilities = fields.get('capabilities')?.value;
           const add = isMap(capabilities) ? mapFields(ctx.doc, capabilities).get('add')?.value : undefined;
           if (!isSeq(add)) continue;
@@ -144,10 +144,6 @@ const NAMESPACE_WORDS: Record<(typeof HOST_NAMESPACES)[number], string> = {
   hostPID: 'process table (it can see, signal and trace their processes)',
   hostIPC: 'shared memory and semaphores',
 };
-
-function isTrue(node: Node | undefined): boolean {
-  return isScalar(node) && node.value === true;
-}
 
 /** The path without trailing slashes (`/etc/` is `/etc`), `/` itself kept. */
 function normalise(path: string): string {
@@ -180,7 +176,7 @@ function mountedReadOnly(yaml: YamlDoc, pod: PodSpec, volume: string | undefined
     return seqItems(yaml, mounts).flatMap((mount) => {
       if (!isMap(mount)) return [];
       const fields = mapFields(yaml, mount);
-      return scalarToString(fields.get('name')?.value) === volume ? [isTrue(fields.get('readOnly')?.value)] : [];
+      return scalarToString(fields.get('name')?.value) === volume ? [scalarToBoolean(fields.get('readOnly')?.value) === true] : [];
     });
   });
   return readOnly.length > 0 && readOnly.every(Boolean);

@@ -165,7 +165,6 @@ function mapOf(yaml: YamlDoc, field: Field | undefined): Map<string, Field> | un
   return field && isMap(field.value) ? mapFields(yaml, field.value) : undefined;
 }
 
-
 function isWindows(yaml: YamlDoc, pod: PodSpec): boolean {
   const os = mapOf(yaml, pod.fields.get('os'));
   return scalarToString(os?.get('name')?.value) === 'windows';
