@@ -365,8 +365,10 @@ function portabilityFinding(file: YamlFile, scalar: UnderIndentedScalar, others:
 function unusedSuppressions(index: SuppressionIndex, rules: readonly Rule[], known: readonly Rule[]): Finding[] {
   // The portability note comes from a file that was checked, so a comment can hide it like a rule's finding.
   // A rule whose findings the adapters make (`runsIn: 'adapters'`) reports nothing here: its comments are not judged.
+  const unused = index.unused();
+  if (unused.length === 0) return [];
   const active = new Set([...rules.filter((rule) => rule.runsIn !== 'adapters').map((rule) => rule.id), ENGINE_RULES.portability]);
-  return index.unused().flatMap(({ directive, ruleId }): Finding[] => {
+  return unused.flatMap(({ directive, ruleId }): Finding[] => {
     if (active.has(ruleId)) {
       const where = directive.scope === 'file' ? 'in this file' : 'on the next line';
       return [{ ruleId: ENGINE_RULES.unusedSuppression, messageId: ENGINE_MESSAGES.unusedSuppression, severity: 'hint', message: `Unused suppression: ${ruleId} reports nothing ${where}; remove the comment.`, span: directive.span }];

@@ -125,40 +125,46 @@ class ParseError extends Error {
 
 const PUNCT = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '(', ')', '[', ']', ',', '.', '*'];
 
+const NUMBER = /[+-]?(0x[0-9a-fA-F]+|0o[0-7]+|(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?)/y;
+const IDENT_START = /[A-Za-z_]/;
+const IDENT_PART = /[A-Za-z0-9_-]/;
+const SPACE = /\s/;
+const DIGIT = /[0-9]/;
+const DIGIT_OR_DOT = /[0-9.]/;
+
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < source.length) {
     const ch = source[i]!;
-    if (/\s/.test(ch)) {
+    if (ch === ' ' || SPACE.test(ch)) {
       i++;
       continue;
     }
     if (ch === "'") {
+      // The text between the quotes, a doubled '' read as one quote.
       let value = '';
-      let j = i + 1;
+      let from = i + 1;
       for (;;) {
-        if (j >= source.length) throw new ParseError('unterminated string literal', i);
-        if (source[j] === "'") {
-          if (source[j + 1] === "'") {
-            value += "'";
-            j += 2;
-            continue;
-          }
+        const quote = source.indexOf("'", from);
+        if (quote < 0) throw new ParseError('unterminated string literal', i);
+        value += source.slice(from, quote);
+        if (source[quote + 1] !== "'") {
+          tokens.push({ type: 'string', value, start: i, end: quote + 1 });
+          i = quote + 1;
           break;
         }
-        value += source[j];
-        j++;
+        value += "'";
+        from = quote + 2;
       }
-      tokens.push({ type: 'string', value, start: i, end: j + 1 });
-      i = j + 1;
       continue;
     }
     const previous = tokens[tokens.length - 1];
     // A '-' starts a number only where an operand is expected (there is no subtraction).
     const operandExpected = !previous || (previous.type === 'punct' && previous.value !== ')' && previous.value !== ']' && previous.value !== '*');
-    if (/[0-9]/.test(ch) || ((ch === '-' || ch === '+') && operandExpected && /[0-9.]/.test(source[i + 1] ?? '')) || (ch === '.' && /[0-9]/.test(source[i + 1] ?? '') && operandExpected)) {
-      const match = /^[+-]?(0x[0-9a-fA-F]+|0o[0-7]+|(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?)/.exec(source.slice(i));
+    if (DIGIT.test(ch) || ((ch === '-' || ch === '+') && operandExpected && DIGIT_OR_DOT.test(source[i + 1] ?? '')) || (ch === '.' && DIGIT.test(source[i + 1] ?? '') && operandExpected)) {
+      NUMBER.lastIndex = i;
+      const match = NUMBER.exec(source);
       if (!match) throw new ParseError('bad number', i);
       const text = match[0];
       const sign = text.startsWith('-') ? -1 : 1;
@@ -168,11 +174,11 @@ function tokenize(source: string): Token[] {
       i += text.length;
       continue;
     }
-    if (/[A-Za-z_]/.test(ch)) {
-      let j = i + 1;
-      while (j < source.length && /[A-Za-z0-9_-]/.test(source[j]!)) j++;
-      tokens.push({ type: 'ident', value: source.slice(i, j), start: i, end: j });
-      i = j;
+    if (IDENT_START.test(ch)) {
+      let end = i + 1;
+      while (end < source.length && IDENT_PART.test(source[end]!)) end++;
+      tokens.push({ type: 'ident', value: source.slice(i, end), start: i, end });
+      i = end;
       continue;
     }
     const punct = PUNCT.find((p) => source.startsWith(p, i));
@@ -501,24 +507,31 @@ export function stringLiterals(ast: Expr): string[] {
 
 /** The segments of a pure path (context, properties, literal indexes, filters), or undefined. */
 function pathSegments(expr: Expr): string[] | undefined {
+  const segments: string[] = [];
+  return appendPath(expr, segments) ? segments : undefined;
+}
+
+/** Appends the segments of a pure path to `segments`; false when the expression is not one. */
+function appendPath(expr: Expr, segments: string[]): boolean {
   switch (expr.kind) {
     case 'context':
-      return [expr.name];
-    case 'property': {
-      const base = pathSegments(expr.object);
-      return base ? [...base, expr.name] : undefined;
-    }
-    case 'star': {
-      const base = pathSegments(expr.object);
-      return base ? [...base, '*'] : undefined;
-    }
-    case 'index': {
-      if (expr.index.kind !== 'literal' || (typeof expr.index.value !== 'string' && typeof expr.index.value !== 'number')) return undefined;
-      const base = pathSegments(expr.object);
-      return base ? [...base, String(expr.index.value)] : undefined;
-    }
+      segments.push(expr.name);
+      return true;
+    case 'property':
+      if (!appendPath(expr.object, segments)) return false;
+      segments.push(expr.name);
+      return true;
+    case 'star':
+      if (!appendPath(expr.object, segments)) return false;
+      segments.push('*');
+      return true;
+    case 'index':
+      if (expr.index.kind !== 'literal' || (typeof expr.index.value !== 'string' && typeof expr.index.value !== 'number')) return false;
+      if (!appendPath(expr.object, segments)) return false;
+      segments.push(String(expr.index.value));
+      return true;
     default:
-      return undefined;
+      return false;
   }
 }
 

@@ -104,7 +104,7 @@ export function parseShell(script: string): ShellCommand[] {
       }
       continue;
     }
-    const redirect = /^\d*(?:>>?|<<<|<)&?/.exec(script.slice(i, i + 8));
+    const redirect = (ch >= '0' && ch <= '9') || ch === '<' || ch === '>' ? /^\d*(?:>>?|<<<|<)&?/.exec(script.slice(i, i + 8)) : null;
     if (redirect && (redirect[0].length > 1 || !/\d/.test(ch))) {
       // `> file`, `2>&1`, `<<< word`: the operator and its target are not arguments.
       i += redirect[0].length;
@@ -165,8 +165,9 @@ function readWord(script: string, start: number): ShellWord {
           i = end;
           continue;
         }
-        value += script[i];
-        i++;
+        const run = plainRunEnd(script, i, IN_DOUBLE_QUOTES_SPECIAL);
+        value += script.slice(i, run);
+        i = run;
       }
       i++;
       continue;
@@ -184,10 +185,33 @@ function readWord(script: string, start: number): ShellWord {
       i = stop;
       continue;
     }
-    value += ch;
-    i++;
+    const run = plainRunEnd(script, i, UNQUOTED_SPECIAL);
+    value += script.slice(i, run);
+    i = run;
   }
   return { value, start, end: Math.min(i, n) };
+}
+
+/** Characters that end a run of literal text outside quotes (a word's end, an escape, a quote, a substitution) … */
+const UNQUOTED_SPECIAL = charSet(' \t\r\n;|&()<>\\\'"$`');
+/** … and inside double quotes. */
+const IN_DOUBLE_QUOTES_SPECIAL = charSet('"\\$');
+
+function charSet(chars: string): Uint8Array {
+  const set = new Uint8Array(128);
+  for (const ch of chars) set[ch.charCodeAt(0)] = 1;
+  return set;
+}
+
+/** The end of the run of literal text at `from` (at least one character: the one at `from` is taken as literal). */
+function plainRunEnd(script: string, from: number, special: Uint8Array): number {
+  let i = from + 1;
+  while (i < script.length) {
+    const code = script.charCodeAt(i);
+    if (code < 128 && special[code] === 1) break;
+    i++;
+  }
+  return i;
 }
 
 /** From an opening bracket, the offset just past its matching close (quotes inside are respected). */
