@@ -143,6 +143,18 @@ function definitionsFor(schema: SchemaDefinitions, name: string, node: Node | un
   return [own];
 }
 
+/** What the schema says about a node of one shape (mapping, sequence or other) reached through some types. */
+interface ShapeFacts {
+  defs: { name: string; def: SchemaDefinition }[];
+  /** The contexts allowed here, when a definition says (else the enclosing node's apply). */
+  context: readonly string[] | undefined;
+  allowed: ExpressionSite['allowed'];
+  /** An `if:` value. */
+  condition: boolean;
+  /** The item types of a sequence. */
+  items: string[];
+}
+
 /**
  * Every string scalar holding `${{ }}`, with the contexts GitHub allows there: values, and the keys of mappings
  * that allow contexts (`env:` names), which GitHub evaluates too.
@@ -161,42 +173,65 @@ export function expressionSites(workflow: Workflow, doc: YamlDoc): ExpressionSit
     const step = job && path[2] === 'steps' && typeof path[3] === 'number' ? job.steps.find((s) => s.index === path[3]) : undefined;
     return { job, step };
   };
+  // What the schema says about a list of types, for each shape of node: the same few lists recur all over a file.
+  const shapes = { map: new Map<string, ShapeFacts>(), seq: new Map<string, ShapeFacts>(), other: new Map<string, ShapeFacts>() };
+  const factsOf = (types: readonly string[], node: Node): ShapeFacts => {
+    const known = isMap(node) ? shapes.map : isSeq(node) ? shapes.seq : shapes.other;
+    const key = types.length === 1 ? types[0]! : types.join('\n');
+    let facts = known.get(key);
+    if (!facts) {
+      const defs = types.flatMap((type) => definitionsFor(schema, type, node));
+      const context = defs.find((d) => d.def.context)?.def.context;
+      facts = {
+        defs,
+        context,
+        allowed: allowedOf(context),
+        condition: defs.some((d) => /(^|-)if$/.test(d.name)),
+        items: [...new Set(defs.flatMap(({ def }) => (def.sequence ? [def.sequence] : [])))],
+      };
+      known.set(key, facts);
+    }
+    return facts;
+  };
   // Each node once: aliases (`*a`) may repeat or nest a node, and a recursive anchor would make the walk exponential.
   const seen = new Set<Node>();
-  const visit = (node: Node | undefined, types: readonly string[], path: (string | number)[], context: readonly string[] | undefined, depth: number): void => {
+  const visit = (node: Node | undefined, types: readonly string[], path: (string | number)[], context: readonly string[] | undefined, allowed: ExpressionSite['allowed'], depth: number): void => {
     if (!node || depth > 40 || seen.has(node)) return;
     seen.add(node);
-    const defs = types.flatMap((type) => definitionsFor(schema, type, node));
-    const here = defs.find((d) => d.def.context)?.def.context ?? context;
+    const facts = factsOf(types, node);
+    const here = facts.context ?? context;
+    const allowedHere = facts.context ? facts.allowed : allowed;
     if (isScalar(node)) {
-      const condition = defs.some((d) => /(^|-)if$/.test(d.name));
-      if (typeof node.value === 'string' && (node.value.includes('${{') || (condition && node.value.trim() !== ''))) {
-        sites.push({ node, path: [...path], ...locate(path), condition, allowed: allowedOf(here) });
+      if (typeof node.value === 'string' && (node.value.includes('${{') || (facts.condition && node.value.trim() !== ''))) {
+        sites.push({ node, path: [...path], ...locate(path), condition: facts.condition, allowed: allowedHere });
       }
       return;
     }
     if (isMap(node)) {
       for (const [key, field] of mapFields(doc, node)) {
         // GitHub evaluates a `${{ }}` key (an env var name) where the mapping allows contexts (else it rejects it).
-        if (here && key.includes('${{')) sites.push({ node: field.key, path: [...path, key], ...locate(path), condition: false, allowed: allowedOf(here) });
+        if (here && key.includes('${{')) sites.push({ node: field.key, path: [...path, key], ...locate(path), condition: false, allowed: allowedHere });
         const next: string[] = [];
-        let loose = false;
-        for (const { def } of defs) {
+        for (const { def } of facts.defs) {
           const property = def.mapping?.properties[key];
           if (property) next.push(property.type);
-          else if (def.mapping?.looseValue) (next.push(def.mapping.looseValue), (loose = true));
+          else if (def.mapping?.looseValue) next.push(def.mapping.looseValue);
         }
-        void loose;
-        visit(field.value, next.length > 0 ? [...new Set(next)] : [], [...path, key], here, depth + 1);
+        path.push(key);
+        visit(field.value, next.length > 1 ? [...new Set(next)] : next, path, here, allowedHere, depth + 1);
+        path.pop();
       }
       return;
     }
     if (isSeq(node)) {
-      const items = [...new Set(defs.flatMap(({ def }) => (def.sequence ? [def.sequence] : [])))];
-      seqItems(doc, node).forEach((item, index) => visit(item, items, [...path, index], here, depth + 1));
+      seqItems(doc, node).forEach((item, index) => {
+        path.push(index);
+        visit(item, facts.items, path, here, allowedHere, depth + 1);
+        path.pop();
+      });
     }
   };
-  visit(workflow.node, [workflow.kind === 'workflow' ? 'workflow-root' : 'action-root'], [], undefined, 0);
+  visit(workflow.node, [workflow.kind === 'workflow' ? 'workflow-root' : 'action-root'], [], undefined, undefined, 0);
   return sites;
 }
 

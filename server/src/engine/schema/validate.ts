@@ -54,13 +54,22 @@ class Walker {
     private readonly stop: ((definition: string) => boolean) | undefined,
   ) {}
 
-  /** The non-one-of definitions `name` stands for, with whether any of them (or the one-ofs on the way) allows expressions. */
-  private leaves(name: string, out: [string, SchemaDefinition][] = [], seen = new Set<string>()): [string, SchemaDefinition][] {
+  /** What `leaves` answered for each name in this walk: a document's nodes ask about the same few names. */
+  private readonly leavesOf = new Map<string, readonly [string, SchemaDefinition][]>();
+
+  /** The non-one-of definitions `name` stands for. */
+  private leaves(name: string): readonly [string, SchemaDefinition][] {
+    let leaves = this.leavesOf.get(name);
+    if (!leaves) this.leavesOf.set(name, (leaves = this.collectLeaves(name, [], new Set())));
+    return leaves;
+  }
+
+  private collectLeaves(name: string, out: [string, SchemaDefinition][], seen: Set<string>): [string, SchemaDefinition][] {
     if (seen.has(name)) return out;
     seen.add(name);
     const definition = this.schema[name];
     if (!definition) return out;
-    if (definition.oneOf) for (const member of definition.oneOf) this.leaves(member, out, seen);
+    if (definition.oneOf) for (const member of definition.oneOf) this.collectLeaves(member, out, seen);
     else out.push([name, definition]);
     return out;
   }
@@ -116,7 +125,7 @@ class Walker {
     this.problems.push({ kind: 'value', at: where, value: text, allowed, expected: expectedOf(leaves), parent });
   }
 
-  private mapping(node: YAMLMap, name: string, leaves: [string, SchemaDefinition][], expressions: boolean, at: Span, parent: string): void {
+  private mapping(node: YAMLMap, name: string, leaves: readonly [string, SchemaDefinition][], expressions: boolean, at: Span, parent: string): void {
     const mappings = leaves.filter(([, d]) => d.mapping);
     if (mappings.length === 0) return void this.problems.push({ kind: 'type', at, expected: expectedOf(leaves), found: 'a mapping', parent });
     const pairs: { key: string; span: Span; value: Node | undefined }[] = [];
@@ -220,11 +229,11 @@ function choose(mappings: [string, SchemaDefinition][], keys: readonly string[])
 }
 
 /** Keys only one of the candidates has and requires: what the mapping lacks to be one of them. */
-function distinguishing(mappings: [string, SchemaDefinition][]): string[] {
+function distinguishing(mappings: readonly [string, SchemaDefinition][]): string[] {
   return mappings.flatMap(([, d]) => Object.entries(d.mapping!.properties).filter(([, p]) => p.required).map(([key]) => key));
 }
 
-function expectedOf(leaves: [string, SchemaDefinition][]): string {
+function expectedOf(leaves: readonly [string, SchemaDefinition][]): string {
   const kinds = new Set<string>();
   for (const [, d] of leaves) {
     if (d.mapping) kinds.add('a mapping');
