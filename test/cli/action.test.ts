@@ -42,6 +42,21 @@ describe('the GitHub Action and the project pipeline', () => {
     assert.doesNotMatch(script, /\$\{\{/);
   });
 
+  it('builds from the runtime packages and esbuild at the version the lockfile pins, not the whole development tree', () => {
+    const action = parseDocument(fs.readFileSync(path.join(REPO, 'action.yml'), 'utf8')).toJS() as { runs: { steps: { name?: string; run?: string }[] } };
+    const build = action.runs.steps.find((step) => step.run?.includes('esbuild.mjs'))?.run;
+    assert.ok(build, 'a step builds shipcheck');
+    assert.match(build, /^npm ci --omit=dev /m);
+    // The version is read from the lockfile as the step reads it, and is the one package.json pins.
+    const expression = /esbuild_version=\$\(node -p "(.+)"\)/.exec(build)?.[1];
+    assert.ok(expression, 'the step reads the version of esbuild from the lockfile');
+    const read = spawnSync(process.execPath, ['-p', expression], { cwd: REPO, encoding: 'utf8' });
+    assert.equal(read.status, 0, read.stderr);
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    assert.equal(read.stdout.trim(), manifest.devDependencies.esbuild);
+    assert.match(build, /"esbuild@\$esbuild_version"/);
+  });
+
   it("with summary: 'true', writes the Markdown report to the step summary, even after findings failed the check", () => {
     const action = parseDocument(fs.readFileSync(path.join(REPO, 'action.yml'), 'utf8')).toJS() as {
       inputs: Record<string, { default?: string }>;
