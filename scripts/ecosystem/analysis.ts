@@ -247,8 +247,10 @@ export interface Summary {
   total: RuleStats;
   /** Current findings no label covers. */
   unlabelled: CorpusFinding[];
-  /** Labels that name no current finding. */
+  /** Labels of rules on in this run's preset that name no current finding. */
   stale: Label[];
+  /** Labels of rules this run's preset leaves out: neither used nor stale, since the run cannot judge them. */
+  notRun: number;
   added: BaselineRow[];
   removed: BaselineRow[];
 }
@@ -306,7 +308,13 @@ export function filesByKind(files: readonly CorpusFile[]): Record<FileKind, numb
 }
 
 /** Everything the command prints and the test asserts, from one run, the baseline and the ledger. */
-export function summarize(findings: readonly CorpusFinding[], files: readonly CorpusFile[], baseline: readonly BaselineRow[], labels: readonly Label[]): Summary {
+export function summarize(
+  findings: readonly CorpusFinding[],
+  files: readonly CorpusFile[],
+  baseline: readonly BaselineRow[],
+  labels: readonly Label[],
+  ruleRuns: (ruleId: string) => boolean = () => true,
+): Summary {
   const perKind = filesByKind(files);
   const ofKind = (kind: FileKind | undefined): number => (kind ? perKind[kind] : files.length);
   const byRule = new Map<string, RuleStats>();
@@ -351,9 +359,10 @@ export function summarize(findings: readonly CorpusFinding[], files: readonly Co
     entry.files = seen?.any.size ?? 0;
     entry.filesAtWarning = seen?.atWarning.size ?? 0;
   }
-  const stale = labels.filter((label) => !used.has(labelKey(label)));
+  const judged = labels.filter((label) => ruleRuns(label.ruleId));
+  const stale = judged.filter((label) => !used.has(labelKey(label)));
   const rules = [...byRule.values()].sort((a, b) => compareText(a.ruleId, b.ruleId));
-  return { rules, total, unlabelled, stale, added, removed };
+  return { rules, total, unlabelled, stale, notRun: labels.length - judged.length, added, removed };
 }
 
 /** The share of the files a rule applies to that it flags at warning or above. */

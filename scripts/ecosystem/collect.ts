@@ -7,6 +7,8 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Severity } from '../../server/src/engine/core/finding';
+import { DEFAULT_PRESET, PRESETS, presetSeverity, type Preset } from '../../server/src/engine/core/presets';
+import { RULES } from '../../server/src/rules';
 import { parseBaseline, parseLedger, parseTsv, type BaselineRow, type CorpusFile, type CorpusFinding, type FileKind, type LedgerParse } from './analysis';
 
 // Compiled to out/scripts/ecosystem/.
@@ -25,6 +27,17 @@ export const PEER_TREES: readonly string[] = [
   'open-policy-agent__gatekeeper-library',
   'rhysd__actionlint',
 ];
+
+/**
+ * Whether a rule runs in the collection's preset (the default one when none is named), so that its labels can be
+ * judged: gha/shellcheck never does (see collect). An unknown preset name runs nothing; the CLI rejects it anyway.
+ */
+export function ruleRunsIn(preset: string | undefined): (ruleId: string) => boolean {
+  const name = (preset ?? DEFAULT_PRESET) as Preset;
+  const on = new Set(PRESETS.includes(name) ? RULES.filter((rule) => presetSeverity(rule, name) !== 'off').map((rule) => rule.id) : []);
+  on.delete('gha/shellcheck');
+  return (ruleId) => on.has(ruleId);
+}
 
 /** `SHIPCHECK_CORPUS`, else `../shared/corpus` beside the project. */
 export function corpusRoot(env: NodeJS.ProcessEnv = process.env): string {

@@ -25,7 +25,7 @@ import {
   type RuleStats,
   type Summary,
 } from './analysis';
-import { BASELINE, LEDGER, ROOT, collect, corpusMissing, corpusRoot, readBaseline, readLedger } from './collect';
+import { BASELINE, LEDGER, ROOT, collect, corpusMissing, corpusRoot, readBaseline, readLedger, ruleRunsIn } from './collect';
 
 const USAGE = `Usage: npm run ecosystem -- [options]
 
@@ -91,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
     const only = values.rule ? new Set(values.rule) : undefined;
     const keep = <T extends { ruleId: string }>(items: readonly T[]): T[] => (only ? items.filter((item) => only.has(item.ruleId)) : [...items]);
     const baselineRows = keep(baseline.rows);
-    const summary = summarize(keep(run.findings), run.files, baselineRows, keep(ledger.labels));
+    const summary = summarize(keep(run.findings), run.files, baselineRows, keep(ledger.labels), ruleRunsIn(values.preset));
     const kinds = filesByKind(run.files);
     console.log(
       `shipcheck ecosystem check, preset ${values.preset ?? 'default'}: ${run.files.length} corpus files checked in ${run.trees} repository trees ` +
@@ -106,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
     const rel = (path: string): string => relative(ROOT, path);
     console.log(`baseline ${rel(BASELINE)}: ${baselineRows.length} rows${only ? ' of these rules' : ''}; this run ${summary.total.findings} findings, +${summary.added.length} −${summary.removed.length}${values.diff ? '' : ' (--diff lists them)'}`);
     if (values.diff) printDiff(summary, run.findings);
-    console.log(`ledger ${rel(LEDGER)}: ${ledger.labels.length} labels, ${ledger.pending} still '?', ${summary.stale.length} stale (naming no current finding)`);
+    console.log(`ledger ${rel(LEDGER)}: ${ledger.labels.length} labels, ${ledger.pending} still '?', ${summary.stale.length} stale (naming no current finding), ${summary.notRun} of rules this preset leaves out`);
     for (const label of summary.stale) console.log(`  stale  ${rel(LEDGER)}:${label.ledgerLine}  ${label.path}:${label.line} ${label.ruleId} ${label.verdict}`);
     if (values.update) {
       writeFileSync(BASELINE, formatBaseline(run.findings.map(baselineRow)));

@@ -20,6 +20,8 @@ import {
   type CorpusFinding,
   type Label,
 } from '../../scripts/ecosystem/analysis';
+import { ruleRunsIn } from '../../scripts/ecosystem/collect';
+import { RULES } from '../../server/src/rules';
 
 const LEDGER_HEAD = 'path\tline\trule\tverdict\treason\n';
 const BASELINE_HEAD = 'path\tline\trule\tmessage_id\n';
@@ -161,6 +163,26 @@ describe('per-rule numbers', () => {
     assert.deepEqual([stats('gha/a').added, stats('gha/a').removed], [4, 1]);
     assert.deepEqual([summary.total.added, summary.total.removed], [6, 1]);
     assert.deepEqual([stats('k8s/b').added, stats('k8s/b').removed], [1, 0]);
+  });
+
+  it('leave labels of rules the run\'s preset leaves out neither used nor stale', () => {
+    const offRun = summarize(findings, files, baseline, [...labels, label('repos/a/w5.yml', 4, 'gha/off', 'TP')], (ruleId) => ruleId !== 'gha/off');
+    assert.deepEqual(offRun.stale.map((each) => `${each.path}:${each.line}`), ['repos/a/gone.yml:9']);
+    assert.equal(offRun.notRun, 1);
+    assert.equal(summary.notRun, 0);
+  });
+});
+
+describe('which rules a preset runs, for the ledger', () => {
+  it('follows the presets rules declare, and never runs gha/shellcheck', () => {
+    const recommended = ruleRunsIn(undefined);
+    const strict = ruleRunsIn('strict');
+    const offByDefault = RULES.find((rule) => rule.presets.recommended === 'off' && rule.id !== 'gha/shellcheck')!;
+    const onByDefault = RULES.find((rule) => rule.presets.recommended !== 'off')!;
+    assert.deepEqual([recommended(offByDefault.id), strict(offByDefault.id)], [false, true]);
+    assert.deepEqual([recommended(onByDefault.id), strict(onByDefault.id)], [true, true]);
+    assert.deepEqual([strict('gha/shellcheck'), ruleRunsIn('all')('gha/shellcheck')], [false, false]);
+    assert.equal(ruleRunsIn('nonsense')(onByDefault.id), false);
   });
 });
 
