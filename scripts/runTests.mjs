@@ -1,9 +1,10 @@
 // Runs every compiled *.test.js under out/test with Node's test runner (helpers beside them are not tests),
-// then prints one last line listing every skipped suite and test with its reason.
+// then prints one last line listing every skipped suite and test with its reason. Arguments that name existing
+// files or folders (`npm test -- out/test/rules`) run only the tests there; every other argument goes to Node.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 function testFiles(dir) {
@@ -14,12 +15,19 @@ function testFiles(dir) {
   });
 }
 
-const files = testFiles('out/test').sort();
+const given = process.argv.slice(2);
+const isSelection = (arg) => !arg.startsWith('-') && existsSync(arg);
+const chosen = given.filter(isSelection).map((arg) => resolve(arg));
+const args = given.filter((arg) => !isSelection(arg));
+const within = (file) => chosen.some((path) => file === path || file.startsWith(path + sep));
+const files = testFiles('out/test')
+  .map((file) => resolve(file))
+  .filter((file) => chosen.length === 0 || within(file))
+  .sort();
 if (files.length === 0) {
-  console.error('no test files under out/test: run `npm run build:test` first');
+  console.error(chosen.length === 0 ? 'no test files under out/test: run `npm run build:test` first' : `no test files in ${given.filter(isSelection).join(', ')}`);
   process.exit(1);
 }
-const args = process.argv.slice(2);
 // Naming a reporter replaces Node's default, so keep that default (spec on a terminal, TAP otherwise) first.
 const reporters = args.some((arg) => arg.startsWith('--test-reporter')) ? [] : [`--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`, '--test-reporter-destination=stdout'];
 const scratch = mkdtempSync(join(tmpdir(), 'shipcheck-tests-'));

@@ -12,14 +12,26 @@ describe('npm test (scripts/runTests.mjs)', () => {
   const project = mkdtempSync(join(tmpdir(), 'shipcheck-run-tests-'));
   after(() => rmSync(project, { recursive: true, force: true }));
 
-  function runTests(tests: string): { status: number | null; lines: string[] } {
+  function runTests(tests: string, args: string[] = []): { status: number | null; lines: string[] } {
     mkdirSync(join(project, 'out/test'), { recursive: true });
     writeFileSync(join(project, 'out/test/sample.test.js'), `const { describe, it } = require('node:test');\n${tests}`);
     // Without this variable the inner runner would report to this one instead of printing.
     const env = { ...process.env, NODE_TEST_CONTEXT: undefined };
-    const run = spawnSync(process.execPath, [RUN_TESTS], { cwd: project, encoding: 'utf8', env });
+    const run = spawnSync(process.execPath, [RUN_TESTS, ...args], { cwd: project, encoding: 'utf8', env });
     return { status: run.status, lines: run.stdout.trimEnd().split('\n') };
   }
+
+  it('runs only the tests in the files or folders named, passing other arguments to Node', () => {
+    mkdirSync(join(project, 'out/test/rules'), { recursive: true });
+    writeFileSync(join(project, 'out/test/rules/chosen.test.js'), "require('node:test').it('chosen', () => {});");
+    try {
+      const { status, lines } = runTests("require('node:test').it('elsewhere', () => { throw new Error('not chosen'); });", ['out/test/rules', '--test-concurrency=1']);
+      assert.equal(status, 0, lines.join('\n'));
+      assert.ok(lines.includes('# pass 1') && lines.includes('# fail 0'), lines.join('\n'));
+    } finally {
+      rmSync(join(project, 'out/test/rules'), { recursive: true, force: true });
+    }
+  });
 
   it('ends with one line naming every skipped suite and test with its reason, after node\'s own summary', () => {
     const { status, lines } = runTests(
