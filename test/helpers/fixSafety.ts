@@ -7,10 +7,28 @@ import { parses, type Sample } from './fuzzInputs';
 
 const KINDS = ['safe', 'suggestion'] as const;
 
-/** Comments of a file (YAML and shell alike), which fixes must keep. */
+/**
+ * Comments of a file (YAML and shell alike), which fixes must keep. Found by a `#` after a space, so text in a
+ * script's strings and here-documents counts too; there a fix may move a `${{ }}` expression into a variable
+ * (`#${{ inputs.pr }}` → `#$PR`, or `$env:PR` in PowerShell), so both read as one placeholder.
+ */
 function comments(text: string): string[] {
-  return text.split(/\r?\n/).flatMap((line) => /(?:^|\s)(#.*)$/.exec(line)?.[1] ?? []);
+  return text
+    .split(/\r?\n/)
+    .flatMap((line) => /(?:^|\s)(#.*)$/.exec(line)?.[1] ?? [])
+    .map((comment) => comment.replace(/\$\{\{.*?\}\}|\$\{[A-Za-z_]\w*\}|\$(?:env:)?[A-Za-z_]\w*/g, '\u2026'));
 }
+
+/**
+ * Fixes that make text readable to other rules, which then report what was there all along, not something the fix
+ * added: fix's rule → the rules it may reveal findings of, and why.
+ */
+const REVEALS: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map([
+  // `inputs.massage` → `inputs.message`: the corrected name can name text a user types, pasted into a script.
+  ['gha/expression', new Map([['gha/script-injection', 'a corrected property name can name untrusted text']])],
+  // `::set-output name=v::…` → `echo "v=…" >> "$GITHUB_OUTPUT"`: the output's source is now followed to its readers.
+  ['gha/deprecated-commands', new Map([['gha/script-injection', 'an output written to $GITHUB_OUTPUT is traced to where it is read']])],
+]);
 
 function loudCounts(findings: readonly Finding[]): Map<string, number> {
   const counts = new Map<string, number>();
@@ -78,7 +96,8 @@ export function checkFixSafety(sample: Sample): number {
     const afterFindings = lint(after, path, { rules: RULES, preset: 'all' }).findings;
     assert.ok(count(afterFindings, finding.ruleId) < count(before, finding.ruleId), `${what} did not remove its finding`);
     for (const [ruleId, n] of loudCounts(afterFindings)) {
-      if (ruleId !== finding.ruleId) assert.ok(n <= (beforeLoud.get(ruleId) ?? 0), `${what} added a ${ruleId} finding`);
+      if (ruleId === finding.ruleId || REVEALS.get(finding.ruleId)?.has(ruleId)) continue;
+      assert.ok(n <= (beforeLoud.get(ruleId) ?? 0), `${what} added a ${ruleId} finding`);
     }
     const lost = comments(text).filter((comment) => !comments(after).includes(comment));
     assert.deepEqual(lost, [], `${what} lost comments`);
