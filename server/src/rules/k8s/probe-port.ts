@@ -3,6 +3,7 @@ import type { Container, Probe } from '../../engine/model/k8s';
 import { containerLabel, isAuthoredContainer } from '../../engine/model/k8sContainer';
 import { defineRule } from '../../engine/core/rule';
 import { isScalar, isSeq, scalarToNumber, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
+import type { Scalar } from 'yaml';
 
 // A port name as Kubernetes accepts it (IANA_SVC_NAME); anything else is a placeholder we cannot judge.
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/;
@@ -13,8 +14,11 @@ export default defineRule({
   presets: { recommended: 'error', strict: 'error' },
   dora: ['change-failure-rate'],
   capabilities: ['monitoring-and-observability'],
-  fixable: false,
+  // Unquoting a number the API server rejects as a port name: the object could not be applied before.
+  fixable: 'safe',
   messages: {
+    quotedNumber: (container: string, probe: string, port: string) =>
+      `${container}: the ${probe}'s port is the string '${port}', which Kubernetes reads as a port name, and a port name must contain a letter: the API server rejects the object. Write the number without quotes.`,
     unknownName: (container: string, probe: string, port: string, declared: string) =>
       `${container}: the ${probe} uses port '${port}', but no entry of 'ports' has that name (declared: ${declared}). The kubelet cannot resolve it, so the probe fails every time.`,
     noPorts: (container: string, probe: string, port: string) =>
@@ -30,7 +34,7 @@ export default defineRule({
       'Probes are the only thing that tells Kubernetes whether a pod can serve. A probe that names its port (`port: http`) is resolved against the container\'s `ports` list; when no entry has that name (it was renamed, or spelled `web` in one place and `http` in the other) the kubelet cannot resolve it and the probe fails every time: readiness never passes, so a rollout stalls or the pod gets no traffic, and liveness restarts the container in a loop. The mistake is easy to miss in review because both names look plausible on their own.',
     symptom:
       'New pods stay 0/1 Ready with "connection refused" or "port not found" probe events, or restart over and over in CrashLoopBackOff, although the application logs look healthy.',
-    fix: 'Use a name that the container\'s `ports` list declares (names are compared exactly: `http` is not `web` or `HTTP`), or rename the port. A numeric port that is not declared is legal and common (a separate management or health port, such as 10254 in ingress-nginx or 8081 in controller-runtime), so the default preset does not report it; `strict` gives a hint when the container declares its ports and the number is not among them: if nothing listens there the probe fails, and if it is a separate port, declaring it (with a name) documents it and lets a Service or NetworkPolicy refer to it. A container that declares no `ports` at all has no port names, so a named probe port there is reported too (except in a Kustomize patch, whose base may declare them); a name declared for a UDP or SCTP port is reported for HTTP and TCP probes, which connect over TCP. Probes that set `host` are not checked.',
+    fix: 'Use a name that the container\'s `ports` list declares (names are compared exactly: `http` is not `web` or `HTTP`), or rename the port. A numeric port that is not declared is legal and common (a separate management or health port, such as 10254 in ingress-nginx or 8081 in controller-runtime), so the default preset does not report it; `strict` gives a hint when the container declares its ports and the number is not among them: if nothing listens there the probe fails, and if it is a separate port, declaring it (with a name) documents it and lets a Service or NetworkPolicy refer to it. A port number written in quotes (`port: "8080"`) is a name to Kubernetes, and names must contain a letter, so the API server rejects the object; the quick-fix removes the quotes. A container that declares no `ports` at all has no port names, so a named probe port there is reported too (except in a Kustomize patch, whose base may declare them); a name declared for a UDP or SCTP port is reported for HTTP and TCP probes, which connect over TCP. Probes that set `host` are not checked.',
     bad: `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -77,13 +81,16 @@ spec:
       if (!isAuthoredContainer(ctx.doc, container)) return;
       // No 'ports' at all: a patch may leave them to its base; a whole object declares none, so no name resolves.
       const noPorts = !container.fields.has('ports') && !container.pod.owner.partial;
-      if (container.ports.length === 0 && !noPorts) return;
       for (const key of PROBES) {
         const probe = container[key];
         const problem = probe && checkProbe(container, probe);
         if (!problem) continue;
         const label = containerLabel(container);
-        if (problem.number) {
+        if (problem.quoted) {
+          const [start, end] = problem.quoted.range!;
+          ctx.report({ span: problem.span, message: 'quotedNumber', args: [label, key, problem.name], fix: { title: `Write the port as the number ${problem.name}`, edits: [{ start, end, newText: problem.name }] } });
+        } else if (container.ports.length === 0 && !noPorts) continue;
+        else if (problem.number) {
           // Strict only: an undeclared health or management port is legal and common (ingress-nginx 10254, controller-runtime 8081).
           if (ctx.preset !== 'recommended') ctx.report({ span: problem.span, message: 'undeclaredNumber', args: [label, key, problem.name, describePorts(container)], severity: 'hint' });
         } else if (problem.protocol) ctx.report({ span: problem.span, message: 'notTcp', args: [label, key, problem.name, problem.protocol] });
@@ -101,15 +108,19 @@ interface PortProblem {
   protocol?: string;
   /** Set when the port is a number the container's readable `ports` do not declare. */
   number?: true;
+  /** Set when the port is a number in quotes, which Kubernetes takes for a name. */
+  quoted?: Scalar;
 }
 
 function checkProbe(container: Container, probe: Probe): PortProblem | undefined {
   const handler = probe.handler;
   if (!handler || handler.type === 'exec') return undefined;
-  // A probe aimed at another host checks that host's port, not ours.
-  if (handler.fields.has('host')) return undefined;
   const node = handler.fields.get('port')?.value;
   if (!isScalar(node) || !node.range) return undefined;
+  // An IntOrString: "8080" is a name to Kubernetes, and names need a letter. gRPC's port is a plain integer.
+  if (typeof node.value === 'string' && /^\d+$/.test(node.value) && handler.type !== 'grpc') return { span: spanOf(node), name: node.value, quoted: node };
+  // A probe aimed at another host checks that host's port, not ours.
+  if (handler.fields.has('host')) return undefined;
   const number = scalarToNumber(node);
   if (number !== undefined) return declaresAllPorts(container) && !container.ports.some((port) => port.containerPort === number) ? { span: spanOf(node), name: String(number), number: true } : undefined;
   const name = scalarToString(node);
