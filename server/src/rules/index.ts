@@ -51,6 +51,7 @@ import analysisSingleMetric from './k8s/analysis-single-metric';
 import danglingReference from './k8s/dangling-reference';
 import deprecatedApi from './k8s/deprecated-api';
 import duplicateEnv from './k8s/duplicate-env';
+import duplicateKey from './k8s/duplicate-key';
 import externalSecretRefresh from './k8s/external-secret-refresh';
 import flaggerCanary from './k8s/flagger-canary';
 import ha from './k8s/ha';
@@ -78,7 +79,7 @@ import serviceAccountToken from './k8s/service-account-token';
 import updateStrategy from './k8s/update-strategy';
 
 /** Every rule, sorted by id. A test fails when a rule file is missing here or out of order. */
-export const RULES: readonly Rule[] = [actionInputs, actionRuntime, artifactRetention, botCondition, cachePoisoning, checkoutCredentials, coverage100, dangerousTrigger, deployConcurrency, deployEnvironment, deployUngated, deprecatedCommands, dockerBuildCache, events, expression, githubEnv, glob, hardcodedSecret, ghaImageTag, insecureCommands, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, secretsOvershared, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, trustedPublishing, unpinnedAction, unreachableJob, unsoundCondition, workflowCall, analysisCondition, analysisLimits, analysisSingleMetric, danglingReference, deprecatedApi, duplicateEnv, externalSecretRefresh, flaggerCanary, ha, imageTag, jobHygiene, livenessDelay, livenessThreshold, pdb, privileged, probeIdentical, probeMissing, probePort, rbac, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv, securityContext, selector, serviceAccountToken, updateStrategy];
+export const RULES: readonly Rule[] = [actionInputs, actionRuntime, artifactRetention, botCondition, cachePoisoning, checkoutCredentials, coverage100, dangerousTrigger, deployConcurrency, deployEnvironment, deployUngated, deprecatedCommands, dockerBuildCache, events, expression, githubEnv, glob, hardcodedSecret, ghaImageTag, insecureCommands, jobNeeds, jobTimeout, longLivedCloudKeys, matrix, needsSkipped, npmCi, oidcPermission, permissions, pullRequestTargetCheckout, retryMasksFlakiness, rolloutWaitTimeout, runnerLabel, scriptInjection, secretInLog, secretInOutput, secretsOvershared, serviceHealthcheck, setupCache, shellcheck, stageOrder, syntax, trustedPublishing, unpinnedAction, unreachableJob, unsoundCondition, workflowCall, analysisCondition, analysisLimits, analysisSingleMetric, danglingReference, deprecatedApi, duplicateEnv, duplicateKey, externalSecretRefresh, flaggerCanary, ha, imageTag, jobHygiene, livenessDelay, livenessThreshold, pdb, privileged, probeIdentical, probeMissing, probePort, rbac, resources, rolloutBluegreenFieldInCanary, rolloutNoAnalysis, rolloutPause, rolloutSpec, rolloutWeightGranularity, secretEnv, secretLiteralEnv, securityContext, selector, serviceAccountToken, updateStrategy];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);

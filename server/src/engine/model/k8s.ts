@@ -8,6 +8,17 @@ export { isUnknownNode };
 export function renderedApart(file: YamlFile, a: Node, b: Node): boolean {
   return file.template !== undefined && !!a.range && !!b.range && inExclusiveBranches(file.template, a.range[0], b.range[0]);
 }
+
+/**
+ * Whether two nodes are always rendered together: true outside a chart template; in one, when both sit in the same
+ * branches of its `if` / `with` / `range` blocks (conditions the template may pair in ways no reading can follow).
+ */
+export function renderedTogether(file: YamlFile, a: Node, b: Node): boolean {
+  if (file.template === undefined) return true;
+  if (!a.range || !b.range) return false;
+  const within = (at: number) => file.template!.branches.filter((branch) => branch.start <= at && at < branch.end).map((branch) => branch.start).join(',');
+  return within(a.range[0]) === within(b.range[0]);
+}
 import type { Memoizing } from './memo';
 import {
   type Field,
