@@ -2,7 +2,7 @@ import { classify } from '../engine/core/classify';
 import type { Span } from '../engine/core/finding';
 import { formatSeconds } from '../engine/languages/duration';
 import { type K8sObject, type Probe, probeTimings } from '../engine/model/k8s';
-import type { Workflow } from '../engine/model/workflow';
+import { readAsCall, type Workflow } from '../engine/model/workflow';
 import { type Field, isMap, mapFields, scalarToString, type YamlDoc, type YamlFile } from '../engine/yaml/yamlFile';
 
 /** A value the editor shows inline, right after a key, because the file leaves it implicit or it must be worked out. */
@@ -35,7 +35,7 @@ function workflowHints(file: YamlFile, workflow: Workflow): KnowledgeInlayHint[]
   if (workflow.kind !== 'workflow') return [];
   // As gha/job-timeout: a reusable-workflow call runs the callee's jobs, with the callee's timeouts.
   return workflow.jobs
-    .filter((job) => !job.synthetic && job.fields.has('runs-on') && job.call === undefined && !job.fields.has('timeout-minutes'))
+    .filter((job) => !job.synthetic && job.fields.has('runs-on') && job.call === undefined && !readAsCall(job) && !job.fields.has('timeout-minutes'))
     .map((job) => ({
       offset: afterColon(file, job.idSpan),
       label: `timeout-minutes: ${GITHUB_JOB_TIMEOUT_MINUTES}`,

@@ -1,4 +1,6 @@
 import type { Span } from '../core/finding';
+import { ACTION_SCHEMA, WORKFLOW_SCHEMA } from '../schema/schemaData.generated';
+import { chosenMapping } from '../schema/validate';
 import { scalarText, type ScalarText } from '../yaml/scalarText';
 import { type ActionRef, parseUses } from './action';
 import type { Memoizing, MemoKey } from './memo';
@@ -236,6 +238,24 @@ class LazyRunScript implements RunScript {
     this.mapped ??= { text: scalarText(this.fileText, this.node) };
     return this.mapped.text;
   }
+}
+
+/**
+ * Whether GitHub reads the job as a call of a reusable workflow: its parser goes by the first key only one kind of job
+ * takes, so a job with `with:` or `secrets:` before `runs-on:` is a call without `uses:`, where `runs-on`,
+ * `timeout-minutes` and `steps` are errors.
+ */
+export function readAsCall(job: Job): boolean {
+  return !job.synthetic && chosenMapping(WORKFLOW_SCHEMA, 'job', [...job.fields.keys()]) === 'workflow-job';
+}
+
+/**
+ * Whether GitHub reads the step as a `run` step, as for `readAsCall`: a step with `shell:` or `working-directory:`
+ * before `uses:` is a `run` step without `run:`, where `uses` and `with` are errors.
+ */
+export function readAsRunStep(step: Step): boolean {
+  const [schema, name] = step.job.workflow.kind === 'composite-action' ? [ACTION_SCHEMA, 'composite-step'] : [WORKFLOW_SCHEMA, 'steps-item'];
+  return chosenMapping(schema, name, [...step.fields.keys()]) === 'run-step';
 }
 
 /** A scalar or a sequence of scalars, as strings (`needs: build` and `needs: [build, lint]`). */

@@ -60,19 +60,10 @@ class Walker {
   /** The non-one-of definitions `name` stands for. */
   private leaves(name: string): readonly [string, SchemaDefinition][] {
     let leaves = this.leavesOf.get(name);
-    if (!leaves) this.leavesOf.set(name, (leaves = this.collectLeaves(name, [], new Set())));
+    if (!leaves) this.leavesOf.set(name, (leaves = collectLeaves(this.schema, name, [], new Set())));
     return leaves;
   }
 
-  private collectLeaves(name: string, out: [string, SchemaDefinition][], seen: Set<string>): [string, SchemaDefinition][] {
-    if (seen.has(name)) return out;
-    seen.add(name);
-    const definition = this.schema[name];
-    if (!definition) return out;
-    if (definition.oneOf) for (const member of definition.oneOf) this.collectLeaves(member, out, seen);
-    else out.push([name, definition]);
-    return out;
-  }
 
   private allowsExpressions(name: string): boolean {
     return this.schema[name]?.context !== undefined;
@@ -195,6 +186,27 @@ class Walker {
     if (this.skip?.(key, mapping)) return;
     this.problems.push({ kind: 'unknown-key', at, key, known, mapping, keys, parent });
   }
+}
+
+function collectLeaves(schema: SchemaDefinitions, name: string, out: [string, SchemaDefinition][], seen: Set<string>): [string, SchemaDefinition][] {
+  if (seen.has(name)) return out;
+  seen.add(name);
+  const definition = schema[name];
+  if (!definition) return out;
+  if (definition.oneOf) for (const member of definition.oneOf) collectLeaves(schema, member, out, seen);
+  else out.push([name, definition]);
+  return out;
+}
+
+/**
+ * Which mapping definition of those `name` stands for GitHub reads a mapping with these keys (in order) as, the way
+ * `validate` decides it (the first key only some of them take narrows the choice); undefined when the keys leave more
+ * than one.
+ */
+export function chosenMapping(schema: SchemaDefinitions, name: string, keys: readonly string[]): string | undefined {
+  const mappings = collectLeaves(schema, name, [], new Set()).filter(([, d]) => d.mapping);
+  const chosen = mappings.length === 1 ? mappings : choose(mappings, keys);
+  return chosen.length === 1 ? chosen[0]![0] : undefined;
 }
 
 /** A stand-in for the null GitHub reads from `key:` with no value, so the value's definition judges it. */

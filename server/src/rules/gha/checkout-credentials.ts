@@ -4,7 +4,7 @@ import { addStepInputs, usesNode } from '../../engine/edits/workflowEdit';
 import { replaceScalar } from '../../engine/edits/yamlEdit';
 import { stepCommands } from '../../engine/languages/commandLine';
 import { pushesAfter } from '../../engine/model/gitPush';
-import type { Step } from '../../engine/model/workflow';
+import { readAsRunStep, type Step } from '../../engine/model/workflow';
 import { isScalar, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 
 // The workspace root as an upload or archive path.
@@ -59,8 +59,9 @@ jobs:
   scope: 'job',
   visit: {
     step(step, ctx) {
-      // A step that also has 'run' is not a checkout GitHub would run (gha/syntax reports it).
-      if (step.action?.id !== 'actions/checkout' || step.run) return;
+      // A step that also has 'run', or that GitHub reads as a 'run' step ('shell:' before 'uses:'), is not a checkout
+      // GitHub would run, and takes no 'with:' (gha/syntax reports it).
+      if (step.action?.id !== 'actions/checkout' || step.run || readAsRunStep(step)) return;
       const persist = scalarToString(step.inputs.get('persist-credentials')?.value)?.trim();
       if (persist === 'false' || persist?.includes('${{') || (persist === undefined && step.inputs.size === 0 && step.fields.has('with') && !isMapWith(step))) return;
       const uses = usesNode(step);

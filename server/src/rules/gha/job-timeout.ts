@@ -2,7 +2,7 @@ import { insertJobEntry } from '../../engine/edits/jobEdit';
 import { defineRule } from '../../engine/core/rule';
 import { classifyJob, namedForTests } from '../../engine/model/jobKind';
 import { runsOnSelfHosted, shardedMatrix } from '../../engine/model/runner';
-import type { Job } from '../../engine/model/workflow';
+import { readAsCall, type Job } from '../../engine/model/workflow';
 
 export default defineRule({
   id: 'gha/job-timeout',
@@ -48,9 +48,10 @@ jobs:
   scope: 'job',
   visit: {
     job(job, ctx) {
-      // Composite actions have no job of their own; reusable-workflow calls run the callee's jobs and its timeouts.
+      // Composite actions have no job of their own; reusable-workflow calls run the callee's jobs and its timeouts (and a
+      // job GitHub reads as one, `with:` before `runs-on:`, takes no `timeout-minutes`).
       if (job.synthetic || job.workflow.kind !== 'workflow') return;
-      if (!job.fields.has('runs-on') || job.call !== undefined || job.fields.has('timeout-minutes')) return;
+      if (!job.fields.has('runs-on') || job.call !== undefined || readAsCall(job) || job.fields.has('timeout-minutes')) return;
       if (ctx.preset === 'recommended' && !canHangForLong(job)) return;
       const minutes = ctx.option('minutes');
       const edit = insertJobEntry(ctx.file, job, `timeout-minutes: ${minutes}`, ['runs-on']);
