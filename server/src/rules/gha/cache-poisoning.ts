@@ -30,7 +30,8 @@ interface CacheUse {
   maybe?: boolean;
   /** setup-node's automatic cache (v5+), new in strict this round: a hint wherever it is reported. */
   automatic?: boolean;
-  fix?: { title: string; edit: TextEdit | undefined };
+  /** Undefined edits: no fix (the input cannot be edited where it is written). */
+  fix?: { title: string; edits: (TextEdit | undefined)[] };
 }
 
 const TRUE = /^(true|yes|1|on)$/i;
@@ -121,13 +122,13 @@ jobs:
           return;
         }
       }
-      const edit = use.fix?.edit;
+      const edits = use.fix?.edits.every((edit) => edit !== undefined) ? (use.fix.edits as TextEdit[]) : undefined;
       ctx.report({
         span: spanOf(use.node),
         message,
         args: [use.what, jobId, use.maybe ? 'may restore' : 'restores'],
         ...(message === 'restoresInReleaseRun' || use.maybe || use.automatic ? { severity: 'hint' as const } : {}),
-        ...(use.fix && edit ? { fix: { title: use.fix.title, edits: [edit] } } : {}),
+        ...(use.fix && edits ? { fix: { title: use.fix.title, edits } } : {}),
       });
     },
   },
@@ -169,6 +170,14 @@ function setInput(file: YamlFile, step: Step, name: string, value: string): Text
   return isScalar(field.value) && ownValue(step.node, 'with') !== undefined ? replaceScalar(field.value, value) : undefined;
 }
 
+/** Writes another input, with a new plain value, in an input's place (in the step's own `with:`). */
+function renameInput(step: Step, field: Field, name: string, value: string): TextEdit | undefined {
+  const withMap = ownValue(step.node, 'with');
+  if (!isMap(withMap) || !withMap.items.some((pair) => pair.key === field.key) || field.key.type !== 'PLAIN' || !isScalar(field.value)) return undefined;
+  const [start, end] = [field.key.range?.[0], field.value.range?.[1]];
+  return start === undefined || end === undefined ? undefined : { start, end, newText: `${name}: ${value}` };
+}
+
 /** Removes an input from the step's own `with:`, and `with:` itself when nothing else is left in it (an empty one is invalid). */
 function removeInput(file: YamlFile, step: Step, name: string): TextEdit | undefined {
   const withMap = ownValue(step.node, 'with');
@@ -201,7 +210,7 @@ function cacheUse(file: YamlFile, step: Step, cases: () => RunCases, project: Pr
   const uses = usesNode(step);
   if (!uses) return undefined;
   const name = step.uses!.trim();
-  const on = (inputName: string, set: string): CacheUse['fix'] => ({ title: `Set '${inputName}: ${set}'`, edit: setInput(file, step, inputName, set) });
+  const on = (inputName: string, set: string): CacheUse['fix'] => ({ title: `Set '${inputName}: ${set}'`, edits: [setInput(file, step, inputName, set)] });
   switch (id) {
     case 'actions/cache':
     case 'actions/cache/restore':
@@ -216,14 +225,18 @@ function cacheUse(file: YamlFile, step: Step, cases: () => RunCases, project: Pr
     case 'actions/setup-python':
     case 'actions/setup-java': {
       const cache = input(step, 'cache');
-      if (cache && cache.value !== '') return { node: cache.field.value!, what: `'${name}' with 'cache: ${cache.value}'`, fix: { title: `Remove 'cache: ${cache.value}'`, edit: removeInput(file, step, 'cache') } };
-      if (id !== 'actions/setup-node') return undefined;
       // From v5, setup-node caches npm's downloads by itself ('package-manager-cache', true by default) when the
       // package.json at the workspace's root names npm in 'packageManager' (or 'devEngines.packageManager'), which the
       // workflow does not show: a finding that says 'may', where such a package.json can be there.
-      const automatic = input(step, 'package-manager-cache');
-      if (automatic ? !maybeTrue(automatic.value, step) : (pinnedMajor(step) ?? 0) < 5) return undefined;
-      const npm = namesNpm(step, project);
+      const automatic = id === 'actions/setup-node' ? input(step, 'package-manager-cache') : undefined;
+      const npm = id !== 'actions/setup-node' || (automatic ? !maybeTrue(automatic.value, step) : (pinnedMajor(step) ?? 0) < 5) ? false : namesNpm(step, project);
+      if (cache && cache.value !== '') {
+        const what = `'${name}' with 'cache: ${cache.value}'`;
+        // Without 'cache:', the automatic cache would restore npm's: turn that off too.
+        if (npm === false) return { node: cache.field.value!, what, fix: { title: `Remove 'cache: ${cache.value}'`, edits: [removeInput(file, step, 'cache')] } };
+        const edits = automatic ? [removeInput(file, step, 'cache'), setInput(file, step, 'package-manager-cache', 'false')] : [renameInput(step, cache.field, 'package-manager-cache', 'false')];
+        return { node: cache.field.value!, what, fix: { title: `Replace 'cache: ${cache.value}' with 'package-manager-cache: false'`, edits } };
+      }
       if (npm === false) return undefined;
       const how =
         npm === true
@@ -289,7 +302,7 @@ function cacheUse(file: YamlFile, step: Step, cases: () => RunCases, project: Pr
       const from = input(step, 'cache-from');
       if (!from || !/\btype=gha\b/.test(from.value)) return undefined;
       const only = !from.value.includes('\n');
-      return { node: from.field.value!, what: `'${name}' with 'cache-from: type=gha'`, ...(only ? { fix: { title: "Remove 'cache-from'", edit: removeInput(file, step, 'cache-from') } } : {}) };
+      return { node: from.field.value!, what: `'${name}' with 'cache-from: type=gha'`, ...(only ? { fix: { title: "Remove 'cache-from'", edits: [removeInput(file, step, 'cache-from')] } } : {}) };
     }
     default:
       return undefined;
