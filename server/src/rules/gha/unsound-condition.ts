@@ -32,7 +32,7 @@ export default defineRule({
     rationale:
       "GitHub reads an `if:` as an expression, with or without `${{ }}`. But when the value holds `${{ }}` and anything else (`${{ a }} && ${{ b }}`, a space inside quotes, or the final line break a `|` or `>` block keeps), it is a string template: each `${{ }}` is replaced by its result and the condition is the resulting text, which is never empty, so the step or job always runs. A guard that was meant to keep a deploy to `main` or a privileged step away from forks then guards nothing, silently. A related trap: `contains('main,develop', github.ref_name)` searches a string, so any substring passes (`mai`, `dev`, `e`), and a branch an attacker names accordingly gets through; `contains(fromJSON('[\"main\",\"develop\"]'), github.ref_name)` tests list membership (a warning: the usual values still behave as meant). And a condition of operators or functions over literals only (`true && 42 || !null`, `contains(format('{0}', 'a'), 'b')`) is constant: it never depends on the run, so it is not the test that was meant (a warning). A bare `true` or `false` (also quoted or in `${{ }}`) is usually a switch set by hand, so it is left alone in `recommended`; `strict` notes it (info): an `if: false` step or job is dead code that never runs, and an `if: true` decides nothing; not when a comment beside the `if:` or on the line above says why.",
     symptom: 'A step that should be skipped runs on every event (a deploy from a pull request, a release step on every branch); the run log shows the condition evaluated to a string.',
-    fix: "Write the condition as one expression: `if: ${{ a && b }}` or simply `if: a && b`; end a multi-line block with `|-` or `>-`. The quick-fix does either (it changes when the step runs to what the condition says, so review it), and turns a literal list in `contains()` into `fromJSON('[…]')`.",
+    fix: "Write the condition as one expression: `if: ${{ a && b }}` or simply `if: a && b`; end a multi-line block with `|-` or `>-`. The quick-fix does either (it changes when the step runs to what the condition says, so review it; not where the expressions are literals only, which would leave a constant condition), and turns a literal list in `contains()` into `fromJSON('[…]')`.",
     bad: `on: push
 jobs:
   deploy:
@@ -81,12 +81,12 @@ function check(field: Field | undefined, ctx: RuleContext<typeof messages>, wher
     const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
     // Only the block's own final line break(s) around one expression: strip them.
     if (block && expressions.length === 1 && value.startsWith('${{') && /^\n+$/.test(value.slice(expressions[0]!.end))) {
-      const edit = stripBlockChomping(ctx.file.text, node);
+      const edit = constant(value.slice(0, expressions[0]!.end)) ? undefined : stripBlockChomping(ctx.file.text, node);
       ctx.report({ span: blockHeader(ctx.file.text, node), message: 'trailingNewline', args: [], ...(edit ? { fix: { title: "End the block with '-' so the condition is the expression alone", edits: [edit] } } : {}) });
       return;
     }
     const joined = block ? undefined : oneExpression(value, expressions);
-    const edit = joined === undefined ? undefined : replaceScalar(node, joined);
+    const edit = joined === undefined || constant(joined) ? undefined : replaceScalar(node, joined);
     ctx.report({ span: block ? blockHeader(ctx.file.text, node) : spanOf(node), message: 'template', args: [value.trim()], ...(edit ? { fix: { title: `Write one expression: '${joined}'`, edits: [edit] } } : {}) });
     return;
   }
@@ -113,6 +113,15 @@ function check(field: Field | undefined, ctx: RuleContext<typeof messages>, wher
     const fix = literalSpan && items.length > 0 ? { title: `Test membership: 'contains(${list}, ${needleText})'`, edits: [{ start: literalSpan.start, end: literalSpan.end, newText: list }] } : undefined;
     ctx.report({ span, message: 'contains', args: [haystack.value, needleText], severity: 'warning', ...(fix ? { fix } : {}) });
   }
+}
+
+/**
+ * Whether a condition is built from literals only: a fix that leaves only it would trade the finding for another
+ * (`${{ false }}` then never runs the step, and is a switch or a constant this rule reports).
+ */
+function constant(condition: string): boolean {
+  const parsed = parseCondition(condition);
+  return parsed.ok && literalsOnly(parsed.ast);
 }
 
 /**
@@ -167,18 +176,27 @@ function substringContains(ast: Expr): (Expr & { kind: 'call' })[] {
 
 /** Whether an expression reads nothing of the run: no context, no status function, no file hash. */
 function literalsOnly(expr: Expr): boolean {
-  switch (expr.kind) {
-    case 'literal':
-      return true;
-    case 'call':
-      return !['always', 'success', 'failure', 'cancelled', 'hashfiles'].includes(expr.name.toLowerCase()) && expr.args.every(literalsOnly);
-    case 'not':
-      return literalsOnly(expr.operand);
-    case 'binary':
-      return literalsOnly(expr.left) && literalsOnly(expr.right);
-    default:
-      return false;
+  // A loop, not recursion: `a && b && …` of 20 000 operands is a tree that deep (the parser bounds only brackets).
+  const pending: Expr[] = [expr];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    switch (next.kind) {
+      case 'literal':
+        break;
+      case 'call':
+        if (['always', 'success', 'failure', 'cancelled', 'hashfiles'].includes(next.name.toLowerCase())) return false;
+        pending.push(...next.args);
+        break;
+      case 'not':
+        pending.push(next.operand);
+        break;
+      case 'binary':
+        pending.push(next.left, next.right);
+        break;
+      default:
+        return false;
+    }
   }
+  return true;
 }
 
 function isContextRead(expr: Expr): boolean {
