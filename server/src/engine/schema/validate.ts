@@ -5,8 +5,11 @@ import type { SchemaDefinition, SchemaDefinitions } from './types';
 
 /** What a value does wrong against GitHub's schema; `at` is where to report it, `parent` the key whose value holds it. */
 export type SchemaProblem =
-  /** A key the mapping does not take; `known` are the keys it takes (for "did you mean"), `mapping` its definition. */
-  | { kind: 'unknown-key'; at: Span; key: string; known: readonly string[]; mapping: string; keys: ReadonlySet<string>; parent: string }
+  /**
+   * A key the mapping does not take; `known` are the keys it takes (for "did you mean"), `mapping` its definition;
+   * `value` and `expressions` say what `fitsKey` needs to judge the value under another key.
+   */
+  | { kind: 'unknown-key'; at: Span; key: string; known: readonly string[]; mapping: string; keys: ReadonlySet<string>; parent: string; value: Node; expressions: boolean }
   /** A key written twice (GitHub compares keys ignoring case). */
   | { kind: 'duplicate-key'; at: Span; key: string }
   /** A required key that is absent; `at` is the mapping's own key (or the mapping when it has none). */
@@ -150,7 +153,7 @@ class Walker {
     if (chosen.length > 1) {
       const known = new Set(chosen.flatMap(([, d]) => Object.keys(d.mapping!.properties)));
       const unknown = pairs.filter((p) => !known.has(p.key));
-      for (const pair of unknown) this.unknown(pair.key, pair.span, [...known], name, keys, parent);
+      for (const pair of unknown) this.unknown(pair, [...known], name, keys, parent, expressions);
       if (!merged && !expressionKey && unknown.length === 0) this.problems.push({ kind: 'ambiguous', at, choices: distinguishing(chosen), definition: name, parent });
       for (const pair of pairs) {
         const property = chosen.find(([, d]) => d.mapping!.properties[pair.key])?.[1].mapping!.properties[pair.key];
@@ -174,7 +177,7 @@ class Walker {
         this.check(pair.value ?? nullScalar(pair.span), mapping.looseValue!, inner, pair.span, pair.key);
         continue;
       }
-      this.unknown(pair.key, pair.span, Object.keys(mapping.properties), mappingName, keys, parent);
+      this.unknown(pair, Object.keys(mapping.properties), mappingName, keys, parent, inner);
     }
     if (merged || expressionKey) return;
     for (const [key, property] of Object.entries(mapping.properties)) {
@@ -182,9 +185,9 @@ class Walker {
     }
   }
 
-  private unknown(key: string, at: Span, known: readonly string[], mapping: string, keys: ReadonlySet<string>, parent: string): void {
-    if (this.skip?.(key, mapping)) return;
-    this.problems.push({ kind: 'unknown-key', at, key, known, mapping, keys, parent });
+  private unknown(pair: { key: string; span: Span; value: Node | undefined }, known: readonly string[], mapping: string, keys: ReadonlySet<string>, parent: string, expressions: boolean): void {
+    if (this.skip?.(pair.key, mapping)) return;
+    this.problems.push({ kind: 'unknown-key', at: pair.span, key: pair.key, known, mapping, keys, parent, value: pair.value ?? nullScalar(pair.span), expressions });
   }
 }
 
@@ -207,6 +210,15 @@ export function chosenMapping(schema: SchemaDefinitions, name: string, keys: rea
   const mappings = collectLeaves(schema, name, [], new Set()).filter(([, d]) => d.mapping);
   const chosen = mappings.length === 1 ? mappings : choose(mappings, keys);
   return chosen.length === 1 ? chosen[0]![0] : undefined;
+}
+
+/** Whether an unknown key's value is one GitHub takes under `key` (one of the keys its mapping knows): a rename fits. */
+export function fitsKey(schema: SchemaDefinitions, yaml: YamlDoc, problem: Extract<SchemaProblem, { kind: 'unknown-key' }>, key: string): boolean {
+  const property = collectLeaves(schema, problem.mapping, [], new Set()).find(([, d]) => d.mapping?.properties[key])?.[1].mapping!.properties[key];
+  if (!property) return false;
+  const problems: SchemaProblem[] = [];
+  new Walker(schema, yaml, problems, undefined, undefined).check(problem.value, property.type, problem.expressions, problem.at, key);
+  return problems.length === 0;
 }
 
 /** A stand-in for the null GitHub reads from `key:` with no value, so the value's definition judges it. */

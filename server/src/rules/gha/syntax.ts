@@ -10,7 +10,7 @@ import { BRANDING_COLORS, BRANDING_ICONS } from '../../knowledge/actionBranding'
 import { listWords } from '../../knowledge/plainText';
 import { ACTION_SCHEMA, WORKFLOW_SCHEMA } from '../../engine/schema/schemaData.generated';
 import type { SchemaDefinitions } from '../../engine/schema/types';
-import { type SchemaProblem, validate } from '../../engine/schema/validate';
+import { fitsKey, type SchemaProblem, validate } from '../../engine/schema/validate';
 import { anchorUse } from '../../engine/yaml/anchors';
 import { isMap, isScalar, isSeq, mapFields, type Node, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 
@@ -409,8 +409,9 @@ function report(problems: SchemaProblem[], ctx: Ctx, schema: SchemaDefinitions):
         else if (mapping === 'job-factory' && key in (schema['workflow-job']?.mapping?.properties ?? {})) ctx.report({ span: problem.at, message: 'runnerWithCall', args: [key] });
         else {
           const near = closest(key, problem.known);
-          // Renaming to a key the mapping already has would write it twice: then only say what was probably meant.
-          const fixable = near !== undefined && !keys.has(near);
+          // Renaming to a key the mapping already has would write it twice, and renaming a value that key does not take
+          // (`groups: [a, b]` to `group`) trades one error for another: then only say what was probably meant.
+          const fixable = near !== undefined && !keys.has(near) && fitsKey(schema, ctx.doc, problem, near);
           const label = STEP_MAPPINGS.has(mapping) ? ' in a step' : JOB_MAPPINGS.has(mapping) ? ` in job '${problem.parent}'` : where(problem.parent);
           ctx.report({ span: problem.at, message: 'unknownKey', args: [key, label, near ?? ''], ...(fixable ? { fix: { title: `Change to '${near}'`, edits: [replace(problem.at, near)] } } : {}) });
         }
