@@ -182,10 +182,17 @@ function checkSite(site: ExpressionSite, workflow: Workflow, ctx: Ctx): void {
       }
     }
     scope ??= scopeOf(site, workflow, ctx.doc, ctx.index);
-    for (const problem of scopeProblems(result.ast, checkedSite, scope)) report(problem, offset, site, key, spanAt, ctx);
     const source = value.slice(offset);
+    const whole = parsed.length === 1;
+    // A rename must leave the expression with fewer problems: `github.events` to `github.event` writes an object into text.
+    const renameFits = (start: number, end: number, name: string): boolean => {
+      const text = source.slice(result.ast.start, start) + name + source.slice(end, result.ast.end);
+      const renamed = parseExpression(text);
+      return renamed.ok && problemCount(renamed.ast, text, site, checkedSite, scope!, written, whole) < problemCount(result.ast, source, site, checkedSite, scope!, written, whole);
+    };
+    for (const problem of scopeProblems(result.ast, checkedSite, scope)) report(problem, offset, site, key, spanAt, ctx, renameFits);
     for (const problem of typeProblems(result.ast, scope, source)) reportType(problem, offset, spanAt, ctx);
-    if (!written && parsed.length === 1 && !site.condition) checkKeyType(site, result.ast, scope, spanAt(offset + result.ast.start, offset + result.ast.end), ctx);
+    if (!written && whole && !site.condition) checkKeyType(site, result.ast, scope, spanAt(offset + result.ast.start, offset + result.ast.end), ctx);
     const rendered = written ? renderedType(result.ast, scope) : undefined;
     if (rendered) {
       const span = spanAt(offset + result.ast.start, offset + result.ast.end);
@@ -207,14 +214,28 @@ function takesText(site: ExpressionSite): boolean {
 
 /** Keys that take a mapping, and `runs-on` (a label or a list of them), given a whole `${{ }}` of a certain other type. */
 function checkKeyType(site: ExpressionSite, ast: Parameters<typeof typeOf>[0], scope: ReturnType<typeof scopeOf>, span: Span, ctx: Ctx): void {
+  const problem = keyTypeProblem(site, ast, scope);
+  if (problem) ctx.report({ span, message: 'keyType', args: problem });
+}
+
+function keyTypeProblem(site: ExpressionSite, ast: Parameters<typeof typeOf>[0], scope: ReturnType<typeof scopeOf>): [string, string, string] | undefined {
   const key = site.path[site.path.length - 1];
-  if (typeof key !== 'string' || site.path.some((part) => part === 'strategy' || part === 'with' || part === 'inputs' || part === 'outputs')) return;
+  if (typeof key !== 'string' || site.path.some((part) => part === 'strategy' || part === 'with' || part === 'inputs' || part === 'outputs')) return undefined;
   const wantsMapping = key === 'env' || key === 'credentials' || (key === 'services' && site.path.length === 3);
-  if (!wantsMapping && key !== 'runs-on') return;
+  if (!wantsMapping && key !== 'runs-on') return undefined;
   const type = typeOf(ast, scope);
-  if (type.kind === 'any' || type.kind === 'null') return;
-  if (wantsMapping && type.kind !== 'object') ctx.report({ span, message: 'keyType', args: [key, 'a mapping', describe(type)] });
-  else if (key === 'runs-on' && type.kind === 'object') ctx.report({ span, message: 'keyType', args: [key, 'a runner label or a list of labels', describe(type)] });
+  if (type.kind === 'any' || type.kind === 'null') return undefined;
+  if (wantsMapping && type.kind !== 'object') return [key, 'a mapping', describe(type)];
+  if (key === 'runs-on' && type.kind === 'object') return [key, 'a runner label or a list of labels', describe(type)];
+  return undefined;
+}
+
+/** How many findings `checkSite` makes of one parsed expression (`source`: the text its offsets point into). */
+function problemCount(ast: Parameters<typeof typeOf>[0], source: string, site: ExpressionSite, checkedSite: ExpressionSite, scope: ReturnType<typeof scopeOf>, written: 'embedded' | 'value' | false, whole: boolean): number {
+  let count = callProblems(ast).length + scopeProblems(ast, checkedSite, scope).length + typeProblems(ast, scope, source).length;
+  if (written && renderedType(ast, scope)) count++;
+  if (!written && whole && !site.condition && keyTypeProblem(site, ast, scope)) count++;
+  return count;
 }
 
 function describe(type: ExprType): string {
@@ -265,7 +286,7 @@ function reportType(problem: TypeProblem, offset: number, spanAt: (start: number
   }
 }
 
-function report(problem: ScopeProblem, offset: number, site: ExpressionSite, key: string, spanAt: (start: number, end: number) => Span, ctx: Ctx): void {
+function report(problem: ScopeProblem, offset: number, site: ExpressionSite, key: string, spanAt: (start: number, end: number) => Span, ctx: Ctx, renameFits: (start: number, end: number, name: string) => boolean): void {
   const span = spanAt(offset + problem.start, offset + problem.end);
   switch (problem.kind) {
     case 'unknown-context':
@@ -291,7 +312,7 @@ function report(problem: ScopeProblem, offset: number, site: ExpressionSite, key
       const known = problem.known.length === 0 ? 'nothing' : problem.known.length > 12 ? `${quoted(problem.known.slice(0, 12))} …` : quoted(problem.known);
       const what = problem.of.closed ? problem.of.what : typeLabel(problem.of);
       // A fix only where the name is written as a plain `.name` (same length of text in the file).
-      const fixable = suggestion !== undefined && span.end - span.start === problem.name.length && ctx.file.text.slice(span.start, span.end) === problem.name;
+      const fixable = suggestion !== undefined && span.end - span.start === problem.name.length && ctx.file.text.slice(span.start, span.end) === problem.name && renameFits(problem.start, problem.end, suggestion);
       ctx.report({
         span,
         message: 'unknownProperty',
