@@ -3,11 +3,12 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
+import { ENGINE_RULES } from '../../server/src/engine/core/finding';
 import { applyEdits } from '../../server/src/engine/core/fixes';
 import { lint, looksLikeGoTemplate } from '../../server/src/engine/core/lint';
 import { RULES } from '../../server/src/rules';
 import { assertLinear } from '../helpers/complexity';
-import { checkLint, parses } from '../helpers/fuzzInputs';
+import { checkLint, checkMutated, parses } from '../helpers/fuzzInputs';
 
 const WORKFLOW = '.github/workflows/ci.yml';
 
@@ -17,6 +18,21 @@ describe('fuzz regressions', () => {
       for (const finding of lint(text, 'pod.yaml', { rules: RULES }).findings) {
         assert.ok(finding.span.start <= finding.span.end && finding.span.end <= text.length, `${JSON.stringify(text)}: ${finding.span.start}-${finding.span.end}`);
       }
+    }
+  });
+
+  it('a quoted scalar the text ends in with an escaped quote is unclosed: a syntax error, and no fix appends to it', () => {
+    // Found by the mutation fuzzer: a file cut after `runs-on: ` and some 3 000 `'`. The `yaml` library reads `'''` at the
+    // very end as a closed scalar; gha/job-timeout's fix put a line after it, and the quote then ran on to the end.
+    const workflow = (value: string): string => `on: push\njobs:\n  image:\n    runs-on: ${value}`;
+    for (const value of ["'".repeat(2_999), "'x''", '"x\\"']) {
+      checkMutated({ name: value.slice(0, 10), path: WORKFLOW, text: workflow(value) });
+      const findings = lint(workflow(value), WORKFLOW, { rules: RULES, preset: 'all' }).findings;
+      assert.deepEqual(findings.map((finding) => finding.ruleId), [ENGINE_RULES.syntax], value.slice(0, 10));
+    }
+    // Closed, they are read as before.
+    for (const value of ["'".repeat(3_000), "'x'''", '"x\\\\"']) {
+      assert.ok(lint(workflow(value), WORKFLOW, { rules: RULES, preset: 'all' }).findings.some((finding) => finding.ruleId === 'gha/job-timeout'), value.slice(0, 10));
     }
   });
 

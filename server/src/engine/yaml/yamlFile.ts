@@ -14,10 +14,11 @@ import {
   Scalar,
   visit,
   YAMLMap,
+  YAMLParseError,
   YAMLSeq,
 } from 'yaml';
 import type { Span } from '../core/finding';
-import { hasCutQuotedScalar, readLeniently, type UnderIndentedScalar } from './lenient';
+import { closingQuote, hasCutQuotedScalar, readLeniently, type UnderIndentedScalar } from './lenient';
 import { isChartTemplatePath, looksLikeGoTemplate, readHelmTemplate, restoreScalars, type ChartDefaults, type TemplateReading } from './helmTemplate';
 
 /** One YAML document of a file, with the anchors its aliases point to. */
@@ -113,10 +114,29 @@ export function parseYamlFile(text: string, path = '', values?: ChartDefaults): 
   if (parsed.length === 0 && isWorkflowPath(path)) parsed.push(parseDocument(text, { ...YAML_OPTIONS, prettyErrors: false }));
   // The lenient reading keeps every offset, so the strict parse's line counter serves it too.
   const lenient = hasCutQuotedScalar(parsed) ? readLeniently(text, parsed, { ...YAML_OPTIONS, prettyErrors: false }) : undefined;
+  markUnclosedQuoteAtEnd(text, lenient?.documents ?? parsed);
   const documents = (lenient?.documents ?? parsed).map((doc, index) => new YamlDoc(doc, index));
   const file: YamlFile = { path, text, documents, lineCounter, eol: text.includes('\r\n') ? '\r\n' : '\n' };
   if (lenient) file.underIndented = lenient.scalars;
   return file;
+}
+
+/**
+ * A quoted scalar the text ends in, whose last characters are an escaped quote (`'it''`, `"say \"`), has no closing
+ * quote, but the `yaml` library reads it as closed when nothing follows (a line break after it is an error): the error
+ * it is, so the file is not checked as if it were whole, and no fix appends to it (which would break it).
+ */
+function markUnclosedQuoteAtEnd(text: string, documents: Document.Parsed[]): void {
+  const last = documents[documents.length - 1];
+  if (!last || last.errors.length > 0 || !/['"]$/.test(text)) return;
+  visit(last, {
+    Scalar: (_key, node) => {
+      const range = node.range;
+      if (!range || range[1] !== text.length || (node.type !== 'QUOTE_SINGLE' && node.type !== 'QUOTE_DOUBLE')) return undefined;
+      if (closingQuote(text, range[0]) === undefined) last.errors.push(new YAMLParseError([range[0], range[1]], 'MISSING_CHAR', `Missing closing ${text[range[0]]}quote`));
+      return visit.BREAK;
+    },
+  });
 }
 
 function parseTemplate(text: string, path: string, values: ChartDefaults | undefined): YamlFile {
