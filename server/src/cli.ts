@@ -5,7 +5,7 @@ import manifest from '../../package.json';
 import { parseCommand, parseReportCommand, REPORT_USAGE, UsageError, USAGE, type FailOn, type LintCommand, type OutputFormat, type ReportCommand } from './cli/args';
 import { writeReport } from './cli/report';
 import { baselineOf, readBaseline, withoutBaselined, type Baseline } from './cli/baseline';
-import { checkText, type CheckSettings, type FileReport } from './cli/check';
+import { checkText, decodeText, type CheckSettings, type FileReport } from './cli/check';
 import { discover, type InputError, type Target } from './project/discover';
 import { checkedOf, formatCompact, formatJson, formatText, shownReports, styleFor, type Hidden } from './cli/format';
 import { formatGithub } from './cli/github';
@@ -202,12 +202,15 @@ function ignoreTest(command: LintCommand, baseDirectory: string, configGlobs: re
 }
 
 function checkStdin(target: Target, settings: CheckSettings): FileReport {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(0, 'utf8');
+    bytes = fs.readFileSync(0);
   } catch (error) {
     return { status: 'error', path: target.path, reason: `could not read standard input: ${firstLine(error)}` };
   }
+  // The same checks as a file named on the command line: binary or non-UTF-8 input is skipped, and the exit code is 2.
+  const text = decodeText(bytes);
+  if (typeof text !== 'string') return { status: 'skipped', path: target.path, reason: text.reason, unreadable: { named: true } };
   const outcome = checkText(text, target, settings);
   // Standard input has nowhere to write fixes to: checkText gives them as a diff, never as a pending write.
   return outcome.status === 'pending-fix' ? outcome.ifChanged : outcome;

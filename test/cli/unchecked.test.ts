@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { CLI, DEPLOYMENT, json, onlyRules, shipcheck, TESTED_RULES, workspace, WORKFLOW } from '../helpers/cli';
+import { CLI, DEPLOYMENT, json, onlyRules, shipcheck, shipcheckWith, TESTED_RULES, workspace, WORKFLOW } from '../helpers/cli';
 
 const BINARY = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0xff, 0xfe, 0x00, 0x0a]);
 const LATIN1 = Buffer.from('on: push\nname: caf\xe9\n', 'latin1');
@@ -35,6 +35,20 @@ describe('files that cannot be checked', () => {
       assert.match(run.stderr, reason);
     }
     assert.equal(shipcheck(root, '--max-file-size', '2', '.github/workflows/long.yml').status, 0);
+  });
+
+  it('binary or non-UTF-8 standard input is skipped as such a file is, and exits 2', () => {
+    const root = workspace({});
+    const cases: [Buffer, RegExp][] = [
+      [BINARY, /^shipcheck: a\.yaml: cannot be checked: binary file \(it contains NUL bytes\)$/m],
+      [LATIN1, /^shipcheck: a\.yaml: cannot be checked: not UTF-8 text$/m],
+    ];
+    for (const [input, reason] of cases) {
+      const run = shipcheckWith({ cwd: root, input }, '--stdin', '--stdin-filename', 'a.yaml');
+      assert.equal(run.status, 2, reason.source);
+      assert.match(run.stderr, reason);
+      assert.match(run.stdout, /^a\.yaml\n {2}skipped {2}/m);
+    }
   });
 
   it('the too-large finding names the flag and the configuration key, and its level can be set', () => {

@@ -47,7 +47,7 @@ export function shipcheck(cwd: string, ...args: string[]): Run {
   return shipcheckWith({ cwd }, ...args);
 }
 
-export function shipcheckWith(options: { cwd: string; input?: string; env?: NodeJS.ProcessEnv }, ...args: string[]): Run {
+export function shipcheckWith(options: { cwd: string; input?: string | Buffer; env?: NodeJS.ProcessEnv }, ...args: string[]): Run {
   const env = options.env ?? withoutColour(process.env);
   // spawnSync stops a child at 1 MiB of output by default: SARIF over every fixture is more.
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, input: options.input ?? '', env });

@@ -115,7 +115,7 @@ export function checkFileUnwritten(target: Target, settings: CheckSettings): Che
   } catch (error) {
     return { status: 'error', path: target.path, reason: describeFsError(error) };
   }
-  const text = decode(bytes);
+  const text = decodeText(bytes);
   if (typeof text !== 'string') {
     return target.explicit || isWorkflowPath(target.path)
       ? { status: 'skipped', path: target.path, reason: text.reason, unreadable: { named: target.explicit } }
@@ -206,7 +206,8 @@ function rangeOf(file: YamlFile, span: Span): Range {
   return { line: start.line, column: start.col, endLine: end.line, endColumn: end.col };
 }
 
-function decode(bytes: Buffer): string | { reason: string } {
+/** A file's or standard input's bytes as text, or why they cannot be checked (binary, not UTF-8). */
+export function decodeText(bytes: Buffer): string | { reason: string } {
   if (bytes.includes(0)) return { reason: 'binary file (it contains NUL bytes)' };
   try {
     return UTF8.decode(bytes);
