@@ -107,6 +107,7 @@ ignore:
     assert.deepEqual(problems('ignore:\n  - 3\n'), ["2:5 each 'ignore' entry must be a non-empty glob string [3]"]);
     assert.match(problems('rules:\n  gha/npm-ci: off\n  gha/npm-ci: error\n').join('\n'), /^3:3 not valid YAML: .*unique/i);
     assert.match(problems('rules: {\n').join('\n'), /^\d+:\d+ not valid YAML: /);
+    assert.deepEqual(problems('---\npreset: strict\n---\npreset: all\n'), ['3:1 a configuration file holds one YAML document; this is a second one [---\npreset: all\n]']);
     assert.deepEqual(parseConfig('rules: {\n  gha/npm-ci: off\n', RULES).config, EMPTY, 'text that is not YAML configures nothing');
     assert.deepEqual(problems('- a\n'), ["1:1 the configuration must be a mapping with 'rules:' and/or 'ignore:' [- a\n]"]);
     assert.deepEqual(problems('maxFileSize: 0\n'), ["1:14 'maxFileSize' must be a whole number of KiB, at least 1 [0]"]);

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLError } from 'yaml';
 import { closest } from '../engine/languages/suggest';
 import type { Span } from '../engine/core/finding';
 import type { RuleOptionValue, RuleSetting } from '../engine/core/lint';
@@ -90,10 +90,17 @@ export function parseConfig(text: string, rules: readonly ConfigurableRule[]): C
     problems.push({ span, line, column: col, message });
   };
   if (doc.errors.length > 0) {
-    for (const error of doc.errors) report({ start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]) }, `not valid YAML: ${error.message.split('\n')[0]}`);
+    for (const error of doc.errors) report({ start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]) }, yamlProblem(error));
     return { config: emptyConfig(), problems };
   }
   return { config: new ConfigReader(rules, report).read(doc.contents), problems };
+}
+
+/** A YAML error in the user's terms; the parser's own message otherwise names its API. */
+function yamlProblem(error: YAMLError): string {
+  // The parser stops at the second document and reports it from its start (its `---` line).
+  if (error.code === 'MULTIPLE_DOCS') return 'a configuration file holds one YAML document; this is a second one';
+  return `not valid YAML: ${error.message.split('\n')[0]}`;
 }
 
 type Entry = Pair<Node, Node | null>;
