@@ -173,7 +173,7 @@ function format(command: LintCommand, reports: readonly FileReport[], hidden: Hi
   const terminal = process.stdout.isTTY === true;
   switch (command.format) {
     case 'json':
-      return formatJson(reports);
+      return formatJson(reports, { dryRun: command.dryRun });
     case 'sarif': {
       // Indented for a person reading it in a terminal; one line when written to a file or a pipe. package.json is read when the CLI is built: a `homepage` or `repository` declared there becomes the rule links.
       const links = sarifLinks(process.env, manifest);

@@ -273,6 +273,16 @@ describe('fixing fixture copies', () => {
     assert.equal(report.diffs!.length, 1);
     assert.equal(applyUnifiedDiff(original, report.diffs![0]!.diff), fixture('gha/npm-ci/bad.fixed.yaml'));
   });
+
+  it('--dry-run --format json lists no diffs as [], and names an absolute path a/tmp/…, as git does', () => {
+    const root = workspace({ '.shipcheck.yaml': onlyRules(['gha/npm-ci']), '.github/workflows/bad.yml': fixture('gha/npm-ci/bad.yaml'), '.github/workflows/good.yml': fixture('gha/npm-ci/good.yaml') });
+    assert.deepEqual(json(shipcheck(root, '--fix', '--dry-run', '--format', 'json', '.github/workflows/good.yml')).diffs, []);
+    assert.equal(json(shipcheck(root, '--fix', '--format', 'json', '.github/workflows/good.yml')).diffs, undefined, 'no diffs without --dry-run');
+    const absolute = path.join(root, '.github/workflows/bad.yml');
+    const name = absolute.split(path.sep).join('/').replace(/^\//, '');
+    const [diff] = json(shipcheck(root, '--fix', '--dry-run', '--format', 'json', absolute)).diffs!;
+    assert.ok(diff!.diff.startsWith(`--- a/${name}\n+++ b/${name}\n`), diff!.diff.split('\n', 2).join('\n'));
+  });
 });
 
 /** A minimal patch applier for the diffs above (hunks in order, context checked). */

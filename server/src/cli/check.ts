@@ -196,7 +196,8 @@ function placed(filePath: string, result: LintResult): Checked {
 }
 
 function unifiedDiff(filePath: string, before: string, after: string): string {
-  const name = filePath.split(path.sep).join('/');
+  // Relative to the diff's root, as git writes it: `a/tmp/x.yml` for /tmp/x.yml, not `a//tmp/x.yml`.
+  const name = filePath.split(path.sep).join('/').replace(/^\/+/, '');
   return createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, '', '', { context: 3, headerOptions: FILE_HEADERS_ONLY });
 }
 

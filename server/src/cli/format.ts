@@ -5,7 +5,8 @@ import { ruleById } from '../rules/index';
 import type { Checked, FileReport, PlacedFinding } from './check';
 export type Skipped = Extract<FileReport, { status: 'skipped' }>;
 
-export function formatJson(reports: readonly FileReport[]): string {
+/** With `dryRun`, `diffs` is always there, `[]` when nothing would change. */
+export function formatJson(reports: readonly FileReport[], { dryRun = false }: { dryRun?: boolean } = {}): string {
   const findings = checkedOf(reports).flatMap((report) =>
     report.findings.map((finding) => ({
       file: finding.shownAt?.path ?? report.path,
@@ -23,7 +24,7 @@ export function formatJson(reports: readonly FileReport[]): string {
   const skipped = skippedOf(reports).map((report) => ({ file: report.path, reason: report.reason }));
   const fixed = checkedOf(reports).reduce((sum, report) => sum + report.fixed, 0);
   const diffs = checkedOf(reports).flatMap((report) => (report.diff === undefined ? [] : [{ file: report.path, diff: report.diff }]));
-  return `${JSON.stringify({ findings, skipped, fixed, ...(diffs.length > 0 ? { diffs } : {}) })}\n`;
+  return `${JSON.stringify({ findings, skipped, fixed, ...(dryRun ? { diffs } : {}) })}\n`;
 }
 
 /** What the place in a chart's template is to a finding shown at the value its values.yaml writes. */
