@@ -60,18 +60,29 @@ export class WorkspaceChecker {
 
   private async scanAll(): Promise<void> {
     const uris: string[] = [];
+    // The configuration files that govern the folders and their files: discovery skips hidden files, and a
+    // configuration's problems are shown in it whether or not it is open.
+    const configs = new Set<string>();
+    const addConfig = (filePath: string): void => {
+      const file = this.host.projectConfig?.(filePath).file;
+      if (file !== undefined) configs.add(fileUri(file));
+    };
     this.folderSettings.clear();
     for (const folderUri of this.folders) {
       const folder = documentPath(folderUri, this.host);
       if (!folder) continue;
       this.folderSettings.set(folder, await this.linter.settingsFor(folderUri));
       const excluded = ignoreMatcher(await this.excludesFor(folderUri));
+      addConfig(`${folder}/${CONFIG_FILE_NAMES[0]}`);
       for (const file of this.files.yamlFiles(folder)) {
         const relative = file.slice(folder.length + 1).split('\\').join('/');
-        if (!excluded(relative)) uris.push(fileUri(file));
+        if (excluded(relative)) continue;
+        uris.push(fileUri(file));
+        addConfig(file);
       }
     }
     this.index?.scanned(uris);
+    uris.push(...configs);
     const reporter = uris.length > PROGRESS_THRESHOLD ? await this.connection.window.createWorkDoneProgress() : undefined;
     reporter?.begin('shipcheck', 0, `Checking ${uris.length} YAML files`, false);
     this.progress = reporter ? { reporter, total: uris.length, checked: 0 } : undefined;
