@@ -1,11 +1,12 @@
 import { MemoKey, memoOn } from '../../engine/model/memo';
 import { lockfileExists } from '../../engine/model/lockfiles';
+import { isLiteralPath, joinPath, workingDirectory } from '../../engine/model/workingDirectory';
 import { publishingJobs, releaseOnlyWorkflow } from '../../engine/model/publishing';
 import { stepCommands, type ResolvedCommand } from '../../engine/languages/commandLine';
 import type { Job, Step } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/core/rule';
 import { addStepInputs, usesNode } from '../../engine/edits/workflowEdit';
-import { isMap, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
+import { scalarToString, spanOf } from '../../engine/yaml/yamlFile';
 
 type Manager = 'npm' | 'yarn' | 'pnpm' | 'pip' | 'maven' | 'gradle' | 'sbt';
 
@@ -242,32 +243,4 @@ function testedFile({ program, args }: ResolvedCommand): string | undefined {
   if (program !== '[' && program !== '[[' && program !== 'test') return undefined;
   const at = args.findIndex((word) => /^-[efrs]$/.test(word.value));
   return at < 0 ? undefined : args[at + 1]?.value;
-}
-
-function workingDirectory(step: Step): string | undefined {
-  const own = step.fields.get('working-directory');
-  if (own) return literalDirectory(scalarToString(own.value));
-  for (const fields of [step.job.fields, step.job.workflow.fields]) {
-    const defaults = fields.get('defaults')?.value;
-    if (!isMap(defaults)) continue;
-    const run = defaults.items.find((pair) => scalarToString(pair.key) === 'run')?.value;
-    if (!isMap(run)) continue;
-    const dir = run.items.find((pair) => scalarToString(pair.key) === 'working-directory');
-    if (dir) return literalDirectory(scalarToString(dir.value));
-  }
-  return '';
-}
-
-function literalDirectory(dir: string | undefined): string | undefined {
-  if (dir === undefined || !isLiteralPath(dir)) return undefined;
-  return joinPath('', dir);
-}
-
-function isLiteralPath(path: string): boolean {
-  return !/[$`*?{}~]/.test(path) && !path.startsWith('/') && !path.split('/').includes('..');
-}
-
-function joinPath(base: string, relative: string): string {
-  const parts = [...base.split('/'), ...relative.split('/')].filter((part) => part !== '' && part !== '.');
-  return parts.join('/');
 }
