@@ -22,3 +22,13 @@ export function lockfileExists(listed: readonly string[] | undefined, path: stri
   if (listed === undefined || !isLockfile(path) || path.split('/').length - 1 > LOCKFILE_DEPTH) return undefined;
   return listed.includes(path);
 }
+
+/**
+ * Whether the folder `directory` (from the repository root, `''` for the root) holds a package-lock.json or an
+ * npm-shrinkwrap.json, the lockfiles `npm ci` installs from, by the listed ones: undefined when they cannot tell.
+ */
+export function npmLockfileIn(listed: readonly string[] | undefined, directory: string): boolean | undefined {
+  const answers = ['package-lock.json', 'npm-shrinkwrap.json'].map((name) => lockfileExists(listed, directory === '' ? name : `${directory}/${name}`));
+  if (answers.includes(true)) return true;
+  return answers.includes(undefined) ? undefined : false;
+}

@@ -1,12 +1,17 @@
 import type { Span, TextEdit } from '../../engine/core/finding';
 import { jobTextMayMatch, type Job, type Step, type Workflow } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/core/rule';
-import { stepCommands } from '../../engine/languages/commandLine';
+import { optionValue, stepCommands } from '../../engine/languages/commandLine';
 import type { ShellWord } from '../../engine/languages/shell';
+import { npmLockfileIn } from '../../engine/model/lockfiles';
+import { isLiteralPath, joinPath, workingDirectory } from '../../engine/model/workingDirectory';
+import type { ProjectFacts } from '../../engine/core/rule';
 import { scalarToString } from '../../engine/yaml/yamlFile';
 
 // npm's own aliases for `install` (npm help install).
 const INSTALL_ALIASES = new Set(['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall', 'add']);
+// The lockfiles `npm ci` installs from.
+const NPM_LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json'];
 // Options that take the next word as their value (unless written --opt=value).
 const NPM_VALUE_OPTIONS = new Set(['--prefix', '-C', '--registry', '--cache', '--workspace', '-w', '--loglevel', '--omit', '--include', '--userconfig', '--install-strategy', '--before', '--location', '--tag', '--script-shell']);
 // Options that only make sense when install may change package.json or the lockfile: `npm ci` has no use for them.
@@ -36,7 +41,7 @@ export default defineRule({
       '`npm install` treats package.json ranges as a wish list: when the lockfile and package.json disagree it quietly picks new versions and rewrites package-lock.json. In CI that means the build can test a dependency tree that nobody reviewed and that production will not get. `npm ci` deletes node_modules, installs exactly what the lockfile pins, never writes the lockfile, and stops with an error when the lockfile is out of sync, which is the signal you want before merging. Yarn 1 has the same gap unless `--frozen-lockfile` is given.',
     symptom:
       'A build passes locally and fails in CI with a peer-dependency conflict, or worse passes in CI with a slightly different version than the one that ships, and the bug reproduces nowhere else.',
-    fix: 'Replace `npm install` (or `npm i`) with `npm ci`, keeping options such as `--ignore-scripts` or `--omit=dev`; options that only save to package.json are dropped. For Yarn 1 add `--frozen-lockfile`. The quick-fix does both. Installing named packages (`npm install -g tool`, `npm install left-pad`) is not flagged, nor is `npm install` in a repository that has no package-lock.json at all (`npm ci` needs one: commit it first), nor Yarn in repositories or workflows that use Yarn 2+ (a `.yarnrc.yml` or a Yarn 2+ release in `.yarn/releases/` at the repository root, `"packageManager": "yarn@4…"` in its package.json, or `corepack enable` / `yarn set version` in the workflow), where installs are immutable on CI by default.',
+    fix: 'Replace `npm install` (or `npm i`) with `npm ci`, keeping options such as `--ignore-scripts` or `--omit=dev`; options that only save to package.json are dropped. For Yarn 1 add `--frozen-lockfile`. The quick-fix does both. Installing named packages (`npm install -g tool`, `npm install left-pad`) is not flagged, nor is `npm install` in a folder without a package-lock.json or npm-shrinkwrap.json (`npm ci` needs one: commit it first). That folder is the `working-directory` of the step, else the `defaults.run.working-directory` of its job or workflow, else the repository root, then any `cd <folder>` before the install in the script and its `--prefix`; setup-node with `cache: npm` in the job shows a lockfile at the root (or at its `cache-dependency-path`). When the folder is not known (an expression, a variable, a folder an `actions/checkout` `path:` fills), only a repository with no such lockfile at all is left alone. Nor is Yarn in repositories or workflows that use Yarn 2+ (a `.yarnrc.yml` or a Yarn 2+ release in `.yarn/releases/` at the repository root, `"packageManager": "yarn@4…"` in its package.json, or `corepack enable` / `yarn set version` in the workflow), where installs are immutable on CI by default.',
     bad: `on: push
 jobs:
   test:
@@ -62,11 +67,19 @@ jobs:
     step(step, ctx) {
       const run = step.run;
       if (!run || !/\b(npm|yarn)\b/.test(run.value)) return;
-      for (const { program: name, programWord: program, args } of stepCommands(step)) {
+      // The folder each command runs in, from the repository root; undefined where the text cannot tell. A composite
+      // action's steps run in the workspace of the workflow that uses it, whose files are not this repository's.
+      let directory = step.job.workflow.kind === 'composite-action' ? undefined : workingDirectory(step);
+      const commands = stepCommands(step);
+      for (const { program: name, programWord: program, args } of commands) {
+        if (name === 'cd') {
+          directory = changedDirectory(directory, args);
+          continue;
+        }
         const problem = name === 'npm' ? npmProblem(args) : name === 'yarn' ? yarnProblem(args) : undefined;
         if (!problem) continue;
-        // Without a lockfile `npm ci` cannot run: the advice would break the build (libraries that test against fresh ranges).
-        if (problem.kind === 'npmInstall' && ctx.project.npmLockfile === false && !cachesNpm(step.job)) continue;
+        // Without a lockfile where it installs `npm ci` cannot run: the advice would break the build (libraries that test against fresh ranges).
+        if (problem.kind === 'npmInstall' && !npmCiCanRun(ctx.project, installDirectory(directory, args), step.job)) continue;
         // Yarn 2+ is immutable on CI by default: set up by the repository (.yarnrc.yml, packageManager) or by the workflow.
         if (problem.kind === 'yarnInstall' && (ctx.project.yarnBerry === true || ctx.acrossJobs(usesYarnBerry))) continue;
         const last = problem.subcommand ?? program;
@@ -122,9 +135,56 @@ function yarnProblem(args: ShellWord[]): Problem | undefined {
   return subcommand ? { kind: 'yarnInstall', subcommand, dropOptions: [] } : { kind: 'yarnInstall', dropOptions: [] };
 }
 
-// setup-node's npm cache needs a lockfile, so a job using it has one whatever the file system says.
-function cachesNpm(job: Job): boolean {
-  return job.steps.some((step) => step.action?.id === 'actions/setup-node' && step.action.ref !== undefined && scalarToString(step.inputs.get('cache')?.value) === 'npm');
+/**
+ * Whether `npm ci` can run where `npm install` does: that folder holds package-lock.json or npm-shrinkwrap.json (or the
+ * job's npm cache shows it does). Where the folder or its files cannot be known (an expression, a folder a checkout
+ * fills), whether the repository has a lockfile anywhere.
+ */
+function npmCiCanRun(project: ProjectFacts, directory: string | undefined, job: Job): boolean {
+  const known = directory !== undefined && !checkedOutInto(job, directory) ? directory : undefined;
+  const there = known === undefined ? undefined : npmLockfileIn(project.lockfiles, known);
+  if (there !== undefined) return there || cachesNpm(job, known);
+  return project.npmLockfile !== false || cachesNpm(job);
+}
+
+/** Whether `directory` is in a folder an actions/checkout step fills (`path:`): another repository, or this one elsewhere. */
+function checkedOutInto(job: Job, directory: string): boolean {
+  return job.steps.some((step) => {
+    const path = step.action?.id === 'actions/checkout' ? scalarToString(step.inputs.get('path')?.value) : undefined;
+    if (path === undefined || !isLiteralPath(path)) return false;
+    const folder = joinPath('', path);
+    return folder !== '' && (directory === folder || directory.startsWith(`${folder}/`));
+  });
+}
+
+/** The folder after `cd <dir>`; undefined when it cannot be told (no folder, an option, `-`, a variable, `..`). */
+function changedDirectory(directory: string | undefined, args: readonly ShellWord[]): string | undefined {
+  const target = args.length === 1 ? args[0]!.value : undefined;
+  if (directory === undefined || target === undefined || target.startsWith('-') || !isLiteralPath(target)) return undefined;
+  return joinPath(directory, target);
+}
+
+/** The folder npm installs in: `--prefix <dir>` (or `-C`) from the folder it runs in. */
+function installDirectory(directory: string | undefined, args: ShellWord[]): string | undefined {
+  const prefix = optionValue(args, ['--prefix', '-C'])?.value;
+  if (prefix === undefined || directory === undefined) return directory;
+  return isLiteralPath(prefix) ? joinPath(directory, prefix) : undefined;
+}
+
+/**
+ * setup-node's npm cache needs a lockfile, so a job using it has one whatever the file system says (a starter workflow
+ * for other repositories): in `directory` when given, that is at the root without `cache-dependency-path`, else at a
+ * path it lists.
+ */
+function cachesNpm(job: Job, directory?: string): boolean {
+  return job.steps.some((step) => {
+    if (step.action?.id !== 'actions/setup-node' || step.action.ref === undefined || scalarToString(step.inputs.get('cache')?.value) !== 'npm') return false;
+    if (directory === undefined) return true;
+    const listed = scalarToString(step.inputs.get('cache-dependency-path')?.value);
+    if (listed === undefined) return directory === '';
+    const lockfiles = NPM_LOCKFILES.map((name) => joinPath(directory, name));
+    return listed.split('\n').some((line) => isLiteralPath(line.trim()) && lockfiles.includes(joinPath('', line.trim())));
+  });
 }
 
 /** Yarn Berry anywhere in the workflow (`yarn set version`, `corepack enable`) means `yarn install` is already locked. */
