@@ -1,8 +1,8 @@
 import type { Span, TextEdit } from '../../engine/core/finding';
 import { jobTextMayMatch, type Job, type Step, type Workflow } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/core/rule';
-import { optionValue, stepCommands } from '../../engine/languages/commandLine';
-import type { ShellWord } from '../../engine/languages/shell';
+import { optionValue, stepCommands, type ResolvedCommand } from '../../engine/languages/commandLine';
+import type { ShellCommand, ShellWord } from '../../engine/languages/shell';
 import { npmLockfileIn } from '../../engine/model/lockfiles';
 import { isLiteralPath, joinPath, workingDirectory } from '../../engine/model/workingDirectory';
 import type { ProjectFacts } from '../../engine/core/rule';
@@ -12,6 +12,8 @@ import { scalarToString } from '../../engine/yaml/yamlFile';
 const INSTALL_ALIASES = new Set(['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall', 'add']);
 // The lockfiles `npm ci` installs from.
 const NPM_LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json'];
+// npm's own aliases for `ci` (npm help ci).
+const CI_ALIASES = new Set(['ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean']);
 // Options that take the next word as their value (unless written --opt=value).
 const NPM_VALUE_OPTIONS = new Set(['--prefix', '-C', '--registry', '--cache', '--workspace', '-w', '--loglevel', '--omit', '--include', '--userconfig', '--install-strategy', '--before', '--location', '--tag', '--script-shell']);
 // Options that only make sense when install may change package.json or the lockfile: `npm ci` has no use for them.
@@ -32,6 +34,8 @@ export default defineRule({
   messages: {
     npmInstall: (command: string) =>
       `'${command}' resolves versions afresh and may rewrite package-lock.json, so CI can build something other than what was reviewed. Use 'npm ci': it installs exactly the lockfile and fails when it is out of date.`,
+    npmInstallFallback: (command: string) =>
+      `'${command}' as a fallback for 'npm ci' resolves versions afresh whenever the lockfile is out of date, so CI builds something other than what was reviewed instead of failing. Leave the fallback out: 'npm ci' failing on a stale lockfile is the signal to update it.`,
     yarnInstall: (command: string) =>
       `'${command}' without --frozen-lockfile lets Yarn 1 update yarn.lock during the build instead of failing on drift (Yarn 2+ is immutable on CI by default).`,
   },
@@ -41,7 +45,7 @@ export default defineRule({
       '`npm install` treats package.json ranges as a wish list: when the lockfile and package.json disagree it quietly picks new versions and rewrites package-lock.json. In CI that means the build can test a dependency tree that nobody reviewed and that production will not get. `npm ci` deletes node_modules, installs exactly what the lockfile pins, never writes the lockfile, and stops with an error when the lockfile is out of sync, which is the signal you want before merging. Yarn 1 has the same gap unless `--frozen-lockfile` is given.',
     symptom:
       'A build passes locally and fails in CI with a peer-dependency conflict, or worse passes in CI with a slightly different version than the one that ships, and the bug reproduces nowhere else.',
-    fix: 'Replace `npm install` (or `npm i`) with `npm ci`, keeping options such as `--ignore-scripts` or `--omit=dev`; options that only save to package.json are dropped. For Yarn 1 add `--frozen-lockfile`. The quick-fix does both. Installing named packages (`npm install -g tool`, `npm install left-pad`) is not flagged, nor is `npm install` in a folder without a package-lock.json or npm-shrinkwrap.json (`npm ci` needs one: commit it first). That folder is the `working-directory` of the step, else the `defaults.run.working-directory` of its job or workflow, else the repository root, then any `cd <folder>` before the install in the script and its `--prefix`; setup-node with `cache: npm` in the job shows a lockfile at the root (or at its `cache-dependency-path`). When the folder is not known (an expression, a variable, a folder an `actions/checkout` `path:` fills), only a repository with no such lockfile at all is left alone. Nor is Yarn in repositories or workflows that use Yarn 2+ (a `.yarnrc.yml` or a Yarn 2+ release in `.yarn/releases/` at the repository root, `"packageManager": "yarn@4…"` in its package.json, or `corepack enable` / `yarn set version` in the workflow), where installs are immutable on CI by default.',
+    fix: 'Replace `npm install` (or `npm i`) with `npm ci`, keeping options such as `--ignore-scripts` or `--omit=dev`; options that only save to package.json are dropped. For Yarn 1 add `--frozen-lockfile`. The quick-fix does both; for a fallback after `npm ci` (`npm ci || npm install`) it leaves the fallback out. Installing named packages (`npm install -g tool`, `npm install left-pad`) is not flagged, nor is `npm install` in a folder without a package-lock.json or npm-shrinkwrap.json (`npm ci` needs one: commit it first). That folder is the `working-directory` of the step, else the `defaults.run.working-directory` of its job or workflow, else the repository root, then any `cd <folder>` before the install in the script and its `--prefix`; setup-node with `cache: npm` in the job shows a lockfile at the root (or at its `cache-dependency-path`). When the folder is not known (an expression, a variable, a folder an `actions/checkout` `path:` fills), only a repository with no such lockfile at all is left alone. Nor is Yarn in repositories or workflows that use Yarn 2+ (a `.yarnrc.yml` or a Yarn 2+ release in `.yarn/releases/` at the repository root, `"packageManager": "yarn@4…"` in its package.json, or `corepack enable` / `yarn set version` in the workflow), where installs are immutable on CI by default.',
     bad: `on: push
 jobs:
   test:
@@ -71,7 +75,7 @@ jobs:
       // action's steps run in the workspace of the workflow that uses it, whose files are not this repository's.
       let directory = step.job.workflow.kind === 'composite-action' ? undefined : workingDirectory(step);
       const commands = stepCommands(step);
-      for (const { program: name, programWord: program, args } of commands) {
+      for (const [index, { program: name, programWord: program, args, command }] of commands.entries()) {
         if (name === 'cd') {
           directory = changedDirectory(directory, args);
           continue;
@@ -82,13 +86,16 @@ jobs:
         if (problem.kind === 'npmInstall' && !npmCiCanRun(ctx.project, installDirectory(directory, args), step.job)) continue;
         // Yarn 2+ is immutable on CI by default: set up by the repository (.yarnrc.yml, packageManager) or by the workflow.
         if (problem.kind === 'yarnInstall' && (ctx.project.yarnBerry === true || ctx.acrossJobs(usesYarnBerry))) continue;
+        // `npm ci || npm install`: the fix leaves the fallback out rather than turning it into a second `npm ci`.
+        const previous = commands[index - 1];
+        const fallback = problem.kind === 'npmInstall' && previous !== undefined && isNpmCi(previous) && joinedByOr(run.value, previous.command, command);
         const last = problem.subcommand ?? program;
         const written = run.value.slice(program.start, last.end);
         const span = run.text?.sourceSpan(program.start, last.end);
-        const fix = span ? buildFix(step, problem, last, run.value) : undefined;
+        const fix = !span ? undefined : fallback ? fallbackRemoval(step, previous.command, command) : buildFix(step, problem, last, run.value);
         ctx.report({
           span: span ?? run.span,
-          message: problem.kind,
+          message: fallback ? 'npmInstallFallback' : problem.kind,
           args: [written],
           ...(problem.kind === 'yarnInstall' ? { severity: 'info' as const } : {}),
           ...(fix ? { fix } : {}),
@@ -169,6 +176,36 @@ function installDirectory(directory: string | undefined, args: ShellWord[]): str
   const prefix = optionValue(args, ['--prefix', '-C'])?.value;
   if (prefix === undefined || directory === undefined) return directory;
   return isLiteralPath(prefix) ? joinPath(directory, prefix) : undefined;
+}
+
+function isNpmCi({ program, args }: ResolvedCommand): boolean {
+  if (program !== 'npm') return false;
+  let index = 0;
+  while (index < args.length && args[index]!.value.startsWith('-')) index += NPM_VALUE_OPTIONS.has(args[index]!.value) ? 2 : 1;
+  return CI_ALIASES.has(args[index]?.value ?? '');
+}
+
+/** Where a command's text ends: its last word or redirection. */
+function commandEnd(command: ShellCommand): number {
+  return Math.max(command.allWords.at(-1)?.end ?? 0, ...command.redirects.map((redirect) => redirect.target.end));
+}
+
+/** Whether `second` runs only when `first` fails: nothing but `||` (and blanks, line continuations) between them. */
+function joinedByOr(script: string, first: ShellCommand, second: ShellCommand): boolean {
+  const start = second.allWords[0]?.start;
+  return start !== undefined && /^(?:[ \t]|\\\r?\n)*\|\|(?:\s|\\\r?\n)*$/.test(script.slice(commandEnd(first), start));
+}
+
+/** Removes ` || npm install …` after `npm ci`: from the end of `npm ci` to the end of the fallback. */
+function fallbackRemoval(step: Step, ci: ShellCommand, install: ShellCommand): { title: string; edits: TextEdit[] } | undefined {
+  const text = step.run?.text;
+  if (!text) return undefined;
+  const from = commandEnd(ci);
+  const to = commandEnd(install);
+  const first = text.sourceSpan(from, from + 1);
+  const last = text.sourceSpan(to - 1, to);
+  if (!first || !last) return undefined;
+  return { title: "Remove the 'npm install' fallback", edits: [{ start: first.start, end: last.end, newText: '' }] };
 }
 
 /**
