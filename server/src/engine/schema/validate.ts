@@ -6,8 +6,9 @@ import type { SchemaDefinition, SchemaDefinitions } from './types';
 /** What a value does wrong against GitHub's schema; `at` is where to report it, `parent` the key whose value holds it. */
 export type SchemaProblem =
   /**
-   * A key the mapping does not take; `known` are the keys it takes (for "did you mean"), `mapping` its definition;
-   * `value` and `expressions` say what `fitsKey` needs to judge the value under another key.
+   * A key the mapping does not take; `known` are the keys it takes (for "did you mean"), `mapping` its definition,
+   * `keys` every key it has as written; `value` and `expressions` say what `fitsKey` needs to judge the value under
+   * another key.
    */
   | { kind: 'unknown-key'; at: Span; key: string; known: readonly string[]; mapping: string; keys: ReadonlySet<string>; parent: string; value: Node; expressions: boolean }
   /** A key written twice (GitHub compares keys ignoring case). */
@@ -126,6 +127,8 @@ class Walker {
     let merged = false;
     let expressionKey = false;
     const seen = new Set<string>();
+    // Every key as written, duplicates too: a "did you mean" rename to one of them would write a key twice.
+    const written = new Set<string>();
     for (const pair of node.items) {
       const keyNode = pair.key;
       if (!isScalar(keyNode)) continue;
@@ -140,6 +143,7 @@ class Walker {
         if (!expressions) this.problems.push({ kind: 'expression', at: span, parent });
         continue;
       }
+      written.add(key);
       const upper = key.toUpperCase();
       if (key !== '' && seen.has(upper)) {
         this.problems.push({ kind: 'duplicate-key', at: span, key });
@@ -149,7 +153,7 @@ class Walker {
       pairs.push({ key, span, value: (pair.value ?? undefined) as Node | undefined });
     }
     const chosen = mappings.length === 1 ? mappings : choose(mappings, pairs.map((p) => p.key));
-    const keys = new Set(pairs.map((p) => p.key));
+    const keys: ReadonlySet<string> = written;
     if (chosen.length > 1) {
       const known = new Set(chosen.flatMap(([, d]) => Object.keys(d.mapping!.properties)));
       const unknown = pairs.filter((p) => !known.has(p.key));

@@ -29,6 +29,8 @@ const messages = {
 };
 
 type Ctx = RuleContext<typeof messages>;
+/** What the checks of an event's body need: somewhere to report (the rule's context, or a count of what they would say). */
+type Reporter = Pick<Ctx, 'report'>;
 
 const PAIRED_FILTERS = ['branches', 'tags', 'paths'];
 
@@ -77,28 +79,46 @@ jobs:
       checkEmptySchedule(ctx.doc, on.value, ctx);
       const events = ctx.doc.resolve(on.value);
       if (!isMap(events)) return;
-      for (const [event, field] of mapFields(ctx.doc, events)) {
-        const value = field.value;
-        if (event === 'schedule' && isSeq(value)) checkSchedule(ctx.doc, value, ctx);
-        if (!isMap(value)) continue;
-        const filters = mapFields(ctx.doc, value);
-        for (const filter of PAIRED_FILTERS) {
-          const ignore = filters.get(`${filter}-ignore`);
-          if (filters.has(filter) && ignore) ctx.report({ span: ignore.keySpan, message: 'bothFilters', args: [filter] });
-        }
-        if (event === 'workflow_dispatch') checkDispatchInputs(ctx.doc, filters.get('inputs'), ctx);
-        if (event === 'workflow_call') checkDefaults(ctx.doc, filters.get('inputs')?.value, ctx);
-      }
+      for (const [event, field] of mapFields(ctx.doc, events)) checkEventBody(ctx.doc, event, field.value, ctx);
     },
   },
 });
+
+/** The checks of one event's filters, schedule or inputs beyond the schema's. */
+function checkEventBody(yaml: YamlDoc, event: string, value: Node | undefined, ctx: Reporter): void {
+  if (event === 'schedule' && isSeq(value)) checkSchedule(yaml, value, ctx);
+  if (!isMap(value)) return;
+  const filters = mapFields(yaml, value);
+  for (const filter of PAIRED_FILTERS) {
+    const ignore = filters.get(`${filter}-ignore`);
+    if (filters.has(filter) && ignore) ctx.report({ span: ignore.keySpan, message: 'bothFilters', args: [filter] });
+  }
+  if (event === 'workflow_dispatch') checkDispatchInputs(yaml, filters.get('inputs'), ctx);
+  if (event === 'workflow_call') checkDefaults(yaml, filters.get('inputs')?.value, ctx);
+}
+
+/**
+ * Whether renaming an unknown event to `event` leaves nothing to report about it: `value` is what the event would
+ * take (absent in `on: [a, b]` and `on: a`). `SCHEDULE:` with no cron becomes a schedule that never fires, and a
+ * body the misspelt key hid from the checks may not be one the event takes.
+ */
+function cleanAs(yaml: YamlDoc, event: string, value: Node | undefined, at: Span): boolean {
+  const empty = value === undefined || (isScalar(value) && value.value === null);
+  if (event === 'schedule' && (empty || (isSeq(value) && value.items.length === 0))) return false;
+  if (empty) return true;
+  const type = WORKFLOW_SCHEMA['on-mapping-strict']?.mapping?.properties[event]?.type;
+  if (!type || validate(WORKFLOW_SCHEMA, yaml, value, type, at, { parent: event }).length > 0) return false;
+  let problems = 0;
+  checkEventBody(yaml, event, value, { report: () => void problems++ });
+  return problems === 0;
+}
 
 function schemaProblems(on: Field, ctx: Ctx): void {
   const events = Object.keys(WORKFLOW_SCHEMA['on-mapping-strict']?.mapping?.properties ?? {});
   for (const problem of validate(WORKFLOW_SCHEMA, ctx.doc, on.value, 'on-strict', on.keySpan, { parent: 'on' })) {
     switch (problem.kind) {
       case 'unknown-key': {
-        if (problem.mapping === 'on-mapping-strict') reportUnknownEvent(problem.key, problem.at, events, ctx, problem.keys);
+        if (problem.mapping === 'on-mapping-strict') reportUnknownEvent(problem.key, problem.at, events, ctx, problem.keys, eventValue(ctx.doc, on.value, problem.at));
         else {
           const near = closest(problem.key, problem.known);
           const known = problem.known.length > 0 ? ` (it takes ${problem.known.map((k) => `'${k}'`).join(', ')})` : '';
@@ -135,9 +155,18 @@ function schemaProblems(on: Field, ctx: Ctx): void {
   }
 }
 
-function reportUnknownEvent(name: string, at: Span, events: string[], ctx: Ctx, keys: ReadonlySet<string>): void {
+function reportUnknownEvent(name: string, at: Span, events: string[], ctx: Ctx, keys: ReadonlySet<string>, value?: Node): void {
   const near = closest(name, events);
-  ctx.report({ span: at, message: 'unknownEvent', args: [name, near ?? ''], ...(near && !keys.has(near) ? { fix: { title: `Change to '${near}'`, edits: [{ start: at.start, end: at.end, newText: near }] } } : {}) });
+  const fixable = near && !keys.has(near) && cleanAs(ctx.doc, near, value, at);
+  ctx.report({ span: at, message: 'unknownEvent', args: [name, near ?? ''], ...(fixable ? { fix: { title: `Change to '${near}'`, edits: [{ start: at.start, end: at.end, newText: near }] } } : {}) });
+}
+
+/** The value of the `on:` key written at `at`. */
+function eventValue(yaml: YamlDoc, on: Node | undefined, at: Span): Node | undefined {
+  const events = yaml.resolve(on);
+  if (!isMap(events)) return undefined;
+  for (const field of mapFields(yaml, events).values()) if (field.keySpan.start === at.start) return field.value;
+  return undefined;
 }
 
 /** The event whose `types:` holds the value at `at`: the `on:` key whose value's range contains it. */
@@ -170,7 +199,7 @@ function checkEmptySchedule(yaml: YamlDoc, on: Node, ctx: Ctx): void {
   if (value === undefined || (isScalar(value) && value.value === null) || (isSeq(value) && value.items.length === 0)) report(schedule.keySpan);
 }
 
-function checkSchedule(yaml: YamlDoc, schedule: Node, ctx: Ctx): void {
+function checkSchedule(yaml: YamlDoc, schedule: Node, ctx: Reporter): void {
   if (!isSeq(schedule)) return;
   for (const item of schedule.items) {
     const entry = yaml.resolve(item);
@@ -204,7 +233,7 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-function checkDispatchInputs(yaml: YamlDoc, field: Field | undefined, ctx: Ctx): void {
+function checkDispatchInputs(yaml: YamlDoc, field: Field | undefined, ctx: Reporter): void {
   const inputs = field?.value;
   if (!field || !isMap(inputs)) return;
   const fields = mapFields(yaml, inputs);
@@ -227,7 +256,7 @@ function checkDispatchInputs(yaml: YamlDoc, field: Field | undefined, ctx: Ctx):
 }
 
 /** A choice listed twice shows twice in the run form's drop-down: a copy-paste slip, or a value that was meant to differ. */
-function checkDuplicateOptions(yaml: YamlDoc, options: YAMLSeq, input: string, ctx: Ctx): void {
+function checkDuplicateOptions(yaml: YamlDoc, options: YAMLSeq, input: string, ctx: Reporter): void {
   const seen = new Set<string>();
   for (const item of options.items) {
     const node = yaml.resolve(item);
@@ -239,7 +268,7 @@ function checkDuplicateOptions(yaml: YamlDoc, options: YAMLSeq, input: string, c
 }
 
 /** Defaults of 'boolean' and 'number' inputs (of workflow_dispatch or workflow_call) that are not of their type. */
-function checkDefaults(yaml: YamlDoc, inputs: Node | undefined, ctx: Ctx): void {
+function checkDefaults(yaml: YamlDoc, inputs: Node | undefined, ctx: Reporter): void {
   if (!isMap(inputs)) return;
   for (const [name, field] of mapFields(yaml, inputs)) {
     if (!isMap(field.value)) continue;
