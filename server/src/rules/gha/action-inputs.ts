@@ -2,7 +2,7 @@ import { defineRule } from '../../engine/core/rule';
 import type { ActionInput, IndexView } from '../../engine/core/projectIndex';
 import { usesNode } from '../../engine/edits/workflowEdit';
 import { replaceScalar } from '../../engine/edits/yamlEdit';
-import { closest } from '../../engine/languages/suggest';
+import { suggestRenames } from '../../engine/languages/suggest';
 import { inputNamed, knownAction } from '../../engine/model/actionMetadata';
 import type { Step } from '../../engine/model/workflow';
 import { isMap, scalarToString, spanOf } from '../../engine/yaml/yamlFile';
@@ -59,16 +59,18 @@ jobs:
       if (withField && withField.value !== undefined && withField.value !== null && !isMap(withField.value) && scalarToString(withField.value) !== '') return;
       const action = step.uses ?? '';
       const names = Object.keys(declared.inputs);
+      const unknown = [...step.inputs.keys()].filter((name) => !name.includes('${{') && !inputNamed(declared.inputs, name) && !(declared.using === 'docker' && DOCKER_KEYS.has(name.toLowerCase())));
+      const renames = suggestRenames(unknown, names, step.inputs.keys());
       for (const [name, field] of step.inputs) {
-        if (name.includes('${{')) continue;
-        const input = inputNamed(declared.inputs, name);
-        if (!input) {
-          if (declared.using === 'docker' && DOCKER_KEYS.has(name.toLowerCase())) continue;
-          const suggestion = closest(name, names.filter((candidate) => !step.inputs.has(candidate)));
-          const edit = suggestion === undefined ? undefined : replaceScalar(field.key, suggestion);
-          ctx.report({ span: field.keySpan, message: 'unknown', args: [name, action, suggestion ?? ''], ...(edit ? { fix: { title: `Rename to '${suggestion}'`, edits: [edit] } } : {}) });
-        } else if (input.deprecationMessage !== undefined && declared.deprecations) {
-          // The action author's words, Markdown and all: diagnostics are plain text.
+        const rename = renames.get(name);
+        if (rename) {
+          const edit = rename.suggestion !== undefined && rename.fixable ? replaceScalar(field.key, rename.suggestion) : undefined;
+          ctx.report({ span: field.keySpan, message: 'unknown', args: [name, action, rename.suggestion ?? ''], ...(edit ? { fix: { title: `Rename to '${rename.suggestion}'`, edits: [edit] } } : {}) });
+          continue;
+        }
+        const input = name.includes('${{') ? undefined : inputNamed(declared.inputs, name);
+        // The action author's words, Markdown and all: diagnostics are plain text.
+        if (input?.deprecationMessage !== undefined && declared.deprecations) {
           ctx.report({ span: field.keySpan, message: 'deprecated', args: [name, action, input.deprecationMessage.replace(/\s+/g, ' ').replace(/`/g, "'").trim()], severity: 'warning' });
         }
       }
