@@ -36,6 +36,15 @@ describe('fuzz regressions', () => {
     }
   });
 
+  it('a step shell of one word holding white space is read again at most twice, not until the stack overflows', () => {
+    // Found by the mutation fuzzer in a composite action: `shell: <NUL><no-break space>bash` is one shell word holding
+    // white space, so it was read as a command line again, which gave the same word.
+    const action = 'name: t\ndescription: d\nruns:\n  using: composite\n  steps:\n    - run: pytest\n      shell: \u0000\u00a0bash\n';
+    checkMutated({ name: 'NUL shell', path: 'action.yml', text: action });
+    const internal = lint(action, 'action.yml', { rules: RULES, preset: 'all' }).findings.filter((finding) => finding.ruleId === ENGINE_RULES.internal);
+    assert.deepEqual(internal, []);
+  });
+
   it('adding to `needs:` quotes a plain scalar holding flow indicators, so the fix keeps the YAML valid', () => {
     const text = 'on: push\njobs:\n  lint:\n    runs-on: x\n    steps: [{run: npm run lint}]\n  build:\n    runs-on: x\n    steps: [{run: npm run build}]\n  e2e:\n    runs-on: x\n    needs: build{x}\n    steps: [{run: npm run e2e}]\n  deploy:\n    runs-on: x\n    needs: e2e\n    environment: production\n    steps: [{run: ./deploy.sh}]\n';
     assert.ok(parses(text));

@@ -29,15 +29,16 @@ const PWSH = new Set(['pwsh', 'powershell']);
  * The kind of a `shell:` value: the first shell it names decides, through launchers and command strings
  * (`/bin/bash -e {0}`, `xvfb-run bash {0}`, `script -q -e -c "bash -eo pipefail {0}"` are posix; `python {0}` is other).
  */
-export function shellKind(shell: string): ShellKind {
-  if (shell.includes('${{')) return 'other';
+export function shellKind(shell: string, depth = 0): ShellKind {
+  // A quoted word holding a command (`"bash -e"`) is read again, once or twice; no real shell line nests deeper.
+  if (shell.includes('${{') || depth > 2) return 'other';
   for (const word of parseShell(shell)[0]?.allWords ?? []) {
     if (word.value === '{0}') break;
     const program = word.value.replace(/^.*[/\\]/, '').replace(/\.exe$/i, '').toLowerCase();
     if (POSIX.has(program)) return 'posix';
     if (PWSH.has(program)) return 'pwsh';
     if (program === 'cmd') return 'cmd';
-    if (/\s/.test(word.value.trim())) return shellKind(word.value);
+    if (/\s/.test(word.value.trim())) return shellKind(word.value, depth + 1);
   }
   return 'other';
 }
