@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { optionValue, scriptCommands, stepCommands } from '../../server/src/engine/languages/commandLine';
 import { parseShell } from '../../server/src/engine/languages/shell';
 import { buildWorkflow } from '../../server/src/engine/model/workflow';
+import { placedCommands, workingDirectory } from '../../server/src/engine/model/workingDirectory';
 import { parseYamlFile, type YAMLMap } from '../../server/src/engine/yaml/yamlFile';
 
 /** Each command of the script as [program, ...args]. */
@@ -98,3 +99,18 @@ describe('stepCommands', () => {
 
 });
 
+
+describe('placedCommands', () => {
+  const placed = (run: string, folder?: string) => {
+    const text = `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${JSON.stringify(run)}\n${folder ? `        working-directory: ${folder}\n` : ''}`;
+    const yaml = parseYamlFile(text).documents[0]!;
+    const step = buildWorkflow(yaml, yaml.doc.contents as YAMLMap, text, 'workflow').jobs[0]!.steps[0]!;
+    return placedCommands(step, workingDirectory(step)).map(({ command, directory }) => [command.program, directory ?? '?']);
+  };
+
+  it('follows cd from the step\'s folder, and loses the folder where the text cannot tell', () => {
+    assert.deepEqual(placed('npm ci\ncd web && npm ci\ncd ./app\nnpm test'), [['npm', ''], ['npm', 'web'], ['npm', 'web/app']]);
+    assert.deepEqual(placed('cd docs && npm ci', 'site'), [['npm', 'site/docs']]);
+    for (const cd of ['cd ..', 'cd -', 'cd "$DIR"', 'cd', 'cd -P web']) assert.deepEqual(placed(`${cd}\nnpm ci`), [['npm', '?']], cd);
+  });
+});

@@ -1,4 +1,5 @@
 import type { Step } from './workflow';
+import { stepCommands, type ResolvedCommand } from '../languages/commandLine';
 import { isMap, scalarToString } from '../yaml/yamlFile';
 
 /**
@@ -34,4 +35,33 @@ export function isLiteralPath(path: string): boolean {
 export function joinPath(base: string, relative: string): string {
   const parts = [...base.split('/'), ...relative.split('/')].filter((part) => part !== '' && part !== '.');
   return parts.join('/');
+}
+
+/** A command of a step's script with the folder it runs in, from the workspace root (undefined when unknown). */
+export interface PlacedCommand {
+  command: ResolvedCommand;
+  directory: string | undefined;
+}
+
+/**
+ * The commands of a step's script with the folder each runs in: `start` (usually the step's `workingDirectory`), then where
+ * each `cd <folder>` before it leads; unknown from a `cd` the text cannot follow (no folder, an option, `-`, a
+ * variable, `..`) on. The `cd` commands themselves are left out.
+ */
+export function placedCommands(step: Step, start: string | undefined): PlacedCommand[] {
+  const placed: PlacedCommand[] = [];
+  let directory = start;
+  for (const command of stepCommands(step)) {
+    if (command.program !== 'cd') placed.push({ command, directory });
+    else {
+      const target = command.args.length === 1 ? command.args[0]!.value : undefined;
+      directory = target === undefined || target.startsWith('-') ? undefined : folderUnder(directory, target);
+    }
+  }
+  return placed;
+}
+
+/** A folder a command names relative to the one it runs in (`cd web`, `--prefix web`); undefined when either is unknown. */
+export function folderUnder(directory: string | undefined, relative: string): string | undefined {
+  return directory !== undefined && isLiteralPath(relative) ? joinPath(directory, relative) : undefined;
 }

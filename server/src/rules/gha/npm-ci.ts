@@ -1,10 +1,10 @@
 import type { Span, TextEdit } from '../../engine/core/finding';
 import { jobTextMayMatch, type Job, type Step, type Workflow } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/core/rule';
-import { optionValue, stepCommands, type ResolvedCommand } from '../../engine/languages/commandLine';
+import { optionValue, type ResolvedCommand } from '../../engine/languages/commandLine';
 import type { ShellCommand, ShellWord } from '../../engine/languages/shell';
 import { npmLockfileIn } from '../../engine/model/lockfiles';
-import { isLiteralPath, joinPath, workingDirectory } from '../../engine/model/workingDirectory';
+import { folderUnder, isLiteralPath, joinPath, placedCommands, workingDirectory } from '../../engine/model/workingDirectory';
 import type { ProjectFacts } from '../../engine/core/rule';
 import { scalarToString } from '../../engine/yaml/yamlFile';
 
@@ -73,13 +73,9 @@ jobs:
       if (!run || !/\b(npm|yarn)\b/.test(run.value)) return;
       // The folder each command runs in, from the repository root; undefined where the text cannot tell. A composite
       // action's steps run in the workspace of the workflow that uses it, whose files are not this repository's.
-      let directory = step.job.workflow.kind === 'composite-action' ? undefined : workingDirectory(step);
-      const commands = stepCommands(step);
-      for (const [index, { program: name, programWord: program, args, command }] of commands.entries()) {
-        if (name === 'cd') {
-          directory = changedDirectory(directory, args);
-          continue;
-        }
+      const commands = placedCommands(step, step.job.workflow.kind === 'composite-action' ? undefined : workingDirectory(step));
+      for (const [index, { command: resolved, directory }] of commands.entries()) {
+        const { program: name, programWord: program, args, command } = resolved;
         const problem = name === 'npm' ? npmProblem(args) : name === 'yarn' ? yarnProblem(args) : undefined;
         if (!problem) continue;
         // Without a lockfile where it installs `npm ci` cannot run: the advice would break the build (libraries that test against fresh ranges).
@@ -87,7 +83,7 @@ jobs:
         // Yarn 2+ is immutable on CI by default: set up by the repository (.yarnrc.yml, packageManager) or by the workflow.
         if (problem.kind === 'yarnInstall' && (ctx.project.yarnBerry === true || ctx.acrossJobs(usesYarnBerry))) continue;
         // `npm ci || npm install`: the fix leaves the fallback out rather than turning it into a second `npm ci`.
-        const previous = commands[index - 1];
+        const previous = commands[index - 1]?.command;
         const fallback = problem.kind === 'npmInstall' && previous !== undefined && isNpmCi(previous) && joinedByOr(run.value, previous.command, command);
         const last = problem.subcommand ?? program;
         const written = run.value.slice(program.start, last.end);
@@ -164,18 +160,10 @@ function checkedOutInto(job: Job, directory: string): boolean {
   });
 }
 
-/** The folder after `cd <dir>`; undefined when it cannot be told (no folder, an option, `-`, a variable, `..`). */
-function changedDirectory(directory: string | undefined, args: readonly ShellWord[]): string | undefined {
-  const target = args.length === 1 ? args[0]!.value : undefined;
-  if (directory === undefined || target === undefined || target.startsWith('-') || !isLiteralPath(target)) return undefined;
-  return joinPath(directory, target);
-}
-
 /** The folder npm installs in: `--prefix <dir>` (or `-C`) from the folder it runs in. */
 function installDirectory(directory: string | undefined, args: ShellWord[]): string | undefined {
   const prefix = optionValue(args, ['--prefix', '-C'])?.value;
-  if (prefix === undefined || directory === undefined) return directory;
-  return isLiteralPath(prefix) ? joinPath(directory, prefix) : undefined;
+  return prefix === undefined ? directory : folderUnder(directory, prefix);
 }
 
 function isNpmCi({ program, args }: ResolvedCommand): boolean {

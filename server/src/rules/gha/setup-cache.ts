@@ -1,8 +1,8 @@
 import { MemoKey, memoOn } from '../../engine/model/memo';
 import { lockfileExists } from '../../engine/model/lockfiles';
-import { isLiteralPath, joinPath, workingDirectory } from '../../engine/model/workingDirectory';
+import { folderUnder, joinPath, placedCommands, workingDirectory } from '../../engine/model/workingDirectory';
 import { publishingJobs, releaseOnlyWorkflow } from '../../engine/model/publishing';
-import { stepCommands, type ResolvedCommand } from '../../engine/languages/commandLine';
+import type { ResolvedCommand } from '../../engine/languages/commandLine';
 import type { Job, Step } from '../../engine/model/workflow';
 import { defineRule } from '../../engine/core/rule';
 import { addStepInputs, usesNode } from '../../engine/edits/workflowEdit';
@@ -153,26 +153,20 @@ function installsOf(job: Job, npmLockfileKnown: boolean): Install[] {
 function readInstalls(job: Job, npmLockfileKnown: boolean): Install[] {
   const installs: Install[] = [];
   for (const step of job.steps) {
-    let directory: string | undefined = workingDirectory(step);
     // Files the script tests for (`[ -f requirements.txt ]`), from the workspace root.
     const tested = new Set<string>();
     const stepInstalls: Install[] = [];
-    for (const resolved of stepCommands(step)) {
-      if (resolved.program === 'cd') {
-        const target = resolved.args[0]?.value;
-        directory = target !== undefined && directory !== undefined && isLiteralPath(target) ? joinPath(directory, target) : undefined;
-        continue;
-      }
+    for (const { command: resolved, directory } of placedCommands(step, workingDirectory(step))) {
       const file = testedFile(resolved);
-      if (file !== undefined && directory !== undefined && isLiteralPath(file)) tested.add(joinPath(directory, file));
+      const testedPath = file === undefined ? undefined : folderUnder(directory, file);
+      if (testedPath !== undefined) tested.add(testedPath);
       const found = installOf(resolved, npmLockfileKnown);
       if (!found) continue;
-      const prefix = found.prefix;
-      const dir = prefix === undefined ? directory : directory !== undefined && isLiteralPath(prefix) ? joinPath(directory, prefix) : undefined;
+      const dir = found.prefix === undefined ? directory : folderUnder(directory, found.prefix);
       stepInstalls.push({
         manager: found.manager,
         directory: dir,
-        requirements: found.requirements.map((file) => (dir !== undefined && isLiteralPath(file) ? joinPath(dir, file) : undefined)),
+        requirements: found.requirements.map((requirement) => folderUnder(dir, requirement)),
         guarded: false,
       });
     }
