@@ -1,6 +1,6 @@
 import { isUnknownNode, renderedTogether } from '../../engine/model/k8s';
 import { defineRule } from '../../engine/core/rule';
-import { isMap, isScalar, isSeq, scalarToString, spanOf, type Node } from '../../engine/yaml/yamlFile';
+import { isMap, isScalar, isSeq, scalarToString, spanOf, type Node, type YAMLMap } from '../../engine/yaml/yamlFile';
 
 export default defineRule({
   id: 'k8s/duplicate-key',
@@ -62,42 +62,43 @@ spec:
   },
   visit: {
     k8sObject(object, ctx) {
+      const together = (a: Node, b: Node): boolean => renderedTogether(ctx.file, a, b);
+      const top = repeatedKeys(object.node, together);
       // Two objects pasted into one document: said once, where the second starts, not again for each of its keys.
-      let pasted: Node | undefined;
-      const top = new Map<string, Node[]>();
-      for (const pair of object.node.items) {
-        const name = keyName(pair.key);
-        if (name === undefined) continue;
-        const key = pair.key as Node;
-        const earlier = top.get(name) ?? [];
-        if ((name === 'apiVersion' || name === 'kind') && earlier.some((other) => renderedTogether(ctx.file, other, key))) {
-          pasted = key;
-          ctx.report({ span: spanOf(pasted), message: 'pasted', args: [name] });
-          break;
-        }
-        top.set(name, [...earlier, key]);
-      }
+      const pasted = top.find(({ name }) => name === 'apiVersion' || name === 'kind');
+      if (pasted) ctx.report({ span: spanOf(pasted.key), message: 'pasted', args: [pasted.name] });
       const walk = (node: Node | null | undefined, depth: number): void => {
         // Aliases are not followed: their anchor's mapping is checked where it is written.
         if (depth > 200) return;
         if (isSeq(node)) for (const item of node.items) walk(item as Node, depth + 1);
         if (!isMap(node)) return;
-        const seen = new Map<string, Node[]>();
-        for (const pair of node.items) {
-          walk(pair.value as Node | null, depth + 1);
-          const name = keyName(pair.key);
-          if (name === undefined) continue;
-          const key = pair.key as Node;
-          const earlier = seen.get(name) ?? [];
-          const afterPaste = depth === 0 && pasted?.range && key.range && key.range[0] >= pasted.range[0];
-          if (!afterPaste && earlier.some((other) => renderedTogether(ctx.file, other, key))) ctx.report({ span: spanOf(key), message: 'duplicate', args: [name] });
-          seen.set(name, [...earlier, key]);
+        for (const pair of node.items) walk(pair.value as Node | null, depth + 1);
+        for (const { name, key } of depth === 0 ? top : repeatedKeys(node, together)) {
+          if (!pasted || spanOf(key).start < spanOf(pasted.key).start) ctx.report({ span: spanOf(key), message: 'duplicate', args: [name] });
         }
       };
       walk(object.node, 0);
     },
   },
 });
+
+/** The keys of a mapping written again after an earlier one that is rendered with them. */
+function repeatedKeys(map: YAMLMap, together: (a: Node, b: Node) => boolean): { name: string; key: Node }[] {
+  const seen = new Map<string, Node[]>();
+  const repeated: { name: string; key: Node }[] = [];
+  for (const pair of map.items) {
+    const name = keyName(pair.key);
+    if (name === undefined) continue;
+    const key = pair.key as Node;
+    const earlier = seen.get(name);
+    if (!earlier) seen.set(name, [key]);
+    else {
+      if (earlier.some((other) => together(other, key))) repeated.push({ name, key });
+      earlier.push(key);
+    }
+  }
+  return repeated;
+}
 
 /** A key's text, or undefined for a key a template writes, a non-scalar key and a merge key (`<<` may repeat). */
 function keyName(key: unknown): string | undefined {
